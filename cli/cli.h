@@ -1,0 +1,58 @@
+/*
+ * cli.h -- what the commands of the `parley` tool share.
+ *
+ * The tool uses only the public API (include/parley/) and the unstable
+ * parleyx_ helpers (src/core/px.h).  Each command lives in cmd_<name>.c,
+ * takes argv with argv[0] the command name, prints its own output and
+ * returns the process exit status:
+ *   0 success, 1 no result (e.g. no deal exists), 2 bad input or usage,
+ *   3 internal error (including out of memory).
+ */
+#ifndef PARLEY_CLI_H
+#define PARLEY_CLI_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "parley/parley.h"
+#include "core/px.h" /* parleyx_: unstable helpers shared with the library */
+
+enum { CLI_OK = 0, CLI_NORESULT = 1, CLI_USAGE = 2, CLI_INTERNAL = 3 };
+
+/* Exit status for a library status. */
+int cli_exit_for(parley_status st);
+
+/* Print a library error as "file:line:col: error: message" on stderr and
+ * return the exit status for it. */
+int cli_report(const parley_error *err, parley_status st);
+
+/* Print a usage error ("parley CMD: message; see 'parley CMD --help'") and
+ * return CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Load a scenario from the inputs (see parley_load).  On failure prints the
+ * error and returns its exit status; *out is then NULL. */
+int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scenario **out);
+
+/* Write data to path atomically (write, then rename), or to stdout when
+ * path is NULL or "-".  Prints any error; returns an exit status. */
+int cli_write_output(const char *path, const char *data, size_t len);
+
+/* True if argv[i] is -h or --help. */
+bool cli_is_help(const char *arg);
+
+/* Parse a non-negative integer option value; false (after printing a
+ * usage error) if it is not one. */
+bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out);
+
+/* Commands. */
+int cmd_info(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+#endif

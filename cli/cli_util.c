@@ -1,0 +1,113 @@
+/*
+ * cli_util.c -- error printing, loading and atomic output for the
+ * commands.  Uses only the public API and parleyx_ helpers.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_exit_for(parley_status st)
+{
+    switch (st) {
+    case PARLEY_OK: return CLI_OK;
+    case PARLEY_ERR_NORESULT: return CLI_NORESULT;
+    case PARLEY_ERR_NOMEM:
+    case PARLEY_ERR_INTERNAL: return CLI_INTERNAL;
+    case PARLEY_ERR_IO:
+    case PARLEY_ERR_SYNTAX:
+    case PARLEY_ERR_INVALID:
+    case PARLEY_ERR_UNSUPPORTED:
+    case PARLEY_ERR_LIMIT:
+    case PARLEY_ERR_ARG: return CLI_USAGE;
+    }
+    return CLI_INTERNAL;
+}
+
+int cli_report(const parley_error *err, parley_status st)
+{
+    const char *msg = err && err->message[0] ? err->message : parley_strerror(st);
+    if (err && err->file[0]) {
+        if (err->line && err->column)
+            fprintf(stderr, "%s:%u:%u: error: %s\n", err->file, err->line, err->column, msg);
+        else if (err->line)
+            fprintf(stderr, "%s:%u: error: %s\n", err->file, err->line, msg);
+        else
+            fprintf(stderr, "%s: error: %s\n", err->file, msg);
+    } else {
+        fprintf(stderr, "parley: error: %s\n", msg);
+    }
+    return cli_exit_for(st);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "parley %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'parley %s --help'.\n", cmd);
+    return CLI_USAGE;
+}
+
+int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scenario **out)
+{
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = parley_load(n, (const char *const *)paths, opt, out, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    return CLI_OK;
+}
+
+int cli_write_output(const char *path, const char *data, size_t len)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (len && fwrite(data, 1, len, stdout) != len) {
+            fprintf(stderr, "parley: error: cannot write to standard output: %s\n",
+                    strerror(errno));
+            return CLI_USAGE;
+        }
+        if (fflush(stdout) != 0) {
+            fprintf(stderr, "parley: error: cannot write to standard output: %s\n",
+                    strerror(errno));
+            return CLI_USAGE;
+        }
+        return CLI_OK;
+    }
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = parley_write_file_atomic(path, data, len, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    return CLI_OK;
+}
+
+bool cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out)
+{
+    if (!val || !*val) {
+        cli_usage(cmd, "%s needs a number", opt);
+        return false;
+    }
+    for (const char *p = val; *p; p++)
+        if (*p < '0' || *p > '9') {
+            cli_usage(cmd, "%s expects a whole number, got '%s'", opt, val);
+            return false;
+        }
+    errno = 0;
+    unsigned long long v = strtoull(val, NULL, 10);
+    if (errno == ERANGE) {
+        cli_usage(cmd, "%s: '%s' is too large", opt, val);
+        return false;
+    }
+    *out = v;
+    return true;
+}

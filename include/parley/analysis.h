@@ -1,0 +1,189 @@
+/*
+ * parley/analysis.h -- the agreement-space analysis (`parley analyze`).
+ * Included by parley/parley.h; docs/analysis.md explains the definitions,
+ * the algorithms, the tie rules and the limits in full.
+ *
+ * What is analysed.  The *stakeholders* are the negotiators and the
+ * ratifiers that have preferences (some positive weight), in scenario
+ * order; they are the dimensions of the utility space.  Mediators have no
+ * veto: their utilities and their red lines are left out (a stakeholder's
+ * red line may still mention utility(mediator)).  A negotiator or ratifier
+ * without preferences has utility 0: it is no dimension, but its
+ * reservation value and red lines still decide what is acceptable.
+ *
+ * The *agreement set* holds the outcomes that every negotiator and
+ * ratifier accepts: none of its red lines broken and utility >= its
+ * reservation value (exactly parley_outcome_acceptable()).
+ *
+ * Two Pareto frontiers are computed, exactly (GENIUS's arithmetic, exact
+ * comparisons): over all outcomes (GENIUS's convention) and over the
+ * agreement set.  A frontier is a list of distinct utility points, sorted
+ * ascending lexicographically (u1, then u2, ...); each point carries its
+ * multiplicity (how many outcomes reach it: exact ties are all counted)
+ * and one outcome reaching it, the smallest in lexicographic order of
+ * value indices (issue 1 first).
+ *
+ * Bargaining solutions are chosen among the points of the agreement
+ * frontier (so always at Pareto-optimal agreements), with these tie rules
+ * (points are scanned in frontier order, ascending u1):
+ *  - Nash: maximises the product over stakeholders of (u_i - r_i),
+ *    multiplied in party order from 1.0; strict '>' so the first maximum
+ *    (lowest u1) wins -- GENIUS's rule.
+ *  - Kalai-Smorodinsky, normalised (default): maximises
+ *    min_i (u_i - r_i) / (best_i - r_i), best_i the best utility of
+ *    stakeholder i in the agreement set (a term with best_i == r_i counts
+ *    as 1); among equal values the higher sum of utilities, then the
+ *    lower u1.
+ *  - Kalai-Smorodinsky, GENIUS variant: minimises the sum over pairs
+ *    i < j of |u_i - u_j|; first minimum wins.
+ *  - Utilitarian: maximises the sum of utilities (party order from 0.0);
+ *    first maximum wins.
+ *  - Egalitarian: maximises min_i u_i; among equal values the higher sum,
+ *    then the lower u1.
+ * For comparisons with GENIUS, the same three GENIUS measures are also
+ * given over the all-outcomes frontier (PARLEY_SOLUTION_GENIUS_*): Nash
+ * with the reservation values (no agreement filter), the min-|u_i - u_j|
+ * point and the max-welfare point.
+ *
+ * Threads.  Results are identical, to the bit, whatever the thread count.
+ * The library never prints; progress goes through a callback.
+ */
+#ifndef PARLEY_ANALYSIS_H
+#define PARLEY_ANALYSIS_H
+
+#include "parley/parley.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum parley_kalai_mode {
+    PARLEY_KALAI_NORMALIZED = 0, /* textbook KS over the agreement set */
+    PARLEY_KALAI_GENIUS          /* GENIUS: min sum |u_i - u_j| */
+} parley_kalai_mode;
+
+/* Progress: phase is a short static text ("frontier", "agreements"...),
+ * fraction in [0, 1].  Called from the thread that called parley_analyze,
+ * at most about every 0.2 s, never concurrently.  Return nonzero to cancel
+ * the analysis (parley_analyze then fails with PARLEY_ERR_LIMIT and a
+ * message saying it was cancelled). */
+typedef int (*parley_progress_fn)(void *ud, const char *phase, double fraction);
+
+typedef struct parley_analysis_options {
+    unsigned threads;          /* worker threads; 0: 2 */
+    parley_kalai_mode kalai;   /* which KS the KALAI_SMORODINSKY solution is */
+    /* Work limit: the most outcomes (search nodes) the analysis may look
+     * at one by one.  Linear-additive spaces are mostly handled without
+     * looking at outcomes one by one, so this is not a limit on the size
+     * of the space.  0: PARLEY_ANALYSIS_DEFAULT_MAX_WORK. */
+    uint64_t max_work;
+    /* The most distinct points a frontier (or a partial frontier) may hold;
+     * 0: PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER. */
+    size_t max_frontier;
+    parley_progress_fn progress; /* may be NULL */
+    void *progress_ud;
+} parley_analysis_options;
+
+#define PARLEY_ANALYSIS_DEFAULT_MAX_WORK 2000000000ULL
+#define PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER 4000000u
+
+/* Fill opt with the defaults (all zero: 2 threads, normalised KS...). */
+PARLEY_API void parley_analysis_options_init(parley_analysis_options *opt);
+
+typedef struct parley_analysis parley_analysis;
+
+/* Analyse a final scenario.  opt may be NULL (defaults).  On success *out
+ * is owned by the caller (free with parley_analysis_free); it does not
+ * borrow from sc.  Failures: PARLEY_ERR_ARG (not final), PARLEY_ERR_INVALID
+ * (no stakeholder has preferences), PARLEY_ERR_LIMIT (work or frontier
+ * beyond the limits, or cancelled: err->message says what it would take
+ * and how to proceed), PARLEY_ERR_NOMEM.  An empty agreement set is not a
+ * failure: see parley_analysis_count(..., PARLEY_COUNT_AGREEMENTS). */
+PARLEY_API parley_status parley_analyze(const parley_scenario *sc,
+                                        const parley_analysis_options *opt,
+                                        parley_analysis **out, parley_error *err);
+PARLEY_API void parley_analysis_free(parley_analysis *an);
+
+/* The stakeholders (dimensions): how many, and the scenario party index of
+ * dimension j. */
+PARLEY_API size_t parley_analysis_dims(const parley_analysis *an);
+PARLEY_API size_t parley_analysis_dim_party(const parley_analysis *an, size_t j);
+/* Number of issues of the analysed scenario (length of every outcome). */
+PARLEY_API size_t parley_analysis_issue_count(const parley_analysis *an);
+
+typedef enum parley_count_kind {
+    PARLEY_COUNT_OUTCOMES = 0,        /* the whole space */
+    PARLEY_COUNT_AGREEMENTS,          /* the agreement set */
+    PARLEY_COUNT_PARETO_OUTCOMES,     /* outcomes on the all-outcomes frontier */
+    PARLEY_COUNT_PARETO_AGREEMENTS    /* outcomes on the agreement frontier */
+} parley_count_kind;
+
+/* A count as a 64-bit integer: true and *out set if it fits, false if it
+ * exceeds 2^64 - 1 (use the text form). */
+PARLEY_API bool parley_analysis_count(const parley_analysis *an, parley_count_kind kind,
+                                      uint64_t *out);
+/* The count in decimal, no separators, into buf (>= 48 bytes; exact up to
+ * 2^128).  Returns buf. */
+PARLEY_API const char *parley_analysis_count_text(const parley_analysis *an,
+                                                  parley_count_kind kind, char *buf, size_t n);
+
+typedef enum parley_frontier_kind {
+    PARLEY_FRONTIER_ALL = 0,      /* over all outcomes (GENIUS) */
+    PARLEY_FRONTIER_AGREEMENTS    /* over the agreement set */
+} parley_frontier_kind;
+
+/* Number of distinct points of a frontier. */
+PARLEY_API size_t parley_analysis_frontier_size(const parley_analysis *an,
+                                                parley_frontier_kind kind);
+/* Point i (0 <= i < size): dims utilities, borrowed until the analysis is
+ * freed.  NULL if out of range. */
+PARLEY_API const double *parley_analysis_frontier_utilities(const parley_analysis *an,
+                                                            parley_frontier_kind kind, size_t i);
+/* Point i's smallest outcome (issue_count value indices), borrowed. */
+PARLEY_API const uint32_t *parley_analysis_frontier_outcome(const parley_analysis *an,
+                                                            parley_frontier_kind kind, size_t i);
+/* Point i's multiplicity: true and *out set if it fits 64 bits. */
+PARLEY_API bool parley_analysis_frontier_multiplicity(const parley_analysis *an,
+                                                      parley_frontier_kind kind, size_t i,
+                                                      uint64_t *out);
+
+typedef enum parley_solution_kind {
+    PARLEY_SOLUTION_NASH = 0,
+    PARLEY_SOLUTION_KALAI_SMORODINSKY, /* per options.kalai */
+    PARLEY_SOLUTION_UTILITARIAN,
+    PARLEY_SOLUTION_EGALITARIAN,
+    PARLEY_SOLUTION_GENIUS_NASH,       /* over the all-outcomes frontier */
+    PARLEY_SOLUTION_GENIUS_KS,         /* min sum |u_i - u_j|, all outcomes */
+    PARLEY_SOLUTION_GENIUS_MAX_WELFARE /* max sum u_i, all outcomes */
+} parley_solution_kind;
+#define PARLEY_SOLUTION_COUNT 7
+
+/* A solution: false when there is none (empty agreement set).  On true,
+ * *utilities (dims doubles) and *outcome (issue_count indices) are
+ * borrowed until the analysis is freed; either pointer may be NULL. */
+PARLEY_API bool parley_analysis_solution(const parley_analysis *an, parley_solution_kind kind,
+                                         const double **utilities, const uint32_t **outcome);
+/* Short stable name: "nash", "kalai_smorodinsky", "utilitarian",
+ * "egalitarian", "genius_nash", "genius_kalai_smorodinsky",
+ * "genius_max_welfare". */
+PARLEY_API const char *parley_solution_name(parley_solution_kind kind);
+
+/* The best utility stakeholder j can get: over all outcomes, and over the
+ * agreement set (NaN when the agreement set is empty). */
+PARLEY_API double parley_analysis_best(const parley_analysis *an, size_t j, bool agreements);
+
+/* When the agreement set is empty, a first diagnosis, per negotiator and
+ * ratifier p (scenario party index; other parties return false): the
+ * number of outcomes p alone would accept (its red lines and reservation
+ * value only), in decimal into buf, and whether its reservation value
+ * alone is out of reach (above the best utility it can get).  Returns
+ * false when no diagnosis was made (there are agreements, or p is a
+ * mediator). */
+PARLEY_API bool parley_analysis_party_alone(const parley_analysis *an, size_t party, char *buf,
+                                            size_t n, bool *rv_out_of_reach);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

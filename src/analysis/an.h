@@ -1,0 +1,149 @@
+/*
+ * an.h -- internals of the agreement-space analysis (prefix an_).
+ *
+ * The analysis sees a scenario as an `an_space`: m issues, each with nv[i]
+ * values, and d stakeholder dimensions, each with a term table per issue
+ * (the model's terms[p][i][k] = w_i * eval_i(k), borrowed from the
+ * scenario).  A stakeholder's utility of an outcome is the fold
+ * min(1, (((0 + t_0) + t_1) + ... + t_{m-1})) in issue order -- exactly
+ * pm_utility() -- and nothing here ever reassociates that fold.
+ *
+ * Bounds.  Floating-point addition is monotone (a <= b implies
+ * a + c <= b + c after rounding), so folding the remaining issues' largest
+ * (smallest) terms onto a partial sum, in issue order, gives a true upper
+ * (lower) bound of every completion's utility -- not an estimate.  All the
+ * pruning below rests on this.
+ *
+ * Constraints (an_cons): thresholds u_j >= r_j on dimensions, a flag for
+ * a constant failure (a party without preferences whose reservation value
+ * is above 0), and compiled red-line rules (rule.h) evaluated with
+ * every party's utility when they use utility().
+ *
+ * Free issues: an issue on which every party's terms are equal for all
+ * values and that no red line names changes no utility and no rule; the
+ * search fixes it at value 0 and multiplies counts by its size
+ * (space.freemult).  Representative outcomes then carry value 0 there,
+ * which is still the lexicographically smallest outcome.
+ *
+ * Archives (an_arch) hold frontier points with exact 128-bit counts and
+ * the lexicographically smallest outcome reaching each point.  With two
+ * dimensions an archive is kept sorted by u1 ascending (u2 then strictly
+ * descending), so dominance tests are a binary search; otherwise a list.
+ *
+ * Memory: everything an_ allocates goes through the scenario's allocator
+ * and is freed by the owner named at each function.
+ */
+#ifndef PARLEY_AN_H
+#define PARLEY_AN_H
+
+#include "model/model.h"
+#include "model/rule.h"
+
+/* ---- exact counts up to 2^128 ---- */
+typedef struct an_count {
+    uint64_t lo, hi;
+} an_count;
+
+static inline void an_count_add(an_count *a, an_count b)
+{
+    uint64_t lo = a->lo + b.lo;
+    a->hi += b.hi + (lo < a->lo);
+    a->lo = lo;
+}
+static inline void an_count_inc(an_count *a)
+{
+    if (++a->lo == 0)
+        a->hi++;
+}
+/* a * b; false on overflow beyond 2^128 (then *r is unspecified). */
+bool an_count_mul(an_count a, uint64_t b, an_count *r);
+/* a * b; false on overflow. */
+bool an_count_mulc(an_count a, an_count b, an_count *r);
+/* Decimal text into buf (>= 40 bytes). */
+void an_count_text(an_count c, char *buf, size_t n);
+static inline bool an_count_is_zero(an_count c)
+{
+    return c.lo == 0 && c.hi == 0;
+}
+
+/* ---- constraints ---- */
+typedef struct an_cons {
+    size_t nth;            /* thresholds u_dim[thdim[k]] >= thval[k] */
+    size_t *thdim;
+    double *thval;
+    bool infeasible;       /* a constant failure: nothing is acceptable */
+    size_t nrules;
+    const rule **rules;
+    bool rules_util;       /* some rule uses utility(): all-party sums needed */
+} an_cons;
+
+/* ---- the space ---- */
+typedef struct an_space {
+    const parley_scenario *sc;
+    const parley_allocator *alloc;
+    size_t m;              /* issues */
+    uint32_t *nv;          /* values searched per issue (1 for a free issue) */
+    an_count freemult;     /* product of the free issues' sizes */
+    an_count total;        /* the whole space (free issues included) */
+    size_t d;              /* dimensions (stakeholders) */
+    size_t *dimp;          /* party index of each dimension */
+    double **tt;           /* tt[i][k*d + j]: term of dim j, issue i, value k */
+    double *tmax, *tmin;   /* [i*d + j] */
+    size_t np;             /* all parties (for rules with utility()) */
+    double *pmax, *pmin;   /* [i*np + p] */
+} an_space;
+
+/* ---- archives ---- */
+typedef struct an_arch {
+    const parley_allocator *alloc;
+    size_t d, m;
+    size_t n, cap;
+    size_t limit;          /* the most points allowed */
+    double *u;             /* n*d */
+    an_count *cnt;         /* n */
+    uint32_t *rep;         /* n*m */
+    bool seeded;           /* fixed point set: only counts and outcomes change */
+    bool overflow;         /* more than limit points were needed */
+} an_arch;
+
+void an_arch_init(an_arch *a, const parley_allocator *alloc, size_t d, size_t m, size_t limit);
+void an_arch_free(an_arch *a);
+/* Append a point with count 0 and outcome all UINT32_MAX (for seeds and
+ * merges).  false when out of memory or over the limit. */
+bool an_arch_push(an_arch *a, const double *u, an_count c, const uint32_t *rep);
+/* Copy (seed copies for workers).  false when out of memory. */
+bool an_arch_copy(an_arch *dst, const an_arch *src);
+
+/* Sort points ascending lexicographically, merge equal ones (counts added,
+ * smallest outcome kept) and drop strictly dominated ones. */
+bool an_arch_normalize(an_arch *a);
+
+/* ---- search passes (an_search.c) ---- */
+typedef enum an_pass_kind {
+    AN_PASS_FRONTIER = 0,  /* frontier over the outcomes meeting cons (NULL: all) */
+    AN_PASS_COUNT          /* count the outcomes meeting cons */
+} an_pass_kind;
+
+typedef struct an_run {
+    const an_space *sp;
+    const parley_analysis_options *opt;
+    uint64_t work;         /* nodes looked at so far (all passes) */
+    const char *phase;
+    double phase_lo, phase_hi; /* share of the progress bar of this pass */
+} an_run;
+
+/* Run a pass.  FRONTIER: *arch (initialised by the caller; if seeded, its
+ * points are the exact frontier and only counts/outcomes are filled) gets
+ * the frontier with counts multiplied by sp->freemult.  COUNT: *count.
+ * Fails with PARLEY_ERR_LIMIT (work, frontier, cancel) or NOMEM. */
+parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_arch *arch,
+                        an_count *count, parley_error *err);
+
+/* The exact frontier point set over all outcomes by issue-wise merging of
+ * non-dominated partial sums (no counts).  Returns PARLEY_OK and fills
+ * *seed (initialised by the caller), or PARLEY_ERR_LIMIT when the partial
+ * frontiers grow beyond `limit` points (the caller then searches without a
+ * seed), or NOMEM. */
+parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed);
+
+#endif

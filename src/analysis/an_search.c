@@ -1,0 +1,1024 @@
+/*
+ * an_search.c -- the exact engines of the analysis: frontier archives,
+ * issue-wise frontier merging, and a parallel branch and bound over the
+ * outcome tree.
+ *
+ * The outcome tree.  Level k of the tree fixes issue k (issues in their
+ * scenario order, values ascending), so a node's partial sums are exactly
+ * the first k steps of pm_utility()'s fold, and a depth-first walk meets
+ * outcomes in lexicographic order.  At each node the remaining issues'
+ * largest and smallest terms are folded onto the partial sums (an.h:
+ * exact bounds).  A node is cut when
+ *  - a threshold u_j >= r_j fails even at the upper bound, or a red line
+ *    fails for every completion (rule_eval_partial() == 0);
+ *  - (frontier passes) its upper-bound vector is strictly dominated by a
+ *    point already in the archive -- then every completion is strictly
+ *    dominated too, since a completion's vector is <= the bound;
+ *  - (count passes) every completion is acceptable: the subtree's size is
+ *    added at once.
+ * No cut can drop an outcome whose vector is on the frontier, and archive
+ * points are vectors of real outcomes, so the archive ends up holding
+ * exactly the frontier with exact counts; the first outcome met for a
+ * point is its lexicographically smallest.
+ *
+ * Seeds.  When an_merge_frontier() has already found the exact frontier
+ * point set, the search starts with it (counts 0): pruning is then as
+ * strong as it can be from the first node, and leaves only look up their
+ * vector.
+ *
+ * Threads.  The tree is cut at the first depth with at least AN_TASKS
+ * prefixes; workers take prefixes in increasing order from a shared
+ * counter, each with its own archive (a copy of the seed).  Each worker's
+ * archive is the exact frontier of the outcomes it saw, with exact counts,
+ * so their union, normalised (equal points merged, counts added, smallest
+ * outcome kept, dominated points dropped), is the exact frontier: the
+ * result does not depend on the thread count or the schedule.
+ *
+ * Work limit: workers add their node counts to a shared total every 4096
+ * nodes and stop when it passes the limit; the caller's thread (worker 0)
+ * also reports progress and honours a cancel from the progress callback.
+ */
+#include "analysis/an.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define AN_TASKS 512u
+
+/* ------------------------------------------------------------ counts */
+
+static void mul64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+    uint64_t a0 = a & 0xffffffffu, a1 = a >> 32, b0 = b & 0xffffffffu, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+    *lo = (mid << 32) | (p00 & 0xffffffffu);
+    *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+bool an_count_mul(an_count a, uint64_t b, an_count *r)
+{
+    uint64_t h1, l1, h2, l2;
+    mul64(a.lo, b, &h1, &l1);
+    mul64(a.hi, b, &h2, &l2);
+    if (h2)
+        return false;
+    uint64_t hi = h1 + l2;
+    if (hi < h1)
+        return false;
+    r->lo = l1;
+    r->hi = hi;
+    return true;
+}
+
+bool an_count_mulc(an_count a, an_count b, an_count *r)
+{
+    if (a.hi && b.hi)
+        return false;
+    an_count x, y = {0, 0};
+    if (!an_count_mul(a, b.lo, &x))
+        return false;
+    if (b.hi) { /* a.hi == 0: a.lo * b.hi * 2^64 */
+        an_count z = {a.lo, 0};
+        an_count t;
+        if (!an_count_mul(z, b.hi, &t) || t.hi)
+            return false;
+        y.hi = t.lo;
+    }
+    an_count s = x;
+    an_count_add(&s, y);
+    if (s.hi < x.hi)
+        return false;
+    *r = s;
+    return true;
+}
+
+void an_count_text(an_count c, char *buf, size_t n)
+{
+    char tmp[48];
+    size_t len = 0;
+    uint32_t limb[4] = {(uint32_t)c.lo, (uint32_t)(c.lo >> 32), (uint32_t)c.hi,
+                        (uint32_t)(c.hi >> 32)};
+    do {
+        uint64_t rem = 0;
+        bool nz = false;
+        for (int i = 3; i >= 0; i--) {
+            uint64_t cur = (rem << 32) | limb[i];
+            limb[i] = (uint32_t)(cur / 10);
+            rem = cur % 10;
+            if (limb[i])
+                nz = true;
+        }
+        tmp[len++] = (char)('0' + rem);
+        if (!nz)
+            break;
+    } while (len < sizeof tmp);
+    if (n == 0)
+        return;
+    size_t k = 0;
+    while (len > 0 && k + 1 < n)
+        buf[k++] = tmp[--len];
+    buf[k] = '\0';
+}
+
+/* ---------------------------------------------------------- archives */
+
+void an_arch_init(an_arch *a, const parley_allocator *alloc, size_t d, size_t m, size_t limit)
+{
+    memset(a, 0, sizeof *a);
+    a->alloc = alloc;
+    a->d = d;
+    a->m = m;
+    a->limit = limit;
+}
+
+void an_arch_free(an_arch *a)
+{
+    if (!a)
+        return;
+    parleyx_free(a->alloc, a->u, a->cap * a->d * sizeof(double));
+    parleyx_free(a->alloc, a->cnt, a->cap * sizeof(an_count));
+    parleyx_free(a->alloc, a->rep, a->cap * a->m * sizeof(uint32_t));
+    a->u = NULL;
+    a->cnt = NULL;
+    a->rep = NULL;
+    a->n = a->cap = 0;
+}
+
+static bool arch_reserve(an_arch *a, size_t need)
+{
+    if (need <= a->cap)
+        return true;
+    if (need > a->limit) {
+        a->overflow = true;
+        return false;
+    }
+    size_t nc = a->cap ? a->cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    if (nc > a->limit)
+        nc = a->limit;
+    /* New blocks, copied, then the old ones freed: a failure leaves the
+     * archive as it was. */
+    double *u = parleyx_malloc(a->alloc, nc * a->d * sizeof(double));
+    an_count *c = parleyx_malloc(a->alloc, nc * sizeof(an_count));
+    uint32_t *r = a->m ? parleyx_malloc(a->alloc, nc * a->m * sizeof(uint32_t)) : NULL;
+    if (!u || !c || (a->m && !r)) {
+        parleyx_free(a->alloc, u, nc * a->d * sizeof(double));
+        parleyx_free(a->alloc, c, nc * sizeof(an_count));
+        parleyx_free(a->alloc, r, nc * a->m * sizeof(uint32_t));
+        return false;
+    }
+    if (a->n) {
+        memcpy(u, a->u, a->n * a->d * sizeof(double));
+        memcpy(c, a->cnt, a->n * sizeof(an_count));
+        if (a->m)
+            memcpy(r, a->rep, a->n * a->m * sizeof(uint32_t));
+    }
+    parleyx_free(a->alloc, a->u, a->cap * a->d * sizeof(double));
+    parleyx_free(a->alloc, a->cnt, a->cap * sizeof(an_count));
+    parleyx_free(a->alloc, a->rep, a->cap * a->m * sizeof(uint32_t));
+    a->u = u;
+    a->cnt = c;
+    a->rep = r;
+    a->cap = nc;
+    return true;
+}
+
+bool an_arch_push(an_arch *a, const double *u, an_count c, const uint32_t *rep)
+{
+    if (!arch_reserve(a, a->n + 1))
+        return false;
+    memcpy(a->u + a->n * a->d, u, a->d * sizeof(double));
+    a->cnt[a->n] = c;
+    if (a->m) {
+        if (rep)
+            memcpy(a->rep + a->n * a->m, rep, a->m * sizeof(uint32_t));
+        else
+            memset(a->rep + a->n * a->m, 0xff, a->m * sizeof(uint32_t));
+    }
+    a->n++;
+    return true;
+}
+
+bool an_arch_copy(an_arch *dst, const an_arch *src)
+{
+    an_arch_init(dst, src->alloc, src->d, src->m, src->limit);
+    dst->seeded = src->seeded;
+    if (!arch_reserve(dst, src->n ? src->n : 1))
+        return false;
+    memcpy(dst->u, src->u, src->n * src->d * sizeof(double));
+    memcpy(dst->cnt, src->cnt, src->n * sizeof(an_count));
+    if (src->m)
+        memcpy(dst->rep, src->rep, src->n * src->m * sizeof(uint32_t));
+    dst->n = src->n;
+    return true;
+}
+
+/* Lexicographic comparison of outcomes (value indices, issue 0 first). */
+static int outcome_cmp(const uint32_t *a, const uint32_t *b, size_t m)
+{
+    for (size_t i = 0; i < m; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return 0;
+}
+
+static void arch_take_rep(an_arch *a, size_t i, const uint32_t *o)
+{
+    uint32_t *r = a->rep + i * a->m;
+    if (a->m && outcome_cmp(o, r, a->m) < 0)
+        memcpy(r, o, a->m * sizeof(uint32_t));
+}
+
+/* First index with u1 >= x (two dimensions, sorted archive). */
+static size_t lb2(const an_arch *a, double x)
+{
+    size_t lo = 0, hi = a->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->u[mid * 2] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Does a point of the archive strictly dominate x? */
+static bool arch_dominates(const an_arch *a, const double *x)
+{
+    size_t d = a->d;
+    if (d == 2) {
+        size_t i = lb2(a, x[0]);
+        if (i == a->n)
+            return false;
+        double f2 = a->u[i * 2 + 1];
+        if (f2 > x[1])
+            return true;
+        return f2 == x[1] && a->u[i * 2] > x[0];
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        const double *f = a->u + i * d;
+        bool ge = true, gt = false;
+        for (size_t j = 0; j < d; j++) {
+            if (f[j] < x[j]) {
+                ge = false;
+                break;
+            }
+            if (f[j] > x[j])
+                gt = true;
+        }
+        if (ge && gt)
+            return true;
+    }
+    return false;
+}
+
+/* Index of the point equal to x, or (size_t)-1. */
+static size_t arch_find(const an_arch *a, const double *x)
+{
+    size_t d = a->d;
+    if (d == 2) {
+        size_t i = lb2(a, x[0]);
+        if (i < a->n && a->u[i * 2] == x[0] && a->u[i * 2 + 1] == x[1])
+            return i;
+        return (size_t)-1;
+    }
+    if (d == 1) {
+        for (size_t i = 0; i < a->n; i++)
+            if (a->u[i] == x[0])
+                return i;
+        return (size_t)-1;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        const double *f = a->u + i * d;
+        size_t j = 0;
+        while (j < d && f[j] == x[j])
+            j++;
+        if (j == d)
+            return i;
+    }
+    return (size_t)-1;
+}
+
+static void arch_move(an_arch *a, size_t dst, size_t src, size_t cnt)
+{
+    if (!cnt || dst == src)
+        return;
+    memmove(a->u + dst * a->d, a->u + src * a->d, cnt * a->d * sizeof(double));
+    memmove(a->cnt + dst, a->cnt + src, cnt * sizeof(an_count));
+    if (a->m)
+        memmove(a->rep + dst * a->m, a->rep + src * a->m, cnt * a->m * sizeof(uint32_t));
+}
+
+static void arch_set(an_arch *a, size_t i, const double *x, const uint32_t *o)
+{
+    memcpy(a->u + i * a->d, x, a->d * sizeof(double));
+    a->cnt[i].lo = 1;
+    a->cnt[i].hi = 0;
+    if (a->m)
+        memcpy(a->rep + i * a->m, o, a->m * sizeof(uint32_t));
+}
+
+/* A leaf with vector x reached by outcome o.  false on memory/limit. */
+static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
+{
+    size_t i = arch_find(a, x);
+    if (i != (size_t)-1) {
+        an_count_inc(&a->cnt[i]);
+        arch_take_rep(a, i, o);
+        return true;
+    }
+    if (a->seeded || arch_dominates(a, x))
+        return true;
+    size_t d = a->d;
+    if (d == 2) {
+        size_t pos = lb2(a, x[0]);
+        size_t e = pos;
+        if (e < a->n && a->u[e * 2] == x[0])
+            e++; /* same u1, lower u2: dominated by x */
+        size_t s = pos;
+        while (s > 0 && a->u[(s - 1) * 2 + 1] <= x[1])
+            s--;
+        if (e - s == 0) {
+            if (!arch_reserve(a, a->n + 1))
+                return false;
+            arch_move(a, s + 1, s, a->n - s);
+            a->n++;
+        } else if (e - s > 1) {
+            arch_move(a, s + 1, e, a->n - e);
+            a->n -= e - s - 1;
+        }
+        arch_set(a, s, x, o);
+        return true;
+    }
+    /* General: drop the points x dominates, append x. */
+    size_t k = 0;
+    for (size_t i2 = 0; i2 < a->n; i2++) {
+        const double *f = a->u + i2 * d;
+        bool le = true;
+        for (size_t j = 0; j < d; j++)
+            if (f[j] > x[j]) {
+                le = false;
+                break;
+            }
+        if (le)
+            continue; /* f <= x and f != x: strictly dominated */
+        if (k != i2)
+            arch_move(a, k, i2, 1);
+        k++;
+    }
+    a->n = k;
+    if (!arch_reserve(a, a->n + 1))
+        return false;
+    arch_set(a, a->n, x, o);
+    a->n++;
+    return true;
+}
+
+typedef struct an_ref {
+    const double *u;
+    size_t d;
+    size_t i;
+} an_ref;
+
+/* Descending lexicographic order of the utility vectors. */
+static int ref_cmp_desc(const void *pa, const void *pb)
+{
+    const an_ref *a = pa, *b = pb;
+    for (size_t j = 0; j < a->d; j++) {
+        if (a->u[j] != b->u[j])
+            return a->u[j] > b->u[j] ? -1 : 1;
+    }
+    return a->i < b->i ? -1 : (a->i > b->i);
+}
+
+bool an_arch_normalize(an_arch *a)
+{
+    size_t n = a->n, d = a->d, m = a->m;
+    if (n == 0)
+        return true;
+    an_ref *r = parleyx_malloc(a->alloc, n * sizeof(an_ref));
+    if (!r)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        r[i].u = a->u + i * d;
+        r[i].d = d;
+        r[i].i = i;
+    }
+    qsort(r, n, sizeof(an_ref), ref_cmp_desc);
+    an_arch out;
+    an_arch_init(&out, a->alloc, d, m, a->limit > n ? a->limit : n);
+    bool ok = true;
+    double best2 = 0;
+    for (size_t k = 0; k < n && ok; k++) {
+        size_t i = r[k].i;
+        const double *x = a->u + i * d;
+        /* equal to the last kept point: merge */
+        if (out.n) {
+            const double *l = out.u + (out.n - 1) * d;
+            size_t j = 0;
+            while (j < d && l[j] == x[j])
+                j++;
+            if (j == d) {
+                an_count_add(&out.cnt[out.n - 1], a->cnt[i]);
+                if (m)
+                    arch_take_rep(&out, out.n - 1, a->rep + i * m);
+                continue;
+            }
+        }
+        bool dom;
+        if (d == 1)
+            dom = out.n > 0;
+        else if (d == 2)
+            dom = out.n > 0 && x[1] <= best2;
+        else {
+            dom = false;
+            for (size_t q = 0; q < out.n && !dom; q++) {
+                const double *f = out.u + q * d;
+                bool ge = true;
+                for (size_t j = 0; j < d; j++)
+                    if (f[j] < x[j]) {
+                        ge = false;
+                        break;
+                    }
+                dom = ge; /* f != x (merged above), f >= x */
+            }
+        }
+        if (dom)
+            continue;
+        ok = an_arch_push(&out, x, a->cnt[i], m ? a->rep + i * m : NULL);
+        if (d == 2)
+            best2 = x[1];
+    }
+    parleyx_free(a->alloc, r, n * sizeof(an_ref));
+    if (!ok) {
+        an_arch_free(&out);
+        return false;
+    }
+    /* ascending order */
+    for (size_t i = 0, j = out.n ? out.n - 1 : 0; i < j; i++, j--) {
+        for (size_t q = 0; q < d; q++) {
+            double t = out.u[i * d + q];
+            out.u[i * d + q] = out.u[j * d + q];
+            out.u[j * d + q] = t;
+        }
+        an_count t = out.cnt[i];
+        out.cnt[i] = out.cnt[j];
+        out.cnt[j] = t;
+        for (size_t q = 0; q < m; q++) {
+            uint32_t t2 = out.rep[i * m + q];
+            out.rep[i * m + q] = out.rep[j * m + q];
+            out.rep[j * m + q] = t2;
+        }
+    }
+    out.seeded = a->seeded;
+    out.limit = a->limit;
+    an_arch_free(a);
+    *a = out;
+    return true;
+}
+
+/* ------------------------------------------------- issue-wise merging */
+
+parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed)
+{
+    size_t d = sp->d;
+    an_arch cur;
+    an_arch_init(&cur, sp->alloc, d, 0, (size_t)-1);
+    double *zero = parleyx_calloc(sp->alloc, d, sizeof(double));
+    an_count none = {0, 0};
+    if (!zero || !an_arch_push(&cur, zero, none, NULL)) {
+        parleyx_free(sp->alloc, zero, d * sizeof(double));
+        an_arch_free(&cur);
+        return PARLEY_ERR_NOMEM;
+    }
+    parley_status st = PARLEY_OK;
+    for (size_t i = 0; i < sp->m && st == PARLEY_OK; i++) {
+        uint32_t nv = sp->nv[i];
+        if ((uint64_t)cur.n * nv > limit) {
+            st = PARLEY_ERR_LIMIT;
+            break;
+        }
+        /* the O(n * |F|) filter of three or more dimensions: keep it bounded */
+        if (d > 2 && (double)cur.n * nv * (double)cur.n > 4e9) {
+            st = PARLEY_ERR_LIMIT;
+            break;
+        }
+        an_arch next;
+        an_arch_init(&next, sp->alloc, d, 0, (size_t)-1);
+        if (!arch_reserve(&next, cur.n * nv)) {
+            an_arch_free(&next);
+            st = PARLEY_ERR_NOMEM;
+            break;
+        }
+        const double *t = sp->tt[i];
+        for (size_t q = 0; q < cur.n; q++) {
+            const double *s = cur.u + q * d;
+            for (uint32_t k = 0; k < nv; k++) {
+                double *x = next.u + next.n * d;
+                for (size_t j = 0; j < d; j++)
+                    x[j] = s[j] + t[(size_t)k * d + j];
+                next.cnt[next.n] = none;
+                next.n++;
+            }
+        }
+        if (i + 1 == sp->m) /* the cap, before the last filter */
+            for (size_t q = 0; q < next.n * d; q++)
+                if (!(next.u[q] < 1.0))
+                    next.u[q] = 1.0;
+        if (!an_arch_normalize(&next)) {
+            an_arch_free(&next);
+            st = PARLEY_ERR_NOMEM;
+            break;
+        }
+        an_arch_free(&cur);
+        cur = next;
+    }
+    if (st == PARLEY_OK && sp->m == 0) /* no issues: the cap of 0 is 0 */
+        st = PARLEY_OK;
+    if (st == PARLEY_OK) {
+        for (size_t q = 0; q < cur.n && st == PARLEY_OK; q++)
+            if (!an_arch_push(seed, cur.u + q * d, none, NULL))
+                st = seed->overflow ? PARLEY_ERR_LIMIT : PARLEY_ERR_NOMEM;
+        seed->seeded = true;
+    }
+    parleyx_free(sp->alloc, zero, d * sizeof(double));
+    an_arch_free(&cur);
+    return st;
+}
+
+/* ------------------------------------------------------ the search */
+
+typedef struct an_shared {
+    const an_space *sp;
+    an_pass_kind kind;
+    const an_cons *cons;
+    const an_arch *seed;
+    an_count *sufprod;      /* [m+1]: outcomes below a node of depth k */
+    size_t tdepth;
+    uint64_t ntasks;
+    pthread_mutex_t mu;
+    uint64_t next_task;     /* under mu */
+    atomic_uint_fast64_t done_tasks;
+    atomic_int stop;        /* 1: stop now */
+    atomic_uint_fast64_t work;
+    uint64_t max_work;
+    parley_status st;       /* under mu */
+    char msg[512];          /* under mu */
+    an_run *run;
+    struct timespec t0, last;
+} an_shared;
+
+typedef struct an_worker {
+    an_shared *sh;
+    const an_space *sp;
+    const an_cons *cons;
+    uint32_t *o;
+    bool *assigned;
+    double *S;              /* (m+1)*d partial sums of the dimensions */
+    double *P;              /* (m+1)*np partial sums of every party (rules) */
+    double *ub, *lb, *vec;  /* d */
+    double *pub, *plb;      /* np */
+    an_arch arch;
+    an_count count;
+    uint64_t nodes, flushed, next_poll;
+    bool halt;
+    bool is_main;
+    bool nomem;
+} an_worker;
+
+static void sh_fail(an_shared *sh, parley_status st, const char *msg)
+{
+    pthread_mutex_lock(&sh->mu);
+    if (sh->st == PARLEY_OK) {
+        sh->st = st;
+        snprintf(sh->msg, sizeof sh->msg, "%s", msg);
+    }
+    pthread_mutex_unlock(&sh->mu);
+    atomic_store(&sh->stop, 1);
+}
+
+static void progress(an_worker *w)
+{
+    an_shared *sh = w->sh;
+    an_run *run = sh->run;
+    if (!run->opt->progress)
+        return;
+    struct timespec nowts;
+    clock_gettime(CLOCK_MONOTONIC, &nowts);
+    double since = (double)(nowts.tv_sec - sh->last.tv_sec) +
+                   (double)(nowts.tv_nsec - sh->last.tv_nsec) * 1e-9;
+    if (since < 0.2)
+        return;
+    sh->last = nowts;
+    double f = (double)atomic_load(&sh->done_tasks) / (double)sh->ntasks;
+    double frac = run->phase_lo + (run->phase_hi - run->phase_lo) * f;
+    if (run->opt->progress(run->opt->progress_ud, run->phase, frac))
+        sh_fail(sh, PARLEY_ERR_LIMIT, "the analysis was cancelled");
+}
+
+static void poll_worker(an_worker *w)
+{
+    an_shared *sh = w->sh;
+    uint64_t add = w->nodes - w->flushed;
+    w->flushed = w->nodes;
+    w->next_poll = w->nodes + 4096;
+    uint64_t tot = atomic_fetch_add(&sh->work, add) + add;
+    if (tot > sh->max_work)
+        sh_fail(sh, PARLEY_ERR_LIMIT, "work");
+    if (w->is_main)
+        progress(w);
+    if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
+        w->halt = true;
+}
+
+/* Fold the remaining issues' extreme terms onto partial sums s (n
+ * parties, table ext[i*n + j]) from depth k: an exact bound, capped. */
+static void fold_bound(const double *s, const double *ext, size_t n, size_t k, size_t m,
+                       double *out)
+{
+    for (size_t j = 0; j < n; j++) {
+        double v = s[j];
+        for (size_t i = k; i < m; i++)
+            v += ext[i * n + j];
+        out[j] = v < 1.0 ? v : 1.0;
+    }
+}
+
+static void set_fail_mem(an_worker *w, an_arch *a)
+{
+    if (a->overflow)
+        sh_fail(w->sh, PARLEY_ERR_LIMIT, "frontier");
+    else
+        sh_fail(w->sh, PARLEY_ERR_NOMEM, "out of memory");
+    w->halt = true;
+}
+
+/* A complete outcome (w->o, sums in S[m] / P[m]). */
+static void leaf(an_worker *w)
+{
+    const an_space *sp = w->sp;
+    const an_cons *c = w->cons;
+    size_t m = sp->m, d = sp->d;
+    const double *s = w->S + m * d;
+    for (size_t j = 0; j < d; j++)
+        w->vec[j] = s[j] < 1.0 ? s[j] : 1.0;
+    if (c) {
+        for (size_t q = 0; q < c->nth; q++)
+            if (w->vec[c->thdim[q]] < c->thval[q])
+                return;
+        if (c->nrules) {
+            const double *util = NULL;
+            if (c->rules_util) {
+                const double *ps = w->P + m * sp->np;
+                for (size_t p = 0; p < sp->np; p++)
+                    w->pub[p] = ps[p] < 1.0 ? ps[p] : 1.0;
+                util = w->pub;
+            }
+            for (size_t r = 0; r < c->nrules; r++)
+                if (!rule_eval(c->rules[r], w->o, util))
+                    return;
+        }
+    }
+    if (w->sh->kind == AN_PASS_COUNT) {
+        an_count_inc(&w->count);
+        return;
+    }
+    if (!arch_offer(&w->arch, w->vec, w->o))
+        set_fail_mem(w, &w->arch);
+}
+
+static void node(an_worker *w, size_t k)
+{
+    if (w->halt)
+        return;
+    if (++w->nodes >= w->next_poll) {
+        poll_worker(w);
+        if (w->halt)
+            return;
+    }
+    const an_space *sp = w->sp;
+    const an_cons *c = w->cons;
+    size_t m = sp->m, d = sp->d, np = sp->np;
+    const double *S = w->S + k * d;
+    bool count = w->sh->kind == AN_PASS_COUNT;
+    if (k == m) {
+        leaf(w);
+        return;
+    }
+    bool sure = count; /* every completion acceptable (count passes) */
+    bool have_ub = false;
+    if (c) {
+        if (c->nth) {
+            fold_bound(S, sp->tmax, d, k, m, w->ub);
+            have_ub = true;
+            for (size_t q = 0; q < c->nth; q++)
+                if (w->ub[c->thdim[q]] < c->thval[q])
+                    return;
+            if (count) {
+                fold_bound(S, sp->tmin, d, k, m, w->lb);
+                for (size_t q = 0; q < c->nth && sure; q++)
+                    if (!(w->lb[c->thdim[q]] >= c->thval[q]))
+                        sure = false;
+            }
+        }
+        if (c->nrules) {
+            const double *lo = NULL, *hi = NULL;
+            if (c->rules_util) {
+                const double *P = w->P + k * np;
+                fold_bound(P, sp->pmax, np, k, m, w->pub);
+                fold_bound(P, sp->pmin, np, k, m, w->plb);
+                lo = w->plb;
+                hi = w->pub;
+            }
+            for (size_t r = 0; r < c->nrules; r++) {
+                int v = rule_eval_partial(c->rules[r], w->o, w->assigned, lo, hi);
+                if (v == 0)
+                    return;
+                if (v < 0)
+                    sure = false;
+            }
+        }
+    }
+    if (count && sure) {
+        an_count_add(&w->count, w->sh->sufprod[k]);
+        return;
+    }
+    if (!count) {
+        if (!have_ub)
+            fold_bound(S, sp->tmax, d, k, m, w->ub);
+        if (arch_dominates(&w->arch, w->ub))
+            return;
+    }
+    uint32_t nv = sp->nv[k];
+    const double *t = sp->tt[k];
+    double *S2 = w->S + (k + 1) * d;
+    /* The last issue without red lines: finish the outcomes in place. */
+    if (k + 1 == m && !(c && c->nrules)) {
+        w->assigned[k] = true;
+        for (uint32_t v = 0; v < nv; v++) {
+            w->o[k] = v;
+            for (size_t j = 0; j < d; j++)
+                S2[j] = S[j] + t[(size_t)v * d + j];
+            leaf(w);
+            if (w->halt)
+                break;
+        }
+        w->nodes += nv;
+        w->assigned[k] = false;
+        w->o[k] = 0;
+        return;
+    }
+    w->assigned[k] = true;
+    for (uint32_t v = 0; v < nv && !w->halt; v++) {
+        w->o[k] = v;
+        for (size_t j = 0; j < d; j++)
+            S2[j] = S[j] + t[(size_t)v * d + j];
+        if (c && c->rules_util) {
+            const double *P = w->P + k * np;
+            double *P2 = w->P + (k + 1) * np;
+            for (size_t p = 0; p < np; p++)
+                P2[p] = P[p] + sp->sc->parties[p].terms[k][v];
+        }
+        node(w, k + 1);
+    }
+    w->assigned[k] = false;
+    w->o[k] = 0;
+}
+
+/* Set up the prefix of task id and search below it. */
+static void run_task(an_worker *w, uint64_t id)
+{
+    const an_space *sp = w->sp;
+    size_t t = w->sh->tdepth, d = sp->d, np = sp->np;
+    for (size_t i = t; i-- > 0;) {
+        w->o[i] = (uint32_t)(id % sp->nv[i]);
+        id /= sp->nv[i];
+    }
+    bool rules_util = w->cons && w->cons->rules_util;
+    for (size_t i = 0; i < t; i++) {
+        w->assigned[i] = true;
+        const double *S = w->S + i * d;
+        double *S2 = w->S + (i + 1) * d;
+        for (size_t j = 0; j < d; j++)
+            S2[j] = S[j] + sp->tt[i][(size_t)w->o[i] * d + j];
+        if (rules_util) {
+            const double *P = w->P + i * np;
+            double *P2 = w->P + (i + 1) * np;
+            for (size_t p = 0; p < np; p++)
+                P2[p] = P[p] + sp->sc->parties[p].terms[i][w->o[i]];
+        }
+    }
+    node(w, t);
+    for (size_t i = 0; i < t; i++) {
+        w->assigned[i] = false;
+        w->o[i] = 0;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    an_worker *w = arg;
+    an_shared *sh = w->sh;
+    for (;;) {
+        if (w->halt || atomic_load(&sh->stop))
+            break;
+        pthread_mutex_lock(&sh->mu);
+        uint64_t id = sh->next_task;
+        if (id < sh->ntasks)
+            sh->next_task++;
+        pthread_mutex_unlock(&sh->mu);
+        if (id >= sh->ntasks)
+            break;
+        run_task(w, id);
+        atomic_fetch_add(&sh->done_tasks, 1);
+        if (w->is_main)
+            progress(w);
+    }
+    return NULL;
+}
+
+static void worker_free(an_worker *w, const an_space *sp)
+{
+    const parley_allocator *a = sp->alloc;
+    size_t m = sp->m, d = sp->d, np = sp->np;
+    parleyx_free(a, w->o, (m + 1) * sizeof(uint32_t));
+    parleyx_free(a, w->assigned, (m + 1) * sizeof(bool));
+    parleyx_free(a, w->S, (m + 1) * d * sizeof(double));
+    parleyx_free(a, w->P, (m + 1) * np * sizeof(double));
+    parleyx_free(a, w->ub, 3 * d * sizeof(double));
+    parleyx_free(a, w->pub, 2 * np * sizeof(double));
+    an_arch_free(&w->arch);
+}
+
+static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
+{
+    const an_space *sp = sh->sp;
+    const parley_allocator *a = sp->alloc;
+    size_t m = sp->m, d = sp->d, np = sp->np;
+    memset(w, 0, sizeof *w);
+    w->sh = sh;
+    w->sp = sp;
+    w->cons = sh->cons;
+    w->next_poll = 4096;
+    w->o = parleyx_calloc(a, m + 1, sizeof(uint32_t));
+    w->assigned = parleyx_calloc(a, m + 1, sizeof(bool));
+    w->S = parleyx_calloc(a, (m + 1) * d, sizeof(double));
+    w->P = parleyx_calloc(a, (m + 1) * np, sizeof(double));
+    w->ub = parleyx_calloc(a, 3 * d, sizeof(double));
+    w->pub = parleyx_calloc(a, 2 * np, sizeof(double));
+    an_arch_init(&w->arch, a, d, m, tmpl ? tmpl->limit : 1);
+    if (!w->o || !w->assigned || !w->S || !w->P || !w->ub || !w->pub)
+        return false;
+    w->lb = w->ub + d;
+    w->vec = w->ub + 2 * d;
+    w->plb = w->pub + np;
+    if (tmpl && tmpl->n && !an_arch_copy(&w->arch, tmpl))
+        return false;
+    if (tmpl)
+        w->arch.seeded = tmpl->seeded;
+    return true;
+}
+
+parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_arch *arch,
+                        an_count *count, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    const parley_allocator *a = sp->alloc;
+    size_t m = sp->m;
+    if (count)
+        count->lo = count->hi = 0;
+    if (cons && cons->infeasible)
+        return PARLEY_OK;
+
+    an_shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.sp = sp;
+    sh.kind = kind;
+    sh.cons = cons;
+    sh.run = run;
+    sh.max_work = run->opt->max_work;
+    atomic_init(&sh.stop, 0);
+    atomic_init(&sh.work, run->work);
+    atomic_init(&sh.done_tasks, 0);
+    sh.sufprod = parleyx_calloc(a, m + 1, sizeof(an_count));
+    if (!sh.sufprod)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    sh.sufprod[m].lo = 1;
+    for (size_t i = m; i-- > 0;)
+        an_count_mul(sh.sufprod[i + 1], sp->nv[i], &sh.sufprod[i]); /* <= total < 2^128 */
+    uint64_t nt = 1;
+    size_t t = 0;
+    while (t < m && nt < AN_TASKS) {
+        nt *= sp->nv[t];
+        t++;
+    }
+    sh.tdepth = t;
+    sh.ntasks = nt;
+    pthread_mutex_init(&sh.mu, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &sh.t0);
+    sh.last = sh.t0;
+
+    unsigned nthreads = run->opt->threads ? run->opt->threads : 2;
+    if (nthreads > 64)
+        nthreads = 64;
+    if (nthreads > nt)
+        nthreads = (unsigned)nt;
+    an_worker *ws = parleyx_calloc(a, nthreads, sizeof(an_worker));
+    pthread_t th[64];
+    bool started[64] = {false};
+    parley_status st = PARLEY_OK;
+    an_arch tmpl;
+    an_arch_init(&tmpl, a, sp->d, m, arch ? arch->limit : 1);
+    if (!ws) {
+        st = PARLEY_ERR_NOMEM;
+        goto done;
+    }
+    for (unsigned k = 0; k < nthreads; k++)
+        if (!worker_init(&ws[k], &sh, arch ? arch : &tmpl)) {
+            nthreads = k + 1;
+            st = PARLEY_ERR_NOMEM;
+            goto done;
+        }
+    ws[0].is_main = true;
+    for (unsigned k = 1; k < nthreads; k++)
+        started[k] = pthread_create(&th[k], NULL, worker_main, &ws[k]) == 0;
+    worker_main(&ws[0]);
+    for (unsigned k = 1; k < nthreads; k++)
+        if (started[k])
+            pthread_join(th[k], NULL);
+        else
+            worker_main(&ws[k]); /* could not start: run it here */
+    run->work = atomic_load(&sh.work);
+    for (unsigned k = 0; k < nthreads; k++)
+        run->work += ws[k].nodes - ws[k].flushed;
+    if (sh.st != PARLEY_OK) {
+        st = sh.st;
+        goto done;
+    }
+
+    if (kind == AN_PASS_COUNT) {
+        an_count tot = {0, 0};
+        for (unsigned k = 0; k < nthreads; k++)
+            an_count_add(&tot, ws[k].count);
+        /* times the free issues (exact: at most the whole space) */
+        an_count_mulc(tot, sp->freemult, count);
+    } else {
+        if (arch->seeded) {
+            for (unsigned k = 0; k < nthreads; k++)
+                for (size_t i = 0; i < arch->n; i++) {
+                    an_count_add(&arch->cnt[i], ws[k].arch.cnt[i]);
+                    arch_take_rep(arch, i, ws[k].arch.rep + i * m);
+                }
+        } else {
+            for (unsigned k = 0; k < nthreads && st == PARLEY_OK; k++)
+                for (size_t i = 0; i < ws[k].arch.n; i++)
+                    if (!an_arch_push(arch, ws[k].arch.u + i * sp->d, ws[k].arch.cnt[i],
+                                      ws[k].arch.rep + i * m)) {
+                        st = arch->overflow ? PARLEY_ERR_LIMIT : PARLEY_ERR_NOMEM;
+                        break;
+                    }
+            if (st == PARLEY_OK && !an_arch_normalize(arch))
+                st = PARLEY_ERR_NOMEM;
+        }
+        if (st == PARLEY_OK) {
+            /* drop seed points no outcome reached (cannot happen for an
+             * exact seed; kept as a guard) and apply the free issues */
+            size_t q = 0;
+            for (size_t i = 0; i < arch->n; i++) {
+                if (an_count_is_zero(arch->cnt[i]))
+                    continue;
+                if (q != i)
+                    arch_move(arch, q, i, 1);
+                q++;
+            }
+            arch->n = q;
+            for (size_t i = 0; i < arch->n; i++)
+                an_count_mulc(arch->cnt[i], sp->freemult, &arch->cnt[i]);
+        }
+    }
+done:
+    if (ws)
+        for (unsigned k = 0; k < nthreads; k++)
+            worker_free(&ws[k], sp);
+    parleyx_free(a, ws, nthreads * sizeof(an_worker));
+    an_arch_free(&tmpl);
+    parleyx_free(a, sh.sufprod, (m + 1) * sizeof(an_count));
+    pthread_mutex_destroy(&sh.mu);
+    if (st == PARLEY_ERR_LIMIT) {
+        if (strcmp(sh.msg, "work") == 0)
+            return parleyx_fail(err, st, NULL, 0, 0, "work");
+        if (strcmp(sh.msg, "frontier") == 0 || (arch && arch->overflow))
+            return parleyx_fail(err, st, NULL, 0, 0, "frontier");
+        return parleyx_fail(err, st, NULL, 0, 0, "%s", sh.msg);
+    }
+    if (st == PARLEY_ERR_NOMEM)
+        return parleyx_fail(err, st, NULL, 0, 0, "out of memory");
+    return st;
+}

@@ -1,0 +1,760 @@
+/*
+ * analysis.c -- parley_analyze(): the agreement-space analysis, its public
+ * accessors and the bargaining solutions.
+ *
+ * Plan of an analysis (docs/analysis.md tells the story at length):
+ *  1. The space: stakeholder dimensions, per-issue term tables laid out
+ *     value-major (tt[i][k*d + j]), per-issue extreme terms for the bounds,
+ *     free issues folded into a multiplier (an.h).
+ *  2. The all-outcomes frontier's point set by issue-wise merging of
+ *     non-dominated partial sums (an_merge_frontier); if the partial
+ *     frontiers grow past the limit, no seed.
+ *  3. One branch-and-bound pass over all outcomes, seeded with that point
+ *     set, counts every frontier point's outcomes and finds its smallest
+ *     outcome (an_search).
+ *  4. The agreement frontier.  When every red line is "upward" (made of
+ *     and/or of utility(P) >= t or > t on stakeholders), the agreement set
+ *     is upward closed in utility space, so its frontier is the
+ *     all-outcomes frontier filtered by the constraints, counts included.
+ *     Otherwise a second search with the constraints, unseeded.
+ *  5. The agreement count: a counting search that adds whole subtrees
+ *     once their bounds show every completion is acceptable.
+ *  6. The solutions, from the frontier points (tie rules in
+ *     parley/analysis.h), and, when there is no deal, each party's
+ *     acceptable count alone.
+ *
+ * Ownership: a parley_analysis owns copies of everything it reports (it
+ * does not borrow from the scenario) and is freed with
+ * parley_analysis_free(), through the scenario's allocator (copied).
+ */
+#include "analysis/an.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+struct parley_analysis {
+    parley_allocator allocv;
+    size_t d, m, np;
+    size_t *dimp;
+    an_count cnt[4];
+    an_arch front[2];
+    bool has_sol[PARLEY_SOLUTION_COUNT];
+    size_t sol_idx[PARLEY_SOLUTION_COUNT];
+    double *best_all, *best_agree; /* d each */
+    bool diagnosed;
+    an_count *alone;               /* np */
+    bool *alone_valid, *rv_out;    /* np */
+};
+
+void parley_analysis_options_init(parley_analysis_options *opt)
+{
+    if (opt)
+        memset(opt, 0, sizeof *opt);
+}
+
+/* ------------------------------------------------------------ space */
+
+static void space_free(an_space *sp)
+{
+    const parley_allocator *a = sp->alloc;
+    size_t m = sp->m, d = sp->d;
+    if (sp->tt) {
+        for (size_t i = 0; i < m; i++)
+            parleyx_free(a, sp->tt[i], (size_t)sp->nv[i] * d * sizeof(double));
+        parleyx_free(a, sp->tt, m * sizeof(double *));
+    }
+    parleyx_free(a, sp->nv, m * sizeof(uint32_t));
+    parleyx_free(a, sp->dimp, d * sizeof(size_t));
+    parleyx_free(a, sp->tmax, m * d * sizeof(double));
+    parleyx_free(a, sp->tmin, m * d * sizeof(double));
+    parleyx_free(a, sp->pmax, m * sp->np * sizeof(double));
+    parleyx_free(a, sp->pmin, m * sp->np * sizeof(double));
+    memset(sp, 0, sizeof *sp);
+}
+
+static bool stakeholder(const pm_party *pa)
+{
+    return pa->role == PARLEY_ROLE_NEGOTIATOR || pa->role == PARLEY_ROLE_RATIFIER;
+}
+
+static bool rule_names_issue(const rule *r, size_t issue)
+{
+    if (!r)
+        return false;
+    if (r->op == RULE_ISSUE_IN)
+        return r->issue == issue;
+    return rule_names_issue(r->a, issue) || rule_names_issue(r->b, issue);
+}
+
+/* Made of and/or of utility(P) >= t / > t with P a dimension. */
+static bool rule_upward(const rule *r, const long *dim_of)
+{
+    switch (r->op) {
+    case RULE_TRUE:
+    case RULE_FALSE:
+        return true;
+    case RULE_AND:
+    case RULE_OR:
+        return rule_upward(r->a, dim_of) && rule_upward(r->b, dim_of);
+    case RULE_UTIL_CMP:
+        return dim_of[r->party] >= 0 && (r->cmp == RULE_GE || r->cmp == RULE_GT);
+    default:
+        return false;
+    }
+}
+
+static parley_status space_build(const parley_scenario *sc, an_space *sp, parley_error *err)
+{
+    const parley_allocator *a = sc->alloc;
+    memset(sp, 0, sizeof *sp);
+    sp->sc = sc;
+    sp->alloc = a;
+    size_t m = sc->nissues, np = sc->nparties, d = 0;
+    for (size_t p = 0; p < np; p++)
+        if (stakeholder(&sc->parties[p]) && sc->parties[p].has_utility)
+            d++;
+    if (d == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                            "no negotiator or ratifier has preferences, so there is nothing to "
+                            "analyse; give at least one of them weights and evaluations");
+    sp->m = m;
+    sp->np = np;
+    sp->nv = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
+    sp->dimp = parleyx_calloc(a, d, sizeof(size_t));
+    sp->tt = parleyx_calloc(a, m ? m : 1, sizeof(double *));
+    sp->tmax = parleyx_calloc(a, m * d + 1, sizeof(double));
+    sp->tmin = parleyx_calloc(a, m * d + 1, sizeof(double));
+    sp->pmax = parleyx_calloc(a, m * np + 1, sizeof(double));
+    sp->pmin = parleyx_calloc(a, m * np + 1, sizeof(double));
+    sp->d = d;
+    if (!sp->nv || !sp->dimp || !sp->tt || !sp->tmax || !sp->tmin || !sp->pmax || !sp->pmin)
+        goto nomem;
+    d = 0;
+    for (size_t p = 0; p < np; p++)
+        if (stakeholder(&sc->parties[p]) && sc->parties[p].has_utility)
+            sp->dimp[d++] = p;
+    sp->total.lo = 1;
+    sp->freemult.lo = 1;
+    for (size_t i = 0; i < m; i++) {
+        size_t n = sc->issues[i].nvalues;
+        if (!an_count_mul(sp->total, n, &sp->total)) {
+            space_free(sp);
+            return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                                "the scenario has more than 2^128 outcomes; parley analyses "
+                                "spaces up to 2^128 outcomes: merge or drop issues");
+        }
+        /* free issue: every party's terms equal over the values, and no red
+         * line of a negotiator or ratifier names it */
+        bool isfree = n > 1;
+        for (size_t p = 0; p < np && isfree; p++) {
+            const double *t = sc->parties[p].terms[i];
+            for (size_t k = 1; k < n && isfree; k++)
+                if (t[k] != t[0])
+                    isfree = false;
+        }
+        for (size_t p = 0; p < np && isfree; p++) {
+            const pm_party *pa = &sc->parties[p];
+            if (!stakeholder(pa))
+                continue;
+            for (size_t r = 0; r < pa->nredlines && isfree; r++)
+                if (rule_names_issue(pa->redlines[r].rule, i))
+                    isfree = false;
+        }
+        if (isfree) {
+            an_count_mul(sp->freemult, n, &sp->freemult); /* <= total */
+            n = 1;
+        }
+        sp->nv[i] = (uint32_t)n;
+        sp->tt[i] = parleyx_malloc(a, n * sp->d * sizeof(double));
+        if (!sp->tt[i])
+            goto nomem;
+        for (size_t j = 0; j < sp->d; j++) {
+            const double *t = sc->parties[sp->dimp[j]].terms[i];
+            double mx = t[0], mn = t[0];
+            for (size_t k = 0; k < n; k++) {
+                sp->tt[i][k * sp->d + j] = t[k];
+                if (t[k] > mx)
+                    mx = t[k];
+                if (t[k] < mn)
+                    mn = t[k];
+            }
+            sp->tmax[i * sp->d + j] = mx;
+            sp->tmin[i * sp->d + j] = mn;
+        }
+        for (size_t p = 0; p < np; p++) {
+            const double *t = sc->parties[p].terms[i];
+            double mx = t[0], mn = t[0];
+            for (size_t k = 1; k < n; k++) {
+                if (t[k] > mx)
+                    mx = t[k];
+                if (t[k] < mn)
+                    mn = t[k];
+            }
+            sp->pmax[i * np + p] = mx;
+            sp->pmin[i * np + p] = mn;
+        }
+    }
+    return PARLEY_OK;
+nomem:
+    space_free(sp);
+    return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* ------------------------------------------------------ constraints */
+
+typedef struct cons_store {
+    an_cons c;
+    size_t capth, caprules;
+} cons_store;
+
+static void cons_free(const parley_allocator *a, cons_store *cs)
+{
+    parleyx_free(a, cs->c.thdim, cs->capth * sizeof(size_t));
+    parleyx_free(a, cs->c.thval, cs->capth * sizeof(double));
+    parleyx_free(a, (void *)cs->c.rules, cs->caprules * sizeof(rule *));
+    memset(cs, 0, sizeof *cs);
+}
+
+/* Constraints of the stakeholders (only = (size_t)-1) or of one party. */
+static bool cons_build(const an_space *sp, size_t only, const long *dim_of, cons_store *cs,
+                       bool *upward)
+{
+    const parley_scenario *sc = sp->sc;
+    const parley_allocator *a = sp->alloc;
+    memset(cs, 0, sizeof *cs);
+    size_t nr = 0;
+    for (size_t p = 0; p < sp->np; p++)
+        nr += sc->parties[p].nredlines;
+    cs->capth = sp->d;
+    cs->caprules = nr ? nr : 1;
+    cs->c.thdim = parleyx_calloc(a, cs->capth, sizeof(size_t));
+    cs->c.thval = parleyx_calloc(a, cs->capth, sizeof(double));
+    cs->c.rules = parleyx_calloc(a, cs->caprules, sizeof(rule *));
+    if (!cs->c.thdim || !cs->c.thval || !cs->c.rules)
+        return false;
+    if (upward)
+        *upward = true;
+    for (size_t p = 0; p < sp->np; p++) {
+        const pm_party *pa = &sc->parties[p];
+        if (!stakeholder(pa) || (only != (size_t)-1 && p != only))
+            continue;
+        if (dim_of[p] >= 0) {
+            cs->c.thdim[cs->c.nth] = (size_t)dim_of[p];
+            cs->c.thval[cs->c.nth] = pa->reservation;
+            cs->c.nth++;
+        } else if (!(0.0 >= pa->reservation)) {
+            cs->c.infeasible = true;
+        }
+        for (size_t r = 0; r < pa->nredlines; r++) {
+            const rule *ru = pa->redlines[r].rule;
+            cs->c.rules[cs->c.nrules++] = ru;
+            if (rule_uses_utility(ru))
+                cs->c.rules_util = true;
+            if (upward && !rule_upward(ru, dim_of))
+                *upward = false;
+        }
+    }
+    return true;
+}
+
+/* Does a vector (of a frontier point reached by outcome o) meet upward
+ * constraints?  util: np scratch doubles. */
+static bool vector_ok(const an_space *sp, const an_cons *c, const double *x, const uint32_t *o,
+                      double *util)
+{
+    if (c->infeasible)
+        return false;
+    for (size_t q = 0; q < c->nth; q++)
+        if (x[c->thdim[q]] < c->thval[q])
+            return false;
+    if (c->nrules) {
+        for (size_t p = 0; p < sp->np; p++)
+            util[p] = 0.0;
+        for (size_t j = 0; j < sp->d; j++)
+            util[sp->dimp[j]] = x[j];
+        for (size_t r = 0; r < c->nrules; r++)
+            if (!rule_eval(c->rules[r], o, util))
+                return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------- solutions */
+
+static double sum_of(const double *u, size_t d)
+{
+    double s = 0.0;
+    for (size_t j = 0; j < d; j++)
+        s += u[j];
+    return s;
+}
+
+static double min_of(const double *u, size_t d)
+{
+    double s = u[0];
+    for (size_t j = 1; j < d; j++)
+        if (u[j] < s)
+            s = u[j];
+    return s;
+}
+
+static double nash_of(const double *u, const double *rv, size_t d)
+{
+    double s = 1.0;
+    for (size_t j = 0; j < d; j++)
+        s *= u[j] - rv[j];
+    return s;
+}
+
+static double gks_of(const double *u, size_t d)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = i + 1; j < d; j++)
+            s += fabs(u[i] - u[j]);
+    return s;
+}
+
+static double ks_of(const double *u, const double *rv, const double *best, size_t d)
+{
+    double v = INFINITY;
+    for (size_t j = 0; j < d; j++) {
+        double t = best[j] > rv[j] ? (u[j] - rv[j]) / (best[j] - rv[j]) : 1.0;
+        if (t < v)
+            v = t;
+    }
+    return v;
+}
+
+static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode kalai)
+{
+    size_t d = an->d;
+    const an_arch *A = &an->front[PARLEY_FRONTIER_AGREEMENTS];
+    const an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
+    for (size_t j = 0; j < d; j++) {
+        an->best_agree[j] = NAN;
+        for (size_t i = 0; i < A->n; i++) {
+            double v = A->u[i * d + j];
+            if (isnan(an->best_agree[j]) || v > an->best_agree[j])
+                an->best_agree[j] = v;
+        }
+    }
+    if (A->n) {
+        size_t in = 0, ik = 0, iu = 0, ie = 0;
+        double bn = nash_of(A->u, rv, d), bu = sum_of(A->u, d), be = min_of(A->u, d);
+        double bes = bu;
+        double bk = kalai == PARLEY_KALAI_GENIUS ? gks_of(A->u, d)
+                                                 : ks_of(A->u, rv, an->best_agree, d);
+        double bks = bu;
+        for (size_t i = 1; i < A->n; i++) {
+            const double *u = A->u + i * d;
+            double s = sum_of(u, d);
+            double v = nash_of(u, rv, d);
+            if (v > bn) {
+                bn = v;
+                in = i;
+            }
+            if (s > bu) {
+                bu = s;
+                iu = i;
+            }
+            v = min_of(u, d);
+            if (v > be || (v == be && s > bes)) {
+                be = v;
+                bes = s;
+                ie = i;
+            }
+            if (kalai == PARLEY_KALAI_GENIUS) {
+                v = gks_of(u, d);
+                if (v < bk) {
+                    bk = v;
+                    ik = i;
+                }
+            } else {
+                v = ks_of(u, rv, an->best_agree, d);
+                if (v > bk || (v == bk && s > bks)) {
+                    bk = v;
+                    bks = s;
+                    ik = i;
+                }
+            }
+        }
+        an->has_sol[PARLEY_SOLUTION_NASH] = true;
+        an->sol_idx[PARLEY_SOLUTION_NASH] = in;
+        an->has_sol[PARLEY_SOLUTION_KALAI_SMORODINSKY] = true;
+        an->sol_idx[PARLEY_SOLUTION_KALAI_SMORODINSKY] = ik;
+        an->has_sol[PARLEY_SOLUTION_UTILITARIAN] = true;
+        an->sol_idx[PARLEY_SOLUTION_UTILITARIAN] = iu;
+        an->has_sol[PARLEY_SOLUTION_EGALITARIAN] = true;
+        an->sol_idx[PARLEY_SOLUTION_EGALITARIAN] = ie;
+    }
+    /* GENIUS's measures over all outcomes, with GENIUS's start values */
+    double bn = -1.0, bk = 2.0, bw = 0.0;
+    bool hw = false;
+    for (size_t i = 0; i < F->n; i++) {
+        const double *u = F->u + i * d;
+        double v = nash_of(u, rv, d);
+        if (v > bn) {
+            bn = v;
+            an->has_sol[PARLEY_SOLUTION_GENIUS_NASH] = true;
+            an->sol_idx[PARLEY_SOLUTION_GENIUS_NASH] = i;
+        }
+        v = gks_of(u, d);
+        if (v < bk) {
+            bk = v;
+            an->has_sol[PARLEY_SOLUTION_GENIUS_KS] = true;
+            an->sol_idx[PARLEY_SOLUTION_GENIUS_KS] = i;
+        }
+        v = sum_of(u, d);
+        if (!hw || v > bw) {
+            bw = v;
+            hw = true;
+            an->has_sol[PARLEY_SOLUTION_GENIUS_MAX_WELFARE] = true;
+            an->sol_idx[PARLEY_SOLUTION_GENIUS_MAX_WELFARE] = i;
+        }
+    }
+}
+
+/* --------------------------------------------------------- analyse */
+
+void parley_analysis_free(parley_analysis *an)
+{
+    if (!an)
+        return;
+    const parley_allocator *a = &an->allocv;
+    an_arch_free(&an->front[0]);
+    an_arch_free(&an->front[1]);
+    parleyx_free(a, an->dimp, an->d * sizeof(size_t));
+    parleyx_free(a, an->best_all, 2 * an->d * sizeof(double));
+    parleyx_free(a, an->alone, an->np * sizeof(an_count));
+    parleyx_free(a, an->alone_valid, 2 * an->np * sizeof(bool));
+    parleyx_free(a, an, sizeof *an);
+}
+
+static parley_status limit_message(parley_status st, const an_space *sp, const an_run *run,
+                                   const parley_analysis_options *opt, parley_error *err)
+{
+    char tot[64], lim[64], buf[64];
+    an_count_text(sp->total, buf, sizeof buf);
+    parleyx_group_digits(buf, tot, sizeof tot);
+    if (st != PARLEY_ERR_LIMIT)
+        return st;
+    if (strcmp(err->message, "work") == 0) {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt->max_work);
+        parleyx_group_digits(buf, lim, sizeof lim);
+        return parleyx_fail(err, st, NULL, 0, 0,
+                            "stopped in phase '%s' after looking at %s outcomes one by one (the "
+                            "work limit) in a space of %s outcomes; red lines over issue values "
+                            "and wide frontiers force that.  To go on, raise the limit (parley "
+                            "analyze --max-outcomes N; about 50 million per second per core) or "
+                            "simplify the scenario (fewer values, fewer red lines)",
+                            run->phase, lim, tot);
+    }
+    if (strcmp(err->message, "frontier") == 0) {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt->max_frontier);
+        parleyx_group_digits(buf, lim, sizeof lim);
+        return parleyx_fail(err, st, NULL, 0, 0,
+                            "the Pareto frontier (phase '%s') has more than %s distinct points "
+                            "(the frontier limit) in a space of %s outcomes; many parties with "
+                            "opposed preferences make most outcomes Pareto-optimal.  Raise the "
+                            "limit (max_frontier) if memory allows, or analyse fewer parties",
+                            run->phase, lim, tot);
+    }
+    return st;
+}
+
+parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_options *optin,
+                             parley_analysis **out, parley_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!sc || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "parley_analyze needs a scenario and a place for the result");
+    if (!sc->final)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "the scenario is not final; call parley_scenario_finalize first");
+    parley_analysis_options opt;
+    if (optin)
+        opt = *optin;
+    else
+        parley_analysis_options_init(&opt);
+    if (!opt.max_work)
+        opt.max_work = PARLEY_ANALYSIS_DEFAULT_MAX_WORK;
+    if (!opt.max_frontier)
+        opt.max_frontier = PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER;
+
+    an_space sp;
+    parley_status st = space_build(sc, &sp, err);
+    if (st != PARLEY_OK)
+        return st;
+    const parley_allocator *a = sc->alloc;
+    size_t d = sp.d, m = sp.m, np = sp.np;
+    parley_analysis *an = parleyx_calloc(a, 1, sizeof *an);
+    long *dim_of = parleyx_calloc(a, np, sizeof(long));
+    double *rv = parleyx_calloc(a, d, sizeof(double));
+    double *util = parleyx_calloc(a, np, sizeof(double));
+    cons_store cs;
+    memset(&cs, 0, sizeof cs);
+    an_arch seed;
+    an_arch_init(&seed, a, d, m, opt.max_frontier);
+    an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5};
+    if (!an || !dim_of || !rv || !util)
+        goto nomem;
+    an->allocv = *a;
+    an->d = d;
+    an->m = m;
+    an->np = np;
+    an_arch_init(&an->front[0], &an->allocv, d, m, opt.max_frontier);
+    an_arch_init(&an->front[1], &an->allocv, d, m, opt.max_frontier);
+    an->dimp = parleyx_calloc(a, d, sizeof(size_t));
+    an->best_all = parleyx_calloc(a, 2 * d, sizeof(double));
+    an->alone = parleyx_calloc(a, np, sizeof(an_count));
+    an->alone_valid = parleyx_calloc(a, 2 * np, sizeof(bool));
+    if (!an->dimp || !an->best_all || !an->alone || !an->alone_valid)
+        goto nomem;
+    an->best_agree = an->best_all + d;
+    an->rv_out = an->alone_valid + np;
+    memcpy(an->dimp, sp.dimp, d * sizeof(size_t));
+    for (size_t p = 0; p < np; p++)
+        dim_of[p] = -1;
+    for (size_t j = 0; j < d; j++) {
+        dim_of[sp.dimp[j]] = (long)j;
+        rv[j] = sc->parties[sp.dimp[j]].reservation;
+    }
+    {
+        double *zero = util; /* np >= d scratch, zeroed */
+        for (size_t p = 0; p < np; p++)
+            zero[p] = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            double v = 0.0;
+            for (size_t i = 0; i < m; i++)
+                v += sp.tmax[i * d + j];
+            an->best_all[j] = v < 1.0 ? v : 1.0;
+        }
+    }
+    an->cnt[PARLEY_COUNT_OUTCOMES] = sp.total;
+
+    /* 2-3: the all-outcomes frontier */
+    st = an_merge_frontier(&sp, opt.max_frontier, &seed);
+    if (st == PARLEY_ERR_NOMEM)
+        goto nomem;
+    an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
+    if (st == PARLEY_OK) {
+        for (size_t i = 0; i < seed.n; i++) {
+            an_count z = {0, 0};
+            if (!an_arch_push(F, seed.u + i * d, z, NULL))
+                goto nomem;
+        }
+        F->seeded = true;
+    }
+    st = an_search(&run, AN_PASS_FRONTIER, NULL, F, NULL, err);
+    if (st != PARLEY_OK)
+        goto fail;
+    F->seeded = false;
+    for (size_t i = 0; i < F->n; i++)
+        an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
+
+    /* 4: the agreement frontier */
+    bool upward = true;
+    if (!cons_build(&sp, (size_t)-1, dim_of, &cs, &upward))
+        goto nomem;
+    an_arch *A = &an->front[PARLEY_FRONTIER_AGREEMENTS];
+    if (upward) {
+        for (size_t i = 0; i < F->n; i++)
+            if (vector_ok(&sp, &cs.c, F->u + i * d, F->rep + i * m, util))
+                if (!an_arch_push(A, F->u + i * d, F->cnt[i], F->rep + i * m))
+                    goto nomem;
+    } else {
+        run.phase = "agreement frontier";
+        run.phase_lo = 0.5;
+        run.phase_hi = 0.75;
+        st = an_search(&run, AN_PASS_FRONTIER, &cs.c, A, NULL, err);
+        if (st != PARLEY_OK)
+            goto fail;
+    }
+    for (size_t i = 0; i < A->n; i++)
+        an_count_add(&an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS], A->cnt[i]);
+
+    /* 5: the agreement count */
+    run.phase = "agreements";
+    run.phase_lo = 0.75;
+    run.phase_hi = 1.0;
+    st = an_search(&run, AN_PASS_COUNT, &cs.c, NULL, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
+    if (st != PARLEY_OK)
+        goto fail;
+
+    /* 6: solutions; a first diagnosis when there is no deal */
+    solutions(an, rv, opt.kalai);
+    if (an_count_is_zero(an->cnt[PARLEY_COUNT_AGREEMENTS])) {
+        run.phase = "diagnosis";
+        an->diagnosed = true;
+        for (size_t p = 0; p < np; p++) {
+            const pm_party *pa = &sc->parties[p];
+            if (!stakeholder(pa))
+                continue;
+            cons_store one;
+            if (!cons_build(&sp, p, dim_of, &one, NULL)) {
+                cons_free(a, &one);
+                goto nomem;
+            }
+            st = an_search(&run, AN_PASS_COUNT, &one.c, NULL, &an->alone[p], err);
+            cons_free(a, &one);
+            if (st != PARLEY_OK)
+                goto fail;
+            an->alone_valid[p] = true;
+            an->rv_out[p] = dim_of[p] >= 0 ? an->best_all[dim_of[p]] < pa->reservation
+                                           : 0.0 < pa->reservation;
+        }
+    }
+    cons_free(a, &cs);
+    an_arch_free(&seed);
+    parleyx_free(a, dim_of, np * sizeof(long));
+    parleyx_free(a, rv, d * sizeof(double));
+    parleyx_free(a, util, np * sizeof(double));
+    space_free(&sp);
+    *out = an;
+    return PARLEY_OK;
+nomem:
+    st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+fail:
+    if (err)
+        st = limit_message(st, &sp, &run, &opt, err);
+    cons_free(a, &cs);
+    an_arch_free(&seed);
+    parleyx_free(a, dim_of, np * sizeof(long));
+    parleyx_free(a, rv, d * sizeof(double));
+    parleyx_free(a, util, np * sizeof(double));
+    parley_analysis_free(an);
+    space_free(&sp);
+    return st;
+}
+
+/* -------------------------------------------------------- accessors */
+
+size_t parley_analysis_dims(const parley_analysis *an)
+{
+    return an ? an->d : 0;
+}
+
+size_t parley_analysis_dim_party(const parley_analysis *an, size_t j)
+{
+    return an && j < an->d ? an->dimp[j] : (size_t)-1;
+}
+
+size_t parley_analysis_issue_count(const parley_analysis *an)
+{
+    return an ? an->m : 0;
+}
+
+bool parley_analysis_count(const parley_analysis *an, parley_count_kind kind, uint64_t *out)
+{
+    if (!an || (unsigned)kind > PARLEY_COUNT_PARETO_AGREEMENTS)
+        return false;
+    an_count c = an->cnt[kind];
+    if (c.hi)
+        return false;
+    if (out)
+        *out = c.lo;
+    return true;
+}
+
+const char *parley_analysis_count_text(const parley_analysis *an, parley_count_kind kind,
+                                       char *buf, size_t n)
+{
+    if (!buf || n == 0)
+        return buf;
+    if (!an || (unsigned)kind > PARLEY_COUNT_PARETO_AGREEMENTS) {
+        buf[0] = '\0';
+        return buf;
+    }
+    an_count_text(an->cnt[kind], buf, n);
+    return buf;
+}
+
+static const an_arch *front_of(const parley_analysis *an, parley_frontier_kind kind)
+{
+    if (!an || (unsigned)kind > PARLEY_FRONTIER_AGREEMENTS)
+        return NULL;
+    return &an->front[kind];
+}
+
+size_t parley_analysis_frontier_size(const parley_analysis *an, parley_frontier_kind kind)
+{
+    const an_arch *f = front_of(an, kind);
+    return f ? f->n : 0;
+}
+
+const double *parley_analysis_frontier_utilities(const parley_analysis *an,
+                                                 parley_frontier_kind kind, size_t i)
+{
+    const an_arch *f = front_of(an, kind);
+    return f && i < f->n ? f->u + i * f->d : NULL;
+}
+
+const uint32_t *parley_analysis_frontier_outcome(const parley_analysis *an,
+                                                 parley_frontier_kind kind, size_t i)
+{
+    const an_arch *f = front_of(an, kind);
+    return f && i < f->n ? f->rep + i * f->m : NULL;
+}
+
+bool parley_analysis_frontier_multiplicity(const parley_analysis *an, parley_frontier_kind kind,
+                                           size_t i, uint64_t *out)
+{
+    const an_arch *f = front_of(an, kind);
+    if (!f || i >= f->n || f->cnt[i].hi)
+        return false;
+    if (out)
+        *out = f->cnt[i].lo;
+    return true;
+}
+
+bool parley_analysis_solution(const parley_analysis *an, parley_solution_kind kind,
+                              const double **utilities, const uint32_t **outcome)
+{
+    if (!an || (unsigned)kind >= PARLEY_SOLUTION_COUNT || !an->has_sol[kind])
+        return false;
+    const an_arch *f = kind >= PARLEY_SOLUTION_GENIUS_NASH ? &an->front[PARLEY_FRONTIER_ALL]
+                                                           : &an->front[PARLEY_FRONTIER_AGREEMENTS];
+    size_t i = an->sol_idx[kind];
+    if (utilities)
+        *utilities = f->u + i * f->d;
+    if (outcome)
+        *outcome = f->rep + i * f->m;
+    return true;
+}
+
+const char *parley_solution_name(parley_solution_kind kind)
+{
+    switch (kind) {
+    case PARLEY_SOLUTION_NASH: return "nash";
+    case PARLEY_SOLUTION_KALAI_SMORODINSKY: return "kalai_smorodinsky";
+    case PARLEY_SOLUTION_UTILITARIAN: return "utilitarian";
+    case PARLEY_SOLUTION_EGALITARIAN: return "egalitarian";
+    case PARLEY_SOLUTION_GENIUS_NASH: return "genius_nash";
+    case PARLEY_SOLUTION_GENIUS_KS: return "genius_kalai_smorodinsky";
+    case PARLEY_SOLUTION_GENIUS_MAX_WELFARE: return "genius_max_welfare";
+    }
+    return "?";
+}
+
+double parley_analysis_best(const parley_analysis *an, size_t j, bool agreements)
+{
+    if (!an || j >= an->d)
+        return NAN;
+    return agreements ? an->best_agree[j] : an->best_all[j];
+}
+
+bool parley_analysis_party_alone(const parley_analysis *an, size_t party, char *buf, size_t n,
+                                 bool *rv_out_of_reach)
+{
+    if (!an || !an->diagnosed || party >= an->np || !an->alone_valid[party])
+        return false;
+    if (buf && n)
+        an_count_text(an->alone[party], buf, n);
+    if (rv_out_of_reach)
+        *rv_out_of_reach = an->rv_out[party];
+    return true;
+}

@@ -1,0 +1,420 @@
+/*
+ * px.c -- parleyx_ helpers: allocation, errors, bounded buffers, number
+ * formatting, edit distance, exact big counts.  See px.h for invariants.
+ */
+#include "core/px.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- alloc */
+
+static void *libc_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    (void)ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, nsize);
+}
+
+static void *px_call(const parley_allocator *a, void *p, size_t o, size_t n)
+{
+    if (a && a->fn)
+        return a->fn(a->ud, p, o, n);
+    return libc_alloc(NULL, p, o, n);
+}
+
+void *parleyx_malloc(const parley_allocator *a, size_t n)
+{
+    return px_call(a, NULL, 0, n ? n : 1);
+}
+
+void *parleyx_calloc(const parley_allocator *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    size_t n = count * size;
+    void *p = px_call(a, NULL, 0, n ? n : 1);
+    if (p)
+        memset(p, 0, n ? n : 1);
+    return p;
+}
+
+void *parleyx_realloc(const parley_allocator *a, void *p, size_t osize, size_t nsize)
+{
+    return px_call(a, p, p ? osize : 0, nsize ? nsize : 1);
+}
+
+void parleyx_free(const parley_allocator *a, void *p, size_t osize)
+{
+    if (p)
+        px_call(a, p, osize, 0);
+}
+
+char *parleyx_strndup(const parley_allocator *a, const char *s, size_t n)
+{
+    char *d = parleyx_malloc(a, n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+char *parleyx_strdup(const parley_allocator *a, const char *s)
+{
+    return parleyx_strndup(a, s, strlen(s));
+}
+
+void parleyx_strfree(const parley_allocator *a, char *s)
+{
+    if (s)
+        parleyx_free(a, s, strlen(s) + 1);
+}
+
+/* --------------------------------------------------------------- errors */
+
+parley_status parleyx_fail(parley_error *err, parley_status st, const char *file, unsigned line,
+                           unsigned column, const char *fmt, ...)
+{
+    if (!err)
+        return st;
+    err->status = st;
+    if (file) {
+        if (file != err->file)
+            snprintf(err->file, sizeof err->file, "%s", file);
+    } else {
+        err->file[0] = '\0';
+    }
+    err->line = line;
+    err->column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* --------------------------------------------------------------- buffer */
+
+void parleyx_buf_init(px_buf *b, const parley_allocator *a, size_t limit)
+{
+    memset(b, 0, sizeof *b);
+    b->alloc = a;
+    b->limit = limit ? limit : (size_t)1 << 30;
+}
+
+void parleyx_buf_free(px_buf *b)
+{
+    parleyx_free(b->alloc, b->data, b->cap);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+bool parleyx_buf_add(px_buf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return false;
+    if (n > b->limit - b->len) {
+        b->failed = true;
+        return false;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 256;
+        while (nc < b->len + n + 1)
+            nc *= 2;
+        char *d = parleyx_realloc(b->alloc, b->data, b->cap, nc);
+        if (!d) {
+            b->failed = true;
+            return false;
+        }
+        b->data = d;
+        b->cap = nc;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return true;
+}
+
+bool parleyx_buf_puts(px_buf *b, const char *s)
+{
+    return parleyx_buf_add(b, s, strlen(s));
+}
+
+bool parleyx_buf_vprintf(px_buf *b, const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        b->failed = true;
+        return false;
+    }
+    if ((size_t)n < sizeof small) {
+        va_end(ap2);
+        return parleyx_buf_add(b, small, (size_t)n);
+    }
+    char *big = parleyx_malloc(b->alloc, (size_t)n + 1);
+    if (!big) {
+        va_end(ap2);
+        b->failed = true;
+        return false;
+    }
+    vsnprintf(big, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    bool ok = parleyx_buf_add(b, big, (size_t)n);
+    parleyx_free(b->alloc, big, (size_t)n + 1);
+    return ok;
+}
+
+bool parleyx_buf_printf(px_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = parleyx_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+char *parleyx_buf_take(px_buf *b, size_t *len, size_t *cap)
+{
+    if (!b->data && !b->failed)
+        parleyx_buf_add(b, "", 0);
+    char *d = b->data;
+    if (len)
+        *len = b->len;
+    if (cap)
+        *cap = b->cap;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return d;
+}
+
+/* -------------------------------------------------------------- numbers */
+
+char *parleyx_fmt_double(double d, char *buf, size_t n)
+{
+    if (isnan(d)) {
+        snprintf(buf, n, "nan");
+        return buf;
+    }
+    if (isinf(d)) {
+        snprintf(buf, n, d > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return buf;
+}
+
+bool parleyx_parse_double(const char *s, double *out)
+{
+    if (!s || !*s)
+        return false;
+    /* Only plain decimal syntax: digits, one dot, an exponent. */
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    bool digits = false;
+    while (*p >= '0' && *p <= '9') {
+        p++;
+        digits = true;
+    }
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') {
+            p++;
+            digits = true;
+        }
+    }
+    if (!digits)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p)
+        return false;
+    errno = 0;
+    double v = strtod(s, NULL);
+    if (!isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool parleyx_parse_int64(const char *s, int64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (!*p)
+        return false;
+    for (const char *q = p; *q; q++)
+        if (*q < '0' || *q > '9')
+            return false;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno == ERANGE || *end)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+char *parleyx_group_digits(const char *digits, char *buf, size_t n)
+{
+    size_t len = strlen(digits), o = 0;
+    if (n == 0)
+        return buf;
+    for (size_t i = 0; i < len && o + 1 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0) {
+            if (o + 2 >= n)
+                break;
+            buf[o++] = ',';
+        }
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* -------------------------------------------------------------- strings */
+
+size_t parleyx_edit_distance(const char *a, const char *b, size_t cap)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 256 || lb > 256)
+        return cap + 1;
+    if ((la > lb ? la - lb : lb - la) > cap)
+        return cap + 1;
+    size_t row[257];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            if (up + 1 < best)
+                best = up + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] > cap ? cap + 1 : row[lb];
+}
+
+const char *parleyx_closest(const char *word, const char *const *cands, size_t n)
+{
+    size_t len = strlen(word);
+    size_t cap = len / 3 > 2 ? len / 3 : 2;
+    const char *best = NULL;
+    size_t bestd = cap + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = parleyx_edit_distance(word, cands[i], cap);
+        if (d < bestd) {
+            bestd = d;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------ big */
+
+void parleyx_big_set(px_big *b, uint32_t v)
+{
+    memset(b, 0, sizeof *b);
+    b->n = 1;
+    b->limb[0] = v;
+}
+
+void parleyx_big_mul(px_big *b, uint32_t v)
+{
+    uint64_t carry = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        uint64_t t = (uint64_t)b->limb[i] * v + carry;
+        b->limb[i] = (uint32_t)t;
+        carry = t >> 32;
+    }
+    if (carry) {
+        if (b->n < sizeof b->limb / sizeof b->limb[0])
+            b->limb[b->n++] = (uint32_t)carry;
+        else
+            b->overflow = true;
+    }
+}
+
+bool parleyx_big_text(const px_big *b, char *buf, size_t n)
+{
+    if (b->overflow) {
+        snprintf(buf, n, "overflow");
+        return false;
+    }
+    px_big t = *b;
+    char tmp[700];
+    size_t len = 0;
+    for (;;) {
+        /* divide t by 10^9 */
+        uint64_t rem = 0;
+        for (size_t i = t.n; i-- > 0;) {
+            uint64_t cur = (rem << 32) | t.limb[i];
+            t.limb[i] = (uint32_t)(cur / 1000000000u);
+            rem = cur % 1000000000u;
+        }
+        while (t.n > 1 && t.limb[t.n - 1] == 0)
+            t.n--;
+        bool zero = t.n == 1 && t.limb[0] == 0;
+        for (int k = 0; k < 9; k++) {
+            if (zero && rem == 0 && k > 0)
+                break;
+            tmp[len++] = (char)('0' + rem % 10);
+            rem /= 10;
+        }
+        if (zero)
+            break;
+    }
+    if (len + 1 > n) {
+        if (n)
+            buf[0] = '\0';
+        return false;
+    }
+    for (size_t i = 0; i < len; i++)
+        buf[i] = tmp[len - 1 - i];
+    buf[len] = '\0';
+    return true;
+}
+
+bool parleyx_big_u64(const px_big *b, uint64_t *out)
+{
+    if (b->overflow || b->n > 2)
+        return false;
+    uint64_t v = b->limb[0];
+    if (b->n == 2)
+        v |= (uint64_t)b->limb[1] << 32;
+    *out = v;
+    return true;
+}

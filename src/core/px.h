@@ -1,0 +1,95 @@
+/*
+ * px.h -- parleyx_: the unstable shared namespace (as curl's curlx_).
+ *
+ * Small pieces used by the library, the CLI and the tests alike: the
+ * allocator wrappers, error filling, a bounded growable buffer, number
+ * formatting and string helpers.  No API or ABI promise: these are not in
+ * include/parley/ and may change at any time.  The CLI links them from
+ * the static library target `parleyx` (they are also compiled into
+ * libparley, hidden).
+ *
+ * Invariants: a px_buf is always NUL-terminated after a successful append;
+ * its length never exceeds its limit; after a failed append the buffer is
+ * unchanged except that `failed` is set, so callers may append many times
+ * and check once.
+ */
+#ifndef PARLEY_PX_H
+#define PARLEY_PX_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "parley/parley.h"
+
+#if defined(__GNUC__)
+#define PX_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PX_PRINTF(a, b)
+#endif
+
+/* --- allocation through a parley_allocator (NULL = libc) --- */
+void *parleyx_malloc(const parley_allocator *a, size_t n);
+void *parleyx_calloc(const parley_allocator *a, size_t count, size_t size); /* overflow-checked */
+void *parleyx_realloc(const parley_allocator *a, void *p, size_t osize, size_t nsize);
+void parleyx_free(const parley_allocator *a, void *p, size_t osize);
+char *parleyx_strdup(const parley_allocator *a, const char *s); /* free with strlen+1 */
+char *parleyx_strndup(const parley_allocator *a, const char *s, size_t n);
+void parleyx_strfree(const parley_allocator *a, char *s);
+
+/* --- errors --- */
+/* Fill err (if not NULL) and return st.  file may be NULL. */
+parley_status parleyx_fail(parley_error *err, parley_status st, const char *file, unsigned line,
+                           unsigned column, const char *fmt, ...) PX_PRINTF(6, 7);
+
+/* --- a growable text buffer with a hard limit (curl's dynbuf) --- */
+typedef struct px_buf {
+    const parley_allocator *alloc;
+    char *data;    /* NUL-terminated when len > 0 or after any append */
+    size_t len;
+    size_t cap;
+    size_t limit;  /* len never exceeds this */
+    bool failed;   /* an append failed (no memory or over the limit) */
+} px_buf;
+
+void parleyx_buf_init(px_buf *b, const parley_allocator *a, size_t limit);
+void parleyx_buf_free(px_buf *b);
+bool parleyx_buf_add(px_buf *b, const char *s, size_t n);
+bool parleyx_buf_puts(px_buf *b, const char *s);
+bool parleyx_buf_printf(px_buf *b, const char *fmt, ...) PX_PRINTF(2, 3);
+bool parleyx_buf_vprintf(px_buf *b, const char *fmt, va_list ap);
+/* Hand the text over (caller frees with parleyx_free(a, p, cap) -- or,
+ * when the allocator is libc, free()).  The buffer is reset. */
+char *parleyx_buf_take(px_buf *b, size_t *len, size_t *cap);
+
+/* --- numbers --- */
+/* Shortest decimal that reads back to exactly d ("%.{15,16,17}g"), with
+ * "-0" kept, "inf"/"nan" for the others.  buf >= 32 bytes. */
+char *parleyx_fmt_double(double d, char *buf, size_t n);
+/* Strict number parsing: the whole string must be a finite decimal number
+ * (no hex, no inf/nan, no trailing text).  false otherwise. */
+bool parleyx_parse_double(const char *s, double *out);
+bool parleyx_parse_int64(const char *s, int64_t *out);
+/* Insert thousands separators: "4211" -> "4,211".  Returns buf. */
+char *parleyx_group_digits(const char *digits, char *buf, size_t n);
+
+/* --- strings --- */
+/* Levenshtein distance, capped at cap (returns cap+1 when larger). */
+size_t parleyx_edit_distance(const char *a, const char *b, size_t cap);
+/* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
+const char *parleyx_closest(const char *word, const char *const *cands, size_t n);
+
+/* --- exact outcome counts: a small unsigned bignum --- */
+typedef struct px_big {
+    size_t n;          /* limbs used */
+    uint32_t limb[64]; /* base 2^32, little-endian: up to 2^2048 */
+    bool overflow;
+} px_big;
+void parleyx_big_set(px_big *b, uint32_t v);
+void parleyx_big_mul(px_big *b, uint32_t v);
+/* Decimal text into buf; returns false if buf is too small. */
+bool parleyx_big_text(const px_big *b, char *buf, size_t n);
+bool parleyx_big_u64(const px_big *b, uint64_t *out);
+
+#endif

@@ -1,0 +1,1797 @@
+/*
+ * native_read.c -- the reader of parley's native scenario format (YAML or
+ * JSON, `parley: 1`); docs/scenario-format.md is the user's reference.
+ *
+ * What it owns.  Turning text into a final parley_scenario, through the
+ * public builder API of parley.h only: the model knows no file format, and
+ * this file knows nothing of the model's layout.  The writer lives in
+ * native_write.c.
+ *
+ * How it reads.  Two stages.
+ *  1. libfyaml's event parser (not its document builder: the installed
+ *     0.7 gives nodes no positions, and the event stream lets us refuse an
+ *     alias the moment it appears) feeds a small tree of nat_node, each
+ *     carrying its 1-based line and column and its byte span in the text.
+ *     libfyaml reports through a private fy_diag whose output is thrown
+ *     away and whose errors are collected, so the first one becomes our
+ *     PARLEY_ERR_SYNTAX with its position; the library never prints.
+ *  2. A walk of that tree against the schema, calling the builder: every
+ *     issue first, then every party (name, role, numbers, utility), then
+ *     every red line of every party (so a rule may name any party), then
+ *     parley_scenario_finalize.  Any error stops the walk; the message says
+ *     where (the node's position), what was expected and how to fix it,
+ *     with a "did you mean" from parleyx_closest for misspelt names.
+ *
+ * Bounds (hostile input fails cleanly, never explodes): the input size
+ * (opt->max_file_bytes, 0 = 64 MiB), a NUL byte anywhere (binary junk),
+ * the nesting depth (NAT_MAX_DEPTH), one document per stream, no aliases
+ * at all (an alias bomb stops at its first `*`), and the PARLEY_MAX_*
+ * counts of parley.h.  Numeric values are plain YAML decimals only: no
+ * .nan, .inf, hex, or quoted numbers.  Integer range bounds are kept
+ * within +-2^53 so that they survive the writer's doubles exactly.
+ *
+ * Memory.  The tree, scalar texts, hash indexes and scratch arrays live in
+ * one arena (nat_arena) drawn from opt->alloc and freed in one sweep at the
+ * end, success or not.  The scenario is created with opt->alloc; on
+ * success the caller owns *out (parley_scenario_free), on failure *out is
+ * NULL and nothing is left allocated.  libfyaml allocates with its own
+ * malloc for the duration of stage 1 only.
+ */
+#include "core/px.h"
+
+#include <libfyaml.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdalign.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAT_MAX_DEPTH 32                    /* the schema needs 7 */
+#define NAT_DEFAULT_MAX_BYTES ((size_t)64 << 20)
+#define NAT_INT_LIMIT 9007199254740992LL    /* 2^53: exact in a double */
+
+/* ------------------------------------------------------------------ */
+/* Arena                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct nat_chunk {
+    struct nat_chunk *next;
+    size_t size; /* bytes allocated for this chunk, header included */
+    size_t used; /* bytes used after the header */
+} nat_chunk;
+
+#define NAT_CHUNK_HDR ((sizeof(nat_chunk) + 15) & ~(size_t)15)
+#define NAT_CHUNK_SIZE ((size_t)64 << 10)
+
+typedef struct nat_arena {
+    const parley_allocator *alloc;
+    nat_chunk *head;
+} nat_arena;
+
+/* n bytes, 16-aligned, zeroed; NULL when out of memory. */
+static void *nat_alloc(nat_arena *ar, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0)
+        n = 16;
+    nat_chunk *c = ar->head;
+    if (!c || c->size - NAT_CHUNK_HDR - c->used < n) {
+        size_t sz = NAT_CHUNK_HDR + (n > NAT_CHUNK_SIZE / 4 ? n : NAT_CHUNK_SIZE);
+        if (sz < n)
+            return NULL;
+        nat_chunk *nc = parleyx_malloc(ar->alloc, sz);
+        if (!nc)
+            return NULL;
+        nc->size = sz;
+        nc->used = 0;
+        if (n > NAT_CHUNK_SIZE / 4 && c) {
+            /* A big block: keep the current chunk in front for small ones. */
+            nc->next = c->next;
+            c->next = nc;
+            nc->used = n;
+            void *p = (char *)nc + NAT_CHUNK_HDR;
+            memset(p, 0, n);
+            return p;
+        }
+        nc->next = c;
+        ar->head = c = nc;
+    }
+    void *p = (char *)c + NAT_CHUNK_HDR + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+static void nat_arena_free(nat_arena *ar)
+{
+    nat_chunk *c = ar->head;
+    while (c) {
+        nat_chunk *next = c->next;
+        parleyx_free(ar->alloc, c, c->size);
+        c = next;
+    }
+    ar->head = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The tree                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum nat_kind { NAT_SCALAR, NAT_MAP, NAT_SEQ } nat_kind;
+
+typedef struct nat_node {
+    nat_kind kind;
+    enum fy_scalar_style style; /* scalars */
+    unsigned line, col;         /* 1-based; 0 when unknown */
+    size_t pos, end;            /* byte span in the source [pos, end) */
+    bool has_span;
+    const char *text;           /* scalars: NUL-terminated, arena */
+    size_t len;
+    size_t n;                   /* MAP: pairs; SEQ: items */
+    size_t idx;                 /* discrete value labels: the value index */
+    struct nat_node *first, *last, *next; /* MAP children: key, value, key... */
+    struct nat_node *parent;
+} nat_node;
+
+typedef struct nat_ctx {
+    const parley_allocator *alloc;
+    const char *file;          /* for messages; "" none */
+    const char *src;
+    size_t srclen;
+    parley_error *err;
+    nat_arena ar;
+    parley_scenario *sc;
+    unsigned real_grid;
+    /* issues, as read */
+    size_t nissues;
+    const char **issue_names;
+    struct nat_issue *issues;
+    struct nat_index *issue_ix;   /* issue name -> key node (node->idx) */
+    /* parties */
+    size_t nparties;
+    const char **party_names;
+} nat_ctx;
+
+static parley_status nat_failv(nat_ctx *c, parley_status st, unsigned line, unsigned col,
+                               const char *fmt, va_list ap)
+{
+    if (!c->err)
+        return st;
+    char msg[sizeof c->err->message];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    return parleyx_fail(c->err, st, c->file, line, col, "%s", msg);
+}
+
+static parley_status nat_fail(nat_ctx *c, parley_status st, const nat_node *at, const char *fmt,
+                              ...) PX_PRINTF(4, 5);
+static parley_status nat_fail(nat_ctx *c, parley_status st, const nat_node *at, const char *fmt,
+                              ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    parley_status r = nat_failv(c, st, at ? at->line : 0, at ? at->col : 0, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+static parley_status nat_nomem(nat_ctx *c)
+{
+    return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->file, 0, 0,
+                        "out of memory while reading the scenario");
+}
+
+/* A short, printable excerpt of a scalar for messages. */
+static const char *nat_show(const nat_node *n, char *buf, size_t cap)
+{
+    if (!n || n->kind != NAT_SCALAR) {
+        snprintf(buf, cap, "%s", !n ? "nothing" : n->kind == NAT_MAP ? "a mapping" : "a sequence");
+        return buf;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n->len && o + 4 < cap; i++) {
+        unsigned char ch = (unsigned char)n->text[i];
+        buf[o++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+    }
+    if (o + 4 >= cap && n->len > o) {
+        buf[o++] = '.';
+        buf[o++] = '.';
+        buf[o++] = '.';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static const char *nat_kind_name(const nat_node *n)
+{
+    if (!n)
+        return "nothing";
+    switch (n->kind) {
+    case NAT_MAP: return "a mapping";
+    case NAT_SEQ: return "a sequence";
+    default: break;
+    }
+    if (n->style == FYSS_PLAIN && n->len == 0)
+        return "nothing";
+    return "a scalar";
+}
+
+/* ------------------------------------------------------------------ */
+/* Stage 1: events to tree                                              */
+/* ------------------------------------------------------------------ */
+
+static void nat_diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    (void)user;
+    (void)buf;
+    (void)len;
+}
+
+/* 1-based line and column of byte offset off, counting columns in UTF-8
+ * characters as libfyaml does. */
+static void nat_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col)
+{
+    unsigned l = 1, cl = 1;
+    for (size_t i = 0; i < off && i < n; i++) {
+        if (s[i] == '\n') {
+            l++;
+            cl = 1;
+        } else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+            cl++;
+        }
+    }
+    *line = l;
+    *col = cl;
+}
+
+static void nat_set_mark(nat_node *nd, const struct fy_mark *m, const struct fy_mark *e)
+{
+    if (m) {
+        nd->line = (unsigned)m->line + 1;
+        nd->col = (unsigned)m->column + 1;
+        nd->pos = m->input_pos;
+        nd->end = e ? e->input_pos : m->input_pos;
+        nd->has_span = e != NULL;
+    }
+}
+
+static void nat_attach(nat_node *parent, nat_node *nd)
+{
+    nd->parent = parent;
+    if (!parent)
+        return;
+    if (parent->last)
+        parent->last->next = nd;
+    else
+        parent->first = nd;
+    parent->last = nd;
+}
+
+/* Count one child of a MAP (pairs) or SEQ once complete. */
+static void nat_count(nat_node *parent)
+{
+    size_t k = 0;
+    for (nat_node *x = parent->first; x; x = x->next)
+        k++;
+    parent->n = parent->kind == NAT_MAP ? k / 2 : k;
+}
+
+static parley_status nat_first_diag(nat_ctx *c, struct fy_diag *diag)
+{
+    void *it = NULL;
+    struct fy_diag_error *de;
+    while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
+        if (de->type < FYET_ERROR)
+            continue;
+        unsigned line = de->line > 0 ? (unsigned)de->line : 0;
+        unsigned col = de->column > 0 ? (unsigned)de->column : 0;
+        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, line, col,
+                         "YAML syntax error: %s; expected well-formed YAML (or JSON) text: check "
+                         "the indentation, the brackets and the quotes near this point",
+                         de->msg ? de->msg : "malformed input");
+    }
+    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, 0, 0,
+                        "YAML syntax error: the text is not well-formed YAML (or JSON)");
+}
+
+/* Parse c->src into a tree; *root is NULL for an empty stream. */
+static parley_status nat_parse(nat_ctx *c, nat_node **root)
+{
+    *root = NULL;
+    /* Binary junk: YAML text never holds a NUL byte. */
+    const char *nul = memchr(c->src, '\0', c->srclen);
+    if (nul) {
+        unsigned l, cl;
+        nat_locate(c->src, c->srclen, (size_t)(nul - c->src), &l, &cl);
+        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
+                            "not a YAML text file: a NUL byte at this point; expected a UTF-8 "
+                            "text file with a mapping that starts with `parley: 1`");
+    }
+
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = nat_diag_discard;
+    dc.user = NULL;
+    dc.level = FYET_ERROR;
+    dc.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dc);
+    if (!diag)
+        return nat_nomem(c);
+    fy_diag_set_collect_errors(diag, true);
+
+    struct fy_parse_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT | FYPCF_JSON_NONE;
+    pc.diag = diag;
+    struct fy_parser *fyp = fy_parser_create(&pc);
+    if (!fyp) {
+        fy_diag_destroy(diag);
+        return nat_nomem(c);
+    }
+    parley_status st = PARLEY_OK;
+    if (fy_parser_set_string(fyp, c->srclen ? c->src : "", c->srclen) != 0) {
+        st = nat_nomem(c);
+        goto done;
+    }
+
+    nat_node *cur = NULL; /* innermost open collection */
+    unsigned depth = 0, docs = 0;
+    const struct fy_mark *m, *e;
+    struct fy_mark last = {0, 0, 0};
+    struct fy_event *ev;
+    while ((ev = fy_parser_parse(fyp)) != NULL) {
+        m = fy_event_start_mark(ev);
+        e = fy_event_end_mark(ev);
+        nat_node *nd = NULL;
+        switch (ev->type) {
+        case FYET_DOCUMENT_START:
+            if (++docs > 1) {
+                nat_node tmp = {0};
+                nat_set_mark(&tmp, m ? m : &last, e);
+                st = nat_fail(c, PARLEY_ERR_SYNTAX, &tmp,
+                              "a second YAML document starts here: a scenario file holds one "
+                              "document; remove the `---` line and what follows, or split the "
+                              "file");
+            }
+            break;
+        case FYET_ALIAS:
+            nd = nat_alloc(&c->ar, sizeof *nd);
+            if (!nd) {
+                st = nat_nomem(c);
+                break;
+            }
+            nat_set_mark(nd, m, e);
+            st = nat_fail(c, PARLEY_ERR_UNSUPPORTED, nd,
+                          "YAML aliases (`*name`) are not supported in scenario files; write the "
+                          "value out in full where the alias stands");
+            break;
+        case FYET_MAPPING_START:
+        case FYET_SEQUENCE_START:
+        case FYET_SCALAR:
+            nd = nat_alloc(&c->ar, sizeof *nd);
+            if (!nd) {
+                st = nat_nomem(c);
+                break;
+            }
+            nd->kind = ev->type == FYET_SCALAR ? NAT_SCALAR
+                       : ev->type == FYET_MAPPING_START ? NAT_MAP : NAT_SEQ;
+            if (m) {
+                nat_set_mark(nd, m, e);
+            } else {
+                /* An empty scalar has no mark: place it where the last one ended. */
+                nd->line = (unsigned)last.line + 1;
+                nd->col = (unsigned)last.column + 1;
+                nd->pos = nd->end = last.input_pos;
+            }
+            if (nd->kind == NAT_SCALAR) {
+                size_t len = 0;
+                const char *t = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : "";
+                if (!t) {
+                    t = "";
+                    len = 0;
+                }
+                char *copy = nat_alloc(&c->ar, len + 1);
+                if (!copy) {
+                    st = nat_nomem(c);
+                    break;
+                }
+                memcpy(copy, t, len);
+                copy[len] = '\0';
+                nd->text = copy;
+                nd->len = len;
+                nd->style = ev->scalar.value ? fy_token_scalar_style(ev->scalar.value) : FYSS_PLAIN;
+                if (memchr(copy, '\0', len)) {
+                    st = nat_fail(c, PARLEY_ERR_INVALID, nd,
+                                  "text with a NUL character (`\\0`) is not allowed; remove it");
+                    break;
+                }
+            } else {
+                nd->style = FYSS_ANY;
+            }
+            nat_attach(cur, nd);
+            if (!*root)
+                *root = nd;
+            if (nd->kind != NAT_SCALAR) {
+                if (++depth > NAT_MAX_DEPTH) {
+                    st = nat_fail(c, PARLEY_ERR_LIMIT, nd,
+                                  "nesting deeper than %d levels; a scenario needs at most 7 "
+                                  "(mappings and sequences within each other)",
+                                  NAT_MAX_DEPTH);
+                    break;
+                }
+                cur = nd;
+            }
+            break;
+        case FYET_MAPPING_END:
+        case FYET_SEQUENCE_END:
+            if (cur) {
+                if (e)
+                    cur->end = e->input_pos, cur->has_span = true;
+                nat_count(cur);
+                cur = cur->parent;
+            }
+            if (depth)
+                depth--;
+            break;
+        default:
+            break;
+        }
+        if (e)
+            last = *e;
+        fy_parser_event_free(fyp, ev);
+        if (st != PARLEY_OK)
+            goto done;
+    }
+    if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))
+        st = nat_first_diag(c, diag);
+
+done:
+    fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stage 2 helpers: names, numbers, mappings                            */
+/* ------------------------------------------------------------------ */
+
+/* Children of a mapping: key, value, key, value... */
+#define NAT_PAIRS(map, k, v)                                                                   \
+    for (const nat_node *k = (map)->first, *v = k ? k->next : NULL; k && v;                    \
+         k = v->next, v = k ? k->next : NULL)
+
+static bool nat_is_null(const nat_node *n)
+{
+    if (!n)
+        return true;
+    if (n->kind != NAT_SCALAR || n->style != FYSS_PLAIN)
+        return false;
+    return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+           strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
+}
+
+/* --- a string-keyed hash index of scalar nodes (open addressing) --- */
+typedef struct nat_index {
+    size_t mask;
+    const nat_node **slot;
+} nat_index;
+
+static uint64_t nat_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static bool nat_index_init(nat_ctx *c, nat_index *ix, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    ix->slot = nat_alloc(&c->ar, cap * sizeof *ix->slot);
+    ix->mask = cap - 1;
+    return ix->slot != NULL;
+}
+
+static const nat_node *nat_index_get(const nat_index *ix, const char *s, size_t len)
+{
+    size_t h = (size_t)nat_hash(s, len) & ix->mask;
+    while (ix->slot[h]) {
+        const nat_node *x = ix->slot[h];
+        if (x->len == len && memcmp(x->text, s, len) == 0)
+            return x;
+        h = (h + 1) & ix->mask;
+    }
+    return NULL;
+}
+
+/* Insert k; returns the node already there with the same text, or NULL. */
+static const nat_node *nat_index_put(nat_index *ix, const nat_node *k)
+{
+    size_t h = (size_t)nat_hash(k->text, k->len) & ix->mask;
+    while (ix->slot[h]) {
+        const nat_node *x = ix->slot[h];
+        if (x->len == k->len && memcmp(x->text, k->text, k->len) == 0)
+            return x;
+        h = (h + 1) & ix->mask;
+    }
+    ix->slot[h] = k;
+    return NULL;
+}
+
+/* Check a mapping: keys are non-empty scalars, none twice, and each one of
+ * known[] when known is not NULL.  where names the place ("the top level",
+ * "issue `x`"). */
+static parley_status nat_check_map(nat_ctx *c, const nat_node *map, const char *const *known,
+                                   size_t nknown, const char *where)
+{
+    char sh[128];
+    NAT_PAIRS(map, k, v) {
+        (void)v;
+        if (k->kind != NAT_SCALAR)
+            return nat_fail(c, PARLEY_ERR_INVALID, k,
+                            "a key in %s is %s; expected a plain name as each key", where,
+                            nat_kind_name(k));
+        if (k->len == 0)
+            return nat_fail(c, PARLEY_ERR_INVALID, k,
+                            "an empty key in %s; expected a name before the `:`", where);
+        if (known) {
+            size_t j = 0;
+            while (j < nknown && strcmp(known[j], k->text) != 0)
+                j++;
+            if (j == nknown) {
+                char list[256];
+                size_t o = 0;
+                list[0] = '\0';
+                for (size_t q = 0; q < nknown && o < sizeof list; q++)
+                    o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", q ? ", " : "",
+                                          known[q]);
+                const char *near = parleyx_closest(k->text, known, nknown);
+                if (near)
+                    return nat_fail(c, PARLEY_ERR_INVALID, k,
+                                    "unknown key `%s` in %s; did you mean `%s`? (the keys "
+                                    "allowed here: %s)",
+                                    nat_show(k, sh, sizeof sh), where, near, list);
+                return nat_fail(c, PARLEY_ERR_INVALID, k,
+                                "unknown key `%s` in %s; the keys allowed here: %s",
+                                nat_show(k, sh, sizeof sh), where, list);
+            }
+        }
+    }
+    /* Duplicates: a quadratic scan for small mappings, a hash index else. */
+    if (map->n <= 16) {
+        NAT_PAIRS(map, k, v) {
+            (void)v;
+            for (const nat_node *k2 = map->first; k2 != k; k2 = k2->next->next)
+                if (k2->len == k->len && memcmp(k2->text, k->text, k->len) == 0)
+                    return nat_fail(c, PARLEY_ERR_INVALID, k,
+                                    "duplicate key `%s` in %s (first at line %u, column %u); "
+                                    "each key may appear only once: remove or rename one",
+                                    nat_show(k, sh, sizeof sh), where, k2->line, k2->col);
+        }
+        return PARLEY_OK;
+    }
+    nat_index ix;
+    if (!nat_index_init(c, &ix, map->n))
+        return nat_nomem(c);
+    NAT_PAIRS(map, k, v) {
+        (void)v;
+        const nat_node *k2 = nat_index_put(&ix, k);
+        if (k2)
+            return nat_fail(c, PARLEY_ERR_INVALID, k,
+                            "duplicate key `%s` in %s (first at line %u, column %u); each key "
+                            "may appear only once: remove or rename one",
+                            nat_show(k, sh, sizeof sh), where, k2->line, k2->col);
+    }
+    return PARLEY_OK;
+}
+
+/* The value of key in map, or NULL; *keyp (if not NULL) the key node. */
+static const nat_node *nat_get(const nat_node *map, const char *key, const nat_node **keyp)
+{
+    NAT_PAIRS(map, k, v) {
+        if (strcmp(k->text, key) == 0) {
+            if (keyp)
+                *keyp = k;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static parley_status nat_want_map(nat_ctx *c, const nat_node *n, const char *what,
+                                  const char *hint)
+{
+    if (n && n->kind == NAT_MAP)
+        return PARLEY_OK;
+    return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a mapping for %s, got %s; %s", what,
+                    nat_kind_name(n), hint);
+}
+
+static parley_status nat_want_seq(nat_ctx *c, const nat_node *n, const char *what,
+                                  const char *hint)
+{
+    if (n && n->kind == NAT_SEQ)
+        return PARLEY_OK;
+    return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a sequence for %s, got %s; %s", what,
+                    nat_kind_name(n), hint);
+}
+
+/* Free text (a description): any scalar; *out NULL when null. */
+static parley_status nat_text(nat_ctx *c, const nat_node *n, const char *what, const char **out)
+{
+    *out = NULL;
+    if (nat_is_null(n))
+        return PARLEY_OK;
+    if (n->kind != NAT_SCALAR)
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "expected text for %s, got %s; write it on one line or as a `>` block",
+                        what, nat_kind_name(n));
+    *out = n->text;
+    return PARLEY_OK;
+}
+
+/* A name or value label: a non-empty scalar of at most PARLEY_MAX_NAME bytes. */
+static parley_status nat_name(nat_ctx *c, const nat_node *n, const char *what)
+{
+    if (!n || n->kind != NAT_SCALAR)
+        return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a name for %s, got %s", what,
+                        nat_kind_name(n));
+    if (n->len == 0)
+        return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a name for %s, got an empty one",
+                        what);
+    if (n->len > PARLEY_MAX_NAME)
+        return nat_fail(c, PARLEY_ERR_LIMIT, n,
+                        "%s is %zu bytes long; names and labels may have at most %u bytes", what,
+                        n->len, (unsigned)PARLEY_MAX_NAME);
+    return PARLEY_OK;
+}
+
+static bool nat_is_nonfinite_word(const char *t)
+{
+    static const char *const words[] = {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
+                                        "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+                                        "nan", "NaN", "inf", "-inf", "+inf", "Infinity",
+                                        "-Infinity"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(t, words[i]) == 0)
+            return true;
+    return false;
+}
+
+static parley_status nat_number(nat_ctx *c, const nat_node *n, const char *what, double *out)
+{
+    char sh[96];
+    if (!n || n->kind != NAT_SCALAR || nat_is_null(n))
+        return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a number for %s, got %s", what,
+                        nat_kind_name(n));
+    if (n->style != FYSS_PLAIN)
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "expected a number for %s, got the quoted text \"%s\"; write numbers "
+                        "without quotes",
+                        what, nat_show(n, sh, sizeof sh));
+    if (nat_is_nonfinite_word(n->text))
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "expected a finite number for %s, got `%s`: NaN and infinities are not "
+                        "allowed; write a plain decimal such as 0.5",
+                        what, nat_show(n, sh, sizeof sh));
+    if (parleyx_parse_double(n->text, out))
+        return PARLEY_OK;
+    /* Decimal syntax but out of range? */
+    errno = 0;
+    char *end = NULL;
+    double v = strtod(n->text, &end);
+    if (end && *end == '\0' && isinf(v))
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "the number `%s` for %s is too large for a double; expected a finite "
+                        "number",
+                        nat_show(n, sh, sizeof sh), what);
+    return nat_fail(c, PARLEY_ERR_INVALID, n,
+                    "expected a number for %s (a plain decimal such as 0.5, 30 or 1e-3), got "
+                    "`%s`",
+                    what, nat_show(n, sh, sizeof sh));
+}
+
+static parley_status nat_integer(nat_ctx *c, const nat_node *n, const char *what, int64_t *out)
+{
+    char sh[96];
+    double d;
+    parley_status st = nat_number(c, n, what, &d);
+    if (st != PARLEY_OK)
+        return st;
+    if (!parleyx_parse_int64(n->text, out) || *out > NAT_INT_LIMIT || *out < -NAT_INT_LIMIT) {
+        if (d == floor(d) && fabs(d) > (double)NAT_INT_LIMIT)
+            return nat_fail(c, PARLEY_ERR_LIMIT, n,
+                            "the integer `%s` for %s is out of range; integers must lie within "
+                            "+-9007199254740992 (2^53)",
+                            nat_show(n, sh, sizeof sh), what);
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "expected a whole number for %s (such as 0, 10 or -5), got `%s`", what,
+                        nat_show(n, sh, sizeof sh));
+    }
+    return PARLEY_OK;
+}
+
+/* A number in [0, 1] (an evaluation). */
+static parley_status nat_unit(nat_ctx *c, const nat_node *n, const char *what, double *out)
+{
+    parley_status st = nat_number(c, n, what, out);
+    if (st != PARLEY_OK)
+        return st;
+    if (!(*out >= 0.0 && *out <= 1.0)) {
+        char sh[96];
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "%s is %s; expected an evaluation between 0 and 1 (0 = worst, 1 = best)",
+                        what, nat_show(n, sh, sizeof sh));
+    }
+    return PARLEY_OK;
+}
+
+/* Copy a builder's error into ours at node n, with a prefix for context. */
+static parley_status nat_builder_fail(nat_ctx *c, parley_status st, const nat_node *n,
+                                      const parley_error *be, const char *context)
+{
+    const char *m = be && be->message[0] ? be->message : parley_strerror(st);
+    return nat_fail(c, st, n, "%s: %s", context, m);
+}
+
+/* ------------------------------------------------------------------ */
+/* Issues                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct nat_issue {
+    const nat_node *key;
+    parley_issue_kind kind;
+    size_t nvalues;
+    const nat_node *values; /* discrete: the sequence of labels */
+    nat_index labels;       /* discrete: label -> node (node->idx) */
+} nat_issue;
+
+static const char *const nat_issue_keys[] = {"description", "type", "values", "range", "step",
+                                             "grid"};
+
+static parley_status nat_reject_key(nat_ctx *c, const nat_node *map, const char *key,
+                                    const char *iname, const char *why)
+{
+    const nat_node *k = NULL;
+    if (nat_get(map, key, &k))
+        return nat_fail(c, PARLEY_ERR_INVALID, k, "`%s` does not belong in issue `%.100s`: %s",
+                        key, iname, why);
+    return PARLEY_OK;
+}
+
+static parley_status nat_range(nat_ctx *c, const nat_node *rk, const nat_node *r,
+                               const char *iname, bool integer, int64_t *ilo, int64_t *ihi,
+                               double *lo, double *hi)
+{
+    char what[160];
+    snprintf(what, sizeof what, "the range of issue `%.100s`", iname);
+    if (!r)
+        return nat_fail(c, PARLEY_ERR_INVALID, rk,
+                        "issue `%.100s` has no `range`; expected `range: [low, high]` for a%s "
+                        "issue",
+                        iname, integer ? "n integer" : " real");
+    parley_status st = nat_want_seq(c, r, what, "write `range: [low, high]`");
+    if (st != PARLEY_OK)
+        return st;
+    if (r->n != 2)
+        return nat_fail(c, PARLEY_ERR_INVALID, r,
+                        "the range of issue `%.100s` has %zu items; expected two: "
+                        "`[low, high]`",
+                        iname, r->n);
+    const nat_node *a = r->first, *b = a->next;
+    snprintf(what, sizeof what, "the low end of issue `%.100s`", iname);
+    if (integer) {
+        if ((st = nat_integer(c, a, what, ilo)) != PARLEY_OK)
+            return st;
+        snprintf(what, sizeof what, "the high end of issue `%.100s`", iname);
+        if ((st = nat_integer(c, b, what, ihi)) != PARLEY_OK)
+            return st;
+        if (*ilo > *ihi)
+            return nat_fail(c, PARLEY_ERR_INVALID, a,
+                            "the range of issue `%.100s` runs from %lld down to %lld; expected "
+                            "low <= high: swap them",
+                            iname, (long long)*ilo, (long long)*ihi);
+    } else {
+        if ((st = nat_number(c, a, what, lo)) != PARLEY_OK)
+            return st;
+        snprintf(what, sizeof what, "the high end of issue `%.100s`", iname);
+        if ((st = nat_number(c, b, what, hi)) != PARLEY_OK)
+            return st;
+        if (*lo > *hi) {
+            char x[32], y[32];
+            return nat_fail(c, PARLEY_ERR_INVALID, a,
+                            "the range of issue `%.100s` runs from %s down to %s; expected low "
+                            "<= high: swap them",
+                            iname, parleyx_fmt_double(*lo, x, sizeof x),
+                            parleyx_fmt_double(*hi, y, sizeof y));
+        }
+    }
+    return PARLEY_OK;
+}
+
+static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v)
+{
+    parley_status st;
+    char where[160], what[200];
+    nat_issue *is = &c->issues[idx];
+    is->key = k;
+    if ((st = nat_name(c, k, "an issue name")) != PARLEY_OK)
+        return st;
+    const char *iname = k->text;
+    c->issue_names[idx] = iname;
+    snprintf(where, sizeof where, "issue `%.100s`", iname);
+    if (!v || v->kind != NAT_MAP)
+        return nat_fail(c, PARLEY_ERR_INVALID, nat_is_null(v) ? k : v,
+                        "expected a mapping for issue `%.100s`, got %s; write `values: [a, b, "
+                        "c]` for a discrete issue, or `type: integer` (or `real`) with "
+                        "`range: [low, high]`",
+                        iname, nat_kind_name(v));
+    if ((st = nat_check_map(c, v, nat_issue_keys, 6, where)) != PARLEY_OK)
+        return st;
+
+    /* The kind. */
+    const nat_node *tk = NULL, *tv = nat_get(v, "type", &tk);
+    const nat_node *vk = NULL, *vals = nat_get(v, "values", &vk);
+    parley_issue_kind kind = PARLEY_ISSUE_DISCRETE;
+    if (tv) {
+        static const char *const kinds[] = {"discrete", "integer", "real"};
+        char sh[96];
+        if (tv->kind != NAT_SCALAR || nat_is_null(tv))
+            return nat_fail(c, PARLEY_ERR_INVALID, tv,
+                            "expected the type of issue `%.100s`: discrete, integer or real",
+                            iname);
+        size_t j = 0;
+        while (j < 3 && strcmp(kinds[j], tv->text) != 0)
+            j++;
+        if (j == 3) {
+            const char *near = parleyx_closest(tv->text, kinds, 3);
+            return nat_fail(c, PARLEY_ERR_INVALID, tv,
+                            "unknown issue type `%s`%s%s%s; expected discrete, integer or real",
+                            nat_show(tv, sh, sizeof sh), near ? "; did you mean `" : "",
+                            near ? near : "", near ? "`?" : "");
+        }
+        kind = (parley_issue_kind)j;
+    } else if (!vals) {
+        return nat_fail(c, PARLEY_ERR_INVALID, k,
+                        "issue `%.100s` has neither `values` nor `type`; write `values: [a, b, "
+                        "c]` for a discrete issue, or `type: integer` (or `real`) with "
+                        "`range: [low, high]`",
+                        iname);
+    }
+    is->kind = kind;
+
+    parley_error be;
+    parley_error_clear(&be);
+    size_t got = 0;
+    if (kind == PARLEY_ISSUE_DISCRETE) {
+        static const char *const why = "it is for integer and real issues; a discrete issue "
+                                       "has only `values`";
+        if ((st = nat_reject_key(c, v, "range", iname, why)) != PARLEY_OK ||
+            (st = nat_reject_key(c, v, "step", iname, why)) != PARLEY_OK ||
+            (st = nat_reject_key(c, v, "grid", iname, why)) != PARLEY_OK)
+            return st;
+        if (!vals)
+            return nat_fail(c, PARLEY_ERR_INVALID, tk ? tk : k,
+                            "discrete issue `%.100s` has no `values`; expected `values: [a, b, "
+                            "c]`",
+                            iname);
+        snprintf(what, sizeof what, "the values of issue `%.100s`", iname);
+        if ((st = nat_want_seq(c, vals, what, "write `values: [a, b, c]`")) != PARLEY_OK)
+            return st;
+        if (vals->n == 0)
+            return nat_fail(c, PARLEY_ERR_INVALID, vals,
+                            "issue `%.100s` has an empty list of values; expected at least one "
+                            "value: `values: [a, b]`",
+                            iname);
+        if (vals->n > PARLEY_MAX_VALUES)
+            return nat_fail(c, PARLEY_ERR_LIMIT, vals,
+                            "issue `%.100s` has %zu values; at most %u are allowed", iname,
+                            vals->n, (unsigned)PARLEY_MAX_VALUES);
+        const char **labels = nat_alloc(&c->ar, vals->n * sizeof *labels);
+        if (!labels || !nat_index_init(c, &is->labels, vals->n))
+            return nat_nomem(c);
+        size_t j = 0;
+        for (nat_node *x = vals->first; x; x = x->next, j++) {
+            snprintf(what, sizeof what, "a value of issue `%.100s`", iname);
+            if ((st = nat_name(c, x, what)) != PARLEY_OK)
+                return st;
+            x->idx = j;
+            const nat_node *dup = nat_index_put(&is->labels, x);
+            if (dup) {
+                char sh[96];
+                return nat_fail(c, PARLEY_ERR_INVALID, x,
+                                "the value `%s` appears twice in issue `%.100s` (first at line "
+                                "%u, column %u); each value must be listed once",
+                                nat_show(x, sh, sizeof sh), iname, dup->line, dup->col);
+            }
+            labels[j] = x->text;
+        }
+        is->values = vals;
+        st = parley_scenario_add_discrete(c->sc, iname, vals->n, labels, &got, &be);
+        if (st != PARLEY_OK)
+            return nat_builder_fail(c, st, k, &be, where);
+        is->nvalues = vals->n;
+    } else {
+        if (vals)
+            return nat_fail(c, PARLEY_ERR_INVALID, vk,
+                            "`values` does not belong in %s issue `%.100s`; list values only for "
+                            "discrete issues (drop `type`), or give `range: [low, high]`",
+                            kind == PARLEY_ISSUE_INTEGER ? "integer" : "real", iname);
+        const nat_node *rk = NULL, *r = nat_get(v, "range", &rk);
+        int64_t ilo = 0, ihi = 0;
+        double lo = 0, hi = 0;
+        if ((st = nat_range(c, rk ? rk : k, r, iname, kind == PARLEY_ISSUE_INTEGER, &ilo, &ihi,
+                            &lo, &hi)) != PARLEY_OK)
+            return st;
+        if (kind == PARLEY_ISSUE_INTEGER) {
+            if ((st = nat_reject_key(c, v, "grid", iname,
+                                     "`grid` is for real issues; an integer issue takes "
+                                     "`step`")) != PARLEY_OK)
+                return st;
+            int64_t step = 1;
+            const nat_node *sv = nat_get(v, "step", NULL);
+            if (sv) {
+                snprintf(what, sizeof what, "the step of issue `%.100s`", iname);
+                if ((st = nat_integer(c, sv, what, &step)) != PARLEY_OK)
+                    return st;
+                if (step < 1)
+                    return nat_fail(c, PARLEY_ERR_INVALID, sv,
+                                    "the step of issue `%.100s` is %lld; expected a whole "
+                                    "number >= 1 (the values are low, low+step, ... up to "
+                                    "high)",
+                                    iname, (long long)step);
+            }
+            uint64_t count = (uint64_t)(ihi - ilo) / (uint64_t)step + 1;
+            if (count > PARLEY_MAX_VALUES)
+                return nat_fail(c, PARLEY_ERR_LIMIT, r,
+                                "issue `%.100s` would have %llu values; at most %u are allowed: "
+                                "narrow the range or raise the step",
+                                iname, (unsigned long long)count, (unsigned)PARLEY_MAX_VALUES);
+            st = parley_scenario_add_integer(c->sc, iname, ilo, ihi, step, &got, &be);
+            is->nvalues = (size_t)count;
+        } else {
+            if ((st = nat_reject_key(c, v, "step", iname,
+                                     "`step` is for integer issues; a real issue takes `grid` "
+                                     "(the number of points)")) != PARLEY_OK)
+                return st;
+            unsigned grid = c->real_grid;
+            const nat_node *gv = nat_get(v, "grid", NULL);
+            if (gv) {
+                int64_t g;
+                snprintf(what, sizeof what, "the grid of issue `%.100s`", iname);
+                if ((st = nat_integer(c, gv, what, &g)) != PARLEY_OK)
+                    return st;
+                if (g < 2)
+                    return nat_fail(c, PARLEY_ERR_INVALID, gv,
+                                    "the grid of issue `%.100s` is %lld; expected a whole "
+                                    "number of points >= 2 (GENIUS uses 21)",
+                                    iname, (long long)g);
+                if (g > (int64_t)PARLEY_MAX_VALUES)
+                    return nat_fail(c, PARLEY_ERR_LIMIT, gv,
+                                    "the grid of issue `%.100s` is %lld points; at most %u are "
+                                    "allowed",
+                                    iname, (long long)g, (unsigned)PARLEY_MAX_VALUES);
+                grid = (unsigned)g;
+            }
+            st = parley_scenario_add_real(c->sc, iname, lo, hi, grid, &got, &be);
+            is->nvalues = grid;
+        }
+        if (st != PARLEY_OK)
+            return nat_builder_fail(c, st, r ? r : k, &be, where);
+    }
+    if (got != idx)
+        return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
+                            "issue `%.100s` got index %zu, expected %zu", iname, got, idx);
+    const char *desc = NULL;
+    const nat_node *dv = nat_get(v, "description", NULL);
+    snprintf(what, sizeof what, "the description of issue `%.100s`", iname);
+    if ((st = nat_text(c, dv, what, &desc)) != PARLEY_OK)
+        return st;
+    if (desc && desc[0] && (st = parley_issue_set_description(c->sc, idx, desc)) != PARLEY_OK)
+        return nat_builder_fail(c, st, dv, NULL, where);
+    return PARLEY_OK;
+}
+
+static parley_status nat_issues(nat_ctx *c, const nat_node *ik, const nat_node *iv)
+{
+    parley_status st;
+    if (!iv || nat_is_null(iv) || (iv->kind == NAT_MAP && iv->n == 0))
+        return nat_fail(c, PARLEY_ERR_INVALID, ik,
+                        "`issues` is empty; expected at least one issue, such as\n"
+                        "  issues:\n    border: {values: [open, closed]}");
+    if ((st = nat_want_map(c, iv, "`issues`",
+                           "write one `name: {...}` entry per issue")) != PARLEY_OK)
+        return st;
+    if (iv->n > PARLEY_MAX_ISSUES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, iv, "%zu issues; at most %u are allowed", iv->n,
+                        (unsigned)PARLEY_MAX_ISSUES);
+    if ((st = nat_check_map(c, iv, NULL, 0, "`issues`")) != PARLEY_OK)
+        return st;
+    c->nissues = iv->n;
+    c->issues = nat_alloc(&c->ar, iv->n * sizeof *c->issues);
+    c->issue_names = nat_alloc(&c->ar, iv->n * sizeof *c->issue_names);
+    if (!c->issues || !c->issue_names)
+        return nat_nomem(c);
+    c->issue_ix = nat_alloc(&c->ar, sizeof *c->issue_ix);
+    if (!c->issue_ix || !nat_index_init(c, c->issue_ix, iv->n))
+        return nat_nomem(c);
+    size_t i = 0;
+    for (nat_node *k = iv->first; k && k->next; k = k->next->next) {
+        k->idx = i;
+        if ((st = nat_issue_one(c, i++, k, k->next)) != PARLEY_OK)
+            return st;
+        nat_index_put(c->issue_ix, k);
+    }
+    return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parties: utility                                                     */
+/* ------------------------------------------------------------------ */
+
+static const char *const nat_eval_keys[] = {"weight", "values", "linear", "peak", "points",
+                                            "constant"};
+static const char *const nat_shape_keys[] = {"values", "linear", "peak", "points", "constant"};
+
+static const char *nat_kind_word(parley_issue_kind k)
+{
+    return k == PARLEY_ISSUE_DISCRETE ? "discrete" : k == PARLEY_ISSUE_INTEGER ? "integer" : "real";
+}
+
+/* A point [x, y] with y in [0, 1]. */
+static parley_status nat_point(nat_ctx *c, const nat_node *n, const char *what, double *x,
+                               double *y)
+{
+    parley_status st;
+    char w[600];
+    if (!n || n->kind != NAT_SEQ || n->n != 2)
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "expected a point `[x, y]` for %s, got %s", what,
+                        n && n->kind == NAT_SEQ ? "a sequence of another length" : nat_kind_name(n));
+    snprintf(w, sizeof w, "the x of %s", what);
+    if ((st = nat_number(c, n->first, w, x)) != PARLEY_OK)
+        return st;
+    snprintf(w, sizeof w, "the y (evaluation) of %s", what);
+    return nat_unit(c, n->first->next, w, y);
+}
+
+static parley_status nat_table(nat_ctx *c, size_t p, const char *pname, size_t i,
+                               const nat_node *tv, const char *ctx)
+{
+    parley_status st;
+    nat_issue *is = &c->issues[i];
+    const char *iname = c->issue_names[i];
+    char what[512], sh[96];
+    if ((st = nat_want_map(c, tv, "a `values` table",
+                           "write `values: {value: evaluation, ...}` listing every value")) !=
+        PARLEY_OK)
+        return st;
+    if ((st = nat_check_map(c, tv, NULL, 0, ctx)) != PARLEY_OK)
+        return st;
+    double *table = nat_alloc(&c->ar, is->nvalues * sizeof *table);
+    bool *seen = nat_alloc(&c->ar, is->nvalues * sizeof *seen);
+    if (!table || !seen)
+        return nat_nomem(c);
+    NAT_PAIRS(tv, k, v) {
+        const nat_node *lab = nat_index_get(&is->labels, k->text, k->len);
+        if (!lab) {
+            const char **names = nat_alloc(&c->ar, is->nvalues * sizeof *names);
+            if (!names)
+                return nat_nomem(c);
+            size_t j = 0;
+            for (const nat_node *x = is->values->first; x; x = x->next)
+                names[j++] = x->text;
+            const char *near = parleyx_closest(k->text, names, is->nvalues);
+            if (near)
+                return nat_fail(c, PARLEY_ERR_INVALID, k,
+                                "issue `%.100s` has no value `%s`; did you mean `%.100s`?",
+                                iname, nat_show(k, sh, sizeof sh), near);
+            return nat_fail(c, PARLEY_ERR_INVALID, k,
+                            "issue `%.100s` has no value `%s`; expected one of the values listed "
+                            "for it under `issues`",
+                            iname, nat_show(k, sh, sizeof sh));
+        }
+        snprintf(what, sizeof what, "the evaluation of `%.60s` (issue `%.60s`) for `%.60s`",
+                 k->text, iname, pname);
+        if ((st = nat_unit(c, v, what, &table[lab->idx])) != PARLEY_OK)
+            return st;
+        seen[lab->idx] = true;
+    }
+    for (const nat_node *x = is->values->first; x; x = x->next) {
+        if (!seen[x->idx])
+            return nat_fail(c, PARLEY_ERR_INVALID, tv,
+                            "the values table of issue `%.100s` for `%.100s` lacks the value "
+                            "`%.100s`; list every value of the issue exactly once (write "
+                            "`%.100s: 0` if it is worth nothing)",
+                            iname, pname, x->text, x->text);
+    }
+    for (size_t k = 0; k < is->nvalues; k++)
+        if ((st = parley_party_set_value_eval(c->sc, p, i, k, table[k])) != PARLEY_OK)
+            return nat_builder_fail(c, st, tv, NULL, ctx);
+    return PARLEY_OK;
+}
+
+static parley_status nat_linear(nat_ctx *c, size_t p, size_t i, const nat_node *lv,
+                                const char *ctx)
+{
+    static const char *const keys[] = {"from", "to", "intercept", "slope", "origin"};
+    parley_status st;
+    char what[512];
+    if ((st = nat_want_map(c, lv, "`linear`",
+                           "write `linear: {from: [x0, y0], to: [x1, y1]}` or `linear: "
+                           "{intercept: a, slope: b, origin: c}`")) != PARLEY_OK)
+        return st;
+    if ((st = nat_check_map(c, lv, keys, 5, ctx)) != PARLEY_OK)
+        return st;
+    const nat_node *fk = NULL, *from = nat_get(lv, "from", &fk);
+    const nat_node *tk = NULL, *to = nat_get(lv, "to", &tk);
+    const nat_node *ik = NULL, *ic = nat_get(lv, "intercept", &ik);
+    const nat_node *sk = NULL, *sl = nat_get(lv, "slope", &sk);
+    const nat_node *ok = NULL, *org = nat_get(lv, "origin", &ok);
+    if ((from || to) && (ic || sl || org))
+        return nat_fail(c, PARLEY_ERR_INVALID, lv,
+                        "%s: `linear` takes either `from` and `to`, or `intercept`, `slope` "
+                        "(and `origin`), not both",
+                        ctx);
+    if (from || to) {
+        if (!from || !to)
+            return nat_fail(c, PARLEY_ERR_INVALID, from ? fk : tk,
+                            "%s: `linear` needs both `from: [x0, y0]` and `to: [x1, y1]`", ctx);
+        double x[2], y[2];
+        snprintf(what, sizeof what, "`from` (%s)", ctx);
+        if ((st = nat_point(c, from, what, &x[0], &y[0])) != PARLEY_OK)
+            return st;
+        snprintf(what, sizeof what, "`to` (%s)", ctx);
+        if ((st = nat_point(c, to, what, &x[1], &y[1])) != PARLEY_OK)
+            return st;
+        if (!(x[0] < x[1]))
+            return nat_fail(c, PARLEY_ERR_INVALID, to,
+                            "%s: the x of `to` must be greater than the x of `from`; swap them",
+                            ctx);
+        if ((st = parley_party_set_piecewise(c->sc, p, i, 2, x, y)) != PARLEY_OK)
+            return nat_builder_fail(c, st, lv, NULL, ctx);
+        return PARLEY_OK;
+    }
+    if (!ic || !sl)
+        return nat_fail(c, PARLEY_ERR_INVALID, lv,
+                        "%s: `linear` needs `intercept` and `slope` (eval(x) = intercept + "
+                        "slope * (x - origin), clamped to [0, 1]), or `from` and `to`",
+                        ctx);
+    double a, b, o = 0.0;
+    snprintf(what, sizeof what, "the intercept (%s)", ctx);
+    if ((st = nat_number(c, ic, what, &a)) != PARLEY_OK)
+        return st;
+    snprintf(what, sizeof what, "the slope (%s)", ctx);
+    if ((st = nat_number(c, sl, what, &b)) != PARLEY_OK)
+        return st;
+    snprintf(what, sizeof what, "the origin (%s)", ctx);
+    if (org && (st = nat_number(c, org, what, &o)) != PARLEY_OK)
+        return st;
+    if ((st = parley_party_set_linear(c->sc, p, i, a, b, o)) != PARLEY_OK)
+        return nat_builder_fail(c, st, lv, NULL, ctx);
+    return PARLEY_OK;
+}
+
+static parley_status nat_peak(nat_ctx *c, size_t p, size_t i, const nat_node *pv,
+                              const char *ctx)
+{
+    static const char *const keys[] = {"low", "top", "high"};
+    parley_status st;
+    char what[512];
+    if ((st = nat_want_map(c, pv, "`peak`", "write `peak: {low: a, top: b, high: c}`")) !=
+        PARLEY_OK)
+        return st;
+    if ((st = nat_check_map(c, pv, keys, 3, ctx)) != PARLEY_OK)
+        return st;
+    double val[3];
+    for (int j = 0; j < 3; j++) {
+        const nat_node *x = nat_get(pv, keys[j], NULL);
+        if (!x)
+            return nat_fail(c, PARLEY_ERR_INVALID, pv,
+                            "%s: `peak` lacks `%s`; expected `peak: {low: a, top: b, high: c}` "
+                            "with low <= top <= high",
+                            ctx, keys[j]);
+        snprintf(what, sizeof what, "`%s` of the peak (%s)", keys[j], ctx);
+        if ((st = nat_number(c, x, what, &val[j])) != PARLEY_OK)
+            return st;
+    }
+    if (!(val[0] <= val[1] && val[1] <= val[2]))
+        return nat_fail(c, PARLEY_ERR_INVALID, pv,
+                        "%s: expected low <= top <= high in `peak`; reorder them", ctx);
+    if ((st = parley_party_set_triangular(c->sc, p, i, val[0], val[1], val[2])) != PARLEY_OK)
+        return nat_builder_fail(c, st, pv, NULL, ctx);
+    return PARLEY_OK;
+}
+
+static parley_status nat_points(nat_ctx *c, size_t p, size_t i, const nat_node *pv,
+                                const char *ctx)
+{
+    parley_status st;
+    char what[512];
+    if ((st = nat_want_seq(c, pv, "`points`", "write `points: [[x0, y0], [x1, y1], ...]`")) !=
+        PARLEY_OK)
+        return st;
+    if (pv->n == 0)
+        return nat_fail(c, PARLEY_ERR_INVALID, pv,
+                        "%s: `points` is empty; expected at least one point `[x, y]`", ctx);
+    if (pv->n > PARLEY_MAX_VALUES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, pv, "%s: %zu points; at most %u are allowed", ctx,
+                        pv->n, (unsigned)PARLEY_MAX_VALUES);
+    double *x = nat_alloc(&c->ar, pv->n * sizeof *x), *y = nat_alloc(&c->ar, pv->n * sizeof *y);
+    if (!x || !y)
+        return nat_nomem(c);
+    size_t j = 0;
+    for (const nat_node *q = pv->first; q; q = q->next, j++) {
+        snprintf(what, sizeof what, "point %zu (%s)", j + 1, ctx);
+        if ((st = nat_point(c, q, what, &x[j], &y[j])) != PARLEY_OK)
+            return st;
+        if (j > 0 && !(x[j] > x[j - 1]))
+            return nat_fail(c, PARLEY_ERR_INVALID, q,
+                            "%s: the x of point %zu is not greater than the x of point %zu; the "
+                            "points must be listed with x strictly increasing",
+                            ctx, j + 1, j);
+    }
+    if ((st = parley_party_set_piecewise(c->sc, p, i, pv->n, x, y)) != PARLEY_OK)
+        return nat_builder_fail(c, st, pv, NULL, ctx);
+    return PARLEY_OK;
+}
+
+static parley_status nat_utility_entry(nat_ctx *c, size_t p, const char *pname,
+                                       const nat_node *k, const nat_node *v)
+{
+    parley_status st;
+    char ctx[300], what[512], sh[96];
+    const nat_node *ik = k->len ? nat_index_get(c->issue_ix, k->text, k->len) : NULL;
+    if (!ik) {
+        const char *near = parleyx_closest(k->text, c->issue_names, c->nissues);
+        if (near)
+            return nat_fail(c, PARLEY_ERR_INVALID, k,
+                            "unknown issue `%s` in the utility of `%.100s`; did you mean "
+                            "`%.100s`?",
+                            nat_show(k, sh, sizeof sh), pname, near);
+        return nat_fail(c, PARLEY_ERR_INVALID, k,
+                        "unknown issue `%s` in the utility of `%.100s`; expected one of the "
+                        "issues listed under `issues`",
+                        nat_show(k, sh, sizeof sh), pname);
+    }
+    size_t i = ik->idx;
+    const nat_issue *is = &c->issues[i];
+    snprintf(ctx, sizeof ctx, "issue `%.100s` in the utility of `%.100s`", k->text, pname);
+    if (!v || v->kind != NAT_MAP)
+        return nat_fail(c, PARLEY_ERR_INVALID, nat_is_null(v) ? k : v,
+                        "expected a mapping for %s, got %s; write `{weight: 0.5, ...}` with one "
+                        "evaluator (values, linear, peak, points or constant)",
+                        ctx, nat_kind_name(v));
+    if ((st = nat_check_map(c, v, nat_eval_keys, 6, ctx)) != PARLEY_OK)
+        return st;
+    const nat_node *wv = nat_get(v, "weight", NULL);
+    if (!wv)
+        return nat_fail(c, PARLEY_ERR_INVALID, v,
+                        "%s has no `weight`; expected `weight: 0.4` (weights are used as "
+                        "written, never renormalised)",
+                        ctx);
+    double w;
+    snprintf(what, sizeof what, "the weight of %s", ctx);
+    if ((st = nat_number(c, wv, what, &w)) != PARLEY_OK)
+        return st;
+    if (w < 0)
+        return nat_fail(c, PARLEY_ERR_INVALID, wv,
+                        "the weight of %s is %s; expected a number >= 0", ctx,
+                        nat_show(wv, sh, sizeof sh));
+    const nat_node *shape = NULL, *shapek = NULL;
+    size_t which = 0;
+    for (size_t j = 0; j < 5; j++) {
+        const nat_node *kk = NULL, *x = nat_get(v, nat_shape_keys[j], &kk);
+        if (!x)
+            continue;
+        if (shape)
+            return nat_fail(c, PARLEY_ERR_INVALID, kk,
+                            "%s has both `%s` and `%s`; expected exactly one evaluator", ctx,
+                            nat_shape_keys[which], nat_shape_keys[j]);
+        shape = x;
+        shapek = kk;
+        which = j;
+    }
+    if (!shape)
+        return nat_fail(c, PARLEY_ERR_INVALID, v,
+                        "%s has a weight but no evaluator; add one of `values: {...}` "
+                        "(discrete), `linear: {...}`, `peak: {...}`, `points: [...]` or "
+                        "`constant: c`",
+                        ctx);
+    if ((st = parley_party_set_weight(c->sc, p, i, w)) != PARLEY_OK)
+        return nat_builder_fail(c, st, wv, NULL, ctx);
+    if (is->kind == PARLEY_ISSUE_DISCRETE && (which == 1 || which == 2 || which == 3))
+        return nat_fail(c, PARLEY_ERR_INVALID, shapek,
+                        "`%s` is for integer and real issues; discrete issue `%.100s` takes a "
+                        "table `values: {value: evaluation, ...}` (or `constant`)",
+                        nat_shape_keys[which], k->text);
+    if (is->kind != PARLEY_ISSUE_DISCRETE && which == 0)
+        return nat_fail(c, PARLEY_ERR_INVALID, shapek,
+                        "a `values` table is for discrete issues; %s issue `%.100s` takes "
+                        "`linear`, `peak`, `points` or `constant`",
+                        nat_kind_word(is->kind), k->text);
+    switch (which) {
+    case 0: return nat_table(c, p, pname, i, shape, ctx);
+    case 1: return nat_linear(c, p, i, shape, ctx);
+    case 2: return nat_peak(c, p, i, shape, ctx);
+    case 3: return nat_points(c, p, i, shape, ctx);
+    default: break;
+    }
+    double cst;
+    snprintf(what, sizeof what, "the constant of %s", ctx);
+    if ((st = nat_unit(c, shape, what, &cst)) != PARLEY_OK)
+        return st;
+    if ((st = parley_party_set_constant(c->sc, p, i, cst)) != PARLEY_OK)
+        return nat_builder_fail(c, st, shape, NULL, ctx);
+    return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parties                                                              */
+/* ------------------------------------------------------------------ */
+
+static const char *const nat_party_keys[] = {"role",     "description", "capability", "reservation",
+                                             "discount", "utility",     "red-lines"};
+static const char *const nat_roles[] = {"negotiator", "ratifier", "mediator"};
+
+static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v,
+                                   const nat_node **redlines)
+{
+    parley_status st;
+    char where[160], what[200], sh[96];
+    *redlines = NULL;
+    if ((st = nat_name(c, k, "a party name")) != PARLEY_OK)
+        return st;
+    const char *pname = k->text;
+    c->party_names[idx] = pname;
+    snprintf(where, sizeof where, "party `%.100s`", pname);
+    if (!nat_is_null(v) && v->kind != NAT_MAP)
+        return nat_fail(c, PARLEY_ERR_INVALID, v,
+                        "expected a mapping for party `%.100s`, got %s; write `role:`, "
+                        "`utility:` and the other keys beneath its name",
+                        pname, nat_kind_name(v));
+    bool empty = nat_is_null(v);
+    if (!empty && (st = nat_check_map(c, v, nat_party_keys, 7, where)) != PARLEY_OK)
+        return st;
+
+    parley_role role = PARLEY_ROLE_NEGOTIATOR;
+    const nat_node *rv = empty ? NULL : nat_get(v, "role", NULL);
+    if (rv) {
+        if (rv->kind != NAT_SCALAR || nat_is_null(rv))
+            return nat_fail(c, PARLEY_ERR_INVALID, rv,
+                            "expected the role of `%.100s`: negotiator, ratifier or mediator",
+                            pname);
+        size_t j = 0;
+        while (j < 3 && strcmp(nat_roles[j], rv->text) != 0)
+            j++;
+        if (j == 3) {
+            const char *near = parleyx_closest(rv->text, nat_roles, 3);
+            return nat_fail(c, PARLEY_ERR_INVALID, rv,
+                            "unknown role `%s` for `%.100s`%s%s%s; expected negotiator, "
+                            "ratifier or mediator",
+                            nat_show(rv, sh, sizeof sh), pname, near ? "; did you mean `" : "",
+                            near ? near : "", near ? "`?" : "");
+        }
+        role = (parley_role)j;
+    }
+    parley_error be;
+    parley_error_clear(&be);
+    size_t got = 0;
+    if ((st = parley_scenario_add_party(c->sc, pname, role, &got, &be)) != PARLEY_OK)
+        return nat_builder_fail(c, st, k, &be, where);
+    if (got != idx)
+        return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
+                            "party `%.100s` got index %zu, expected %zu", pname, got, idx);
+    if (empty)
+        return PARLEY_OK;
+
+    const nat_node *x;
+    if ((x = nat_get(v, "description", NULL)) != NULL) {
+        const char *desc;
+        snprintf(what, sizeof what, "the description of party `%.100s`", pname);
+        if ((st = nat_text(c, x, what, &desc)) != PARLEY_OK)
+            return st;
+        if (desc && desc[0] &&
+            (st = parley_party_set_description(c->sc, idx, desc)) != PARLEY_OK)
+            return nat_builder_fail(c, st, x, NULL, where);
+    }
+    if ((x = nat_get(v, "capability", NULL)) != NULL) {
+        double d;
+        snprintf(what, sizeof what, "the capability of `%.100s`", pname);
+        if ((st = nat_number(c, x, what, &d)) != PARLEY_OK)
+            return st;
+        if (d < 0)
+            return nat_fail(c, PARLEY_ERR_INVALID, x,
+                            "the capability of `%.100s` is %s; expected a number >= 0 (the "
+                            "party's power, in any unit shared by all parties)",
+                            pname, nat_show(x, sh, sizeof sh));
+        if ((st = parley_party_set_capability(c->sc, idx, d)) != PARLEY_OK)
+            return nat_builder_fail(c, st, x, NULL, where);
+    }
+    if ((x = nat_get(v, "reservation", NULL)) != NULL) {
+        double d;
+        snprintf(what, sizeof what, "the reservation value of `%.100s`", pname);
+        if ((st = nat_number(c, x, what, &d)) != PARLEY_OK)
+            return st;
+        if ((st = parley_party_set_reservation(c->sc, idx, d)) != PARLEY_OK)
+            return nat_builder_fail(c, st, x, NULL, where);
+    }
+    if ((x = nat_get(v, "discount", NULL)) != NULL) {
+        double d;
+        snprintf(what, sizeof what, "the discount factor of `%.100s`", pname);
+        if ((st = nat_number(c, x, what, &d)) != PARLEY_OK)
+            return st;
+        if (!(d > 0 && d <= 1))
+            return nat_fail(c, PARLEY_ERR_INVALID, x,
+                            "the discount factor of `%.100s` is %s; expected a number in (0, 1] "
+                            "(1 = no discounting)",
+                            pname, nat_show(x, sh, sizeof sh));
+        if ((st = parley_party_set_discount(c->sc, idx, d)) != PARLEY_OK)
+            return nat_builder_fail(c, st, x, NULL, where);
+    }
+    const nat_node *uk = NULL, *uv = nat_get(v, "utility", &uk);
+    if (uv && !nat_is_null(uv)) {
+        snprintf(what, sizeof what, "the utility of `%.100s`", pname);
+        if ((st = nat_want_map(c, uv, what,
+                               "write one `issue: {weight: w, <evaluator>}` entry per issue")) !=
+            PARLEY_OK)
+            return st;
+        if ((st = nat_check_map(c, uv, NULL, 0, what)) != PARLEY_OK)
+            return st;
+        NAT_PAIRS(uv, ek, ev) {
+            if ((st = nat_utility_entry(c, idx, pname, ek, ev)) != PARLEY_OK)
+                return st;
+        }
+        bool positive = false;
+        for (size_t i = 0; i < c->nissues; i++)
+            if (parley_party_weight(c->sc, idx, i) > 0)
+                positive = true;
+        if (uv->n > 0 && !positive && role != PARLEY_ROLE_MEDIATOR)
+            return nat_fail(c, PARLEY_ERR_INVALID, uk,
+                            "every weight in the utility of `%.100s` is 0; give at least one "
+                            "issue a positive weight (or drop `utility` for a party without "
+                            "preferences)",
+                            pname);
+    }
+    const nat_node *rk = NULL, *rl = nat_get(v, "red-lines", &rk);
+    if (rl && !nat_is_null(rl)) {
+        snprintf(what, sizeof what, "the red lines of `%.100s`", pname);
+        if ((st = nat_want_map(c, rl, what, "write one `name: \"rule\"` entry per red line")) !=
+            PARLEY_OK)
+            return st;
+        if (rl->n > PARLEY_MAX_REDLINES)
+            return nat_fail(c, PARLEY_ERR_LIMIT, rl,
+                            "`%.100s` has %zu red lines; at most %u are allowed", pname, rl->n,
+                            (unsigned)PARLEY_MAX_REDLINES);
+        if ((st = nat_check_map(c, rl, NULL, 0, what)) != PARLEY_OK)
+            return st;
+        *redlines = rl;
+    }
+    return PARLEY_OK;
+}
+
+/* File position of 1-based offset off within the text of scalar n: exact
+ * for a one-line plain, single-quoted or escape-free double-quoted scalar,
+ * else the scalar's start. */
+static void nat_rule_pos(const nat_ctx *c, const nat_node *n, unsigned off, unsigned *line,
+                         unsigned *col)
+{
+    *line = n->line;
+    *col = n->col;
+    if (off == 0 || !n->has_span || n->end > c->srclen || n->pos >= n->end)
+        return;
+    const char *s = c->src + n->pos, *e = c->src + n->end;
+    if (memchr(s, '\n', (size_t)(e - s)))
+        return;
+    size_t want = off - 1; /* bytes of processed text before the point */
+    unsigned cl = n->col;
+    if (n->style == FYSS_PLAIN) {
+        /* source == text */
+    } else if (n->style == FYSS_SINGLE_QUOTED) {
+        s++;
+        cl++;
+    } else if (n->style == FYSS_DOUBLE_QUOTED) {
+        if (memchr(s, '\\', (size_t)(e - s)))
+            return;
+        s++;
+        cl++;
+    } else {
+        return;
+    }
+    size_t got = 0;
+    while (got < want && s < e) {
+        if (n->style == FYSS_SINGLE_QUOTED && s[0] == '\'' && s + 1 < e && s[1] == '\'') {
+            s += 2;
+            cl += 2;
+            got++;
+            continue;
+        }
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            cl++;
+        s++;
+        got++;
+    }
+    /* Landing inside a multi-byte character: still counts as its column. */
+    if (got < want)
+        return;
+    *col = cl;
+}
+
+static parley_status nat_redlines(nat_ctx *c, size_t p, const nat_node *rl)
+{
+    parley_status st;
+    char what[200];
+    const char *pname = c->party_names[p];
+    NAT_PAIRS(rl, k, v) {
+        snprintf(what, sizeof what, "a red line name of `%.100s`", pname);
+        if ((st = nat_name(c, k, what)) != PARLEY_OK)
+            return st;
+        if (!v || v->kind != NAT_SCALAR || nat_is_null(v))
+            return nat_fail(c, PARLEY_ERR_INVALID, nat_is_null(v) ? k : v,
+                            "expected the rule of red line `%.100s` of `%.100s` as text, got "
+                            "%s; write it in quotes, e.g. \"border == open -> utility(%.60s) >= "
+                            "0.5\"",
+                            k->text, pname, nat_kind_name(v), pname);
+        parley_error be;
+        parley_error_clear(&be);
+        st = parley_party_add_redline(c->sc, p, k->text, v->text, &be);
+        if (st != PARLEY_OK) {
+            unsigned line = v->line, col = v->col;
+            if (be.line == 0 && be.column > 0)
+                nat_rule_pos(c, v, be.column, &line, &col);
+            else if (be.line == 0 && be.column == 0 && st != PARLEY_ERR_SYNTAX)
+                line = k->line, col = k->col;
+            const char *m = be.message[0] ? be.message : parley_strerror(st);
+            return parleyx_fail(c->err, st, c->file, line, col,
+                                "in red line `%.100s` of `%.100s`: %s", k->text, pname, m);
+        }
+    }
+    return PARLEY_OK;
+}
+
+static parley_status nat_parties(nat_ctx *c, const nat_node *pk, const nat_node *pv)
+{
+    parley_status st;
+    if (!pv || nat_is_null(pv) || (pv->kind == NAT_MAP && pv->n == 0))
+        return nat_fail(c, PARLEY_ERR_INVALID, pk,
+                        "`parties` is empty; expected at least one negotiator, such as\n"
+                        "  parties:\n    Us:\n      utility:\n        border: {weight: 1, "
+                        "values: {open: 1, closed: 0}}");
+    if ((st = nat_want_map(c, pv, "`parties`",
+                           "write one `name:` entry per party, with its role and utility")) !=
+        PARLEY_OK)
+        return st;
+    if (pv->n > PARLEY_MAX_PARTIES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, pv, "%zu parties; at most %u are allowed", pv->n,
+                        (unsigned)PARLEY_MAX_PARTIES);
+    if ((st = nat_check_map(c, pv, NULL, 0, "`parties`")) != PARLEY_OK)
+        return st;
+    c->nparties = pv->n;
+    c->party_names = nat_alloc(&c->ar, pv->n * sizeof *c->party_names);
+    const nat_node **rls = nat_alloc(&c->ar, pv->n * sizeof *rls);
+    if (!c->party_names || !rls)
+        return nat_nomem(c);
+    size_t p = 0;
+    NAT_PAIRS(pv, k, v) {
+        if ((st = nat_party_one(c, p, k, v, &rls[p])) != PARLEY_OK)
+            return st;
+        p++;
+    }
+    /* Red lines last: a rule may name any party. */
+    for (p = 0; p < c->nparties; p++)
+        if (rls[p] && (st = nat_redlines(c, p, rls[p])) != PARLEY_OK)
+            return st;
+    return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Top level                                                            */
+/* ------------------------------------------------------------------ */
+
+static const char *const nat_top_keys[] = {"parley", "name", "description", "issues", "parties"};
+
+static parley_status nat_walk(nat_ctx *c, const nat_node *root)
+{
+    parley_status st;
+    static const char *const hint =
+        "expected a mapping with `parley: 1` at the top, then `issues:` and `parties:` (see "
+        "docs/scenario-format.md)";
+    if (!root || nat_is_null(root))
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->file, 1, 1, "the file is empty; %s",
+                            hint);
+    if (root->kind != NAT_MAP)
+        return nat_fail(c, PARLEY_ERR_INVALID, root, "the file holds %s at the top; %s",
+                        nat_kind_name(root), hint);
+    if ((st = nat_check_map(c, root, nat_top_keys, 5, "the top level")) != PARLEY_OK)
+        return st;
+    const nat_node *vk = NULL, *ver = nat_get(root, "parley", &vk);
+    if (!ver)
+        return nat_fail(c, PARLEY_ERR_INVALID, root,
+                        "missing `parley:` key; a scenario file starts with `parley: 1` (the "
+                        "format version) -- add that line at the top");
+    char sh[96];
+    if (ver->kind != NAT_SCALAR || ver->style != FYSS_PLAIN || strcmp(ver->text, "1") != 0) {
+        int64_t vnum;
+        if (ver->kind == NAT_SCALAR && ver->style == FYSS_PLAIN &&
+            parleyx_parse_int64(ver->text, &vnum))
+            return nat_fail(c, PARLEY_ERR_UNSUPPORTED, ver,
+                            "unsupported format version %s; this parley reads version 1: write "
+                            "`parley: 1` (and check the file against docs/scenario-format.md)",
+                            nat_show(ver, sh, sizeof sh));
+        return nat_fail(c, PARLEY_ERR_INVALID, ver,
+                        "expected the format version `parley: 1`, got %s%s%s",
+                        ver->kind == NAT_SCALAR ? "`" : "",
+                        ver->kind == NAT_SCALAR ? nat_show(ver, sh, sizeof sh)
+                                                : nat_kind_name(ver),
+                        ver->kind == NAT_SCALAR ? "`" : "");
+    }
+    const nat_node *x;
+    const char *t;
+    if ((x = nat_get(root, "name", NULL)) != NULL) {
+        if ((st = nat_text(c, x, "the scenario name", &t)) != PARLEY_OK)
+            return st;
+        if (t && (st = parley_scenario_set_name(c->sc, t)) != PARLEY_OK)
+            return nat_builder_fail(c, st, x, NULL, "the scenario name");
+    }
+    if ((x = nat_get(root, "description", NULL)) != NULL) {
+        if ((st = nat_text(c, x, "the scenario description", &t)) != PARLEY_OK)
+            return st;
+        if (t && t[0] && (st = parley_scenario_set_description(c->sc, t)) != PARLEY_OK)
+            return nat_builder_fail(c, st, x, NULL, "the scenario description");
+    }
+    const nat_node *ik = NULL, *iv = nat_get(root, "issues", &ik);
+    if (!ik)
+        return nat_fail(c, PARLEY_ERR_INVALID, vk,
+                        "missing `issues:`; expected a mapping of issue names to their values, "
+                        "such as\n  issues:\n    border: {values: [open, closed]}");
+    if ((st = nat_issues(c, ik, iv)) != PARLEY_OK)
+        return st;
+    const nat_node *pk = NULL, *pv = nat_get(root, "parties", &pk);
+    if (!pk)
+        return nat_fail(c, PARLEY_ERR_INVALID, vk,
+                        "missing `parties:`; expected a mapping of party names to their role, "
+                        "utility and red lines");
+    if ((st = nat_parties(c, pk, pv)) != PARLEY_OK)
+        return st;
+    parley_error be;
+    parley_error_clear(&be);
+    if ((st = parley_scenario_finalize(c->sc, &be)) != PARLEY_OK) {
+        const char *m = be.message[0] ? be.message : parley_strerror(st);
+        return nat_fail(c, st, pk, "the scenario is incomplete: %s", m);
+    }
+    return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public entry points                                                  */
+/* ------------------------------------------------------------------ */
+
+static size_t nat_max_bytes(const parley_load_options *opt)
+{
+    return opt && opt->max_file_bytes ? opt->max_file_bytes : NAT_DEFAULT_MAX_BYTES;
+}
+
+/* Read text into a final scenario.  On success the caller owns *out
+ * (parley_scenario_free); on failure *out is NULL and err says why. */
+parley_status parley_native_read(const char *text, size_t len, const char *name,
+                                 const parley_load_options *opt, parley_scenario **out,
+                                 parley_error *err)
+{
+    if (err)
+        parley_error_clear(err);
+    if (!out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0,
+                            "parley_native_read: out must not be NULL");
+    *out = NULL;
+    if (!text && len)
+        return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0,
+                            "parley_native_read: text is NULL but len is %zu", len);
+    size_t maxb = nat_max_bytes(opt);
+    if (len > maxb)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0,
+                            "the input is %zu bytes; the limit is %zu (raise "
+                            "max_file_bytes in the load options)",
+                            len, maxb);
+    nat_ctx c;
+    memset(&c, 0, sizeof c);
+    c.alloc = opt ? opt->alloc : NULL;
+    c.file = name ? name : "";
+    c.src = text ? text : "";
+    c.srclen = len;
+    c.err = err;
+    c.ar.alloc = c.alloc;
+    c.real_grid = opt && opt->real_grid ? opt->real_grid : PARLEY_DEFAULT_REAL_GRID;
+    if (c.real_grid < 2 || c.real_grid > PARLEY_MAX_VALUES) {
+        return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0,
+                            "real_grid is %u in the load options; expected 0 (21) or 2..%u",
+                            c.real_grid, (unsigned)PARLEY_MAX_VALUES);
+    }
+    c.sc = parley_scenario_new(c.alloc);
+    if (!c.sc)
+        return nat_nomem(&c);
+    nat_node *root = NULL;
+    parley_status st = nat_parse(&c, &root);
+    if (st == PARLEY_OK)
+        st = nat_walk(&c, root);
+    nat_arena_free(&c.ar);
+    if (st != PARLEY_OK) {
+        parley_scenario_free(c.sc);
+        return st;
+    }
+    *out = c.sc;
+    return PARLEY_OK;
+}
+
+/* Read a file (at most opt->max_file_bytes) and parse it as above; errors
+ * name path.  The file's bytes are freed before returning. */
+parley_status parley_native_read_file(const char *path, const parley_load_options *opt,
+                                      parley_scenario **out, parley_error *err)
+{
+    if (err)
+        parley_error_clear(err);
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, path, 0, 0,
+                            "parley_native_read_file: path and out must not be NULL");
+    const parley_allocator *a = opt ? opt->alloc : NULL;
+    size_t maxb = nat_max_bytes(opt);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                            "cannot open the file: %s; check the path and its permissions",
+                            strerror(errno));
+    size_t cap = 0, len = 0;
+    char *buf = NULL;
+    parley_status st = PARLEY_OK;
+    for (;;) {
+        if (len == cap) {
+            if (cap > maxb) {
+                st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                                  "the file is larger than the limit of %zu bytes (raise "
+                                  "max_file_bytes in the load options)",
+                                  maxb);
+                break;
+            }
+            size_t ncap = cap ? cap * 2 : 65536;
+            if (ncap > maxb + 1)
+                ncap = maxb + 1;
+            if (ncap <= cap)
+                ncap = cap + 1;
+            char *nb = parleyx_realloc(a, buf, cap, ncap);
+            if (!nb) {
+                st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0,
+                                  "out of memory while reading the file");
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the file: %s",
+                                  strerror(errno ? errno : EIO));
+            break;
+        }
+    }
+    fclose(f);
+    if (st == PARLEY_OK && len > maxb)
+        st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                          "the file is larger than the limit of %zu bytes (raise "
+                          "max_file_bytes in the load options)",
+                          maxb);
+    if (st == PARLEY_OK)
+        st = parley_native_read(buf ? buf : "", len, path, opt, out, err);
+    parleyx_free(a, buf, cap);
+    return st;
+}

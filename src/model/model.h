@@ -1,0 +1,98 @@
+/*
+ * model.h -- the scenario's internal layout, shared by every layer of the
+ * library (io, analysis, negotiation...).  Not installed.
+ *
+ * A scenario owns everything reachable from it; all of it was allocated
+ * through sc->alloc.  Issues come first (they may not be added after the
+ * first party), then parties, then red lines (compiled against the issues
+ * and parties present when they are added).
+ *
+ * Invariants once final (sc->final is true):
+ *  - every issue has 1 <= nvalues <= PARLEY_MAX_VALUES;
+ *  - terms[p][i] holds nvalues[i] doubles: w_i * eval_i(value k), computed
+ *    in doubles as GENIUS does (discrete evals were divided by the issue
+ *    maximum by the GENIUS reader, before they came here);
+ *  - the utility of p is min(1, sum over i in issue order, from 0.0, of
+ *    terms[p][i][k_i]) -- no reassociation, no FMA (built with
+ *    -ffp-contract=off);
+ *  - every rule is compiled and refers to existing issues and parties.
+ * Building anything again clears `final` and frees the term tables.
+ */
+#ifndef PARLEY_MODEL_H
+#define PARLEY_MODEL_H
+
+#include "core/px.h"
+
+typedef struct pm_issue {
+    char *name;
+    char *description;          /* NULL if none */
+    parley_issue_kind kind;
+    size_t nvalues;
+    char **labels;              /* discrete: nvalues labels; else NULL */
+    int64_t ilo, ihi, istep;    /* integer */
+    double rlo, rhi;            /* real */
+    unsigned grid;              /* real: points */
+} pm_issue;
+
+typedef struct pm_eval {
+    parley_eval_kind kind;
+    double a, b, c;
+    size_t n;
+    double *table;              /* TABLE: nvalues of the issue */
+    double *x, *y;              /* PIECEWISE */
+} pm_eval;
+
+struct rule;                    /* rule.h */
+
+typedef struct pm_redline {
+    char *name;
+    char *text;                 /* as written */
+    struct rule *rule;          /* compiled */
+} pm_redline;
+
+typedef struct pm_party {
+    char *name;
+    char *description;
+    parley_role role;
+    double reservation;
+    double discount;
+    bool has_capability;
+    double capability;
+    double *weights;            /* nissues */
+    pm_eval *evals;             /* nissues */
+    size_t nredlines, capredlines;
+    pm_redline *redlines;
+    double **terms;             /* final: nissues tables of nvalues */
+    bool has_utility;           /* final: some weight*eval nonzero path */
+    bool redlines_use_utility;  /* some rule calls utility() */
+} pm_party;
+
+struct parley_scenario {
+    parley_allocator allocv;
+    const parley_allocator *alloc; /* &allocv */
+    char *name;
+    char *description;
+    size_t nissues, capissues;
+    pm_issue *issues;
+    size_t nparties, capparties;
+    pm_party *parties;
+    bool final;
+};
+
+/* Numeric value of value index k of an issue. */
+double pm_issue_value(const pm_issue *is, size_t k);
+/* eval_i(value k) of an evaluator on an issue (no weight). */
+double pm_eval_at(const pm_eval *ev, const pm_issue *is, size_t k);
+/* Utility from the term tables: min(1, sum). */
+static inline double pm_utility(const parley_scenario *sc, size_t p, const uint32_t *o)
+{
+    const pm_party *pa = &sc->parties[p];
+    double s = 0.0;
+    if (!pa->terms)
+        return 0.0;
+    for (size_t i = 0; i < sc->nissues; i++)
+        s += pa->terms[i][o[i]];
+    return s < 1.0 ? s : 1.0;
+}
+
+#endif

@@ -1,0 +1,565 @@
+/*
+ * test_analysis.c -- parley_analyze() against a brute-force oracle on many
+ * random scenarios, and on small scenarios with known answers.
+ *
+ * The oracle uses only the public API: it enumerates every outcome
+ * (lexicographic order, issue 0 most significant), takes utilities from
+ * parley_utility() and acceptability from parley_outcome_acceptable(),
+ * finds the frontiers by comparing every pair, and applies the documented
+ * tie rules (parley/analysis.h) to the agreement frontier.  Every count,
+ * every frontier point with its multiplicity and smallest outcome, and
+ * every solution must match exactly, with 1 and 2 threads, and with the
+ * seedless search path (a tiny frontier limit).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parley/parley.h"
+
+/* ------------------------------------------------------- random model */
+
+static uint64_t rng_state;
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+static uint32_t rndn(uint32_t n)
+{
+    return rnd() % n;
+}
+
+/* Evaluations from a coarse grid, so that exact ties are common. */
+static double rnd_eval(void)
+{
+    static const double g[] = {0.0, 0.1, 0.2, 0.25, 0.3, 0.5, 0.6, 0.7, 0.75, 0.9, 1.0};
+    return g[rndn(sizeof g / sizeof g[0])];
+}
+
+typedef struct model {
+    size_t m, np;
+    size_t nv[8];
+    bool integer[8];
+    int64_t lo[8];
+} model;
+
+static parley_scenario *random_scenario(model *md, bool redlines)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    cr_assert_not_null(sc);
+    md->m = 1 + rndn(4);
+    for (size_t i = 0; i < md->m; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "i%zu", i);
+        md->integer[i] = rndn(3) == 0;
+        if (md->integer[i]) {
+            md->lo[i] = (int64_t)rndn(3);
+            md->nv[i] = 2 + rndn(4);
+            cr_assert_eq(parley_scenario_add_integer(sc, name, md->lo[i],
+                                                     md->lo[i] + (int64_t)md->nv[i] - 1, 1,
+                                                     NULL, &err),
+                         PARLEY_OK, "%s", err.message);
+        } else {
+            md->nv[i] = 1 + rndn(5);
+            const char *vals[5] = {"v0", "v1", "v2", "v3", "v4"};
+            cr_assert_eq(parley_scenario_add_discrete(sc, name, md->nv[i], vals, NULL, &err),
+                         PARLEY_OK, "%s", err.message);
+        }
+    }
+    md->np = 2 + rndn(4);
+    for (size_t p = 0; p < md->np; p++) {
+        char name[16];
+        snprintf(name, sizeof name, "P%zu", p);
+        parley_role role = PARLEY_ROLE_NEGOTIATOR;
+        if (p >= 2) {
+            uint32_t r = rndn(4);
+            role = r == 0 ? PARLEY_ROLE_RATIFIER : r == 1 ? PARLEY_ROLE_MEDIATOR
+                                                          : PARLEY_ROLE_NEGOTIATOR;
+        }
+        size_t idx;
+        cr_assert_eq(parley_scenario_add_party(sc, name, role, &idx, &err), PARLEY_OK);
+        bool any = false;
+        for (size_t i = 0; i < md->m; i++) {
+            double w = rndn(4) == 0 ? 0.0 : (double)(1 + rndn(6)) / 10.0;
+            if (i + 1 == md->m && !any && w == 0.0)
+                w = 0.4;
+            if (w == 0.0)
+                continue;
+            any = true;
+            cr_assert_eq(parley_party_set_weight(sc, idx, i, w), PARLEY_OK);
+            if (md->integer[i]) {
+                double slope = rndn(2) ? 0.25 : -0.25;
+                cr_assert_eq(parley_party_set_linear(sc, idx, i, rndn(2) ? 0.0 : 1.0, slope,
+                                                     (double)md->lo[i]),
+                             PARLEY_OK);
+            } else {
+                for (size_t k = 0; k < md->nv[i]; k++)
+                    cr_assert_eq(parley_party_set_value_eval(sc, idx, i, k, rnd_eval()),
+                                 PARLEY_OK);
+            }
+        }
+        static const double rvs[] = {0.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6};
+        parley_party_set_reservation(sc, idx, rvs[rndn(7)]);
+    }
+    if (redlines) {
+        for (size_t p = 0; p < md->np; p++) {
+            size_t nr = rndn(3);
+            for (size_t r = 0; r < nr; r++) {
+                char text[256], name[16];
+                size_t i = rndn((uint32_t)md->m), j = rndn((uint32_t)md->m);
+                size_t q = rndn((uint32_t)md->np);
+                unsigned kind = rndn(9);
+                char vi[32], vj[32];
+                if (md->integer[i])
+                    snprintf(vi, sizeof vi, "%lld", (long long)(md->lo[i] + rndn((uint32_t)md->nv[i])));
+                else
+                    snprintf(vi, sizeof vi, "v%u", rndn((uint32_t)md->nv[i]));
+                if (md->integer[j])
+                    snprintf(vj, sizeof vj, "%lld", (long long)(md->lo[j] + rndn((uint32_t)md->nv[j])));
+                else
+                    snprintf(vj, sizeof vj, "v%u", rndn((uint32_t)md->nv[j]));
+                switch (kind) {
+                case 0: snprintf(text, sizeof text, "i%zu != %s", i, vi); break;
+                case 1: snprintf(text, sizeof text, "not (i%zu == %s and i%zu == %s)", i, vi, j, vj); break;
+                case 2: snprintf(text, sizeof text, "utility(P%zu) >= 0.%u", q, rndn(7)); break;
+                case 3: snprintf(text, sizeof text, "utility(P%zu) > 0.%u or utility(P%zu) >= 0.5", q, rndn(6), p); break;
+                case 4: snprintf(text, sizeof text, "utility(P%zu) <= 0.%u", q, 5 + rndn(5)); break;
+                case 5: snprintf(text, sizeof text, "i%zu == %s -> utility(P%zu) > 0.3", i, vi, q); break;
+                case 6: snprintf(text, sizeof text, "i%zu in {%s, %s} or i%zu != %s", i, vi, vi, j, vj); break;
+                case 7:
+                    if (md->integer[i])
+                        snprintf(text, sizeof text, "i%zu >= %s", i, vi);
+                    else
+                        snprintf(text, sizeof text, "i%zu == %s or utility(P%zu) >= 0.2", i, vi, p);
+                    break;
+                default: snprintf(text, sizeof text, "true"); break;
+                }
+                snprintf(name, sizeof name, "r%zu", r);
+                cr_assert_eq(parley_party_add_redline(sc, p, name, text, &err), PARLEY_OK,
+                             "%s: %s", text, err.message);
+            }
+        }
+    }
+    parley_status st = parley_scenario_finalize(sc, &err);
+    cr_assert_eq(st, PARLEY_OK, "%s", err.message);
+    return sc;
+}
+
+/* ------------------------------------------------------------ oracle */
+
+typedef struct bpoint {
+    double u[8];
+    uint64_t mult;
+    uint32_t rep[8];
+} bpoint;
+
+typedef struct oracle {
+    size_t d, m, dims[8];
+    uint64_t outcomes, agreements, pareto_all, pareto_agree;
+    size_t nf[2];
+    bpoint *f[2];
+    bool has[7];
+    double sol[7][8];
+} oracle;
+
+static int vec_cmp(const double *a, const double *b, size_t d)
+{
+    for (size_t j = 0; j < d; j++)
+        if (a[j] != b[j])
+            return a[j] < b[j] ? -1 : 1;
+    return 0;
+}
+
+static bool dominates(const double *a, const double *b, size_t d)
+{
+    bool gt = false;
+    for (size_t j = 0; j < d; j++) {
+        if (a[j] < b[j])
+            return false;
+        if (a[j] > b[j])
+            gt = true;
+    }
+    return gt;
+}
+
+static size_t g_d;
+static int bp_cmp_q(const void *a, const void *b)
+{
+    return vec_cmp(((const bpoint *)a)->u, ((const bpoint *)b)->u, g_d);
+}
+
+/* Frontier of the outcomes with vectors U[n*d] (lex order), filtered. */
+static size_t brute_frontier(const double *U, const uint32_t *O, const bool *in, size_t n,
+                             size_t d, size_t m, bpoint **out, uint64_t *total)
+{
+    bpoint *f = calloc(n + 1, sizeof(bpoint));
+    size_t nf = 0;
+    *total = 0;
+    for (size_t x = 0; x < n; x++) {
+        if (!in[x])
+            continue;
+        bool dom = false;
+        for (size_t y = 0; y < n && !dom; y++)
+            if (in[y] && dominates(U + y * d, U + x * d, d))
+                dom = true;
+        if (dom)
+            continue;
+        (*total)++;
+        size_t k;
+        for (k = 0; k < nf; k++)
+            if (vec_cmp(f[k].u, U + x * d, d) == 0)
+                break;
+        if (k == nf) {
+            memcpy(f[nf].u, U + x * d, d * sizeof(double));
+            memcpy(f[nf].rep, O + x * m, m * sizeof(uint32_t));
+            nf++;
+        }
+        f[k].mult++;
+    }
+    g_d = d;
+    qsort(f, nf, sizeof(bpoint), bp_cmp_q);
+    *out = f;
+    return nf;
+}
+
+static double fsum(const double *u, size_t d)
+{
+    double s = 0.0;
+    for (size_t j = 0; j < d; j++)
+        s += u[j];
+    return s;
+}
+
+static void run_oracle(const parley_scenario *sc, parley_kalai_mode kalai, oracle *o)
+{
+    memset(o, 0, sizeof *o);
+    size_t m = parley_issue_count(sc), np = parley_party_count(sc);
+    o->m = m;
+    for (size_t p = 0; p < np; p++) {
+        parley_role r = parley_party_role(sc, p);
+        if (r != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
+            o->dims[o->d++] = p;
+    }
+    size_t d = o->d;
+    size_t n = 1;
+    for (size_t i = 0; i < m; i++)
+        n *= parley_issue_value_count(sc, i);
+    o->outcomes = n;
+    double *U = calloc(n * d + 1, sizeof(double));
+    uint32_t *O = calloc(n * m + 1, sizeof(uint32_t));
+    bool *all = calloc(n, sizeof(bool)), *acc = calloc(n, sizeof(bool));
+    for (size_t x = 0; x < n; x++) {
+        size_t r = x;
+        for (size_t i = m; i-- > 0;) {
+            size_t nv = parley_issue_value_count(sc, i);
+            O[x * m + i] = (uint32_t)(r % nv);
+            r /= nv;
+        }
+        for (size_t j = 0; j < d; j++)
+            U[x * d + j] = parley_utility(sc, o->dims[j], O + x * m);
+        all[x] = true;
+        acc[x] = parley_outcome_acceptable(sc, O + x * m);
+        if (acc[x])
+            o->agreements++;
+    }
+    o->nf[0] = brute_frontier(U, O, all, n, d, m, &o->f[0], &o->pareto_all);
+    o->nf[1] = brute_frontier(U, O, acc, n, d, m, &o->f[1], &o->pareto_agree);
+    double rv[8], best[8];
+    for (size_t j = 0; j < d; j++)
+        rv[j] = parley_party_reservation(sc, o->dims[j]);
+    /* solutions over the agreement frontier */
+    const bpoint *A = o->f[1];
+    size_t nA = o->nf[1];
+    for (size_t j = 0; j < d; j++) {
+        best[j] = -INFINITY;
+        for (size_t i = 0; i < nA; i++)
+            if (A[i].u[j] > best[j])
+                best[j] = A[i].u[j];
+    }
+    if (nA) {
+        size_t in = 0, ik = 0, iu = 0, ie = 0;
+        double bn = -INFINITY, bk = 0, bks = 0, bu = -INFINITY, be = -INFINITY, bes = 0;
+        bool first = true;
+        for (size_t i = 0; i < nA; i++) {
+            const double *u = A[i].u;
+            double s = fsum(u, d);
+            double pr = 1.0;
+            for (size_t j = 0; j < d; j++)
+                pr *= u[j] - rv[j];
+            if (pr > bn) {
+                bn = pr;
+                in = i;
+            }
+            if (s > bu) {
+                bu = s;
+                iu = i;
+            }
+            double mn = u[0];
+            for (size_t j = 1; j < d; j++)
+                mn = u[j] < mn ? u[j] : mn;
+            if (mn > be || (mn == be && s > bes)) {
+                be = mn;
+                bes = s;
+                ie = i;
+            }
+            double kv;
+            if (kalai == PARLEY_KALAI_GENIUS) {
+                kv = 0.0;
+                for (size_t a = 0; a < d; a++)
+                    for (size_t b = a + 1; b < d; b++)
+                        kv += fabs(u[a] - u[b]);
+                if (first || kv < bk) {
+                    bk = kv;
+                    ik = i;
+                }
+            } else {
+                kv = INFINITY;
+                for (size_t j = 0; j < d; j++) {
+                    double t = best[j] > rv[j] ? (u[j] - rv[j]) / (best[j] - rv[j]) : 1.0;
+                    kv = t < kv ? t : kv;
+                }
+                if (first || kv > bk || (kv == bk && s > bks)) {
+                    bk = kv;
+                    bks = s;
+                    ik = i;
+                }
+            }
+            first = false;
+        }
+        size_t idx[4] = {in, ik, iu, ie};
+        for (int k = 0; k < 4; k++) {
+            o->has[k] = true;
+            memcpy(o->sol[k], A[idx[k]].u, d * sizeof(double));
+        }
+    }
+    free(U);
+    free(O);
+    free(all);
+    free(acc);
+}
+
+static void oracle_free(oracle *o)
+{
+    free(o->f[0]);
+    free(o->f[1]);
+}
+
+static void compare(const parley_analysis *an, const oracle *o, const char *what)
+{
+    uint64_t c;
+    cr_assert_eq(parley_analysis_dims(an), o->d, "%s: dims", what);
+    for (size_t j = 0; j < o->d; j++)
+        cr_assert_eq(parley_analysis_dim_party(an, j), o->dims[j], "%s", what);
+    cr_assert(parley_analysis_count(an, PARLEY_COUNT_OUTCOMES, &c));
+    cr_assert_eq(c, o->outcomes, "%s: outcomes", what);
+    cr_assert(parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &c));
+    cr_assert_eq(c, o->agreements, "%s: agreements %llu vs %llu", what, (unsigned long long)c,
+                 (unsigned long long)o->agreements);
+    cr_assert(parley_analysis_count(an, PARLEY_COUNT_PARETO_OUTCOMES, &c));
+    cr_assert_eq(c, o->pareto_all, "%s: pareto outcomes %llu vs %llu", what,
+                 (unsigned long long)c, (unsigned long long)o->pareto_all);
+    cr_assert(parley_analysis_count(an, PARLEY_COUNT_PARETO_AGREEMENTS, &c));
+    cr_assert_eq(c, o->pareto_agree, "%s: pareto agreements %llu vs %llu", what,
+                 (unsigned long long)c, (unsigned long long)o->pareto_agree);
+    for (int k = 0; k < 2; k++) {
+        parley_frontier_kind fk = k ? PARLEY_FRONTIER_AGREEMENTS : PARLEY_FRONTIER_ALL;
+        cr_assert_eq(parley_analysis_frontier_size(an, fk), o->nf[k], "%s: frontier %d size", what, k);
+        for (size_t i = 0; i < o->nf[k]; i++) {
+            const double *u = parley_analysis_frontier_utilities(an, fk, i);
+            cr_assert_eq(vec_cmp(u, o->f[k][i].u, o->d), 0, "%s: frontier %d point %zu", what, k, i);
+            cr_assert(parley_analysis_frontier_multiplicity(an, fk, i, &c));
+            cr_assert_eq(c, o->f[k][i].mult, "%s: frontier %d multiplicity %zu", what, k, i);
+            const uint32_t *r = parley_analysis_frontier_outcome(an, fk, i);
+            cr_assert_eq(memcmp(r, o->f[k][i].rep, o->m * sizeof(uint32_t)), 0,
+                         "%s: frontier %d outcome %zu", what, k, i);
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        const double *u;
+        const uint32_t *out;
+        bool has = parley_analysis_solution(an, (parley_solution_kind)k, &u, &out);
+        cr_assert_eq(has, o->has[k], "%s: solution %d presence", what, k);
+        if (has)
+            cr_assert_eq(vec_cmp(u, o->sol[k], o->d), 0, "%s: solution %s", what,
+                         parley_solution_name((parley_solution_kind)k));
+    }
+}
+
+static void check_random(uint64_t seed, bool redlines, parley_kalai_mode kalai)
+{
+    rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+    model md;
+    parley_scenario *sc = random_scenario(&md, redlines);
+    oracle o;
+    run_oracle(sc, kalai, &o);
+    char what[64];
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        parley_analysis_options opt;
+        parley_analysis_options_init(&opt);
+        opt.threads = threads;
+        opt.kalai = kalai;
+        parley_analysis *an = NULL;
+        parley_error err;
+        parley_status st = parley_analyze(sc, &opt, &an, &err);
+        cr_assert_eq(st, PARLEY_OK, "seed %llu: %s", (unsigned long long)seed, err.message);
+        snprintf(what, sizeof what, "seed %llu threads %u", (unsigned long long)seed, threads);
+        compare(an, &o, what);
+        parley_analysis_free(an);
+    }
+    /* the seedless path: a frontier limit too small for the merge */
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    opt.kalai = kalai;
+    opt.max_frontier = 6;
+    parley_analysis *an = NULL;
+    parley_error err;
+    parley_status st = parley_analyze(sc, &opt, &an, &err);
+    if (st == PARLEY_OK) {
+        snprintf(what, sizeof what, "seed %llu seedless", (unsigned long long)seed);
+        compare(an, &o, what);
+    } else {
+        cr_assert_eq(st, PARLEY_ERR_LIMIT, "seed %llu: %s", (unsigned long long)seed, err.message);
+        cr_assert(o.nf[0] > 6 || o.nf[1] > 6 || o.outcomes > 6, "seed %llu", (unsigned long long)seed);
+    }
+    parley_analysis_free(an);
+    oracle_free(&o);
+    parley_scenario_free(sc);
+}
+
+Test(analysis_property, random_no_redlines)
+{
+    for (uint64_t s = 1; s <= 300; s++)
+        check_random(s, false, PARLEY_KALAI_NORMALIZED);
+}
+
+Test(analysis_property, random_redlines)
+{
+    for (uint64_t s = 1000; s < 1400; s++)
+        check_random(s, true, PARLEY_KALAI_NORMALIZED);
+}
+
+Test(analysis_property, random_genius_kalai)
+{
+    for (uint64_t s = 5000; s < 5150; s++)
+        check_random(s, s % 2 == 0, PARLEY_KALAI_GENIUS);
+}
+
+/* ------------------------------------------------- known answers */
+
+/* NiceOrDie (GENIUS): three outcomes, all Pareto-optimal; Nash ties. */
+static parley_scenario *nice_or_die(double rv1, double rv2)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    const char *vals[] = {"100_16", "16_100", "29_29"};
+    cr_assert_eq(parley_scenario_add_discrete(sc, "NiceOrDie", 3, vals, NULL, &err), PARLEY_OK);
+    parley_scenario_add_party(sc, "a", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    parley_scenario_add_party(sc, "b", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    const double e1[] = {1.0, 0.16, 0.299}, e2[] = {0.16, 1.0, 0.299};
+    for (size_t k = 0; k < 3; k++) {
+        parley_party_set_value_eval(sc, 0, 0, k, e1[k]);
+        parley_party_set_value_eval(sc, 1, 0, k, e2[k]);
+    }
+    parley_party_set_weight(sc, 0, 0, 1.0);
+    parley_party_set_weight(sc, 1, 0, 1.0);
+    parley_party_set_reservation(sc, 0, rv1);
+    parley_party_set_reservation(sc, 1, rv2);
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    return sc;
+}
+
+Test(analysis_known, nice_or_die)
+{
+    parley_scenario *sc = nice_or_die(0.0, 0.0);
+    parley_analysis *an;
+    parley_error err;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, &err), PARLEY_OK, "%s", err.message);
+    uint64_t c;
+    cr_assert(parley_analysis_count(an, PARLEY_COUNT_PARETO_OUTCOMES, &c));
+    cr_assert_eq(c, 3);
+    const double *u;
+    const uint32_t *o;
+    cr_assert(parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, &o));
+    cr_assert(u[0] == 0.16 && u[1] == 1.0, "GENIUS's Nash tie: the lower u1");
+    cr_assert_eq(o[0], 1);
+    cr_assert(parley_analysis_solution(an, PARLEY_SOLUTION_GENIUS_KS, &u, NULL));
+    cr_assert(u[0] == 0.299 && u[1] == 0.299);
+    cr_assert(parley_analysis_solution(an, PARLEY_SOLUTION_GENIUS_MAX_WELFARE, &u, NULL));
+    cr_assert(u[0] == 0.16 && u[1] == 1.0);
+    /* normalised KS: best = 1 each, min ratio 0.299 at (0.299, 0.299) vs
+     * 0.16 at the others */
+    cr_assert(parley_analysis_solution(an, PARLEY_SOLUTION_KALAI_SMORODINSKY, &u, NULL));
+    cr_assert(u[0] == 0.299 && u[1] == 0.299);
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+}
+
+Test(analysis_known, no_deal)
+{
+    parley_scenario *sc = nice_or_die(0.5, 0.5);
+    parley_analysis *an;
+    parley_error err;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, &err), PARLEY_OK, "%s", err.message);
+    uint64_t c;
+    cr_assert(parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &c));
+    cr_assert_eq(c, 0);
+    cr_assert_eq(parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS), 0);
+    cr_assert_not(parley_analysis_solution(an, PARLEY_SOLUTION_NASH, NULL, NULL));
+    cr_assert(parley_analysis_solution(an, PARLEY_SOLUTION_GENIUS_NASH, NULL, NULL));
+    char buf[64];
+    bool out;
+    cr_assert(parley_analysis_party_alone(an, 0, buf, sizeof buf, &out));
+    cr_assert_str_eq(buf, "1");
+    cr_assert_not(out);
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+}
+
+/* A space far beyond 2^64 outcomes: counts come back as text, exactly. */
+Test(analysis_known, huge_counts)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    for (int i = 0; i < 18; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "x%d", i);
+        cr_assert_eq(parley_scenario_add_integer(sc, name, 0, 99, 1, NULL, &err), PARLEY_OK);
+    }
+    parley_scenario_add_party(sc, "a", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    parley_scenario_add_party(sc, "b", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    /* they care about x0 only, in opposite directions; the rest is free */
+    parley_party_set_weight(sc, 0, 0, 1.0);
+    parley_party_set_linear(sc, 0, 0, 0.0, 0.01, 0.0);
+    parley_party_set_weight(sc, 1, 0, 1.0);
+    parley_party_set_linear(sc, 1, 0, 1.0, -0.01, 0.0);
+    parley_party_set_reservation(sc, 0, 0.5);
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    parley_analysis *an;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, &err), PARLEY_OK, "%s", err.message);
+    char buf[64];
+    cr_assert_str_eq(parley_analysis_count_text(an, PARLEY_COUNT_OUTCOMES, buf, sizeof buf),
+                     "1" "000000000000000000000000000000000000");
+    uint64_t c;
+    cr_assert_not(parley_analysis_count(an, PARLEY_COUNT_OUTCOMES, &c));
+    /* 0.01*k >= 0.5 for k = 50..99 -- as doubles: count them */
+    unsigned ok = 0;
+    uint32_t o[18] = {0};
+    for (uint32_t k = 0; k < 100; k++) {
+        o[0] = k;
+        if (parley_utility(sc, 0, o) >= 0.5)
+            ok++;
+    }
+    char want[80];
+    snprintf(want, sizeof want, "%u%s", ok, "0000000000000000000000000000000000");
+    cr_assert_str_eq(parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, buf, sizeof buf),
+                     want);
+    cr_assert_eq(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), 100);
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+}
