@@ -50,9 +50,25 @@ bool cli_is_help(const char *arg);
  * usage error) if it is not one. */
 bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out);
 
+/* JSON and text pieces (cli_json.c): hand-written JSON with shortest
+ * round-trip numbers and fixed key order; non-finite numbers are null. */
+void cli_json_str(px_buf *b, const char *s);
+void cli_json_num(px_buf *b, double x);
+void cli_json_count(px_buf *b, const parley_analysis *an, parley_count_kind k);
+void cli_json_utils(px_buf *b, const double *u, size_t d);
+void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
+void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                       parley_solution_kind k, const char *ind);
+/* One line per issue: "<ind>issue  value". */
+void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
+/* A number for reading: at most 4 decimals, trailing zeros dropped. */
+char *cli_fmt(double x, char *buf, size_t n);
+
 /* Commands. */
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_redlines(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
 
 #endif

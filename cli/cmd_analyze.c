@@ -1,13 +1,612 @@
 /*
- * cmd_analyze.c -- `parley analyze` (placeholder until the analysis layer
- * lands; owned by the analysis work).
+ * cmd_analyze.c -- `parley analyze`: is there a deal every party can
+ * accept, which deals are efficient, which are fair.
+ *
+ * Uses only the public API (parley/analysis.h) and parleyx_ helpers.
+ * Output: readable text (default), JSON (--json; schema in
+ * docs/analysis.md, written by hand here so that numbers come out in the
+ * shortest form that reads back exactly and keys in a fixed order: the
+ * same input gives the same bytes), and the frontiers as CSV (--csv FILE).
+ * Progress is drawn on standard error only when it is a terminal and the
+ * analysis has run for two seconds.
+ *
+ * Exit status: 0 there are acceptable deals, 1 no deal is acceptable to
+ * all parties (the analysis is still printed), 2 bad input, usage or a
+ * limit reached, 3 internal error.
  */
 #include "cli.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void help(void)
+{
+    printf("Usage: parley analyze [OPTIONS] INPUT...\n"
+           "\n"
+           "Analyse the agreement space: the number of outcomes, the deals every\n"
+           "negotiator and ratifier accepts (no red line broken, utility at least\n"
+           "the reservation value), the Pareto frontier over all outcomes and over\n"
+           "those deals, and the Nash, Kalai-Smorodinsky, utilitarian and\n"
+           "egalitarian deals.  Exact: GENIUS's arithmetic, ties counted.\n"
+           "\n"
+           "INPUT is a native scenario file, a GENIUS folder, or a GENIUS domain\n"
+           "file followed by its profile files.\n"
+           "\n"
+           "Options:\n"
+           "  --json                 machine-readable output (docs/analysis.md)\n"
+           "  --csv FILE             write the frontiers as CSV to FILE ('-': stdout)\n"
+           "  --kalai normalized|genius\n"
+           "                         Kalai-Smorodinsky: textbook, normalised by each\n"
+           "                         party's best acceptable utility (default), or\n"
+           "                         GENIUS's variant (smallest |u1 - u2|)\n"
+           "  --grid N               points per real issue (default 21)\n"
+           "  --max-outcomes N       work limit: outcomes looked at one by one\n"
+           "                         (default 2000000000)\n"
+           "  --threads N            worker threads (default 2)\n"
+           "  -o FILE                write the report to FILE (atomically)\n"
+           "  -h, --help             this help\n"
+           "\n"
+           "Exit status: 0 deals exist, 1 no deal is acceptable to all parties,\n"
+           "2 bad input or usage or a limit reached, 3 internal error.\n");
+}
+
+/* ------------------------------------------------------------ progress */
+
+typedef struct progress_state {
+    struct timespec t0;
+    bool drawn;
+} progress_state;
+
+static int on_progress(void *ud, const char *phase, double fraction)
+{
+    progress_state *ps = ud;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double el = (double)(t.tv_sec - ps->t0.tv_sec) + (double)(t.tv_nsec - ps->t0.tv_nsec) * 1e-9;
+    if (el < 2.0)
+        return 0;
+    fprintf(stderr, "\rparley analyze: %-20s %5.1f%%  %6.1f s", phase, fraction * 100.0, el);
+    fflush(stderr);
+    ps->drawn = true;
+    return 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *label(const parley_scenario *sc, size_t i, uint32_t k, char *buf, size_t n)
+{
+    return parley_issue_value_label(sc, i, k, buf, n);
+}
+
+static void json_str(px_buf *b, const char *s)
+{
+    parleyx_buf_add(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': parleyx_buf_puts(b, "\\\""); break;
+        case '\\': parleyx_buf_puts(b, "\\\\"); break;
+        case '\n': parleyx_buf_puts(b, "\\n"); break;
+        case '\r': parleyx_buf_puts(b, "\\r"); break;
+        case '\t': parleyx_buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                parleyx_buf_printf(b, "\\u%04x", *p);
+            else
+                parleyx_buf_add(b, (const char *)p, 1);
+        }
+    }
+    parleyx_buf_add(b, "\"", 1);
+}
+
+static void json_num(px_buf *b, double x)
+{
+    char t[40];
+    if (!isfinite(x)) {
+        parleyx_buf_puts(b, "null");
+        return;
+    }
+    parleyx_fmt_double(x, t, sizeof t);
+    if (strcmp(t, "-0") == 0)
+        strcpy(t, "0");
+    parleyx_buf_puts(b, t);
+}
+
+/* An outcome as {"issue": value, ...}: one issue a line indented by ind,
+ * or on one line when ind is NULL.  Discrete values are strings, numeric
+ * ones numbers. */
+/* A count: a JSON integer when it fits 2^63, else a string of digits. */
+static void json_count(px_buf *b, const parley_analysis *an, parley_count_kind k)
+{
+    char t[64];
+    uint64_t v;
+    parley_analysis_count_text(an, k, t, sizeof t);
+    if (parley_analysis_count(an, k, &v) && v <= (uint64_t)INT64_MAX)
+        parleyx_buf_puts(b, t);
+    else
+        json_str(b, t);
+}
+
+static void json_utils(px_buf *b, const double *u, size_t d)
+{
+    parleyx_buf_puts(b, "[");
+    for (size_t j = 0; j < d; j++) {
+        if (j)
+            parleyx_buf_puts(b, ", ");
+        json_num(b, u[j]);
+    }
+    parleyx_buf_puts(b, "]");
+}
+
+static void json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o,
+                         const char *ind)
+{
+    char t[PARLEY_MAX_NAME + 1];
+    size_t m = parley_issue_count(sc);
+    parleyx_buf_puts(b, "{");
+    for (size_t i = 0; i < m; i++) {
+        if (ind)
+            parleyx_buf_printf(b, "%s\n%s  ", i ? "," : "", ind);
+        else if (i)
+            parleyx_buf_puts(b, ", ");
+        json_str(b, parley_issue_name(sc, i));
+        parleyx_buf_puts(b, ": ");
+        if (parley_issue_kind_of(sc, i) == PARLEY_ISSUE_DISCRETE)
+            json_str(b, label(sc, i, o[i], t, sizeof t));
+        else
+            json_num(b, parley_issue_value_number(sc, i, o[i]));
+    }
+    if (ind)
+        parleyx_buf_printf(b, "\n%s}", ind);
+    else
+        parleyx_buf_puts(b, "}");
+}
+
+static void json_frontier(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                          parley_frontier_kind fk, parley_count_kind ck)
+{
+    size_t d = parley_analysis_dims(an), n = parley_analysis_frontier_size(an, fk);
+    parleyx_buf_puts(b, "{\n    \"outcomes\": ");
+    json_count(b, an, ck);
+    parleyx_buf_printf(b, ",\n    \"points\": %zu,\n    \"frontier\": [", n);
+    for (size_t i = 0; i < n; i++) {
+        parleyx_buf_printf(b, "%s\n      {\"utilities\": ", i ? "," : "");
+        json_utils(b, parley_analysis_frontier_utilities(an, fk, i), d);
+        uint64_t mult;
+        parleyx_buf_puts(b, ", \"multiplicity\": ");
+        if (parley_analysis_frontier_multiplicity(an, fk, i, &mult) && mult <= (uint64_t)INT64_MAX)
+            parleyx_buf_printf(b, "%llu", (unsigned long long)mult);
+        else
+            json_str(b, "more than 2^63");
+        parleyx_buf_puts(b, ", \"outcome\": ");
+        json_outcome(b, sc, parley_analysis_frontier_outcome(an, fk, i), NULL);
+        parleyx_buf_puts(b, "}");
+    }
+    parleyx_buf_printf(b, "%s]\n  }", n ? "\n    " : "");
+}
+
+static void json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                          parley_solution_kind k)
+{
+    const double *u;
+    const uint32_t *o;
+    if (!parley_analysis_solution(an, k, &u, &o)) {
+        parleyx_buf_puts(b, "null");
+        return;
+    }
+    parleyx_buf_puts(b, "{\n      \"utilities\": ");
+    json_utils(b, u, parley_analysis_dims(an));
+    parleyx_buf_puts(b, ",\n      \"outcome\": ");
+    json_outcome(b, sc, o, "      ");
+    parleyx_buf_puts(b, "\n    }");
+}
+
+static bool has_deal(const parley_analysis *an)
+{
+    char t[64];
+    parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, t, sizeof t);
+    return strcmp(t, "0") != 0;
+}
+
+static void json_report(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                        parley_kalai_mode kalai)
+{
+    size_t d = parley_analysis_dims(an);
+    parleyx_buf_puts(b, "{\n  \"parley_analysis\": 1,\n  \"scenario\": ");
+    json_str(b, parley_scenario_name(sc));
+    parleyx_buf_puts(b, ",\n  \"parties\": [");
+    for (size_t j = 0; j < d; j++) {
+        if (j)
+            parleyx_buf_puts(b, ", ");
+        json_str(b, parley_party_name(sc, parley_analysis_dim_party(an, j)));
+    }
+    parleyx_buf_puts(b, "],\n  \"reservation\": [");
+    for (size_t j = 0; j < d; j++) {
+        if (j)
+            parleyx_buf_puts(b, ", ");
+        json_num(b, parley_party_reservation(sc, parley_analysis_dim_party(an, j)));
+    }
+    parleyx_buf_puts(b, "],\n  \"issues\": [");
+    for (size_t i = 0; i < parley_issue_count(sc); i++) {
+        if (i)
+            parleyx_buf_puts(b, ", ");
+        json_str(b, parley_issue_name(sc, i));
+    }
+    parleyx_buf_puts(b, "],\n  \"outcomes\": ");
+    json_count(b, an, PARLEY_COUNT_OUTCOMES);
+    parleyx_buf_puts(b, ",\n  \"agreements\": ");
+    json_count(b, an, PARLEY_COUNT_AGREEMENTS);
+    parleyx_buf_puts(b, ",\n  \"deal\": ");
+    parleyx_buf_puts(b, has_deal(an) ? "true" : "false");
+    parleyx_buf_puts(b, ",\n  \"best\": {\"outcomes\": ");
+    double *tmp = calloc(d ? d : 1, sizeof(double));
+    for (size_t j = 0; j < d; j++)
+        tmp[j] = parley_analysis_best(an, j, false);
+    json_utils(b, tmp, d);
+    parleyx_buf_puts(b, ", \"agreements\": ");
+    for (size_t j = 0; j < d; j++)
+        tmp[j] = parley_analysis_best(an, j, true);
+    json_utils(b, tmp, d);
+    free(tmp);
+    parleyx_buf_puts(b, "},\n  \"pareto\": ");
+    json_frontier(b, sc, an, PARLEY_FRONTIER_ALL, PARLEY_COUNT_PARETO_OUTCOMES);
+    parleyx_buf_puts(b, ",\n  \"pareto_agreements\": ");
+    json_frontier(b, sc, an, PARLEY_FRONTIER_AGREEMENTS, PARLEY_COUNT_PARETO_AGREEMENTS);
+    parleyx_buf_printf(b, ",\n  \"kalai_mode\": \"%s\",\n  \"solutions\": {",
+                       kalai == PARLEY_KALAI_GENIUS ? "genius" : "normalized");
+    for (int k = PARLEY_SOLUTION_NASH; k <= PARLEY_SOLUTION_EGALITARIAN; k++) {
+        parleyx_buf_printf(b, "%s\n    \"%s\": ", k ? "," : "",
+                           parley_solution_name((parley_solution_kind)k));
+        json_solution(b, sc, an, (parley_solution_kind)k);
+    }
+    parleyx_buf_puts(b, "\n  },\n  \"genius\": {");
+    static const char *gname[3] = {"nash", "kalai_smorodinsky", "max_welfare"};
+    for (int k = 0; k < 3; k++) {
+        parleyx_buf_printf(b, "%s\n    \"%s\": ", k ? "," : "", gname[k]);
+        json_solution(b, sc, an, (parley_solution_kind)(PARLEY_SOLUTION_GENIUS_NASH + k));
+    }
+    parleyx_buf_puts(b, "\n  }");
+    if (!has_deal(an)) {
+        parleyx_buf_puts(b, ",\n  \"no_deal\": [");
+        bool first = true;
+        for (size_t p = 0; p < parley_party_count(sc); p++) {
+            char cnt[64];
+            bool out;
+            if (!parley_analysis_party_alone(an, p, cnt, sizeof cnt, &out))
+                continue;
+            parleyx_buf_printf(b, "%s\n    {\"party\": ", first ? "" : ",");
+            first = false;
+            json_str(b, parley_party_name(sc, p));
+            parleyx_buf_puts(b, ", \"reservation\": ");
+            json_num(b, parley_party_reservation(sc, p));
+            parleyx_buf_printf(b, ", \"reservation_out_of_reach\": %s, \"acceptable_alone\": ",
+                               out ? "true" : "false");
+            uint64_t v = strtoull(cnt, NULL, 10);
+            if (strlen(cnt) < 19)
+                parleyx_buf_printf(b, "%llu", (unsigned long long)v);
+            else
+                json_str(b, cnt);
+            parleyx_buf_puts(b, ", \"red_lines\": [");
+            for (size_t r = 0; r < parley_redline_count(sc, p); r++) {
+                if (r)
+                    parleyx_buf_puts(b, ", ");
+                json_str(b, parley_redline_name(sc, p, r));
+            }
+            parleyx_buf_puts(b, "]}");
+        }
+        parleyx_buf_puts(b, "\n  ]");
+    }
+    parleyx_buf_puts(b, "\n}\n");
+}
+
+/* ------------------------------------------------------------ text */
+
+static void text_count(px_buf *b, const parley_analysis *an, parley_count_kind k)
+{
+    char t[64], g[96];
+    parley_analysis_count_text(an, k, t, sizeof t);
+    parleyx_buf_puts(b, parleyx_group_digits(t, g, sizeof g));
+}
+
+static void text_deal(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                      parley_solution_kind k, const char *title, const char *how)
+{
+    const double *u;
+    const uint32_t *o;
+    if (!parley_analysis_solution(an, k, &u, &o))
+        return;
+    char t[PARLEY_MAX_NAME + 1];
+    parleyx_buf_printf(b, "\n%s (%s):\n", title, how);
+    size_t m = parley_issue_count(sc), w = 0;
+    for (size_t i = 0; i < m; i++)
+        if (strlen(parley_issue_name(sc, i)) > w)
+            w = strlen(parley_issue_name(sc, i));
+    if (w > 40)
+        w = 40;
+    for (size_t i = 0; i < m; i++)
+        parleyx_buf_printf(b, "  %-*s  %s\n", (int)w, parley_issue_name(sc, i),
+                           label(sc, i, o[i], t, sizeof t));
+    parleyx_buf_puts(b, "  utilities:");
+    for (size_t j = 0; j < parley_analysis_dims(an); j++)
+        parleyx_buf_printf(b, "%s %s %.4f", j ? "," : "",
+                           parley_party_name(sc, parley_analysis_dim_party(an, j)), u[j]);
+    parleyx_buf_puts(b, "\n");
+}
+
+static void text_report(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                        parley_kalai_mode kalai, const char *input)
+{
+    const char *name = parley_scenario_name(sc);
+    size_t d = parley_analysis_dims(an);
+    parleyx_buf_printf(b, "Scenario: %s\n", name[0] ? name : input);
+    parleyx_buf_printf(b, "Parties:  ");
+    for (size_t j = 0; j < d; j++) {
+        size_t p = parley_analysis_dim_party(an, j);
+        char r[40];
+        parleyx_buf_printf(b, "%s%s (%s, reservation %s)", j ? ", " : "", parley_party_name(sc, p),
+                           parley_role_name(parley_party_role(sc, p)),
+                           parleyx_fmt_double(parley_party_reservation(sc, p), r, sizeof r));
+    }
+    parleyx_buf_puts(b, "\nOutcomes: ");
+    text_count(b, an, PARLEY_COUNT_OUTCOMES);
+    parleyx_buf_printf(b, " (%zu issues)\n\n", parley_issue_count(sc));
+
+    if (!has_deal(an)) {
+        parleyx_buf_puts(b, "Pareto frontier over all outcomes (GENIUS): ");
+        text_count(b, an, PARLEY_COUNT_PARETO_OUTCOMES);
+        parleyx_buf_printf(b, " outcomes at %zu points.\n\n",
+                           parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL));
+        parleyx_buf_puts(b, "No deal is acceptable to all parties: no outcome keeps every red "
+                            "line\nand gives every negotiator and ratifier its reservation "
+                            "value.\n\nWhat each party alone would accept:\n");
+        for (size_t p = 0; p < parley_party_count(sc); p++) {
+            char cnt[64], g[96], r[40], best[40];
+            bool out;
+            if (!parley_analysis_party_alone(an, p, cnt, sizeof cnt, &out))
+                continue;
+            parleyx_buf_printf(b, "  %s: %s outcomes; reservation value %s", parley_party_name(sc, p),
+                               parleyx_group_digits(cnt, g, sizeof g),
+                               parleyx_fmt_double(parley_party_reservation(sc, p), r, sizeof r));
+            if (out) {
+                double bv = 0.0;
+                for (size_t j = 0; j < d; j++)
+                    if (parley_analysis_dim_party(an, j) == p)
+                        bv = parley_analysis_best(an, j, false);
+                snprintf(best, sizeof best, "%.4f", bv);
+                parleyx_buf_printf(b, " (out of reach: the best it can get is %s)", best);
+            }
+            size_t nr = parley_redline_count(sc, p);
+            if (nr) {
+                parleyx_buf_puts(b, "; red lines:");
+                for (size_t q = 0; q < nr; q++)
+                    parleyx_buf_printf(b, "%s %s", q ? "," : "", parley_redline_name(sc, p, q));
+            }
+            parleyx_buf_puts(b, "\n");
+        }
+        parleyx_buf_puts(b, "\nEach party's own limits are listed above; together they leave "
+                            "nothing.\nRelax a red line or a reservation value, or add "
+                            "options to an issue.\n");
+        return;
+    } else {
+        text_count(b, an, PARLEY_COUNT_AGREEMENTS);
+        parleyx_buf_puts(b, " acceptable deals (every red line kept, every reservation value "
+                            "met).\n");
+        parleyx_buf_puts(b, "Pareto-optimal deals: ");
+        text_count(b, an, PARLEY_COUNT_PARETO_AGREEMENTS);
+        parleyx_buf_printf(b, " outcomes at %zu distinct utility points.\n",
+                           parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS));
+    }
+    parleyx_buf_puts(b, "Pareto frontier over all outcomes (GENIUS): ");
+    text_count(b, an, PARLEY_COUNT_PARETO_OUTCOMES);
+    parleyx_buf_printf(b, " outcomes at %zu points.\n",
+                       parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL));
+    text_deal(b, sc, an, PARLEY_SOLUTION_NASH, "The Nash deal",
+              "largest product of gains over the reservation values");
+    text_deal(b, sc, an, PARLEY_SOLUTION_KALAI_SMORODINSKY, "The Kalai-Smorodinsky deal",
+              kalai == PARLEY_KALAI_GENIUS ? "GENIUS variant: smallest |u1 - u2|"
+                                           : "largest equal share of each party's best gain");
+    text_deal(b, sc, an, PARLEY_SOLUTION_UTILITARIAN, "The utilitarian deal",
+              "largest sum of utilities");
+    text_deal(b, sc, an, PARLEY_SOLUTION_EGALITARIAN, "The egalitarian deal",
+              "largest smallest utility");
+}
+
+/* ------------------------------------------------------------ CSV */
+
+static void csv_field(px_buf *b, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        parleyx_buf_add(b, "\"", 1);
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                parleyx_buf_add(b, "\"", 1);
+            parleyx_buf_add(b, p, 1);
+        }
+        parleyx_buf_add(b, "\"", 1);
+    } else {
+        parleyx_buf_puts(b, s);
+    }
+}
+
+static void csv_report(px_buf *b, const parley_scenario *sc, const parley_analysis *an)
+{
+    size_t d = parley_analysis_dims(an), m = parley_issue_count(sc);
+    char t[PARLEY_MAX_NAME + 1];
+    parleyx_buf_puts(b, "frontier");
+    for (size_t j = 0; j < d; j++) {
+        parleyx_buf_puts(b, ",");
+        snprintf(t, sizeof t, "u_%s", parley_party_name(sc, parley_analysis_dim_party(an, j)));
+        csv_field(b, t);
+    }
+    parleyx_buf_puts(b, ",multiplicity");
+    for (size_t i = 0; i < m; i++) {
+        parleyx_buf_puts(b, ",");
+        csv_field(b, parley_issue_name(sc, i));
+    }
+    parleyx_buf_puts(b, "\n");
+    for (int k = 0; k < 2; k++) {
+        parley_frontier_kind fk = k ? PARLEY_FRONTIER_AGREEMENTS : PARLEY_FRONTIER_ALL;
+        for (size_t i = 0; i < parley_analysis_frontier_size(an, fk); i++) {
+            const double *u = parley_analysis_frontier_utilities(an, fk, i);
+            const uint32_t *o = parley_analysis_frontier_outcome(an, fk, i);
+            parleyx_buf_puts(b, k ? "agreements" : "all");
+            for (size_t j = 0; j < d; j++) {
+                parleyx_buf_puts(b, ",");
+                parleyx_buf_puts(b, parleyx_fmt_double(u[j], t, sizeof t));
+            }
+            uint64_t mult;
+            if (parley_analysis_frontier_multiplicity(an, fk, i, &mult))
+                parleyx_buf_printf(b, ",%llu", (unsigned long long)mult);
+            else
+                parleyx_buf_puts(b, ",>2^64");
+            for (size_t q = 0; q < m; q++) {
+                parleyx_buf_puts(b, ",");
+                csv_field(b, label(sc, q, o[q], t, sizeof t));
+            }
+            parleyx_buf_puts(b, "\n");
+        }
+    }
+}
+
+/* ------------------------------------------------------------ main */
+
 int cmd_analyze(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "parley analyze: not available in this build yet\n");
-    return CLI_INTERNAL;
+    bool json = false;
+    const char *csv = NULL, *outpath = NULL;
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    parley_load_options lo;
+    memset(&lo, 0, sizeof lo);
+    char **inputs = calloc((size_t)argc + 1, sizeof(char *));
+    size_t ninputs = 0;
+    if (!inputs)
+        return CLI_INTERNAL;
+    int rc = CLI_OK;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        unsigned long long v;
+        if (cli_is_help(a)) {
+            help();
+            free(inputs);
+            return CLI_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--csv") == 0 || strcmp(a, "-o") == 0 ||
+                   strcmp(a, "--kalai") == 0 || strcmp(a, "--grid") == 0 ||
+                   strcmp(a, "--max-outcomes") == 0 || strcmp(a, "--threads") == 0) {
+            if (i + 1 >= argc) {
+                free(inputs);
+                return cli_usage("analyze", "%s needs a value", a);
+            }
+            const char *val = argv[++i];
+            if (strcmp(a, "--csv") == 0) {
+                csv = val;
+            } else if (strcmp(a, "-o") == 0) {
+                outpath = val;
+            } else if (strcmp(a, "--kalai") == 0) {
+                if (strcmp(val, "genius") == 0)
+                    opt.kalai = PARLEY_KALAI_GENIUS;
+                else if (strcmp(val, "normalized") == 0 || strcmp(val, "normalised") == 0)
+                    opt.kalai = PARLEY_KALAI_NORMALIZED;
+                else {
+                    free(inputs);
+                    return cli_usage("analyze", "--kalai expects 'normalized' or 'genius', "
+                                                "got '%s'", val);
+                }
+            } else {
+                if (!cli_parse_count("analyze", a, val, &v)) {
+                    free(inputs);
+                    return CLI_USAGE;
+                }
+                if (strcmp(a, "--grid") == 0) {
+                    if (v < 2 || v > 1000000) {
+                        free(inputs);
+                        return cli_usage("analyze", "--grid expects 2 to 1000000 points, got %s",
+                                         val);
+                    }
+                    lo.real_grid = (unsigned)v;
+                } else if (strcmp(a, "--max-outcomes") == 0) {
+                    if (v == 0) {
+                        free(inputs);
+                        return cli_usage("analyze", "--max-outcomes must be at least 1");
+                    }
+                    opt.max_work = v;
+                } else {
+                    if (v < 1 || v > 64) {
+                        free(inputs);
+                        return cli_usage("analyze", "--threads expects 1 to 64, got %s", val);
+                    }
+                    opt.threads = (unsigned)v;
+                }
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            free(inputs);
+            return cli_usage("analyze", "unknown option '%s'", a);
+        } else {
+            inputs[ninputs++] = argv[i];
+        }
+    }
+    if (ninputs == 0) {
+        free(inputs);
+        return cli_usage("analyze", "no input; give a scenario file, a GENIUS folder, or a "
+                                    "GENIUS domain file and its profiles");
+    }
+    parley_scenario *sc = NULL;
+    rc = cli_load(ninputs, inputs, &lo, &sc);
+    if (rc != CLI_OK) {
+        free(inputs);
+        return rc;
+    }
+    progress_state ps;
+    clock_gettime(CLOCK_MONOTONIC, &ps.t0);
+    ps.drawn = false;
+    if (isatty(2)) {
+        opt.progress = on_progress;
+        opt.progress_ud = &ps;
+    }
+    parley_analysis *an = NULL;
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = parley_analyze(sc, &opt, &an, &err);
+    if (ps.drawn)
+        fprintf(stderr, "\r%60s\r", "");
+    if (st != PARLEY_OK) {
+        rc = cli_report(&err, st);
+        parley_scenario_free(sc);
+        free(inputs);
+        return rc;
+    }
+    px_buf b;
+    parleyx_buf_init(&b, NULL, 0);
+    if (json)
+        json_report(&b, sc, an, opt.kalai);
+    else
+        text_report(&b, sc, an, opt.kalai, inputs[0]);
+    if (b.failed) {
+        fprintf(stderr, "parley analyze: error: the report is too large or memory ran out\n");
+        rc = CLI_INTERNAL;
+    } else {
+        rc = cli_write_output(outpath, b.data ? b.data : "", b.len);
+    }
+    parleyx_buf_free(&b);
+    if (rc == CLI_OK && csv) {
+        parleyx_buf_init(&b, NULL, 0);
+        csv_report(&b, sc, an);
+        if (b.failed) {
+            fprintf(stderr, "parley analyze: error: the CSV is too large or memory ran out\n");
+            rc = CLI_INTERNAL;
+        } else {
+            rc = cli_write_output(csv, b.data ? b.data : "", b.len);
+        }
+        parleyx_buf_free(&b);
+    }
+    if (rc == CLI_OK && !has_deal(an))
+        rc = CLI_NORESULT;
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+    free(inputs);
+    return rc;
 }

@@ -15,6 +15,8 @@ typedef struct command {
 static const command commands[] = {
     {"info", cmd_info, "show a scenario: parties, issues, outcome count, red lines"},
     {"analyze", cmd_analyze, "is there a deal? agreement set, Pareto frontier, fair deals"},
+    {"redlines", cmd_redlines, "which red lines block a deal, and how far must each bend"},
+    {"whatif", cmd_whatif, "re-run the analysis with red lines or reservation values changed"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
 };
 

@@ -55,7 +55,7 @@ static parley_scenario *random_scenario(model *md, bool redlines)
     cr_assert_not_null(sc);
     md->m = 1 + rndn(4);
     for (size_t i = 0; i < md->m; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "i%zu", i);
         md->integer[i] = rndn(3) == 0;
         if (md->integer[i]) {
@@ -74,7 +74,7 @@ static parley_scenario *random_scenario(model *md, bool redlines)
     }
     md->np = 2 + rndn(4);
     for (size_t p = 0; p < md->np; p++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "P%zu", p);
         parley_role role = PARLEY_ROLE_NEGOTIATOR;
         if (p >= 2) {
@@ -527,7 +527,7 @@ Test(analysis_known, huge_counts)
     parley_error err;
     parley_scenario *sc = parley_scenario_new(NULL);
     for (int i = 0; i < 18; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "x%d", i);
         cr_assert_eq(parley_scenario_add_integer(sc, name, 0, 99, 1, NULL, &err), PARLEY_OK);
     }
@@ -562,4 +562,86 @@ Test(analysis_known, huge_counts)
     cr_assert_eq(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), 100);
     parley_analysis_free(an);
     parley_scenario_free(sc);
+}
+
+/* ------------------------------------------- meet-in-the-middle count */
+
+#include "analysis/an.h"
+
+/* an_mitm_count2 (and the counting search) against brute force on random
+ * two- and one-dimension spaces, thresholds only; reservation values are
+ * taken from the utilities themselves, so that many outcomes sit exactly
+ * on the threshold and the last bit decides. */
+Test(analysis_property, mitm_count_exact)
+{
+    for (uint64_t seed = 1; seed <= 400; seed++) {
+        rng_state = seed * 0x2545F4914F6CDD1Dull + 7;
+        parley_error err;
+        parley_scenario *sc = parley_scenario_new(NULL);
+        size_t m = 2 + rndn(5), nv[8];
+        for (size_t i = 0; i < m; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "i%zu", i);
+            nv[i] = 1 + rndn(6);
+            const char *vals[6] = {"a", "b", "c", "d", "e", "f"};
+            cr_assert_eq(parley_scenario_add_discrete(sc, name, nv[i], vals, NULL, &err), PARLEY_OK);
+        }
+        size_t np = 1 + rndn(2);
+        for (size_t p = 0; p < np; p++) {
+            char name[32];
+            snprintf(name, sizeof name, "P%zu", p);
+            parley_scenario_add_party(sc, name, PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+            for (size_t i = 0; i < m; i++) {
+                /* weights that do not add up exactly in binary */
+                double w = (double)(1 + rndn(9)) / (double)(3 + rndn(7));
+                parley_party_set_weight(sc, p, i, w / (double)m);
+                for (size_t k = 0; k < nv[i]; k++)
+                    parley_party_set_value_eval(sc, p, i, k, (double)rndn(11) / 10.0);
+            }
+        }
+        cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+        /* thresholds: utilities of random outcomes */
+        uint32_t o[8];
+        for (size_t p = 0; p < np; p++) {
+            for (size_t i = 0; i < m; i++)
+                o[i] = rndn((uint32_t)nv[i]);
+            double r = parley_utility(sc, p, o);
+            parley_party_set_reservation(sc, p, rndn(5) ? r : 0.0);
+        }
+        cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+        uint64_t want = 0;
+        size_t n = 1;
+        for (size_t i = 0; i < m; i++)
+            n *= nv[i];
+        for (size_t x = 0; x < n; x++) {
+            size_t r = x;
+            for (size_t i = m; i-- > 0;) {
+                o[i] = (uint32_t)(r % nv[i]);
+                r /= nv[i];
+            }
+            if (parley_outcome_acceptable(sc, o))
+                want++;
+        }
+        an_space sp;
+        cr_assert_eq(an_space_build(sc, &sp, &err), PARLEY_OK, "%s", err.message);
+        long dim_of[2] = {0, 1};
+        an_cons_store cs;
+        cr_assert(an_cons_build(&sp, (size_t)-1, dim_of, &cs, NULL));
+        an_count got;
+        parley_status st = an_mitm_count2(&sp, &cs.c, 1u << 20, &got);
+        cr_assert_eq(st, PARLEY_OK);
+        cr_assert_eq(got.hi, 0);
+        cr_assert_eq(got.lo, want, "seed %llu: mitm %llu, brute force %llu",
+                     (unsigned long long)seed, (unsigned long long)got.lo,
+                     (unsigned long long)want);
+        parley_analysis_options opt;
+        parley_analysis_options_init(&opt);
+        opt.max_work = 1u << 30;
+        an_run run = {&sp, &opt, 0, "count", 0.0, 1.0};
+        cr_assert_eq(an_search(&run, AN_PASS_COUNT, &cs.c, NULL, &got, &err), PARLEY_OK);
+        cr_assert_eq(got.lo, want, "seed %llu: search", (unsigned long long)seed);
+        an_cons_free(sp.alloc, &cs);
+        an_space_free(&sp);
+        parley_scenario_free(sc);
+    }
 }

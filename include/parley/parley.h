@@ -134,6 +134,11 @@ typedef enum parley_role {
 PARLEY_API parley_scenario *parley_scenario_new(const parley_allocator *alloc);
 PARLEY_API void parley_scenario_free(parley_scenario *sc);
 
+/* A deep copy of sc (same allocator), finalized if sc is.  On success
+ * *out is owned by the caller (parley_scenario_free). */
+PARLEY_API parley_status parley_scenario_clone(const parley_scenario *sc, parley_scenario **out,
+                                               parley_error *err);
+
 /* Name and description (copied).  Either may be NULL to clear. */
 PARLEY_API parley_status parley_scenario_set_name(parley_scenario *sc, const char *name);
 PARLEY_API parley_status parley_scenario_set_description(parley_scenario *sc, const char *text);
@@ -372,5 +377,6 @@ PARLEY_API parley_status parley_write_file_atomic(const char *path, const void *
 #endif
 
 #include "parley/analysis.h"
+#include "parley/redlines.h"
 
 #endif /* PARLEY_H */

@@ -85,6 +85,7 @@ typedef struct an_space {
     uint32_t *nv;          /* values searched per issue (1 for a free issue) */
     an_count freemult;     /* product of the free issues' sizes */
     an_count total;        /* the whole space (free issues included) */
+    size_t *order;         /* branching order of the issues (a permutation) */
     size_t d;              /* dimensions (stakeholders) */
     size_t *dimp;          /* party index of each dimension */
     double **tt;           /* tt[i][k*d + j]: term of dim j, issue i, value k */
@@ -92,6 +93,25 @@ typedef struct an_space {
     size_t np;             /* all parties (for rules with utility()) */
     double *pmax, *pmin;   /* [i*np + p] */
 } an_space;
+
+/* Build the space of a final scenario (analysis.c); free with
+ * an_space_free.  Fails INVALID when no stakeholder has preferences,
+ * LIMIT beyond 2^128 outcomes, NOMEM. */
+parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_error *err);
+void an_space_free(an_space *sp);
+
+/* Constraints with their storage. */
+typedef struct an_cons_store {
+    an_cons c;
+    size_t capth, caprules;
+} an_cons_store;
+/* The constraints of every negotiator and ratifier (only == (size_t)-1)
+ * or of party `only`; dim_of[p] is p's dimension or -1.  *upward (if not
+ * NULL) tells whether every red line is an and/or of utility(P) >= / >
+ * thresholds on dimensions.  Free with an_cons_free (also on failure). */
+bool an_cons_build(const an_space *sp, size_t only, const long *dim_of, an_cons_store *cs,
+                   bool *upward);
+void an_cons_free(const parley_allocator *a, an_cons_store *cs);
 
 /* ---- archives ---- */
 typedef struct an_arch {
@@ -145,5 +165,12 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
  * frontiers grow beyond `limit` points (the caller then searches without a
  * seed), or NOMEM. */
 parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed);
+
+/* Count the outcomes meeting cons exactly by meeting in the middle
+ * (an_mitm.c): at most two dimensions, thresholds only (no red lines).
+ * PARLEY_ERR_UNSUPPORTED when cons or the space do not qualify,
+ * PARLEY_ERR_LIMIT when a side would exceed max_side entries, NOMEM. */
+parley_status an_mitm_count2(const an_space *sp, const an_cons *c, uint64_t max_side,
+                             an_count *out);
 
 #endif

@@ -3,12 +3,13 @@
  * issue-wise frontier merging, and a parallel branch and bound over the
  * outcome tree.
  *
- * The outcome tree.  Level k of the tree fixes issue k (issues in their
- * scenario order, values ascending), so a node's partial sums are exactly
- * the first k steps of pm_utility()'s fold, and a depth-first walk meets
- * outcomes in lexicographic order.  At each node the remaining issues'
- * largest and smallest terms are folded onto the partial sums (an.h:
- * exact bounds).  A node is cut when
+ * The outcome tree.  Level k of the tree fixes issue order[k] (the
+ * space's branching order: issues of conflict and of large utility range
+ * first, so that bounds bite early), values ascending.  At each node the
+ * bounds of every completion are the fold, in issue order (never in
+ * branching order), of the assigned terms and of the unassigned issues'
+ * largest (smallest) terms: exact bounds (an.h), whatever the branching
+ * order.  A node is cut when
  *  - a threshold u_j >= r_j fails even at the upper bound, or a red line
  *    fails for every completion (rule_eval_partial() == 0);
  *  - (frontier passes) its upper-bound vector is strictly dominated by a
@@ -18,8 +19,9 @@
  *    added at once.
  * No cut can drop an outcome whose vector is on the frontier, and archive
  * points are vectors of real outcomes, so the archive ends up holding
- * exactly the frontier with exact counts; the first outcome met for a
- * point is its lexicographically smallest.
+ * exactly the frontier with exact counts; each point keeps the
+ * lexicographically smallest outcome met (compared, not assumed from the
+ * visiting order).
  *
  * Seeds.  When an_merge_frontier() has already found the exact frontier
  * point set, the search starts with it (counts 0): pruning is then as
@@ -581,8 +583,6 @@ typedef struct an_worker {
     const an_cons *cons;
     uint32_t *o;
     bool *assigned;
-    double *S;              /* (m+1)*d partial sums of the dimensions */
-    double *P;              /* (m+1)*np partial sums of every party (rules) */
     double *ub, *lb, *vec;  /* d */
     double *pub, *plb;      /* np */
     an_arch arch;
@@ -638,16 +638,51 @@ static void poll_worker(an_worker *w)
         w->halt = true;
 }
 
-/* Fold the remaining issues' extreme terms onto partial sums s (n
- * parties, table ext[i*n + j]) from depth k: an exact bound, capped. */
-static void fold_bound(const double *s, const double *ext, size_t n, size_t k, size_t m,
-                       double *out)
+/* Exact bounds of every completion of the partial outcome (w->o on the
+ * assigned issues): the fold in issue order of the assigned terms and,
+ * for the others, the extreme terms; capped.  n parties, tables by issue
+ * (dims: tt[i][k*d + j]; all parties: the scenario's terms[p][i][k]). */
+static void dim_bounds(const an_worker *w, double *ub, double *lb)
 {
-    for (size_t j = 0; j < n; j++) {
-        double v = s[j];
-        for (size_t i = k; i < m; i++)
-            v += ext[i * n + j];
-        out[j] = v < 1.0 ? v : 1.0;
+    const an_space *sp = w->sp;
+    size_t m = sp->m, d = sp->d;
+    for (size_t j = 0; j < d; j++) {
+        double hi = 0.0, lo = 0.0;
+        for (size_t i = 0; i < m; i++) {
+            if (w->assigned[i]) {
+                double t = sp->tt[i][(size_t)w->o[i] * d + j];
+                hi += t;
+                lo += t;
+            } else {
+                hi += sp->tmax[i * d + j];
+                lo += sp->tmin[i * d + j];
+            }
+        }
+        ub[j] = hi < 1.0 ? hi : 1.0;
+        if (lb)
+            lb[j] = lo < 1.0 ? lo : 1.0;
+    }
+}
+
+static void party_bounds(const an_worker *w, double *ub, double *lb)
+{
+    const an_space *sp = w->sp;
+    size_t m = sp->m, np = sp->np;
+    for (size_t p = 0; p < np; p++) {
+        double *const *terms = sp->sc->parties[p].terms;
+        double hi = 0.0, lo = 0.0;
+        for (size_t i = 0; i < m; i++) {
+            if (w->assigned[i]) {
+                double t = terms[i][w->o[i]];
+                hi += t;
+                lo += t;
+            } else {
+                hi += sp->pmax[i * np + p];
+                lo += sp->pmin[i * np + p];
+            }
+        }
+        ub[p] = hi < 1.0 ? hi : 1.0;
+        lb[p] = lo < 1.0 ? lo : 1.0;
     }
 }
 
@@ -660,15 +695,11 @@ static void set_fail_mem(an_worker *w, an_arch *a)
     w->halt = true;
 }
 
-/* A complete outcome (w->o, sums in S[m] / P[m]). */
+/* A complete outcome w->o whose dimension utilities are in w->vec. */
 static void leaf(an_worker *w)
 {
     const an_space *sp = w->sp;
     const an_cons *c = w->cons;
-    size_t m = sp->m, d = sp->d;
-    const double *s = w->S + m * d;
-    for (size_t j = 0; j < d; j++)
-        w->vec[j] = s[j] < 1.0 ? s[j] : 1.0;
     if (c) {
         for (size_t q = 0; q < c->nth; q++)
             if (w->vec[c->thdim[q]] < c->thval[q])
@@ -676,9 +707,12 @@ static void leaf(an_worker *w)
         if (c->nrules) {
             const double *util = NULL;
             if (c->rules_util) {
-                const double *ps = w->P + m * sp->np;
-                for (size_t p = 0; p < sp->np; p++)
-                    w->pub[p] = ps[p] < 1.0 ? ps[p] : 1.0;
+                for (size_t p = 0; p < sp->np; p++) {
+                    double v = 0.0;
+                    for (size_t i = 0; i < sp->m; i++)
+                        v += sp->sc->parties[p].terms[i][w->o[i]];
+                    w->pub[p] = v < 1.0 ? v : 1.0;
+                }
                 util = w->pub;
             }
             for (size_t r = 0; r < c->nrules; r++)
@@ -694,6 +728,38 @@ static void leaf(an_worker *w)
         set_fail_mem(w, &w->arch);
 }
 
+/* The last unassigned issue q: every value, exactly.  The fold before q
+ * is shared; after q it goes on over the fixed terms. */
+static void last_issue(an_worker *w, size_t q)
+{
+    const an_space *sp = w->sp;
+    size_t m = sp->m, d = sp->d;
+    double *pre = w->lb; /* scratch: d */
+    for (size_t j = 0; j < d; j++) {
+        double s = 0.0;
+        for (size_t i = 0; i < q; i++)
+            s += sp->tt[i][(size_t)w->o[i] * d + j];
+        pre[j] = s;
+    }
+    uint32_t nv = sp->nv[q];
+    const double *t = sp->tt[q];
+    w->assigned[q] = true;
+    for (uint32_t v = 0; v < nv && !w->halt; v++) {
+        w->o[q] = v;
+        for (size_t j = 0; j < d; j++) {
+            double s = pre[j] + t[(size_t)v * d + j];
+            for (size_t i = q + 1; i < m; i++)
+                s += sp->tt[i][(size_t)w->o[i] * d + j];
+            w->vec[j] = s < 1.0 ? s : 1.0;
+        }
+        leaf(w);
+    }
+    w->nodes += nv;
+    w->assigned[q] = false;
+    w->o[q] = 0;
+}
+
+/* A node of branching depth k: issues order[0..k) assigned. */
 static void node(an_worker *w, size_t k)
 {
     if (w->halt)
@@ -705,10 +771,10 @@ static void node(an_worker *w, size_t k)
     }
     const an_space *sp = w->sp;
     const an_cons *c = w->cons;
-    size_t m = sp->m, d = sp->d, np = sp->np;
-    const double *S = w->S + k * d;
+    size_t m = sp->m;
     bool count = w->sh->kind == AN_PASS_COUNT;
     if (k == m) {
+        dim_bounds(w, w->vec, NULL); /* all assigned: the exact utilities */
         leaf(w);
         return;
     }
@@ -716,24 +782,19 @@ static void node(an_worker *w, size_t k)
     bool have_ub = false;
     if (c) {
         if (c->nth) {
-            fold_bound(S, sp->tmax, d, k, m, w->ub);
+            dim_bounds(w, w->ub, count ? w->lb : NULL);
             have_ub = true;
             for (size_t q = 0; q < c->nth; q++)
                 if (w->ub[c->thdim[q]] < c->thval[q])
                     return;
-            if (count) {
-                fold_bound(S, sp->tmin, d, k, m, w->lb);
-                for (size_t q = 0; q < c->nth && sure; q++)
-                    if (!(w->lb[c->thdim[q]] >= c->thval[q]))
-                        sure = false;
-            }
+            for (size_t q = 0; q < c->nth && sure; q++)
+                if (!(w->lb[c->thdim[q]] >= c->thval[q]))
+                    sure = false;
         }
         if (c->nrules) {
             const double *lo = NULL, *hi = NULL;
             if (c->rules_util) {
-                const double *P = w->P + k * np;
-                fold_bound(P, sp->pmax, np, k, m, w->pub);
-                fold_bound(P, sp->pmin, np, k, m, w->plb);
+                party_bounds(w, w->pub, w->plb);
                 lo = w->plb;
                 hi = w->pub;
             }
@@ -752,71 +813,39 @@ static void node(an_worker *w, size_t k)
     }
     if (!count) {
         if (!have_ub)
-            fold_bound(S, sp->tmax, d, k, m, w->ub);
+            dim_bounds(w, w->ub, NULL);
         if (arch_dominates(&w->arch, w->ub))
             return;
     }
-    uint32_t nv = sp->nv[k];
-    const double *t = sp->tt[k];
-    double *S2 = w->S + (k + 1) * d;
-    /* The last issue without red lines: finish the outcomes in place. */
+    size_t q = sp->order[k];
     if (k + 1 == m && !(c && c->nrules)) {
-        w->assigned[k] = true;
-        for (uint32_t v = 0; v < nv; v++) {
-            w->o[k] = v;
-            for (size_t j = 0; j < d; j++)
-                S2[j] = S[j] + t[(size_t)v * d + j];
-            leaf(w);
-            if (w->halt)
-                break;
-        }
-        w->nodes += nv;
-        w->assigned[k] = false;
-        w->o[k] = 0;
+        last_issue(w, q);
         return;
     }
-    w->assigned[k] = true;
+    uint32_t nv = sp->nv[q];
+    w->assigned[q] = true;
     for (uint32_t v = 0; v < nv && !w->halt; v++) {
-        w->o[k] = v;
-        for (size_t j = 0; j < d; j++)
-            S2[j] = S[j] + t[(size_t)v * d + j];
-        if (c && c->rules_util) {
-            const double *P = w->P + k * np;
-            double *P2 = w->P + (k + 1) * np;
-            for (size_t p = 0; p < np; p++)
-                P2[p] = P[p] + sp->sc->parties[p].terms[k][v];
-        }
+        w->o[q] = v;
         node(w, k + 1);
     }
-    w->assigned[k] = false;
-    w->o[k] = 0;
+    w->assigned[q] = false;
+    w->o[q] = 0;
 }
 
-/* Set up the prefix of task id and search below it. */
+/* Set up the prefix of task id (in branching order) and search below. */
 static void run_task(an_worker *w, uint64_t id)
 {
     const an_space *sp = w->sp;
-    size_t t = w->sh->tdepth, d = sp->d, np = sp->np;
-    for (size_t i = t; i-- > 0;) {
+    size_t t = w->sh->tdepth;
+    for (size_t k = t; k-- > 0;) {
+        size_t i = sp->order[k];
         w->o[i] = (uint32_t)(id % sp->nv[i]);
+        w->assigned[i] = true;
         id /= sp->nv[i];
     }
-    bool rules_util = w->cons && w->cons->rules_util;
-    for (size_t i = 0; i < t; i++) {
-        w->assigned[i] = true;
-        const double *S = w->S + i * d;
-        double *S2 = w->S + (i + 1) * d;
-        for (size_t j = 0; j < d; j++)
-            S2[j] = S[j] + sp->tt[i][(size_t)w->o[i] * d + j];
-        if (rules_util) {
-            const double *P = w->P + i * np;
-            double *P2 = w->P + (i + 1) * np;
-            for (size_t p = 0; p < np; p++)
-                P2[p] = P[p] + sp->sc->parties[p].terms[i][w->o[i]];
-        }
-    }
     node(w, t);
-    for (size_t i = 0; i < t; i++) {
+    for (size_t k = 0; k < t; k++) {
+        size_t i = sp->order[k];
         w->assigned[i] = false;
         w->o[i] = 0;
     }
@@ -850,8 +879,6 @@ static void worker_free(an_worker *w, const an_space *sp)
     size_t m = sp->m, d = sp->d, np = sp->np;
     parleyx_free(a, w->o, (m + 1) * sizeof(uint32_t));
     parleyx_free(a, w->assigned, (m + 1) * sizeof(bool));
-    parleyx_free(a, w->S, (m + 1) * d * sizeof(double));
-    parleyx_free(a, w->P, (m + 1) * np * sizeof(double));
     parleyx_free(a, w->ub, 3 * d * sizeof(double));
     parleyx_free(a, w->pub, 2 * np * sizeof(double));
     an_arch_free(&w->arch);
@@ -869,12 +896,10 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->next_poll = 4096;
     w->o = parleyx_calloc(a, m + 1, sizeof(uint32_t));
     w->assigned = parleyx_calloc(a, m + 1, sizeof(bool));
-    w->S = parleyx_calloc(a, (m + 1) * d, sizeof(double));
-    w->P = parleyx_calloc(a, (m + 1) * np, sizeof(double));
     w->ub = parleyx_calloc(a, 3 * d, sizeof(double));
     w->pub = parleyx_calloc(a, 2 * np, sizeof(double));
     an_arch_init(&w->arch, a, d, m, tmpl ? tmpl->limit : 1);
-    if (!w->o || !w->assigned || !w->S || !w->P || !w->ub || !w->pub)
+    if (!w->o || !w->assigned || !w->ub || !w->pub)
         return false;
     w->lb = w->ub + d;
     w->vec = w->ub + 2 * d;
@@ -911,12 +936,12 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     if (!sh.sufprod)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     sh.sufprod[m].lo = 1;
-    for (size_t i = m; i-- > 0;)
-        an_count_mul(sh.sufprod[i + 1], sp->nv[i], &sh.sufprod[i]); /* <= total < 2^128 */
+    for (size_t k = m; k-- > 0;) /* <= total < 2^128 */
+        an_count_mul(sh.sufprod[k + 1], sp->nv[sp->order[k]], &sh.sufprod[k]);
     uint64_t nt = 1;
     size_t t = 0;
     while (t < m && nt < AN_TASKS) {
-        nt *= sp->nv[t];
+        nt *= sp->nv[sp->order[t]];
         t++;
     }
     sh.tdepth = t;

@@ -55,7 +55,7 @@ void parley_analysis_options_init(parley_analysis_options *opt)
 
 /* ------------------------------------------------------------ space */
 
-static void space_free(an_space *sp)
+void an_space_free(an_space *sp)
 {
     const parley_allocator *a = sp->alloc;
     size_t m = sp->m, d = sp->d;
@@ -65,6 +65,7 @@ static void space_free(an_space *sp)
         parleyx_free(a, sp->tt, m * sizeof(double *));
     }
     parleyx_free(a, sp->nv, m * sizeof(uint32_t));
+    parleyx_free(a, sp->order, m * sizeof(size_t));
     parleyx_free(a, sp->dimp, d * sizeof(size_t));
     parleyx_free(a, sp->tmax, m * d * sizeof(double));
     parleyx_free(a, sp->tmin, m * d * sizeof(double));
@@ -104,10 +105,13 @@ static bool rule_upward(const rule *r, const long *dim_of)
     }
 }
 
-static parley_status space_build(const parley_scenario *sc, an_space *sp, parley_error *err)
+parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_error *err)
 {
     const parley_allocator *a = sc->alloc;
     memset(sp, 0, sizeof *sp);
+    if (!sc->final)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "the scenario is not final; call parley_scenario_finalize first");
     sp->sc = sc;
     sp->alloc = a;
     size_t m = sc->nissues, np = sc->nparties, d = 0;
@@ -121,6 +125,7 @@ static parley_status space_build(const parley_scenario *sc, an_space *sp, parley
     sp->m = m;
     sp->np = np;
     sp->nv = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
+    sp->order = parleyx_calloc(a, m ? m : 1, sizeof(size_t));
     sp->dimp = parleyx_calloc(a, d, sizeof(size_t));
     sp->tt = parleyx_calloc(a, m ? m : 1, sizeof(double *));
     sp->tmax = parleyx_calloc(a, m * d + 1, sizeof(double));
@@ -128,7 +133,7 @@ static parley_status space_build(const parley_scenario *sc, an_space *sp, parley
     sp->pmax = parleyx_calloc(a, m * np + 1, sizeof(double));
     sp->pmin = parleyx_calloc(a, m * np + 1, sizeof(double));
     sp->d = d;
-    if (!sp->nv || !sp->dimp || !sp->tt || !sp->tmax || !sp->tmin || !sp->pmax || !sp->pmin)
+    if (!sp->nv || !sp->order || !sp->dimp || !sp->tt || !sp->tmax || !sp->tmin || !sp->pmax || !sp->pmin)
         goto nomem;
     d = 0;
     for (size_t p = 0; p < np; p++)
@@ -139,7 +144,7 @@ static parley_status space_build(const parley_scenario *sc, an_space *sp, parley
     for (size_t i = 0; i < m; i++) {
         size_t n = sc->issues[i].nvalues;
         if (!an_count_mul(sp->total, n, &sp->total)) {
-            space_free(sp);
+            an_space_free(sp);
             return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
                                 "the scenario has more than 2^128 outcomes; parley analyses "
                                 "spaces up to 2^128 outcomes: merge or drop issues");
@@ -195,20 +200,48 @@ static parley_status space_build(const parley_scenario *sc, an_space *sp, parley
             sp->pmin[i * np + p] = mn;
         }
     }
+    /* branching order: issues of conflict (no value best for every
+     * dimension at once) first, then by utility range, widest first; ties
+     * by issue index; free issues last */
+    double *key = parleyx_calloc(a, m ? m : 1, sizeof(double));
+    if (!key)
+        goto nomem;
+    for (size_t i = 0; i < m; i++) {
+        double range = 0.0;
+        for (size_t j = 0; j < sp->d; j++) {
+            double r = sp->tmax[i * sp->d + j] - sp->tmin[i * sp->d + j];
+            if (r > range)
+                range = r;
+        }
+        bool aligned = false;
+        for (size_t k = 0; k < sp->nv[i] && !aligned; k++) {
+            bool best = true;
+            for (size_t j = 0; j < sp->d && best; j++)
+                if (sp->tt[i][k * sp->d + j] != sp->tmax[i * sp->d + j])
+                    best = false;
+            aligned = best;
+        }
+        key[i] = sp->nv[i] == 1 ? -1.0 : (aligned ? 0.0 : 2.0) + range;
+        sp->order[i] = i;
+    }
+    for (size_t x = 1; x < m; x++) { /* insertion sort: stable, m small */
+        size_t v = sp->order[x], y = x;
+        while (y > 0 && key[sp->order[y - 1]] < key[v]) {
+            sp->order[y] = sp->order[y - 1];
+            y--;
+        }
+        sp->order[y] = v;
+    }
+    parleyx_free(a, key, (m ? m : 1) * sizeof(double));
     return PARLEY_OK;
 nomem:
-    space_free(sp);
+    an_space_free(sp);
     return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
 }
 
 /* ------------------------------------------------------ constraints */
 
-typedef struct cons_store {
-    an_cons c;
-    size_t capth, caprules;
-} cons_store;
-
-static void cons_free(const parley_allocator *a, cons_store *cs)
+void an_cons_free(const parley_allocator *a, an_cons_store *cs)
 {
     parleyx_free(a, cs->c.thdim, cs->capth * sizeof(size_t));
     parleyx_free(a, cs->c.thval, cs->capth * sizeof(double));
@@ -217,7 +250,7 @@ static void cons_free(const parley_allocator *a, cons_store *cs)
 }
 
 /* Constraints of the stakeholders (only = (size_t)-1) or of one party. */
-static bool cons_build(const an_space *sp, size_t only, const long *dim_of, cons_store *cs,
+bool an_cons_build(const an_space *sp, size_t only, const long *dim_of, an_cons_store *cs,
                        bool *upward)
 {
     const parley_scenario *sc = sp->sc;
@@ -418,6 +451,42 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
 
 /* --------------------------------------------------------- analyse */
 
+/* The agreement count.  A counting search settles most spaces at once
+ * (whole subtrees are acceptable or hopeless); when it has not finished
+ * after AN_COUNT_TRY nodes and the constraints are reservation values on
+ * at most two dimensions, meeting in the middle counts the rest exactly
+ * in about sqrt(outcomes) steps.  Otherwise the search goes on to the
+ * work limit. */
+#define AN_COUNT_TRY (1u << 22)
+#define AN_MITM_MAX_SIDE ((uint64_t)1 << 25)
+
+static parley_status count_agreements(an_run *run, const parley_analysis_options *opt,
+                                      const an_cons *c, an_count *out, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    if (sp->d <= 2 && c->nrules == 0 && !c->infeasible && sp->m >= 2) {
+        parley_analysis_options o2 = *opt;
+        uint64_t budget = run->work + AN_COUNT_TRY;
+        if (budget < opt->max_work)
+            o2.max_work = budget;
+        an_run r2 = *run;
+        r2.opt = &o2;
+        parley_status st = an_search(&r2, AN_PASS_COUNT, c, NULL, out, err);
+        run->work = r2.work;
+        if (st != PARLEY_ERR_LIMIT || o2.max_work == opt->max_work ||
+            strcmp(err ? err->message : "work", "work") != 0)
+            return st;
+        st = an_mitm_count2(sp, c, AN_MITM_MAX_SIDE, out);
+        if (st == PARLEY_OK || st == PARLEY_ERR_NOMEM) {
+            if (err)
+                parley_error_clear(err);
+            return st == PARLEY_OK ? st
+                                   : parleyx_fail(err, st, NULL, 0, 0, "out of memory");
+        }
+    }
+    return an_search(run, AN_PASS_COUNT, c, NULL, out, err);
+}
+
 void parley_analysis_free(parley_analysis *an)
 {
     if (!an)
@@ -486,7 +555,7 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
         opt.max_frontier = PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER;
 
     an_space sp;
-    parley_status st = space_build(sc, &sp, err);
+    parley_status st = an_space_build(sc, &sp, err);
     if (st != PARLEY_OK)
         return st;
     const parley_allocator *a = sc->alloc;
@@ -495,7 +564,7 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     long *dim_of = parleyx_calloc(a, np, sizeof(long));
     double *rv = parleyx_calloc(a, d, sizeof(double));
     double *util = parleyx_calloc(a, np, sizeof(double));
-    cons_store cs;
+    an_cons_store cs;
     memset(&cs, 0, sizeof cs);
     an_arch seed;
     an_arch_init(&seed, a, d, m, opt.max_frontier);
@@ -558,7 +627,7 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
 
     /* 4: the agreement frontier */
     bool upward = true;
-    if (!cons_build(&sp, (size_t)-1, dim_of, &cs, &upward))
+    if (!an_cons_build(&sp, (size_t)-1, dim_of, &cs, &upward))
         goto nomem;
     an_arch *A = &an->front[PARLEY_FRONTIER_AGREEMENTS];
     if (upward) {
@@ -581,7 +650,7 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     run.phase = "agreements";
     run.phase_lo = 0.75;
     run.phase_hi = 1.0;
-    st = an_search(&run, AN_PASS_COUNT, &cs.c, NULL, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
+    st = count_agreements(&run, &opt, &cs.c, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
     if (st != PARLEY_OK)
         goto fail;
 
@@ -594,13 +663,13 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
             const pm_party *pa = &sc->parties[p];
             if (!stakeholder(pa))
                 continue;
-            cons_store one;
-            if (!cons_build(&sp, p, dim_of, &one, NULL)) {
-                cons_free(a, &one);
+            an_cons_store one;
+            if (!an_cons_build(&sp, p, dim_of, &one, NULL)) {
+                an_cons_free(a, &one);
                 goto nomem;
             }
             st = an_search(&run, AN_PASS_COUNT, &one.c, NULL, &an->alone[p], err);
-            cons_free(a, &one);
+            an_cons_free(a, &one);
             if (st != PARLEY_OK)
                 goto fail;
             an->alone_valid[p] = true;
@@ -608,12 +677,12 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
                                            : 0.0 < pa->reservation;
         }
     }
-    cons_free(a, &cs);
+    an_cons_free(a, &cs);
     an_arch_free(&seed);
     parleyx_free(a, dim_of, np * sizeof(long));
     parleyx_free(a, rv, d * sizeof(double));
     parleyx_free(a, util, np * sizeof(double));
-    space_free(&sp);
+    an_space_free(&sp);
     *out = an;
     return PARLEY_OK;
 nomem:
@@ -621,13 +690,13 @@ nomem:
 fail:
     if (err)
         st = limit_message(st, &sp, &run, &opt, err);
-    cons_free(a, &cs);
+    an_cons_free(a, &cs);
     an_arch_free(&seed);
     parleyx_free(a, dim_of, np * sizeof(long));
     parleyx_free(a, rv, d * sizeof(double));
     parleyx_free(a, util, np * sizeof(double));
     parley_analysis_free(an);
-    space_free(&sp);
+    an_space_free(&sp);
     return st;
 }
 

@@ -58,7 +58,7 @@ void parleyx_buf_free(px_buf *b);
 bool parleyx_buf_add(px_buf *b, const char *s, size_t n);
 bool parleyx_buf_puts(px_buf *b, const char *s);
 bool parleyx_buf_printf(px_buf *b, const char *fmt, ...) PX_PRINTF(2, 3);
-bool parleyx_buf_vprintf(px_buf *b, const char *fmt, va_list ap);
+bool parleyx_buf_vprintf(px_buf *b, const char *fmt, va_list ap) PX_PRINTF(2, 0);
 /* Hand the text over (caller frees with parleyx_free(a, p, cap) -- or,
  * when the allocator is libc, free()).  The buffer is reset. */
 char *parleyx_buf_take(px_buf *b, size_t *len, size_t *cap);

@@ -32,12 +32,15 @@
  *    value is not in the domain count too), as one C double division, 0 when
  *    that maximum is below 1e-5.  Integer evaluators are linear from the
  *    profile issue's lowerbound; real evaluators are linear (p0 + p1 x),
- *    constant (p0) or triangular (low p0, top p2, high p1).
+ *    constant (p0) or triangular (low p0, top p2, high p1).  The evaluator
+ *    kind is the profile issue's `type`; one deliberate difference: without
+ *    a `type` the domain issue's kind is used (GENIUS would build a discrete
+ *    evaluator, which fails on any other kind of issue).
  *
  * Tolerance.  The file is first parsed strictly by libxml2 (no network, no
  * DTD loading, no XInclude, entities never substituted; a document that
  * declares any entity is refused before it can expand).  When the strict
- * parse fails, four well-defined textual repairs are tried and the text is
+ * parse fails, well-defined textual repairs are applied and the text is
  * parsed again: bytes that are not UTF-8 are re-read as Windows-1252 (the
  * superset of ISO-8859-1 that WHATWG uses for the "latin1" label); an XML
  * declaration that is not at the very start (after a comment, GENIUS's
@@ -47,8 +50,15 @@
  * two attributes is inserted.  The repairs keep every newline, so reported
  * line numbers stay those of the file.
  *
+ * Folders: *.xml and *.json files in strcmp order, classified by the root
+ * element's name found by skipping the prolog textually (no full parse);
+ * exactly one domain, the profiles in file-name order become negotiators;
+ * files that do not start like XML (GENIUS's pareto.xml) are skipped.
+ *
  * Memory: everything this file allocates itself (file buffers, lookup
  * tables, labels) goes through opt->alloc and is freed before returning;
+ * one DOM is alive at a time (the domain's labels are copied, its tree
+ * freed, before the first profile is parsed);
  * the scenario handed out is allocated through the same allocator.
  * libxml2 allocates its trees with its own global allocator (it has no
  * per-call hook); they are freed before returning too.  Nothing is printed:
@@ -236,7 +246,8 @@ parley_status gx_add_party_for(parley_scenario *sc, const char *path, size_t *pa
     parley_error_clear(&e);
     parley_status st = parley_scenario_add_party(sc, name, PARLEY_ROLE_NEGOTIATOR, party, &e);
     if (st)
-        return parleyx_fail(err, st, path, 0, 0, "%s", e.message[0] ? e.message : "cannot add party");
+        return parleyx_fail(err, st, path, 0, 0, "%s",
+                            e.message[0] ? e.message : "cannot add party");
     return PARLEY_OK;
 }
 
@@ -312,7 +323,8 @@ static xmlDocPtr gx_parse_mem(const char *buf, size_t n, const char *encoding, g
     if (!ctxt)
         return NULL;
     xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                XML_PARSE_BIG_LINES);
+                                XML_PARSE_BIG_LINES | XML_PARSE_COMPACT |
+                                XML_PARSE_NOBLANKS);
     ctxt->_private = pe;
     ctxt->sax->serror = gx_on_error;
     ctxt->sax->entityDecl = gx_on_entity_decl;
@@ -444,6 +456,19 @@ static bool gx_good_ref(const char *s, size_t n, size_t i)
     return false;
 }
 
+/* Append n bytes, transcoding Windows-1252 to UTF-8 when latin. */
+static void gx_copy(px_buf *out, const char *s, size_t n, bool latin)
+{
+    if (!latin) {
+        parleyx_buf_add(out, s, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        gx_put_cp(out, c < 0x80 ? c : (c < 0xA0 ? gx_cp1252[c - 0x80] : c));
+    }
+}
+
 /* Copy s (UTF-8 or, when latin, Windows-1252) into out applying the
  * repairs; *changed says whether anything but the transcoding changed.
  * *encoding receives the encoding named by a misplaced declaration (copied
@@ -471,7 +496,7 @@ static bool gx_repair(const char *s, size_t n, bool latin, px_buf *out, bool *ch
                 }
             if (!e)
                 break;
-            parleyx_buf_add(out, s + i, (size_t)(e - (s + i)));
+            gx_copy(out, s + i, (size_t)(e - (s + i)), latin);
             i = (size_t)(e - s);
             continue;
         }
@@ -483,7 +508,7 @@ static bool gx_repair(const char *s, size_t n, bool latin, px_buf *out, bool *ch
                 break;
             k += 2;
             if (j == start) {
-                parleyx_buf_add(out, s + i, k - i);
+                gx_copy(out, s + i, k - i, latin);
             } else {
                 /* misplaced: keep the encoding, blank the declaration */
                 const char *enc = NULL;
@@ -506,7 +531,7 @@ static bool gx_repair(const char *s, size_t n, bool latin, px_buf *out, bool *ch
                             *encoding = encbuf;
                     }
                 }
-                parleyx_buf_add(out, s + i, j - i);
+                gx_copy(out, s + i, j - i, latin);
                 for (size_t p = j; p < k; p++)
                     parleyx_buf_add(out, s[p] == '\n' ? "\n" : " ", 1);
                 *changed = true;
@@ -524,7 +549,7 @@ static bool gx_repair(const char *s, size_t n, bool latin, px_buf *out, bool *ch
     while (i < n && !out->failed) {
         unsigned char c = (unsigned char)s[i];
         if (latin && c >= 0x80) {
-            gx_put_cp(out, c < 0xA0 ? gx_cp1252[c - 0x80] : c);
+            gx_copy(out, s + i, 1, true);
             i++;
             after_quote = false;
             continue;
@@ -656,7 +681,8 @@ static parley_status gx_parse_text(const char *path, const char *data, size_t si
     gx_perr first = pe;
     /* Repairs.  Latin-1: only when the bytes are not UTF-8 and no other
      * encoding is declared at the start. */
-    bool latin = !gx_valid_utf8((const unsigned char *)data, size);
+    bool latin = !gx_valid_utf8((const unsigned char *)data, size) &&
+                 !memchr(data, '\0', size); /* NUL bytes: UTF-16/32, never Latin-1 */
     if (latin && size - i >= 5 && memcmp(data + i, "<?xml", 5) == 0) {
         const char *end = memchr(data + i, '>', size - i);
         const char *enc = end ? strstr(data + i, "encoding") : NULL;
@@ -877,7 +903,7 @@ static parley_status gx_builder(gx_ctx *c, parley_status st, const parley_error 
 /* ------------------------------------------------------------ the domain */
 
 typedef struct gx_label {
-    const char *s;   /* borrowed from the domain document */
+    const char *s;   /* into gx_issue.lab */
     uint32_t k;
 } gx_label;
 
@@ -885,15 +911,17 @@ typedef struct gx_issue {
     int64_t gindex;         /* GENIUS index */
     size_t pi;              /* parley issue index */
     parley_issue_kind kind;
-    const char *name;       /* borrowed from the domain document */
+    const char *name;       /* borrowed from the scenario */
     size_t nvalues;
     gx_label *sorted;       /* discrete: labels sorted by strcmp */
+    char *lab;              /* discrete: the label texts sorted[].s point into */
+    size_t labsize;
 } gx_issue;
 
 typedef struct gx_domain {
     const parley_allocator *a;
     const char *path;
-    xmlDocPtr doc;          /* kept while profiles are read (labels) */
+    xmlDocPtr doc;          /* the domain document, freed once read */
     gx_issue *is;
     size_t n, cap;
     int64_t *objs;          /* objective indexes (weights on them are ignored) */
@@ -902,8 +930,10 @@ typedef struct gx_domain {
 
 static void gx_domain_free(gx_domain *d)
 {
-    for (size_t i = 0; i < d->n; i++)
+    for (size_t i = 0; i < d->n; i++) {
         parleyx_free(d->a, d->is[i].sorted, d->is[i].nvalues * sizeof(gx_label));
+        parleyx_free(d->a, d->is[i].lab, d->is[i].labsize);
+    }
     parleyx_free(d->a, d->is, d->cap * sizeof(gx_issue));
     parleyx_free(d->a, d->objs, d->capobjs * sizeof(int64_t));
     if (d->doc)
@@ -1007,7 +1037,8 @@ static parley_status gx_add_domain_issue(gx_ctx *c, gx_domain *d, parley_scenari
                             (long long)gindex);
     if (d->n == d->cap) {
         size_t nc = d->cap ? d->cap * 2 : 16;
-        gx_issue *t = parleyx_realloc(d->a, d->is, d->cap * sizeof(gx_issue), nc * sizeof(gx_issue));
+        gx_issue *t =
+            parleyx_realloc(d->a, d->is, d->cap * sizeof(gx_issue), nc * sizeof(gx_issue));
         if (!t)
             return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
         d->is = t;
@@ -1086,10 +1117,27 @@ static parley_status gx_add_domain_issue(gx_ctx *c, gx_domain *d, parley_scenari
             st = gx_builder(c, st, &e, n, what);
         }
         parleyx_free(d->a, vals, count * sizeof(char *));
+        /* copy the labels, so the domain document can go before the
+         * profiles are parsed (one DOM alive at a time) */
+        size_t total = 0;
+        for (size_t j = 0; j < count && !st; j++)
+            total += strlen(sorted[j].s) + 1;
+        char *lab = st ? NULL : parleyx_malloc(d->a, total);
+        if (!st && !lab)
+            st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
         if (st) {
             parleyx_free(d->a, sorted, count * sizeof(gx_label));
             return st;
         }
+        size_t used = 0;
+        for (size_t j = 0; j < count; j++) {
+            size_t len = strlen(sorted[j].s) + 1;
+            memcpy(lab + used, sorted[j].s, len);
+            sorted[j].s = lab + used;
+            used += len;
+        }
+        is->lab = lab;
+        is->labsize = total;
         is->sorted = sorted;
         is->nvalues = count;
     } else if (is->kind == PARLEY_ISSUE_INTEGER) {
@@ -1231,6 +1279,8 @@ static parley_status gx_read_domain(const char *path, const parley_load_options 
     }
 done:
     gx_ctx_release(&c);
+    xmlFreeDoc(d->doc);
+    d->doc = NULL;
     return st;
 }
 
@@ -1296,28 +1346,37 @@ static parley_status gx_discrete_eval(gx_profile *p, gx_issue *is, const xmlNode
         goto out;
     }
     size_t order = 0;
+    double null_e = 0.0;
+    bool has_null = false;
     for (const xmlNode *k = n->children; k; k = k->next) {
         if (!gx_is(k, "item"))
             continue;
         order++;
         const char *v = gx_attr(c, k, "value");
         const char *es = gx_attr(c, k, "evaluation");
-        if (!v || !es || strcmp(es, "null") == 0)
+        if (!es || strcmp(es, "null") == 0)
             continue; /* GENIUS skips items without an evaluation */
         double e;
         if (!gx_number(es, &e)) {
             st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
                               "evaluation '%s' of value '%s' (issue %lld, '%s') is not a finite "
                               "decimal number; evaluations are numbers >= 0",
-                              es, v, (long long)is->gindex, is->name);
+                              es, v ? v : "(no value)", (long long)is->gindex, is->name);
             goto out;
         }
         if (e < 0) {
             st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
                               "evaluation %s of value '%s' (issue %lld, '%s') is negative; "
                               "GENIUS evaluations must be >= 0",
-                              es, v, (long long)is->gindex, is->name);
+                              es, v ? v : "(no value)", (long long)is->gindex, is->name);
             goto out;
+        }
+        if (!v) {
+            /* GENIUS keys it as a null value: no domain value, but it
+             * counts in the maximum (last one wins) */
+            null_e = e;
+            has_null = true;
+            continue;
         }
         long kk = gx_find_label(is, v);
         if (kk >= 0) {
@@ -1374,6 +1433,8 @@ static parley_status gx_discrete_eval(gx_profile *p, gx_issue *is, const xmlNode
             }
         }
     }
+    if (has_null && (!any || null_e > max))
+        max = null_e;
     for (size_t k = 0; k < nv; k++)
         table[k] = max < 0.00001 ? 0.0 : table[k] / max;
     q->kind = PARLEY_EVAL_TABLE;
@@ -1777,6 +1838,50 @@ static int gx_strcmp_p(const void *x, const void *y)
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* The root element's name, found by skipping the prolog textually (blanks,
+ * comments, processing instructions, a DOCTYPE).  false when the text does
+ * not start like XML. */
+static bool gx_root_name(const char *s, size_t n, char *name, size_t cap)
+{
+    size_t i = gx_skip_bom(s, n);
+    for (;;) {
+        while (i < n && gx_blank((unsigned char)s[i]))
+            i++;
+        if (i >= n || s[i] != '<')
+            return false;
+        const char *end = NULL;
+        if (i + 4 <= n && memcmp(s + i, "<!--", 4) == 0) {
+            for (size_t k = i + 4; k + 3 <= n && !end; k++)
+                if (memcmp(s + k, "-->", 3) == 0)
+                    end = s + k + 3;
+        } else if (i + 2 <= n && s[i + 1] == '?') {
+            for (size_t k = i + 2; k + 2 <= n && !end; k++)
+                if (s[k] == '?' && s[k + 1] == '>')
+                    end = s + k + 2;
+        } else if (i + 2 <= n && s[i + 1] == '!') {
+            int depth = 0;
+            for (size_t k = i + 2; k < n && !end; k++) {
+                if (s[k] == '[')
+                    depth++;
+                else if (s[k] == ']')
+                    depth--;
+                else if (s[k] == '>' && depth <= 0)
+                    end = s + k + 1;
+            }
+        } else {
+            size_t k = i + 1, m = 0;
+            while (k < n && !gx_blank((unsigned char)s[k]) && s[k] != '>' && s[k] != '/' &&
+                   m + 1 < cap)
+                name[m++] = s[k++];
+            name[m] = '\0';
+            return m > 0;
+        }
+        if (!end)
+            return false;
+        i = (size_t)(end - s);
+    }
+}
+
 static parley_status gx_classify(const char *path, const parley_load_options *opt, gx_fkind *kind,
                                  parley_error *err)
 {
@@ -1787,30 +1892,19 @@ static parley_status gx_classify(const char *path, const parley_load_options *op
     if (st)
         return st;
     const parley_allocator *a = opt ? opt->alloc : NULL;
+    char root[64];
     if (gx_looks_like_json(data, size)) {
         gw_kind k = gw_classify(data, size);
         *kind = k == GW_DOMAIN ? GXF_WDOMAIN : k == GW_PROFILE ? GXF_WPROFILE : GXF_SKIP;
-        parleyx_free(a, data, size + 1);
-        return PARLEY_OK;
+    } else if (gx_root_name(data, size, root, sizeof root)) {
+        /* not XML at all (pareto.xml) or another root: skipped; a broken
+         * domain or profile is reported when it is read */
+        if (strcmp(root, "negotiation_template") == 0)
+            *kind = GXF_DOMAIN;
+        else if (strcmp(root, "utility_space") == 0)
+            *kind = GXF_PROFILE;
     }
-    size_t i = gx_skip_bom(data, size);
-    while (i < size && gx_blank((unsigned char)data[i]))
-        i++;
-    if (i == size || data[i] != '<') {
-        parleyx_free(a, data, size + 1); /* not XML at all (pareto.xml) */
-        return PARLEY_OK;
-    }
-    xmlDocPtr doc;
-    st = gx_parse_text(path, data, size, a, &doc, err);
     parleyx_free(a, data, size + 1);
-    if (st)
-        return st;
-    const xmlNode *root = xmlDocGetRootElement(doc);
-    if (gx_is(root, "negotiation_template"))
-        *kind = GXF_DOMAIN;
-    else if (gx_is(root, "utility_space"))
-        *kind = GXF_PROFILE;
-    xmlFreeDoc(doc);
     return PARLEY_OK;
 }
 

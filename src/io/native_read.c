@@ -23,12 +23,13 @@
  *     with a "did you mean" from parleyx_closest for misspelt names.
  *
  * Bounds (hostile input fails cleanly, never explodes): the input size
- * (opt->max_file_bytes, 0 = 64 MiB), a NUL byte anywhere (binary junk),
- * the nesting depth (NAT_MAX_DEPTH), one document per stream, no aliases
- * at all (an alias bomb stops at its first `*`), and the PARLEY_MAX_*
- * counts of parley.h.  Numeric values are plain YAML decimals only: no
- * .nan, .inf, hex, or quoted numbers.  Integer range bounds are kept
- * within +-2^53 so that they survive the writer's doubles exactly.
+ * (opt->max_file_bytes, 0 = 64 MiB), a NUL byte or invalid UTF-8 anywhere
+ * (binary junk), the nesting depth (NAT_MAX_DEPTH), the node count
+ * (NAT_MAX_NODES), one document per stream, no aliases at all (an alias
+ * bomb stops at its first `*`), and the PARLEY_MAX_* counts of parley.h.
+ * Numeric values are plain YAML decimals only: no .nan, .inf, hex, or
+ * quoted numbers.  Integer range bounds are kept within +-2^53 so that
+ * they survive the writer's doubles exactly.
  *
  * Memory.  The tree, scalar texts, hash indexes and scratch arrays live in
  * one arena (nat_arena) drawn from opt->alloc and freed in one sweep at the
@@ -50,6 +51,7 @@
 #include <string.h>
 
 #define NAT_MAX_DEPTH 32                    /* the schema needs 7 */
+#define NAT_MAX_NODES ((size_t)4 << 20)     /* about 400 MB of tree at most */
 #define NAT_DEFAULT_MAX_BYTES ((size_t)64 << 20)
 #define NAT_INT_LIMIT 9007199254740992LL    /* 2^53: exact in a double */
 
@@ -123,17 +125,16 @@ static void nat_arena_free(nat_arena *ar)
 typedef enum nat_kind { NAT_SCALAR, NAT_MAP, NAT_SEQ } nat_kind;
 
 typedef struct nat_node {
-    nat_kind kind;
-    enum fy_scalar_style style; /* scalars */
+    unsigned char kind;         /* nat_kind */
+    unsigned char style;        /* scalars: enum fy_scalar_style */
+    bool has_span;              /* pos/end known */
     unsigned line, col;         /* 1-based; 0 when unknown */
     size_t pos, end;            /* byte span in the source [pos, end) */
-    bool has_span;
     const char *text;           /* scalars: NUL-terminated, arena */
     size_t len;
     size_t n;                   /* MAP: pairs; SEQ: items */
-    size_t idx;                 /* discrete value labels: the value index */
-    struct nat_node *first, *last, *next; /* MAP children: key, value, key... */
-    struct nat_node *parent;
+    size_t idx;                 /* discrete value labels, issue keys: the index */
+    struct nat_node *first, *next; /* MAP children: key, value, key... */
 } nat_node;
 
 typedef struct nat_ctx {
@@ -155,6 +156,8 @@ typedef struct nat_ctx {
     const char **party_names;
 } nat_ctx;
 
+static parley_status nat_failv(nat_ctx *c, parley_status st, unsigned line, unsigned col,
+                               const char *fmt, va_list ap) PX_PRINTF(5, 0);
 static parley_status nat_failv(nat_ctx *c, parley_status st, unsigned line, unsigned col,
                                const char *fmt, va_list ap)
 {
@@ -222,12 +225,31 @@ static const char *nat_kind_name(const nat_node *n)
 /* Stage 1: events to tree                                              */
 /* ------------------------------------------------------------------ */
 
-static void nat_diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
+/* libfyaml's messages without a position come through its output hook:
+ * keep the first error's text (minus the "[ERR]: " prefix), print nothing. */
+typedef struct nat_diag_text {
+    char msg[256];
+    bool have;
+} nat_diag_text;
+
+static void nat_diag_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
+    nat_diag_text *t = user;
     (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
+    if (!t || t->have || !buf)
+        return;
+    const char *p = buf, *e = buf + len;
+    if (len >= 5 && memcmp(p, "[ERR]", 5) == 0) {
+        p += 5;
+        while (p < e && (*p == ':' || *p == ' '))
+            p++;
+    }
+    while (e > p && (e[-1] == '\n' || e[-1] == ' '))
+        e--;
+    size_t n = (size_t)(e - p) < sizeof t->msg - 1 ? (size_t)(e - p) : sizeof t->msg - 1;
+    memcpy(t->msg, p, n);
+    t->msg[n] = '\0';
+    t->have = n > 0;
 }
 
 /* 1-based line and column of byte offset off, counting columns in UTF-8
@@ -258,28 +280,8 @@ static void nat_set_mark(nat_node *nd, const struct fy_mark *m, const struct fy_
     }
 }
 
-static void nat_attach(nat_node *parent, nat_node *nd)
-{
-    nd->parent = parent;
-    if (!parent)
-        return;
-    if (parent->last)
-        parent->last->next = nd;
-    else
-        parent->first = nd;
-    parent->last = nd;
-}
-
-/* Count one child of a MAP (pairs) or SEQ once complete. */
-static void nat_count(nat_node *parent)
-{
-    size_t k = 0;
-    for (nat_node *x = parent->first; x; x = x->next)
-        k++;
-    parent->n = parent->kind == NAT_MAP ? k / 2 : k;
-}
-
-static parley_status nat_first_diag(nat_ctx *c, struct fy_diag *diag)
+static parley_status nat_first_diag(nat_ctx *c, struct fy_diag *diag, const nat_diag_text *dt,
+                                    const struct fy_mark *last)
 {
     void *it = NULL;
     struct fy_diag_error *de;
@@ -293,8 +295,48 @@ static parley_status nat_first_diag(nat_ctx *c, struct fy_diag *diag)
                          "the indentation, the brackets and the quotes near this point",
                          de->msg ? de->msg : "malformed input");
     }
-    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, 0, 0,
-                        "YAML syntax error: the text is not well-formed YAML (or JSON)");
+    /* No positioned error: report where the last good token ended. */
+    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, (unsigned)last->line + 1,
+                        (unsigned)last->column + 1,
+                        "YAML syntax error%s%s after this point; expected well-formed YAML (or "
+                        "JSON) text: check the indentation, the brackets and the quotes",
+                        dt->have ? ": " : "", dt->have ? dt->msg : "");
+}
+
+/* Offset of the first byte that breaks UTF-8 (overlong forms, surrogates
+ * and code points beyond U+10FFFF included), or SIZE_MAX. */
+static size_t nat_utf8_invalid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        uint32_t v, min;
+        if ((c & 0xe0) == 0xc0)
+            len = 2, v = c & 0x1fu, min = 0x80;
+        else if ((c & 0xf0) == 0xe0)
+            len = 3, v = c & 0x0fu, min = 0x800;
+        else if ((c & 0xf8) == 0xf0)
+            len = 4, v = c & 0x07u, min = 0x10000;
+        else
+            return i;
+        if (n - i < len)
+            return i;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+            v = (v << 6) | (s[i + k] & 0x3fu);
+        }
+        if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return SIZE_MAX;
 }
 
 /* Parse c->src into a tree; *root is NULL for an empty stream. */
@@ -311,11 +353,26 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
                             "text file with a mapping that starts with `parley: 1`");
     }
 
+    /* Not UTF-8 (binary junk, UTF-16, Latin-1): say so before libfyaml
+     * guesses an encoding. */
+    size_t bad = nat_utf8_invalid(c->src, c->srclen);
+    if (bad != SIZE_MAX) {
+        unsigned l, cl;
+        nat_locate(c->src, c->srclen, bad, &l, &cl);
+        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
+                            "byte 0x%02X is not valid UTF-8; expected a UTF-8 text file (YAML "
+                            "or JSON, a mapping that starts with `parley: 1`): save the file "
+                            "as UTF-8",
+                            (unsigned)(unsigned char)c->src[bad]);
+    }
+
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;
-    dc.output_fn = nat_diag_discard;
-    dc.user = NULL;
+    nat_diag_text dtext;
+    memset(&dtext, 0, sizeof dtext);
+    dc.output_fn = nat_diag_capture;
+    dc.user = &dtext;
     dc.level = FYET_ERROR;
     dc.colorize = false;
     struct fy_diag *diag = fy_diag_create(&dc);
@@ -338,8 +395,10 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
         goto done;
     }
 
-    nat_node *cur = NULL; /* innermost open collection */
+    nat_node *open[NAT_MAX_DEPTH];  /* the open collections, outermost first */
+    nat_node *lastc[NAT_MAX_DEPTH]; /* the last child of each */
     unsigned depth = 0, docs = 0;
+    size_t nodes = 0;
     const struct fy_mark *m, *e;
     struct fy_mark last = {0, 0, 0};
     struct fy_event *ev;
@@ -365,6 +424,10 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
                 break;
             }
             nat_set_mark(nd, m, e);
+            /* The mark is on the anchor name: step back onto the `*`. */
+            if (m && nd->pos > 0 && nd->pos <= c->srclen && c->src[nd->pos - 1] == '*' &&
+                nd->col > 1)
+                nd->pos--, nd->col--;
             st = nat_fail(c, PARLEY_ERR_UNSUPPORTED, nd,
                           "YAML aliases (`*name`) are not supported in scenario files; write the "
                           "value out in full where the alias stands");
@@ -403,39 +466,66 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
                 copy[len] = '\0';
                 nd->text = copy;
                 nd->len = len;
-                nd->style = ev->scalar.value ? fy_token_scalar_style(ev->scalar.value) : FYSS_PLAIN;
+                nd->style = (unsigned char)FYSS_PLAIN;
+                if (ev->scalar.value)
+                    nd->style = (unsigned char)fy_token_scalar_style(ev->scalar.value);
+                /* A quoted scalar's mark is just inside the opening quote:
+                 * point at the quote itself. */
+                if (m && (nd->style == FYSS_SINGLE_QUOTED || nd->style == FYSS_DOUBLE_QUOTED) &&
+                    nd->pos > 0 && nd->pos <= c->srclen &&
+                    c->src[nd->pos - 1] == (nd->style == FYSS_SINGLE_QUOTED ? '\'' : '"') &&
+                    nd->col > 1)
+                    nd->pos--, nd->col--;
                 if (memchr(copy, '\0', len)) {
                     st = nat_fail(c, PARLEY_ERR_INVALID, nd,
                                   "text with a NUL character (`\\0`) is not allowed; remove it");
                     break;
                 }
             } else {
-                nd->style = FYSS_ANY;
+                nd->style = (unsigned char)FYSS_PLAIN;
             }
-            nat_attach(cur, nd);
+            if (++nodes > NAT_MAX_NODES) {
+                st = nat_fail(c, PARLEY_ERR_LIMIT, nd,
+                              "more than %lu YAML nodes (names, numbers, lists); parley's "
+                              "limit for one scenario file",
+                              (unsigned long)NAT_MAX_NODES);
+                break;
+            }
+            if (depth > 0) {
+                nat_node *parent = open[depth - 1];
+                if (lastc[depth - 1])
+                    lastc[depth - 1]->next = nd;
+                else
+                    parent->first = nd;
+                lastc[depth - 1] = nd;
+                parent->n++;
+            }
             if (!*root)
                 *root = nd;
             if (nd->kind != NAT_SCALAR) {
-                if (++depth > NAT_MAX_DEPTH) {
+                if (depth >= NAT_MAX_DEPTH) {
                     st = nat_fail(c, PARLEY_ERR_LIMIT, nd,
                                   "nesting deeper than %d levels; a scenario needs at most 7 "
                                   "(mappings and sequences within each other)",
                                   NAT_MAX_DEPTH);
                     break;
                 }
-                cur = nd;
+                open[depth] = nd;
+                lastc[depth] = NULL;
+                depth++;
             }
             break;
         case FYET_MAPPING_END:
         case FYET_SEQUENCE_END:
-            if (cur) {
-                if (e)
-                    cur->end = e->input_pos, cur->has_span = true;
-                nat_count(cur);
-                cur = cur->parent;
+            if (depth > 0) {
+                nat_node *done = open[--depth];
+                if (e) {
+                    done->end = e->input_pos;
+                    done->has_span = true;
+                }
+                if (done->kind == NAT_MAP)
+                    done->n /= 2;
             }
-            if (depth)
-                depth--;
             break;
         default:
             break;
@@ -447,7 +537,7 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
             goto done;
     }
     if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))
-        st = nat_first_diag(c, diag);
+        st = nat_first_diag(c, diag, &dtext, &last);
 
 done:
     fy_parser_destroy(fyp);
@@ -854,9 +944,9 @@ static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, co
         if (j == 3) {
             const char *near = parleyx_closest(tv->text, kinds, 3);
             return nat_fail(c, PARLEY_ERR_INVALID, tv,
-                            "unknown issue type `%s`%s%s%s; expected discrete, integer or real",
-                            nat_show(tv, sh, sizeof sh), near ? "; did you mean `" : "",
-                            near ? near : "", near ? "`?" : "");
+                            "unknown issue type `%s`; expected discrete, integer or real%s%s%s",
+                            nat_show(tv, sh, sizeof sh), near ? " (did you mean `" : "",
+                            near ? near : "", near ? "`?)" : "");
         }
         kind = (parley_issue_kind)j;
     } else if (!vals) {
@@ -1055,7 +1145,8 @@ static parley_status nat_point(nat_ctx *c, const nat_node *n, const char *what, 
     if (!n || n->kind != NAT_SEQ || n->n != 2)
         return nat_fail(c, PARLEY_ERR_INVALID, n,
                         "expected a point `[x, y]` for %s, got %s", what,
-                        n && n->kind == NAT_SEQ ? "a sequence of another length" : nat_kind_name(n));
+                        n && n->kind == NAT_SEQ ? "a sequence of another length"
+                                                : nat_kind_name(n));
     snprintf(w, sizeof w, "the x of %s", what);
     if ((st = nat_number(c, n->first, w, x)) != PARLEY_OK)
         return st;
@@ -1375,10 +1466,10 @@ static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, co
         if (j == 3) {
             const char *near = parleyx_closest(rv->text, nat_roles, 3);
             return nat_fail(c, PARLEY_ERR_INVALID, rv,
-                            "unknown role `%s` for `%.100s`%s%s%s; expected negotiator, "
-                            "ratifier or mediator",
-                            nat_show(rv, sh, sizeof sh), pname, near ? "; did you mean `" : "",
-                            near ? near : "", near ? "`?" : "");
+                            "unknown role `%s` for `%.100s`; expected negotiator, ratifier or "
+                            "mediator%s%s%s",
+                            nat_show(rv, sh, sizeof sh), pname, near ? " (did you mean `" : "",
+                            near ? near : "", near ? "`?)" : "");
         }
         role = (parley_role)j;
     }
@@ -1618,10 +1709,11 @@ static parley_status nat_walk(nat_ctx *c, const nat_node *root)
                         "missing `parley:` key; a scenario file starts with `parley: 1` (the "
                         "format version) -- add that line at the top");
     char sh[96];
-    if (ver->kind != NAT_SCALAR || ver->style != FYSS_PLAIN || strcmp(ver->text, "1") != 0) {
-        int64_t vnum;
-        if (ver->kind == NAT_SCALAR && ver->style == FYSS_PLAIN &&
-            parleyx_parse_int64(ver->text, &vnum))
+    int64_t vnum = 0;
+    bool isint = ver->kind == NAT_SCALAR && ver->style == FYSS_PLAIN &&
+                 parleyx_parse_int64(ver->text, &vnum);
+    if (!isint || vnum != 1) {
+        if (isint)
             return nat_fail(c, PARLEY_ERR_UNSUPPORTED, ver,
                             "unsupported format version %s; this parley reads version 1: write "
                             "`parley: 1` (and check the file against docs/scenario-format.md)",

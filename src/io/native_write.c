@@ -521,7 +521,7 @@ static void nw_party(nw *w, size_t p)
         parley_party_eval_info(sc, p, i, &info);
         double wt = parley_party_weight(sc, p, i);
         if (info.kind == PARLEY_EVAL_NONE) {
-            if (wt != 0.0 || signbit(wt)) {
+            if (wt != 0.0) {
                 w->st = PARLEY_ERR_INVALID;
                 snprintf(w->what, sizeof w->what,
                          "party `%.80s` weighs issue `%.80s` but has no evaluator for it; set "
@@ -592,10 +592,10 @@ parley_status parley_native_write(const parley_scenario *sc, char **text, size_t
         nw_puts(&w, "\n");
     }
     size_t ni = parley_issue_count(sc), np = parley_party_count(sc);
-    nw_puts(&w, ni ? "issues:\n" : "issues: {}\n");
+    nw_puts(&w, ni ? "\nissues:\n" : "\nissues: {}\n");
     for (size_t i = 0; i < ni && w.st == PARLEY_OK; i++)
         nw_issue(&w, i);
-    nw_puts(&w, np ? "parties:\n" : "parties: {}\n");
+    nw_puts(&w, np ? "\nparties:\n" : "\nparties: {}\n");
     for (size_t p = 0; p < np && w.st == PARLEY_OK; p++)
         nw_party(&w, p);
 

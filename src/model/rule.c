@@ -53,7 +53,10 @@
  * Numbers: numeric issues compare pm_issue_value(issue, k) -- the exact
  * double of value k -- with the literal read by strtod (C locale syntax:
  * optional sign, digits, optional fraction, optional exponent; no hex, no
- * inf/nan).  ==, != and `in` on a numeric issue must name values that exist
+ * inf/nan).  On a real issue, a literal within 1e-9 of a grid step of a
+ * grid value first snaps to that value (rule_snap: the grid is lo + step*k
+ * in doubles, so "0.15" may be 0.15000000000000002); integer values are
+ * exact.  ==, != and `in` on a numeric issue must name values that exist
  * (a typo such as `weapons == 35` on a step-10 issue is an error naming the
  * nearest value), while <, <=, >, >= accept any finite number.  Discrete
  * issues match the token's text exactly against their labels, so a label
@@ -61,7 +64,7 @@
  */
 #include "model/rule.h"
 
-#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,19 +396,19 @@ toolong:
 
 /* ----------------------------------------------------------- name lookup */
 
-/* The name closest to word among n strings at base + i*stride (a char *
- * field), for "did you mean" hints; NULL when none is close or on no
- * memory (the hint is then left out). */
+/* The name closest to word among the char * fields at byte offset `field`
+ * of n structs of `stride` bytes at base, for "did you mean" hints; NULL
+ * when none is close or on no memory (the hint is then left out). */
 static const char *rule_closest(const parley_scenario *sc, const char *word, const void *base,
-                                size_t n, size_t stride)
+                                size_t n, size_t stride, size_t field)
 {
-    if (n == 0)
+    if (n == 0 || !base)
         return NULL;
     const char **c = parleyx_calloc(sc->alloc, n, sizeof *c);
     if (!c)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        c[i] = *(char *const *)(const void *)((const char *)base + i * stride);
+        memcpy(&c[i], (const char *)base + i * stride + field, sizeof c[i]);
     const char *best = parleyx_closest(word, c, n);
     parleyx_free(sc->alloc, c, n * sizeof *c);
     return best;
@@ -591,11 +594,11 @@ static bool rule_number(rule_parser *p, const rule_tok *t, double *v)
 {
     if (!rule_decode(p, t))
         return false;
-    errno = 0;
     char *end = NULL;
     double x = strtod(p->buf, &end);
     if (end != p->buf + p->buflen || x - x != 0.0) {
-        rule_fail(p, PARLEY_ERR_INVALID, t->pos, "number '%s' is out of range", p->buf);
+        rule_fail(p, PARLEY_ERR_INVALID, t->pos,
+                  "number '%s' is out of range (beyond the largest double)", p->buf);
         return false;
     }
     *v = x;
@@ -626,7 +629,8 @@ static bool rule_parse_utility(rule_parser *p, size_t *party)
         if (strcmp(sc->parties[i].name, p->buf) == 0)
             break;
     if (i == sc->nparties) {
-        const char *best = rule_closest(sc, p->buf, sc->parties, sc->nparties, sizeof(pm_party));
+        const char *best = rule_closest(sc, p->buf, sc->parties, sc->nparties, sizeof(pm_party),
+                                        offsetof(pm_party, name));
         if (best)
             rule_fail(p, PARLEY_ERR_INVALID, t.pos, "unknown party '%.*s' (did you mean '%s'?)",
                       RULE_SHOW, p->buf, best);
@@ -674,7 +678,8 @@ static bool rule_resolve_issue(rule_parser *p, const rule_tok *t, size_t *issue)
         }
         budget -= is->nvalues < budget ? is->nvalues : budget;
     }
-    const char *best = rule_closest(sc, p->buf, sc->issues, sc->nissues, sizeof(pm_issue));
+    const char *best = rule_closest(sc, p->buf, sc->issues, sc->nissues, sizeof(pm_issue),
+                                    offsetof(pm_issue, name));
     if (best) {
         rule_fail(p, PARLEY_ERR_INVALID, t->pos, "unknown issue '%.*s' (did you mean '%s'?)",
                   RULE_SHOW, p->buf, best);

@@ -1115,7 +1115,7 @@ static long broken_with_utils(const parley_scenario *sc, size_t party, const uin
     const pm_party *pa = &sc->parties[party];
     if (!pa->redlines_use_utility)
         return first_broken(sc, party, outcome, NULL);
-    double stackbuf[64];
+    double stackbuf[64] = {0};
     double *u = stackbuf;
     if (sc->nparties > 64) {
         u = parleyx_malloc(sc->alloc, sc->nparties * sizeof(double));
@@ -1159,4 +1159,88 @@ bool parley_outcome_acceptable(const parley_scenario *sc, const uint32_t *outcom
             return false;
     }
     return true;
+}
+
+/* ----------------------------------------------------------------- clone */
+
+/* Built through the builder itself, so a clone obeys every invariant a
+ * fresh scenario does (and rules are recompiled against the copy). */
+parley_status parley_scenario_clone(const parley_scenario *sc, parley_scenario **out,
+                                    parley_error *err)
+{
+    if (!sc || !out)
+        return PARLEY_ERR_ARG;
+    *out = NULL;
+    parley_scenario *c = parley_scenario_new(sc->alloc);
+    if (!c)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    parley_status st = PARLEY_OK;
+    if (sc->name)
+        st = parley_scenario_set_name(c, sc->name);
+    if (!st && sc->description)
+        st = parley_scenario_set_description(c, sc->description);
+    for (size_t i = 0; !st && i < sc->nissues; i++) {
+        const pm_issue *is = &sc->issues[i];
+        if (is->kind == PARLEY_ISSUE_DISCRETE)
+            st = parley_scenario_add_discrete(c, is->name, is->nvalues,
+                                              (const char *const *)is->labels, NULL, err);
+        else if (is->kind == PARLEY_ISSUE_INTEGER)
+            st = parley_scenario_add_integer(c, is->name, is->ilo, is->ihi, is->istep, NULL, err);
+        else
+            st = parley_scenario_add_real(c, is->name, is->rlo, is->rhi, is->grid, NULL, err);
+        if (!st && is->description)
+            st = parley_issue_set_description(c, i, is->description);
+    }
+    for (size_t p = 0; !st && p < sc->nparties; p++) {
+        const pm_party *pa = &sc->parties[p];
+        st = parley_scenario_add_party(c, pa->name, pa->role, NULL, err);
+        if (!st && pa->description)
+            st = parley_party_set_description(c, p, pa->description);
+        if (!st)
+            st = parley_party_set_reservation(c, p, pa->reservation);
+        if (!st)
+            st = parley_party_set_discount(c, p, pa->discount);
+        if (!st && pa->has_capability)
+            st = parley_party_set_capability(c, p, pa->capability);
+        for (size_t i = 0; !st && i < sc->nissues; i++) {
+            const pm_eval *ev = &pa->evals[i];
+            st = parley_party_set_weight(c, p, i, pa->weights[i]);
+            if (st)
+                break;
+            switch (ev->kind) {
+            case PARLEY_EVAL_TABLE:
+                for (size_t k = 0; !st && k < sc->issues[i].nvalues; k++)
+                    st = parley_party_set_value_eval(c, p, i, k, ev->table[k]);
+                break;
+            case PARLEY_EVAL_LINEAR:
+                st = parley_party_set_linear(c, p, i, ev->a, ev->b, ev->c);
+                break;
+            case PARLEY_EVAL_TRIANGULAR:
+                st = parley_party_set_triangular(c, p, i, ev->a, ev->b, ev->c);
+                break;
+            case PARLEY_EVAL_PIECEWISE:
+                st = parley_party_set_piecewise(c, p, i, ev->n, ev->x, ev->y);
+                break;
+            case PARLEY_EVAL_CONSTANT:
+                st = parley_party_set_constant(c, p, i, ev->a);
+                break;
+            case PARLEY_EVAL_NONE:
+                break;
+            }
+        }
+    }
+    for (size_t p = 0; !st && p < sc->nparties; p++)
+        for (size_t r = 0; !st && r < sc->parties[p].nredlines; r++)
+            st = parley_party_add_redline(c, p, sc->parties[p].redlines[r].name,
+                                          sc->parties[p].redlines[r].text, err);
+    if (!st && sc->final)
+        st = parley_scenario_finalize(c, err);
+    if (st) {
+        parley_scenario_free(c);
+        if (st == PARLEY_ERR_NOMEM)
+            parleyx_fail(err, st, NULL, 0, 0, "out of memory");
+        return st;
+    }
+    *out = c;
+    return PARLEY_OK;
 }

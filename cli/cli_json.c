@@ -1,0 +1,131 @@
+/*
+ * cli_json.c -- JSON and text pieces the commands share.  JSON is written
+ * by hand into a px_buf so that numbers come out in the shortest form
+ * that reads back exactly and keys in a fixed order: the same input gives
+ * the same bytes.  Non-finite numbers become null.
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <string.h>
+
+void cli_json_str(px_buf *b, const char *s)
+{
+    parleyx_buf_add(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': parleyx_buf_puts(b, "\\\""); break;
+        case '\\': parleyx_buf_puts(b, "\\\\"); break;
+        case '\n': parleyx_buf_puts(b, "\\n"); break;
+        case '\r': parleyx_buf_puts(b, "\\r"); break;
+        case '\t': parleyx_buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                parleyx_buf_printf(b, "\\u%04x", *p);
+            else
+                parleyx_buf_add(b, (const char *)p, 1);
+        }
+    }
+    parleyx_buf_add(b, "\"", 1);
+}
+
+void cli_json_num(px_buf *b, double x)
+{
+    char t[40];
+    if (!isfinite(x)) {
+        parleyx_buf_puts(b, "null");
+        return;
+    }
+    parleyx_fmt_double(x, t, sizeof t);
+    if (strcmp(t, "-0") == 0)
+        strcpy(t, "0");
+    parleyx_buf_puts(b, t);
+}
+
+void cli_json_count(px_buf *b, const parley_analysis *an, parley_count_kind k)
+{
+    char t[64];
+    uint64_t v;
+    parley_analysis_count_text(an, k, t, sizeof t);
+    if (parley_analysis_count(an, k, &v) && v <= (uint64_t)INT64_MAX)
+        parleyx_buf_puts(b, t);
+    else
+        cli_json_str(b, t);
+}
+
+void cli_json_utils(px_buf *b, const double *u, size_t d)
+{
+    parleyx_buf_puts(b, "[");
+    for (size_t j = 0; j < d; j++) {
+        if (j)
+            parleyx_buf_puts(b, ", ");
+        cli_json_num(b, u[j]);
+    }
+    parleyx_buf_puts(b, "]");
+}
+
+void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind)
+{
+    char t[PARLEY_MAX_NAME + 1];
+    size_t m = parley_issue_count(sc);
+    parleyx_buf_puts(b, "{");
+    for (size_t i = 0; i < m; i++) {
+        parleyx_buf_printf(b, "%s\n%s  ", i ? "," : "", ind);
+        cli_json_str(b, parley_issue_name(sc, i));
+        parleyx_buf_puts(b, ": ");
+        if (parley_issue_kind_of(sc, i) == PARLEY_ISSUE_DISCRETE)
+            cli_json_str(b, parley_issue_value_label(sc, i, o[i], t, sizeof t));
+        else
+            cli_json_num(b, parley_issue_value_number(sc, i, o[i]));
+    }
+    parleyx_buf_printf(b, "\n%s}", ind);
+}
+
+void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                       parley_solution_kind k, const char *ind)
+{
+    const double *u;
+    const uint32_t *o;
+    if (!parley_analysis_solution(an, k, &u, &o)) {
+        parleyx_buf_puts(b, "null");
+        return;
+    }
+    parleyx_buf_printf(b, "{\n%s  \"utilities\": ", ind);
+    cli_json_utils(b, u, parley_analysis_dims(an));
+    parleyx_buf_printf(b, ",\n%s  \"outcome\": ", ind);
+    cli_json_outcome(b, sc, o, ind);
+    parleyx_buf_printf(b, "\n%s}", ind);
+}
+
+void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind)
+{
+    char t[PARLEY_MAX_NAME + 1];
+    size_t m = parley_issue_count(sc), w = 0;
+    for (size_t i = 0; i < m; i++)
+        if (strlen(parley_issue_name(sc, i)) > w)
+            w = strlen(parley_issue_name(sc, i));
+    for (size_t i = 0; i < m; i++)
+        parleyx_buf_printf(b, "%s%-*s  %s\n", ind, (int)w, parley_issue_name(sc, i),
+                           parley_issue_value_label(sc, i, o[i], t, sizeof t));
+}
+
+char *cli_fmt(double x, char *buf, size_t n)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, n, "%s", isnan(x) ? "-" : x > 0 ? "unbounded" : "-unbounded");
+        return buf;
+    }
+    /* 4 significant decimals for reading; trailing zeros dropped */
+    snprintf(buf, n, "%.4f", x);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf) - 1;
+        while (e > dot && *e == '0')
+            *e-- = '\0';
+        if (e == dot)
+            *e = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+    return buf;
+}

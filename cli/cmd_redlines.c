@@ -1,0 +1,409 @@
+/*
+ * cmd_redlines.c -- `parley redlines`: which red lines and reservation
+ * values block a deal (minimal conflicts), what would have to be dropped
+ * (minimal relaxations, with the deals each opens and who gains), how far
+ * each numeric limit must bend; and, when deals exist, how much slack
+ * each has.  Uses only the public API (parley/redlines.h).
+ *
+ * Exit status: 0 deals exist, 1 no deal (the diagnosis is printed),
+ * 2 bad input, usage or a limit reached, 3 internal error.
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("Usage: parley redlines [OPTIONS] INPUT...\n"
+           "\n"
+           "Diagnose the red lines and reservation values of the negotiators and\n"
+           "ratifiers.  When no deal is acceptable to all: every minimal conflict\n"
+           "(a smallest set that cannot hold together), every minimal relaxation\n"
+           "(a smallest set whose removal opens a deal, with the deals it opens,\n"
+           "the Nash deal and who gains), and how far each numeric limit must bend.\n"
+           "When deals exist: how far each limit could tighten, and which red lines\n"
+           "are binding, restricting or irrelevant.\n"
+           "\n"
+           "Names: PARTY:RED_LINE_NAME for a red line, PARTY:reservation for a\n"
+           "reservation value.\n"
+           "\n"
+           "Options:\n"
+           "  --json          machine-readable output (docs/redlines.md)\n"
+           "  --max-sets N    list at most N conflicts and relaxations (default 1000)\n"
+           "  --max-work N    search steps allowed (default 4000000000)\n"
+           "  --threads N     threads for the analyses (default 2)\n"
+           "  --grid N        points per real issue (default 21)\n"
+           "  -o FILE         write the report to FILE (atomically)\n"
+           "  -h, --help      this help\n"
+           "\n"
+           "Exit status: 0 deals exist, 1 no deal is acceptable to all parties,\n"
+           "2 bad input or usage or a limit reached, 3 internal error.\n");
+}
+
+static void names(px_buf *b, const parley_diagnosis *d, const size_t *m, size_t n,
+                  const char *sep, bool json)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (j)
+            parleyx_buf_puts(b, sep);
+        if (json)
+            cli_json_str(b, parley_diagnosis_constraint_name(d, m[j]));
+        else
+            parleyx_buf_puts(b, parley_diagnosis_constraint_name(d, m[j]));
+    }
+}
+
+static char *count_text(const parley_analysis *an, char *buf, size_t n)
+{
+    char raw[64];
+    parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, raw, sizeof raw);
+    return parleyx_group_digits(raw, buf, n);
+}
+
+/* ------------------------------------------------------------------ text */
+
+static void text_limit(px_buf *b, const parley_diagnosis *d, const parley_limit_info *l,
+                       bool bend, size_t w)
+{
+    char f[32], t[32], s[32];
+    const char *name = parley_diagnosis_constraint_name(d, l->constraint);
+    bool res = strcmp(l->what, "reservation") == 0;
+    parleyx_buf_printf(b, "  %-*s  ", (int)w, name);
+    if (!res)
+        parleyx_buf_printf(b, "%s: ", l->what);
+    if (bend) {
+        if (!l->possible)
+            parleyx_buf_puts(b, "no value of this limit alone opens a deal\n");
+        else
+            parleyx_buf_printf(b, "%s from %s to %s%s\n",
+                               l->to < l->from ? "must fall" : "must rise",
+                               cli_fmt(l->from, f, sizeof f), cli_fmt(l->to, t, sizeof t),
+                               l->strict ? " (strictly past it)" : "");
+    } else {
+        if (!l->possible)
+            parleyx_buf_puts(b, "no tightening of this limit alone removes every deal\n");
+        else
+            parleyx_buf_printf(b, "%s, could go %s to %s before the last deal goes (slack %s)\n",
+                               cli_fmt(l->from, f, sizeof f), l->to < l->from ? "down" : "up",
+                               cli_fmt(l->to, t, sizeof t), cli_fmt(l->slack, s, sizeof s));
+    }
+}
+
+static void text_relaxation(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
+                            size_t k)
+{
+    const size_t *m;
+    size_t n = parley_diagnosis_relaxation(d, k, &m);
+    char c[64], num[32], num2[32];
+    parleyx_buf_printf(b, "  %zu. drop ", k + 1);
+    names(b, d, m, n, " + ", false);
+    const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+    if (!an) {
+        parleyx_buf_puts(b, "\n");
+        return;
+    }
+    uint64_t cnt = 0;
+    parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &cnt);
+    parleyx_buf_printf(b, ": opens %s deal%s\n", count_text(an, c, sizeof c), cnt == 1 ? "" : "s");
+    const double *u;
+    const uint32_t *o;
+    if (!parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, &o))
+        return;
+    parleyx_buf_puts(b, "     Nash deal:\n");
+    cli_text_outcome(b, sc, o, "       ");
+    parleyx_buf_puts(b, "     compared with no deal (reservation values):\n");
+    for (size_t j = 0; j < parley_analysis_dims(an); j++) {
+        size_t p = parley_analysis_dim_party(an, j);
+        double rv = parley_party_reservation(sc, p), gain = u[j] - rv;
+        parleyx_buf_printf(b, "       %-24s %s (%s %s)\n", parley_party_name(sc, p),
+                           cli_fmt(u[j], num, sizeof num),
+                           gain > 0 ? "gains" : gain < 0 ? "loses" : "no change,",
+                           cli_fmt(fabs(gain), num2, sizeof num2));
+    }
+}
+
+static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d)
+{
+    size_t nc = parley_diagnosis_constraint_count(d), w = 8;
+    for (size_t c = 0; c < nc; c++)
+        if (strlen(parley_diagnosis_constraint_name(d, c)) > w)
+            w = strlen(parley_diagnosis_constraint_name(d, c));
+    char cnt[64];
+    parley_scenario_outcome_count_text(sc, cnt, sizeof cnt);
+    char grouped[96];
+    parleyx_group_digits(cnt, grouped, sizeof grouped);
+    if (!parley_diagnosis_deal_exists(d)) {
+        parleyx_buf_printf(b,
+                           "No deal is acceptable to all parties: none of the %s outcomes "
+                           "satisfies every red line and reservation value (%zu in all).\n",
+                           grouped, nc);
+        size_t nf = parley_diagnosis_conflict_count(d);
+        parleyx_buf_printf(b, "\nMinimal conflicts (%zu): sets that cannot all hold; dropping any "
+                              "one member of a set resolves that set.\n",
+                           nf);
+        for (size_t k = 0; k < nf; k++) {
+            const size_t *m;
+            size_t n = parley_diagnosis_conflict(d, k, &m);
+            parleyx_buf_printf(b, "  %zu. ", k + 1);
+            names(b, d, m, n, " + ", false);
+            parleyx_buf_puts(b, "\n");
+        }
+        size_t nr = parley_diagnosis_relaxation_count(d);
+        parleyx_buf_printf(b, "\nMinimal relaxations (%zu): drop every member of one to open a "
+                              "deal.\n",
+                           nr);
+        for (size_t k = 0; k < nr; k++)
+            text_relaxation(b, sc, d, k);
+        size_t nb = parley_diagnosis_bend_count(d);
+        if (nb) {
+            parleyx_buf_puts(b, "\nBends: how far each numeric limit must move, all else "
+                                "unchanged, to open a deal.\n");
+            parley_limit_info l;
+            for (size_t k = 0; k < nb; k++)
+                if (parley_diagnosis_bend(d, k, &l))
+                    text_limit(b, d, &l, true, w);
+        }
+    } else {
+        parleyx_buf_printf(b, "Deals exist: some of the %s outcomes satisfy every red line and "
+                              "reservation value.\n",
+                           grouped);
+        size_t ns = parley_diagnosis_slack_count(d);
+        if (ns) {
+            parleyx_buf_puts(b, "\nSlack: how far each numeric limit could tighten before the "
+                                "last deal vanishes.\n");
+            parley_limit_info l;
+            for (size_t k = 0; k < ns; k++)
+                if (parley_diagnosis_slack(d, k, &l))
+                    text_limit(b, d, &l, false, w);
+        }
+        parleyx_buf_puts(b, "\nEach red line and reservation value (binding: it decides where the "
+                            "Nash deal lies; restricting: it removes deals; irrelevant: it "
+                            "removes none):\n");
+        char added[48];
+        for (size_t c = 0; c < nc; c++) {
+            parley_constraint_status st = parley_diagnosis_status(d, c, added, sizeof added);
+            parleyx_buf_printf(b, "  %-*s  %-11s", (int)w, parley_diagnosis_constraint_name(d, c),
+                               parley_constraint_status_name(st));
+            if (st == PARLEY_STATUS_BINDING || st == PARLEY_STATUS_RESTRICTING)
+                parleyx_buf_printf(b, "  dropping it adds %s deal%s", added,
+                                   strcmp(added, "1") == 0 ? "" : "s");
+            parleyx_buf_puts(b, "\n");
+        }
+    }
+    if (!parley_diagnosis_complete(d))
+        parleyx_buf_puts(b, "\n(The lists stop at --max-sets; raise it to see them all.)\n");
+}
+
+/* ------------------------------------------------------------------ json */
+
+static void json_limit(px_buf *b, const parley_diagnosis *d, const parley_limit_info *l,
+                       bool bend)
+{
+    parleyx_buf_puts(b, "{\"name\": ");
+    cli_json_str(b, parley_diagnosis_constraint_name(d, l->constraint));
+    parleyx_buf_puts(b, ", \"limit\": ");
+    cli_json_str(b, l->what);
+    parleyx_buf_puts(b, ", \"from\": ");
+    cli_json_num(b, l->from);
+    parleyx_buf_puts(b, ", \"to\": ");
+    cli_json_num(b, l->possible ? l->to : NAN);
+    parleyx_buf_printf(b, ", \"possible\": %s, \"strict\": %s", l->possible ? "true" : "false",
+                       l->strict ? "true" : "false");
+    if (!bend) {
+        parleyx_buf_puts(b, ", \"slack\": ");
+        cli_json_num(b, l->slack);
+        parleyx_buf_printf(b, ", \"unbounded\": %s", isinf(l->slack) ? "true" : "false");
+        parleyx_buf_puts(b, ", \"status\": ");
+        cli_json_str(b, parley_constraint_status_name(
+                            parley_diagnosis_status(d, l->constraint, NULL, 0)));
+    }
+    parleyx_buf_puts(b, "}");
+}
+
+static void json_report(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d)
+{
+    size_t nc = parley_diagnosis_constraint_count(d);
+    bool deal = parley_diagnosis_deal_exists(d);
+    parleyx_buf_printf(b, "{\n  \"deal_exists\": %s,\n  \"complete\": %s,\n  \"parties\": [",
+                       deal ? "true" : "false", parley_diagnosis_complete(d) ? "true" : "false");
+    for (size_t p = 0; p < parley_party_count(sc); p++) {
+        if (p)
+            parleyx_buf_puts(b, ", ");
+        cli_json_str(b, parley_party_name(sc, p));
+    }
+    parleyx_buf_puts(b, "],\n  \"constraints\": [");
+    for (size_t c = 0; c < nc; c++) {
+        if (c)
+            parleyx_buf_puts(b, ", ");
+        cli_json_str(b, parley_diagnosis_constraint_name(d, c));
+    }
+    parleyx_buf_puts(b, "],\n  \"conflicts\": [");
+    for (size_t k = 0; k < parley_diagnosis_conflict_count(d); k++) {
+        const size_t *m;
+        size_t n = parley_diagnosis_conflict(d, k, &m);
+        parleyx_buf_printf(b, "%s\n    [", k ? "," : "");
+        names(b, d, m, n, ", ", true);
+        parleyx_buf_puts(b, "]");
+    }
+    parleyx_buf_printf(b, "%s],\n  \"relaxations\": [",
+                       parley_diagnosis_conflict_count(d) ? "\n  " : "");
+    size_t nr = parley_diagnosis_relaxation_count(d);
+    for (size_t k = 0; k < nr; k++) {
+        const size_t *m;
+        size_t n = parley_diagnosis_relaxation(d, k, &m);
+        parleyx_buf_printf(b, "%s\n    {\"drop\": [", k ? "," : "");
+        names(b, d, m, n, ", ", true);
+        parleyx_buf_puts(b, "], \"deals\": ");
+        const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+        if (an) {
+            cli_json_count(b, an, PARLEY_COUNT_AGREEMENTS);
+            parleyx_buf_puts(b, ", \"nash\": ");
+            cli_json_solution(b, sc, an, PARLEY_SOLUTION_NASH, "      ");
+            const double *u;
+            if (parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, NULL)) {
+                parleyx_buf_puts(b, ", \"change\": {");
+                for (size_t j = 0; j < parley_analysis_dims(an); j++) {
+                    size_t p = parley_analysis_dim_party(an, j);
+                    if (j)
+                        parleyx_buf_puts(b, ", ");
+                    cli_json_str(b, parley_party_name(sc, p));
+                    parleyx_buf_puts(b, ": ");
+                    cli_json_num(b, u[j] - parley_party_reservation(sc, p));
+                }
+                parleyx_buf_puts(b, "}");
+            }
+        } else {
+            parleyx_buf_puts(b, "null");
+        }
+        parleyx_buf_puts(b, "}");
+    }
+    parleyx_buf_printf(b, "%s],\n  \"bends\": [", nr ? "\n  " : "");
+    parley_limit_info l;
+    size_t nb = parley_diagnosis_bend_count(d);
+    for (size_t k = 0; k < nb; k++) {
+        parley_diagnosis_bend(d, k, &l);
+        parleyx_buf_printf(b, "%s\n    ", k ? "," : "");
+        json_limit(b, d, &l, true);
+    }
+    parleyx_buf_printf(b, "%s],\n  \"slack\": [", nb ? "\n  " : "");
+    size_t ns = parley_diagnosis_slack_count(d), cnt = 0;
+    for (size_t k = 0; k < ns; k++) {
+        parley_diagnosis_slack(d, k, &l);
+        parleyx_buf_printf(b, "%s\n    ", cnt++ ? "," : "");
+        json_limit(b, d, &l, false);
+    }
+    /* red lines without a numeric limit: their status, slack null */
+    if (deal) {
+        for (size_t c = 0; c < nc; c++) {
+            bool has = false;
+            for (size_t k = 0; k < ns && !has; k++) {
+                parley_diagnosis_slack(d, k, &l);
+                has = l.constraint == c;
+            }
+            if (has)
+                continue;
+            parleyx_buf_printf(b, "%s\n    {\"name\": ", cnt++ ? "," : "");
+            cli_json_str(b, parley_diagnosis_constraint_name(d, c));
+            parleyx_buf_puts(b, ", \"limit\": null, \"slack\": null, \"status\": ");
+            cli_json_str(b, parley_constraint_status_name(parley_diagnosis_status(d, c, NULL, 0)));
+            parleyx_buf_puts(b, "}");
+        }
+    }
+    parleyx_buf_printf(b, "%s],\n  \"status\": [", cnt ? "\n  " : "");
+    for (size_t c = 0; deal && c < nc; c++) {
+        char added[48];
+        parley_constraint_status st = parley_diagnosis_status(d, c, added, sizeof added);
+        parleyx_buf_printf(b, "%s\n    {\"name\": ", c ? "," : "");
+        cli_json_str(b, parley_diagnosis_constraint_name(d, c));
+        parleyx_buf_puts(b, ", \"status\": ");
+        cli_json_str(b, parley_constraint_status_name(st));
+        parleyx_buf_printf(b, ", \"deals_added\": %s}", added[0] && added[0] != '?' ? added : "null");
+    }
+    parleyx_buf_printf(b, "%s]\n}\n", deal && nc ? "\n  " : "");
+}
+
+int cmd_redlines(int argc, char **argv)
+{
+    bool json = false;
+    const char *out = NULL;
+    parley_load_options lo = {0};
+    parley_diagnosis_options dopt;
+    parley_diagnosis_options_init(&dopt);
+    char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t ninputs = 0;
+    if (!inputs)
+        return CLI_INTERNAL;
+    int rc = CLI_OK;
+    for (int i = 1; i < argc && rc == CLI_OK; i++) {
+        const char *a = argv[i];
+        unsigned long long v;
+        if (cli_is_help(a)) {
+            help();
+            free(inputs);
+            return CLI_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "-o") == 0) {
+            if (i + 1 >= argc)
+                rc = cli_usage("redlines", "-o needs a file name");
+            else
+                out = argv[++i];
+        } else if (strcmp(a, "--max-sets") == 0 || strcmp(a, "--max-work") == 0 ||
+                   strcmp(a, "--threads") == 0 || strcmp(a, "--grid") == 0) {
+            if (i + 1 >= argc)
+                rc = cli_usage("redlines", "%s needs a number", a);
+            else if (!cli_parse_count("redlines", a, argv[++i], &v) || v == 0)
+                rc = v == 0 ? cli_usage("redlines", "%s must be at least 1", a) : CLI_USAGE;
+            else if (strcmp(a, "--max-sets") == 0)
+                dopt.max_sets = (size_t)v;
+            else if (strcmp(a, "--max-work") == 0)
+                dopt.max_work = v;
+            else if (strcmp(a, "--threads") == 0)
+                dopt.threads = v > 64 ? 64 : (unsigned)v;
+            else if (v < 2 || v > PARLEY_MAX_VALUES)
+                rc = cli_usage("redlines", "--grid must be 2 or more");
+            else
+                lo.real_grid = (unsigned)v;
+        } else if (a[0] == '-' && a[1]) {
+            rc = cli_usage("redlines", "unknown option '%s'", a);
+        } else {
+            inputs[ninputs++] = argv[i];
+        }
+    }
+    if (rc == CLI_OK && !ninputs)
+        rc = cli_usage("redlines", "no input given");
+    parley_scenario *sc = NULL;
+    if (rc == CLI_OK)
+        rc = cli_load(ninputs, inputs, &lo, &sc);
+    free(inputs);
+    if (rc != CLI_OK)
+        return rc;
+    parley_diagnosis *d = NULL;
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = parley_diagnose(sc, &dopt, &d, &err);
+    if (st != PARLEY_OK) {
+        parley_scenario_free(sc);
+        return cli_report(&err, st);
+    }
+    px_buf b;
+    parleyx_buf_init(&b, NULL, 0);
+    if (json)
+        json_report(&b, sc, d);
+    else
+        text_report(&b, sc, d);
+    if (b.failed) {
+        rc = CLI_INTERNAL;
+        fprintf(stderr, "parley redlines: out of memory\n");
+    } else {
+        rc = cli_write_output(out, b.data, b.len);
+    }
+    if (rc == CLI_OK && !parley_diagnosis_deal_exists(d))
+        rc = CLI_NORESULT;
+    parleyx_buf_free(&b);
+    parley_diagnosis_free(d);
+    parley_scenario_free(sc);
+    return rc;
+}

@@ -1,0 +1,289 @@
+/*
+ * cmd_whatif.c -- `parley whatif`: the analysis again with red lines
+ * dropped or added and reservation values changed, shown beside the
+ * baseline.  Uses only the public API.
+ *
+ *   --drop PARTY:REDLINE          remove a red line
+ *   --set PARTY.reservation=X     change a reservation value
+ *   --add 'PARTY: RULE'           add a red line (named whatif-1, ...)
+ *
+ * Exit status: 0 deals exist after the changes, 1 none, 2 bad input or
+ * usage, 3 internal error.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("Usage: parley whatif INPUT... [--drop PARTY:REDLINE] [--set PARTY.reservation=X]\n"
+           "                    [--add 'PARTY: RULE'] [--json] [-o FILE]\n"
+           "\n"
+           "Re-run the analysis with changes and show it beside the baseline.\n"
+           "Each change option can be repeated; changes apply in order.\n"
+           "\n"
+           "Options:\n"
+           "  --drop PARTY:REDLINE        drop a red line\n"
+           "  --set PARTY.reservation=X   set a reservation value\n"
+           "  --add 'PARTY: RULE'         add a red line (named whatif-1, whatif-2, ...)\n"
+           "  --json                      machine-readable output\n"
+           "  --threads N                 threads for the analyses (default 2)\n"
+           "  -o FILE                     write the report to FILE (atomically)\n"
+           "  -h, --help                  this help\n"
+           "\n"
+           "Exit status: 0 deals exist after the changes, 1 none, 2 bad input or\n"
+           "usage, 3 internal error.\n");
+}
+
+typedef struct change {
+    char kind; /* 'd' drop, 's' set, 'a' add */
+    const char *arg;
+} change;
+
+static int find_party(const parley_scenario *sc, const char *name, size_t len, size_t *p)
+{
+    char buf[PARLEY_MAX_NAME + 1];
+    if (len > PARLEY_MAX_NAME)
+        return CLI_USAGE;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    if (parley_scenario_find_party(sc, buf, p) == PARLEY_OK)
+        return CLI_OK;
+    const char *cands[PARLEY_MAX_PARTIES];
+    size_t n = parley_party_count(sc);
+    for (size_t i = 0; i < n; i++)
+        cands[i] = parley_party_name(sc, i);
+    const char *near = parleyx_closest(buf, cands, n);
+    if (near)
+        fprintf(stderr, "parley whatif: no party '%s' (did you mean '%s'?)\n", buf, near);
+    else
+        fprintf(stderr, "parley whatif: no party '%s'\n", buf);
+    return CLI_USAGE;
+}
+
+static int apply(parley_scenario *sc, const change *c, unsigned *added)
+{
+    parley_error err;
+    parley_error_clear(&err);
+    size_t p;
+    const char *a = c->arg;
+    if (c->kind == 'd') {
+        const char *colon = strrchr(a, ':');
+        if (!colon)
+            return cli_usage("whatif", "--drop expects PARTY:REDLINE, got '%s'", a);
+        if (find_party(sc, a, (size_t)(colon - a), &p))
+            return CLI_USAGE;
+        for (size_t r = 0; r < parley_redline_count(sc, p); r++)
+            if (strcmp(parley_redline_name(sc, p, r), colon + 1) == 0) {
+                parley_party_remove_redline(sc, p, r);
+                return CLI_OK;
+            }
+        return cli_usage("whatif", "party '%.*s' has no red line '%s'", (int)(colon - a), a,
+                         colon + 1);
+    }
+    if (c->kind == 's') {
+        const char *dot = strstr(a, ".reservation=");
+        if (!dot)
+            return cli_usage("whatif", "--set expects PARTY.reservation=X, got '%s'", a);
+        if (find_party(sc, a, (size_t)(dot - a), &p))
+            return CLI_USAGE;
+        double x;
+        if (!parleyx_parse_double(dot + strlen(".reservation="), &x))
+            return cli_usage("whatif", "--set: '%s' is not a number", dot + strlen(".reservation="));
+        parley_party_set_reservation(sc, p, x);
+        return CLI_OK;
+    }
+    const char *colon = strchr(a, ':');
+    if (!colon)
+        return cli_usage("whatif", "--add expects 'PARTY: RULE', got '%s'", a);
+    if (find_party(sc, a, (size_t)(colon - a), &p))
+        return CLI_USAGE;
+    char name[32];
+    snprintf(name, sizeof name, "whatif-%u", ++*added);
+    const char *rule = colon + 1;
+    while (*rule == ' ')
+        rule++;
+    parley_status st = parley_party_add_redline(sc, p, name, rule, &err);
+    if (st) {
+        fprintf(stderr, "parley whatif: --add '%s': column %u: %s\n", a,
+                err.column + (unsigned)(rule - a), err.message);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+static void side(px_buf *b, const parley_scenario *sc, const parley_analysis *an, bool json)
+{
+    char c[64], g[96];
+    if (json) {
+        parleyx_buf_puts(b, "{\"outcomes\": ");
+        cli_json_count(b, an, PARLEY_COUNT_OUTCOMES);
+        parleyx_buf_puts(b, ", \"agreements\": ");
+        cli_json_count(b, an, PARLEY_COUNT_AGREEMENTS);
+        parleyx_buf_puts(b, ", \"nash\": ");
+        cli_json_solution(b, sc, an, PARLEY_SOLUTION_NASH, "    ");
+        parleyx_buf_puts(b, "}");
+        return;
+    }
+    parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, c, sizeof c);
+    parleyx_buf_printf(b, "%s", parleyx_group_digits(c, g, sizeof g));
+}
+
+static int report(const parley_scenario *base, const parley_analysis *a0,
+                  const parley_scenario *sc, const parley_analysis *a1, const change *ch,
+                  size_t nch, bool json, const char *out)
+{
+    px_buf b;
+    parleyx_buf_init(&b, NULL, 0);
+    if (json) {
+        parleyx_buf_puts(&b, "{\n  \"changes\": [");
+        for (size_t i = 0; i < nch; i++) {
+            parleyx_buf_printf(&b, "%s{\"%s\": ", i ? ", " : "",
+                               ch[i].kind == 'd' ? "drop" : ch[i].kind == 's' ? "set" : "add");
+            cli_json_str(&b, ch[i].arg);
+            parleyx_buf_puts(&b, "}");
+        }
+        parleyx_buf_puts(&b, "],\n  \"parties\": [");
+        for (size_t j = 0; j < parley_analysis_dims(a0); j++) {
+            if (j)
+                parleyx_buf_puts(&b, ", ");
+            cli_json_str(&b, parley_party_name(base, parley_analysis_dim_party(a0, j)));
+        }
+        parleyx_buf_puts(&b, "],\n  \"baseline\": ");
+        side(&b, base, a0, true);
+        parleyx_buf_puts(&b, ",\n  \"whatif\": ");
+        side(&b, sc, a1, true);
+        parleyx_buf_puts(&b, "\n}\n");
+    } else {
+        parleyx_buf_puts(&b, "Changes:\n");
+        for (size_t i = 0; i < nch; i++)
+            parleyx_buf_printf(&b, "  %s %s\n",
+                               ch[i].kind == 'd' ? "drop" : ch[i].kind == 's' ? "set " : "add ",
+                               ch[i].arg);
+        parleyx_buf_puts(&b, "\n                          baseline        what if\n");
+        parleyx_buf_puts(&b, "acceptable deals          ");
+        px_buf t;
+        parleyx_buf_init(&t, NULL, 0);
+        side(&t, base, a0, false);
+        parleyx_buf_printf(&b, "%-16s", t.data ? t.data : "");
+        parleyx_buf_free(&t);
+        side(&b, sc, a1, false);
+        parleyx_buf_puts(&b, "\n");
+        const double *u0 = NULL, *u1 = NULL;
+        const uint32_t *o0 = NULL, *o1 = NULL;
+        bool h0 = parley_analysis_solution(a0, PARLEY_SOLUTION_NASH, &u0, &o0);
+        bool h1 = parley_analysis_solution(a1, PARLEY_SOLUTION_NASH, &u1, &o1);
+        parleyx_buf_puts(&b, "Nash deal\n");
+        char l0[PARLEY_MAX_NAME + 1], l1[PARLEY_MAX_NAME + 1], n0[32], n1[32];
+        for (size_t i = 0; i < parley_issue_count(sc); i++)
+            parleyx_buf_printf(&b, "  %-22s  %-16s%s\n", parley_issue_name(sc, i),
+                               h0 ? parley_issue_value_label(base, i, o0[i], l0, sizeof l0) : "-",
+                               h1 ? parley_issue_value_label(sc, i, o1[i], l1, sizeof l1) : "-");
+        parleyx_buf_puts(&b, "Utilities at the Nash deal\n");
+        for (size_t j = 0; j < parley_analysis_dims(a1); j++) {
+            size_t p = parley_analysis_dim_party(a1, j);
+            parleyx_buf_printf(&b, "  %-22s  %-16s%s\n", parley_party_name(sc, p),
+                               h0 ? cli_fmt(u0[j], n0, sizeof n0) : "-",
+                               h1 ? cli_fmt(u1[j], n1, sizeof n1) : "-");
+        }
+    }
+    int rc = b.failed ? CLI_INTERNAL : cli_write_output(out, b.data, b.len);
+    parleyx_buf_free(&b);
+    return rc;
+}
+
+int cmd_whatif(int argc, char **argv)
+{
+    bool json = false;
+    const char *out = NULL;
+    unsigned threads = 0;
+    char **inputs = calloc((size_t)argc, sizeof *inputs);
+    change *ch = calloc((size_t)argc, sizeof *ch);
+    size_t ninputs = 0, nch = 0;
+    int rc = CLI_OK;
+    if (!inputs || !ch) {
+        free(inputs);
+        free(ch);
+        return CLI_INTERNAL;
+    }
+    for (int i = 1; i < argc && rc == CLI_OK; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            help();
+            free(inputs);
+            free(ch);
+            return CLI_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--drop") == 0 || strcmp(a, "--set") == 0 ||
+                   strcmp(a, "--add") == 0 || strcmp(a, "-o") == 0 ||
+                   strcmp(a, "--threads") == 0) {
+            if (i + 1 >= argc) {
+                rc = cli_usage("whatif", "%s needs a value", a);
+                break;
+            }
+            const char *v = argv[++i];
+            if (strcmp(a, "-o") == 0) {
+                out = v;
+            } else if (strcmp(a, "--threads") == 0) {
+                unsigned long long t;
+                if (!cli_parse_count("whatif", a, v, &t))
+                    rc = CLI_USAGE;
+                else
+                    threads = t > 64 ? 64 : (unsigned)t;
+            } else {
+                ch[nch].kind = a[2];
+                ch[nch].arg = v;
+                nch++;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            rc = cli_usage("whatif", "unknown option '%s'", a);
+        } else {
+            inputs[ninputs++] = argv[i];
+        }
+    }
+    if (rc == CLI_OK && !ninputs)
+        rc = cli_usage("whatif", "no input given");
+    if (rc == CLI_OK && !nch)
+        rc = cli_usage("whatif", "no change given; use --drop, --set or --add");
+    parley_scenario *base = NULL, *sc = NULL;
+    if (rc == CLI_OK)
+        rc = cli_load(ninputs, inputs, NULL, &base);
+    free(inputs);
+    parley_error err;
+    parley_error_clear(&err);
+    if (rc == CLI_OK) {
+        parley_status st = parley_scenario_clone(base, &sc, &err);
+        if (st)
+            rc = cli_report(&err, st);
+    }
+    unsigned added = 0;
+    for (size_t i = 0; rc == CLI_OK && i < nch; i++)
+        rc = apply(sc, &ch[i], &added);
+    parley_analysis *a0 = NULL, *a1 = NULL;
+    if (rc == CLI_OK) {
+        parley_status st = parley_scenario_finalize(sc, &err);
+        parley_analysis_options ao;
+        parley_analysis_options_init(&ao);
+        ao.threads = threads;
+        if (!st)
+            st = parley_analyze(base, &ao, &a0, &err);
+        if (!st)
+            st = parley_analyze(sc, &ao, &a1, &err);
+        if (st)
+            rc = cli_report(&err, st);
+    }
+    if (rc == CLI_OK) {
+        rc = report(base, a0, sc, a1, ch, nch, json, out);
+        uint64_t n = 0;
+        if (rc == CLI_OK && parley_analysis_count(a1, PARLEY_COUNT_AGREEMENTS, &n) && n == 0)
+            rc = CLI_NORESULT;
+    }
+    parley_analysis_free(a0);
+    parley_analysis_free(a1);
+    parley_scenario_free(sc);
+    parley_scenario_free(base);
+    free(ch);
+    return rc;
+}

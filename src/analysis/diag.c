@@ -1,0 +1,1444 @@
+/*
+ * diag.c -- red-line diagnosis: minimal conflicts, minimal relaxations,
+ * bends and slack (parley/redlines.h is the contract; docs/redlines.md the
+ * user's account).
+ *
+ * The constraints.  C = every red line of every negotiator and ratifier,
+ * then its reservation value ("PARTY:reservation") when it has preferences
+ * or a positive reservation value.  A subset S of C is *feasible* when some
+ * outcome satisfies every member.  Conflicts are the minimal infeasible
+ * subsets (MUSes); relaxations the minimal correction subsets (MCSes:
+ * complements of the maximal feasible subsets).
+ *
+ * The oracle (dg_search).  Depth-first search over the issues, in an order
+ * that puts the issues named by red lines first (so rules are decided
+ * high in the tree), with three prunings at every node:
+ *   - a reservation value r_p is out of reach when the partial utility
+ *     plus the best terms still to come cannot reach it;
+ *   - a red line is already broken for every completion
+ *     (rule_eval_partial == 0, with utility bounds for utility());
+ *   - with an objective (max/min of a utility or of an issue's value), the
+ *     branch cannot beat the incumbent.
+ * Bounds are sums of per-issue extreme terms in search order, widened by
+ * 1e-9 so that they stay conservative whatever the rounding; every leaf is
+ * then checked exactly (pm_utility, rule_eval), so answers are exact.
+ * Only rules that name the issue just assigned, or use utility(), are
+ * re-checked at a node.  Found outcomes are cached with the set of all
+ * constraints they satisfy (a *witness*): a subset covered by a witness is
+ * feasible without search; a subset containing a known conflict is
+ * infeasible without search.
+ *
+ * Enumeration (MARCO, Liffiton et al. 2016).  A small DPLL solver over one
+ * boolean per constraint (the *map*) proposes a maximal unexplored subset;
+ * if it is feasible it is grown into a maximal feasible subset (its
+ * complement is a relaxation; block its subsets), otherwise shrunk by
+ * deletion into a conflict (block its supersets).  It stops when the map
+ * has no model, or at max_sets.  Cost: about (conflicts + relaxations) x
+ * |C| oracle calls, never 2^|C|.
+ *
+ * Bends and slack.  For a reservation value of p: the highest utility p
+ * can get under every other constraint is the value it must fall to (no
+ * deal) or can rise to (deals exist).  For a threshold inside a rule (an
+ * ordering on utility(P), or an issue comparison that accepts a prefix or
+ * suffix of a numeric issue's values): with the leaf set to its most
+ * permissive truth value (true where it appears positively, false under an
+ * odd number of negations), the extreme of the compared quantity over the
+ * remaining constraints is the critical value.  Feasibility is monotone in
+ * the threshold, so this value is exact.
+ *
+ * Memory: all through the scenario's allocator.  The diagnosis owns its
+ * lists and the analyses of the relaxed scenarios.  The search works on a
+ * private clone of the scenario, whose rule leaves it may switch
+ * temporarily (and always restores).
+ */
+#include "model/model.h"
+#include "model/rule.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DG_EPS 1e-9
+#define DG_DEFAULT_WORK 4000000000ULL
+#define DG_DEFAULT_SETS 1000u
+#define DG_MAX_CONSTRAINTS 4096u
+#define DG_MAX_WITNESSES 4096u
+
+typedef struct dg_con {
+    parley_constraint_kind kind;
+    size_t party;
+    size_t redline;
+    char *name;
+} dg_con;
+
+typedef struct dg_set {
+    size_t n;
+    size_t *m;
+} dg_set;
+
+typedef struct dg_limit {
+    size_t con;
+    char *what;
+    double from, to, slack;
+    bool possible, strict;
+} dg_limit;
+
+struct parley_diagnosis {
+    parley_allocator allocv;
+    const parley_allocator *alloc;
+    bool deal, complete;
+    size_t nc;
+    dg_con *cons;
+    size_t nconf, capconf;
+    dg_set *conf;
+    size_t nrel, caprel;
+    dg_set *rel;
+    parley_analysis **relan; /* nrel, after enumeration */
+    size_t nbend, capbend;
+    dg_limit *bends;
+    size_t nslack, capslack;
+    dg_limit *slacks;
+    parley_constraint_status *status; /* nc */
+    char (*added)[48];                /* nc */
+};
+
+/* ------------------------------------------------------------- the search */
+
+typedef enum { OBJ_NONE, OBJ_UTIL, OBJ_ISSUE } dg_objkind;
+
+typedef struct dg_search {
+    const parley_allocator *alloc;
+    parley_scenario *sc; /* private clone */
+    size_t ni, np, nc, nw;
+    const dg_con *cons;
+    size_t *order;          /* ni: search order of the issues */
+    size_t *pos;            /* ni: position of issue i in order */
+    double *tmax, *tmin;    /* np*ni: extreme term of party p on issue i */
+    double *sufmax, *sufmin;/* np*(ni+1): sums over order[d..] */
+    unsigned char *ref;     /* nc*ni: constraint c names issue i */
+    bool *useu;             /* nc: constraint c needs utilities */
+    /* per call */
+    const uint64_t *active;
+    size_t *chk;            /* (ni)*(nc): constraints to check at depth d */
+    size_t *nchk;           /* ni */
+    size_t *dlo, *dhi;      /* ni: allowed value index range */
+    /* scratch */
+    uint32_t *o;
+    bool *assigned;
+    double *partial;        /* np*(ni+1) */
+    double *ulo, *uhi, *u;  /* np */
+    /* objective */
+    dg_objkind obj;
+    size_t objp, obji;
+    int objsign;            /* +1 maximise, -1 minimise */
+    bool found;
+    double best;
+    uint32_t *bestx;
+    /* budget */
+    uint64_t work, max_work;
+    bool over;
+    /* witnesses: outcomes and the constraints they satisfy */
+    size_t nwit;
+    uint64_t *witmask;      /* DG_MAX_WITNESSES * nw */
+    /* known conflicts, for quick infeasibility */
+    const parley_diagnosis *d;
+} dg_search;
+
+static inline bool bit_get(const uint64_t *m, size_t c)
+{
+    return (m[c >> 6] >> (c & 63)) & 1u;
+}
+static inline void bit_set(uint64_t *m, size_t c)
+{
+    m[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+static inline void bit_clr(uint64_t *m, size_t c)
+{
+    m[c >> 6] &= ~((uint64_t)1 << (c & 63));
+}
+
+static void rule_refs(const rule *r, unsigned char *ref, bool *useu)
+{
+    while (r) {
+        if (r->op == RULE_ISSUE_IN)
+            ref[r->issue] = 1;
+        if (r->op == RULE_UTIL_CMP)
+            *useu = true;
+        rule_refs(r->a, ref, useu);
+        r = r->b;
+    }
+}
+
+static const rule *con_rule(const dg_search *s, size_t c)
+{
+    const dg_con *k = &s->cons[c];
+    return s->sc->parties[k->party].redlines[k->redline].rule;
+}
+
+/* Utility bounds of every party at depth d (issues order[0..d-1] set). */
+static void bounds_at(dg_search *s, size_t d)
+{
+    for (size_t p = 0; p < s->np; p++) {
+        double part = s->partial[p * (s->ni + 1) + d];
+        double hi = part + s->sufmax[p * (s->ni + 1) + d];
+        double lo = part + s->sufmin[p * (s->ni + 1) + d];
+        s->uhi[p] = (hi < 1.0 ? hi : 1.0) + DG_EPS;
+        s->ulo[p] = (lo < 1.0 ? lo : 1.0) - DG_EPS;
+    }
+}
+
+/* Is constraint c satisfied by the complete outcome s->o, utilities s->u? */
+static bool con_holds(dg_search *s, size_t c)
+{
+    const dg_con *k = &s->cons[c];
+    if (k->kind == PARLEY_CONSTRAINT_RESERVATION)
+        return s->u[k->party] >= s->sc->parties[k->party].reservation;
+    return rule_eval(con_rule(s, c), s->o, s->u);
+}
+
+static void leaf_utils(dg_search *s)
+{
+    for (size_t p = 0; p < s->np; p++)
+        s->u[p] = pm_utility(s->sc, p, s->o);
+}
+
+static void add_witness(dg_search *s)
+{
+    if (s->nwit >= DG_MAX_WITNESSES)
+        return;
+    uint64_t *m = &s->witmask[s->nwit * s->nw];
+    memset(m, 0, s->nw * sizeof *m);
+    for (size_t c = 0; c < s->nc; c++)
+        if (con_holds(s, c))
+            bit_set(m, c);
+    s->nwit++;
+}
+
+/* 1 found (feasibility) / 0 exhausted / -1 work limit. */
+static int dfs(dg_search *s, size_t d)
+{
+    if (++s->work > s->max_work) {
+        s->over = true;
+        return -1;
+    }
+    size_t ni = s->ni;
+    if (d == ni) {
+        leaf_utils(s);
+        for (size_t c = 0; c < s->nc; c++)
+            if (bit_get(s->active, c) && !con_holds(s, c))
+                return 0;
+        if (s->obj == OBJ_NONE) {
+            if (s->witmask)
+                add_witness(s);
+            return 1;
+        }
+        double v = s->obj == OBJ_UTIL ? s->u[s->objp]
+                                      : pm_issue_value(&s->sc->issues[s->obji], s->o[s->obji]);
+        if (!s->found || (s->objsign > 0 ? v > s->best : v < s->best)) {
+            s->found = true;
+            s->best = v;
+            memcpy(s->bestx, s->o, ni * sizeof *s->o);
+        }
+        return 0;
+    }
+    size_t i = s->order[d];
+    const pm_issue *is = &s->sc->issues[i];
+    for (size_t k0 = s->dlo[i]; k0 <= s->dhi[i]; k0++) {
+        /* issue objectives: walk the objective issue best value first */
+        size_t k = k0;
+        if (s->obj == OBJ_ISSUE && i == s->obji && s->objsign > 0)
+            k = s->dhi[i] - (k0 - s->dlo[i]);
+        s->o[i] = (uint32_t)k;
+        s->assigned[i] = true;
+        for (size_t p = 0; p < s->np; p++) {
+            const double *t = s->sc->parties[p].terms[i];
+            s->partial[p * (ni + 1) + d + 1] = s->partial[p * (ni + 1) + d] + t[k];
+        }
+        bool ok = true;
+        bool have_bounds = false;
+        if (s->obj == OBJ_UTIL && s->found) {
+            bounds_at(s, d + 1);
+            have_bounds = true;
+            if (s->objsign > 0 ? s->uhi[s->objp] <= s->best : s->ulo[s->objp] >= s->best)
+                ok = false;
+        }
+        if (s->obj == OBJ_ISSUE && i == s->obji && s->found) {
+            double v = pm_issue_value(is, k);
+            if (s->objsign > 0 ? v <= s->best : v >= s->best)
+                ok = false;
+        }
+        for (size_t j = 0; ok && j < s->nchk[d]; j++) {
+            size_t c = s->chk[d * s->nc + j];
+            const dg_con *kc = &s->cons[c];
+            if (!have_bounds) {
+                bounds_at(s, d + 1);
+                have_bounds = true;
+            }
+            if (kc->kind == PARLEY_CONSTRAINT_RESERVATION) {
+                if (s->uhi[kc->party] < s->sc->parties[kc->party].reservation)
+                    ok = false;
+            } else if (rule_eval_partial(con_rule(s, c), s->o, s->assigned, s->ulo, s->uhi) ==
+                       0) {
+                ok = false;
+            }
+        }
+        if (ok) {
+            int r = dfs(s, d + 1);
+            if (r != 0) {
+                s->assigned[i] = false;
+                return r;
+            }
+        }
+    }
+    s->assigned[i] = false;
+    return 0;
+}
+
+/* Prepare the per-depth check lists for the active set. */
+static void prepare(dg_search *s, const uint64_t *active)
+{
+    s->active = active;
+    for (size_t d = 0; d < s->ni; d++) {
+        size_t i = s->order[d], n = 0;
+        for (size_t c = 0; c < s->nc; c++) {
+            if (!bit_get(active, c))
+                continue;
+            if (s->useu[c] || s->ref[c * s->ni + i])
+                s->chk[d * s->nc + n++] = c;
+        }
+        s->nchk[d] = n;
+    }
+    for (size_t i = 0; i < s->ni; i++) {
+        s->dlo[i] = 0;
+        s->dhi[i] = s->sc->issues[i].nvalues - 1;
+        s->assigned[i] = false;
+    }
+    for (size_t p = 0; p < s->np; p++)
+        s->partial[p * (s->ni + 1)] = 0.0;
+}
+
+static bool covers(const uint64_t *sup, const uint64_t *sub, size_t nw)
+{
+    for (size_t w = 0; w < nw; w++)
+        if (sub[w] & ~sup[w])
+            return false;
+    return true;
+}
+
+/* Feasibility of a subset: 1 yes, 0 no, -1 work limit. */
+static int feasible(dg_search *s, const uint64_t *active)
+{
+    for (size_t w = 0; w < s->nwit; w++)
+        if (covers(&s->witmask[w * s->nw], active, s->nw))
+            return 1;
+    if (s->d) {
+        for (size_t k = 0; k < s->d->nconf; k++) {
+            const dg_set *cf = &s->d->conf[k];
+            bool all = true;
+            for (size_t j = 0; j < cf->n && all; j++)
+                all = bit_get(active, cf->m[j]);
+            if (all)
+                return 0;
+        }
+    }
+    prepare(s, active);
+    s->obj = OBJ_NONE;
+    return dfs(s, 0);
+}
+
+/* Feasibility of a (possibly modified) set, without the caches. */
+static int feasible_nocache(dg_search *s, const uint64_t *active)
+{
+    uint64_t *saved = s->witmask;
+    s->witmask = NULL;
+    prepare(s, active);
+    s->obj = OBJ_NONE;
+    int r = dfs(s, 0);
+    s->witmask = saved;
+    return r;
+}
+
+/* Optimise an objective under the active set: 1 found (s->best), 0 none,
+ * -1 work limit.  Witnesses are not recorded (the set may be modified). */
+static int optimise(dg_search *s, const uint64_t *active, dg_objkind kind, size_t which,
+                    int sign)
+{
+    uint64_t *saved = s->witmask;
+    s->witmask = NULL;
+    prepare(s, active);
+    s->obj = kind;
+    s->objp = which;
+    s->obji = which;
+    s->objsign = sign;
+    s->found = false;
+    s->best = 0.0;
+    int r = dfs(s, 0);
+    s->witmask = saved;
+    s->obj = OBJ_NONE;
+    if (r < 0)
+        return -1;
+    return s->found ? 1 : 0;
+}
+
+static void search_free(dg_search *s)
+{
+    const parley_allocator *a = s->alloc;
+    size_t ni = s->ni, np = s->np, nc = s->nc;
+    parleyx_free(a, s->order, ni * sizeof(size_t));
+    parleyx_free(a, s->pos, ni * sizeof(size_t));
+    parleyx_free(a, s->tmax, np * ni * sizeof(double));
+    parleyx_free(a, s->tmin, np * ni * sizeof(double));
+    parleyx_free(a, s->sufmax, np * (ni + 1) * sizeof(double));
+    parleyx_free(a, s->sufmin, np * (ni + 1) * sizeof(double));
+    parleyx_free(a, s->ref, nc * ni);
+    parleyx_free(a, s->useu, nc * sizeof(bool));
+    parleyx_free(a, s->chk, ni * nc * sizeof(size_t));
+    parleyx_free(a, s->nchk, ni * sizeof(size_t));
+    parleyx_free(a, s->dlo, ni * sizeof(size_t));
+    parleyx_free(a, s->dhi, ni * sizeof(size_t));
+    parleyx_free(a, s->o, ni * sizeof(uint32_t));
+    parleyx_free(a, s->bestx, ni * sizeof(uint32_t));
+    parleyx_free(a, s->assigned, ni * sizeof(bool));
+    parleyx_free(a, s->partial, np * (ni + 1) * sizeof(double));
+    parleyx_free(a, s->ulo, np * sizeof(double));
+    parleyx_free(a, s->uhi, np * sizeof(double));
+    parleyx_free(a, s->u, np * sizeof(double));
+    parleyx_free(a, s->witmask, DG_MAX_WITNESSES * s->nw * sizeof(uint64_t));
+    parley_scenario_free(s->sc);
+}
+
+static parley_status search_init(dg_search *s, const parley_scenario *orig, const dg_con *cons,
+                                 size_t nc, uint64_t max_work, parley_error *err)
+{
+    memset(s, 0, sizeof *s);
+    parley_status st = parley_scenario_clone(orig, &s->sc, err);
+    if (st)
+        return st;
+    const parley_allocator *a = s->sc->alloc;
+    s->alloc = a;
+    size_t ni = s->sc->nissues, np = s->sc->nparties;
+    s->ni = ni;
+    s->np = np;
+    s->nc = nc;
+    s->nw = (nc + 63) / 64 ? (nc + 63) / 64 : 1;
+    s->cons = cons;
+    s->max_work = max_work;
+    s->order = parleyx_calloc(a, ni, sizeof(size_t));
+    s->pos = parleyx_calloc(a, ni, sizeof(size_t));
+    s->tmax = parleyx_calloc(a, np * ni, sizeof(double));
+    s->tmin = parleyx_calloc(a, np * ni, sizeof(double));
+    s->sufmax = parleyx_calloc(a, np * (ni + 1), sizeof(double));
+    s->sufmin = parleyx_calloc(a, np * (ni + 1), sizeof(double));
+    s->ref = parleyx_calloc(a, nc * ni, 1);
+    s->useu = parleyx_calloc(a, nc, sizeof(bool));
+    s->chk = parleyx_calloc(a, ni * nc, sizeof(size_t));
+    s->nchk = parleyx_calloc(a, ni, sizeof(size_t));
+    s->dlo = parleyx_calloc(a, ni, sizeof(size_t));
+    s->dhi = parleyx_calloc(a, ni, sizeof(size_t));
+    s->o = parleyx_calloc(a, ni, sizeof(uint32_t));
+    s->bestx = parleyx_calloc(a, ni, sizeof(uint32_t));
+    s->assigned = parleyx_calloc(a, ni, sizeof(bool));
+    s->partial = parleyx_calloc(a, np * (ni + 1), sizeof(double));
+    s->ulo = parleyx_calloc(a, np, sizeof(double));
+    s->uhi = parleyx_calloc(a, np, sizeof(double));
+    s->u = parleyx_calloc(a, np, sizeof(double));
+    s->witmask = parleyx_calloc(a, DG_MAX_WITNESSES * s->nw, sizeof(uint64_t));
+    if (!s->order || !s->pos || !s->tmax || !s->tmin || !s->sufmax || !s->sufmin || !s->ref ||
+        !s->useu || !s->chk || !s->nchk || !s->dlo || !s->dhi || !s->o || !s->bestx ||
+        !s->assigned || !s->partial || !s->ulo || !s->uhi || !s->u || !s->witmask) {
+        search_free(s);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* which issues each constraint names */
+    size_t *score = parleyx_calloc(a, ni, sizeof(size_t));
+    if (!score) {
+        search_free(s);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t c = 0; c < nc; c++) {
+        if (cons[c].kind == PARLEY_CONSTRAINT_RESERVATION) {
+            s->useu[c] = true;
+            continue;
+        }
+        rule_refs(con_rule(s, c), &s->ref[c * ni], &s->useu[c]);
+        for (size_t i = 0; i < ni; i++)
+            score[i] += s->ref[c * ni + i];
+    }
+    /* order: most-named issues first (stable), then the rest */
+    for (size_t i = 0; i < ni; i++)
+        s->order[i] = i;
+    for (size_t x = 1; x < ni; x++) {
+        size_t v = s->order[x], y = x;
+        while (y > 0 && score[s->order[y - 1]] < score[v]) {
+            s->order[y] = s->order[y - 1];
+            y--;
+        }
+        s->order[y] = v;
+    }
+    parleyx_free(a, score, ni * sizeof(size_t));
+    for (size_t d = 0; d < ni; d++)
+        s->pos[s->order[d]] = d;
+    for (size_t p = 0; p < np; p++) {
+        for (size_t i = 0; i < ni; i++) {
+            const double *t = s->sc->parties[p].terms[i];
+            double mx = t[0], mn = t[0];
+            for (size_t k = 1; k < s->sc->issues[i].nvalues; k++) {
+                if (t[k] > mx)
+                    mx = t[k];
+                if (t[k] < mn)
+                    mn = t[k];
+            }
+            s->tmax[p * ni + i] = mx;
+            s->tmin[p * ni + i] = mn;
+        }
+        s->sufmax[p * (ni + 1) + ni] = 0.0;
+        s->sufmin[p * (ni + 1) + ni] = 0.0;
+        for (size_t d = ni; d-- > 0;) {
+            s->sufmax[p * (ni + 1) + d] =
+                s->sufmax[p * (ni + 1) + d + 1] + s->tmax[p * ni + s->order[d]];
+            s->sufmin[p * (ni + 1) + d] =
+                s->sufmin[p * (ni + 1) + d + 1] + s->tmin[p * ni + s->order[d]];
+        }
+    }
+    return PARLEY_OK;
+}
+
+/* ---------------------------------------------------------- the map (SAT) */
+
+typedef struct dg_clause {
+    size_t n;
+    size_t *lit; /* var*2 + (1 if negated) */
+} dg_clause;
+
+typedef struct dg_map {
+    const parley_allocator *alloc;
+    size_t nv;
+    size_t ncl, capcl;
+    dg_clause *cl;
+    signed char *val; /* -1 unassigned, 0 false, 1 true */
+} dg_map;
+
+static parley_status map_add(dg_map *m, const size_t *lits, size_t n)
+{
+    if (m->ncl == m->capcl) {
+        size_t nc = m->capcl ? m->capcl * 2 : 16;
+        dg_clause *d = parleyx_realloc(m->alloc, m->cl, m->capcl * sizeof *d, nc * sizeof *d);
+        if (!d)
+            return PARLEY_ERR_NOMEM;
+        m->cl = d;
+        m->capcl = nc;
+    }
+    size_t *l = parleyx_malloc(m->alloc, (n ? n : 1) * sizeof(size_t));
+    if (!l)
+        return PARLEY_ERR_NOMEM;
+    memcpy(l, lits, n * sizeof(size_t));
+    m->cl[m->ncl].n = n;
+    m->cl[m->ncl].lit = l;
+    m->ncl++;
+    return PARLEY_OK;
+}
+
+static void map_free(dg_map *m)
+{
+    for (size_t k = 0; k < m->ncl; k++)
+        parleyx_free(m->alloc, m->cl[k].lit, (m->cl[k].n ? m->cl[k].n : 1) * sizeof(size_t));
+    parleyx_free(m->alloc, m->cl, m->capcl * sizeof(dg_clause));
+    parleyx_free(m->alloc, m->val, m->nv ? m->nv : 1);
+}
+
+/* clause status under m->val: 1 satisfied, 0 falsified, -1 open */
+static int clause_state(const dg_map *m, const dg_clause *c, size_t *unit, size_t *nopen)
+{
+    *nopen = 0;
+    for (size_t j = 0; j < c->n; j++) {
+        size_t v = c->lit[j] >> 1;
+        int neg = (int)(c->lit[j] & 1);
+        if (m->val[v] < 0) {
+            (*nopen)++;
+            *unit = c->lit[j];
+        } else if ((m->val[v] == 1) != neg) {
+            return 1;
+        }
+    }
+    return *nopen ? -1 : 0;
+}
+
+/* DPLL, true first.  Returns true with m->val a full model. */
+static bool map_solve(dg_map *m, size_t depth_guard)
+{
+    /* unit propagation, recording what we set to undo on failure */
+    size_t trail_cap = m->nv ? m->nv : 1;
+    size_t *trail = parleyx_malloc(m->alloc, trail_cap * sizeof(size_t));
+    if (!trail)
+        return false;
+    size_t nt = 0;
+    bool changed = true, conflict = false;
+    while (changed && !conflict) {
+        changed = false;
+        for (size_t k = 0; k < m->ncl && !conflict; k++) {
+            size_t unit = 0, nopen;
+            int st = clause_state(m, &m->cl[k], &unit, &nopen);
+            if (st == 0)
+                conflict = true;
+            else if (st < 0 && nopen == 1) {
+                m->val[unit >> 1] = (unit & 1) ? 0 : 1;
+                trail[nt++] = unit >> 1;
+                changed = true;
+            }
+        }
+    }
+    bool ok = false;
+    if (!conflict) {
+        size_t v = 0;
+        while (v < m->nv && m->val[v] >= 0)
+            v++;
+        if (v == m->nv) {
+            ok = true;
+        } else if (depth_guard > 0) {
+            m->val[v] = 1;
+            ok = map_solve(m, depth_guard - 1);
+            if (!ok) {
+                m->val[v] = 0;
+                ok = map_solve(m, depth_guard - 1);
+            }
+            if (!ok)
+                m->val[v] = -1;
+        }
+    }
+    if (!ok)
+        for (size_t t = 0; t < nt; t++)
+            m->val[trail[t]] = -1;
+    parleyx_free(m->alloc, trail, trail_cap * sizeof(size_t));
+    return ok;
+}
+
+/* A maximal model of the map into seed (bitset); false if none. */
+static bool map_seed(dg_map *m, uint64_t *seed, size_t nw)
+{
+    memset(m->val, -1, m->nv);
+    if (!map_solve(m, m->nv + 1))
+        return false;
+    /* maximise: try to raise each false variable, keeping the others */
+    signed char *model = parleyx_malloc(m->alloc, m->nv ? m->nv : 1);
+    if (!model)
+        return false;
+    memcpy(model, m->val, m->nv);
+    for (size_t v = 0; v < m->nv; v++) {
+        if (model[v] == 1)
+            continue;
+        memset(m->val, -1, m->nv);
+        for (size_t w = 0; w < m->nv; w++)
+            if (model[w] == 1)
+                m->val[w] = 1;
+        m->val[v] = 1;
+        if (map_solve(m, m->nv + 1))
+            memcpy(model, m->val, m->nv);
+    }
+    memset(seed, 0, nw * sizeof *seed);
+    for (size_t v = 0; v < m->nv; v++)
+        if (model[v] == 1)
+            bit_set(seed, v);
+    parleyx_free(m->alloc, model, m->nv ? m->nv : 1);
+    return true;
+}
+
+/* ------------------------------------------------------------ diagnosis */
+
+static parley_status push_set(parley_diagnosis *d, dg_set **arr, size_t *n, size_t *cap,
+                              const uint64_t *mask, size_t nc, bool complement)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        dg_set *x = parleyx_realloc(d->alloc, *arr, *cap * sizeof(dg_set), ncap * sizeof(dg_set));
+        if (!x)
+            return PARLEY_ERR_NOMEM;
+        *arr = x;
+        *cap = ncap;
+    }
+    size_t cnt = 0;
+    for (size_t c = 0; c < nc; c++)
+        if (bit_get(mask, c) != complement)
+            cnt++;
+    size_t *m = parleyx_malloc(d->alloc, (cnt ? cnt : 1) * sizeof(size_t));
+    if (!m)
+        return PARLEY_ERR_NOMEM;
+    cnt = 0;
+    for (size_t c = 0; c < nc; c++)
+        if (bit_get(mask, c) != complement)
+            m[cnt++] = c;
+    (*arr)[*n].n = cnt;
+    (*arr)[*n].m = m;
+    (*n)++;
+    return PARLEY_OK;
+}
+
+static int set_cmp(const dg_set *a, const dg_set *b)
+{
+    if (a->n != b->n)
+        return a->n < b->n ? -1 : 1;
+    for (size_t j = 0; j < a->n; j++)
+        if (a->m[j] != b->m[j])
+            return a->m[j] < b->m[j] ? -1 : 1;
+    return 0;
+}
+
+static void sort_sets(dg_set *s, size_t n, parley_analysis **an)
+{
+    /* insertion sort: lists are short; stable and deterministic */
+    for (size_t x = 1; x < n; x++) {
+        dg_set v = s[x];
+        parley_analysis *va = an ? an[x] : NULL;
+        size_t y = x;
+        while (y > 0) {
+            int c = set_cmp(&s[y - 1], &v);
+            if (an && s[y - 1].n == v.n) {
+                uint64_t da = 0, db = 0;
+                bool ka = an[y - 1] && parley_analysis_count(an[y - 1], PARLEY_COUNT_AGREEMENTS, &da);
+                bool kb = va && parley_analysis_count(va, PARLEY_COUNT_AGREEMENTS, &db);
+                if (ka && kb && da != db)
+                    c = da < db ? 1 : -1;
+            }
+            if (c <= 0)
+                break;
+            s[y] = s[y - 1];
+            if (an)
+                an[y] = an[y - 1];
+            y--;
+        }
+        s[y] = v;
+        if (an)
+            an[y] = va;
+    }
+}
+
+void parley_diagnosis_options_init(parley_diagnosis_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->solutions = true;
+}
+
+void parley_diagnosis_free(parley_diagnosis *d)
+{
+    if (!d)
+        return;
+    const parley_allocator *a = d->alloc;
+    for (size_t c = 0; c < d->nc; c++)
+        parleyx_strfree(a, d->cons[c].name);
+    parleyx_free(a, d->cons, d->nc * sizeof(dg_con));
+    for (size_t k = 0; k < d->nconf; k++)
+        parleyx_free(a, d->conf[k].m, (d->conf[k].n ? d->conf[k].n : 1) * sizeof(size_t));
+    parleyx_free(a, d->conf, d->capconf * sizeof(dg_set));
+    for (size_t k = 0; k < d->nrel; k++) {
+        parleyx_free(a, d->rel[k].m, (d->rel[k].n ? d->rel[k].n : 1) * sizeof(size_t));
+        if (d->relan)
+            parley_analysis_free(d->relan[k]);
+    }
+    parleyx_free(a, d->relan, d->nrel * sizeof(parley_analysis *));
+    parleyx_free(a, d->rel, d->caprel * sizeof(dg_set));
+    for (size_t k = 0; k < d->nbend; k++)
+        parleyx_strfree(a, d->bends[k].what);
+    parleyx_free(a, d->bends, d->capbend * sizeof(dg_limit));
+    for (size_t k = 0; k < d->nslack; k++)
+        parleyx_strfree(a, d->slacks[k].what);
+    parleyx_free(a, d->slacks, d->capslack * sizeof(dg_limit));
+    parleyx_free(a, d->status, d->nc * sizeof(parley_constraint_status));
+    parleyx_free(a, d->added, d->nc * sizeof(*d->added));
+    parley_allocator av = d->allocv;
+    parleyx_free(&av, d, sizeof *d);
+}
+
+static parley_status build_constraints(parley_diagnosis *d, const parley_scenario *sc,
+                                       parley_error *err)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < sc->nparties; p++) {
+        const pm_party *pa = &sc->parties[p];
+        if (pa->role == PARLEY_ROLE_MEDIATOR)
+            continue;
+        n += pa->nredlines;
+        if (parley_party_has_utility(sc, p) || pa->reservation > 0.0)
+            n++;
+    }
+    if (n > DG_MAX_CONSTRAINTS)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                            "%zu red lines and reservation values; the diagnosis handles at most "
+                            "%u",
+                            n, DG_MAX_CONSTRAINTS);
+    d->cons = parleyx_calloc(d->alloc, n ? n : 1, sizeof(dg_con));
+    d->status = parleyx_calloc(d->alloc, n ? n : 1, sizeof(parley_constraint_status));
+    d->added = parleyx_calloc(d->alloc, n ? n : 1, sizeof(*d->added));
+    if (!d->cons || !d->status || !d->added)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t p = 0; p < sc->nparties; p++) {
+        const pm_party *pa = &sc->parties[p];
+        if (pa->role == PARLEY_ROLE_MEDIATOR)
+            continue;
+        for (size_t r = 0; r <= pa->nredlines; r++) {
+            bool res = r == pa->nredlines;
+            if (res && !(parley_party_has_utility(sc, p) || pa->reservation > 0.0))
+                continue;
+            const char *nm = res ? "reservation" : pa->redlines[r].name;
+            size_t len = strlen(pa->name) + 1 + strlen(nm);
+            char *name = parleyx_malloc(d->alloc, len + 1);
+            if (!name)
+                return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            snprintf(name, len + 1, "%s:%s", pa->name, nm);
+            dg_con *c = &d->cons[d->nc++];
+            c->kind = res ? PARLEY_CONSTRAINT_RESERVATION : PARLEY_CONSTRAINT_REDLINE;
+            c->party = p;
+            c->redline = r;
+            c->name = name;
+        }
+    }
+    return PARLEY_OK;
+}
+
+static parley_status work_over(uint64_t max_work, parley_error *err)
+{
+    return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                        "the diagnosis needed more than %llu search steps; raise the limit with "
+                        "--max-work, or simplify the scenario (fewer values on the issues named "
+                        "by red lines)",
+                        (unsigned long long)max_work);
+}
+
+/* MARCO over the constraints. */
+static parley_status enumerate(parley_diagnosis *d, dg_search *s, size_t max_sets,
+                               parley_error *err)
+{
+    size_t nc = d->nc, nw = s->nw;
+    parley_status st = PARLEY_OK;
+    dg_map m = {0};
+    m.alloc = d->alloc;
+    m.nv = nc;
+    m.val = parleyx_malloc(d->alloc, nc ? nc : 1);
+    uint64_t *seed = parleyx_calloc(d->alloc, nw, sizeof(uint64_t));
+    uint64_t *trial = parleyx_calloc(d->alloc, nw, sizeof(uint64_t));
+    size_t *lits = parleyx_calloc(d->alloc, nc ? nc : 1, sizeof(size_t));
+    if (!m.val || !seed || !trial || !lits) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    d->complete = true;
+    while (map_seed(&m, seed, nw)) {
+        if (d->nconf + d->nrel >= max_sets) {
+            d->complete = false;
+            break;
+        }
+        int f = feasible(s, seed);
+        if (f < 0) {
+            st = work_over(s->max_work, err);
+            goto done;
+        }
+        if (f) {
+            /* grow to a maximal feasible subset */
+            for (size_t c = 0; c < nc; c++) {
+                if (bit_get(seed, c))
+                    continue;
+                memcpy(trial, seed, nw * sizeof *trial);
+                bit_set(trial, c);
+                int g = feasible(s, trial);
+                if (g < 0) {
+                    st = work_over(s->max_work, err);
+                    goto done;
+                }
+                if (g)
+                    bit_set(seed, c);
+            }
+            size_t n = 0;
+            for (size_t c = 0; c < nc; c++)
+                if (!bit_get(seed, c))
+                    lits[n++] = c * 2;
+            if (n == 0) {
+                d->deal = true; /* every constraint holds together */
+                break;
+            }
+            if ((st = push_set(d, &d->rel, &d->nrel, &d->caprel, seed, nc, true)) ||
+                (st = map_add(&m, lits, n))) {
+                st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+        } else {
+            /* shrink to a minimal infeasible subset */
+            for (size_t c = 0; c < nc; c++) {
+                if (!bit_get(seed, c))
+                    continue;
+                bit_clr(seed, c);
+                int g = feasible(s, seed);
+                if (g < 0) {
+                    st = work_over(s->max_work, err);
+                    goto done;
+                }
+                if (g)
+                    bit_set(seed, c); /* needed for the conflict */
+            }
+            size_t n = 0;
+            for (size_t c = 0; c < nc; c++)
+                if (bit_get(seed, c))
+                    lits[n++] = c * 2 + 1;
+            if ((st = push_set(d, &d->conf, &d->nconf, &d->capconf, seed, nc, false)) ||
+                (st = map_add(&m, lits, n))) {
+                st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+        }
+    }
+done:
+    parleyx_free(d->alloc, lits, (nc ? nc : 1) * sizeof(size_t));
+    parleyx_free(d->alloc, trial, nw * sizeof(uint64_t));
+    parleyx_free(d->alloc, seed, nw * sizeof(uint64_t));
+    map_free(&m);
+    return st;
+}
+
+/* A scenario with a set of constraints dropped (reservation -> 0). */
+static parley_status relaxed_scenario(const parley_diagnosis *d, const parley_scenario *sc,
+                                      const size_t *members, size_t n, parley_scenario **out,
+                                      parley_error *err)
+{
+    parley_scenario *c = NULL;
+    parley_status st = parley_scenario_clone(sc, &c, err);
+    if (st)
+        return st;
+    /* remove red lines from the highest index down so indices hold */
+    for (size_t j = n; j-- > 0 && !st;) {
+        const dg_con *k = &d->cons[members[j]];
+        if (k->kind == PARLEY_CONSTRAINT_RESERVATION)
+            st = parley_party_set_reservation(c, k->party, 0.0);
+        else
+            st = parley_party_remove_redline(c, k->party, k->redline);
+    }
+    if (!st)
+        st = parley_scenario_finalize(c, err);
+    if (st) {
+        parley_scenario_free(c);
+        return st == PARLEY_ERR_NOMEM ? parleyx_fail(err, st, NULL, 0, 0, "out of memory") : st;
+    }
+    *out = c;
+    return PARLEY_OK;
+}
+
+static parley_status analyse_relaxed(const parley_diagnosis *d, const parley_scenario *sc,
+                                     const size_t *members, size_t n, unsigned threads,
+                                     parley_analysis **out, parley_error *err)
+{
+    parley_scenario *c = NULL;
+    *out = NULL;
+    parley_status st = relaxed_scenario(d, sc, members, n, &c, err);
+    if (st)
+        return st;
+    parley_analysis_options ao;
+    parley_analysis_options_init(&ao);
+    ao.threads = threads;
+    st = parley_analyze(c, &ao, out, err);
+    parley_scenario_free(c);
+    return st;
+}
+
+/* The comparison text of a leaf: from its offset to the end of the
+ * comparison (a closing parenthesis, `and`, `or`, `->` or the end). */
+static char *leaf_text(const parley_allocator *a, const char *text, size_t off)
+{
+    size_t len = strlen(text), e = off;
+    int depth = 0;
+    char q = 0;
+    while (e < len) {
+        char ch = text[e];
+        if (q) {
+            if (ch == '\\' && e + 1 < len)
+                e++;
+            else if (ch == q)
+                q = 0;
+        } else if (ch == '\'' || ch == '"') {
+            q = ch;
+        } else if (ch == '(' || ch == '{') {
+            depth++;
+        } else if (ch == ')' || ch == '}') {
+            if (depth == 0)
+                break;
+            depth--;
+        } else if (depth == 0) {
+            if (ch == '-' && e + 1 < len && text[e + 1] == '>')
+                break;
+            if ((strncmp(text + e, " and ", 5) == 0) || (strncmp(text + e, " or ", 4) == 0))
+                break;
+        }
+        e++;
+    }
+    while (e > off && (text[e - 1] == ' ' || text[e - 1] == '\t'))
+        e--;
+    return parleyx_strndup(a, text + off, e - off);
+}
+
+static parley_status push_limit(parley_diagnosis *d, bool bend, const dg_limit *l)
+{
+    dg_limit **arr = bend ? &d->bends : &d->slacks;
+    size_t *n = bend ? &d->nbend : &d->nslack;
+    size_t *cap = bend ? &d->capbend : &d->capslack;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        dg_limit *x = parleyx_realloc(d->alloc, *arr, *cap * sizeof(dg_limit), nc * sizeof(dg_limit));
+        if (!x)
+            return PARLEY_ERR_NOMEM;
+        *arr = x;
+        *cap = nc;
+    }
+    (*arr)[(*n)++] = *l;
+    return PARLEY_OK;
+}
+
+typedef struct leaf_job {
+    dg_search *s;
+    parley_diagnosis *d;
+    const uint64_t *all;
+    size_t con;
+    const char *text;
+    bool bend;
+    parley_status st;
+    parley_error *err;
+} leaf_job;
+
+/* Is leaf r a numeric threshold?  Fill the quantity and comparison. */
+static bool leaf_threshold(const dg_search *s, const rule *r, dg_objkind *kind, size_t *which,
+                           rule_cmp *cmp, double *from)
+{
+    if (r->op == RULE_UTIL_CMP) {
+        if (r->cmp == RULE_EQ || r->cmp == RULE_NE)
+            return false;
+        *kind = OBJ_UTIL;
+        *which = r->party;
+        *cmp = r->cmp;
+        *from = r->threshold;
+        return true;
+    }
+    if (r->op != RULE_ISSUE_IN)
+        return false;
+    const pm_issue *is = &s->sc->issues[r->issue];
+    if (is->kind == PARLEY_ISSUE_DISCRETE || is->nvalues < 2)
+        return false;
+    size_t n = is->nvalues, first = n, last = 0, cnt = 0;
+    for (size_t k = 0; k < n; k++)
+        if ((r->bits[k >> 6] >> (k & 63)) & 1u) {
+            if (first == n)
+                first = k;
+            last = k;
+            cnt++;
+        }
+    if (cnt == 0 || cnt == n || last - first + 1 != cnt)
+        return false; /* always/never, or not an interval */
+    *kind = OBJ_ISSUE;
+    *which = r->issue;
+    if (first == 0) { /* a prefix: x <= v_last */
+        *cmp = RULE_LE;
+        *from = pm_issue_value(is, last);
+        return true;
+    }
+    if (last == n - 1) { /* a suffix: x >= v_first */
+        *cmp = RULE_GE;
+        *from = pm_issue_value(is, first);
+        return true;
+    }
+    return false;
+}
+
+/* Critical value of one threshold leaf. */
+static void leaf_limit(leaf_job *j, rule *r, bool positive)
+{
+    if (j->st)
+        return;
+    dg_objkind kind;
+    size_t which;
+    rule_cmp cmp;
+    double from;
+    if (!leaf_threshold(j->s, r, &kind, &which, &cmp, &from))
+        return;
+    bool upper = cmp == RULE_LE || cmp == RULE_LT; /* quantity <= limit */
+    bool strictcmp = cmp == RULE_LT || cmp == RULE_GT;
+    rule_op saved = r->op;
+    if (!j->bend) {
+        /* slack: if deals survive with the leaf at its least permissive
+         * value, no tightening of this limit alone removes every deal */
+        r->op = positive ? RULE_FALSE : RULE_TRUE;
+        int f = feasible_nocache(j->s, j->all);
+        r->op = saved;
+        if (f < 0) {
+            j->st = work_over(j->s->max_work, j->err);
+            return;
+        }
+        if (f == 1) {
+            dg_limit l = {0};
+            l.con = j->con;
+            l.from = from;
+            l.possible = false;
+            l.to = NAN;
+            l.slack = INFINITY;
+            l.what = leaf_text(j->d->alloc, j->text, r->offset);
+            if (!l.what || push_limit(j->d, j->bend, &l)) {
+                parleyx_strfree(j->d->alloc, l.what);
+                j->st = parleyx_fail(j->err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+            return;
+        }
+    }
+    /* the leaf at its most permissive truth value */
+    r->op = positive ? RULE_TRUE : RULE_FALSE;
+    /* positive upper: min of the quantity; positive lower: max;
+     * negative flips (the leaf must be false: quantity beyond the limit) */
+    int sign = (upper == positive) ? -1 : +1;
+    int got = optimise(j->s, j->all, kind, which, sign);
+    r->op = saved;
+    if (got < 0) {
+        j->st = work_over(j->s->max_work, j->err);
+        return;
+    }
+    dg_limit l = {0};
+    l.con = j->con;
+    l.from = from;
+    l.possible = got == 1;
+    l.to = got == 1 ? j->s->best : NAN;
+    l.slack = got == 1 ? fabs(l.to - from) : NAN;
+    /* positive: the limit may reach the extreme (strict if the
+     * comparison is strict); negative: it must pass it (strict unless the
+     * comparison was strict) */
+    l.strict = positive ? strictcmp : !strictcmp;
+    l.what = leaf_text(j->d->alloc, j->text, r->offset);
+    if (!l.what || push_limit(j->d, j->bend, &l)) {
+        parleyx_strfree(j->d->alloc, l.what);
+        j->st = parleyx_fail(j->err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+}
+
+static void walk_leaves(leaf_job *j, rule *r, bool positive)
+{
+    while (r && !j->st) {
+        switch (r->op) {
+        case RULE_NOT:
+            walk_leaves(j, r->a, !positive);
+            return;
+        case RULE_IMPLIES:
+            walk_leaves(j, r->a, !positive);
+            r = r->b;
+            continue;
+        case RULE_AND:
+        case RULE_OR:
+            walk_leaves(j, r->a, positive);
+            r = r->b;
+            continue;
+        case RULE_ISSUE_IN:
+        case RULE_UTIL_CMP:
+            leaf_limit(j, r, positive);
+            return;
+        default:
+            return;
+        }
+    }
+}
+
+/* Bends (bend == true, no deal) or slack (deals exist) of every limit. */
+static parley_status limits(parley_diagnosis *d, dg_search *s, bool bend, parley_error *err)
+{
+    size_t nw = s->nw;
+    uint64_t *all = parleyx_calloc(d->alloc, nw, sizeof(uint64_t));
+    if (!all)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t c = 0; c < d->nc; c++)
+        bit_set(all, c);
+    parley_status st = PARLEY_OK;
+    for (size_t c = 0; c < d->nc && !st; c++) {
+        const dg_con *k = &d->cons[c];
+        if (k->kind == PARLEY_CONSTRAINT_RESERVATION) {
+            bit_clr(all, c);
+            int got = optimise(s, all, OBJ_UTIL, k->party, +1);
+            bit_set(all, c);
+            if (got < 0) {
+                st = work_over(s->max_work, err);
+                break;
+            }
+            dg_limit l = {0};
+            l.con = c;
+            l.from = s->sc->parties[k->party].reservation;
+            l.possible = got == 1;
+            l.to = got == 1 ? s->best : NAN;
+            l.slack = got == 1 ? fabs(l.to - l.from) : NAN;
+            l.what = parleyx_strdup(d->alloc, "reservation");
+            if (!l.what || push_limit(d, bend, &l)) {
+                parleyx_strfree(d->alloc, l.what);
+                st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+        } else {
+            leaf_job j = {s, d, all, c, s->sc->parties[k->party].redlines[k->redline].text, bend,
+                          PARLEY_OK, err};
+            walk_leaves(&j, s->sc->parties[k->party].redlines[k->redline].rule, true);
+            st = j.st;
+        }
+    }
+    parleyx_free(d->alloc, all, nw * sizeof(uint64_t));
+    return st;
+}
+
+static bool same_nash(const parley_analysis *a, const parley_analysis *b)
+{
+    const double *ua = NULL, *ub = NULL;
+    bool ha = parley_analysis_solution(a, PARLEY_SOLUTION_NASH, &ua, NULL);
+    bool hb = parley_analysis_solution(b, PARLEY_SOLUTION_NASH, &ub, NULL);
+    if (ha != hb)
+        return false;
+    if (!ha)
+        return true;
+    size_t n = parley_analysis_dims(a);
+    if (n != parley_analysis_dims(b))
+        return false;
+    for (size_t j = 0; j < n; j++)
+        if (ua[j] != ub[j])
+            return false;
+    return true;
+}
+
+static bool nash_on_reservation(const parley_analysis *an, const parley_scenario *sc, size_t p)
+{
+    const double *u = NULL;
+    if (!parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, NULL))
+        return false;
+    for (size_t j = 0; j < parley_analysis_dims(an); j++)
+        if (parley_analysis_dim_party(an, j) == p)
+            return u[j] == sc->parties[p].reservation;
+    return false;
+}
+
+/* When deals exist: drop each constraint alone and compare. */
+static parley_status statuses(parley_diagnosis *d, const parley_scenario *sc, unsigned threads,
+                              parley_error *err)
+{
+    parley_analysis *base = NULL;
+    parley_analysis_options ao;
+    parley_analysis_options_init(&ao);
+    ao.threads = threads;
+    parley_status st = parley_analyze(sc, &ao, &base, err);
+    if (st)
+        return st;
+    char bt[48], dt[48];
+    parley_analysis_count_text(base, PARLEY_COUNT_AGREEMENTS, bt, sizeof bt);
+    for (size_t c = 0; c < d->nc && !st; c++) {
+        parley_analysis *an = NULL;
+        st = analyse_relaxed(d, sc, &c, 1, threads, &an, err);
+        if (st)
+            break;
+        uint64_t nb = 0, nd = 0;
+        bool fb = parley_analysis_count(base, PARLEY_COUNT_AGREEMENTS, &nb);
+        bool fd = parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &nd);
+        parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, dt, sizeof dt);
+        if (fb && fd)
+            snprintf(d->added[c], sizeof d->added[c], "%llu", (unsigned long long)(nd - nb));
+        else
+            snprintf(d->added[c], sizeof d->added[c], "%s", strcmp(bt, dt) == 0 ? "0" : "?");
+        if (strcmp(bt, dt) == 0)
+            d->status[c] = PARLEY_STATUS_IRRELEVANT;
+        else if (d->cons[c].kind == PARLEY_CONSTRAINT_RESERVATION)
+            /* dropping it also moves the disagreement point, so compare
+             * the Nash deal with the limit itself: binding when the deal
+             * sits on it */
+            d->status[c] = nash_on_reservation(base, sc, d->cons[c].party)
+                               ? PARLEY_STATUS_BINDING
+                               : PARLEY_STATUS_RESTRICTING;
+        else if (!same_nash(base, an))
+            d->status[c] = PARLEY_STATUS_BINDING;
+        else
+            d->status[c] = PARLEY_STATUS_RESTRICTING;
+        parley_analysis_free(an);
+    }
+    parley_analysis_free(base);
+    return st;
+}
+
+parley_status parley_diagnose(const parley_scenario *sc, const parley_diagnosis_options *opt,
+                              parley_diagnosis **out, parley_error *err)
+{
+    if (!out)
+        return PARLEY_ERR_ARG;
+    *out = NULL;
+    if (!sc || !sc->final)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "the scenario is not final; call parley_scenario_finalize first");
+    parley_diagnosis_options o;
+    parley_diagnosis_options_init(&o);
+    if (opt)
+        o = *opt;
+    uint64_t max_work = o.max_work ? o.max_work : DG_DEFAULT_WORK;
+    size_t max_sets = o.max_sets ? o.max_sets : DG_DEFAULT_SETS;
+    unsigned threads = o.threads ? o.threads : 2;
+
+    parley_allocator a = sc->allocv;
+    parley_diagnosis *d = parleyx_calloc(&a, 1, sizeof *d);
+    if (!d)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    d->allocv = a;
+    d->alloc = &d->allocv;
+    parley_status st = build_constraints(d, sc, err);
+    dg_search s;
+    bool have_search = false;
+    if (!st) {
+        st = search_init(&s, sc, d->cons, d->nc, max_work, err);
+        have_search = st == PARLEY_OK;
+    }
+    if (!st) {
+        s.d = d;
+        st = enumerate(d, &s, max_sets, err);
+    }
+    if (!st)
+        st = limits(d, &s, !d->deal, err);
+    if (!st && o.solutions && !d->deal && d->nrel) {
+        d->relan = parleyx_calloc(d->alloc, d->nrel, sizeof(parley_analysis *));
+        if (!d->relan)
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t k = 0; k < d->nrel && !st; k++) {
+            parley_error e2;
+            parley_error_clear(&e2);
+            parley_status s2 = analyse_relaxed(d, sc, d->rel[k].m, d->rel[k].n, threads,
+                                               &d->relan[k], &e2);
+            if (s2 == PARLEY_ERR_NOMEM)
+                st = parleyx_fail(err, s2, NULL, 0, 0, "out of memory");
+            else if (s2)
+                d->relan[k] = NULL; /* too large to analyse: listed without deals */
+        }
+    }
+    if (!st && o.solutions && d->deal)
+        st = statuses(d, sc, threads, err);
+    if (have_search)
+        search_free(&s);
+    if (st) {
+        parley_diagnosis_free(d);
+        return st;
+    }
+    sort_sets(d->conf, d->nconf, NULL);
+    sort_sets(d->rel, d->nrel, d->relan);
+    *out = d;
+    return PARLEY_OK;
+}
+
+/* -------------------------------------------------------------- accessors */
+
+bool parley_diagnosis_deal_exists(const parley_diagnosis *d)
+{
+    return d && d->deal;
+}
+
+bool parley_diagnosis_complete(const parley_diagnosis *d)
+{
+    return d && d->complete;
+}
+
+size_t parley_diagnosis_constraint_count(const parley_diagnosis *d)
+{
+    return d ? d->nc : 0;
+}
+
+const char *parley_diagnosis_constraint_name(const parley_diagnosis *d, size_t c)
+{
+    return d && c < d->nc ? d->cons[c].name : "";
+}
+
+parley_constraint_kind parley_diagnosis_constraint_kind(const parley_diagnosis *d, size_t c)
+{
+    return d && c < d->nc ? d->cons[c].kind : PARLEY_CONSTRAINT_REDLINE;
+}
+
+size_t parley_diagnosis_constraint_party(const parley_diagnosis *d, size_t c)
+{
+    return d && c < d->nc ? d->cons[c].party : 0;
+}
+
+size_t parley_diagnosis_constraint_redline(const parley_diagnosis *d, size_t c)
+{
+    return d && c < d->nc ? d->cons[c].redline : 0;
+}
+
+size_t parley_diagnosis_conflict_count(const parley_diagnosis *d)
+{
+    return d ? d->nconf : 0;
+}
+
+size_t parley_diagnosis_conflict(const parley_diagnosis *d, size_t k, const size_t **members)
+{
+    if (!d || k >= d->nconf)
+        return 0;
+    if (members)
+        *members = d->conf[k].m;
+    return d->conf[k].n;
+}
+
+size_t parley_diagnosis_relaxation_count(const parley_diagnosis *d)
+{
+    return d ? d->nrel : 0;
+}
+
+size_t parley_diagnosis_relaxation(const parley_diagnosis *d, size_t k, const size_t **members)
+{
+    if (!d || k >= d->nrel)
+        return 0;
+    if (members)
+        *members = d->rel[k].m;
+    return d->rel[k].n;
+}
+
+const parley_analysis *parley_diagnosis_relaxation_analysis(const parley_diagnosis *d, size_t k)
+{
+    return d && d->relan && k < d->nrel ? d->relan[k] : NULL;
+}
+
+static bool limit_out(const dg_limit *l, parley_limit_info *out)
+{
+    out->constraint = l->con;
+    out->what = l->what;
+    out->from = l->from;
+    out->possible = l->possible;
+    out->to = l->to;
+    out->slack = l->slack;
+    out->strict = l->strict;
+    return true;
+}
+
+size_t parley_diagnosis_bend_count(const parley_diagnosis *d)
+{
+    return d ? d->nbend : 0;
+}
+
+bool parley_diagnosis_bend(const parley_diagnosis *d, size_t k, parley_limit_info *out)
+{
+    if (!d || k >= d->nbend || !out)
+        return false;
+    return limit_out(&d->bends[k], out);
+}
+
+size_t parley_diagnosis_slack_count(const parley_diagnosis *d)
+{
+    return d ? d->nslack : 0;
+}
+
+bool parley_diagnosis_slack(const parley_diagnosis *d, size_t k, parley_limit_info *out)
+{
+    if (!d || k >= d->nslack || !out)
+        return false;
+    return limit_out(&d->slacks[k], out);
+}
+
+parley_constraint_status parley_diagnosis_status(const parley_diagnosis *d, size_t c, char *added,
+                                                 size_t n)
+{
+    if (!d || c >= d->nc)
+        return PARLEY_STATUS_UNKNOWN;
+    if (added && n)
+        snprintf(added, n, "%s", d->added[c]);
+    return d->status[c];
+}
+
+const char *parley_constraint_status_name(parley_constraint_status s)
+{
+    switch (s) {
+    case PARLEY_STATUS_BINDING: return "binding";
+    case PARLEY_STATUS_RESTRICTING: return "restricting";
+    case PARLEY_STATUS_IRRELEVANT: return "irrelevant";
+    case PARLEY_STATUS_UNKNOWN: break;
+    }
+    return "unknown";
+}

@@ -1,0 +1,410 @@
+/*
+ * test_redlines.c -- the red-line diagnosis against brute force.
+ *
+ * Random scenarios (2 to 4 parties, 2 to 4 small issues, up to 9 red
+ * lines and reservation values) are enumerated outcome by outcome; for
+ * every outcome the set of constraints it satisfies is recorded.  From
+ * those sets, every one of the 2^k subsets is classified feasible or not,
+ * which gives the minimal conflicts and minimal relaxations exactly; the
+ * diagnosis must list exactly those.  Reservation bends and slack are
+ * checked against the best utility over the outcomes satisfying every
+ * other constraint; threshold bends against trying every grid value; the
+ * irrelevant status against counts.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "model/rule.h"
+
+static unsigned rnd_state;
+static unsigned rnd(unsigned n)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 16) % n;
+}
+
+typedef struct gen {
+    parley_scenario *sc;
+    char names[8][8];
+} gen;
+
+/* A random red line over the scenario's issues (and sometimes a utility). */
+static void random_rule(const parley_scenario *sc, char *buf, size_t n, int depth)
+{
+    size_t i = rnd((unsigned)sc->nissues);
+    const pm_issue *is = &sc->issues[i];
+    char a[128];
+    if (is->kind == PARLEY_ISSUE_DISCRETE) {
+        const char *v = is->labels[rnd((unsigned)is->nvalues)];
+        switch (rnd(3)) {
+        case 0: snprintf(a, sizeof a, "%s == %s", is->name, v); break;
+        case 1: snprintf(a, sizeof a, "%s != %s", is->name, v); break;
+        default:
+            snprintf(a, sizeof a, "%s in {%s, %s}", is->name, v,
+                     is->labels[rnd((unsigned)is->nvalues)]);
+        }
+    } else {
+        long long v = is->ilo + (long long)rnd((unsigned)is->nvalues) * is->istep;
+        snprintf(a, sizeof a, "%s %s %lld", is->name, rnd(2) ? "<=" : ">=", v);
+    }
+    if (depth > 0 && rnd(3) == 0) {
+        char b[200];
+        random_rule(sc, b, sizeof b, depth - 1);
+        snprintf(buf, n, "%s %s %s", a, rnd(2) ? "->" : (rnd(2) ? "and" : "or"), b);
+    } else if (rnd(6) == 0) {
+        snprintf(buf, n, "utility(%s) %s 0.%u", sc->parties[rnd((unsigned)sc->nparties)].name,
+                 rnd(2) ? ">=" : "<", 2 + rnd(6));
+    } else {
+        snprintf(buf, n, "%s", a);
+    }
+}
+
+static parley_scenario *random_scenario(unsigned seed)
+{
+    rnd_state = seed;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    size_t ni = 2 + rnd(3), np = 2 + rnd(3);
+    for (size_t i = 0; i < ni; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "i%zu", i);
+        if (rnd(3) == 0) {
+            cr_assert_eq(parley_scenario_add_integer(sc, name, 0, 10 * (1 + rnd(3)), 10, NULL, NULL),
+                         PARLEY_OK);
+        } else {
+            const char *vals[] = {"a", "b", "c", "d"};
+            cr_assert_eq(parley_scenario_add_discrete(sc, name, 2 + rnd(3), vals, NULL, NULL),
+                         PARLEY_OK);
+        }
+    }
+    for (size_t p = 0; p < np; p++) {
+        char name[24];
+        snprintf(name, sizeof name, "P%zu", p);
+        parley_role role = p == np - 1 && rnd(2) ? PARLEY_ROLE_RATIFIER : PARLEY_ROLE_NEGOTIATOR;
+        cr_assert_eq(parley_scenario_add_party(sc, name, role, NULL, NULL), PARLEY_OK);
+        for (size_t i = 0; i < ni; i++) {
+            parley_party_set_weight(sc, p, i, (1 + rnd(9)) / 10.0 / (double)ni);
+            if (sc->issues[i].kind == PARLEY_ISSUE_DISCRETE) {
+                for (size_t k = 0; k < sc->issues[i].nvalues; k++)
+                    parley_party_set_value_eval(sc, p, i, k, rnd(11) / 10.0);
+            } else {
+                double hi = (double)sc->issues[i].ihi;
+                if (rnd(2))
+                    parley_party_set_linear(sc, p, i, 0, 1.0 / hi, 0);
+                else
+                    parley_party_set_linear(sc, p, i, 1, -1.0 / hi, 0);
+            }
+        }
+        parley_party_set_reservation(sc, p, rnd(8) / 10.0);
+    }
+    size_t nrl = rnd(6);
+    for (size_t r = 0; r < nrl; r++) {
+        char text[512], name[16];
+        random_rule(sc, text, sizeof text, 1);
+        snprintf(name, sizeof name, "r%zu", r);
+        parley_error err;
+        cr_assert_eq(parley_party_add_redline(sc, rnd((unsigned)np), name, text, &err), PARLEY_OK,
+                     "%s: %s", text, err.message);
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, NULL), PARLEY_OK);
+    return sc;
+}
+
+/* Brute force: the satisfied-constraint mask of every outcome. */
+typedef struct brute {
+    size_t nc;
+    size_t n;         /* outcomes */
+    uint32_t *mask;   /* per outcome */
+    double *util;     /* per outcome * parties */
+    bool *feasible;   /* per subset */
+} brute;
+
+static bool con_holds(const parley_scenario *sc, const parley_diagnosis *d, size_t c,
+                      const uint32_t *o, const double *u)
+{
+    size_t p = parley_diagnosis_constraint_party(d, c);
+    if (parley_diagnosis_constraint_kind(d, c) == PARLEY_CONSTRAINT_RESERVATION)
+        return u[p] >= sc->parties[p].reservation;
+    return rule_eval(sc->parties[p].redlines[parley_diagnosis_constraint_redline(d, c)].rule, o, u);
+}
+
+static void brute_build(brute *b, const parley_scenario *sc, const parley_diagnosis *d)
+{
+    b->nc = parley_diagnosis_constraint_count(d);
+    cr_assert_leq(b->nc, 16);
+    uint64_t n;
+    cr_assert_eq(parley_scenario_outcome_count(sc, &n), PARLEY_OK);
+    b->n = (size_t)n;
+    b->mask = calloc(b->n, sizeof *b->mask);
+    b->util = calloc(b->n * sc->nparties, sizeof *b->util);
+    uint32_t o[8] = {0};
+    for (size_t x = 0; x < b->n; x++) {
+        size_t r = x;
+        for (size_t i = 0; i < sc->nissues; i++) {
+            o[i] = (uint32_t)(r % sc->issues[i].nvalues);
+            r /= sc->issues[i].nvalues;
+        }
+        double *u = &b->util[x * sc->nparties];
+        for (size_t p = 0; p < sc->nparties; p++)
+            u[p] = parley_utility(sc, p, o);
+        for (size_t c = 0; c < b->nc; c++)
+            if (con_holds(sc, d, c, o, u))
+                b->mask[x] |= 1u << c;
+    }
+    size_t ns = (size_t)1 << b->nc;
+    b->feasible = calloc(ns, sizeof *b->feasible);
+    for (size_t x = 0; x < b->n; x++)
+        b->feasible[b->mask[x]] = true;
+    /* a subset is feasible if some outcome's mask covers it: push down */
+    for (size_t s = ns; s-- > 0;)
+        if (b->feasible[s])
+            for (size_t c = 0; c < b->nc; c++)
+                if (s & (1u << c))
+                    b->feasible[s & ~(1u << c)] = true;
+}
+
+static void brute_free(brute *b)
+{
+    free(b->mask);
+    free(b->util);
+    free(b->feasible);
+}
+
+static uint32_t set_mask(const size_t *m, size_t n)
+{
+    uint32_t x = 0;
+    for (size_t j = 0; j < n; j++)
+        x |= 1u << m[j];
+    return x;
+}
+
+static void check_scenario(unsigned seed)
+{
+    parley_scenario *sc = random_scenario(seed);
+    parley_diagnosis *d = NULL;
+    parley_error err;
+    cr_assert_eq(parley_diagnose(sc, NULL, &d, &err), PARLEY_OK, "seed %u: %s", seed, err.message);
+    brute b;
+    brute_build(&b, sc, d);
+    uint32_t all = (uint32_t)((1u << b.nc) - 1);
+    cr_assert_eq(parley_diagnosis_deal_exists(d), b.feasible[all], "seed %u", seed);
+    cr_assert(parley_diagnosis_complete(d));
+    /* the exact MUS and MCS sets */
+    size_t nmus = 0, nmcs = 0;
+    for (uint32_t s = 0; s <= all; s++) {
+        if (!b.feasible[s]) {
+            bool minimal = true;
+            for (size_t c = 0; c < b.nc && minimal; c++)
+                if ((s & (1u << c)) && !b.feasible[s & ~(1u << c)])
+                    minimal = false;
+            if (minimal) {
+                nmus++;
+                bool listed = false;
+                for (size_t k = 0; k < parley_diagnosis_conflict_count(d); k++) {
+                    const size_t *m;
+                    size_t n = parley_diagnosis_conflict(d, k, &m);
+                    listed |= set_mask(m, n) == s;
+                }
+                cr_assert(listed, "seed %u: conflict %x not listed", seed, s);
+            }
+        } else if (s != all) {
+            bool maximal = true;
+            for (size_t c = 0; c < b.nc && maximal; c++)
+                if (!(s & (1u << c)) && b.feasible[s | (1u << c)])
+                    maximal = false;
+            if (maximal) {
+                nmcs++;
+                bool listed = false;
+                for (size_t k = 0; k < parley_diagnosis_relaxation_count(d); k++) {
+                    const size_t *m;
+                    size_t n = parley_diagnosis_relaxation(d, k, &m);
+                    listed |= set_mask(m, n) == (all & ~s);
+                }
+                cr_assert(listed, "seed %u: relaxation %x not listed", seed, all & ~s);
+            }
+        }
+    }
+    cr_assert_eq(parley_diagnosis_conflict_count(d), nmus, "seed %u", seed);
+    cr_assert_eq(parley_diagnosis_relaxation_count(d), nmcs, "seed %u", seed);
+    /* each relaxation opens exactly the deals brute force counts */
+    for (size_t k = 0; k < parley_diagnosis_relaxation_count(d); k++) {
+        const size_t *m;
+        size_t n = parley_diagnosis_relaxation(d, k, &m);
+        uint32_t keep = all & ~set_mask(m, n);
+        /* reservation members dropped: deals must satisfy "keep" */
+        uint64_t want = 0;
+        for (size_t x = 0; x < b.n; x++)
+            if ((b.mask[x] & keep) == keep)
+                want++;
+        const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+        cr_assert_not_null(an);
+        uint64_t got;
+        cr_assert(parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &got));
+        cr_assert_eq(got, want, "seed %u relaxation %zu: %llu deals, brute force %llu", seed, k,
+                     (unsigned long long)got, (unsigned long long)want);
+    }
+    /* reservation bends / slack: best utility under every other constraint */
+    size_t nl = b.feasible[all] ? parley_diagnosis_slack_count(d) : parley_diagnosis_bend_count(d);
+    for (size_t k = 0; k < nl; k++) {
+        parley_limit_info l;
+        if (b.feasible[all])
+            parley_diagnosis_slack(d, k, &l);
+        else
+            parley_diagnosis_bend(d, k, &l);
+        if (strcmp(l.what, "reservation") != 0)
+            continue;
+        size_t p = parley_diagnosis_constraint_party(d, l.constraint);
+        uint32_t others = all & ~(1u << l.constraint);
+        bool any = false;
+        double best = -1;
+        for (size_t x = 0; x < b.n; x++)
+            if ((b.mask[x] & others) == others) {
+                double u = b.util[x * sc->nparties + p];
+                if (!any || u > best)
+                    best = u;
+                any = true;
+            }
+        cr_assert_eq(l.possible, any, "seed %u", seed);
+        if (any)
+            cr_assert_eq(l.to, best, "seed %u: %s to %.17g, brute force %.17g", seed,
+                         parley_diagnosis_constraint_name(d, l.constraint), l.to, best);
+    }
+    /* statuses: irrelevant exactly when dropping adds no deal */
+    if (b.feasible[all]) {
+        for (size_t c = 0; c < b.nc; c++) {
+            uint32_t others = all & ~(1u << c);
+            uint64_t with = 0, without = 0;
+            for (size_t x = 0; x < b.n; x++) {
+                with += (b.mask[x] & all) == all;
+                without += (b.mask[x] & others) == others;
+            }
+            char added[48];
+            parley_constraint_status st = parley_diagnosis_status(d, c, added, sizeof added);
+            cr_assert_eq(st == PARLEY_STATUS_IRRELEVANT, with == without, "seed %u", seed);
+            char want[48];
+            snprintf(want, sizeof want, "%llu", (unsigned long long)(without - with));
+            cr_assert_str_eq(added, want, "seed %u constraint %zu", seed, c);
+        }
+    }
+    brute_free(&b);
+    parley_diagnosis_free(d);
+    parley_scenario_free(sc);
+}
+
+Test(redlines, matches_brute_force_on_random_scenarios, .timeout = 120)
+{
+    for (unsigned seed = 1; seed <= 1500; seed++)
+        check_scenario(seed);
+}
+
+/* Threshold bends: `i0 <= c` style red lines against every grid value. */
+Test(redlines, threshold_bend_matches_trying_every_value)
+{
+    for (unsigned seed = 1; seed <= 60; seed++) {
+        rnd_state = seed * 7919u;
+        parley_scenario *sc = parley_scenario_new(NULL);
+        parley_scenario_add_integer(sc, "x", 0, 100, 10, NULL, NULL);
+        const char *v[] = {"p", "q", "r"};
+        parley_scenario_add_discrete(sc, "y", 3, v, NULL, NULL);
+        parley_scenario_add_party(sc, "A", PARLEY_ROLE_NEGOTIATOR, NULL, NULL);
+        parley_scenario_add_party(sc, "B", PARLEY_ROLE_NEGOTIATOR, NULL, NULL);
+        for (size_t p = 0; p < 2; p++) {
+            parley_party_set_weight(sc, p, 0, 0.5);
+            parley_party_set_weight(sc, p, 1, 0.5);
+            parley_party_set_linear(sc, p, 0, p ? 1 : 0, p ? -0.01 : 0.01, 0);
+            for (size_t k = 0; k < 3; k++)
+                parley_party_set_value_eval(sc, p, 1, k, rnd(11) / 10.0);
+        }
+        int c = (int)rnd(11) * 10;
+        bool upper = rnd(2);
+        char text[64];
+        snprintf(text, sizeof text, "x %s %d", upper ? "<=" : ">=", c);
+        parley_party_add_redline(sc, 0, "limit", text, NULL);
+        parley_party_set_reservation(sc, 1, rnd(10) / 10.0);
+        parley_party_set_reservation(sc, 0, rnd(6) / 10.0);
+        cr_assert_eq(parley_scenario_finalize(sc, NULL), PARLEY_OK);
+        parley_diagnosis *d = NULL;
+        cr_assert_eq(parley_diagnose(sc, NULL, &d, NULL), PARLEY_OK);
+        /* brute force: for each candidate threshold, is there a deal? */
+        bool feas[11];
+        for (int t = 0; t <= 10; t++) {
+            feas[t] = false;
+            for (uint32_t a = 0; a <= 10; a++)
+                for (uint32_t bb = 0; bb < 3; bb++) {
+                    uint32_t o[2] = {a, bb};
+                    bool lim = upper ? (int)a * 10 <= t * 10 : (int)a * 10 >= t * 10;
+                    if (lim && parley_utility(sc, 0, o) >= sc->parties[0].reservation &&
+                        parley_utility(sc, 1, o) >= sc->parties[1].reservation)
+                        feas[t] = true;
+                }
+        }
+        bool deal = feas[c / 10];
+        cr_assert_eq(parley_diagnosis_deal_exists(d), deal);
+        size_t n = deal ? parley_diagnosis_slack_count(d) : parley_diagnosis_bend_count(d);
+        bool seen = false;
+        for (size_t k = 0; k < n; k++) {
+            parley_limit_info l;
+            if (deal)
+                parley_diagnosis_slack(d, k, &l);
+            else
+                parley_diagnosis_bend(d, k, &l);
+            if (strcmp(l.what, "reservation") == 0)
+                continue;
+            seen = true;
+            cr_assert_str_eq(l.what, text);
+            cr_assert_eq(l.from, (double)c);
+            /* critical: nearest threshold (in the relaxing direction for a
+             * bend, tightening for slack) at which a deal still exists */
+            int want = -1;
+            if (!deal) {
+                for (int t = 0; t <= 10; t++) {
+                    int tt = upper ? t : 10 - t;
+                    if (feas[tt]) {
+                        want = tt;
+                        break;
+                    }
+                }
+            } else {
+                for (int t = 0; t <= 10; t++) {
+                    int tt = upper ? t : 10 - t;
+                    if (feas[tt]) {
+                        want = tt;
+                        break;
+                    }
+                }
+            }
+            cr_assert_eq(l.possible, want >= 0, "seed %u", seed);
+            if (want >= 0)
+                cr_assert_eq(l.to, want * 10.0, "seed %u: %s to %g, want %d", seed, text, l.to,
+                             want * 10);
+        }
+        /* x <= 100 and x >= 0 accept every value: no threshold to bend */
+        cr_assert_eq(seen, !((upper && c == 100) || (!upper && c == 0)), "seed %u", seed);
+        parley_diagnosis_free(d);
+        parley_scenario_free(sc);
+    }
+}
+
+Test(redlines, abu_dhabi_example)
+{
+    parley_scenario *sc = NULL;
+    parley_error err;
+    cr_assert_eq(parley_native_read_file(PARLEY_SOURCE_DIR "/examples/abu-dhabi-2026.yaml", NULL,
+                                         &sc, &err),
+                 PARLEY_OK, "%s", err.message);
+    parley_diagnosis *d = NULL;
+    cr_assert_eq(parley_diagnose(sc, NULL, &d, &err), PARLEY_OK, "%s", err.message);
+    cr_assert(!parley_diagnosis_deal_exists(d));
+    cr_assert_eq(parley_diagnosis_conflict_count(d), 1);
+    const size_t *m;
+    size_t n = parley_diagnosis_conflict(d, 0, &m);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(parley_diagnosis_constraint_name(d, m[0]), "Russia:whole-donbas");
+    cr_assert_str_eq(parley_diagnosis_constraint_name(d, m[1]), "Ukrainian electorate:no-cession");
+    cr_assert_eq(parley_diagnosis_relaxation_count(d), 2);
+    parley_diagnosis_free(d);
+    parley_scenario_free(sc);
+}
