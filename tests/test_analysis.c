@@ -48,31 +48,31 @@ typedef struct model {
     int64_t lo[8];
 } model;
 
-static parley_scenario *random_scenario(model *md, bool redlines)
+static parley_scenario *random_scenario(model *md, bool redlines, bool big)
 {
     parley_error err;
     parley_scenario *sc = parley_scenario_new(NULL);
     cr_assert_not_null(sc);
-    md->m = 1 + rndn(4);
+    md->m = big ? 5 + rndn(3) : 1 + rndn(4);
     for (size_t i = 0; i < md->m; i++) {
         char name[32];
         snprintf(name, sizeof name, "i%zu", i);
         md->integer[i] = rndn(3) == 0;
         if (md->integer[i]) {
             md->lo[i] = (int64_t)rndn(3);
-            md->nv[i] = 2 + rndn(4);
+            md->nv[i] = big ? 2 + rndn(5) : 2 + rndn(4);
             cr_assert_eq(parley_scenario_add_integer(sc, name, md->lo[i],
                                                      md->lo[i] + (int64_t)md->nv[i] - 1, 1,
                                                      NULL, &err),
                          PARLEY_OK, "%s", err.message);
         } else {
-            md->nv[i] = 1 + rndn(5);
+            md->nv[i] = big ? 2 + rndn(4) : 1 + rndn(5);
             const char *vals[5] = {"v0", "v1", "v2", "v3", "v4"};
             cr_assert_eq(parley_scenario_add_discrete(sc, name, md->nv[i], vals, NULL, &err),
                          PARLEY_OK, "%s", err.message);
         }
     }
-    md->np = 2 + rndn(4);
+    md->np = big ? 2 + rndn(2) : 2 + rndn(4);
     for (size_t p = 0; p < md->np; p++) {
         char name[32];
         snprintf(name, sizeof name, "P%zu", p);
@@ -85,8 +85,13 @@ static parley_scenario *random_scenario(model *md, bool redlines)
         size_t idx;
         cr_assert_eq(parley_scenario_add_party(sc, name, role, &idx, &err), PARLEY_OK);
         bool any = false;
-        for (size_t i = 0; i < md->m; i++) {
-            double w = rndn(4) == 0 ? 0.0 : (double)(1 + rndn(6)) / 10.0;
+        /* now and then a party with no preferences at all: no dimension,
+         * but its reservation value and red lines still count */
+        bool none = p >= 2 && rndn(6) == 0;
+        for (size_t i = 0; i < md->m && !none; i++) {
+            double w = rndn(big ? 10 : 4) == 0 ? 0.0 : (double)(1 + rndn(6)) / 10.0;
+            if (big) /* weights near a sum of 1, so that the cap is rare */
+                w = w * 2.0 / (double)md->m;
             if (i + 1 == md->m && !any && w == 0.0)
                 w = 0.4;
             if (w == 0.0)
@@ -94,9 +99,10 @@ static parley_scenario *random_scenario(model *md, bool redlines)
             any = true;
             cr_assert_eq(parley_party_set_weight(sc, idx, i, w), PARLEY_OK);
             if (md->integer[i]) {
-                double slope = rndn(2) ? 0.25 : -0.25;
-                cr_assert_eq(parley_party_set_linear(sc, idx, i, rndn(2) ? 0.0 : 1.0, slope,
-                                                     (double)md->lo[i]),
+                bool up = big ? (p % 2 == 0) : rndn(2) != 0; /* big: opposed parties */
+                double slope = up ? 0.25 : -0.25;
+                double icpt = big ? (up ? 0.0 : 1.0) : (rndn(2) ? 0.0 : 1.0);
+                cr_assert_eq(parley_party_set_linear(sc, idx, i, icpt, slope, (double)md->lo[i]),
                              PARLEY_OK);
             } else {
                 for (size_t k = 0; k < md->nv[i]; k++)
@@ -105,7 +111,7 @@ static parley_scenario *random_scenario(model *md, bool redlines)
             }
         }
         static const double rvs[] = {0.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6};
-        parley_party_set_reservation(sc, idx, rvs[rndn(7)]);
+        parley_party_set_reservation(sc, idx, rvs[rndn(big ? 4 : 7)]);
     }
     if (redlines) {
         for (size_t p = 0; p < md->np; p++) {
@@ -194,6 +200,20 @@ static int bp_cmp_q(const void *a, const void *b)
     return vec_cmp(((const bpoint *)a)->u, ((const bpoint *)b)->u, g_d);
 }
 
+static const double *g_U;
+static size_t g_dd;
+static int idx_cmp_desc(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = vec_cmp(g_U + y * g_dd, g_U + x * g_dd, g_dd);
+    return c ? c : (x < y ? -1 : (x > y));
+}
+static int size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : (x > y);
+}
+
 /* Frontier of the outcomes with vectors U[n*d] (lex order), filtered. */
 static size_t brute_frontier(const double *U, const uint32_t *O, const bool *in, size_t n,
                              size_t d, size_t m, bpoint **out, uint64_t *total)
@@ -201,11 +221,41 @@ static size_t brute_frontier(const double *U, const uint32_t *O, const bool *in,
     bpoint *f = calloc(n + 1, sizeof(bpoint));
     size_t nf = 0;
     *total = 0;
-    for (size_t x = 0; x < n; x++) {
+    /* Larger spaces: a dominated outcome is dominated by some frontier
+     * outcome (transitivity), and a dominator is lexicographically greater;
+     * so, scanning by descending vector, compare against frontier outcomes
+     * only.  Small spaces: every pair, the definition itself. */
+    size_t *front = NULL, nfront = 0;
+    size_t *ord = NULL;
+    bool fast = n > 3000;
+    if (fast) {
+        front = calloc(n, sizeof(size_t));
+        ord = calloc(n, sizeof(size_t));
+        g_U = U;
+        g_dd = d;
+        for (size_t x = 0; x < n; x++)
+            ord[x] = x;
+        qsort(ord, n, sizeof(size_t), idx_cmp_desc);
+        for (size_t q = 0; q < n; q++) {
+            size_t x = ord[q];
+            if (!in[x])
+                continue;
+            bool dom = false;
+            for (size_t k = 0; k < nfront && !dom; k++)
+                dom = dominates(U + front[k] * d, U + x * d, d);
+            if (!dom)
+                front[nfront++] = x;
+        }
+        /* back to enumeration order, so the first outcome of a point is
+         * its smallest */
+        qsort(front, nfront, sizeof(size_t), size_cmp);
+    }
+    for (size_t q = 0; q < (fast ? nfront : n); q++) {
+        size_t x = fast ? front[q] : q;
         if (!in[x])
             continue;
         bool dom = false;
-        for (size_t y = 0; y < n && !dom; y++)
+        for (size_t y = 0; y < n && !dom && !fast; y++)
             if (in[y] && dominates(U + y * d, U + x * d, d))
                 dom = true;
         if (dom)
@@ -222,6 +272,8 @@ static size_t brute_frontier(const double *U, const uint32_t *O, const bool *in,
         }
         f[k].mult++;
     }
+    free(front);
+    free(ord);
     g_d = d;
     qsort(f, nf, sizeof(bpoint), bp_cmp_q);
     *out = f;
@@ -391,13 +443,14 @@ static void compare(const parley_analysis *an, const oracle *o, const char *what
     }
 }
 
-static void check_random(uint64_t seed, bool redlines, parley_kalai_mode kalai)
+static void check_random_size(uint64_t seed, bool redlines, parley_kalai_mode kalai, bool big)
 {
     rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
     model md;
-    parley_scenario *sc = random_scenario(&md, redlines);
+    parley_scenario *sc = random_scenario(&md, redlines, big);
     oracle o;
     run_oracle(sc, kalai, &o);
+    if (big && getenv("AN_DEBUG")) fprintf(stderr, "seed %llu: %llu outcomes, %llu agreements, %zu/%zu points\n", (unsigned long long)seed, (unsigned long long)o.outcomes, (unsigned long long)o.agreements, o.nf[0], o.nf[1]);
     char what[64];
     for (unsigned threads = 1; threads <= 2; threads++) {
         parley_analysis_options opt;
@@ -430,6 +483,19 @@ static void check_random(uint64_t seed, bool redlines, parley_kalai_mode kalai)
     parley_analysis_free(an);
     oracle_free(&o);
     parley_scenario_free(sc);
+}
+
+static void check_random(uint64_t seed, bool redlines, parley_kalai_mode kalai)
+{
+    check_random_size(seed, redlines, kalai, false);
+}
+
+/* Spaces of thousands of outcomes: the search splits into tasks and
+ * branches below them, with two threads. */
+Test(analysis_property, random_medium, .timeout = 300)
+{
+    for (uint64_t s = 9000; s < 9300; s++)
+        check_random_size(s, s % 3 != 0, PARLEY_KALAI_NORMALIZED, true);
 }
 
 Test(analysis_property, random_no_redlines)
@@ -574,7 +640,8 @@ Test(analysis_known, huge_counts)
  * on the threshold and the last bit decides. */
 Test(analysis_property, mitm_count_exact)
 {
-    for (uint64_t seed = 1; seed <= 400; seed++) {
+    int unsupported = 0;
+    for (uint64_t seed = 1; seed <= 600; seed++) {
         rng_state = seed * 0x2545F4914F6CDD1Dull + 7;
         parley_error err;
         parley_scenario *sc = parley_scenario_new(NULL);
@@ -586,7 +653,7 @@ Test(analysis_property, mitm_count_exact)
             const char *vals[6] = {"a", "b", "c", "d", "e", "f"};
             cr_assert_eq(parley_scenario_add_discrete(sc, name, nv[i], vals, NULL, &err), PARLEY_OK);
         }
-        size_t np = 1 + rndn(2);
+        size_t np = 1 + rndn(3);
         for (size_t p = 0; p < np; p++) {
             char name[32];
             snprintf(name, sizeof name, "P%zu", p);
@@ -624,12 +691,25 @@ Test(analysis_property, mitm_count_exact)
         }
         an_space sp;
         cr_assert_eq(an_space_build(sc, &sp, &err), PARLEY_OK, "%s", err.message);
-        long dim_of[2] = {0, 1};
+        long dim_of[3] = {0, 1, 2};
         an_cons_store cs;
         cr_assert(an_cons_build(&sp, (size_t)-1, dim_of, &cs, NULL));
         an_count got;
-        parley_status st = an_mitm_count2(&sp, &cs.c, 1u << 20, &got);
-        cr_assert_eq(st, PARLEY_OK);
+        parley_analysis_options mopt;
+        parley_analysis_options_init(&mopt);
+        an_run mrun = {&sp, &mopt, 0, "count", 0.0, 1.0, 0.0};
+        parley_status st = an_mitm_count2(&mrun, &cs.c, 1u << 20, &got, &err);
+        if (st == PARLEY_ERR_UNSUPPORTED) {
+            /* three binding reservation values: not for the meet in the middle */
+            int binding = 0;
+            for (size_t p = 0; p < np; p++)
+                binding += parley_party_reservation(sc, p) > 0.0;
+            cr_assert_eq(binding, 3, "seed %llu", (unsigned long long)seed);
+            got.lo = want;
+            got.hi = 0;
+            unsupported++;
+        }
+        cr_assert_eq(st == PARLEY_ERR_UNSUPPORTED ? PARLEY_OK : st, PARLEY_OK);
         cr_assert_eq(got.hi, 0);
         cr_assert_eq(got.lo, want, "seed %llu: mitm %llu, brute force %llu",
                      (unsigned long long)seed, (unsigned long long)got.lo,
@@ -637,11 +717,249 @@ Test(analysis_property, mitm_count_exact)
         parley_analysis_options opt;
         parley_analysis_options_init(&opt);
         opt.max_work = 1u << 30;
-        an_run run = {&sp, &opt, 0, "count", 0.0, 1.0};
+        an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0};
         cr_assert_eq(an_search(&run, AN_PASS_COUNT, &cs.c, NULL, &got, &err), PARLEY_OK);
         cr_assert_eq(got.lo, want, "seed %llu: search", (unsigned long long)seed);
         an_cons_free(sp.alloc, &cs);
         an_space_free(&sp);
         parley_scenario_free(sc);
     }
+    cr_assert(unsupported < 100, "most cases must go through the meet in the middle");
+}
+
+/* ------------------------------------------------- out of memory */
+
+typedef struct fail_alloc {
+    long countdown; /* fail when it reaches 0; negative: never */
+    long blocks;
+    size_t bytes;
+} fail_alloc;
+
+static void *failing(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    fail_alloc *f = ud;
+    if (nsize == 0) {
+        if (ptr) {
+            f->blocks--;
+            f->bytes -= osize;
+        }
+        free(ptr);
+        return NULL;
+    }
+    if (f->countdown >= 0 && f->countdown-- == 0)
+        return NULL;
+    void *p = realloc(ptr, nsize);
+    if (p) {
+        if (!ptr)
+            f->blocks++;
+        f->bytes += nsize - (ptr ? osize : 0);
+    }
+    return p;
+}
+
+/* Fail allocation N for N = 0, 1, ... during parley_analyze: each failure
+ * must come back as PARLEY_ERR_NOMEM and leave nothing allocated. */
+Test(analysis_faults, every_allocation_failure_is_clean)
+{
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+        fail_alloc fa = {-1, 0, 0};
+        parley_allocator al = {failing, &fa};
+        model md;
+        /* rebuild the random scenario with the counting allocator */
+        parley_scenario *tmp = random_scenario(&md, seed % 2 == 0, false);
+        char *text = NULL;
+        size_t len = 0;
+        parley_error err;
+        cr_assert_eq(parley_native_write(tmp, &text, &len, &err), PARLEY_OK, "%s", err.message);
+        parley_scenario_free(tmp);
+        parley_load_options lo = {&al, 0, 0};
+        parley_scenario *sc = NULL;
+        cr_assert_eq(parley_native_read(text, len, "random", &lo, &sc, &err), PARLEY_OK, "%s",
+                     err.message);
+        parley_text_free(text);
+        long base_blocks = fa.blocks;
+        size_t base_bytes = fa.bytes;
+        parley_analysis_options opt;
+        parley_analysis_options_init(&opt);
+        opt.threads = 1;
+        bool done = false;
+        for (long n = 0; n < 100000 && !done; n++) {
+            fa.countdown = n;
+            parley_analysis *an = NULL;
+            parley_status st = parley_analyze(sc, &opt, &an, &err);
+            fa.countdown = -1;
+            if (st == PARLEY_OK) {
+                parley_analysis_free(an);
+                done = true;
+            } else {
+                cr_assert_eq(st, PARLEY_ERR_NOMEM, "seed %llu, failure %ld: %s",
+                             (unsigned long long)seed, n, err.message);
+                cr_assert_null(an);
+            }
+            cr_assert_eq(fa.blocks, base_blocks, "seed %llu, failure %ld: leaked blocks",
+                         (unsigned long long)seed, n);
+            cr_assert_eq(fa.bytes, base_bytes, "seed %llu, failure %ld: leaked or mis-sized",
+                         (unsigned long long)seed, n);
+        }
+        cr_assert(done);
+        parley_scenario_free(sc);
+        cr_assert_eq(fa.blocks, 0);
+    }
+}
+
+/* ------------------------------------------- limits, progress, cancel */
+
+/* Nine opposed issues with equal weights: every one of the 10^9 outcomes
+ * is Pareto-optimal or nearly so -- work that must be refused cleanly. */
+static parley_scenario *opposed_space(void)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    for (int i = 0; i < 9; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "x%d", i);
+        parley_scenario_add_integer(sc, name, 0, 9, 1, NULL, &err);
+    }
+    parley_scenario_add_party(sc, "a", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    parley_scenario_add_party(sc, "b", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    for (size_t i = 0; i < 9; i++) {
+        parley_party_set_weight(sc, 0, i, 1.0 / 9.0);
+        parley_party_set_linear(sc, 0, i, 0.0, 1.0 / 9.0, 0.0);
+        parley_party_set_weight(sc, 1, i, 1.0 / 9.0);
+        parley_party_set_linear(sc, 1, i, 1.0, -1.0 / 9.0, 0.0);
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    return sc;
+}
+
+typedef struct prog {
+    int calls;
+    int cancel_at;
+    double last;
+    bool monotone;
+} prog;
+
+static int on_prog(void *ud, const char *phase, double f)
+{
+    prog *p = ud;
+    cr_assert_not_null(phase);
+    cr_assert(f >= 0.0 && f <= 1.0);
+    if (f < p->last)
+        p->monotone = false;
+    p->last = f;
+    return ++p->calls >= p->cancel_at;
+}
+
+Test(analysis_limits, work_limit_explains)
+{
+    parley_scenario *sc = opposed_space();
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    opt.max_work = 2000000;
+    parley_analysis *an = NULL;
+    parley_error err;
+    cr_assert_eq(parley_analyze(sc, &opt, &an, &err), PARLEY_ERR_LIMIT);
+    cr_assert_null(an);
+    cr_assert(strstr(err.message, "work limit") != NULL, "%s", err.message);
+    cr_assert(strstr(err.message, "--max-outcomes") != NULL, "%s", err.message);
+    cr_assert(strstr(err.message, "1,000,000,000 outcomes") != NULL, "%s", err.message);
+    parley_scenario_free(sc);
+}
+
+Test(analysis_limits, progress_and_cancel, .timeout = 60)
+{
+    parley_scenario *sc = opposed_space();
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    prog p = {0, 3, 0.0, true};
+    opt.progress = on_prog;
+    opt.progress_ud = &p;
+    parley_analysis *an = NULL;
+    parley_error err;
+    cr_assert_eq(parley_analyze(sc, &opt, &an, &err), PARLEY_ERR_LIMIT);
+    cr_assert_null(an);
+    cr_assert_eq(p.calls, 3);
+    cr_assert(p.monotone);
+    cr_assert(strstr(err.message, "cancelled") != NULL, "%s", err.message);
+    parley_scenario_free(sc);
+}
+
+Test(analysis_limits, frontier_limit_explains)
+{
+    parley_scenario *sc = opposed_space();
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    opt.max_frontier = 20; /* the frontier has 81 points */
+    parley_analysis *an = NULL;
+    parley_error err;
+    cr_assert_eq(parley_analyze(sc, &opt, &an, &err), PARLEY_ERR_LIMIT);
+    cr_assert(strstr(err.message, "frontier") != NULL, "%s", err.message);
+    parley_scenario_free(sc);
+}
+
+/* The meet in the middle under allocation failures: every failure is a
+ * clean PARLEY_ERR_NOMEM with nothing left allocated. */
+Test(analysis_faults, mitm_allocation_failures)
+{
+    fail_alloc fa = {-1, 0, 0};
+    parley_allocator al = {failing, &fa};
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(&al);
+    for (int i = 0; i < 6; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "x%d", i);
+        parley_scenario_add_integer(sc, name, 0, 5, 1, NULL, &err);
+    }
+    parley_scenario_add_party(sc, "a", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    parley_scenario_add_party(sc, "b", PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+    for (size_t i = 0; i < 6; i++) {
+        parley_party_set_weight(sc, 0, i, 0.15);
+        parley_party_set_linear(sc, 0, i, 0.0, 0.2, 0.0);
+        parley_party_set_weight(sc, 1, i, 0.17);
+        parley_party_set_linear(sc, 1, i, 1.0, -0.2, 0.0);
+    }
+    parley_party_set_reservation(sc, 0, 0.4);
+    parley_party_set_reservation(sc, 1, 0.35);
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    uint64_t want = 0;
+    uint32_t o[6];
+    for (uint32_t x = 0; x < 46656; x++) {
+        uint32_t r = x;
+        for (int i = 5; i >= 0; i--) {
+            o[i] = r % 6;
+            r /= 6;
+        }
+        want += parley_outcome_acceptable(sc, o);
+    }
+    an_space sp;
+    cr_assert_eq(an_space_build(sc, &sp, &err), PARLEY_OK);
+    long dim_of[2] = {0, 1};
+    an_cons_store cs;
+    cr_assert(an_cons_build(&sp, (size_t)-1, dim_of, &cs, NULL));
+    long base = fa.blocks;
+    size_t bytes = fa.bytes;
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0};
+    bool done = false;
+    for (long n = 0; n < 1000 && !done; n++) {
+        an_count got;
+        fa.countdown = n;
+        parley_status st = an_mitm_count2(&run, &cs.c, 1u << 20, &got, &err);
+        fa.countdown = -1;
+        if (st == PARLEY_OK) {
+            cr_assert_eq(got.lo, want);
+            done = true;
+        } else {
+            cr_assert_eq(st, PARLEY_ERR_NOMEM, "failure %ld", n);
+        }
+        cr_assert_eq(fa.blocks, base, "failure %ld: leaked", n);
+        cr_assert_eq(fa.bytes, bytes, "failure %ld: mis-sized", n);
+    }
+    cr_assert(done);
+    an_cons_free(sp.alloc, &cs);
+    an_space_free(&sp);
+    parley_scenario_free(sc);
+    cr_assert_eq(fa.blocks, 0);
 }

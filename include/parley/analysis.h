@@ -46,6 +46,9 @@
  * point and the max-welfare point.
  *
  * Threads.  Results are identical, to the bit, whatever the thread count.
+ * With more than one thread the scenario's allocator is called from the
+ * worker threads, possibly at the same time: it must be thread-safe
+ * (malloc is), or pass threads = 1.  The scenario is only read.
  * The library never prints; progress goes through a callback.
  */
 #ifndef PARLEY_ANALYSIS_H

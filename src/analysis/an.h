@@ -9,10 +9,11 @@
  * pm_utility() -- and nothing here ever reassociates that fold.
  *
  * Bounds.  Floating-point addition is monotone (a <= b implies
- * a + c <= b + c after rounding), so folding the remaining issues' largest
- * (smallest) terms onto a partial sum, in issue order, gives a true upper
- * (lower) bound of every completion's utility -- not an estimate.  All the
- * pruning below rests on this.
+ * a + c <= b + c after rounding), so the fold, in issue order, of the
+ * assigned issues' terms and of the other issues' largest (smallest)
+ * terms is a true upper (lower) bound of every completion's utility --
+ * not an estimate -- whichever issues are assigned.  All the pruning
+ * below rests on this.
  *
  * Constraints (an_cons): thresholds u_j >= r_j on dimensions, a flag for
  * a constant failure (a party without preferences whose reservation value
@@ -20,7 +21,8 @@
  * every party's utility when they use utility().
  *
  * Free issues: an issue on which every party's terms are equal for all
- * values and that no red line names changes no utility and no rule; the
+ * values and that no red line of a negotiator or ratifier names changes
+ * no utility and no rule that counts; the
  * search fixes it at value 0 and multiplies counts by its size
  * (space.freemult).  Representative outcomes then carry value 0 there,
  * which is still the lexicographically smallest outcome.
@@ -38,6 +40,8 @@
 
 #include "model/model.h"
 #include "model/rule.h"
+
+#include <time.h>
 
 /* ---- exact counts up to 2^128 ---- */
 typedef struct an_count {
@@ -150,6 +154,7 @@ typedef struct an_run {
     uint64_t work;         /* nodes looked at so far (all passes) */
     const char *phase;
     double phase_lo, phase_hi; /* share of the progress bar of this pass */
+    double stopped_at;     /* on a work-limit stop: share of the pass done */
 } an_run;
 
 /* Run a pass.  FRONTIER: *arch (initialised by the caller; if seeded, its
@@ -169,8 +174,13 @@ parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed)
 /* Count the outcomes meeting cons exactly by meeting in the middle
  * (an_mitm.c): at most two dimensions, thresholds only (no red lines).
  * PARLEY_ERR_UNSUPPORTED when cons or the space do not qualify,
- * PARLEY_ERR_LIMIT when a side would exceed max_side entries, NOMEM. */
-parley_status an_mitm_count2(const an_space *sp, const an_cons *c, uint64_t max_side,
-                             an_count *out);
+ * PARLEY_ERR_LIMIT when a side would exceed max_side entries (err not
+ * touched) or when cancelled (err says so), NOMEM. */
+parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, an_count *out,
+                             parley_error *err);
+
+/* Report progress f (share of the current pass) if 0.2 s have passed
+ * since *last; false when the callback asks to cancel. */
+bool an_progress_tick(an_run *run, double f, struct timespec *last);
 
 #endif

@@ -561,7 +561,6 @@ typedef struct an_shared {
     const an_space *sp;
     an_pass_kind kind;
     const an_cons *cons;
-    const an_arch *seed;
     an_count *sufprod;      /* [m+1]: outcomes below a node of depth k */
     size_t tdepth;
     uint64_t ntasks;
@@ -574,7 +573,7 @@ typedef struct an_shared {
     parley_status st;       /* under mu */
     char msg[512];          /* under mu */
     an_run *run;
-    struct timespec t0, last;
+    struct timespec last;   /* last progress report (worker 0 only) */
 } an_shared;
 
 typedef struct an_worker {
@@ -585,12 +584,12 @@ typedef struct an_worker {
     bool *assigned;
     double *ub, *lb, *vec;  /* d */
     double *pub, *plb;      /* np */
+    double *chi, *clo;      /* m*d: per issue, the assigned term or the extremes */
     an_arch arch;
     an_count count;
     uint64_t nodes, flushed, next_poll;
     bool halt;
     bool is_main;
-    bool nomem;
 } an_worker;
 
 static void sh_fail(an_shared *sh, parley_status st, const char *msg)
@@ -623,6 +622,21 @@ static void progress(an_worker *w)
         sh_fail(sh, PARLEY_ERR_LIMIT, "the analysis was cancelled");
 }
 
+bool an_progress_tick(an_run *run, double f, struct timespec *last)
+{
+    if (!run->opt->progress)
+        return true;
+    struct timespec nowts;
+    clock_gettime(CLOCK_MONOTONIC, &nowts);
+    double since = (double)(nowts.tv_sec - last->tv_sec) +
+                   (double)(nowts.tv_nsec - last->tv_nsec) * 1e-9;
+    if (since < 0.2)
+        return true;
+    *last = nowts;
+    double frac = run->phase_lo + (run->phase_hi - run->phase_lo) * f;
+    return run->opt->progress(run->opt->progress_ud, run->phase, frac) == 0;
+}
+
 static void poll_worker(an_worker *w)
 {
     an_shared *sh = w->sh;
@@ -640,27 +654,63 @@ static void poll_worker(an_worker *w)
 
 /* Exact bounds of every completion of the partial outcome (w->o on the
  * assigned issues): the fold in issue order of the assigned terms and,
- * for the others, the extreme terms; capped.  n parties, tables by issue
- * (dims: tt[i][k*d + j]; all parties: the scenario's terms[p][i][k]). */
+ * for the others, the extreme terms; capped.  For the dimensions the
+ * worker keeps the row of each issue ready (chi/clo: the assigned term,
+ * or the extreme ones); for all parties the scenario's terms are read. */
 static void dim_bounds(const an_worker *w, double *ub, double *lb)
 {
     const an_space *sp = w->sp;
     size_t m = sp->m, d = sp->d;
-    for (size_t j = 0; j < d; j++) {
-        double hi = 0.0, lo = 0.0;
+    const double *hi = w->chi, *lo = w->clo;
+    if (d == 2) { /* two independent chains, no branches */
+        double h0 = 0.0, h1 = 0.0;
         for (size_t i = 0; i < m; i++) {
-            if (w->assigned[i]) {
-                double t = sp->tt[i][(size_t)w->o[i] * d + j];
-                hi += t;
-                lo += t;
-            } else {
-                hi += sp->tmax[i * d + j];
-                lo += sp->tmin[i * d + j];
-            }
+            h0 += hi[2 * i];
+            h1 += hi[2 * i + 1];
         }
-        ub[j] = hi < 1.0 ? hi : 1.0;
-        if (lb)
-            lb[j] = lo < 1.0 ? lo : 1.0;
+        ub[0] = h0 < 1.0 ? h0 : 1.0;
+        ub[1] = h1 < 1.0 ? h1 : 1.0;
+        if (lb) {
+            double l0 = 0.0, l1 = 0.0;
+            for (size_t i = 0; i < m; i++) {
+                l0 += lo[2 * i];
+                l1 += lo[2 * i + 1];
+            }
+            lb[0] = l0 < 1.0 ? l0 : 1.0;
+            lb[1] = l1 < 1.0 ? l1 : 1.0;
+        }
+        return;
+    }
+    for (size_t j = 0; j < d; j++) {
+        double h = 0.0;
+        for (size_t i = 0; i < m; i++)
+            h += hi[i * d + j];
+        ub[j] = h < 1.0 ? h : 1.0;
+        if (lb) {
+            double l = 0.0;
+            for (size_t i = 0; i < m; i++)
+                l += lo[i * d + j];
+            lb[j] = l < 1.0 ? l : 1.0;
+        }
+    }
+}
+
+/* Fix issue q at value v (v == UINT32_MAX: unassign) in the worker's
+ * partial outcome and its per-issue term rows. */
+static void assign(an_worker *w, size_t q, uint32_t v)
+{
+    const an_space *sp = w->sp;
+    size_t d = sp->d;
+    if (v == UINT32_MAX) {
+        w->assigned[q] = false;
+        w->o[q] = 0;
+        memcpy(w->chi + q * d, sp->tmax + q * d, d * sizeof(double));
+        memcpy(w->clo + q * d, sp->tmin + q * d, d * sizeof(double));
+    } else {
+        w->assigned[q] = true;
+        w->o[q] = v;
+        memcpy(w->chi + q * d, sp->tt[q] + (size_t)v * d, d * sizeof(double));
+        memcpy(w->clo + q * d, sp->tt[q] + (size_t)v * d, d * sizeof(double));
     }
 }
 
@@ -823,13 +873,11 @@ static void node(an_worker *w, size_t k)
         return;
     }
     uint32_t nv = sp->nv[q];
-    w->assigned[q] = true;
     for (uint32_t v = 0; v < nv && !w->halt; v++) {
-        w->o[q] = v;
+        assign(w, q, v);
         node(w, k + 1);
     }
-    w->assigned[q] = false;
-    w->o[q] = 0;
+    assign(w, q, UINT32_MAX);
 }
 
 /* Set up the prefix of task id (in branching order) and search below. */
@@ -839,16 +887,12 @@ static void run_task(an_worker *w, uint64_t id)
     size_t t = w->sh->tdepth;
     for (size_t k = t; k-- > 0;) {
         size_t i = sp->order[k];
-        w->o[i] = (uint32_t)(id % sp->nv[i]);
-        w->assigned[i] = true;
+        assign(w, i, (uint32_t)(id % sp->nv[i]));
         id /= sp->nv[i];
     }
     node(w, t);
-    for (size_t k = 0; k < t; k++) {
-        size_t i = sp->order[k];
-        w->assigned[i] = false;
-        w->o[i] = 0;
-    }
+    for (size_t k = 0; k < t; k++)
+        assign(w, sp->order[k], UINT32_MAX);
 }
 
 static void *worker_main(void *arg)
@@ -881,6 +925,7 @@ static void worker_free(an_worker *w, const an_space *sp)
     parleyx_free(a, w->assigned, (m + 1) * sizeof(bool));
     parleyx_free(a, w->ub, 3 * d * sizeof(double));
     parleyx_free(a, w->pub, 2 * np * sizeof(double));
+    parleyx_free(a, w->chi, 2 * (m * d + 1) * sizeof(double));
     an_arch_free(&w->arch);
 }
 
@@ -898,9 +943,13 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->assigned = parleyx_calloc(a, m + 1, sizeof(bool));
     w->ub = parleyx_calloc(a, 3 * d, sizeof(double));
     w->pub = parleyx_calloc(a, 2 * np, sizeof(double));
+    w->chi = parleyx_calloc(a, 2 * (m * d + 1), sizeof(double));
     an_arch_init(&w->arch, a, d, m, tmpl ? tmpl->limit : 1);
-    if (!w->o || !w->assigned || !w->ub || !w->pub)
+    if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi)
         return false;
+    w->clo = w->chi + m * d + 1;
+    memcpy(w->chi, sp->tmax, m * d * sizeof(double));
+    memcpy(w->clo, sp->tmin, m * d * sizeof(double));
     w->lb = w->ub + d;
     w->vec = w->ub + 2 * d;
     w->plb = w->pub + np;
@@ -947,15 +996,15 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     sh.tdepth = t;
     sh.ntasks = nt;
     pthread_mutex_init(&sh.mu, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &sh.t0);
-    sh.last = sh.t0;
+    clock_gettime(CLOCK_MONOTONIC, &sh.last);
 
     unsigned nthreads = run->opt->threads ? run->opt->threads : 2;
     if (nthreads > 64)
         nthreads = 64;
     if (nthreads > nt)
         nthreads = (unsigned)nt;
-    an_worker *ws = parleyx_calloc(a, nthreads, sizeof(an_worker));
+    unsigned nalloc = nthreads;
+    an_worker *ws = parleyx_calloc(a, nalloc, sizeof(an_worker));
     pthread_t th[64];
     bool started[64] = {false};
     parley_status st = PARLEY_OK;
@@ -985,6 +1034,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         run->work += ws[k].nodes - ws[k].flushed;
     if (sh.st != PARLEY_OK) {
         st = sh.st;
+        run->stopped_at = (double)atomic_load(&sh.done_tasks) / (double)sh.ntasks;
         goto done;
     }
 
@@ -1032,7 +1082,7 @@ done:
     if (ws)
         for (unsigned k = 0; k < nthreads; k++)
             worker_free(&ws[k], sp);
-    parleyx_free(a, ws, nthreads * sizeof(an_worker));
+    parleyx_free(a, ws, nalloc * sizeof(an_worker));
     an_arch_free(&tmpl);
     parleyx_free(a, sh.sufprod, (m + 1) * sizeof(an_count));
     pthread_mutex_destroy(&sh.mu);

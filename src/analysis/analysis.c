@@ -12,13 +12,18 @@
  *  3. One branch-and-bound pass over all outcomes, seeded with that point
  *     set, counts every frontier point's outcomes and finds its smallest
  *     outcome (an_search).
- *  4. The agreement frontier.  When every red line is "upward" (made of
- *     and/or of utility(P) >= t or > t on stakeholders), the agreement set
- *     is upward closed in utility space, so its frontier is the
- *     all-outcomes frontier filtered by the constraints, counts included.
- *     Otherwise a second search with the constraints, unseeded.
+ *  4. The agreement frontier.  Red lines that are conjunctions of
+ *     utility(P) >= t / > t become thresholds like reservation values.
+ *     When every remaining red line is "upward" (and/or of such
+ *     comparisons on stakeholders), the agreement set is upward closed in
+ *     utility space, so its frontier is the all-outcomes frontier filtered
+ *     by the constraints, counts included.  Otherwise a second search with
+ *     the constraints, its archive started with the all-outcomes frontier
+ *     points whose smallest outcome is acceptable.
  *  5. The agreement count: a counting search that adds whole subtrees
- *     once their bounds show every completion is acceptable.
+ *     once their bounds show every completion is acceptable; if it has
+ *     not settled quickly and the constraints are reservation values only,
+ *     meeting in the middle (an_mitm.c) counts exactly in about sqrt(N).
  *  6. The solutions, from the frontier points (tie rules in
  *     parley/analysis.h), and, when there is no deal, each party's
  *     acceptable count alone.
@@ -59,18 +64,18 @@ void an_space_free(an_space *sp)
 {
     const parley_allocator *a = sp->alloc;
     size_t m = sp->m, d = sp->d;
-    if (sp->tt) {
+    if (sp->tt && sp->nv) {
         for (size_t i = 0; i < m; i++)
             parleyx_free(a, sp->tt[i], (size_t)sp->nv[i] * d * sizeof(double));
-        parleyx_free(a, sp->tt, m * sizeof(double *));
     }
-    parleyx_free(a, sp->nv, m * sizeof(uint32_t));
-    parleyx_free(a, sp->order, m * sizeof(size_t));
+    parleyx_free(a, sp->tt, (m ? m : 1) * sizeof(double *));
+    parleyx_free(a, sp->nv, (m ? m : 1) * sizeof(uint32_t));
+    parleyx_free(a, sp->order, (m ? m : 1) * sizeof(size_t));
     parleyx_free(a, sp->dimp, d * sizeof(size_t));
-    parleyx_free(a, sp->tmax, m * d * sizeof(double));
-    parleyx_free(a, sp->tmin, m * d * sizeof(double));
-    parleyx_free(a, sp->pmax, m * sp->np * sizeof(double));
-    parleyx_free(a, sp->pmin, m * sp->np * sizeof(double));
+    parleyx_free(a, sp->tmax, (m * d + 1) * sizeof(double));
+    parleyx_free(a, sp->tmin, (m * d + 1) * sizeof(double));
+    parleyx_free(a, sp->pmax, (m * sp->np + 1) * sizeof(double));
+    parleyx_free(a, sp->pmin, (m * sp->np + 1) * sizeof(double));
     memset(sp, 0, sizeof *sp);
 }
 
@@ -124,6 +129,7 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
                             "analyse; give at least one of them weights and evaluations");
     sp->m = m;
     sp->np = np;
+    sp->d = d;
     sp->nv = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
     sp->order = parleyx_calloc(a, m ? m : 1, sizeof(size_t));
     sp->dimp = parleyx_calloc(a, d, sizeof(size_t));
@@ -250,16 +256,53 @@ void an_cons_free(const parley_allocator *a, an_cons_store *cs)
 }
 
 /* Constraints of the stakeholders (only = (size_t)-1) or of one party. */
+static size_t rule_size(const rule *r)
+{
+    return r ? 1 + rule_size(r->a) + rule_size(r->b) : 0;
+}
+
+/* A conjunction of utility(P) >= t or > t with P a dimension (or true):
+ * exactly a set of thresholds, since for doubles u > t holds iff
+ * u >= nextafter(t, +inf). */
+static bool rule_conj_thresholds(const rule *r, const long *dim_of)
+{
+    switch (r->op) {
+    case RULE_TRUE:
+        return true;
+    case RULE_AND:
+        return rule_conj_thresholds(r->a, dim_of) && rule_conj_thresholds(r->b, dim_of);
+    case RULE_UTIL_CMP:
+        return dim_of[r->party] >= 0 && (r->cmp == RULE_GE || r->cmp == RULE_GT);
+    default:
+        return false;
+    }
+}
+
+static void add_thresholds(const rule *r, const long *dim_of, an_cons *c)
+{
+    if (r->op == RULE_AND) {
+        add_thresholds(r->a, dim_of, c);
+        add_thresholds(r->b, dim_of, c);
+    } else if (r->op == RULE_UTIL_CMP) {
+        c->thdim[c->nth] = (size_t)dim_of[r->party];
+        c->thval[c->nth] = r->cmp == RULE_GT ? nextafter(r->threshold, INFINITY) : r->threshold;
+        c->nth++;
+    }
+}
+
 bool an_cons_build(const an_space *sp, size_t only, const long *dim_of, an_cons_store *cs,
                        bool *upward)
 {
     const parley_scenario *sc = sp->sc;
     const parley_allocator *a = sp->alloc;
     memset(cs, 0, sizeof *cs);
-    size_t nr = 0;
-    for (size_t p = 0; p < sp->np; p++)
+    size_t nr = 0, nleaves = 0;
+    for (size_t p = 0; p < sp->np; p++) {
         nr += sc->parties[p].nredlines;
-    cs->capth = sp->d;
+        for (size_t r = 0; r < sc->parties[p].nredlines; r++)
+            nleaves += rule_size(sc->parties[p].redlines[r].rule);
+    }
+    cs->capth = sp->d + nleaves;
     cs->caprules = nr ? nr : 1;
     cs->c.thdim = parleyx_calloc(a, cs->capth, sizeof(size_t));
     cs->c.thval = parleyx_calloc(a, cs->capth, sizeof(double));
@@ -281,6 +324,10 @@ bool an_cons_build(const an_space *sp, size_t only, const long *dim_of, an_cons_
         }
         for (size_t r = 0; r < pa->nredlines; r++) {
             const rule *ru = pa->redlines[r].rule;
+            if (rule_conj_thresholds(ru, dim_of)) { /* as reservation values */
+                add_thresholds(ru, dim_of, &cs->c);
+                continue;
+            }
             cs->c.rules[cs->c.nrules++] = ru;
             if (rule_uses_utility(ru))
                 cs->c.rules_util = true;
@@ -453,18 +500,18 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
 
 /* The agreement count.  A counting search settles most spaces at once
  * (whole subtrees are acceptable or hopeless); when it has not finished
- * after AN_COUNT_TRY nodes and the constraints are reservation values on
- * at most two dimensions, meeting in the middle counts the rest exactly
+ * after AN_COUNT_TRY nodes and the constraints are reservation values, at
+ * most two of them binding, meeting in the middle counts the rest exactly
  * in about sqrt(outcomes) steps.  Otherwise the search goes on to the
  * work limit. */
-#define AN_COUNT_TRY (1u << 22)
+#define AN_COUNT_TRY (1u << 20)
 #define AN_MITM_MAX_SIDE ((uint64_t)1 << 25)
 
 static parley_status count_agreements(an_run *run, const parley_analysis_options *opt,
                                       const an_cons *c, an_count *out, parley_error *err)
 {
     const an_space *sp = run->sp;
-    if (sp->d <= 2 && c->nrules == 0 && !c->infeasible && sp->m >= 2) {
+    if (c->nrules == 0 && !c->infeasible && sp->m >= 2) {
         parley_analysis_options o2 = *opt;
         uint64_t budget = run->work + AN_COUNT_TRY;
         if (budget < opt->max_work)
@@ -476,13 +523,13 @@ static parley_status count_agreements(an_run *run, const parley_analysis_options
         if (st != PARLEY_ERR_LIMIT || o2.max_work == opt->max_work ||
             strcmp(err ? err->message : "work", "work") != 0)
             return st;
-        st = an_mitm_count2(sp, c, AN_MITM_MAX_SIDE, out);
-        if (st == PARLEY_OK || st == PARLEY_ERR_NOMEM) {
-            if (err)
-                parley_error_clear(err);
-            return st == PARLEY_OK ? st
-                                   : parleyx_fail(err, st, NULL, 0, 0, "out of memory");
-        }
+        if (err)
+            parley_error_clear(err);
+        st = an_mitm_count2(run, c, AN_MITM_MAX_SIDE, out, err);
+        if (st == PARLEY_ERR_NOMEM)
+            return parleyx_fail(err, st, NULL, 0, 0, "out of memory");
+        if (st == PARLEY_OK || (st == PARLEY_ERR_LIMIT && err && err->message[0]))
+            return st; /* done, or cancelled */
     }
     return an_search(run, AN_PASS_COUNT, c, NULL, out, err);
 }
@@ -512,13 +559,24 @@ static parley_status limit_message(parley_status st, const an_space *sp, const a
     if (strcmp(err->message, "work") == 0) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt->max_work);
         parleyx_group_digits(buf, lim, sizeof lim);
+        char need[160] = "";
+        if (run->stopped_at > 0.001) {
+            char n1[64], n2[96];
+            double est = (double)opt->max_work / run->stopped_at * 1.2;
+            snprintf(n1, sizeof n1, "%.0f", est < 1e19 ? est : 1e19);
+            parleyx_group_digits(n1, n2, sizeof n2);
+            snprintf(need, sizeof need, "; it had settled about %.1f%% of that phase, so about %s "
+                     "should do", run->stopped_at * 100.0, n2);
+        }
         return parleyx_fail(err, st, NULL, 0, 0,
-                            "stopped in phase '%s' after looking at %s outcomes one by one (the "
-                            "work limit) in a space of %s outcomes; red lines over issue values "
-                            "and wide frontiers force that.  To go on, raise the limit (parley "
-                            "analyze --max-outcomes N; about 50 million per second per core) or "
-                            "simplify the scenario (fewer values, fewer red lines)",
-                            run->phase, lim, tot);
+                            "the analysis stopped in phase '%s' after looking at %s outcomes one "
+                            "by one, the work limit, in a space of %s outcomes.  Most of a "
+                            "linear-additive space is settled in blocks; what is left (outcomes "
+                            "near the frontier or near a reservation value, red lines over issue "
+                            "values, three or more parties with reservation values) is looked "
+                            "at one by one, about 50 million a second per core.  To go on, raise "
+                            "the limit with --max-outcomes N (max_work)%s",
+                            run->phase, lim, tot, need);
     }
     if (strcmp(err->message, "frontier") == 0) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt->max_frontier);
@@ -568,13 +626,15 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     memset(&cs, 0, sizeof cs);
     an_arch seed;
     an_arch_init(&seed, a, d, m, opt.max_frontier);
-    an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5};
+    an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5, 0.0};
+    if (an) {
+        an->allocv = *a;
+        an->d = d;
+        an->m = m;
+        an->np = np;
+    }
     if (!an || !dim_of || !rv || !util)
         goto nomem;
-    an->allocv = *a;
-    an->d = d;
-    an->m = m;
-    an->np = np;
     an_arch_init(&an->front[0], &an->allocv, d, m, opt.max_frontier);
     an_arch_init(&an->front[1], &an->allocv, d, m, opt.max_frontier);
     an->dimp = parleyx_calloc(a, d, sizeof(size_t));
@@ -636,6 +696,16 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
                 if (!an_arch_push(A, F->u + i * d, F->cnt[i], F->rep + i * m))
                     goto nomem;
     } else {
+        /* Start the archive with the all-outcomes frontier points whose
+         * smallest outcome is acceptable: they are agreement-frontier
+         * points (nothing dominates them at all), so the search prunes
+         * with them from the first node; it counts their outcomes. */
+        for (size_t i = 0; i < F->n; i++)
+            if (parley_outcome_acceptable(sc, F->rep + i * m)) {
+                an_count z = {0, 0};
+                if (!an_arch_push(A, F->u + i * d, z, NULL))
+                    goto nomem;
+            }
         run.phase = "agreement frontier";
         run.phase_lo = 0.5;
         run.phase_hi = 0.75;
@@ -668,8 +738,12 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
                 an_cons_free(a, &one);
                 goto nomem;
             }
-            st = an_search(&run, AN_PASS_COUNT, &one.c, NULL, &an->alone[p], err);
+            st = count_agreements(&run, &opt, &one.c, &an->alone[p], err);
             an_cons_free(a, &one);
+            if (st == PARLEY_ERR_LIMIT && err && strstr(err->message, "cancelled") == NULL) {
+                parley_error_clear(err); /* too costly: no diagnosis for p */
+                continue;
+            }
             if (st != PARLEY_OK)
                 goto fail;
             an->alone_valid[p] = true;

@@ -564,82 +564,106 @@ static int clause_state(const dg_map *m, const dg_clause *c, size_t *unit, size_
     return *nopen ? -1 : 0;
 }
 
-/* DPLL, true first.  Returns true with m->val a full model. */
-static bool map_solve(dg_map *m, size_t depth_guard)
+/* DPLL.  Every clause is a set of literals of which one must hold, so
+ * branching on the open literals of a shortest unsatisfied clause is
+ * complete, and variables named by no open clause never branch (they end
+ * up true).  trail records what this call set, to undo on failure. */
+static bool map_solve(dg_map *m, size_t *trail, size_t nt0)
 {
-    /* unit propagation, recording what we set to undo on failure */
-    size_t trail_cap = m->nv ? m->nv : 1;
-    size_t *trail = parleyx_malloc(m->alloc, trail_cap * sizeof(size_t));
-    if (!trail)
-        return false;
-    size_t nt = 0;
-    bool changed = true, conflict = false;
-    while (changed && !conflict) {
+    size_t nt = nt0;
+    bool changed = true;
+    while (changed) {
         changed = false;
-        for (size_t k = 0; k < m->ncl && !conflict; k++) {
+        for (size_t k = 0; k < m->ncl; k++) {
             size_t unit = 0, nopen;
             int st = clause_state(m, &m->cl[k], &unit, &nopen);
             if (st == 0)
-                conflict = true;
-            else if (st < 0 && nopen == 1) {
+                goto fail;
+            if (st < 0 && nopen == 1) {
                 m->val[unit >> 1] = (unit & 1) ? 0 : 1;
                 trail[nt++] = unit >> 1;
                 changed = true;
             }
         }
     }
-    bool ok = false;
-    if (!conflict) {
-        size_t v = 0;
-        while (v < m->nv && m->val[v] >= 0)
-            v++;
-        if (v == m->nv) {
-            ok = true;
-        } else if (depth_guard > 0) {
-            m->val[v] = 1;
-            ok = map_solve(m, depth_guard - 1);
-            if (!ok) {
-                m->val[v] = 0;
-                ok = map_solve(m, depth_guard - 1);
-            }
-            if (!ok)
-                m->val[v] = -1;
+    /* a shortest unsatisfied clause */
+    size_t best = SIZE_MAX, bestn = SIZE_MAX;
+    for (size_t k = 0; k < m->ncl; k++) {
+        size_t unit = 0, nopen;
+        if (clause_state(m, &m->cl[k], &unit, &nopen) < 0 && nopen < bestn) {
+            best = k;
+            bestn = nopen;
         }
     }
-    if (!ok)
-        for (size_t t = 0; t < nt; t++)
-            m->val[trail[t]] = -1;
-    parleyx_free(m->alloc, trail, trail_cap * sizeof(size_t));
-    return ok;
+    if (best == SIZE_MAX) {
+        for (size_t v = 0; v < m->nv; v++)
+            if (m->val[v] < 0) {
+                m->val[v] = 1;
+                trail[nt++] = v;
+            }
+        return true;
+    }
+    const dg_clause *c = &m->cl[best];
+    for (size_t j = 0; j < c->n; j++) {
+        size_t v = c->lit[j] >> 1;
+        if (m->val[v] >= 0)
+            continue;
+        m->val[v] = (c->lit[j] & 1) ? 0 : 1;
+        trail[nt] = v;
+        if (map_solve(m, trail, nt + 1))
+            return true;
+        m->val[v] = -1;
+        /* this literal cannot hold: fix it the other way for the rest */
+        m->val[v] = (c->lit[j] & 1) ? 1 : 0;
+        trail[nt++] = v;
+    }
+fail:
+    for (size_t t = nt0; t < nt; t++)
+        m->val[trail[t]] = -1;
+    return false;
 }
 
-/* A maximal model of the map into seed (bitset); false if none. */
-static bool map_seed(dg_map *m, uint64_t *seed, size_t nw)
+/* A maximal model of the map into seed (bitset); false if none.  Raising
+ * a variable can only break a clause that needs some variable false, so a
+ * model no single variable can be raised in is maximal. */
+static bool map_seed(dg_map *m, uint64_t *seed, size_t nw, bool *nomem)
 {
+    *nomem = false;
+    size_t *trail = parleyx_malloc(m->alloc, (m->nv ? m->nv : 1) * sizeof(size_t));
+    if (!trail) {
+        *nomem = true;
+        return false;
+    }
     memset(m->val, -1, m->nv);
-    if (!map_solve(m, m->nv + 1))
+    bool ok = map_solve(m, trail, 0);
+    parleyx_free(m->alloc, trail, (m->nv ? m->nv : 1) * sizeof(size_t));
+    if (!ok)
         return false;
-    /* maximise: try to raise each false variable, keeping the others */
-    signed char *model = parleyx_malloc(m->alloc, m->nv ? m->nv : 1);
-    if (!model)
-        return false;
-    memcpy(model, m->val, m->nv);
     for (size_t v = 0; v < m->nv; v++) {
-        if (model[v] == 1)
+        if (m->val[v] == 1)
             continue;
-        memset(m->val, -1, m->nv);
-        for (size_t w = 0; w < m->nv; w++)
-            if (model[w] == 1)
-                m->val[w] = 1;
-        m->val[v] = 1;
-        if (map_solve(m, m->nv + 1))
-            memcpy(model, m->val, m->nv);
+        bool can = true;
+        for (size_t k = 0; k < m->ncl && can; k++) {
+            const dg_clause *c = &m->cl[k];
+            bool mentions = false, other = false;
+            for (size_t j = 0; j < c->n; j++) {
+                size_t w = c->lit[j] >> 1;
+                bool neg = c->lit[j] & 1;
+                if (w == v && neg)
+                    mentions = true;
+                else if ((m->val[w] == 1) != neg)
+                    other = true;
+            }
+            if (mentions && !other)
+                can = false;
+        }
+        if (can)
+            m->val[v] = 1;
     }
     memset(seed, 0, nw * sizeof *seed);
     for (size_t v = 0; v < m->nv; v++)
-        if (model[v] == 1)
+        if (m->val[v] == 1)
             bit_set(seed, v);
-    parleyx_free(m->alloc, model, m->nv ? m->nv : 1);
     return true;
 }
 
@@ -821,7 +845,8 @@ static parley_status enumerate(parley_diagnosis *d, dg_search *s, size_t max_set
         goto done;
     }
     d->complete = true;
-    while (map_seed(&m, seed, nw)) {
+    bool nomem = false;
+    while (map_seed(&m, seed, nw, &nomem)) {
         if (d->nconf + d->nrel >= max_sets) {
             d->complete = false;
             break;
@@ -884,6 +909,8 @@ static parley_status enumerate(parley_diagnosis *d, dg_search *s, size_t max_set
             }
         }
     }
+    if (!st && nomem)
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
 done:
     parleyx_free(d->alloc, lits, (nc ? nc : 1) * sizeof(size_t));
     parleyx_free(d->alloc, trial, nw * sizeof(uint64_t));

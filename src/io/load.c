@@ -21,21 +21,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Peek at the start of a file: 1 = XML-looking, 0 = not, -1 = unreadable. */
-static int looks_like_xml(const char *path)
+/* Peek at the start of a file: 1 = GENIUS (XML, or a GeniusWeb JSON
+ * domain), 0 = not, -1 = unreadable. */
+static int looks_like_genius(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    unsigned char buf[512];
-    size_t n = fread(buf, 1, sizeof buf, f);
+    static const size_t cap = 8192;
+    char buf[8192 + 1];
+    size_t n = fread(buf, 1, cap, f);
     fclose(f);
+    buf[n] = '\0';
     size_t i = 0;
-    if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+    if (n >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+        (unsigned char)buf[2] == 0xBF)
         i = 3; /* UTF-8 byte order mark */
     while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
         i++;
-    return i < n && buf[i] == '<';
+    if (i < n && buf[i] == '<')
+        return 1;
+    /* a GeniusWeb domain: a JSON object with "issuesValues" near the top */
+    return i < n && buf[i] == '{' && strstr(buf + i, "\"issuesValues\"") != NULL;
 }
 
 parley_status parley_load(size_t npaths, const char *const *paths, const parley_load_options *opt,
@@ -59,16 +66,15 @@ parley_status parley_load(size_t npaths, const char *const *paths, const parley_
                                 "domain file followed by profile files");
         return parley_genius_read_folder(paths[0], opt, out, err);
     }
-    int xml = looks_like_xml(paths[0]);
+    int xml = looks_like_genius(paths[0]);
     if (xml < 0)
         return parleyx_fail(err, PARLEY_ERR_IO, paths[0], 0, 0, "cannot read: %s",
                             strerror(errno));
     if (xml) {
         if (npaths < 2)
             return parleyx_fail(err, PARLEY_ERR_ARG, paths[0], 0, 0,
-                                "an XML file alone is not a scenario; give a GENIUS domain file "
-                                "followed by one profile file per party, or the folder holding "
-                                "them");
+                                "a GENIUS domain file alone is not a scenario; give it followed "
+                                "by one profile file per party, or the folder holding them");
         return parley_genius_read_files(paths[0], npaths - 1, paths + 1, opt, out, err);
     }
     if (npaths > 1)

@@ -21,6 +21,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *parley_version(void)
@@ -251,6 +252,11 @@ static parley_status issue_push(parley_scenario *sc, const char *name, pm_issue 
     return PARLEY_OK;
 }
 
+static int cmp_label(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 parley_status parley_scenario_add_discrete(parley_scenario *sc, const char *name, size_t n,
                                            const char *const *values, size_t *index,
                                            parley_error *err)
@@ -274,8 +280,8 @@ parley_status parley_scenario_add_discrete(parley_scenario *sc, const char *name
                                 "issue '%s': value %zu is longer than %d bytes", name ? name : "",
                                 k + 1, PARLEY_MAX_NAME);
     }
-    /* duplicates: sort-free check is O(n^2); use it only for small n */
-    if (n <= 4096) {
+    /* duplicates: pairwise for short lists, sorted neighbours otherwise */
+    if (n <= 64) {
         for (size_t k = 0; k < n; k++)
             for (size_t j = 0; j < k; j++)
                 if (strcmp(values[j], values[k]) == 0)
@@ -283,6 +289,21 @@ parley_status parley_scenario_add_discrete(parley_scenario *sc, const char *name
                                         "issue '%s': value '%s' is listed twice; values must "
                                         "be unique",
                                         name ? name : "", values[k]);
+    } else {
+        const char **sorted = parleyx_malloc(sc->alloc, n * sizeof *sorted);
+        if (!sorted)
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        memcpy(sorted, values, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_label);
+        const char *dup = NULL;
+        for (size_t k = 1; k < n && !dup; k++)
+            if (strcmp(sorted[k - 1], sorted[k]) == 0)
+                dup = sorted[k];
+        parleyx_free(sc->alloc, sorted, n * sizeof *sorted);
+        if (dup)
+            return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                                "issue '%s': value '%s' is listed twice; values must be unique",
+                                name ? name : "", dup);
     }
     pm_issue *is;
     parley_status st = issue_push(sc, name, &is, err);
