@@ -56,6 +56,8 @@ void cli_json_str(px_buf *b, const char *s);
 void cli_json_num(px_buf *b, double x);
 void cli_json_count(px_buf *b, const parley_analysis *an, parley_count_kind k);
 void cli_json_utils(px_buf *b, const double *u, size_t d);
+/* An outcome as {issue: value}: one issue a line indented by ind, or all
+ * on one line when ind is NULL. */
 void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
 void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                        parley_solution_kind k, const char *ind);

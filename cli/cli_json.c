@@ -70,7 +70,10 @@ void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, c
     size_t m = parley_issue_count(sc);
     parleyx_buf_puts(b, "{");
     for (size_t i = 0; i < m; i++) {
-        parleyx_buf_printf(b, "%s\n%s  ", i ? "," : "", ind);
+        if (ind)
+            parleyx_buf_printf(b, "%s\n%s  ", i ? "," : "", ind);
+        else if (i)
+            parleyx_buf_puts(b, ", ");
         cli_json_str(b, parley_issue_name(sc, i));
         parleyx_buf_puts(b, ": ");
         if (parley_issue_kind_of(sc, i) == PARLEY_ISSUE_DISCRETE)
@@ -78,7 +81,10 @@ void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, c
         else
             cli_json_num(b, parley_issue_value_number(sc, i, o[i]));
     }
-    parleyx_buf_printf(b, "\n%s}", ind);
+    if (ind)
+        parleyx_buf_printf(b, "\n%s}", ind);
+    else
+        parleyx_buf_puts(b, "}");
 }
 
 void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,

@@ -81,107 +81,24 @@ static const char *label(const parley_scenario *sc, size_t i, uint32_t k, char *
     return parley_issue_value_label(sc, i, k, buf, n);
 }
 
-static void json_str(px_buf *b, const char *s)
-{
-    parleyx_buf_add(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': parleyx_buf_puts(b, "\\\""); break;
-        case '\\': parleyx_buf_puts(b, "\\\\"); break;
-        case '\n': parleyx_buf_puts(b, "\\n"); break;
-        case '\r': parleyx_buf_puts(b, "\\r"); break;
-        case '\t': parleyx_buf_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                parleyx_buf_printf(b, "\\u%04x", *p);
-            else
-                parleyx_buf_add(b, (const char *)p, 1);
-        }
-    }
-    parleyx_buf_add(b, "\"", 1);
-}
-
-static void json_num(px_buf *b, double x)
-{
-    char t[40];
-    if (!isfinite(x)) {
-        parleyx_buf_puts(b, "null");
-        return;
-    }
-    parleyx_fmt_double(x, t, sizeof t);
-    if (strcmp(t, "-0") == 0)
-        strcpy(t, "0");
-    parleyx_buf_puts(b, t);
-}
-
-/* An outcome as {"issue": value, ...}: one issue a line indented by ind,
- * or on one line when ind is NULL.  Discrete values are strings, numeric
- * ones numbers. */
-/* A count: a JSON integer when it fits 2^63, else a string of digits. */
-static void json_count(px_buf *b, const parley_analysis *an, parley_count_kind k)
-{
-    char t[64];
-    uint64_t v;
-    parley_analysis_count_text(an, k, t, sizeof t);
-    if (parley_analysis_count(an, k, &v) && v <= (uint64_t)INT64_MAX)
-        parleyx_buf_puts(b, t);
-    else
-        json_str(b, t);
-}
-
-static void json_utils(px_buf *b, const double *u, size_t d)
-{
-    parleyx_buf_puts(b, "[");
-    for (size_t j = 0; j < d; j++) {
-        if (j)
-            parleyx_buf_puts(b, ", ");
-        json_num(b, u[j]);
-    }
-    parleyx_buf_puts(b, "]");
-}
-
-static void json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o,
-                         const char *ind)
-{
-    char t[PARLEY_MAX_NAME + 1];
-    size_t m = parley_issue_count(sc);
-    parleyx_buf_puts(b, "{");
-    for (size_t i = 0; i < m; i++) {
-        if (ind)
-            parleyx_buf_printf(b, "%s\n%s  ", i ? "," : "", ind);
-        else if (i)
-            parleyx_buf_puts(b, ", ");
-        json_str(b, parley_issue_name(sc, i));
-        parleyx_buf_puts(b, ": ");
-        if (parley_issue_kind_of(sc, i) == PARLEY_ISSUE_DISCRETE)
-            json_str(b, label(sc, i, o[i], t, sizeof t));
-        else
-            json_num(b, parley_issue_value_number(sc, i, o[i]));
-    }
-    if (ind)
-        parleyx_buf_printf(b, "\n%s}", ind);
-    else
-        parleyx_buf_puts(b, "}");
-}
-
 static void json_frontier(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                           parley_frontier_kind fk, parley_count_kind ck)
 {
     size_t d = parley_analysis_dims(an), n = parley_analysis_frontier_size(an, fk);
     parleyx_buf_puts(b, "{\n    \"outcomes\": ");
-    json_count(b, an, ck);
+    cli_json_count(b, an, ck);
     parleyx_buf_printf(b, ",\n    \"points\": %zu,\n    \"frontier\": [", n);
     for (size_t i = 0; i < n; i++) {
         parleyx_buf_printf(b, "%s\n      {\"utilities\": ", i ? "," : "");
-        json_utils(b, parley_analysis_frontier_utilities(an, fk, i), d);
+        cli_json_utils(b, parley_analysis_frontier_utilities(an, fk, i), d);
         uint64_t mult;
         parleyx_buf_puts(b, ", \"multiplicity\": ");
         if (parley_analysis_frontier_multiplicity(an, fk, i, &mult) && mult <= (uint64_t)INT64_MAX)
             parleyx_buf_printf(b, "%llu", (unsigned long long)mult);
         else
-            json_str(b, "more than 2^63");
+            cli_json_str(b, "more than 2^63");
         parleyx_buf_puts(b, ", \"outcome\": ");
-        json_outcome(b, sc, parley_analysis_frontier_outcome(an, fk, i), NULL);
+        cli_json_outcome(b, sc, parley_analysis_frontier_outcome(an, fk, i), NULL);
         parleyx_buf_puts(b, "}");
     }
     parleyx_buf_printf(b, "%s]\n  }", n ? "\n    " : "");
@@ -197,9 +114,9 @@ static void json_solution(px_buf *b, const parley_scenario *sc, const parley_ana
         return;
     }
     parleyx_buf_puts(b, "{\n      \"utilities\": ");
-    json_utils(b, u, parley_analysis_dims(an));
+    cli_json_utils(b, u, parley_analysis_dims(an));
     parleyx_buf_puts(b, ",\n      \"outcome\": ");
-    json_outcome(b, sc, o, "      ");
+    cli_json_outcome(b, sc, o, "      ");
     parleyx_buf_puts(b, "\n    }");
 }
 
@@ -215,40 +132,40 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_analy
 {
     size_t d = parley_analysis_dims(an);
     parleyx_buf_puts(b, "{\n  \"parley_analysis\": 1,\n  \"scenario\": ");
-    json_str(b, parley_scenario_name(sc));
+    cli_json_str(b, parley_scenario_name(sc));
     parleyx_buf_puts(b, ",\n  \"parties\": [");
     for (size_t j = 0; j < d; j++) {
         if (j)
             parleyx_buf_puts(b, ", ");
-        json_str(b, parley_party_name(sc, parley_analysis_dim_party(an, j)));
+        cli_json_str(b, parley_party_name(sc, parley_analysis_dim_party(an, j)));
     }
     parleyx_buf_puts(b, "],\n  \"reservation\": [");
     for (size_t j = 0; j < d; j++) {
         if (j)
             parleyx_buf_puts(b, ", ");
-        json_num(b, parley_party_reservation(sc, parley_analysis_dim_party(an, j)));
+        cli_json_num(b, parley_party_reservation(sc, parley_analysis_dim_party(an, j)));
     }
     parleyx_buf_puts(b, "],\n  \"issues\": [");
     for (size_t i = 0; i < parley_issue_count(sc); i++) {
         if (i)
             parleyx_buf_puts(b, ", ");
-        json_str(b, parley_issue_name(sc, i));
+        cli_json_str(b, parley_issue_name(sc, i));
     }
     parleyx_buf_puts(b, "],\n  \"outcomes\": ");
-    json_count(b, an, PARLEY_COUNT_OUTCOMES);
+    cli_json_count(b, an, PARLEY_COUNT_OUTCOMES);
     parleyx_buf_puts(b, ",\n  \"agreements\": ");
-    json_count(b, an, PARLEY_COUNT_AGREEMENTS);
+    cli_json_count(b, an, PARLEY_COUNT_AGREEMENTS);
     parleyx_buf_puts(b, ",\n  \"deal\": ");
     parleyx_buf_puts(b, has_deal(an) ? "true" : "false");
     parleyx_buf_puts(b, ",\n  \"best\": {\"outcomes\": ");
     double *tmp = calloc(d ? d : 1, sizeof(double));
     for (size_t j = 0; j < d; j++)
         tmp[j] = parley_analysis_best(an, j, false);
-    json_utils(b, tmp, d);
+    cli_json_utils(b, tmp, d);
     parleyx_buf_puts(b, ", \"agreements\": ");
     for (size_t j = 0; j < d; j++)
         tmp[j] = parley_analysis_best(an, j, true);
-    json_utils(b, tmp, d);
+    cli_json_utils(b, tmp, d);
     free(tmp);
     parleyx_buf_puts(b, "},\n  \"pareto\": ");
     json_frontier(b, sc, an, PARLEY_FRONTIER_ALL, PARLEY_COUNT_PARETO_OUTCOMES);
@@ -278,21 +195,21 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_analy
                 continue;
             parleyx_buf_printf(b, "%s\n    {\"party\": ", first ? "" : ",");
             first = false;
-            json_str(b, parley_party_name(sc, p));
+            cli_json_str(b, parley_party_name(sc, p));
             parleyx_buf_puts(b, ", \"reservation\": ");
-            json_num(b, parley_party_reservation(sc, p));
+            cli_json_num(b, parley_party_reservation(sc, p));
             parleyx_buf_printf(b, ", \"reservation_out_of_reach\": %s, \"acceptable_alone\": ",
                                out ? "true" : "false");
             uint64_t v = strtoull(cnt, NULL, 10);
             if (strlen(cnt) < 19)
                 parleyx_buf_printf(b, "%llu", (unsigned long long)v);
             else
-                json_str(b, cnt);
+                cli_json_str(b, cnt);
             parleyx_buf_puts(b, ", \"red_lines\": [");
             for (size_t r = 0; r < parley_redline_count(sc, p); r++) {
                 if (r)
                     parleyx_buf_puts(b, ", ");
-                json_str(b, parley_redline_name(sc, p, r));
+                cli_json_str(b, parley_redline_name(sc, p, r));
             }
             parleyx_buf_puts(b, "]}");
         }
