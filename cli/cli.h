@@ -66,6 +66,15 @@ void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, c
 /* A number for reading: at most 4 decimals, trailing zeros dropped. */
 char *cli_fmt(double x, char *buf, size_t n);
 
+/* Scenario changes (cli_change.c), shared by whatif and redlines. */
+typedef struct cli_change {
+    char kind;       /* 'd' --drop, 's' --set, 'a' --add */
+    const char *arg; /* PARTY:REDLINE, PARTY.reservation=X, 'PARTY: RULE' */
+} cli_change;
+bool cli_is_change(const char *opt);
+/* Apply the changes in order; prints any error and returns its status. */
+int cli_apply_changes(const char *cmd, parley_scenario *sc, const cli_change *ch, size_t n);
+
 /* Commands. */
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);

@@ -16,7 +16,8 @@
 
 static void help(void)
 {
-    printf("Usage: parley redlines [OPTIONS] INPUT...\n"
+    printf("Usage: parley redlines [OPTIONS] INPUT... [--drop PARTY:REDLINE]\n"
+           "                      [--set PARTY.reservation=X] [--add 'PARTY: RULE']\n"
            "\n"
            "Diagnose the red lines and reservation values of the negotiators and\n"
            "ratifiers.  When no deal is acceptable to all: every minimal conflict\n"
@@ -28,6 +29,9 @@ static void help(void)
            "\n"
            "Names: PARTY:RED_LINE_NAME for a red line, PARTY:reservation for a\n"
            "reservation value.\n"
+           "\n"
+           "The change options (as in 'parley whatif', repeatable, applied in order)\n"
+           "diagnose the scenario as changed.\n"
            "\n"
            "Options:\n"
            "  --json          machine-readable output (docs/redlines.md)\n"
@@ -117,10 +121,13 @@ static void text_relaxation(px_buf *b, const parley_scenario *sc, const parley_d
     for (size_t j = 0; j < parley_analysis_dims(an); j++) {
         size_t p = parley_analysis_dim_party(an, j);
         double rv = parley_party_reservation(sc, p), gain = u[j] - rv;
-        parleyx_buf_printf(b, "       %-24s %s (%s %s)\n", parley_party_name(sc, p),
-                           cli_fmt(u[j], num, sizeof num),
-                           gain > 0 ? "gains" : gain < 0 ? "loses" : "no change,",
-                           cli_fmt(fabs(gain), num2, sizeof num2));
+        if (gain == 0)
+            parleyx_buf_printf(b, "       %-24s %s (no change)\n", parley_party_name(sc, p),
+                               cli_fmt(u[j], num, sizeof num));
+        else
+            parleyx_buf_printf(b, "       %-24s %s (%s %s)\n", parley_party_name(sc, p),
+                               cli_fmt(u[j], num, sizeof num), gain > 0 ? "gains" : "loses",
+                               cli_fmt(fabs(gain), num2, sizeof num2));
     }
 }
 
@@ -166,9 +173,15 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
                     text_limit(b, d, &l, true, w);
         }
     } else {
-        parleyx_buf_printf(b, "Deals exist: some of the %s outcomes satisfy every red line and "
-                              "reservation value.\n",
-                           grouped);
+        char deals[48], dg[96];
+        if (parley_diagnosis_deal_count_text(d, deals, sizeof deals))
+            parleyx_buf_printf(b, "Deals exist: %s of the %s outcomes satisfy every red line and "
+                                  "reservation value.\n",
+                               parleyx_group_digits(deals, dg, sizeof dg), grouped);
+        else
+            parleyx_buf_printf(b, "Deals exist: some of the %s outcomes satisfy every red line "
+                                  "and reservation value.\n",
+                               grouped);
         size_t ns = parley_diagnosis_slack_count(d);
         if (ns) {
             parleyx_buf_puts(b, "\nSlack: how far each numeric limit could tighten before the "
@@ -226,8 +239,13 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_diagn
 {
     size_t nc = parley_diagnosis_constraint_count(d);
     bool deal = parley_diagnosis_deal_exists(d);
-    parleyx_buf_printf(b, "{\n  \"deal_exists\": %s,\n  \"complete\": %s,\n  \"parties\": [",
-                       deal ? "true" : "false", parley_diagnosis_complete(d) ? "true" : "false");
+    char deals[48];
+    parleyx_buf_printf(b, "{\n  \"deal_exists\": %s,\n  \"complete\": %s,\n  \"deals\": %s,\n"
+                          "  \"parties\": [",
+                       deal ? "true" : "false", parley_diagnosis_complete(d) ? "true" : "false",
+                       !deal ? "0"
+                       : parley_diagnosis_deal_count_text(d, deals, sizeof deals) ? deals
+                                                                                  : "null");
     for (size_t p = 0; p < parley_party_count(sc); p++) {
         if (p)
             parleyx_buf_puts(b, ", ");
@@ -332,17 +350,30 @@ int cmd_redlines(int argc, char **argv)
     parley_diagnosis_options dopt;
     parley_diagnosis_options_init(&dopt);
     char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t ninputs = 0;
-    if (!inputs)
+    cli_change *ch = calloc((size_t)argc, sizeof *ch);
+    size_t ninputs = 0, nch = 0;
+    if (!inputs || !ch) {
+        free(inputs);
+        free(ch);
         return CLI_INTERNAL;
+    }
     int rc = CLI_OK;
     for (int i = 1; i < argc && rc == CLI_OK; i++) {
         const char *a = argv[i];
-        unsigned long long v;
+        unsigned long long v = 0;
         if (cli_is_help(a)) {
             help();
             free(inputs);
+            free(ch);
             return CLI_OK;
+        } else if (cli_is_change(a)) {
+            if (i + 1 >= argc) {
+                rc = cli_usage("redlines", "%s needs a value", a);
+            } else {
+                ch[nch].kind = a[2];
+                ch[nch].arg = argv[++i];
+                nch++;
+            }
         } else if (strcmp(a, "--json") == 0) {
             json = true;
         } else if (strcmp(a, "-o") == 0) {
@@ -378,11 +409,20 @@ int cmd_redlines(int argc, char **argv)
     if (rc == CLI_OK)
         rc = cli_load(ninputs, inputs, &lo, &sc);
     free(inputs);
-    if (rc != CLI_OK)
-        return rc;
-    parley_diagnosis *d = NULL;
     parley_error err;
     parley_error_clear(&err);
+    if (rc == CLI_OK && nch) {
+        rc = cli_apply_changes("redlines", sc, ch, nch);
+        parley_status fs = rc == CLI_OK ? parley_scenario_finalize(sc, &err) : PARLEY_OK;
+        if (fs != PARLEY_OK)
+            rc = cli_report(&err, fs);
+    }
+    free(ch);
+    if (rc != CLI_OK) {
+        parley_scenario_free(sc);
+        return rc;
+    }
+    parley_diagnosis *d = NULL;
     parley_status st = parley_diagnose(sc, &dopt, &d, &err);
     if (st != PARLEY_OK) {
         parley_scenario_free(sc);

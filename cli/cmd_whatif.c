@@ -36,83 +36,6 @@ static void help(void)
            "usage, 3 internal error.\n");
 }
 
-typedef struct change {
-    char kind; /* 'd' drop, 's' set, 'a' add */
-    const char *arg;
-} change;
-
-static int find_party(const parley_scenario *sc, const char *name, size_t len, size_t *p)
-{
-    char buf[PARLEY_MAX_NAME + 1];
-    if (len > PARLEY_MAX_NAME)
-        return CLI_USAGE;
-    memcpy(buf, name, len);
-    buf[len] = '\0';
-    if (parley_scenario_find_party(sc, buf, p) == PARLEY_OK)
-        return CLI_OK;
-    const char *cands[PARLEY_MAX_PARTIES];
-    size_t n = parley_party_count(sc);
-    for (size_t i = 0; i < n; i++)
-        cands[i] = parley_party_name(sc, i);
-    const char *near = parleyx_closest(buf, cands, n);
-    if (near)
-        fprintf(stderr, "parley whatif: no party '%s' (did you mean '%s'?)\n", buf, near);
-    else
-        fprintf(stderr, "parley whatif: no party '%s'\n", buf);
-    return CLI_USAGE;
-}
-
-static int apply(parley_scenario *sc, const change *c, unsigned *added)
-{
-    parley_error err;
-    parley_error_clear(&err);
-    size_t p;
-    const char *a = c->arg;
-    if (c->kind == 'd') {
-        const char *colon = strrchr(a, ':');
-        if (!colon)
-            return cli_usage("whatif", "--drop expects PARTY:REDLINE, got '%s'", a);
-        if (find_party(sc, a, (size_t)(colon - a), &p))
-            return CLI_USAGE;
-        for (size_t r = 0; r < parley_redline_count(sc, p); r++)
-            if (strcmp(parley_redline_name(sc, p, r), colon + 1) == 0) {
-                parley_party_remove_redline(sc, p, r);
-                return CLI_OK;
-            }
-        return cli_usage("whatif", "party '%.*s' has no red line '%s'", (int)(colon - a), a,
-                         colon + 1);
-    }
-    if (c->kind == 's') {
-        const char *dot = strstr(a, ".reservation=");
-        if (!dot)
-            return cli_usage("whatif", "--set expects PARTY.reservation=X, got '%s'", a);
-        if (find_party(sc, a, (size_t)(dot - a), &p))
-            return CLI_USAGE;
-        double x;
-        if (!parleyx_parse_double(dot + strlen(".reservation="), &x))
-            return cli_usage("whatif", "--set: '%s' is not a number", dot + strlen(".reservation="));
-        parley_party_set_reservation(sc, p, x);
-        return CLI_OK;
-    }
-    const char *colon = strchr(a, ':');
-    if (!colon)
-        return cli_usage("whatif", "--add expects 'PARTY: RULE', got '%s'", a);
-    if (find_party(sc, a, (size_t)(colon - a), &p))
-        return CLI_USAGE;
-    char name[32];
-    snprintf(name, sizeof name, "whatif-%u", ++*added);
-    const char *rule = colon + 1;
-    while (*rule == ' ')
-        rule++;
-    parley_status st = parley_party_add_redline(sc, p, name, rule, &err);
-    if (st) {
-        fprintf(stderr, "parley whatif: --add '%s': column %u: %s\n", a,
-                err.column + (unsigned)(rule - a), err.message);
-        return CLI_USAGE;
-    }
-    return CLI_OK;
-}
-
 static void side(px_buf *b, const parley_scenario *sc, const parley_analysis *an, bool json)
 {
     char c[64], g[96];
@@ -131,7 +54,7 @@ static void side(px_buf *b, const parley_scenario *sc, const parley_analysis *an
 }
 
 static int report(const parley_scenario *base, const parley_analysis *a0,
-                  const parley_scenario *sc, const parley_analysis *a1, const change *ch,
+                  const parley_scenario *sc, const parley_analysis *a1, const cli_change *ch,
                   size_t nch, bool json, const char *out)
 {
     px_buf b;
@@ -199,7 +122,7 @@ int cmd_whatif(int argc, char **argv)
     const char *out = NULL;
     unsigned threads = 0;
     char **inputs = calloc((size_t)argc, sizeof *inputs);
-    change *ch = calloc((size_t)argc, sizeof *ch);
+    cli_change *ch = calloc((size_t)argc, sizeof *ch);
     size_t ninputs = 0, nch = 0;
     int rc = CLI_OK;
     if (!inputs || !ch) {
@@ -258,9 +181,8 @@ int cmd_whatif(int argc, char **argv)
         if (st)
             rc = cli_report(&err, st);
     }
-    unsigned added = 0;
-    for (size_t i = 0; rc == CLI_OK && i < nch; i++)
-        rc = apply(sc, &ch[i], &added);
+    if (rc == CLI_OK)
+        rc = cli_apply_changes("whatif", sc, ch, nch);
     parley_analysis *a0 = NULL, *a1 = NULL;
     if (rc == CLI_OK) {
         parley_status st = parley_scenario_finalize(sc, &err);

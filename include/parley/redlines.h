@@ -74,6 +74,9 @@ PARLEY_API parley_status parley_diagnose(const parley_scenario *sc,
 PARLEY_API void parley_diagnosis_free(parley_diagnosis *d);
 
 PARLEY_API bool parley_diagnosis_deal_exists(const parley_diagnosis *d);
+/* When deals exist and solutions were computed: their number, in decimal
+ * into buf; false otherwise. */
+PARLEY_API bool parley_diagnosis_deal_count_text(const parley_diagnosis *d, char *buf, size_t n);
 /* False when max_sets cut the lists short. */
 PARLEY_API bool parley_diagnosis_complete(const parley_diagnosis *d);
 

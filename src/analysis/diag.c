@@ -101,6 +101,7 @@ struct parley_diagnosis {
     dg_limit *slacks;
     parley_constraint_status *status; /* nc */
     char (*added)[48];                /* nc */
+    char deals[48];                   /* deals exist: how many ("" unknown) */
 };
 
 /* ------------------------------------------------------------- the search */
@@ -1246,6 +1247,7 @@ static parley_status statuses(parley_diagnosis *d, const parley_scenario *sc, un
         return st;
     char bt[48], dt[48];
     parley_analysis_count_text(base, PARLEY_COUNT_AGREEMENTS, bt, sizeof bt);
+    snprintf(d->deals, sizeof d->deals, "%s", bt);
     for (size_t c = 0; c < d->nc && !st; c++) {
         parley_analysis *an = NULL;
         st = analyse_relaxed(d, sc, &c, 1, threads, &an, err);
@@ -1348,6 +1350,14 @@ parley_status parley_diagnose(const parley_scenario *sc, const parley_diagnosis_
 bool parley_diagnosis_deal_exists(const parley_diagnosis *d)
 {
     return d && d->deal;
+}
+
+bool parley_diagnosis_deal_count_text(const parley_diagnosis *d, char *buf, size_t n)
+{
+    if (!d || !d->deals[0] || !n)
+        return false;
+    snprintf(buf, n, "%s", d->deals);
+    return true;
 }
 
 bool parley_diagnosis_complete(const parley_diagnosis *d)
