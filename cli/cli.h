@@ -81,5 +81,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_redlines(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
+int cmd_negotiate(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 
 #endif

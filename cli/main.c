@@ -17,6 +17,8 @@ static const command commands[] = {
     {"analyze", cmd_analyze, "is there a deal? agreement set, Pareto frontier, fair deals"},
     {"redlines", cmd_redlines, "which red lines block a deal, and how far must each bend"},
     {"whatif", cmd_whatif, "re-run the analysis with red lines or reservation values changed"},
+    {"negotiate", cmd_negotiate, "simulate the talks between automated negotiators (and people)"},
+    {"forecast", cmd_forecast, "where will positions converge? (KTAB SMP, BDM expected utility)"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
 };
 
