@@ -115,7 +115,7 @@ static void text_relaxation(px_buf *b, const parley_scenario *sc, const parley_d
     const uint32_t *o;
     if (!parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, &o))
         return;
-    parleyx_buf_puts(b, "     Nash deal:\n");
+    parleyx_buf_puts(b, "     Nash deal (the other bargaining solutions are in --json):\n");
     cli_text_outcome(b, sc, o, "       ");
     parleyx_buf_puts(b, "     compared with no deal (reservation values):\n");
     for (size_t j = 0; j < parley_analysis_dims(an); j++) {
@@ -279,6 +279,16 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_diagn
             cli_json_count(b, an, PARLEY_COUNT_AGREEMENTS);
             parleyx_buf_puts(b, ", \"nash\": ");
             cli_json_solution(b, sc, an, PARLEY_SOLUTION_NASH, "      ");
+            static const parley_solution_kind kinds[] = {
+                PARLEY_SOLUTION_NASH, PARLEY_SOLUTION_KALAI_SMORODINSKY,
+                PARLEY_SOLUTION_UTILITARIAN, PARLEY_SOLUTION_EGALITARIAN};
+            parleyx_buf_puts(b, ", \"solutions\": {");
+            for (size_t s2 = 0; s2 < sizeof kinds / sizeof kinds[0]; s2++) {
+                parleyx_buf_printf(b, "%s\n      \"%s\": ", s2 ? "," : "",
+                                   parley_solution_name(kinds[s2]));
+                cli_json_solution(b, sc, an, kinds[s2], "      ");
+            }
+            parleyx_buf_puts(b, "}");
             const double *u;
             if (parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, NULL)) {
                 parleyx_buf_puts(b, ", \"change\": {");
