@@ -50,6 +50,10 @@ bool cli_is_help(const char *arg);
  * usage error) if it is not one. */
 bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out);
 
+/* --grid N at argv[*i]: reads the value (advancing *i) into lo->real_grid;
+ * prints a usage error and returns CLI_USAGE when it is missing or bad. */
+int cli_grid_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo);
+
 /* JSON and text pieces (cli_json.c): hand-written JSON with shortest
  * round-trip numbers and fixed key order; non-finite numbers are null. */
 void cli_json_str(px_buf *b, const char *s);

@@ -111,3 +111,16 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
     *out = v;
     return true;
 }
+
+int cli_grid_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo)
+{
+    unsigned long long g;
+    if (*i + 1 >= argc)
+        return cli_usage(cmd, "--grid needs a number of points");
+    if (!cli_parse_count(cmd, "--grid", argv[++*i], &g))
+        return CLI_USAGE;
+    if (g < 2 || g > PARLEY_MAX_VALUES)
+        return cli_usage(cmd, "--grid expects 2 to %u points, got %llu", PARLEY_MAX_VALUES, g);
+    lo->real_grid = (unsigned)g;
+    return CLI_OK;
+}

@@ -45,20 +45,10 @@ int cmd_convert(int argc, char **argv)
             }
             out = argv[++i];
         } else if (strcmp(a, "--grid") == 0) {
-            unsigned long long g;
-            if (i + 1 >= argc) {
-                free(inputs);
-                return cli_usage("convert", "--grid needs a number");
-            }
-            if (!cli_parse_count("convert", "--grid", argv[++i], &g)) {
+            if (cli_grid_option("convert", argc, argv, &i, &opt) != CLI_OK) {
                 free(inputs);
                 return CLI_USAGE;
             }
-            if (g < 2 || g > PARLEY_MAX_VALUES) {
-                free(inputs);
-                return cli_usage("convert", "--grid must be 2 or more");
-            }
-            opt.real_grid = (unsigned)g;
         } else if (a[0] == '-' && a[1]) {
             free(inputs);
             return cli_usage("convert", "unknown option '%s'", a);

@@ -226,16 +226,10 @@ int cmd_info(int argc, char **argv)
         } else if (strcmp(a, "--json") == 0) {
             json = true;
         } else if (strcmp(a, "--grid") == 0) {
-            unsigned long long g;
-            if (i + 1 >= argc || !cli_parse_count("info", "--grid", argv[++i], &g)) {
+            if (cli_grid_option("info", argc, argv, &i, &opt) != CLI_OK) {
                 free(inputs);
-                return i >= argc ? cli_usage("info", "--grid needs a number") : CLI_USAGE;
+                return CLI_USAGE;
             }
-            if (g < 2 || g > PARLEY_MAX_VALUES) {
-                free(inputs);
-                return cli_usage("info", "--grid must be 2 or more");
-            }
-            opt.real_grid = (unsigned)g;
         } else if (a[0] == '-' && a[1]) {
             free(inputs);
             return cli_usage("info", "unknown option '%s'", a);

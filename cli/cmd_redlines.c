@@ -391,8 +391,10 @@ int cmd_redlines(int argc, char **argv)
                 rc = cli_usage("redlines", "-o needs a file name");
             else
                 out = argv[++i];
+        } else if (strcmp(a, "--grid") == 0) {
+            rc = cli_grid_option("redlines", argc, argv, &i, &lo);
         } else if (strcmp(a, "--max-sets") == 0 || strcmp(a, "--max-work") == 0 ||
-                   strcmp(a, "--threads") == 0 || strcmp(a, "--grid") == 0) {
+                   strcmp(a, "--threads") == 0) {
             if (i + 1 >= argc)
                 rc = cli_usage("redlines", "%s needs a number", a);
             else if (!cli_parse_count("redlines", a, argv[++i], &v) || v == 0)
@@ -401,12 +403,8 @@ int cmd_redlines(int argc, char **argv)
                 dopt.max_sets = (size_t)v;
             else if (strcmp(a, "--max-work") == 0)
                 dopt.max_work = v;
-            else if (strcmp(a, "--threads") == 0)
-                dopt.threads = v > 64 ? 64 : (unsigned)v;
-            else if (v < 2 || v > PARLEY_MAX_VALUES)
-                rc = cli_usage("redlines", "--grid must be 2 or more");
             else
-                lo.real_grid = (unsigned)v;
+                dopt.threads = v > 64 ? 64 : (unsigned)v;
         } else if (a[0] == '-' && a[1]) {
             rc = cli_usage("redlines", "unknown option '%s'", a);
         } else {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz/run.sh -- build parley's libFuzzer targets with clang and run them.
 #
-#   fuzz/run.sh [-t SECONDS] [-b BUILD_DIR] [-j JOBS] [TARGET...]
+#   fuzz/run.sh [-t SECONDS] [-b BUILD_DIR] [-j JOBS] [-n] [TARGET...]
 #
 # TARGET is native, rule, genius, geniusweb (default: all of them that were
 # built).  Each runs for SECONDS (default 20: CI's smoke) one after the
@@ -10,7 +10,7 @@
 # (../shared/data, when present) and fuzz/seeds/; what libFuzzer finds is
 # kept in BUILD_DIR/corpus/<target> between runs.  Crashes go to
 # BUILD_DIR/artifacts/.  Exit status: non-zero when any target finds
-# something.
+# something.  -n: do not (re)build; use the targets already in BUILD_DIR.
 #
 # The library itself is built with -fsanitize=fuzzer-no-link so that the
 # parsers' coverage guides the fuzzer (the PARLEY_FUZZ option of
@@ -21,25 +21,29 @@ src="$(dirname "$here")"
 secs=20
 build="$src/build-fuzz"
 jobs=$(nproc 2>/dev/null || echo 2)
-while getopts "t:b:j:" o; do
+build_it=1
+while getopts "t:b:j:n" o; do
   case $o in
     t) secs=$OPTARG ;;
     b) build=$OPTARG ;;
     j) jobs=$OPTARG ;;
+    n) build_it=0 ;;
     *) sed -n '2,15p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 shared="${PARLEY_SHARED_DATA:-$(cd "$src/.." && pwd)/shared/data}"
 
+targets=()
+for f in "$src"/fuzz/fuzz_*.c; do targets+=("$(basename "$f" .c)"); done
+if [ $build_it = 1 ]; then
 echo "== building fuzz targets in $build"
 CC=clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARLEY_FUZZ=ON \
   -DBUILD_TESTING=OFF -DPARLEY_BUILD_BENCH=OFF \
   -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
   >/dev/null
-targets=()
-for f in "$src"/fuzz/fuzz_*.c; do targets+=("$(basename "$f" .c)"); done
 cmake --build "$build" -j"$jobs" --target "${targets[@]}" >/dev/null
+fi
 
 # --- seed corpora --------------------------------------------------------
 seed="$build/corpus-seed"

@@ -31,9 +31,9 @@
  * Determinism.  With a round deadline only, the same scenario, strategies,
  * parameters and seed give the same session, event for event.
  *
- * Memory.  A session does not borrow the scenario after
- * parley_session_new returns?  No: it borrows it -- the scenario must
- * outlive the session and stay unchanged.
+ * Memory.  A session borrows its scenario: the scenario must outlive the
+ * session and stay unchanged.  Everything else it allocates through the
+ * allocator in its options and frees in parley_session_free.
  */
 #ifndef PARLEY_NEGOTIATION_H
 #define PARLEY_NEGOTIATION_H
