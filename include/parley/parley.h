@@ -355,6 +355,8 @@ PARLEY_API parley_status parley_native_read_file(const char *path, const parley_
  * caller frees it with parley_text_free. */
 PARLEY_API parley_status parley_native_write(const parley_scenario *sc, char **text, size_t *len,
                                              parley_error *err);
+/* Free a text returned by any parley_*_write or chart/report function
+ * (NULL: no-op). */
 PARLEY_API void parley_text_free(char *text);
 
 /* GENIUS XML: a domain file and its profile files (one party each, in

@@ -5,6 +5,7 @@
 #include "core/px.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,52 @@ char *parleyx_buf_take(px_buf *b, size_t *len, size_t *cap)
     b->data = NULL;
     b->len = b->cap = 0;
     return d;
+}
+
+/* ----------------------------------------------------------------- text */
+
+typedef union px_text_hdr {
+    struct {
+        parley_allocator alloc;
+        size_t size;
+    } h;
+    max_align_t align;
+} px_text_hdr;
+
+bool parleyx_text_begin(px_buf *b)
+{
+    px_text_hdr zero;
+    memset(&zero, 0, sizeof zero);
+    return parleyx_buf_add(b, (const char *)&zero, sizeof zero);
+}
+
+bool parleyx_text_finish(px_buf *b, char **text, size_t *len)
+{
+    if (b->failed || b->len < sizeof(px_text_hdr)) {
+        parleyx_buf_free(b);
+        return false;
+    }
+    const parley_allocator *a = b->alloc;
+    size_t blen, bcap;
+    char *data = parleyx_buf_take(b, &blen, &bcap);
+    px_text_hdr *hdr = (px_text_hdr *)(void *)data;
+    memset(hdr, 0, sizeof *hdr);
+    if (a)
+        hdr->h.alloc = *a;
+    hdr->h.size = bcap;
+    *text = data + sizeof *hdr;
+    if (len)
+        *len = blen - sizeof *hdr;
+    return true;
+}
+
+void parley_text_free(char *text)
+{
+    if (!text)
+        return;
+    px_text_hdr *hdr = (px_text_hdr *)(void *)(text - sizeof(px_text_hdr));
+    parley_allocator a = hdr->h.alloc;
+    parleyx_free(&a, hdr, hdr->h.size);
 }
 
 /* -------------------------------------------------------------- numbers */

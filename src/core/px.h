@@ -63,6 +63,15 @@ bool parleyx_buf_vprintf(px_buf *b, const char *fmt, va_list ap) PX_PRINTF(2, 0)
  * when the allocator is libc, free()).  The buffer is reset. */
 char *parleyx_buf_take(px_buf *b, size_t *len, size_t *cap);
 
+/* --- text handed to callers (freed with parley_text_free) ---
+ * A text block carries a hidden header (the allocator and the block size)
+ * in front of the characters, so parley_text_free needs only the pointer.
+ * parleyx_text_begin reserves the header in an empty buffer; after the
+ * text is appended, parleyx_text_finish hands it over (false if the buffer
+ * failed: it is then freed). */
+bool parleyx_text_begin(px_buf *b);
+bool parleyx_text_finish(px_buf *b, char **text, size_t *len);
+
 /* --- numbers --- */
 /* Shortest decimal that reads back to exactly d ("%.{15,16,17}g"), with
  * "-0" kept, "inf"/"nan" for the others.  buf >= 32 bytes. */

@@ -1,6 +1,6 @@
 /*
  * native_write.c -- the writer of parley's native scenario format
- * (docs/scenario-format.md), and parley_text_free.
+ * (docs/scenario-format.md).
  *
  * What it owns.  Turning a scenario into version-1 YAML text that
  * native_read.c reads back into the same scenario, bit for bit: every
@@ -34,8 +34,9 @@
  * escaped.
  *
  * Memory.  The text lives in one block from the scenario's allocator,
- * preceded by a hidden header (nat_text_hdr) holding that allocator and
- * the block size, so parley_text_free needs only the pointer.
+ * preceded by a hidden header (parleyx_text_begin/_finish in core/px.c)
+ * holding that allocator and the block size, so parley_text_free needs
+ * only the pointer.
  */
 #include "core/px.h"
 #include "model/model.h"
@@ -47,14 +48,6 @@
 #include <string.h>
 
 #define NW_WIDTH 100 /* flow style while a line fits in this many columns */
-
-typedef union nat_text_hdr {
-    struct {
-        parley_allocator alloc;
-        size_t size;
-    } h;
-    max_align_t align;
-} nat_text_hdr;
 
 typedef struct nw {
     px_buf *b;                 /* where text goes now */
@@ -572,9 +565,7 @@ parley_status parley_native_write(const parley_scenario *sc, char **text, size_t
     memset(&w, 0, sizeof w);
     w.b = &b;
     w.sc = sc;
-    nat_text_hdr zero;
-    memset(&zero, 0, sizeof zero);
-    if (!parleyx_buf_add(&b, (const char *)&zero, sizeof zero))
+    if (!parleyx_text_begin(&b))
         w.st = PARLEY_ERR_NOMEM;
 
     nw_puts(&w, "# parley scenario, native format version 1 (docs/scenario-format.md)\n");
@@ -608,24 +599,8 @@ parley_status parley_native_write(const parley_scenario *sc, char **text, size_t
                                 "out of memory while writing the scenario");
         return parleyx_fail(err, w.st, NULL, 0, 0, "cannot write the scenario: %s", w.what);
     }
-    size_t blen, bcap;
-    char *data = parleyx_buf_take(&b, &blen, &bcap);
-    nat_text_hdr *hdr = (nat_text_hdr *)(void *)data;
-    if (sc->alloc)
-        hdr->h.alloc = *sc->alloc;
-    hdr->h.size = bcap;
-    *text = data + sizeof *hdr;
-    if (len)
-        *len = blen - sizeof *hdr;
+    if (!parleyx_text_finish(&b, text, len))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0,
+                            "out of memory while writing the scenario");
     return PARLEY_OK;
-}
-
-/* Free text returned by parley_native_write (NULL: no-op). */
-void parley_text_free(char *text)
-{
-    if (!text)
-        return;
-    nat_text_hdr *hdr = (nat_text_hdr *)(void *)(text - sizeof(nat_text_hdr));
-    parley_allocator a = hdr->h.alloc;
-    parleyx_free(&a, hdr, hdr->h.size);
 }
