@@ -19,6 +19,7 @@ static const command commands[] = {
     {"whatif", cmd_whatif, "re-run the analysis with red lines or reservation values changed"},
     {"negotiate", cmd_negotiate, "simulate the talks between automated negotiators (and people)"},
     {"forecast", cmd_forecast, "where will positions converge? (KTAB SMP, BDM expected utility)"},
+    {"report", cmd_report, "a self-contained HTML report with charts, or the charts as SVG"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
 };
 

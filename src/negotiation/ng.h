@@ -55,6 +55,11 @@ typedef enum ng_mediator_kind {
     NG_MED_NEIGHBOURS /* NegMAS HillClimbingSTMechanism */
 } ng_mediator_kind;
 
+typedef struct ng_hist {
+    uint64_t o;
+    size_t seat; /* SIZE_MAX: the mediator */
+} ng_hist;
+
 struct parley_session {
     const parley_scenario *sc;
     parley_allocator allocv;
@@ -74,8 +79,7 @@ struct parley_session {
     unsigned long round;
     double t;
     double t0_clock;
-    uint64_t *hist;
-    uint32_t *hist_seat;
+    ng_hist *hist;
     size_t hn, hcap;
     parley_trace_fn trace;
     void *trace_ud;

@@ -1,0 +1,70 @@
+/*
+ * parley/report.h -- charts (SVG written by parley itself) and the
+ * self-contained HTML report (`parley report`).  Included by parley.h.
+ *
+ * Every function returns text the caller frees with parley_text_free.
+ * The output depends only on the inputs: the same scenario gives the same
+ * bytes (density drawings of large spaces sample outcomes with a fixed
+ * seed).  docs/report.md describes what each chart shows.
+ */
+#ifndef PARLEY_REPORT_H
+#define PARLEY_REPORT_H
+
+#include "parley/parley.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct parley_chart_options {
+    unsigned width, height; /* pixels; 0: 560 x 480 */
+    size_t max_points;      /* outcomes drawn one by one at most (beyond:
+                               a density drawing); 0: 5000 */
+    uint64_t max_scan;      /* outcomes scanned for a density drawing
+                               (beyond: a fixed-seed sample); 0: 20000000 */
+} parley_chart_options;
+
+/* The utility space of stakeholders x and y (dimensions of the analysis):
+ * every outcome (or its density), the agreement set, the Pareto frontier,
+ * the reservation values and the bargaining solutions, labelled. */
+PARLEY_API parley_status parley_chart_utility_space(const parley_scenario *sc,
+                                                    const parley_analysis *an, size_t x, size_t y,
+                                                    const parley_chart_options *opt, char **svg,
+                                                    size_t *len, parley_error *err);
+
+/* The red-line diagnosis: which constraints clash (a matrix of conflicts)
+ * and what each relaxation opens (bars of deals), or, when deals exist,
+ * the slack of each numeric limit. */
+PARLEY_API parley_status parley_chart_diagnosis(const parley_scenario *sc,
+                                                const parley_diagnosis *d,
+                                                const parley_chart_options *opt, char **svg,
+                                                size_t *len, parley_error *err);
+
+typedef struct parley_report_options {
+    parley_chart_options chart; /* zeros: defaults */
+    unsigned threads;           /* for the analyses; 0: 2 */
+    const char *source;         /* shown as the input's name; may be NULL */
+} parley_report_options;
+
+/* One self-contained HTML page (no network access needed; readable when
+ * printed): what the scenario is, whether a deal exists, the fair deals,
+ * the utility-space charts (pairwise for more than two stakeholders), the
+ * red-line diagnosis.  sc must be final. */
+PARLEY_API parley_status parley_report_html(const parley_scenario *sc,
+                                            const parley_report_options *opt, char **html,
+                                            size_t *len, parley_error *err);
+
+/* The report's charts alone, for `--svg DIR`: calls write(ud, name, svg,
+ * len) for each chart with a file name such as "utility-0-1.svg"; a
+ * nonzero return stops and is returned as PARLEY_ERR_IO. */
+typedef int (*parley_chart_sink)(void *ud, const char *name, const char *svg, size_t len);
+PARLEY_API parley_status parley_report_charts(const parley_scenario *sc,
+                                              const parley_report_options *opt,
+                                              parley_chart_sink write, void *ud,
+                                              parley_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

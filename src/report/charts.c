@@ -1,0 +1,622 @@
+/*
+ * charts.c -- SVG charts written by parley: the utility space of two
+ * stakeholders and the red-line diagnosis.
+ *
+ * The utility space.  Axes are utilities in [0, 1] (parley's utilities
+ * never leave it: evaluations and weights are non-negative and the sum is
+ * capped at 1).  Outcomes are drawn one by one when there are at most
+ * max_points of them (points that land on the same tenth of a pixel are
+ * drawn once); beyond that, as a density: a 60 x 60 grid of cells (40 x
+ * 40 in pairwise panels) shaded by the logarithm of the number of
+ * outcomes in each, acceptable and unacceptable separately.  The density
+ * scans every outcome up to max_scan, and beyond that a sample of max_scan
+ * outcomes drawn with a fixed-seed generator (splitmix64), so the drawing
+ * is the same every time.  On top: the Pareto frontier over all outcomes
+ * (a line for two stakeholders; projected points for more), the Pareto-
+ * optimal agreements, dashed reservation lines, and the bargaining
+ * solutions, labelled.
+ *
+ * Output size: one-by-one points cost about 60 bytes each (5,000: 300 kB);
+ * a density at most 3,600 cells of about 70 bytes.  Numbers are printed
+ * with one decimal, so the same input gives the same bytes.
+ *
+ * Memory: the points array (max_points entries) and the density grid,
+ * through the scenario's allocator; the text goes to the caller
+ * (parley_text_free).
+ */
+#include "report/rp.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CH_DEFAULT_W 560
+#define CH_DEFAULT_H 480
+#define CH_DEFAULT_POINTS 5000
+#define CH_DEFAULT_SCAN 20000000ULL
+
+typedef struct ch_frame {
+    double x0, y0, w, h; /* plot area in pixels */
+} ch_frame;
+
+static double px_x(const ch_frame *f, double u)
+{
+    return f->x0 + u * f->w;
+}
+static double px_y(const ch_frame *f, double u)
+{
+    return f->y0 + (1.0 - u) * f->h;
+}
+
+void rp_text(px_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': parleyx_buf_puts(b, "&amp;"); break;
+        case '<': parleyx_buf_puts(b, "&lt;"); break;
+        case '>': parleyx_buf_puts(b, "&gt;"); break;
+        case '"': parleyx_buf_puts(b, "&quot;"); break;
+        default: parleyx_buf_add(b, s, 1);
+        }
+    }
+}
+
+static void opts_fill(const parley_chart_options *in, parley_chart_options *o)
+{
+    memset(o, 0, sizeof *o);
+    if (in)
+        *o = *in;
+    if (!o->width)
+        o->width = CH_DEFAULT_W;
+    if (!o->height)
+        o->height = CH_DEFAULT_H;
+    if (!o->max_points)
+        o->max_points = CH_DEFAULT_POINTS;
+    if (!o->max_scan)
+        o->max_scan = CH_DEFAULT_SCAN;
+}
+
+static void axes(px_buf *b, const ch_frame *f, const char *xname, const char *yname)
+{
+    parleyx_buf_puts(b, "<g class=\"axes\" font-size=\"11\" fill=\"#333\">\n");
+    for (int t = 0; t <= 5; t++) {
+        double u = t / 5.0;
+        parleyx_buf_printf(b,
+                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
+                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>\n",
+                           px_x(f, u), f->y0, px_x(f, u), f->y0 + f->h, f->x0, px_y(f, u),
+                           f->x0 + f->w, px_y(f, u));
+        parleyx_buf_printf(b,
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>"
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+                           px_x(f, u), f->y0 + f->h + 15, u, f->x0 - 6, px_y(f, u) + 4, u);
+    }
+    parleyx_buf_printf(b,
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                       "stroke=\"#888\"/>\n",
+                       f->x0, f->y0, f->w, f->h);
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\">"
+                          "utility of ",
+                       f->x0 + f->w / 2, f->y0 + f->h + 32);
+    rp_text(b, xname);
+    parleyx_buf_printf(b,
+                       "</text>\n<text transform=\"translate(%.1f,%.1f) rotate(-90)\" "
+                       "text-anchor=\"middle\" font-size=\"12\">utility of ",
+                       f->x0 - 34, f->y0 + f->h / 2);
+    rp_text(b, yname);
+    parleyx_buf_puts(b, "</text>\n</g>\n");
+}
+
+/* ------------------------------------------------------ outcome clouds */
+
+typedef struct ch_pt {
+    int32_t x, y; /* tenths of a pixel */
+    int acc;
+} ch_pt;
+
+static int pt_cmp(const void *a, const void *b)
+{
+    const ch_pt *p = a, *q = b;
+    if (p->acc != q->acc)
+        return p->acc - q->acc; /* unacceptable first: drawn below */
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    if (p->y != q->y)
+        return p->y < q->y ? -1 : 1;
+    return 0;
+}
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Every outcome (or a sample) as (ux, uy, acceptable) to a callback. */
+typedef void (*ch_visit)(void *ud, double ux, double uy, bool acc);
+
+static parley_status scan(const parley_scenario *sc, size_t px, size_t py, uint64_t limit,
+                          bool *sampled, ch_visit fn, void *ud)
+{
+    size_t ni = sc->nissues;
+    uint32_t *o = parleyx_calloc(sc->alloc, ni ? ni : 1, sizeof *o);
+    if (!o)
+        return PARLEY_ERR_NOMEM;
+    uint64_t total;
+    bool fits = parley_scenario_outcome_count(sc, &total) == PARLEY_OK;
+    *sampled = !fits || total > limit;
+    if (!*sampled) {
+        for (uint64_t n = 0; n < total; n++) {
+            fn(ud, pm_utility(sc, px, o), pm_utility(sc, py, o), parley_outcome_acceptable(sc, o));
+            for (size_t i = 0; i < ni; i++) {
+                if (++o[i] < sc->issues[i].nvalues)
+                    break;
+                o[i] = 0;
+            }
+        }
+    } else {
+        uint64_t seed = 0x70617273ULL; /* fixed: same drawing every time */
+        for (uint64_t n = 0; n < limit; n++) {
+            for (size_t i = 0; i < ni; i++)
+                o[i] = (uint32_t)(splitmix64(&seed) % sc->issues[i].nvalues);
+            fn(ud, pm_utility(sc, px, o), pm_utility(sc, py, o), parley_outcome_acceptable(sc, o));
+        }
+    }
+    parleyx_free(sc->alloc, o, (ni ? ni : 1) * sizeof *o);
+    return PARLEY_OK;
+}
+
+typedef struct ch_points {
+    const ch_frame *f;
+    ch_pt *pts;
+    size_t n;
+} ch_points;
+
+static void visit_point(void *ud, double ux, double uy, bool acc)
+{
+    ch_points *c = ud;
+    c->pts[c->n].x = (int32_t)lround(px_x(c->f, ux) * 10);
+    c->pts[c->n].y = (int32_t)lround(px_y(c->f, uy) * 10);
+    c->pts[c->n].acc = acc;
+    c->n++;
+}
+
+typedef struct ch_density {
+    size_t bins;
+    uint64_t *all, *acc; /* bins*bins */
+} ch_density;
+
+static void visit_density(void *ud, double ux, double uy, bool acc)
+{
+    ch_density *d = ud;
+    size_t bx = (size_t)(ux * (double)d->bins), by = (size_t)(uy * (double)d->bins);
+    if (bx >= d->bins)
+        bx = d->bins - 1;
+    if (by >= d->bins)
+        by = d->bins - 1;
+    if (acc)
+        d->acc[by * d->bins + bx]++;
+    else
+        d->all[by * d->bins + bx]++;
+}
+
+static parley_status cloud(px_buf *b, const parley_scenario *sc, const ch_frame *f, size_t px,
+                           size_t py, const parley_chart_options *o, bool panel, char *note,
+                           size_t nnote)
+{
+    uint64_t total = 0;
+    bool fits = parley_scenario_outcome_count(sc, &total) == PARLEY_OK;
+    bool sampled = false;
+    if (fits && total <= o->max_points) {
+        ch_points c = {f, NULL, 0};
+        c.pts = parleyx_calloc(sc->alloc, total ? (size_t)total : 1, sizeof *c.pts);
+        if (!c.pts)
+            return PARLEY_ERR_NOMEM;
+        parley_status st = scan(sc, px, py, total, &sampled, visit_point, &c);
+        if (st) {
+            parleyx_free(sc->alloc, c.pts, (total ? (size_t)total : 1) * sizeof *c.pts);
+            return st;
+        }
+        qsort(c.pts, c.n, sizeof *c.pts, pt_cmp);
+        parleyx_buf_puts(b, "<g class=\"outcomes\">\n");
+        for (size_t k = 0; k < c.n; k++) {
+            if (k && pt_cmp(&c.pts[k], &c.pts[k - 1]) == 0)
+                continue;
+            parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\" fill=\"%s\"/>\n",
+                               c.pts[k].x / 10.0, c.pts[k].y / 10.0,
+                               c.pts[k].acc ? "#3b82c4" : "#c8c8c8");
+        }
+        parleyx_buf_puts(b, "</g>\n");
+        snprintf(note, nnote, "every outcome drawn");
+        parleyx_free(sc->alloc, c.pts, (total ? (size_t)total : 1) * sizeof *c.pts);
+        return PARLEY_OK;
+    }
+    ch_density d;
+    d.bins = panel ? 40 : 60;
+    d.all = parleyx_calloc(sc->alloc, d.bins * d.bins, sizeof(uint64_t));
+    d.acc = parleyx_calloc(sc->alloc, d.bins * d.bins, sizeof(uint64_t));
+    parley_status st = (d.all && d.acc) ? scan(sc, px, py, o->max_scan, &sampled, visit_density, &d)
+                                        : PARLEY_ERR_NOMEM;
+    if (!st) {
+        uint64_t mx = 1;
+        for (size_t k = 0; k < d.bins * d.bins; k++) {
+            if (d.all[k] > mx)
+                mx = d.all[k];
+            if (d.acc[k] > mx)
+                mx = d.acc[k];
+        }
+        double cw = f->w / (double)d.bins, chh = f->h / (double)d.bins, lm = log1p((double)mx);
+        parleyx_buf_puts(b, "<g class=\"density\">\n");
+        for (int pass = 0; pass < 2; pass++) {
+            const uint64_t *cnt = pass ? d.acc : d.all;
+            for (size_t by = 0; by < d.bins; by++)
+                for (size_t bx = 0; bx < d.bins; bx++) {
+                    uint64_t c = cnt[by * d.bins + bx];
+                    if (!c)
+                        continue;
+                    double op = 0.15 + 0.85 * log1p((double)c) / lm;
+                    parleyx_buf_printf(b,
+                                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                                       "fill=\"%s\" fill-opacity=\"%.2f\"/>\n",
+                                       f->x0 + (double)bx * cw,
+                                       f->y0 + f->h - (double)(by + 1) * chh, cw, chh,
+                                       pass ? "#3b82c4" : "#a0a0a0", op);
+                }
+        }
+        parleyx_buf_puts(b, "</g>\n");
+        snprintf(note, nnote, "density of %s outcomes", sampled ? "a fixed sample of" : "all");
+    }
+    parleyx_free(sc->alloc, d.all, d.bins * d.bins * sizeof(uint64_t));
+    parleyx_free(sc->alloc, d.acc, d.bins * d.bins * sizeof(uint64_t));
+    return st;
+}
+
+/* ---------------------------------------------------------- the chart */
+
+typedef struct ch_label {
+    const char *name;
+    double ux, uy;
+} ch_label;
+
+static parley_status utility_space(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                                   size_t x, size_t y, const parley_chart_options *o, bool panel)
+{
+    size_t dims = parley_analysis_dims(an);
+    size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
+    const char *xn = parley_party_name(sc, px), *yn = parley_party_name(sc, py);
+    double W = o->width, H = o->height;
+    ch_frame f = {62, 34, W - 62 - 18, H - 34 - (panel ? 48 : 78)};
+    parleyx_buf_printf(b,
+                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
+                       "class=\"utility-space\">\n<title>Utility space: ",
+                       W, H, W, H);
+    rp_text(b, xn);
+    parleyx_buf_puts(b, " and ");
+    rp_text(b, yn);
+    parleyx_buf_puts(b, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">", f.x0);
+    rp_text(b, xn);
+    parleyx_buf_puts(b, " and ");
+    rp_text(b, yn);
+    parleyx_buf_puts(b, "</text>\n");
+    axes(b, &f, xn, yn);
+    char note[64] = "";
+    parley_status st = cloud(b, sc, &f, px, py, o, panel, note, sizeof note);
+    if (st)
+        return st;
+    /* reservation lines */
+    double rx = parley_party_reservation(sc, px), ry = parley_party_reservation(sc, py);
+    parleyx_buf_puts(b, "<g class=\"reservation\" stroke=\"#c0392b\" stroke-dasharray=\"5,4\">\n");
+    if (rx > 0 && rx <= 1)
+        parleyx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                           px_x(&f, rx), f.y0, px_x(&f, rx), f.y0 + f.h);
+    if (ry > 0 && ry <= 1)
+        parleyx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", f.x0,
+                           px_y(&f, ry), f.x0 + f.w, px_y(&f, ry));
+    parleyx_buf_puts(b, "</g>\n");
+    /* the Pareto frontier over all outcomes */
+    size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
+    if (dims == 2 && nf) {
+        parleyx_buf_puts(b, "<polyline class=\"frontier\" fill=\"none\" stroke=\"#e67e22\" "
+                            "stroke-width=\"2\" points=\"");
+        for (size_t k = 0; k < nf; k++) {
+            const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
+            parleyx_buf_printf(b, "%s%.1f,%.1f", k ? " " : "", px_x(&f, u[x]), px_y(&f, u[y]));
+        }
+        parleyx_buf_puts(b, "\"/>\n");
+    } else if (nf) {
+        parleyx_buf_puts(b, "<g class=\"frontier\" fill=\"#e67e22\">\n");
+        for (size_t k = 0; k < nf && k < 2000; k++) {
+            const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
+            parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.8\"/>\n", px_x(&f, u[x]),
+                               px_y(&f, u[y]));
+        }
+        parleyx_buf_puts(b, "</g>\n");
+    }
+    /* Pareto-optimal agreements */
+    size_t na = parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS);
+    parleyx_buf_puts(b, "<g class=\"agreement-frontier\" fill=\"#1e8449\" stroke=\"white\" "
+                        "stroke-width=\"0.8\">\n");
+    for (size_t k = 0; k < na && k < 2000; k++) {
+        const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_AGREEMENTS, k);
+        parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.6\"/>\n", px_x(&f, u[x]),
+                           px_y(&f, u[y]));
+    }
+    parleyx_buf_puts(b, "</g>\n");
+    /* solutions, labelled; equal points share one label */
+    static const struct {
+        parley_solution_kind k;
+        const char *name;
+    } sols[] = {{PARLEY_SOLUTION_NASH, "Nash"},
+                {PARLEY_SOLUTION_KALAI_SMORODINSKY, "KS"},
+                {PARLEY_SOLUTION_UTILITARIAN, "utilitarian"},
+                {PARLEY_SOLUTION_EGALITARIAN, "egalitarian"}};
+    parleyx_buf_puts(b, "<g class=\"solutions\" font-size=\"11\">\n");
+    for (size_t s = 0; s < 4; s++) {
+        const double *u;
+        if (!parley_analysis_solution(an, sols[s].k, &u, NULL))
+            continue;
+        bool first = true;
+        for (size_t t = 0; t < s && first; t++) {
+            const double *v;
+            if (parley_analysis_solution(an, sols[t].k, &v, NULL) && v[x] == u[x] && v[y] == u[y])
+                first = false;
+        }
+        if (!first)
+            continue;
+        double cx = px_x(&f, u[x]), cy = px_y(&f, u[y]);
+        parleyx_buf_printf(b,
+                           "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"black\" "
+                           "stroke=\"white\"/>\n<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\">",
+                           cx, cy - 6, cx + 8, cy - 8 - 11.0 * (double)s);
+        bool sep = false;
+        for (size_t t = s; t < 4; t++) {
+            const double *v;
+            if (parley_analysis_solution(an, sols[t].k, &v, NULL) && v[x] == u[x] && v[y] == u[y]) {
+                parleyx_buf_printf(b, "%s%s", sep ? " = " : "", sols[t].name);
+                sep = true;
+            }
+        }
+        parleyx_buf_puts(b, "</text>\n");
+    }
+    parleyx_buf_puts(b, "</g>\n");
+    /* legend */
+    if (!panel) {
+        double ly = H - 22;
+        parleyx_buf_printf(
+            b,
+            "<g class=\"legend\" font-size=\"11\">\n"
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#c8c8c8\"/><text x=\"%.1f\" y=\"%.1f\">"
+            "no deal</text>\n"
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#3b82c4\"/><text x=\"%.1f\" y=\"%.1f\">"
+            "acceptable</text>\n"
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e67e22\" "
+            "stroke-width=\"2\"/><text x=\"%.1f\" y=\"%.1f\">Pareto frontier</text>\n"
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1e8449\"/><text x=\"%.1f\" y=\"%.1f\">"
+            "efficient deal</text>\n"
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c0392b\" "
+            "stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%.1f\">reservation</text>\n"
+            "<text x=\"%.1f\" y=\"%.1f\" fill=\"#666\">(%s)</text>\n</g>\n",
+            f.x0, ly, f.x0 + 7, ly + 4, f.x0 + 62, ly, f.x0 + 69, ly + 4, f.x0 + 140, ly,
+            f.x0 + 160, ly, f.x0 + 165, ly + 4, f.x0 + 260, ly, f.x0 + 267, ly + 4, f.x0 + 355, ly,
+            f.x0 + 375, ly, f.x0 + 380, ly + 4, f.x0, ly + 16, note);
+    }
+    parleyx_buf_puts(b, "</svg>\n");
+    return PARLEY_OK;
+}
+
+parley_status rp_chart_utility(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                                    size_t x, size_t y, const parley_chart_options *opt,
+                                    bool panel)
+{
+    parley_chart_options o;
+    opts_fill(opt, &o);
+    if (panel) {
+        o.width = o.width * 2 / 3;
+        o.height = o.height * 2 / 3;
+    }
+    return utility_space(b, sc, an, x, y, &o, panel);
+}
+
+parley_status parley_chart_utility_space(const parley_scenario *sc, const parley_analysis *an,
+                                         size_t x, size_t y, const parley_chart_options *opt,
+                                         char **svg, size_t *len, parley_error *err)
+{
+    if (!svg)
+        return PARLEY_ERR_ARG;
+    *svg = NULL;
+    if (!sc || !sc->final || !an)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "a final scenario and its analysis are needed");
+    size_t dims = parley_analysis_dims(an);
+    if (x >= dims || y >= dims || x == y)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "stakeholders %zu and %zu: give two different ones below %zu", x, y,
+                            dims);
+    px_buf b;
+    parleyx_buf_init(&b, sc->alloc, 0);
+    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    if (!st)
+        st = rp_chart_utility(&b, sc, an, x, y, opt, false);
+    if (st || !parleyx_text_finish(&b, svg, len)) {
+        parleyx_buf_free(&b);
+        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    return PARLEY_OK;
+}
+
+/* ------------------------------------------------------- the diagnosis */
+
+static parley_status diagnosis(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
+                               const parley_chart_options *o)
+{
+    size_t nc = parley_diagnosis_constraint_count(d);
+    bool deal = parley_diagnosis_deal_exists(d);
+    double W = o->width + 140;
+    const double rowh = 20, left = 260;
+    if (!deal) {
+        size_t nf = parley_diagnosis_conflict_count(d), nr = parley_diagnosis_relaxation_count(d);
+        if (nf > 40)
+            nf = 40;
+        if (nr > 40)
+            nr = 40;
+        /* rows: constraints that appear in some conflict */
+        size_t rows = 0;
+        size_t *row = parleyx_calloc(sc->alloc, nc ? nc : 1, sizeof(size_t));
+        if (!row)
+            return PARLEY_ERR_NOMEM;
+        for (size_t c = 0; c < nc; c++) {
+            bool in = false;
+            for (size_t k = 0; k < nf && !in; k++) {
+                const size_t *m;
+                size_t n = parley_diagnosis_conflict(d, k, &m);
+                for (size_t j = 0; j < n; j++)
+                    in |= m[j] == c;
+            }
+            row[c] = in ? rows++ : SIZE_MAX;
+        }
+        double top1 = 48, h1 = (double)rows * rowh, top2 = top1 + h1 + 60;
+        double H = top2 + (double)nr * rowh + 30;
+        parleyx_buf_printf(b,
+                           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                           "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
+                           "font-size=\"12\" class=\"diagnosis\">\n<title>Red-line diagnosis"
+                           "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+                           "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
+                           "Which red lines clash: each column is a minimal conflict</text>\n",
+                           W, H, W, H);
+        for (size_t k = 0; k < nf; k++)
+            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n",
+                               left + 14 + 26.0 * (double)k, top1 - 10, k + 1);
+        for (size_t c = 0; c < nc; c++) {
+            if (row[c] == SIZE_MAX)
+                continue;
+            double yy = top1 + (double)row[c] * rowh;
+            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8,
+                               yy + 14);
+            rp_text(b, parley_diagnosis_constraint_name(d, c));
+            parleyx_buf_printf(b, "</text>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                                  "stroke=\"#eee\"/>\n",
+                               left, yy + 10, left + 26.0 * (double)nf, yy + 10);
+            for (size_t k = 0; k < nf; k++) {
+                const size_t *m;
+                size_t n = parley_diagnosis_conflict(d, k, &m);
+                for (size_t j = 0; j < n; j++)
+                    if (m[j] == c)
+                        parleyx_buf_printf(b,
+                                           "<circle class=\"conflict-member\" cx=\"%.1f\" "
+                                           "cy=\"%.1f\" r=\"6\" fill=\"#c0392b\"/>\n",
+                                           left + 14 + 26.0 * (double)k, yy + 10);
+            }
+        }
+        parleyx_free(sc->alloc, row, (nc ? nc : 1) * sizeof(size_t));
+        parleyx_buf_printf(b, "<text x=\"10\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">"
+                              "What each minimal relaxation opens (deals)</text>\n",
+                           top2 - 18);
+        uint64_t mx = 1;
+        for (size_t k = 0; k < nr; k++) {
+            const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+            uint64_t v = 0;
+            if (an && parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &v) && v > mx)
+                mx = v;
+        }
+        double barw = W - left - 80;
+        for (size_t k = 0; k < nr; k++) {
+            const size_t *m;
+            size_t n = parley_diagnosis_relaxation(d, k, &m);
+            double yy = top2 + (double)k * rowh;
+            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">drop ", left - 8,
+                               yy + 14);
+            for (size_t j = 0; j < n; j++) {
+                if (j)
+                    parleyx_buf_puts(b, " + ");
+                rp_text(b, parley_diagnosis_constraint_name(d, m[j]));
+            }
+            parleyx_buf_puts(b, "</text>\n");
+            const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+            uint64_t v = 0;
+            if (an && parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &v)) {
+                double w = barw * log1p((double)v) / log1p((double)mx);
+                parleyx_buf_printf(b,
+                                   "<rect class=\"relaxation\" x=\"%.1f\" y=\"%.1f\" "
+                                   "width=\"%.1f\" height=\"14\" fill=\"#3b82c4\"/>\n<text "
+                                   "x=\"%.1f\" y=\"%.1f\">%llu</text>\n",
+                                   left, yy + 3, w, left + w + 5, yy + 14, (unsigned long long)v);
+            }
+        }
+        parleyx_buf_puts(b, "</svg>\n");
+        return PARLEY_OK;
+    }
+    /* deals exist: status of every constraint, bars of deals its removal adds */
+    double H = 48 + (double)nc * rowh + 40;
+    parleyx_buf_printf(b,
+                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
+                       "font-size=\"12\" class=\"diagnosis\">\n<title>Red-line diagnosis</title>\n"
+                       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+                       "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
+                       "Deals each red line or reservation value removes</text>\n",
+                       W, H, W, H);
+    uint64_t mx = 1;
+    for (size_t c = 0; c < nc; c++) {
+        char added[48];
+        parley_diagnosis_status(d, c, added, sizeof added);
+        uint64_t v = strtoull(added, NULL, 10);
+        if (v > mx)
+            mx = v;
+    }
+    double barw = W - left - 160;
+    for (size_t c = 0; c < nc; c++) {
+        char added[48];
+        parley_constraint_status s = parley_diagnosis_status(d, c, added, sizeof added);
+        uint64_t v = strtoull(added, NULL, 10);
+        double yy = 40 + (double)c * rowh;
+        const char *col = s == PARLEY_STATUS_BINDING       ? "#c0392b"
+                          : s == PARLEY_STATUS_RESTRICTING ? "#e67e22"
+                                                           : "#a0a0a0";
+        parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8, yy + 14);
+        rp_text(b, parley_diagnosis_constraint_name(d, c));
+        double w = v ? barw * log1p((double)v) / log1p((double)mx) : 0;
+        parleyx_buf_printf(b,
+                           "</text>\n<rect class=\"status\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                           "height=\"14\" fill=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\">%s %s"
+                           "</text>\n",
+                           left, yy + 3, w, col, left + w + 5, yy + 14,
+                           parley_constraint_status_name(s), added);
+    }
+    parleyx_buf_puts(b, "</svg>\n");
+    return PARLEY_OK;
+}
+
+parley_status rp_chart_diagnosis(px_buf *b, const parley_scenario *sc,
+                                      const parley_diagnosis *d, const parley_chart_options *opt)
+{
+    parley_chart_options o;
+    opts_fill(opt, &o);
+    return diagnosis(b, sc, d, &o);
+}
+
+parley_status parley_chart_diagnosis(const parley_scenario *sc, const parley_diagnosis *d,
+                                     const parley_chart_options *opt, char **svg, size_t *len,
+                                     parley_error *err)
+{
+    if (!svg)
+        return PARLEY_ERR_ARG;
+    *svg = NULL;
+    if (!sc || !d)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "a scenario and its diagnosis are needed");
+    px_buf b;
+    parleyx_buf_init(&b, sc->alloc, 0);
+    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    if (!st)
+        st = rp_chart_diagnosis(&b, sc, d, opt);
+    if (st || !parleyx_text_finish(&b, svg, len)) {
+        parleyx_buf_free(&b);
+        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    return PARLEY_OK;
+}

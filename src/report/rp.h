@@ -1,0 +1,19 @@
+/*
+ * rp.h -- what the report layer's files share (charts.c, report.c).
+ * Not installed.
+ */
+#ifndef PARLEY_RP_H
+#define PARLEY_RP_H
+
+#include "model/model.h"
+
+/* Escape text for SVG/HTML (&, <, >, ") into b. */
+void rp_text(px_buf *b, const char *s);
+/* Append one chart to b: the utility space of dimensions x and y (panel:
+ * two-thirds size, no legend), or the diagnosis. */
+parley_status rp_chart_utility(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                               size_t x, size_t y, const parley_chart_options *opt, bool panel);
+parley_status rp_chart_diagnosis(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
+                                 const parley_chart_options *opt);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * test_report.c -- charts and the HTML report: well-formed (SVG parsed
+ * by libxml2), deterministic (same bytes twice), the right elements, and
+ * small (under 2 MB even for 10^7 outcomes, where a density is drawn).
+ */
+#include <criterion/criterion.h>
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parley/parley.h"
+
+static parley_scenario *load(const char *path)
+{
+    parley_scenario *sc = NULL;
+    parley_error err;
+    const char *paths[] = {path};
+    cr_assert_eq(parley_load(1, paths, NULL, &sc, &err), PARLEY_OK, "%s: %s", path, err.message);
+    return sc;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void well_formed(const char *xml, size_t len)
+{
+    xmlDocPtr doc = xmlReadMemory(xml, (int)len, "chart.svg", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    cr_assert_not_null(doc, "the SVG is not well-formed XML");
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    cr_assert_str_eq((const char *)root->name, "svg");
+    xmlFreeDoc(doc);
+}
+
+Test(report, utility_space_chart_every_outcome)
+{
+    parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/buyer-seller.yaml");
+    parley_analysis *an = NULL;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, NULL), PARLEY_OK);
+    char *svg = NULL, *svg2 = NULL;
+    size_t len = 0, len2 = 0;
+    cr_assert_eq(parley_chart_utility_space(sc, an, 0, 1, NULL, &svg, &len, NULL), PARLEY_OK);
+    cr_assert_eq(parley_chart_utility_space(sc, an, 0, 1, NULL, &svg2, &len2, NULL), PARLEY_OK);
+    cr_assert_eq(len, len2);
+    cr_assert_eq(memcmp(svg, svg2, len), 0, "not deterministic");
+    well_formed(svg, len);
+    /* 315 outcomes, each drawn unless two land on the same spot */
+    size_t pts = count(svg, "r=\"2.2\"");
+    cr_assert(pts > 100 && pts <= 315, "%zu outcome points", pts);
+    /* the 20 Pareto-optimal agreements (distinct points) */
+    cr_assert_eq(count(svg, "r=\"3.6\""), parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS));
+    cr_assert(strstr(svg, "class=\"frontier\""));
+    cr_assert(strstr(svg, "Nash"));
+    cr_assert(strstr(svg, "KS"));
+    cr_assert_eq(count(svg, "stroke-dasharray=\"5,4\"><line"), 0);
+    cr_assert_eq(count(svg, "<g class=\"reservation\""), 1);
+    cr_assert_eq(parley_chart_utility_space(sc, an, 0, 0, NULL, &svg2, &len2, NULL), PARLEY_ERR_ARG);
+    parley_text_free(svg);
+    parley_text_free(NULL);
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+}
+
+Test(report, density_for_ten_million_outcomes_stays_small)
+{
+    const char *dir = PARLEY_SHARED_DATA "/genius/genius_7issues";
+    FILE *f = fopen(PARLEY_SHARED_DATA "/genius/genius_7issues/7issues.xml", "rb");
+    if (!f)
+        cr_skip_test("shared data not found at %s (needs ../shared/data beside the repository)", dir);
+    fclose(f);
+    parley_scenario *sc = load(dir);
+    char *html = NULL;
+    size_t len = 0;
+    parley_error err;
+    cr_assert_eq(parley_report_html(sc, NULL, &html, &len, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_lt(len, 2000000, "report of %zu bytes", len);
+    cr_assert(strstr(html, "class=\"density\""), "a density drawing for 10^7 outcomes");
+    cr_assert(strstr(html, "10,000,000"));
+    parley_text_free(html);
+    parley_scenario_free(sc);
+}
+
+Test(report, html_sections_and_diagnosis)
+{
+    parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/abu-dhabi-2026.yaml");
+    char *html = NULL, *html2 = NULL;
+    size_t len = 0, len2 = 0;
+    parley_report_options o;
+    memset(&o, 0, sizeof o);
+    o.source = "abu-dhabi-2026.yaml";
+    cr_assert_eq(parley_report_html(sc, &o, &html, &len, NULL), PARLEY_OK);
+    o.threads = 1;
+    cr_assert_eq(parley_report_html(sc, &o, &html2, &len2, NULL), PARLEY_OK);
+    cr_assert(len == len2 && memcmp(html, html2, len) == 0, "output depends on threads");
+    for (const char *id = "answer\0scenario\0deals\0space\0diagnosis\0"; *id; id += strlen(id) + 1) {
+        char want[64];
+        snprintf(want, sizeof want, "<section id=\"%s\">", id);
+        cr_assert(strstr(html, want), "missing %s", want);
+    }
+    cr_assert(strstr(html, "No deal is acceptable to all parties"));
+    /* 4 stakeholders: 6 pairwise charts; one conflict of two members */
+    cr_assert_eq(count(html, "class=\"utility-space\""), 6);
+    cr_assert_eq(count(html, "class=\"conflict-member\""), 2);
+    cr_assert_eq(count(html, "class=\"relaxation\""), 2);
+    cr_assert(strstr(html, "<code>Russia:whole-donbas</code> + <code>Ukrainian electorate:no-cession</code>"));
+    cr_assert_null(strstr(html, "src=\"http"), "no external resource");
+    cr_assert_null(strstr(html, "<link"));
+    parley_text_free(html);
+    parley_text_free(html2);
+    parley_scenario_free(sc);
+}
+
+static int sink(void *ud, const char *name, const char *svg, size_t len)
+{
+    size_t *n = ud;
+    (*n)++;
+    cr_assert(strstr(name, ".svg"));
+    well_formed(svg, len);
+    return 0;
+}
+
+Test(report, charts_alone)
+{
+    parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/coalition.yaml");
+    size_t n = 0;
+    cr_assert_eq(parley_report_charts(sc, NULL, sink, &n, NULL), PARLEY_OK);
+    cr_assert_eq(n, 3 + 1, "3 pairwise charts and the diagnosis");
+    parley_scenario_free(sc);
+}
