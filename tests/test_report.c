@@ -58,7 +58,9 @@ Test(report, utility_space_chart_every_outcome)
     cr_assert(strstr(svg, "KS"));
     cr_assert_eq(count(svg, "stroke-dasharray=\"5,4\"><line"), 0);
     cr_assert_eq(count(svg, "<g class=\"reservation\""), 1);
+    parley_text_free(svg2);
     cr_assert_eq(parley_chart_utility_space(sc, an, 0, 0, NULL, &svg2, &len2, NULL), PARLEY_ERR_ARG);
+    cr_assert_null(svg2);
     parley_text_free(svg);
     parley_text_free(NULL);
     parley_analysis_free(an);

@@ -181,6 +181,15 @@ PARLEY_API parley_status parley_party_set_capability(parley_scenario *sc, size_t
 PARLEY_API parley_status parley_party_set_weight(parley_scenario *sc, size_t party, size_t issue,
                                                  double w);
 
+/* Forecasting data (the spatial models of parley_forecast): a party's
+ * position on a numeric issue (finite, on the issue's own scale; need not
+ * be a grid value) and the salience of that issue to it (finite, >= 0).
+ * Unset by default. */
+PARLEY_API parley_status parley_party_set_position(parley_scenario *sc, size_t party, size_t issue,
+                                                   double x);
+PARLEY_API parley_status parley_party_set_salience(parley_scenario *sc, size_t party, size_t issue,
+                                                   double s);
+
 /* Evaluators.  Each replaces any earlier evaluator of (party, issue).  An
  * issue with no evaluator contributes nothing to the party's utility. */
 
@@ -266,6 +275,11 @@ PARLEY_API double parley_party_discount(const parley_scenario *sc, size_t party)
 /* true and *c set when the party has a capability. */
 PARLEY_API bool parley_party_capability(const parley_scenario *sc, size_t party, double *c);
 PARLEY_API double parley_party_weight(const parley_scenario *sc, size_t party, size_t issue);
+/* true and *x set when the party has a position / salience on the issue. */
+PARLEY_API bool parley_party_position(const parley_scenario *sc, size_t party, size_t issue,
+                                      double *x);
+PARLEY_API bool parley_party_salience(const parley_scenario *sc, size_t party, size_t issue,
+                                      double *s);
 /* true if the party has preferences (at least one weighted evaluator). */
 PARLEY_API bool parley_party_has_utility(const parley_scenario *sc, size_t party);
 

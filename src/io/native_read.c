@@ -1429,9 +1429,57 @@ static parley_status nat_utility_entry(nat_ctx *c, size_t p, const char *pname,
 /* Parties                                                              */
 /* ------------------------------------------------------------------ */
 
-static const char *const nat_party_keys[] = {"role",     "description", "capability", "reservation",
-                                             "discount", "utility",     "red-lines"};
+static const char *const nat_party_keys[] = {"role",      "description", "capability",
+                                             "reservation", "discount", "position",
+                                             "salience",  "utility",     "red-lines"};
 static const char *const nat_roles[] = {"negotiator", "ratifier", "mediator"};
+
+/* `position: {issue: x}` or `salience: {issue: s}` of a party (the data
+ * of the forecasting models). */
+static parley_status nat_spatial(nat_ctx *c, size_t p, const char *pname, const nat_node *m,
+                                 bool position)
+{
+    parley_status st;
+    char what[300], sh[96];
+    const char *key = position ? "position" : "salience";
+    snprintf(what, sizeof what, "the %s of `%.100s`", key, pname);
+    if ((st = nat_want_map(c, m, what, position ? "write `issue: number` per numeric issue"
+                                                : "write `issue: number` per issue")) !=
+        PARLEY_OK)
+        return st;
+    if ((st = nat_check_map(c, m, NULL, 0, what)) != PARLEY_OK)
+        return st;
+    NAT_PAIRS(m, ik, iv) {
+        const nat_node *in = ik->len ? nat_index_get(c->issue_ix, ik->text, ik->len) : NULL;
+        if (!in) {
+            const char *near = parleyx_closest(ik->text, c->issue_names, c->nissues);
+            return nat_fail(c, PARLEY_ERR_INVALID, ik,
+                            "unknown issue `%s` in %s%s%s%s", nat_show(ik, sh, sizeof sh), what,
+                            near ? "; did you mean `" : "; expected one of the issues listed "
+                                                        "under `issues`",
+                            near ? near : "", near ? "`?" : "");
+        }
+        size_t i = in->idx;
+        if (position && c->issues[i].kind == PARLEY_ISSUE_DISCRETE)
+            return nat_fail(c, PARLEY_ERR_INVALID, ik,
+                            "issue `%.100s` is discrete, so it has no position on a scale; "
+                            "positions are for integer and real issues",
+                            ik->text);
+        double x;
+        char w2[400];
+        snprintf(w2, sizeof w2, "the %s of `%.100s` on `%.100s`", key, pname, ik->text);
+        if ((st = nat_number(c, iv, w2, &x)) != PARLEY_OK)
+            return st;
+        if (!position && x < 0)
+            return nat_fail(c, PARLEY_ERR_INVALID, iv, "%s is %s; expected a number >= 0", w2,
+                            nat_show(iv, sh, sizeof sh));
+        st = position ? parley_party_set_position(c->sc, p, i, x)
+                      : parley_party_set_salience(c->sc, p, i, x);
+        if (st != PARLEY_OK)
+            return nat_builder_fail(c, st, iv, NULL, what);
+    }
+    return PARLEY_OK;
+}
 
 static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v,
                                    const nat_node **redlines)
@@ -1450,7 +1498,7 @@ static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, co
                         "`utility:` and the other keys beneath its name",
                         pname, nat_kind_name(v));
     bool empty = nat_is_null(v);
-    if (!empty && (st = nat_check_map(c, v, nat_party_keys, 7, where)) != PARLEY_OK)
+    if (!empty && (st = nat_check_map(c, v, nat_party_keys, 9, where)) != PARLEY_OK)
         return st;
 
     parley_role role = PARLEY_ROLE_NEGOTIATOR;
@@ -1528,6 +1576,12 @@ static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, co
         if ((st = parley_party_set_discount(c->sc, idx, d)) != PARLEY_OK)
             return nat_builder_fail(c, st, x, NULL, where);
     }
+    if ((x = nat_get(v, "position", NULL)) != NULL && !nat_is_null(x) &&
+        (st = nat_spatial(c, idx, pname, x, true)) != PARLEY_OK)
+        return st;
+    if ((x = nat_get(v, "salience", NULL)) != NULL && !nat_is_null(x) &&
+        (st = nat_spatial(c, idx, pname, x, false)) != PARLEY_OK)
+        return st;
     const nat_node *uk = NULL, *uv = nat_get(v, "utility", &uk);
     if (uv && !nat_is_null(uv)) {
         snprintf(what, sizeof what, "the utility of `%.100s`", pname);

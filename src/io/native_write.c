@@ -16,7 +16,8 @@
  * Stability.  The output depends on nothing but the scenario: keys in a
  * fixed order (parley, name, description, issues, parties; within an
  * issue description, type, values/range, step, grid; within a party role,
- * description, capability, reservation, discount, utility, red-lines),
+ * description, capability, reservation, discount, position, salience,
+ * utility, red-lines),
  * issues and parties in index order, utility entries in issue order.  So
  * write(read(write(x))) == write(x) byte for byte.  Defaults left out: an
  * issue's `type: discrete`, `step: 1`, `reservation: 0` (a +0.0; -0.0 is
@@ -507,6 +508,23 @@ static void nw_party(nw *w, size_t p)
         nw_puts(w, "\n");
     }
     size_t ni = parley_issue_count(sc);
+    for (int pass = 0; pass < 2; pass++) {
+        bool any = false;
+        for (size_t i = 0; i < ni; i++) {
+            double x;
+            bool has = pass ? parley_party_salience(sc, p, i, &x)
+                            : parley_party_position(sc, p, i, &x);
+            if (!has)
+                continue;
+            nw_puts(w, any ? ", " : (pass ? "    salience: {" : "    position: {"));
+            nw_str(w, parley_issue_name(sc, i), true);
+            nw_puts(w, ": ");
+            nw_num(w, x);
+            any = true;
+        }
+        if (any)
+            nw_puts(w, "}\n");
+    }
     bool header = false;
     for (size_t i = 0; i < ni && w->st == PARLEY_OK; i++) {
         parley_eval_info info;

@@ -59,6 +59,8 @@ typedef struct pm_party {
     bool has_capability;
     double capability;
     double *weights;            /* nissues */
+    double *position;           /* nissues: forecasting position, NaN unset */
+    double *salience;           /* nissues: forecasting salience, NaN unset */
     pm_eval *evals;             /* nissues */
     size_t nredlines, capredlines;
     pm_redline *redlines;

@@ -140,6 +140,8 @@ static void party_free(parley_scenario *sc, pm_party *pa)
         parleyx_free(sc->alloc, pa->evals, sc->nissues * sizeof(pm_eval));
     }
     parleyx_free(sc->alloc, pa->weights, sc->nissues * sizeof(double));
+    parleyx_free(sc->alloc, pa->position, sc->nissues * sizeof(double));
+    parleyx_free(sc->alloc, pa->salience, sc->nissues * sizeof(double));
     for (size_t r = 0; r < pa->nredlines; r++) {
         parleyx_strfree(sc->alloc, pa->redlines[r].name);
         parleyx_strfree(sc->alloc, pa->redlines[r].text);
@@ -457,12 +459,18 @@ parley_status parley_scenario_add_party(parley_scenario *sc, const char *name, p
     pa->name = parleyx_strdup(sc->alloc, name);
     pa->weights = parleyx_calloc(sc->alloc, sc->nissues, sizeof(double));
     pa->evals = parleyx_calloc(sc->alloc, sc->nissues, sizeof(pm_eval));
-    if (!pa->name || !pa->weights || !pa->evals) {
+    pa->position = parleyx_malloc(sc->alloc, sc->nissues * sizeof(double));
+    pa->salience = parleyx_malloc(sc->alloc, sc->nissues * sizeof(double));
+    if (!pa->name || !pa->weights || !pa->evals || !pa->position || !pa->salience) {
         parleyx_strfree(sc->alloc, pa->name);
         parleyx_free(sc->alloc, pa->weights, sc->nissues * sizeof(double));
         parleyx_free(sc->alloc, pa->evals, sc->nissues * sizeof(pm_eval));
+        parleyx_free(sc->alloc, pa->position, sc->nissues * sizeof(double));
+        parleyx_free(sc->alloc, pa->salience, sc->nissues * sizeof(double));
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    for (size_t i = 0; i < sc->nissues; i++)
+        pa->position[i] = pa->salience[i] = NAN;
     unfinalize(sc);
     if (index)
         *index = sc->nparties;
@@ -522,6 +530,45 @@ parley_status parley_party_set_weight(parley_scenario *sc, size_t party, size_t 
     unfinalize(sc);
     sc->parties[party].weights[issue] = w == 0.0 ? 0.0 : w; /* no -0 */
     return PARLEY_OK;
+}
+
+parley_status parley_party_set_position(parley_scenario *sc, size_t party, size_t issue, double x)
+{
+    if (!PARTY_OK(sc, party) || !ISSUE_OK(sc, issue) ||
+        sc->issues[issue].kind == PARLEY_ISSUE_DISCRETE)
+        return PARLEY_ERR_ARG;
+    if (!isfinite(x))
+        return PARLEY_ERR_INVALID;
+    sc->parties[party].position[issue] = x;
+    return PARLEY_OK;
+}
+
+parley_status parley_party_set_salience(parley_scenario *sc, size_t party, size_t issue, double v)
+{
+    if (!PARTY_OK(sc, party) || !ISSUE_OK(sc, issue))
+        return PARLEY_ERR_ARG;
+    if (!isfinite(v) || v < 0.0)
+        return PARLEY_ERR_INVALID;
+    sc->parties[party].salience[issue] = v;
+    return PARLEY_OK;
+}
+
+bool parley_party_position(const parley_scenario *sc, size_t party, size_t issue, double *x)
+{
+    if (!PARTY_OK(sc, party) || issue >= sc->nissues || isnan(sc->parties[party].position[issue]))
+        return false;
+    if (x)
+        *x = sc->parties[party].position[issue];
+    return true;
+}
+
+bool parley_party_salience(const parley_scenario *sc, size_t party, size_t issue, double *v)
+{
+    if (!PARTY_OK(sc, party) || issue >= sc->nissues || isnan(sc->parties[party].salience[issue]))
+        return false;
+    if (v)
+        *v = sc->parties[party].salience[issue];
+    return true;
 }
 
 static bool unit(double e)
@@ -1225,6 +1272,12 @@ parley_status parley_scenario_clone(const parley_scenario *sc, parley_scenario *
             st = parley_party_set_capability(c, p, pa->capability);
         for (size_t i = 0; !st && i < sc->nissues; i++) {
             const pm_eval *ev = &pa->evals[i];
+            if (!isnan(pa->position[i]))
+                st = parley_party_set_position(c, p, i, pa->position[i]);
+            if (!st && !isnan(pa->salience[i]))
+                st = parley_party_set_salience(c, p, i, pa->salience[i]);
+            if (st)
+                break;
             st = parley_party_set_weight(c, p, i, pa->weights[i]);
             if (st)
                 break;
