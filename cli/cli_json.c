@@ -96,10 +96,12 @@ void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analys
         parleyx_buf_puts(b, "null");
         return;
     }
-    parleyx_buf_printf(b, "{\n%s  \"utilities\": ", ind);
+    char inner[64];
+    snprintf(inner, sizeof inner, "%s  ", ind);
+    parleyx_buf_printf(b, "{\n%s\"utilities\": ", inner);
     cli_json_utils(b, u, parley_analysis_dims(an));
-    parleyx_buf_printf(b, ",\n%s  \"outcome\": ", ind);
-    cli_json_outcome(b, sc, o, ind);
+    parleyx_buf_printf(b, ",\n%s\"outcome\": ", inner);
+    cli_json_outcome(b, sc, o, inner);
     parleyx_buf_printf(b, "\n%s}", ind);
 }
 

@@ -104,22 +104,6 @@ static void json_frontier(px_buf *b, const parley_scenario *sc, const parley_ana
     parleyx_buf_printf(b, "%s]\n  }", n ? "\n    " : "");
 }
 
-static void json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
-                          parley_solution_kind k)
-{
-    const double *u;
-    const uint32_t *o;
-    if (!parley_analysis_solution(an, k, &u, &o)) {
-        parleyx_buf_puts(b, "null");
-        return;
-    }
-    parleyx_buf_puts(b, "{\n      \"utilities\": ");
-    cli_json_utils(b, u, parley_analysis_dims(an));
-    parleyx_buf_puts(b, ",\n      \"outcome\": ");
-    cli_json_outcome(b, sc, o, "      ");
-    parleyx_buf_puts(b, "\n    }");
-}
-
 static bool has_deal(const parley_analysis *an)
 {
     char t[64];
@@ -176,13 +160,13 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_analy
     for (int k = PARLEY_SOLUTION_NASH; k <= PARLEY_SOLUTION_EGALITARIAN; k++) {
         parleyx_buf_printf(b, "%s\n    \"%s\": ", k ? "," : "",
                            parley_solution_name((parley_solution_kind)k));
-        json_solution(b, sc, an, (parley_solution_kind)k);
+        cli_json_solution(b, sc, an, (parley_solution_kind)k, "    ");
     }
     parleyx_buf_puts(b, "\n  },\n  \"genius\": {");
     static const char *gname[3] = {"nash", "kalai_smorodinsky", "max_welfare"};
     for (int k = 0; k < 3; k++) {
         parleyx_buf_printf(b, "%s\n    \"%s\": ", k ? "," : "", gname[k]);
-        json_solution(b, sc, an, (parley_solution_kind)(PARLEY_SOLUTION_GENIUS_NASH + k));
+        cli_json_solution(b, sc, an, (parley_solution_kind)(PARLEY_SOLUTION_GENIUS_NASH + k), "    ");
     }
     parleyx_buf_puts(b, "\n  }");
     if (!has_deal(an)) {
