@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <libxml/parser.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parley/parley.h"
@@ -132,4 +133,69 @@ Test(report, charts_alone)
     cr_assert_eq(parley_report_charts(sc, NULL, sink, &n, NULL), PARLEY_OK);
     cr_assert_eq(n, 3 + 1, "3 pairwise charts and the diagnosis");
     parley_scenario_free(sc);
+}
+
+/* Every allocation of the report path fails in turn: each failure gives a
+ * clean PARLEY_ERR_NOMEM (or a report that says what could not be
+ * computed) and leaks nothing. */
+typedef struct counting {
+    long blocks, calls, fail_at;
+} counting;
+
+static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    counting *c = ud;
+    (void)osize;
+    if (nsize == 0) {
+        if (ptr)
+            c->blocks--;
+        free(ptr);
+        return NULL;
+    }
+    c->calls++;
+    if (c->fail_at && c->calls == c->fail_at)
+        return NULL;
+    void *p = realloc(ptr, nsize);
+    if (p && !ptr)
+        c->blocks++;
+    return p;
+}
+
+Test(report, every_allocation_failure_is_clean, .timeout = 300)
+{
+    char *text = NULL;
+    size_t len = 0;
+    const char *path = PARLEY_SOURCE_DIR "/examples/coalition.yaml";
+    long total = 0;
+    for (long n = 0;; n++) {
+        counting c = {0, 0, n};
+        parley_allocator a = {counting_alloc, &c};
+        parley_load_options lo = {0};
+        lo.alloc = &a;
+        parley_scenario *sc = NULL;
+        const char *paths[] = {path};
+        parley_status st = parley_load(1, paths, &lo, &sc, NULL);
+        if (st == PARLEY_OK) {
+            parley_report_options ro;
+            memset(&ro, 0, sizeof ro);
+            ro.threads = 1; /* the counting allocator is not thread-safe */
+            st = parley_report_html(sc, &ro, &text, &len, NULL);
+            if (st == PARLEY_OK) {
+                cr_assert(strstr(text, "</html>"));
+                parley_text_free(text);
+            } else {
+                cr_assert_eq(st, PARLEY_ERR_NOMEM, "allocation %ld: status %d", n, st);
+                cr_assert_null(text);
+            }
+        } else {
+            cr_assert_eq(st, PARLEY_ERR_NOMEM, "allocation %ld: load status %d", n, st);
+        }
+        parley_scenario_free(sc);
+        cr_assert_eq(c.blocks, 0, "allocation %ld failing leaked %ld blocks", n, c.blocks);
+        if (n == 0)
+            total = c.calls;
+        if (n >= total)
+            break;
+    }
+    cr_assert_gt(total, 100);
 }
