@@ -223,6 +223,19 @@ static void names(px_buf *b, const parley_diagnosis *d, const size_t *m, size_t 
     }
 }
 
+/* "<tr><td>NAME: limit</td><td>from" -- the start of a bends/slack row. */
+static void limit_row(px_buf *b, const parley_diagnosis *d, const parley_limit_info *l)
+{
+    parleyx_buf_puts(b, "<tr><td><code>");
+    rp_text(b, parley_diagnosis_constraint_name(d, l->constraint));
+    if (strcmp(l->what, "reservation") != 0) {
+        parleyx_buf_puts(b, "</code>: <code>");
+        rp_text(b, l->what);
+    }
+    parleyx_buf_puts(b, "</code></td><td class=\"num\">");
+    num(b, l->from);
+}
+
 static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
                                        const parley_diagnosis *d, const parley_chart_options *co)
 {
@@ -281,14 +294,7 @@ static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
                             "<th>limit</th><th>now</th><th>must reach</th></tr>\n");
         for (size_t k = 0; k < parley_diagnosis_bend_count(d); k++) {
             parley_diagnosis_bend(d, k, &l);
-            parleyx_buf_puts(b, "<tr><td><code>");
-            rp_text(b, parley_diagnosis_constraint_name(d, l.constraint));
-            if (strcmp(l.what, "reservation") != 0) {
-                parleyx_buf_puts(b, "</code>: <code>");
-                rp_text(b, l.what);
-            }
-            parleyx_buf_puts(b, "</code></td><td class=\"num\">");
-            num(b, l.from);
+            limit_row(b, d, &l);
             parleyx_buf_puts(b, "</td><td>");
             if (l.possible)
                 num(b, l.to);
@@ -304,14 +310,7 @@ static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
                             "<th>slack</th></tr>\n");
         for (size_t k = 0; k < parley_diagnosis_slack_count(d); k++) {
             parley_diagnosis_slack(d, k, &l);
-            parleyx_buf_puts(b, "<tr><td><code>");
-            rp_text(b, parley_diagnosis_constraint_name(d, l.constraint));
-            if (strcmp(l.what, "reservation") != 0) {
-                parleyx_buf_puts(b, "</code>: <code>");
-                rp_text(b, l.what);
-            }
-            parleyx_buf_puts(b, "</code></td><td class=\"num\">");
-            num(b, l.from);
+            limit_row(b, d, &l);
             parleyx_buf_puts(b, "</td><td class=\"num\">");
             num(b, l.to);
             parleyx_buf_puts(b, "</td><td class=\"num\">");
