@@ -1,12 +1,824 @@
 /*
- * cmd_negotiate.c -- `parley negotiate` (placeholder until its layer lands).
+ * cmd_negotiate.c -- `parley negotiate`: simulate the talks round by
+ * round between automated negotiators (built-in strategies, strategies
+ * loaded from shared objects) and, optionally, one person at the terminal.
+ *
+ * Uses only the public API (parley/negotiation.h, parley/agent.h) and the
+ * parleyx_ helpers.  Output: the offers as they are made and the result
+ * (text), or the summary as JSON (--json; keys in a fixed order, numbers
+ * shortest round-trip, so the same seed gives the same bytes); --trace
+ * FILE writes every event as JSON lines.  docs/negotiation.md has the
+ * schemas.
+ *
+ * Privacy at the terminal.  With --human PARTY the printout shows only
+ * that party's utilities (it is what the person at the table knows); the
+ * trace file and the JSON summary, written for analysts, show everyone's.
+ *
+ * Exit status: 0 a deal was struck, 1 no deal, 2 bad input or usage,
+ * 3 internal error.
  */
 #include "cli.h"
+#include "parley/negotiation.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("Usage: parley negotiate [OPTIONS] INPUT...\n"
+           "\n"
+           "Simulate the talks: who offers what, round by round, and whether a deal\n"
+           "is struck before the deadline.  Every negotiator sees only its own\n"
+           "preferences and the offers made.\n"
+           "\n"
+           "Options:\n"
+           "  --protocol P           alternating (two negotiators), multilateral\n"
+           "                         (stacked alternating offers, any number; 'sao'),\n"
+           "                         or mediated (single text); default: alternating\n"
+           "                         with two negotiators, multilateral otherwise\n"
+           "  --agent PARTY=STRATEGY[:k=v,...]\n"
+           "                         the strategy of a negotiator (default linear):\n"
+           "                         boulware, linear, conceder, hardliner,\n"
+           "                         time-dependent (e=, k=, min=, max=), tit-for-tat\n"
+           "                         (kindness=, punish=), nice-tit-for-tat, random\n"
+           "                         (accept=, end=), frequency-nash (e=), micro;\n"
+           "                         voters hillclimber, annealer (mediated);\n"
+           "                         or a shared object: PARTY=./mystrategy.so[:params]\n"
+           "                         For the mediator: hill-climbing (default),\n"
+           "                         annealing or neighbours\n"
+           "  --human PARTY          a person plays PARTY at this terminal\n"
+           "  --rounds N             round deadline (default 100; 0: none, needs --time)\n"
+           "  --time SECONDS         time deadline (runs are then not reproducible)\n"
+           "  --seed S               random seed (default 0): same seed, same session\n"
+           "  --no-ratify            skip the ratifiers' vote on the deal\n"
+           "  --trace FILE           write every event as JSON lines to FILE\n"
+           "  --json                 print the summary as JSON (docs/negotiation.md)\n"
+           "  --quiet                print the result only, not the offers\n"
+           "  --grid N               points per real issue (default 21)\n"
+           "  -h, --help             this help\n"
+           "\n"
+           "Exit status: 0 a deal, 1 no deal, 2 bad input or usage, 3 internal error.\n");
+}
+
+/* ------------------------------------------------------------ state */
+
+typedef struct agent_opt {
+    const char *party;
+    const char *spec;
+} agent_opt;
+
+typedef struct neg_ctx {
+    const parley_scenario *sc;
+    size_t *dims; /* stakeholders: negotiators and ratifiers with preferences */
+    size_t nd;
+    bool print;   /* offers on stdout */
+    size_t human; /* party index or SIZE_MAX */
+    px_buf trace;
+    bool tracing;
+} neg_ctx;
+
+static const char *pname(const parley_scenario *sc, size_t p)
+{
+    return p < parley_party_count(sc) ? parley_party_name(sc, p) : "mediator";
+}
+
+static void outcome_inline(px_buf *b, const parley_scenario *sc, const uint32_t *o)
+{
+    char t[PARLEY_MAX_NAME + 1];
+    for (size_t i = 0; i < parley_issue_count(sc); i++)
+        parleyx_buf_printf(b, "%s%s=%s", i ? ", " : "", parley_issue_name(sc, i),
+                           parley_issue_value_label(sc, i, o[i], t, sizeof t));
+}
+
+static void trace_utils(neg_ctx *nc, px_buf *b, const double *u)
+{
+    parleyx_buf_puts(b, "[");
+    for (size_t j = 0; j < nc->nd; j++) {
+        if (j)
+            parleyx_buf_puts(b, ", ");
+        cli_json_num(b, u[nc->dims[j]]);
+    }
+    parleyx_buf_puts(b, "]");
+}
+
+static const char *kind_name(parley_trace_kind k)
+{
+    static const char *const names[] = {"offer", "accept",   "end",       "text",    "vote",
+                                        "text_result", "agreement", "ratify", "deadline"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+static void on_event(void *ud, const parley_trace_event *ev)
+{
+    neg_ctx *nc = ud;
+    const parley_scenario *sc = nc->sc;
+    if (nc->tracing) {
+        px_buf *b = &nc->trace;
+        parleyx_buf_printf(b, "{\"event\": \"%s\", \"round\": %lu, \"t\": ", kind_name(ev->kind),
+                           ev->round);
+        cli_json_num(b, ev->t);
+        if (ev->party != SIZE_MAX) {
+            parleyx_buf_puts(b, ", \"party\": ");
+            cli_json_str(b, pname(sc, ev->party));
+        }
+        if (ev->kind == PARLEY_TRACE_VOTE || ev->kind == PARLEY_TRACE_TEXT_RESULT ||
+            ev->kind == PARLEY_TRACE_RATIFY)
+            parleyx_buf_printf(b, ", \"accepted\": %s", ev->accepted ? "true" : "false");
+        if (ev->has_outcome && ev->kind != PARLEY_TRACE_VOTE) {
+            parleyx_buf_puts(b, ", \"outcome\": ");
+            cli_json_outcome(b, sc, ev->outcome, NULL);
+            parleyx_buf_puts(b, ", \"utilities\": ");
+            trace_utils(nc, b, ev->utilities);
+        }
+        parleyx_buf_puts(b, "}\n");
+    }
+    if (!nc->print)
+        return;
+    px_buf line;
+    parleyx_buf_init(&line, NULL, 1u << 20);
+    char f[64];
+    const char *who = pname(sc, ev->party);
+    switch (ev->kind) {
+    case PARLEY_TRACE_OFFER:
+    case PARLEY_TRACE_TEXT:
+        parleyx_buf_printf(&line, "round %lu  %s %s: ", ev->round, who,
+                           ev->kind == PARLEY_TRACE_OFFER ? "offers" : "proposes");
+        outcome_inline(&line, sc, ev->outcome);
+        if (nc->human != SIZE_MAX) {
+            parleyx_buf_printf(&line, "  [your utility %s]",
+                               cli_fmt(ev->utilities[nc->human], f, sizeof f));
+        } else {
+            parleyx_buf_puts(&line, "  [");
+            for (size_t j = 0; j < nc->nd; j++)
+                parleyx_buf_printf(&line, "%s%s", j ? " " : "",
+                                   cli_fmt(ev->utilities[nc->dims[j]], f, sizeof f));
+            parleyx_buf_puts(&line, "]");
+        }
+        break;
+    case PARLEY_TRACE_ACCEPT:
+        parleyx_buf_printf(&line, "round %lu  %s accepts", ev->round, who);
+        break;
+    case PARLEY_TRACE_END:
+        parleyx_buf_printf(&line, "round %lu  %s walks away", ev->round, who);
+        break;
+    case PARLEY_TRACE_VOTE:
+        if (nc->human == SIZE_MAX || nc->human == ev->party)
+            parleyx_buf_printf(&line, "           %s votes %s", who, ev->accepted ? "yes" : "no");
+        break;
+    case PARLEY_TRACE_TEXT_RESULT:
+        parleyx_buf_printf(&line, "           %s", ev->accepted ? "accepted by all: the text stands"
+                                                              : "rejected");
+        break;
+    case PARLEY_TRACE_AGREEMENT:
+        parleyx_buf_printf(&line, "round %lu  the negotiators agree", ev->round);
+        break;
+    case PARLEY_TRACE_RATIFY:
+        parleyx_buf_printf(&line, "ratification: %s %s", who,
+                           ev->accepted ? "ratifies" : "vetoes the deal");
+        break;
+    case PARLEY_TRACE_DEADLINE:
+        parleyx_buf_printf(&line, "round %lu  deadline reached", ev->round);
+        break;
+    }
+    if (line.len)
+        printf("%s\n", line.data);
+    parleyx_buf_free(&line);
+}
+
+/* ------------------------------------------------------------ a person */
+
+/* The human strategy reads the standard input line by line.  At each turn
+ * the person sees the offer on the table with their own utility, and
+ * accepts, walks away or composes a counter-offer issue by issue, seeing
+ * their utility as they choose.  End of input = walk away. */
+
+static bool read_line(char *buf, size_t n)
+{
+    fflush(stdout);
+    if (!fgets(buf, (int)n, stdin))
+        return false;
+    size_t l = strlen(buf);
+    while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r' || buf[l - 1] == ' '))
+        buf[--l] = '\0';
+    char *p = buf;
+    while (*p == ' ')
+        p++;
+    memmove(buf, p, strlen(p) + 1);
+    return true;
+}
+
+typedef struct human_state {
+    uint32_t *draft;
+    uint32_t *tmp;
+} human_state;
+
+static void *human_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
+{
+    (void)params;
+    human_state *h = calloc(1, sizeof *h);
+    if (h) {
+        h->draft = calloc(c->issues, sizeof(uint32_t));
+        h->tmp = calloc(c->issues, sizeof(uint32_t));
+    }
+    if (!h || !h->draft || !h->tmp) {
+        if (h) {
+            free(h->draft);
+            free(h->tmp);
+        }
+        free(h);
+        snprintf(eb, el, "out of memory");
+        return NULL;
+    }
+    return h;
+}
+
+static void human_destroy(void *state)
+{
+    human_state *h = state;
+    if (h) {
+        free(h->draft);
+        free(h->tmp);
+        free(h);
+    }
+}
+
+static double disc(const parley_agent_ctx *c, double u)
+{
+    return c->discount < 1.0 ? u * pow(c->discount, c->time(c)) : u;
+}
+
+static bool choose_value(const parley_agent_ctx *c, human_state *h, size_t i)
+{
+    char lab[PARLEY_MAX_NAME + 1], f[64], line[512];
+    for (;;) {
+        printf("  %s:", c->issue_name(c, i));
+        for (uint32_t k = 0; k < c->values[i]; k++) {
+            memcpy(h->tmp, h->draft, c->issues * sizeof(uint32_t));
+            h->tmp[i] = k;
+            printf("  %u) %s [%s]%s", k + 1, c->value_label(c, i, k, lab, sizeof lab),
+                   cli_fmt(c->utility(c, c->encode(c, h->tmp)), f, sizeof f),
+                   k == h->draft[i] ? "*" : "");
+        }
+        printf("\n  choose a value or its number (empty: keep *): ");
+        if (!read_line(line, sizeof line))
+            return false;
+        if (!line[0])
+            return true;
+        for (uint32_t v = 0; v < c->values[i]; v++) /* a value's label first */
+            if (strcmp(line, c->value_label(c, i, v, lab, sizeof lab)) == 0) {
+                h->draft[i] = v;
+                return true;
+            }
+        char *end;
+        unsigned long k = strtoul(line, &end, 10);
+        if (!*end && k >= 1 && k <= c->values[i]) {
+            h->draft[i] = (uint32_t)(k - 1);
+            return true;
+        }
+        printf("  '%s' is not one of the %u values; try again\n", line, c->values[i]);
+    }
+}
+
+static bool human_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    human_state *h = state;
+    char f[64], g[64];
+    size_t n = c->history_count(c);
+    uint64_t base = n ? c->history_offer(c, n - 1, NULL)
+                      : (c->ranked_count(c) ? c->ranked(c, 0) : 0);
+    c->decode(c, base, h->draft);
+    printf("Compose your offer, issue by issue ([utility] if you choose that value):\n");
+    for (size_t i = 0; i < c->issues; i++) {
+        if (!choose_value(c, h, i))
+            return false;
+        double u = c->utility(c, c->encode(c, h->draft));
+        printf("  your utility so far: %s\n", cli_fmt(u, f, sizeof f));
+    }
+    *offer = c->encode(c, h->draft);
+    double u = c->utility(c, *offer);
+    printf("You offer it: your utility %s (discounted %s)%s\n", cli_fmt(u, f, sizeof f),
+           cli_fmt(disc(c, u), g, sizeof g),
+           c->acceptable(c, *offer) ? "" : " -- below your reservation value or past a red line");
+    return true;
+}
+
+static parley_response human_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    human_state *h = state;
+    char f[64], g[64], lab[PARLEY_MAX_NAME + 1], line[256];
+    size_t n = c->history_count(c), seat = SIZE_MAX;
+    if (n)
+        c->history_offer(c, n - 1, &seat);
+    printf("\nRound %lu (t = %s). %s %s:\n", c->round(c), cli_fmt(c->time(c), f, sizeof f),
+           c->mediated ? "The mediator proposes" : "On the table, from",
+           c->mediated ? "" : c->party_name(c, seat));
+    c->decode(c, o, h->draft);
+    for (size_t i = 0; i < c->issues; i++)
+        printf("  %-16s %s\n", c->issue_name(c, i),
+               c->value_label(c, i, h->draft[i], lab, sizeof lab));
+    double u = c->utility(c, o);
+    printf("Your utility: %s (discounted %s); your reservation value %s%s\n",
+           cli_fmt(u, f, sizeof f), cli_fmt(disc(c, u), g, sizeof g),
+           cli_fmt(c->reservation, lab, sizeof lab),
+           c->acceptable(c, o) ? "" : "; it is below it or breaks one of your red lines");
+    for (;;) {
+        if (c->mediated)
+            printf("[y]es or [n]o? ");
+        else
+            printf("[a]ccept, [c]ounter-offer or [w]alk away? ");
+        if (!read_line(line, sizeof line)) {
+            printf("\n(end of input: you walk away)\n");
+            return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
+        }
+        char k = line[0];
+        if (c->mediated) {
+            if (k == 'y' || k == 'a')
+                return PARLEY_RESPONSE_ACCEPT;
+            if (k == 'n' || k == 'r')
+                return PARLEY_RESPONSE_REJECT;
+        } else {
+            if (k == 'a')
+                return PARLEY_RESPONSE_ACCEPT;
+            if (k == 'w')
+                return PARLEY_RESPONSE_END;
+            if (k == 'c')
+                return PARLEY_RESPONSE_REJECT;
+        }
+        printf("please answer with one of the letters in brackets\n");
+    }
+}
+
+static const parley_strategy human_strategy = {PARLEY_AGENT_ABI, "human",       human_create,
+                                               human_propose,    human_respond, NULL,
+                                               human_destroy};
+
+/* ------------------------------------------------------------ the command */
+
+static int find_party(const parley_scenario *sc, const char *name, size_t *p)
+{
+    if (parley_scenario_find_party(sc, name, p) == PARLEY_OK)
+        return CLI_OK;
+    size_t np = parley_party_count(sc);
+    const char **names = calloc(np ? np : 1, sizeof *names);
+    if (!names)
+        return CLI_INTERNAL;
+    for (size_t i = 0; i < np; i++)
+        names[i] = parley_party_name(sc, i);
+    const char *near = parleyx_closest(name, names, np);
+    fprintf(stderr, "parley negotiate: error: no party named '%s'%s%s%s; the parties are:", name,
+            near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    for (size_t i = 0; i < np; i++)
+        fprintf(stderr, "%s '%s'", i ? "," : "", names[i]);
+    fprintf(stderr, "\n");
+    free(names);
+    return CLI_USAGE;
+}
+
+static bool is_plugin(const char *spec)
+{
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    return memchr(spec, '/', len) != NULL || (len > 3 && memcmp(spec + len - 3, ".so", 3) == 0);
+}
+
+/* Load a strategy from a shared object; the handle is kept in *handle. */
+static int load_plugin(const char *spec, void **handle, const parley_strategy **st,
+                       const char **params)
+{
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    char path[4096];
+    if (len >= sizeof path)
+        return cli_usage("negotiate", "the strategy path is too long");
+    memcpy(path, spec, len);
+    path[len] = '\0';
+    *params = colon ? colon + 1 : "";
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        fprintf(stderr, "parley negotiate: error: cannot load strategy '%s': %s\n", path,
+                e ? e : "unknown error");
+        return CLI_USAGE;
+    }
+    void *sym = dlsym(h, PARLEY_AGENT_ENTRY);
+    if (!sym) {
+        fprintf(stderr,
+                "parley negotiate: error: '%s' does not export %s(); see docs/negotiation.md "
+                "for the interface\n",
+                path, PARLEY_AGENT_ENTRY);
+        dlclose(h);
+        return CLI_USAGE;
+    }
+    parley_agent_entry_fn fn;
+    memcpy(&fn, &sym, sizeof fn);
+    *st = fn();
+    if (!*st) {
+        fprintf(stderr, "parley negotiate: error: %s() in '%s' returned no strategy\n",
+                PARLEY_AGENT_ENTRY, path);
+        dlclose(h);
+        return CLI_USAGE;
+    }
+    *handle = h;
+    return CLI_OK;
+}
+
+/* The summary: pretty JSON (--json) or one trace line. */
+static void write_summary(px_buf *j, bool json, const parley_scenario *sc,
+                          const parley_session_options *sop, const parley_session *sess,
+                          const parley_session_result *rp, const neg_ctx *ncp, double pd,
+                          double nd)
+{
+    parley_session_options so = *sop;
+    parley_session_result res = *rp;
+    neg_ctx nc = *ncp;
+    size_t nseats = parley_session_seats(sess);
+    if (!json)
+        parleyx_buf_puts(j, "{\"event\": \"result\", ");
+    else
+        parleyx_buf_puts(j, "{\n  \"parley_negotiation\": 1,\n  ");
+    const char *sep = json ? ",\n  " : ", ";
+    parleyx_buf_puts(j, "\"scenario\": ");
+    cli_json_str(j, parley_scenario_name(sc));
+    parleyx_buf_printf(j, "%s\"protocol\": \"%s\"%s\"seed\": %llu%s\"deadline_rounds\": %lu",
+                       sep, so.protocol == PARLEY_PROTOCOL_MEDIATED ? "mediated" : "sao", sep,
+                       (unsigned long long)so.seed, sep, so.rounds);
+    parleyx_buf_printf(j, "%s\"parties\": [", sep);
+    for (size_t k = 0; k < nc.nd; k++) {
+        if (k)
+            parleyx_buf_puts(j, ", ");
+        cli_json_str(j, parley_party_name(sc, nc.dims[k]));
+    }
+    parleyx_buf_printf(j, "]%s\"strategies\": {", sep);
+    for (size_t k = 0; k < nseats; k++) {
+        if (k)
+            parleyx_buf_puts(j, ", ");
+        cli_json_str(j, parley_party_name(sc, parley_session_seat_party(sess, k)));
+        parleyx_buf_puts(j, ": ");
+        cli_json_str(j, parley_session_strategy_name(sess, k));
+    }
+    parleyx_buf_printf(j, "}%s\"agreement\": %s%s\"talks_agreed\": %s%s\"vetoed\": %s", sep,
+                       res.agreement ? "true" : "false", sep,
+                       res.talks_agreed ? "true" : "false", sep, res.vetoed ? "true" : "false");
+    parleyx_buf_printf(j, "%s\"vetoed_by\": ", sep);
+    if (res.vetoed)
+        cli_json_str(j, parley_party_name(sc, res.vetoed_by));
+    else
+        parleyx_buf_puts(j, "null");
+    parleyx_buf_printf(j, "%s\"walked_away\": ", sep);
+    if (res.walked_away)
+        cli_json_str(j, parley_party_name(sc, res.ended_by));
+    else
+        parleyx_buf_puts(j, "null");
+    parleyx_buf_printf(j, "%s\"outcome\": ", sep);
+    if (res.agreement)
+        cli_json_outcome(j, sc, res.outcome, NULL);
+    else
+        parleyx_buf_puts(j, "null");
+    parleyx_buf_printf(j, "%s\"utilities\": [", sep);
+    for (size_t k = 0; k < nc.nd; k++) {
+        if (k)
+            parleyx_buf_puts(j, ", ");
+        cli_json_num(j, res.discounted[nc.dims[k]]);
+    }
+    parleyx_buf_printf(j, "]%s\"undiscounted\": [", sep);
+    for (size_t k = 0; k < nc.nd; k++) {
+        if (k)
+            parleyx_buf_puts(j, ", ");
+        cli_json_num(j, res.utility[nc.dims[k]]);
+    }
+    parleyx_buf_printf(j, "]%s\"rounds\": %lu%s\"t\": ", sep, res.rounds, sep);
+    cli_json_num(j, res.t);
+    parleyx_buf_printf(j, "%s\"offers\": %lu%s\"welfare\": ", sep, res.offers, sep);
+    cli_json_num(j, res.welfare);
+    parleyx_buf_printf(j, "%s\"pareto_distance\": ", sep);
+    cli_json_num(j, pd);
+    parleyx_buf_printf(j, "%s\"nash_distance\": ", sep);
+    cli_json_num(j, nd);
+    parleyx_buf_puts(j, json ? "\n}\n" : "}\n");
+}
+
+static const char *protocol_text(parley_protocol p, size_t seats)
+{
+    if (p == PARLEY_PROTOCOL_MEDIATED)
+        return "mediated single text";
+    return seats == 2 ? "alternating offers" : "stacked alternating offers (multilateral)";
+}
 
 int cmd_negotiate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "parley negotiate: not available in this build yet\n");
-    return CLI_INTERNAL;
+    parley_load_options lo = {0};
+    parley_session_options so;
+    parley_session_options_init(&so);
+    const char *trace_path = NULL, *human = NULL, *protocol = NULL;
+    bool json = false, quiet = false;
+    agent_opt *agents = calloc((size_t)argc + 1, sizeof *agents);
+    char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    void **handles = calloc((size_t)argc + 1, sizeof *handles);
+    size_t nagents = 0, ninputs = 0, nhandles = 0;
+    int rc = CLI_OK;
+    parley_scenario *sc = NULL;
+    parley_session *sess = NULL;
+    parley_analysis *an = NULL;
+    neg_ctx nc;
+    memset(&nc, 0, sizeof nc);
+    nc.human = SIZE_MAX;
+    if (!agents || !inputs || !handles) {
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (cli_is_help(a)) {
+            help();
+            goto done;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--no-ratify") == 0) {
+            so.no_ratify = true;
+        } else if (strcmp(a, "--protocol") == 0 || strcmp(a, "--agent") == 0 ||
+                   strcmp(a, "--human") == 0 || strcmp(a, "--trace") == 0 ||
+                   strcmp(a, "--rounds") == 0 || strcmp(a, "--seed") == 0 ||
+                   strcmp(a, "--time") == 0) {
+            if (!more) {
+                rc = cli_usage("negotiate", "%s needs a value", a);
+                goto done;
+            }
+            const char *v = argv[++i];
+            if (strcmp(a, "--protocol") == 0)
+                protocol = v;
+            else if (strcmp(a, "--human") == 0)
+                human = v;
+            else if (strcmp(a, "--trace") == 0)
+                trace_path = v;
+            else if (strcmp(a, "--agent") == 0) {
+                const char *eq = strchr(v, '=');
+                if (!eq || eq == v || !eq[1]) {
+                    rc = cli_usage("negotiate", "--agent expects PARTY=STRATEGY, got '%s'", v);
+                    goto done;
+                }
+                agents[nagents].party = v;
+                agents[nagents].spec = eq + 1;
+                nagents++;
+            } else if (strcmp(a, "--time") == 0) {
+                double t;
+                if (!parleyx_parse_double(v, &t) || t < 0) {
+                    rc = cli_usage("negotiate", "--time expects seconds (a number >= 0), got '%s'",
+                                   v);
+                    goto done;
+                }
+                so.time_limit = t;
+            } else {
+                unsigned long long x;
+                if (!cli_parse_count("negotiate", a, v, &x)) {
+                    rc = CLI_USAGE;
+                    goto done;
+                }
+                if (strcmp(a, "--seed") == 0)
+                    so.seed = x;
+                else {
+                    if (x > 1000000000ULL) {
+                        rc = cli_usage("negotiate", "--rounds: at most 1000000000");
+                        goto done;
+                    }
+                    so.rounds = (unsigned long)x;
+                }
+            }
+        } else if (strcmp(a, "--grid") == 0) {
+            rc = cli_grid_option("negotiate", argc, argv, &i, &lo);
+            if (rc != CLI_OK)
+                goto done;
+        } else if (a[0] == '-' && a[1]) {
+            rc = cli_usage("negotiate", "unknown option '%s'", a);
+            goto done;
+        } else {
+            inputs[ninputs++] = argv[i];
+        }
+    }
+    if (!ninputs) {
+        rc = cli_usage("negotiate", "no input given");
+        goto done;
+    }
+    if (so.rounds == 0 && !(so.time_limit > 0)) {
+        rc = cli_usage("negotiate", "--rounds 0 needs a time deadline (--time SECONDS)");
+        goto done;
+    }
+    rc = cli_load(ninputs, inputs, &lo, &sc);
+    if (rc != CLI_OK)
+        goto done;
+    nc.sc = sc;
+    size_t np = parley_party_count(sc), seats = 0;
+    for (size_t p = 0; p < np; p++)
+        seats += parley_party_role(sc, p) == PARLEY_ROLE_NEGOTIATOR;
+    if (!protocol || strcmp(protocol, "multilateral") == 0 || strcmp(protocol, "sao") == 0) {
+        so.protocol = PARLEY_PROTOCOL_SAO;
+    } else if (strcmp(protocol, "alternating") == 0) {
+        so.protocol = PARLEY_PROTOCOL_SAO;
+        if (seats != 2) {
+            fprintf(stderr,
+                    "parley negotiate: error: alternating offers is bilateral, the scenario has "
+                    "%zu negotiators; use --protocol multilateral or mediated\n",
+                    seats);
+            rc = CLI_USAGE;
+            goto done;
+        }
+    } else if (strcmp(protocol, "mediated") == 0) {
+        so.protocol = PARLEY_PROTOCOL_MEDIATED;
+    } else {
+        rc = cli_usage("negotiate",
+                       "unknown protocol '%s'; choose alternating, multilateral or mediated",
+                       protocol);
+        goto done;
+    }
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = parley_session_new(sc, &so, &sess, &err);
+    if (st != PARLEY_OK) {
+        rc = cli_report(&err, st);
+        goto done;
+    }
+    for (size_t k = 0; k < nagents; k++) {
+        const char *eq = strchr(agents[k].party, '=');
+        char name[PARLEY_MAX_NAME + 1];
+        size_t len = (size_t)(eq - agents[k].party);
+        if (len > PARLEY_MAX_NAME)
+            len = PARLEY_MAX_NAME;
+        memcpy(name, agents[k].party, len);
+        name[len] = '\0';
+        size_t p;
+        rc = find_party(sc, name, &p);
+        if (rc != CLI_OK)
+            goto done;
+        if (is_plugin(agents[k].spec)) {
+            const parley_strategy *ps = NULL;
+            const char *params = "";
+            rc = load_plugin(agents[k].spec, &handles[nhandles], &ps, &params);
+            if (rc != CLI_OK)
+                goto done;
+            nhandles++;
+            st = parley_session_set_custom(sess, p, ps, params, &err);
+        } else {
+            st = parley_session_set_strategy(sess, p, agents[k].spec, &err);
+        }
+        if (st != PARLEY_OK) {
+            fprintf(stderr, "parley negotiate: error: --agent %s: %s\n", agents[k].party,
+                    err.message);
+            rc = CLI_USAGE;
+            goto done;
+        }
+    }
+    if (human) {
+        rc = find_party(sc, human, &nc.human);
+        if (rc != CLI_OK)
+            goto done;
+        st = parley_session_set_custom(sess, nc.human, &human_strategy, "", &err);
+        if (st != PARLEY_OK) {
+            fprintf(stderr, "parley negotiate: error: --human %s: %s\n", human, err.message);
+            rc = CLI_USAGE;
+            goto done;
+        }
+    }
+    nc.dims = calloc(np ? np : 1, sizeof(size_t));
+    if (!nc.dims) {
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    for (size_t p = 0; p < np; p++)
+        if (parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
+            nc.dims[nc.nd++] = p;
+    nc.print = !json && !quiet;
+    nc.tracing = trace_path != NULL;
+    parleyx_buf_init(&nc.trace, NULL, (size_t)1 << 32);
+    if (nc.print || nc.tracing)
+        parley_session_set_trace(sess, on_event, &nc);
+    size_t nseats = parley_session_seats(sess);
+    if (nc.tracing) {
+        px_buf *b = &nc.trace;
+        parleyx_buf_puts(b, "{\"event\": \"start\", \"scenario\": ");
+        cli_json_str(b, parley_scenario_name(sc));
+        parleyx_buf_printf(b, ", \"protocol\": \"%s\", \"seed\": %llu, \"rounds\": %lu",
+                           so.protocol == PARLEY_PROTOCOL_MEDIATED ? "mediated" : "sao",
+                           (unsigned long long)so.seed, so.rounds);
+        parleyx_buf_puts(b, ", \"parties\": [");
+        for (size_t j = 0; j < nc.nd; j++) {
+            if (j)
+                parleyx_buf_puts(b, ", ");
+            cli_json_str(b, parley_party_name(sc, nc.dims[j]));
+        }
+        parleyx_buf_puts(b, "]}\n");
+    }
+    if (nc.print) {
+        printf("Scenario: %s\nProtocol: %s, %zu negotiators, deadline ", parley_scenario_name(sc),
+               protocol_text(so.protocol, nseats), nseats);
+        if (so.rounds)
+            printf("%lu rounds", so.rounds);
+        if (so.time_limit > 0)
+            printf("%s%g s", so.rounds ? " or " : "", so.time_limit);
+        printf(", seed %llu\n", (unsigned long long)so.seed);
+        if (nc.human == SIZE_MAX) {
+            printf("Utilities shown: [");
+            for (size_t j = 0; j < nc.nd; j++)
+                printf("%s%s", j ? ", " : "", parley_party_name(sc, nc.dims[j]));
+            printf("]\n");
+        } else {
+            printf("You are %s: you see your own utility only.\n",
+                   parley_party_name(sc, nc.human));
+        }
+        printf("\n");
+    }
+    parley_session_result res;
+    st = parley_session_run(sess, &res, &err);
+    if (st != PARLEY_OK) {
+        rc = cli_report(&err, st);
+        goto done;
+    }
+    /* quality measures */
+    parley_analysis_options ao;
+    parley_analysis_options_init(&ao);
+    ao.threads = 1;
+    double *vec = calloc(nc.nd ? nc.nd : 1, sizeof(double));
+    if (!vec) {
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    for (size_t j = 0; j < nc.nd; j++)
+        vec[j] = res.agreement ? res.discounted[nc.dims[j]] : 0.0;
+    double pd = NAN, nd = NAN;
+    if (nc.nd && parley_analyze(sc, &ao, &an, NULL) == PARLEY_OK) {
+        pd = parley_pareto_distance(an, vec);
+        nd = parley_nash_distance(an, vec);
+    }
+    free(vec);
+    px_buf b;
+    parleyx_buf_init(&b, NULL, (size_t)1 << 30);
+    char f[64];
+    if (json)
+        write_summary(&b, true, sc, &so, sess, &res, &nc, pd, nd);
+    if (nc.tracing)
+        write_summary(&nc.trace, false, sc, &so, sess, &res, &nc, pd, nd);
+    if (!json) {
+        parleyx_buf_puts(&b, "\n");
+        if (res.agreement) {
+            parleyx_buf_printf(&b, "Agreement in round %lu (t = %s):\n", res.rounds,
+                               cli_fmt(res.t, f, sizeof f));
+            cli_text_outcome(&b, sc, res.outcome, "  ");
+        } else if (res.vetoed) {
+            parleyx_buf_printf(&b, "No agreement: the negotiators agreed in round %lu on\n",
+                               res.rounds);
+            cli_text_outcome(&b, sc, res.talks_outcome, "  ");
+            parleyx_buf_printf(&b, "but %s vetoed it.\n", parley_party_name(sc, res.vetoed_by));
+        } else if (res.walked_away) {
+            parleyx_buf_printf(&b, "No agreement: %s walked away in round %lu.\n",
+                               parley_party_name(sc, res.ended_by), res.rounds);
+        } else {
+            parleyx_buf_printf(&b, "No agreement before the deadline (%lu rounds).\n",
+                               res.rounds);
+        }
+        if (nc.human != SIZE_MAX) {
+            parleyx_buf_printf(&b, "Your utility: %s\n",
+                               cli_fmt(res.discounted[nc.human], f, sizeof f));
+        } else {
+            parleyx_buf_puts(&b, "Utilities (discounted):\n");
+            for (size_t k = 0; k < nc.nd; k++)
+                parleyx_buf_printf(&b, "  %-24s %s\n", parley_party_name(sc, nc.dims[k]),
+                                   cli_fmt(res.discounted[nc.dims[k]], f, sizeof f));
+            parleyx_buf_printf(&b, "Welfare: %s\n", cli_fmt(res.welfare, f, sizeof f));
+            parleyx_buf_printf(&b, "Distance to the Pareto frontier: %s\n",
+                               cli_fmt(pd, f, sizeof f));
+            parleyx_buf_printf(&b, "Distance to the Nash deal: %s\n", cli_fmt(nd, f, sizeof f));
+        }
+    }
+    if (b.failed || nc.trace.failed) {
+        fprintf(stderr, "parley negotiate: error: out of memory writing the output\n");
+        parleyx_buf_free(&b);
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    if (trace_path) {
+        rc = cli_write_output(trace_path, nc.trace.data ? nc.trace.data : "", nc.trace.len);
+        if (rc != CLI_OK) {
+            parleyx_buf_free(&b);
+            goto done;
+        }
+    }
+    rc = cli_write_output(NULL, b.data ? b.data : "", b.len);
+    parleyx_buf_free(&b);
+    if (rc == CLI_OK && !res.agreement)
+        rc = CLI_NORESULT;
+done:
+    parleyx_buf_free(&nc.trace);
+    free(nc.dims);
+    parley_analysis_free(an);
+    parley_session_free(sess);
+    parley_scenario_free(sc);
+    for (size_t k = 0; k < nhandles; k++)
+        dlclose(handles[k]);
+    free(handles);
+    free(agents);
+    free(inputs);
+    return rc;
 }

@@ -394,6 +394,7 @@ PARLEY_API parley_status parley_write_file_atomic(const char *path, const void *
 
 #include "parley/analysis.h"
 #include "parley/redlines.h"
+#include "parley/negotiation.h"
 #include "parley/report.h"
 
 #endif /* PARLEY_H */

@@ -1,0 +1,870 @@
+/*
+ * ng_strategy.c -- the built-in negotiation strategies.
+ *
+ * Each strategy is a parley_strategy (include/parley/agent.h) whose state
+ * begins with an st_head (the allocator and the block size, so destroy can
+ * free it).  Built-ins read their own ng_agent's precomputed arrays (u, ok,
+ * rank, ranku: see ng.h) instead of calling through the view, for speed;
+ * they never read another agent.  docs/negotiation.md gives each one's
+ * source and the exact rule; in short:
+ *
+ *  time-dependent family (GENIUS TimeDependentAgent; Faratin et al. 1998):
+ *      target p(t) = Pmin + (Pmax - Pmin)(1 - f(t)), f(t) = k + (1-k) t^(1/e)
+ *      (e = 0: f = k).  boulware e = 0.2, linear e = 1, conceder e = 2,
+ *      hardliner e = 0.  Offers the worst outcome still >= p(t) (GENIUS
+ *      offers the nearest; "at least" keeps every offer at or above the
+ *      reservation value); accepts an offer at least as good as its own
+ *      next offer.
+ *  tit-for-tat (NegMAS NaiveTitForTatNegotiator): concedes in own utility
+ *      as much as the offer on the table improved on the previous one.
+ *  nice-tit-for-tat (Baarslag, Hindriks & Jonker 2013).
+ *  random: uniform offers among its acceptable outcomes.
+ *  frequency-nash: HardHeaded frequency opponent model (van Krimpen et al.
+ *      2013) + a bidder that, among the outcomes worth between its Boulware
+ *      target and the target + 0.1 to itself, picks the one maximising the
+ *      estimated Nash product (u - rv) x the product of the modelled
+ *      opponents' utilities.
+ *  micro (de Jonge 2022).
+ *  hillclimber, annealer: GENIUS voters for the mediated protocol.
+ *
+ * Every built-in offers only outcomes in its own ranked list (no red line
+ * of its own broken, utility >= its reservation value) and accepts only
+ * outcomes that are acceptable to it in the same sense: none ever accepts
+ * below its reservation value.
+ */
+#include "negotiation/ng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ params */
+
+bool ng_split_spec(const char *spec, char *nbuf, size_t n, const char **params)
+{
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    if (len + 1 > n)
+        return false;
+    memcpy(nbuf, spec, len);
+    nbuf[len] = '\0';
+    *params = colon ? colon + 1 : "";
+    return true;
+}
+
+bool ng_params(const char *params, const char *const *keys, size_t nkeys, double *vals,
+               char *errbuf, size_t errlen)
+{
+    const char *p = params;
+    while (p && *p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char item[128];
+        if (len >= sizeof item) {
+            snprintf(errbuf, errlen, "parameter too long");
+            return false;
+        }
+        memcpy(item, p, len);
+        item[len] = '\0';
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            snprintf(errbuf, errlen, "parameter '%s' should be written key=value", item);
+            return false;
+        }
+        *eq = '\0';
+        size_t k = 0;
+        while (k < nkeys && strcmp(keys[k], item) != 0)
+            k++;
+        if (k == nkeys) {
+            char list[256] = "";
+            for (size_t j = 0; j < nkeys; j++) {
+                strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
+                strncat(list, keys[j], sizeof list - strlen(list) - 1);
+            }
+            snprintf(errbuf, errlen, "unknown parameter '%s' (%s%s)", item,
+                     nkeys ? "known: " : "this strategy takes no parameters",
+                     nkeys ? list : "");
+            return false;
+        }
+        if (!parleyx_parse_double(eq + 1, &vals[k])) {
+            snprintf(errbuf, errlen, "parameter %s: '%s' is not a number", item, eq + 1);
+            return false;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ common */
+
+typedef struct st_head {
+    const parley_allocator *a;
+    size_t size;
+} st_head;
+
+static void *st_new(const parley_agent_ctx *c, size_t size)
+{
+    const parley_allocator *a = ng_of(c)->s->a;
+    st_head *h = parleyx_calloc(a, 1, size);
+    if (h) {
+        h->a = a;
+        h->size = size;
+    }
+    return h;
+}
+
+static void st_free(void *state)
+{
+    if (state) {
+        st_head *h = state;
+        parleyx_free(h->a, h, h->size);
+    }
+}
+
+/* The rank of the worst ranked outcome with utility >= x (0 if none). */
+static size_t rank_for(const ng_agent *g, double x)
+{
+    size_t k = ng_at_least(g, x);
+    return k ? k - 1 : 0;
+}
+
+static bool check_range(const char *what, double v, double lo, double hi, char *eb, size_t el)
+{
+    if (!(v >= lo && v <= hi)) {
+        snprintf(eb, el, "%s must be between %g and %g", what, lo, hi);
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ time-dependent */
+
+typedef struct td_state {
+    st_head h;
+    double e, k, pmin, pmax;
+    double cache_t;
+    size_t cache_r;
+    bool cached;
+} td_state;
+
+static void *td_create_e(const parley_agent_ctx *c, const char *params, double e0, char *eb,
+                         size_t el)
+{
+    const ng_agent *g = ng_of(c);
+    static const char *const keys[] = {"e", "k", "min", "max"};
+    double v[4] = {e0, 0.0, NAN, NAN};
+    if (!ng_params(params, keys, 4, v, eb, el))
+        return NULL;
+    if (!check_range("e", v[0], 0.0, 1e6, eb, el) || !check_range("k", v[1], 0.0, 1.0, eb, el))
+        return NULL;
+    td_state *s = st_new(c, sizeof *s);
+    if (!s) {
+        snprintf(eb, el, "out of memory");
+        return NULL;
+    }
+    s->e = v[0];
+    s->k = v[1];
+    s->pmax = isnan(v[3]) ? (g->nrank ? g->ranku[0] : 1.0) : v[3];
+    s->pmin = isnan(v[2]) ? (g->nrank ? g->ranku[g->nrank - 1] : 0.0) : v[2];
+    return s;
+}
+
+static double td_target(const td_state *s, double t)
+{
+    double f = s->e == 0.0 ? s->k : s->k + (1.0 - s->k) * pow(t, 1.0 / s->e);
+    return s->pmin + (s->pmax - s->pmin) * (1.0 - f);
+}
+
+static size_t td_rank(td_state *s, const ng_agent *g)
+{
+    double t = g->s->t;
+    if (!s->cached || t != s->cache_t) {
+        s->cache_t = t;
+        s->cache_r = rank_for(g, td_target(s, t));
+        s->cached = true;
+    }
+    return s->cache_r;
+}
+
+static bool td_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    const ng_agent *g = ng_of(c);
+    if (!g->nrank)
+        return false;
+    *offer = g->rank[td_rank(state, g)];
+    return true;
+}
+
+static parley_response td_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    const ng_agent *g = ng_of(c);
+    if (!g->nrank)
+        return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
+    return g->ok[o] && g->u[o] >= g->ranku[td_rank(state, g)] ? PARLEY_RESPONSE_ACCEPT
+                                                               : PARLEY_RESPONSE_REJECT;
+}
+
+static void *td_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
+{
+    return td_create_e(c, p, 1.0, eb, el);
+}
+static void *boulware_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
+{
+    return td_create_e(c, p, 0.2, eb, el);
+}
+static void *conceder_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
+{
+    return td_create_e(c, p, 2.0, eb, el);
+}
+static void *hardliner_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
+{
+    return td_create_e(c, p, 0.0, eb, el);
+}
+
+static const parley_strategy st_time_dependent = {PARLEY_AGENT_ABI, "time-dependent", td_create,
+                                                  td_propose, td_respond, NULL, st_free};
+static const parley_strategy st_linear = {PARLEY_AGENT_ABI, "linear", td_create, td_propose,
+                                          td_respond, NULL, st_free};
+static const parley_strategy st_boulware = {PARLEY_AGENT_ABI, "boulware", boulware_create,
+                                            td_propose, td_respond, NULL, st_free};
+static const parley_strategy st_conceder = {PARLEY_AGENT_ABI, "conceder", conceder_create,
+                                            td_propose, td_respond, NULL, st_free};
+static const parley_strategy st_hardliner = {PARLEY_AGENT_ABI, "hardliner", hardliner_create,
+                                             td_propose, td_respond, NULL, st_free};
+
+/* ------------------------------------------------------------ naive tit-for-tat */
+
+typedef struct tft_state {
+    st_head h;
+    double target, pmin, pmax, kindness, punish;
+    double last;
+    bool have_last;
+} tft_state;
+
+static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
+{
+    const ng_agent *g = ng_of(c);
+    static const char *const keys[] = {"kindness", "punish"};
+    double v[2] = {0.0, 0.0};
+    if (!ng_params(params, keys, 2, v, eb, el))
+        return NULL;
+    if (!check_range("kindness", v[0], 0.0, 1.0, eb, el) ||
+        !check_range("punish", v[1], 0.0, 1.0, eb, el))
+        return NULL;
+    tft_state *s = st_new(c, sizeof *s);
+    if (!s) {
+        snprintf(eb, el, "out of memory");
+        return NULL;
+    }
+    s->pmax = g->nrank ? g->ranku[0] : 1.0;
+    s->pmin = g->nrank ? g->ranku[g->nrank - 1] : 0.0;
+    s->target = s->pmax;
+    s->kindness = v[0];
+    s->punish = v[1];
+    return s;
+}
+
+static bool tft_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    const ng_agent *g = ng_of(c);
+    const tft_state *s = state;
+    if (!g->nrank)
+        return false;
+    *offer = g->rank[rank_for(g, s->target)];
+    return true;
+}
+
+static parley_response tft_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    const ng_agent *g = ng_of(c);
+    tft_state *s = state;
+    if (!g->nrank)
+        return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
+    double u = g->u[o];
+    if (s->have_last) {
+        double delta = u - s->last; /* > 0: the other side conceded */
+        if (delta > 0)
+            s->target -= delta;
+        else if (delta < 0)
+            s->target -= s->punish * delta;
+    }
+    s->target -= s->kindness;
+    if (s->target < s->pmin)
+        s->target = s->pmin;
+    if (s->target > s->pmax)
+        s->target = s->pmax;
+    s->last = u;
+    s->have_last = true;
+    double next = g->ranku[rank_for(g, s->target)];
+    return g->ok[o] && u >= next ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+}
+
+static const parley_strategy st_tft = {PARLEY_AGENT_ABI, "tit-for-tat", tft_create, tft_propose,
+                                       tft_respond, NULL, st_free};
+static const parley_strategy st_naive_tft = {PARLEY_AGENT_ABI, "naive-tit-for-tat", tft_create,
+                                             tft_propose, tft_respond, NULL, st_free};
+
+/* ------------------------------------------------------------ frequency model */
+
+/* HardHeadedFrequencyModel (GENIUS BOA), learning coefficient 0.2.  The
+ * model lives in one block: w[issues], cnt[sum of values], off[issues],
+ * last[issues], maxc[issues]. */
+typedef struct fm_model {
+    size_t n;
+    double *w, *cnt, *maxc;
+    size_t *off;
+    uint32_t *last, *tmp;
+    bool have_last;
+} fm_model;
+
+static size_t fm_bytes(const ng_agent *g)
+{
+    size_t tot = 0;
+    for (size_t i = 0; i < g->s->nissues; i++)
+        tot += g->s->values[i];
+    size_t m = g->s->nissues;
+    return m * sizeof(double) * 2 + tot * sizeof(double) + m * sizeof(size_t) +
+           m * sizeof(uint32_t) * 2;
+}
+
+/* Lay the model out in mem (fm_bytes(g) bytes, zeroed, double-aligned). */
+static void fm_init(fm_model *f, const ng_agent *g, char *mem)
+{
+    size_t m = g->s->nissues, tot = 0;
+    for (size_t i = 0; i < m; i++)
+        tot += g->s->values[i];
+    f->n = m;
+    f->w = (double *)(void *)mem;
+    f->maxc = f->w + m;
+    f->cnt = f->maxc + m;
+    f->off = (size_t *)(void *)(f->cnt + tot);
+    f->last = (uint32_t *)(void *)(f->off + m);
+    f->tmp = f->last + m;
+    size_t o = 0;
+    for (size_t i = 0; i < m; i++) {
+        f->w[i] = 1.0 / (double)m;
+        f->off[i] = o;
+        for (uint32_t k = 0; k < g->s->values[i]; k++)
+            f->cnt[o + k] = 1.0;
+        f->maxc[i] = 1.0;
+        o += g->s->values[i];
+    }
+}
+
+static void fm_update(fm_model *f, const parley_agent_ctx *c, uint64_t o)
+{
+    c->decode(c, o, f->tmp);
+    size_t n = f->n;
+    if (f->have_last) {
+        double golden = 0.2 / (double)n;
+        size_t same = 0;
+        for (size_t i = 0; i < n; i++)
+            same += f->tmp[i] == f->last[i];
+        double total = 1.0 + golden * (double)same;
+        double wmax = 1.0 - (double)n * golden / total;
+        for (size_t i = 0; i < n; i++) {
+            if (f->tmp[i] == f->last[i] && f->w[i] < wmax)
+                f->w[i] = (f->w[i] + golden) / total;
+            else
+                f->w[i] = f->w[i] / total;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double *x = &f->cnt[f->off[i] + f->tmp[i]];
+        *x += 1.0;
+        if (*x > f->maxc[i])
+            f->maxc[i] = *x;
+        f->last[i] = f->tmp[i];
+    }
+    f->have_last = true;
+}
+
+static double fm_estimate(fm_model *f, const parley_agent_ctx *c, uint64_t o)
+{
+    c->decode(c, o, f->tmp);
+    double s = 0.0;
+    for (size_t i = 0; i < f->n; i++)
+        s += f->w[i] * (f->cnt[f->off[i] + f->tmp[i]] / f->maxc[i]);
+    return s;
+}
+
+/* ------------------------------------------------------------ frequency-nash */
+
+/* The bidder's window: outcomes worth between the target and the target
+ * plus this much to itself. */
+#define FN_WINDOW 0.1
+
+typedef struct fn_state {
+    st_head h;
+    td_state td;     /* the Boulware target */
+    size_t nmodels;  /* one per seat (own seat unused) */
+    fm_model *m;
+    uint64_t planned;
+    double planned_t;
+    bool have_planned;
+} fn_state;
+
+static void *fn_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
+{
+    const ng_agent *g = ng_of(c);
+    static const char *const keys[] = {"e"};
+    double v[1] = {0.2};
+    if (!ng_params(params, keys, 1, v, eb, el))
+        return NULL;
+    if (!check_range("e", v[0], 0.0, 1e6, eb, el))
+        return NULL;
+    size_t seats = c->seats, fb = fm_bytes(g);
+    size_t size = sizeof(fn_state) + seats * sizeof(fm_model) + seats * fb + 16;
+    fn_state *s = st_new(c, size);
+    if (!s) {
+        snprintf(eb, el, "out of memory");
+        return NULL;
+    }
+    s->td.e = v[0];
+    s->td.pmax = g->nrank ? g->ranku[0] : 1.0;
+    s->td.pmin = g->nrank ? g->ranku[g->nrank - 1] : 0.0;
+    s->nmodels = seats;
+    s->m = (fm_model *)(void *)(s + 1);
+    char *mem = (char *)(s->m + seats);
+    mem += (16 - ((uintptr_t)mem & 15)) & 15;
+    for (size_t k = 0; k < seats; k++)
+        fm_init(&s->m[k], g, mem + k * fb);
+    return s;
+}
+
+static void fn_observe(void *state, const parley_agent_ctx *c, const parley_observation *ev)
+{
+    fn_state *s = state;
+    if ((ev->kind == PARLEY_EVENT_OFFER) && ev->seat != c->seat && ev->seat < s->nmodels)
+        fm_update(&s->m[ev->seat], c, ev->outcome);
+}
+
+static uint64_t fn_plan(fn_state *s, const parley_agent_ctx *c)
+{
+    const ng_agent *g = ng_of(c);
+    if (s->have_planned && s->planned_t == g->s->t)
+        return s->planned;
+    double target = td_target(&s->td, g->s->t);
+    size_t top = rank_for(g, target);
+    size_t from = ng_at_least(g, target + FN_WINDOW); /* first below the window */
+    if (from > top)
+        from = top;
+    double best = -1.0;
+    uint64_t pick = g->rank[top];
+    for (size_t r = from; r <= top; r++) {
+        uint64_t o = g->rank[r];
+        double p = g->ranku[r] - c->reservation;
+        for (size_t k = 0; k < s->nmodels; k++)
+            if (k != c->seat)
+                p *= fm_estimate(&s->m[k], c, o);
+        if (p > best) {
+            best = p;
+            pick = o;
+        }
+    }
+    s->planned = pick;
+    s->planned_t = g->s->t;
+    s->have_planned = true;
+    return pick;
+}
+
+static bool fn_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    if (!ng_of(c)->nrank)
+        return false;
+    *offer = fn_plan(state, c);
+    ((fn_state *)state)->have_planned = false; /* the model changes */
+    return true;
+}
+
+static parley_response fn_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    const ng_agent *g = ng_of(c);
+    if (!g->nrank)
+        return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
+    double mine = g->ranku[rank_for(g, td_target(&((fn_state *)state)->td, g->s->t))];
+    return g->ok[o] && g->u[o] >= mine ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+}
+
+static const parley_strategy st_fn = {PARLEY_AGENT_ABI, "frequency-nash", fn_create, fn_propose,
+                                      fn_respond, fn_observe, st_free};
+
+/* ------------------------------------------------------------ nice tit-for-tat */
+
+typedef struct ntft_state {
+    st_head h;
+    fm_model m;      /* all other seats' offers together */
+    double mins;     /* m: lowest own utility of their offers while t < 0.01 */
+    bool have_min;
+    double best_u;   /* best own utility they offered */
+    uint64_t best_o;
+    double target;
+    double recent[10]; /* own utilities of their last 10 offers (ring) */
+    size_t nrecent;
+} ntft_state;
+
+static void *ntft_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
+{
+    const ng_agent *g = ng_of(c);
+    if (!ng_params(params, NULL, 0, NULL, eb, el))
+        return NULL;
+    size_t fb = fm_bytes(g);
+    ntft_state *s = st_new(c, sizeof *s + fb + 16);
+    if (!s) {
+        snprintf(eb, el, "out of memory");
+        return NULL;
+    }
+    char *mem = (char *)(s + 1);
+    mem += (16 - ((uintptr_t)mem & 15)) & 15;
+    fm_init(&s->m, g, mem);
+    s->best_u = -1.0;
+    s->target = g->nrank ? g->ranku[0] : 1.0;
+    return s;
+}
+
+static void ntft_observe(void *state, const parley_agent_ctx *c, const parley_observation *ev)
+{
+    ntft_state *s = state;
+    const ng_agent *g = ng_of(c);
+    if (ev->kind != PARLEY_EVENT_OFFER || ev->seat == c->seat)
+        return;
+    fm_update(&s->m, c, ev->outcome);
+    double u = g->u[ev->outcome];
+    if (!s->have_min || (ev->t < 0.01 && u < s->mins)) {
+        s->mins = u;
+        s->have_min = true;
+    }
+    if (u > s->best_u && g->ok[ev->outcome]) {
+        s->best_u = u;
+        s->best_o = ev->outcome;
+    }
+    s->recent[s->nrecent++ % 10] = u;
+}
+
+/* The target of Baarslag et al. 2013 (see the file comment in the docs). */
+static double ntft_target(ntft_state *s, const parley_agent_ctx *c)
+{
+    const ng_agent *g = ng_of(c);
+    double pmax = g->ranku[0], pmin = g->ranku[g->nrank - 1];
+    if (!s->have_min)
+        return pmax;
+    /* own utility at the estimated Nash point */
+    double bestp = -1.0, nash = pmax;
+    for (size_t r = 0; r < g->nrank; r++) {
+        double p = (g->ranku[r] - c->reservation) * fm_estimate(&s->m, c, g->rank[r]);
+        if (p > bestp) {
+            bestp = p;
+            nash = g->ranku[r];
+        }
+    }
+    double m = s->mins;
+    double n = nash * (1.4 - 0.6 * (1.0 - m));
+    if (n < 0.5)
+        n = 0.5;
+    if (n > 1.0)
+        n = 1.0;
+    if (n > pmax)
+        n = pmax;
+    double conc = s->best_u - m;
+    double ratio = n - m > 0 ? conc / (n - m) : 1.0;
+    if (ratio > 1.0)
+        ratio = 1.0;
+    if (ratio < 0.0)
+        ratio = 0.0;
+    double target = pmax - ratio * (pmax - n);
+    double t = g->s->t, t0 = g->s->n > 3000 ? 0.85 : 0.91;
+    if (t > t0) {
+        double d = c->discount;
+        double b = 20.0 * (t - t0);
+        if (b > 1.0)
+            b = 1.0;
+        if (0.5 - 0.4 * d > b)
+            b = 0.5 - 0.4 * d;
+        if (b > 1.0)
+            b = 1.0;
+        if (b < 0.0)
+            b = 0.0;
+        if (target > n)
+            target -= b * (target - n);
+    }
+    return target < pmin ? pmin : target;
+}
+
+static uint64_t ntft_bid(ntft_state *s, const parley_agent_ctx *c)
+{
+    const ng_agent *g = ng_of(c);
+    if (s->best_u >= s->target)
+        return s->best_o;
+    size_t r = rank_for(g, s->target);
+    uint64_t pick = g->rank[r];
+    double best = -1.0;
+    for (size_t j = r + 1, seen = 0; j-- > 0 && seen < 64; seen++) {
+        if (g->ranku[j] > s->target + 0.02 && seen > 0)
+            break;
+        double e = fm_estimate(&s->m, c, g->rank[j]);
+        if (e > best) {
+            best = e;
+            pick = g->rank[j];
+        }
+    }
+    return pick;
+}
+
+static bool ntft_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    ntft_state *s = state;
+    if (!ng_of(c)->nrank)
+        return false;
+    s->target = ntft_target(s, c);
+    *offer = ntft_bid(s, c);
+    return true;
+}
+
+static parley_response ntft_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    ntft_state *s = state;
+    const ng_agent *g = ng_of(c);
+    if (!g->nrank)
+        return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
+    if (!g->ok[o])
+        return PARLEY_RESPONSE_REJECT;
+    s->target = ntft_target(s, c);
+    double next = g->u[ntft_bid(s, c)];
+    if (g->u[o] >= next)
+        return PARLEY_RESPONSE_ACCEPT;
+    if (g->s->t >= 0.98 && s->nrecent) { /* last moments: as good as what still comes? */
+        size_t k = s->nrecent < 10 ? s->nrecent : 10;
+        double sum = 0.0;
+        for (size_t i = 0; i < k; i++)
+            sum += s->recent[i];
+        if (g->u[o] >= sum / (double)k)
+            return PARLEY_RESPONSE_ACCEPT;
+    }
+    return PARLEY_RESPONSE_REJECT;
+}
+
+static const parley_strategy st_ntft = {PARLEY_AGENT_ABI, "nice-tit-for-tat", ntft_create,
+                                        ntft_propose, ntft_respond, ntft_observe, st_free};
+
+/* ------------------------------------------------------------ random */
+
+typedef struct rnd_state {
+    st_head h;
+    double p_accept, p_end;
+} rnd_state;
+
+static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
+{
+    static const char *const keys[] = {"accept", "end"};
+    double v[2] = {0.15, 0.0};
+    if (!ng_params(params, keys, 2, v, eb, el))
+        return NULL;
+    if (!check_range("accept", v[0], 0.0, 1.0, eb, el) ||
+        !check_range("end", v[1], 0.0, 1.0, eb, el))
+        return NULL;
+    rnd_state *s = st_new(c, sizeof *s);
+    if (!s) {
+        snprintf(eb, el, "out of memory");
+        return NULL;
+    }
+    s->p_accept = v[0];
+    s->p_end = v[1];
+    return s;
+}
+
+static bool rnd_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    ng_agent *g = ng_of(c);
+    if (!g->nrank)
+        return false;
+    *offer = g->rank[ng_below(&g->rng, g->nrank)];
+    return true;
+}
+
+static parley_response rnd_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    ng_agent *g = ng_of(c);
+    const rnd_state *s = state;
+    if (!g->nrank)
+        return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
+    double x = ng_unit(&g->rng);
+    if (g->ok[o] && x < s->p_accept)
+        return PARLEY_RESPONSE_ACCEPT;
+    if (!c->mediated && ng_unit(&g->rng) < s->p_end)
+        return PARLEY_RESPONSE_END;
+    return PARLEY_RESPONSE_REJECT;
+}
+
+static const parley_strategy st_random = {PARLEY_AGENT_ABI, "random", rnd_create, rnd_propose,
+                                          rnd_respond, NULL, st_free};
+
+/* ------------------------------------------------------------ MiCRO */
+
+typedef struct micro_state {
+    st_head h;
+    uint8_t *sent, *recv; /* bitsets over outcome ids */
+    uint64_t *list;       /* distinct outcomes sent, in order */
+    size_t nsent, nrecv, next;
+} micro_state;
+
+static void *micro_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
+{
+    const ng_agent *g = ng_of(c);
+    if (!ng_params(params, NULL, 0, NULL, eb, el))
+        return NULL;
+    size_t bits = (size_t)(g->s->n + 7) / 8;
+    size_t size = sizeof(micro_state) + (g->nrank + 1) * sizeof(uint64_t) + 2 * bits;
+    micro_state *s = st_new(c, size);
+    if (!s) {
+        snprintf(eb, el, "out of memory");
+        return NULL;
+    }
+    s->list = (uint64_t *)(void *)(s + 1);
+    s->sent = (uint8_t *)(s->list + g->nrank + 1);
+    s->recv = s->sent + bits;
+    return s;
+}
+
+static bool bit_get(const uint8_t *b, uint64_t i)
+{
+    return (b[i >> 3] >> (i & 7)) & 1;
+}
+static void bit_set(uint8_t *b, uint64_t i)
+{
+    b[i >> 3] = (uint8_t)(b[i >> 3] | (1u << (i & 7)));
+}
+
+static void micro_observe(void *state, const parley_agent_ctx *c, const parley_observation *ev)
+{
+    micro_state *s = state;
+    if (ev->kind == PARLEY_EVENT_OFFER && ev->seat != c->seat && !bit_get(s->recv, ev->outcome)) {
+        bit_set(s->recv, ev->outcome);
+        s->nrecv++;
+    }
+}
+
+static bool micro_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    micro_state *s = state;
+    ng_agent *g = ng_of(c);
+    if (s->nsent <= s->nrecv && s->next < g->nrank) {
+        uint64_t o = g->rank[s->next++];
+        if (!bit_get(s->sent, o)) {
+            bit_set(s->sent, o);
+            s->list[s->nsent++] = o;
+        }
+        *offer = o;
+        return true;
+    }
+    if (!s->nsent)
+        return false;
+    *offer = s->list[ng_below(&g->rng, s->nsent)];
+    return true;
+}
+
+static parley_response micro_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    const micro_state *s = state;
+    const ng_agent *g = ng_of(c);
+    if (!g->nrank)
+        return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
+    size_t r;
+    if (s->nsent <= s->nrecv && s->next < g->nrank)
+        r = s->next;
+    else
+        r = s->next ? s->next - 1 : 0;
+    return g->ok[o] && g->u[o] >= g->ranku[r] ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+}
+
+static const parley_strategy st_micro = {PARLEY_AGENT_ABI, "micro", micro_create, micro_propose,
+                                         micro_respond, micro_observe, st_free};
+
+/* ------------------------------------------------------------ voters */
+
+typedef struct vote_state {
+    st_head h;
+    double u_last;
+} vote_state;
+
+static void *vote_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
+{
+    if (!ng_params(params, NULL, 0, NULL, eb, el))
+        return NULL;
+    if (!c->mediated) {
+        snprintf(eb, el, "it votes on a mediator's texts: use it with --protocol mediated");
+        return NULL;
+    }
+    vote_state *s = st_new(c, sizeof *s);
+    if (!s)
+        snprintf(eb, el, "out of memory");
+    return s;
+}
+
+static bool vote_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
+{
+    (void)state;
+    (void)c;
+    (void)offer;
+    return false;
+}
+
+static void vote_observe(void *state, const parley_agent_ctx *c, const parley_observation *ev)
+{
+    vote_state *s = state;
+    if (ev->kind == PARLEY_EVENT_TEXT_RESULT && ev->accepted)
+        s->u_last = ng_of(c)->u[ev->outcome];
+}
+
+static parley_response hill_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    const vote_state *s = state;
+    const ng_agent *g = ng_of(c);
+    return g->ok[o] && g->u[o] >= s->u_last ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+}
+
+static parley_response anneal_respond(void *state, const parley_agent_ctx *c, uint64_t o)
+{
+    const vote_state *s = state;
+    ng_agent *g = ng_of(c);
+    if (!g->ok[o])
+        return PARLEY_RESPONSE_REJECT;
+    if (g->u[o] >= s->u_last)
+        return PARLEY_RESPONSE_ACCEPT;
+    double temp = g->s->t;
+    if (g->s->opt.rounds) {
+        double rr = (double)g->s->round / (double)g->s->opt.rounds;
+        if (rr > temp)
+            temp = rr;
+    }
+    double x = ng_unit(&g->rng);
+    if (temp > 0 && x < exp((g->u[o] - s->u_last) / temp))
+        return PARLEY_RESPONSE_ACCEPT;
+    return PARLEY_RESPONSE_REJECT;
+}
+
+static const parley_strategy st_hill = {PARLEY_AGENT_ABI, "hillclimber", vote_create,
+                                        vote_propose, hill_respond, vote_observe, st_free};
+static const parley_strategy st_anneal = {PARLEY_AGENT_ABI, "annealer", vote_create,
+                                          vote_propose, anneal_respond, vote_observe, st_free};
+
+/* ------------------------------------------------------------ registry */
+
+static const parley_strategy *const registry[] = {
+    &st_boulware, &st_linear, &st_conceder, &st_hardliner, &st_time_dependent, &st_tft,
+    &st_naive_tft, &st_ntft, &st_random, &st_fn, &st_micro, &st_hill, &st_anneal};
+
+const parley_strategy *ng_find_strategy(const char *name)
+{
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+        if (strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}
+
+const char *ng_strategy_names(void)
+{
+    return "boulware, linear, conceder, hardliner, time-dependent, tit-for-tat, "
+           "naive-tit-for-tat, nice-tit-for-tat, random, frequency-nash, micro, hillclimber, "
+           "annealer";
+}
