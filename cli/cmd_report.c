@@ -26,7 +26,14 @@ static void help(void)
            "  --points N    outcomes drawn one by one at most, beyond: a density (5000)\n"
            "  --threads N   threads for the analyses (default 2)\n"
            "  --grid N      points per real issue (default 21)\n"
-           "  -h, --help    this help\n");
+           "  -h, --help    this help\n"
+           "\n"
+           "A negotiation session in the report (see 'parley negotiate --help'):\n"
+           "  --negotiate            run a session and chart it\n"
+           "  --protocol P           alternating, multilateral or mediated\n"
+           "  --agent PARTY=STRATEGY a built-in strategy for a negotiator (repeatable)\n"
+           "  --rounds N             round deadline (default 100)\n"
+           "  --seed S               random seed (default 0)\n");
 }
 
 typedef struct svg_dir {
@@ -53,10 +60,16 @@ int cmd_report(int argc, char **argv)
     parley_load_options lo = {0};
     parley_report_options ro;
     memset(&ro, 0, sizeof ro);
+    parley_session_options_init(&ro.session);
     char **inputs = calloc((size_t)argc, sizeof *inputs);
+    const char **agents = calloc((size_t)argc, sizeof *agents);
     size_t ninputs = 0;
-    if (!inputs)
+    if (!inputs || !agents) {
+        free(inputs);
+        free(agents);
         return CLI_INTERNAL;
+    }
+    ro.agents = agents;
     int rc = CLI_OK;
     for (int i = 1; i < argc && rc == CLI_OK; i++) {
         const char *a = argv[i];
@@ -64,7 +77,35 @@ int cmd_report(int argc, char **argv)
         if (cli_is_help(a)) {
             help();
             free(inputs);
+            free(agents);
             return CLI_OK;
+        } else if (strcmp(a, "--negotiate") == 0) {
+            ro.negotiate = true;
+        } else if (strcmp(a, "--protocol") == 0 || strcmp(a, "--agent") == 0) {
+            if (i + 1 >= argc) {
+                rc = cli_usage("report", "%s needs a value", a);
+            } else if (a[2] == 'a') {
+                agents[ro.nagents++] = argv[++i];
+            } else {
+                const char *p = argv[++i];
+                if (strcmp(p, "mediated") == 0)
+                    ro.session.protocol = PARLEY_PROTOCOL_MEDIATED;
+                else if (strcmp(p, "alternating") == 0 || strcmp(p, "multilateral") == 0 ||
+                         strcmp(p, "sao") == 0)
+                    ro.session.protocol = PARLEY_PROTOCOL_SAO;
+                else
+                    rc = cli_usage("report", "unknown protocol '%s'; choose alternating, "
+                                             "multilateral or mediated", p);
+            }
+        } else if (strcmp(a, "--rounds") == 0 || strcmp(a, "--seed") == 0) {
+            if (i + 1 >= argc)
+                rc = cli_usage("report", "%s needs a number", a);
+            else if (!cli_parse_count("report", a, argv[++i], &v))
+                rc = CLI_USAGE;
+            else if (a[2] == 'r')
+                ro.session.rounds = v > 1000000000ULL ? 1000000000UL : (unsigned long)v;
+            else
+                ro.session.seed = v;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--svg") == 0) {
             if (i + 1 >= argc)
                 rc = cli_usage("report", "%s needs a path", a);
@@ -123,5 +164,6 @@ int cmd_report(int argc, char **argv)
     }
     parley_scenario_free(sc);
     free(inputs);
+    free(agents);
     return rc;
 }

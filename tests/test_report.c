@@ -199,3 +199,70 @@ Test(report, every_allocation_failure_is_clean, .timeout = 300)
     }
     cr_assert_gt(total, 100);
 }
+
+/* A session recorded and drawn: one dot per offer, the deal ringed. */
+Test(report, session_chart)
+{
+    parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/buyer-seller.yaml");
+    parley_session_options so;
+    parley_session_options_init(&so);
+    so.rounds = 50;
+    so.seed = 7;
+    parley_session *s = NULL;
+    cr_assert_eq(parley_session_new(sc, &so, &s, NULL), PARLEY_OK);
+    cr_assert_eq(parley_session_set_strategy(s, 0, "conceder", NULL), PARLEY_OK);
+    parley_session_log *log = parley_session_log_new(sc);
+    cr_assert_not_null(log);
+    parley_session_set_trace(s, parley_session_log_event, log);
+    parley_session_result res;
+    cr_assert_eq(parley_session_run(s, &res, NULL), PARLEY_OK);
+    cr_assert(parley_session_log_ok(log));
+    parley_analysis *an = NULL;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, NULL), PARLEY_OK);
+    char *svg = NULL;
+    size_t len = 0;
+    cr_assert_eq(parley_chart_session(sc, an, log, 0, 1, NULL, &svg, &len, NULL), PARLEY_OK);
+    well_formed(svg, len);
+    cr_assert_eq(count(svg, "r=\"3\" fill="), res.offers, "one dot per offer (%lu offers)",
+                 res.offers);
+    cr_assert_eq(count(svg, "class=\"deal\""), res.agreement ? 1u : 0u);
+    cr_assert_eq(count(svg, "class=\"utility-line\""), 2, "one concession curve per proposer");
+    parley_text_free(svg);
+    parley_analysis_free(an);
+    parley_session_log_free(log);
+    parley_session_free(s);
+    parley_scenario_free(sc);
+}
+
+/* A forecast drawn: one line per actor per dimension, the forecast marked. */
+Test(report, forecast_chart)
+{
+    const char *path = PARLEY_SHARED_DATA "/ktab/dummyData_3Dim.csv";
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        cr_skip_test("shared data not found at %s (needs ../shared/data beside the repository)", path);
+    fclose(f);
+    parley_forecast_input *in = NULL;
+    parley_error err;
+    cr_assert_eq(parley_ktab_read_csv(path, NULL, &in, &err), PARLEY_OK, "%s", err.message);
+    parley_forecast_options o;
+    parley_forecast_options_default(&o);
+    parley_forecast_result *r = NULL;
+    cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_OK, "%s", err.message);
+    char *svg = NULL;
+    size_t len = 0;
+    cr_assert_eq(parley_chart_forecast(in, r, NULL, &svg, &len, NULL), PARLEY_OK);
+    well_formed(svg, len);
+    cr_assert_eq(count(svg, "class=\"actor\""), 7 * 3, "7 actors on 3 dimensions");
+    cr_assert_eq(count(svg, "class=\"forecast-mark\""), 3);
+    /* every line has one point per state (11) */
+    const char *p = strstr(svg, "class=\"actor\"");
+    const char *q = strstr(p, "points=\"") + 8;
+    size_t pts = 1;
+    for (; *q != '"'; q++)
+        pts += *q == ' ';
+    cr_assert_eq(pts, parley_forecast_result_states(r));
+    parley_text_free(svg);
+    parley_forecast_result_free(r);
+    parley_forecast_input_free(in);
+}

@@ -54,7 +54,7 @@
 #ifndef PARLEY_ANALYSIS_H
 #define PARLEY_ANALYSIS_H
 
-#include "parley/parley.h"
+#include "parley/core.h"
 
 #ifdef __cplusplus
 extern "C" {

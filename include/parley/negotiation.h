@@ -38,7 +38,7 @@
 #ifndef PARLEY_NEGOTIATION_H
 #define PARLEY_NEGOTIATION_H
 
-#include "parley/parley.h"
+#include "parley/core.h"
 #include "parley/analysis.h"
 #include "parley/agent.h"
 

@@ -42,7 +42,7 @@
 #ifndef PARLEY_REDLINES_H
 #define PARLEY_REDLINES_H
 
-#include "parley/parley.h"
+#include "parley/core.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -10,7 +10,9 @@
 #ifndef PARLEY_REPORT_H
 #define PARLEY_REPORT_H
 
-#include "parley/parley.h"
+#include "parley/core.h"
+#include "parley/negotiation.h"
+#include "parley/forecast.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,10 +42,42 @@ PARLEY_API parley_status parley_chart_diagnosis(const parley_scenario *sc,
                                                 const parley_chart_options *opt, char **svg,
                                                 size_t *len, parley_error *err);
 
+/* A negotiation session, recorded for a chart: pass
+ * parley_session_log_event as the session's trace function with the log
+ * as its user data (parley_session_set_trace), then run the session.
+ * The log copies what it needs from each event.  parley_session_log_new
+ * returns NULL when out of memory; free with parley_session_log_free. */
+typedef struct parley_session_log parley_session_log;
+PARLEY_API parley_session_log *parley_session_log_new(const parley_scenario *sc);
+PARLEY_API void parley_session_log_free(parley_session_log *log);
+PARLEY_API void parley_session_log_event(void *log, const parley_trace_event *ev);
+/* False when an event could not be recorded (out of memory). */
+PARLEY_API bool parley_session_log_ok(const parley_session_log *log);
+
+/* A session: left, the offers (or mediator's texts) in the utility space
+ * of stakeholders x and y, with the Pareto frontier and the deal; right,
+ * each proposer's utility of its own offers, round by round. */
+PARLEY_API parley_status parley_chart_session(const parley_scenario *sc, const parley_analysis *an,
+                                              const parley_session_log *log, size_t x, size_t y,
+                                              const parley_chart_options *opt, char **svg,
+                                              size_t *len, parley_error *err);
+
+/* A forecast: every actor's position state by state, one panel per
+ * dimension (the first four), the forecast marked. */
+PARLEY_API parley_status parley_chart_forecast(const parley_forecast_input *in,
+                                               const parley_forecast_result *r,
+                                               const parley_chart_options *opt, char **svg,
+                                               size_t *len, parley_error *err);
+
 typedef struct parley_report_options {
     parley_chart_options chart; /* zeros: defaults */
     unsigned threads;           /* for the analyses; 0: 2 */
     const char *source;         /* shown as the input's name; may be NULL */
+    /* A negotiation session in the report (`--negotiate`): */
+    bool negotiate;
+    parley_session_options session;  /* parley_session_options_init first */
+    size_t nagents;
+    const char *const *agents;       /* "PARTY=STRATEGY[:k=v,...]", built-ins */
 } parley_report_options;
 
 /* One self-contained HTML page (no network access needed; readable when

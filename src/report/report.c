@@ -11,7 +11,9 @@
  *               panel of pairwise charts for more (at most 6 stakeholders,
  *               15 charts);
  *   #diagnosis  the red-line diagnosis: conflicts, relaxations, bends or
- *               slack, and its chart.
+ *               slack, and its chart;
+ *   #session    with options.negotiate: a negotiation session, run here,
+ *               its strategies, how it ended, and its chart.
  * The analysis and the diagnosis run here; a limit reached in either is
  * reported in its section and the rest of the page is still written.
  * Same input, same bytes.
@@ -325,6 +327,93 @@ static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
     return st;
 }
 
+/* A negotiation session: run it, chart it, and say how it ended. */
+static parley_status session_section(px_buf *b, const parley_scenario *sc,
+                                     const parley_report_options *o)
+{
+    parleyx_buf_puts(b, "<section id=\"session\">\n<h2>A negotiation session</h2>\n");
+    parley_error e;
+    parley_error_clear(&e);
+    parley_session *s = NULL;
+    parley_session_log *log = NULL;
+    parley_analysis *an = NULL;
+    parley_session_result res;
+    memset(&res, 0, sizeof res);
+    parley_status st = parley_session_new(sc, &o->session, &s, &e);
+    for (size_t k = 0; !st && k < o->nagents; k++) {
+        const char *a = o->agents[k], *eq = strchr(a, '=');
+        size_t p;
+        char name[PARLEY_MAX_NAME + 1];
+        size_t n = eq ? (size_t)(eq - a) : 0;
+        if (!eq || n > PARLEY_MAX_NAME) {
+            st = parleyx_fail(&e, PARLEY_ERR_INVALID, NULL, 0, 0,
+                              "expected PARTY=STRATEGY, got '%s'", a);
+            break;
+        }
+        memcpy(name, a, n);
+        name[n] = '\0';
+        if (parley_scenario_find_party(sc, name, &p) != PARLEY_OK) {
+            st = parleyx_fail(&e, PARLEY_ERR_INVALID, NULL, 0, 0, "no party '%s'", name);
+            break;
+        }
+        st = parley_session_set_strategy(s, p, eq + 1, &e);
+    }
+    if (!st) {
+        log = parley_session_log_new(sc);
+        st = log ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    }
+    if (!st) {
+        parley_session_set_trace(s, parley_session_log_event, log);
+        st = parley_session_run(s, &res, &e);
+    }
+    if (!st && !parley_session_log_ok(log))
+        st = PARLEY_ERR_NOMEM;
+    if (!st) {
+        parley_analysis_options ao;
+        parley_analysis_options_init(&ao);
+        ao.threads = o->threads;
+        st = parley_analyze(sc, &ao, &an, &e);
+    }
+    if (st == PARLEY_ERR_NOMEM)
+        goto done;
+    if (st) {
+        parleyx_buf_puts(b, "<p class=\"muted\">The session could not run: ");
+        rp_text(b, e.message);
+        parleyx_buf_puts(b, "</p>\n");
+        st = PARLEY_OK;
+        goto done;
+    }
+    parleyx_buf_printf(b, "<p>%s, %lu round%s, %s.</p>\n<table class=\"session\"><tr>"
+                          "<th>negotiator</th><th>strategy</th></tr>\n",
+                       o->session.protocol == PARLEY_PROTOCOL_MEDIATED
+                           ? "Mediated single text"
+                           : "Stacked alternating offers",
+                       res.rounds, res.rounds == 1 ? "" : "s",
+                       res.agreement     ? "agreement"
+                       : res.vetoed      ? "the negotiators agreed, and a ratifier vetoed the deal"
+                       : res.walked_away ? "a negotiator walked away"
+                                         : "no agreement before the deadline");
+    for (size_t k = 0; k < parley_session_seats(s); k++) {
+        parleyx_buf_puts(b, "<tr><td>");
+        rp_text(b, parley_party_name(sc, parley_session_seat_party(s, k)));
+        parleyx_buf_puts(b, "</td><td>");
+        rp_text(b, parley_session_strategy_name(s, k));
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n");
+    if (parley_analysis_dims(an) >= 2) {
+        parleyx_buf_puts(b, "<div class=\"charts\">\n");
+        st = rp_chart_session(b, sc, an, log, 0, 1, &o->chart);
+        parleyx_buf_puts(b, "</div>\n");
+    }
+done:
+    parleyx_buf_puts(b, "</section>\n");
+    parley_analysis_free(an);
+    parley_session_log_free(log);
+    parley_session_free(s);
+    return st;
+}
+
 static void limit_note(px_buf *b, const char *id, const char *title, const parley_error *e)
 {
     parleyx_buf_printf(b, "<section id=\"%s\">\n<h2>%s</h2>\n<p class=\"muted\">Not computed: ",
@@ -410,6 +499,8 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     else
         st = diagnosis_section(b, sc, d, &o->chart);
     parley_diagnosis_free(d);
+    if (!st && o->negotiate)
+        st = session_section(b, sc, o);
     parleyx_buf_puts(b, "<footer class=\"muted\"><p>Utilities are linear-additive, computed "
                         "exactly as GENIUS does; a deal is an outcome that keeps every red line of "
                         "every negotiator and ratifier and gives each at least its reservation "

@@ -16,4 +16,8 @@ parley_status rp_chart_utility(px_buf *b, const parley_scenario *sc, const parle
 parley_status rp_chart_diagnosis(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
                                  const parley_chart_options *opt);
 
+parley_status rp_chart_session(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                               const parley_session_log *log, size_t x, size_t y,
+                               const parley_chart_options *opt);
+
 #endif

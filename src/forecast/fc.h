@@ -1,0 +1,62 @@
+/*
+ * fc.h -- the internal layout of forecast inputs and results, shared by
+ * forecast.c (building, accessors, dispatch), smp.c (KTAB's SMP), bdm.c
+ * (the BDM/Scholz model) and io/ktab.c (the readers).
+ *
+ * Invariants: an input's arrays are row-major per actor (pos[a*nd + d],
+ * sal[a*nd + d]); positions are on the dimension's scale [lo[d], hi[d]],
+ * saliences are fractions; accom is NULL (the identity) or na*na.  A
+ * result owns pos[s*na*nd + a*nd + d] (input scale) and prob[s*na + a] for
+ * s < states.  Everything is allocated through the input's allocator; the
+ * result keeps a copy of the allocator to free itself.
+ */
+#ifndef PARLEY_FC_H
+#define PARLEY_FC_H
+
+#include "parley/forecast.h"
+#include "core/px.h"
+
+struct parley_forecast_input {
+    parley_allocator alloc;
+    char *name, *desc;
+    size_t na, nd, cap_a, cap_d;
+    char **aname, **adesc;
+    double *capab;       /* [na] */
+    double *pos, *sal;   /* [na*nd] */
+    char **dname;        /* [nd] */
+    double *lo, *hi;     /* [nd] */
+    double *accom;       /* NULL or [na*na] */
+    bool has_params;
+    parley_smp_params params;
+};
+
+struct parley_forecast_result {
+    parley_allocator alloc;
+    size_t na, nd, states, cap_states;
+    bool converged;
+    double *pos;     /* [cap_states*na*nd] */
+    double *prob;    /* [cap_states*na] */
+    double *change;  /* [cap_states] */
+    double *forecast;/* [nd] */
+};
+
+/* Grow r to hold at least n states (keeps contents). */
+parley_status fc_result_reserve(parley_forecast_result *r, size_t n);
+parley_forecast_result *fc_result_new(const parley_allocator *a, size_t na, size_t nd);
+
+parley_status smp_run(const parley_forecast_input *in, const parley_forecast_options *opt,
+                      parley_forecast_result *r, parley_error *err);
+parley_status bdm_run(const parley_forecast_input *in, const parley_forecast_options *opt,
+                      parley_forecast_result *r, parley_error *err);
+
+/* Run fn(ctx, lo, hi, tid) over [0, n) split in contiguous chunks on up
+ * to threads threads (the caller's thread takes the first chunk, tid 0;
+ * tid < threads indexes per-thread scratch).  Each
+ * index's work must write only its own outputs, so the results do not
+ * depend on the thread count.  Returns false if a thread could not be
+ * started (the work is then done on the caller's thread). */
+#define FC_MAX_THREADS 64
+typedef void (*fc_range_fn)(void *ctx, size_t lo, size_t hi, unsigned tid);
+void fc_parallel(unsigned threads, size_t n, fc_range_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,901 @@
+/*
+ * ktab.c -- readers for KTAB's SMP input files (KAPSARC/KTAB,
+ * examples/smp/libsrc/smpread.cpp) into a parley_forecast_input:
+ *
+ *  - the CSV: line 1 "name, description, #actors, #dims"; line 2 headers
+ *    (Actor, Description, Power|Influence|..., then a position and a
+ *    salience header per dimension: the position header names the
+ *    dimension); then one line per actor "name, description, capability,
+ *    (position, salience) x dims" on [0, 100].  Fields may be quoted
+ *    ("" is a quote inside quotes), padded with blanks, and lines may end
+ *    with a trailing comma.  Checks as KTAB: positions and saliences in
+ *    [0, 100], saliences summing to at most 100, capability in (0, 1e8]
+ *    (KTAB allows 0, but a zero voting weight makes its own model throw).
+ *  - the simple BDM CSV (Scholz's ExampleActors.csv): header exactly
+ *    Actor,Capability,Position,Salience, then "name, c, x, s" with s in
+ *    [0, 1]; one dimension named "Position" on [min x, max x].
+ *  - the XML (smpSchema.xsd): <Scenario> <name> <desc> [<prngSeed>]
+ *    [<ModelParameters>] <Dimensions><dName>... <Actors><Actor> <name>
+ *    <description> <capability> <Position><dCoord>... <Salience><dSal>...
+ *    [<IdealAdjustment><iaPair><adjustingIdeal> <referencePos> <adjust>].
+ *
+ * Positions are kept on the file's scale ([0, 100]); saliences become
+ * fractions (x / 100.0, KTAB's own operation, so the model sees KTAB's
+ * numbers bit for bit).
+ *
+ * Errors carry file:line:column (1-based; the column of the field, in
+ * bytes) and say what was expected.  Bounds: a file of at most 64 MiB, a
+ * field of at most PARLEY_MAX_NAME bytes, the input's actor and dimension
+ * limits.  libxml2 parses with XML_PARSE_NONET and without entity
+ * substitution; a document that declares entities is refused.
+ *
+ * Memory: the text buffer and the per-line field table are freed before
+ * returning; the input handed out is allocated with the caller's allocator
+ * and owned by the caller.  libxml2's tree is freed before returning.
+ */
+#include "forecast/fc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#define KT_MAX_FILE (64u << 20)
+#define KT_MAX_FIELDS (3 + 2 * PARLEY_FORECAST_MAX_DIMS + 2)
+
+/* Read a whole file into a NUL-terminated buffer of *cap bytes. */
+static parley_status kt_slurp(const char *path, const parley_allocator *a, char **text,
+                              size_t *len, size_t *capo, parley_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open the file: %s",
+                            strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *b = parleyx_malloc(a, cap);
+    if (!b) {
+        fclose(f);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap >= KT_MAX_FILE) {
+                fclose(f);
+                parleyx_free(a, b, cap);
+                return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                                    "the file is larger than 64 MiB");
+            }
+            char *nb = parleyx_realloc(a, b, cap, cap * 2);
+            if (!nb) {
+                fclose(f);
+                parleyx_free(a, b, cap);
+                return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+            }
+            b = nb;
+            cap *= 2;
+        }
+        size_t got = fread(b + n, 1, cap - 1 - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        parleyx_free(a, b, cap);
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the file");
+    }
+    b[n] = '\0';
+    *text = b;
+    *len = n;
+    *capo = cap;
+    return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+typedef struct kt_field {
+    const char *s; /* NUL-terminated, in the scratch buffer */
+    unsigned col;
+    bool quoted;
+} kt_field;
+
+typedef struct kt_csv {
+    const char *name;
+    const char *p, *end;
+    unsigned line;       /* of the line last parsed */
+    char *scr;           /* unescaped fields of the current line */
+    kt_field f[KT_MAX_FIELDS];
+    size_t nf;
+} kt_csv;
+
+static bool kt_blank(char ch) { return ch == ' ' || ch == '\t'; }
+
+/* Parse the next non-blank line into fields.  1 a line, 0 end of text,
+ * -1 an error (err filled). */
+static int kt_line(kt_csv *cs, unsigned *lineno, parley_error *err)
+{
+    for (;;) {
+        if (cs->p >= cs->end)
+            return 0;
+        cs->line++;
+        const char *ls = cs->p, *le = ls;
+        while (le < cs->end && *le != '\n')
+            le++;
+        cs->p = le < cs->end ? le + 1 : le;
+        const char *lend = le;
+        if (lend > ls && lend[-1] == '\r')
+            lend--;
+        const char *q = ls;
+        while (q < lend && (kt_blank(*q) || *q == ','))
+            q++;
+        if (q == lend)
+            continue; /* blank (or only commas) */
+        if (memchr(ls, '\0', (size_t)(lend - ls)))
+            return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line, 1,
+                                "a NUL byte inside a line; this is not a text CSV file"),
+                   -1;
+        char *w = cs->scr;
+        cs->nf = 0;
+        const char *p = ls;
+        for (;;) {
+            while (p < lend && kt_blank(*p))
+                p++;
+            if (cs->nf >= KT_MAX_FIELDS)
+                return parleyx_fail(err, PARLEY_ERR_LIMIT, cs->name, cs->line,
+                                    (unsigned)(p - ls) + 1, "more than %d fields on a line",
+                                    KT_MAX_FIELDS),
+                       -1;
+            kt_field *f = &cs->f[cs->nf++];
+            f->col = (unsigned)(p - ls) + 1;
+            f->s = w;
+            f->quoted = false;
+            if (p < lend && *p == '"') {
+                f->quoted = true;
+                p++;
+                for (;;) {
+                    if (p >= lend)
+                        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line, f->col,
+                                            "a quoted field is not closed; end it with '\"'"),
+                               -1;
+                    if (*p == '"') {
+                        if (p + 1 < lend && p[1] == '"') {
+                            *w++ = '"';
+                            p += 2;
+                            continue;
+                        }
+                        p++;
+                        break;
+                    }
+                    *w++ = *p++;
+                }
+                while (p < lend && kt_blank(*p))
+                    p++;
+                if (p < lend && *p != ',')
+                    return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line,
+                                        (unsigned)(p - ls) + 1,
+                                        "expected ',' after the quoted field"),
+                           -1;
+            } else {
+                const char *s0 = p;
+                while (p < lend && *p != ',')
+                    p++;
+                const char *s1 = p;
+                while (s1 > s0 && kt_blank(s1[-1]))
+                    s1--;
+                memcpy(w, s0, (size_t)(s1 - s0));
+                w += s1 - s0;
+            }
+            *w++ = '\0';
+            if (strlen(f->s) > PARLEY_MAX_NAME)
+                return parleyx_fail(err, PARLEY_ERR_LIMIT, cs->name, cs->line, f->col,
+                                    "a field longer than %d bytes", PARLEY_MAX_NAME),
+                       -1;
+            if (p >= lend)
+                break;
+            p++; /* the comma */
+        }
+        while (cs->nf > 0 && !cs->f[cs->nf - 1].quoted && !cs->f[cs->nf - 1].s[0])
+            cs->nf--; /* trailing commas */
+        *lineno = cs->line;
+        return 1;
+    }
+}
+
+static parley_status kt_num(const kt_csv *cs, const kt_field *f, const char *what, double *out,
+                            parley_error *err)
+{
+    if (!parleyx_parse_double(f->s, out))
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line, f->col,
+                            "expected a number for %s, found '%s'", what, f->s);
+    return PARLEY_OK;
+}
+
+/* Re-locate an error from the builder at a line and column. */
+static parley_status kt_at(parley_error *err, parley_status st, const char *file, unsigned line,
+                           unsigned col)
+{
+    if (err) {
+        snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+        err->line = line;
+        err->column = col;
+    }
+    return st;
+}
+
+static parley_status kt_simple_csv(kt_csv *cs, const parley_allocator *a,
+                                   parley_forecast_input **out, parley_error *err)
+{
+    size_t n = 0, cap = 0;
+    struct row {
+        char *name;
+        double c, x, s;
+        unsigned line;
+    } *rows = NULL;
+    parley_status st = PARLEY_OK;
+    unsigned ln;
+    int r;
+    while ((r = kt_line(cs, &ln, err)) == 1) {
+        if (cs->nf != 4) {
+            st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln,
+                              cs->nf > 4 ? cs->f[4].col : 1,
+                              "expected 4 fields (Actor, Capability, Position, Salience), found "
+                              "%zu", cs->nf);
+            break;
+        }
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            if (nc > PARLEY_FORECAST_MAX_ACTORS + 1) {
+                st = parleyx_fail(err, PARLEY_ERR_LIMIT, cs->name, ln, 1, "more than %d actors",
+                                  PARLEY_FORECAST_MAX_ACTORS);
+                break;
+            }
+            struct row *nr = parleyx_realloc(a, rows, cap * sizeof *rows, nc * sizeof *rows);
+            if (!nr) {
+                st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
+                break;
+            }
+            rows = nr;
+            cap = nc;
+        }
+        struct row *w = &rows[n];
+        w->line = ln;
+        if ((st = kt_num(cs, &cs->f[1], "the capability", &w->c, err)) ||
+            (st = kt_num(cs, &cs->f[2], "the position", &w->x, err)) ||
+            (st = kt_num(cs, &cs->f[3], "the salience", &w->s, err)))
+            break;
+        if (!(w->c > 0)) {
+            st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[1].col,
+                              "the capability must be > 0, found %s", cs->f[1].s);
+            break;
+        }
+        if (w->s < 0 || w->s > 1) {
+            st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[3].col,
+                              "the salience must lie in [0, 1] in this format, found %s",
+                              cs->f[3].s);
+            break;
+        }
+        w->name = parleyx_strdup(a, cs->f[0].s);
+        if (!w->name) {
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
+            break;
+        }
+        n++;
+    }
+    if (r < 0)
+        st = err ? err->status : PARLEY_ERR_SYNTAX;
+    if (st == PARLEY_OK && n < 2)
+        st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, cs->line, 1,
+                          "expected at least 2 actor lines after the header, found %zu", n);
+    parley_forecast_input *in = NULL;
+    if (st == PARLEY_OK) {
+        double lo = rows[0].x, hi = rows[0].x;
+        for (size_t i = 1; i < n; i++) {
+            lo = rows[i].x < lo ? rows[i].x : lo;
+            hi = rows[i].x > hi ? rows[i].x : hi;
+        }
+        if (!(lo < hi))
+            hi = lo + 1;
+        in = parley_forecast_input_new(a);
+        if (!in)
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
+        else
+            st = parley_forecast_add_dimension(in, "Position", lo, hi, err);
+        for (size_t i = 0; st == PARLEY_OK && i < n; i++) {
+            st = parley_forecast_add_actor(in, rows[i].name, NULL, rows[i].c, &rows[i].x, &rows[i].s,
+                                           err);
+            if (st != PARLEY_OK)
+                kt_at(err, st, cs->name, rows[i].line, 1);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        parleyx_strfree(a, rows[i].name);
+    parleyx_free(a, rows, cap * sizeof *rows);
+    if (st != PARLEY_OK) {
+        parley_forecast_input_free(in);
+        return st;
+    }
+    *out = in;
+    return PARLEY_OK;
+}
+
+static bool kt_is(const char *s, const char *w) { return strcasecmp(s, w) == 0; }
+
+static parley_status kt_csv_parse(kt_csv *cs, const parley_allocator *a,
+                                  parley_forecast_input **out, parley_error *err)
+{
+    unsigned ln;
+    int r = kt_line(cs, &ln, err);
+    if (r < 0)
+        return err ? err->status : PARLEY_ERR_SYNTAX;
+    if (r == 0)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, 1, 1,
+                            "the file is empty; expected 'name, description, #actors, "
+                            "#dimensions' on line 1");
+    if (cs->nf == 4 && kt_is(cs->f[0].s, "Actor") && kt_is(cs->f[1].s, "Capability") &&
+        kt_is(cs->f[2].s, "Position") && kt_is(cs->f[3].s, "Salience"))
+        return kt_simple_csv(cs, a, out, err);
+    if (cs->nf != 4)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->nf > 4 ? cs->f[4].col : 1,
+                            "expected 4 fields on line 1 (name, description, #actors, "
+                            "#dimensions) or the header Actor,Capability,Position,Salience; "
+                            "found %zu", cs->nf);
+    int64_t na, nd;
+    if (!parleyx_parse_int64(cs->f[2].s, &na) || na < 2 || na > PARLEY_FORECAST_MAX_ACTORS)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[2].col,
+                            "expected the number of actors (2 to %d), found '%s'",
+                            PARLEY_FORECAST_MAX_ACTORS, cs->f[2].s);
+    if (!parleyx_parse_int64(cs->f[3].s, &nd) || nd < 1 || nd > PARLEY_FORECAST_MAX_DIMS)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[3].col,
+                            "expected the number of dimensions (1 to %d), found '%s'",
+                            PARLEY_FORECAST_MAX_DIMS, cs->f[3].s);
+    parley_forecast_input *in = parley_forecast_input_new(a);
+    if (!in)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
+    parley_status st = parley_forecast_input_set_name(in, cs->f[0].s, cs->f[1].s);
+    double *pos = parleyx_calloc(a, (size_t)nd, sizeof(double));
+    double *sal = parleyx_calloc(a, (size_t)nd, sizeof(double));
+    size_t want = 3 + 2 * (size_t)nd;
+    if (st != PARLEY_OK || !pos || !sal) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
+        goto done;
+    }
+    r = kt_line(cs, &ln, err);
+    if (r <= 0) {
+        st = r < 0 ? (err ? err->status : PARLEY_ERR_SYNTAX)
+                   : parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line + 1, 1,
+                                  "expected the header line (Actor, Description, Power, then a "
+                                  "position and a salience header per dimension)");
+        goto done;
+    }
+    if (cs->nf != want) {
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln,
+                          cs->nf > want ? cs->f[want].col : 1,
+                          "expected %zu header fields (Actor, Description, Power, then a "
+                          "position and a salience header for each of the %lld dimensions), "
+                          "found %zu",
+                          want, (long long)nd, cs->nf);
+        goto done;
+    }
+    for (size_t d = 0; d < (size_t)nd; d++) {
+        const kt_field *f = &cs->f[3 + 2 * d];
+        if (!f->s[0]) {
+            st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, f->col,
+                              "expected the name of dimension %zu", d + 1);
+            goto done;
+        }
+        st = parley_forecast_add_dimension(in, f->s, 0, 100, err);
+        if (st != PARLEY_OK) {
+            kt_at(err, st, cs->name, ln, f->col);
+            goto done;
+        }
+    }
+    for (int64_t i = 0; i < na; i++) {
+        r = kt_line(cs, &ln, err);
+        if (r < 0) {
+            st = err ? err->status : PARLEY_ERR_SYNTAX;
+            goto done;
+        }
+        if (r == 0) {
+            st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line + 1, 1,
+                              "line 1 declares %lld actors but the file ends after %lld",
+                              (long long)na, (long long)i);
+            goto done;
+        }
+        if (cs->nf != want) {
+            st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln,
+                              cs->nf > want ? cs->f[want].col : 1,
+                              "expected %zu fields (name, description, capability, then a "
+                              "position and a salience per dimension), found %zu",
+                              want, cs->nf);
+            goto done;
+        }
+        double c, ssum = 0;
+        if ((st = kt_num(cs, &cs->f[2], "the capability", &c, err)))
+            goto done;
+        if (!(c > 0) || c > 1e8) {
+            st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[2].col,
+                              "the capability must lie in (0, 1e8], found %s", cs->f[2].s);
+            goto done;
+        }
+        for (size_t d = 0; d < (size_t)nd; d++) {
+            const kt_field *fp = &cs->f[3 + 2 * d], *fs = &cs->f[4 + 2 * d];
+            double x, s;
+            if ((st = kt_num(cs, fp, "a position", &x, err)) ||
+                (st = kt_num(cs, fs, "a salience", &s, err)))
+                goto done;
+            if (x < 0 || x > 100) {
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fp->col,
+                                  "a position must lie in [0, 100], found %s", fp->s);
+                goto done;
+            }
+            if (s < 0 || s > 100) {
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fs->col,
+                                  "a salience must lie in [0, 100], found %s", fs->s);
+                goto done;
+            }
+            ssum = ssum + s;
+            if (ssum > 100) {
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fs->col,
+                                  "the saliences of an actor must sum to at most 100 (reached "
+                                  "%g)", ssum);
+                goto done;
+            }
+            pos[d] = x;
+            sal[d] = s / 100.0;
+        }
+        if (!(ssum > 0)) {
+            st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[4].col,
+                              "actor '%s' has no salience on any dimension; give it some",
+                              cs->f[0].s);
+            goto done;
+        }
+        st = parley_forecast_add_actor(in, cs->f[0].s, cs->f[1].s, c, pos, sal, err);
+        if (st != PARLEY_OK) {
+            kt_at(err, st, cs->name, ln, 1);
+            goto done;
+        }
+    }
+    r = kt_line(cs, &ln, err);
+    if (r != 0) {
+        st = r < 0 ? (err ? err->status : PARLEY_ERR_SYNTAX)
+                   : parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, 1,
+                                  "more actor lines than the %lld declared on line 1",
+                                  (long long)na);
+        goto done;
+    }
+done:
+    parleyx_free(a, pos, (size_t)nd * sizeof(double));
+    parleyx_free(a, sal, (size_t)nd * sizeof(double));
+    if (st != PARLEY_OK) {
+        parley_forecast_input_free(in);
+        return st;
+    }
+    *out = in;
+    return PARLEY_OK;
+}
+
+parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char *name,
+                                        const parley_allocator *alloc,
+                                        parley_forecast_input **out, parley_error *err)
+{
+    if (!out || (!text && len))
+        return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0, "no text or no output pointer");
+    *out = NULL;
+    if (len > KT_MAX_FILE)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0, "the text is larger than 64 MiB");
+    kt_csv *cs = parleyx_calloc(alloc, 1, sizeof *cs);
+    char *scr = parleyx_malloc(alloc, len + 2);
+    if (!cs || !scr) {
+        parleyx_free(alloc, cs, sizeof *cs);
+        parleyx_free(alloc, scr, len + 2);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    cs->name = name ? name : "";
+    cs->p = text;
+    cs->end = text + len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        cs->p += 3; /* UTF-8 byte order mark */
+    cs->scr = scr;
+    parley_status st = kt_csv_parse(cs, alloc, out, err);
+    parleyx_free(alloc, scr, len + 2);
+    parleyx_free(alloc, cs, sizeof *cs);
+    return st;
+}
+
+parley_status parley_ktab_read_csv(const char *path, const parley_allocator *alloc,
+                                   parley_forecast_input **out, parley_error *err)
+{
+    if (!path || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output pointer");
+    *out = NULL;
+    char *text;
+    size_t len, cap;
+    parley_status st = kt_slurp(path, alloc, &text, &len, &cap, err);
+    if (st != PARLEY_OK)
+        return st;
+    st = parley_ktab_read_csv_text(text, len, path, alloc, out, err);
+    parleyx_free(alloc, text, cap);
+    return st;
+}
+
+/* ------------------------------------------------------------------ XML */
+
+static xmlNode *kx_child(xmlNode *n, const char *name)
+{
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static xmlNode *kx_next(xmlNode *n, const char *name)
+{
+    for (xmlNode *c = n ? n->next : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static unsigned kx_line(xmlNode *n)
+{
+    long l = n ? xmlGetLineNo(n) : 0;
+    return l > 0 ? (unsigned)l : 0;
+}
+
+/* The trimmed text of n into buf (n bytes); false if it does not fit. */
+static bool kx_text(xmlNode *n, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (!n)
+        return true;
+    xmlChar *t = xmlNodeGetContent(n);
+    if (!t)
+        return true;
+    const char *s = (const char *)t, *e = s + strlen(s);
+    while (s < e && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    bool ok = (size_t)(e - s) < cap;
+    if (ok) {
+        memcpy(buf, s, (size_t)(e - s));
+        buf[e - s] = '\0';
+    }
+    xmlFree(t);
+    return ok;
+}
+
+typedef struct kx_ctx {
+    const char *file;
+    parley_error *err;
+    char buf[PARLEY_MAX_NAME + 1];
+} kx_ctx;
+
+static parley_status kx_req_text(kx_ctx *x, xmlNode *parent, const char *name, xmlNode **node)
+{
+    xmlNode *n = kx_child(parent, name);
+    *node = n;
+    if (!n)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(parent), 0,
+                            "<%s> lacks the element <%s>", (const char *)parent->name, name);
+    if (!kx_text(n, x->buf, sizeof x->buf))
+        return parleyx_fail(x->err, PARLEY_ERR_LIMIT, x->file, kx_line(n), 0,
+                            "<%s> is longer than %d bytes", name, PARLEY_MAX_NAME);
+    return PARLEY_OK;
+}
+
+static parley_status kx_num(kx_ctx *x, xmlNode *n, const char *what, double *out)
+{
+    if (!kx_text(n, x->buf, sizeof x->buf) || !x->buf[0])
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(n), 0,
+                            "expected a number in <%s> (%s), found %s", (const char *)n->name, what,
+                            x->buf[0] ? "a long text" : "no text");
+    if (!parleyx_parse_double(x->buf, out))
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(n), 0,
+                            "expected a number in <%s> (%s), found '%s'", (const char *)n->name,
+                            what, x->buf);
+    return PARLEY_OK;
+}
+
+static parley_status kx_enum(kx_ctx *x, xmlNode *mp, const char *name, const char *const *names,
+                             size_t n, int *out)
+{
+    xmlNode *e = kx_child(mp, name);
+    if (!e)
+        return PARLEY_OK;
+    kx_text(e, x->buf, sizeof x->buf);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(x->buf, names[i]) == 0) {
+            *out = (int)i;
+            return PARLEY_OK;
+        }
+    const char *close = parleyx_closest(x->buf, names, n);
+    return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(e), 0,
+                        "unknown %s '%s'%s%s%s", name, x->buf, close ? "; did you mean '" : "",
+                        close ? close : "", close ? "'?" : "");
+}
+
+static parley_status kx_params(kx_ctx *x, xmlNode *mp, parley_smp_params *p)
+{
+    static const char *const vpm[] = {"Linear", "Square", "Quartic", "Octic", "Binary"};
+    static const char *const pce[] = {"Conditional", "MarkovIncentive", "MarkovUniform"};
+    static const char *const stm[] = {"Deterministic", "Stochastic"};
+    static const char *const vr[] = {"Binary", "PropBin", "Proportional", "PropCbc", "Cubic",
+                                     "ASymProsp"};
+    static const char *const ra[] = {"Full", "TwoThirds", "Half", "OneThird", "No"};
+    static const char *const rr[] = {"Min", "Mid", "Max"};
+    static const char *const tp[] = {"NoCommit", "SemiCommit", "FullCommit"};
+    static const char *const ivb[] = {"S1P1", "S2P2", "S2PMax"};
+    static const char *const bm[] = {"InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"};
+    int v;
+    parley_status st;
+#define KX_ENUM(tag, arr, field, type)                                                             \
+    v = (int)p->field;                                                                             \
+    if ((st = kx_enum(x, mp, tag, arr, sizeof arr / sizeof arr[0], &v)) != PARLEY_OK)             \
+        return st;                                                                                 \
+    p->field = (type)v;
+    KX_ENUM("VictoryProbModel", vpm, victory, parley_smp_vpmodel)
+    KX_ENUM("PCEModel", pce, pce, parley_smp_pce)
+    KX_ENUM("StateTransitions", stm, transitions, parley_smp_transitions)
+    KX_ENUM("VotingRule", vr, voting, parley_smp_voting)
+    KX_ENUM("BigRAdjust", ra, radjust, parley_smp_radjust)
+    KX_ENUM("BigRRange", rr, rrange, parley_smp_rrange)
+    KX_ENUM("ThirdPartyCommit", tp, thirdparty, parley_smp_thirdparty)
+    KX_ENUM("InterVecBrgn", ivb, interp, parley_smp_interp)
+    KX_ENUM("BargnModel", bm, bargain, parley_smp_bargain)
+#undef KX_ENUM
+    return PARLEY_OK;
+}
+
+static parley_status kx_build(kx_ctx *x, xmlDoc *doc, const parley_allocator *a,
+                              parley_forecast_input **out)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (!root || strcmp((const char *)root->name, "Scenario") != 0)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(root), 0,
+                            "expected the root element <Scenario> (KTAB's smpSchema.xsd)");
+    parley_forecast_input *in = parley_forecast_input_new(a);
+    if (!in)
+        return parleyx_fail(x->err, PARLEY_ERR_NOMEM, x->file, 0, 0, "out of memory");
+    parley_status st;
+    xmlNode *n;
+    char name[PARLEY_MAX_NAME + 1];
+    double *pos = NULL, *sal = NULL;
+    size_t nd = 0;
+    if ((st = kx_req_text(x, root, "name", &n)) != PARLEY_OK)
+        goto done;
+    snprintf(name, sizeof name, "%s", x->buf);
+    kx_text(kx_child(root, "desc"), x->buf, sizeof x->buf);
+    if ((st = parley_forecast_input_set_name(in, name, x->buf)) != PARLEY_OK) {
+        st = parleyx_fail(x->err, st, x->file, 0, 0, "out of memory");
+        goto done;
+    }
+    xmlNode *mp = kx_child(root, "ModelParameters");
+    if (mp) {
+        if ((st = kx_params(x, mp, &in->params)) != PARLEY_OK)
+            goto done;
+        in->has_params = true;
+    }
+    xmlNode *dims = kx_child(root, "Dimensions");
+    if (!dims) {
+        st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(root), 0,
+                          "<Scenario> lacks <Dimensions> with one <dName> per dimension");
+        goto done;
+    }
+    for (xmlNode *d = kx_child(dims, "dName"); d; d = kx_next(d, "dName")) {
+        if (!kx_text(d, x->buf, sizeof x->buf) || !x->buf[0]) {
+            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(d), 0,
+                              "a <dName> is empty or too long; give each dimension a name");
+            goto done;
+        }
+        if ((st = parley_forecast_add_dimension(in, x->buf, 0, 100, x->err)) != PARLEY_OK) {
+            kt_at(x->err, st, x->file, kx_line(d), 0);
+            goto done;
+        }
+        nd++;
+    }
+    if (!nd) {
+        st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(dims), 0,
+                          "<Dimensions> has no <dName>");
+        goto done;
+    }
+    pos = parleyx_calloc(a, nd, sizeof(double));
+    sal = parleyx_calloc(a, nd, sizeof(double));
+    if (!pos || !sal) {
+        st = parleyx_fail(x->err, PARLEY_ERR_NOMEM, x->file, 0, 0, "out of memory");
+        goto done;
+    }
+    xmlNode *acts = kx_child(root, "Actors");
+    if (!acts) {
+        st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(root), 0,
+                          "<Scenario> lacks <Actors>");
+        goto done;
+    }
+    for (xmlNode *ac = kx_child(acts, "Actor"); ac; ac = kx_next(ac, "Actor")) {
+        char aname[PARLEY_MAX_NAME + 1], adesc[PARLEY_MAX_NAME + 1];
+        if ((st = kx_req_text(x, ac, "name", &n)) != PARLEY_OK)
+            goto done;
+        snprintf(aname, sizeof aname, "%s", x->buf);
+        kx_text(kx_child(ac, "description"), adesc, sizeof adesc);
+        double c;
+        if ((st = kx_req_text(x, ac, "capability", &n)) != PARLEY_OK ||
+            (st = kx_num(x, n, "the capability", &c)) != PARLEY_OK)
+            goto done;
+        if (!(c > 0) || c > 1e8) {
+            st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(n), 0,
+                              "the capability of '%s' must lie in (0, 1e8]", aname);
+            goto done;
+        }
+        xmlNode *pe = kx_child(ac, "Position"), *se = kx_child(ac, "Salience");
+        if (!pe || !se) {
+            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(ac), 0,
+                              "actor '%s' lacks <%s>", aname, pe ? "Salience" : "Position");
+            goto done;
+        }
+        size_t k = 0;
+        for (xmlNode *e = kx_child(pe, "dCoord"); e; e = kx_next(e, "dCoord"), k++) {
+            if (k >= nd)
+                continue;
+            if ((st = kx_num(x, e, "a position", &pos[k])) != PARLEY_OK)
+                goto done;
+        }
+        if (k != nd) {
+            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(pe), 0,
+                              "actor '%s': expected %zu <dCoord> (one per dimension)", aname, nd);
+            goto done;
+        }
+        k = 0;
+        double ssum = 0;
+        for (xmlNode *e = kx_child(se, "dSal"); e; e = kx_next(e, "dSal"), k++) {
+            if (k >= nd)
+                continue;
+            double s;
+            if ((st = kx_num(x, e, "a salience", &s)) != PARLEY_OK)
+                goto done;
+            if (s < 0 || s > 100) {
+                st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(e), 0,
+                                  "a salience must lie in [0, 100], found %g", s);
+                goto done;
+            }
+            ssum = ssum + s;
+            sal[k] = s / 100.0;
+        }
+        if (k != nd) {
+            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(se), 0,
+                              "actor '%s': expected %zu <dSal> (one per dimension)", aname, nd);
+            goto done;
+        }
+        if (ssum > 100) {
+            st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(se), 0,
+                              "actor '%s': the saliences must sum to at most 100", aname);
+            goto done;
+        }
+        for (size_t d = 0; d < nd; d++)
+            if (pos[d] < 0 || pos[d] > 100) {
+                st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(pe), 0,
+                                  "actor '%s': a position must lie in [0, 100], found %g", aname,
+                                  pos[d]);
+                goto done;
+            }
+        st = parley_forecast_add_actor(in, aname, adesc, c, pos, sal, x->err);
+        if (st != PARLEY_OK) {
+            kt_at(x->err, st, x->file, kx_line(ac), 0);
+            goto done;
+        }
+    }
+    if (in->na < 2) {
+        st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(acts), 0,
+                          "<Actors> needs at least 2 <Actor>");
+        goto done;
+    }
+    xmlNode *ia = kx_child(root, "IdealAdjustment");
+    for (xmlNode *p = kx_child(ia, "iaPair"); p; p = kx_next(p, "iaPair")) {
+        size_t idx[2];
+        const char *tags[2] = {"adjustingIdeal", "referencePos"};
+        for (int t = 0; t < 2; t++) {
+            if ((st = kx_req_text(x, p, tags[t], &n)) != PARLEY_OK)
+                goto done;
+            size_t k;
+            for (k = 0; k < in->na; k++)
+                if (strcmp(in->aname[k], x->buf) == 0)
+                    break;
+            if (k == in->na) {
+                const char *close =
+                    parleyx_closest(x->buf, (const char *const *)in->aname, in->na);
+                st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(n), 0,
+                                  "<%s> names no actor: '%s'%s%s%s", tags[t], x->buf,
+                                  close ? "; did you mean '" : "", close ? close : "",
+                                  close ? "'?" : "");
+                goto done;
+            }
+            idx[t] = k;
+        }
+        double v;
+        if ((st = kx_req_text(x, p, "adjust", &n)) != PARLEY_OK ||
+            (st = kx_num(x, n, "the adjustment", &v)) != PARLEY_OK)
+            goto done;
+        if ((st = parley_forecast_set_accommodation(in, idx[0], idx[1], v, x->err)) != PARLEY_OK) {
+            kt_at(x->err, st, x->file, kx_line(n), 0);
+            goto done;
+        }
+    }
+done:
+    if (pos)
+        parleyx_free(a, pos, nd * sizeof(double));
+    if (sal)
+        parleyx_free(a, sal, nd * sizeof(double));
+    if (st != PARLEY_OK) {
+        parley_forecast_input_free(in);
+        return st;
+    }
+    *out = in;
+    return PARLEY_OK;
+}
+
+parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char *name,
+                                        const parley_allocator *alloc,
+                                        parley_forecast_input **out, parley_error *err)
+{
+    if (!out || !text)
+        return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0, "no text or no output pointer");
+    *out = NULL;
+    if (len > KT_MAX_FILE || len > (size_t)INT32_MAX)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0, "the text is larger than 64 MiB");
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, name, 0, 0, "out of memory");
+    xmlDoc *doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                        XML_PARSE_BIG_LINES);
+    parley_status st;
+    if (!doc) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        char msg[512] = "not well-formed XML";
+        if (e && e->message) {
+            snprintf(msg, sizeof msg, "%s", e->message);
+            size_t l = strlen(msg);
+            while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+                msg[--l] = '\0';
+        }
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, name, e && e->line > 0 ? (unsigned)e->line : 0,
+                          e && e->int2 > 0 ? (unsigned)e->int2 : 0, "XML: %s", msg);
+        xmlFreeParserCtxt(ctxt);
+        return st;
+    }
+    if (doc->intSubset && doc->intSubset->entities) {
+        st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, name, 0, 0,
+                          "the document declares entities; KTAB files never do, and parley "
+                          "does not expand them");
+    } else {
+        kx_ctx x;
+        x.file = name ? name : "";
+        x.err = err;
+        st = kx_build(&x, doc, alloc, out);
+    }
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return st;
+}
+
+parley_status parley_ktab_read_xml(const char *path, const parley_allocator *alloc,
+                                   parley_forecast_input **out, parley_error *err)
+{
+    if (!path || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output pointer");
+    *out = NULL;
+    char *text;
+    size_t len, cap;
+    parley_status st = kt_slurp(path, alloc, &text, &len, &cap, err);
+    if (st != PARLEY_OK)
+        return st;
+    st = parley_ktab_read_xml_text(text, len, path, alloc, out, err);
+    parleyx_free(alloc, text, cap);
+    return st;
+}

@@ -1,0 +1,268 @@
+/*
+ * session_chart.c -- a negotiation session recorded and drawn.
+ *
+ * The log keeps, for every offer (alternating offers) or text (mediated),
+ * its round, its proposer and every party's undiscounted utility; and the
+ * deal, if any.  Memory: one growable array of np+2 doubles per offer,
+ * through the scenario's allocator; a failed allocation marks the log
+ * (parley_session_log_ok) and later events are dropped.
+ *
+ * The chart: two panels in one SVG.  Left, the utility space of two
+ * stakeholders: the Pareto frontier over all outcomes, each proposer's
+ * offers as a trail of dots in its own colour (later offers darker), the
+ * deal as a ring.  Right, each proposer's utility of its own offers, round
+ * by round (its concession curve), with its reservation value dashed.  At most 2,000 offers are drawn (evenly thinned beyond),
+ * so the file stays small.
+ */
+#include "report/rp.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SL_MAX_DRAWN 2000
+
+struct parley_session_log {
+    const parley_scenario *sc;
+    size_t np;
+    size_t n, cap;     /* offers */
+    double *rec;       /* n * (np + 2): round, proposer, utilities */
+    bool deal;
+    double *dealu;     /* np */
+    bool ok;
+};
+
+static const char *PALETTE[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b",
+                                "#e377c2", "#17becf", "#bcbd22"};
+
+parley_session_log *parley_session_log_new(const parley_scenario *sc)
+{
+    if (!sc)
+        return NULL;
+    parley_session_log *l = parleyx_calloc(sc->alloc, 1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->sc = sc;
+    l->np = sc->nparties;
+    l->ok = true;
+    l->dealu = parleyx_calloc(sc->alloc, l->np ? l->np : 1, sizeof(double));
+    if (!l->dealu) {
+        parleyx_free(sc->alloc, l, sizeof *l);
+        return NULL;
+    }
+    return l;
+}
+
+void parley_session_log_free(parley_session_log *l)
+{
+    if (!l)
+        return;
+    const parley_allocator *a = l->sc->alloc;
+    parleyx_free(a, l->rec, l->cap * (l->np + 2) * sizeof(double));
+    parleyx_free(a, l->dealu, (l->np ? l->np : 1) * sizeof(double));
+    parleyx_free(a, l, sizeof *l);
+}
+
+bool parley_session_log_ok(const parley_session_log *l)
+{
+    return l && l->ok;
+}
+
+void parley_session_log_event(void *ud, const parley_trace_event *ev)
+{
+    parley_session_log *l = ud;
+    if (!l || !ev || !l->ok)
+        return;
+    if (ev->kind == PARLEY_TRACE_AGREEMENT && ev->utilities) {
+        l->deal = true;
+        memcpy(l->dealu, ev->utilities, l->np * sizeof(double));
+        return;
+    }
+    if ((ev->kind != PARLEY_TRACE_OFFER && ev->kind != PARLEY_TRACE_TEXT) || !ev->utilities)
+        return;
+    size_t w = l->np + 2;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        double *r = parleyx_realloc(l->sc->alloc, l->rec, l->cap * w * sizeof(double),
+                                    nc * w * sizeof(double));
+        if (!r) {
+            l->ok = false;
+            return;
+        }
+        l->rec = r;
+        l->cap = nc;
+    }
+    double *r = &l->rec[l->n * w];
+    r[0] = (double)ev->round;
+    r[1] = ev->party == SIZE_MAX ? -1.0 : (double)ev->party;
+    memcpy(r + 2, ev->utilities, l->np * sizeof(double));
+    l->n++;
+}
+
+static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                          const parley_session_log *l, size_t x, size_t y,
+                          const parley_chart_options *o)
+{
+    size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
+    size_t w = l->np + 2, step = l->n > SL_MAX_DRAWN ? (l->n + SL_MAX_DRAWN - 1) / SL_MAX_DRAWN : 1;
+    double W = (o->width ? o->width : 560) * 2.0, H = o->height ? o->height : 480;
+    double pw = W / 2 - 80, ph = H - 110;
+    double lx0 = 60, ly0 = 34, rx0 = W / 2 + 50, ry0 = 34;
+    parleyx_buf_printf(b,
+                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
+                       "font-size=\"11\" class=\"session\">\n<title>Negotiation session</title>\n"
+                       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+                       W, H, W, H);
+    /* left: utility space */
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Offers: ",
+                       lx0);
+    rp_text(b, parley_party_name(sc, px));
+    parleyx_buf_puts(b, " and ");
+    rp_text(b, parley_party_name(sc, py));
+    parleyx_buf_printf(b,
+                       "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                       "fill=\"none\" stroke=\"#888\"/>\n",
+                       lx0, ly0, pw, ph);
+    for (int t = 0; t <= 5; t++) {
+        double u = t / 5.0;
+        parleyx_buf_printf(b,
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>"
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+                           lx0 + u * pw, ly0 + ph + 14, u, lx0 - 5, ly0 + (1 - u) * ph + 4, u);
+    }
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">utility of ",
+                       lx0 + pw / 2, ly0 + ph + 30);
+    rp_text(b, parley_party_name(sc, px));
+    parleyx_buf_printf(b, "</text>\n<text transform=\"translate(%.1f,%.1f) rotate(-90)\" "
+                          "text-anchor=\"middle\">utility of ",
+                       lx0 - 32, ly0 + ph / 2);
+    rp_text(b, parley_party_name(sc, py));
+    parleyx_buf_puts(b, "</text>\n");
+    size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
+    if (nf && parley_analysis_dims(an) == 2) {
+        parleyx_buf_puts(b, "<polyline class=\"frontier\" fill=\"none\" stroke=\"#e67e22\" "
+                            "stroke-width=\"2\" points=\"");
+        for (size_t k = 0; k < nf; k++) {
+            const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
+            parleyx_buf_printf(b, "%s%.1f,%.1f", k ? " " : "", lx0 + u[x] * pw,
+                               ly0 + (1 - u[y]) * ph);
+        }
+        parleyx_buf_puts(b, "\"/>\n");
+    }
+    parleyx_buf_puts(b, "<g class=\"offers\">\n");
+    for (size_t k = 0; k < l->n; k += step) {
+        const double *r = &l->rec[k * w];
+        int who = (int)r[1];
+        const char *col = who < 0 ? "#555" : PALETTE[(size_t)who % 8];
+        double op = 0.3 + 0.7 * (double)(k + 1) / (double)l->n;
+        parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
+                              "fill-opacity=\"%.2f\"/>\n",
+                           lx0 + r[2 + px] * pw, ly0 + (1 - r[2 + py]) * ph, col, op);
+    }
+    parleyx_buf_puts(b, "</g>\n");
+    if (l->deal)
+        parleyx_buf_printf(b,
+                           "<circle class=\"deal\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
+                           "stroke=\"black\" stroke-width=\"2.5\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+                           "font-weight=\"bold\">deal</text>\n",
+                           lx0 + l->dealu[px] * pw, ly0 + (1 - l->dealu[py]) * ph,
+                           lx0 + l->dealu[px] * pw + 10, ly0 + (1 - l->dealu[py]) * ph - 8);
+    /* right: utilities round by round */
+    double rmax = 1;
+    for (size_t k = 0; k < l->n; k++)
+        if (l->rec[k * w] > rmax)
+            rmax = l->rec[k * w];
+    parleyx_buf_printf(b,
+                       "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Each proposer's utility of "
+                       "its own offers, round by round</text>\n<rect x=\"%.1f\" y=\"%.1f\" "
+                       "width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n"
+                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">round (1 to %.0f)"
+                       "</text>\n",
+                       rx0, rx0, ry0, pw, ph, rx0 + pw / 2, ry0 + ph + 30, rmax);
+    for (int t = 0; t <= 5; t++) {
+        double u = t / 5.0;
+        parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+                           rx0 - 5, ry0 + (1 - u) * ph + 4, u);
+    }
+    /* one line per proposer: its own utility of its own offers (its
+     * concession curve), with its reservation value dashed */
+    size_t drawn = 0;
+    for (size_t p = 0; p < l->np; p++) {
+        bool any = false;
+        for (size_t k = 0; k < l->n && !any; k++)
+            any = (int)l->rec[k * w + 1] == (int)p;
+        if (!any)
+            continue;
+        const char *col = PALETTE[p % 8];
+        double rv = parley_party_reservation(sc, p);
+        if (rv > 0 && rv <= 1)
+            parleyx_buf_printf(b,
+                               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                               "stroke=\"%s\" stroke-dasharray=\"4,4\" stroke-opacity=\"0.7\"/>\n",
+                               rx0, ry0 + (1 - rv) * ph, rx0 + pw, ry0 + (1 - rv) * ph, col);
+        parleyx_buf_printf(b, "<polyline class=\"utility-line\" fill=\"none\" stroke=\"%s\" "
+                              "stroke-width=\"1.8\" points=\"",
+                           col);
+        bool first = true;
+        for (size_t k = 0; k < l->n; k += step) {
+            const double *r = &l->rec[k * w];
+            if ((int)r[1] != (int)p)
+                continue;
+            parleyx_buf_printf(b, "%s%.1f,%.1f", first ? "" : " ",
+                               rx0 + (rmax > 1 ? (r[0] - 1) / (rmax - 1) : 0.5) * pw,
+                               ry0 + (1 - r[2 + p]) * ph);
+            first = false;
+        }
+        parleyx_buf_printf(b, "\"/>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
+                              "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">",
+                           rx0 + 4 + (double)(drawn % 3) * (pw / 3),
+                           H - 30 + (double)(drawn / 3) * 14 - 9, col,
+                           rx0 + 18 + (double)(drawn % 3) * (pw / 3),
+                           H - 30 + (double)(drawn / 3) * 14);
+        rp_text(b, parley_party_name(sc, p));
+        parleyx_buf_puts(b, "</text>\n");
+        drawn++;
+    }
+    parleyx_buf_puts(b, "</svg>\n");
+    return PARLEY_OK;
+}
+
+parley_status rp_chart_session(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                               const parley_session_log *log, size_t x, size_t y,
+                               const parley_chart_options *opt)
+{
+    parley_chart_options o;
+    memset(&o, 0, sizeof o);
+    if (opt)
+        o = *opt;
+    return draw(b, sc, an, log, x, y, &o);
+}
+
+parley_status parley_chart_session(const parley_scenario *sc, const parley_analysis *an,
+                                   const parley_session_log *log, size_t x, size_t y,
+                                   const parley_chart_options *opt, char **svg, size_t *len,
+                                   parley_error *err)
+{
+    if (!svg)
+        return PARLEY_ERR_ARG;
+    *svg = NULL;
+    if (!sc || !an || !log || log->sc != sc)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "a scenario, its analysis and a log of a session on it are needed");
+    size_t dims = parley_analysis_dims(an);
+    if (x >= dims || y >= dims || x == y)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "stakeholders %zu and %zu: give two different ones below %zu", x, y,
+                            dims);
+    px_buf b;
+    parleyx_buf_init(&b, sc->alloc, 0);
+    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    if (!st)
+        st = rp_chart_session(&b, sc, an, log, x, y, opt);
+    if (st || !parleyx_text_finish(&b, svg, len)) {
+        parleyx_buf_free(&b);
+        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    return PARLEY_OK;
+}
