@@ -18,6 +18,7 @@ static const command commands[] = {
     {"redlines", cmd_redlines, "which red lines block a deal, and how far must each bend"},
     {"whatif", cmd_whatif, "re-run the analysis with red lines or reservation values changed"},
     {"negotiate", cmd_negotiate, "simulate the talks between automated negotiators (and people)"},
+    {"tournament", cmd_tournament, "many strategies across many scenarios: rankings, stored results"},
     {"forecast", cmd_forecast, "where will positions converge? (KTAB SMP, BDM expected utility)"},
     {"report", cmd_report, "a self-contained HTML report with charts, or the charts as SVG"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
@@ -31,11 +32,13 @@ static void usage(FILE *f)
             "\n"
             "parley analyses negotiations among several parties over several issues:\n"
             "whether a deal every party can accept exists, which deals are efficient\n"
-            "and fair, and which red lines block agreement.\n"
+            "and fair, which red lines block agreement, how talks between automated\n"
+            "negotiators play out, which strategies do best, and where positions\n"
+            "converge.\n"
             "\n"
             "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\n"
             "INPUT is a native scenario (YAML or JSON, see docs/scenario-format.md),\n"

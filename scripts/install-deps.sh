@@ -3,7 +3,7 @@
 # The one list of build dependencies (python3 only for the golden CLI tests' JSON checks):
 # README's commands and .ci/run use it.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libfyaml-dev libjansson-dev libxml2-dev libsqlite3-dev libcriterion-dev python3)
+pkgs=(build-essential cmake pkg-config libfyaml-dev libjansson-dev libxml2-dev libsqlite3-dev libcriterion-dev libopenmpi-dev openmpi-bin python3)
 # Extra packages for optional jobs: PARLEY_DEPS_EXTRA="clang valgrind" scripts/install-deps.sh
 read -r -a extra <<< "${PARLEY_DEPS_EXTRA:-}"
 missing=()

@@ -8,6 +8,7 @@
  *   parley/negotiation.h  negotiation sessions (parley negotiate)
  *   parley/report.h       charts and the HTML report (parley report)
  *   parley/forecast.h     spatial forecasting: KTAB SMP, BDM (parley forecast)
+ *   parley/tournament.h   tournaments and their results store (parley tournament)
  * Each header includes what it needs, so any one may be included alone.
  */
 #ifndef PARLEY_H
@@ -20,5 +21,6 @@
 #include "parley/negotiation.h"
 #include "parley/report.h"
 #include "parley/forecast.h"
+#include "parley/tournament.h"
 
 #endif /* PARLEY_H */

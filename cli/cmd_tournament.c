@@ -1,0 +1,498 @@
+/*
+ * cmd_tournament.c -- `parley tournament`: run a tournament from a
+ * configuration file, merge shard stores, print rankings.
+ *
+ *   parley tournament [OPTIONS] CONFIG.yaml     run (or resume) and rank
+ *   parley tournament merge OUT.sqlite IN.sqlite...
+ *   parley tournament rank STORE.sqlite         rank what a store holds
+ *
+ * The work is in the library (parley/tournament.h); this file parses the
+ * options, draws the progress bar (stderr, only on a terminal), catches
+ * SIGINT/SIGTERM to stop cleanly (what is finished is committed) and
+ * writes the rankings as text, JSON (--json) or CSV (--csv FILE).
+ * docs/tournament.md documents all of it.
+ *
+ * Exit status: 0 done, 1 interrupted (run again to resume), 2 bad input or
+ * usage, 3 internal error.
+ */
+#include "cli.h"
+#include "parley/tournament.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+
+
+static void help(void)
+{
+    printf("Usage: parley tournament [OPTIONS] CONFIG.yaml\n"
+           "       parley tournament merge OUT.sqlite IN.sqlite...\n"
+           "       parley tournament rank STORE.sqlite\n"
+           "\n"
+           "Which strategy does best, on average and against whom?  Every strategy\n"
+           "plays every strategy (itself included) on every scenario, in every role,\n"
+           "a number of times (docs/tournament.md).  Each session's result goes into\n"
+           "an SQLite store; run the same command again after an interruption and it\n"
+           "resumes where it stopped.\n"
+           "\n"
+           "Options:\n"
+           "  --threads N     worker threads (default: every processor)\n"
+           "  --shard K/N     run only the sessions whose id %% N == K-1\n"
+           "  --store FILE    the SQLite store (default: the configuration's `store`,\n"
+           "                  or CONFIG with .sqlite)\n"
+           "  --json          print the rankings as JSON\n"
+           "  --csv FILE      also write the rankings as CSV to FILE ('-': stdout)\n"
+           "  --quiet         no progress bar, no rankings (only errors)\n"
+           "  -h, --help      this help\n"
+           "\n"
+           "Rankings: for each measure (own utility, social welfare, agreement rate,\n"
+           "distance to the Pareto frontier, distance to the Nash deal, rounds used)\n"
+           "the mean per strategy with a 95%% confidence interval (1.96 sd / sqrt(n)).\n"
+           "\n"
+           "Exit status: 0 done, 1 interrupted (run again to resume), 2 bad input or\n"
+           "usage, 3 internal error.\n");
+}
+
+/* ------------------------------------------------------------ progress */
+
+typedef struct tn_progress {
+    double start, last;
+    uint64_t first; /* done at the start */
+} tn_progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void on_progress(void *ud, uint64_t done, uint64_t total)
+{
+    tn_progress *p = ud;
+    double t = now_s();
+    if (p->start == 0) {
+        p->start = t;
+        p->first = done;
+    }
+    if (done < total && t - p->last < 0.2)
+        return;
+    p->last = t;
+    int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[width] = '\0';
+    double el = t - p->start, rate = el > 0 ? (double)(done - p->first) / el : 0;
+    char eta[32] = "--";
+    if (rate > 0) {
+        double left = (double)(total - done) / rate;
+        if (left >= 3600)
+            snprintf(eta, sizeof eta, "%dh%02dm", (int)(left / 3600), (int)fmod(left / 60, 60));
+        else if (left >= 60)
+            snprintf(eta, sizeof eta, "%dm%02ds", (int)(left / 60), (int)fmod(left, 60));
+        else
+            snprintf(eta, sizeof eta, "%ds", (int)ceil(left));
+    }
+    fprintf(stderr, "\r[%s] %3d%% %llu/%llu  %.0f/s  left %s   ", bar,
+            total ? (int)(100.0 * (double)done / (double)total) : 100, (unsigned long long)done,
+            (unsigned long long)total, rate, eta);
+    if (done >= total)
+        fprintf(stderr, "\n");
+    fflush(stderr);
+}
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* ------------------------------------------------------------ rankings */
+
+static const char *const measure_title[PARLEY_MEASURE_COUNT] = {
+    "Own utility (discounted)", "Social welfare", "Agreement rate",
+    "Distance to the Pareto frontier", "Distance to the Nash deal", "Rounds used"};
+
+static void text_ranking(px_buf *b, const parley_tournament_ranking *r)
+{
+    size_t n = parley_tournament_ranking_strategies(r);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    if (!order) {
+        b->failed = true;
+        return;
+    }
+    size_t w = 8;
+    for (size_t s = 0; s < n; s++)
+        if (strlen(parley_tournament_ranking_name(r, s)) > w)
+            w = strlen(parley_tournament_ranking_name(r, s));
+    char f[64], g[64];
+    for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
+        parley_tournament_measure me = (parley_tournament_measure)m;
+        parley_tournament_ranking_order(r, me, order);
+        parleyx_buf_printf(b, "\n%s (%s is better)\n", measure_title[m],
+                           parley_tournament_measure_higher_better(me) ? "higher" : "lower");
+        parleyx_buf_printf(b, "  %4s  %-*s  %10s  %10s  %8s\n", "rank", (int)w, "strategy", "mean",
+                           "+-95%", "n");
+        for (size_t k = 0; k < n; k++) {
+            parley_tournament_stat st = parley_tournament_ranking_stat(r, order[k], me);
+            parleyx_buf_printf(b, "  %4zu  %-*s  %10s  %10s  %8llu\n", k + 1, (int)w,
+                               parley_tournament_ranking_name(r, order[k]),
+                               st.n ? cli_fmt(st.mean, f, sizeof f) : "-",
+                               st.n ? cli_fmt(st.ci, g, sizeof g) : "-",
+                               (unsigned long long)st.n);
+        }
+    }
+    /* against whom: own utility of each row strategy against each column */
+    parley_tournament_ranking_order(r, PARLEY_MEASURE_UTILITY, order);
+    parleyx_buf_printf(b, "\nOwn utility against each other strategy (row against column; "
+                          "columns numbered as the rows)\n  %4s  %-*s", "", (int)w, "");
+    for (size_t k = 0; k < n; k++)
+        parleyx_buf_printf(b, "  %7zu", k + 1);
+    parleyx_buf_puts(b, "\n");
+    for (size_t i = 0; i < n; i++) {
+        parleyx_buf_printf(b, "  %4zu  %-*s", i + 1, (int)w,
+                           parley_tournament_ranking_name(r, order[i]));
+        for (size_t k = 0; k < n; k++) {
+            parley_tournament_stat st = parley_tournament_ranking_pair(r, order[i], order[k]);
+            parleyx_buf_printf(b, "  %7s", st.n ? cli_fmt(st.mean, f, sizeof f) : "-");
+        }
+        parleyx_buf_puts(b, "\n");
+    }
+    free(order);
+}
+
+static void json_ranking(px_buf *b, const parley_tournament_ranking *r)
+{
+    size_t n = parley_tournament_ranking_strategies(r);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    if (!order) {
+        b->failed = true;
+        return;
+    }
+    parleyx_buf_printf(b, "  \"sessions\": %llu,\n  \"strategies\": [",
+                       (unsigned long long)parley_tournament_ranking_sessions(r));
+    for (size_t s = 0; s < n; s++) {
+        parleyx_buf_puts(b, s ? ", " : "");
+        cli_json_str(b, parley_tournament_ranking_name(r, s));
+    }
+    parleyx_buf_puts(b, "],\n  \"rankings\": {");
+    for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
+        parley_tournament_measure me = (parley_tournament_measure)m;
+        parley_tournament_ranking_order(r, me, order);
+        parleyx_buf_printf(b, "%s\n    \"%s\": [", m ? "," : "",
+                           parley_tournament_measure_name(me));
+        for (size_t k = 0; k < n; k++) {
+            parley_tournament_stat st = parley_tournament_ranking_stat(r, order[k], me);
+            parleyx_buf_printf(b, "%s\n      {\"rank\": %zu, \"strategy\": ", k ? "," : "",
+                               k + 1);
+            cli_json_str(b, parley_tournament_ranking_name(r, order[k]));
+            parleyx_buf_printf(b, ", \"n\": %llu, \"mean\": ", (unsigned long long)st.n);
+            cli_json_num(b, st.n ? st.mean : NAN);
+            parleyx_buf_puts(b, ", \"ci95\": ");
+            cli_json_num(b, st.n ? st.ci : NAN);
+            parleyx_buf_puts(b, "}");
+        }
+        parleyx_buf_puts(b, n ? "\n    ]" : "]");
+    }
+    parleyx_buf_puts(b, "\n  },\n  \"against\": {");
+    for (size_t a = 0; a < n; a++) {
+        parleyx_buf_puts(b, a ? ",\n    " : "\n    ");
+        cli_json_str(b, parley_tournament_ranking_name(r, a));
+        parleyx_buf_puts(b, ": {");
+        bool first = true;
+        for (size_t o = 0; o < n; o++) {
+            parley_tournament_stat st = parley_tournament_ranking_pair(r, a, o);
+            if (!st.n)
+                continue;
+            parleyx_buf_puts(b, first ? "" : ", ");
+            first = false;
+            cli_json_str(b, parley_tournament_ranking_name(r, o));
+            parleyx_buf_printf(b, ": {\"n\": %llu, \"mean\": ", (unsigned long long)st.n);
+            cli_json_num(b, st.mean);
+            parleyx_buf_puts(b, ", \"ci95\": ");
+            cli_json_num(b, st.ci);
+            parleyx_buf_puts(b, "}");
+        }
+        parleyx_buf_puts(b, "}");
+    }
+    parleyx_buf_puts(b, n ? "\n  }\n" : "}\n");
+    free(order);
+}
+
+static void csv_ranking(px_buf *b, const parley_tournament_ranking *r)
+{
+    size_t n = parley_tournament_ranking_strategies(r);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    if (!order) {
+        b->failed = true;
+        return;
+    }
+    char f[40], g[40];
+    parleyx_buf_puts(b, "measure,rank,strategy,n,mean,ci95\n");
+    for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
+        parley_tournament_measure me = (parley_tournament_measure)m;
+        parley_tournament_ranking_order(r, me, order);
+        for (size_t k = 0; k < n; k++) {
+            parley_tournament_stat st = parley_tournament_ranking_stat(r, order[k], me);
+            const char *name = parley_tournament_ranking_name(r, order[k]);
+            parleyx_buf_printf(b, "%s,%zu,", parley_tournament_measure_name(me), k + 1);
+            if (strpbrk(name, ",\"\n")) {
+                parleyx_buf_puts(b, "\"");
+                for (const char *p = name; *p; p++)
+                    parleyx_buf_printf(b, "%s%c", *p == '"' ? "\"" : "", *p);
+                parleyx_buf_puts(b, "\"");
+            } else {
+                parleyx_buf_puts(b, name);
+            }
+            parleyx_buf_printf(b, ",%llu,%s,%s\n", (unsigned long long)st.n,
+                               st.n ? parleyx_fmt_double(st.mean, f, sizeof f) : "",
+                               st.n ? parleyx_fmt_double(st.ci, g, sizeof g) : "");
+        }
+    }
+    free(order);
+}
+
+/* Print the rankings of a store; head is text printed first (text mode) or
+ * JSON members (json mode, each line ending in ",\n"). */
+static int print_ranking(const char *store, bool json, const char *csv, const char *head,
+                         bool quiet)
+{
+    parley_error err;
+    parley_error_clear(&err);
+    parley_tournament_ranking *r = NULL;
+    parley_status st = parley_tournament_rank(store, &r, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    int rc = CLI_OK;
+    px_buf b;
+    parleyx_buf_init(&b, NULL, (size_t)1 << 30);
+    if (csv) {
+        csv_ranking(&b, r);
+        if (b.failed)
+            rc = CLI_INTERNAL;
+        else
+            rc = cli_write_output(csv, b.data ? b.data : "", b.len);
+        b.len = 0;
+        b.failed = false;
+        if (b.data)
+            b.data[0] = '\0';
+        if (strcmp(csv, "-") == 0)
+            quiet = true;
+    }
+    if (rc == CLI_OK && !quiet) {
+        if (json) {
+            parleyx_buf_puts(&b, "{\n");
+            parleyx_buf_puts(&b, head ? head : "");
+            parleyx_buf_puts(&b, "  \"store\": ");
+            cli_json_str(&b, store);
+            parleyx_buf_puts(&b, ",\n");
+            json_ranking(&b, r);
+            parleyx_buf_puts(&b, "}\n");
+        } else {
+            parleyx_buf_puts(&b, head ? head : "");
+            parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store,
+                               (unsigned long long)parley_tournament_ranking_sessions(r));
+            text_ranking(&b, r);
+        }
+        if (b.failed)
+            rc = CLI_INTERNAL;
+        else
+            rc = cli_write_output(NULL, b.data ? b.data : "", b.len);
+    }
+    parleyx_buf_free(&b);
+    parley_tournament_ranking_free(r);
+    return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int cmd_merge(int argc, char **argv, bool json, const char *csv, bool quiet)
+{
+    if (argc < 3)
+        return cli_usage("tournament", "merge needs OUT.sqlite and at least one input store");
+    parley_error err;
+    parley_error_clear(&err);
+    uint64_t n = 0;
+    parley_status st = parley_tournament_merge(argv[1], (size_t)(argc - 2),
+                                               (const char *const *)(argv + 2), &n, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    char head[256];
+    if (json)
+        snprintf(head, sizeof head, "  \"merged\": %d,\n", argc - 2);
+    else
+        snprintf(head, sizeof head, "Merged %d stores into %s: %llu sessions.\n", argc - 2,
+                 argv[1], (unsigned long long)n);
+    return print_ranking(argv[1], json, csv, head, quiet);
+}
+
+int cmd_tournament(int argc, char **argv)
+{
+    bool json = false, quiet = false;
+    const char *csv = NULL, *store = NULL, *config = NULL, *sub = NULL;
+    unsigned long long threads = 0;
+    unsigned shard_k = 0, shard_n = 0;
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    int npos = 0;
+    if (!pos)
+        return CLI_INTERNAL;
+    int rc = CLI_OK;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            help();
+            goto done;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--shard") == 0 ||
+                   strcmp(a, "--store") == 0 || strcmp(a, "--csv") == 0) {
+            if (i + 1 >= argc) {
+                rc = cli_usage("tournament", "%s needs a value", a);
+                goto done;
+            }
+            const char *v = argv[++i];
+            if (strcmp(a, "--threads") == 0) {
+                if (!cli_parse_count("tournament", a, v, &threads)) {
+                    rc = CLI_USAGE;
+                    goto done;
+                }
+                if (threads == 0 || threads > 1024) {
+                    rc = cli_usage("tournament", "--threads: expected 1 to 1024, got '%s'", v);
+                    goto done;
+                }
+            } else if (strcmp(a, "--shard") == 0) {
+                unsigned k = 0, n = 0;
+                char extra;
+                if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n ||
+                    v[0] == '-' || v[0] == '+') {
+                    rc = cli_usage("tournament",
+                                   "--shard expects K/N with 1 <= K <= N (e.g. 2/8), got '%s'", v);
+                    goto done;
+                }
+                shard_k = k;
+                shard_n = n;
+            } else if (strcmp(a, "--store") == 0) {
+                store = v;
+            } else {
+                csv = v;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            rc = cli_usage("tournament", "unknown option '%s'", a);
+            goto done;
+        } else {
+            pos[npos++] = argv[i];
+        }
+    }
+    if (npos >= 1 && (strcmp(pos[0], "merge") == 0 || strcmp(pos[0], "rank") == 0))
+        sub = pos[0];
+    if (sub && strcmp(sub, "merge") == 0) {
+        rc = cmd_merge(npos, pos, json, csv, quiet);
+        goto done;
+    }
+    if (sub) { /* rank */
+        if (npos != 2) {
+            rc = cli_usage("tournament", "rank needs exactly one store");
+            goto done;
+        }
+        rc = print_ranking(pos[1], json, csv, NULL, quiet);
+        goto done;
+    }
+    if (npos == 0) {
+        rc = cli_usage("tournament", "no configuration given (parley tournament CONFIG.yaml)");
+        goto done;
+    }
+    if (npos > 1) {
+        rc = cli_usage("tournament", "one configuration at a time; got '%s' and '%s'", pos[0],
+                       pos[1]);
+        goto done;
+    }
+    config = pos[0];
+    parley_error err;
+    parley_error_clear(&err);
+    parley_tournament *t = NULL;
+    parley_status st = parley_tournament_load(config, &t, &err);
+    if (st != PARLEY_OK) {
+        rc = cli_report(&err, st);
+        goto done;
+    }
+    if (!store)
+        store = parley_tournament_default_store(t);
+    tn_progress prog;
+    memset(&prog, 0, sizeof prog);
+    parley_tournament_run_options ro;
+    memset(&ro, 0, sizeof ro);
+    ro.threads = (unsigned)threads;
+    ro.shard_k = shard_k;
+    ro.shard_n = shard_n;
+    ro.stop = &stop_flag;
+    if (!quiet && isatty(2)) {
+        ro.progress = on_progress;
+        ro.progress_ud = &prog;
+    }
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_flag = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    parley_tournament_run_stats rs;
+    memset(&rs, 0, sizeof rs);
+    st = parley_tournament_run(t, store, &ro, &rs, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (st != PARLEY_OK) {
+        rc = cli_report(&err, st);
+    } else if (stop_flag && rs.already + rs.ran < rs.total) {
+        if (ro.progress)
+            fprintf(stderr, "\n");
+        fprintf(stderr,
+                "parley tournament: interrupted: %llu of %llu sessions are stored in %s; run "
+                "the same command again to resume\n",
+                (unsigned long long)(rs.already + rs.ran), (unsigned long long)rs.total, store);
+        rc = CLI_NORESULT;
+    } else {
+        char head[1024];
+        char shard[64] = "";
+        if (shard_n)
+            snprintf(shard, sizeof shard, " (shard %u/%u)", shard_k, shard_n);
+        if (json)
+            snprintf(head, sizeof head,
+                     "  \"config\": \"%s\",\n  \"total\": %llu,\n  \"run\": %llu,\n"
+                     "  \"resumed\": %llu,\n",
+                     "", (unsigned long long)rs.total, (unsigned long long)rs.ran,
+                     (unsigned long long)rs.already);
+        else
+            snprintf(head, sizeof head,
+                     "Tournament%s: %zu scenario(s), %zu strategies, %llu sessions: %llu run "
+                     "now in %.1f s, %llu stored before.\n",
+                     shard, parley_tournament_scenario_count(t),
+                     parley_tournament_strategy_count(t), (unsigned long long)rs.total,
+                     (unsigned long long)rs.ran, rs.seconds, (unsigned long long)rs.already);
+        if (json) { /* the configuration path, escaped */
+            px_buf h;
+            parleyx_buf_init(&h, NULL, 1 << 20);
+            parleyx_buf_puts(&h, "  \"config\": ");
+            cli_json_str(&h, config);
+            parleyx_buf_puts(&h, ",");
+            parleyx_buf_puts(&h, strchr(head, '\n'));
+            rc = h.failed ? CLI_INTERNAL : print_ranking(store, json, csv, h.data, quiet);
+            parleyx_buf_free(&h);
+        } else {
+            rc = print_ranking(store, json, csv, head, quiet);
+        }
+    }
+    parley_tournament_free(t);
+done:
+    free(pos);
+    return rc;
+}

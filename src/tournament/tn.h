@@ -1,0 +1,65 @@
+/*
+ * tn.h -- internals of tournaments (prefix tn_).
+ *
+ * A parley_tournament is built once by parley_tournament_load (tn_config.c)
+ * and is read-only afterwards, so every worker thread may share it.  It
+ * owns its scenarios, one analysis per scenario (for the distances to the
+ * Pareto frontier and to the Nash deal), the strategy specs and the
+ * session enumeration tables:
+ *
+ *   sessions of scenario i = S * S * seats_i * R   (S strategies, R repetitions)
+ *   base[i] = sum of the counts of scenarios before i; base[nscen] = total
+ *   local id = ((focal * S + opponent) * seats_i + rotation) * R + repetition
+ *
+ * Seat `rotation` gets the focal strategy, every other seat the opponent.
+ * The seed of a session is tn_seed(master, identity), masked to 63 bits so
+ * that it fits an SQLite integer and `parley negotiate --seed` reproduces
+ * the session.
+ *
+ * Memory: everything is allocated with parleyx_ helpers on the default
+ * allocator and freed by parley_tournament_free.
+ */
+#ifndef PARLEY_TN_H
+#define PARLEY_TN_H
+
+#include "parley/tournament.h"
+#include "parley/analysis.h"
+#include "core/px.h"
+
+struct parley_tournament {
+    char *path;          /* the configuration file */
+    char *store;         /* default store path */
+    char *fingerprint;
+    uint64_t seed;
+    parley_protocol protocol;
+    unsigned long rounds;
+    uint32_t reps;
+    size_t nscen;
+    char **label;                 /* scenario as written */
+    parley_scenario **sc;
+    parley_analysis **an;         /* NULL when the analysis failed */
+    uint32_t *seats;              /* negotiators per scenario */
+    uint32_t (*seat_party)[PARLEY_TOURNAMENT_MAX_SEATS];
+    size_t **dims;                /* analysis dimensions (parties) per scenario */
+    size_t *nd;
+    uint64_t *base;               /* nscen + 1 */
+    size_t nstrat;
+    char **strat;
+};
+
+uint64_t tn_mix(uint64_t x);
+uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t opponent,
+                 uint32_t rotation, uint32_t repetition);
+
+/* Store schema, shared by the store and merge (tn_store.c). */
+struct sqlite3;
+parley_status tn_db_open(const char *path, struct sqlite3 **db, parley_error *err);
+parley_status tn_db_schema(struct sqlite3 *db, const char *path, const char *fingerprint,
+                           uint64_t total, parley_error *err);
+parley_status tn_db_fail(struct sqlite3 *db, const char *path, parley_error *err,
+                         const char *what);
+
+/* The number of records per transaction (0: unchanged). */
+void tn_store_set_batch(parley_tournament_store *s, unsigned batch);
+
+#endif

@@ -1,0 +1,776 @@
+/*
+ * tn_config.c -- reading a tournament configuration and building the
+ * parley_tournament (scenarios, analyses, enumeration tables).
+ *
+ * The configuration is a small YAML mapping (docs/tournament.md):
+ *
+ *   parley-tournament: 1        required, the format version
+ *   seed: 42                    master seed (default 0)
+ *   protocol: alternating       alternating | multilateral | mediated
+ *   rounds: 200                 round deadline (default 100)
+ *   repetitions: 2              default 1
+ *   scenarios: [a, b]           paths, relative to the configuration's folder
+ *   strategies: [boulware, ...] built-in strategy specs
+ *   store: results.sqlite       default: CONFIG minus extension + .sqlite
+ *
+ * It is read with libfyaml's event parser into a flat list of keys, each
+ * with its scalar values and their positions, so that every error names
+ * file:line:column.  Reading is strict: an unknown key, a repeated key, a
+ * nested collection or a value of the wrong kind is an error; an unknown
+ * key is answered with the list of keys and the closest one.
+ *
+ * Memory: the reader's lists are freed before parley_tournament_load
+ * returns; the tournament owns copies of everything it keeps.
+ */
+#include "tn.h"
+
+#include <libfyaml.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TN_MAX_CONFIG_BYTES (4u << 20)
+
+static const char *const tn_keys[] = {"parley-tournament", "seed",       "protocol",
+                                      "rounds",            "repetitions", "scenarios",
+                                      "strategies",        "store"};
+enum { K_VERSION, K_SEED, K_PROTOCOL, K_ROUNDS, K_REPS, K_SCENARIOS, K_STRATEGIES, K_STORE, K_N };
+
+typedef struct tn_val {
+    char *text;
+    unsigned line, col;
+} tn_val;
+
+typedef struct tn_entry {
+    bool present;
+    bool list;
+    unsigned line, col; /* the key */
+    tn_val *v;
+    size_t n;
+} tn_entry;
+
+/* splitmix64's finalizer (Steele, Lea, Flood 2014). */
+uint64_t tn_mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t opponent,
+                 uint32_t rotation, uint32_t repetition)
+{
+    uint64_t h = tn_mix(master);
+    h = tn_mix(h ^ scenario);
+    h = tn_mix(h ^ focal);
+    h = tn_mix(h ^ opponent);
+    h = tn_mix(h ^ rotation);
+    h = tn_mix(h ^ repetition);
+    return h & 0x7fffffffffffffffULL;
+}
+
+static void tn_entries_free(tn_entry *e)
+{
+    for (int k = 0; k < K_N; k++) {
+        for (size_t i = 0; i < e[k].n; i++)
+            parleyx_strfree(NULL, e[k].v[i].text);
+        parleyx_free(NULL, e[k].v, e[k].n * sizeof *e[k].v);
+    }
+}
+
+static parley_status tn_push(tn_entry *e, const char *t, size_t len, unsigned line, unsigned col,
+                             parley_error *err, const char *file)
+{
+    if (e->n >= 100000)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, line, col, "too many values in a list");
+    tn_val *nv = parleyx_realloc(NULL, e->v, e->n * sizeof *nv, (e->n + 1) * sizeof *nv);
+    if (!nv)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
+    e->v = nv;
+    char *c = parleyx_strndup(NULL, t, len);
+    if (!c)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
+    e->v[e->n].text = c;
+    e->v[e->n].line = line;
+    e->v[e->n].col = col;
+    e->n++;
+    return PARLEY_OK;
+}
+
+static void tn_mark(const struct fy_event *ev, unsigned *line, unsigned *col)
+{
+    const struct fy_mark *m = fy_event_start_mark((struct fy_event *)ev);
+    *line = m ? (unsigned)m->line + 1 : 0;
+    *col = m ? (unsigned)m->column + 1 : 0;
+}
+
+/* 1-based line and column of byte offset off (columns in characters). */
+static void tn_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col)
+{
+    unsigned l = 1, c = 1;
+    for (size_t i = 0; i < off && i < n; i++) {
+        if (s[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+/* Offset of the first byte that is NUL or breaks UTF-8 (overlong forms,
+ * surrogates, beyond U+10FFFF), or SIZE_MAX.  libfyaml is given only
+ * clean UTF-8 text: some malformed bytes make its scanner loop. */
+static size_t tn_bad_byte(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == 0)
+            return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        uint32_t v, min;
+        if ((c & 0xe0) == 0xc0)
+            len = 2, v = c & 0x1fu, min = 0x80;
+        else if ((c & 0xf0) == 0xe0)
+            len = 3, v = c & 0x0fu, min = 0x800;
+        else if ((c & 0xf8) == 0xf0)
+            len = 4, v = c & 0x07u, min = 0x10000;
+        else
+            return i;
+        if (n - i < len)
+            return i;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+            v = (v << 6) | (s[i + k] & 0x3fu);
+        }
+        if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return SIZE_MAX;
+}
+
+/* Parse text into the key table.  States: 0 before the mapping, 1 key
+ * expected, 2 value expected, 3 inside a list value, 4 after the mapping. */
+static parley_status tn_parse(const char *file, const char *text, size_t len, tn_entry *e,
+                              parley_error *err)
+{
+    size_t bad = tn_bad_byte(text, len);
+    if (bad != SIZE_MAX) {
+        unsigned l, c;
+        tn_locate(text, len, bad, &l, &c);
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, file, l, c,
+                            "byte 0x%02X is not UTF-8 text; expected a YAML text file (UTF-8) "
+                            "that starts with `parley-tournament: 1`",
+                            (unsigned)(unsigned char)text[bad]);
+    }
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.level = FYET_ERROR;
+    dc.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dc);
+    if (!diag)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT | FYPCF_JSON_NONE;
+    pc.diag = diag;
+    struct fy_parser *fyp = fy_parser_create(&pc);
+    if (!fyp) {
+        fy_diag_destroy(diag);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    }
+    parley_status st = PARLEY_OK;
+    if (fy_parser_set_string(fyp, len ? text : "", len) != 0) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+        goto done;
+    }
+    int state = 0, cur = -1;
+    struct fy_event *ev;
+    while (st == PARLEY_OK && (ev = fy_parser_parse(fyp)) != NULL) {
+        unsigned line, col;
+        tn_mark(ev, &line, &col);
+        switch (ev->type) {
+        case FYET_MAPPING_START:
+            if (state == 0) {
+                state = 1;
+                break;
+            }
+            /* fallthrough */
+        case FYET_SEQUENCE_START:
+            if (state == 2 && ev->type == FYET_SEQUENCE_START &&
+                (cur == K_SCENARIOS || cur == K_STRATEGIES)) {
+                e[cur].list = true;
+                state = 3;
+                break;
+            }
+            if (state == 0)
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                  "expected a mapping of keys (parley-tournament: 1, "
+                                  "scenarios: [...], strategies: [...]), found a list");
+            else if (state == 2 && (cur == K_SCENARIOS || cur == K_STRATEGIES))
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                  "'%s' expects a list of names, found a mapping", tn_keys[cur]);
+            else if (state == 2)
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                  "'%s' expects a single value, found a %s", tn_keys[cur],
+                                  ev->type == FYET_MAPPING_START ? "mapping" : "list");
+            else
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                  "expected a name in the list of '%s', found a nested %s",
+                                  cur >= 0 ? tn_keys[cur] : "?",
+                                  ev->type == FYET_MAPPING_START ? "mapping" : "list");
+            break;
+        case FYET_SCALAR: {
+            size_t l = 0;
+            const char *t = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &l) : "";
+            if (!t) {
+                t = "";
+                l = 0;
+            }
+            /* a quoted scalar's mark is just inside the quote: point at it */
+            if (ev->scalar.value && col > 1) {
+                enum fy_scalar_style sty = fy_token_scalar_style(ev->scalar.value);
+                const struct fy_mark *mk = fy_event_start_mark(ev);
+                if ((sty == FYSS_SINGLE_QUOTED || sty == FYSS_DOUBLE_QUOTED) && mk &&
+                    mk->input_pos > 0 && mk->input_pos <= len &&
+                    text[mk->input_pos - 1] == (sty == FYSS_SINGLE_QUOTED ? '\'' : '"'))
+                    col--;
+            }
+            if (memchr(t, '\0', l)) {
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                  "a NUL character is not allowed here; remove it");
+                break;
+            }
+            if (state == 0) {
+                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                  "expected a mapping of keys (parley-tournament: 1, "
+                                  "scenarios: [...], strategies: [...]), found a single value");
+            } else if (state == 1) {
+                cur = -1;
+                for (int k = 0; k < K_N; k++)
+                    if (strlen(tn_keys[k]) == l && memcmp(tn_keys[k], t, l) == 0)
+                        cur = k;
+                if (cur < 0) {
+                    char key[128];
+                    snprintf(key, sizeof key, "%.*s", (int)(l < 100 ? l : 100), t);
+                    const char *near = parleyx_closest(key, tn_keys, K_N);
+                    st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                      "unknown key '%s'%s%s%s; the keys are parley-tournament, "
+                                      "seed, protocol, rounds, repetitions, scenarios, "
+                                      "strategies, store",
+                                      key, near ? " (did you mean '" : "", near ? near : "",
+                                      near ? "'?)" : "");
+                } else if (e[cur].present) {
+                    st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
+                                      "'%s' is given twice (first on line %u); keep one",
+                                      tn_keys[cur], e[cur].line);
+                } else {
+                    e[cur].present = true;
+                    e[cur].line = line;
+                    e[cur].col = col;
+                    state = 2;
+                }
+            } else {
+                st = tn_push(&e[cur], t, l, line, col, err, file);
+                if (state == 2)
+                    state = 1;
+            }
+            break;
+        }
+        case FYET_SEQUENCE_END:
+            if (state == 3)
+                state = 1;
+            break;
+        case FYET_MAPPING_END:
+            if (state == 1)
+                state = 4;
+            break;
+        case FYET_ALIAS:
+            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, file, line, col,
+                              "YAML aliases are not supported here; write the value out");
+            break;
+        case FYET_DOCUMENT_START:
+            if (state == 4)
+                st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
+                                  "a second YAML document starts here; a configuration holds "
+                                  "one");
+            break;
+        default:
+            break;
+        }
+        fy_parser_event_free(fyp, ev);
+    }
+    if (st == PARLEY_OK && (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))) {
+        void *it = NULL;
+        struct fy_diag_error *de;
+        unsigned line = 0, col = 0;
+        const char *msg = "malformed input";
+        while ((de = fy_diag_errors_iterate(diag, &it)) != NULL)
+            if (de->type >= FYET_ERROR) {
+                line = de->line > 0 ? (unsigned)de->line : 0;
+                col = de->column > 0 ? (unsigned)de->column : 0;
+                msg = de->msg ? de->msg : msg;
+                break;
+            }
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
+                          "YAML syntax error: %s; check the indentation, brackets and quotes "
+                          "near this point",
+                          msg);
+    }
+    if (st == PARLEY_OK && state != 4)
+        st = parleyx_fail(err, PARLEY_ERR_INVALID, file, 1, 1,
+                          "expected a mapping that starts with `parley-tournament: 1`");
+done:
+    fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
+    return st;
+}
+
+static parley_status tn_read_file(const char *path, char **text, size_t *len, parley_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open the configuration: %s",
+                            strerror(errno));
+    px_buf b;
+    parleyx_buf_init(&b, NULL, TN_MAX_CONFIG_BYTES);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (!parleyx_buf_add(&b, chunk, n))
+            break;
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (b.failed || bad) {
+        parleyx_buf_free(&b);
+        return parleyx_fail(err, bad ? PARLEY_ERR_IO : PARLEY_ERR_LIMIT, path, 0, 0,
+                            bad ? "cannot read the configuration"
+                                : "the configuration is larger than 4 MiB");
+    }
+    size_t cap;
+    *text = parleyx_buf_take(&b, len, &cap);
+    if (!*text) {
+        *text = parleyx_strdup(NULL, "");
+        *len = 0;
+        if (!*text)
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    return PARLEY_OK;
+}
+
+static bool tn_count(const char *s, unsigned long long max, unsigned long long *out)
+{
+    if (!*s)
+        return false;
+    unsigned long long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (max - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+static char *tn_join(const char *dir, const char *p)
+{
+    if (p[0] == '/' || !dir[0])
+        return parleyx_strdup(NULL, p);
+    size_t a = strlen(dir), b = strlen(p);
+    char *r = parleyx_malloc(NULL, a + b + 2);
+    if (r) {
+        memcpy(r, dir, a);
+        r[a] = '/';
+        memcpy(r + a + 1, p, b + 1);
+    }
+    return r;
+}
+
+void parley_tournament_free(parley_tournament *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nscen; i++) {
+        if (t->label)
+            parleyx_strfree(NULL, t->label[i]);
+        if (t->sc)
+            parley_scenario_free(t->sc[i]);
+        if (t->an)
+            parley_analysis_free(t->an[i]);
+        if (t->dims)
+            parleyx_free(NULL, t->dims[i], (t->nd[i] ? t->nd[i] : 1) * sizeof(size_t));
+    }
+    parleyx_free(NULL, t->label, t->nscen * sizeof *t->label);
+    parleyx_free(NULL, t->sc, t->nscen * sizeof *t->sc);
+    parleyx_free(NULL, t->an, t->nscen * sizeof *t->an);
+    parleyx_free(NULL, t->dims, t->nscen * sizeof *t->dims);
+    parleyx_free(NULL, t->nd, t->nscen * sizeof *t->nd);
+    parleyx_free(NULL, t->seats, t->nscen * sizeof *t->seats);
+    parleyx_free(NULL, t->seat_party, t->nscen * sizeof *t->seat_party);
+    parleyx_free(NULL, t->base, (t->nscen + 1) * sizeof *t->base);
+    for (size_t i = 0; i < t->nstrat; i++)
+        parleyx_strfree(NULL, t->strat[i]);
+    parleyx_free(NULL, t->strat, t->nstrat * sizeof *t->strat);
+    parleyx_strfree(NULL, t->path);
+    parleyx_strfree(NULL, t->store);
+    parleyx_strfree(NULL, t->fingerprint);
+    parleyx_free(NULL, t, sizeof *t);
+}
+
+/* Check every strategy on scenario i with a one-round session (strategy
+ * parameters are checked when a run starts). */
+static parley_status tn_check_strategies(parley_tournament *t, size_t i, const tn_entry *st,
+                                         parley_error *err)
+{
+    parley_session_options so;
+    parley_session_options_init(&so);
+    so.protocol = t->protocol;
+    so.rounds = 1;
+    parley_session *s = NULL;
+    parley_error e2;
+    parley_error_clear(&e2);
+    parley_status rc = parley_session_new(t->sc[i], &so, &s, &e2);
+    if (rc != PARLEY_OK)
+        return parleyx_fail(err, rc, t->path, st->line, st->col, "scenario '%s': %s",
+                            t->label[i], e2.message);
+    for (size_t k = 0; k < t->nstrat && rc == PARLEY_OK; k++) {
+        for (size_t seat = 0; seat < t->seats[i] && rc == PARLEY_OK; seat++)
+            rc = parley_session_set_strategy(s, t->seat_party[i][seat], t->strat[k], &e2);
+        parley_session_result res;
+        if (rc == PARLEY_OK)
+            rc = parley_session_run(s, &res, &e2);
+        if (rc != PARLEY_OK)
+            rc = parleyx_fail(err, rc, t->path, st->v[k].line, st->v[k].col,
+                              "strategy '%s' on scenario '%s': %s", t->strat[k], t->label[i],
+                              e2.message);
+    }
+    parley_session_free(s);
+    return rc;
+}
+
+static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *err)
+{
+    const char *file = t->path;
+    unsigned long long v;
+    if (!e[K_VERSION].present)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, 1, 1,
+                            "missing `parley-tournament: 1` (the format version)");
+    if (strcmp(e[K_VERSION].v[0].text, "1") != 0)
+        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, file, e[K_VERSION].v[0].line,
+                            e[K_VERSION].v[0].col,
+                            "parley-tournament: '%s' is not a version this parley reads; "
+                            "write `parley-tournament: 1`",
+                            e[K_VERSION].v[0].text);
+    t->rounds = 100;
+    t->reps = 1;
+    t->protocol = PARLEY_PROTOCOL_SAO;
+    bool alternating = true;
+    if (e[K_SEED].present) {
+        if (!tn_count(e[K_SEED].v[0].text, UINT64_MAX, &v))
+            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_SEED].v[0].line,
+                                e[K_SEED].v[0].col,
+                                "seed: expected a whole number >= 0, found '%s'",
+                                e[K_SEED].v[0].text);
+        t->seed = v;
+    }
+    if (e[K_ROUNDS].present) {
+        if (!tn_count(e[K_ROUNDS].v[0].text, 1000000000ULL, &v) || v == 0)
+            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_ROUNDS].v[0].line,
+                                e[K_ROUNDS].v[0].col,
+                                "rounds: expected a whole number from 1 to 1000000000, found "
+                                "'%s'",
+                                e[K_ROUNDS].v[0].text);
+        t->rounds = (unsigned long)v;
+    }
+    if (e[K_REPS].present) {
+        if (!tn_count(e[K_REPS].v[0].text, 1000000ULL, &v) || v == 0)
+            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_REPS].v[0].line,
+                                e[K_REPS].v[0].col,
+                                "repetitions: expected a whole number from 1 to 1000000, found "
+                                "'%s'",
+                                e[K_REPS].v[0].text);
+        t->reps = (uint32_t)v;
+    }
+    if (e[K_PROTOCOL].present) {
+        const char *p = e[K_PROTOCOL].v[0].text;
+        if (strcmp(p, "alternating") == 0)
+            alternating = true;
+        else if (strcmp(p, "multilateral") == 0 || strcmp(p, "sao") == 0)
+            alternating = false;
+        else if (strcmp(p, "mediated") == 0) {
+            alternating = false;
+            t->protocol = PARLEY_PROTOCOL_MEDIATED;
+        } else
+            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_PROTOCOL].v[0].line,
+                                e[K_PROTOCOL].v[0].col,
+                                "protocol: unknown protocol '%s'; choose alternating, "
+                                "multilateral or mediated",
+                                p);
+    }
+    if (!e[K_SCENARIOS].present || e[K_SCENARIOS].n == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file,
+                            e[K_SCENARIOS].present ? e[K_SCENARIOS].line : 1,
+                            e[K_SCENARIOS].present ? e[K_SCENARIOS].col : 1,
+                            "no scenarios: add `scenarios: [PATH, ...]` (native files or "
+                            "GENIUS folders, relative to the configuration)");
+    if (!e[K_STRATEGIES].present || e[K_STRATEGIES].n == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file,
+                            e[K_STRATEGIES].present ? e[K_STRATEGIES].line : 1,
+                            e[K_STRATEGIES].present ? e[K_STRATEGIES].col : 1,
+                            "no strategies: add `strategies: [boulware, linear, ...]`");
+    if (e[K_SCENARIOS].n > PARLEY_TOURNAMENT_MAX_SCENARIOS)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, e[K_SCENARIOS].line, e[K_SCENARIOS].col,
+                            "more than %d scenarios", PARLEY_TOURNAMENT_MAX_SCENARIOS);
+    if (e[K_STRATEGIES].n > PARLEY_TOURNAMENT_MAX_STRATEGIES)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, e[K_STRATEGIES].line,
+                            e[K_STRATEGIES].col, "more than %d strategies",
+                            PARLEY_TOURNAMENT_MAX_STRATEGIES);
+    /* the configuration's folder */
+    char *dir = parleyx_strdup(NULL, file);
+    if (!dir)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        dir[0] = '\0';
+    parley_status rc = PARLEY_OK;
+    /* strategies: unique specs */
+    t->nstrat = e[K_STRATEGIES].n;
+    t->strat = parleyx_calloc(NULL, t->nstrat, sizeof *t->strat);
+    if (!t->strat) {
+        t->nstrat = 0;
+        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < t->nstrat; k++) {
+        const tn_val *sv = &e[K_STRATEGIES].v[k];
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(t->strat[j], sv->text) == 0) {
+                rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                                  "strategy '%s' is listed twice; list each once", sv->text);
+                goto out;
+            }
+        if (!sv->text[0] || strlen(sv->text) > 200) {
+            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                              "a strategy spec must be 1 to 200 characters");
+            goto out;
+        }
+        t->strat[k] = parleyx_strdup(NULL, sv->text);
+        if (!t->strat[k]) {
+            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+            goto out;
+        }
+    }
+    /* store */
+    if (e[K_STORE].present) {
+        t->store = tn_join(dir, e[K_STORE].v[0].text);
+    } else {
+        size_t l = strlen(file);
+        const char *base = strrchr(file, '/');
+        base = base ? base + 1 : file;
+        const char *dot = strrchr(base, '.');
+        size_t keep = dot && dot != base ? (size_t)(dot - file) : l;
+        t->store = parleyx_malloc(NULL, keep + 8);
+        if (t->store) {
+            memcpy(t->store, file, keep);
+            memcpy(t->store + keep, ".sqlite", 8);
+        }
+    }
+    if (!t->store) {
+        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+        goto out;
+    }
+    /* scenarios */
+    size_t ns = e[K_SCENARIOS].n;
+    t->label = parleyx_calloc(NULL, ns, sizeof *t->label);
+    t->sc = parleyx_calloc(NULL, ns, sizeof *t->sc);
+    t->an = parleyx_calloc(NULL, ns, sizeof *t->an);
+    t->dims = parleyx_calloc(NULL, ns, sizeof *t->dims);
+    t->nd = parleyx_calloc(NULL, ns, sizeof *t->nd);
+    t->seats = parleyx_calloc(NULL, ns, sizeof *t->seats);
+    t->seat_party = parleyx_calloc(NULL, ns, sizeof *t->seat_party);
+    t->base = parleyx_calloc(NULL, ns + 1, sizeof *t->base);
+    if (!t->label || !t->sc || !t->an || !t->dims || !t->nd || !t->seats || !t->seat_party ||
+        !t->base) {
+        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+        goto out;
+    }
+    t->nscen = ns;
+    uint64_t S = t->nstrat, total = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const tn_val *sv = &e[K_SCENARIOS].v[i];
+        t->label[i] = parleyx_strdup(NULL, sv->text);
+        char *full = tn_join(dir, sv->text);
+        if (!t->label[i] || !full) {
+            parleyx_strfree(NULL, full);
+            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+            goto out;
+        }
+        parley_error e2;
+        parley_error_clear(&e2);
+        const char *paths[1] = {full};
+        rc = parley_load(1, paths, NULL, &t->sc[i], &e2);
+        parleyx_strfree(NULL, full);
+        if (rc != PARLEY_OK) {
+            char where[1200];
+            parley_error_format(&e2, where, sizeof where);
+            rc = parleyx_fail(err, rc, file, sv->line, sv->col, "scenario '%s': %s", sv->text,
+                              where);
+            goto out;
+        }
+        const parley_scenario *sc = t->sc[i];
+        size_t np = parley_party_count(sc), seats = 0;
+        t->dims[i] = parleyx_calloc(NULL, np ? np : 1, sizeof(size_t));
+        if (!t->dims[i]) {
+            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+            goto out;
+        }
+        for (size_t p = 0; p < np; p++) {
+            if (parley_party_role(sc, p) == PARLEY_ROLE_NEGOTIATOR) {
+                if (seats >= PARLEY_TOURNAMENT_MAX_SEATS) {
+                    rc = parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
+                                      "scenario '%s' has more than %d negotiators", sv->text,
+                                      PARLEY_TOURNAMENT_MAX_SEATS);
+                    goto out;
+                }
+                t->seat_party[i][seats++] = (uint32_t)p;
+            }
+            if (parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
+                t->dims[i][t->nd[i]++] = p;
+        }
+        t->seats[i] = (uint32_t)seats;
+        if (alternating && seats != 2) {
+            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                              "scenario '%s' has %zu negotiators but alternating offers is "
+                              "bilateral; use `protocol: multilateral` or `mediated`",
+                              sv->text, seats);
+            goto out;
+        }
+        if (seats < 1 || (t->protocol == PARLEY_PROTOCOL_SAO && seats < 2)) {
+            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                              "scenario '%s' has %zu negotiator(s); a session needs two",
+                              sv->text, seats);
+            goto out;
+        }
+        uint64_t cnt = S * S * seats * t->reps;
+        if (cnt / t->reps / seats != S * S || total + cnt < total || total + cnt > (1ULL << 62)) {
+            rc = parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
+                              "too many sessions");
+            goto out;
+        }
+        t->base[i] = total;
+        total += cnt;
+        rc = tn_check_strategies(t, i, &e[K_STRATEGIES], err);
+        if (rc != PARLEY_OK)
+            goto out;
+        parley_analysis_options ao;
+        parley_analysis_options_init(&ao);
+        ao.threads = 1;
+        if (t->nd[i] && parley_analyze(sc, &ao, &t->an[i], NULL) != PARLEY_OK)
+            t->an[i] = NULL;
+    }
+    t->base[ns] = total;
+    /* fingerprint */
+    px_buf fp;
+    parleyx_buf_init(&fp, NULL, (size_t)1 << 24);
+    parleyx_buf_printf(&fp, "parley-tournament 1; seed %llu; protocol %s; rounds %lu; "
+                            "repetitions %lu; scenarios",
+                       (unsigned long long)t->seed,
+                       t->protocol == PARLEY_PROTOCOL_MEDIATED ? "mediated"
+                       : alternating                           ? "alternating"
+                                                               : "multilateral",
+                       t->rounds, (unsigned long)t->reps);
+    for (size_t i = 0; i < ns; i++)
+        parleyx_buf_printf(&fp, " [%s]", t->label[i]);
+    parleyx_buf_puts(&fp, "; strategies");
+    for (size_t k = 0; k < t->nstrat; k++)
+        parleyx_buf_printf(&fp, " [%s]", t->strat[k]);
+    if (fp.failed) {
+        parleyx_buf_free(&fp);
+        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+        goto out;
+    }
+    t->fingerprint = parleyx_strdup(NULL, fp.data);
+    parleyx_buf_free(&fp);
+    if (!t->fingerprint)
+        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+out:
+    parleyx_strfree(NULL, dir);
+    return rc;
+}
+
+parley_status parley_tournament_load(const char *path, parley_tournament **out, parley_error *err)
+{
+    if (!out || !path)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output");
+    *out = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    parley_status st = tn_read_file(path, &text, &len, err);
+    if (st != PARLEY_OK)
+        return st;
+    tn_entry e[K_N];
+    memset(e, 0, sizeof e);
+    st = tn_parse(path, text, len, e, err);
+    parleyx_strfree(NULL, text);
+    parley_tournament *t = NULL;
+    if (st == PARLEY_OK) {
+        t = parleyx_calloc(NULL, 1, sizeof *t);
+        if (!t || !(t->path = parleyx_strdup(NULL, path)))
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (st == PARLEY_OK)
+        st = tn_build(t, e, err);
+    tn_entries_free(e);
+    if (st != PARLEY_OK) {
+        parley_tournament_free(t);
+        return st;
+    }
+    *out = t;
+    return PARLEY_OK;
+}
+
+uint64_t parley_tournament_session_count(const parley_tournament *t)
+{
+    return t ? t->base[t->nscen] : 0;
+}
+size_t parley_tournament_strategy_count(const parley_tournament *t) { return t ? t->nstrat : 0; }
+const char *parley_tournament_strategy(const parley_tournament *t, size_t i)
+{
+    return t && i < t->nstrat ? t->strat[i] : "";
+}
+size_t parley_tournament_scenario_count(const parley_tournament *t) { return t ? t->nscen : 0; }
+const char *parley_tournament_scenario_label(const parley_tournament *t, size_t i)
+{
+    return t && i < t->nscen ? t->label[i] : "";
+}
+const parley_scenario *parley_tournament_scenario(const parley_tournament *t, size_t i)
+{
+    return t && i < t->nscen ? t->sc[i] : NULL;
+}
+const char *parley_tournament_default_store(const parley_tournament *t)
+{
+    return t ? t->store : "";
+}
+const char *parley_tournament_fingerprint(const parley_tournament *t)
+{
+    return t ? t->fingerprint : "";
+}

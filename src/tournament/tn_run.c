@@ -1,0 +1,244 @@
+/*
+ * tn_run.c -- running a tournament (or a shard) on a pool of threads.
+ *
+ * The calling thread is the only writer: it opens the store, lists the
+ * sessions still to run (resume), starts N worker threads and then takes
+ * finished records from a bounded queue and puts them in the store, which
+ * commits them in batches.  Workers take the next id from a shared index
+ * under the queue's mutex, run it with their own parley_tournament_worker
+ * and push the record, waiting while the queue is full.
+ *
+ * Results do not depend on the number of threads: every record is a pure
+ * function of (tournament, id), and rows are keyed by id.  Only the order
+ * in which rows are committed varies.
+ *
+ * Stopping: when *opt->stop becomes non-zero (only the calling thread
+ * reads it; the workers block signals so that a handler setting it runs
+ * on the calling thread) or a worker fails, workers take no new ids; the
+ * writer stores what was finished and commits.
+ *
+ * Memory: the queue and the workers are freed before returning.
+ */
+#include "tn.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TN_QUEUE 1024
+
+typedef struct tn_pool {
+    const parley_tournament *t;
+    const uint64_t *ids;
+    size_t nids;
+    size_t next;          /* next index into ids */
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    parley_tournament_record *q;
+    size_t head, count;
+    unsigned running;     /* workers not yet finished */
+    bool failed;
+    bool stopping;        /* the writer saw *opt->stop */
+    parley_error err;
+    parley_status st;
+} tn_pool;
+
+static double tn_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void *tn_worker_main(void *arg)
+{
+    tn_pool *p = arg;
+    parley_tournament_worker *w = NULL;
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = parley_tournament_worker_new(p->t, &w, &err);
+    parley_tournament_record rec;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        bool quit = st != PARLEY_OK || p->failed || p->stopping || p->next >= p->nids;
+        if (st != PARLEY_OK && !p->failed) {
+            p->failed = true;
+            p->st = st;
+            p->err = err;
+        }
+        uint64_t id = quit ? 0 : p->ids[p->next++];
+        pthread_mutex_unlock(&p->mu);
+        if (quit)
+            break;
+        st = parley_tournament_run_session(w, id, &rec, &err);
+        if (st != PARLEY_OK)
+            continue; /* reported at the top of the loop */
+        pthread_mutex_lock(&p->mu);
+        while (p->count == TN_QUEUE && !p->failed)
+            pthread_cond_wait(&p->not_full, &p->mu);
+        if (!p->failed) {
+            p->q[(p->head + p->count) % TN_QUEUE] = rec;
+            p->count++;
+            pthread_cond_signal(&p->not_empty);
+        }
+        pthread_mutex_unlock(&p->mu);
+    }
+    parley_tournament_worker_free(w);
+    pthread_mutex_lock(&p->mu);
+    p->running--;
+    pthread_cond_broadcast(&p->not_empty);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+parley_status parley_tournament_run(const parley_tournament *t, const char *store_path,
+                                    const parley_tournament_run_options *opt,
+                                    parley_tournament_run_stats *stats, parley_error *err)
+{
+    if (!t)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no tournament");
+    parley_tournament_run_options o;
+    memset(&o, 0, sizeof o);
+    if (opt)
+        o = *opt;
+    if (o.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o.threads = n > 0 ? (unsigned)n : 1;
+    }
+    if (o.threads > 1024)
+        o.threads = 1024;
+    if (o.shard_n == 0 || o.shard_k == 0)
+        o.shard_k = o.shard_n = 1;
+    parley_tournament_run_stats sx;
+    memset(&sx, 0, sizeof sx);
+    uint64_t total = t->base[t->nscen];
+    sx.total = total / o.shard_n + (o.shard_k - 1 < total % o.shard_n);
+    parley_tournament_store *s = NULL;
+    parley_status st = parley_tournament_store_open(t, store_path, &s, err);
+    if (st != PARLEY_OK)
+        return st;
+    tn_store_set_batch(s, o.batch);
+    uint64_t *ids = NULL;
+    size_t nids = 0;
+    st = parley_tournament_store_todo(s, o.shard_k, o.shard_n, &ids, &nids, err);
+    if (st != PARLEY_OK) {
+        parley_tournament_store_close(s, NULL);
+        return st;
+    }
+    sx.already = sx.total - nids;
+    if (o.progress)
+        o.progress(o.progress_ud, sx.already, sx.total);
+    double t0 = tn_now();
+    tn_pool p;
+    memset(&p, 0, sizeof p);
+    p.t = t;
+    p.ids = ids;
+    p.nids = nids;
+    p.q = malloc(TN_QUEUE * sizeof *p.q);
+    pthread_t *th = calloc(o.threads, sizeof *th);
+    if (!p.q || !th) {
+        free(p.q);
+        free(th);
+        free(ids);
+        parley_tournament_store_close(s, NULL);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.not_empty, NULL);
+    pthread_cond_init(&p.not_full, NULL);
+    unsigned started = 0;
+    /* workers block every signal (they inherit this thread's mask while
+     * it is full), so that a handler -- e.g. one setting *opt->stop --
+     * runs on this thread, the only one that reads the flag */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    if (nids) {
+        for (unsigned k = 0; k < o.threads && k < nids; k++) {
+            pthread_mutex_lock(&p.mu);
+            p.running++;
+            pthread_mutex_unlock(&p.mu);
+            if (pthread_create(&th[k], NULL, tn_worker_main, &p) != 0) {
+                pthread_mutex_lock(&p.mu);
+                p.running--;
+                pthread_mutex_unlock(&p.mu);
+                break;
+            }
+            started++;
+        }
+        if (!started) {
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "cannot start a thread");
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    parley_status wst = PARLEY_OK;
+    parley_error werr;
+    parley_error_clear(&werr);
+    for (;;) {
+        pthread_mutex_lock(&p.mu);
+        if (o.stop && *o.stop)
+            p.stopping = true;
+        while (p.count == 0 && p.running > 0) {
+            struct timespec dl;
+            clock_gettime(CLOCK_REALTIME, &dl);
+            dl.tv_nsec += 100000000L; /* wake every 0.1 s to look at *stop */
+            if (dl.tv_nsec >= 1000000000L) {
+                dl.tv_sec++;
+                dl.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&p.not_empty, &p.mu, &dl);
+            if (o.stop && *o.stop)
+                p.stopping = true;
+        }
+        if (p.count == 0 && p.running == 0) {
+            pthread_mutex_unlock(&p.mu);
+            break;
+        }
+        parley_tournament_record rec = p.q[p.head];
+        p.head = (p.head + 1) % TN_QUEUE;
+        p.count--;
+        pthread_cond_signal(&p.not_full);
+        pthread_mutex_unlock(&p.mu);
+        if (wst == PARLEY_OK) {
+            wst = parley_tournament_store_put(s, &rec, &werr);
+            if (wst != PARLEY_OK) {
+                pthread_mutex_lock(&p.mu);
+                p.failed = true; /* workers stop; the queue is drained */
+                pthread_cond_broadcast(&p.not_full);
+                pthread_mutex_unlock(&p.mu);
+            } else {
+                sx.ran++;
+                if (o.progress)
+                    o.progress(o.progress_ud, sx.already + sx.ran, sx.total);
+            }
+        }
+    }
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    parley_status cst = parley_tournament_store_close(s, wst == PARLEY_OK ? &werr : NULL);
+    if (wst == PARLEY_OK)
+        wst = cst;
+    sx.seconds = tn_now() - t0;
+    if (st == PARLEY_OK && wst != PARLEY_OK) {
+        st = wst;
+        if (err)
+            *err = werr;
+    }
+    if (st == PARLEY_OK && p.failed) {
+        st = p.st;
+        if (err)
+            *err = p.err;
+    }
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.not_empty);
+    pthread_cond_destroy(&p.not_full);
+    free(p.q);
+    free(th);
+    free(ids);
+    if (stats)
+        *stats = sx;
+    return st;
+}

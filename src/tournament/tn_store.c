@@ -1,0 +1,493 @@
+/*
+ * tn_store.c -- the SQLite store of tournament results, and merging
+ * stores.  docs/tournament.md documents the schema:
+ *
+ *   meta(key PRIMARY KEY, value)      schema version, fingerprint, sessions
+ *   sessions(id INTEGER PRIMARY KEY, ...)   one row per session
+ *   seats(session, seat, ...)         one row per seat (for rankings)
+ *
+ * Durability.  The journal is WAL with synchronous=NORMAL: a committed
+ * transaction survives the process being killed (SIGKILL), and a
+ * transaction not yet committed is rolled back on the next open.  Records
+ * are committed in batches (one transaction per `batch` records); a row
+ * and its seats are written in the same transaction.  Every insert is
+ * INSERT OR IGNORE on the primary key, so running again (resume) or
+ * merging never duplicates a session.
+ *
+ * A store belongs to one tournament: meta.fingerprint must equal the
+ * tournament's (parley_tournament_fingerprint), else opening fails.
+ *
+ * Memory: a store owns its connection and statements; close frees them.
+ * One thread uses a store at a time.
+ */
+#include "tn.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TN_SCHEMA_VERSION "1"
+
+struct parley_tournament_store {
+    const parley_tournament *t;
+    char *path;
+    sqlite3 *db;
+    sqlite3_stmt *ins_session, *ins_seat;
+    unsigned batch, pending;
+    bool in_tx;
+    px_buf tmp;
+};
+
+parley_status tn_db_fail(sqlite3 *db, const char *path, parley_error *err, const char *what)
+{
+    return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "%s: %s", what,
+                        db ? sqlite3_errmsg(db) : "cannot open the database");
+}
+
+static const char tn_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions("
+    " id INTEGER PRIMARY KEY,"
+    " scenario TEXT NOT NULL, scenario_index INTEGER NOT NULL,"
+    " focal TEXT NOT NULL, opponent TEXT NOT NULL,"
+    " rotation INTEGER NOT NULL, repetition INTEGER NOT NULL, seed INTEGER NOT NULL,"
+    " parties TEXT NOT NULL, strategies TEXT NOT NULL,"
+    " agreement INTEGER NOT NULL, walked_away INTEGER NOT NULL, vetoed INTEGER NOT NULL,"
+    " outcome_id INTEGER, outcome TEXT,"
+    " rounds INTEGER NOT NULL, t REAL NOT NULL,"
+    " utilities TEXT NOT NULL, welfare REAL NOT NULL,"
+    " pareto_distance REAL, nash_distance REAL);"
+    "CREATE TABLE IF NOT EXISTS seats("
+    " session INTEGER NOT NULL, seat INTEGER NOT NULL,"
+    " party TEXT NOT NULL, strategy TEXT NOT NULL, utility REAL NOT NULL,"
+    " PRIMARY KEY(session, seat)) WITHOUT ROWID;";
+
+parley_status tn_db_open(const char *path, sqlite3 **db, parley_error *err)
+{
+    *db = NULL;
+    int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                           SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        parley_status st = tn_db_fail(*db, path, err, "cannot open the store");
+        sqlite3_close(*db);
+        *db = NULL;
+        return st;
+    }
+    sqlite3_busy_timeout(*db, 10000);
+    if (sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        parley_status st = tn_db_fail(*db, path, err, "cannot set up the store (is it an SQLite "
+                                                      "database?)");
+        sqlite3_close(*db);
+        *db = NULL;
+        return st;
+    }
+    return PARLEY_OK;
+}
+
+static bool tn_meta_get(sqlite3 *db, const char *schema, const char *key, char *buf, size_t n)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT value FROM %s.meta WHERE key = ?1", schema);
+    sqlite3_stmt *q = NULL;
+    bool ok = false;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            const unsigned char *v = sqlite3_column_text(q, 0);
+            snprintf(buf, n, "%s", v ? (const char *)v : "");
+            ok = true;
+        }
+    }
+    sqlite3_finalize(q);
+    return ok;
+}
+
+static int tn_meta_set(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+        rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* Create the schema when absent; check (or set) the fingerprint. */
+parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprint, uint64_t total,
+                           parley_error *err)
+{
+    if (sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tn_db_fail(db, path, err, "cannot create the tables of the store");
+    char *buf = malloc(1 << 20);
+    if (!buf)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    parley_status st = PARLEY_OK;
+    if (tn_meta_get(db, "main", "fingerprint", buf, 1 << 20)) {
+        if (strcmp(buf, fingerprint) != 0)
+            st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
+                              "this store holds another tournament's results (its settings: "
+                              "%.300s); use another store, or the configuration it was made "
+                              "with",
+                              buf);
+    } else {
+        char n[32];
+        snprintf(n, sizeof n, "%llu", (unsigned long long)total);
+        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+            tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK ||
+            tn_meta_set(db, "fingerprint", fingerprint) != SQLITE_OK ||
+            tn_meta_set(db, "sessions", n) != SQLITE_OK ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            st = tn_db_fail(db, path, err, "cannot write the store's settings");
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        }
+    }
+    free(buf);
+    return st;
+}
+
+parley_status parley_tournament_store_open(const parley_tournament *t, const char *path,
+                                           parley_tournament_store **out, parley_error *err)
+{
+    if (!t || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no tournament or no output");
+    *out = NULL;
+    if (!path)
+        path = t->store;
+    parley_tournament_store *s = parleyx_calloc(NULL, 1, sizeof *s);
+    if (!s || !(s->path = parleyx_strdup(NULL, path))) {
+        parleyx_free(NULL, s, sizeof *s);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    s->t = t;
+    s->batch = 256;
+    parleyx_buf_init(&s->tmp, NULL, (size_t)1 << 26);
+    parley_status st = tn_db_open(path, &s->db, err);
+    if (st == PARLEY_OK)
+        st = tn_db_schema(s->db, path, t->fingerprint, t->base[t->nscen], err);
+    if (st == PARLEY_OK &&
+        (sqlite3_prepare_v2(s->db,
+                            "INSERT OR IGNORE INTO sessions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                            -1, &s->ins_session, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO seats VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+                            &s->ins_seat, NULL) != SQLITE_OK))
+        st = tn_db_fail(s->db, path, err, "cannot prepare the store");
+    if (st != PARLEY_OK) {
+        parley_tournament_store_close(s, NULL);
+        return st;
+    }
+    *out = s;
+    return PARLEY_OK;
+}
+
+parley_status parley_tournament_store_commit(parley_tournament_store *s, parley_error *err)
+{
+    if (!s || !s->in_tx)
+        return PARLEY_OK;
+    s->in_tx = false;
+    s->pending = 0;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        parley_status st = tn_db_fail(s->db, s->path, err, "cannot commit results to the store");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
+    return PARLEY_OK;
+}
+
+parley_status parley_tournament_store_close(parley_tournament_store *s, parley_error *err)
+{
+    if (!s)
+        return PARLEY_OK;
+    parley_status st = s->db ? parley_tournament_store_commit(s, err) : PARLEY_OK;
+    sqlite3_finalize(s->ins_session);
+    sqlite3_finalize(s->ins_seat);
+    sqlite3_close(s->db);
+    parleyx_buf_free(&s->tmp);
+    parleyx_strfree(NULL, s->path);
+    parleyx_free(NULL, s, sizeof *s);
+    return st;
+}
+
+parley_status parley_tournament_store_todo(parley_tournament_store *s, unsigned k, unsigned n,
+                                           uint64_t **ids, size_t *count, parley_error *err)
+{
+    if (!s || !ids || !count)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no output");
+    if (n == 0 || k == 0) {
+        k = 1;
+        n = 1;
+    }
+    if (k > n)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "shard %u of %u does not exist", k,
+                            n);
+    *ids = NULL;
+    *count = 0;
+    uint64_t total = s->t->base[s->t->nscen];
+    size_t words = (size_t)(total / 64 + 1);
+    uint64_t *done = calloc(words, sizeof *done);
+    if (!done)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, s->path, 0, 0, "out of memory");
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM sessions", -1, &q, NULL) != SQLITE_OK) {
+        free(done);
+        return tn_db_fail(s->db, s->path, err, "cannot read the store");
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(q, 0);
+        if (id >= 0 && (uint64_t)id < total)
+            done[(uint64_t)id / 64] |= 1ULL << ((uint64_t)id % 64);
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        free(done);
+        return tn_db_fail(s->db, s->path, err, "cannot read the store");
+    }
+    size_t c = 0;
+    for (uint64_t id = k - 1; id < total; id += n)
+        c += !(done[id / 64] >> (id % 64) & 1);
+    uint64_t *v = malloc((c ? c : 1) * sizeof *v);
+    if (!v) {
+        free(done);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    c = 0;
+    for (uint64_t id = k - 1; id < total; id += n)
+        if (!(done[id / 64] >> (id % 64) & 1))
+            v[c++] = id;
+    free(done);
+    *ids = v;
+    *count = c;
+    return PARLEY_OK;
+}
+
+static void tn_json_str(px_buf *b, const char *s)
+{
+    parleyx_buf_puts(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            parleyx_buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20)
+            parleyx_buf_printf(b, "\\u%04x", *p);
+        else
+            parleyx_buf_add(b, (const char *)p, 1);
+    }
+    parleyx_buf_puts(b, "\"");
+}
+
+static void tn_bind_real(sqlite3_stmt *q, int i, double x)
+{
+    if (isfinite(x))
+        sqlite3_bind_double(q, i, x);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+parley_status parley_tournament_store_put(parley_tournament_store *s,
+                                          const parley_tournament_record *r, parley_error *err)
+{
+    if (!s || !r)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no record");
+    const parley_tournament *t = s->t;
+    if (r->scenario >= t->nscen || r->seats > PARLEY_TOURNAMENT_MAX_SEATS)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "a record of another tournament");
+    if (!s->in_tx) {
+        if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+            return tn_db_fail(s->db, s->path, err, "cannot write to the store");
+        s->in_tx = true;
+    }
+    const parley_scenario *sc = t->sc[r->scenario];
+    sqlite3_stmt *q = s->ins_session;
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->id);
+    sqlite3_bind_text(q, 2, t->label[r->scenario], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, r->scenario);
+    sqlite3_bind_text(q, 4, t->strat[r->focal], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, t->strat[r->opponent], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, r->rotation);
+    sqlite3_bind_int64(q, 7, r->repetition);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)r->seed);
+    px_buf *b = &s->tmp;
+    /* parties, strategies, utilities, outcome: JSON texts, one buffer */
+    size_t off[4];
+    b->len = 0;
+    b->failed = false;
+    char num[40];
+    for (int part = 0; part < 3; part++) {
+        off[part] = b->len;
+        parleyx_buf_puts(b, "[");
+        for (uint32_t k = 0; k < r->seats; k++) {
+            if (k)
+                parleyx_buf_puts(b, ", ");
+            if (part == 0)
+                tn_json_str(b, parley_party_name(sc, r->party[k]));
+            else if (part == 1)
+                tn_json_str(b, t->strat[r->strategy[k]]);
+            else
+                parleyx_buf_puts(b, parleyx_fmt_double(r->utility[k], num, sizeof num));
+        }
+        parleyx_buf_puts(b, "]");
+        parleyx_buf_add(b, "", 1); /* keep the NUL as a separator */
+    }
+    off[3] = b->len;
+    if (r->has_outcome) {
+        size_t ni = parley_issue_count(sc);
+        uint64_t rest = r->outcome_id;
+        uint32_t vals[64];
+        bool small = ni <= 64;
+        if (small) {
+            for (size_t i = ni; i-- > 0;) {
+                uint64_t nv = parley_issue_value_count(sc, i);
+                vals[i] = (uint32_t)(rest % nv);
+                rest /= nv;
+            }
+            char lab[PARLEY_MAX_NAME + 1];
+            parleyx_buf_puts(b, "{");
+            for (size_t i = 0; i < ni; i++) {
+                if (i)
+                    parleyx_buf_puts(b, ", ");
+                tn_json_str(b, parley_issue_name(sc, i));
+                parleyx_buf_puts(b, ": ");
+                tn_json_str(b, parley_issue_value_label(sc, i, vals[i], lab, sizeof lab));
+            }
+            parleyx_buf_puts(b, "}");
+        }
+    }
+    parleyx_buf_add(b, "", 1);
+    if (b->failed)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, s->path, 0, 0, "out of memory");
+    sqlite3_bind_text(q, 9, b->data + off[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 10, b->data + off[1], -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 11, r->agreement);
+    sqlite3_bind_int(q, 12, r->walked_away);
+    sqlite3_bind_int(q, 13, r->vetoed);
+    if (r->has_outcome) {
+        sqlite3_bind_int64(q, 14, (sqlite3_int64)r->outcome_id);
+        if (b->data[off[3]])
+            sqlite3_bind_text(q, 15, b->data + off[3], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(q, 15);
+    } else {
+        sqlite3_bind_null(q, 14);
+        sqlite3_bind_null(q, 15);
+    }
+    sqlite3_bind_int64(q, 16, (sqlite3_int64)r->rounds);
+    sqlite3_bind_double(q, 17, r->t);
+    sqlite3_bind_text(q, 18, b->data + off[2], -1, SQLITE_STATIC);
+    sqlite3_bind_double(q, 19, r->welfare);
+    tn_bind_real(q, 20, r->pareto_distance);
+    tn_bind_real(q, 21, r->nash_distance);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        return tn_db_fail(s->db, s->path, err, "cannot store a session");
+    bool fresh = sqlite3_changes(s->db) > 0;
+    for (uint32_t k = 0; fresh && k < r->seats; k++) {
+        sqlite3_stmt *p = s->ins_seat;
+        sqlite3_reset(p);
+        sqlite3_bind_int64(p, 1, (sqlite3_int64)r->id);
+        sqlite3_bind_int64(p, 2, k);
+        sqlite3_bind_text(p, 3, parley_party_name(sc, r->party[k]), -1, SQLITE_STATIC);
+        sqlite3_bind_text(p, 4, t->strat[r->strategy[k]], -1, SQLITE_STATIC);
+        sqlite3_bind_double(p, 5, r->utility[k]);
+        if (sqlite3_step(p) != SQLITE_DONE)
+            return tn_db_fail(s->db, s->path, err, "cannot store a session");
+    }
+    if (++s->pending >= s->batch)
+        return parley_tournament_store_commit(s, err);
+    return PARLEY_OK;
+}
+
+void tn_store_set_batch(parley_tournament_store *s, unsigned batch)
+{
+    if (s && batch)
+        s->batch = batch;
+}
+
+parley_status parley_tournament_merge(const char *out, size_t n, const char *const *inputs,
+                                      uint64_t *sessions, parley_error *err)
+{
+    if (!out || (n && !inputs))
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no output or no inputs");
+    sqlite3 *db = NULL;
+    parley_status st = tn_db_open(out, &db, err);
+    if (st != PARLEY_OK)
+        return st;
+    char *fp = malloc(1 << 20), *fp2 = malloc(1 << 20);
+    char total[32] = "0";
+    if (!fp || !fp2) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, out, 0, 0, "out of memory");
+        goto done;
+    }
+    if (sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+        st = tn_db_fail(db, out, err, "cannot create the tables of the store");
+        goto done;
+    }
+    bool have = tn_meta_get(db, "main", "fingerprint", fp, 1 << 20);
+    for (size_t i = 0; i < n && st == PARLEY_OK; i++) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK) {
+            st = tn_db_fail(db, out, err, "cannot attach a store");
+            break;
+        }
+        sqlite3_bind_text(q, 1, inputs[i], -1, SQLITE_STATIC);
+        int rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) {
+            st = tn_db_fail(db, inputs[i], err, "cannot open the store");
+            break;
+        }
+        if (!tn_meta_get(db, "src", "fingerprint", fp2, 1 << 20)) {
+            st = parleyx_fail(err, PARLEY_ERR_INVALID, inputs[i], 0, 0,
+                              "not a tournament store (no meta table with a fingerprint)");
+        } else if (have && strcmp(fp, fp2) != 0) {
+            st = parleyx_fail(err, PARLEY_ERR_INVALID, inputs[i], 0, 0,
+                              "this store holds another tournament's results than %s; merge "
+                              "only shards of one tournament (same configuration)",
+                              have && i ? inputs[0] : out);
+        } else {
+            if (!tn_meta_get(db, "src", "sessions", total, sizeof total))
+                snprintf(total, sizeof total, "0");
+            bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+            if (ok && !have)
+                ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
+                     tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
+                     tn_meta_set(db, "sessions", total) == SQLITE_OK;
+            ok = ok &&
+                 sqlite3_exec(db,
+                              "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
+                              "ORDER BY id;"
+                              "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
+                              "ORDER BY session, seat;",
+                              NULL, NULL, NULL) == SQLITE_OK &&
+                 sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+            if (!ok) {
+                st = tn_db_fail(db, inputs[i], err, "cannot merge the store");
+                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            } else if (!have) {
+                memcpy(fp, fp2, strlen(fp2) + 1);
+                have = true;
+            }
+        }
+        sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
+    }
+    if (st == PARLEY_OK && sessions) {
+        sqlite3_stmt *q = NULL;
+        *sessions = 0;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions", -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            *sessions = (uint64_t)sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+done:
+    free(fp);
+    free(fp2);
+    sqlite3_close(db);
+    return st;
+}
