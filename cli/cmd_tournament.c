@@ -46,6 +46,7 @@ static void help(void)
            "                  or CONFIG with .sqlite)\n"
            "  --json          print the rankings as JSON\n"
            "  --csv FILE      also write the rankings as CSV to FILE ('-': stdout)\n"
+           "  --svg FILE      also draw the rankings (means and 95%% intervals) as SVG\n"
            "  --quiet         no progress bar, no rankings (only errors)\n"
            "  -h, --help      this help\n"
            "\n"
@@ -261,8 +262,8 @@ static void csv_ranking(px_buf *b, const parley_tournament_ranking *r)
 
 /* Print the rankings of a store; head is text printed first (text mode) or
  * JSON members (json mode, each line ending in ",\n"). */
-static int print_ranking(const char *store, bool json, const char *csv, const char *head,
-                         bool quiet)
+static int print_ranking(const char *store, bool json, const char *csv, const char *svg,
+                         const char *head, bool quiet)
 {
     parley_error err;
     parley_error_clear(&err);
@@ -271,9 +272,16 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     int rc = CLI_OK;
+    if (svg) {
+        char *text = NULL;
+        size_t len = 0;
+        st = parley_chart_tournament(r, NULL, &text, &len, &err);
+        rc = st ? cli_report(&err, st) : cli_write_output(svg, text, len);
+        parley_text_free(text);
+    }
     px_buf b;
     parleyx_buf_init(&b, NULL, (size_t)1 << 30);
-    if (csv) {
+    if (rc == CLI_OK && csv) {
         csv_ranking(&b, r);
         if (b.failed)
             rc = CLI_INTERNAL;
@@ -313,7 +321,8 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
 
 /* ------------------------------------------------------------ commands */
 
-static int cmd_merge(int argc, char **argv, bool json, const char *csv, bool quiet)
+static int cmd_merge(int argc, char **argv, bool json, const char *csv, const char *svg,
+                     bool quiet)
 {
     if (argc < 3)
         return cli_usage("tournament", "merge needs OUT.sqlite and at least one input store");
@@ -330,13 +339,13 @@ static int cmd_merge(int argc, char **argv, bool json, const char *csv, bool qui
     else
         snprintf(head, sizeof head, "Merged %d stores into %s: %llu sessions.\n", argc - 2,
                  argv[1], (unsigned long long)n);
-    return print_ranking(argv[1], json, csv, head, quiet);
+    return print_ranking(argv[1], json, csv, svg, head, quiet);
 }
 
 int cmd_tournament(int argc, char **argv)
 {
     bool json = false, quiet = false;
-    const char *csv = NULL, *store = NULL, *config = NULL, *sub = NULL;
+    const char *csv = NULL, *svg = NULL, *store = NULL, *config = NULL, *sub = NULL;
     unsigned long long threads = 0;
     unsigned shard_k = 0, shard_n = 0;
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
@@ -354,7 +363,8 @@ int cmd_tournament(int argc, char **argv)
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--shard") == 0 ||
-                   strcmp(a, "--store") == 0 || strcmp(a, "--csv") == 0) {
+                   strcmp(a, "--store") == 0 || strcmp(a, "--csv") == 0 ||
+                   strcmp(a, "--svg") == 0) {
             if (i + 1 >= argc) {
                 rc = cli_usage("tournament", "%s needs a value", a);
                 goto done;
@@ -382,6 +392,8 @@ int cmd_tournament(int argc, char **argv)
                 shard_n = n;
             } else if (strcmp(a, "--store") == 0) {
                 store = v;
+            } else if (strcmp(a, "--svg") == 0) {
+                svg = v;
             } else {
                 csv = v;
             }
@@ -395,7 +407,7 @@ int cmd_tournament(int argc, char **argv)
     if (npos >= 1 && (strcmp(pos[0], "merge") == 0 || strcmp(pos[0], "rank") == 0))
         sub = pos[0];
     if (sub && strcmp(sub, "merge") == 0) {
-        rc = cmd_merge(npos, pos, json, csv, quiet);
+        rc = cmd_merge(npos, pos, json, csv, svg, quiet);
         goto done;
     }
     if (sub) { /* rank */
@@ -403,7 +415,7 @@ int cmd_tournament(int argc, char **argv)
             rc = cli_usage("tournament", "rank needs exactly one store");
             goto done;
         }
-        rc = print_ranking(pos[1], json, csv, NULL, quiet);
+        rc = print_ranking(pos[1], json, csv, svg, NULL, quiet);
         goto done;
     }
     if (npos == 0) {
@@ -485,10 +497,10 @@ int cmd_tournament(int argc, char **argv)
             cli_json_str(&h, config);
             parleyx_buf_puts(&h, ",");
             parleyx_buf_puts(&h, strchr(head, '\n'));
-            rc = h.failed ? CLI_INTERNAL : print_ranking(store, json, csv, h.data, quiet);
+            rc = h.failed ? CLI_INTERNAL : print_ranking(store, json, csv, svg, h.data, quiet);
             parleyx_buf_free(&h);
         } else {
-            rc = print_ranking(store, json, csv, head, quiet);
+            rc = print_ranking(store, json, csv, svg, head, quiet);
         }
     }
     parley_tournament_free(t);

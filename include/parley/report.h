@@ -13,6 +13,7 @@
 #include "parley/core.h"
 #include "parley/negotiation.h"
 #include "parley/forecast.h"
+#include "parley/tournament.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -68,6 +69,12 @@ PARLEY_API parley_status parley_chart_forecast(const parley_forecast_input *in,
                                                const parley_forecast_result *r,
                                                const parley_chart_options *opt, char **svg,
                                                size_t *len, parley_error *err);
+
+/* A tournament's rankings: one panel per measure, strategies best first,
+ * each with its mean and 95% confidence interval. */
+PARLEY_API parley_status parley_chart_tournament(const parley_tournament_ranking *r,
+                                                 const parley_chart_options *opt, char **svg,
+                                                 size_t *len, parley_error *err);
 
 typedef struct parley_report_options {
     parley_chart_options chart; /* zeros: defaults */
