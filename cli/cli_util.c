@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +79,22 @@ int cli_write_output(const char *path, const char *data, size_t len)
         }
         return CLI_OK;
     }
+    /* SIGINT, SIGTERM, SIGHUP and SIGQUIT wait until the write is done and
+     * renamed (or its temporary file removed), so an interrupted command
+     * leaves neither a part of the output nor a temporary file.  SIGKILL
+     * cannot be blocked: then only the temporary file can remain, never a
+     * partial output. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &block, &old);
     parley_error err;
     parley_error_clear(&err);
     parley_status st = parley_write_file_atomic(path, data, len, &err);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     return CLI_OK;

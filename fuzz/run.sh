@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # fuzz/run.sh -- build parley's libFuzzer targets with clang and run them.
 #
-#   fuzz/run.sh [-t SECONDS] [-b BUILD_DIR] [-j JOBS] [-n] [TARGET...]
+#   fuzz/run.sh [-t SECONDS] [-r RUNS] [-b BUILD_DIR] [-j JOBS] [-n] [TARGET...]
 #
-# TARGET is native, rule, genius, geniusweb (default: all of them that were
-# built).  Each runs for SECONDS (default 20: CI's smoke) one after the
+# TARGET is native, rule, genius, geniusweb, ktab, tournament (default: every fuzz_*.c;
+# with -n, every one built).  Each runs for SECONDS (default 20: CI's smoke) one after the
 # other, on one core.  The seed corpora are made afresh in
 # BUILD_DIR/corpus-seed/<target> from the examples, the shared data
 # (../shared/data, when present) and fuzz/seeds/; what libFuzzer finds is
 # kept in BUILD_DIR/corpus/<target> between runs.  Crashes go to
 # BUILD_DIR/artifacts/.  Exit status: non-zero when any target finds
 # something.  -n: do not (re)build; use the targets already in BUILD_DIR.
+# -r RUNS: stop after RUNS inputs with a fixed seed (-seed=1), so the run
+# is the same every time; -r 0 replays the seed corpus only (CI's smoke:
+# it cannot turn red by chance).
 #
 # The library itself is built with -fsanitize=fuzzer-no-link so that the
 # parsers' coverage guides the fuzzer (the PARLEY_FUZZ option of
@@ -22,13 +25,15 @@ secs=20
 build="$src/build-fuzz"
 jobs=$(nproc 2>/dev/null || echo 2)
 build_it=1
-while getopts "t:b:j:n" o; do
+runs=""
+while getopts "t:r:b:j:n" o; do
   case $o in
     t) secs=$OPTARG ;;
+    r) runs=$OPTARG ;;
     b) build=$OPTARG ;;
     j) jobs=$OPTARG ;;
     n) build_it=0 ;;
-    *) sed -n '2,15p' "$0"; exit 2 ;;
+    *) sed -n '2,18p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -48,12 +53,16 @@ fi
 # --- seed corpora --------------------------------------------------------
 seed="$build/corpus-seed"
 rm -rf "$seed"
-mkdir -p "$seed"/{native,rule,genius,geniusweb,ktab}
-for t in native rule genius geniusweb ktab; do
+mkdir -p "$seed"/{native,rule,genius,geniusweb,ktab,tournament}
+for t in native rule genius geniusweb ktab tournament; do
   [ -d "$here/seeds/$t" ] && cp "$here/seeds/$t"/* "$seed/$t/" 2>/dev/null || true
 done
 for f in "$src"/examples/*.yaml "$src"/examples/*.json; do
   [ -f "$f" ] && cp "$f" "$seed/native/"
+done
+# tournament configurations: the example's, naming the target's own s.yaml
+for f in "$src"/examples/tournament*.yaml; do
+  [ -f "$f" ] && sed 's/^scenarios:.*/scenarios: [s.yaml]/' "$f" > "$seed/tournament/$(basename "$f")"
 done
 # red lines written in the examples: "      name: rule" under "red-lines:"
 n=0
@@ -102,16 +111,21 @@ else
 fi
 
 # --- run -------------------------------------------------------------------
-if [ $# -eq 0 ]; then set -- "${targets[@]#fuzz_}"; fi
+if [ $# -eq 0 ]; then
+  for t in "${targets[@]}"; do [ -x "$build/$t" ] && set -- "$@" "${t#fuzz_}"; done
+fi
 mkdir -p "$build/artifacts"
 status=0
 for t in "$@"; do
   bin="$build/fuzz_$t"
   [ -x "$bin" ] || { echo "no target fuzz_$t"; status=1; continue; }
   mkdir -p "$build/corpus/$t"
-  echo "== fuzz_$t for ${secs}s ($(ls "$seed/$t" | wc -l) seeds)"
+  limit=(-max_total_time="$secs")
+  [ -n "$runs" ] && limit=(-runs="$runs" -seed=1)
+  if [ -n "$runs" ]; then what="$runs runs after the seeds, seed 1"; else what="${secs}s"; fi
+  echo "== fuzz_$t: $what ($(ls "$seed/$t" | wc -l) seeds)"
   if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      "$bin" "$build/corpus/$t" "$seed/$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+      "$bin" "$build/corpus/$t" "$seed/$t" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 \
       -max_len=262144 -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
       > "$build/fuzz_$t.log" 2>&1; then
     echo "fuzz_$t FOUND SOMETHING: see $build/fuzz_$t.log and $build/artifacts/"

@@ -89,6 +89,7 @@ struct parley_diagnosis {
     const parley_allocator *alloc;
     bool deal, complete;
     size_t nc;
+    size_t capc;                      /* entries allocated for cons/status/added */
     dg_con *cons;
     size_t nconf, capconf;
     dg_set *conf;
@@ -750,7 +751,7 @@ void parley_diagnosis_free(parley_diagnosis *d)
     const parley_allocator *a = d->alloc;
     for (size_t c = 0; c < d->nc; c++)
         parleyx_strfree(a, d->cons[c].name);
-    parleyx_free(a, d->cons, d->nc * sizeof(dg_con));
+    parleyx_free(a, d->cons, d->capc * sizeof(dg_con));
     for (size_t k = 0; k < d->nconf; k++)
         parleyx_free(a, d->conf[k].m, (d->conf[k].n ? d->conf[k].n : 1) * sizeof(size_t));
     parleyx_free(a, d->conf, d->capconf * sizeof(dg_set));
@@ -767,8 +768,8 @@ void parley_diagnosis_free(parley_diagnosis *d)
     for (size_t k = 0; k < d->nslack; k++)
         parleyx_strfree(a, d->slacks[k].what);
     parleyx_free(a, d->slacks, d->capslack * sizeof(dg_limit));
-    parleyx_free(a, d->status, d->nc * sizeof(parley_constraint_status));
-    parleyx_free(a, d->added, d->nc * sizeof(*d->added));
+    parleyx_free(a, d->status, d->capc * sizeof(parley_constraint_status));
+    parleyx_free(a, d->added, d->capc * sizeof(*d->added));
     parley_allocator av = d->allocv;
     parleyx_free(&av, d, sizeof *d);
 }
@@ -790,9 +791,10 @@ static parley_status build_constraints(parley_diagnosis *d, const parley_scenari
                             "%zu red lines and reservation values; the diagnosis handles at most "
                             "%u",
                             n, DG_MAX_CONSTRAINTS);
-    d->cons = parleyx_calloc(d->alloc, n ? n : 1, sizeof(dg_con));
-    d->status = parleyx_calloc(d->alloc, n ? n : 1, sizeof(parley_constraint_status));
-    d->added = parleyx_calloc(d->alloc, n ? n : 1, sizeof(*d->added));
+    d->capc = n ? n : 1;
+    d->cons = parleyx_calloc(d->alloc, d->capc, sizeof(dg_con));
+    d->status = parleyx_calloc(d->alloc, d->capc, sizeof(parley_constraint_status));
+    d->added = parleyx_calloc(d->alloc, d->capc, sizeof(*d->added));
     if (!d->cons || !d->status || !d->added)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     for (size_t p = 0; p < sc->nparties; p++) {

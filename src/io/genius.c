@@ -1961,7 +1961,8 @@ parley_status parley_genius_read_folder(const char *dir, const parley_load_optio
         goto done;
     }
     /* file-name order (strcmp on the names; same folder prefix) */
-    qsort(names, n, sizeof(char *), gx_strcmp_p);
+    if (n > 1)
+        qsort(names, n, sizeof(char *), gx_strcmp_p);
     profiles = parleyx_calloc(a, n ? n : 1, sizeof(char *));
     if (!profiles) {
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, dir, 0, 0, "out of memory");

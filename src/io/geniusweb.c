@@ -313,8 +313,10 @@ parley_status gw_read_files(const char *domain, size_t nprofiles, const char *co
     }
     {
         const char *nm = json_string_value(json_object_get(root, "name"));
-        if (nm && *nm)
-            parley_scenario_set_name(sc, nm);
+        if (nm && *nm && parley_scenario_set_name(sc, nm) != PARLEY_OK) {
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, domain, 0, 0, "out of memory");
+            goto done;
+        }
     }
     size_t i = 0;
     const char *key;

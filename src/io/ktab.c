@@ -869,7 +869,7 @@ parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char
         xmlFreeParserCtxt(ctxt);
         return st;
     }
-    if (doc->intSubset && doc->intSubset->entities) {
+    if (doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
         st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, name, 0, 0,
                           "the document declares entities; KTAB files never do, and parley "
                           "does not expand them");

@@ -381,6 +381,11 @@ parley_status parley_scenario_add_real(parley_scenario *sc, const char *name, do
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "issue '%s': range lower bound %g is above upper bound %g; swap them",
                             name ? name : "", lo, hi);
+    if (!isfinite(hi - lo))
+        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                            "issue '%s': the range from %g to %g is too wide to enumerate (its "
+                            "width is not a finite number); narrow it",
+                            name ? name : "", lo, hi);
     if (grid < 2 || grid > PARLEY_MAX_VALUES)
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "issue '%s': grid of %u points; use 2 to %u points", name ? name : "",

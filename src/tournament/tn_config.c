@@ -535,6 +535,16 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
                             e[K_STRATEGIES].present ? e[K_STRATEGIES].line : 1,
                             e[K_STRATEGIES].present ? e[K_STRATEGIES].col : 1,
                             "no strategies: add `strategies: [boulware, linear, ...]`");
+    for (size_t k = 0; k < e[K_SCENARIOS].n; k++)
+        if (!e[K_SCENARIOS].v[k].text || !e[K_SCENARIOS].v[k].text[0])
+            return parleyx_fail(err, PARLEY_ERR_INVALID, file,
+                                e[K_SCENARIOS].v[k].line ? e[K_SCENARIOS].v[k].line
+                                                         : e[K_SCENARIOS].line,
+                                e[K_SCENARIOS].v[k].line ? e[K_SCENARIOS].v[k].col
+                                                         : e[K_SCENARIOS].col,
+                                "scenario %zu is an empty path; give a native scenario file or a "
+                                "GENIUS folder, relative to the configuration",
+                                k + 1);
     if (e[K_SCENARIOS].n > PARLEY_TOURNAMENT_MAX_SCENARIOS)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, file, e[K_SCENARIOS].line, e[K_SCENARIOS].col,
                             "more than %d scenarios", PARLEY_TOURNAMENT_MAX_SCENARIOS);
