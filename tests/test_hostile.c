@@ -1289,7 +1289,7 @@ Test(hostile, atomic_write_failures_leave_nothing)
  * libfyaml's own malloc), so the test fails under the sanitizer build and
  * the valgrind run until native_read.c decodes single-quoted scalars
  * itself.  The value must also come out right. */
-Test(hostile_known, native_single_quoted_escapes_no_leak, .disabled = true)
+Test(hostile_known, native_single_quoted_escapes_no_leak)
 {
     static const char text[] =
         "parley: 1\nissues:\n  a: {values: ['''''''''''''''''''''''', y]}\nparties:\n"

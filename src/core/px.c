@@ -465,3 +465,43 @@ bool parleyx_big_u64(const px_big *b, uint64_t *out)
     *out = v;
     return true;
 }
+
+/* ---------------------------------------------------- YAML single quotes */
+
+size_t parleyx_yaml_single_quoted(const char *src, size_t srclen, size_t start, char *out)
+{
+    size_t i = start, o = 0;
+    while (i < srclen) {
+        char ch = src[i];
+        if (ch == '\'') {
+            if (i + 1 < srclen && src[i + 1] == '\'') {
+                out[o++] = '\'';
+                i += 2;
+                continue;
+            }
+            return o; /* the closing quote */
+        }
+        if (ch == '\r' || ch == '\n') {
+            /* line folding (YAML 1.2, 7.3.2): trailing blanks go, the
+             * break becomes a space, or one newline per empty line */
+            while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+                o--;
+            size_t breaks = 0;
+            while (i < srclen && (src[i] == '\r' || src[i] == '\n' || src[i] == ' ' ||
+                                  src[i] == '\t')) {
+                if (src[i] == '\n' || (src[i] == '\r' && !(i + 1 < srclen && src[i + 1] == '\n')))
+                    breaks++;
+                i++;
+            }
+            if (breaks <= 1)
+                out[o++] = ' ';
+            else
+                for (size_t k = 1; k < breaks; k++)
+                    out[o++] = '\n';
+            continue;
+        }
+        out[o++] = ch;
+        i++;
+    }
+    return SIZE_MAX; /* no closing quote */
+}

@@ -89,6 +89,15 @@ size_t parleyx_edit_distance(const char *a, const char *b, size_t cap);
 /* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
 const char *parleyx_closest(const char *word, const char *const *cands, size_t n);
 
+/* --- YAML --- */
+/* Decode the single-quoted YAML scalar whose text starts at src[start]
+ * (just after the opening quote): '' is a quote, line breaks fold as YAML
+ * 1.2 section 7.3.2 says.  out needs room for srclen - start bytes (the
+ * decoded text is never longer); no NUL is added.  Returns its length,
+ * or SIZE_MAX when there is no closing quote.  (libfyaml 0.7.12's
+ * fy_token_get_text leaks on some of these scalars.) */
+size_t parleyx_yaml_single_quoted(const char *src, size_t srclen, size_t start, char *out);
+
 /* --- exact outcome counts: a small unsigned bignum --- */
 typedef struct px_big {
     size_t n;          /* limbs used */

@@ -452,17 +452,39 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
             }
             if (nd->kind == NAT_SCALAR) {
                 size_t len = 0;
-                const char *t = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : "";
-                if (!t) {
-                    t = "";
-                    len = 0;
+                char *copy = NULL;
+                const struct fy_mark *sm =
+                    ev->scalar.value ? fy_token_start_mark(ev->scalar.value) : NULL;
+                if (ev->scalar.value &&
+                    fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED && sm &&
+                    sm->input_pos <= c->srclen) {
+                    /* decoded here from the source: libfyaml's own text
+                     * leaks on some single-quoted scalars */
+                    size_t at = sm->input_pos;
+                    if (at > 0 && c->src[at - 1] != '\'' && at < c->srclen && c->src[at] == '\'')
+                        at++; /* a mark on the quote itself */
+                    copy = nat_alloc(&c->ar, c->srclen - at + 1);
+                    if (!copy) {
+                        st = nat_nomem(c);
+                        break;
+                    }
+                    len = parleyx_yaml_single_quoted(c->src, c->srclen, at, copy);
+                    if (len == SIZE_MAX)
+                        len = 0;
+                } else {
+                    const char *t =
+                        ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : "";
+                    if (!t) {
+                        t = "";
+                        len = 0;
+                    }
+                    copy = nat_alloc(&c->ar, len + 1);
+                    if (!copy) {
+                        st = nat_nomem(c);
+                        break;
+                    }
+                    memcpy(copy, t, len);
                 }
-                char *copy = nat_alloc(&c->ar, len + 1);
-                if (!copy) {
-                    st = nat_nomem(c);
-                    break;
-                }
-                memcpy(copy, t, len);
                 copy[len] = '\0';
                 nd->text = copy;
                 nd->len = len;

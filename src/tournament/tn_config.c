@@ -202,6 +202,8 @@ static parley_status tn_parse(const char *file, const char *text, size_t len, tn
     struct fy_event *ev;
     while (st == PARLEY_OK && (ev = fy_parser_parse(fyp)) != NULL) {
         unsigned line, col;
+        char *sq = NULL; /* a decoded single-quoted scalar, freed below */
+        size_t sq_size = 0;
         tn_mark(ev, &line, &col);
         switch (ev->type) {
         case FYET_MAPPING_START:
@@ -236,10 +238,32 @@ static parley_status tn_parse(const char *file, const char *text, size_t len, tn
             break;
         case FYET_SCALAR: {
             size_t l = 0;
-            const char *t = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &l) : "";
-            if (!t) {
-                t = "";
-                l = 0;
+            const char *t = "";
+            const struct fy_mark *sm = fy_event_start_mark(ev);
+            if (ev->scalar.value && fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED &&
+                sm && sm->input_pos <= len) {
+                /* decoded here from the source: libfyaml's own text leaks
+                 * on some single-quoted scalars (docs/robustness.md, N1) */
+                size_t at = sm->input_pos;
+                if (at > 0 && text[at - 1] != '\'' && at < len && text[at] == '\'')
+                    at++;
+                sq = parleyx_malloc(NULL, len - at + 1);
+                if (!sq) {
+                    st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
+                    break;
+                }
+                l = parleyx_yaml_single_quoted(text, len, at, sq);
+                if (l == SIZE_MAX)
+                    l = 0;
+                sq[l] = '\0';
+                sq_size = len - at + 1;
+                t = sq;
+            } else if (ev->scalar.value) {
+                t = fy_token_get_text(ev->scalar.value, &l);
+                if (!t) {
+                    t = "";
+                    l = 0;
+                }
             }
             /* a quoted scalar's mark is just inside the quote: point at it */
             if (ev->scalar.value && col > 1) {
@@ -312,6 +336,7 @@ static parley_status tn_parse(const char *file, const char *text, size_t len, tn
         default:
             break;
         }
+        parleyx_free(NULL, sq, sq_size);
         fy_parser_event_free(fyp, ev);
     }
     if (st == PARLEY_OK && (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))) {
