@@ -505,3 +505,41 @@ size_t parleyx_yaml_single_quoted(const char *src, size_t srclen, size_t start, 
     }
     return SIZE_MAX; /* no closing quote */
 }
+
+/* ------------------------------------------------------------- UTF-8 */
+
+size_t parleyx_utf8_invalid(const char *str, size_t n, bool nul_bad)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == 0 && nul_bad)
+            return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        uint32_t v, min;
+        if ((c & 0xe0) == 0xc0)
+            len = 2, v = c & 0x1fu, min = 0x80;
+        else if ((c & 0xf0) == 0xe0)
+            len = 3, v = c & 0x0fu, min = 0x800;
+        else if ((c & 0xf8) == 0xf0)
+            len = 4, v = c & 0x07u, min = 0x10000;
+        else
+            return i;
+        if (n - i < len)
+            return i;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+            v = (v << 6) | (s[i + k] & 0x3fu);
+        }
+        if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return SIZE_MAX;
+}

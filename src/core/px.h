@@ -89,6 +89,13 @@ size_t parleyx_edit_distance(const char *a, const char *b, size_t cap);
 /* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
 const char *parleyx_closest(const char *word, const char *const *cands, size_t n);
 
+/* --- UTF-8 --- */
+/* Offset of the first byte that breaks UTF-8 (overlong forms, surrogates
+ * and code points beyond U+10FFFF included; a NUL too when nul_bad), or
+ * SIZE_MAX.  libfyaml is given only clean text: some malformed bytes make
+ * its scanner loop. */
+size_t parleyx_utf8_invalid(const char *str, size_t n, bool nul_bad);
+
 /* --- YAML --- */
 /* Decode the single-quoted YAML scalar whose text starts at src[start]
  * (just after the opening quote): '' is a quote, line breaks fold as YAML

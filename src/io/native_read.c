@@ -303,42 +303,6 @@ static parley_status nat_first_diag(nat_ctx *c, struct fy_diag *diag, const nat_
                         dt->have ? ": " : "", dt->have ? dt->msg : "");
 }
 
-/* Offset of the first byte that breaks UTF-8 (overlong forms, surrogates
- * and code points beyond U+10FFFF included), or SIZE_MAX. */
-static size_t nat_utf8_invalid(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t v, min;
-        if ((c & 0xe0) == 0xc0)
-            len = 2, v = c & 0x1fu, min = 0x80;
-        else if ((c & 0xf0) == 0xe0)
-            len = 3, v = c & 0x0fu, min = 0x800;
-        else if ((c & 0xf8) == 0xf0)
-            len = 4, v = c & 0x07u, min = 0x10000;
-        else
-            return i;
-        if (n - i < len)
-            return i;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return i;
-            v = (v << 6) | (s[i + k] & 0x3fu);
-        }
-        if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-            return i;
-        i += len;
-    }
-    return SIZE_MAX;
-}
-
 /* Parse c->src into a tree; *root is NULL for an empty stream. */
 static parley_status nat_parse(nat_ctx *c, nat_node **root)
 {
@@ -355,7 +319,7 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
 
     /* Not UTF-8 (binary junk, UTF-16, Latin-1): say so before libfyaml
      * guesses an encoding. */
-    size_t bad = nat_utf8_invalid(c->src, c->srclen);
+    size_t bad = parleyx_utf8_invalid(c->src, c->srclen, false);
     if (bad != SIZE_MAX) {
         unsigned l, cl;
         nat_locate(c->src, c->srclen, bad, &l, &cl);

@@ -122,51 +122,12 @@ static void tn_locate(const char *s, size_t n, size_t off, unsigned *line, unsig
     *col = c;
 }
 
-/* Offset of the first byte that is NUL or breaks UTF-8 (overlong forms,
- * surrogates, beyond U+10FFFF), or SIZE_MAX.  libfyaml is given only
- * clean UTF-8 text: some malformed bytes make its scanner loop. */
-static size_t tn_bad_byte(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c == 0)
-            return i;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t v, min;
-        if ((c & 0xe0) == 0xc0)
-            len = 2, v = c & 0x1fu, min = 0x80;
-        else if ((c & 0xf0) == 0xe0)
-            len = 3, v = c & 0x0fu, min = 0x800;
-        else if ((c & 0xf8) == 0xf0)
-            len = 4, v = c & 0x07u, min = 0x10000;
-        else
-            return i;
-        if (n - i < len)
-            return i;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return i;
-            v = (v << 6) | (s[i + k] & 0x3fu);
-        }
-        if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-            return i;
-        i += len;
-    }
-    return SIZE_MAX;
-}
-
 /* Parse text into the key table.  States: 0 before the mapping, 1 key
  * expected, 2 value expected, 3 inside a list value, 4 after the mapping. */
 static parley_status tn_parse(const char *file, const char *text, size_t len, tn_entry *e,
                               parley_error *err)
 {
-    size_t bad = tn_bad_byte(text, len);
+    size_t bad = parleyx_utf8_invalid(text, len, true);
     if (bad != SIZE_MAX) {
         unsigned l, c;
         tn_locate(text, len, bad, &l, &c);
