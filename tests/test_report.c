@@ -57,8 +57,14 @@ Test(report, utility_space_chart_every_outcome)
     cr_assert(strstr(svg, "class=\"frontier\""));
     cr_assert(strstr(svg, "Nash"));
     cr_assert(strstr(svg, "KS"));
-    cr_assert_eq(count(svg, "stroke-dasharray=\"5,4\"><line"), 0);
     cr_assert_eq(count(svg, "<g class=\"reservation\""), 1);
+    /* both reservation values are 0.3: one vertical and one horizontal line */
+    const char *g = strstr(svg, "<g class=\"reservation\"");
+    const char *gend = strstr(g, "</g>");
+    size_t lines = 0;
+    for (const char *q = strstr(g, "<line"); q && q < gend; q = strstr(q + 1, "<line"))
+        lines++;
+    cr_assert_eq(lines, 2);
     parley_text_free(svg2);
     cr_assert_eq(parley_chart_utility_space(sc, an, 0, 0, NULL, &svg2, &len2, NULL), PARLEY_ERR_ARG);
     cr_assert_null(svg2);

@@ -49,6 +49,17 @@ static double px_y(const ch_frame *f, double u)
     return f->y0 + (1.0 - u) * f->h;
 }
 
+parley_status rp_hand_over(px_buf *b, parley_status st, char **out, size_t *len,
+                           parley_error *err)
+{
+    if (st || !parleyx_text_finish(b, out, len)) {
+        parleyx_buf_free(b);
+        *out = NULL;
+        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    return PARLEY_OK;
+}
+
 void rp_text(px_buf *b, const char *s)
 {
     for (; *s; s++) {
@@ -442,11 +453,7 @@ parley_status parley_chart_utility_space(const parley_scenario *sc, const parley
     parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
     if (!st)
         st = rp_chart_utility(&b, sc, an, x, y, opt, false);
-    if (st || !parleyx_text_finish(&b, svg, len)) {
-        parleyx_buf_free(&b);
-        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    return PARLEY_OK;
+    return rp_hand_over(&b, st, svg, len, err);
 }
 
 /* ------------------------------------------------------- the diagnosis */
@@ -614,9 +621,5 @@ parley_status parley_chart_diagnosis(const parley_scenario *sc, const parley_dia
     parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
     if (!st)
         st = rp_chart_diagnosis(&b, sc, d, opt);
-    if (st || !parleyx_text_finish(&b, svg, len)) {
-        parleyx_buf_free(&b);
-        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    return PARLEY_OK;
+    return rp_hand_over(&b, st, svg, len, err);
 }

@@ -527,11 +527,7 @@ parley_status parley_report_html(const parley_scenario *sc, const parley_report_
     parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
     if (!st)
         st = build(&b, sc, &o);
-    if (st || !parleyx_text_finish(&b, html, len)) {
-        parleyx_buf_free(&b);
-        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    return PARLEY_OK;
+    return rp_hand_over(&b, st, html, len, err);
 }
 
 /* The charts alone: one text per chart, handed to the sink. */

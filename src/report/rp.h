@@ -7,6 +7,14 @@
 
 #include "model/model.h"
 
+/* Hand a text built in b (begun with parleyx_text_begin) to the caller as
+ * *out (freed with parley_text_free), unless st already failed or the
+ * buffer ran out of memory: then b is freed, *out stays NULL and the
+ * status is returned with a message.  The ending of every public chart
+ * and report function. */
+parley_status rp_hand_over(px_buf *b, parley_status st, char **out, size_t *len,
+                           parley_error *err);
+
 /* Escape text for SVG/HTML (&, <, >, ") into b. */
 void rp_text(px_buf *b, const char *s);
 /* Append one chart to b: the utility space of dimensions x and y (panel:

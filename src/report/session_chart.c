@@ -260,9 +260,5 @@ parley_status parley_chart_session(const parley_scenario *sc, const parley_analy
     parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
     if (!st)
         st = rp_chart_session(&b, sc, an, log, x, y, opt);
-    if (st || !parleyx_text_finish(&b, svg, len)) {
-        parleyx_buf_free(&b);
-        return parleyx_fail(err, st ? st : PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    return PARLEY_OK;
+    return rp_hand_over(&b, st, svg, len, err);
 }

@@ -89,9 +89,5 @@ parley_status parley_chart_tournament(const parley_tournament_ranking *r,
         }
     }
     parleyx_buf_puts(&b, "</svg>\n");
-    if (!ok || !parleyx_text_finish(&b, svg, len)) {
-        parleyx_buf_free(&b);
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    return PARLEY_OK;
+    return rp_hand_over(&b, ok ? PARLEY_OK : PARLEY_ERR_NOMEM, svg, len, err);
 }
