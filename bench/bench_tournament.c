@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     parley_tournament *t = NULL;
     parley_error err;
     parley_error_clear(&err);
-    if (parley_tournament_load(cfg, &t, &err) != PARLEY_OK) {
+    if (parley_tournament_load(cfg, NULL, &t, &err) != PARLEY_OK) {
         char m[1600];
         parley_error_format(&err, m, sizeof m);
         fprintf(stderr, "bench_tournament: %s\n", m);

@@ -268,7 +268,7 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
     parley_error err;
     parley_error_clear(&err);
     parley_tournament_ranking *r = NULL;
-    parley_status st = parley_tournament_rank(store, &r, &err);
+    parley_status st = parley_tournament_rank(store, NULL, &r, &err);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     int rc = CLI_OK;
@@ -330,7 +330,7 @@ static int cmd_merge(int argc, char **argv, bool json, const char *csv, const ch
     parley_error_clear(&err);
     uint64_t n = 0;
     parley_status st = parley_tournament_merge(argv[1], (size_t)(argc - 2),
-                                               (const char *const *)(argv + 2), &n, &err);
+                                               (const char *const *)(argv + 2), NULL, &n, &err);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     char head[256];
@@ -431,7 +431,7 @@ int cmd_tournament(int argc, char **argv)
     parley_error err;
     parley_error_clear(&err);
     parley_tournament *t = NULL;
-    parley_status st = parley_tournament_load(config, &t, &err);
+    parley_status st = parley_tournament_load(config, NULL, &t, &err);
     if (st != PARLEY_OK) {
         rc = cli_report(&err, st);
         goto done;

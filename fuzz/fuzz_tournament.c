@@ -157,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parley_tournament *t = NULL;
     parley_error err;
     parley_error_clear(&err);
-    parley_status st = parley_tournament_load(cfg, &t, &err);
+    parley_status st = parley_tournament_load(cfg, NULL, &t, &err);
     if (st != PARLEY_OK) {
         if (t || err.status != st || err.message[0] == '\0')
             abort();

@@ -33,10 +33,9 @@
  *  - parley_write_file_atomic: content, replacement, no temporary file
  *    left behind on success or failure.
  *
- * Regression inputs from fuzzing and from this file's probes whose bug is
- * not fixed yet are kept in the suite `hostile_known`, disabled, each
- * naming its finding in docs/robustness.md; whoever fixes one enables its
- * test.
+ * The reproducers of findings from fuzzing and from this file's probes
+ * (all fixed) are kept in the suite `hostile_findings`, each naming its
+ * finding in docs/robustness.md.
  *
  * Memory: every scenario is freed; the files live in a private temporary
  * folder removed after each test.
@@ -78,7 +77,7 @@ static void rm_tmpdir(void)
 }
 
 TestSuite(hostile, .init = make_tmpdir, .fini = rm_tmpdir);
-TestSuite(hostile_known, .init = make_tmpdir, .fini = rm_tmpdir);
+TestSuite(hostile_findings, .init = make_tmpdir, .fini = rm_tmpdir);
 
 /* Writes n bytes to tmpdir/name; returns the path (rotating buffers). */
 static const char *putn(const char *name, const void *data, size_t n)
@@ -1025,7 +1024,7 @@ Test(hostile, tournament_config_bad_input, .timeout = 60)
         parley_tournament *t = NULL;
         parley_error err;
         parley_error_clear(&err);
-        parley_status st = parley_tournament_load(cfg, &t, &err);
+        parley_status st = parley_tournament_load(cfg, NULL, &t, &err);
         cr_assert_neq(st, PARLEY_OK, "case %zu accepted:\n%s", i, bad[i]);
         cr_assert_null(t);
         cr_assert_eq(err.status, st);
@@ -1044,7 +1043,7 @@ Test(hostile, tournament_config_bad_input, .timeout = 60)
     free(b.p);
     parley_tournament *t = NULL;
     parley_error err;
-    cr_assert_neq(parley_tournament_load(cfg, &t, &err), PARLEY_OK);
+    cr_assert_neq(parley_tournament_load(cfg, NULL, &t, &err), PARLEY_OK);
     cr_assert_null(t);
 }
 
@@ -1289,7 +1288,7 @@ Test(hostile, atomic_write_failures_leave_nothing)
  * libfyaml's own malloc), so the test fails under the sanitizer build and
  * the valgrind run until native_read.c decodes single-quoted scalars
  * itself.  The value must also come out right. */
-Test(hostile_known, native_single_quoted_escapes_no_leak)
+Test(hostile_findings, native_single_quoted_escapes_no_leak)
 {
     static const char text[] =
         "parley: 1\nissues:\n  a: {values: ['''''''''''''''''''''''', y]}\nparties:\n"
@@ -1314,7 +1313,7 @@ Test(hostile_known, native_single_quoted_escapes_no_leak)
  * ([-1e308, 1e308]) is accepted and its grid holds inf and NaN.  It must
  * be refused with the range's position (or the grid computed without
  * overflow: lo + k*(hi/(g-1) - lo/(g-1))). */
-Test(hostile_known, native_real_range_width_overflow)
+Test(hostile_findings, native_real_range_width_overflow)
 {
     static const char text[] =
         "parley: 1\nissues:\n  a: {type: real, range: [-1e308, 1e308]}\nparties:\n"
@@ -1335,7 +1334,7 @@ Test(hostile_known, native_real_range_width_overflow)
 /* Finding G1: parley_genius_read_folder on an empty folder (or one with
  * no .xml/.json file) calls qsort(NULL, 0, ...) -- undefined behaviour,
  * reported by UBSan at src/io/genius.c:1964.  Fix: sort only when n > 1. */
-Test(hostile_known, genius_empty_folder_no_ub)
+Test(hostile_findings, genius_empty_folder_no_ub)
 {
     char dir[512];
     snprintf(dir, sizeof dir, "%s/emptydir", tmpdir);
@@ -1354,12 +1353,12 @@ Test(hostile_known, genius_empty_folder_no_ub)
  * fuzz_tournament.  A tournament configuration from someone else hangs
  * `parley tournament`.  The native reader, which checks, refuses the same
  * bytes at once. */
-Test(hostile_known, tournament_config_no_hang, .timeout = 10)
+Test(hostile_findings, tournament_config_no_hang, .timeout = 10)
 {
     const char *cfg = putn("t.yaml", "%\xff\n", 3);
     parley_tournament *t = NULL;
     parley_error err;
-    parley_status st = parley_tournament_load(cfg, &t, &err);
+    parley_status st = parley_tournament_load(cfg, NULL, &t, &err);
     cr_assert_neq(st, PARLEY_OK);
     cr_assert_gt(err.line, 0);
 }

@@ -72,7 +72,7 @@ static parley_tournament *load(const char *text)
     parley_tournament *t = NULL;
     parley_error err;
     parley_error_clear(&err);
-    parley_status st = parley_tournament_load(config("t.yaml", text), &t, &err);
+    parley_status st = parley_tournament_load(config("t.yaml", text), NULL, &t, &err);
     cr_assert_eq(st, PARLEY_OK, "load: %s", err.message);
     return t;
 }
@@ -310,7 +310,7 @@ Test(tournament, resume_after_an_interruption_without_duplicates)
     r.welfare = -7; /* would show if it replaced the stored row */
     cr_assert_eq(parley_tournament_store_put(s, &r, NULL), PARLEY_OK);
     cr_assert_eq(parley_tournament_store_close(s, NULL), PARLEY_OK);
-    free(ids);
+    parley_tournament_ids_free(t, ids, nids);
     parley_tournament_worker_free(w);
     /* resume */
     run(t, store("part.sqlite"), 3, 0, 0, &rs);
@@ -351,11 +351,11 @@ Test(tournament, shards_merge_into_the_whole)
     uint64_t n = 0;
     parley_error err;
     parley_error_clear(&err);
-    cr_assert_eq(parley_tournament_merge(store("merged.sqlite"), 3, paths, &n, &err), PARLEY_OK,
+    cr_assert_eq(parley_tournament_merge(store("merged.sqlite"), 3, paths, NULL, &n, &err), PARLEY_OK,
                  "%s", err.message);
     cr_assert_eq(n, 100);
     /* merging again adds nothing */
-    cr_assert_eq(parley_tournament_merge(store("merged.sqlite"), 2, paths, &n, NULL), PARLEY_OK);
+    cr_assert_eq(parley_tournament_merge(store("merged.sqlite"), 2, paths, NULL, &n, NULL), PARLEY_OK);
     cr_assert_eq(n, 100);
     char *x = dump(store("whole.sqlite")), *y = dump(store("merged.sqlite"));
     cr_assert_str_eq(x, y);
@@ -371,7 +371,7 @@ Test(tournament, shards_merge_into_the_whole)
     cr_assert_not_null(strstr(err.message, "another tournament"));
     run(t, store("other.sqlite"), 1, 0, 0, &rs);
     const char *two[2] = {store("whole.sqlite"), store("other.sqlite")};
-    cr_assert_eq(parley_tournament_merge(store("mixed.sqlite"), 2, two, &n, &err),
+    cr_assert_eq(parley_tournament_merge(store("mixed.sqlite"), 2, two, NULL, &n, &err),
                  PARLEY_ERR_INVALID);
     parley_tournament_free(t);
 }
@@ -382,7 +382,7 @@ Test(tournament, rankings_match_sums_over_the_records)
     parley_tournament_run_stats rs;
     run(t, store("r.sqlite"), 2, 0, 0, &rs);
     parley_tournament_ranking *rk = NULL;
-    cr_assert_eq(parley_tournament_rank(store("r.sqlite"), &rk, NULL), PARLEY_OK);
+    cr_assert_eq(parley_tournament_rank(store("r.sqlite"), NULL, &rk, NULL), PARLEY_OK);
     cr_assert_eq(parley_tournament_ranking_sessions(rk), 100);
     size_t S = parley_tournament_strategy_count(t);
     cr_assert_eq(parley_tournament_ranking_strategies(rk), S);
@@ -469,7 +469,7 @@ static void bad(const char *text, parley_status want, unsigned line, unsigned co
     parley_tournament *t = NULL;
     parley_error err;
     parley_error_clear(&err);
-    parley_status st = parley_tournament_load(config("bad.yaml", text), &t, &err);
+    parley_status st = parley_tournament_load(config("bad.yaml", text), NULL, &t, &err);
     cr_assert_eq(st, want, "status %d for: %s (%s)", st, text, err.message);
     cr_assert_null(t);
     if (line) {
@@ -518,7 +518,7 @@ Test(tournament, configuration_errors)
     parley_tournament *t = NULL;
     parley_error err;
     parley_error_clear(&err);
-    cr_assert_eq(parley_tournament_load("/nonexistent/t.yaml", &t, &err), PARLEY_ERR_IO);
+    cr_assert_eq(parley_tournament_load("/nonexistent/t.yaml", NULL, &t, &err), PARLEY_ERR_IO);
 }
 
 Test(tournament, default_store_and_relative_paths)

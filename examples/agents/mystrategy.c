@@ -35,7 +35,7 @@ static void *mirror_create(const parley_agent_ctx *c, const char *params, char *
 {
     mirror *m = calloc(1, sizeof *m);
     if (!m) {
-        snprintf(err, n, "out of memory");
+        snprintf(err, n, "%s", PARLEY_AGENT_NOMEM);
         return NULL;
     }
     m->floor = c->reservation;

@@ -116,8 +116,14 @@ struct parley_agent_ctx {
     void *engine; /* the session's; do not touch */
 };
 
+/* What a strategy's create writes into errbuf when it fails for lack of
+ * memory: the session then reports PARLEY_ERR_NOMEM (any other reason is
+ * PARLEY_ERR_INVALID). */
+#define PARLEY_AGENT_NOMEM "out of memory"
+
 /* A strategy.  create returns the per-negotiator state (NULL on failure,
- * after writing a reason into errbuf).  params is the text after ':' in
+ * after writing a reason into errbuf; PARLEY_AGENT_NOMEM when memory ran
+ * out).  params is the text after ':' in
  * "name:params" ("" when none), as "key=value,key=value".
  *
  * propose: write the offer (an outcome id) into *offer and return true, or

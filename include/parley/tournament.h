@@ -26,6 +26,11 @@
  *
  * Memory: every object returned is owned by the caller and freed with its
  * own _free function.  Strings returned are borrowed from their object.
+ * Everything parley allocates for a tournament (scenarios, analyses,
+ * workers, sessions, stores, queues, id lists) goes through the allocator
+ * given to parley_tournament_load; rankings and merges take their own.
+ * Runs call it from several threads: it must be thread-safe (malloc is).
+ * SQLite and libfyaml allocate with their own allocators.
  * Threads: a tournament is read-only once loaded and may be shared by
  * workers; a worker or a store is used by one thread at a time.
  */
@@ -48,12 +53,15 @@ extern "C" {
 typedef struct parley_tournament parley_tournament;
 
 /* Read the configuration at path (docs/tournament.md), load every scenario
- * (paths relative to the configuration's folder) and check every strategy
- * against every scenario.  Errors carry file:line:column; an unknown key
- * says which keys exist and the closest one.  On success *out is owned by
- * the caller (parley_tournament_free). */
-PARLEY_API parley_status parley_tournament_load(const char *path, parley_tournament **out,
-                                                parley_error *err);
+ * (paths relative to the configuration's folder) with opt, and check every
+ * strategy against every scenario.  opt may be NULL (malloc, the default
+ * real grid and file limit); its allocator is used for everything the
+ * tournament, its workers and stores allocate, and a real_grid other than
+ * the default is part of the fingerprint.  Errors carry file:line:column;
+ * an unknown key says which keys exist and the closest one.  On success
+ * *out is owned by the caller (parley_tournament_free). */
+PARLEY_API parley_status parley_tournament_load(const char *path, const parley_load_options *opt,
+                                                parley_tournament **out, parley_error *err);
 PARLEY_API void parley_tournament_free(parley_tournament *t);
 
 /* What the configuration says.  Strings borrowed from t. */
@@ -130,10 +138,14 @@ PARLEY_API parley_status parley_tournament_store_open(const parley_tournament *t
 PARLEY_API parley_status parley_tournament_store_close(parley_tournament_store *s,
                                                        parley_error *err);
 /* The ids still to run in shard k of n (1 <= k <= n; 1/1: all), in
- * increasing order.  *ids is owned by the caller (free()). */
+ * increasing order.  *ids is owned by the caller: free it with
+ * parley_tournament_ids_free(t, *ids, *count), t the store's tournament. */
 PARLEY_API parley_status parley_tournament_store_todo(parley_tournament_store *s, unsigned k,
                                                       unsigned n, uint64_t **ids, size_t *count,
                                                       parley_error *err);
+/* Free a list from parley_tournament_store_todo (NULL: no-op). */
+PARLEY_API void parley_tournament_ids_free(const parley_tournament *t, uint64_t *ids,
+                                           size_t count);
 /* Queue a record; every `batch` records (default 256) are committed in one
  * transaction.  A record whose id is stored already is ignored. */
 PARLEY_API parley_status parley_tournament_store_put(parley_tournament_store *s,
@@ -172,10 +184,12 @@ PARLEY_API parley_status parley_tournament_run(const parley_tournament *t, const
                                                parley_error *err);
 
 /* Merge stores made by the same tournament (shards) into out (created if
- * absent).  Sessions already in out are kept, never duplicated. */
+ * absent).  Sessions already in out are kept, never duplicated.  alloc
+ * may be NULL (malloc); *sessions (may be NULL) gets the count in out. */
 PARLEY_API parley_status parley_tournament_merge(const char *out, size_t n,
-                                                 const char *const *inputs, uint64_t *sessions,
-                                                 parley_error *err);
+                                                 const char *const *inputs,
+                                                 const parley_allocator *alloc,
+                                                 uint64_t *sessions, parley_error *err);
 
 /* Rankings.  Measures, in this order: */
 typedef enum parley_tournament_measure {
@@ -202,8 +216,10 @@ typedef struct parley_tournament_stat {
 
 typedef struct parley_tournament_ranking parley_tournament_ranking;
 /* Read the store at path and compute, for every strategy and measure, the
- * mean and 95% confidence interval.  Owned by the caller. */
+ * mean and 95% confidence interval.  alloc may be NULL (malloc).  *out is
+ * owned by the caller (parley_tournament_ranking_free). */
 PARLEY_API parley_status parley_tournament_rank(const char *store_path,
+                                                const parley_allocator *alloc,
                                                 parley_tournament_ranking **out,
                                                 parley_error *err);
 PARLEY_API void parley_tournament_ranking_free(parley_tournament_ranking *r);

@@ -537,7 +537,9 @@ parley_status parley_session_set_strategy(parley_session *s, size_t party, const
     char eb[256] = "";
     void *probe = st->create(&g->ctx, params, eb, sizeof eb);
     if (!probe)
-        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0, "strategy '%s': %s", name,
+        return parleyx_fail(err, strcmp(eb, PARLEY_AGENT_NOMEM) == 0 ? PARLEY_ERR_NOMEM
+                                                                     : PARLEY_ERR_INVALID,
+                            NULL, 0, 0, "strategy '%s': %s", name,
                             eb[0] ? eb : "cannot be created");
     if (st->destroy)
         st->destroy(probe);
@@ -879,8 +881,10 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
         g->state = st->create(&g->ctx, params, eb, sizeof eb);
         if (!g->state) {
             destroy_states(s);
-            return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
-                                "the strategy '%s' of '%s' could not start: %s",
+            return parleyx_fail(err,
+                                strcmp(eb, PARLEY_AGENT_NOMEM) == 0 ? PARLEY_ERR_NOMEM
+                                                                    : PARLEY_ERR_INVALID,
+                                NULL, 0, 0, "the strategy '%s' of '%s' could not start: %s",
                                 st->name ? st->name : "?", parley_party_name(s->sc, g->party),
                                 eb[0] ? eb : "no reason given");
         }

@@ -160,7 +160,7 @@ static void *td_create_e(const parley_agent_ctx *c, const char *params, double e
         return NULL;
     td_state *s = st_new(c, sizeof *s);
     if (!s) {
-        snprintf(eb, el, "out of memory");
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
     s->e = v[0];
@@ -254,7 +254,7 @@ static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb,
         return NULL;
     tft_state *s = st_new(c, sizeof *s);
     if (!s) {
-        snprintf(eb, el, "out of memory");
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
     s->pmax = g->nrank ? g->ranku[0] : 1.0;
@@ -418,7 +418,7 @@ static void *fn_create(const parley_agent_ctx *c, const char *params, char *eb, 
     size_t size = sizeof(fn_state) + seats * sizeof(fm_model) + seats * fb + 16;
     fn_state *s = st_new(c, size);
     if (!s) {
-        snprintf(eb, el, "out of memory");
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
     s->td.e = v[0];
@@ -514,7 +514,7 @@ static void *ntft_create(const parley_agent_ctx *c, const char *params, char *eb
     size_t fb = fm_bytes(g);
     ntft_state *s = st_new(c, sizeof *s + fb + 16);
     if (!s) {
-        snprintf(eb, el, "out of memory");
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
     char *mem = (char *)(s + 1);
@@ -684,7 +684,7 @@ static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb,
         return NULL;
     rnd_state *s = st_new(c, sizeof *s);
     if (!s) {
-        snprintf(eb, el, "out of memory");
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
     s->p_accept = v[0];
@@ -736,7 +736,7 @@ static void *micro_create(const parley_agent_ctx *c, const char *params, char *e
     size_t size = sizeof(micro_state) + (g->nrank + 1) * sizeof(uint64_t) + 2 * bits;
     micro_state *s = st_new(c, size);
     if (!s) {
-        snprintf(eb, el, "out of memory");
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
     s->list = (uint64_t *)(void *)(s + 1);
@@ -816,7 +816,7 @@ static void *vote_create(const parley_agent_ctx *c, const char *params, char *eb
     }
     vote_state *s = st_new(c, sizeof *s);
     if (!s)
-        snprintf(eb, el, "out of memory");
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
     return s;
 }
 

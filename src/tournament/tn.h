@@ -16,8 +16,11 @@
  * that it fits an SQLite integer and `parley negotiate --seed` reproduces
  * the session.
  *
- * Memory: everything is allocated with parleyx_ helpers on the default
- * allocator and freed by parley_tournament_free.
+ * Memory: everything the library allocates for a tournament -- the
+ * tournament itself, its scenarios and analyses, workers, sessions, stores,
+ * run queues, id lists -- goes through the allocator given to
+ * parley_tournament_load (t->ap; NULL: libc), and is freed by the matching
+ * _free function.  SQLite and libfyaml allocate with their own allocators.
  */
 #ifndef PARLEY_TN_H
 #define PARLEY_TN_H
@@ -27,6 +30,8 @@
 #include "core/px.h"
 
 struct parley_tournament {
+    parley_allocator alloc;       /* a copy of the caller's, when given */
+    const parley_allocator *ap;   /* &alloc, or NULL: libc */
     char *path;          /* the configuration file */
     char *store;         /* default store path */
     char *fingerprint;
@@ -55,7 +60,7 @@ uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t op
 struct sqlite3;
 parley_status tn_db_open(const char *path, struct sqlite3 **db, parley_error *err);
 parley_status tn_db_schema(struct sqlite3 *db, const char *path, const char *fingerprint,
-                           uint64_t total, parley_error *err);
+                           uint64_t total, const parley_allocator *a, parley_error *err);
 parley_status tn_db_fail(struct sqlite3 *db, const char *path, parley_error *err,
                          const char *what);
 

@@ -47,7 +47,7 @@ typedef struct tn_entry {
     bool list;
     unsigned line, col; /* the key */
     tn_val *v;
-    size_t n;
+    size_t n, cap; /* values, and room in v */
 } tn_entry;
 
 /* splitmix64's finalizer (Steele, Lea, Flood 2014). */
@@ -71,25 +71,29 @@ uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t op
     return h & 0x7fffffffffffffffULL;
 }
 
-static void tn_entries_free(tn_entry *e)
+static void tn_entries_free(const parley_allocator *a, tn_entry *e)
 {
     for (int k = 0; k < K_N; k++) {
         for (size_t i = 0; i < e[k].n; i++)
-            parleyx_strfree(NULL, e[k].v[i].text);
-        parleyx_free(NULL, e[k].v, e[k].n * sizeof *e[k].v);
+            parleyx_strfree(a, e[k].v[i].text);
+        parleyx_free(a, e[k].v, e[k].cap * sizeof *e[k].v);
     }
 }
 
-static parley_status tn_push(tn_entry *e, const char *t, size_t len, unsigned line, unsigned col,
-                             parley_error *err, const char *file)
+static parley_status tn_push(const parley_allocator *a, tn_entry *e, const char *t, size_t len,
+                             unsigned line, unsigned col, parley_error *err, const char *file)
 {
     if (e->n >= 100000)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, file, line, col, "too many values in a list");
-    tn_val *nv = parleyx_realloc(NULL, e->v, e->n * sizeof *nv, (e->n + 1) * sizeof *nv);
-    if (!nv)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
-    e->v = nv;
-    char *c = parleyx_strndup(NULL, t, len);
+    if (e->n == e->cap) {
+        size_t nc = e->cap ? 2 * e->cap : 4;
+        tn_val *nv = parleyx_realloc(a, e->v, e->cap * sizeof *nv, nc * sizeof *nv);
+        if (!nv)
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
+        e->v = nv;
+        e->cap = nc;
+    }
+    char *c = parleyx_strndup(a, t, len);
     if (!c)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
     e->v[e->n].text = c;
@@ -124,8 +128,8 @@ static void tn_locate(const char *s, size_t n, size_t off, unsigned *line, unsig
 
 /* Parse text into the key table.  States: 0 before the mapping, 1 key
  * expected, 2 value expected, 3 inside a list value, 4 after the mapping. */
-static parley_status tn_parse(const char *file, const char *text, size_t len, tn_entry *e,
-                              parley_error *err)
+static parley_status tn_parse(const parley_allocator *a, const char *file, const char *text,
+                              size_t len, tn_entry *e, parley_error *err)
 {
     size_t bad = parleyx_utf8_invalid(text, len, true);
     if (bad != SIZE_MAX) {
@@ -208,7 +212,7 @@ static parley_status tn_parse(const char *file, const char *text, size_t len, tn
                 size_t at = sm->input_pos;
                 if (at > 0 && text[at - 1] != '\'' && at < len && text[at] == '\'')
                     at++;
-                sq = parleyx_malloc(NULL, len - at + 1);
+                sq = parleyx_malloc(a, len - at + 1);
                 if (!sq) {
                     st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
                     break;
@@ -270,7 +274,7 @@ static parley_status tn_parse(const char *file, const char *text, size_t len, tn
                     state = 2;
                 }
             } else {
-                st = tn_push(&e[cur], t, l, line, col, err, file);
+                st = tn_push(a, &e[cur], t, l, line, col, err, file);
                 if (state == 2)
                     state = 1;
             }
@@ -297,7 +301,7 @@ static parley_status tn_parse(const char *file, const char *text, size_t len, tn
         default:
             break;
         }
-        parleyx_free(NULL, sq, sq_size);
+        parleyx_free(a, sq, sq_size);
         fy_parser_event_free(fyp, ev);
     }
     if (st == PARLEY_OK && (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))) {
@@ -326,32 +330,40 @@ done:
     return st;
 }
 
-static parley_status tn_read_file(const char *path, char **text, size_t *len, parley_error *err)
+/* The file's text into *text (NUL-terminated, *size bytes allocated with
+ * a: the caller frees it with parleyx_free(a, *text, *size)). */
+static parley_status tn_read_file(const parley_allocator *a, const char *path, char **text,
+                                  size_t *len, size_t *size, parley_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open the configuration: %s",
                             strerror(errno));
     px_buf b;
-    parleyx_buf_init(&b, NULL, TN_MAX_CONFIG_BYTES);
+    parleyx_buf_init(&b, a, TN_MAX_CONFIG_BYTES);
     char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    size_t n, total = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        total += n;
         if (!parleyx_buf_add(&b, chunk, n))
             break;
+    }
     bool bad = ferror(f) != 0;
     fclose(f);
     if (b.failed || bad) {
         parleyx_buf_free(&b);
-        return parleyx_fail(err, bad ? PARLEY_ERR_IO : PARLEY_ERR_LIMIT, path, 0, 0,
-                            bad ? "cannot read the configuration"
-                                : "the configuration is larger than 4 MiB");
+        if (bad)
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the configuration");
+        if (total > TN_MAX_CONFIG_BYTES)
+            return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                                "the configuration is larger than 4 MiB");
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     }
-    size_t cap;
-    *text = parleyx_buf_take(&b, len, &cap);
+    *text = parleyx_buf_take(&b, len, size);
     if (!*text) {
-        *text = parleyx_strdup(NULL, "");
+        *text = parleyx_strdup(a, "");
         *len = 0;
+        *size = 1;
         if (!*text)
             return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     }
@@ -375,12 +387,14 @@ static bool tn_count(const char *s, unsigned long long max, unsigned long long *
     return true;
 }
 
-static char *tn_join(const char *dir, const char *p)
+/* dir/p, or p when it is absolute or dir is empty; freed with
+ * parleyx_strfree(al, ...). */
+static char *tn_join(const parley_allocator *al, const char *dir, const char *p)
 {
     if (p[0] == '/' || !dir[0])
-        return parleyx_strdup(NULL, p);
+        return parleyx_strdup(al, p);
     size_t a = strlen(dir), b = strlen(p);
-    char *r = parleyx_malloc(NULL, a + b + 2);
+    char *r = parleyx_malloc(al, a + b + 2);
     if (r) {
         memcpy(r, dir, a);
         r[a] = '/';
@@ -393,31 +407,35 @@ void parley_tournament_free(parley_tournament *t)
 {
     if (!t)
         return;
+    parley_allocator copy = t->alloc; /* t itself is freed with it */
+    const parley_allocator *a = t->ap ? &copy : NULL;
     for (size_t i = 0; i < t->nscen; i++) {
         if (t->label)
-            parleyx_strfree(NULL, t->label[i]);
-        if (t->sc)
-            parley_scenario_free(t->sc[i]);
+            parleyx_strfree(a, t->label[i]);
+        if (t->dims && t->sc && t->sc[i]) {
+            size_t np = parley_party_count(t->sc[i]); /* as allocated in tn_build */
+            parleyx_free(a, t->dims[i], (np ? np : 1) * sizeof(size_t));
+        }
         if (t->an)
             parley_analysis_free(t->an[i]);
-        if (t->dims)
-            parleyx_free(NULL, t->dims[i], (t->nd[i] ? t->nd[i] : 1) * sizeof(size_t));
+        if (t->sc)
+            parley_scenario_free(t->sc[i]);
     }
-    parleyx_free(NULL, t->label, t->nscen * sizeof *t->label);
-    parleyx_free(NULL, t->sc, t->nscen * sizeof *t->sc);
-    parleyx_free(NULL, t->an, t->nscen * sizeof *t->an);
-    parleyx_free(NULL, t->dims, t->nscen * sizeof *t->dims);
-    parleyx_free(NULL, t->nd, t->nscen * sizeof *t->nd);
-    parleyx_free(NULL, t->seats, t->nscen * sizeof *t->seats);
-    parleyx_free(NULL, t->seat_party, t->nscen * sizeof *t->seat_party);
-    parleyx_free(NULL, t->base, (t->nscen + 1) * sizeof *t->base);
+    parleyx_free(a, t->label, t->nscen * sizeof *t->label);
+    parleyx_free(a, t->sc, t->nscen * sizeof *t->sc);
+    parleyx_free(a, t->an, t->nscen * sizeof *t->an);
+    parleyx_free(a, t->dims, t->nscen * sizeof *t->dims);
+    parleyx_free(a, t->nd, t->nscen * sizeof *t->nd);
+    parleyx_free(a, t->seats, t->nscen * sizeof *t->seats);
+    parleyx_free(a, t->seat_party, t->nscen * sizeof *t->seat_party);
+    parleyx_free(a, t->base, (t->nscen + 1) * sizeof *t->base);
     for (size_t i = 0; i < t->nstrat; i++)
-        parleyx_strfree(NULL, t->strat[i]);
-    parleyx_free(NULL, t->strat, t->nstrat * sizeof *t->strat);
-    parleyx_strfree(NULL, t->path);
-    parleyx_strfree(NULL, t->store);
-    parleyx_strfree(NULL, t->fingerprint);
-    parleyx_free(NULL, t, sizeof *t);
+        parleyx_strfree(a, t->strat[i]);
+    parleyx_free(a, t->strat, t->nstrat * sizeof *t->strat);
+    parleyx_strfree(a, t->path);
+    parleyx_strfree(a, t->store);
+    parleyx_strfree(a, t->fingerprint);
+    parleyx_free(a, t, sizeof *t);
 }
 
 /* Check every strategy on scenario i with a one-round session (strategy
@@ -429,6 +447,7 @@ static parley_status tn_check_strategies(parley_tournament *t, size_t i, const t
     parley_session_options_init(&so);
     so.protocol = t->protocol;
     so.rounds = 1;
+    so.alloc = t->ap;
     parley_session *s = NULL;
     parley_error e2;
     parley_error_clear(&e2);
@@ -451,8 +470,10 @@ static parley_status tn_check_strategies(parley_tournament *t, size_t i, const t
     return rc;
 }
 
-static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *err)
+static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_load_options *lo,
+                              parley_error *err)
 {
+    const parley_allocator *a = t->ap;
     const char *file = t->path;
     unsigned long long v;
     if (!e[K_VERSION].present)
@@ -539,7 +560,8 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
                             e[K_STRATEGIES].col, "more than %d strategies",
                             PARLEY_TOURNAMENT_MAX_STRATEGIES);
     /* the configuration's folder */
-    char *dir = parleyx_strdup(NULL, file);
+    size_t dir_size = strlen(file) + 1; /* dir is cut at its last slash */
+    char *dir = parleyx_strdup(a, file);
     if (!dir)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
     char *slash = strrchr(dir, '/');
@@ -550,7 +572,7 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
     parley_status rc = PARLEY_OK;
     /* strategies: unique specs */
     t->nstrat = e[K_STRATEGIES].n;
-    t->strat = parleyx_calloc(NULL, t->nstrat, sizeof *t->strat);
+    t->strat = parleyx_calloc(a, t->nstrat, sizeof *t->strat);
     if (!t->strat) {
         t->nstrat = 0;
         rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
@@ -569,7 +591,7 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
                               "a strategy spec must be 1 to 200 characters");
             goto out;
         }
-        t->strat[k] = parleyx_strdup(NULL, sv->text);
+        t->strat[k] = parleyx_strdup(a, sv->text);
         if (!t->strat[k]) {
             rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
             goto out;
@@ -577,14 +599,14 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
     }
     /* store */
     if (e[K_STORE].present) {
-        t->store = tn_join(dir, e[K_STORE].v[0].text);
+        t->store = tn_join(a, dir, e[K_STORE].v[0].text);
     } else {
         size_t l = strlen(file);
         const char *base = strrchr(file, '/');
         base = base ? base + 1 : file;
         const char *dot = strrchr(base, '.');
         size_t keep = dot && dot != base ? (size_t)(dot - file) : l;
-        t->store = parleyx_malloc(NULL, keep + 8);
+        t->store = parleyx_malloc(a, keep + 8);
         if (t->store) {
             memcpy(t->store, file, keep);
             memcpy(t->store + keep, ".sqlite", 8);
@@ -596,35 +618,35 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
     }
     /* scenarios */
     size_t ns = e[K_SCENARIOS].n;
-    t->label = parleyx_calloc(NULL, ns, sizeof *t->label);
-    t->sc = parleyx_calloc(NULL, ns, sizeof *t->sc);
-    t->an = parleyx_calloc(NULL, ns, sizeof *t->an);
-    t->dims = parleyx_calloc(NULL, ns, sizeof *t->dims);
-    t->nd = parleyx_calloc(NULL, ns, sizeof *t->nd);
-    t->seats = parleyx_calloc(NULL, ns, sizeof *t->seats);
-    t->seat_party = parleyx_calloc(NULL, ns, sizeof *t->seat_party);
-    t->base = parleyx_calloc(NULL, ns + 1, sizeof *t->base);
+    t->nscen = ns; /* the size of every array below, allocated or not */
+    t->label = parleyx_calloc(a, ns, sizeof *t->label);
+    t->sc = parleyx_calloc(a, ns, sizeof *t->sc);
+    t->an = parleyx_calloc(a, ns, sizeof *t->an);
+    t->dims = parleyx_calloc(a, ns, sizeof *t->dims);
+    t->nd = parleyx_calloc(a, ns, sizeof *t->nd);
+    t->seats = parleyx_calloc(a, ns, sizeof *t->seats);
+    t->seat_party = parleyx_calloc(a, ns, sizeof *t->seat_party);
+    t->base = parleyx_calloc(a, ns + 1, sizeof *t->base);
     if (!t->label || !t->sc || !t->an || !t->dims || !t->nd || !t->seats || !t->seat_party ||
         !t->base) {
         rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
         goto out;
     }
-    t->nscen = ns;
     uint64_t S = t->nstrat, total = 0;
     for (size_t i = 0; i < ns; i++) {
         const tn_val *sv = &e[K_SCENARIOS].v[i];
-        t->label[i] = parleyx_strdup(NULL, sv->text);
-        char *full = tn_join(dir, sv->text);
+        t->label[i] = parleyx_strdup(a, sv->text);
+        char *full = tn_join(a, dir, sv->text);
         if (!t->label[i] || !full) {
-            parleyx_strfree(NULL, full);
+            parleyx_strfree(a, full);
             rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
             goto out;
         }
         parley_error e2;
         parley_error_clear(&e2);
         const char *paths[1] = {full};
-        rc = parley_load(1, paths, NULL, &t->sc[i], &e2);
-        parleyx_strfree(NULL, full);
+        rc = parley_load(1, paths, lo, &t->sc[i], &e2);
+        parleyx_strfree(a, full);
         if (rc != PARLEY_OK) {
             char where[1200];
             parley_error_format(&e2, where, sizeof where);
@@ -634,7 +656,7 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
         }
         const parley_scenario *sc = t->sc[i];
         size_t np = parley_party_count(sc), seats = 0;
-        t->dims[i] = parleyx_calloc(NULL, np ? np : 1, sizeof(size_t));
+        t->dims[i] = parleyx_calloc(a, np ? np : 1, sizeof(size_t));
         if (!t->dims[i]) {
             rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
             goto out;
@@ -680,13 +702,22 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
         parley_analysis_options ao;
         parley_analysis_options_init(&ao);
         ao.threads = 1;
-        if (t->nd[i] && parley_analyze(sc, &ao, &t->an[i], NULL) != PARLEY_OK)
+        /* a scenario too large to analyse has no distances (NULL); running
+         * out of memory is an error, not a quieter tournament */
+        parley_status ars = t->nd[i] ? parley_analyze(sc, &ao, &t->an[i], NULL) : PARLEY_OK;
+        if (ars != PARLEY_OK) {
             t->an[i] = NULL;
+            if (ars == PARLEY_ERR_NOMEM) {
+                rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, sv->line, sv->col,
+                                  "out of memory while analysing scenario '%s'", sv->text);
+                goto out;
+            }
+        }
     }
     t->base[ns] = total;
     /* fingerprint */
     px_buf fp;
-    parleyx_buf_init(&fp, NULL, (size_t)1 << 24);
+    parleyx_buf_init(&fp, a, (size_t)1 << 24);
     parleyx_buf_printf(&fp, "parley-tournament 1; seed %llu; protocol %s; rounds %lu; "
                             "repetitions %lu; scenarios",
                        (unsigned long long)t->seed,
@@ -694,6 +725,8 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
                        : alternating                           ? "alternating"
                                                                : "multilateral",
                        t->rounds, (unsigned long)t->reps);
+    if (lo && lo->real_grid && lo->real_grid != PARLEY_DEFAULT_REAL_GRID)
+        parleyx_buf_printf(&fp, "; real grid %u", lo->real_grid);
     for (size_t i = 0; i < ns; i++)
         parleyx_buf_printf(&fp, " [%s]", t->label[i]);
     parleyx_buf_puts(&fp, "; strategies");
@@ -704,38 +737,46 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, parley_error *e
         rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
         goto out;
     }
-    t->fingerprint = parleyx_strdup(NULL, fp.data);
+    t->fingerprint = parleyx_strdup(a, fp.data);
     parleyx_buf_free(&fp);
     if (!t->fingerprint)
         rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
 out:
-    parleyx_strfree(NULL, dir);
+    parleyx_free(a, dir, dir_size);
     return rc;
 }
 
-parley_status parley_tournament_load(const char *path, parley_tournament **out, parley_error *err)
+parley_status parley_tournament_load(const char *path, const parley_load_options *opt,
+                                    parley_tournament **out, parley_error *err)
 {
     if (!out || !path)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output");
     *out = NULL;
+    const parley_allocator *a = opt ? opt->alloc : NULL;
+    if (a && !a->fn)
+        a = NULL;
     char *text = NULL;
-    size_t len = 0;
-    parley_status st = tn_read_file(path, &text, &len, err);
+    size_t len = 0, size = 0;
+    parley_status st = tn_read_file(a, path, &text, &len, &size, err);
     if (st != PARLEY_OK)
         return st;
     tn_entry e[K_N];
     memset(e, 0, sizeof e);
-    st = tn_parse(path, text, len, e, err);
-    parleyx_strfree(NULL, text);
+    st = tn_parse(a, path, text, len, e, err);
+    parleyx_free(a, text, size);
     parley_tournament *t = NULL;
     if (st == PARLEY_OK) {
-        t = parleyx_calloc(NULL, 1, sizeof *t);
-        if (!t || !(t->path = parleyx_strdup(NULL, path)))
+        t = parleyx_calloc(a, 1, sizeof *t);
+        if (t && a) {
+            t->alloc = *a;
+            t->ap = &t->alloc;
+        }
+        if (!t || !(t->path = parleyx_strdup(a, path)))
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     if (st == PARLEY_OK)
-        st = tn_build(t, e, err);
-    tn_entries_free(e);
+        st = tn_build(t, e, opt, err);
+    tn_entries_free(a, e);
     if (st != PARLEY_OK) {
         parley_tournament_free(t);
         return st;

@@ -104,7 +104,7 @@ static parley_status coordinator(const parley_tournament *t, const char *store, 
     if (st == PARLEY_OK)
         st = cst;
     free(buf);
-    free(ids);
+    parley_tournament_ids_free(t, ids, nids);
     return st;
 }
 
@@ -206,7 +206,7 @@ int main(int argc, char **argv)
     parley_tournament *t = NULL;
     parley_error err;
     parley_error_clear(&err);
-    parley_status st = parley_tournament_load(config, &t, &err);
+    parley_status st = parley_tournament_load(config, NULL, &t, &err);
     int ok = st == PARLEY_OK, all = 0;
     MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (!all) {

@@ -18,7 +18,8 @@
  * approximation mean +- 1.96 * sd / sqrt(n), sd the sample standard
  * deviation (n - 1); 0 when n < 2.
  *
- * Memory: a ranking owns its names and cells; ranking_free frees them.
+ * Memory: a ranking owns its names and cells, allocated with the allocator
+ * given to parley_tournament_rank; ranking_free frees them.
  */
 #include "tn.h"
 
@@ -33,8 +34,11 @@ typedef struct tn_acc {
 } tn_acc;
 
 struct parley_tournament_ranking {
+    parley_allocator alloc;     /* a copy of the caller's, when given */
+    const parley_allocator *ap; /* &alloc, or NULL: libc */
     uint64_t sessions;
-    size_t n;
+    size_t n;                   /* strategies */
+    size_t name_cap, acc_cap;   /* room in name and acc */
     char **name;
     tn_acc (*acc)[PARLEY_MEASURE_COUNT];
     tn_acc *pair;   /* n x n after reading: own utility of a against b */
@@ -74,12 +78,15 @@ void parley_tournament_ranking_free(parley_tournament_ranking *r)
 {
     if (!r)
         return;
+    parley_allocator copy = r->alloc; /* r itself is freed with it */
+    const parley_allocator *a = r->ap ? &copy : NULL;
     for (size_t i = 0; i < r->n; i++)
-        free(r->name[i]);
-    free(r->name);
-    free(r->acc);
-    free(r->pair);
-    free(r);
+        parleyx_strfree(a, r->name[i]);
+    parleyx_free(a, r->name, r->name_cap * sizeof *r->name);
+    parleyx_free(a, r->acc, r->acc_cap * sizeof *r->acc);
+    size_t cells = r->npair * r->npair;
+    parleyx_free(a, r->pair, (cells ? cells : 1) * sizeof *r->pair);
+    parleyx_free(a, r, sizeof *r);
 }
 
 static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, bool *nomem)
@@ -87,26 +94,42 @@ static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, 
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->name[i], name) == 0)
             return i;
-    char **nn = realloc(r->name, (r->n + 1) * sizeof *nn);
-    if (nn)
+    if (r->n == r->name_cap) {
+        size_t nc = r->name_cap ? 2 * r->name_cap : 8;
+        char **nn = parleyx_realloc(r->ap, r->name, r->name_cap * sizeof *nn, nc * sizeof *nn);
+        if (!nn) {
+            *nomem = true;
+            return SIZE_MAX;
+        }
         r->name = nn;
-    tn_acc(*na)[PARLEY_MEASURE_COUNT] = realloc(r->acc, (r->n + 1) * sizeof *na);
-    if (na)
+        r->name_cap = nc;
+    }
+    if (r->n == r->acc_cap) {
+        size_t nc = r->acc_cap ? 2 * r->acc_cap : 8;
+        tn_acc(*na)[PARLEY_MEASURE_COUNT] =
+            parleyx_realloc(r->ap, r->acc, r->acc_cap * sizeof *na, nc * sizeof *na);
+        if (!na) {
+            *nomem = true;
+            return SIZE_MAX;
+        }
         r->acc = na;
-    char *c = nn && na ? malloc(strlen(name) + 1) : NULL;
+        r->acc_cap = nc;
+    }
+    char *c = parleyx_strdup(r->ap, name);
     if (!c) {
         *nomem = true;
         return SIZE_MAX;
     }
-    memcpy(c, name, strlen(name) + 1);
     r->name[r->n] = c;
     memset(r->acc[r->n], 0, sizeof r->acc[r->n]);
     return r->n++;
 }
 
-parley_status parley_tournament_rank(const char *path, parley_tournament_ranking **out,
-                                     parley_error *err)
+parley_status parley_tournament_rank(const char *path, const parley_allocator *alloc,
+                                     parley_tournament_ranking **out, parley_error *err)
 {
+    if (alloc && !alloc->fn)
+        alloc = NULL;
     if (!path || !out)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no output");
     *out = NULL;
@@ -123,7 +146,11 @@ parley_status parley_tournament_rank(const char *path, parley_tournament_ranking
         }
     }
     sqlite3_busy_timeout(db, 10000);
-    parley_tournament_ranking *r = calloc(1, sizeof *r);
+    parley_tournament_ranking *r = parleyx_calloc(alloc, 1, sizeof *r);
+    if (r && alloc) {
+        r->alloc = *alloc;
+        r->ap = &r->alloc;
+    }
     sqlite3_stmt *q = NULL;
     parley_status st = PARLEY_OK;
     tn_obs *obs = NULL;
@@ -169,7 +196,7 @@ parley_status parley_tournament_rank(const char *path, parley_tournament_ranking
         size_t b = tn_strategy_index(r, other, &nomem);
         if (!nomem && nobs == capobs) {
             size_t nc = capobs ? 2 * capobs : 1024;
-            tn_obs *no = realloc(obs, nc * sizeof *no);
+            tn_obs *no = parleyx_realloc(alloc, obs, capobs * sizeof *no, nc * sizeof *no);
             if (no) {
                 obs = no;
                 capobs = nc;
@@ -202,16 +229,17 @@ parley_status parley_tournament_rank(const char *path, parley_tournament_ranking
     if (rc != SQLITE_DONE)
         st = tn_db_fail(db, path, err, "cannot read the store");
     if (st == PARLEY_OK) {
-        r->npair = r->n;
         size_t cells = r->n * r->n;
-        r->pair = calloc(cells ? cells : 1, sizeof *r->pair);
-        if (!r->pair)
+        r->pair = parleyx_calloc(alloc, cells ? cells : 1, sizeof *r->pair);
+        if (r->pair)
+            r->npair = r->n;
+        else
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
         for (size_t i = 0; r->pair && i < nobs; i++)
             tn_add(&r->pair[obs[i].a * r->n + obs[i].b], obs[i].u);
     }
 done:
-    free(obs);
+    parleyx_free(alloc, obs, capobs * sizeof *obs);
     sqlite3_finalize(q);
     sqlite3_close(db);
     if (st != PARLEY_OK) {

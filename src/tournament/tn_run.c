@@ -17,7 +17,9 @@
  * on the calling thread) or a worker fails, workers take no new ids; the
  * writer stores what was finished and commits.
  *
- * Memory: the queue and the workers are freed before returning.
+ * Memory: the queue, the thread table, the id list and the workers are
+ * allocated with the tournament's allocator (called from the worker
+ * threads too: it must be thread-safe) and freed before returning.
  */
 #include "tn.h"
 
@@ -137,12 +139,13 @@ parley_status parley_tournament_run(const parley_tournament *t, const char *stor
     p.t = t;
     p.ids = ids;
     p.nids = nids;
-    p.q = malloc(TN_QUEUE * sizeof *p.q);
-    pthread_t *th = calloc(o.threads, sizeof *th);
+    const parley_allocator *a = t->ap;
+    p.q = parleyx_malloc(a, TN_QUEUE * sizeof *p.q);
+    pthread_t *th = parleyx_calloc(a, o.threads, sizeof *th);
     if (!p.q || !th) {
-        free(p.q);
-        free(th);
-        free(ids);
+        parleyx_free(a, p.q, TN_QUEUE * sizeof *p.q);
+        parleyx_free(a, th, o.threads * sizeof *th);
+        parley_tournament_ids_free(t, ids, nids);
         parley_tournament_store_close(s, NULL);
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -235,9 +238,9 @@ parley_status parley_tournament_run(const parley_tournament *t, const char *stor
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.not_empty);
     pthread_cond_destroy(&p.not_full);
-    free(p.q);
-    free(th);
-    free(ids);
+    parleyx_free(a, p.q, TN_QUEUE * sizeof *p.q);
+    parleyx_free(a, th, o.threads * sizeof *th);
+    parley_tournament_ids_free(t, ids, nids);
     if (stats)
         *stats = sx;
     return st;

@@ -14,7 +14,7 @@
  * discounted; without a deal the distances are measured from the origin.
  *
  * Memory: a worker owns its sessions; parley_tournament_worker_free frees
- * them.  A worker is used by one thread at a time.
+ * them.  Both are allocated with the tournament's allocator (t->ap).  A worker is used by one thread at a time.
  */
 #include "tn.h"
 
@@ -71,15 +71,15 @@ parley_status parley_tournament_worker_new(const parley_tournament *t,
 {
     if (!t || !out)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no tournament or no output");
-    parley_tournament_worker *w = parleyx_calloc(NULL, 1, sizeof *w);
+    parley_tournament_worker *w = parleyx_calloc(t->ap, 1, sizeof *w);
     if (!w)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     w->t = t;
     for (size_t i = 0; i < t->nscen; i++)
         if (t->nd[i] > w->maxd)
             w->maxd = t->nd[i];
-    w->s = parleyx_calloc(NULL, t->nscen, sizeof *w->s);
-    w->vec = parleyx_calloc(NULL, w->maxd ? w->maxd : 1, sizeof(double));
+    w->s = parleyx_calloc(t->ap, t->nscen, sizeof *w->s);
+    w->vec = parleyx_calloc(t->ap, w->maxd ? w->maxd : 1, sizeof(double));
     if (!w->s || !w->vec) {
         parley_tournament_worker_free(w);
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -95,9 +95,10 @@ void parley_tournament_worker_free(parley_tournament_worker *w)
     if (w->s)
         for (size_t i = 0; i < w->t->nscen; i++)
             parley_session_free(w->s[i]);
-    parleyx_free(NULL, w->s, w->t->nscen * sizeof *w->s);
-    parleyx_free(NULL, w->vec, (w->maxd ? w->maxd : 1) * sizeof(double));
-    parleyx_free(NULL, w, sizeof *w);
+    const parley_allocator *a = w->t->ap;
+    parleyx_free(a, w->s, w->t->nscen * sizeof *w->s);
+    parleyx_free(a, w->vec, (w->maxd ? w->maxd : 1) * sizeof(double));
+    parleyx_free(a, w, sizeof *w);
 }
 
 parley_status parley_tournament_run_session(parley_tournament_worker *w, uint64_t id,
@@ -115,6 +116,7 @@ parley_status parley_tournament_run_session(parley_tournament_worker *w, uint64_
         parley_session_options_init(&so);
         so.protocol = t->protocol;
         so.rounds = t->rounds;
+        so.alloc = t->ap;
         st = parley_session_new(t->sc[i], &so, &w->s[i], err);
         if (st != PARLEY_OK)
             return st;

@@ -121,11 +121,11 @@ static int tn_meta_set(sqlite3 *db, const char *key, const char *value)
 
 /* Create the schema when absent; check (or set) the fingerprint. */
 parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprint, uint64_t total,
-                           parley_error *err)
+                           const parley_allocator *a, parley_error *err)
 {
     if (sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
         return tn_db_fail(db, path, err, "cannot create the tables of the store");
-    char *buf = malloc(1 << 20);
+    char *buf = parleyx_malloc(a, 1 << 20);
     if (!buf)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     parley_status st = PARLEY_OK;
@@ -148,7 +148,7 @@ parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprin
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         }
     }
-    free(buf);
+    parleyx_free(a, buf, 1 << 20);
     return st;
 }
 
@@ -160,17 +160,17 @@ parley_status parley_tournament_store_open(const parley_tournament *t, const cha
     *out = NULL;
     if (!path)
         path = t->store;
-    parley_tournament_store *s = parleyx_calloc(NULL, 1, sizeof *s);
-    if (!s || !(s->path = parleyx_strdup(NULL, path))) {
-        parleyx_free(NULL, s, sizeof *s);
+    parley_tournament_store *s = parleyx_calloc(t->ap, 1, sizeof *s);
+    if (!s || !(s->path = parleyx_strdup(t->ap, path))) {
+        parleyx_free(t->ap, s, sizeof *s);
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     s->t = t;
     s->batch = 256;
-    parleyx_buf_init(&s->tmp, NULL, (size_t)1 << 26);
+    parleyx_buf_init(&s->tmp, t->ap, (size_t)1 << 26);
     parley_status st = tn_db_open(path, &s->db, err);
     if (st == PARLEY_OK)
-        st = tn_db_schema(s->db, path, t->fingerprint, t->base[t->nscen], err);
+        st = tn_db_schema(s->db, path, t->fingerprint, t->base[t->nscen], t->ap, err);
     if (st == PARLEY_OK &&
         (sqlite3_prepare_v2(s->db,
                             "INSERT OR IGNORE INTO sessions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
@@ -210,8 +210,8 @@ parley_status parley_tournament_store_close(parley_tournament_store *s, parley_e
     sqlite3_finalize(s->ins_seat);
     sqlite3_close(s->db);
     parleyx_buf_free(&s->tmp);
-    parleyx_strfree(NULL, s->path);
-    parleyx_free(NULL, s, sizeof *s);
+    parleyx_strfree(s->t->ap, s->path);
+    parleyx_free(s->t->ap, s, sizeof *s);
     return st;
 }
 
@@ -229,14 +229,15 @@ parley_status parley_tournament_store_todo(parley_tournament_store *s, unsigned 
                             n);
     *ids = NULL;
     *count = 0;
+    const parley_allocator *a = s->t->ap;
     uint64_t total = s->t->base[s->t->nscen];
     size_t words = (size_t)(total / 64 + 1);
-    uint64_t *done = calloc(words, sizeof *done);
+    uint64_t *done = parleyx_calloc(a, words, sizeof *done);
     if (!done)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, s->path, 0, 0, "out of memory");
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT id FROM sessions", -1, &q, NULL) != SQLITE_OK) {
-        free(done);
+        parleyx_free(a, done, words * sizeof *done);
         return tn_db_fail(s->db, s->path, err, "cannot read the store");
     }
     int rc;
@@ -247,25 +248,31 @@ parley_status parley_tournament_store_todo(parley_tournament_store *s, unsigned 
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {
-        free(done);
+        parleyx_free(a, done, words * sizeof *done);
         return tn_db_fail(s->db, s->path, err, "cannot read the store");
     }
     size_t c = 0;
     for (uint64_t id = k - 1; id < total; id += n)
         c += !(done[id / 64] >> (id % 64) & 1);
-    uint64_t *v = malloc((c ? c : 1) * sizeof *v);
+    uint64_t *v = parleyx_malloc(a, (c ? c : 1) * sizeof *v);
     if (!v) {
-        free(done);
+        parleyx_free(a, done, words * sizeof *done);
         return parleyx_fail(err, PARLEY_ERR_NOMEM, s->path, 0, 0, "out of memory");
     }
     c = 0;
     for (uint64_t id = k - 1; id < total; id += n)
         if (!(done[id / 64] >> (id % 64) & 1))
             v[c++] = id;
-    free(done);
+    parleyx_free(a, done, words * sizeof *done);
     *ids = v;
     *count = c;
     return PARLEY_OK;
+}
+
+void parley_tournament_ids_free(const parley_tournament *t, uint64_t *ids, size_t count)
+{
+    if (ids)
+        parleyx_free(t ? t->ap : NULL, ids, (count ? count : 1) * sizeof *ids);
 }
 
 static void tn_json_str(px_buf *b, const char *s)
@@ -411,7 +418,8 @@ void tn_store_set_batch(parley_tournament_store *s, unsigned batch)
 }
 
 parley_status parley_tournament_merge(const char *out, size_t n, const char *const *inputs,
-                                      uint64_t *sessions, parley_error *err)
+                                      const parley_allocator *a, uint64_t *sessions,
+                                      parley_error *err)
 {
     if (!out || (n && !inputs))
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no output or no inputs");
@@ -419,7 +427,9 @@ parley_status parley_tournament_merge(const char *out, size_t n, const char *con
     parley_status st = tn_db_open(out, &db, err);
     if (st != PARLEY_OK)
         return st;
-    char *fp = malloc(1 << 20), *fp2 = malloc(1 << 20);
+    if (a && !a->fn)
+        a = NULL;
+    char *fp = parleyx_malloc(a, 1 << 20), *fp2 = parleyx_malloc(a, 1 << 20);
     char total[32] = "0";
     if (!fp || !fp2) {
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, out, 0, 0, "out of memory");
@@ -486,8 +496,8 @@ parley_status parley_tournament_merge(const char *out, size_t n, const char *con
         sqlite3_finalize(q);
     }
 done:
-    free(fp);
-    free(fp2);
+    parleyx_free(a, fp, 1 << 20);
+    parleyx_free(a, fp2, 1 << 20);
     sqlite3_close(db);
     return st;
 }
