@@ -146,6 +146,41 @@ Test(model, real_grid_and_evaluators)
     parley_scenario_free(sc);
 }
 
+/* A real value is found by the number a person writes (0.3), not only by
+ * the exact double of the grid (0.30000000000000004): the same snapping
+ * as rule literals.  Every grid label finds its own index; a number
+ * between grid points or outside the range finds none. */
+Test(model, find_real_value_by_written_number)
+{
+    parley_scenario *sc = parley_scenario_new(NULL);
+    size_t r, k;
+    cr_assert_eq(parley_scenario_add_real(sc, "share", 0, 1, 11, &r, NULL), PARLEY_OK);
+    cr_assert_neq(parley_issue_value_number(sc, r, 3), 0.3, "the grid value is not 0.3 exactly");
+    cr_assert_eq(parley_issue_find_value(sc, r, "0.3", &k), PARLEY_OK);
+    cr_assert_eq(k, 3);
+    cr_assert_eq(parley_issue_find_value(sc, r, "0.30000000000000004", &k), PARLEY_OK);
+    cr_assert_eq(k, 3);
+    cr_assert_eq(parley_issue_find_value(sc, r, "1", &k), PARLEY_OK);
+    cr_assert_eq(k, 10);
+    cr_assert_eq(parley_issue_find_value(sc, r, "0", &k), PARLEY_OK);
+    cr_assert_eq(k, 0);
+    cr_assert_eq(parley_issue_find_value(sc, r, "0.35", &k), PARLEY_ERR_INVALID);
+    cr_assert_eq(parley_issue_find_value(sc, r, "0.3000001", &k), PARLEY_ERR_INVALID);
+    cr_assert_eq(parley_issue_find_value(sc, r, "-0.1", &k), PARLEY_ERR_INVALID);
+    cr_assert_eq(parley_issue_find_value(sc, r, "1.1", &k), PARLEY_ERR_INVALID);
+    cr_assert_eq(parley_issue_find_value(sc, r, "nan", &k), PARLEY_ERR_INVALID);
+    char buf[64];
+    for (size_t j = 0; j < 11; j++) {
+        parley_issue_value_label(sc, r, j, buf, sizeof buf);
+        cr_assert_eq(parley_issue_find_value(sc, r, buf, &k), PARLEY_OK, "%s", buf);
+        cr_assert_eq(k, j, "%s", buf);
+        snprintf(buf, sizeof buf, "%.1f", 0.1 * (double)j);
+        cr_assert_eq(parley_issue_find_value(sc, r, buf, &k), PARLEY_OK, "%s", buf);
+        cr_assert_eq(k, j, "%s", buf);
+    }
+    parley_scenario_free(sc);
+}
+
 /* ----------------------------------------------------------- validation */
 
 Test(model, bad_building_calls_fail_cleanly)

@@ -256,8 +256,10 @@ PARLEY_API double parley_issue_value_number(const parley_scenario *sc, size_t is
  * buf. */
 PARLEY_API const char *parley_issue_value_label(const parley_scenario *sc, size_t issue, size_t k,
                                                 char *buf, size_t n);
-/* Index of the value with this label (discrete: exact string; numeric: the
- * grid value equal to the number).  PARLEY_ERR_INVALID if none. */
+/* Index of the value with this label (discrete: the exact string; integer:
+ * the number; real: the grid point within 1e-9 of a step of the number, as
+ * in rules, so "0.3" finds 0.30000000000000004).  PARLEY_ERR_INVALID if
+ * none. */
 PARLEY_API parley_status parley_issue_find_value(const parley_scenario *sc, size_t issue,
                                                  const char *label, size_t *k);
 /* Index of the named issue / party; PARLEY_ERR_INVALID if none. */

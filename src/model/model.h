@@ -83,6 +83,10 @@ struct parley_scenario {
 
 /* Numeric value of value index k of an issue. */
 double pm_issue_value(const pm_issue *is, size_t k);
+/* The grid point of a real issue that x names: the k whose value is within
+ * 1e-9 of a grid step of x (so 0.3 names 0.30000000000000004), or SIZE_MAX.
+ * One rule for rule literals and parley_issue_find_value. */
+size_t pm_issue_grid_index(const pm_issue *is, double x);
 /* eval_i(value k) of an evaluator on an issue (no weight). */
 double pm_eval_at(const pm_eval *ev, const pm_issue *is, size_t k);
 /* Utility from the term tables: min(1, sum). */

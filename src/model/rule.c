@@ -706,22 +706,8 @@ static bool rule_resolve_issue(rule_parser *p, const rule_tok *t, size_t *issue)
  * kept exactly.  Integer issues are exact already. */
 static double rule_snap(const pm_issue *is, double x)
 {
-    if (is->kind != PARLEY_ISSUE_REAL || is->nvalues < 2)
-        return x;
-    double step = (is->rhi - is->rlo) / (double)(is->nvalues - 1);
-    if (!(step > 0.0))
-        return x;
-    double f = (x - is->rlo) / step;
-    if (!(f > -1.0 && f < (double)is->nvalues))
-        return x;
-    size_t k0 = f <= 0.0 ? 0 : (size_t)(f + 0.5);
-    double tol = step * 1e-9;
-    for (size_t k = k0 > 0 ? k0 - 1 : 0; k <= k0 + 1 && k < is->nvalues; k++) {
-        double v = pm_issue_value(is, k);
-        if ((v > x ? v - x : x - v) <= tol)
-            return v;
-    }
-    return x;
+    size_t k = pm_issue_grid_index(is, x);
+    return k == SIZE_MAX ? x : pm_issue_value(is, k);
 }
 
 /* Resolve value token t against issue `issue` into the leaf r (set bits).

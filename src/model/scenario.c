@@ -978,6 +978,26 @@ const char *parley_issue_value_label(const parley_scenario *sc, size_t issue, si
     return buf;
 }
 
+size_t pm_issue_grid_index(const pm_issue *is, double x)
+{
+    if (is->kind != PARLEY_ISSUE_REAL || is->nvalues < 2)
+        return SIZE_MAX;
+    double step = (is->rhi - is->rlo) / (double)(is->nvalues - 1);
+    if (!(step > 0.0))
+        return SIZE_MAX;
+    double f = (x - is->rlo) / step;
+    if (!(f > -1.0 && f < (double)is->nvalues))
+        return SIZE_MAX;
+    size_t k0 = f <= 0.0 ? 0 : (size_t)(f + 0.5);
+    double tol = step * 1e-9;
+    for (size_t k = k0 > 0 ? k0 - 1 : 0; k <= k0 + 1 && k < is->nvalues; k++) {
+        double v = pm_issue_value(is, k);
+        if ((v > x ? v - x : x - v) <= tol)
+            return k;
+    }
+    return SIZE_MAX;
+}
+
 parley_status parley_issue_find_value(const parley_scenario *sc, size_t issue, const char *label,
                                       size_t *k)
 {
@@ -1006,13 +1026,12 @@ parley_status parley_issue_find_value(const parley_scenario *sc, size_t issue, c
             *k = (size_t)((v - is->ilo) / is->istep);
         return PARLEY_OK;
     }
-    for (size_t j = 0; j < is->nvalues; j++)
-        if (pm_issue_value(is, j) == x) {
-            if (k)
-                *k = j;
-            return PARLEY_OK;
-        }
-    return PARLEY_ERR_INVALID;
+    size_t j = pm_issue_grid_index(is, x);
+    if (j == SIZE_MAX)
+        return PARLEY_ERR_INVALID;
+    if (k)
+        *k = j;
+    return PARLEY_OK;
 }
 
 parley_status parley_scenario_find_issue(const parley_scenario *sc, const char *name,
