@@ -180,6 +180,25 @@ static void fa_done(fa *a)
     pthread_mutex_destroy(&a->mu);
 }
 
+/* Work that is not part of a sweep (setting up, taking a fingerprint,
+ * checking a resume): failures off, and its calls not counted. */
+typedef struct fa_pause {
+    long fail_at, calls;
+} fa_pause;
+
+static fa_pause fa_pause_begin(fa *a)
+{
+    fa_pause p = {a->fail_at, a->calls};
+    a->fail_at = 0;
+    return p;
+}
+
+static void fa_pause_end(fa *a, fa_pause p)
+{
+    a->fail_at = p.fail_at;
+    a->calls = p.calls;
+}
+
 /* ------------------------------------------------------------ sweeping */
 
 #define FA_FULL 3000L   /* every call up to here, then a sample */
@@ -280,8 +299,7 @@ static void fp_add(char *fp, size_t n, const char *fmt, ...)
 /* The native text of the scenario (written with failures off). */
 static void fp_scenario(const parley_scenario *sc, fa *a, char *fp, size_t n)
 {
-    long keep = a->fail_at, calls = a->calls;
-    a->fail_at = 0;
+    fa_pause pause = fa_pause_begin(a);
     char *text = NULL;
     size_t len = 0;
     parley_error err;
@@ -289,8 +307,7 @@ static void fp_scenario(const parley_scenario *sc, fa *a, char *fp, size_t n)
     cr_assert_eq(st, PARLEY_OK, "fingerprint: %s", err.message);
     fp_add(fp, n, "%s", text);
     parley_text_free(text);
-    a->fail_at = keep;
-    a->calls = calls; /* the fingerprint's calls are not part of the sweep */
+    fa_pause_end(a, pause);
 }
 
 static void fp_analysis(const parley_analysis *an, char *fp, size_t n)
@@ -387,25 +404,21 @@ static parley_status op_load(void *ctx, const parley_allocator *al, fa *a, char 
 /* Load without failures (fail_at is 0 until the operation begins). */
 static parley_scenario *load_quiet(const char *path, const parley_allocator *al, fa *a)
 {
-    long keep = a->fail_at;
-    a->fail_at = 0;
+    fa_pause pause = fa_pause_begin(a);
     parley_load_options opt = {.alloc = al, .real_grid = 0, .max_file_bytes = 0};
     parley_scenario *sc = NULL;
     parley_error err;
     const char *paths[1] = {path};
     cr_assert_eq(parley_load(1, paths, &opt, &sc, &err), PARLEY_OK, "%s", err.message);
-    /* the calls made so far are not part of the sweep */
-    a->calls = 0;
-    a->fail_at = keep;
+    fa_pause_end(a, pause);
     return sc;
 }
 
 static void free_quiet(parley_scenario *sc, fa *a)
 {
-    long keep = a->fail_at;
-    a->fail_at = 0;
+    fa_pause pause = fa_pause_begin(a);
     parley_scenario_free(sc);
-    a->fail_at = keep;
+    fa_pause_end(a, pause);
 }
 
 static parley_status op_clone(void *ctx, const parley_allocator *al, fa *a, char *fp, size_t nfp,
@@ -726,23 +739,20 @@ static void fp_rank_path(const char *path, char *fp, size_t n)
 
 static parley_tournament *tn_load_quiet(const tn_ctx *c, const parley_allocator *al, fa *a)
 {
-    long keep = a->fail_at;
-    a->fail_at = 0;
+    fa_pause pause = fa_pause_begin(a);
     parley_load_options opt = {.alloc = al, .real_grid = 0, .max_file_bytes = 0};
     parley_tournament *t = NULL;
     parley_error err;
     cr_assert_eq(parley_tournament_load(c->cfg, &opt, &t, &err), PARLEY_OK, "%s", err.message);
-    a->calls = 0;
-    a->fail_at = keep;
+    fa_pause_end(a, pause);
     return t;
 }
 
 static void tn_free_quiet(parley_tournament *t, fa *a)
 {
-    long keep = a->fail_at;
-    a->fail_at = 0;
+    fa_pause pause = fa_pause_begin(a);
     parley_tournament_free(t);
-    a->fail_at = keep;
+    fa_pause_end(a, pause);
 }
 
 static parley_status op_tn_load(void *ctx, const parley_allocator *al, fa *a, char *fp,
@@ -767,16 +777,14 @@ static parley_status op_tn_load(void *ctx, const parley_allocator *al, fa *a, ch
     }
     /* the analyses show in the distances of a session (run with failures
      * off: this is the fingerprint, not the sweep) */
-    long keep = a->fail_at, calls = a->calls;
-    a->fail_at = 0;
+    fa_pause pause = fa_pause_begin(a);
     parley_tournament_worker *w = NULL;
     parley_tournament_record rec;
     cr_assert_eq(parley_tournament_worker_new(t, &w, NULL), PARLEY_OK);
     cr_assert_eq(parley_tournament_run_session(w, 0, &rec, NULL), PARLEY_OK);
     fp_add(fp, nfp, "distances %.17g %.17g\n", rec.pareto_distance, rec.nash_distance);
     parley_tournament_worker_free(w);
-    a->fail_at = keep;
-    a->calls = calls;
+    fa_pause_end(a, pause);
     parley_tournament_free(t);
     return st;
 }
@@ -827,8 +835,7 @@ static parley_status op_tn_run(void *ctx, const parley_allocator *al, fa *a, cha
     o.batch = 5;
     parley_tournament_run_stats sx;
     parley_status st = parley_tournament_run(t, c->store, &o, &sx, err);
-    long keep = a->fail_at, calls = a->calls;
-    a->fail_at = 0;
+    fa_pause pause = fa_pause_begin(a);
     if (st == PARLEY_OK) {
         fp_add(fp, nfp, "ran %llu of %llu\n", (unsigned long long)sx.ran,
                (unsigned long long)sx.total);
@@ -845,10 +852,9 @@ static parley_status op_tn_run(void *ctx, const parley_allocator *al, fa *a, cha
         resumed[0] = '\0';
         fp_rank_path(c->store, resumed, sizeof resumed);
         cr_assert_str_eq(resumed, c->ref, "the store resumed after failing call %ld differs",
-                         keep);
+                         pause.fail_at);
     }
-    a->fail_at = keep;
-    a->calls = calls;
+    fa_pause_end(a, pause);
     tn_free_quiet(t, a);
     return st;
 }
