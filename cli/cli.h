@@ -43,6 +43,13 @@ int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scen
  * path is NULL or "-".  Prints any error; returns an exit status. */
 int cli_write_output(const char *path, const char *data, size_t len);
 
+/* Write the text gathered in b as cli_write_output does, then free b (it
+ * may be reused after parleyx_buf_init).  When an append to b failed (the
+ * text is over its limit, or memory ran out) nothing is written: prints
+ * "<cmd>: error: <what> is too large or memory ran out" and returns
+ * CLI_INTERNAL.  what names the text ("the report", "the CSV"). */
+int cli_write_buf(const char *cmd, const char *what, const char *path, px_buf *b);
+
 /* True if argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);
 

@@ -100,6 +100,20 @@ int cli_write_output(const char *path, const char *data, size_t len)
     return CLI_OK;
 }
 
+int cli_write_buf(const char *cmd, const char *what, const char *path, px_buf *b)
+{
+    int rc;
+    if (b->failed) {
+        fprintf(stderr, "parley %s: error: %s is too large or memory ran out; nothing was written\n",
+                cmd, what);
+        rc = CLI_INTERNAL;
+    } else {
+        rc = cli_write_output(path, b->data ? b->data : "", b->len);
+    }
+    parleyx_buf_free(b);
+    return rc;
+}
+
 bool cli_is_help(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;

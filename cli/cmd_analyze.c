@@ -486,23 +486,11 @@ int cmd_analyze(int argc, char **argv)
         json_report(&b, sc, an, opt.kalai);
     else
         text_report(&b, sc, an, opt.kalai, inputs[0]);
-    if (b.failed) {
-        fprintf(stderr, "parley analyze: error: the report is too large or memory ran out\n");
-        rc = CLI_INTERNAL;
-    } else {
-        rc = cli_write_output(outpath, b.data ? b.data : "", b.len);
-    }
-    parleyx_buf_free(&b);
+    rc = cli_write_buf("analyze", "the report", outpath, &b);
     if (rc == CLI_OK && csv) {
         parleyx_buf_init(&b, NULL, 0);
         csv_report(&b, sc, an);
-        if (b.failed) {
-            fprintf(stderr, "parley analyze: error: the CSV is too large or memory ran out\n");
-            rc = CLI_INTERNAL;
-        } else {
-            rc = cli_write_output(csv, b.data ? b.data : "", b.len);
-        }
-        parleyx_buf_free(&b);
+        rc = cli_write_buf("analyze", "the CSV", csv, &b);
     }
     if (rc == CLI_OK && !has_deal(an))
         rc = CLI_NORESULT;

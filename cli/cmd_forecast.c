@@ -435,23 +435,11 @@ int cmd_forecast(int argc, char **argv)
         json_report(&b, in, r, &o);
     else
         text_report(&b, in, r, &o);
-    if (b.failed) {
-        fprintf(stderr, "parley forecast: error: the report is too large or memory ran out\n");
-        rc = CLI_INTERNAL;
-    } else {
-        rc = cli_write_output(outpath, b.data ? b.data : "", b.len);
-    }
-    parleyx_buf_free(&b);
+    rc = cli_write_buf("forecast", "the report", outpath, &b);
     if (rc == CLI_OK && csv) {
         parleyx_buf_init(&b, NULL, 0);
         csv_report(&b, in, r);
-        if (b.failed) {
-            fprintf(stderr, "parley forecast: error: the CSV is too large or memory ran out\n");
-            rc = CLI_INTERNAL;
-        } else {
-            rc = cli_write_output(csv, b.data ? b.data : "", b.len);
-        }
-        parleyx_buf_free(&b);
+        rc = cli_write_buf("forecast", "the CSV", csv, &b);
     }
     if (rc == CLI_OK && svgpath) {
         char *svg = NULL;

@@ -125,14 +125,7 @@ static int text_out(const parley_scenario *sc, const char *input)
         for (size_t r = 0; r < parley_redline_count(sc, p); r++)
             parleyx_buf_printf(&b, "  %s:%s\n      %s\n", parley_party_name(sc, p),
                                parley_redline_name(sc, p, r), parley_redline_text(sc, p, r));
-    if (b.failed) {
-        parleyx_buf_free(&b);
-        fprintf(stderr, "parley info: out of memory\n");
-        return CLI_INTERNAL;
-    }
-    int rc = cli_write_output(NULL, b.data, b.len);
-    parleyx_buf_free(&b);
-    return rc;
+    return cli_write_buf("info", "the description", NULL, &b);
 }
 
 static int json_out(const parley_scenario *sc)

@@ -442,15 +442,9 @@ int cmd_redlines(int argc, char **argv)
         json_report(&b, sc, d);
     else
         text_report(&b, sc, d);
-    if (b.failed) {
-        rc = CLI_INTERNAL;
-        fprintf(stderr, "parley redlines: out of memory\n");
-    } else {
-        rc = cli_write_output(out, b.data, b.len);
-    }
+    rc = cli_write_buf("redlines", "the report", out, &b);
     if (rc == CLI_OK && !parley_diagnosis_deal_exists(d))
         rc = CLI_NORESULT;
-    parleyx_buf_free(&b);
     parley_diagnosis_free(d);
     parley_scenario_free(sc);
     return rc;

@@ -280,21 +280,15 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
         parley_text_free(text);
     }
     px_buf b;
-    parleyx_buf_init(&b, NULL, (size_t)1 << 30);
     if (rc == CLI_OK && csv) {
+        parleyx_buf_init(&b, NULL, (size_t)1 << 30);
         csv_ranking(&b, r);
-        if (b.failed)
-            rc = CLI_INTERNAL;
-        else
-            rc = cli_write_output(csv, b.data ? b.data : "", b.len);
-        b.len = 0;
-        b.failed = false;
-        if (b.data)
-            b.data[0] = '\0';
+        rc = cli_write_buf("tournament", "the CSV", csv, &b);
         if (strcmp(csv, "-") == 0)
             quiet = true;
     }
     if (rc == CLI_OK && !quiet) {
+        parleyx_buf_init(&b, NULL, (size_t)1 << 30);
         if (json) {
             parleyx_buf_puts(&b, "{\n");
             parleyx_buf_puts(&b, head ? head : "");
@@ -309,12 +303,8 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
                                (unsigned long long)parley_tournament_ranking_sessions(r));
             text_ranking(&b, r);
         }
-        if (b.failed)
-            rc = CLI_INTERNAL;
-        else
-            rc = cli_write_output(NULL, b.data ? b.data : "", b.len);
+        rc = cli_write_buf("tournament", "the ranking", NULL, &b);
     }
-    parleyx_buf_free(&b);
     parley_tournament_ranking_free(r);
     return rc;
 }

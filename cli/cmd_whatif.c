@@ -111,9 +111,7 @@ static int report(const parley_scenario *base, const parley_analysis *a0,
                                h1 ? cli_fmt(u1[j], n1, sizeof n1) : "-");
         }
     }
-    int rc = b.failed ? CLI_INTERNAL : cli_write_output(out, b.data, b.len);
-    parleyx_buf_free(&b);
-    return rc;
+    return cli_write_buf("whatif", "the comparison", out, &b);
 }
 
 int cmd_whatif(int argc, char **argv)
