@@ -509,8 +509,14 @@ parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char
     return st;
 }
 
-parley_status parley_ktab_read_csv(const char *path, const parley_allocator *alloc,
-                                   parley_forecast_input **out, parley_error *err)
+typedef parley_status (*kt_text_reader)(const char *text, size_t len, const char *name,
+                                       const parley_allocator *alloc,
+                                       parley_forecast_input **out, parley_error *err);
+
+/* Read the file at path with read (the CSV or the XML reader). */
+static parley_status kt_read_file(const char *path, const parley_allocator *alloc,
+                                  parley_forecast_input **out, parley_error *err,
+                                  kt_text_reader read)
 {
     if (!path || !out)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output pointer");
@@ -520,9 +526,15 @@ parley_status parley_ktab_read_csv(const char *path, const parley_allocator *all
     parley_status st = kt_slurp(path, alloc, &text, &len, &cap, err);
     if (st != PARLEY_OK)
         return st;
-    st = parley_ktab_read_csv_text(text, len, path, alloc, out, err);
+    st = read(text, len, path, alloc, out, err);
     parleyx_free(alloc, text, cap);
     return st;
+}
+
+parley_status parley_ktab_read_csv(const char *path, const parley_allocator *alloc,
+                                   parley_forecast_input **out, parley_error *err)
+{
+    return kt_read_file(path, alloc, out, err, parley_ktab_read_csv_text);
 }
 
 /* ------------------------------------------------------------------ XML */
@@ -887,15 +899,5 @@ parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char
 parley_status parley_ktab_read_xml(const char *path, const parley_allocator *alloc,
                                    parley_forecast_input **out, parley_error *err)
 {
-    if (!path || !out)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output pointer");
-    *out = NULL;
-    char *text;
-    size_t len, cap;
-    parley_status st = kt_slurp(path, alloc, &text, &len, &cap, err);
-    if (st != PARLEY_OK)
-        return st;
-    st = parley_ktab_read_xml_text(text, len, path, alloc, out, err);
-    parleyx_free(alloc, text, cap);
-    return st;
+    return kt_read_file(path, alloc, out, err, parley_ktab_read_xml_text);
 }
