@@ -55,6 +55,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ temp files */
@@ -998,6 +999,47 @@ Test(hostile, ktab_xml_nesting_and_numbers, .timeout = 60)
 
 /* ------------------------------------------------------------ tournaments */
 
+static int stray_files(const char *dir, const char *const *keep, size_t nkeep);
+
+/* A store must be a database file: /dev/null, a FIFO or a folder is
+ * refused before SQLite touches it (SQLite took /dev/null and left
+ * /dev/null-journal beside it), for running, ranking and merging. */
+Test(hostile, tournament_store_not_a_file, .timeout = 60)
+{
+    put("s.yaml", "parley: 1\nissues:\n  a: {values: [x, y]}\nparties:\n"
+                  "  A: {utility: {a: {weight: 1, values: {x: 1, y: 0}}}}\n"
+                  "  B: {utility: {a: {weight: 1, values: {x: 0, y: 1}}}}\n");
+    const char *cfg = put("t.yaml", "parley-tournament: 1\nrounds: 5\nscenarios: [s.yaml]\n"
+                                    "strategies: [boulware]\n");
+    parley_tournament *t = NULL;
+    parley_error err;
+    cr_assert_eq(parley_tournament_load(cfg, NULL, &t, &err), PARLEY_OK, "%s", err.message);
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/fifo.sqlite", tmpdir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    const char *bad[] = {"/dev/null", fifo, tmpdir};
+    for (size_t i = 0; i < 3; i++) {
+        parley_error_clear(&err);
+        cr_assert_eq(parley_tournament_run(t, bad[i], NULL, NULL, &err), PARLEY_ERR_IO, "%s",
+                     bad[i]);
+        cr_assert(strstr(err.message, "not a regular file") != NULL, "%s", err.message);
+        cr_assert_str_eq(err.file, bad[i]);
+        parley_tournament_ranking *r = NULL;
+        cr_assert_eq(parley_tournament_rank(bad[i], NULL, &r, &err), PARLEY_ERR_IO, "%s", bad[i]);
+        cr_assert_null(r);
+        const char *in[1] = {cfg};
+        cr_assert_eq(parley_tournament_merge(bad[i], 1, in, NULL, NULL, &err), PARLEY_ERR_IO);
+    }
+    struct stat st;
+    cr_assert_eq(stat("/dev/null", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode));
+    cr_assert_neq(stat("/dev/null-journal", &st), 0, "SQLite left a journal in /dev");
+    cr_assert_neq(stat("/dev/null-wal", &st), 0, "SQLite left a journal in /dev");
+    static const char *const keep[] = {"s.yaml", "t.yaml", "fifo.sqlite"};
+    cr_assert_eq(stray_files(tmpdir, keep, 3), 0, "the store left a file behind");
+    parley_tournament_free(t);
+}
+
 Test(hostile, tournament_config_bad_input, .timeout = 60)
 {
     put("s.yaml", "parley: 1\nissues:\n  a: {values: [x, y]}\nparties:\n"
@@ -1276,6 +1318,69 @@ Test(hostile, atomic_write_failures_leave_nothing)
     /* misuse */
     cr_assert_eq(parley_write_file_atomic(NULL, "x", 1, &err), PARLEY_ERR_ARG);
     cr_assert_eq(parley_write_file_atomic(path, NULL, 1, &err), PARLEY_ERR_ARG);
+}
+
+/* What a mature tool does with special targets: -o /dev/null must not
+ * replace the device (as root a rename over it did: found while probing
+ * `parley tournament --store /dev/null`), a FIFO is written to, a
+ * replaced file keeps its permissions, a symbolic link stays a link. */
+Test(hostile, atomic_write_special_targets)
+{
+    parley_error err;
+    struct stat st;
+    cr_assert_eq(parley_write_file_atomic("/dev/null", "gone\n", 5, &err), PARLEY_OK, "%s",
+                 err.message);
+    cr_assert_eq(stat("/dev/null", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode), "/dev/null is no longer a device");
+    char dir[512], path[700], link[700];
+    snprintf(dir, sizeof dir, "%s/special", tmpdir);
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    /* a FIFO, read by a child */
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        close(fds[0]);
+        FILE *f = fopen(path, "r");
+        char buf[64] = "";
+        size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+        if (write(fds[1], buf, n) != (ssize_t)n)
+            _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    cr_assert_eq(parley_write_file_atomic(path, "through the fifo", 16, &err), PARLEY_OK, "%s",
+                 err.message);
+    char got[64] = "";
+    ssize_t n = read(fds[0], got, sizeof got - 1);
+    close(fds[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert_eq(n, 16);
+    cr_assert_str_eq(got, "through the fifo");
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    /* permissions survive a replacement */
+    snprintf(path, sizeof path, "%s/secret.yaml", dir);
+    cr_assert_eq(parley_write_file_atomic(path, "a", 1, &err), PARLEY_OK);
+    cr_assert_eq(chmod(path, 0640), 0);
+    cr_assert_eq(parley_write_file_atomic(path, "bb", 2, &err), PARLEY_OK);
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 07777, 0640, "mode %o", (unsigned)(st.st_mode & 07777));
+    cr_assert_eq(st.st_size, 2);
+    /* a symbolic link stays one; the file it names gets the content */
+    snprintf(link, sizeof link, "%s/link.yaml", dir);
+    cr_assert_eq(symlink("secret.yaml", link), 0);
+    cr_assert_eq(parley_write_file_atomic(link, "ccc", 3, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link was replaced by a file");
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_size, 3);
+    static const char *const keep[] = {"fifo", "secret.yaml", "link.yaml"};
+    cr_assert_eq(stray_files(dir, keep, 3), 0, "a temporary file was left behind");
 }
 
 /* ------------------------------------------------------------ known findings */

@@ -387,7 +387,10 @@ PARLEY_API parley_status parley_genius_read_folder(const char *dir, const parley
                                                    parley_scenario **out, parley_error *err);
 
 /* Write a file atomically: to a temporary name in the same folder, then
- * rename.  On failure nothing is left behind. */
+ * rename.  On failure nothing is left behind.  A replaced file keeps its
+ * permissions; through a symbolic link the file it names is replaced.  A
+ * path that is not a file or a folder (/dev/null, a FIFO) is written to
+ * directly. */
 PARLEY_API parley_status parley_write_file_atomic(const char *path, const void *data, size_t len,
                                                   parley_error *err);
 

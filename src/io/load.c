@@ -11,10 +11,19 @@
  * parley_write_file_atomic writes to "<path>.tmp.<pid>.<n>" in the same
  * folder, fsyncs, then renames over path: readers see the old file or the
  * new one, never a part.  On any failure the temporary file is removed.
+ * A replaced file keeps its permissions; a symbolic link to a file stays a
+ * link (the file it names is replaced).  A path that is neither a file nor
+ * a folder (/dev/null, a FIFO, a terminal) is written to directly: there
+ * is nothing to rename over, and renaming would replace the device.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* realpath */
+#endif
 #include "core/px.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,48 +94,77 @@ parley_status parley_load(size_t npaths, const char *const *paths, const parley_
     return parley_native_read_file(paths[0], opt, out, err);
 }
 
+/* Write all of data to fd; 0 or an errno. */
+static int write_all(int fd, const char *p, size_t left)
+{
+    while (left) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    return 0;
+}
+
 parley_status parley_write_file_atomic(const char *path, const void *data, size_t len,
                                        parley_error *err)
 {
     static unsigned counter;
     if (!path || (!data && len))
         return PARLEY_ERR_ARG;
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a device, a FIFO, a terminal (-o /dev/null, -o /dev/stdout):
+         * there is no file to replace, so write to it; renaming over it
+         * would replace /dev/null itself */
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot write: %s",
+                                strerror(errno));
+        int e = write_all(fd, data, len);
+        if (close(fd) != 0 && !e)
+            e = errno;
+        if (e)
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
+        return PARLEY_OK;
+    }
+    /* a symbolic link to a file: replace the file it names, and keep the
+     * link */
+    char real[4096];
+    const char *dest = path;
+    struct stat lst;
+    if (exists && S_ISREG(st.st_mode) && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        char *r = realpath(path, NULL);
+        if (r && strlen(r) < sizeof real - 32) {
+            memcpy(real, r, strlen(r) + 1);
+            dest = real;
+        }
+        free(r);
+    }
     char tmp[4096];
-    int w = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", path, (long)getpid(), counter++);
+    int w = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", dest, (long)getpid(), counter++);
     if (w < 0 || (size_t)w >= sizeof tmp)
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "output path is too long");
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0)
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot write: %s",
                             strerror(errno));
-    const char *p = data;
-    size_t left = len;
-    while (left) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
-        }
-        p += n;
-        left -= (size_t)n;
-    }
-    if (fsync(fd) != 0 && errno != EINVAL) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
-    }
-    if (close(fd) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
+    int e = write_all(fd, data, len);
+    /* a replaced file keeps its permissions */
+    if (!e && exists && S_ISREG(st.st_mode) && fchmod(fd, st.st_mode & 07777) != 0)
+        e = errno;
+    if (!e && fsync(fd) != 0 && errno != EINVAL)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, dest) != 0)
+        e = errno;
+    if (e) {
         unlink(tmp);
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot write: %s", strerror(e));
     }

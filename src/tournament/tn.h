@@ -58,6 +58,8 @@ uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t op
 
 /* Store schema, shared by the store and merge (tn_store.c). */
 struct sqlite3;
+/* PARLEY_ERR_IO unless path is a regular file or absent. */
+parley_status tn_store_path_check(const char *path, parley_error *err);
 parley_status tn_db_open(const char *path, struct sqlite3 **db, parley_error *err);
 parley_status tn_db_schema(struct sqlite3 *db, const char *path, const char *fingerprint,
                            uint64_t total, const parley_allocator *a, parley_error *err);

@@ -133,6 +133,9 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
     if (!path || !out)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no output");
     *out = NULL;
+    parley_status ps = tn_store_path_check(path, err);
+    if (ps != PARLEY_OK)
+        return ps;
     sqlite3 *db = NULL;
     /* read-write when allowed, so that closing the last connection
      * checkpoints and removes the -wal and -shm files; never created */

@@ -24,6 +24,7 @@
 
 #include <math.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,9 +65,24 @@ static const char tn_schema_sql[] =
     " party TEXT NOT NULL, strategy TEXT NOT NULL, utility REAL NOT NULL,"
     " PRIMARY KEY(session, seat)) WITHOUT ROWID;";
 
+parley_status tn_store_path_check(const char *path, parley_error *err)
+{
+    /* SQLite would take /dev/null or a FIFO, and leave a journal beside
+     * it (in /dev, as root) */
+    struct stat fst;
+    if (stat(path, &fst) == 0 && !S_ISREG(fst.st_mode))
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                            "this is not a regular file; a store is an SQLite database file: "
+                            "give a file name (it is created if absent)");
+    return PARLEY_OK;
+}
+
 parley_status tn_db_open(const char *path, sqlite3 **db, parley_error *err)
 {
     *db = NULL;
+    parley_status rs = tn_store_path_check(path, err);
+    if (rs != PARLEY_OK)
+        return rs;
     int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                            SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
