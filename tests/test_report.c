@@ -272,3 +272,83 @@ Test(report, forecast_chart)
     parley_forecast_result_free(r);
     parley_forecast_input_free(in);
 }
+
+/* With more than two stakeholders a chart draws the frontier of the pair
+ * alone as a line.  Its points must be exactly the outcomes no other
+ * outcome beats for both (brute force over every outcome, distinct
+ * utility pairs), best x first, placed on the default 560 x 480 frame. */
+typedef struct rp_pt {
+    double x, y;
+} rp_pt;
+
+static int rp_pt_desc(const void *a, const void *b)
+{
+    const rp_pt *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? 1 : -1;
+    return p->y < q->y ? 1 : p->y > q->y ? -1 : 0;
+}
+
+Test(report, pair_frontier_is_the_brute_force_frontier_of_the_pair)
+{
+    parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/abu-dhabi-2026.yaml");
+    parley_analysis *an = NULL;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, NULL), PARLEY_OK);
+    size_t dims = parley_analysis_dims(an), ni = parley_issue_count(sc);
+    cr_assert_gt(dims, 2);
+    uint64_t total = 1;
+    for (size_t i = 0; i < ni; i++)
+        total *= parley_issue_value_count(sc, i);
+    rp_pt *all = calloc(total, sizeof *all), *front = calloc(total, sizeof *front);
+    uint32_t o[64];
+    for (size_t x = 0; x < dims; x++)
+        for (size_t y = x + 1; y < dims; y++) {
+            size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
+            for (uint64_t id = 0; id < total; id++) {
+                uint64_t r = id;
+                for (size_t i = ni; i-- > 0;) {
+                    o[i] = (uint32_t)(r % parley_issue_value_count(sc, i));
+                    r /= parley_issue_value_count(sc, i);
+                }
+                all[id].x = parley_utility(sc, px, o);
+                all[id].y = parley_utility(sc, py, o);
+            }
+            size_t nf = 0;
+            for (uint64_t a = 0; a < total; a++) {
+                bool beaten = false, dup = false;
+                for (uint64_t b = 0; b < total && !beaten; b++)
+                    beaten = all[b].x >= all[a].x && all[b].y >= all[a].y &&
+                             (all[b].x > all[a].x || all[b].y > all[a].y);
+                for (size_t k = 0; k < nf && !dup; k++)
+                    dup = front[k].x == all[a].x && front[k].y == all[a].y;
+                if (!beaten && !dup)
+                    front[nf++] = all[a];
+            }
+            qsort(front, nf, sizeof *front, rp_pt_desc);
+            char want[8192] = "";
+            for (size_t k = 0; k < nf; k++) {
+                char pt[64];
+                snprintf(pt, sizeof pt, "%s%.1f,%.1f", k ? " " : "", 62 + front[k].x * 480,
+                         34 + (1 - front[k].y) * 368);
+                strcat(want, pt);
+            }
+            char *svg = NULL;
+            size_t len = 0;
+            cr_assert_eq(parley_chart_utility_space(sc, an, x, y, NULL, &svg, &len, NULL),
+                         PARLEY_OK);
+            well_formed(svg, len);
+            const char *line = strstr(svg, "class=\"pair-frontier\"");
+            cr_assert_not_null(line, "pair %zu-%zu: no pair frontier", x, y);
+            const char *pts = strstr(line, "points=\"") + 8;
+            const char *end = strchr(pts, '"');
+            cr_assert_eq((size_t)(end - pts), strlen(want), "pair %zu-%zu:\n got %.*s\nwant %s",
+                         x, y, (int)(end - pts), pts, want);
+            cr_assert_eq(memcmp(pts, want, strlen(want)), 0, "pair %zu-%zu:\n got %.*s\nwant %s",
+                         x, y, (int)(end - pts), pts, want);
+            parley_text_free(svg);
+        }
+    free(all);
+    free(front);
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+}

@@ -12,7 +12,8 @@
  * scans every outcome up to max_scan, and beyond that a sample of max_scan
  * outcomes drawn with a fixed-seed generator (splitmix64), so the drawing
  * is the same every time.  On top: the Pareto frontier over all outcomes
- * (a line for two stakeholders; projected points for more), the Pareto-
+ * (a line for two stakeholders; for more, its points projected, faint,
+ * under a line: the frontier of the pair alone), the Pareto-
  * optimal agreements, dashed reservation lines, and the bargaining
  * solutions, labelled.
  *
@@ -287,6 +288,58 @@ static parley_status cloud(px_buf *b, const parley_scenario *sc, const ch_frame 
 
 /* ---------------------------------------------------------- the chart */
 
+typedef struct ch_pt2 {
+    double x, y;
+} ch_pt2;
+
+/* Descending x, then descending y. */
+static int ch_pt2_cmp(const void *a, const void *b)
+{
+    const ch_pt2 *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? 1 : -1;
+    if (p->y != q->y)
+        return p->y < q->y ? 1 : -1;
+    return 0;
+}
+
+/* The Pareto frontier of stakeholders x and y alone, as a line (drawn as
+ * the two-stakeholder frontier is).
+ * Every outcome that no other beats for both of them is the projection of
+ * a point on the frontier of all stakeholders (one that beats it for the
+ * pair and ties it elsewhere would be on that frontier too), so the
+ * frontier's points are enough: sort by x descending and keep each point
+ * whose y beats every y before it. */
+static parley_status pair_frontier(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                                   const ch_frame *f, size_t x, size_t y)
+{
+    size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
+    ch_pt2 *p = parleyx_calloc(sc->alloc, nf, sizeof *p);
+    if (!p)
+        return PARLEY_ERR_NOMEM;
+    for (size_t k = 0; k < nf; k++) {
+        const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
+        p[k].x = u[x];
+        p[k].y = u[y];
+    }
+    if (nf > 1)
+        qsort(p, nf, sizeof *p, ch_pt2_cmp);
+    parleyx_buf_puts(b, "<polyline class=\"pair-frontier\" fill=\"none\" stroke=\"#e67e22\" "
+                        "stroke-width=\"2\" points=\"");
+    double best = -1.0;
+    bool first = true;
+    for (size_t k = 0; k < nf; k++) {
+        if (!(p[k].y > best))
+            continue;
+        parleyx_buf_printf(b, "%s%.1f,%.1f", first ? "" : " ", px_x(f, p[k].x), px_y(f, p[k].y));
+        best = p[k].y;
+        first = false;
+    }
+    parleyx_buf_puts(b, "\"/>\n");
+    parleyx_free(sc->alloc, p, (nf ? nf : 1) * sizeof *p);
+    return PARLEY_OK;
+}
+
 typedef struct ch_label {
     const char *name;
     double ux, uy;
@@ -340,13 +393,19 @@ static parley_status utility_space(px_buf *b, const parley_scenario *sc, const p
         }
         parleyx_buf_puts(b, "\"/>\n");
     } else if (nf) {
-        parleyx_buf_puts(b, "<g class=\"frontier\" fill=\"#e67e22\">\n");
+        /* more stakeholders: the frontier of all of them, projected, is a
+         * cloud (a third of the outcomes on Abu Dhabi), so it is drawn
+         * faint, and the line is the frontier of this pair alone */
+        parleyx_buf_puts(b, "<g class=\"frontier\" fill=\"#e67e22\" fill-opacity=\"0.35\">\n");
         for (size_t k = 0; k < nf && k < 2000; k++) {
             const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
             parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.8\"/>\n", px_x(&f, u[x]),
                                px_y(&f, u[y]));
         }
         parleyx_buf_puts(b, "</g>\n");
+        parley_status pst = pair_frontier(b, sc, an, &f, x, y);
+        if (pst)
+            return pst;
     }
     /* Pareto-optimal agreements */
     size_t na = parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS);

@@ -198,8 +198,9 @@ static parley_status space_section(px_buf *b, const parley_scenario *sc, const p
     size_t dd = d > RP_MAX_PANEL_DIMS ? RP_MAX_PANEL_DIMS : d;
     parleyx_buf_printf(b, "<p>Each point is an outcome, placed by what two parties get from it. "
                           "%s</p>\n<div class=\"charts\">\n",
-                       d > 2 ? "One chart per pair of parties; the Pareto frontier of all the "
-                               "parties is shown projected." : "");
+                       d > 2 ? "One chart per pair of parties. The orange line is the Pareto "
+                               "frontier of the pair alone; the faint orange points, the frontier "
+                               "of all the parties, projected." : "");
     for (size_t x = 0; x < dd; x++)
         for (size_t y = x + 1; y < dd; y++) {
             parley_status st = rp_chart_utility(b, sc, an, x, y, co, d > 2);
