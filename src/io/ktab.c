@@ -521,8 +521,8 @@ static parley_status kt_read_file(const char *path, const parley_allocator *allo
     if (!path || !out)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output pointer");
     *out = NULL;
-    char *text;
-    size_t len, cap;
+    char *text = NULL;
+    size_t len = 0, cap = 0;
     parley_status st = kt_slurp(path, alloc, &text, &len, &cap, err);
     if (st != PARLEY_OK)
         return st;
