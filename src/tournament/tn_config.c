@@ -20,7 +20,11 @@
  * key is answered with the list of keys and the closest one.
  *
  * Memory: the reader's lists are freed before parley_tournament_load
- * returns; the tournament owns copies of everything it keeps.
+ * returns; the tournament owns copies of everything it keeps.  Every
+ * block goes through the allocator of the load options (t->ap) and is
+ * freed with the size it was allocated with: lists keep their room (cap)
+ * apart from their length, and a partly built tournament is freed with
+ * the sizes of its tables (nscen is set before they are allocated).
  */
 #include "tn.h"
 
