@@ -504,6 +504,16 @@ Test(analysis_property, random_no_redlines)
         check_random(s, false, PARLEY_KALAI_NORMALIZED);
 }
 
+/* Seed 30197 (4 outcomes, a frontier of 4 points): with the frontier limit
+ * at 6 and two threads, the two workers' archives (4 points each) were
+ * pushed together before their merged frontier was taken, so the analysis
+ * failed with PARLEY_ERR_LIMIT where one thread succeeded.  The limit is
+ * now checked after the merge. */
+Test(analysis_property, frontier_limit_does_not_depend_on_threads)
+{
+    check_random(30197, true, PARLEY_KALAI_NORMALIZED);
+}
+
 Test(analysis_property, random_redlines)
 {
     for (uint64_t s = 1000; s < 1400; s++)

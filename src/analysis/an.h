@@ -117,7 +117,14 @@ bool an_cons_build(const an_space *sp, size_t only, const long *dim_of, an_cons_
                    bool *upward);
 void an_cons_free(const parley_allocator *a, an_cons_store *cs);
 
-/* ---- archives ---- */
+/* ---- archives ----
+ * A set of mutually non-dominated utility vectors with their counts and
+ * representative outcomes.  Kept in ascending lexicographic order (as
+ * an_arch_normalize leaves it, and as the search inserts), so that a point
+ * is found by binary search and a dominance query scans only the points
+ * whose first utility reaches the query's; an_arch_push may break the
+ * order (then `unsorted` is set and the scans are linear) until the next
+ * normalize.  The order never changes a result: merges normalize. */
 typedef struct an_arch {
     const parley_allocator *alloc;
     size_t d, m;
@@ -126,6 +133,9 @@ typedef struct an_arch {
     double *u;             /* n*d */
     an_count *cnt;         /* n */
     uint32_t *rep;         /* n*m */
+    size_t hint;           /* the point that last dominated a query */
+    bool unsorted;         /* not in ascending lexicographic order (points
+                            * pushed out of it) */
     bool seeded;           /* fixed point set: only counts and outcomes change */
     bool overflow;         /* more than limit points were needed */
 } an_arch;

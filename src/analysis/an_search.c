@@ -191,10 +191,35 @@ static bool arch_reserve(an_arch *a, size_t need)
     return true;
 }
 
+/* Lexicographic comparison of two utility vectors: < 0, 0, > 0. */
+static int lex_cmp(const double *a, const double *b, size_t d)
+{
+    for (size_t j = 0; j < d; j++)
+        if (a[j] != b[j])
+            return a[j] < b[j] ? -1 : 1;
+    return 0;
+}
+
+/* First index whose vector is not lexicographically below x. */
+static size_t lb_lex(const an_arch *a, const double *x)
+{
+    size_t lo = 0, hi = a->n, d = a->d;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lex_cmp(a->u + mid * d, x, d) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 bool an_arch_push(an_arch *a, const double *u, an_count c, const uint32_t *rep)
 {
     if (!arch_reserve(a, a->n + 1))
         return false;
+    if (a->n && lex_cmp(u, a->u + (a->n - 1) * a->d, a->d) < 0)
+        a->unsorted = true;
     memcpy(a->u + a->n * a->d, u, a->d * sizeof(double));
     a->cnt[a->n] = c;
     if (a->m) {
@@ -211,6 +236,7 @@ bool an_arch_copy(an_arch *dst, const an_arch *src)
 {
     an_arch_init(dst, src->alloc, src->d, src->m, src->limit);
     dst->seeded = src->seeded;
+    dst->unsorted = src->unsorted;
     if (!arch_reserve(dst, src->n ? src->n : 1))
         return false;
     memcpy(dst->u, src->u, src->n * src->d * sizeof(double));
@@ -251,8 +277,43 @@ static size_t lb2(const an_arch *a, double x)
     return lo;
 }
 
-/* Does a point of the archive strictly dominate x? */
-static bool arch_dominates(const an_arch *a, const double *x)
+/* The archive is kept in ascending lexicographic order of the utility
+ * vectors (unless a->unsorted: points pushed out of it), as
+ * an_arch_normalize leaves it: a point is found by binary search, and a
+ * dominance query looks only at the points whose first utility is at
+ * least the query's.  First index whose u[0] is at least x. */
+static size_t lb_first(const an_arch *a, double x)
+{
+    size_t lo = 0, hi = a->n, d = a->d;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->u[mid * d] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Does f strictly dominate x (d dimensions)? */
+static bool point_dominates(const double *f, const double *x, size_t d)
+{
+    bool gt = false;
+    for (size_t j = 0; j < d; j++) {
+        if (f[j] < x[j])
+            return false;
+        if (f[j] > x[j])
+            gt = true;
+    }
+    return gt;
+}
+
+/* Does a point of the archive strictly dominate x?  Beyond two dimensions
+ * the archive is scanned, starting with the point that answered last
+ * (a->hint): the search asks about neighbouring boxes one after another,
+ * and the same point usually dominates them all.  The answer does not
+ * depend on the hint. */
+static bool arch_dominates(an_arch *a, const double *x)
 {
     size_t d = a->d;
     if (d == 2) {
@@ -264,20 +325,15 @@ static bool arch_dominates(const an_arch *a, const double *x)
             return true;
         return f2 == x[1] && a->u[i * 2] > x[0];
     }
-    for (size_t i = 0; i < a->n; i++) {
-        const double *f = a->u + i * d;
-        bool ge = true, gt = false;
-        for (size_t j = 0; j < d; j++) {
-            if (f[j] < x[j]) {
-                ge = false;
-                break;
-            }
-            if (f[j] > x[j])
-                gt = true;
-        }
-        if (ge && gt)
+    if (a->hint < a->n && point_dominates(a->u + a->hint * d, x, d))
+        return true;
+    /* only points with u[0] >= x[0] can dominate x */
+    size_t start = a->unsorted ? 0 : lb_first(a, x[0]);
+    for (size_t i = start; i < a->n; i++)
+        if (point_dominates(a->u + i * d, x, d)) {
+            a->hint = i;
             return true;
-    }
+        }
     return false;
 }
 
@@ -296,6 +352,10 @@ static size_t arch_find(const an_arch *a, const double *x)
             if (a->u[i] == x[0])
                 return i;
         return (size_t)-1;
+    }
+    if (!a->unsorted) {
+        size_t i = lb_lex(a, x);
+        return i < a->n && lex_cmp(a->u + i * d, x, d) == 0 ? i : (size_t)-1;
     }
     for (size_t i = 0; i < a->n; i++) {
         const double *f = a->u + i * d;
@@ -378,8 +438,12 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
     a->n = k;
     if (!arch_reserve(a, a->n + 1))
         return false;
-    arch_set(a, a->n, x, o);
+    /* in ascending lexicographic order */
+    size_t at = a->unsorted ? a->n : lb_lex(a, x);
+    arch_move(a, at + 1, at, a->n - at);
+    arch_set(a, at, x, o);
     a->n++;
+    a->hint = 0;
     return true;
 }
 
@@ -481,6 +545,7 @@ bool an_arch_normalize(an_arch *a)
     }
     out.seeded = a->seeded;
     out.limit = a->limit;
+    out.unsorted = false; /* ascending now */
     an_arch_free(a);
     *a = out;
     return true;
@@ -1052,6 +1117,17 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
                     arch_take_rep(arch, i, ws[k].arch.rep + i * m);
                 }
         } else {
+            /* The workers' archives overlap (each is the frontier of what
+             * it saw), so together they may hold more points than the
+             * limit while their merged frontier does not: the limit is
+             * checked after the merge, or the answer would depend on the
+             * number of threads.  The memory is bounded by the workers'
+             * archives, which exist already. */
+            size_t limit = arch->limit, sum = arch->n;
+            for (unsigned k = 0; k < nthreads; k++)
+                sum += ws[k].arch.n;
+            if (sum > arch->limit)
+                arch->limit = sum;
             for (unsigned k = 0; k < nthreads && st == PARLEY_OK; k++)
                 for (size_t i = 0; i < ws[k].arch.n; i++)
                     if (!an_arch_push(arch, ws[k].arch.u + i * sp->d, ws[k].arch.cnt[i],
@@ -1061,6 +1137,11 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
                     }
             if (st == PARLEY_OK && !an_arch_normalize(arch))
                 st = PARLEY_ERR_NOMEM;
+            arch->limit = limit;
+            if (st == PARLEY_OK && arch->n > limit) {
+                arch->overflow = true;
+                st = PARLEY_ERR_LIMIT;
+            }
         }
         if (st == PARLEY_OK) {
             /* drop seed points no outcome reached (cannot happen for an
