@@ -1030,6 +1030,12 @@ Test(hostile, tournament_store_not_a_file, .timeout = 60)
         const char *in[1] = {cfg};
         cr_assert_eq(parley_tournament_merge(bad[i], 1, in, NULL, NULL, &err), PARLEY_ERR_IO);
     }
+    /* a store in a folder that does not exist: said so, not "unable to
+     * open database file" */
+    char missing[700];
+    snprintf(missing, sizeof missing, "%s/no-such-folder/x.sqlite", tmpdir);
+    cr_assert_eq(parley_tournament_run(t, missing, NULL, NULL, &err), PARLEY_ERR_IO);
+    cr_assert(strstr(err.message, "does not exist") != NULL, "%s", err.message);
     struct stat st;
     cr_assert_eq(stat("/dev/null", &st), 0);
     cr_assert(S_ISCHR(st.st_mode));

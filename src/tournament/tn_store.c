@@ -70,10 +70,29 @@ parley_status tn_store_path_check(const char *path, parley_error *err)
     /* SQLite would take /dev/null or a FIFO, and leave a journal beside
      * it (in /dev, as root) */
     struct stat fst;
-    if (stat(path, &fst) == 0 && !S_ISREG(fst.st_mode))
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
-                            "this is not a regular file; a store is an SQLite database file: "
-                            "give a file name (it is created if absent)");
+    if (stat(path, &fst) == 0) {
+        if (!S_ISREG(fst.st_mode))
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                                "this is not a regular file; a store is an SQLite database file: "
+                                "give a file name (it is created if absent)");
+        return PARLEY_OK;
+    }
+    /* absent: its folder must exist (SQLite would only say "unable to
+     * open database file") */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (slash && n < sizeof dir) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        if (n == 0)
+            return PARLEY_OK; /* in / */
+        if (stat(dir, &fst) != 0 || !S_ISDIR(fst.st_mode))
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                                "the folder '%s' does not exist; create it, or name a store in a "
+                                "folder that does",
+                                dir);
+    }
     return PARLEY_OK;
 }
 
