@@ -57,9 +57,13 @@ bool cli_is_help(const char *arg);
  * usage error) if it is not one. */
 bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out);
 
-/* --grid N at argv[*i]: reads the value (advancing *i) into lo->real_grid;
- * prints a usage error and returns CLI_USAGE when it is missing or bad. */
-int cli_grid_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo);
+/* The options of every command that loads a scenario: --grid N (points
+ * per real issue, into lo->real_grid) and --max-input MiB (the largest
+ * input file, into lo->max_file_bytes).  cli_load_option reads the option
+ * at argv[*i] and its value (advancing *i); it prints a usage error and
+ * returns CLI_USAGE when the value is missing or bad. */
+bool cli_is_load_option(const char *arg);
+int cli_load_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo);
 
 /* JSON and text pieces (cli_json.c): hand-written JSON with shortest
  * round-trip numbers and fixed key order; non-finite numbers are null. */

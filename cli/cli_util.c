@@ -140,13 +140,26 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
     return true;
 }
 
-int cli_grid_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo)
+bool cli_is_load_option(const char *arg)
 {
+    return strcmp(arg, "--grid") == 0 || strcmp(arg, "--max-input") == 0;
+}
+
+int cli_load_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo)
+{
+    const char *a = argv[*i];
     unsigned long long g;
     if (*i + 1 >= argc)
-        return cli_usage(cmd, "--grid needs a number of points");
-    if (!cli_parse_count(cmd, "--grid", argv[++*i], &g))
+        return cli_usage(cmd, "%s needs a number", a);
+    if (!cli_parse_count(cmd, a, argv[++*i], &g))
         return CLI_USAGE;
+    if (strcmp(a, "--max-input") == 0) {
+        /* MiB; up to 1 TiB, far beyond what fits in memory here */
+        if (g < 1 || g > (1ULL << 20))
+            return cli_usage(cmd, "--max-input expects 1 to 1048576 (MiB), got %llu", g);
+        lo->max_file_bytes = (size_t)(g << 20);
+        return CLI_OK;
+    }
     if (g < 2 || g > PARLEY_MAX_VALUES)
         return cli_usage(cmd, "--grid expects 2 to %u points, got %llu", PARLEY_MAX_VALUES, g);
     lo->real_grid = (unsigned)g;

@@ -43,6 +43,7 @@ static void help(void)
            "                         party's best acceptable utility (default), or\n"
            "                         GENIUS's variant (smallest |u1 - u2|)\n"
            "  --grid N               points per real issue (default 21)\n"
+           "  --max-input MiB        largest input file read, in MiB (default 64)\n"
            "  --max-outcomes N       work limit: outcomes looked at one by one\n"
            "                         (default 2000000000)\n"
            "  --threads N            worker threads (default 2)\n"
@@ -395,8 +396,13 @@ int cmd_analyze(int argc, char **argv)
             return CLI_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = true;
+        } else if (cli_is_load_option(a)) {
+            if (cli_load_option("analyze", argc, argv, &i, &lo) != CLI_OK) {
+                free(inputs);
+                return CLI_USAGE;
+            }
         } else if (strcmp(a, "--csv") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--kalai") == 0 || strcmp(a, "--grid") == 0 ||
+                   strcmp(a, "--kalai") == 0 ||
                    strcmp(a, "--max-outcomes") == 0 || strcmp(a, "--threads") == 0) {
             if (i + 1 >= argc) {
                 free(inputs);
@@ -422,14 +428,7 @@ int cmd_analyze(int argc, char **argv)
                     free(inputs);
                     return CLI_USAGE;
                 }
-                if (strcmp(a, "--grid") == 0) {
-                    if (v < 2 || v > 1000000) {
-                        free(inputs);
-                        return cli_usage("analyze", "--grid expects 2 to 1000000 points, got %s",
-                                         val);
-                    }
-                    lo.real_grid = (unsigned)v;
-                } else if (strcmp(a, "--max-outcomes") == 0) {
+                if (strcmp(a, "--max-outcomes") == 0) {
                     if (v == 0) {
                         free(inputs);
                         return cli_usage("analyze", "--max-outcomes must be at least 1");

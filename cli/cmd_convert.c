@@ -10,7 +10,7 @@
 
 static void help(void)
 {
-    printf("Usage: parley convert [--grid N] INPUT... [-o OUT.yaml]\n"
+    printf("Usage: parley convert [--grid N] [--max-input MiB] INPUT... [-o OUT.yaml]\n"
            "\n"
            "Write the scenario read from INPUT in parley's native YAML format\n"
            "(docs/scenario-format.md).  INPUT is a native scenario, a GENIUS\n"
@@ -21,6 +21,8 @@ static void help(void)
            "Options:\n"
            "  -o FILE    write to FILE (atomically); default: standard output\n"
            "  --grid N   points per real issue (default 21)\n"
+           "  --max-input MiB\n"
+           "             largest input file read, in MiB (default 64)\n"
            "  -h, --help this help\n");
 }
 
@@ -44,8 +46,8 @@ int cmd_convert(int argc, char **argv)
                 return cli_usage("convert", "%s needs a file name", a);
             }
             out = argv[++i];
-        } else if (strcmp(a, "--grid") == 0) {
-            if (cli_grid_option("convert", argc, argv, &i, &opt) != CLI_OK) {
+        } else if (cli_is_load_option(a)) {
+            if (cli_load_option("convert", argc, argv, &i, &opt) != CLI_OK) {
                 free(inputs);
                 return CLI_USAGE;
             }

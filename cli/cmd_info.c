@@ -10,7 +10,7 @@
 
 static void help(void)
 {
-    printf("Usage: parley info [--json] [--grid N] INPUT...\n"
+    printf("Usage: parley info [--json] [--grid N] [--max-input MiB] INPUT...\n"
            "\n"
            "Show a scenario: its parties and their roles, reservation values and\n"
            "discount factors; its issues and their values; the exact number of\n"
@@ -22,6 +22,8 @@ static void help(void)
            "Options:\n"
            "  --json     machine-readable output (see docs/cli.md)\n"
            "  --grid N   points per real issue when enumerating (default 21)\n"
+           "  --max-input MiB\n"
+           "             largest input file read, in MiB (default 64)\n"
            "  -h, --help this help\n");
 }
 
@@ -218,8 +220,8 @@ int cmd_info(int argc, char **argv)
             return CLI_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = true;
-        } else if (strcmp(a, "--grid") == 0) {
-            if (cli_grid_option("info", argc, argv, &i, &opt) != CLI_OK) {
+        } else if (cli_is_load_option(a)) {
+            if (cli_load_option("info", argc, argv, &i, &opt) != CLI_OK) {
                 free(inputs);
                 return CLI_USAGE;
             }

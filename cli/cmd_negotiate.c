@@ -57,6 +57,7 @@ static void help(void)
            "  --json                 print the summary as JSON (docs/negotiation.md)\n"
            "  --quiet                print the result only, not the offers\n"
            "  --grid N               points per real issue (default 21)\n"
+           "  --max-input MiB        largest input file read, in MiB (default 64)\n"
            "  -h, --help             this help\n"
            "\n"
            "Exit status: 0 a deal, 1 no deal, 2 bad input or usage, 3 internal error.\n");
@@ -588,8 +589,8 @@ int cmd_negotiate(int argc, char **argv)
                     so.rounds = (unsigned long)x;
                 }
             }
-        } else if (strcmp(a, "--grid") == 0) {
-            rc = cli_grid_option("negotiate", argc, argv, &i, &lo);
+        } else if (cli_is_load_option(a)) {
+            rc = cli_load_option("negotiate", argc, argv, &i, &lo);
             if (rc != CLI_OK)
                 goto done;
         } else if (a[0] == '-' && a[1]) {

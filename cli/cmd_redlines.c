@@ -39,6 +39,8 @@ static void help(void)
            "  --max-work N    search steps allowed (default 4000000000)\n"
            "  --threads N     threads for the analyses (default 2)\n"
            "  --grid N        points per real issue (default 21)\n"
+           "  --max-input MiB\n"
+           "                  largest input file read, in MiB (default 64)\n"
            "  -o FILE         write the report to FILE (atomically)\n"
            "  -h, --help      this help\n"
            "\n"
@@ -391,8 +393,8 @@ int cmd_redlines(int argc, char **argv)
                 rc = cli_usage("redlines", "-o needs a file name");
             else
                 out = argv[++i];
-        } else if (strcmp(a, "--grid") == 0) {
-            rc = cli_grid_option("redlines", argc, argv, &i, &lo);
+        } else if (cli_is_load_option(a)) {
+            rc = cli_load_option("redlines", argc, argv, &i, &lo);
         } else if (strcmp(a, "--max-sets") == 0 || strcmp(a, "--max-work") == 0 ||
                    strcmp(a, "--threads") == 0) {
             if (i + 1 >= argc)

@@ -26,6 +26,8 @@ static void help(void)
            "  --points N    outcomes drawn one by one at most, beyond: a density (5000)\n"
            "  --threads N   threads for the analyses (default 2)\n"
            "  --grid N      points per real issue (default 21)\n"
+           "  --max-input MiB\n"
+           "                largest input file read, in MiB (default 64)\n"
            "  -h, --help    this help\n"
            "\n"
            "A negotiation session in the report (see 'parley negotiate --help'):\n"
@@ -113,8 +115,8 @@ int cmd_report(int argc, char **argv)
                 out = argv[++i];
             else
                 svgdir = argv[++i];
-        } else if (strcmp(a, "--grid") == 0) {
-            rc = cli_grid_option("report", argc, argv, &i, &lo);
+        } else if (cli_is_load_option(a)) {
+            rc = cli_load_option("report", argc, argv, &i, &lo);
         } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--points") == 0) {
             if (i + 1 >= argc)
                 rc = cli_usage("report", "%s needs a number", a);

@@ -170,7 +170,8 @@ parley_status gx_read_file(const char *path, const parley_load_options *opt, cha
                 fclose(f);
                 return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
                                     "the file is larger than the limit of %zu bytes; raise "
-                                    "parley_load_options.max_file_bytes if it is genuine",
+                                    "it if the file is genuine (max_file_bytes in the load "
+                                    "options, or --max-input MiB on the command line)",
                                     limit);
             }
             size_t ncap = cap * 2;
@@ -199,7 +200,8 @@ parley_status gx_read_file(const char *path, const parley_load_options *opt, cha
         parleyx_free(a, buf, cap + 1);
         return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
                             "the file is %zu bytes, larger than the limit of %zu bytes; raise "
-                            "parley_load_options.max_file_bytes if it is genuine",
+                            "it if the file is genuine (max_file_bytes in the load options, "
+                            "or --max-input MiB on the command line)",
                             len, limit < (size_t)INT_MAX ? limit : (size_t)INT_MAX);
     }
     /* Shrink to the exact size so the caller frees with size + 1. */

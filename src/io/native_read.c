@@ -1829,8 +1829,9 @@ parley_status parley_native_read(const char *text, size_t len, const char *name,
     size_t maxb = nat_max_bytes(opt);
     if (len > maxb)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0,
-                            "the input is %zu bytes; the limit is %zu (raise "
-                            "max_file_bytes in the load options)",
+                            "the input is %zu bytes; the limit is %zu (raise it with "
+                            "max_file_bytes in the load options, or --max-input MiB on the "
+                            "command line)",
                             len, maxb);
     nat_ctx c;
     memset(&c, 0, sizeof c);
@@ -1889,7 +1890,8 @@ parley_status parley_native_read_file(const char *path, const parley_load_option
             if (cap > maxb) {
                 st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
                                   "the file is larger than the limit of %zu bytes (raise "
-                                  "max_file_bytes in the load options)",
+                                  "it with max_file_bytes in the load options, or --max-input "
+                                  "MiB on the command line)",
                                   maxb);
                 break;
             }
@@ -1919,8 +1921,9 @@ parley_status parley_native_read_file(const char *path, const parley_load_option
     fclose(f);
     if (st == PARLEY_OK && len > maxb)
         st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                          "the file is larger than the limit of %zu bytes (raise "
-                          "max_file_bytes in the load options)",
+                          "the file is larger than the limit of %zu bytes (raise it with "
+                          "max_file_bytes in the load options, or --max-input MiB on the "
+                          "command line)",
                           maxb);
     if (st == PARLEY_OK)
         st = parley_native_read(buf ? buf : "", len, path, opt, out, err);
