@@ -21,6 +21,12 @@
  * conflict itself.  Reservation values 0.35 and 0.3 make the agreement
  * count a real question (over 80% of the space, its boundary running
  * through the whole space); the last rows use reservation values 0.
+ *
+ * "gen<k>p_<n>x10" have k negotiators (3 or 4) over n issues of 10 values:
+ * on issue i party p's evaluation rises with the value when i + p is even
+ * and falls otherwise, with weights that differ by party; reservation
+ * values 0.3.  Their Pareto frontiers have thousands of points in 3 or 4
+ * dimensions: the rows that measure the search's archive.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +100,40 @@ static parley_scenario *generated(unsigned nissues, double rv1, double rv2)
     return sc;
 }
 
+static parley_scenario *generated_multi(unsigned nparties, unsigned nissues)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    char name[32];
+    snprintf(name, sizeof name, "gen%up_%ux10", nparties, nissues);
+    parley_scenario_set_name(sc, name);
+    for (unsigned i = 0; i < nissues; i++) {
+        snprintf(name, sizeof name, "issue%02u", i + 1);
+        parley_scenario_add_integer(sc, name, 0, 9, 1, NULL, &err);
+    }
+    for (unsigned p = 0; p < nparties; p++) {
+        snprintf(name, sizeof name, "party%u", p + 1);
+        parley_scenario_add_party(sc, name, PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+        double tot = 0;
+        for (unsigned i = 0; i < nissues; i++)
+            tot += 1.0 + (double)((i * 7 + p * 3) % 5);
+        for (unsigned i = 0; i < nissues; i++) {
+            parley_party_set_weight(sc, p, i, (1.0 + (double)((i * 7 + p * 3) % 5)) / tot);
+            if ((i + p) % 2 == 0)
+                parley_party_set_linear(sc, p, i, 0.0, 1.0 / 9.0, 0.0);
+            else
+                parley_party_set_linear(sc, p, i, 1.0, -1.0 / 9.0, 0.0);
+        }
+        parley_party_set_reservation(sc, p, 0.3);
+    }
+    if (parley_scenario_finalize(sc, &err) != PARLEY_OK) {
+        fprintf(stderr, "generated scenario: %s\n", err.message);
+        parley_scenario_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
 /* The domain file of a REFERENCE folder (see test_analysis_reference.c). */
 static int find_domain(const char *dir, const char *p1, const char *p2, char *out, size_t n)
 {
@@ -155,7 +195,8 @@ static void run_one(parley_scenario *sc, unsigned threads, int repeat, result *r
 }
 
 /* Run a case in a child: kind 0 = REFERENCE folder (a = folder, b/c =
- * profiles), kind 1 = generated (n issues). */
+ * profiles), kind 1 = generated (n issues), kind 2 = generated with
+ * rv1 parties (n issues). */
 static void bench_case(int kind, const char *a, const char *b, const char *c, unsigned n,
                        double rv1, double rv2, unsigned threads, int repeat)
 {
@@ -179,8 +220,10 @@ static void bench_case(int kind, const char *a, const char *b, const char *c, un
                 snprintf(r.msg, sizeof r.msg, "no domain file");
             else if (parley_genius_read_files(dom, 2, prof, NULL, &sc, &err) != PARLEY_OK)
                 snprintf(r.msg, sizeof r.msg, "%.250s", err.message);
-        } else {
+        } else if (kind == 1) {
             sc = generated(n, rv1, rv2);
+        } else {
+            sc = generated_multi((unsigned)rv1, n);
         }
         if (sc)
             run_one(sc, threads, repeat, &r);
@@ -202,8 +245,10 @@ static void bench_case(int kind, const char *a, const char *b, const char *c, un
     char name[64];
     if (kind == 0)
         snprintf(name, sizeof name, "%.60s", a);
-    else
+    else if (kind == 1)
         snprintf(name, sizeof name, "gen_%ux10 rv %.2g/%.2g", n, rv1, rv2);
+    else
+        snprintf(name, sizeof name, "gen%up_%ux10 rv 0.3", (unsigned)rv1, n);
     if (got != (ssize_t)sizeof r || !r.ok) {
         printf("%-26s  failed: %s\n", name, got == (ssize_t)sizeof r ? r.msg : "child died");
         return;
@@ -278,6 +323,16 @@ int main(int argc, char **argv)
                 continue;
             bench_case(1, NULL, NULL, NULL, gens[k].n, gens[k].rv1, gens[k].rv2, threads,
                        gens[k].n >= 12 ? 1 : repeat);
+        }
+        static const struct {
+            unsigned parties, n;
+        } multi[] = {{3, 7}, {3, 8}, {4, 6}, {4, 7}};
+        for (size_t k = 0; k < sizeof multi / sizeof multi[0]; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "gen%up_%ux10", multi[k].parties, multi[k].n);
+            if (only && !strstr(name, only))
+                continue;
+            bench_case(2, NULL, NULL, NULL, multi[k].n, multi[k].parties, 0, threads, repeat);
         }
     }
     return 0;
