@@ -973,3 +973,116 @@ Test(analysis_faults, mitm_allocation_failures)
     parley_scenario_free(sc);
     cr_assert_eq(fa.blocks, 0);
 }
+
+/* ------------------------------------------------------------ large frontiers */
+
+/* Four negotiators with opposed and shared interests: a frontier of
+ * hundreds of points in 4 dimensions, so the searches use the archive's
+ * ordered lookups and the seeded pass its block maxima.  The frontier
+ * (points, in order, and the number of outcomes on it) must equal a brute
+ * force over every outcome, with one thread and with two. */
+static int vec4_cmp(const void *a, const void *b)
+{
+    const double *p = a, *q = b;
+    for (int j = 0; j < 4; j++)
+        if (p[j] != q[j])
+            return p[j] < q[j] ? -1 : 1;
+    return 0;
+}
+
+Test(analysis_property, four_party_frontier_brute_force, .timeout = 120)
+{
+    for (unsigned variant = 0; variant < 3; variant++) {
+        parley_scenario *sc = parley_scenario_new(NULL);
+        unsigned ni = 5, nv = 6 + variant;
+        char name[32];
+        for (unsigned i = 0; i < ni; i++) {
+            snprintf(name, sizeof name, "i%u", i);
+            cr_assert_eq(parley_scenario_add_integer(sc, name, 0, nv - 1, 1, NULL, NULL),
+                         PARLEY_OK);
+        }
+        for (unsigned p = 0; p < 4; p++) {
+            snprintf(name, sizeof name, "p%u", p);
+            parley_scenario_add_party(sc, name, PARLEY_ROLE_NEGOTIATOR, NULL, NULL);
+            double tot = 0;
+            for (unsigned i = 0; i < ni; i++)
+                tot += 1.0 + (double)((i * 7 + p * 3 + variant) % 5);
+            for (unsigned i = 0; i < ni; i++) {
+                parley_party_set_weight(sc, p, i,
+                                        (1.0 + (double)((i * 7 + p * 3 + variant) % 5)) / tot);
+                double k = 1.0 / (double)(nv - 1);
+                if ((i + p + variant) % 2 == 0)
+                    parley_party_set_linear(sc, p, i, 0.0, k, 0.0);
+                else
+                    parley_party_set_linear(sc, p, i, 1.0, -k, 0.0);
+            }
+        }
+        cr_assert_eq(parley_scenario_finalize(sc, NULL), PARLEY_OK);
+        size_t n = 1;
+        for (unsigned i = 0; i < ni; i++)
+            n *= nv;
+        double *u = malloc(n * 4 * sizeof *u);
+        uint32_t o[8];
+        for (size_t id = 0; id < n; id++) {
+            size_t r = id;
+            for (unsigned i = ni; i-- > 0;) {
+                o[i] = (uint32_t)(r % nv);
+                r /= nv;
+            }
+            for (unsigned p = 0; p < 4; p++)
+                u[id * 4 + p] = parley_utility(sc, p, o);
+        }
+        double *front = malloc(n * 4 * sizeof *front);
+        size_t npts = 0, nout = 0;
+        for (size_t a = 0; a < n; a++) {
+            bool beaten = false;
+            for (size_t b = 0; b < n && !beaten; b++) {
+                bool ge = true, gt = false;
+                for (int j = 0; j < 4 && ge; j++) {
+                    ge = u[b * 4 + j] >= u[a * 4 + j];
+                    gt = gt || u[b * 4 + j] > u[a * 4 + j];
+                }
+                beaten = ge && gt;
+            }
+            if (beaten)
+                continue;
+            nout++;
+            memcpy(front + npts * 4, u + a * 4, 4 * sizeof *u);
+            npts++;
+        }
+        qsort(front, npts, 4 * sizeof *front, vec4_cmp);
+        size_t k = 0; /* distinct */
+        for (size_t i = 0; i < npts; i++)
+            if (!k || vec4_cmp(front + i * 4, front + (k - 1) * 4) != 0)
+                memmove(front + k++ * 4, front + i * 4, 4 * sizeof *front);
+        npts = k;
+        cr_assert_gt(npts, 4 * 16, "variant %u: only %zu points, too few for the blocks", variant,
+                     npts);
+        for (unsigned threads = 1; threads <= 2; threads++) {
+            parley_analysis_options opt;
+            parley_analysis_options_init(&opt);
+            opt.threads = threads;
+            parley_analysis *an = NULL;
+            cr_assert_eq(parley_analyze(sc, &opt, &an, NULL), PARLEY_OK);
+            size_t got = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
+            cr_assert_eq(got, npts, "variant %u, %u thread(s): %zu points, brute force %zu",
+                         variant, threads, got, npts);
+            double *mine = malloc(got * 4 * sizeof *mine);
+            for (size_t i = 0; i < got; i++)
+                memcpy(mine + i * 4, parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, i),
+                       4 * sizeof *mine);
+            qsort(mine, got, 4 * sizeof *mine, vec4_cmp);
+            cr_assert_eq(memcmp(mine, front, got * 4 * sizeof *mine), 0,
+                         "variant %u: the frontier points differ", variant);
+            uint64_t cnt = 0;
+            cr_assert(parley_analysis_count(an, PARLEY_COUNT_PARETO_OUTCOMES, &cnt));
+            cr_assert_eq(cnt, nout, "variant %u: %llu outcomes on the frontier, brute force %zu",
+                         variant, (unsigned long long)cnt, nout);
+            free(mine);
+            parley_analysis_free(an);
+        }
+        free(front);
+        free(u);
+        parley_scenario_free(sc);
+    }
+}

@@ -134,6 +134,10 @@ typedef struct an_arch {
     an_count *cnt;         /* n */
     uint32_t *rep;         /* n*m */
     size_t hint;           /* the point that last dominated a query */
+    double *bmax;          /* seeded archives: the componentwise maximum of
+                            * each block of AN_BLOCK points (nblocks*d), made
+                            * on the first dominance query; NULL otherwise */
+    size_t nblocks;
     bool unsorted;         /* not in ascending lexicographic order (points
                             * pushed out of it) */
     bool seeded;           /* fixed point set: only counts and outcomes change */

@@ -138,10 +138,21 @@ void an_arch_init(an_arch *a, const parley_allocator *alloc, size_t d, size_t m,
     a->limit = limit;
 }
 
+#define AN_BLOCK 16
+
+/* The block maxima describe the points as they are: any change drops them. */
+static void arch_blocks_drop(an_arch *a)
+{
+    parleyx_free(a->alloc, a->bmax, a->nblocks * a->d * sizeof(double));
+    a->bmax = NULL;
+    a->nblocks = 0;
+}
+
 void an_arch_free(an_arch *a)
 {
     if (!a)
         return;
+    arch_blocks_drop(a);
     parleyx_free(a->alloc, a->u, a->cap * a->d * sizeof(double));
     parleyx_free(a->alloc, a->cnt, a->cap * sizeof(an_count));
     parleyx_free(a->alloc, a->rep, a->cap * a->m * sizeof(uint32_t));
@@ -218,6 +229,7 @@ bool an_arch_push(an_arch *a, const double *u, an_count c, const uint32_t *rep)
 {
     if (!arch_reserve(a, a->n + 1))
         return false;
+    arch_blocks_drop(a);
     if (a->n && lex_cmp(u, a->u + (a->n - 1) * a->d, a->d) < 0)
         a->unsorted = true;
     memcpy(a->u + a->n * a->d, u, a->d * sizeof(double));
@@ -308,6 +320,25 @@ static bool point_dominates(const double *f, const double *x, size_t d)
     return gt;
 }
 
+static void arch_blocks_make(an_arch *a)
+{
+    size_t d = a->d, nb = (a->n + AN_BLOCK - 1) / AN_BLOCK;
+    double *mx = parleyx_malloc(a->alloc, nb * d * sizeof(double));
+    if (!mx)
+        return;
+    for (size_t b = 0; b < nb; b++) {
+        double *m = mx + b * d;
+        size_t hi = (b + 1) * AN_BLOCK < a->n ? (b + 1) * AN_BLOCK : a->n;
+        memcpy(m, a->u + b * AN_BLOCK * d, d * sizeof(double));
+        for (size_t i = b * AN_BLOCK + 1; i < hi; i++)
+            for (size_t j = 0; j < d; j++)
+                if (a->u[i * d + j] > m[j])
+                    m[j] = a->u[i * d + j];
+    }
+    a->bmax = mx;
+    a->nblocks = nb;
+}
+
 /* Does a point of the archive strictly dominate x?  Beyond two dimensions
  * the archive is scanned, starting with the point that answered last
  * (a->hint): the search asks about neighbouring boxes one after another,
@@ -329,6 +360,29 @@ static bool arch_dominates(an_arch *a, const double *x)
         return true;
     /* only points with u[0] >= x[0] can dominate x */
     size_t start = a->unsorted ? 0 : lb_first(a, x[0]);
+    /* a seeded archive never changes: blocks of AN_BLOCK points with their
+     * componentwise maximum let a query skip every block that cannot
+     * hold a point >= x (made once; without memory, the plain scan) */
+    if (a->seeded && !a->bmax && a->n > 4 * AN_BLOCK)
+        arch_blocks_make(a);
+    if (a->bmax) {
+        for (size_t b = start / AN_BLOCK; b < a->nblocks; b++) {
+            const double *mx = a->bmax + b * d;
+            size_t j = 0;
+            while (j < d && mx[j] >= x[j])
+                j++;
+            if (j < d)
+                continue;
+            size_t lo = b * AN_BLOCK > start ? b * AN_BLOCK : start;
+            size_t hi = (b + 1) * AN_BLOCK < a->n ? (b + 1) * AN_BLOCK : a->n;
+            for (size_t i = lo; i < hi; i++)
+                if (point_dominates(a->u + i * d, x, d)) {
+                    a->hint = i;
+                    return true;
+                }
+        }
+        return false;
+    }
     for (size_t i = start; i < a->n; i++)
         if (point_dominates(a->u + i * d, x, d)) {
             a->hint = i;
@@ -372,6 +426,7 @@ static void arch_move(an_arch *a, size_t dst, size_t src, size_t cnt)
 {
     if (!cnt || dst == src)
         return;
+    arch_blocks_drop(a);
     memmove(a->u + dst * a->d, a->u + src * a->d, cnt * a->d * sizeof(double));
     memmove(a->cnt + dst, a->cnt + src, cnt * sizeof(an_count));
     if (a->m)
@@ -380,6 +435,7 @@ static void arch_move(an_arch *a, size_t dst, size_t src, size_t cnt)
 
 static void arch_set(an_arch *a, size_t i, const double *x, const uint32_t *o)
 {
+    arch_blocks_drop(a);
     memcpy(a->u + i * a->d, x, a->d * sizeof(double));
     a->cnt[i].lo = 1;
     a->cnt[i].hi = 0;
