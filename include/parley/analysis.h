@@ -80,7 +80,11 @@ typedef struct parley_analysis_options {
      * looking at outcomes one by one, so this is not a limit on the size
      * of the space.  0: PARLEY_ANALYSIS_DEFAULT_MAX_WORK. */
     uint64_t max_work;
-    /* The most distinct points a frontier (or a partial frontier) may hold;
+    /* The most distinct points a frontier may hold (more: PARLEY_ERR_LIMIT,
+     * with any number of threads).  While the search runs, its partial
+     * frontiers (what one thread has seen so far) may hold up to 16 times
+     * as many; an analysis whose partial frontier outgrows even that also
+     * stops with PARLEY_ERR_LIMIT (a memory guard).
      * 0: PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER. */
     size_t max_frontier;
     parley_progress_fn progress; /* may be NULL */

@@ -139,6 +139,7 @@ void an_arch_init(an_arch *a, const parley_allocator *alloc, size_t d, size_t m,
 }
 
 #define AN_BLOCK 16
+#define AN_WORK_FACTOR 16 /* a worker's archive: at most this times the limit */
 
 /* The block maxima describe the points as they are: any change drops them. */
 static void arch_blocks_drop(an_arch *a)
@@ -1065,7 +1066,7 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->ub = parleyx_calloc(a, 3 * d, sizeof(double));
     w->pub = parleyx_calloc(a, 2 * np, sizeof(double));
     w->chi = parleyx_calloc(a, 2 * (m * d + 1), sizeof(double));
-    an_arch_init(&w->arch, a, d, m, tmpl ? tmpl->limit : 1);
+    an_arch_init(&w->arch, a, d, m, 1);
     if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi)
         return false;
     w->clo = w->chi + m * d + 1;
@@ -1076,8 +1077,17 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->plb = w->pub + np;
     if (tmpl && tmpl->n && !an_arch_copy(&w->arch, tmpl))
         return false;
-    if (tmpl)
+    if (tmpl) {
         w->arch.seeded = tmpl->seeded;
+        /* A worker's archive is the frontier of the outcomes it has seen,
+         * which can be larger than the whole frontier and depends on which
+         * tasks it took: capped at the frontier limit, whether the analysis
+         * fails would depend on the threads and the schedule.  It may grow
+         * to AN_WORK_FACTOR times the limit (a memory guard); the limit
+         * itself is checked on the merged frontier. */
+        w->arch.limit = tmpl->limit > SIZE_MAX / AN_WORK_FACTOR ? SIZE_MAX
+                                                                : tmpl->limit * AN_WORK_FACTOR;
+    }
     return true;
 }
 
