@@ -178,6 +178,15 @@ Test(model, find_real_value_by_written_number)
         cr_assert_eq(parley_issue_find_value(sc, r, buf, &k), PARLEY_OK, "%s", buf);
         cr_assert_eq(k, j, "%s", buf);
     }
+    /* a real issue of one point (lo == hi): found by its number, exactly
+     * (found by review: the grid lookup had no step to snap to) */
+    size_t one;
+    cr_assert_eq(parley_scenario_add_real(sc, "fixed", 5, 5, 3, &one, NULL), PARLEY_OK);
+    size_t nv = parley_issue_value_count(sc, one);
+    cr_assert_eq(parley_issue_find_value(sc, one, "5", &k), PARLEY_OK);
+    cr_assert_lt(k, nv);
+    cr_assert_eq(parley_issue_value_number(sc, one, k), 5.0);
+    cr_assert_eq(parley_issue_find_value(sc, one, "5.000001", &k), PARLEY_ERR_INVALID);
     parley_scenario_free(sc);
 }
 

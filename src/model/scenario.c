@@ -980,11 +980,11 @@ const char *parley_issue_value_label(const parley_scenario *sc, size_t issue, si
 
 size_t pm_issue_grid_index(const pm_issue *is, double x)
 {
-    if (is->kind != PARLEY_ISSUE_REAL || is->nvalues < 2)
+    if (is->kind != PARLEY_ISSUE_REAL || is->nvalues < 1)
         return SIZE_MAX;
-    double step = (is->rhi - is->rlo) / (double)(is->nvalues - 1);
-    if (!(step > 0.0))
-        return SIZE_MAX;
+    double step = is->nvalues > 1 ? (is->rhi - is->rlo) / (double)(is->nvalues - 1) : 0.0;
+    if (!(step > 0.0)) /* one point (lo == hi): that point exactly */
+        return x == pm_issue_value(is, 0) ? 0 : SIZE_MAX;
     double f = (x - is->rlo) / step;
     if (!(f > -1.0 && f < (double)is->nvalues))
         return SIZE_MAX;
