@@ -1030,6 +1030,18 @@ Test(hostile, tournament_store_not_a_file, .timeout = 60)
         const char *in[1] = {cfg};
         cr_assert_eq(parley_tournament_merge(bad[i], 1, in, NULL, NULL, &err), PARLEY_ERR_IO);
     }
+    /* merging a store that does not exist: refused before anything is
+     * made (review: ATTACH created the misspelled input, and out) */
+    char nosuch[700], mout[700];
+    snprintf(nosuch, sizeof nosuch, "%s/no-such.sqlite", tmpdir);
+    snprintf(mout, sizeof mout, "%s/merged.sqlite", tmpdir);
+    const char *in1[1] = {nosuch};
+    cr_assert_eq(parley_tournament_merge(mout, 1, in1, NULL, NULL, &err), PARLEY_ERR_IO);
+    cr_assert(strstr(err.message, "no such store") != NULL, "%s", err.message);
+    cr_assert_str_eq(err.file, nosuch);
+    /* an empty store path would be SQLite's temporary database: refused */
+    cr_assert_eq(parley_tournament_run(t, "", NULL, NULL, &err), PARLEY_ERR_IO);
+    cr_assert(strstr(err.message, "empty") != NULL, "%s", err.message);
     /* a store in a folder that does not exist: said so, not "unable to
      * open database file" */
     char missing[700];
@@ -1385,8 +1397,24 @@ Test(hostile, atomic_write_special_targets)
     cr_assert(S_ISLNK(st.st_mode), "the link was replaced by a file");
     cr_assert_eq(stat(path, &st), 0);
     cr_assert_eq(st.st_size, 3);
-    static const char *const keep[] = {"fifo", "secret.yaml", "link.yaml"};
-    cr_assert_eq(stray_files(dir, keep, 3), 0, "a temporary file was left behind");
+    /* a link to a folder, and a link to nothing: errors, and the links
+     * stay as they were (review: both were replaced by a file) */
+    char dlink[700], nlink[700];
+    snprintf(dlink, sizeof dlink, "%s/to-folder", dir);
+    snprintf(nlink, sizeof nlink, "%s/to-nothing", dir);
+    cr_assert_eq(symlink(".", dlink), 0);
+    cr_assert_eq(symlink("missing.yaml", nlink), 0);
+    cr_assert_eq(parley_write_file_atomic(dlink, "x", 1, &err), PARLEY_ERR_IO);
+    cr_assert(strstr(err.message, "folder") != NULL, "%s", err.message);
+    cr_assert_eq(parley_write_file_atomic(nlink, "x", 1, &err), PARLEY_ERR_IO);
+    cr_assert(strstr(err.message, "nothing") != NULL, "%s", err.message);
+    cr_assert_eq(lstat(dlink, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode));
+    cr_assert_eq(lstat(nlink, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode));
+    static const char *const keep[] = {"fifo", "secret.yaml", "link.yaml", "to-folder",
+                                       "to-nothing"};
+    cr_assert_eq(stray_files(dir, keep, 5), 0, "a temporary file was left behind");
 }
 
 /* ------------------------------------------------------------ known findings */

@@ -12,7 +12,8 @@
  * folder, fsyncs, then renames over path: readers see the old file or the
  * new one, never a part.  On any failure the temporary file is removed.
  * A replaced file keeps its permissions; a symbolic link to a file stays a
- * link (the file it names is replaced).  A path that is neither a file nor
+ * link (the file it names is replaced); a link to a folder or to nothing is
+ * an error, never replaced.  A path that is neither a file nor
  * a folder (/dev/null, a FIFO, a terminal) is written to directly: there
  * is nothing to rename over, and renaming would replace the device.
  */
@@ -134,17 +135,29 @@ parley_status parley_write_file_atomic(const char *path, const void *data, size_
         return PARLEY_OK;
     }
     /* a symbolic link to a file: replace the file it names, and keep the
-     * link */
+     * link; never rename over the link itself */
     char real[4096];
     const char *dest = path;
     struct stat lst;
-    if (exists && S_ISREG(st.st_mode) && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        if (!exists)
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                                "cannot write: this is a symbolic link to nothing (its target "
+                                "does not exist); remove the link or create its target");
+        if (!S_ISREG(st.st_mode))
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                                "cannot write: this is a symbolic link to a folder; name a file");
         char *r = realpath(path, NULL);
-        if (r && strlen(r) < sizeof real - 32) {
+        bool fits = r && strlen(r) < sizeof real - 32;
+        if (fits)
             memcpy(real, r, strlen(r) + 1);
-            dest = real;
-        }
+        int e = errno;
         free(r);
+        if (!fits)
+            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                                "cannot write: the symbolic link cannot be followed (%s)",
+                                r ? "its target's path is too long" : strerror(e));
+        dest = real;
     }
     char tmp[4096];
     int w = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", dest, (long)getpid(), counter++);

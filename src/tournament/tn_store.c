@@ -68,7 +68,10 @@ static const char tn_schema_sql[] =
 parley_status tn_store_path_check(const char *path, parley_error *err)
 {
     /* SQLite would take /dev/null or a FIFO, and leave a journal beside
-     * it (in /dev, as root) */
+     * it (in /dev, as root); "" is a temporary database that vanishes */
+    if (!path[0])
+        return parleyx_fail(err, PARLEY_ERR_IO, NULL, 0, 0,
+                            "the store path is empty; name an SQLite database file");
     struct stat fst;
     if (stat(path, &fst) == 0) {
         if (!S_ISREG(fst.st_mode))
@@ -458,6 +461,17 @@ parley_status parley_tournament_merge(const char *out, size_t n, const char *con
 {
     if (!out || (n && !inputs))
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no output or no inputs");
+    /* every input must be an existing store: ATTACH would create a
+     * misspelled one, and out would be made for nothing */
+    for (size_t i = 0; i < n; i++) {
+        struct stat ist;
+        if (!inputs[i] || stat(inputs[i], &ist) != 0)
+            return parleyx_fail(err, PARLEY_ERR_IO, inputs[i], 0, 0,
+                                "no such store; check the path (nothing was merged)");
+        if (!S_ISREG(ist.st_mode))
+            return parleyx_fail(err, PARLEY_ERR_IO, inputs[i], 0, 0,
+                                "this is not a regular file, so not a store (nothing was merged)");
+    }
     sqlite3 *db = NULL;
     parley_status st = tn_db_open(out, &db, err);
     if (st != PARLEY_OK)
