@@ -41,6 +41,10 @@ static void help(void)
            "\n"
            "Options:\n"
            "  --threads N     worker threads (default: every processor)\n"
+           "  --grid N        points per real issue of the scenarios (default 21; part of\n"
+           "                  the store's fingerprint)\n"
+           "  --max-input MiB\n"
+           "                  largest scenario file read, in MiB (default 64)\n"
            "  --shard K/N     run only the sessions whose id %% N == K-1\n"
            "  --store FILE    the SQLite store (default: the configuration's `store`,\n"
            "                  or CONFIG with .sqlite)\n"
@@ -338,6 +342,7 @@ int cmd_tournament(int argc, char **argv)
     const char *csv = NULL, *svg = NULL, *store = NULL, *config = NULL, *sub = NULL;
     unsigned long long threads = 0;
     unsigned shard_k = 0, shard_n = 0;
+    parley_load_options lo = {0}; /* --grid, --max-input: the scenarios */
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
     int npos = 0;
     if (!pos)
@@ -352,6 +357,11 @@ int cmd_tournament(int argc, char **argv)
             json = true;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (cli_is_load_option(a)) {
+            if (cli_load_option("tournament", argc, argv, &i, &lo) != CLI_OK) {
+                rc = CLI_USAGE;
+                goto done;
+            }
         } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--shard") == 0 ||
                    strcmp(a, "--store") == 0 || strcmp(a, "--csv") == 0 ||
                    strcmp(a, "--svg") == 0) {
@@ -421,7 +431,7 @@ int cmd_tournament(int argc, char **argv)
     parley_error err;
     parley_error_clear(&err);
     parley_tournament *t = NULL;
-    parley_status st = parley_tournament_load(config, NULL, &t, &err);
+    parley_status st = parley_tournament_load(config, &lo, &t, &err);
     if (st != PARLEY_OK) {
         rc = cli_report(&err, st);
         goto done;

@@ -29,6 +29,8 @@ static void help(void)
            "  --add 'PARTY: RULE'         add a red line (named whatif-1, whatif-2, ...)\n"
            "  --json                      machine-readable output\n"
            "  --threads N                 threads for the analyses (default 2)\n"
+           "  --grid N                    points per real issue (default 21)\n"
+           "  --max-input MiB             largest input file read, in MiB (default 64)\n"
            "  -o FILE                     write the report to FILE (atomically)\n"
            "  -h, --help                  this help\n"
            "\n"
@@ -128,6 +130,7 @@ int cmd_whatif(int argc, char **argv)
         free(ch);
         return CLI_INTERNAL;
     }
+    parley_load_options lo = {0};
     for (int i = 1; i < argc && rc == CLI_OK; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
@@ -137,6 +140,8 @@ int cmd_whatif(int argc, char **argv)
             return CLI_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = true;
+        } else if (cli_is_load_option(a)) {
+            rc = cli_load_option("whatif", argc, argv, &i, &lo);
         } else if (strcmp(a, "--drop") == 0 || strcmp(a, "--set") == 0 ||
                    strcmp(a, "--add") == 0 || strcmp(a, "-o") == 0 ||
                    strcmp(a, "--threads") == 0) {
@@ -170,7 +175,7 @@ int cmd_whatif(int argc, char **argv)
         rc = cli_usage("whatif", "no change given; use --drop, --set or --add");
     parley_scenario *base = NULL, *sc = NULL;
     if (rc == CLI_OK)
-        rc = cli_load(ninputs, inputs, NULL, &base);
+        rc = cli_load(ninputs, inputs, &lo, &base);
     free(inputs);
     parley_error err;
     parley_error_clear(&err);
