@@ -23,6 +23,7 @@
 #include "core/px.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -114,7 +115,7 @@ static int write_all(int fd, const char *p, size_t left)
 parley_status parley_write_file_atomic(const char *path, const void *data, size_t len,
                                        parley_error *err)
 {
-    static unsigned counter;
+    static atomic_uint counter; /* threads may write files at once */
     if (!path || (!data && len))
         return PARLEY_ERR_ARG;
     struct stat st;
@@ -160,7 +161,8 @@ parley_status parley_write_file_atomic(const char *path, const void *data, size_
         dest = real;
     }
     char tmp[4096];
-    int w = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", dest, (long)getpid(), counter++);
+    int w = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", dest, (long)getpid(),
+                     atomic_fetch_add(&counter, 1u));
     if (w < 0 || (size_t)w >= sizeof tmp)
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "output path is too long");
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
