@@ -117,6 +117,17 @@ bool an_cons_build(const an_space *sp, size_t only, const long *dim_of, an_cons_
                    bool *upward);
 void an_cons_free(const parley_allocator *a, an_cons_store *cs);
 
+/* The room a partial frontier may take while the frontier limit is
+ * `limit`: AN_WORK_FACTOR times as much (a memory guard).  What the limit
+ * decides -- whether the analysis fails -- is checked on exact frontiers
+ * only (the merged seed, the merged search result), so it depends neither
+ * on the threads nor on the schedule. */
+#define AN_WORK_FACTOR 16
+static inline size_t an_work_limit(size_t limit)
+{
+    return limit > SIZE_MAX / AN_WORK_FACTOR ? SIZE_MAX : limit * AN_WORK_FACTOR;
+}
+
 /* ---- archives ----
  * A set of mutually non-dominated utility vectors with their counts and
  * representative outcomes.  Kept in ascending lexicographic order (as

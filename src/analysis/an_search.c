@@ -139,7 +139,6 @@ void an_arch_init(an_arch *a, const parley_allocator *alloc, size_t d, size_t m,
 }
 
 #define AN_BLOCK 16
-#define AN_WORK_FACTOR 16 /* a worker's archive: at most this times the limit */
 
 /* The block maxima describe the points as they are: any change drops them. */
 static void arch_blocks_drop(an_arch *a)
@@ -1085,8 +1084,7 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
          * fails would depend on the threads and the schedule.  It may grow
          * to AN_WORK_FACTOR times the limit (a memory guard); the limit
          * itself is checked on the merged frontier. */
-        w->arch.limit = tmpl->limit > SIZE_MAX / AN_WORK_FACTOR ? SIZE_MAX
-                                                                : tmpl->limit * AN_WORK_FACTOR;
+        w->arch.limit = an_work_limit(tmpl->limit);
     }
     return true;
 }

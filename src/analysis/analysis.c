@@ -625,7 +625,7 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     an_cons_store cs;
     memset(&cs, 0, sizeof cs);
     an_arch seed;
-    an_arch_init(&seed, a, d, m, opt.max_frontier);
+    an_arch_init(&seed, a, d, m, an_work_limit(opt.max_frontier));
     an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5, 0.0};
     if (an) {
         an->allocv = *a;
@@ -666,9 +666,17 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     an->cnt[PARLEY_COUNT_OUTCOMES] = sp.total;
 
     /* 2-3: the all-outcomes frontier */
-    st = an_merge_frontier(&sp, opt.max_frontier, &seed);
+    /* The merge's candidates (partial sums) may number up to 2^20 even
+     * under a small limit: they are transient, and a merge that completes
+     * gives the exact frontier points, so the limit's verdict is final. */
+    size_t cand = opt.max_frontier > ((size_t)1 << 20) ? opt.max_frontier : (size_t)1 << 20;
+    st = an_merge_frontier(&sp, cand, &seed);
     if (st == PARLEY_ERR_NOMEM)
         goto nomem;
+    if ((st == PARLEY_OK && seed.n > opt.max_frontier) || (st == PARLEY_ERR_LIMIT && seed.overflow)) {
+        st = parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "frontier");
+        goto fail;
+    }
     an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
     if (st == PARLEY_OK) {
         for (size_t i = 0; i < seed.n; i++) {
