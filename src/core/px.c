@@ -543,3 +543,18 @@ size_t parleyx_utf8_invalid(const char *str, size_t n, bool nul_bad)
     }
     return SIZE_MAX;
 }
+
+void parleyx_utf8_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col)
+{
+    unsigned l = 1, c = 1;
+    for (size_t i = 0; i < off && i < n; i++) {
+        if (s[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}

@@ -95,6 +95,9 @@ const char *parleyx_closest(const char *word, const char *const *cands, size_t n
  * SIZE_MAX.  libfyaml is given only clean text: some malformed bytes make
  * its scanner loop. */
 size_t parleyx_utf8_invalid(const char *str, size_t n, bool nul_bad);
+/* 1-based line and column of byte offset off in s (n bytes), columns
+ * counted in UTF-8 characters as libfyaml counts them. */
+void parleyx_utf8_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col);
 
 /* --- YAML --- */
 /* Decode the single-quoted YAML scalar whose text starts at src[start]

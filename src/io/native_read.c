@@ -252,23 +252,6 @@ static void nat_diag_capture(struct fy_diag *diag, void *user, const char *buf, 
     t->have = n > 0;
 }
 
-/* 1-based line and column of byte offset off, counting columns in UTF-8
- * characters as libfyaml does. */
-static void nat_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col)
-{
-    unsigned l = 1, cl = 1;
-    for (size_t i = 0; i < off && i < n; i++) {
-        if (s[i] == '\n') {
-            l++;
-            cl = 1;
-        } else if (((unsigned char)s[i] & 0xc0) != 0x80) {
-            cl++;
-        }
-    }
-    *line = l;
-    *col = cl;
-}
-
 static void nat_set_mark(nat_node *nd, const struct fy_mark *m, const struct fy_mark *e)
 {
     if (m) {
@@ -311,7 +294,7 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
     const char *nul = memchr(c->src, '\0', c->srclen);
     if (nul) {
         unsigned l, cl;
-        nat_locate(c->src, c->srclen, (size_t)(nul - c->src), &l, &cl);
+        parleyx_utf8_locate(c->src, c->srclen, (size_t)(nul - c->src), &l, &cl);
         return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
                             "not a YAML text file: a NUL byte at this point; expected a UTF-8 "
                             "text file with a mapping that starts with `parley: 1`");
@@ -322,7 +305,7 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
     size_t bad = parleyx_utf8_invalid(c->src, c->srclen, false);
     if (bad != SIZE_MAX) {
         unsigned l, cl;
-        nat_locate(c->src, c->srclen, bad, &l, &cl);
+        parleyx_utf8_locate(c->src, c->srclen, bad, &l, &cl);
         return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
                             "byte 0x%02X is not valid UTF-8; expected a UTF-8 text file (YAML "
                             "or JSON, a mapping that starts with `parley: 1`): save the file "

@@ -286,6 +286,20 @@ static parley_status cloud(px_buf *b, const parley_scenario *sc, const ch_frame 
     return st;
 }
 
+void rp_svg_open(px_buf *b, double W, double H, unsigned font_size, const char *cls,
+                 const char *title)
+{
+    parleyx_buf_printf(b,
+                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" ",
+                       W, H, W, H);
+    if (font_size)
+        parleyx_buf_printf(b, "font-size=\"%u\" ", font_size);
+    parleyx_buf_printf(b, "class=\"%s\">\n<title>", cls);
+    rp_text(b, title);
+    parleyx_buf_puts(b, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+}
+
 /* ---------------------------------------------------------- the chart */
 
 typedef struct ch_pt2 {
@@ -353,15 +367,9 @@ static parley_status utility_space(px_buf *b, const parley_scenario *sc, const p
     const char *xn = parley_party_name(sc, px), *yn = parley_party_name(sc, py);
     double W = o->width, H = o->height;
     ch_frame f = {62, 34, W - 62 - 18, H - 34 - (panel ? 48 : 78)};
-    parleyx_buf_printf(b,
-                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
-                       "class=\"utility-space\">\n<title>Utility space: ",
-                       W, H, W, H);
-    rp_text(b, xn);
-    parleyx_buf_puts(b, " and ");
-    rp_text(b, yn);
-    parleyx_buf_puts(b, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    char title[2 * PARLEY_MAX_NAME + 32];
+    snprintf(title, sizeof title, "Utility space: %s and %s", xn, yn);
+    rp_svg_open(b, W, H, 0, "utility-space", title);
     parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">", f.x0);
     rp_text(b, xn);
     parleyx_buf_puts(b, " and ");
@@ -547,14 +555,9 @@ static parley_status diagnosis(px_buf *b, const parley_scenario *sc, const parle
         }
         double top1 = 48, h1 = (double)rows * rowh, top2 = top1 + h1 + 60;
         double H = top2 + (double)nr * rowh + 30;
-        parleyx_buf_printf(b,
-                           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                           "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
-                           "font-size=\"12\" class=\"diagnosis\">\n<title>Red-line diagnosis"
-                           "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-                           "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
-                           "Which red lines clash: each column is a minimal conflict</text>\n",
-                           W, H, W, H);
+        rp_svg_open(b, W, H, 12, "diagnosis", "Red-line diagnosis");
+        parleyx_buf_puts(b, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
+                            "Which red lines clash: each column is a minimal conflict</text>\n");
         for (size_t k = 0; k < nf; k++)
             parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n",
                                left + 14 + 26.0 * (double)k, top1 - 10, k + 1);
@@ -619,14 +622,9 @@ static parley_status diagnosis(px_buf *b, const parley_scenario *sc, const parle
     }
     /* deals exist: status of every constraint, bars of deals its removal adds */
     double H = 48 + (double)nc * rowh + 40;
-    parleyx_buf_printf(b,
-                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
-                       "font-size=\"12\" class=\"diagnosis\">\n<title>Red-line diagnosis</title>\n"
-                       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-                       "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
-                       "Deals each red line or reservation value removes</text>\n",
-                       W, H, W, H);
+    rp_svg_open(b, W, H, 12, "diagnosis", "Red-line diagnosis");
+    parleyx_buf_puts(b, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
+                        "Deals each red line or reservation value removes</text>\n");
     uint64_t mx = 1;
     for (size_t c = 0; c < nc; c++) {
         char added[48];

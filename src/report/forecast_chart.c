@@ -33,12 +33,7 @@ parley_status parley_chart_forecast(const parley_forecast_input *in,
     px_buf b;
     parleyx_buf_init(&b, NULL, 0);
     bool ok = parleyx_text_begin(&b);
-    parleyx_buf_printf(&b,
-                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
-                       "font-size=\"11\" class=\"forecast\">\n<title>Forecast: positions by state"
-                       "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-                       W, H, W, H);
+    rp_svg_open(&b, W, H, 11, "forecast", "Forecast: positions by state");
     for (size_t d = 0; d < np; d++) {
         double x0 = (double)d * pw + 56, y0 = 34, w = pw - 56 - 70, h = ph - 34 - 48;
         double lo, hi;

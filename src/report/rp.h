@@ -17,6 +17,10 @@ parley_status rp_hand_over(px_buf *b, parley_status st, char **out, size_t *len,
 
 /* Escape text for SVG/HTML (&, <, >, ") into b. */
 void rp_text(px_buf *b, const char *s);
+/* The opening of every chart: <svg> of W x H (font_size 0: none) with
+ * class cls, its <title> (escaped) and a white background. */
+void rp_svg_open(px_buf *b, double W, double H, unsigned font_size, const char *cls,
+                 const char *title);
 /* Append one chart to b: the utility space of dimensions x and y (panel:
  * two-thirds size, no legend), or the diagnosis. */
 parley_status rp_chart_utility(px_buf *b, const parley_scenario *sc, const parley_analysis *an,

@@ -108,12 +108,7 @@ static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_ana
     double W = (o->width ? o->width : 560) * 2.0, H = o->height ? o->height : 480;
     double pw = W / 2 - 80, ph = H - 110;
     double lx0 = 60, ly0 = 34, rx0 = W / 2 + 50, ry0 = 34;
-    parleyx_buf_printf(b,
-                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
-                       "font-size=\"11\" class=\"session\">\n<title>Negotiation session</title>\n"
-                       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-                       W, H, W, H);
+    rp_svg_open(b, W, H, 11, "session", "Negotiation session");
     /* left: utility space */
     parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Offers: ",
                        lx0);

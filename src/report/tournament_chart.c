@@ -35,12 +35,7 @@ parley_status parley_chart_tournament(const parley_tournament_ranking *r,
     px_buf b;
     parleyx_buf_init(&b, NULL, 0);
     bool ok = parleyx_text_begin(&b);
-    parleyx_buf_printf(&b,
-                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" font-family=\"sans-serif\" "
-                       "font-size=\"11\" class=\"tournament\">\n<title>Tournament rankings"
-                       "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-                       W, H, W, H);
+    rp_svg_open(&b, W, H, 11, "tournament", "Tournament rankings");
     for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
         double x0 = (m % 2) * pw, y0 = (m / 2) * ph;
         double left = x0 + 170, w = pw - 170 - 30, top = y0 + 44;

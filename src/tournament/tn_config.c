@@ -114,22 +114,6 @@ static void tn_mark(const struct fy_event *ev, unsigned *line, unsigned *col)
     *col = m ? (unsigned)m->column + 1 : 0;
 }
 
-/* 1-based line and column of byte offset off (columns in characters). */
-static void tn_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col)
-{
-    unsigned l = 1, c = 1;
-    for (size_t i = 0; i < off && i < n; i++) {
-        if (s[i] == '\n') {
-            l++;
-            c = 1;
-        } else if (((unsigned char)s[i] & 0xc0) != 0x80) {
-            c++;
-        }
-    }
-    *line = l;
-    *col = c;
-}
-
 /* Parse text into the key table.  States: 0 before the mapping, 1 key
  * expected, 2 value expected, 3 inside a list value, 4 after the mapping. */
 static parley_status tn_parse(const parley_allocator *a, const char *file, const char *text,
@@ -138,7 +122,7 @@ static parley_status tn_parse(const parley_allocator *a, const char *file, const
     size_t bad = parleyx_utf8_invalid(text, len, true);
     if (bad != SIZE_MAX) {
         unsigned l, c;
-        tn_locate(text, len, bad, &l, &c);
+        parleyx_utf8_locate(text, len, bad, &l, &c);
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, file, l, c,
                             "byte 0x%02X is not UTF-8 text; expected a YAML text file (UTF-8) "
                             "that starts with `parley-tournament: 1`",
