@@ -2,7 +2,7 @@
  * cli.h -- what the commands of the `parley` tool share.
  *
  * The tool uses only the public API (include/parley/) and the unstable
- * parleyx_ helpers (src/core/px.h).  Each command lives in cmd_<name>.c,
+ * parleyx_ helpers (src/parleyx/parleyx.h).  Each command lives in cmd_<name>.c,
  * takes argv with argv[0] the command name, prints its own output and
  * returns the process exit status:
  *   0 success, 1 no result (e.g. no deal exists), 2 bad input or usage,
@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "parley/parley.h"
-#include "core/px.h" /* parleyx_: unstable helpers shared with the library */
+#include "parleyx.h" /* parleyx_: unstable helpers shared with the library */
 
 enum { CLI_OK = 0, CLI_NORESULT = 1, CLI_USAGE = 2, CLI_INTERNAL = 3 };
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/px.h"
+#include "parleyx.h"
 #include "model/model.h"
 
 /* ------------------------------------------------------------ helpers */

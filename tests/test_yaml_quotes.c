@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/px.h"
+#include "parleyx.h"
 
 static char *decode(const char *quoted) /* quoted starts with the quote */
 {

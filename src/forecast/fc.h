@@ -14,7 +14,7 @@
 #define PARLEY_FC_H
 
 #include "parley/forecast.h"
-#include "core/px.h"
+#include "parleyx.h"
 
 struct parley_forecast_input {
     parley_allocator alloc;

@@ -10,7 +10,7 @@
 #ifndef PARLEY_GENIUS_IO_H
 #define PARLEY_GENIUS_IO_H
 
-#include "core/px.h"
+#include "parleyx.h"
 
 /* Default bound on one input file (parley_load_options.max_file_bytes 0). */
 #define GX_DEFAULT_MAX_FILE ((size_t)64 << 20)

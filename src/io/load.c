@@ -20,7 +20,7 @@
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* realpath */
 #endif
-#include "core/px.h"
+#include "parleyx.h"
 
 #include <errno.h>
 #include <stdatomic.h>

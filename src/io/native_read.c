@@ -38,7 +38,7 @@
  * NULL and nothing is left allocated.  libfyaml allocates with its own
  * malloc for the duration of stage 1 only.
  */
-#include "core/px.h"
+#include "parleyx.h"
 
 #include <libfyaml.h>
 

@@ -35,11 +35,11 @@
  * escaped.
  *
  * Memory.  The text lives in one block from the scenario's allocator,
- * preceded by a hidden header (parleyx_text_begin/_finish in core/px.c)
+ * preceded by a hidden header (parleyx_text_begin/_finish in parleyx.c)
  * holding that allocator and the block size, so parley_text_free needs
  * only the pointer.
  */
-#include "core/px.h"
+#include "parleyx.h"
 #include "model/model.h"
 
 #include <inttypes.h>

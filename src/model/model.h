@@ -21,7 +21,7 @@
 #ifndef PARLEY_MODEL_H
 #define PARLEY_MODEL_H
 
-#include "core/px.h"
+#include "parleyx.h"
 
 typedef struct pm_issue {
     char *name;

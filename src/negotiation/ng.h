@@ -30,7 +30,7 @@
 #define PARLEY_NG_H
 
 #include "parley/negotiation.h"
-#include "core/px.h"
+#include "parleyx.h"
 
 typedef struct ng_agent {
     parley_agent_ctx ctx; /* must be first */

@@ -27,7 +27,7 @@
 
 #include "parley/tournament.h"
 #include "parley/analysis.h"
-#include "core/px.h"
+#include "parleyx.h"
 
 struct parley_tournament {
     parley_allocator alloc;       /* a copy of the caller's, when given */

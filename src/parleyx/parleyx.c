@@ -2,7 +2,7 @@
  * px.c -- parleyx_ helpers: allocation, errors, bounded buffers, number
  * formatting, edit distance, exact big counts.  See px.h for invariants.
  */
-#include "core/px.h"
+#include "parleyx.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -50,6 +50,27 @@ void *parleyx_calloc(const parley_allocator *a, size_t count, size_t size)
 void *parleyx_realloc(const parley_allocator *a, void *p, size_t osize, size_t nsize)
 {
     return px_call(a, p, p ? osize : 0, nsize ? nsize : 1);
+}
+
+void *parleyx_grow(const parley_allocator *a, void *arr, size_t size, size_t *cap, size_t need,
+                   size_t first)
+{
+    if (need <= *cap)
+        return arr;
+    size_t nc = *cap ? *cap : (first ? first : 1);
+    if (*cap && nc <= SIZE_MAX / 2)
+        nc *= 2;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2)
+            return NULL;
+        nc *= 2;
+    }
+    if (size && nc > SIZE_MAX / size)
+        return NULL;
+    void *p = parleyx_realloc(a, arr, *cap * size, nc * size);
+    if (p)
+        *cap = nc;
+    return p;
 }
 
 void parleyx_free(const parley_allocator *a, void *p, size_t osize)

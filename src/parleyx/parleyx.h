@@ -1,12 +1,14 @@
 /*
- * px.h -- parleyx_: the unstable shared namespace (as curl's curlx_).
+ * parleyx.h -- parleyx_: the unstable shared namespace (as curl's curlx_).
  *
  * Small pieces used by the library, the CLI and the tests alike: the
- * allocator wrappers, error filling, a bounded growable buffer, number
- * formatting and string helpers.  No API or ABI promise: these are not in
- * include/parley/ and may change at any time.  The CLI links them from
- * the static library target `parleyx` (they are also compiled into
- * libparley, hidden).
+ * allocator wrappers, array growth, error filling, a bounded growable
+ * buffer, whole-file reading, number formatting, string helpers, the
+ * seeded generator and the thread runner.  No API or ABI promise: these
+ * are not in include/parley/ and may change at any time.  They are
+ * compiled into libparley with hidden visibility; the programs (CLI,
+ * benchmarks, fuzz targets) link the static library and see this folder,
+ * src/parleyx, besides include/ -- and nothing else of src/.
  *
  * Invariants: a px_buf is always NUL-terminated after a successful append;
  * its length never exceeds its limit; after a failed append the buffer is
@@ -16,6 +18,7 @@
 #ifndef PARLEY_PX_H
 #define PARLEY_PX_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,10 +41,35 @@ char *parleyx_strdup(const parley_allocator *a, const char *s); /* free with str
 char *parleyx_strndup(const parley_allocator *a, const char *s, size_t n);
 void parleyx_strfree(const parley_allocator *a, char *s);
 
+/* --- array growth: the one doubling rule ---
+ * Returns an array of elements of `size` bytes with room for at least
+ * `need` of them: arr itself when *cap >= need, else arr moved to a block
+ * of max(first, 2 * *cap), doubled again until it holds need (*cap is
+ * updated; the contents are kept).  NULL when the size overflows or the
+ * allocator fails: arr and *cap are then unchanged and still valid, so the
+ * caller keeps what it had.  Usage:
+ *     T *p = parleyx_grow(a, x->v, sizeof *p, &x->cap, x->n + 1, 16);
+ *     if (!p) return PARLEY_ERR_NOMEM;
+ *     x->v = p; */
+void *parleyx_grow(const parley_allocator *a, void *arr, size_t size, size_t *cap, size_t need,
+                   size_t first);
+
 /* --- errors --- */
 /* Fill err (if not NULL) and return st.  file may be NULL. */
 parley_status parleyx_fail(parley_error *err, parley_status st, const char *file, unsigned line,
                            unsigned column, const char *fmt, ...) PX_PRINTF(6, 7);
+
+/* --- whole files ---
+ * Read the regular file at path into a block of *size + 1 bytes from a,
+ * NUL-terminated (free with parleyx_free(a, *data, *size + 1)).  At most
+ * `limit` bytes (0: PARLEYX_DEFAULT_MAX_FILE, 64 MiB) and INT_MAX; a
+ * larger file is refused with PARLEY_ERR_LIMIT as soon as the limit is
+ * passed, saying how to raise it.  A folder, a FIFO, a device or a socket
+ * is refused (PARLEY_ERR_IO) without being opened for reading, so that it
+ * cannot block.  Errors name the file (err->file = path). */
+#define PARLEYX_DEFAULT_MAX_FILE ((size_t)64 << 20)
+parley_status parleyx_read_file(const parley_allocator *a, const char *path, size_t limit,
+                                char **data, size_t *size, parley_error *err);
 
 /* --- a growable text buffer with a hard limit (curl's dynbuf) --- */
 typedef struct px_buf {
@@ -107,6 +135,40 @@ void parleyx_utf8_locate(const char *s, size_t n, size_t off, unsigned *line, un
  * or SIZE_MAX when there is no closing quote.  (libfyaml 0.7.12's
  * fy_token_get_text leaks on some of these scalars.) */
 size_t parleyx_yaml_single_quoted(const char *src, size_t srclen, size_t start, char *out);
+
+/* --- seeded randomness: splitmix64 (Steele, Lea and Flood 2014) ---
+ * One step of the stream whose state is *s: adds the golden gamma and
+ * returns the mixed value.  Every seeded generator in parley is this one,
+ * so streams are reproducible across modules and platforms. */
+static inline uint64_t parleyx_splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* --- threads ---
+ * The one place parley starts threads.  Results never depend on how many
+ * start: callers split work into jobs whose results are combined in job
+ * order, and a job whose thread cannot start runs on the calling thread.
+ * Started threads block every signal, so a handler (e.g. one setting a
+ * stop flag) runs on the calling thread.
+ *
+ * parleyx_run_jobs: fn(jobs + k * size) for k in [0, n): job 0 on the
+ * calling thread, the others on threads (at most PARLEYX_MAX_THREADS;
+ * beyond that, and when a thread cannot start, on the calling thread after
+ * job 0).  Returns when every job has run.
+ *
+ * parleyx_threads_start: start up to n threads running fn(arg) (one shared
+ * argument, as a pool that takes work from a queue); returns how many
+ * started, stopping at the first failure.  parleyx_threads_join waits for
+ * them. */
+#define PARLEYX_MAX_THREADS 256
+typedef void *(*parleyx_thread_fn)(void *);
+void parleyx_run_jobs(parleyx_thread_fn fn, void *jobs, size_t size, unsigned n);
+unsigned parleyx_threads_start(pthread_t *threads, unsigned n, parleyx_thread_fn fn, void *arg);
+void parleyx_threads_join(pthread_t *threads, unsigned n);
 
 /* --- exact outcome counts: a small unsigned bignum --- */
 typedef struct px_big {

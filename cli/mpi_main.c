@@ -1,12 +1,13 @@
 /*
- * tn_mpi.c -- `parley-mpi tournament CONFIG.yaml`: a tournament spread
+ * mpi_main.c -- `parley-mpi tournament CONFIG.yaml`: a tournament spread
  * over the ranks of an MPI job (OpenMPI), e.g.
  *
  *     mpirun -n 8 --hostfile hosts parley-mpi tournament CONFIG.yaml
  *
- * This file is compiled only into the parley-mpi program (with
- * PARLEY_WITH_MPI defined, see CMakeLists.txt); in the library it is
- * empty.
+ * This file is the parley-mpi program's main; it is built only when CMake
+ * finds MPI, with cmd_tournament.c and the CLI's shared pieces (it is not
+ * part of the parley program nor of the library).  Like every CLI file it
+ * uses only the public API and the parleyx_ helpers.
  *
  * Every rank loads the configuration and its scenarios (the files must be
  * readable at the same paths on every machine).  Rank 0 alone opens the
@@ -32,17 +33,15 @@
  * Memory: the tournament, the worker and the chunk buffers are freed
  * before MPI_Finalize.
  */
-#ifdef PARLEY_WITH_MPI
-
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "parley/tournament.h"
 
-int cmd_tournament(int argc, char **argv); /* cli/cmd_tournament.c */
 int main(int argc, char **argv);
 
 #define TN_CHUNK 32
@@ -254,8 +253,3 @@ out:
     MPI_Finalize();
     return rc;
 }
-
-#else
-/* Built without MPI: this file is empty in the library. */
-typedef int tn_mpi_unused;
-#endif
