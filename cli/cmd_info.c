@@ -206,41 +206,18 @@ static int json_out(const parley_scenario *sc)
 int cmd_info(int argc, char **argv)
 {
     bool json = false;
-    parley_load_options opt = {0};
-    char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t ninputs = 0;
-    if (!inputs)
-        return CLI_INTERNAL;
-    int rc = CLI_OK;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            return CLI_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (cli_is_load_option(a)) {
-            if (cli_load_option("info", argc, argv, &i, &opt) != CLI_OK) {
-                free(inputs);
-                return CLI_USAGE;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            free(inputs);
-            return cli_usage("info", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (!ninputs) {
-        free(inputs);
-        return cli_usage("info", "no input given");
-    }
+    parley_load_options lo = {0};
+    const cli_opt opts[] = {CLI_FLAG("--json", &json), CLI_LOAD_OPTIONS(&lo)};
+    const cli_cmdline cl = {.cmd = "info", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
+                            .no_input = "no input given"};
+    size_t ninputs;
+    int rc;
+    if (!cli_parse(&cl, argc, argv, &ninputs, &rc))
+        return rc;
     parley_scenario *sc = NULL;
-    rc = cli_load(ninputs, inputs, &opt, &sc);
+    rc = cli_load(ninputs, argv + 1, &lo, &sc);
     if (rc == CLI_OK)
-        rc = json ? json_out(sc) : text_out(sc, inputs[0]);
+        rc = json ? json_out(sc) : text_out(sc, argv[1]);
     parley_scenario_free(sc);
-    free(inputs);
     return rc;
 }

@@ -354,100 +354,91 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_diagn
     parleyx_buf_printf(b, "%s]\n}\n", deal && nc ? "\n  " : "");
 }
 
-int cmd_redlines(int argc, char **argv)
-{
-    bool json = false;
-    const char *out = NULL;
-    parley_load_options lo = {0};
+typedef struct rl_args {
+    bool json;
+    const char *out;
+    parley_load_options lo;
     parley_diagnosis_options dopt;
-    parley_diagnosis_options_init(&dopt);
-    char **inputs = calloc((size_t)argc, sizeof *inputs);
-    cli_change *ch = calloc((size_t)argc, sizeof *ch);
-    size_t ninputs = 0, nch = 0;
-    if (!inputs || !ch) {
-        free(inputs);
-        free(ch);
-        return CLI_INTERNAL;
-    }
-    int rc = CLI_OK;
-    for (int i = 1; i < argc && rc == CLI_OK; i++) {
-        const char *a = argv[i];
-        unsigned long long v = 0;
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            free(ch);
-            return CLI_OK;
-        } else if (cli_is_change(a)) {
-            if (i + 1 >= argc) {
-                rc = cli_usage("redlines", "%s needs a value", a);
-            } else {
-                ch[nch].kind = a[2];
-                ch[nch].arg = argv[++i];
-                nch++;
-            }
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage("redlines", "-o needs a file name");
-            else
-                out = argv[++i];
-        } else if (cli_is_load_option(a)) {
-            rc = cli_load_option("redlines", argc, argv, &i, &lo);
-        } else if (strcmp(a, "--max-sets") == 0 || strcmp(a, "--max-work") == 0 ||
-                   strcmp(a, "--threads") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage("redlines", "%s needs a number", a);
-            else if (!cli_parse_count("redlines", a, argv[++i], &v) || v == 0)
-                rc = v == 0 ? cli_usage("redlines", "%s must be at least 1", a) : CLI_USAGE;
-            else if (strcmp(a, "--max-sets") == 0)
-                dopt.max_sets = (size_t)v;
-            else if (strcmp(a, "--max-work") == 0)
-                dopt.max_work = v;
-            else
-                dopt.threads = v > 64 ? 64 : (unsigned)v;
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage("redlines", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (rc == CLI_OK && !ninputs)
-        rc = cli_usage("redlines", "no input given");
-    parley_scenario *sc = NULL;
-    if (rc == CLI_OK)
-        rc = cli_load(ninputs, inputs, &lo, &sc);
-    free(inputs);
+    cli_changes changes;
+} rl_args;
+
+/* --max-sets, --max-work, --threads: at least 1 (a value that is not a
+ * number is reported twice: as not a number, then as not at least 1). */
+static int on_count(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    rl_args *a = ud;
+    unsigned long long v = 0;
+    if (!cli_parse_count(cmd, opt, val, &v) || v == 0)
+        return v == 0 ? cli_usage(cmd, "%s must be at least 1", opt) : CLI_USAGE;
+    if (strcmp(opt, "--max-sets") == 0)
+        a->dopt.max_sets = (size_t)v;
+    else if (strcmp(opt, "--max-work") == 0)
+        a->dopt.max_work = v;
+    else
+        a->dopt.threads = v > 64 ? 64 : (unsigned)v;
+    return CLI_OK;
+}
+
+/* Diagnose and print; returns the exit status. */
+static int run(const rl_args *a, const parley_scenario *sc)
+{
     parley_error err;
     parley_error_clear(&err);
-    if (rc == CLI_OK && nch) {
-        rc = cli_apply_changes("redlines", sc, ch, nch);
+    parley_diagnosis *d = NULL;
+    parley_status st = parley_diagnose(sc, &a->dopt, &d, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    px_buf b;
+    parleyx_buf_init(&b, NULL, 0);
+    if (a->json)
+        json_report(&b, sc, d);
+    else
+        text_report(&b, sc, d);
+    int rc = cli_write_buf("redlines", "the report", a->out, &b);
+    if (rc == CLI_OK && !parley_diagnosis_deal_exists(d))
+        rc = CLI_NORESULT;
+    parley_diagnosis_free(d);
+    return rc;
+}
+
+int cmd_redlines(int argc, char **argv)
+{
+    rl_args a;
+    memset(&a, 0, sizeof a);
+    parley_diagnosis_options_init(&a.dopt);
+    a.changes.ch = calloc((size_t)argc, sizeof *a.changes.ch);
+    if (!a.changes.ch)
+        return CLI_INTERNAL;
+    const cli_opt opts[] = {
+        CLI_CHANGE_OPTIONS(&a.changes),
+        CLI_FLAG("--json", &a.json),
+        CLI_VALUE("-o", "a file name", &a.out),
+        CLI_LOAD_OPTIONS(&a.lo),
+        CLI_CALL("--max-sets", "a number", on_count, &a),
+        CLI_CALL("--max-work", "a number", on_count, &a),
+        CLI_CALL("--threads", "a number", on_count, &a),
+    };
+    const cli_cmdline cl = {.cmd = "redlines", .help = help, .opts = opts,
+                            .nopts = CLI_COUNT(opts), .no_input = "no input given"};
+    size_t ninputs;
+    int rc;
+    if (!cli_parse(&cl, argc, argv, &ninputs, &rc)) {
+        free(a.changes.ch);
+        return rc;
+    }
+    parley_scenario *sc = NULL;
+    rc = cli_load(ninputs, argv + 1, &a.lo, &sc);
+    parley_error err;
+    parley_error_clear(&err);
+    if (rc == CLI_OK && a.changes.n) {
+        rc = cli_apply_changes("redlines", sc, &a.changes);
         parley_status fs = rc == CLI_OK ? parley_scenario_finalize(sc, &err) : PARLEY_OK;
         if (fs != PARLEY_OK)
             rc = cli_report(&err, fs);
     }
-    free(ch);
-    if (rc != CLI_OK) {
-        parley_scenario_free(sc);
-        return rc;
-    }
-    parley_diagnosis *d = NULL;
-    parley_status st = parley_diagnose(sc, &dopt, &d, &err);
-    if (st != PARLEY_OK) {
-        parley_scenario_free(sc);
-        return cli_report(&err, st);
-    }
-    px_buf b;
-    parleyx_buf_init(&b, NULL, 0);
-    if (json)
-        json_report(&b, sc, d);
-    else
-        text_report(&b, sc, d);
-    rc = cli_write_buf("redlines", "the report", out, &b);
-    if (rc == CLI_OK && !parley_diagnosis_deal_exists(d))
-        rc = CLI_NORESULT;
-    parley_diagnosis_free(d);
+    free(a.changes.ch);
+    if (rc == CLI_OK)
+        rc = run(&a, sc);
     parley_scenario_free(sc);
     return rc;
 }
