@@ -57,6 +57,11 @@ bool cli_is_help(const char *arg);
  * usage error) if it is not one. */
 bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out);
 
+/* A whole number from 1 to max into *out: CLI_OK, or CLI_USAGE after a
+ * usage error ("OPT expects 1 to MAX, got VAL"). */
+int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned max,
+                    unsigned *out);
+
 /* ------------------------------------------------------------ options
  *
  * Each command describes its options in one table of cli_opt and its
@@ -115,6 +120,11 @@ typedef struct cli_cmdline {
  * the error's status, CLI_USAGE, after printing it). */
 bool cli_parse(const cli_cmdline *cl, int argc, char **argv, size_t *ninputs, int *rc);
 
+/* cli_parse, then cli_load of the inputs (argv[1..]) with lo: true with
+ * *sc loaded, or false with *sc NULL and the exit status in *rc. */
+bool cli_parse_load(const cli_cmdline *cl, int argc, char **argv, const parley_load_options *lo,
+                    parley_scenario **sc, int *rc);
+
 /* JSON and text pieces (cli_json.c): hand-written JSON with shortest
  * round-trip numbers and fixed key order; non-finite numbers are null. */
 void cli_json_str(px_buf *b, const char *s);
@@ -126,6 +136,10 @@ void cli_json_utils(px_buf *b, const double *u, size_t d);
 void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
 void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                        parley_solution_kind k, const char *ind);
+/* The length of the longest of name(sc, 0) ... name(sc, n-1), at least
+ * min: a column's width. */
+size_t cli_widest(const parley_scenario *sc, size_t n,
+                  const char *(*name)(const parley_scenario *, size_t), size_t min);
 /* One line per issue: "<ind>issue  value". */
 void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
 /* A number for reading: at most 4 decimals, trailing zeros dropped. */

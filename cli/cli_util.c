@@ -142,6 +142,18 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
     return true;
 }
 
+int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned max,
+                    unsigned *out)
+{
+    unsigned long long v;
+    if (!cli_parse_count(cmd, opt, val, &v))
+        return CLI_USAGE;
+    if (v < 1 || v > max)
+        return cli_usage(cmd, "%s expects 1 to %u, got %s", opt, max, val);
+    *out = (unsigned)v;
+    return CLI_OK;
+}
+
 int cli_load_option(const char *cmd, const char *opt, const char *val, void *ud)
 {
     parley_load_options *lo = ud;
@@ -232,5 +244,16 @@ bool cli_parse(const cli_cmdline *cl, int argc, char **argv, size_t *ninputs, in
     if (*rc == CLI_OK && !n && cl->no_input)
         *rc = cli_usage(cl->cmd, "%s", cl->no_input);
     *ninputs = n;
+    return *rc == CLI_OK;
+}
+
+bool cli_parse_load(const cli_cmdline *cl, int argc, char **argv, const parley_load_options *lo,
+                    parley_scenario **sc, int *rc)
+{
+    size_t n;
+    *sc = NULL;
+    if (!cli_parse(cl, argc, argv, &n, rc))
+        return false;
+    *rc = cli_load(n, argv + 1, lo, sc);
     return *rc == CLI_OK;
 }

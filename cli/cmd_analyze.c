@@ -221,10 +221,7 @@ static void text_deal(px_buf *b, const parley_scenario *sc, const parley_analysi
         return;
     char t[PARLEY_MAX_NAME + 1];
     parleyx_buf_printf(b, "\n%s (%s):\n", title, how);
-    size_t m = parley_issue_count(sc), w = 0;
-    for (size_t i = 0; i < m; i++)
-        if (strlen(parley_issue_name(sc, i)) > w)
-            w = strlen(parley_issue_name(sc, i));
+    size_t m = parley_issue_count(sc), w = cli_widest(sc, m, parley_issue_name, 0);
     if (w > 40)
         w = 40;
     for (size_t i = 0; i < m; i++)
@@ -407,13 +404,7 @@ static int on_max_outcomes(const char *cmd, const char *opt, const char *val, vo
 
 static int on_threads(const char *cmd, const char *opt, const char *val, void *ud)
 {
-    unsigned long long v;
-    if (!cli_parse_count(cmd, opt, val, &v))
-        return CLI_USAGE;
-    if (v < 1 || v > 64)
-        return cli_usage(cmd, "--threads expects 1 to 64, got %s", val);
-    ((an_args *)ud)->opt.threads = (unsigned)v;
-    return CLI_OK;
+    return cli_parse_range(cmd, opt, val, 64, &((an_args *)ud)->opt.threads);
 }
 
 /* Analyse and print; returns the exit status. */
@@ -469,13 +460,9 @@ int cmd_analyze(int argc, char **argv)
     const cli_cmdline cl = {.cmd = "analyze", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
                             .no_input = "no input; give a scenario file, a GENIUS folder, or a "
                                         "GENIUS domain file and its profiles"};
-    size_t ninputs;
+    parley_scenario *sc;
     int rc;
-    if (!cli_parse(&cl, argc, argv, &ninputs, &rc))
-        return rc;
-    parley_scenario *sc = NULL;
-    rc = cli_load(ninputs, argv + 1, &a.lo, &sc);
-    if (rc == CLI_OK)
+    if (cli_parse_load(&cl, argc, argv, &a.lo, &sc, &rc))
         rc = run(&a, sc, argv[1]);
     parley_scenario_free(sc);
     return rc;

@@ -32,13 +32,9 @@ int cmd_convert(int argc, char **argv)
                             CLI_VALUE("--output", "a file name", &out), CLI_LOAD_OPTIONS(&lo)};
     const cli_cmdline cl = {.cmd = "convert", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
                             .no_input = "no input given"};
-    size_t ninputs;
+    parley_scenario *sc;
     int rc;
-    if (!cli_parse(&cl, argc, argv, &ninputs, &rc))
-        return rc;
-    parley_scenario *sc = NULL;
-    rc = cli_load(ninputs, argv + 1, &lo, &sc);
-    if (rc != CLI_OK)
+    if (!cli_parse_load(&cl, argc, argv, &lo, &sc, &rc))
         return rc;
     char *text = NULL;
     size_t len = 0;

@@ -348,20 +348,10 @@ static int on_preset(const char *cmd, const char *opt, const char *val, void *ud
 /* --max-rounds (1 to 100000), --threads (1 to 64) */
 static int on_count(const char *cmd, const char *opt, const char *val, void *ud)
 {
-    fc_args *a = ud;
-    unsigned long long n;
-    if (!cli_parse_count(cmd, opt, val, &n))
-        return CLI_USAGE;
-    if (strcmp(opt, "--max-rounds") == 0) {
-        if (n < 1 || n > 100000)
-            return cli_usage(cmd, "--max-rounds expects 1 to 100000, got %s", val);
-        a->o.max_rounds = (unsigned)n;
-    } else {
-        if (n < 1 || n > 64)
-            return cli_usage(cmd, "--threads expects 1 to 64, got %s", val);
-        a->o.threads = (unsigned)n;
-    }
-    return CLI_OK;
+    parley_forecast_options *o = &((fc_args *)ud)->o;
+    if (strcmp(opt, "--threads") == 0)
+        return cli_parse_range(cmd, opt, val, 64, &o->threads);
+    return cli_parse_range(cmd, opt, val, 100000, &o->max_rounds);
 }
 
 static int on_q(const char *cmd, const char *opt, const char *val, void *ud)

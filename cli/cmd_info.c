@@ -80,10 +80,7 @@ static int text_out(const parley_scenario *sc, const char *input)
 
     size_t np = parley_party_count(sc);
     parleyx_buf_printf(&b, "\nParties (%zu):\n", np);
-    size_t wname = 4;
-    for (size_t p = 0; p < np; p++)
-        if (strlen(parley_party_name(sc, p)) > wname)
-            wname = strlen(parley_party_name(sc, p));
+    size_t wname = cli_widest(sc, np, parley_party_name, 4);
     for (size_t p = 0; p < np; p++) {
         parleyx_buf_printf(&b, "  %-*s  %-10s", (int)wname, parley_party_name(sc, p),
                            parley_role_name(parley_party_role(sc, p)));
@@ -109,10 +106,7 @@ static int text_out(const parley_scenario *sc, const char *input)
         snprintf(grouped, sizeof grouped, "more than 10^600");
     parleyx_buf_printf(&b, "\nIssues (%zu), %s outcome%s:\n", ni, grouped,
                        strcmp(count, "1") == 0 ? "" : "s");
-    size_t wi = 4;
-    for (size_t i = 0; i < ni; i++)
-        if (strlen(parley_issue_name(sc, i)) > wi)
-            wi = strlen(parley_issue_name(sc, i));
+    size_t wi = cli_widest(sc, ni, parley_issue_name, 4);
     for (size_t i = 0; i < ni; i++) {
         parleyx_buf_printf(&b, "  %-*s  %-8s  ", (int)wi, parley_issue_name(sc, i),
                            kind_name(parley_issue_kind_of(sc, i)));
@@ -151,6 +145,15 @@ static void close_at(px_buf *b, int depth, const char *c)
     parleyx_buf_printf(b, "\n%*s%s", depth * 2, "", c);
 }
 
+/* Closes a list of n elements opened at depth: "[]" when empty. */
+static void list_end(px_buf *b, int depth, size_t n)
+{
+    if (n)
+        close_at(b, depth, "]");
+    else
+        parleyx_buf_puts(b, "]");
+}
+
 static void json_party(px_buf *b, const parley_scenario *sc, size_t p)
 {
     parleyx_buf_puts(b, "{");
@@ -181,10 +184,7 @@ static void json_party(px_buf *b, const parley_scenario *sc, size_t p)
         cli_json_str(b, parley_redline_text(sc, p, r));
         close_at(b, 4, "}");
     }
-    if (nr)
-        close_at(b, 3, "]");
-    else
-        parleyx_buf_puts(b, "]");
+    list_end(b, 3, nr);
     close_at(b, 2, "}");
 }
 
@@ -207,10 +207,7 @@ static void json_issue(px_buf *b, const parley_scenario *sc, size_t i)
             element(b, 4, j == 0);
             cli_json_str(b, parley_issue_value_label(sc, i, j, label, sizeof label));
         }
-        if (n)
-            close_at(b, 3, "]");
-        else
-            parleyx_buf_puts(b, "]");
+        list_end(b, 3, n);
     } else {
         double lo, hi, step;
         parley_issue_range(sc, i, &lo, &hi, &step);
@@ -225,6 +222,19 @@ static void json_issue(px_buf *b, const parley_scenario *sc, size_t i)
         cli_json_num(b, step);
     }
     close_at(b, 2, "}");
+}
+
+/* "key": [...] in the top object, item writing each element. */
+static void json_list(px_buf *b, const parley_scenario *sc, const char *key, size_t n,
+                      void (*item)(px_buf *, const parley_scenario *, size_t))
+{
+    member(b, 1, false, key);
+    parleyx_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        element(b, 2, i == 0);
+        item(b, sc, i);
+    }
+    list_end(b, 1, n);
 }
 
 static int json_out(const parley_scenario *sc)
@@ -245,23 +255,8 @@ static int json_out(const parley_scenario *sc)
         member(&b, 1, false, "outcomes_text");
         cli_json_str(&b, count);
     }
-    size_t np = parley_party_count(sc), ni = parley_issue_count(sc);
-    member(&b, 1, false, "parties");
-    parleyx_buf_puts(&b, np ? "[" : "[]");
-    for (size_t p = 0; p < np; p++) {
-        element(&b, 2, p == 0);
-        json_party(&b, sc, p);
-    }
-    if (np)
-        close_at(&b, 1, "]");
-    member(&b, 1, false, "issues");
-    parleyx_buf_puts(&b, ni ? "[" : "[]");
-    for (size_t i = 0; i < ni; i++) {
-        element(&b, 2, i == 0);
-        json_issue(&b, sc, i);
-    }
-    if (ni)
-        close_at(&b, 1, "]");
+    json_list(&b, sc, "parties", parley_party_count(sc), json_party);
+    json_list(&b, sc, "issues", parley_issue_count(sc), json_issue);
     close_at(&b, 0, "}\n");
     return cli_write_buf("info", "the description", NULL, &b);
 }
@@ -273,13 +268,9 @@ int cmd_info(int argc, char **argv)
     const cli_opt opts[] = {CLI_FLAG("--json", &json), CLI_LOAD_OPTIONS(&lo)};
     const cli_cmdline cl = {.cmd = "info", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
                             .no_input = "no input given"};
-    size_t ninputs;
+    parley_scenario *sc;
     int rc;
-    if (!cli_parse(&cl, argc, argv, &ninputs, &rc))
-        return rc;
-    parley_scenario *sc = NULL;
-    rc = cli_load(ninputs, argv + 1, &lo, &sc);
-    if (rc == CLI_OK)
+    if (cli_parse_load(&cl, argc, argv, &lo, &sc, &rc))
         rc = json ? json_out(sc) : text_out(sc, argv[1]);
     parley_scenario_free(sc);
     return rc;

@@ -97,6 +97,21 @@ static void text_limit(px_buf *b, const parley_diagnosis *d, const parley_limit_
     }
 }
 
+/* The bends (bend) or the slack of every numeric limit under a title;
+ * nothing when there are none. */
+static void text_limits(px_buf *b, const parley_diagnosis *d, bool bend, size_t w,
+                        const char *title)
+{
+    size_t n = bend ? parley_diagnosis_bend_count(d) : parley_diagnosis_slack_count(d);
+    if (!n)
+        return;
+    parleyx_buf_puts(b, title);
+    parley_limit_info l;
+    for (size_t k = 0; k < n; k++)
+        if (bend ? parley_diagnosis_bend(d, k, &l) : parley_diagnosis_slack(d, k, &l))
+            text_limit(b, d, &l, bend, w);
+}
+
 static void text_relaxation(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
                             size_t k)
 {
@@ -165,15 +180,9 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
                            nr);
         for (size_t k = 0; k < nr; k++)
             text_relaxation(b, sc, d, k);
-        size_t nb = parley_diagnosis_bend_count(d);
-        if (nb) {
-            parleyx_buf_puts(b, "\nBends: how far each numeric limit must move, all else "
-                                "unchanged, to open a deal.\n");
-            parley_limit_info l;
-            for (size_t k = 0; k < nb; k++)
-                if (parley_diagnosis_bend(d, k, &l))
-                    text_limit(b, d, &l, true, w);
-        }
+        text_limits(b, d, true, w,
+                    "\nBends: how far each numeric limit must move, all else unchanged, to open "
+                    "a deal.\n");
     } else {
         char deals[48], dg[96];
         if (parley_diagnosis_deal_count_text(d, deals, sizeof deals))
@@ -184,15 +193,9 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
             parleyx_buf_printf(b, "Deals exist: some of the %s outcomes satisfy every red line "
                                   "and reservation value.\n",
                                grouped);
-        size_t ns = parley_diagnosis_slack_count(d);
-        if (ns) {
-            parleyx_buf_puts(b, "\nSlack: how far each numeric limit could tighten before the "
-                                "last deal vanishes.\n");
-            parley_limit_info l;
-            for (size_t k = 0; k < ns; k++)
-                if (parley_diagnosis_slack(d, k, &l))
-                    text_limit(b, d, &l, false, w);
-        }
+        text_limits(b, d, false, w,
+                    "\nSlack: how far each numeric limit could tighten before the last deal "
+                    "vanishes.\n");
         parleyx_buf_puts(b, "\nEach red line and reservation value (binding: it decides where the "
                             "Nash deal lies; restricting: it removes deals; irrelevant: it "
                             "removes none):\n");
@@ -420,24 +423,19 @@ int cmd_redlines(int argc, char **argv)
     };
     const cli_cmdline cl = {.cmd = "redlines", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .no_input = "no input given"};
-    size_t ninputs;
+    parley_scenario *sc;
     int rc;
-    if (!cli_parse(&cl, argc, argv, &ninputs, &rc)) {
-        free(a.changes.ch);
-        return rc;
-    }
-    parley_scenario *sc = NULL;
-    rc = cli_load(ninputs, argv + 1, &a.lo, &sc);
-    parley_error err;
-    parley_error_clear(&err);
-    if (rc == CLI_OK && a.changes.n) {
+    bool go = cli_parse_load(&cl, argc, argv, &a.lo, &sc, &rc);
+    if (go && a.changes.n) {
+        parley_error err;
+        parley_error_clear(&err);
         rc = cli_apply_changes("redlines", sc, &a.changes);
         parley_status fs = rc == CLI_OK ? parley_scenario_finalize(sc, &err) : PARLEY_OK;
         if (fs != PARLEY_OK)
             rc = cli_report(&err, fs);
     }
     free(a.changes.ch);
-    if (rc == CLI_OK)
+    if (go && rc == CLI_OK)
         rc = run(&a, sc);
     parley_scenario_free(sc);
     return rc;

@@ -84,30 +84,21 @@ static int on_agent(const char *cmd, const char *opt, const char *val, void *ud)
     return CLI_OK;
 }
 
-/* --rounds (capped at 10^9), --seed */
-static int on_session_count(const char *cmd, const char *opt, const char *val, void *ud)
-{
-    parley_session_options *so = ud;
-    unsigned long long v;
-    if (!cli_parse_count(cmd, opt, val, &v))
-        return CLI_USAGE;
-    if (opt[2] == 'r')
-        so->rounds = v > 1000000000ULL ? 1000000000UL : (unsigned long)v;
-    else
-        so->seed = v;
-    return CLI_OK;
-}
-
-/* --threads (capped at 64), --points: at least 1 */
-static int on_count(const char *cmd, const char *opt, const char *val, void *ud)
+/* --rounds (capped at 10^9), --seed, --threads (capped at 64) and
+ * --points; the last two at least 1. */
+static int on_number(const char *cmd, const char *opt, const char *val, void *ud)
 {
     parley_report_options *ro = ud;
     unsigned long long v;
     if (!cli_parse_count(cmd, opt, val, &v))
         return CLI_USAGE;
-    if (v == 0)
+    if (opt[2] == 'r')
+        ro->session.rounds = v > 1000000000ULL ? 1000000000UL : (unsigned long)v;
+    else if (opt[2] == 's')
+        ro->session.seed = v;
+    else if (v == 0)
         return cli_usage(cmd, "%s must be at least 1", opt);
-    if (opt[2] == 't')
+    else if (opt[2] == 't')
         ro->threads = v > 64 ? 64 : (unsigned)v;
     else
         ro->chart.max_points = (size_t)v;
@@ -161,22 +152,19 @@ int cmd_report(int argc, char **argv)
         CLI_FLAG("--negotiate", &a.ro.negotiate),
         CLI_CALL("--protocol", "a value", on_protocol, &a.ro.session),
         CLI_CALL("--agent", "a value", on_agent, &a),
-        CLI_CALL("--rounds", "a number", on_session_count, &a.ro.session),
-        CLI_CALL("--seed", "a number", on_session_count, &a.ro.session),
+        CLI_CALL("--rounds", "a number", on_number, &a.ro),
+        CLI_CALL("--seed", "a number", on_number, &a.ro),
         CLI_VALUE("-o", "a path", &out),
         CLI_VALUE("--svg", "a path", &svgdir),
         CLI_LOAD_OPTIONS(&lo),
-        CLI_CALL("--threads", "a number", on_count, &a.ro),
-        CLI_CALL("--points", "a number", on_count, &a.ro),
+        CLI_CALL("--threads", "a number", on_number, &a.ro),
+        CLI_CALL("--points", "a number", on_number, &a.ro),
     };
     const cli_cmdline cl = {.cmd = "report", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .no_input = "no input given"};
-    size_t ninputs;
+    parley_scenario *sc;
     int rc;
-    parley_scenario *sc = NULL;
-    if (cli_parse(&cl, argc, argv, &ninputs, &rc))
-        rc = cli_load(ninputs, argv + 1, &lo, &sc);
-    if (rc == CLI_OK && sc) {
+    if (cli_parse_load(&cl, argc, argv, &lo, &sc, &rc)) {
         a.ro.source = argv[1];
         rc = write_report(sc, &a.ro, out, svgdir);
     }

@@ -125,14 +125,8 @@ static const char *const measure_title[PARLEY_MEASURE_COUNT] = {
     "Own utility (discounted)", "Social welfare", "Agreement rate",
     "Distance to the Pareto frontier", "Distance to the Nash deal", "Rounds used"};
 
-static void text_ranking(px_buf *b, const parley_tournament_ranking *r)
+static void text_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    size_t n = parley_tournament_ranking_strategies(r);
-    size_t *order = calloc(n ? n : 1, sizeof *order);
-    if (!order) {
-        b->failed = true;
-        return;
-    }
     size_t w = 8;
     for (size_t s = 0; s < n; s++)
         if (strlen(parley_tournament_ranking_name(r, s)) > w)
@@ -170,17 +164,10 @@ static void text_ranking(px_buf *b, const parley_tournament_ranking *r)
         }
         parleyx_buf_puts(b, "\n");
     }
-    free(order);
 }
 
-static void json_ranking(px_buf *b, const parley_tournament_ranking *r)
+static void json_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    size_t n = parley_tournament_ranking_strategies(r);
-    size_t *order = calloc(n ? n : 1, sizeof *order);
-    if (!order) {
-        b->failed = true;
-        return;
-    }
     parleyx_buf_printf(b, "  \"sessions\": %llu,\n  \"strategies\": [",
                        (unsigned long long)parley_tournament_ranking_sessions(r));
     for (size_t s = 0; s < n; s++) {
@@ -228,17 +215,10 @@ static void json_ranking(px_buf *b, const parley_tournament_ranking *r)
         parleyx_buf_puts(b, "}");
     }
     parleyx_buf_puts(b, n ? "\n  }\n" : "}\n");
-    free(order);
 }
 
-static void csv_ranking(px_buf *b, const parley_tournament_ranking *r)
+static void csv_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    size_t n = parley_tournament_ranking_strategies(r);
-    size_t *order = calloc(n ? n : 1, sizeof *order);
-    if (!order) {
-        b->failed = true;
-        return;
-    }
     char f[40], g[40];
     parleyx_buf_puts(b, "measure,rank,strategy,n,mean,ci95\n");
     for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
@@ -261,6 +241,20 @@ static void csv_ranking(px_buf *b, const parley_tournament_ranking *r)
                                st.n ? parleyx_fmt_double(st.ci, g, sizeof g) : "");
         }
     }
+}
+
+/* Write the rankings with w, given room for an ordering of the
+ * strategies (b is marked failed when memory runs out). */
+typedef void (*rank_writer)(px_buf *b, const parley_tournament_ranking *r, size_t n,
+                            size_t *order);
+static void write_ranking(px_buf *b, const parley_tournament_ranking *r, rank_writer w)
+{
+    size_t n = parley_tournament_ranking_strategies(r);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    if (order)
+        w(b, r, n, order);
+    else
+        b->failed = true;
     free(order);
 }
 
@@ -286,7 +280,7 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
     px_buf b;
     if (rc == CLI_OK && csv) {
         parleyx_buf_init(&b, NULL, (size_t)1 << 30);
-        csv_ranking(&b, r);
+        write_ranking(&b, r, csv_ranking);
         rc = cli_write_buf("tournament", "the CSV", csv, &b);
         if (strcmp(csv, "-") == 0)
             quiet = true;
@@ -299,13 +293,13 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
             parleyx_buf_puts(&b, "  \"store\": ");
             cli_json_str(&b, store);
             parleyx_buf_puts(&b, ",\n");
-            json_ranking(&b, r);
+            write_ranking(&b, r, json_ranking);
             parleyx_buf_puts(&b, "}\n");
         } else {
             parleyx_buf_puts(&b, head ? head : "");
             parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store,
                                (unsigned long long)parley_tournament_ranking_sessions(r));
-            text_ranking(&b, r);
+            write_ranking(&b, r, text_ranking);
         }
         rc = cli_write_buf("tournament", "the ranking", NULL, &b);
     }
