@@ -57,13 +57,73 @@ bool cli_is_help(const char *arg);
  * usage error) if it is not one. */
 bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out);
 
+/* A whole number from 1 to max into *out: CLI_OK, or CLI_USAGE after a
+ * usage error ("OPT expects 1 to MAX, got VAL"). */
+int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned max,
+                    unsigned *out);
+
+/* ------------------------------------------------------------ options
+ *
+ * Each command describes its options in one table of cli_opt and its
+ * command line in a cli_cmdline; cli_parse reads argv in order:
+ *   -h, --help          prints the help; the command exits 0
+ *   "-" or no leading - an input
+ *   an option in the table, with its value when it takes one ("OPT needs
+ *                       <needs>" when the value is missing)
+ *   any other "-..."    "unknown option 'X'" (with "; did you mean 'Y'?"
+ *                       when the command suggests, from the table's names
+ *                       in order and --help)
+ * The first error ends the parse.  A value may begin with '-': it is the
+ * option's value all the same ("--csv --json" writes the CSV to "--json"). */
+
+/* An option's handler: val is the value (NULL for a flag), ud the entry's
+ * pointer.  Returns CLI_OK, or an exit status after printing the error. */
+typedef int (*cli_opt_fn)(const char *cmd, const char *opt, const char *val, void *ud);
+
+typedef struct cli_opt {
+    const char *name;   /* "--json", "-o" */
+    const char *needs;  /* NULL: a flag; else what its value is ("a number") */
+    bool *flag;         /* a flag stored here (true), or */
+    const char **value; /* a value stored here (the last one given wins), or */
+    cli_opt_fn fn;      /* handled here, with */
+    void *ud;           /* this pointer */
+} cli_opt;
+
+#define CLI_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define CLI_FLAG(name, flag) {(name), NULL, (flag), NULL, NULL, NULL}
+#define CLI_VALUE(name, needs, value) {(name), (needs), NULL, (value), NULL, NULL}
+#define CLI_CALL(name, needs, fn, ud) {(name), (needs), NULL, NULL, (fn), (ud)}
+
 /* The options of every command that loads a scenario: --grid N (points
  * per real issue, into lo->real_grid) and --max-input MiB (the largest
- * input file, into lo->max_file_bytes).  cli_load_option reads the option
- * at argv[*i] and its value (advancing *i); it prints a usage error and
- * returns CLI_USAGE when the value is missing or bad. */
-bool cli_is_load_option(const char *arg);
-int cli_load_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo);
+ * input file, into lo->max_file_bytes); ud is the parley_load_options. */
+int cli_load_option(const char *cmd, const char *opt, const char *val, void *ud);
+#define CLI_LOAD_OPTIONS(lo)                                                                       \
+    CLI_CALL("--grid", "a number", cli_load_option, (lo)),                                         \
+        CLI_CALL("--max-input", "a number", cli_load_option, (lo))
+
+typedef struct cli_cmdline {
+    const char *cmd;     /* the command's name, for messages */
+    void (*help)(void);  /* prints the help on stdout */
+    const cli_opt *opts; /* the table */
+    size_t nopts;
+    bool suggest;         /* "did you mean" after an unknown option */
+    const char *no_input; /* usage error when no input is given; NULL: none needed */
+    /* Each input, in order; NULL: the inputs are gathered in order at
+     * argv[1], argv[2], ... (argv is permuted, as getopt does). */
+    int (*input)(const char *cmd, const char *arg, void *ud);
+    void *input_ud;
+} cli_cmdline;
+
+/* Parse argv[1..argc-1].  Returns true with *ninputs set when the command
+ * goes on; false when it must exit with *rc (CLI_OK after the help,
+ * the error's status, CLI_USAGE, after printing it). */
+bool cli_parse(const cli_cmdline *cl, int argc, char **argv, size_t *ninputs, int *rc);
+
+/* cli_parse, then cli_load of the inputs (argv[1..]) with lo: true with
+ * *sc loaded, or false with *sc NULL and the exit status in *rc. */
+bool cli_parse_load(const cli_cmdline *cl, int argc, char **argv, const parley_load_options *lo,
+                    parley_scenario **sc, int *rc);
 
 /* JSON and text pieces (cli_json.c): hand-written JSON with shortest
  * round-trip numbers and fixed key order; non-finite numbers are null. */
@@ -76,6 +136,10 @@ void cli_json_utils(px_buf *b, const double *u, size_t d);
 void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
 void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                        parley_solution_kind k, const char *ind);
+/* The length of the longest of name(sc, 0) ... name(sc, n-1), at least
+ * min: a column's width. */
+size_t cli_widest(const parley_scenario *sc, size_t n,
+                  const char *(*name)(const parley_scenario *, size_t), size_t min);
 /* One line per issue: "<ind>issue  value". */
 void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
 /* A number for reading: at most 4 decimals, trailing zeros dropped. */
@@ -86,9 +150,19 @@ typedef struct cli_change {
     char kind;       /* 'd' --drop, 's' --set, 'a' --add */
     const char *arg; /* PARTY:REDLINE, PARTY.reservation=X, 'PARTY: RULE' */
 } cli_change;
-bool cli_is_change(const char *opt);
+typedef struct cli_changes {
+    cli_change *ch; /* room for one change per argument */
+    size_t n;
+} cli_changes;
+/* The options --drop, --set and --add (a value each); ud is the
+ * cli_changes the change is appended to. */
+int cli_change_option(const char *cmd, const char *opt, const char *val, void *ud);
+#define CLI_CHANGE_OPTIONS(c)                                                                      \
+    CLI_CALL("--drop", "a value", cli_change_option, (c)),                                         \
+        CLI_CALL("--set", "a value", cli_change_option, (c)),                                      \
+        CLI_CALL("--add", "a value", cli_change_option, (c))
 /* Apply the changes in order; prints any error and returns its status. */
-int cli_apply_changes(const char *cmd, parley_scenario *sc, const cli_change *ch, size_t n);
+int cli_apply_changes(const char *cmd, parley_scenario *sc, const cli_changes *c);
 
 /* Commands. */
 int cmd_info(int argc, char **argv);

@@ -30,6 +30,16 @@ static int find_party(const char *cmd, const parley_scenario *sc, const char *na
     return CLI_USAGE;
 }
 
+/* The party named before sep in a (PARTY:..., PARTY.reservation=...);
+ * "OPT expects FORM" when there is no sep. */
+static int party_before(const char *cmd, const parley_scenario *sc, const char *opt,
+                        const char *form, const char *a, const char *sep, size_t *p)
+{
+    if (!sep)
+        return cli_usage(cmd, "%s expects %s, got '%s'", opt, form, a);
+    return find_party(cmd, sc, a, (size_t)(sep - a), p);
+}
+
 static int apply(const char *cmd, parley_scenario *sc, const cli_change *c, unsigned *added)
 {
     parley_error err;
@@ -38,9 +48,7 @@ static int apply(const char *cmd, parley_scenario *sc, const cli_change *c, unsi
     const char *a = c->arg;
     if (c->kind == 'd') {
         const char *colon = strrchr(a, ':');
-        if (!colon)
-            return cli_usage(cmd, "--drop expects PARTY:REDLINE, got '%s'", a);
-        if (find_party(cmd, sc, a, (size_t)(colon - a), &p))
+        if (party_before(cmd, sc, "--drop", "PARTY:REDLINE", a, colon, &p))
             return CLI_USAGE;
         for (size_t r = 0; r < parley_redline_count(sc, p); r++)
             if (strcmp(parley_redline_name(sc, p, r), colon + 1) == 0) {
@@ -52,9 +60,7 @@ static int apply(const char *cmd, parley_scenario *sc, const cli_change *c, unsi
     }
     if (c->kind == 's') {
         const char *dot = strstr(a, ".reservation=");
-        if (!dot)
-            return cli_usage(cmd, "--set expects PARTY.reservation=X, got '%s'", a);
-        if (find_party(cmd, sc, a, (size_t)(dot - a), &p))
+        if (party_before(cmd, sc, "--set", "PARTY.reservation=X", a, dot, &p))
             return CLI_USAGE;
         double x;
         if (!parleyx_parse_double(dot + strlen(".reservation="), &x))
@@ -63,9 +69,7 @@ static int apply(const char *cmd, parley_scenario *sc, const cli_change *c, unsi
         return CLI_OK;
     }
     const char *colon = strchr(a, ':');
-    if (!colon)
-        return cli_usage(cmd, "--add expects 'PARTY: RULE', got '%s'", a);
-    if (find_party(cmd, sc, a, (size_t)(colon - a), &p))
+    if (party_before(cmd, sc, "--add", "'PARTY: RULE'", a, colon, &p))
         return CLI_USAGE;
     char name[32];
     snprintf(name, sizeof name, "whatif-%u", ++*added);
@@ -81,16 +85,21 @@ static int apply(const char *cmd, parley_scenario *sc, const cli_change *c, unsi
     return CLI_OK;
 }
 
-bool cli_is_change(const char *opt)
+int cli_change_option(const char *cmd, const char *opt, const char *val, void *ud)
 {
-    return strcmp(opt, "--drop") == 0 || strcmp(opt, "--set") == 0 || strcmp(opt, "--add") == 0;
+    (void)cmd;
+    cli_changes *c = ud;
+    c->ch[c->n].kind = opt[2];
+    c->ch[c->n].arg = val;
+    c->n++;
+    return CLI_OK;
 }
 
-int cli_apply_changes(const char *cmd, parley_scenario *sc, const cli_change *ch, size_t n)
+int cli_apply_changes(const char *cmd, parley_scenario *sc, const cli_changes *c)
 {
     unsigned added = 0;
-    for (size_t i = 0; i < n; i++) {
-        int rc = apply(cmd, sc, &ch[i], &added);
+    for (size_t i = 0; i < c->n; i++) {
+        int rc = apply(cmd, sc, &c->ch[i], &added);
         if (rc != CLI_OK)
             return rc;
     }

@@ -105,13 +105,20 @@ void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analys
     parleyx_buf_printf(b, "\n%s}", ind);
 }
 
+size_t cli_widest(const parley_scenario *sc, size_t n,
+                  const char *(*name)(const parley_scenario *, size_t), size_t min)
+{
+    size_t w = min;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(name(sc, i)) > w)
+            w = strlen(name(sc, i));
+    return w;
+}
+
 void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind)
 {
     char t[PARLEY_MAX_NAME + 1];
-    size_t m = parley_issue_count(sc), w = 0;
-    for (size_t i = 0; i < m; i++)
-        if (strlen(parley_issue_name(sc, i)) > w)
-            w = strlen(parley_issue_name(sc, i));
+    size_t m = parley_issue_count(sc), w = cli_widest(sc, m, parley_issue_name, 0);
     for (size_t i = 0; i < m; i++)
         parleyx_buf_printf(b, "%s%-*s  %s\n", ind, (int)w, parley_issue_name(sc, i),
                            parley_issue_value_label(sc, i, o[i], t, sizeof t));

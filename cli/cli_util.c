@@ -1,6 +1,8 @@
 /*
- * cli_util.c -- error printing, loading and atomic output for the
- * commands.  Uses only the public API and parleyx_ helpers.
+ * cli_util.c -- error printing, loading, atomic output and the option
+ * parser (one table per command, see cli.h) for the commands.  Uses only
+ * the public API and parleyx_ helpers.  Also built into parley-mpi (with
+ * cmd_tournament.c and cli_json.c): it must not call into other CLI files.
  */
 #include "cli.h"
 
@@ -140,20 +142,25 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
     return true;
 }
 
-bool cli_is_load_option(const char *arg)
+int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned max,
+                    unsigned *out)
 {
-    return strcmp(arg, "--grid") == 0 || strcmp(arg, "--max-input") == 0;
+    unsigned long long v;
+    if (!cli_parse_count(cmd, opt, val, &v))
+        return CLI_USAGE;
+    if (v < 1 || v > max)
+        return cli_usage(cmd, "%s expects 1 to %u, got %s", opt, max, val);
+    *out = (unsigned)v;
+    return CLI_OK;
 }
 
-int cli_load_option(const char *cmd, int argc, char **argv, int *i, parley_load_options *lo)
+int cli_load_option(const char *cmd, const char *opt, const char *val, void *ud)
 {
-    const char *a = argv[*i];
+    parley_load_options *lo = ud;
     unsigned long long g;
-    if (*i + 1 >= argc)
-        return cli_usage(cmd, "%s needs a number", a);
-    if (!cli_parse_count(cmd, a, argv[++*i], &g))
+    if (!cli_parse_count(cmd, opt, val, &g))
         return CLI_USAGE;
-    if (strcmp(a, "--max-input") == 0) {
+    if (strcmp(opt, "--max-input") == 0) {
         /* MiB; up to 1 TiB, far beyond what fits in memory here */
         if (g < 1 || g > (1ULL << 20))
             return cli_usage(cmd, "--max-input expects 1 to 1048576 (MiB), got %llu", g);
@@ -164,4 +171,89 @@ int cli_load_option(const char *cmd, int argc, char **argv, int *i, parley_load_
         return cli_usage(cmd, "--grid expects 2 to %u points, got %llu", PARLEY_MAX_VALUES, g);
     lo->real_grid = (unsigned)g;
     return CLI_OK;
+}
+
+/* "unknown option 'X'", with the closest of the table's names and --help
+ * when the command suggests. */
+static int unknown_option(const cli_cmdline *cl, const char *opt)
+{
+    const char *near = NULL;
+    const char **names = cl->suggest ? calloc(cl->nopts + 1, sizeof *names) : NULL;
+    if (names) {
+        for (size_t k = 0; k < cl->nopts; k++)
+            names[k] = cl->opts[k].name;
+        names[cl->nopts] = "--help";
+        near = parleyx_closest(opt, names, cl->nopts + 1);
+    }
+    int rc = near ? cli_usage(cl->cmd, "unknown option '%s'; did you mean '%s'?", opt, near)
+                  : cli_usage(cl->cmd, "unknown option '%s'", opt);
+    free(names);
+    return rc;
+}
+
+static const cli_opt *find_option(const cli_cmdline *cl, const char *name)
+{
+    for (size_t k = 0; k < cl->nopts; k++)
+        if (strcmp(cl->opts[k].name, name) == 0)
+            return &cl->opts[k];
+    return NULL;
+}
+
+/* One option at argv[*i] (and its value, advancing *i). */
+static int parse_option(const cli_cmdline *cl, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i], *v = NULL;
+    const cli_opt *o = find_option(cl, a);
+    if (!o)
+        return unknown_option(cl, a);
+    if (o->needs) {
+        if (*i + 1 >= argc)
+            return cli_usage(cl->cmd, "%s needs %s", a, o->needs);
+        v = argv[++*i];
+    }
+    if (o->flag)
+        *o->flag = true;
+    else if (o->value)
+        *o->value = v;
+    else
+        return o->fn(cl->cmd, a, v, o->ud);
+    return CLI_OK;
+}
+
+bool cli_parse(const cli_cmdline *cl, int argc, char **argv, size_t *ninputs, int *rc)
+{
+    size_t n = 0;
+    *ninputs = 0;
+    *rc = CLI_OK;
+    for (int i = 1; i < argc && *rc == CLI_OK; i++) {
+        char *a = argv[i];
+        if (cli_is_help(a)) {
+            cl->help();
+            return false;
+        }
+        if (a[0] == '-' && a[1]) {
+            *rc = parse_option(cl, argc, argv, &i);
+        } else {
+            if (cl->input)
+                *rc = cl->input(cl->cmd, a, cl->input_ud);
+            else
+                argv[1 + n] = a; /* 1 + n <= i: nothing unread is overwritten */
+            n++;
+        }
+    }
+    if (*rc == CLI_OK && !n && cl->no_input)
+        *rc = cli_usage(cl->cmd, "%s", cl->no_input);
+    *ninputs = n;
+    return *rc == CLI_OK;
+}
+
+bool cli_parse_load(const cli_cmdline *cl, int argc, char **argv, const parley_load_options *lo,
+                    parley_scenario **sc, int *rc)
+{
+    size_t n;
+    *sc = NULL;
+    if (!cli_parse(cl, argc, argv, &n, rc))
+        return false;
+    *rc = cli_load(n, argv + 1, lo, sc);
+    return *rc == CLI_OK;
 }

@@ -221,10 +221,7 @@ static void text_deal(px_buf *b, const parley_scenario *sc, const parley_analysi
         return;
     char t[PARLEY_MAX_NAME + 1];
     parleyx_buf_printf(b, "\n%s (%s):\n", title, how);
-    size_t m = parley_issue_count(sc), w = 0;
-    for (size_t i = 0; i < m; i++)
-        if (strlen(parley_issue_name(sc, i)) > w)
-            w = strlen(parley_issue_name(sc, i));
+    size_t m = parley_issue_count(sc), w = cli_widest(sc, m, parley_issue_name, 0);
     if (w > 40)
         w = 40;
     for (size_t i = 0; i < m; i++)
@@ -374,127 +371,99 @@ static void csv_report(px_buf *b, const parley_scenario *sc, const parley_analys
 
 /* ------------------------------------------------------------ main */
 
-int cmd_analyze(int argc, char **argv)
-{
-    bool json = false;
-    const char *csv = NULL, *outpath = NULL;
+typedef struct an_args {
+    bool json;
+    const char *csv, *outpath;
     parley_analysis_options opt;
-    parley_analysis_options_init(&opt);
     parley_load_options lo;
-    memset(&lo, 0, sizeof lo);
-    char **inputs = calloc((size_t)argc + 1, sizeof(char *));
-    size_t ninputs = 0;
-    if (!inputs)
-        return CLI_INTERNAL;
-    int rc = CLI_OK;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        unsigned long long v;
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            return CLI_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (cli_is_load_option(a)) {
-            if (cli_load_option("analyze", argc, argv, &i, &lo) != CLI_OK) {
-                free(inputs);
-                return CLI_USAGE;
-            }
-        } else if (strcmp(a, "--csv") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--kalai") == 0 ||
-                   strcmp(a, "--max-outcomes") == 0 || strcmp(a, "--threads") == 0) {
-            if (i + 1 >= argc) {
-                free(inputs);
-                return cli_usage("analyze", "%s needs a value", a);
-            }
-            const char *val = argv[++i];
-            if (strcmp(a, "--csv") == 0) {
-                csv = val;
-            } else if (strcmp(a, "-o") == 0) {
-                outpath = val;
-            } else if (strcmp(a, "--kalai") == 0) {
-                if (strcmp(val, "genius") == 0)
-                    opt.kalai = PARLEY_KALAI_GENIUS;
-                else if (strcmp(val, "normalized") == 0 || strcmp(val, "normalised") == 0)
-                    opt.kalai = PARLEY_KALAI_NORMALIZED;
-                else {
-                    free(inputs);
-                    return cli_usage("analyze", "--kalai expects 'normalized' or 'genius', "
-                                                "got '%s'", val);
-                }
-            } else {
-                if (!cli_parse_count("analyze", a, val, &v)) {
-                    free(inputs);
-                    return CLI_USAGE;
-                }
-                if (strcmp(a, "--max-outcomes") == 0) {
-                    if (v == 0) {
-                        free(inputs);
-                        return cli_usage("analyze", "--max-outcomes must be at least 1");
-                    }
-                    opt.max_work = v;
-                } else {
-                    if (v < 1 || v > 64) {
-                        free(inputs);
-                        return cli_usage("analyze", "--threads expects 1 to 64, got %s", val);
-                    }
-                    opt.threads = (unsigned)v;
-                }
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            free(inputs);
-            return cli_usage("analyze", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (ninputs == 0) {
-        free(inputs);
-        return cli_usage("analyze", "no input; give a scenario file, a GENIUS folder, or a "
-                                    "GENIUS domain file and its profiles");
-    }
-    parley_scenario *sc = NULL;
-    rc = cli_load(ninputs, inputs, &lo, &sc);
-    if (rc != CLI_OK) {
-        free(inputs);
-        return rc;
-    }
+} an_args;
+
+static int on_kalai(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    (void)opt;
+    an_args *a = ud;
+    if (strcmp(val, "genius") == 0)
+        a->opt.kalai = PARLEY_KALAI_GENIUS;
+    else if (strcmp(val, "normalized") == 0 || strcmp(val, "normalised") == 0)
+        a->opt.kalai = PARLEY_KALAI_NORMALIZED;
+    else
+        return cli_usage(cmd, "--kalai expects 'normalized' or 'genius', got '%s'", val);
+    return CLI_OK;
+}
+
+static int on_max_outcomes(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    unsigned long long v;
+    if (!cli_parse_count(cmd, opt, val, &v))
+        return CLI_USAGE;
+    if (v == 0)
+        return cli_usage(cmd, "--max-outcomes must be at least 1");
+    ((an_args *)ud)->opt.max_work = v;
+    return CLI_OK;
+}
+
+static int on_threads(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    return cli_parse_range(cmd, opt, val, 64, &((an_args *)ud)->opt.threads);
+}
+
+/* Analyse and print; returns the exit status. */
+static int run(an_args *a, const parley_scenario *sc, const char *input)
+{
     progress_state ps;
     clock_gettime(CLOCK_MONOTONIC, &ps.t0);
     ps.drawn = false;
     if (isatty(2)) {
-        opt.progress = on_progress;
-        opt.progress_ud = &ps;
+        a->opt.progress = on_progress;
+        a->opt.progress_ud = &ps;
     }
     parley_analysis *an = NULL;
     parley_error err;
     parley_error_clear(&err);
-    parley_status st = parley_analyze(sc, &opt, &an, &err);
+    parley_status st = parley_analyze(sc, &a->opt, &an, &err);
     if (ps.drawn)
         fprintf(stderr, "\r%60s\r", "");
-    if (st != PARLEY_OK) {
-        rc = cli_report(&err, st);
-        parley_scenario_free(sc);
-        free(inputs);
-        return rc;
-    }
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
     px_buf b;
     parleyx_buf_init(&b, NULL, 0);
-    if (json)
-        json_report(&b, sc, an, opt.kalai);
+    if (a->json)
+        json_report(&b, sc, an, a->opt.kalai);
     else
-        text_report(&b, sc, an, opt.kalai, inputs[0]);
-    rc = cli_write_buf("analyze", "the report", outpath, &b);
-    if (rc == CLI_OK && csv) {
+        text_report(&b, sc, an, a->opt.kalai, input);
+    int rc = cli_write_buf("analyze", "the report", a->outpath, &b);
+    if (rc == CLI_OK && a->csv) {
         parleyx_buf_init(&b, NULL, 0);
         csv_report(&b, sc, an);
-        rc = cli_write_buf("analyze", "the CSV", csv, &b);
+        rc = cli_write_buf("analyze", "the CSV", a->csv, &b);
     }
     if (rc == CLI_OK && !has_deal(an))
         rc = CLI_NORESULT;
     parley_analysis_free(an);
+    return rc;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    an_args a;
+    memset(&a, 0, sizeof a);
+    parley_analysis_options_init(&a.opt);
+    const cli_opt opts[] = {
+        CLI_FLAG("--json", &a.json),
+        CLI_VALUE("--csv", "a value", &a.csv),
+        CLI_VALUE("-o", "a value", &a.outpath),
+        CLI_CALL("--kalai", "a value", on_kalai, &a),
+        CLI_CALL("--max-outcomes", "a value", on_max_outcomes, &a),
+        CLI_CALL("--threads", "a value", on_threads, &a),
+        CLI_LOAD_OPTIONS(&a.lo),
+    };
+    const cli_cmdline cl = {.cmd = "analyze", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
+                            .no_input = "no input; give a scenario file, a GENIUS folder, or a "
+                                        "GENIUS domain file and its profiles"};
+    parley_scenario *sc;
+    int rc;
+    if (cli_parse_load(&cl, argc, argv, &a.lo, &sc, &rc))
+        rc = run(&a, sc, argv[1]);
     parley_scenario_free(sc);
-    free(inputs);
     return rc;
 }

@@ -5,8 +5,6 @@
  */
 #include "cli.h"
 
-#include <stdlib.h>
-#include <string.h>
 
 static void help(void)
 {
@@ -29,43 +27,14 @@ static void help(void)
 int cmd_convert(int argc, char **argv)
 {
     const char *out = NULL;
-    parley_load_options opt = {0};
-    char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t ninputs = 0;
-    if (!inputs)
-        return CLI_INTERNAL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            return CLI_OK;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (i + 1 >= argc) {
-                free(inputs);
-                return cli_usage("convert", "%s needs a file name", a);
-            }
-            out = argv[++i];
-        } else if (cli_is_load_option(a)) {
-            if (cli_load_option("convert", argc, argv, &i, &opt) != CLI_OK) {
-                free(inputs);
-                return CLI_USAGE;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            free(inputs);
-            return cli_usage("convert", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (!ninputs) {
-        free(inputs);
-        return cli_usage("convert", "no input given");
-    }
-    parley_scenario *sc = NULL;
-    int rc = cli_load(ninputs, inputs, &opt, &sc);
-    free(inputs);
-    if (rc != CLI_OK)
+    parley_load_options lo = {0};
+    const cli_opt opts[] = {CLI_VALUE("-o", "a file name", &out),
+                            CLI_VALUE("--output", "a file name", &out), CLI_LOAD_OPTIONS(&lo)};
+    const cli_cmdline cl = {.cmd = "convert", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
+                            .no_input = "no input given"};
+    parley_scenario *sc;
+    int rc;
+    if (!cli_parse_load(&cl, argc, argv, &lo, &sc, &rc))
         return rc;
     char *text = NULL;
     size_t len = 0;

@@ -280,174 +280,188 @@ static void csv_report(px_buf *b, const parley_forecast_input *in, const parley_
         }
 }
 
+/* ------------------------------------------------------------ arguments */
+
+typedef struct fc_args {
+    bool json;
+    const char *csv, *outpath, *input, *svgpath;
+    parley_forecast_options o;
+} fc_args;
+
+static const choice models[] = {{"smp", PARLEY_FORECAST_SMP}, {"bdm", PARLEY_FORECAST_BDM}};
+static const choice votes[] = {{"risk", PARLEY_BDM_VOTE_RISK},
+                               {"linear", PARLEY_BDM_VOTE_LINEAR},
+                               {"double", PARLEY_BDM_VOTE_DOUBLE}};
+static const choice medians[] = {{"condorcet", PARLEY_BDM_MEDIAN_CONDORCET},
+                                 {"mean", PARLEY_BDM_MEDIAN_MEAN},
+                                 {"weighted", PARLEY_BDM_MEDIAN_WEIGHTED}};
+static const choice probs[] = {{"scholz", PARLEY_BDM_PROB_SCHOLZ},
+                               {"pairwise", PARLEY_BDM_PROB_PAIRWISE}};
+static const choice risks[] = {{"actors", PARLEY_BDM_RISK_ACTORS},
+                               {"positions", PARLEY_BDM_RISK_POSITIONS}};
+static const choice rs[] = {{"evaluator", PARLEY_BDM_R_EVALUATOR}, {"own", PARLEY_BDM_R_OWN}};
+static const choice comps[] = {{"proportional", PARLEY_BDM_COMPROMISE_PROPORTIONAL},
+                               {"weighted", PARLEY_BDM_COMPROMISE_WEIGHTED}};
+static const choice choices[] = {{"scholz", PARLEY_BDM_CHOICE_SCHOLZ},
+                                 {"least-move", PARLEY_BDM_CHOICE_LEAST_MOVE}};
+static const choice onoff[] = {{"on", 1}, {"off", 0}};
+static const choice presets[] = {{"jmckib", 1}};
+
+/* A handler for an option with named values: fn stores the value of list
+ * named by the option's argument into o.field. */
+#define FC_CHOICE(fn, list, field, type)                                                           \
+    static int fn(const char *cmd, const char *opt, const char *val, void *ud)                     \
+    {                                                                                              \
+        int x = 0;                                                                                 \
+        (void)cmd;                                                                                 \
+        if (!pick(opt, val, list, NCH(list), &x))                                                  \
+            return CLI_USAGE;                                                                      \
+        ((fc_args *)ud)->o.field = (type)x;                                                        \
+        return CLI_OK;                                                                             \
+    }
+FC_CHOICE(on_model, models, model, parley_forecast_model)
+FC_CHOICE(on_vote, votes, bdm.vote, parley_bdm_vote)
+FC_CHOICE(on_median, medians, bdm.median, parley_bdm_median)
+FC_CHOICE(on_prob, probs, bdm.prob, parley_bdm_prob)
+FC_CHOICE(on_risk, risks, bdm.risk, parley_bdm_risk)
+FC_CHOICE(on_r, rs, bdm.rowner, parley_bdm_rowner)
+FC_CHOICE(on_compromise, comps, bdm.compromise, parley_bdm_compromise)
+FC_CHOICE(on_choice, choices, bdm.choice, parley_bdm_choice)
+FC_CHOICE(on_capitulation, onoff, bdm.capitulation, bool)
+#undef FC_CHOICE
+
+/* --bdm-preset jmckib: the BDM defaults with capitulation off. */
+static int on_preset(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    (void)cmd;
+    fc_args *a = ud;
+    int x = 0;
+    if (!pick(opt, val, presets, NCH(presets), &x))
+        return CLI_USAGE;
+    parley_forecast_options d;
+    parley_forecast_options_default(&d);
+    a->o.bdm = d.bdm;
+    a->o.bdm.capitulation = false;
+    return CLI_OK;
+}
+
+/* --max-rounds (1 to 100000), --threads (1 to 64) */
+static int on_count(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    parley_forecast_options *o = &((fc_args *)ud)->o;
+    if (strcmp(opt, "--threads") == 0)
+        return cli_parse_range(cmd, opt, val, 64, &o->threads);
+    return cli_parse_range(cmd, opt, val, 100000, &o->max_rounds);
+}
+
+static int on_q(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    (void)opt;
+    double q;
+    if (!parleyx_parse_double(val, &q) || q < 0 || q > 1)
+        return cli_usage(cmd, "--bdm-q expects a number in [0, 1], got '%s'", val);
+    ((fc_args *)ud)->o.bdm.q = q;
+    return CLI_OK;
+}
+
+static int on_input(const char *cmd, const char *arg, void *ud)
+{
+    fc_args *a = ud;
+    if (a->input)
+        return cli_usage(cmd, "one input only; got '%s' and '%s'", a->input, arg);
+    a->input = arg;
+    return CLI_OK;
+}
+
+/* The command line into *a; as cli_parse.  An unknown option gets the
+ * closest known one suggested, in the table's order. */
+static bool parse_args(fc_args *a, int argc, char **argv, int *rc)
+{
+    const cli_opt opts[] = {
+        CLI_VALUE("--csv", "a value", &a->csv),
+        CLI_VALUE("--svg", "a value", &a->svgpath),
+        CLI_VALUE("-o", "a value", &a->outpath),
+        CLI_CALL("--model", "a value", on_model, a),
+        CLI_CALL("--max-rounds", "a value", on_count, a),
+        CLI_CALL("--threads", "a value", on_count, a),
+        CLI_CALL("--bdm-vote", "a value", on_vote, a),
+        CLI_CALL("--bdm-median", "a value", on_median, a),
+        CLI_CALL("--bdm-prob", "a value", on_prob, a),
+        CLI_CALL("--bdm-q", "a value", on_q, a),
+        CLI_CALL("--bdm-risk", "a value", on_risk, a),
+        CLI_CALL("--bdm-r", "a value", on_r, a),
+        CLI_CALL("--bdm-compromise", "a value", on_compromise, a),
+        CLI_CALL("--bdm-choice", "a value", on_choice, a),
+        CLI_CALL("--bdm-capitulation", "a value", on_capitulation, a),
+        CLI_CALL("--bdm-preset", "a value", on_preset, a),
+        CLI_FLAG("--json", &a->json),
+    };
+    const cli_cmdline cl = {.cmd = "forecast", .help = help, .opts = opts,
+                            .nopts = CLI_COUNT(opts), .suggest = true,
+                            .no_input = "no input; give a KTAB .csv or .xml file, a BDM CSV or a "
+                                        "native scenario",
+                            .input = on_input, .input_ud = a};
+    size_t n;
+    return cli_parse(&cl, argc, argv, &n, rc);
+}
+
+/* ------------------------------------------------------------ the command */
+
+/* The report, the CSV and the chart of a run. */
+static int write_outputs(const fc_args *a, const parley_forecast_input *in,
+                         const parley_forecast_result *r)
+{
+    px_buf b;
+    parleyx_buf_init(&b, NULL, 0);
+    if (a->json)
+        json_report(&b, in, r, &a->o);
+    else
+        text_report(&b, in, r, &a->o);
+    int rc = cli_write_buf("forecast", "the report", a->outpath, &b);
+    if (rc == CLI_OK && a->csv) {
+        parleyx_buf_init(&b, NULL, 0);
+        csv_report(&b, in, r);
+        rc = cli_write_buf("forecast", "the CSV", a->csv, &b);
+    }
+    if (rc == CLI_OK && a->svgpath) {
+        parley_error err;
+        parley_error_clear(&err);
+        char *svg = NULL;
+        size_t len = 0;
+        parley_status st = parley_chart_forecast(in, r, NULL, &svg, &len, &err);
+        rc = st ? cli_report(&err, st) : cli_write_output(a->svgpath, svg, len);
+        parley_text_free(svg);
+    }
+    return rc;
+}
+
 int cmd_forecast(int argc, char **argv)
 {
-    bool json = false;
-    const char *csv = NULL, *outpath = NULL, *input = NULL, *svgpath = NULL;
-    parley_forecast_options o;
-    parley_forecast_options_default(&o);
-    bool model_set = false;
-    static const choice models[] = {{"smp", PARLEY_FORECAST_SMP}, {"bdm", PARLEY_FORECAST_BDM}};
-    static const choice votes[] = {{"risk", PARLEY_BDM_VOTE_RISK},
-                                   {"linear", PARLEY_BDM_VOTE_LINEAR},
-                                   {"double", PARLEY_BDM_VOTE_DOUBLE}};
-    static const choice medians[] = {{"condorcet", PARLEY_BDM_MEDIAN_CONDORCET},
-                                     {"mean", PARLEY_BDM_MEDIAN_MEAN},
-                                     {"weighted", PARLEY_BDM_MEDIAN_WEIGHTED}};
-    static const choice probs[] = {{"scholz", PARLEY_BDM_PROB_SCHOLZ},
-                                   {"pairwise", PARLEY_BDM_PROB_PAIRWISE}};
-    static const choice risks[] = {{"actors", PARLEY_BDM_RISK_ACTORS},
-                                   {"positions", PARLEY_BDM_RISK_POSITIONS}};
-    static const choice rs[] = {{"evaluator", PARLEY_BDM_R_EVALUATOR}, {"own", PARLEY_BDM_R_OWN}};
-    static const choice comps[] = {{"proportional", PARLEY_BDM_COMPROMISE_PROPORTIONAL},
-                                   {"weighted", PARLEY_BDM_COMPROMISE_WEIGHTED}};
-    static const choice choices[] = {{"scholz", PARLEY_BDM_CHOICE_SCHOLZ},
-                                     {"least-move", PARLEY_BDM_CHOICE_LEAST_MOVE}};
-    static const choice onoff[] = {{"on", 1}, {"off", 0}};
-    static const choice presets[] = {{"jmckib", 1}};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            return CLI_OK;
-        }
-        if (strcmp(a, "--json") == 0) {
-            json = true;
-            continue;
-        }
-        if (a[0] != '-' || a[1] == '\0') {
-            if (input)
-                return cli_usage("forecast", "one input only; got '%s' and '%s'", input, a);
-            input = a;
-            continue;
-        }
-        static const char *const valued[] = {
-            "--csv",      "--svg",       "-o",          "--model",       "--max-rounds",       "--threads",
-            "--bdm-vote", "--bdm-median", "--bdm-prob",   "--bdm-q",            "--bdm-risk",
-            "--bdm-r",    "--bdm-compromise", "--bdm-choice", "--bdm-capitulation",
-            "--bdm-preset"};
-        bool known = false;
-        for (size_t k = 0; k < NCH(valued); k++)
-            known = known || strcmp(a, valued[k]) == 0;
-        if (!known) {
-            const char *all[NCH(valued) + 2];
-            for (size_t k = 0; k < NCH(valued); k++)
-                all[k] = valued[k];
-            all[NCH(valued)] = "--json";
-            all[NCH(valued) + 1] = "--help";
-            const char *close = parleyx_closest(a, all, NCH(all));
-            if (close)
-                return cli_usage("forecast", "unknown option '%s'; did you mean '%s'?", a, close);
-            return cli_usage("forecast", "unknown option '%s'", a);
-        }
-        if (i + 1 >= argc)
-            return cli_usage("forecast", "%s needs a value", a);
-        const char *v = argv[++i];
-        int x = 0;
-        unsigned long long n;
-        if (strcmp(a, "--csv") == 0) {
-            csv = v;
-        } else if (strcmp(a, "--svg") == 0) {
-            svgpath = v;
-        } else if (strcmp(a, "-o") == 0) {
-            outpath = v;
-        } else if (strcmp(a, "--model") == 0) {
-            if (!pick(a, v, models, NCH(models), &x))
-                return CLI_USAGE;
-            o.model = (parley_forecast_model)x;
-            model_set = true;
-        } else if (strcmp(a, "--max-rounds") == 0) {
-            if (!cli_parse_count("forecast", a, v, &n))
-                return CLI_USAGE;
-            if (n < 1 || n > 100000)
-                return cli_usage("forecast", "--max-rounds expects 1 to 100000, got %s", v);
-            o.max_rounds = (unsigned)n;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (!cli_parse_count("forecast", a, v, &n))
-                return CLI_USAGE;
-            if (n < 1 || n > 64)
-                return cli_usage("forecast", "--threads expects 1 to 64, got %s", v);
-            o.threads = (unsigned)n;
-        } else if (strcmp(a, "--bdm-q") == 0) {
-            double q;
-            if (!parleyx_parse_double(v, &q) || q < 0 || q > 1)
-                return cli_usage("forecast", "--bdm-q expects a number in [0, 1], got '%s'", v);
-            o.bdm.q = q;
-        } else {
-            const choice *c = NULL;
-            size_t nc = 0;
-#define CASE(opt, arr) else if (strcmp(a, opt) == 0) { c = arr; nc = NCH(arr); }
-            if (0) {
-            }
-            CASE("--bdm-vote", votes)
-            CASE("--bdm-median", medians)
-            CASE("--bdm-prob", probs)
-            CASE("--bdm-risk", risks)
-            CASE("--bdm-r", rs)
-            CASE("--bdm-compromise", comps)
-            CASE("--bdm-choice", choices)
-            CASE("--bdm-capitulation", onoff)
-            CASE("--bdm-preset", presets)
-#undef CASE
-            if (!pick(a, v, c, nc, &x))
-                return CLI_USAGE;
-            if (strcmp(a, "--bdm-vote") == 0) o.bdm.vote = (parley_bdm_vote)x;
-            else if (strcmp(a, "--bdm-median") == 0) o.bdm.median = (parley_bdm_median)x;
-            else if (strcmp(a, "--bdm-prob") == 0) o.bdm.prob = (parley_bdm_prob)x;
-            else if (strcmp(a, "--bdm-risk") == 0) o.bdm.risk = (parley_bdm_risk)x;
-            else if (strcmp(a, "--bdm-r") == 0) o.bdm.rowner = (parley_bdm_rowner)x;
-            else if (strcmp(a, "--bdm-compromise") == 0) o.bdm.compromise = (parley_bdm_compromise)x;
-            else if (strcmp(a, "--bdm-choice") == 0) o.bdm.choice = (parley_bdm_choice)x;
-            else if (strcmp(a, "--bdm-capitulation") == 0) o.bdm.capitulation = x != 0;
-            else {
-                parley_forecast_options d;
-                parley_forecast_options_default(&d);
-                o.bdm = d.bdm;
-                o.bdm.capitulation = false;
-            }
-        }
-    }
-    if (!input)
-        return cli_usage("forecast", "no input; give a KTAB .csv or .xml file, a BDM CSV or a "
-                                     "native scenario");
-    (void)model_set;
+    fc_args a;
+    memset(&a, 0, sizeof a);
+    parley_forecast_options_default(&a.o);
+    int rc;
+    if (!parse_args(&a, argc, argv, &rc))
+        return rc;
     parley_forecast_input *in = NULL;
-    int rc = load_input(input, &in);
+    rc = load_input(a.input, &in);
     if (rc != CLI_OK)
         return rc;
     parley_smp_params p;
     if (parley_forecast_input_smp_params(in, &p))
-        o.smp = p;
+        a.o.smp = p;
     parley_forecast_result *r = NULL;
     parley_error err;
     parley_error_clear(&err);
-    parley_status st = parley_forecast_run(in, &o, &r, &err);
+    parley_status st = parley_forecast_run(in, &a.o, &r, &err);
     if (st != PARLEY_OK) {
         if (!err.file[0])
-            snprintf(err.file, sizeof err.file, "%s", input);
+            snprintf(err.file, sizeof err.file, "%s", a.input);
         rc = cli_report(&err, st);
         parley_forecast_input_free(in);
         return rc;
     }
-    px_buf b;
-    parleyx_buf_init(&b, NULL, 0);
-    if (json)
-        json_report(&b, in, r, &o);
-    else
-        text_report(&b, in, r, &o);
-    rc = cli_write_buf("forecast", "the report", outpath, &b);
-    if (rc == CLI_OK && csv) {
-        parleyx_buf_init(&b, NULL, 0);
-        csv_report(&b, in, r);
-        rc = cli_write_buf("forecast", "the CSV", csv, &b);
-    }
-    if (rc == CLI_OK && svgpath) {
-        char *svg = NULL;
-        size_t len = 0;
-        st = parley_chart_forecast(in, r, NULL, &svg, &len, &err);
-        rc = st ? cli_report(&err, st) : cli_write_output(svgpath, svg, len);
-        parley_text_free(svg);
-    }
+    rc = write_outputs(&a, in, r);
     parley_forecast_result_free(r);
     parley_forecast_input_free(in);
     return rc;

@@ -1,11 +1,12 @@
 /*
  * cmd_info.c -- `parley info`: what a scenario holds, at a glance or as
  * JSON: parties and roles, issues and their values, the exact number of
- * outcomes (beyond 2^64 too), and the red lines.
+ * outcomes (beyond 2^64 too), and the red lines.  The JSON is written
+ * like every command's (cli_json.c: shortest round-trip numbers, keys in
+ * a fixed order), laid out one member a line.
  */
 #include "cli.h"
 
-#include <jansson.h>
 #include <string.h>
 
 static void help(void)
@@ -79,10 +80,7 @@ static int text_out(const parley_scenario *sc, const char *input)
 
     size_t np = parley_party_count(sc);
     parleyx_buf_printf(&b, "\nParties (%zu):\n", np);
-    size_t wname = 4;
-    for (size_t p = 0; p < np; p++)
-        if (strlen(parley_party_name(sc, p)) > wname)
-            wname = strlen(parley_party_name(sc, p));
+    size_t wname = cli_widest(sc, np, parley_party_name, 4);
     for (size_t p = 0; p < np; p++) {
         parleyx_buf_printf(&b, "  %-*s  %-10s", (int)wname, parley_party_name(sc, p),
                            parley_role_name(parley_party_role(sc, p)));
@@ -108,10 +106,7 @@ static int text_out(const parley_scenario *sc, const char *input)
         snprintf(grouped, sizeof grouped, "more than 10^600");
     parleyx_buf_printf(&b, "\nIssues (%zu), %s outcome%s:\n", ni, grouped,
                        strcmp(count, "1") == 0 ? "" : "s");
-    size_t wi = 4;
-    for (size_t i = 0; i < ni; i++)
-        if (strlen(parley_issue_name(sc, i)) > wi)
-            wi = strlen(parley_issue_name(sc, i));
+    size_t wi = cli_widest(sc, ni, parley_issue_name, 4);
     for (size_t i = 0; i < ni; i++) {
         parleyx_buf_printf(&b, "  %-*s  %-8s  ", (int)wi, parley_issue_name(sc, i),
                            kind_name(parley_issue_kind_of(sc, i)));
@@ -130,117 +125,153 @@ static int text_out(const parley_scenario *sc, const char *input)
     return cli_write_buf("info", "the description", NULL, &b);
 }
 
+/* JSON laid out one member or element a line, indented by two spaces a
+ * level (as docs/cli.md shows it); numbers as every command writes them. */
+static void member(px_buf *b, int depth, bool first, const char *key)
+{
+    parleyx_buf_printf(b, "%s\n%*s", first ? "" : ",", depth * 2, "");
+    cli_json_str(b, key);
+    parleyx_buf_puts(b, ": ");
+}
+
+static void element(px_buf *b, int depth, bool first)
+{
+    parleyx_buf_printf(b, "%s\n%*s", first ? "" : ",", depth * 2, "");
+}
+
+/* Closes what was opened at depth (with at least one member). */
+static void close_at(px_buf *b, int depth, const char *c)
+{
+    parleyx_buf_printf(b, "\n%*s%s", depth * 2, "", c);
+}
+
+/* Closes a list of n elements opened at depth: "[]" when empty. */
+static void list_end(px_buf *b, int depth, size_t n)
+{
+    if (n)
+        close_at(b, depth, "]");
+    else
+        parleyx_buf_puts(b, "]");
+}
+
+static void json_party(px_buf *b, const parley_scenario *sc, size_t p)
+{
+    parleyx_buf_puts(b, "{");
+    member(b, 3, true, "name");
+    cli_json_str(b, parley_party_name(sc, p));
+    member(b, 3, false, "role");
+    cli_json_str(b, parley_role_name(parley_party_role(sc, p)));
+    member(b, 3, false, "reservation");
+    cli_json_num(b, parley_party_reservation(sc, p));
+    member(b, 3, false, "discount");
+    cli_json_num(b, parley_party_discount(sc, p));
+    member(b, 3, false, "has_utility");
+    parleyx_buf_puts(b, parley_party_has_utility(sc, p) ? "true" : "false");
+    double cap;
+    if (parley_party_capability(sc, p, &cap)) {
+        member(b, 3, false, "capability");
+        cli_json_num(b, cap);
+    }
+    member(b, 3, false, "red_lines");
+    size_t nr = parley_redline_count(sc, p);
+    parleyx_buf_puts(b, "[");
+    for (size_t r = 0; r < nr; r++) {
+        element(b, 4, r == 0);
+        parleyx_buf_puts(b, "{");
+        member(b, 5, true, "name");
+        cli_json_str(b, parley_redline_name(sc, p, r));
+        member(b, 5, false, "rule");
+        cli_json_str(b, parley_redline_text(sc, p, r));
+        close_at(b, 4, "}");
+    }
+    list_end(b, 3, nr);
+    close_at(b, 2, "}");
+}
+
+static void json_issue(px_buf *b, const parley_scenario *sc, size_t i)
+{
+    char label[PARLEY_MAX_NAME + 1];
+    parley_issue_kind k = parley_issue_kind_of(sc, i);
+    size_t n = parley_issue_value_count(sc, i);
+    parleyx_buf_puts(b, "{");
+    member(b, 3, true, "name");
+    cli_json_str(b, parley_issue_name(sc, i));
+    member(b, 3, false, "type");
+    cli_json_str(b, kind_name(k));
+    member(b, 3, false, "values_count");
+    parleyx_buf_printf(b, "%zu", n);
+    if (k == PARLEY_ISSUE_DISCRETE) {
+        member(b, 3, false, "values");
+        parleyx_buf_puts(b, "[");
+        for (size_t j = 0; j < n; j++) {
+            element(b, 4, j == 0);
+            cli_json_str(b, parley_issue_value_label(sc, i, j, label, sizeof label));
+        }
+        list_end(b, 3, n);
+    } else {
+        double lo, hi, step;
+        parley_issue_range(sc, i, &lo, &hi, &step);
+        member(b, 3, false, "range");
+        parleyx_buf_puts(b, "[");
+        element(b, 4, true);
+        cli_json_num(b, lo);
+        element(b, 4, false);
+        cli_json_num(b, hi);
+        close_at(b, 3, "]");
+        member(b, 3, false, k == PARLEY_ISSUE_INTEGER ? "step" : "grid");
+        cli_json_num(b, step);
+    }
+    close_at(b, 2, "}");
+}
+
+/* "key": [...] in the top object, item writing each element. */
+static void json_list(px_buf *b, const parley_scenario *sc, const char *key, size_t n,
+                      void (*item)(px_buf *, const parley_scenario *, size_t))
+{
+    member(b, 1, false, key);
+    parleyx_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        element(b, 2, i == 0);
+        item(b, sc, i);
+    }
+    list_end(b, 1, n);
+}
+
 static int json_out(const parley_scenario *sc)
 {
-    char count[700], label[PARLEY_MAX_NAME + 1];
-    json_t *root = json_object();
-    json_object_set_new(root, "name", json_string(parley_scenario_name(sc)));
+    char count[700];
+    px_buf b;
+    parleyx_buf_init(&b, NULL, 0);
+    parleyx_buf_puts(&b, "{");
+    member(&b, 1, true, "name");
+    cli_json_str(&b, parley_scenario_name(sc));
     if (parley_scenario_outcome_count_text(sc, count, sizeof count) == PARLEY_OK) {
         uint64_t n;
+        member(&b, 1, false, "outcomes");
         if (parley_scenario_outcome_count(sc, &n) == PARLEY_OK && n <= (1ULL << 53))
-            json_object_set_new(root, "outcomes", json_integer((json_int_t)n));
+            parleyx_buf_printf(&b, "%llu", (unsigned long long)n);
         else
-            json_object_set_new(root, "outcomes", json_string(count));
-        json_object_set_new(root, "outcomes_text", json_string(count));
+            cli_json_str(&b, count);
+        member(&b, 1, false, "outcomes_text");
+        cli_json_str(&b, count);
     }
-    json_t *parties = json_array();
-    for (size_t p = 0; p < parley_party_count(sc); p++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(parley_party_name(sc, p)));
-        json_object_set_new(o, "role", json_string(parley_role_name(parley_party_role(sc, p))));
-        json_object_set_new(o, "reservation", json_real(parley_party_reservation(sc, p)));
-        json_object_set_new(o, "discount", json_real(parley_party_discount(sc, p)));
-        json_object_set_new(o, "has_utility", json_boolean(parley_party_has_utility(sc, p)));
-        double cap;
-        if (parley_party_capability(sc, p, &cap))
-            json_object_set_new(o, "capability", json_real(cap));
-        json_t *rl = json_array();
-        for (size_t r = 0; r < parley_redline_count(sc, p); r++) {
-            json_t *x = json_object();
-            json_object_set_new(x, "name", json_string(parley_redline_name(sc, p, r)));
-            json_object_set_new(x, "rule", json_string(parley_redline_text(sc, p, r)));
-            json_array_append_new(rl, x);
-        }
-        json_object_set_new(o, "red_lines", rl);
-        json_array_append_new(parties, o);
-    }
-    json_object_set_new(root, "parties", parties);
-    json_t *issues = json_array();
-    for (size_t i = 0; i < parley_issue_count(sc); i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(parley_issue_name(sc, i)));
-        parley_issue_kind k = parley_issue_kind_of(sc, i);
-        json_object_set_new(o, "type", json_string(kind_name(k)));
-        json_object_set_new(o, "values_count", json_integer((json_int_t)parley_issue_value_count(sc, i)));
-        if (k == PARLEY_ISSUE_DISCRETE) {
-            json_t *v = json_array();
-            for (size_t j = 0; j < parley_issue_value_count(sc, i); j++)
-                json_array_append_new(v, json_string(parley_issue_value_label(sc, i, j, label, sizeof label)));
-            json_object_set_new(o, "values", v);
-        } else {
-            double lo, hi, step;
-            parley_issue_range(sc, i, &lo, &hi, &step);
-            json_t *r = json_array();
-            json_array_append_new(r, json_real(lo));
-            json_array_append_new(r, json_real(hi));
-            json_object_set_new(o, "range", r);
-            json_object_set_new(o, k == PARLEY_ISSUE_INTEGER ? "step" : "grid", json_real(step));
-        }
-        json_array_append_new(issues, o);
-    }
-    json_object_set_new(root, "issues", issues);
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    json_decref(root);
-    if (!s) {
-        fprintf(stderr, "parley info: out of memory\n");
-        return CLI_INTERNAL;
-    }
-    size_t len = strlen(s);
-    int rc = cli_write_output(NULL, s, len);
-    if (rc == CLI_OK)
-        rc = cli_write_output(NULL, "\n", 1);
-    free(s);
-    return rc;
+    json_list(&b, sc, "parties", parley_party_count(sc), json_party);
+    json_list(&b, sc, "issues", parley_issue_count(sc), json_issue);
+    close_at(&b, 0, "}\n");
+    return cli_write_buf("info", "the description", NULL, &b);
 }
 
 int cmd_info(int argc, char **argv)
 {
     bool json = false;
-    parley_load_options opt = {0};
-    char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t ninputs = 0;
-    if (!inputs)
-        return CLI_INTERNAL;
-    int rc = CLI_OK;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            return CLI_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (cli_is_load_option(a)) {
-            if (cli_load_option("info", argc, argv, &i, &opt) != CLI_OK) {
-                free(inputs);
-                return CLI_USAGE;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            free(inputs);
-            return cli_usage("info", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (!ninputs) {
-        free(inputs);
-        return cli_usage("info", "no input given");
-    }
-    parley_scenario *sc = NULL;
-    rc = cli_load(ninputs, inputs, &opt, &sc);
-    if (rc == CLI_OK)
-        rc = json ? json_out(sc) : text_out(sc, inputs[0]);
+    parley_load_options lo = {0};
+    const cli_opt opts[] = {CLI_FLAG("--json", &json), CLI_LOAD_OPTIONS(&lo)};
+    const cli_cmdline cl = {.cmd = "info", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
+                            .no_input = "no input given"};
+    parley_scenario *sc;
+    int rc;
+    if (cli_parse_load(&cl, argc, argv, &lo, &sc, &rc))
+        rc = json ? json_out(sc) : text_out(sc, argv[1]);
     parley_scenario_free(sc);
-    free(inputs);
     return rc;
 }

@@ -507,182 +507,347 @@ static const char *protocol_text(parley_protocol p, size_t seats)
     return seats == 2 ? "alternating offers" : "stacked alternating offers (multilateral)";
 }
 
-int cmd_negotiate(int argc, char **argv)
-{
-    parley_load_options lo = {0};
+/* ------------------------------------------------------------ arguments */
+
+typedef struct neg_args {
+    parley_load_options lo;
     parley_session_options so;
-    parley_session_options_init(&so);
-    const char *trace_path = NULL, *human = NULL, *protocol = NULL;
-    bool json = false, quiet = false;
-    agent_opt *agents = calloc((size_t)argc + 1, sizeof *agents);
-    char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-    void **handles = calloc((size_t)argc + 1, sizeof *handles);
-    size_t nagents = 0, ninputs = 0, nhandles = 0;
-    int rc = CLI_OK;
-    parley_scenario *sc = NULL;
-    parley_session *sess = NULL;
-    parley_analysis *an = NULL;
-    neg_ctx nc;
-    memset(&nc, 0, sizeof nc);
-    nc.human = SIZE_MAX;
-    if (!agents || !inputs || !handles) {
-        rc = CLI_INTERNAL;
-        goto done;
+    const char *trace_path, *human, *protocol;
+    bool json, quiet;
+    agent_opt *agents; /* room for one an argument */
+    size_t nagents;
+} neg_args;
+
+static int on_agent(const char *cmd, const char *opt, const char *v, void *ud)
+{
+    (void)opt;
+    neg_args *a = ud;
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v || !eq[1])
+        return cli_usage(cmd, "--agent expects PARTY=STRATEGY, got '%s'", v);
+    a->agents[a->nagents].party = v;
+    a->agents[a->nagents].spec = eq + 1;
+    a->nagents++;
+    return CLI_OK;
+}
+
+static int on_time(const char *cmd, const char *opt, const char *v, void *ud)
+{
+    (void)opt;
+    double t;
+    if (!parleyx_parse_double(v, &t) || t < 0)
+        return cli_usage(cmd, "--time expects seconds (a number >= 0), got '%s'", v);
+    ((parley_session_options *)ud)->time_limit = t;
+    return CLI_OK;
+}
+
+/* --seed, --rounds (at most 10^9) */
+static int on_count(const char *cmd, const char *opt, const char *v, void *ud)
+{
+    parley_session_options *so = ud;
+    unsigned long long x;
+    if (!cli_parse_count(cmd, opt, v, &x))
+        return CLI_USAGE;
+    if (strcmp(opt, "--seed") == 0) {
+        so->seed = x;
+    } else {
+        if (x > 1000000000ULL)
+            return cli_usage(cmd, "--rounds: at most 1000000000");
+        so->rounds = (unsigned long)x;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
-        if (cli_is_help(a)) {
-            help();
-            goto done;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--quiet") == 0) {
-            quiet = true;
-        } else if (strcmp(a, "--no-ratify") == 0) {
-            so.no_ratify = true;
-        } else if (strcmp(a, "--protocol") == 0 || strcmp(a, "--agent") == 0 ||
-                   strcmp(a, "--human") == 0 || strcmp(a, "--trace") == 0 ||
-                   strcmp(a, "--rounds") == 0 || strcmp(a, "--seed") == 0 ||
-                   strcmp(a, "--time") == 0) {
-            if (!more) {
-                rc = cli_usage("negotiate", "%s needs a value", a);
-                goto done;
-            }
-            const char *v = argv[++i];
-            if (strcmp(a, "--protocol") == 0)
-                protocol = v;
-            else if (strcmp(a, "--human") == 0)
-                human = v;
-            else if (strcmp(a, "--trace") == 0)
-                trace_path = v;
-            else if (strcmp(a, "--agent") == 0) {
-                const char *eq = strchr(v, '=');
-                if (!eq || eq == v || !eq[1]) {
-                    rc = cli_usage("negotiate", "--agent expects PARTY=STRATEGY, got '%s'", v);
-                    goto done;
-                }
-                agents[nagents].party = v;
-                agents[nagents].spec = eq + 1;
-                nagents++;
-            } else if (strcmp(a, "--time") == 0) {
-                double t;
-                if (!parleyx_parse_double(v, &t) || t < 0) {
-                    rc = cli_usage("negotiate", "--time expects seconds (a number >= 0), got '%s'",
-                                   v);
-                    goto done;
-                }
-                so.time_limit = t;
-            } else {
-                unsigned long long x;
-                if (!cli_parse_count("negotiate", a, v, &x)) {
-                    rc = CLI_USAGE;
-                    goto done;
-                }
-                if (strcmp(a, "--seed") == 0)
-                    so.seed = x;
-                else {
-                    if (x > 1000000000ULL) {
-                        rc = cli_usage("negotiate", "--rounds: at most 1000000000");
-                        goto done;
-                    }
-                    so.rounds = (unsigned long)x;
-                }
-            }
-        } else if (cli_is_load_option(a)) {
-            rc = cli_load_option("negotiate", argc, argv, &i, &lo);
-            if (rc != CLI_OK)
-                goto done;
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage("negotiate", "unknown option '%s'", a);
-            goto done;
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
+    return CLI_OK;
+}
+
+/* The command line into *a (the inputs gathered at argv[1..]); as
+ * cli_parse. */
+static bool parse_args(neg_args *a, int argc, char **argv, size_t *ninputs, int *rc)
+{
+    const cli_opt opts[] = {
+        CLI_FLAG("--json", &a->json),
+        CLI_FLAG("--quiet", &a->quiet),
+        CLI_FLAG("--no-ratify", &a->so.no_ratify),
+        CLI_VALUE("--protocol", "a value", &a->protocol),
+        CLI_CALL("--agent", "a value", on_agent, a),
+        CLI_VALUE("--human", "a value", &a->human),
+        CLI_VALUE("--trace", "a value", &a->trace_path),
+        CLI_CALL("--rounds", "a value", on_count, &a->so),
+        CLI_CALL("--seed", "a value", on_count, &a->so),
+        CLI_CALL("--time", "a value", on_time, &a->so),
+        CLI_LOAD_OPTIONS(&a->lo),
+    };
+    const cli_cmdline cl = {.cmd = "negotiate", .help = help, .opts = opts,
+                            .nopts = CLI_COUNT(opts), .no_input = "no input given"};
+    if (!cli_parse(&cl, argc, argv, ninputs, rc))
+        return false;
+    if (a->so.rounds == 0 && !(a->so.time_limit > 0)) {
+        *rc = cli_usage("negotiate", "--rounds 0 needs a time deadline (--time SECONDS)");
+        return false;
     }
-    if (!ninputs) {
-        rc = cli_usage("negotiate", "no input given");
-        goto done;
-    }
-    if (so.rounds == 0 && !(so.time_limit > 0)) {
-        rc = cli_usage("negotiate", "--rounds 0 needs a time deadline (--time SECONDS)");
-        goto done;
-    }
-    rc = cli_load(ninputs, inputs, &lo, &sc);
-    if (rc != CLI_OK)
-        goto done;
-    nc.sc = sc;
+    return true;
+}
+
+/* ------------------------------------------------------------ the command */
+
+/* --protocol into a->so.protocol; alternating offers needs two seats. */
+static int choose_protocol(neg_args *a, const parley_scenario *sc)
+{
+    const char *protocol = a->protocol;
     size_t np = parley_party_count(sc), seats = 0;
     for (size_t p = 0; p < np; p++)
         seats += parley_party_role(sc, p) == PARLEY_ROLE_NEGOTIATOR;
     if (!protocol || strcmp(protocol, "multilateral") == 0 || strcmp(protocol, "sao") == 0) {
-        so.protocol = PARLEY_PROTOCOL_SAO;
+        a->so.protocol = PARLEY_PROTOCOL_SAO;
     } else if (strcmp(protocol, "alternating") == 0) {
-        so.protocol = PARLEY_PROTOCOL_SAO;
+        a->so.protocol = PARLEY_PROTOCOL_SAO;
         if (seats != 2) {
             fprintf(stderr,
                     "parley negotiate: error: alternating offers is bilateral, the scenario has "
                     "%zu negotiators; use --protocol multilateral or mediated\n",
                     seats);
-            rc = CLI_USAGE;
-            goto done;
+            return CLI_USAGE;
         }
     } else if (strcmp(protocol, "mediated") == 0) {
-        so.protocol = PARLEY_PROTOCOL_MEDIATED;
+        a->so.protocol = PARLEY_PROTOCOL_MEDIATED;
     } else {
-        rc = cli_usage("negotiate",
-                       "unknown protocol '%s'; choose alternating, multilateral or mediated",
-                       protocol);
-        goto done;
+        return cli_usage("negotiate",
+                         "unknown protocol '%s'; choose alternating, multilateral or mediated",
+                         protocol);
     }
+    return CLI_OK;
+}
+
+/* Seat the --agent strategies (shared objects' handles appended to
+ * handles[*nhandles]; the caller closes them after the session) and the
+ * --human player (its party into *human). */
+static int bind_agents(const neg_args *a, const parley_scenario *sc, parley_session *sess,
+                       void **handles, size_t *nhandles, size_t *human)
+{
     parley_error err;
     parley_error_clear(&err);
-    parley_status st = parley_session_new(sc, &so, &sess, &err);
-    if (st != PARLEY_OK) {
-        rc = cli_report(&err, st);
-        goto done;
-    }
-    for (size_t k = 0; k < nagents; k++) {
-        const char *eq = strchr(agents[k].party, '=');
+    parley_status st;
+    int rc;
+    for (size_t k = 0; k < a->nagents; k++) {
+        const agent_opt *ag = &a->agents[k];
+        const char *eq = strchr(ag->party, '=');
         char name[PARLEY_MAX_NAME + 1];
-        size_t len = (size_t)(eq - agents[k].party);
+        size_t len = (size_t)(eq - ag->party);
         if (len > PARLEY_MAX_NAME)
             len = PARLEY_MAX_NAME;
-        memcpy(name, agents[k].party, len);
+        memcpy(name, ag->party, len);
         name[len] = '\0';
         size_t p;
         rc = find_party(sc, name, &p);
         if (rc != CLI_OK)
-            goto done;
-        if (is_plugin(agents[k].spec)) {
+            return rc;
+        if (is_plugin(ag->spec)) {
             const parley_strategy *ps = NULL;
             const char *params = "";
-            rc = load_plugin(agents[k].spec, &handles[nhandles], &ps, &params);
+            rc = load_plugin(ag->spec, &handles[*nhandles], &ps, &params);
             if (rc != CLI_OK)
-                goto done;
-            nhandles++;
+                return rc;
+            ++*nhandles;
             st = parley_session_set_custom(sess, p, ps, params, &err);
         } else {
-            st = parley_session_set_strategy(sess, p, agents[k].spec, &err);
+            st = parley_session_set_strategy(sess, p, ag->spec, &err);
         }
         if (st != PARLEY_OK) {
-            fprintf(stderr, "parley negotiate: error: --agent %s: %s\n", agents[k].party,
-                    err.message);
-            rc = CLI_USAGE;
-            goto done;
+            fprintf(stderr, "parley negotiate: error: --agent %s: %s\n", ag->party, err.message);
+            return CLI_USAGE;
         }
     }
-    if (human) {
-        rc = find_party(sc, human, &nc.human);
+    if (a->human) {
+        rc = find_party(sc, a->human, human);
         if (rc != CLI_OK)
-            goto done;
-        st = parley_session_set_custom(sess, nc.human, &human_strategy, "", &err);
+            return rc;
+        st = parley_session_set_custom(sess, *human, &human_strategy, "", &err);
         if (st != PARLEY_OK) {
-            fprintf(stderr, "parley negotiate: error: --human %s: %s\n", human, err.message);
-            rc = CLI_USAGE;
-            goto done;
+            fprintf(stderr, "parley negotiate: error: --human %s: %s\n", a->human, err.message);
+            return CLI_USAGE;
         }
     }
+    return CLI_OK;
+}
+
+/* The trace's first line. */
+static void trace_start(neg_ctx *nc, const parley_session_options *so)
+{
+    px_buf *b = &nc->trace;
+    parleyx_buf_puts(b, "{\"event\": \"start\", \"scenario\": ");
+    cli_json_str(b, parley_scenario_name(nc->sc));
+    parleyx_buf_printf(b, ", \"protocol\": \"%s\", \"seed\": %llu, \"rounds\": %lu",
+                       so->protocol == PARLEY_PROTOCOL_MEDIATED ? "mediated" : "sao",
+                       (unsigned long long)so->seed, so->rounds);
+    parleyx_buf_puts(b, ", \"parties\": [");
+    for (size_t j = 0; j < nc->nd; j++) {
+        if (j)
+            parleyx_buf_puts(b, ", ");
+        cli_json_str(b, parley_party_name(nc->sc, nc->dims[j]));
+    }
+    parleyx_buf_puts(b, "]}\n");
+}
+
+/* The printout's head, before the offers. */
+static void print_header(const neg_ctx *nc, const parley_session_options *so, size_t nseats)
+{
+    const parley_scenario *sc = nc->sc;
+    printf("Scenario: %s\nProtocol: %s, %zu negotiators, deadline ", parley_scenario_name(sc),
+           protocol_text(so->protocol, nseats), nseats);
+    if (so->rounds)
+        printf("%lu rounds", so->rounds);
+    if (so->time_limit > 0)
+        printf("%s%g s", so->rounds ? " or " : "", so->time_limit);
+    printf(", seed %llu\n", (unsigned long long)so->seed);
+    if (nc->human == SIZE_MAX) {
+        printf("Utilities shown: [");
+        for (size_t j = 0; j < nc->nd; j++)
+            printf("%s%s", j ? ", " : "", parley_party_name(sc, nc->dims[j]));
+        printf("]\n");
+    } else {
+        printf("You are %s: you see your own utility only.\n", parley_party_name(sc, nc->human));
+    }
+    printf("\n");
+}
+
+/* The quality measures of the result: distance to the Pareto frontier
+ * and to the Nash deal (NaN when there is nothing to measure). */
+static int measure(const neg_ctx *nc, const parley_session_result *res, double *pd, double *nd)
+{
+    parley_analysis_options ao;
+    parley_analysis_options_init(&ao);
+    ao.threads = 1;
+    double *vec = calloc(nc->nd ? nc->nd : 1, sizeof(double));
+    if (!vec)
+        return CLI_INTERNAL;
+    for (size_t j = 0; j < nc->nd; j++)
+        vec[j] = res->agreement ? res->discounted[nc->dims[j]] : 0.0;
+    parley_analysis *an = NULL;
+    *pd = *nd = NAN;
+    if (nc->nd && parley_analyze(nc->sc, &ao, &an, NULL) == PARLEY_OK) {
+        *pd = parley_pareto_distance(an, vec);
+        *nd = parley_nash_distance(an, vec);
+    }
+    free(vec);
+    parley_analysis_free(an);
+    return CLI_OK;
+}
+
+/* The result as text, after the offers. */
+static void text_result(px_buf *b, const neg_ctx *nc, const parley_session_result *res, double pd,
+                        double nd)
+{
+    const parley_scenario *sc = nc->sc;
+    char f[64];
+    parleyx_buf_puts(b, "\n");
+    if (res->agreement) {
+        parleyx_buf_printf(b, "Agreement in round %lu (t = %s):\n", res->rounds,
+                           cli_fmt(res->t, f, sizeof f));
+        cli_text_outcome(b, sc, res->outcome, "  ");
+    } else if (res->vetoed) {
+        parleyx_buf_printf(b, "No agreement: the negotiators agreed in round %lu on\n",
+                           res->rounds);
+        cli_text_outcome(b, sc, res->talks_outcome, "  ");
+        parleyx_buf_printf(b, "but %s vetoed it.\n", parley_party_name(sc, res->vetoed_by));
+    } else if (res->walked_away) {
+        parleyx_buf_printf(b, "No agreement: %s walked away in round %lu.\n",
+                           parley_party_name(sc, res->ended_by), res->rounds);
+    } else {
+        parleyx_buf_printf(b, "No agreement before the deadline (%lu rounds).\n", res->rounds);
+    }
+    if (nc->human != SIZE_MAX) {
+        parleyx_buf_printf(b, "Your utility: %s\n",
+                           cli_fmt(res->discounted[nc->human], f, sizeof f));
+        return;
+    }
+    parleyx_buf_puts(b, "Utilities (discounted):\n");
+    for (size_t k = 0; k < nc->nd; k++)
+        parleyx_buf_printf(b, "  %-24s %s\n", parley_party_name(sc, nc->dims[k]),
+                           cli_fmt(res->discounted[nc->dims[k]], f, sizeof f));
+    parleyx_buf_printf(b, "Welfare: %s\n", cli_fmt(res->welfare, f, sizeof f));
+    parleyx_buf_printf(b, "Distance to the Pareto frontier: %s\n", cli_fmt(pd, f, sizeof f));
+    parleyx_buf_printf(b, "Distance to the Nash deal: %s\n", cli_fmt(nd, f, sizeof f));
+}
+
+/* Run the session (its printout and trace set up) and write the result;
+ * returns the exit status. */
+static int run(const neg_args *a, neg_ctx *nc, parley_session *sess)
+{
+    const parley_scenario *sc = nc->sc;
+    size_t nseats = parley_session_seats(sess);
+    if (nc->tracing)
+        trace_start(nc, &a->so);
+    if (nc->print)
+        print_header(nc, &a->so, nseats);
+    parley_error err;
+    parley_error_clear(&err);
+    parley_session_result res;
+    parley_status st = parley_session_run(sess, &res, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    double pd, nd;
+    if (measure(nc, &res, &pd, &nd) != CLI_OK)
+        return CLI_INTERNAL;
+    px_buf b;
+    parleyx_buf_init(&b, NULL, (size_t)1 << 30);
+    if (a->json)
+        write_summary(&b, true, sc, &a->so, sess, &res, nc, pd, nd);
+    if (nc->tracing)
+        write_summary(&nc->trace, false, sc, &a->so, sess, &res, nc, pd, nd);
+    if (!a->json)
+        text_result(&b, nc, &res, pd, nd);
+    int rc = CLI_OK;
+    if (b.failed || nc->trace.failed) {
+        fprintf(stderr, "parley negotiate: error: out of memory writing the output\n");
+        rc = CLI_INTERNAL;
+    }
+    if (rc == CLI_OK && a->trace_path)
+        rc = cli_write_output(a->trace_path, nc->trace.data ? nc->trace.data : "",
+                              nc->trace.len);
+    if (rc == CLI_OK)
+        rc = cli_write_output(NULL, b.data ? b.data : "", b.len);
+    parleyx_buf_free(&b);
+    if (rc == CLI_OK && !res.agreement)
+        rc = CLI_NORESULT;
+    return rc;
+}
+
+int cmd_negotiate(int argc, char **argv)
+{
+    neg_args a;
+    memset(&a, 0, sizeof a);
+    parley_session_options_init(&a.so);
+    a.agents = calloc((size_t)argc + 1, sizeof *a.agents);
+    void **handles = calloc((size_t)argc + 1, sizeof *handles);
+    size_t ninputs = 0, nhandles = 0;
+    int rc = CLI_OK;
+    parley_scenario *sc = NULL;
+    parley_session *sess = NULL;
+    neg_ctx nc;
+    memset(&nc, 0, sizeof nc);
+    nc.human = SIZE_MAX;
+    parleyx_buf_init(&nc.trace, NULL, (size_t)1 << 32);
+    if (!a.agents || !handles) {
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    if (!parse_args(&a, argc, argv, &ninputs, &rc))
+        goto done;
+    rc = cli_load(ninputs, argv + 1, &a.lo, &sc);
+    if (rc == CLI_OK)
+        rc = choose_protocol(&a, sc);
+    if (rc != CLI_OK)
+        goto done;
+    nc.sc = sc;
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = parley_session_new(sc, &a.so, &sess, &err);
+    if (st != PARLEY_OK) {
+        rc = cli_report(&err, st);
+        goto done;
+    }
+    rc = bind_agents(&a, sc, sess, handles, &nhandles, &nc.human);
+    if (rc != CLI_OK)
+        goto done;
+    size_t np = parley_party_count(sc);
     nc.dims = calloc(np ? np : 1, sizeof(size_t));
     if (!nc.dims) {
         rc = CLI_INTERNAL;
@@ -691,135 +856,19 @@ int cmd_negotiate(int argc, char **argv)
     for (size_t p = 0; p < np; p++)
         if (parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
             nc.dims[nc.nd++] = p;
-    nc.print = !json && !quiet;
-    nc.tracing = trace_path != NULL;
-    parleyx_buf_init(&nc.trace, NULL, (size_t)1 << 32);
+    nc.print = !a.json && !a.quiet;
+    nc.tracing = a.trace_path != NULL;
     if (nc.print || nc.tracing)
         parley_session_set_trace(sess, on_event, &nc);
-    size_t nseats = parley_session_seats(sess);
-    if (nc.tracing) {
-        px_buf *b = &nc.trace;
-        parleyx_buf_puts(b, "{\"event\": \"start\", \"scenario\": ");
-        cli_json_str(b, parley_scenario_name(sc));
-        parleyx_buf_printf(b, ", \"protocol\": \"%s\", \"seed\": %llu, \"rounds\": %lu",
-                           so.protocol == PARLEY_PROTOCOL_MEDIATED ? "mediated" : "sao",
-                           (unsigned long long)so.seed, so.rounds);
-        parleyx_buf_puts(b, ", \"parties\": [");
-        for (size_t j = 0; j < nc.nd; j++) {
-            if (j)
-                parleyx_buf_puts(b, ", ");
-            cli_json_str(b, parley_party_name(sc, nc.dims[j]));
-        }
-        parleyx_buf_puts(b, "]}\n");
-    }
-    if (nc.print) {
-        printf("Scenario: %s\nProtocol: %s, %zu negotiators, deadline ", parley_scenario_name(sc),
-               protocol_text(so.protocol, nseats), nseats);
-        if (so.rounds)
-            printf("%lu rounds", so.rounds);
-        if (so.time_limit > 0)
-            printf("%s%g s", so.rounds ? " or " : "", so.time_limit);
-        printf(", seed %llu\n", (unsigned long long)so.seed);
-        if (nc.human == SIZE_MAX) {
-            printf("Utilities shown: [");
-            for (size_t j = 0; j < nc.nd; j++)
-                printf("%s%s", j ? ", " : "", parley_party_name(sc, nc.dims[j]));
-            printf("]\n");
-        } else {
-            printf("You are %s: you see your own utility only.\n",
-                   parley_party_name(sc, nc.human));
-        }
-        printf("\n");
-    }
-    parley_session_result res;
-    st = parley_session_run(sess, &res, &err);
-    if (st != PARLEY_OK) {
-        rc = cli_report(&err, st);
-        goto done;
-    }
-    /* quality measures */
-    parley_analysis_options ao;
-    parley_analysis_options_init(&ao);
-    ao.threads = 1;
-    double *vec = calloc(nc.nd ? nc.nd : 1, sizeof(double));
-    if (!vec) {
-        rc = CLI_INTERNAL;
-        goto done;
-    }
-    for (size_t j = 0; j < nc.nd; j++)
-        vec[j] = res.agreement ? res.discounted[nc.dims[j]] : 0.0;
-    double pd = NAN, nd = NAN;
-    if (nc.nd && parley_analyze(sc, &ao, &an, NULL) == PARLEY_OK) {
-        pd = parley_pareto_distance(an, vec);
-        nd = parley_nash_distance(an, vec);
-    }
-    free(vec);
-    px_buf b;
-    parleyx_buf_init(&b, NULL, (size_t)1 << 30);
-    char f[64];
-    if (json)
-        write_summary(&b, true, sc, &so, sess, &res, &nc, pd, nd);
-    if (nc.tracing)
-        write_summary(&nc.trace, false, sc, &so, sess, &res, &nc, pd, nd);
-    if (!json) {
-        parleyx_buf_puts(&b, "\n");
-        if (res.agreement) {
-            parleyx_buf_printf(&b, "Agreement in round %lu (t = %s):\n", res.rounds,
-                               cli_fmt(res.t, f, sizeof f));
-            cli_text_outcome(&b, sc, res.outcome, "  ");
-        } else if (res.vetoed) {
-            parleyx_buf_printf(&b, "No agreement: the negotiators agreed in round %lu on\n",
-                               res.rounds);
-            cli_text_outcome(&b, sc, res.talks_outcome, "  ");
-            parleyx_buf_printf(&b, "but %s vetoed it.\n", parley_party_name(sc, res.vetoed_by));
-        } else if (res.walked_away) {
-            parleyx_buf_printf(&b, "No agreement: %s walked away in round %lu.\n",
-                               parley_party_name(sc, res.ended_by), res.rounds);
-        } else {
-            parleyx_buf_printf(&b, "No agreement before the deadline (%lu rounds).\n",
-                               res.rounds);
-        }
-        if (nc.human != SIZE_MAX) {
-            parleyx_buf_printf(&b, "Your utility: %s\n",
-                               cli_fmt(res.discounted[nc.human], f, sizeof f));
-        } else {
-            parleyx_buf_puts(&b, "Utilities (discounted):\n");
-            for (size_t k = 0; k < nc.nd; k++)
-                parleyx_buf_printf(&b, "  %-24s %s\n", parley_party_name(sc, nc.dims[k]),
-                                   cli_fmt(res.discounted[nc.dims[k]], f, sizeof f));
-            parleyx_buf_printf(&b, "Welfare: %s\n", cli_fmt(res.welfare, f, sizeof f));
-            parleyx_buf_printf(&b, "Distance to the Pareto frontier: %s\n",
-                               cli_fmt(pd, f, sizeof f));
-            parleyx_buf_printf(&b, "Distance to the Nash deal: %s\n", cli_fmt(nd, f, sizeof f));
-        }
-    }
-    if (b.failed || nc.trace.failed) {
-        fprintf(stderr, "parley negotiate: error: out of memory writing the output\n");
-        parleyx_buf_free(&b);
-        rc = CLI_INTERNAL;
-        goto done;
-    }
-    if (trace_path) {
-        rc = cli_write_output(trace_path, nc.trace.data ? nc.trace.data : "", nc.trace.len);
-        if (rc != CLI_OK) {
-            parleyx_buf_free(&b);
-            goto done;
-        }
-    }
-    rc = cli_write_output(NULL, b.data ? b.data : "", b.len);
-    parleyx_buf_free(&b);
-    if (rc == CLI_OK && !res.agreement)
-        rc = CLI_NORESULT;
+    rc = run(&a, &nc, sess);
 done:
     parleyx_buf_free(&nc.trace);
     free(nc.dims);
-    parley_analysis_free(an);
     parley_session_free(sess);
     parley_scenario_free(sc);
     for (size_t k = 0; k < nhandles; k++)
         dlclose(handles[k]);
     free(handles);
-    free(agents);
-    free(inputs);
+    free(a.agents);
     return rc;
 }

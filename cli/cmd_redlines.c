@@ -97,6 +97,21 @@ static void text_limit(px_buf *b, const parley_diagnosis *d, const parley_limit_
     }
 }
 
+/* The bends (bend) or the slack of every numeric limit under a title;
+ * nothing when there are none. */
+static void text_limits(px_buf *b, const parley_diagnosis *d, bool bend, size_t w,
+                        const char *title)
+{
+    size_t n = bend ? parley_diagnosis_bend_count(d) : parley_diagnosis_slack_count(d);
+    if (!n)
+        return;
+    parleyx_buf_puts(b, title);
+    parley_limit_info l;
+    for (size_t k = 0; k < n; k++)
+        if (bend ? parley_diagnosis_bend(d, k, &l) : parley_diagnosis_slack(d, k, &l))
+            text_limit(b, d, &l, bend, w);
+}
+
 static void text_relaxation(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
                             size_t k)
 {
@@ -165,15 +180,9 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
                            nr);
         for (size_t k = 0; k < nr; k++)
             text_relaxation(b, sc, d, k);
-        size_t nb = parley_diagnosis_bend_count(d);
-        if (nb) {
-            parleyx_buf_puts(b, "\nBends: how far each numeric limit must move, all else "
-                                "unchanged, to open a deal.\n");
-            parley_limit_info l;
-            for (size_t k = 0; k < nb; k++)
-                if (parley_diagnosis_bend(d, k, &l))
-                    text_limit(b, d, &l, true, w);
-        }
+        text_limits(b, d, true, w,
+                    "\nBends: how far each numeric limit must move, all else unchanged, to open "
+                    "a deal.\n");
     } else {
         char deals[48], dg[96];
         if (parley_diagnosis_deal_count_text(d, deals, sizeof deals))
@@ -184,15 +193,9 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
             parleyx_buf_printf(b, "Deals exist: some of the %s outcomes satisfy every red line "
                                   "and reservation value.\n",
                                grouped);
-        size_t ns = parley_diagnosis_slack_count(d);
-        if (ns) {
-            parleyx_buf_puts(b, "\nSlack: how far each numeric limit could tighten before the "
-                                "last deal vanishes.\n");
-            parley_limit_info l;
-            for (size_t k = 0; k < ns; k++)
-                if (parley_diagnosis_slack(d, k, &l))
-                    text_limit(b, d, &l, false, w);
-        }
+        text_limits(b, d, false, w,
+                    "\nSlack: how far each numeric limit could tighten before the last deal "
+                    "vanishes.\n");
         parleyx_buf_puts(b, "\nEach red line and reservation value (binding: it decides where the "
                             "Nash deal lies; restricting: it removes deals; irrelevant: it "
                             "removes none):\n");
@@ -354,100 +357,86 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_diagn
     parleyx_buf_printf(b, "%s]\n}\n", deal && nc ? "\n  " : "");
 }
 
-int cmd_redlines(int argc, char **argv)
-{
-    bool json = false;
-    const char *out = NULL;
-    parley_load_options lo = {0};
+typedef struct rl_args {
+    bool json;
+    const char *out;
+    parley_load_options lo;
     parley_diagnosis_options dopt;
-    parley_diagnosis_options_init(&dopt);
-    char **inputs = calloc((size_t)argc, sizeof *inputs);
-    cli_change *ch = calloc((size_t)argc, sizeof *ch);
-    size_t ninputs = 0, nch = 0;
-    if (!inputs || !ch) {
-        free(inputs);
-        free(ch);
-        return CLI_INTERNAL;
-    }
-    int rc = CLI_OK;
-    for (int i = 1; i < argc && rc == CLI_OK; i++) {
-        const char *a = argv[i];
-        unsigned long long v = 0;
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            free(ch);
-            return CLI_OK;
-        } else if (cli_is_change(a)) {
-            if (i + 1 >= argc) {
-                rc = cli_usage("redlines", "%s needs a value", a);
-            } else {
-                ch[nch].kind = a[2];
-                ch[nch].arg = argv[++i];
-                nch++;
-            }
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage("redlines", "-o needs a file name");
-            else
-                out = argv[++i];
-        } else if (cli_is_load_option(a)) {
-            rc = cli_load_option("redlines", argc, argv, &i, &lo);
-        } else if (strcmp(a, "--max-sets") == 0 || strcmp(a, "--max-work") == 0 ||
-                   strcmp(a, "--threads") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage("redlines", "%s needs a number", a);
-            else if (!cli_parse_count("redlines", a, argv[++i], &v) || v == 0)
-                rc = v == 0 ? cli_usage("redlines", "%s must be at least 1", a) : CLI_USAGE;
-            else if (strcmp(a, "--max-sets") == 0)
-                dopt.max_sets = (size_t)v;
-            else if (strcmp(a, "--max-work") == 0)
-                dopt.max_work = v;
-            else
-                dopt.threads = v > 64 ? 64 : (unsigned)v;
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage("redlines", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (rc == CLI_OK && !ninputs)
-        rc = cli_usage("redlines", "no input given");
-    parley_scenario *sc = NULL;
-    if (rc == CLI_OK)
-        rc = cli_load(ninputs, inputs, &lo, &sc);
-    free(inputs);
+    cli_changes changes;
+} rl_args;
+
+/* --max-sets, --max-work, --threads: at least 1 (a value that is not a
+ * number is reported twice: as not a number, then as not at least 1). */
+static int on_count(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    rl_args *a = ud;
+    unsigned long long v = 0;
+    if (!cli_parse_count(cmd, opt, val, &v) || v == 0)
+        return v == 0 ? cli_usage(cmd, "%s must be at least 1", opt) : CLI_USAGE;
+    if (strcmp(opt, "--max-sets") == 0)
+        a->dopt.max_sets = (size_t)v;
+    else if (strcmp(opt, "--max-work") == 0)
+        a->dopt.max_work = v;
+    else
+        a->dopt.threads = v > 64 ? 64 : (unsigned)v;
+    return CLI_OK;
+}
+
+/* Diagnose and print; returns the exit status. */
+static int run(const rl_args *a, const parley_scenario *sc)
+{
     parley_error err;
     parley_error_clear(&err);
-    if (rc == CLI_OK && nch) {
-        rc = cli_apply_changes("redlines", sc, ch, nch);
+    parley_diagnosis *d = NULL;
+    parley_status st = parley_diagnose(sc, &a->dopt, &d, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    px_buf b;
+    parleyx_buf_init(&b, NULL, 0);
+    if (a->json)
+        json_report(&b, sc, d);
+    else
+        text_report(&b, sc, d);
+    int rc = cli_write_buf("redlines", "the report", a->out, &b);
+    if (rc == CLI_OK && !parley_diagnosis_deal_exists(d))
+        rc = CLI_NORESULT;
+    parley_diagnosis_free(d);
+    return rc;
+}
+
+int cmd_redlines(int argc, char **argv)
+{
+    rl_args a;
+    memset(&a, 0, sizeof a);
+    parley_diagnosis_options_init(&a.dopt);
+    a.changes.ch = calloc((size_t)argc, sizeof *a.changes.ch);
+    if (!a.changes.ch)
+        return CLI_INTERNAL;
+    const cli_opt opts[] = {
+        CLI_CHANGE_OPTIONS(&a.changes),
+        CLI_FLAG("--json", &a.json),
+        CLI_VALUE("-o", "a file name", &a.out),
+        CLI_LOAD_OPTIONS(&a.lo),
+        CLI_CALL("--max-sets", "a number", on_count, &a),
+        CLI_CALL("--max-work", "a number", on_count, &a),
+        CLI_CALL("--threads", "a number", on_count, &a),
+    };
+    const cli_cmdline cl = {.cmd = "redlines", .help = help, .opts = opts,
+                            .nopts = CLI_COUNT(opts), .no_input = "no input given"};
+    parley_scenario *sc;
+    int rc;
+    bool go = cli_parse_load(&cl, argc, argv, &a.lo, &sc, &rc);
+    if (go && a.changes.n) {
+        parley_error err;
+        parley_error_clear(&err);
+        rc = cli_apply_changes("redlines", sc, &a.changes);
         parley_status fs = rc == CLI_OK ? parley_scenario_finalize(sc, &err) : PARLEY_OK;
         if (fs != PARLEY_OK)
             rc = cli_report(&err, fs);
     }
-    free(ch);
-    if (rc != CLI_OK) {
-        parley_scenario_free(sc);
-        return rc;
-    }
-    parley_diagnosis *d = NULL;
-    parley_status st = parley_diagnose(sc, &dopt, &d, &err);
-    if (st != PARLEY_OK) {
-        parley_scenario_free(sc);
-        return cli_report(&err, st);
-    }
-    px_buf b;
-    parleyx_buf_init(&b, NULL, 0);
-    if (json)
-        json_report(&b, sc, d);
-    else
-        text_report(&b, sc, d);
-    rc = cli_write_buf("redlines", "the report", out, &b);
-    if (rc == CLI_OK && !parley_diagnosis_deal_exists(d))
-        rc = CLI_NORESULT;
-    parley_diagnosis_free(d);
+    free(a.changes.ch);
+    if (go && rc == CLI_OK)
+        rc = run(&a, sc);
     parley_scenario_free(sc);
     return rc;
 }

@@ -56,100 +56,70 @@ static int write_chart(void *ud, const char *name, const char *svg, size_t len)
     return s->rc != CLI_OK;
 }
 
-int cmd_report(int argc, char **argv)
-{
-    const char *out = NULL, *svgdir = NULL;
-    parley_load_options lo = {0};
+typedef struct rp_args {
     parley_report_options ro;
-    memset(&ro, 0, sizeof ro);
-    parley_session_options_init(&ro.session);
-    char **inputs = calloc((size_t)argc, sizeof *inputs);
-    const char **agents = calloc((size_t)argc, sizeof *agents);
-    size_t ninputs = 0;
-    if (!inputs || !agents) {
-        free(inputs);
-        free(agents);
-        return CLI_INTERNAL;
-    }
-    ro.agents = agents;
+    const char **agents; /* ro.agents, room for one a argument */
+} rp_args;
+
+static int on_protocol(const char *cmd, const char *opt, const char *p, void *ud)
+{
+    (void)opt;
+    parley_session_options *so = ud;
+    if (strcmp(p, "mediated") == 0)
+        so->protocol = PARLEY_PROTOCOL_MEDIATED;
+    else if (strcmp(p, "alternating") == 0 || strcmp(p, "multilateral") == 0 ||
+             strcmp(p, "sao") == 0)
+        so->protocol = PARLEY_PROTOCOL_SAO;
+    else
+        return cli_usage(cmd, "unknown protocol '%s'; choose alternating, multilateral or mediated",
+                         p);
+    return CLI_OK;
+}
+
+static int on_agent(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    (void)cmd, (void)opt;
+    rp_args *a = ud;
+    a->agents[a->ro.nagents++] = val;
+    return CLI_OK;
+}
+
+/* --rounds (capped at 10^9), --seed, --threads (capped at 64) and
+ * --points; the last two at least 1. */
+static int on_number(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    parley_report_options *ro = ud;
+    unsigned long long v;
+    if (!cli_parse_count(cmd, opt, val, &v))
+        return CLI_USAGE;
+    if (opt[2] == 'r')
+        ro->session.rounds = v > 1000000000ULL ? 1000000000UL : (unsigned long)v;
+    else if (opt[2] == 's')
+        ro->session.seed = v;
+    else if (v == 0)
+        return cli_usage(cmd, "%s must be at least 1", opt);
+    else if (opt[2] == 't')
+        ro->threads = v > 64 ? 64 : (unsigned)v;
+    else
+        ro->chart.max_points = (size_t)v;
+    return CLI_OK;
+}
+
+/* The charts as SVG files in svgdir, then the HTML report to out (or
+ * stdout) unless only the charts were asked for. */
+static int write_report(const parley_scenario *sc, const parley_report_options *ro,
+                        const char *out, const char *svgdir)
+{
     int rc = CLI_OK;
-    for (int i = 1; i < argc && rc == CLI_OK; i++) {
-        const char *a = argv[i];
-        unsigned long long v;
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            free(agents);
-            return CLI_OK;
-        } else if (strcmp(a, "--negotiate") == 0) {
-            ro.negotiate = true;
-        } else if (strcmp(a, "--protocol") == 0 || strcmp(a, "--agent") == 0) {
-            if (i + 1 >= argc) {
-                rc = cli_usage("report", "%s needs a value", a);
-            } else if (a[2] == 'a') {
-                agents[ro.nagents++] = argv[++i];
-            } else {
-                const char *p = argv[++i];
-                if (strcmp(p, "mediated") == 0)
-                    ro.session.protocol = PARLEY_PROTOCOL_MEDIATED;
-                else if (strcmp(p, "alternating") == 0 || strcmp(p, "multilateral") == 0 ||
-                         strcmp(p, "sao") == 0)
-                    ro.session.protocol = PARLEY_PROTOCOL_SAO;
-                else
-                    rc = cli_usage("report", "unknown protocol '%s'; choose alternating, "
-                                             "multilateral or mediated", p);
-            }
-        } else if (strcmp(a, "--rounds") == 0 || strcmp(a, "--seed") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage("report", "%s needs a number", a);
-            else if (!cli_parse_count("report", a, argv[++i], &v))
-                rc = CLI_USAGE;
-            else if (a[2] == 'r')
-                ro.session.rounds = v > 1000000000ULL ? 1000000000UL : (unsigned long)v;
-            else
-                ro.session.seed = v;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--svg") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage("report", "%s needs a path", a);
-            else if (a[1] == 'o')
-                out = argv[++i];
-            else
-                svgdir = argv[++i];
-        } else if (cli_is_load_option(a)) {
-            rc = cli_load_option("report", argc, argv, &i, &lo);
-        } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--points") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage("report", "%s needs a number", a);
-            else if (!cli_parse_count("report", a, argv[++i], &v))
-                rc = CLI_USAGE;
-            else if (v == 0)
-                rc = cli_usage("report", "%s must be at least 1", a);
-            else if (a[2] == 't')
-                ro.threads = v > 64 ? 64 : (unsigned)v;
-            else
-                ro.chart.max_points = (size_t)v;
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage("report", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (rc == CLI_OK && !ninputs)
-        rc = cli_usage("report", "no input given");
-    parley_scenario *sc = NULL;
-    if (rc == CLI_OK)
-        rc = cli_load(ninputs, inputs, &lo, &sc);
-    if (rc == CLI_OK)
-        ro.source = inputs[0];
     parley_error err;
     parley_error_clear(&err);
-    if (rc == CLI_OK && svgdir) {
+    if (svgdir) {
         if (mkdir(svgdir, 0777) != 0 && errno != EEXIST) {
             fprintf(stderr, "%s: error: cannot create the folder: %s\n", svgdir, strerror(errno));
             rc = CLI_USAGE;
         } else {
             svg_dir s = {svgdir, CLI_OK};
-            parley_status st = parley_report_charts(sc, &ro, write_chart, &s, &err);
+            parley_status st = parley_report_charts(sc, ro, write_chart, &s, &err);
             if (st)
                 rc = s.rc != CLI_OK ? s.rc : cli_report(&err, st);
         }
@@ -157,15 +127,48 @@ int cmd_report(int argc, char **argv)
     if (rc == CLI_OK && (out || !svgdir)) {
         char *html = NULL;
         size_t len = 0;
-        parley_status st = parley_report_html(sc, &ro, &html, &len, &err);
+        parley_status st = parley_report_html(sc, ro, &html, &len, &err);
         if (st)
             rc = cli_report(&err, st);
         else
             rc = cli_write_output(out, html, len);
         parley_text_free(html);
     }
+    return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    const char *out = NULL, *svgdir = NULL;
+    parley_load_options lo = {0};
+    rp_args a;
+    memset(&a, 0, sizeof a);
+    parley_session_options_init(&a.ro.session);
+    a.agents = calloc((size_t)argc, sizeof *a.agents);
+    if (!a.agents)
+        return CLI_INTERNAL;
+    a.ro.agents = a.agents;
+    const cli_opt opts[] = {
+        CLI_FLAG("--negotiate", &a.ro.negotiate),
+        CLI_CALL("--protocol", "a value", on_protocol, &a.ro.session),
+        CLI_CALL("--agent", "a value", on_agent, &a),
+        CLI_CALL("--rounds", "a number", on_number, &a.ro),
+        CLI_CALL("--seed", "a number", on_number, &a.ro),
+        CLI_VALUE("-o", "a path", &out),
+        CLI_VALUE("--svg", "a path", &svgdir),
+        CLI_LOAD_OPTIONS(&lo),
+        CLI_CALL("--threads", "a number", on_number, &a.ro),
+        CLI_CALL("--points", "a number", on_number, &a.ro),
+    };
+    const cli_cmdline cl = {.cmd = "report", .help = help, .opts = opts,
+                            .nopts = CLI_COUNT(opts), .no_input = "no input given"};
+    parley_scenario *sc;
+    int rc;
+    if (cli_parse_load(&cl, argc, argv, &lo, &sc, &rc)) {
+        a.ro.source = argv[1];
+        rc = write_report(sc, &a.ro, out, svgdir);
+    }
     parley_scenario_free(sc);
-    free(inputs);
-    free(agents);
+    free(a.agents);
     return rc;
 }

@@ -125,14 +125,8 @@ static const char *const measure_title[PARLEY_MEASURE_COUNT] = {
     "Own utility (discounted)", "Social welfare", "Agreement rate",
     "Distance to the Pareto frontier", "Distance to the Nash deal", "Rounds used"};
 
-static void text_ranking(px_buf *b, const parley_tournament_ranking *r)
+static void text_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    size_t n = parley_tournament_ranking_strategies(r);
-    size_t *order = calloc(n ? n : 1, sizeof *order);
-    if (!order) {
-        b->failed = true;
-        return;
-    }
     size_t w = 8;
     for (size_t s = 0; s < n; s++)
         if (strlen(parley_tournament_ranking_name(r, s)) > w)
@@ -170,17 +164,10 @@ static void text_ranking(px_buf *b, const parley_tournament_ranking *r)
         }
         parleyx_buf_puts(b, "\n");
     }
-    free(order);
 }
 
-static void json_ranking(px_buf *b, const parley_tournament_ranking *r)
+static void json_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    size_t n = parley_tournament_ranking_strategies(r);
-    size_t *order = calloc(n ? n : 1, sizeof *order);
-    if (!order) {
-        b->failed = true;
-        return;
-    }
     parleyx_buf_printf(b, "  \"sessions\": %llu,\n  \"strategies\": [",
                        (unsigned long long)parley_tournament_ranking_sessions(r));
     for (size_t s = 0; s < n; s++) {
@@ -228,17 +215,10 @@ static void json_ranking(px_buf *b, const parley_tournament_ranking *r)
         parleyx_buf_puts(b, "}");
     }
     parleyx_buf_puts(b, n ? "\n  }\n" : "}\n");
-    free(order);
 }
 
-static void csv_ranking(px_buf *b, const parley_tournament_ranking *r)
+static void csv_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    size_t n = parley_tournament_ranking_strategies(r);
-    size_t *order = calloc(n ? n : 1, sizeof *order);
-    if (!order) {
-        b->failed = true;
-        return;
-    }
     char f[40], g[40];
     parleyx_buf_puts(b, "measure,rank,strategy,n,mean,ci95\n");
     for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
@@ -261,6 +241,20 @@ static void csv_ranking(px_buf *b, const parley_tournament_ranking *r)
                                st.n ? parleyx_fmt_double(st.ci, g, sizeof g) : "");
         }
     }
+}
+
+/* Write the rankings with w, given room for an ordering of the
+ * strategies (b is marked failed when memory runs out). */
+typedef void (*rank_writer)(px_buf *b, const parley_tournament_ranking *r, size_t n,
+                            size_t *order);
+static void write_ranking(px_buf *b, const parley_tournament_ranking *r, rank_writer w)
+{
+    size_t n = parley_tournament_ranking_strategies(r);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    if (order)
+        w(b, r, n, order);
+    else
+        b->failed = true;
     free(order);
 }
 
@@ -286,7 +280,7 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
     px_buf b;
     if (rc == CLI_OK && csv) {
         parleyx_buf_init(&b, NULL, (size_t)1 << 30);
-        csv_ranking(&b, r);
+        write_ranking(&b, r, csv_ranking);
         rc = cli_write_buf("tournament", "the CSV", csv, &b);
         if (strcmp(csv, "-") == 0)
             quiet = true;
@@ -299,18 +293,80 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
             parleyx_buf_puts(&b, "  \"store\": ");
             cli_json_str(&b, store);
             parleyx_buf_puts(&b, ",\n");
-            json_ranking(&b, r);
+            write_ranking(&b, r, json_ranking);
             parleyx_buf_puts(&b, "}\n");
         } else {
             parleyx_buf_puts(&b, head ? head : "");
             parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store,
                                (unsigned long long)parley_tournament_ranking_sessions(r));
-            text_ranking(&b, r);
+            write_ranking(&b, r, text_ranking);
         }
         rc = cli_write_buf("tournament", "the ranking", NULL, &b);
     }
     parley_tournament_ranking_free(r);
     return rc;
+}
+
+typedef struct tn_args {
+    bool json, quiet;
+    const char *csv, *svg, *store;
+    unsigned long long threads;
+    unsigned shard_k, shard_n;
+    parley_load_options lo; /* --grid, --max-input: the scenarios */
+} tn_args;
+
+static int on_threads(const char *cmd, const char *opt, const char *v, void *ud)
+{
+    unsigned long long *threads = ud;
+    if (!cli_parse_count(cmd, opt, v, threads))
+        return CLI_USAGE;
+    if (*threads == 0 || *threads > 1024)
+        return cli_usage(cmd, "--threads: expected 1 to 1024, got '%s'", v);
+    return CLI_OK;
+}
+
+static int on_shard(const char *cmd, const char *opt, const char *v, void *ud)
+{
+    (void)opt;
+    tn_args *a = ud;
+    unsigned k = 0, n = 0;
+    char extra;
+    if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n || v[0] == '-' ||
+        v[0] == '+')
+        return cli_usage(cmd, "--shard expects K/N with 1 <= K <= N (e.g. 2/8), got '%s'", v);
+    a->shard_k = k;
+    a->shard_n = n;
+    return CLI_OK;
+}
+
+/* The rankings after a run, headed by what was run. */
+static int print_run(const tn_args *a, const parley_tournament *t, const char *config,
+                     const char *store, const parley_tournament_run_stats *rs)
+{
+    if (a->json) { /* the configuration path, escaped */
+        px_buf h;
+        parleyx_buf_init(&h, NULL, 1 << 20);
+        parleyx_buf_puts(&h, "  \"config\": ");
+        cli_json_str(&h, config);
+        parleyx_buf_printf(&h, ",\n  \"total\": %llu,\n  \"run\": %llu,\n  \"resumed\": %llu,\n",
+                           (unsigned long long)rs->total, (unsigned long long)rs->ran,
+                           (unsigned long long)rs->already);
+        int rc = h.failed ? CLI_INTERNAL
+                          : print_ranking(store, true, a->csv, a->svg, h.data, a->quiet);
+        parleyx_buf_free(&h);
+        return rc;
+    }
+    char head[1024];
+    char shard[64] = "";
+    if (a->shard_n)
+        snprintf(shard, sizeof shard, " (shard %u/%u)", a->shard_k, a->shard_n);
+    snprintf(head, sizeof head,
+             "Tournament%s: %zu scenario(s), %zu strategies, %llu sessions: %llu run "
+             "now in %.1f s, %llu stored before.\n",
+             shard, parley_tournament_scenario_count(t), parley_tournament_strategy_count(t),
+             (unsigned long long)rs->total, (unsigned long long)rs->ran, rs->seconds,
+             (unsigned long long)rs->already);
+    return print_ranking(store, false, a->csv, a->svg, head, a->quiet);
 }
 
 /* ------------------------------------------------------------ commands */
@@ -336,117 +392,26 @@ static int cmd_merge(int argc, char **argv, bool json, const char *csv, const ch
     return print_ranking(argv[1], json, csv, svg, head, quiet);
 }
 
-int cmd_tournament(int argc, char **argv)
+/* Run (or resume) the tournament of config (SIGINT and SIGTERM stop it
+ * cleanly) and print the rankings; returns the exit status. */
+static int run_config(const tn_args *a, const char *config)
 {
-    bool json = false, quiet = false;
-    const char *csv = NULL, *svg = NULL, *store = NULL, *config = NULL, *sub = NULL;
-    unsigned long long threads = 0;
-    unsigned shard_k = 0, shard_n = 0;
-    parley_load_options lo = {0}; /* --grid, --max-input: the scenarios */
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    int npos = 0;
-    if (!pos)
-        return CLI_INTERNAL;
-    int rc = CLI_OK;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            goto done;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--quiet") == 0) {
-            quiet = true;
-        } else if (cli_is_load_option(a)) {
-            if (cli_load_option("tournament", argc, argv, &i, &lo) != CLI_OK) {
-                rc = CLI_USAGE;
-                goto done;
-            }
-        } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--shard") == 0 ||
-                   strcmp(a, "--store") == 0 || strcmp(a, "--csv") == 0 ||
-                   strcmp(a, "--svg") == 0) {
-            if (i + 1 >= argc) {
-                rc = cli_usage("tournament", "%s needs a value", a);
-                goto done;
-            }
-            const char *v = argv[++i];
-            if (strcmp(a, "--threads") == 0) {
-                if (!cli_parse_count("tournament", a, v, &threads)) {
-                    rc = CLI_USAGE;
-                    goto done;
-                }
-                if (threads == 0 || threads > 1024) {
-                    rc = cli_usage("tournament", "--threads: expected 1 to 1024, got '%s'", v);
-                    goto done;
-                }
-            } else if (strcmp(a, "--shard") == 0) {
-                unsigned k = 0, n = 0;
-                char extra;
-                if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n ||
-                    v[0] == '-' || v[0] == '+') {
-                    rc = cli_usage("tournament",
-                                   "--shard expects K/N with 1 <= K <= N (e.g. 2/8), got '%s'", v);
-                    goto done;
-                }
-                shard_k = k;
-                shard_n = n;
-            } else if (strcmp(a, "--store") == 0) {
-                store = v;
-            } else if (strcmp(a, "--svg") == 0) {
-                svg = v;
-            } else {
-                csv = v;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage("tournament", "unknown option '%s'", a);
-            goto done;
-        } else {
-            pos[npos++] = argv[i];
-        }
-    }
-    if (npos >= 1 && (strcmp(pos[0], "merge") == 0 || strcmp(pos[0], "rank") == 0))
-        sub = pos[0];
-    if (sub && strcmp(sub, "merge") == 0) {
-        rc = cmd_merge(npos, pos, json, csv, svg, quiet);
-        goto done;
-    }
-    if (sub) { /* rank */
-        if (npos != 2) {
-            rc = cli_usage("tournament", "rank needs exactly one store");
-            goto done;
-        }
-        rc = print_ranking(pos[1], json, csv, svg, NULL, quiet);
-        goto done;
-    }
-    if (npos == 0) {
-        rc = cli_usage("tournament", "no configuration given (parley tournament CONFIG.yaml)");
-        goto done;
-    }
-    if (npos > 1) {
-        rc = cli_usage("tournament", "one configuration at a time; got '%s' and '%s'", pos[0],
-                       pos[1]);
-        goto done;
-    }
-    config = pos[0];
     parley_error err;
     parley_error_clear(&err);
     parley_tournament *t = NULL;
-    parley_status st = parley_tournament_load(config, &lo, &t, &err);
-    if (st != PARLEY_OK) {
-        rc = cli_report(&err, st);
-        goto done;
-    }
-    if (!store)
-        store = parley_tournament_default_store(t);
+    parley_status st = parley_tournament_load(config, &a->lo, &t, &err);
+    if (st != PARLEY_OK)
+        return cli_report(&err, st);
+    const char *store = a->store ? a->store : parley_tournament_default_store(t);
     tn_progress prog;
     memset(&prog, 0, sizeof prog);
     parley_tournament_run_options ro;
     memset(&ro, 0, sizeof ro);
-    ro.threads = (unsigned)threads;
-    ro.shard_k = shard_k;
-    ro.shard_n = shard_n;
+    ro.threads = (unsigned)a->threads;
+    ro.shard_k = a->shard_k;
+    ro.shard_n = a->shard_n;
     ro.stop = &stop_flag;
-    if (!quiet && isatty(2)) {
+    if (!a->quiet && isatty(2)) {
         ro.progress = on_progress;
         ro.progress_ud = &prog;
     }
@@ -462,6 +427,7 @@ int cmd_tournament(int argc, char **argv)
     st = parley_tournament_run(t, store, &ro, &rs, &err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    int rc;
     if (st != PARLEY_OK) {
         rc = cli_report(&err, st);
     } else if (stop_flag && rs.already + rs.ran < rs.total) {
@@ -473,38 +439,45 @@ int cmd_tournament(int argc, char **argv)
                 (unsigned long long)(rs.already + rs.ran), (unsigned long long)rs.total, store);
         rc = CLI_NORESULT;
     } else {
-        char head[1024];
-        char shard[64] = "";
-        if (shard_n)
-            snprintf(shard, sizeof shard, " (shard %u/%u)", shard_k, shard_n);
-        if (json)
-            snprintf(head, sizeof head,
-                     "  \"config\": \"%s\",\n  \"total\": %llu,\n  \"run\": %llu,\n"
-                     "  \"resumed\": %llu,\n",
-                     "", (unsigned long long)rs.total, (unsigned long long)rs.ran,
-                     (unsigned long long)rs.already);
-        else
-            snprintf(head, sizeof head,
-                     "Tournament%s: %zu scenario(s), %zu strategies, %llu sessions: %llu run "
-                     "now in %.1f s, %llu stored before.\n",
-                     shard, parley_tournament_scenario_count(t),
-                     parley_tournament_strategy_count(t), (unsigned long long)rs.total,
-                     (unsigned long long)rs.ran, rs.seconds, (unsigned long long)rs.already);
-        if (json) { /* the configuration path, escaped */
-            px_buf h;
-            parleyx_buf_init(&h, NULL, 1 << 20);
-            parleyx_buf_puts(&h, "  \"config\": ");
-            cli_json_str(&h, config);
-            parleyx_buf_puts(&h, ",");
-            parleyx_buf_puts(&h, strchr(head, '\n'));
-            rc = h.failed ? CLI_INTERNAL : print_ranking(store, json, csv, svg, h.data, quiet);
-            parleyx_buf_free(&h);
-        } else {
-            rc = print_ranking(store, json, csv, svg, head, quiet);
-        }
+        rc = print_run(a, t, config, store, &rs);
     }
     parley_tournament_free(t);
-done:
-    free(pos);
     return rc;
+}
+
+int cmd_tournament(int argc, char **argv)
+{
+    tn_args a;
+    memset(&a, 0, sizeof a);
+    const cli_opt opts[] = {
+        CLI_FLAG("--json", &a.json),
+        CLI_FLAG("--quiet", &a.quiet),
+        CLI_LOAD_OPTIONS(&a.lo),
+        CLI_CALL("--threads", "a value", on_threads, &a.threads),
+        CLI_CALL("--shard", "a value", on_shard, &a),
+        CLI_VALUE("--store", "a value", &a.store),
+        CLI_VALUE("--csv", "a value", &a.csv),
+        CLI_VALUE("--svg", "a value", &a.svg),
+    };
+    const cli_cmdline cl = {.cmd = "tournament", .help = help, .opts = opts,
+                            .nopts = CLI_COUNT(opts)};
+    size_t n;
+    int rc;
+    if (!cli_parse(&cl, argc, argv, &n, &rc))
+        return rc;
+    char **pos = argv + 1;
+    int npos = (int)n;
+    if (npos >= 1 && strcmp(pos[0], "merge") == 0)
+        return cmd_merge(npos, pos, a.json, a.csv, a.svg, a.quiet);
+    if (npos >= 1 && strcmp(pos[0], "rank") == 0) {
+        if (npos != 2)
+            return cli_usage("tournament", "rank needs exactly one store");
+        return print_ranking(pos[1], a.json, a.csv, a.svg, NULL, a.quiet);
+    }
+    if (npos == 0)
+        return cli_usage("tournament", "no configuration given (parley tournament CONFIG.yaml)");
+    if (npos > 1)
+        return cli_usage("tournament", "one configuration at a time; got '%s' and '%s'", pos[0],
+                         pos[1]);
+    return run_config(&a, pos[0]);
 }

@@ -13,7 +13,6 @@
 #include "cli.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static void help(void)
 {
@@ -116,67 +115,75 @@ static int report(const parley_scenario *base, const parley_analysis *a0,
     return cli_write_buf("whatif", "the comparison", out, &b);
 }
 
+static int on_threads(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    unsigned long long t;
+    if (!cli_parse_count(cmd, opt, val, &t))
+        return CLI_USAGE;
+    *(unsigned *)ud = t > 64 ? 64 : (unsigned)t;
+    return CLI_OK;
+}
+
+/* The baseline and the changed scenario analysed; returns the exit status. */
+static int run(const parley_scenario *base, parley_scenario *sc, const cli_changes *c,
+               unsigned threads, bool json, const char *out)
+{
+    parley_error err;
+    parley_error_clear(&err);
+    parley_analysis *a0 = NULL, *a1 = NULL;
+    parley_status st = parley_scenario_finalize(sc, &err);
+    parley_analysis_options ao;
+    parley_analysis_options_init(&ao);
+    ao.threads = threads;
+    if (!st)
+        st = parley_analyze(base, &ao, &a0, &err);
+    if (!st)
+        st = parley_analyze(sc, &ao, &a1, &err);
+    int rc = CLI_OK;
+    if (st)
+        rc = cli_report(&err, st);
+    if (rc == CLI_OK) {
+        rc = report(base, a0, sc, a1, c->ch, c->n, json, out);
+        uint64_t n = 0;
+        if (rc == CLI_OK && parley_analysis_count(a1, PARLEY_COUNT_AGREEMENTS, &n) && n == 0)
+            rc = CLI_NORESULT;
+    }
+    parley_analysis_free(a0);
+    parley_analysis_free(a1);
+    return rc;
+}
+
 int cmd_whatif(int argc, char **argv)
 {
     bool json = false;
     const char *out = NULL;
     unsigned threads = 0;
-    char **inputs = calloc((size_t)argc, sizeof *inputs);
-    cli_change *ch = calloc((size_t)argc, sizeof *ch);
-    size_t ninputs = 0, nch = 0;
-    int rc = CLI_OK;
-    if (!inputs || !ch) {
-        free(inputs);
-        free(ch);
+    cli_changes changes = {calloc((size_t)argc, sizeof(cli_change)), 0};
+    if (!changes.ch)
         return CLI_INTERNAL;
-    }
     parley_load_options lo = {0};
-    for (int i = 1; i < argc && rc == CLI_OK; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            free(inputs);
-            free(ch);
-            return CLI_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (cli_is_load_option(a)) {
-            rc = cli_load_option("whatif", argc, argv, &i, &lo);
-        } else if (strcmp(a, "--drop") == 0 || strcmp(a, "--set") == 0 ||
-                   strcmp(a, "--add") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--threads") == 0) {
-            if (i + 1 >= argc) {
-                rc = cli_usage("whatif", "%s needs a value", a);
-                break;
-            }
-            const char *v = argv[++i];
-            if (strcmp(a, "-o") == 0) {
-                out = v;
-            } else if (strcmp(a, "--threads") == 0) {
-                unsigned long long t;
-                if (!cli_parse_count("whatif", a, v, &t))
-                    rc = CLI_USAGE;
-                else
-                    threads = t > 64 ? 64 : (unsigned)t;
-            } else {
-                ch[nch].kind = a[2];
-                ch[nch].arg = v;
-                nch++;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage("whatif", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (rc == CLI_OK && !ninputs)
-        rc = cli_usage("whatif", "no input given");
-    if (rc == CLI_OK && !nch)
+    const cli_opt opts[] = {
+        CLI_FLAG("--json", &json),
+        CLI_LOAD_OPTIONS(&lo),
+        CLI_CHANGE_OPTIONS(&changes),
+        CLI_VALUE("-o", "a value", &out),
+        CLI_CALL("--threads", "a value", on_threads, &threads),
+    };
+    const cli_cmdline cl = {.cmd = "whatif", .help = help, .opts = opts,
+                            .nopts = CLI_COUNT(opts), .no_input = "no input given"};
+    size_t ninputs;
+    int rc;
+    bool go = cli_parse(&cl, argc, argv, &ninputs, &rc);
+    if (go && !changes.n) {
         rc = cli_usage("whatif", "no change given; use --drop, --set or --add");
+        go = false;
+    }
+    if (!go) {
+        free(changes.ch);
+        return rc;
+    }
     parley_scenario *base = NULL, *sc = NULL;
-    if (rc == CLI_OK)
-        rc = cli_load(ninputs, inputs, &lo, &base);
-    free(inputs);
+    rc = cli_load(ninputs, argv + 1, &lo, &base);
     parley_error err;
     parley_error_clear(&err);
     if (rc == CLI_OK) {
@@ -185,30 +192,11 @@ int cmd_whatif(int argc, char **argv)
             rc = cli_report(&err, st);
     }
     if (rc == CLI_OK)
-        rc = cli_apply_changes("whatif", sc, ch, nch);
-    parley_analysis *a0 = NULL, *a1 = NULL;
-    if (rc == CLI_OK) {
-        parley_status st = parley_scenario_finalize(sc, &err);
-        parley_analysis_options ao;
-        parley_analysis_options_init(&ao);
-        ao.threads = threads;
-        if (!st)
-            st = parley_analyze(base, &ao, &a0, &err);
-        if (!st)
-            st = parley_analyze(sc, &ao, &a1, &err);
-        if (st)
-            rc = cli_report(&err, st);
-    }
-    if (rc == CLI_OK) {
-        rc = report(base, a0, sc, a1, ch, nch, json, out);
-        uint64_t n = 0;
-        if (rc == CLI_OK && parley_analysis_count(a1, PARLEY_COUNT_AGREEMENTS, &n) && n == 0)
-            rc = CLI_NORESULT;
-    }
-    parley_analysis_free(a0);
-    parley_analysis_free(a1);
+        rc = cli_apply_changes("whatif", sc, &changes);
+    if (rc == CLI_OK)
+        rc = run(base, sc, &changes, threads, json, out);
     parley_scenario_free(sc);
     parley_scenario_free(base);
-    free(ch);
+    free(changes.ch);
     return rc;
 }
