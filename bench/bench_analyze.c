@@ -31,14 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#include <dirent.h>
 
 #include "parley/parley.h"
+#include "bench_util.h"
 
 #define GENIUS_DIR PARLEY_SHARED_DATA "/genius"
 
@@ -52,13 +47,6 @@ typedef struct result {
     size_t points;
     char msg[256];
 } result;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static parley_scenario *generated(unsigned nissues, double rv1, double rv2)
 {
@@ -134,38 +122,6 @@ static parley_scenario *generated_multi(unsigned nparties, unsigned nissues)
     return sc;
 }
 
-/* The domain file of a REFERENCE folder (see test_analysis_reference.c). */
-static int find_domain(const char *dir, const char *p1, const char *p2, char *out, size_t n)
-{
-    DIR *dh = opendir(dir);
-    if (!dh)
-        return 0;
-    struct dirent *de;
-    char best[512] = "";
-    while ((de = readdir(dh)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0 || strcmp(de->d_name, p1) == 0 ||
-            strcmp(de->d_name, p2) == 0)
-            continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%.1000s/%.1000s", dir, de->d_name);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
-        char buf[4096];
-        size_t got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[got] = '\0';
-        if (strstr(buf, "negotiation_template") && (!best[0] || strcmp(de->d_name, best) < 0))
-            snprintf(best, sizeof best, "%.500s", de->d_name);
-    }
-    closedir(dh);
-    if (!best[0])
-        return 0;
-    snprintf(out, n, "%.500s/%.500s", dir, best);
-    return 1;
-}
-
 static void run_one(parley_scenario *sc, unsigned threads, int repeat, result *r)
 {
     parley_analysis_options opt;
@@ -175,9 +131,9 @@ static void run_one(parley_scenario *sc, unsigned threads, int repeat, result *r
     for (int k = 0; k < repeat; k++) {
         parley_analysis *an = NULL;
         parley_error err;
-        double t0 = now();
+        double t0 = bench_now();
         parley_status st = parley_analyze(sc, &opt, &an, &err);
-        double t = now() - t0;
+        double t = bench_now() - t0;
         if (st != PARLEY_OK) {
             snprintf(r->msg, sizeof r->msg, "%.250s", err.message);
             return;
@@ -194,54 +150,56 @@ static void run_one(parley_scenario *sc, unsigned threads, int repeat, result *r
     r->ok = 1;
 }
 
-/* Run a case in a child: kind 0 = REFERENCE folder (a = folder, b/c =
- * profiles), kind 1 = generated (n issues), kind 2 = generated with
- * rv1 parties (n issues). */
+/* One case: kind 0 = REFERENCE folder (a = folder, b/c = profiles),
+ * kind 1 = generated (n issues), kind 2 = generated with rv1 parties (n
+ * issues). */
+typedef struct bcase {
+    int kind;
+    const char *a, *b, *c;
+    unsigned n;
+    double rv1, rv2;
+    unsigned threads;
+    int repeat;
+} bcase;
+
+/* The child's part of a case (bench_in_child): load or generate, run. */
+static void case_child(void *arg, void *rec)
+{
+    const bcase *k = arg;
+    result *r = rec;
+    memset(r, 0, sizeof *r);
+    parley_scenario *sc = NULL;
+    if (k->kind == 0) {
+        char dir[1024], dom[1100], f1[2048], f2[2048];
+        snprintf(dir, sizeof dir, GENIUS_DIR "/%.900s", k->a);
+        snprintf(f1, sizeof f1, "%.1000s/%.1000s", dir, k->b);
+        snprintf(f2, sizeof f2, "%.1000s/%.1000s", dir, k->c);
+        const char *prof[2] = {f1, f2};
+        parley_error err;
+        if (!bench_find_domain(dir, k->b, k->c, dom, sizeof dom))
+            snprintf(r->msg, sizeof r->msg, "no domain file");
+        else if (parley_genius_read_files(dom, 2, prof, NULL, &sc, &err) != PARLEY_OK)
+            snprintf(r->msg, sizeof r->msg, "%.250s", err.message);
+    } else if (k->kind == 1) {
+        sc = generated(k->n, k->rv1, k->rv2);
+    } else {
+        sc = generated_multi((unsigned)k->rv1, k->n);
+    }
+    if (sc)
+        run_one(sc, k->threads, k->repeat, r);
+    parley_scenario_free(sc);
+    r->maxrss_kb = bench_peak_kib();
+}
+
+/* Run a case in a child of its own and print its row. */
 static void bench_case(int kind, const char *a, const char *b, const char *c, unsigned n,
                        double rv1, double rv2, unsigned threads, int repeat)
 {
-    int fd[2];
-    if (pipe(fd) != 0)
-        return;
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fd[0]);
-        result r;
-        memset(&r, 0, sizeof r);
-        parley_scenario *sc = NULL;
-        if (kind == 0) {
-            char dir[1024], dom[1100], f1[2048], f2[2048];
-            snprintf(dir, sizeof dir, GENIUS_DIR "/%.900s", a);
-            snprintf(f1, sizeof f1, "%.1000s/%.1000s", dir, b);
-            snprintf(f2, sizeof f2, "%.1000s/%.1000s", dir, c);
-            const char *prof[2] = {f1, f2};
-            parley_error err;
-            if (!find_domain(dir, b, c, dom, sizeof dom))
-                snprintf(r.msg, sizeof r.msg, "no domain file");
-            else if (parley_genius_read_files(dom, 2, prof, NULL, &sc, &err) != PARLEY_OK)
-                snprintf(r.msg, sizeof r.msg, "%.250s", err.message);
-        } else if (kind == 1) {
-            sc = generated(n, rv1, rv2);
-        } else {
-            sc = generated_multi((unsigned)rv1, n);
-        }
-        if (sc)
-            run_one(sc, threads, repeat, &r);
-        parley_scenario_free(sc);
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        r.maxrss_kb = ru.ru_maxrss;
-        if (write(fd[1], &r, sizeof r) != (ssize_t)sizeof r)
-            _exit(1);
-        _exit(0);
-    }
-    close(fd[1]);
+    bcase k = {kind, a, b, c, n, rv1, rv2, threads, repeat};
     result r;
-    memset(&r, 0, sizeof r);
-    ssize_t got = read(fd[0], &r, sizeof r);
-    close(fd[0]);
-    int status;
-    waitpid(pid, &status, 0);
+    int got = bench_in_child(case_child, &k, &r, sizeof r);
+    if (got < 0)
+        return;
     char name[64];
     if (kind == 0)
         snprintf(name, sizeof name, "%.60s", a);
@@ -249,8 +207,8 @@ static void bench_case(int kind, const char *a, const char *b, const char *c, un
         snprintf(name, sizeof name, "gen_%ux10 rv %.2g/%.2g", n, rv1, rv2);
     else
         snprintf(name, sizeof name, "gen%up_%ux10 rv 0.3", (unsigned)rv1, n);
-    if (got != (ssize_t)sizeof r || !r.ok) {
-        printf("%-26s  failed: %s\n", name, got == (ssize_t)sizeof r ? r.msg : "child died");
+    if (!got || !r.ok) {
+        printf("%-26s  failed: %s\n", name, got ? r.msg : "child died");
         return;
     }
     double outs = strtod(r.outcomes, NULL);

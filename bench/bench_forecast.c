@@ -14,13 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "parley/forecast.h"
+#include "bench_util.h"
 
 typedef struct row {
     int ok;
@@ -30,13 +27,6 @@ typedef struct row {
     long maxrss_kb;
     char msg[200];
 } row;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static void run_one(const char *path, unsigned threads, int repeat, row *out)
 {
@@ -53,9 +43,9 @@ static void run_one(const char *path, unsigned threads, int repeat, row *out)
     out->wall = 1e300;
     for (int k = 0; k < repeat; k++) {
         parley_forecast_result *r = NULL;
-        double t0 = now();
+        double t0 = bench_now();
         parley_status st = parley_forecast_run(in, &o, &r, &err);
-        double t = now() - t0;
+        double t = bench_now() - t0;
         if (st != PARLEY_OK) {
             snprintf(out->msg, sizeof out->msg, "%.150s", err.message);
             parley_forecast_input_free(in);
@@ -71,9 +61,20 @@ static void run_one(const char *path, unsigned threads, int repeat, row *out)
     out->dims = parley_forecast_dim_count(in);
     out->ok = 1;
     parley_forecast_input_free(in);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    out->maxrss_kb = ru.ru_maxrss;
+    out->maxrss_kb = bench_peak_kib();
+}
+
+typedef struct job {
+    const char *path;
+    unsigned threads;
+    int repeat;
+} job;
+
+/* The child's part (bench_in_child). */
+static void job_child(void *arg, void *rec)
+{
+    const job *j = arg;
+    run_one(j->path, j->threads, j->repeat, rec);
 }
 
 int main(int argc, char **argv)
@@ -105,25 +106,12 @@ int main(int argc, char **argv)
             printf("%-22s (shared data missing: %s)\n", files[f], path);
             continue;
         }
-        int fd[2];
-        if (pipe(fd) != 0)
-            return 3;
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(fd[0]);
-            row r;
-            run_one(path, threads, repeat, &r);
-            ssize_t w = write(fd[1], &r, sizeof r);
-            _exit(w == (ssize_t)sizeof r ? 0 : 1);
-        }
-        close(fd[1]);
+        job j = {path, threads, repeat};
         row r;
-        memset(&r, 0, sizeof r);
-        ssize_t got = read(fd[0], &r, sizeof r);
-        close(fd[0]);
-        int status;
-        waitpid(pid, &status, 0);
-        if (got != (ssize_t)sizeof r || !r.ok) {
+        int got = bench_in_child(job_child, &j, &r, sizeof r);
+        if (got < 0)
+            return 3;
+        if (!got || !r.ok) {
             printf("%-22s failed: %s\n", files[f], r.msg);
             continue;
         }

@@ -22,17 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "parley/parley.h"
 #include "parley/negotiation.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 static parley_scenario *generated(void)
 {
@@ -105,12 +98,12 @@ int main(int argc, char **argv)
     parley_session *s = session(sc, rounds, "boulware:min=0.9", "hardliner");
     double best = 1e30;
     for (int rep = 0; rep < 3; rep++) {
-        double t0 = now();
+        double t0 = bench_now();
         if (parley_session_run(s, &res, &err) != PARLEY_OK) {
             fprintf(stderr, "bench_negotiate: %s\n", err.message);
             return 1;
         }
-        double el = now() - t0;
+        double el = bench_now() - t0;
         if (el < best)
             best = el;
     }
@@ -123,14 +116,14 @@ int main(int argc, char **argv)
     /* 2. sessions per second, reused */
     s = session(sc, 100, "conceder", "boulware");
     unsigned long deals = 0, rsum = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (unsigned long k = 0; k < sessions * 10; k++) {
         parley_session_reseed(s, k);
         parley_session_run(s, &res, &err);
         deals += res.agreement;
         rsum += res.rounds;
     }
-    double el = now() - t0;
+    double el = bench_now() - t0;
     printf("conceder vs boulware, 100 rounds, session reused: %lu sessions in %.3f s: %.3g "
            "sessions/s (deals %lu, mean rounds %.1f)\n",
            sessions * 10, el, (double)(sessions * 10) / el, deals,
@@ -138,14 +131,14 @@ int main(int argc, char **argv)
     parley_session_free(s);
 
     /* 3. sessions per second, from scratch */
-    t0 = now();
+    t0 = bench_now();
     for (unsigned long k = 0; k < sessions; k++) {
         s = session(sc, 100, "conceder", "boulware");
         parley_session_reseed(s, k);
         parley_session_run(s, &res, &err);
         parley_session_free(s);
     }
-    el = now() - t0;
+    el = bench_now() - t0;
     printf("conceder vs boulware, 100 rounds, new session each (enumerate + sort 10^4 "
            "outcomes x 2): %lu sessions in %.3f s: %.3g sessions/s\n",
            sessions, el, (double)sessions / el);

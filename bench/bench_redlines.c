@@ -14,30 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "parley/parley.h"
+#include "bench_util.h"
 
 static unsigned st;
 static unsigned rnd(unsigned n)
 {
     st = st * 1103515245u + 12345u;
     return (st >> 16) % n;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static long peak_kib(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
 }
 
 /* nissues issues of 10 values; 4 parties; nrules red lines spread over the
@@ -106,9 +91,9 @@ static void run(const char *label, parley_scenario *sc)
     parley_diagnosis_options_init(&opt);
     parley_diagnosis *d = NULL;
     parley_error err;
-    double t0 = now();
+    double t0 = bench_now();
     parley_status s = parley_diagnose(sc, &opt, &d, &err);
-    double t1 = now();
+    double t1 = bench_now();
     if (s != PARLEY_OK) {
         printf("%-28s %14s  failed: %s\n", label, cnt, err.message);
         parley_scenario_free(sc);
@@ -117,7 +102,7 @@ static void run(const char *label, parley_scenario *sc)
     printf("%-28s %14s %6zu %6s %9zu %11zu %9.3f %9ld\n", label, cnt,
            parley_diagnosis_constraint_count(d), parley_diagnosis_deal_exists(d) ? "yes" : "no",
            parley_diagnosis_conflict_count(d), parley_diagnosis_relaxation_count(d), t1 - t0,
-           peak_kib() / 1024);
+           bench_peak_kib() / 1024);
     fflush(stdout);
     parley_diagnosis_free(d);
     parley_scenario_free(sc);

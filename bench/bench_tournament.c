@@ -19,18 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "parley/parley.h"
 #include "parley/tournament.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 static const char *default_domains =
     "anac2010_ItexvsCypress,anac2010_Travel,anac2011_Camera,anac2011_Grocery,anac2011_NiceOrDie,"
@@ -107,7 +100,7 @@ int main(int argc, char **argv)
         fprintf(f, "  - \"%s\"\n", p);
     free(sl);
     fclose(f);
-    double t0 = now();
+    double t0 = bench_now();
     parley_tournament *t = NULL;
     parley_error err;
     parley_error_clear(&err);
@@ -117,7 +110,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_tournament: %s\n", m);
         return 3;
     }
-    double tl = now() - t0;
+    double tl = bench_now() - t0;
     unsigned long long total = (unsigned long long)parley_tournament_session_count(t);
     printf("tournament: %zu domains x %zu strategies, %lu repetitions, %lu rounds: %llu sessions "
            "(loading %.2f s)\n",
@@ -133,13 +126,13 @@ int main(int argc, char **argv)
         memset(&o, 0, sizeof o);
         o.threads = th;
         parley_tournament_run_stats rs;
-        double a = now();
+        double a = bench_now();
         if (parley_tournament_run(t, st, &o, &rs, &err) != PARLEY_OK) {
             fprintf(stderr, "bench_tournament: %s\n", err.message);
             rc = 3;
             break;
         }
-        double w = now() - a;
+        double w = bench_now() - a;
         printf("| %u | %llu | %.2f | %.0f |\n", th, (unsigned long long)rs.ran, w,
                (double)rs.ran / w);
         fflush(stdout);
@@ -163,9 +156,9 @@ int main(int argc, char **argv)
                  "--allow-run-as-root --oversubscribe -n 2 '%s' tournament '%s' --store "
                  "'%s/mpi.sqlite' --quiet",
                  mpi, cfg, dir);
-        double a = now();
+        double a = bench_now();
         int r2 = system(cmd2);
-        double w = now() - a;
+        double w = bench_now() - a;
         if (r2 == 0)
             printf("| 2 MPI ranks (1 worker + rank 0 writing; job start and loading included) "
                    "| %llu | %.2f | %.0f |\n",

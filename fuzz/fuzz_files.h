@@ -18,11 +18,7 @@
 #ifndef PARLEY_FUZZ_FILES_H
 #define PARLEY_FUZZ_FILES_H
 
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
-#endif
-
-#include "parley/parley.h"
+#include "fuzz_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,12 +44,7 @@ static void fz_init(void)
 {
     if (fz_dir[0])
         return;
-    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    if (!base)
-        base = "/tmp";
-    snprintf(fz_dir, sizeof fz_dir, "%s/parley-fuzz-XXXXXX", base);
-    if (!mkdtemp(fz_dir))
-        abort();
+    fz_make_dir(fz_dir, sizeof fz_dir, "fuzz");
     atexit(fz_cleanup);
 }
 
@@ -106,22 +97,7 @@ static void fz_check(parley_status st, parley_scenario *sc, const parley_error *
     }
     if (!sc || !parley_scenario_is_final(sc))
         abort();
-    char *text = NULL;
-    size_t len = 0;
-    parley_error e2;
-    parley_status ws = parley_native_write(sc, &text, &len, &e2);
-    if (ws == PARLEY_OK) {
-        parley_scenario *back = NULL;
-        if (parley_native_read(text, len, "written.yaml", NULL, &back, &e2) != PARLEY_OK)
-            abort(); /* the writer wrote what the reader refuses */
-        if (parley_issue_count(back) != parley_issue_count(sc) ||
-            parley_party_count(back) != parley_party_count(sc))
-            abort();
-        parley_scenario_free(back);
-        parley_text_free(text);
-    } else if (ws != PARLEY_ERR_NOMEM && ws != PARLEY_ERR_LIMIT) {
-        abort();
-    }
+    fz_round_trip(sc);
     parley_scenario_free(sc);
 }
 

@@ -20,7 +20,7 @@
  * skipped so that the fuzzer can look past it; tests/test_hostile.c keeps
  * the reproducer.  Set PARLEY_FUZZ_NO_FILTER=1 to fuzz them anyway.
  */
-#include "parley/parley.h"
+#include "fuzz_util.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,25 +29,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static bool known_leak(const uint8_t *data, size_t size)
-{
-    static int filter = -1;
-    if (filter < 0)
-        filter = getenv("PARLEY_FUZZ_NO_FILTER") == NULL;
-    if (!filter)
-        return false;
-    size_t run = 0;
-    for (size_t i = 0; i < size; i++) {
-        run = data[i] == '\'' ? run + 1 : 0;
-        if (run >= 2)
-            return true;
-    }
-    return false;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (known_leak(data, size))
+    if (fz_filter_on() && fz_has_quote_pair(data, size))
         return 0;
     parley_load_options opt = {0};
     opt.max_file_bytes = 1u << 20;
@@ -62,24 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!sc || !parley_scenario_is_final(sc))
         abort();
-
-    char *text = NULL;
-    size_t len = 0;
-    st = parley_native_write(sc, &text, &len, &err);
-    if (st == PARLEY_OK) {
-        parley_scenario *back = NULL;
-        parley_error err2;
-        parley_status st2 = parley_native_read(text, len, "written.yaml", NULL, &back, &err2);
-        if (st2 != PARLEY_OK)
-            abort(); /* the writer wrote what the reader refuses */
-        if (parley_issue_count(back) != parley_issue_count(sc) ||
-            parley_party_count(back) != parley_party_count(sc))
-            abort();
-        parley_scenario_free(back);
-        parley_text_free(text);
-    } else if (st != PARLEY_ERR_NOMEM && st != PARLEY_ERR_LIMIT) {
-        abort();
-    }
+    fz_round_trip(sc);
 
     uint64_t count = 0;
     if (parley_scenario_outcome_count(sc, &count) == PARLEY_OK && count <= 4096) {

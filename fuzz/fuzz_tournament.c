@@ -27,10 +27,7 @@
  * Memory: everything is freed before returning; the folder is removed at
  * exit.
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
-#endif
-#include "parley/parley.h"
+#include "fuzz_util.h"
 #include "parley/tournament.h"
 
 #include <stdbool.h>
@@ -77,12 +74,7 @@ static void init(void)
 {
     if (dir[0])
         return;
-    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    if (!base)
-        base = "/tmp";
-    snprintf(dir, sizeof dir, "%s/parley-fuzz-tn-XXXXXX", base);
-    if (!mkdtemp(dir))
-        abort();
+    fz_make_dir(dir, sizeof dir, "fuzz-tn");
     snprintf(cfg, sizeof cfg, "%s/t.yaml", dir);
     snprintf(scen, sizeof scen, "%s/s.yaml", dir);
     FILE *f = fopen(scen, "wb");
@@ -137,19 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 65536)
         return 0;
-    static int filter = -1;
-    if (filter < 0)
-        filter = getenv("PARLEY_FUZZ_NO_FILTER") == NULL;
-    if (filter && !clean_utf8(data, size))
+    if (fz_filter_on() && (!clean_utf8(data, size) || fz_has_quote_pair(data, size)))
         return 0;
-    if (filter) {
-        size_t run = 0;
-        for (size_t i = 0; i < size; i++) {
-            run = data[i] == '\'' ? run + 1 : 0;
-            if (run >= 2)
-                return 0;
-        }
-    }
     init();
     FILE *f = fopen(cfg, "wb");
     if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f))

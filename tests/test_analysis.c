@@ -18,27 +18,14 @@
 #include <string.h>
 
 #include "parley/parley.h"
+#include "helpers/helpers.h"
 
 /* ------------------------------------------------------- random model */
 
-static uint64_t rng_state;
-static uint32_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 11);
-}
+static rng rs; /* the tests' generator (helpers.h), seeded by each test */
 static uint32_t rndn(uint32_t n)
 {
-    return rnd() % n;
-}
-
-/* Evaluations from a coarse grid, so that exact ties are common. */
-static double rnd_eval(void)
-{
-    static const double g[] = {0.0, 0.1, 0.2, 0.25, 0.3, 0.5, 0.6, 0.7, 0.75, 0.9, 1.0};
-    return g[rndn(sizeof g / sizeof g[0])];
+    return rng_u32(&rs) % n;
 }
 
 typedef struct model {
@@ -106,7 +93,7 @@ static parley_scenario *random_scenario(model *md, bool redlines, bool big)
                              PARLEY_OK);
             } else {
                 for (size_t k = 0; k < md->nv[i]; k++)
-                    cr_assert_eq(parley_party_set_value_eval(sc, idx, i, k, rnd_eval()),
+                    cr_assert_eq(parley_party_set_value_eval(sc, idx, i, k, rng_eval(&rs)),
                                  PARLEY_OK);
             }
         }
@@ -445,7 +432,7 @@ static void compare(const parley_analysis *an, const oracle *o, const char *what
 
 static void check_random_size(uint64_t seed, bool redlines, parley_kalai_mode kalai, bool big)
 {
-    rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+    rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
     model md;
     parley_scenario *sc = random_scenario(&md, redlines, big);
     oracle o;
@@ -522,7 +509,7 @@ Test(analysis_property, frontier_limit_does_not_depend_on_threads)
  * succeeded on 4; big seed 281 (limit 8) failed now and then on 4. */
 static void limit_exact(uint64_t seed, bool big)
 {
-    rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+    rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
     model md;
     parley_scenario *sc = random_scenario(&md, seed % 2 == 0, big);
     oracle o;
@@ -705,7 +692,7 @@ Test(analysis_property, mitm_count_exact)
 {
     int unsupported = 0;
     for (uint64_t seed = 1; seed <= 600; seed++) {
-        rng_state = seed * 0x2545F4914F6CDD1Dull + 7;
+        rs.s = seed * 0x2545F4914F6CDD1Dull + 7;
         parley_error err;
         parley_scenario *sc = parley_scenario_new(NULL);
         size_t m = 2 + rndn(5), nv[8];
@@ -825,7 +812,7 @@ static void *failing(void *ud, void *ptr, size_t osize, size_t nsize)
 Test(analysis_faults, every_allocation_failure_is_clean)
 {
     for (uint64_t seed = 1; seed <= 6; seed++) {
-        rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+        rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
         fail_alloc fa = {-1, 0, 0};
         parley_allocator al = {failing, &fa};
         model md;

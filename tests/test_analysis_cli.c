@@ -14,31 +14,10 @@
 #include <unistd.h>
 
 #include "parley/parley.h"
+#include "helpers/helpers.h"
 
 #define TOOL PARLEY_BINARY_DIR "/parley"
 #define EXAMPLES PARLEY_SOURCE_DIR "/examples"
-
-/* Run a command; its standard output into *out (malloc'd), exit status
- * returned. */
-static int run(const char *cmd, char **out)
-{
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p, "%s", cmd);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-        len += got;
-        if (cap - len < 1024) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    buf[len] = '\0';
-    int st = pclose(p);
-    *out = buf;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void need_tool(void)
 {
@@ -50,7 +29,7 @@ Test(analysis_cli, json_schema_matches_library)
 {
     need_tool();
     char *out;
-    int rc = run(TOOL " analyze --json " EXAMPLES "/buyer-seller.yaml", &out);
+    int rc = run_command(TOOL " analyze --json " EXAMPLES "/buyer-seller.yaml", &out);
     cr_assert_eq(rc, 0, "%s", out);
     json_error_t je;
     json_t *root = json_loads(out, 0, &je);
@@ -131,9 +110,9 @@ Test(analysis_cli, same_bytes_whatever_the_threads)
     for (size_t k = 0; k < 3; k++) {
         char cmd[2048], *a, *b;
         snprintf(cmd, sizeof cmd, TOOL " analyze --json --threads 1 %s", inputs[k]);
-        int ra = run(cmd, &a);
+        int ra = run_command(cmd, &a);
         snprintf(cmd, sizeof cmd, TOOL " analyze --json --threads 5 %s", inputs[k]);
-        int rb = run(cmd, &b);
+        int rb = run_command(cmd, &b);
         cr_assert_eq(ra, rb);
         cr_assert_str_eq(a, b, "%s", inputs[k]);
         free(a);
@@ -145,11 +124,11 @@ Test(analysis_cli, no_deal_exit_status_and_diagnosis)
 {
     need_tool();
     char *out;
-    int rc = run(TOOL " analyze " EXAMPLES "/abu-dhabi-2026.yaml", &out);
+    int rc = run_command(TOOL " analyze " EXAMPLES "/abu-dhabi-2026.yaml", &out);
     cr_assert_eq(rc, 1, "exit status 1 when no deal exists");
     cr_assert(strstr(out, "No deal is acceptable to all parties") != NULL, "%s", out);
     free(out);
-    rc = run(TOOL " analyze --json " EXAMPLES "/abu-dhabi-2026.yaml", &out);
+    rc = run_command(TOOL " analyze --json " EXAMPLES "/abu-dhabi-2026.yaml", &out);
     cr_assert_eq(rc, 1);
     json_t *root = json_loads(out, 0, NULL);
     cr_assert_not_null(root);
@@ -172,16 +151,16 @@ Test(analysis_cli, csv_and_usage)
 {
     need_tool();
     char *out;
-    int rc = run(TOOL " analyze --csv - -o /dev/null " EXAMPLES "/buyer-seller.yaml", &out);
+    int rc = run_command(TOOL " analyze --csv - -o /dev/null " EXAMPLES "/buyer-seller.yaml", &out);
     cr_assert_eq(rc, 0);
     const char *head = "frontier,u_Buyer,u_Seller,multiplicity,price,warranty,delivery\n";
     cr_assert(strncmp(out, head, strlen(head)) == 0, "%s", out);
     cr_assert(strstr(out, "\nagreements,") != NULL);
     free(out);
-    rc = run(TOOL " analyze --kalai nope " EXAMPLES "/buyer-seller.yaml 2>/dev/null", &out);
+    rc = run_command(TOOL " analyze --kalai nope " EXAMPLES "/buyer-seller.yaml 2>/dev/null", &out);
     cr_assert_eq(rc, 2);
     free(out);
-    rc = run(TOOL " analyze 2>/dev/null", &out);
+    rc = run_command(TOOL " analyze 2>/dev/null", &out);
     cr_assert_eq(rc, 2);
     free(out);
 }

@@ -7,51 +7,14 @@
  * parley_genius_read_files(domain, profiles in the listed order).
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parley/parley.h"
+#include "../bench/bench_util.h" /* bench_find_domain, shared with bench_analyze */
 
 #define GENIUS_DIR PARLEY_SHARED_DATA "/genius"
-
-/* The domain file of a folder: the .xml that is not a listed profile and
- * holds a <negotiation_template>. */
-static bool find_domain(const char *dir, const char *p1, const char *p2, char *out, size_t n)
-{
-    DIR *dh = opendir(dir);
-    if (!dh)
-        return false;
-    struct dirent *de;
-    bool found = false;
-    char best[512] = "";
-    while ((de = readdir(dh)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0)
-            continue;
-        if (strcmp(de->d_name, p1) == 0 || strcmp(de->d_name, p2) == 0)
-            continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%.1000s/%.1000s", dir, de->d_name);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
-        char buf[4096];
-        size_t got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[got] = '\0';
-        if (strstr(buf, "negotiation_template") &&
-            (!found || strcmp(de->d_name, best) < 0)) {
-            snprintf(best, sizeof best, "%.500s", de->d_name);
-            found = true;
-        }
-    }
-    closedir(dh);
-    if (found)
-        snprintf(out, n, "%.500s/%.500s", dir, best);
-    return found;
-}
 
 static void pair_text(const double *u, char *buf, size_t n)
 {
@@ -83,7 +46,7 @@ Test(analysis_reference, genius_reference_tsv, .timeout = 600)
         *plus = '\0';
         snprintf(p1, sizeof p1, "%s", col[1]);
         snprintf(p2, sizeof p2, "%s", plus + 1);
-        cr_assert(find_domain(dir, p1, p2, dom, sizeof dom), "%s: no domain file", col[0]);
+        cr_assert(bench_find_domain(dir, p1, p2, dom, sizeof dom), "%s: no domain file", col[0]);
         char f1[2048], f2[2048];
         snprintf(f1, sizeof f1, "%s/%s", dir, p1);
         snprintf(f2, sizeof f2, "%s/%s", dir, p2);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "parley/forecast.h"
+#include "helpers/helpers.h"
 
 #define KTAB_DIR PARLEY_SHARED_DATA "/ktab"
 
@@ -462,13 +463,10 @@ static size_t r_run(rsmp *m, double pos[][16][4], double prob[][16], size_t max_
     return s + 1;
 }
 
-static unsigned long long rng_state = 88172645463325252ull;
+static rng rgen = {88172645463325252ull}; /* the tests' generator (helpers.h) */
 static double rnd(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (double)(rng_state >> 11) / 9007199254740992.0;
+    return rng_unit(&rgen);
 }
 
 Test(forecast_smp, fast_equals_straightforward_on_random_inputs, .timeout = 120)
@@ -936,16 +934,6 @@ static void *fa_fn(void *ud, void *ptr, size_t osize, size_t nsize)
     return q;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f);
-    static char buf[1 << 16];
-    *len = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    return buf;
-}
-
 /* A fingerprint of a run: the sum of every position and probability,
  * weighted by index (any change shows). */
 static double fingerprint(const parley_forecast_result *r)
@@ -964,7 +952,8 @@ static double fingerprint(const parley_forecast_result *r)
 static void sweep(const char *path, bool xml, parley_forecast_model model, unsigned threads)
 {
     size_t len;
-    const char *text = slurp(path, &len);
+    char *text = slurp(path, &len);
+    cr_assert(text);
     parley_allocator al = {fa_fn, NULL};
     double want = 0;
     size_t total = 0;
@@ -1002,6 +991,7 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
         if (at > total)
             break;
     }
+    free(text);
 }
 
 Test(forecast_faults, every_allocation_failure_is_clean, .timeout = 120)

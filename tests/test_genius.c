@@ -16,6 +16,7 @@
 #include <criterion/criterion.h>
 
 #include "parley/parley.h"
+#include "helpers/helpers.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -45,17 +46,12 @@ static char tmpdir[256];
 
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/parley-genius-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    tmpdir_make(tmpdir, sizeof tmpdir, "genius");
 }
 
 static void rm_tmpdir(void)
 {
-    char cmd[400];
-    if (tmpdir[0]) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        cr_assert_eq(system(cmd), 0);
-    }
+    tmpdir_remove(tmpdir);
 }
 
 /* Writes tmpdir/name and returns the path (static rotating buffers). */
@@ -1056,37 +1052,13 @@ Test(genius, file_size_limit)
 
 /* ------------------------------------------------------------ allocator */
 
-typedef struct counting {
-    long live_blocks;
-    long calls;
-    long fail_at; /* 0: never */
-} counting;
-
-static void *count_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    counting *c = ud;
-    if (nsize == 0) {
-        if (ptr)
-            c->live_blocks--;
-        free(ptr);
-        return NULL;
-    }
-    c->calls++;
-    if (c->fail_at && c->calls == c->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p && !ptr)
-        c->live_blocks++;
-    return p;
-}
-
 Test(genius, allocator_used_and_fault_injection, .timeout = 60)
 {
     const char *d = put("d.xml", DOMAIN3);
     const char *profs[2] = {put("p.xml", PROF3), put("q.xml", PROF3)};
     for (long n = 1;; n++) {
-        counting c = {0, 0, n};
-        parley_allocator al = {count_alloc, &c};
+        counting c = {.fail_at = n};
+        parley_allocator al = {counting_alloc, &c};
         parley_load_options opt = {.alloc = &al};
         parley_scenario *sc = NULL;
         parley_error err;
@@ -1095,7 +1067,7 @@ Test(genius, allocator_used_and_fault_injection, .timeout = 60)
             /* a failure the reader recovers from, or no failure injected */
             cr_assert_eq(util(sc, 1, 2, 4, 10), prof3_u(2, 4, 10));
             parley_scenario_free(sc);
-            cr_assert_eq(c.live_blocks, 0, "leak after success");
+            cr_assert_eq(c.blocks, 0, "leak after success");
             if (c.calls < n) {
                 cr_assert_gt(n, 20, "only %ld allocations", c.calls);
                 break;
@@ -1105,7 +1077,7 @@ Test(genius, allocator_used_and_fault_injection, .timeout = 60)
         cr_assert_eq(st, PARLEY_ERR_NOMEM, "failing allocation %ld gave %s (%s)", n,
                      parley_strerror(st), err.message);
         cr_assert_null(sc);
-        cr_assert_eq(c.live_blocks, 0, "leak when allocation %ld fails", n);
+        cr_assert_eq(c.blocks, 0, "leak when allocation %ld fails", n);
         cr_assert_lt(n, 100000);
     }
 }

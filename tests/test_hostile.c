@@ -45,6 +45,7 @@
 #include "parley/parley.h"
 #include "parley/forecast.h"
 #include "parley/tournament.h"
+#include "helpers/helpers.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,17 +65,12 @@ static char tmpdir[256];
 
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/parley-hostile-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    tmpdir_make(tmpdir, sizeof tmpdir, "hostile");
 }
 
 static void rm_tmpdir(void)
 {
-    char cmd[700];
-    if (tmpdir[0]) {
-        snprintf(cmd, sizeof cmd, "chmod -R u+w '%s' 2>/dev/null; rm -rf '%s'", tmpdir, tmpdir);
-        cr_assert_eq(system(cmd), 0);
-    }
+    tmpdir_remove(tmpdir);
 }
 
 TestSuite(hostile, .init = make_tmpdir, .fini = rm_tmpdir);
@@ -1230,24 +1226,6 @@ static int stray_files(const char *dir, const char *const *keep, size_t nkeep)
     }
     closedir(d);
     return n;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    size_t got;
-    while ((got = fread(b + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            b = realloc(b, cap *= 2);
-    }
-    fclose(f);
-    *len = n;
-    return b;
 }
 
 Test(hostile, atomic_write_content_and_replacement)

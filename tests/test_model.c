@@ -14,6 +14,7 @@
 
 #include "parleyx.h"
 #include "model/model.h"
+#include "helpers/helpers.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -300,36 +301,6 @@ Test(model, bignum_against_u64_products)
 }
 
 /* ------------------------------------------------------------ allocator */
-
-typedef struct counting {
-    long blocks;
-    long bytes;
-    long calls;
-    long fail_at; /* fail the n-th allocation (1-based); 0 never */
-} counting;
-
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    counting *c = ud;
-    if (nsize == 0) {
-        if (ptr) {
-            c->blocks--;
-            c->bytes -= (long)osize;
-        }
-        free(ptr);
-        return NULL;
-    }
-    c->calls++;
-    if (c->fail_at && c->calls == c->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p) {
-        if (!ptr)
-            c->blocks++;
-        c->bytes += (long)nsize - (long)(ptr ? osize : 0);
-    }
-    return p;
-}
 
 static parley_status build_counted(counting *c, parley_scenario **out)
 {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "parley/parley.h"
+#include "helpers/helpers.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
@@ -642,42 +643,24 @@ Test(native, invalid_utf8_is_refused_by_the_writer)
     parley_text_free(NULL);
 }
 
-/* Counts live bytes in *(long *)ud. */
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    long *live = ud;
-    if (ptr)
-        *live -= (long)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    void *p = realloc(ptr, nsize);
-    if (p)
-        *live += (long)nsize;
-    else if (ptr)
-        *live += (long)osize;
-    return p;
-}
-
 Test(native, counting_allocator_is_used_and_balanced)
 {
     /* The reader and the writer's text go through the scenario's allocator. */
-    long live = 0;
-    parley_allocator a = {counting_alloc, &live};
+    counting c = {0};
+    parley_allocator a = {counting_alloc, &c};
     parley_load_options opt = {.alloc = &a, .real_grid = 0, .max_file_bytes = 0};
     parley_scenario *sc = NULL;
     parley_error err;
     cr_assert_eq(parley_native_read(hand, strlen(hand), "h", &opt, &sc, &err), PARLEY_OK, "%s",
                  err.message);
-    cr_assert(live > 0);
-    long with_scenario = live;
+    cr_assert(c.bytes > 0);
+    long with_scenario = c.bytes;
     char *t = write_ok(sc, NULL);
-    cr_assert(live > with_scenario, "the text comes from the scenario's allocator");
+    cr_assert(c.bytes > with_scenario, "the text comes from the scenario's allocator");
     parley_scenario_free(sc);
-    cr_assert(live > 0, "the text is still allocated");
+    cr_assert(c.bytes > 0, "the text is still allocated");
     parley_text_free(t);
-    cr_assert_eq(live, 0, "leaked %ld bytes", live);
+    cr_assert_eq(c.bytes, 0, "leaked %ld bytes", c.bytes);
 }
 
 /* b[0]: allocations still allowed; b[1]: live blocks. */

@@ -16,25 +16,14 @@
 
 #include "parley/parley.h"
 #include "parley/negotiation.h"
+#include "helpers/helpers.h"
 
 /* ------------------------------------------------------- random scenarios */
 
-static uint64_t rs;
-static uint32_t rnd(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (uint32_t)(rs >> 11);
-}
+static rng rs; /* the tests' generator (helpers.h), seeded by each test */
 static uint32_t rndn(uint32_t n)
 {
-    return rnd() % n;
-}
-static double rnd_eval(void)
-{
-    static const double g[] = {0.0, 0.1, 0.2, 0.25, 0.3, 0.5, 0.6, 0.7, 0.75, 0.9, 1.0};
-    return g[rndn(sizeof g / sizeof g[0])];
+    return rng_u32(&rs) % n;
 }
 
 /* nneg negotiators, optionally a ratifier and a mediator, 2-4 issues. */
@@ -65,7 +54,7 @@ static parley_scenario *random_scenario(size_t nneg, bool ratifier, bool mediato
         for (size_t i = 0; i < m; i++) {
             parley_party_set_weight(sc, idx, i, 0.1 + 0.1 * rndn(9));
             for (size_t k = 0; k < parley_issue_value_count(sc, i); k++)
-                parley_party_set_value_eval(sc, idx, i, k, rnd_eval());
+                parley_party_set_value_eval(sc, idx, i, k, rng_eval(&rs));
         }
         parley_party_set_reservation(sc, idx, 0.1 * rndn(5));
         if (discount && rndn(2))
@@ -227,7 +216,7 @@ static void check_sao(const parley_scenario *sc, parley_session *s, const record
 
 Test(negotiation, sao_invariants_random)
 {
-    rs = 0x1234567;
+    rs.s = 0x1234567;
     for (int it = 0; it < 120; it++) {
         size_t nneg = 2 + rndn(3);
         parley_scenario *sc = random_scenario(nneg, rndn(2), false, rndn(3) == 0, rndn(2));
@@ -235,7 +224,7 @@ Test(negotiation, sao_invariants_random)
         for (size_t k = 0; k < nneg; k++)
             specs[k] = sao_strategies[rndn(NSAO)];
         unsigned long R = 1 + rndn(60);
-        parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, R, rnd(), specs);
+        parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, R, rng_u32(&rs), specs);
         recorder r = {0};
         parley_session_set_trace(s, on_ev, &r);
         parley_session_result res;
@@ -289,11 +278,11 @@ static uint64_t run_hash(const parley_scenario *sc, parley_protocol proto, const
 
 Test(negotiation, seeded_determinism)
 {
-    rs = 99;
+    rs.s = 99;
     for (int it = 0; it < 20; it++) {
         parley_scenario *sc = random_scenario(2 + rndn(2), false, true, false, true);
         const char *specs[3] = {"random", "random:accept=0.05", "micro"};
-        uint64_t seed = rnd();
+        uint64_t seed = rng_u32(&rs);
         uint64_t a = run_hash(sc, PARLEY_PROTOCOL_SAO, specs, seed, 50);
         uint64_t b = run_hash(sc, PARLEY_PROTOCOL_SAO, specs, seed, 50);
         cr_assert_eq(a, b, "the same seed must give the same session");
@@ -304,7 +293,7 @@ Test(negotiation, seeded_determinism)
     }
     /* and different seeds give different random sessions (on a space big
      * enough for random offers to differ) */
-    rs = 7;
+    rs.s = 7;
     parley_scenario *sc = random_scenario(2, false, false, false, false);
     const char *specs[2] = {"random:accept=0", "random:accept=0"};
     cr_assert_neq(run_hash(sc, PARLEY_PROTOCOL_SAO, specs, 1, 30),
@@ -483,11 +472,11 @@ Test(negotiation, time_dependent_follows_the_formula)
  * utility. */
 Test(negotiation, micro_concedes_only_in_step)
 {
-    rs = 4242;
+    rs.s = 4242;
     for (int it = 0; it < 20; it++) {
         parley_scenario *sc = random_scenario(2, false, false, false, false);
         const char *specs[2] = {"micro", sao_strategies[rndn(NSAO)]};
-        parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 60, rnd(), specs);
+        parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 60, rng_u32(&rs), specs);
         recorder r = {0};
         parley_session_set_trace(s, on_ev, &r);
         parley_session_result res;
@@ -579,13 +568,13 @@ Test(negotiation, every_strategy_reaches_deals_against_a_conceder)
 
 Test(negotiation, mediated_invariants)
 {
-    rs = 777;
+    rs.s = 777;
     static const char *const methods[] = {"hill-climbing", "annealing", "neighbours"};
     for (int it = 0; it < 60; it++) {
         size_t nneg = 1 + rndn(3);
         parley_scenario *sc = random_scenario(nneg, rndn(2), true, rndn(3) == 0, false);
         unsigned long R = 5 + rndn(80);
-        parley_session *s = make(sc, PARLEY_PROTOCOL_MEDIATED, R, rnd(), NULL);
+        parley_session *s = make(sc, PARLEY_PROTOCOL_MEDIATED, R, rng_u32(&rs), NULL);
         parley_error err;
         size_t med = parley_party_count(sc) - 1;
         cr_assert_eq(parley_session_set_strategy(s, med, methods[it % 3], &err), PARLEY_OK, "%s",
@@ -714,7 +703,7 @@ Test(negotiation, time_deadline)
 
 Test(negotiation, quality_measures_by_brute_force)
 {
-    rs = 31337;
+    rs.s = 31337;
     for (int it = 0; it < 20; it++) {
         parley_scenario *sc = random_scenario(2 + rndn(2), false, false, false, false);
         parley_analysis *an;

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers/helpers.h"
+
 #define BIN PARLEY_BINARY_DIR "/parley"
 #define EXAMPLES PARLEY_SOURCE_DIR "/examples"
 
@@ -20,45 +22,26 @@ static char tmpdir[256];
 
 static void mk_tmp(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/parley-neg-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    tmpdir_make(tmpdir, sizeof tmpdir, "neg");
 }
 
 static void rm_tmp(void)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(tmpdir);
 }
 
-/* Read a whole file (caller frees). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
+/* Run the tool with args, input as its standard input; its standard
+ * output and error into *out (caller frees), its exit status returned. */
 static int run(const char *args, const char *input, char **out)
 {
-    char in[300], op[300], cmd[4096];
+    char in[300], cmd[4096];
     snprintf(in, sizeof in, "%s/in.txt", tmpdir);
-    snprintf(op, sizeof op, "%s/out.txt", tmpdir);
     FILE *f = fopen(in, "w");
     cr_assert_not_null(f);
     fputs(input ? input : "", f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "'%s' %s <'%s' >'%s' 2>&1", BIN, args, in, op);
-    int rc = system(cmd);
-    *out = slurp(op);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    snprintf(cmd, sizeof cmd, "'%s' %s <'%s' 2>&1", BIN, args, in);
+    return run_command(cmd, out);
 }
 
 Test(negotiate_cli, human_accepts)
@@ -176,7 +159,8 @@ Test(negotiate_cli, trace_is_byte_identical_for_a_seed)
     snprintf(cmd, sizeof cmd, "%s --seed 12 --trace '%s'", base, p3);
     run(cmd, "", &out);
     free(out);
-    char *a = slurp(p1), *b = slurp(p2), *c = slurp(p3);
+    char *a = slurp(p1, NULL), *b = slurp(p2, NULL), *c = slurp(p3, NULL);
+    cr_assert(a && b && c, "cannot open %s", !a ? p1 : !b ? p2 : p3);
     cr_assert_str_eq(a, b);
     cr_assert_str_neq(a, c);
     cr_assert(strncmp(a, "{\"event\": \"start\"", 17) == 0, "%.200s", a);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parley/parley.h"
+#include "helpers/helpers.h"
 
 static parley_scenario *load(const char *path)
 {
@@ -144,29 +145,6 @@ Test(report, charts_alone)
 /* Every allocation of the report path fails in turn: each failure gives a
  * clean PARLEY_ERR_NOMEM (or a report that says what could not be
  * computed) and leaks nothing. */
-typedef struct counting {
-    long blocks, calls, fail_at;
-} counting;
-
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    counting *c = ud;
-    (void)osize;
-    if (nsize == 0) {
-        if (ptr)
-            c->blocks--;
-        free(ptr);
-        return NULL;
-    }
-    c->calls++;
-    if (c->fail_at && c->calls == c->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p && !ptr)
-        c->blocks++;
-    return p;
-}
-
 Test(report, every_allocation_failure_is_clean, .timeout = 300)
 {
     char *text = NULL;
@@ -174,7 +152,7 @@ Test(report, every_allocation_failure_is_clean, .timeout = 300)
     const char *path = PARLEY_SOURCE_DIR "/examples/coalition.yaml";
     long total = 0;
     for (long n = 0;; n++) {
-        counting c = {0, 0, n};
+        counting c = {.fail_at = n};
         parley_allocator a = {counting_alloc, &c};
         parley_load_options lo = {0};
         lo.alloc = &a;

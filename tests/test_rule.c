@@ -33,6 +33,7 @@
 
 #include "parley/parley.h"
 #include "model/rule.h"
+#include "helpers/helpers.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -658,33 +659,10 @@ Test(rule, unknown_names_without_close_match)
 
 /* ------------------------------------------------- allocation failures */
 
-typedef struct test_alloc {
-    long calls;      /* allocations so far */
-    long fail_at;    /* fail allocation number fail_at (1-based); 0 never */
-    long long bytes; /* outstanding */
-} test_alloc;
-
-static void *test_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    test_alloc *t = ud;
-    if (nsize == 0) {
-        t->bytes -= (long long)osize;
-        free(ptr);
-        return NULL;
-    }
-    t->calls++;
-    if (t->fail_at && t->calls == t->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p)
-        t->bytes += (long long)nsize - (long long)(ptr ? osize : 0);
-    return p;
-}
-
 Test(rule, allocation_failures)
 {
-    test_alloc ta = {0, 0, 0};
-    parley_allocator al = {test_alloc_fn, &ta};
+    counting ta = {0};
+    parley_allocator al = {counting_alloc, &ta};
     parley_error err;
     parley_scenario *sc = parley_scenario_new(&al);
     cr_assert_not_null(sc);
@@ -698,7 +676,7 @@ Test(rule, allocation_failures)
     const char *bad = "donbas == cede";
     int succeeded = 0;
     for (long n = 1; n < 200 && !succeeded; n++) {
-        long long before = ta.bytes;
+        long before = ta.bytes;
         ta.calls = 0;
         ta.fail_at = n;
         rule *r = NULL;
@@ -711,7 +689,7 @@ Test(rule, allocation_failures)
             cr_assert_eq(st, PARLEY_ERR_NOMEM, "allocation %ld: status %d", n, (int)st);
             cr_assert_null(r);
         }
-        cr_assert_eq(ta.bytes, before, "allocation %ld: %lld bytes leaked", n, ta.bytes - before);
+        cr_assert_eq(ta.bytes, before, "allocation %ld: %ld bytes leaked", n, ta.bytes - before);
         /* an error path with its did-you-mean lookup under failure */
         ta.calls = 0;
         st = rule_compile(sc, bad, &r, &err);
@@ -770,18 +748,6 @@ Test(rule, public_api_redlines)
 }
 
 /* ------------------------------------------- property test: random rules */
-
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return r->s;
-}
 
 static size_t rng_below(rng *r, size_t n)
 {

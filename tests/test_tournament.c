@@ -20,20 +20,18 @@
 
 #include "parley/parley.h"
 #include "parley/tournament.h"
+#include "helpers/helpers.h"
 
 static char dir[256];
 
 static void mkwork(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/parley-tn-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    tmpdir_make(dir, sizeof dir, "tn");
 }
 
 static void rmwork(void)
 {
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove(dir);
 }
 
 TestSuite(tournament, .init = mkwork, .fini = rmwork);

@@ -17,6 +17,30 @@
  *  - Every allocation the library makes itself goes through the
  *    parley_allocator given to the object that owns it (NULL: malloc).
  *
+ * Threads.  The library keeps no mutable global state of its own, so
+ * independent objects may be used on different threads at the same time.
+ *  - A finalized scenario is only read by everything that takes it as
+ *    const (utilities, outcome accessors, parley_analyze, parley_diagnose,
+ *    sessions, reports, writers): any number of threads may share it as
+ *    long as they only read it.  Building or changing it (the functions
+ *    taking a non-const parley_scenario *, finalize and _free included)
+ *    must not overlap with any other use of it.
+ *  - Analyses, diagnoses, sessions, session logs, forecast inputs and
+ *    results are not thread-safe objects: use each from one thread at a
+ *    time.  An analysis or a session borrows its scenario, which must then
+ *    outlive it unchanged.  (Tournaments: see parley/tournament.h.)
+ *  - The allocator hook is called from whichever thread uses the object,
+ *    and from the library's worker threads whenever an options struct asks
+ *    for more than one thread (analysis, diagnosis, report, forecast,
+ *    tournament): it must then be thread-safe, as malloc is, or pass
+ *    threads = 1.  The same holds when objects sharing one hook are used
+ *    from several threads.
+ *  - parley_version and parley_strerror return static strings and are
+ *    thread-safe; a parley_error is a plain record owned by the caller
+ *    (give each thread its own).  A session calls its strategies, and an
+ *    analysis or a tournament its progress callback, from one thread at a
+ *    time.
+ *
  * Model in one paragraph.  A scenario has issues (discrete named values,
  * integer ranges with a step, real ranges enumerated on a grid) and
  * parties (negotiators, ratifiers, mediators).  An outcome picks one value
