@@ -523,14 +523,10 @@ typedef struct dg_map {
 
 static parley_status map_add(dg_map *m, const size_t *lits, size_t n)
 {
-    if (m->ncl == m->capcl) {
-        size_t nc = m->capcl ? m->capcl * 2 : 16;
-        dg_clause *d = parleyx_realloc(m->alloc, m->cl, m->capcl * sizeof *d, nc * sizeof *d);
-        if (!d)
-            return PARLEY_ERR_NOMEM;
-        m->cl = d;
-        m->capcl = nc;
-    }
+    dg_clause *grown = parleyx_grow(m->alloc, m->cl, sizeof *grown, &m->capcl, m->ncl + 1, 16);
+    if (!grown)
+        return PARLEY_ERR_NOMEM;
+    m->cl = grown;
     size_t *l = parleyx_malloc(m->alloc, (n ? n : 1) * sizeof(size_t));
     if (!l)
         return PARLEY_ERR_NOMEM;
@@ -674,14 +670,10 @@ static bool map_seed(dg_map *m, uint64_t *seed, size_t nw, bool *nomem)
 static parley_status push_set(parley_diagnosis *d, dg_set **arr, size_t *n, size_t *cap,
                               const uint64_t *mask, size_t nc, bool complement)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        dg_set *x = parleyx_realloc(d->alloc, *arr, *cap * sizeof(dg_set), ncap * sizeof(dg_set));
-        if (!x)
-            return PARLEY_ERR_NOMEM;
-        *arr = x;
-        *cap = ncap;
-    }
+    dg_set *grown = parleyx_grow(d->alloc, *arr, sizeof *grown, cap, *n + 1, 8);
+    if (!grown)
+        return PARLEY_ERR_NOMEM;
+    *arr = grown;
     size_t cnt = 0;
     for (size_t c = 0; c < nc; c++)
         if (bit_get(mask, c) != complement)
@@ -1006,14 +998,10 @@ static parley_status push_limit(parley_diagnosis *d, bool bend, const dg_limit *
     dg_limit **arr = bend ? &d->bends : &d->slacks;
     size_t *n = bend ? &d->nbend : &d->nslack;
     size_t *cap = bend ? &d->capbend : &d->capslack;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        dg_limit *x = parleyx_realloc(d->alloc, *arr, *cap * sizeof(dg_limit), nc * sizeof(dg_limit));
-        if (!x)
-            return PARLEY_ERR_NOMEM;
-        *arr = x;
-        *cap = nc;
-    }
+    dg_limit *grown = parleyx_grow(d->alloc, *arr, sizeof *grown, cap, *n + 1, 8);
+    if (!grown)
+        return PARLEY_ERR_NOMEM;
+    *arr = grown;
     (*arr)[(*n)++] = *l;
     return PARLEY_OK;
 }

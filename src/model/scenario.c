@@ -186,15 +186,11 @@ static parley_status issue_push(parley_scenario *sc, const char *name, pm_issue 
     if (sc->nissues >= PARLEY_MAX_ISSUES)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
                             "more than %d issues; parley's limit", PARLEY_MAX_ISSUES);
-    if (sc->nissues == sc->capissues) {
-        size_t nc = sc->capissues ? sc->capissues * 2 : 8;
-        pm_issue *d = parleyx_realloc(sc->alloc, sc->issues, sc->capissues * sizeof(pm_issue),
-                                      nc * sizeof(pm_issue));
-        if (!d)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        sc->issues = d;
-        sc->capissues = nc;
-    }
+    pm_issue *grown = parleyx_grow(sc->alloc, sc->issues, sizeof *grown, &sc->capissues,
+                                   sc->nissues + 1, 8);
+    if (!grown)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    sc->issues = grown;
     pm_issue *is = &sc->issues[sc->nissues];
     memset(is, 0, sizeof *is);
     is->name = parleyx_strdup(sc->alloc, name);
@@ -399,15 +395,11 @@ parley_status parley_scenario_add_party(parley_scenario *sc, const char *name, p
     if (sc->nparties >= PARLEY_MAX_PARTIES)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
                             "more than %d parties; parley's limit", PARLEY_MAX_PARTIES);
-    if (sc->nparties == sc->capparties) {
-        size_t nc = sc->capparties ? sc->capparties * 2 : 4;
-        pm_party *d = parleyx_realloc(sc->alloc, sc->parties, sc->capparties * sizeof(pm_party),
-                                      nc * sizeof(pm_party));
-        if (!d)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        sc->parties = d;
-        sc->capparties = nc;
-    }
+    pm_party *grown = parleyx_grow(sc->alloc, sc->parties, sizeof *grown, &sc->capparties,
+                                   sc->nparties + 1, 4);
+    if (!grown)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    sc->parties = grown;
     pm_party *pa = &sc->parties[sc->nparties];
     memset(pa, 0, sizeof *pa);
     pa->role = role;
@@ -677,18 +669,13 @@ parley_status parley_party_add_redline(parley_scenario *sc, size_t party, const 
     st = rule_compile(sc, text, &ru, err);
     if (st)
         return st;
-    if (pa->nredlines == pa->capredlines) {
-        size_t nc = pa->capredlines ? pa->capredlines * 2 : 4;
-        pm_redline *d = parleyx_realloc(sc->alloc, pa->redlines,
-                                        pa->capredlines * sizeof(pm_redline),
-                                        nc * sizeof(pm_redline));
-        if (!d) {
-            rule_free(sc, ru);
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        pa->redlines = d;
-        pa->capredlines = nc;
+    pm_redline *grown = parleyx_grow(sc->alloc, pa->redlines, sizeof *grown, &pa->capredlines,
+                                     pa->nredlines + 1, 4);
+    if (!grown) {
+        rule_free(sc, ru);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    pa->redlines = grown;
     pm_redline *rl = &pa->redlines[pa->nredlines];
     rl->name = parleyx_strdup(sc->alloc, name);
     rl->text = parleyx_strdup(sc->alloc, text);
