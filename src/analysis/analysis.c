@@ -4,7 +4,7 @@
  *
  * Plan of an analysis (docs/analysis.md tells the story at length):
  *  1. The space: stakeholder dimensions, per-issue term tables laid out
- *     value-major (tt[i][k*d + j]), per-issue extreme terms for the bounds,
+ *     value-major (terms[i][k*d + j]), per-issue extreme terms for the bounds,
  *     free issues folded into a multiplier (an.h).
  *  2. The all-outcomes frontier's point set by issue-wise merging of
  *     non-dominated partial sums (an_merge_frontier); if the partial
@@ -64,11 +64,11 @@ void an_space_free(an_space *sp)
 {
     const parley_allocator *a = sp->alloc;
     size_t m = sp->m, d = sp->d;
-    if (sp->tt && sp->nv) {
+    if (sp->terms && sp->nv) {
         for (size_t i = 0; i < m; i++)
-            parleyx_free(a, sp->tt[i], (size_t)sp->nv[i] * d * sizeof(double));
+            parleyx_free(a, sp->terms[i], (size_t)sp->nv[i] * d * sizeof(double));
     }
-    parleyx_free(a, sp->tt, (m ? m : 1) * sizeof(double *));
+    parleyx_free(a, sp->terms, (m ? m : 1) * sizeof(double *));
     parleyx_free(a, sp->nv, (m ? m : 1) * sizeof(uint32_t));
     parleyx_free(a, sp->order, (m ? m : 1) * sizeof(size_t));
     parleyx_free(a, sp->dimp, d * sizeof(size_t));
@@ -133,13 +133,13 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
     sp->nv = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
     sp->order = parleyx_calloc(a, m ? m : 1, sizeof(size_t));
     sp->dimp = parleyx_calloc(a, d, sizeof(size_t));
-    sp->tt = parleyx_calloc(a, m ? m : 1, sizeof(double *));
+    sp->terms = parleyx_calloc(a, m ? m : 1, sizeof(double *));
     sp->tmax = parleyx_calloc(a, m * d + 1, sizeof(double));
     sp->tmin = parleyx_calloc(a, m * d + 1, sizeof(double));
     sp->pmax = parleyx_calloc(a, m * np + 1, sizeof(double));
     sp->pmin = parleyx_calloc(a, m * np + 1, sizeof(double));
     sp->d = d;
-    if (!sp->nv || !sp->order || !sp->dimp || !sp->tt || !sp->tmax || !sp->tmin || !sp->pmax || !sp->pmin)
+    if (!sp->nv || !sp->order || !sp->dimp || !sp->terms || !sp->tmax || !sp->tmin || !sp->pmax || !sp->pmin)
         goto nomem;
     d = 0;
     for (size_t p = 0; p < np; p++)
@@ -177,14 +177,14 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
             n = 1;
         }
         sp->nv[i] = (uint32_t)n;
-        sp->tt[i] = parleyx_malloc(a, n * sp->d * sizeof(double));
-        if (!sp->tt[i])
+        sp->terms[i] = parleyx_malloc(a, n * sp->d * sizeof(double));
+        if (!sp->terms[i])
             goto nomem;
         for (size_t j = 0; j < sp->d; j++) {
             const double *t = sc->parties[sp->dimp[j]].terms[i];
             double mx = t[0], mn = t[0];
             for (size_t k = 0; k < n; k++) {
-                sp->tt[i][k * sp->d + j] = t[k];
+                sp->terms[i][k * sp->d + j] = t[k];
                 if (t[k] > mx)
                     mx = t[k];
                 if (t[k] < mn)
@@ -223,7 +223,7 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
         for (size_t k = 0; k < sp->nv[i] && !aligned; k++) {
             bool best = true;
             for (size_t j = 0; j < sp->d && best; j++)
-                if (sp->tt[i][k * sp->d + j] != sp->tmax[i * sp->d + j])
+                if (sp->terms[i][k * sp->d + j] != sp->tmax[i * sp->d + j])
                     best = false;
             aligned = best;
         }
