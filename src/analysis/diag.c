@@ -483,16 +483,8 @@ static parley_status search_init(dg_search *s, const parley_scenario *orig, cons
         s->pos[s->order[d]] = d;
     for (size_t p = 0; p < np; p++) {
         for (size_t i = 0; i < ni; i++) {
-            const double *t = s->sc->parties[p].terms[i];
-            double mx = t[0], mn = t[0];
-            for (size_t k = 1; k < s->sc->issues[i].nvalues; k++) {
-                if (t[k] > mx)
-                    mx = t[k];
-                if (t[k] < mn)
-                    mn = t[k];
-            }
-            s->tmax[p * ni + i] = mx;
-            s->tmin[p * ni + i] = mn;
+            pm_terms_range(s->sc->parties[p].terms[i], s->sc->issues[i].nvalues,
+                           &s->tmax[p * ni + i], &s->tmin[p * ni + i]);
         }
         s->sufmax[p * (ni + 1) + ni] = 0.0;
         s->sufmin[p * (ni + 1) + ni] = 0.0;

@@ -89,6 +89,21 @@ double pm_issue_value(const pm_issue *is, size_t k);
 size_t pm_issue_grid_index(const pm_issue *is, double x);
 /* eval_i(value k) of an evaluator on an issue (no weight). */
 double pm_eval_at(const pm_eval *ev, const pm_issue *is, size_t k);
+/* The largest and smallest of the n >= 1 terms t[0..n) (a party's term
+ * table for one issue): the extremes behind every utility bound. */
+static inline void pm_terms_range(const double *t, size_t n, double *mx, double *mn)
+{
+    double hi = t[0], lo = t[0];
+    for (size_t k = 1; k < n; k++) {
+        if (t[k] > hi)
+            hi = t[k];
+        if (t[k] < lo)
+            lo = t[k];
+    }
+    *mx = hi;
+    *mn = lo;
+}
+
 /* Utility from the term tables: min(1, sum). */
 static inline double pm_utility(const parley_scenario *sc, size_t p, const uint32_t *o)
 {
