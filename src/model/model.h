@@ -81,6 +81,9 @@ struct parley_scenario {
     bool final;
 };
 
+/* Index of the issue (party) named name, or SIZE_MAX. */
+size_t pm_find_issue(const parley_scenario *sc, const char *name);
+size_t pm_find_party(const parley_scenario *sc, const char *name);
 /* Numeric value of value index k of an issue. */
 double pm_issue_value(const pm_issue *is, size_t k);
 /* The grid point of a real issue that x names: the k whose value is within
