@@ -742,6 +742,27 @@ static void poll_worker(an_worker *w)
         w->halt = true;
 }
 
+/* min(1, fold over the m issues of row[i * stride + j]). */
+static inline double capped_fold(const double *row, size_t m, size_t stride, size_t j)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < m; i++)
+        s += row[i * stride + j];
+    return s < 1.0 ? s : 1.0;
+}
+
+/* Two dimensions: both folds in one pass, two independent chains. */
+static inline void capped_fold2(const double *row, size_t m, double *out)
+{
+    double s0 = 0.0, s1 = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        s0 += row[2 * i];
+        s1 += row[2 * i + 1];
+    }
+    out[0] = s0 < 1.0 ? s0 : 1.0;
+    out[1] = s1 < 1.0 ? s1 : 1.0;
+}
+
 /* Exact bounds of every completion of the partial outcome (w->o on the
  * assigned issues): the fold in issue order of the assigned terms and,
  * for the others, the extreme terms; capped.  For the dimensions the
@@ -751,37 +772,16 @@ static void dim_bounds(const an_worker *w, double *ub, double *lb)
 {
     const an_space *sp = w->sp;
     size_t m = sp->m, d = sp->d;
-    const double *hi = w->chi, *lo = w->clo;
-    if (d == 2) { /* two independent chains, no branches */
-        double h0 = 0.0, h1 = 0.0;
-        for (size_t i = 0; i < m; i++) {
-            h0 += hi[2 * i];
-            h1 += hi[2 * i + 1];
-        }
-        ub[0] = h0 < 1.0 ? h0 : 1.0;
-        ub[1] = h1 < 1.0 ? h1 : 1.0;
-        if (lb) {
-            double l0 = 0.0, l1 = 0.0;
-            for (size_t i = 0; i < m; i++) {
-                l0 += lo[2 * i];
-                l1 += lo[2 * i + 1];
-            }
-            lb[0] = l0 < 1.0 ? l0 : 1.0;
-            lb[1] = l1 < 1.0 ? l1 : 1.0;
-        }
+    if (d == 2) {
+        capped_fold2(w->chi, m, ub);
+        if (lb)
+            capped_fold2(w->clo, m, lb);
         return;
     }
     for (size_t j = 0; j < d; j++) {
-        double h = 0.0;
-        for (size_t i = 0; i < m; i++)
-            h += hi[i * d + j];
-        ub[j] = h < 1.0 ? h : 1.0;
-        if (lb) {
-            double l = 0.0;
-            for (size_t i = 0; i < m; i++)
-                l += lo[i * d + j];
-            lb[j] = l < 1.0 ? l : 1.0;
-        }
+        ub[j] = capped_fold(w->chi, m, d, j);
+        if (lb)
+            lb[j] = capped_fold(w->clo, m, d, j);
     }
 }
 
