@@ -92,7 +92,7 @@ typedef struct an_space {
     size_t *order;         /* branching order of the issues (a permutation) */
     size_t d;              /* dimensions (stakeholders) */
     size_t *dimp;          /* party index of each dimension */
-    double **tt;           /* tt[i][k*d + j]: term of dim j, issue i, value k */
+    double **terms;        /* terms[i][k*d + j]: term of dim j, issue i, value k */
     double *tmax, *tmin;   /* [i*d + j] */
     size_t np;             /* all parties (for rules with utility()) */
     double *pmax, *pmin;   /* [i*np + p] */
@@ -139,7 +139,8 @@ static inline size_t an_work_limit(size_t limit)
 typedef struct an_arch {
     const parley_allocator *alloc;
     size_t d, m;
-    size_t n, cap;
+    size_t n, cap;         /* cap: room in all three arrays below */
+    size_t cap_u, cap_cnt, cap_rep; /* each array's own room (they grow apart) */
     size_t limit;          /* the most points allowed */
     double *u;             /* n*d */
     an_count *cnt;         /* n */

@@ -37,18 +37,19 @@
 #include "analysis/an.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
-typedef struct pair2 {
-    double a, b;
-} pair2;
+/* The constrained dimensions' values side by side: a stored prefix's two
+ * sums, or a suffix's two thresholds (the least prefix sums it accepts). */
+typedef struct dim_pair {
+    double first, second;
+} dim_pair;
 
 /* Sort keys: every value here is -inf or a non-negative double (prefix
  * sums of non-negative terms, thresholds >= 0), whose bit patterns are
  * ordered like the numbers; -inf goes first. */
-static uint64_t key_of(double x)
+static inline uint64_t key_of(double x)
 {
     uint64_t b;
     if (x == -INFINITY)
@@ -57,40 +58,28 @@ static uint64_t key_of(double x)
     return b + 1;
 }
 
-/* LSD radix sort by key, 16 bits a pass; tmp holds n entries.  Stable, so
- * the result does not depend on anything but the keys and the input
- * order. */
-static void radix_pairs(pair2 *v, pair2 *tmp, size_t n, size_t *cnt)
+/* The 16-bit digit at shift of the key of an element's leading double. */
+static inline size_t radix_digit(const unsigned char *elem, int shift)
 {
-    pair2 *src = v, *dst = tmp;
-    for (int pass = 0; pass < 4; pass++) {
-        int sh = pass * 16;
-        memset(cnt, 0, 65536 * sizeof(size_t));
-        for (size_t i = 0; i < n; i++)
-            cnt[(key_of(src[i].a) >> sh) & 0xffff]++;
-        size_t sum = 0;
-        for (size_t k = 0; k < 65536; k++) {
-            size_t c = cnt[k];
-            cnt[k] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[cnt[(key_of(src[i].a) >> sh) & 0xffff]++] = src[i];
-        pair2 *t = src;
-        src = dst;
-        dst = t;
-    }
-    /* four passes: the sorted data is back in v */
+    double x;
+    memcpy(&x, elem, sizeof x);
+    return (size_t)(key_of(x) >> shift) & 0xffff;
 }
 
-static void radix_doubles(double *v, double *tmp, size_t n, size_t *cnt)
+/* LSD radix sort of n elements of `size` bytes, each led by a double, by
+ * key_of that double, 16 bits a pass; tmp holds n elements, cnt 65536
+ * counters.  Stable, so the result does not depend on anything but the
+ * keys and the input order; after the four passes the sorted data is back
+ * in v.  Inlined at both calls with a constant size, so the moves are
+ * plain loads and stores. */
+static inline void radix_sort(void *v, void *tmp, size_t n, size_t size, size_t *cnt)
 {
-    double *src = v, *dst = tmp;
+    unsigned char *src = v, *dst = tmp;
     for (int pass = 0; pass < 4; pass++) {
-        int sh = pass * 16;
+        int shift = pass * 16;
         memset(cnt, 0, 65536 * sizeof(size_t));
         for (size_t i = 0; i < n; i++)
-            cnt[(key_of(src[i]) >> sh) & 0xffff]++;
+            cnt[radix_digit(src + i * size, shift)]++;
         size_t sum = 0;
         for (size_t k = 0; k < 65536; k++) {
             size_t c = cnt[k];
@@ -98,8 +87,8 @@ static void radix_doubles(double *v, double *tmp, size_t n, size_t *cnt)
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            dst[cnt[(key_of(src[i]) >> sh) & 0xffff]++] = src[i];
-        double *t = src;
+            memcpy(dst + cnt[radix_digit(src + i * size, shift)]++ * size, src + i * size, size);
+        unsigned char *t = src;
         src = dst;
         dst = t;
     }
@@ -226,34 +215,49 @@ static void heap_down(heap_ent *h, size_t n, size_t k)
     }
 }
 
+/* The plan of a count: which dimensions bind, and where the issues split
+ * into prefixes and suffixes. */
+typedef struct mitm_plan {
+    size_t ndims;        /* constrained dimensions: 1 or 2 */
+    size_t dims[2];      /* their indices in the space */
+    double need[2];      /* the threshold each must reach */
+    double smax[2];      /* the largest prefix sum on each (an exact bound) */
+    size_t split;        /* prefixes are issues [0, split), suffixes the rest */
+    double nprefix;      /* prefixes, as a double (for progress) */
+    size_t nstored;      /* stored prefixes: issues [0, split-1) */
+    size_t nsuffix;      /* suffixes */
+    uint32_t nlast;      /* values of issue split-1: the streams merged */
+} mitm_plan;
+
 /* Thresholds of suffixes k0..k1 (odometer order, last issue fastest)
- * into R[k]; a suffix no prefix can complete gets a = +inf. */
+ * into suffix[k]; a suffix no prefix can complete gets first = +inf. */
 typedef struct theta_job {
     const an_space *sp;
-    size_t h;
-    const double *r, *smax;   /* per slot */
-    const size_t *sd;         /* slot -> dimension */
-    size_t ns;
-    pair2 *R;
+    const mitm_plan *plan;
+    dim_pair *suffix;
     size_t k0, k1;
-    an_run *run;            /* progress (first job only) */
+    an_run *run;         /* progress (first job only) */
     atomic_int *stop;
-    uint32_t *o;
-    double *tr;
+    uint32_t *odometer;  /* m: the suffix's values (issues split..m-1) */
+    double *terms;       /* m: the suffix's terms on one dimension */
     bool nomem;
 } theta_job;
 
 static void *theta_main(void *arg)
 {
     theta_job *jb = arg;
+    if (jb->nomem)
+        return NULL;
     const an_space *sp = jb->sp;
-    size_t m = sp->m, d = sp->d, h = jb->h, n = m - h;
+    const mitm_plan *pl = jb->plan;
+    size_t m = sp->m, d = sp->d, h = pl->split, n = m - h;
+    uint32_t *o = jb->odometer;
     struct timespec last;
     clock_gettime(CLOCK_MONOTONIC, &last);
     /* the odometer at k0 */
     size_t rem = jb->k0;
     for (size_t i = m; i-- > h;) {
-        jb->o[i] = (uint32_t)(rem % sp->nv[i]);
+        o[i] = (uint32_t)(rem % sp->nv[i]);
         rem /= sp->nv[i];
     }
     for (size_t k = jb->k0; k < jb->k1; k++) {
@@ -269,25 +273,280 @@ static void *theta_main(void *arg)
         if (k > jb->k0) {
             size_t i = m;
             while (i-- > h) {
-                if (++jb->o[i] < sp->nv[i])
+                if (++o[i] < sp->nv[i])
                     break;
-                jb->o[i] = 0;
+                o[i] = 0;
             }
         }
         double th[2] = {-INFINITY, -INFINITY};
         bool never = false;
-        for (size_t q = 0; q < jb->ns && !never; q++) {
-            size_t j = jb->sd[q];
+        for (size_t q = 0; q < pl->ndims && !never; q++) {
+            size_t j = pl->dims[q];
             for (size_t i = h; i < m; i++)
-                jb->tr[i - h] = sp->tt[i][(size_t)jb->o[i] * d + j];
-            th[q] = theta(jb->tr, n, jb->r[q], jb->smax[q]);
+                jb->terms[i - h] = sp->terms[i][(size_t)o[i] * d + j];
+            th[q] = theta(jb->terms, n, pl->need[q], pl->smax[q]);
             if (th[q] == INFINITY)
                 never = true;
         }
-        jb->R[k].a = never ? INFINITY : th[0];
-        jb->R[k].b = th[1];
+        jb->suffix[k].first = never ? INFINITY : th[0];
+        jb->suffix[k].second = th[1];
     }
     return NULL;
+}
+
+/* The dimensions whose thresholds the smallest utility does not already
+ * meet: at most two, else UNSUPPORTED.  *nothing when a threshold is
+ * above 1 (no outcome reaches it); pl->ndims == 0 when all are met. */
+static parley_status mitm_pick_dims(const an_space *sp, const an_cons *c, mitm_plan *pl,
+                                    bool *nothing)
+{
+    size_t m = sp->m, d = sp->d;
+    pl->ndims = 0;
+    pl->need[0] = pl->need[1] = -INFINITY;
+    for (size_t q = 0; q < c->nth; q++) {
+        size_t j = c->thdim[q];
+        double v = c->thval[q], lo = 0.0;
+        for (size_t i = 0; i < m; i++)
+            lo += sp->tmin[i * d + j];
+        if ((lo < 1.0 ? lo : 1.0) >= v)
+            continue; /* always met */
+        if (v > 1.0) {
+            *nothing = true; /* u <= 1 < v */
+            return PARLEY_OK;
+        }
+        size_t k = 0;
+        while (k < pl->ndims && pl->dims[k] != j)
+            k++;
+        if (k == pl->ndims) {
+            if (pl->ndims == 2)
+                return PARLEY_ERR_UNSUPPORTED;
+            pl->dims[pl->ndims++] = j;
+        }
+        if (v > pl->need[k])
+            pl->need[k] = v;
+    }
+    return PARLEY_OK;
+}
+
+/* Split at h: prefixes are issues [0, h), suffixes [h, m); the prefix
+ * side about the square root of the space, the suffix side at most that.
+ * Prefixes are not stored: those of [0, h-1) are (nstored of them), and
+ * the last prefix issue's nlast streams are merged.  UNSUPPORTED when a
+ * term of a constrained dimension is negative or not finite, LIMIT when a
+ * side would pass max_side. */
+static parley_status mitm_split(const an_space *sp, uint64_t max_side, mitm_plan *pl)
+{
+    size_t m = sp->m, d = sp->d;
+    for (size_t i = 0; i < m; i++)
+        for (size_t k = 0; k < pl->ndims; k++)
+            if (sp->tmin[i * d + pl->dims[k]] < 0.0 || !isfinite(sp->tmax[i * d + pl->dims[k]]))
+                return PARLEY_ERR_UNSUPPORTED;
+    double total = 1.0;
+    for (size_t i = 0; i < m; i++)
+        total *= sp->nv[i];
+    double half = sqrt(total);
+    size_t h = 0;
+    double nprefix = 1.0;
+    while (h < m - 1 && nprefix < half) {
+        nprefix *= sp->nv[h];
+        h++;
+    }
+    if (h == 0) {
+        h = 1;
+        nprefix = sp->nv[0];
+    }
+    double nsuffix = total / nprefix;
+    double nstored = nprefix / sp->nv[h - 1];
+    if (nsuffix > (double)max_side || nstored > (double)max_side || nprefix > 6.4e10)
+        return PARLEY_ERR_LIMIT;
+    pl->split = h;
+    pl->nprefix = nprefix;
+    pl->nstored = (size_t)(nstored + 0.5);
+    pl->nsuffix = (size_t)(nsuffix + 0.5);
+    pl->nlast = sp->nv[h - 1];
+    for (size_t k = 0; k < pl->ndims; k++) {
+        double v = 0.0;
+        for (size_t i = 0; i < h; i++)
+            v += sp->tmax[i * d + pl->dims[k]];
+        pl->smax[k] = v;
+    }
+    return PARLEY_OK;
+}
+
+/* The stored prefixes' sums: issues [0, split-1), odometer order
+ * (odometer: m zeroed values, used up). */
+static void mitm_store_prefixes(const an_space *sp, const mitm_plan *pl, dim_pair *prefix,
+                                uint32_t *odometer)
+{
+    size_t d = sp->d, h = pl->split;
+    for (size_t k = 0; k < pl->nstored; k++) {
+        if (k) {
+            size_t i = h - 1;
+            while (i-- > 0) {
+                if (++odometer[i] < sp->nv[i])
+                    break;
+                odometer[i] = 0;
+            }
+        }
+        double sum[2] = {0.0, 0.0};
+        for (size_t i = 0; i + 1 < h; i++)
+            for (size_t q = 0; q < pl->ndims; q++)
+                sum[q] += sp->terms[i][(size_t)odometer[i] * d + pl->dims[q]];
+        prefix[k].first = sum[0];
+        prefix[k].second = pl->ndims > 1 ? sum[1] : 0.0;
+    }
+}
+
+/* Every suffix's thresholds, in two halves on two threads (results do not
+ * depend on it: each suffix is computed alone).  NOMEM, or LIMIT with err
+ * set when cancelled. */
+static parley_status mitm_thresholds(an_run *run, const mitm_plan *pl, dim_pair *suffix,
+                                     parley_error *err)
+{
+    const an_space *sp = run->sp;
+    const parley_allocator *a = sp->alloc;
+    size_t m = sp->m, nsuffix = pl->nsuffix;
+    theta_job jobs[2];
+    size_t njobs = run->opt->threads == 1 || nsuffix < 4096 ? 1 : 2;
+    atomic_int stop;
+    atomic_init(&stop, 0);
+    for (size_t t = 0; t < njobs; t++) {
+        theta_job *jb = &jobs[t];
+        jb->sp = sp;
+        jb->plan = pl;
+        jb->suffix = suffix;
+        jb->k0 = nsuffix * t / njobs;
+        jb->k1 = nsuffix * (t + 1) / njobs;
+        jb->run = t == 0 ? run : NULL;
+        jb->stop = &stop;
+        jb->odometer = parleyx_calloc(a, m, sizeof(uint32_t));
+        jb->terms = parleyx_calloc(a, m, sizeof(double));
+        jb->nomem = !jb->odometer || !jb->terms;
+    }
+    parleyx_run_jobs(theta_main, jobs, sizeof(theta_job), (unsigned)njobs);
+    bool nomem = false;
+    for (size_t t = 0; t < njobs; t++) {
+        nomem = nomem || jobs[t].nomem;
+        parleyx_free(a, jobs[t].odometer, m * sizeof(uint32_t));
+        parleyx_free(a, jobs[t].terms, m * sizeof(double));
+    }
+    if (nomem)
+        return PARLEY_ERR_NOMEM;
+    if (atomic_load(&stop))
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "the analysis was cancelled");
+    return PARLEY_OK;
+}
+
+/* Sort the stored prefixes and the nkept suffixes by their first value,
+ * and the suffixes' second thresholds into *ranks (a block of
+ * max(1, nsuffix) doubles, the caller's to free even on failure). */
+static parley_status mitm_sort(const parley_allocator *a, const mitm_plan *pl, dim_pair *prefix,
+                               dim_pair *suffix, size_t nkept, double **ranks)
+{
+    size_t nstored = pl->nstored, nsuffix = pl->nsuffix;
+    size_t big = nstored > nkept ? nstored : nkept;
+    dim_pair *tmp = parleyx_malloc(a, (big ? big : 1) * sizeof(dim_pair));
+    size_t *cnt = parleyx_malloc(a, 65536 * sizeof(size_t));
+    *ranks = parleyx_malloc(a, (nsuffix ? nsuffix : 1) * sizeof(double));
+    parley_status st = PARLEY_ERR_NOMEM;
+    if (tmp && cnt && *ranks) {
+        radix_sort(prefix, tmp, nstored, sizeof(dim_pair), cnt);
+        radix_sort(suffix, tmp, nkept, sizeof(dim_pair), cnt);
+        for (size_t k = 0; k < nkept; k++)
+            (*ranks)[k] = suffix[k].second;
+        radix_sort(*ranks, tmp, nkept, sizeof(double), cnt);
+        st = PARLEY_OK;
+    }
+    parleyx_free(a, tmp, (big ? big : 1) * sizeof(dim_pair));
+    parleyx_free(a, cnt, 65536 * sizeof(size_t));
+    return st;
+}
+
+/* How many of the sorted ranks[0..n) are < x: the rank of x. */
+static inline size_t rank_lower(const double *ranks, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ranks[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* How many of the sorted ranks[0..n) are <= x. */
+static inline size_t rank_upper(const double *ranks, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ranks[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The sweep: the prefixes in ascending first sum, merged from the nlast
+ * streams {prefix[i] + t(v)} (each ascending, rounded addition being
+ * monotone); suffixes whose first threshold is at most that sum enter a
+ * Fenwick tree over the ranks of their second thresholds, then the prefix
+ * counts those whose second threshold is at most its second sum.
+ * fenwick: nranks + 1 zeroed counters; heap: nlast entries.  LIMIT with
+ * err set when cancelled. */
+static parley_status mitm_sweep(an_run *run, const mitm_plan *pl, const dim_pair *prefix,
+                                const dim_pair *suffix, size_t nkept, const double *ranks,
+                                size_t nranks, uint64_t *fenwick, heap_ent *heap,
+                                struct timespec *last, an_count *total, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t d = sp->d, nstored = pl->nstored;
+    size_t dim1 = pl->dims[0], dim2 = pl->dims[1];
+    bool two = pl->ndims > 1;
+    const double *last_terms = sp->terms[pl->split - 1];
+    size_t heap_len = 0;
+    if (nstored)
+        for (uint32_t v = 0; v < pl->nlast; v++) {
+            heap[heap_len].key = prefix[0].first + last_terms[(size_t)v * d + dim1];
+            heap[heap_len].v = v;
+            heap[heap_len].i = 0;
+            heap_up(heap, heap_len++);
+        }
+    size_t next = 0;
+    uint64_t inside = 0, step = 0;
+    while (heap_len) {
+        heap_ent top = heap[0];
+        double sum1 = top.key;
+        double sum2 = two ? prefix[top.i].second + last_terms[(size_t)top.v * d + dim2] : 0.0;
+        if (top.i + 1 < nstored) {
+            heap[0].i = top.i + 1;
+            heap[0].key = prefix[top.i + 1].first + last_terms[(size_t)top.v * d + dim1];
+        } else {
+            heap[0] = heap[--heap_len];
+        }
+        heap_down(heap, heap_len, 0);
+        if ((++step & 0xfffff) == 0 &&
+            !an_progress_tick(run, 0.9 + 0.1 * (double)step / pl->nprefix, last))
+            return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "the analysis was cancelled");
+        while (next < nkept && suffix[next].first <= sum1) {
+            size_t rank = rank_lower(ranks, nranks, suffix[next].second);
+            for (size_t x = rank + 1; x <= nranks; x += x & (~x + 1))
+                fenwick[x]++;
+            inside++;
+            next++;
+        }
+        if (!inside)
+            continue;
+        uint64_t below = 0; /* suffixes in the tree with second threshold <= sum2 */
+        for (size_t x = rank_upper(ranks, nranks, sum2); x > 0; x -= x & (~x + 1))
+            below += fenwick[x];
+        an_count add = {below, 0};
+        an_count_add(total, add);
+    }
+    return PARLEY_OK;
 }
 
 parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, an_count *out,
@@ -297,260 +556,71 @@ parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, a
     const parley_allocator *a = sp->alloc;
     struct timespec last;
     clock_gettime(CLOCK_MONOTONIC, &last);
-    size_t m = sp->m, d = sp->d;
+    size_t m = sp->m;
     out->lo = out->hi = 0;
     if (c->nrules || m < 2)
         return PARLEY_ERR_UNSUPPORTED;
     if (c->infeasible)
         return PARLEY_OK;
-    /* the constrained dimensions: thresholds that the smallest utility
-     * does not already meet; at most two (slots sd[0], sd[1]) */
-    size_t sd[2] = {0, 0}, ns = 0;
-    double r[2] = {-INFINITY, -INFINITY};
-    for (size_t q = 0; q < c->nth; q++) {
-        size_t j = c->thdim[q];
-        double v = c->thval[q], lo = 0.0;
-        for (size_t i = 0; i < m; i++)
-            lo += sp->tmin[i * d + j];
-        if ((lo < 1.0 ? lo : 1.0) >= v)
-            continue; /* always met */
-        if (v > 1.0)
-            return PARLEY_OK; /* u <= 1 < v: nothing */
-        size_t k = 0;
-        while (k < ns && sd[k] != j)
-            k++;
-        if (k == ns) {
-            if (ns == 2)
-                return PARLEY_ERR_UNSUPPORTED;
-            sd[ns++] = j;
-        }
-        if (v > r[k])
-            r[k] = v;
-    }
-    if (ns == 0) {
+    mitm_plan pl;
+    memset(&pl, 0, sizeof pl);
+    bool nothing = false;
+    parley_status st = mitm_pick_dims(sp, c, &pl, &nothing);
+    if (st != PARLEY_OK || nothing)
+        return st;
+    if (pl.ndims == 0) {
         *out = sp->total;
         return PARLEY_OK;
     }
-    for (size_t i = 0; i < m; i++)
-        for (size_t k = 0; k < ns; k++)
-            if (sp->tmin[i * d + sd[k]] < 0.0 || !isfinite(sp->tmax[i * d + sd[k]]))
-                return PARLEY_ERR_UNSUPPORTED;
+    st = mitm_split(sp, max_side, &pl);
+    if (st != PARLEY_OK)
+        return st;
 
-    /* Split at h: prefixes are issues [0, h), suffixes [h, m); the
-     * prefix side about the square root of the space, the suffix side
-     * at most that.  Prefixes are not stored: those of [0, h-1) are
-     * (nP of them), and the last prefix issue's nv streams are merged. */
-    double total = 1.0;
-    for (size_t i = 0; i < m; i++)
-        total *= sp->nv[i];
-    double half = sqrt(total);
-    size_t h = 0;
-    double nl = 1.0;
-    while (h < m - 1 && nl < half) {
-        nl *= sp->nv[h];
-        h++;
-    }
-    if (h == 0) {
-        h = 1;
-        nl = sp->nv[0];
-    }
-    double nr = total / nl;
-    double np_ = nl / sp->nv[h - 1];
-    if (nr > (double)max_side || np_ > (double)max_side || nl > 6.4e10)
-        return PARLEY_ERR_LIMIT;
-    size_t nP = (size_t)(np_ + 0.5), nR = (size_t)(nr + 0.5), nR0 = nR;
-    uint32_t nvl = sp->nv[h - 1];
-
-    parley_status st = PARLEY_OK;
-    pair2 *P = parleyx_malloc(a, nP * sizeof(pair2));
-    pair2 *R = parleyx_malloc(a, nR * sizeof(pair2));
-    uint32_t *o = parleyx_calloc(a, m, sizeof(uint32_t));
+    size_t nstored = pl.nstored, nsuffix = pl.nsuffix;
+    dim_pair *prefix = parleyx_malloc(a, nstored * sizeof(dim_pair));
+    dim_pair *suffix = parleyx_malloc(a, nsuffix * sizeof(dim_pair));
+    uint32_t *odometer = parleyx_calloc(a, m, sizeof(uint32_t));
     double *ranks = NULL;
-    uint64_t *fen = NULL;
-    size_t nu_alloc = 0;
+    uint64_t *fenwick = NULL;
+    size_t nfenwick = 0;
     heap_ent *heap = NULL;
-    if (!P || !R || !o) {
+    if (!prefix || !suffix || !odometer) {
         st = PARLEY_ERR_NOMEM;
         goto done;
     }
-    /* the largest prefix sum per slot (an exact bound) */
-    double smax[2] = {0.0, 0.0};
-    for (size_t k = 0; k < ns; k++) {
-        double v = 0.0;
-        for (size_t i = 0; i < h; i++)
-            v += sp->tmax[i * d + sd[k]];
-        smax[k] = v;
-    }
-    /* stored prefixes: issues [0, h-1), odometer order */
-    for (size_t k = 0; k < nP; k++) {
-        if (k) {
-            size_t i = h - 1;
-            while (i-- > 0) {
-                if (++o[i] < sp->nv[i])
-                    break;
-                o[i] = 0;
-            }
-        }
-        double s2[2] = {0.0, 0.0};
-        for (size_t i = 0; i + 1 < h; i++)
-            for (size_t q = 0; q < ns; q++)
-                s2[q] += sp->tt[i][(size_t)o[i] * d + sd[q]];
-        P[k].a = s2[0];
-        P[k].b = ns > 1 ? s2[1] : 0.0;
-    }
-
-    /* suffix thresholds, in two halves on two threads */
-    theta_job jobs[2];
-    size_t nth = run->opt->threads == 1 || nR < 4096 ? 1 : 2;
-    atomic_int stop;
-    atomic_init(&stop, 0);
-    for (size_t t = 0; t < nth; t++) {
-        theta_job *jb = &jobs[t];
-        jb->sp = sp;
-        jb->h = h;
-        jb->r = r;
-        jb->smax = smax;
-        jb->sd = sd;
-        jb->ns = ns;
-        jb->R = R;
-        jb->k0 = nR * t / nth;
-        jb->k1 = nR * (t + 1) / nth;
-        jb->run = t == 0 ? run : NULL;
-        jb->stop = &stop;
-        jb->o = parleyx_calloc(a, m, sizeof(uint32_t));
-        jb->tr = parleyx_calloc(a, m, sizeof(double));
-        jb->nomem = !jb->o || !jb->tr;
-    }
-    bool started = false;
-    pthread_t th;
-    if (nth == 2 && !jobs[1].nomem)
-        started = pthread_create(&th, NULL, theta_main, &jobs[1]) == 0;
-    if (!jobs[0].nomem)
-        theta_main(&jobs[0]);
-    if (nth == 2 && !jobs[1].nomem) {
-        if (started)
-            pthread_join(th, NULL);
-        else
-            theta_main(&jobs[1]);
-    }
-    bool nomem = false;
-    for (size_t t = 0; t < nth; t++) {
-        nomem = nomem || jobs[t].nomem;
-        parleyx_free(a, jobs[t].o, m * sizeof(uint32_t));
-        parleyx_free(a, jobs[t].tr, m * sizeof(double));
-    }
-    if (nomem) {
+    mitm_store_prefixes(sp, &pl, prefix, odometer);
+    st = mitm_thresholds(run, &pl, suffix, err);
+    if (st != PARLEY_OK)
+        goto done;
+    size_t nkept = 0; /* the suffixes some prefix completes */
+    for (size_t k = 0; k < nsuffix; k++)
+        if (suffix[k].first != INFINITY)
+            suffix[nkept++] = suffix[k];
+    st = mitm_sort(a, &pl, prefix, suffix, nkept, &ranks);
+    if (st != PARLEY_OK)
+        goto done;
+    size_t nranks = 0; /* distinct second thresholds */
+    for (size_t k = 0; k < nkept; k++)
+        if (nranks == 0 || ranks[nranks - 1] != ranks[k])
+            ranks[nranks++] = ranks[k];
+    nfenwick = nranks + 1;
+    fenwick = parleyx_calloc(a, nfenwick, sizeof(uint64_t));
+    heap = parleyx_malloc(a, (size_t)pl.nlast * sizeof(heap_ent));
+    if (!fenwick || !heap) {
         st = PARLEY_ERR_NOMEM;
         goto done;
     }
-    if (atomic_load(&stop)) {
-        st = parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "the analysis was cancelled");
-        goto done;
-    }
-    size_t kept = 0;
-    for (size_t k = 0; k < nR; k++)
-        if (R[k].a != INFINITY)
-            R[kept++] = R[k];
-    nR = kept;
-    {
-        size_t big = nP > nR ? nP : nR;
-        pair2 *tmp = parleyx_malloc(a, (big ? big : 1) * sizeof(pair2));
-        size_t *cnt = parleyx_malloc(a, 65536 * sizeof(size_t));
-        ranks = parleyx_malloc(a, (nR0 ? nR0 : 1) * sizeof(double));
-        if (!tmp || !cnt || !ranks) {
-            parleyx_free(a, tmp, (big ? big : 1) * sizeof(pair2));
-            parleyx_free(a, cnt, 65536 * sizeof(size_t));
-            st = PARLEY_ERR_NOMEM;
-            goto done;
-        }
-        radix_pairs(P, tmp, nP, cnt);
-        radix_pairs(R, tmp, nR, cnt);
-        for (size_t k = 0; k < nR; k++)
-            ranks[k] = R[k].b;
-        radix_doubles(ranks, (double *)(void *)tmp, nR, cnt);
-        parleyx_free(a, tmp, (big ? big : 1) * sizeof(pair2));
-        parleyx_free(a, cnt, 65536 * sizeof(size_t));
-    }
-    size_t nu = 0;
-    for (size_t k = 0; k < nR; k++)
-        if (nu == 0 || ranks[nu - 1] != ranks[k])
-            ranks[nu++] = ranks[k];
-    nu_alloc = nu + 1;
-    fen = parleyx_calloc(a, nu_alloc, sizeof(uint64_t));
-    heap = parleyx_malloc(a, (size_t)nvl * sizeof(heap_ent));
-    if (!fen || !heap) {
-        st = PARLEY_ERR_NOMEM;
-        goto done;
-    }
-    /* The prefixes in ascending s1, merged from the nvl streams
-     * {P[i] + t(v)} (each ascending, rounded addition being monotone);
-     * suffixes with theta1 <= s1 enter the tree, then the prefix counts
-     * those with theta2 <= s2. */
-    const double *tl = sp->tt[h - 1];
-    size_t hn = 0;
-    if (nP)
-        for (uint32_t v = 0; v < nvl; v++) {
-            heap[hn].key = P[0].a + tl[(size_t)v * d + sd[0]];
-            heap[hn].v = v;
-            heap[hn].i = 0;
-            heap_up(heap, hn++);
-        }
-    an_count tot = {0, 0};
-    size_t next = 0;
-    uint64_t inside = 0, step = 0;
-    while (hn) {
-        heap_ent e = heap[0];
-        double sa = e.key;
-        double sb = ns > 1 ? P[e.i].b + tl[(size_t)e.v * d + sd[1]] : 0.0;
-        if (e.i + 1 < nP) {
-            heap[0].i = e.i + 1;
-            heap[0].key = P[e.i + 1].a + tl[(size_t)e.v * d + sd[0]];
-        } else {
-            heap[0] = heap[--hn];
-        }
-        heap_down(heap, hn, 0);
-        if ((++step & 0xfffff) == 0 &&
-            !an_progress_tick(run, 0.9 + 0.1 * (double)step / nl, &last)) {
-            st = parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "the analysis was cancelled");
-            goto done;
-        }
-        while (next < nR && R[next].a <= sa) {
-            size_t lo = 0, hi = nu; /* rank of R[next].b */
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (ranks[mid] < R[next].b)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (size_t x = lo + 1; x <= nu; x += x & (~x + 1))
-                fen[x]++;
-            inside++;
-            next++;
-        }
-        if (!inside)
-            continue;
-        size_t lo = 0, hi = nu; /* suffixes in the tree with theta2 <= s2 */
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (ranks[mid] <= sb)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        uint64_t cnt2 = 0;
-        for (size_t x = lo; x > 0; x -= x & (~x + 1))
-            cnt2 += fen[x];
-        an_count add = {cnt2, 0};
-        an_count_add(&tot, add);
-    }
-    an_count_mulc(tot, sp->freemult, out);
+    an_count total = {0, 0};
+    st = mitm_sweep(run, &pl, prefix, suffix, nkept, ranks, nranks, fenwick, heap, &last, &total,
+                    err);
+    if (st == PARLEY_OK)
+        an_count_mulc(total, sp->freemult, out);
 done:
-    parleyx_free(a, P, nP * sizeof(pair2));
-    parleyx_free(a, R, nR0 * sizeof(pair2));
-    parleyx_free(a, ranks, (nR0 ? nR0 : 1) * sizeof(double));
-    parleyx_free(a, fen, nu_alloc * sizeof(uint64_t));
-    parleyx_free(a, heap, (size_t)nvl * sizeof(heap_ent));
-    parleyx_free(a, o, m * sizeof(uint32_t));
+    parleyx_free(a, prefix, nstored * sizeof(dim_pair));
+    parleyx_free(a, suffix, nsuffix * sizeof(dim_pair));
+    parleyx_free(a, ranks, (nsuffix ? nsuffix : 1) * sizeof(double));
+    parleyx_free(a, fenwick, nfenwick * sizeof(uint64_t));
+    parleyx_free(a, heap, (size_t)pl.nlast * sizeof(heap_ent));
+    parleyx_free(a, odometer, m * sizeof(uint32_t));
     return st;
 }

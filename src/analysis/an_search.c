@@ -153,15 +153,19 @@ void an_arch_free(an_arch *a)
     if (!a)
         return;
     arch_blocks_drop(a);
-    parleyx_free(a->alloc, a->u, a->cap * a->d * sizeof(double));
-    parleyx_free(a->alloc, a->cnt, a->cap * sizeof(an_count));
-    parleyx_free(a->alloc, a->rep, a->cap * a->m * sizeof(uint32_t));
+    parleyx_free(a->alloc, a->u, a->cap_u * a->d * sizeof(double));
+    parleyx_free(a->alloc, a->cnt, a->cap_cnt * sizeof(an_count));
+    parleyx_free(a->alloc, a->rep, a->cap_rep * a->m * sizeof(uint32_t));
     a->u = NULL;
     a->cnt = NULL;
     a->rep = NULL;
-    a->n = a->cap = 0;
+    a->n = a->cap = a->cap_u = a->cap_cnt = a->cap_rep = 0;
 }
 
+/* Room for `need` points: the three arrays grow one after another by the
+ * one doubling rule (parleyx_grow, 64 points first), each keeping its own
+ * capacity, so a failure leaves the points as they were (an array may
+ * have grown: a->cap is the room all three have). */
 static bool arch_reserve(an_arch *a, size_t need)
 {
     if (need <= a->cap)
@@ -170,54 +174,51 @@ static bool arch_reserve(an_arch *a, size_t need)
         a->overflow = true;
         return false;
     }
-    size_t nc = a->cap ? a->cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    if (nc > a->limit)
-        nc = a->limit;
-    /* New blocks, copied, then the old ones freed: a failure leaves the
-     * archive as it was. */
-    double *u = parleyx_malloc(a->alloc, nc * a->d * sizeof(double));
-    an_count *c = parleyx_malloc(a->alloc, nc * sizeof(an_count));
-    uint32_t *r = a->m ? parleyx_malloc(a->alloc, nc * a->m * sizeof(uint32_t)) : NULL;
-    if (!u || !c || (a->m && !r)) {
-        parleyx_free(a->alloc, u, nc * a->d * sizeof(double));
-        parleyx_free(a->alloc, c, nc * sizeof(an_count));
-        parleyx_free(a->alloc, r, nc * a->m * sizeof(uint32_t));
+    double *u = parleyx_grow(a->alloc, a->u, a->d * sizeof(double), &a->cap_u, need, 64);
+    if (!u)
         return false;
-    }
-    if (a->n) {
-        memcpy(u, a->u, a->n * a->d * sizeof(double));
-        memcpy(c, a->cnt, a->n * sizeof(an_count));
-        if (a->m)
-            memcpy(r, a->rep, a->n * a->m * sizeof(uint32_t));
-    }
-    parleyx_free(a->alloc, a->u, a->cap * a->d * sizeof(double));
-    parleyx_free(a->alloc, a->cnt, a->cap * sizeof(an_count));
-    parleyx_free(a->alloc, a->rep, a->cap * a->m * sizeof(uint32_t));
     a->u = u;
+    an_count *c = parleyx_grow(a->alloc, a->cnt, sizeof(an_count), &a->cap_cnt, need, 64);
+    if (!c)
+        return false;
     a->cnt = c;
-    a->rep = r;
-    a->cap = nc;
+    size_t cap = a->cap_u < a->cap_cnt ? a->cap_u : a->cap_cnt;
+    if (a->m) {
+        uint32_t *r =
+            parleyx_grow(a->alloc, a->rep, a->m * sizeof(uint32_t), &a->cap_rep, need, 64);
+        if (!r)
+            return false;
+        a->rep = r;
+        cap = cap < a->cap_rep ? cap : a->cap_rep;
+    }
+    a->cap = cap;
     return true;
 }
 
-/* Lexicographic comparison of two utility vectors: < 0, 0, > 0. */
-static int lex_cmp(const double *a, const double *b, size_t d)
+/* Lexicographic comparison of the first n utilities of two vectors:
+ * < 0, 0, > 0. */
+static inline int lex_cmp(const double *a, const double *b, size_t n)
 {
-    for (size_t j = 0; j < d; j++)
+    for (size_t j = 0; j < n; j++)
         if (a[j] != b[j])
             return a[j] < b[j] ? -1 : 1;
     return 0;
 }
 
-/* First index whose vector is not lexicographically below x. */
-static size_t lb_lex(const an_arch *a, const double *x)
+/* The archive is kept in ascending lexicographic order of the utility
+ * vectors (unless a->unsorted: points pushed out of it), as
+ * an_arch_normalize leaves it, so a point is found by binary search.
+ * First index whose vector (stride utilities apart: a->d, or a constant 2
+ * from the two-dimensional paths) has its first `keys` utilities not
+ * lexicographically below x's.  keys == 1: the first index whose first
+ * utility is at least x[0] -- only such points can dominate x. */
+static inline size_t arch_lower_bound(const an_arch *a, const double *x, size_t stride,
+                                      size_t keys)
 {
-    size_t lo = 0, hi = a->n, d = a->d;
+    size_t lo = 0, hi = a->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (lex_cmp(a->u + mid * d, x, d) < 0)
+        if (lex_cmp(a->u + mid * stride, x, keys) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -275,38 +276,6 @@ static void arch_take_rep(an_arch *a, size_t i, const uint32_t *o)
         memcpy(r, o, a->m * sizeof(uint32_t));
 }
 
-/* First index with u1 >= x (two dimensions, sorted archive). */
-static size_t lb2(const an_arch *a, double x)
-{
-    size_t lo = 0, hi = a->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a->u[mid * 2] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* The archive is kept in ascending lexicographic order of the utility
- * vectors (unless a->unsorted: points pushed out of it), as
- * an_arch_normalize leaves it: a point is found by binary search, and a
- * dominance query looks only at the points whose first utility is at
- * least the query's.  First index whose u[0] is at least x. */
-static size_t lb_first(const an_arch *a, double x)
-{
-    size_t lo = 0, hi = a->n, d = a->d;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a->u[mid * d] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Does f strictly dominate x (d dimensions)? */
 static bool point_dominates(const double *f, const double *x, size_t d)
 {
@@ -348,7 +317,7 @@ static bool arch_dominates(an_arch *a, const double *x)
 {
     size_t d = a->d;
     if (d == 2) {
-        size_t i = lb2(a, x[0]);
+        size_t i = arch_lower_bound(a, x, 2, 1);
         if (i == a->n)
             return false;
         double f2 = a->u[i * 2 + 1];
@@ -359,7 +328,7 @@ static bool arch_dominates(an_arch *a, const double *x)
     if (a->hint < a->n && point_dominates(a->u + a->hint * d, x, d))
         return true;
     /* only points with u[0] >= x[0] can dominate x */
-    size_t start = a->unsorted ? 0 : lb_first(a, x[0]);
+    size_t start = a->unsorted ? 0 : arch_lower_bound(a, x, d, 1);
     /* a seeded archive never changes: blocks of AN_BLOCK points with their
      * componentwise maximum let a query skip every block that cannot
      * hold a point >= x (made once; without memory, the plain scan) */
@@ -396,7 +365,7 @@ static size_t arch_find(const an_arch *a, const double *x)
 {
     size_t d = a->d;
     if (d == 2) {
-        size_t i = lb2(a, x[0]);
+        size_t i = arch_lower_bound(a, x, 2, 1);
         if (i < a->n && a->u[i * 2] == x[0] && a->u[i * 2 + 1] == x[1])
             return i;
         return (size_t)-1;
@@ -408,7 +377,7 @@ static size_t arch_find(const an_arch *a, const double *x)
         return (size_t)-1;
     }
     if (!a->unsorted) {
-        size_t i = lb_lex(a, x);
+        size_t i = arch_lower_bound(a, x, d, d);
         return i < a->n && lex_cmp(a->u + i * d, x, d) == 0 ? i : (size_t)-1;
     }
     for (size_t i = 0; i < a->n; i++) {
@@ -456,7 +425,7 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
         return true;
     size_t d = a->d;
     if (d == 2) {
-        size_t pos = lb2(a, x[0]);
+        size_t pos = arch_lower_bound(a, x, 2, 1);
         size_t e = pos;
         if (e < a->n && a->u[e * 2] == x[0])
             e++; /* same u1, lower u2: dominated by x */
@@ -495,7 +464,7 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
     if (!arch_reserve(a, a->n + 1))
         return false;
     /* in ascending lexicographic order */
-    size_t at = a->unsorted ? a->n : lb_lex(a, x);
+    size_t at = a->unsorted ? a->n : arch_lower_bound(a, x, d, d);
     arch_move(a, at + 1, at, a->n - at);
     arch_set(a, at, x, o);
     a->n++;
@@ -640,7 +609,7 @@ parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed)
             st = PARLEY_ERR_NOMEM;
             break;
         }
-        const double *t = sp->tt[i];
+        const double *t = sp->terms[i];
         for (size_t q = 0; q < cur.n; q++) {
             const double *s = cur.u + q * d;
             for (uint32_t k = 0; k < nv; k++) {
@@ -773,6 +742,27 @@ static void poll_worker(an_worker *w)
         w->halt = true;
 }
 
+/* min(1, fold over the m issues of row[i * stride + j]). */
+static inline double capped_fold(const double *row, size_t m, size_t stride, size_t j)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < m; i++)
+        s += row[i * stride + j];
+    return s < 1.0 ? s : 1.0;
+}
+
+/* Two dimensions: both folds in one pass, two independent chains. */
+static inline void capped_fold2(const double *row, size_t m, double *out)
+{
+    double s0 = 0.0, s1 = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        s0 += row[2 * i];
+        s1 += row[2 * i + 1];
+    }
+    out[0] = s0 < 1.0 ? s0 : 1.0;
+    out[1] = s1 < 1.0 ? s1 : 1.0;
+}
+
 /* Exact bounds of every completion of the partial outcome (w->o on the
  * assigned issues): the fold in issue order of the assigned terms and,
  * for the others, the extreme terms; capped.  For the dimensions the
@@ -782,37 +772,16 @@ static void dim_bounds(const an_worker *w, double *ub, double *lb)
 {
     const an_space *sp = w->sp;
     size_t m = sp->m, d = sp->d;
-    const double *hi = w->chi, *lo = w->clo;
-    if (d == 2) { /* two independent chains, no branches */
-        double h0 = 0.0, h1 = 0.0;
-        for (size_t i = 0; i < m; i++) {
-            h0 += hi[2 * i];
-            h1 += hi[2 * i + 1];
-        }
-        ub[0] = h0 < 1.0 ? h0 : 1.0;
-        ub[1] = h1 < 1.0 ? h1 : 1.0;
-        if (lb) {
-            double l0 = 0.0, l1 = 0.0;
-            for (size_t i = 0; i < m; i++) {
-                l0 += lo[2 * i];
-                l1 += lo[2 * i + 1];
-            }
-            lb[0] = l0 < 1.0 ? l0 : 1.0;
-            lb[1] = l1 < 1.0 ? l1 : 1.0;
-        }
+    if (d == 2) {
+        capped_fold2(w->chi, m, ub);
+        if (lb)
+            capped_fold2(w->clo, m, lb);
         return;
     }
     for (size_t j = 0; j < d; j++) {
-        double h = 0.0;
-        for (size_t i = 0; i < m; i++)
-            h += hi[i * d + j];
-        ub[j] = h < 1.0 ? h : 1.0;
-        if (lb) {
-            double l = 0.0;
-            for (size_t i = 0; i < m; i++)
-                l += lo[i * d + j];
-            lb[j] = l < 1.0 ? l : 1.0;
-        }
+        ub[j] = capped_fold(w->chi, m, d, j);
+        if (lb)
+            lb[j] = capped_fold(w->clo, m, d, j);
     }
 }
 
@@ -830,8 +799,8 @@ static void assign(an_worker *w, size_t q, uint32_t v)
     } else {
         w->assigned[q] = true;
         w->o[q] = v;
-        memcpy(w->chi + q * d, sp->tt[q] + (size_t)v * d, d * sizeof(double));
-        memcpy(w->clo + q * d, sp->tt[q] + (size_t)v * d, d * sizeof(double));
+        memcpy(w->chi + q * d, sp->terms[q] + (size_t)v * d, d * sizeof(double));
+        memcpy(w->clo + q * d, sp->terms[q] + (size_t)v * d, d * sizeof(double));
     }
 }
 
@@ -909,18 +878,18 @@ static void last_issue(an_worker *w, size_t q)
     for (size_t j = 0; j < d; j++) {
         double s = 0.0;
         for (size_t i = 0; i < q; i++)
-            s += sp->tt[i][(size_t)w->o[i] * d + j];
+            s += sp->terms[i][(size_t)w->o[i] * d + j];
         pre[j] = s;
     }
     uint32_t nv = sp->nv[q];
-    const double *t = sp->tt[q];
+    const double *t = sp->terms[q];
     w->assigned[q] = true;
     for (uint32_t v = 0; v < nv && !w->halt; v++) {
         w->o[q] = v;
         for (size_t j = 0; j < d; j++) {
             double s = pre[j] + t[(size_t)v * d + j];
             for (size_t i = q + 1; i < m; i++)
-                s += sp->tt[i][(size_t)w->o[i] * d + j];
+                s += sp->terms[i][(size_t)w->o[i] * d + j];
             w->vec[j] = s < 1.0 ? s : 1.0;
         }
         leaf(w);
@@ -1089,56 +1058,148 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     return true;
 }
 
-parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_arch *arch,
-                        an_count *count, parley_error *err)
+/* The shared state of a pass: the subtree sizes by depth and the cut into
+ * tasks (the first depth with at least AN_TASKS prefixes).  false: no
+ * memory (nothing to free then). */
+static bool shared_init(an_shared *sh, an_run *run, an_pass_kind kind, const an_cons *cons)
 {
     const an_space *sp = run->sp;
-    const parley_allocator *a = sp->alloc;
     size_t m = sp->m;
-    if (count)
-        count->lo = count->hi = 0;
-    if (cons && cons->infeasible)
-        return PARLEY_OK;
-
-    an_shared sh;
-    memset(&sh, 0, sizeof sh);
-    sh.sp = sp;
-    sh.kind = kind;
-    sh.cons = cons;
-    sh.run = run;
-    sh.max_work = run->opt->max_work;
-    atomic_init(&sh.stop, 0);
-    atomic_init(&sh.work, run->work);
-    atomic_init(&sh.done_tasks, 0);
-    sh.sufprod = parleyx_calloc(a, m + 1, sizeof(an_count));
-    if (!sh.sufprod)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    sh.sufprod[m].lo = 1;
+    memset(sh, 0, sizeof *sh);
+    sh->sp = sp;
+    sh->kind = kind;
+    sh->cons = cons;
+    sh->run = run;
+    sh->max_work = run->opt->max_work;
+    atomic_init(&sh->stop, 0);
+    atomic_init(&sh->work, run->work);
+    atomic_init(&sh->done_tasks, 0);
+    sh->sufprod = parleyx_calloc(sp->alloc, m + 1, sizeof(an_count));
+    if (!sh->sufprod)
+        return false;
+    sh->sufprod[m].lo = 1;
     for (size_t k = m; k-- > 0;) /* <= total < 2^128 */
-        an_count_mul(sh.sufprod[k + 1], sp->nv[sp->order[k]], &sh.sufprod[k]);
+        an_count_mul(sh->sufprod[k + 1], sp->nv[sp->order[k]], &sh->sufprod[k]);
     uint64_t nt = 1;
     size_t t = 0;
     while (t < m && nt < AN_TASKS) {
         nt *= sp->nv[sp->order[t]];
         t++;
     }
-    sh.tdepth = t;
-    sh.ntasks = nt;
-    pthread_mutex_init(&sh.mu, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &sh.last);
+    sh->tdepth = t;
+    sh->ntasks = nt;
+    pthread_mutex_init(&sh->mu, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &sh->last);
+    return true;
+}
 
+static void shared_free(an_shared *sh)
+{
+    parleyx_free(sh->sp->alloc, sh->sufprod, (sh->sp->m + 1) * sizeof(an_count));
+    pthread_mutex_destroy(&sh->mu);
+}
+
+/* Seeded archive: its points are the frontier; the workers' counts add up
+ * and the smallest outcome of each point is kept. */
+static void merge_seeded(an_arch *arch, const an_worker *ws, unsigned nworkers)
+{
+    size_t m = arch->m;
+    for (unsigned k = 0; k < nworkers; k++)
+        for (size_t i = 0; i < arch->n; i++) {
+            an_count_add(&arch->cnt[i], ws[k].arch.cnt[i]);
+            arch_take_rep(arch, i, ws[k].arch.rep + i * m);
+        }
+}
+
+/* The workers' archives overlap (each is the frontier of what it saw), so
+ * together they may hold more points than the limit while their merged
+ * frontier does not: the limit is checked after the merge, or the answer
+ * would depend on the number of threads.  The memory is bounded by the
+ * workers' archives, which exist already. */
+static parley_status merge_frontiers(an_arch *arch, const an_worker *ws, unsigned nworkers)
+{
+    size_t d = arch->d, m = arch->m;
+    parley_status st = PARLEY_OK;
+    size_t limit = arch->limit, sum = arch->n;
+    for (unsigned k = 0; k < nworkers; k++)
+        sum += ws[k].arch.n;
+    if (sum > arch->limit)
+        arch->limit = sum;
+    for (unsigned k = 0; k < nworkers && st == PARLEY_OK; k++)
+        for (size_t i = 0; i < ws[k].arch.n; i++)
+            if (!an_arch_push(arch, ws[k].arch.u + i * d, ws[k].arch.cnt[i],
+                              ws[k].arch.rep + i * m)) {
+                st = arch->overflow ? PARLEY_ERR_LIMIT : PARLEY_ERR_NOMEM;
+                break;
+            }
+    if (st == PARLEY_OK && !an_arch_normalize(arch))
+        st = PARLEY_ERR_NOMEM;
+    arch->limit = limit;
+    if (st == PARLEY_OK && arch->n > limit) {
+        arch->overflow = true;
+        st = PARLEY_ERR_LIMIT;
+    }
+    return st;
+}
+
+/* Drop seed points no outcome reached (cannot happen for an exact seed;
+ * kept as a guard) and apply the free issues. */
+static void frontier_finish(an_arch *arch, an_count freemult)
+{
+    size_t q = 0;
+    for (size_t i = 0; i < arch->n; i++) {
+        if (an_count_is_zero(arch->cnt[i]))
+            continue;
+        if (q != i)
+            arch_move(arch, q, i, 1);
+        q++;
+    }
+    arch->n = q;
+    for (size_t i = 0; i < arch->n; i++)
+        an_count_mulc(arch->cnt[i], freemult, &arch->cnt[i]);
+}
+
+/* The pass's failure as the caller reads it: err->message "work" or
+ * "frontier" for the two limits (parley_analyze words them), else what
+ * stopped the pass. */
+static parley_status search_fail(parley_status st, const an_shared *sh, const an_arch *arch,
+                                 parley_error *err)
+{
+    if (st == PARLEY_ERR_LIMIT) {
+        if (strcmp(sh->msg, "work") == 0)
+            return parleyx_fail(err, st, NULL, 0, 0, "work");
+        if (strcmp(sh->msg, "frontier") == 0 || (arch && arch->overflow))
+            return parleyx_fail(err, st, NULL, 0, 0, "frontier");
+        return parleyx_fail(err, st, NULL, 0, 0, "%s", sh->msg);
+    }
+    if (st == PARLEY_ERR_NOMEM)
+        return parleyx_fail(err, st, NULL, 0, 0, "out of memory");
+    return st;
+}
+
+parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_arch *arch,
+                        an_count *count, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    const parley_allocator *a = sp->alloc;
+    if (count)
+        count->lo = count->hi = 0;
+    if (cons && cons->infeasible)
+        return PARLEY_OK;
+
+    an_shared sh;
+    if (!shared_init(&sh, run, kind, cons))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     unsigned nthreads = run->opt->threads ? run->opt->threads : 2;
     if (nthreads > 64)
         nthreads = 64;
-    if (nthreads > nt)
-        nthreads = (unsigned)nt;
+    if (nthreads > sh.ntasks)
+        nthreads = (unsigned)sh.ntasks;
     unsigned nalloc = nthreads;
     an_worker *ws = parleyx_calloc(a, nalloc, sizeof(an_worker));
-    pthread_t th[64];
-    bool started[64] = {false};
     parley_status st = PARLEY_OK;
     an_arch tmpl;
-    an_arch_init(&tmpl, a, sp->d, m, arch ? arch->limit : 1);
+    an_arch_init(&tmpl, a, sp->d, sp->m, arch ? arch->limit : 1);
     if (!ws) {
         st = PARLEY_ERR_NOMEM;
         goto done;
@@ -1150,14 +1211,8 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
             goto done;
         }
     ws[0].is_main = true;
-    for (unsigned k = 1; k < nthreads; k++)
-        started[k] = pthread_create(&th[k], NULL, worker_main, &ws[k]) == 0;
-    worker_main(&ws[0]);
-    for (unsigned k = 1; k < nthreads; k++)
-        if (started[k])
-            pthread_join(th[k], NULL);
-        else
-            worker_main(&ws[k]); /* could not start: run it here */
+    /* worker 0 on this thread; a worker whose thread cannot start runs here */
+    parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
     run->work = atomic_load(&sh.work);
     for (unsigned k = 0; k < nthreads; k++)
         run->work += ws[k].nodes - ws[k].flushed;
@@ -1174,54 +1229,12 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         /* times the free issues (exact: at most the whole space) */
         an_count_mulc(tot, sp->freemult, count);
     } else {
-        if (arch->seeded) {
-            for (unsigned k = 0; k < nthreads; k++)
-                for (size_t i = 0; i < arch->n; i++) {
-                    an_count_add(&arch->cnt[i], ws[k].arch.cnt[i]);
-                    arch_take_rep(arch, i, ws[k].arch.rep + i * m);
-                }
-        } else {
-            /* The workers' archives overlap (each is the frontier of what
-             * it saw), so together they may hold more points than the
-             * limit while their merged frontier does not: the limit is
-             * checked after the merge, or the answer would depend on the
-             * number of threads.  The memory is bounded by the workers'
-             * archives, which exist already. */
-            size_t limit = arch->limit, sum = arch->n;
-            for (unsigned k = 0; k < nthreads; k++)
-                sum += ws[k].arch.n;
-            if (sum > arch->limit)
-                arch->limit = sum;
-            for (unsigned k = 0; k < nthreads && st == PARLEY_OK; k++)
-                for (size_t i = 0; i < ws[k].arch.n; i++)
-                    if (!an_arch_push(arch, ws[k].arch.u + i * sp->d, ws[k].arch.cnt[i],
-                                      ws[k].arch.rep + i * m)) {
-                        st = arch->overflow ? PARLEY_ERR_LIMIT : PARLEY_ERR_NOMEM;
-                        break;
-                    }
-            if (st == PARLEY_OK && !an_arch_normalize(arch))
-                st = PARLEY_ERR_NOMEM;
-            arch->limit = limit;
-            if (st == PARLEY_OK && arch->n > limit) {
-                arch->overflow = true;
-                st = PARLEY_ERR_LIMIT;
-            }
-        }
-        if (st == PARLEY_OK) {
-            /* drop seed points no outcome reached (cannot happen for an
-             * exact seed; kept as a guard) and apply the free issues */
-            size_t q = 0;
-            for (size_t i = 0; i < arch->n; i++) {
-                if (an_count_is_zero(arch->cnt[i]))
-                    continue;
-                if (q != i)
-                    arch_move(arch, q, i, 1);
-                q++;
-            }
-            arch->n = q;
-            for (size_t i = 0; i < arch->n; i++)
-                an_count_mulc(arch->cnt[i], sp->freemult, &arch->cnt[i]);
-        }
+        if (arch->seeded)
+            merge_seeded(arch, ws, nthreads);
+        else
+            st = merge_frontiers(arch, ws, nthreads);
+        if (st == PARLEY_OK)
+            frontier_finish(arch, sp->freemult);
     }
 done:
     if (ws)
@@ -1229,16 +1242,6 @@ done:
             worker_free(&ws[k], sp);
     parleyx_free(a, ws, nalloc * sizeof(an_worker));
     an_arch_free(&tmpl);
-    parleyx_free(a, sh.sufprod, (m + 1) * sizeof(an_count));
-    pthread_mutex_destroy(&sh.mu);
-    if (st == PARLEY_ERR_LIMIT) {
-        if (strcmp(sh.msg, "work") == 0)
-            return parleyx_fail(err, st, NULL, 0, 0, "work");
-        if (strcmp(sh.msg, "frontier") == 0 || (arch && arch->overflow))
-            return parleyx_fail(err, st, NULL, 0, 0, "frontier");
-        return parleyx_fail(err, st, NULL, 0, 0, "%s", sh.msg);
-    }
-    if (st == PARLEY_ERR_NOMEM)
-        return parleyx_fail(err, st, NULL, 0, 0, "out of memory");
-    return st;
+    shared_free(&sh);
+    return search_fail(st, &sh, arch, err);
 }

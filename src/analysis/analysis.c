@@ -4,7 +4,7 @@
  *
  * Plan of an analysis (docs/analysis.md tells the story at length):
  *  1. The space: stakeholder dimensions, per-issue term tables laid out
- *     value-major (tt[i][k*d + j]), per-issue extreme terms for the bounds,
+ *     value-major (terms[i][k*d + j]), per-issue extreme terms for the bounds,
  *     free issues folded into a multiplier (an.h).
  *  2. The all-outcomes frontier's point set by issue-wise merging of
  *     non-dominated partial sums (an_merge_frontier); if the partial
@@ -64,11 +64,11 @@ void an_space_free(an_space *sp)
 {
     const parley_allocator *a = sp->alloc;
     size_t m = sp->m, d = sp->d;
-    if (sp->tt && sp->nv) {
+    if (sp->terms && sp->nv) {
         for (size_t i = 0; i < m; i++)
-            parleyx_free(a, sp->tt[i], (size_t)sp->nv[i] * d * sizeof(double));
+            parleyx_free(a, sp->terms[i], (size_t)sp->nv[i] * d * sizeof(double));
     }
-    parleyx_free(a, sp->tt, (m ? m : 1) * sizeof(double *));
+    parleyx_free(a, sp->terms, (m ? m : 1) * sizeof(double *));
     parleyx_free(a, sp->nv, (m ? m : 1) * sizeof(uint32_t));
     parleyx_free(a, sp->order, (m ? m : 1) * sizeof(size_t));
     parleyx_free(a, sp->dimp, d * sizeof(size_t));
@@ -110,6 +110,89 @@ static bool rule_upward(const rule *r, const long *dim_of)
     }
 }
 
+/* A free issue: every party's terms equal over its values, and no red
+ * line of a negotiator or ratifier names it. */
+static bool issue_is_free(const parley_scenario *sc, size_t i)
+{
+    size_t n = sc->issues[i].nvalues;
+    bool isfree = n > 1;
+    for (size_t p = 0; p < sc->nparties && isfree; p++) {
+        const double *t = sc->parties[p].terms[i];
+        for (size_t k = 1; k < n && isfree; k++)
+            if (t[k] != t[0])
+                isfree = false;
+    }
+    for (size_t p = 0; p < sc->nparties && isfree; p++) {
+        const pm_party *pa = &sc->parties[p];
+        if (!stakeholder(pa))
+            continue;
+        for (size_t r = 0; r < pa->nredlines && isfree; r++)
+            if (rule_names_issue(pa->redlines[r].rule, i))
+                isfree = false;
+    }
+    return isfree;
+}
+
+/* Issue i's n searched values: the dimensions' terms, value-major, and the
+ * extreme terms of the dimensions and of every party.  false: no memory. */
+static bool space_issue(an_space *sp, size_t i, size_t n)
+{
+    const parley_scenario *sc = sp->sc;
+    size_t d = sp->d, np = sp->np;
+    sp->nv[i] = (uint32_t)n;
+    sp->terms[i] = parleyx_malloc(sp->alloc, n * d * sizeof(double));
+    if (!sp->terms[i])
+        return false;
+    for (size_t j = 0; j < d; j++) {
+        const double *t = sc->parties[sp->dimp[j]].terms[i];
+        for (size_t k = 0; k < n; k++)
+            sp->terms[i][k * d + j] = t[k];
+        pm_terms_range(t, n, &sp->tmax[i * d + j], &sp->tmin[i * d + j]);
+    }
+    for (size_t p = 0; p < np; p++)
+        pm_terms_range(sc->parties[p].terms[i], n, &sp->pmax[i * np + p], &sp->pmin[i * np + p]);
+    return true;
+}
+
+/* The branching order: issues of conflict (no value best for every
+ * dimension at once) first, then by utility range, widest first; ties by
+ * issue index; free issues last.  false: no memory. */
+static bool space_order(an_space *sp)
+{
+    size_t m = sp->m, d = sp->d;
+    double *key = parleyx_calloc(sp->alloc, m ? m : 1, sizeof(double));
+    if (!key)
+        return false;
+    for (size_t i = 0; i < m; i++) {
+        double range = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            double r = sp->tmax[i * d + j] - sp->tmin[i * d + j];
+            if (r > range)
+                range = r;
+        }
+        bool aligned = false;
+        for (size_t k = 0; k < sp->nv[i] && !aligned; k++) {
+            bool best = true;
+            for (size_t j = 0; j < d && best; j++)
+                if (sp->terms[i][k * d + j] != sp->tmax[i * d + j])
+                    best = false;
+            aligned = best;
+        }
+        key[i] = sp->nv[i] == 1 ? -1.0 : (aligned ? 0.0 : 2.0) + range;
+        sp->order[i] = i;
+    }
+    for (size_t x = 1; x < m; x++) { /* insertion sort: stable, m small */
+        size_t v = sp->order[x], y = x;
+        while (y > 0 && key[sp->order[y - 1]] < key[v]) {
+            sp->order[y] = sp->order[y - 1];
+            y--;
+        }
+        sp->order[y] = v;
+    }
+    parleyx_free(sp->alloc, key, (m ? m : 1) * sizeof(double));
+    return true;
+}
+
 parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_error *err)
 {
     const parley_allocator *a = sc->alloc;
@@ -133,13 +216,13 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
     sp->nv = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
     sp->order = parleyx_calloc(a, m ? m : 1, sizeof(size_t));
     sp->dimp = parleyx_calloc(a, d, sizeof(size_t));
-    sp->tt = parleyx_calloc(a, m ? m : 1, sizeof(double *));
+    sp->terms = parleyx_calloc(a, m ? m : 1, sizeof(double *));
     sp->tmax = parleyx_calloc(a, m * d + 1, sizeof(double));
     sp->tmin = parleyx_calloc(a, m * d + 1, sizeof(double));
     sp->pmax = parleyx_calloc(a, m * np + 1, sizeof(double));
     sp->pmin = parleyx_calloc(a, m * np + 1, sizeof(double));
-    sp->d = d;
-    if (!sp->nv || !sp->order || !sp->dimp || !sp->tt || !sp->tmax || !sp->tmin || !sp->pmax || !sp->pmin)
+    if (!sp->nv || !sp->order || !sp->dimp || !sp->terms || !sp->tmax || !sp->tmin ||
+        !sp->pmax || !sp->pmin)
         goto nomem;
     d = 0;
     for (size_t p = 0; p < np; p++)
@@ -155,90 +238,15 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
                                 "the scenario has more than 2^128 outcomes; parley analyses "
                                 "spaces up to 2^128 outcomes: merge or drop issues");
         }
-        /* free issue: every party's terms equal over the values, and no red
-         * line of a negotiator or ratifier names it */
-        bool isfree = n > 1;
-        for (size_t p = 0; p < np && isfree; p++) {
-            const double *t = sc->parties[p].terms[i];
-            for (size_t k = 1; k < n && isfree; k++)
-                if (t[k] != t[0])
-                    isfree = false;
-        }
-        for (size_t p = 0; p < np && isfree; p++) {
-            const pm_party *pa = &sc->parties[p];
-            if (!stakeholder(pa))
-                continue;
-            for (size_t r = 0; r < pa->nredlines && isfree; r++)
-                if (rule_names_issue(pa->redlines[r].rule, i))
-                    isfree = false;
-        }
-        if (isfree) {
+        if (issue_is_free(sc, i)) {
             an_count_mul(sp->freemult, n, &sp->freemult); /* <= total */
             n = 1;
         }
-        sp->nv[i] = (uint32_t)n;
-        sp->tt[i] = parleyx_malloc(a, n * sp->d * sizeof(double));
-        if (!sp->tt[i])
+        if (!space_issue(sp, i, n))
             goto nomem;
-        for (size_t j = 0; j < sp->d; j++) {
-            const double *t = sc->parties[sp->dimp[j]].terms[i];
-            double mx = t[0], mn = t[0];
-            for (size_t k = 0; k < n; k++) {
-                sp->tt[i][k * sp->d + j] = t[k];
-                if (t[k] > mx)
-                    mx = t[k];
-                if (t[k] < mn)
-                    mn = t[k];
-            }
-            sp->tmax[i * sp->d + j] = mx;
-            sp->tmin[i * sp->d + j] = mn;
-        }
-        for (size_t p = 0; p < np; p++) {
-            const double *t = sc->parties[p].terms[i];
-            double mx = t[0], mn = t[0];
-            for (size_t k = 1; k < n; k++) {
-                if (t[k] > mx)
-                    mx = t[k];
-                if (t[k] < mn)
-                    mn = t[k];
-            }
-            sp->pmax[i * np + p] = mx;
-            sp->pmin[i * np + p] = mn;
-        }
     }
-    /* branching order: issues of conflict (no value best for every
-     * dimension at once) first, then by utility range, widest first; ties
-     * by issue index; free issues last */
-    double *key = parleyx_calloc(a, m ? m : 1, sizeof(double));
-    if (!key)
+    if (!space_order(sp))
         goto nomem;
-    for (size_t i = 0; i < m; i++) {
-        double range = 0.0;
-        for (size_t j = 0; j < sp->d; j++) {
-            double r = sp->tmax[i * sp->d + j] - sp->tmin[i * sp->d + j];
-            if (r > range)
-                range = r;
-        }
-        bool aligned = false;
-        for (size_t k = 0; k < sp->nv[i] && !aligned; k++) {
-            bool best = true;
-            for (size_t j = 0; j < sp->d && best; j++)
-                if (sp->tt[i][k * sp->d + j] != sp->tmax[i * sp->d + j])
-                    best = false;
-            aligned = best;
-        }
-        key[i] = sp->nv[i] == 1 ? -1.0 : (aligned ? 0.0 : 2.0) + range;
-        sp->order[i] = i;
-    }
-    for (size_t x = 1; x < m; x++) { /* insertion sort: stable, m small */
-        size_t v = sp->order[x], y = x;
-        while (y > 0 && key[sp->order[y - 1]] < key[v]) {
-            sp->order[y] = sp->order[y - 1];
-            y--;
-        }
-        sp->order[y] = v;
-    }
-    parleyx_free(a, key, (m ? m : 1) * sizeof(double));
     return PARLEY_OK;
 nomem:
     an_space_free(sp);
@@ -591,6 +599,156 @@ static parley_status limit_message(parley_status st, const an_space *sp, const a
     return st;
 }
 
+static parley_status out_of_memory(parley_error *err)
+{
+    return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* The result's own arrays, each dimension's party and reservation value
+ * (dim_of: each party's dimension or -1), and the best utilities over all
+ * outcomes.  false: no memory. */
+static bool analysis_setup(parley_analysis *an, const an_space *sp,
+                           const parley_analysis_options *opt, long *dim_of, double *rv)
+{
+    const parley_allocator *a = sp->alloc;
+    size_t d = sp->d, m = sp->m, np = sp->np;
+    an_arch_init(&an->front[0], &an->allocv, d, m, opt->max_frontier);
+    an_arch_init(&an->front[1], &an->allocv, d, m, opt->max_frontier);
+    an->dimp = parleyx_calloc(a, d, sizeof(size_t));
+    an->best_all = parleyx_calloc(a, 2 * d, sizeof(double));
+    an->alone = parleyx_calloc(a, np, sizeof(an_count));
+    an->alone_valid = parleyx_calloc(a, 2 * np, sizeof(bool));
+    if (!an->dimp || !an->best_all || !an->alone || !an->alone_valid)
+        return false;
+    an->best_agree = an->best_all + d;
+    an->rv_out = an->alone_valid + np;
+    memcpy(an->dimp, sp->dimp, d * sizeof(size_t));
+    for (size_t p = 0; p < np; p++)
+        dim_of[p] = -1;
+    for (size_t j = 0; j < d; j++) {
+        dim_of[sp->dimp[j]] = (long)j;
+        rv[j] = sp->sc->parties[sp->dimp[j]].reservation;
+    }
+    for (size_t j = 0; j < d; j++) {
+        double v = 0.0;
+        for (size_t i = 0; i < m; i++)
+            v += sp->tmax[i * d + j];
+        an->best_all[j] = v < 1.0 ? v : 1.0;
+    }
+    an->cnt[PARLEY_COUNT_OUTCOMES] = sp->total;
+    return true;
+}
+
+/* Steps 2-3: the all-outcomes frontier.  The merge's candidates (partial
+ * sums) may number up to 2^20 even under a small limit: they are
+ * transient, and a merge that completes gives the exact frontier points,
+ * so the limit's verdict is final.  seed: initialised by the caller. */
+static parley_status frontier_all(parley_analysis *an, an_run *run,
+                                  const parley_analysis_options *opt, an_arch *seed,
+                                  parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t d = sp->d;
+    size_t cand = opt->max_frontier > ((size_t)1 << 20) ? opt->max_frontier : (size_t)1 << 20;
+    parley_status st = an_merge_frontier(sp, cand, seed);
+    if (st == PARLEY_ERR_NOMEM)
+        return out_of_memory(err);
+    if ((st == PARLEY_OK && seed->n > opt->max_frontier) ||
+        (st == PARLEY_ERR_LIMIT && seed->overflow))
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "frontier");
+    an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
+    if (st == PARLEY_OK) {
+        for (size_t i = 0; i < seed->n; i++) {
+            an_count z = {0, 0};
+            if (!an_arch_push(F, seed->u + i * d, z, NULL))
+                return out_of_memory(err);
+        }
+        F->seeded = true;
+    }
+    st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
+    if (st != PARLEY_OK)
+        return st;
+    F->seeded = false;
+    for (size_t i = 0; i < F->n; i++)
+        an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
+    return PARLEY_OK;
+}
+
+/* Step 4: the agreement frontier under the constraints of every
+ * stakeholder (built into *cs, the caller's to free).  util: np scratch
+ * doubles. */
+static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_cons_store *cs,
+                                         const long *dim_of, double *util, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t d = sp->d, m = sp->m;
+    bool upward = true;
+    if (!an_cons_build(sp, (size_t)-1, dim_of, cs, &upward))
+        return out_of_memory(err);
+    const an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
+    an_arch *A = &an->front[PARLEY_FRONTIER_AGREEMENTS];
+    if (upward) {
+        for (size_t i = 0; i < F->n; i++)
+            if (vector_ok(sp, &cs->c, F->u + i * d, F->rep + i * m, util))
+                if (!an_arch_push(A, F->u + i * d, F->cnt[i], F->rep + i * m))
+                    return out_of_memory(err);
+    } else {
+        /* Start the archive with the all-outcomes frontier points whose
+         * smallest outcome is acceptable: they are agreement-frontier
+         * points (nothing dominates them at all), so the search prunes
+         * with them from the first node; it counts their outcomes. */
+        for (size_t i = 0; i < F->n; i++)
+            if (parley_outcome_acceptable(sp->sc, F->rep + i * m)) {
+                an_count z = {0, 0};
+                if (!an_arch_push(A, F->u + i * d, z, NULL))
+                    return out_of_memory(err);
+            }
+        run->phase = "agreement frontier";
+        run->phase_lo = 0.5;
+        run->phase_hi = 0.75;
+        parley_status st = an_search(run, AN_PASS_FRONTIER, &cs->c, A, NULL, err);
+        if (st != PARLEY_OK)
+            return st;
+    }
+    for (size_t i = 0; i < A->n; i++)
+        an_count_add(&an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS], A->cnt[i]);
+    return PARLEY_OK;
+}
+
+/* Step 6 when there is no deal: each stakeholder's acceptable count alone
+ * (none for a party whose count is too costly). */
+static parley_status diagnose_alone(parley_analysis *an, an_run *run,
+                                    const parley_analysis_options *opt, const long *dim_of,
+                                    parley_error *err)
+{
+    const an_space *sp = run->sp;
+    const parley_scenario *sc = sp->sc;
+    run->phase = "diagnosis";
+    an->diagnosed = true;
+    for (size_t p = 0; p < sp->np; p++) {
+        const pm_party *pa = &sc->parties[p];
+        if (!stakeholder(pa))
+            continue;
+        an_cons_store one;
+        if (!an_cons_build(sp, p, dim_of, &one, NULL)) {
+            an_cons_free(sp->alloc, &one);
+            return out_of_memory(err);
+        }
+        parley_status st = count_agreements(run, opt, &one.c, &an->alone[p], err);
+        an_cons_free(sp->alloc, &one);
+        if (st == PARLEY_ERR_LIMIT && err && strstr(err->message, "cancelled") == NULL) {
+            parley_error_clear(err); /* too costly: no diagnosis for p */
+            continue;
+        }
+        if (st != PARLEY_OK)
+            return st;
+        an->alone_valid[p] = true;
+        an->rv_out[p] = dim_of[p] >= 0 ? an->best_all[dim_of[p]] < pa->reservation
+                                       : 0.0 < pa->reservation;
+    }
+    return PARLEY_OK;
+}
+
 parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_options *optin,
                              parley_analysis **out, parley_error *err)
 {
@@ -633,144 +791,30 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
         an->m = m;
         an->np = np;
     }
-    if (!an || !dim_of || !rv || !util)
-        goto nomem;
-    an_arch_init(&an->front[0], &an->allocv, d, m, opt.max_frontier);
-    an_arch_init(&an->front[1], &an->allocv, d, m, opt.max_frontier);
-    an->dimp = parleyx_calloc(a, d, sizeof(size_t));
-    an->best_all = parleyx_calloc(a, 2 * d, sizeof(double));
-    an->alone = parleyx_calloc(a, np, sizeof(an_count));
-    an->alone_valid = parleyx_calloc(a, 2 * np, sizeof(bool));
-    if (!an->dimp || !an->best_all || !an->alone || !an->alone_valid)
-        goto nomem;
-    an->best_agree = an->best_all + d;
-    an->rv_out = an->alone_valid + np;
-    memcpy(an->dimp, sp.dimp, d * sizeof(size_t));
-    for (size_t p = 0; p < np; p++)
-        dim_of[p] = -1;
-    for (size_t j = 0; j < d; j++) {
-        dim_of[sp.dimp[j]] = (long)j;
-        rv[j] = sc->parties[sp.dimp[j]].reservation;
-    }
-    {
-        double *zero = util; /* np >= d scratch, zeroed */
-        for (size_t p = 0; p < np; p++)
-            zero[p] = 0.0;
-        for (size_t j = 0; j < d; j++) {
-            double v = 0.0;
-            for (size_t i = 0; i < m; i++)
-                v += sp.tmax[i * d + j];
-            an->best_all[j] = v < 1.0 ? v : 1.0;
-        }
-    }
-    an->cnt[PARLEY_COUNT_OUTCOMES] = sp.total;
-
-    /* 2-3: the all-outcomes frontier */
-    /* The merge's candidates (partial sums) may number up to 2^20 even
-     * under a small limit: they are transient, and a merge that completes
-     * gives the exact frontier points, so the limit's verdict is final. */
-    size_t cand = opt.max_frontier > ((size_t)1 << 20) ? opt.max_frontier : (size_t)1 << 20;
-    st = an_merge_frontier(&sp, cand, &seed);
-    if (st == PARLEY_ERR_NOMEM)
-        goto nomem;
-    if ((st == PARLEY_OK && seed.n > opt.max_frontier) || (st == PARLEY_ERR_LIMIT && seed.overflow)) {
-        st = parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "frontier");
+    if (!an || !dim_of || !rv || !util || !analysis_setup(an, &sp, &opt, dim_of, rv)) {
+        st = out_of_memory(err);
         goto fail;
     }
-    an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
+    st = frontier_all(an, &run, &opt, &seed, err);
+    if (st == PARLEY_OK)
+        st = frontier_agreements(an, &run, &cs, dim_of, util, err);
+    if (st == PARLEY_OK) { /* 5: the agreement count */
+        run.phase = "agreements";
+        run.phase_lo = 0.75;
+        run.phase_hi = 1.0;
+        st = count_agreements(&run, &opt, &cs.c, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
+    }
+    if (st == PARLEY_OK) { /* 6: solutions; a first diagnosis when there is no deal */
+        solutions(an, rv, opt.kalai);
+        if (an_count_is_zero(an->cnt[PARLEY_COUNT_AGREEMENTS]))
+            st = diagnose_alone(an, &run, &opt, dim_of, err);
+    }
     if (st == PARLEY_OK) {
-        for (size_t i = 0; i < seed.n; i++) {
-            an_count z = {0, 0};
-            if (!an_arch_push(F, seed.u + i * d, z, NULL))
-                goto nomem;
-        }
-        F->seeded = true;
+        *out = an;
+        an = NULL;
     }
-    st = an_search(&run, AN_PASS_FRONTIER, NULL, F, NULL, err);
-    if (st != PARLEY_OK)
-        goto fail;
-    F->seeded = false;
-    for (size_t i = 0; i < F->n; i++)
-        an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
-
-    /* 4: the agreement frontier */
-    bool upward = true;
-    if (!an_cons_build(&sp, (size_t)-1, dim_of, &cs, &upward))
-        goto nomem;
-    an_arch *A = &an->front[PARLEY_FRONTIER_AGREEMENTS];
-    if (upward) {
-        for (size_t i = 0; i < F->n; i++)
-            if (vector_ok(&sp, &cs.c, F->u + i * d, F->rep + i * m, util))
-                if (!an_arch_push(A, F->u + i * d, F->cnt[i], F->rep + i * m))
-                    goto nomem;
-    } else {
-        /* Start the archive with the all-outcomes frontier points whose
-         * smallest outcome is acceptable: they are agreement-frontier
-         * points (nothing dominates them at all), so the search prunes
-         * with them from the first node; it counts their outcomes. */
-        for (size_t i = 0; i < F->n; i++)
-            if (parley_outcome_acceptable(sc, F->rep + i * m)) {
-                an_count z = {0, 0};
-                if (!an_arch_push(A, F->u + i * d, z, NULL))
-                    goto nomem;
-            }
-        run.phase = "agreement frontier";
-        run.phase_lo = 0.5;
-        run.phase_hi = 0.75;
-        st = an_search(&run, AN_PASS_FRONTIER, &cs.c, A, NULL, err);
-        if (st != PARLEY_OK)
-            goto fail;
-    }
-    for (size_t i = 0; i < A->n; i++)
-        an_count_add(&an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS], A->cnt[i]);
-
-    /* 5: the agreement count */
-    run.phase = "agreements";
-    run.phase_lo = 0.75;
-    run.phase_hi = 1.0;
-    st = count_agreements(&run, &opt, &cs.c, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
-    if (st != PARLEY_OK)
-        goto fail;
-
-    /* 6: solutions; a first diagnosis when there is no deal */
-    solutions(an, rv, opt.kalai);
-    if (an_count_is_zero(an->cnt[PARLEY_COUNT_AGREEMENTS])) {
-        run.phase = "diagnosis";
-        an->diagnosed = true;
-        for (size_t p = 0; p < np; p++) {
-            const pm_party *pa = &sc->parties[p];
-            if (!stakeholder(pa))
-                continue;
-            an_cons_store one;
-            if (!an_cons_build(&sp, p, dim_of, &one, NULL)) {
-                an_cons_free(a, &one);
-                goto nomem;
-            }
-            st = count_agreements(&run, &opt, &one.c, &an->alone[p], err);
-            an_cons_free(a, &one);
-            if (st == PARLEY_ERR_LIMIT && err && strstr(err->message, "cancelled") == NULL) {
-                parley_error_clear(err); /* too costly: no diagnosis for p */
-                continue;
-            }
-            if (st != PARLEY_OK)
-                goto fail;
-            an->alone_valid[p] = true;
-            an->rv_out[p] = dim_of[p] >= 0 ? an->best_all[dim_of[p]] < pa->reservation
-                                           : 0.0 < pa->reservation;
-        }
-    }
-    an_cons_free(a, &cs);
-    an_arch_free(&seed);
-    parleyx_free(a, dim_of, np * sizeof(long));
-    parleyx_free(a, rv, d * sizeof(double));
-    parleyx_free(a, util, np * sizeof(double));
-    an_space_free(&sp);
-    *out = an;
-    return PARLEY_OK;
-nomem:
-    st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
 fail:
-    if (err)
+    if (st != PARLEY_OK && err)
         st = limit_message(st, &sp, &run, &opt, err);
     an_cons_free(a, &cs);
     an_arch_free(&seed);

@@ -78,10 +78,8 @@ typedef struct dg_set {
 } dg_set;
 
 typedef struct dg_limit {
-    size_t con;
-    char *what;
-    double from, to, slack;
-    bool possible, strict;
+    parley_limit_info info;  /* as handed out; info.what borrows what */
+    char *what;              /* owned */
 } dg_limit;
 
 struct parley_diagnosis {
@@ -483,16 +481,8 @@ static parley_status search_init(dg_search *s, const parley_scenario *orig, cons
         s->pos[s->order[d]] = d;
     for (size_t p = 0; p < np; p++) {
         for (size_t i = 0; i < ni; i++) {
-            const double *t = s->sc->parties[p].terms[i];
-            double mx = t[0], mn = t[0];
-            for (size_t k = 1; k < s->sc->issues[i].nvalues; k++) {
-                if (t[k] > mx)
-                    mx = t[k];
-                if (t[k] < mn)
-                    mn = t[k];
-            }
-            s->tmax[p * ni + i] = mx;
-            s->tmin[p * ni + i] = mn;
+            pm_terms_range(s->sc->parties[p].terms[i], s->sc->issues[i].nvalues,
+                           &s->tmax[p * ni + i], &s->tmin[p * ni + i]);
         }
         s->sufmax[p * (ni + 1) + ni] = 0.0;
         s->sufmin[p * (ni + 1) + ni] = 0.0;
@@ -523,14 +513,10 @@ typedef struct dg_map {
 
 static parley_status map_add(dg_map *m, const size_t *lits, size_t n)
 {
-    if (m->ncl == m->capcl) {
-        size_t nc = m->capcl ? m->capcl * 2 : 16;
-        dg_clause *d = parleyx_realloc(m->alloc, m->cl, m->capcl * sizeof *d, nc * sizeof *d);
-        if (!d)
-            return PARLEY_ERR_NOMEM;
-        m->cl = d;
-        m->capcl = nc;
-    }
+    dg_clause *grown = parleyx_grow(m->alloc, m->cl, sizeof *grown, &m->capcl, m->ncl + 1, 16);
+    if (!grown)
+        return PARLEY_ERR_NOMEM;
+    m->cl = grown;
     size_t *l = parleyx_malloc(m->alloc, (n ? n : 1) * sizeof(size_t));
     if (!l)
         return PARLEY_ERR_NOMEM;
@@ -674,14 +660,10 @@ static bool map_seed(dg_map *m, uint64_t *seed, size_t nw, bool *nomem)
 static parley_status push_set(parley_diagnosis *d, dg_set **arr, size_t *n, size_t *cap,
                               const uint64_t *mask, size_t nc, bool complement)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        dg_set *x = parleyx_realloc(d->alloc, *arr, *cap * sizeof(dg_set), ncap * sizeof(dg_set));
-        if (!x)
-            return PARLEY_ERR_NOMEM;
-        *arr = x;
-        *cap = ncap;
-    }
+    dg_set *grown = parleyx_grow(d->alloc, *arr, sizeof *grown, cap, *n + 1, 8);
+    if (!grown)
+        return PARLEY_ERR_NOMEM;
+    *arr = grown;
     size_t cnt = 0;
     for (size_t c = 0; c < nc; c++)
         if (bit_get(mask, c) != complement)
@@ -1006,16 +988,25 @@ static parley_status push_limit(parley_diagnosis *d, bool bend, const dg_limit *
     dg_limit **arr = bend ? &d->bends : &d->slacks;
     size_t *n = bend ? &d->nbend : &d->nslack;
     size_t *cap = bend ? &d->capbend : &d->capslack;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        dg_limit *x = parleyx_realloc(d->alloc, *arr, *cap * sizeof(dg_limit), nc * sizeof(dg_limit));
-        if (!x)
-            return PARLEY_ERR_NOMEM;
-        *arr = x;
-        *cap = nc;
-    }
-    (*arr)[(*n)++] = *l;
+    dg_limit *grown = parleyx_grow(d->alloc, *arr, sizeof *grown, cap, *n + 1, 8);
+    if (!grown)
+        return PARLEY_ERR_NOMEM;
+    *arr = grown;
+    (*arr)[*n] = *l;
+    (*arr)[*n].info.what = l->what;
+    (*n)++;
     return PARLEY_OK;
+}
+
+/* Keep the limit l (its text l->what, NULL when it could not be made,
+ * passes to the diagnosis; freed here on failure). */
+static parley_status record_limit(parley_diagnosis *d, bool bend, const dg_limit *l,
+                                  parley_error *err)
+{
+    if (l->what && push_limit(d, bend, l) == PARLEY_OK)
+        return PARLEY_OK;
+    parleyx_strfree(d->alloc, l->what);
+    return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
 }
 
 typedef struct leaf_job {
@@ -1098,16 +1089,13 @@ static void leaf_limit(leaf_job *j, rule *r, bool positive)
         }
         if (f == 1) {
             dg_limit l = {0};
-            l.con = j->con;
-            l.from = from;
-            l.possible = false;
-            l.to = NAN;
-            l.slack = INFINITY;
+            l.info.constraint = j->con;
+            l.info.from = from;
+            l.info.possible = false;
+            l.info.to = NAN;
+            l.info.slack = INFINITY;
             l.what = leaf_text(j->d->alloc, j->text, r->offset);
-            if (!l.what || push_limit(j->d, j->bend, &l)) {
-                parleyx_strfree(j->d->alloc, l.what);
-                j->st = parleyx_fail(j->err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            }
+            j->st = record_limit(j->d, j->bend, &l, j->err);
             return;
         }
     }
@@ -1123,20 +1111,17 @@ static void leaf_limit(leaf_job *j, rule *r, bool positive)
         return;
     }
     dg_limit l = {0};
-    l.con = j->con;
-    l.from = from;
-    l.possible = got == 1;
-    l.to = got == 1 ? j->s->best : NAN;
-    l.slack = got == 1 ? fabs(l.to - from) : NAN;
+    l.info.constraint = j->con;
+    l.info.from = from;
+    l.info.possible = got == 1;
+    l.info.to = got == 1 ? j->s->best : NAN;
+    l.info.slack = got == 1 ? fabs(l.info.to - from) : NAN;
     /* positive: the limit may reach the extreme (strict if the
      * comparison is strict); negative: it must pass it (strict unless the
      * comparison was strict) */
-    l.strict = positive ? strictcmp : !strictcmp;
+    l.info.strict = positive ? strictcmp : !strictcmp;
     l.what = leaf_text(j->d->alloc, j->text, r->offset);
-    if (!l.what || push_limit(j->d, j->bend, &l)) {
-        parleyx_strfree(j->d->alloc, l.what);
-        j->st = parleyx_fail(j->err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
+    j->st = record_limit(j->d, j->bend, &l, j->err);
 }
 
 static void walk_leaves(leaf_job *j, rule *r, bool positive)
@@ -1186,16 +1171,13 @@ static parley_status limits(parley_diagnosis *d, dg_search *s, bool bend, parley
                 break;
             }
             dg_limit l = {0};
-            l.con = c;
-            l.from = s->sc->parties[k->party].reservation;
-            l.possible = got == 1;
-            l.to = got == 1 ? s->best : NAN;
-            l.slack = got == 1 ? fabs(l.to - l.from) : NAN;
+            l.info.constraint = c;
+            l.info.from = s->sc->parties[k->party].reservation;
+            l.info.possible = got == 1;
+            l.info.to = got == 1 ? s->best : NAN;
+            l.info.slack = got == 1 ? fabs(l.info.to - l.info.from) : NAN;
             l.what = parleyx_strdup(d->alloc, "reservation");
-            if (!l.what || push_limit(d, bend, &l)) {
-                parleyx_strfree(d->alloc, l.what);
-                st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            }
+            st = record_limit(d, bend, &l, err);
         } else {
             leaf_job j = {s, d, all, c, s->sc->parties[k->party].redlines[k->redline].text, bend,
                           PARLEY_OK, err};
@@ -1397,13 +1379,19 @@ size_t parley_diagnosis_conflict_count(const parley_diagnosis *d)
     return d ? d->nconf : 0;
 }
 
-size_t parley_diagnosis_conflict(const parley_diagnosis *d, size_t k, const size_t **members)
+/* Set k of the n sets: its size, and its members (borrowed). */
+static size_t set_out(const dg_set *sets, size_t n, size_t k, const size_t **members)
 {
-    if (!d || k >= d->nconf)
+    if (k >= n)
         return 0;
     if (members)
-        *members = d->conf[k].m;
-    return d->conf[k].n;
+        *members = sets[k].m;
+    return sets[k].n;
+}
+
+size_t parley_diagnosis_conflict(const parley_diagnosis *d, size_t k, const size_t **members)
+{
+    return d ? set_out(d->conf, d->nconf, k, members) : 0;
 }
 
 size_t parley_diagnosis_relaxation_count(const parley_diagnosis *d)
@@ -1413,11 +1401,7 @@ size_t parley_diagnosis_relaxation_count(const parley_diagnosis *d)
 
 size_t parley_diagnosis_relaxation(const parley_diagnosis *d, size_t k, const size_t **members)
 {
-    if (!d || k >= d->nrel)
-        return 0;
-    if (members)
-        *members = d->rel[k].m;
-    return d->rel[k].n;
+    return d ? set_out(d->rel, d->nrel, k, members) : 0;
 }
 
 const parley_analysis *parley_diagnosis_relaxation_analysis(const parley_diagnosis *d, size_t k)
@@ -1427,13 +1411,7 @@ const parley_analysis *parley_diagnosis_relaxation_analysis(const parley_diagnos
 
 static bool limit_out(const dg_limit *l, parley_limit_info *out)
 {
-    out->constraint = l->con;
-    out->what = l->what;
-    out->from = l->from;
-    out->possible = l->possible;
-    out->to = l->to;
-    out->slack = l->slack;
-    out->strict = l->strict;
+    *out = l->info;
     return true;
 }
 

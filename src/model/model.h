@@ -81,6 +81,9 @@ struct parley_scenario {
     bool final;
 };
 
+/* Index of the issue (party) named name, or SIZE_MAX. */
+size_t pm_find_issue(const parley_scenario *sc, const char *name);
+size_t pm_find_party(const parley_scenario *sc, const char *name);
 /* Numeric value of value index k of an issue. */
 double pm_issue_value(const pm_issue *is, size_t k);
 /* The grid point of a real issue that x names: the k whose value is within
@@ -89,6 +92,21 @@ double pm_issue_value(const pm_issue *is, size_t k);
 size_t pm_issue_grid_index(const pm_issue *is, double x);
 /* eval_i(value k) of an evaluator on an issue (no weight). */
 double pm_eval_at(const pm_eval *ev, const pm_issue *is, size_t k);
+/* The largest and smallest of the n >= 1 terms t[0..n) (a party's term
+ * table for one issue): the extremes behind every utility bound. */
+static inline void pm_terms_range(const double *t, size_t n, double *mx, double *mn)
+{
+    double hi = t[0], lo = t[0];
+    for (size_t k = 1; k < n; k++) {
+        if (t[k] > hi)
+            hi = t[k];
+        if (t[k] < lo)
+            lo = t[k];
+    }
+    *mx = hi;
+    *mn = lo;
+}
+
 /* Utility from the term tables: min(1, sum). */
 static inline double pm_utility(const parley_scenario *sc, size_t p, const uint32_t *o)
 {

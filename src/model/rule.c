@@ -180,6 +180,152 @@ static const char *rule_tok_show(const rule_parser *p, const rule_tok *t, char *
     return out;
 }
 
+/* The end of a run of word characters from i, stopping before "->" (so
+ * that "a->b" is three tokens). */
+static size_t rule_word_end(const char *s, size_t n, size_t i)
+{
+    while (i < n && rule_is_word_char((unsigned char)s[i]) &&
+           !(s[i] == '-' && i + 1 < n && s[i + 1] == '>'))
+        i++;
+    return i;
+}
+
+/* Punctuation and operators at pos (c, then d or NUL): 1 lexed into *t,
+ * 0 a wrong operator (error set), -1 not punctuation. */
+static int rule_lex_punct(rule_parser *p, size_t pos, char c, char d, rule_tok *t)
+{
+    switch (c) {
+    case '(': t->kind = TK_LPAREN; return 1;
+    case ')': t->kind = TK_RPAREN; return 1;
+    case '{': t->kind = TK_LBRACE; return 1;
+    case '}': t->kind = TK_RBRACE; return 1;
+    case ',': t->kind = TK_COMMA; return 1;
+    case '=':
+        if (d == '=') {
+            t->kind = TK_EQ;
+            t->len = 2;
+            return 1;
+        }
+        rule_fail(p, PARLEY_ERR_SYNTAX, pos, "unexpected '='; write == to compare for equality");
+        return 0;
+    case '!':
+        if (d == '=') {
+            t->kind = TK_NE;
+            t->len = 2;
+            return 1;
+        }
+        rule_fail(p, PARLEY_ERR_SYNTAX, pos,
+                  "unexpected '!'; write != for 'not equal', or the keyword 'not' to negate");
+        return 0;
+    case '<':
+        t->kind = d == '=' ? TK_LE : TK_LT;
+        t->len = d == '=' ? 2 : 1;
+        return 1;
+    case '>':
+        t->kind = d == '=' ? TK_GE : TK_GT;
+        t->len = d == '=' ? 2 : 1;
+        return 1;
+    case '&':
+        rule_fail(p, PARLEY_ERR_SYNTAX, pos, "unexpected '&'; write the keyword 'and'");
+        return 0;
+    case '|':
+        rule_fail(p, PARLEY_ERR_SYNTAX, pos, "unexpected '|'; write the keyword 'or'");
+        return 0;
+    default:
+        break;
+    }
+    if (c == '-' && d == '>') {
+        t->kind = TK_ARROW;
+        t->len = 2;
+        return 1;
+    }
+    return -1;
+}
+
+/* A quoted string opened at pos by the quote c (escapes \\ \' \"). */
+static bool rule_lex_quoted(rule_parser *p, size_t pos, char c, rule_tok *t)
+{
+    const char *s = p->text;
+    size_t n = p->n, i = pos + 1;
+    for (;;) {
+        if (i >= n) {
+            rule_fail(p, PARLEY_ERR_SYNTAX, pos,
+                      "unterminated quoted string: no closing %c for the %c opened here", c, c);
+            return false;
+        }
+        if (s[i] == c)
+            break;
+        if (s[i] == '\\') {
+            if (i + 1 >= n) {
+                i++; /* a final backslash: unterminated */
+                continue;
+            }
+            char e = s[i + 1];
+            if (e != '\\' && e != '\'' && e != '"') {
+                rule_fail(p, PARLEY_ERR_SYNTAX, i,
+                          "unknown escape in quoted string; only \\\\, \\' and \\\" are "
+                          "allowed");
+                return false;
+            }
+            i += 2;
+            continue;
+        }
+        i++;
+    }
+    t->kind = TK_STRING;
+    t->len = i + 1 - pos;
+    return true;
+}
+
+/* The end of the digits from i; *digits set when there is one. */
+static size_t rule_digits_end(const char *s, size_t n, size_t i, bool *digits)
+{
+    while (i < n && rule_is_digit((unsigned char)s[i])) {
+        i++;
+        *digits = true;
+    }
+    return i;
+}
+
+/* A decimal number at pos: [sign] digits [. digits] [e [sign] digits],
+ * running into no word character ("10x", "1.2.3"). */
+static bool rule_lex_number(rule_parser *p, size_t pos, rule_tok *t)
+{
+    const char *s = p->text;
+    size_t n = p->n, i = pos;
+    bool digits = false;
+    if (s[i] == '-' || s[i] == '+')
+        i++;
+    i = rule_digits_end(s, n, i, &digits);
+    if (i < n && s[i] == '.')
+        i = rule_digits_end(s, n, i + 1, &digits);
+    bool ok = digits;
+    if (ok && i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1;
+        if (j < n && (s[j] == '+' || s[j] == '-'))
+            j++;
+        bool exp = false;
+        j = rule_digits_end(s, n, j, &exp);
+        if (exp)
+            i = j;
+        else
+            ok = false;
+    }
+    if (ok && rule_word_end(s, n, i) > i)
+        ok = false;
+    if (!ok) {
+        size_t j = rule_word_end(s, n, pos + 1);
+        rule_fail(p, PARLEY_ERR_SYNTAX, pos,
+                  "malformed number '%.*s'; write a decimal number such as 30, -2.5 or 1e3, "
+                  "or quote a value label that is not a number",
+                  (int)(j - pos < RULE_SHOW ? j - pos : RULE_SHOW), s + pos);
+        return false;
+    }
+    t->kind = TK_NUMBER;
+    t->len = i - pos;
+    return true;
+}
+
 /* Lex one token at pos into *t.  false (error set) on a malformed token. */
 static bool rule_lex(rule_parser *p, size_t pos, rule_tok *t)
 {
@@ -196,139 +342,17 @@ static bool rule_lex(rule_parser *p, size_t pos, rule_tok *t)
     }
     char c = s[pos];
     char d = pos + 1 < n ? s[pos + 1] : '\0';
-    switch (c) {
-    case '(': t->kind = TK_LPAREN; return true;
-    case ')': t->kind = TK_RPAREN; return true;
-    case '{': t->kind = TK_LBRACE; return true;
-    case '}': t->kind = TK_RBRACE; return true;
-    case ',': t->kind = TK_COMMA; return true;
-    case '=':
-        if (d == '=') {
-            t->kind = TK_EQ;
-            t->len = 2;
-            return true;
-        }
-        rule_fail(p, PARLEY_ERR_SYNTAX, pos, "unexpected '='; write == to compare for equality");
-        return false;
-    case '!':
-        if (d == '=') {
-            t->kind = TK_NE;
-            t->len = 2;
-            return true;
-        }
-        rule_fail(p, PARLEY_ERR_SYNTAX, pos,
-                  "unexpected '!'; write != for 'not equal', or the keyword 'not' to negate");
-        return false;
-    case '<':
-        t->kind = d == '=' ? TK_LE : TK_LT;
-        t->len = d == '=' ? 2 : 1;
-        return true;
-    case '>':
-        t->kind = d == '=' ? TK_GE : TK_GT;
-        t->len = d == '=' ? 2 : 1;
-        return true;
-    case '&':
-        rule_fail(p, PARLEY_ERR_SYNTAX, pos, "unexpected '&'; write the keyword 'and'");
-        return false;
-    case '|':
-        rule_fail(p, PARLEY_ERR_SYNTAX, pos, "unexpected '|'; write the keyword 'or'");
-        return false;
-    default:
-        break;
-    }
-    if (c == '-' && d == '>') {
-        t->kind = TK_ARROW;
-        t->len = 2;
-        return true;
-    }
-    if (c == '\'' || c == '"') {
-        size_t i = pos + 1;
-        for (;;) {
-            if (i >= n) {
-                rule_fail(p, PARLEY_ERR_SYNTAX, pos,
-                          "unterminated quoted string: no closing %c for the %c opened here",
-                          c, c);
-                return false;
-            }
-            if (s[i] == c)
-                break;
-            if (s[i] == '\\') {
-                if (i + 1 >= n) {
-                    i++; /* a final backslash: unterminated */
-                    continue;
-                }
-                char e = s[i + 1];
-                if (e != '\\' && e != '\'' && e != '"') {
-                    rule_fail(p, PARLEY_ERR_SYNTAX, i,
-                              "unknown escape in quoted string; only \\\\, \\' and \\\" are "
-                              "allowed");
-                    return false;
-                }
-                i += 2;
-                continue;
-            }
-            i++;
-        }
-        t->kind = TK_STRING;
-        t->len = i + 1 - pos;
-        return true;
-    }
+    int punct = rule_lex_punct(p, pos, c, d, t);
+    if (punct >= 0)
+        return punct == 1;
+    if (c == '\'' || c == '"')
+        return rule_lex_quoted(p, pos, c, t);
     if (rule_is_digit((unsigned char)c) || c == '.' ||
-        ((c == '-' || c == '+') && (rule_is_digit((unsigned char)d) || d == '.'))) {
-        size_t i = pos;
-        bool digits = false;
-        if (s[i] == '-' || s[i] == '+')
-            i++;
-        while (i < n && rule_is_digit((unsigned char)s[i])) {
-            i++;
-            digits = true;
-        }
-        if (i < n && s[i] == '.') {
-            i++;
-            while (i < n && rule_is_digit((unsigned char)s[i])) {
-                i++;
-                digits = true;
-            }
-        }
-        bool ok = digits;
-        if (ok && i < n && (s[i] == 'e' || s[i] == 'E')) {
-            size_t j = i + 1;
-            if (j < n && (s[j] == '+' || s[j] == '-'))
-                j++;
-            if (j < n && rule_is_digit((unsigned char)s[j])) {
-                while (j < n && rule_is_digit((unsigned char)s[j]))
-                    j++;
-                i = j;
-            } else {
-                ok = false;
-            }
-        }
-        /* A number runs into no word character ("10x", "1.2.3"). */
-        if (ok && i < n && rule_is_word_char((unsigned char)s[i]) &&
-            !(s[i] == '-' && i + 1 < n && s[i + 1] == '>'))
-            ok = false;
-        if (!ok) {
-            size_t j = pos + 1;
-            while (j < n && rule_is_word_char((unsigned char)s[j]) &&
-                   !(s[j] == '-' && j + 1 < n && s[j + 1] == '>'))
-                j++;
-            rule_fail(p, PARLEY_ERR_SYNTAX, pos,
-                      "malformed number '%.*s'; write a decimal number such as 30, -2.5 or 1e3, "
-                      "or quote a value label that is not a number",
-                      (int)(j - pos < RULE_SHOW ? j - pos : RULE_SHOW), s + pos);
-            return false;
-        }
-        t->kind = TK_NUMBER;
-        t->len = i - pos;
-        return true;
-    }
+        ((c == '-' || c == '+') && (rule_is_digit((unsigned char)d) || d == '.')))
+        return rule_lex_number(p, pos, t);
     if (rule_is_word_start((unsigned char)c)) {
-        size_t i = pos + 1;
-        while (i < n && rule_is_word_char((unsigned char)s[i]) &&
-               !(s[i] == '-' && i + 1 < n && s[i + 1] == '>'))
-            i++;
         t->kind = TK_WORD;
-        t->len = i - pos;
+        t->len = rule_word_end(s, n, pos + 1) - pos;
         return true;
     }
     unsigned char uc = (unsigned char)c;
@@ -416,12 +440,8 @@ static const char *rule_closest(const parley_scenario *sc, const char *word, con
 
 static bool rule_find_issue(const parley_scenario *sc, const char *name, size_t *out)
 {
-    for (size_t i = 0; i < sc->nissues; i++)
-        if (strcmp(sc->issues[i].name, name) == 0) {
-            *out = i;
-            return true;
-        }
-    return false;
+    *out = pm_find_issue(sc, name);
+    return *out != SIZE_MAX;
 }
 
 static bool rule_find_label(const pm_issue *is, const char *label, size_t *out)
@@ -624,11 +644,8 @@ static bool rule_parse_utility(rule_parser *p, size_t *party)
     if (!rule_decode(p, &t))
         return false;
     const parley_scenario *sc = p->sc;
-    size_t i;
-    for (i = 0; i < sc->nparties; i++)
-        if (strcmp(sc->parties[i].name, p->buf) == 0)
-            break;
-    if (i == sc->nparties) {
+    size_t i = pm_find_party(sc, p->buf);
+    if (i == SIZE_MAX) {
         const char *best = rule_closest(sc, p->buf, sc->parties, sc->nparties, sizeof(pm_party),
                                         offsetof(pm_party, name));
         if (best)
@@ -827,66 +844,178 @@ static bool rule_parse_set(rule_parser *p, rule *r)
     }
 }
 
+/* A utility(party) cmp x leaf. */
+static rule *rule_util_leaf(rule_parser *p, size_t party, rule_cmp c, double x, size_t offset)
+{
+    rule *r = rule_node(p, RULE_UTIL_CMP, NULL, NULL, offset);
+    if (!r)
+        return NULL;
+    r->party = party;
+    r->cmp = c;
+    r->threshold = x;
+    return r;
+}
+
+/* Discrete issues take ==, != and in only; op is the operator as written.
+ * false (error set at pos) otherwise. */
+static bool rule_discrete_op_ok(rule_parser *p, const pm_issue *is, rule_cmp c, rule_cmp op,
+                                size_t pos)
+{
+    if (is->kind != PARLEY_ISSUE_DISCRETE || c == RULE_EQ || c == RULE_NE)
+        return true;
+    rule_fail(p, PARLEY_ERR_INVALID, pos,
+              "operator '%s' does not apply to discrete issue '%.*s': only ==, !=, in apply "
+              "(its values have no order)", rule_cmp_text[op], RULE_SHOW, is->name);
+    return false;
+}
+
+/* The issue leaf of `issue c value` (value: the token of the value, with
+ * p->cur on it) or, when set, of `issue [not] in {...}` (p->cur at '{');
+ * negate complements the set. */
+static rule *rule_issue_compare(rule_parser *p, size_t issue, rule_cmp c, bool set, bool negate,
+                                const rule_tok *value, size_t offset)
+{
+    const pm_issue *is = &p->sc->issues[issue];
+    bool discrete = is->kind == PARLEY_ISSUE_DISCRETE;
+    rule *r = rule_issue_leaf(p, issue, offset);
+    if (!r)
+        return NULL;
+    bool ok;
+    if (set) {
+        ok = rule_parse_set(p, r);
+    } else {
+        /* Discrete != is "not ==": resolve as ==, complement below. */
+        ok = rule_value_bits(p, r, discrete ? RULE_EQ : c, value) && rule_advance(p);
+        if (discrete && c == RULE_NE)
+            negate = true;
+    }
+    if (!ok) {
+        rule_free(p->sc, r);
+        return NULL;
+    }
+    rule_bits_finish(r, is->nvalues, negate);
+    return r;
+}
+
+/* number op (issue | utility(P)), with p->cur at the number. */
+static rule *rule_parse_number_first(rule_parser *p)
+{
+    rule_tok left = p->cur;
+    size_t offset = left.pos;
+    double x = 0.0;
+    rule_cmp c;
+    if (!rule_advance(p))
+        return NULL;
+    rule_tok optok = p->cur;
+    if (!rule_tok_cmp(&optok, &c))
+        return rule_expected(p, "a comparison operator (==, !=, <, <=, >, >=)");
+    if (!rule_advance(p))
+        return NULL;
+    c = rule_cmp_flip(c);
+    rule_tok rt = p->cur;
+    if (rule_tok_is(p, &rt, "utility")) {
+        size_t party;
+        if (!rule_number(p, &left, &x) || !rule_parse_utility(p, &party))
+            return NULL;
+        return rule_util_leaf(p, party, c, x, offset);
+    }
+    if ((rt.kind != TK_WORD && rt.kind != TK_STRING) || rule_is_keyword(p, &rt))
+        return rule_expected(p, "an issue name or utility(party) (one side of a comparison "
+                                "must be an issue or a utility)");
+    size_t issue;
+    if (!rule_resolve_issue(p, &rt, &issue))
+        return NULL;
+    if (!rule_discrete_op_ok(p, &p->sc->issues[issue], c, rule_cmp_flip(c), optok.pos))
+        return NULL;
+    return rule_issue_compare(p, issue, c, false, false, &left, offset);
+}
+
+/* The operator after the left side (utility(party) when is_util, else
+ * the issue token left): a comparison into *c, or in / not in (*set, and
+ * *negate for not in).  p->cur is left after it. */
+static bool rule_parse_operator(rule_parser *p, const rule_tok *left, bool is_util, size_t party,
+                                rule_cmp *c, bool *set, bool *negate)
+{
+    rule_tok optok = p->cur;
+    char sh[RULE_SHOW + 16];
+    *c = RULE_EQ;
+    if (rule_tok_cmp(&optok, c)) {
+        /* plain comparison */
+    } else if (rule_tok_is(p, &optok, "in")) {
+        *set = true;
+    } else if (rule_tok_is(p, &optok, "not")) {
+        rule_tok nx;
+        if (!rule_lex(p, optok.pos + optok.len, &nx))
+            return false;
+        if (!rule_tok_is(p, &nx, "in")) {
+            p->prev = p->cur;
+            p->cur = nx;
+            rule_expected(p, "'in' (write: issue not in {a, b})");
+            return false;
+        }
+        *set = true;
+        *negate = true;
+        p->cur = nx; /* skip 'not'; the advance below skips 'in' */
+    } else {
+        char lhs[RULE_SHOW + 32];
+        if (is_util)
+            snprintf(lhs, sizeof lhs, "utility(%.*s)", RULE_SHOW, p->sc->parties[party].name);
+        else
+            snprintf(lhs, sizeof lhs, "%s", rule_tok_show(p, left, sh, sizeof sh));
+        const char *ops = is_util ? "==, !=, <, <=, >, >=" : "==, !=, <, <=, >, >=, in";
+        const char *q = is_util ? "'" : "";
+        if (optok.kind == TK_END)
+            rule_fail(p, PARLEY_ERR_SYNTAX, optok.pos,
+                      "expected a comparison operator (%s) after %s%s%s but the rule ends here",
+                      ops, q, lhs, q);
+        else
+            rule_fail(p, PARLEY_ERR_SYNTAX, optok.pos,
+                      "expected a comparison operator (%s) after %s%s%s but found %s", ops, q,
+                      lhs, q, rule_tok_show(p, &optok, sh, sizeof sh));
+        return false;
+    }
+    return rule_advance(p);
+}
+
+/* utility(party) c number, with p->cur at the number; set: 'in' was
+ * written (at oppos), which does not apply. */
+static rule *rule_parse_util_rhs(rule_parser *p, size_t party, rule_cmp c, bool set, size_t oppos,
+                                 size_t offset)
+{
+    const char *name = p->sc->parties[party].name;
+    char sh[RULE_SHOW + 16];
+    if (set) {
+        rule_fail(p, PARLEY_ERR_INVALID, oppos,
+                  "'in' does not apply to utility(%.*s): compare it with ==, !=, <, <=, >, "
+                  ">= and a number", RULE_SHOW, name);
+        return NULL;
+    }
+    rule_tok rt = p->cur;
+    double x;
+    if (rt.kind != TK_NUMBER) {
+        if (rt.kind == TK_WORD || rt.kind == TK_STRING) {
+            if (rule_is_keyword(p, &rt))
+                return rule_expected(p, "a number");
+            rule_fail(p, PARLEY_ERR_INVALID, rt.pos,
+                      "utility(%.*s) compares with a number (e.g. utility(%.*s) >= 0.3), "
+                      "not %s", RULE_SHOW, name, RULE_SHOW, name,
+                      rule_tok_show(p, &rt, sh, sizeof sh));
+            return NULL;
+        }
+        return rule_expected(p, "a number");
+    }
+    if (!rule_number(p, &rt, &x) || !rule_advance(p))
+        return NULL;
+    return rule_util_leaf(p, party, c, x, offset);
+}
+
 /* comparison, with p->cur at its first token. */
 static rule *rule_parse_comparison(rule_parser *p)
 {
     rule_tok left = p->cur;
     size_t offset = left.pos;
-    char sh[RULE_SHOW + 16];
-    const parley_scenario *sc = p->sc;
-
-    if (left.kind == TK_NUMBER) {
-        /* number op (issue | utility(P)) */
-        double x = 0.0;
-        rule_cmp c;
-        if (!rule_advance(p))
-            return NULL;
-        rule_tok optok = p->cur;
-        if (!rule_tok_cmp(&optok, &c))
-            return rule_expected(p, "a comparison operator (==, !=, <, <=, >, >=)");
-        if (!rule_advance(p))
-            return NULL;
-        c = rule_cmp_flip(c);
-        rule_tok rt = p->cur;
-        if (rule_tok_is(p, &rt, "utility")) {
-            size_t party;
-            if (!rule_number(p, &left, &x) || !rule_parse_utility(p, &party))
-                return NULL;
-            rule *r = rule_node(p, RULE_UTIL_CMP, NULL, NULL, offset);
-            if (!r)
-                return NULL;
-            r->party = party;
-            r->cmp = c;
-            r->threshold = x;
-            return r;
-        }
-        if ((rt.kind != TK_WORD && rt.kind != TK_STRING) || rule_is_keyword(p, &rt))
-            return rule_expected(p, "an issue name or utility(party) (one side of a comparison "
-                                    "must be an issue or a utility)");
-        size_t issue;
-        if (!rule_resolve_issue(p, &rt, &issue))
-            return NULL;
-        const pm_issue *is = &sc->issues[issue];
-        if (is->kind == PARLEY_ISSUE_DISCRETE && c != RULE_EQ && c != RULE_NE) {
-            rule_fail(p, PARLEY_ERR_INVALID, optok.pos,
-                      "operator '%s' does not apply to discrete issue '%.*s': only ==, !=, in "
-                      "apply (its values have no order)", rule_cmp_text[rule_cmp_flip(c)],
-                      RULE_SHOW, is->name);
-            return NULL;
-        }
-        rule *r = rule_issue_leaf(p, issue, offset);
-        if (!r)
-            return NULL;
-        if (!rule_value_bits(p, r, c, &left) || !rule_advance(p)) {
-            rule_free(sc, r);
-            return NULL;
-        }
-        if (is->kind == PARLEY_ISSUE_DISCRETE)
-            rule_bits_finish(r, is->nvalues, c == RULE_NE);
-        else
-            rule_bits_finish(r, is->nvalues, false);
-        return r;
-    }
+    if (left.kind == TK_NUMBER)
+        return rule_parse_number_first(p);
 
     bool is_util = false;
     size_t party = 0, issue = 0;
@@ -900,107 +1029,17 @@ static rule *rule_parse_comparison(rule_parser *p)
     } else {
         return rule_expected(p, RULE_WANT_CONDITION);
     }
-
-    /* the operator */
-    rule_tok optok = p->cur;
-    rule_cmp c = RULE_EQ;
+    size_t oppos = p->cur.pos;
+    rule_cmp c;
     bool set = false, negate = false;
-    if (rule_tok_cmp(&optok, &c)) {
-        /* plain comparison */
-    } else if (rule_tok_is(p, &optok, "in")) {
-        set = true;
-    } else if (rule_tok_is(p, &optok, "not")) {
-        rule_tok nx;
-        if (!rule_lex(p, optok.pos + optok.len, &nx))
-            return NULL;
-        if (!rule_tok_is(p, &nx, "in")) {
-            p->prev = p->cur;
-            p->cur = nx;
-            return rule_expected(p, "'in' (write: issue not in {a, b})");
-        }
-        set = true;
-        negate = true;
-        p->cur = nx; /* skip 'not'; the advance below skips 'in' */
-    } else {
-        char lhs[RULE_SHOW + 32];
-        if (is_util)
-            snprintf(lhs, sizeof lhs, "utility(%.*s)", RULE_SHOW, sc->parties[party].name);
-        else
-            snprintf(lhs, sizeof lhs, "%s", rule_tok_show(p, &left, sh, sizeof sh));
-        const char *ops = is_util ? "==, !=, <, <=, >, >=" : "==, !=, <, <=, >, >=, in";
-        if (optok.kind == TK_END)
-            rule_fail(p, PARLEY_ERR_SYNTAX, optok.pos,
-                      "expected a comparison operator (%s) after %s%s%s but the rule ends here",
-                      ops, is_util ? "'" : "", lhs, is_util ? "'" : "");
-        else
-            rule_fail(p, PARLEY_ERR_SYNTAX, optok.pos,
-                      "expected a comparison operator (%s) after %s%s%s but found %s", ops,
-                      is_util ? "'" : "", lhs, is_util ? "'" : "",
-                      rule_tok_show(p, &optok, sh, sizeof sh));
+    if (!rule_parse_operator(p, &left, is_util, party, &c, &set, &negate))
         return NULL;
-    }
-    if (!rule_advance(p))
+    if (is_util)
+        return rule_parse_util_rhs(p, party, c, set, oppos, offset);
+    if (!set && !rule_discrete_op_ok(p, &p->sc->issues[issue], c, c, oppos))
         return NULL;
-
-    if (is_util) {
-        if (set) {
-            rule_fail(p, PARLEY_ERR_INVALID, optok.pos,
-                      "'in' does not apply to utility(%.*s): compare it with ==, !=, <, <=, >, "
-                      ">= and a number", RULE_SHOW, sc->parties[party].name);
-            return NULL;
-        }
-        rule_tok rt = p->cur;
-        double x;
-        if (rt.kind != TK_NUMBER) {
-            if (rt.kind == TK_WORD || rt.kind == TK_STRING) {
-                if (rule_is_keyword(p, &rt))
-                    return rule_expected(p, "a number");
-                rule_fail(p, PARLEY_ERR_INVALID, rt.pos,
-                          "utility(%.*s) compares with a number (e.g. utility(%.*s) >= 0.3), "
-                          "not %s", RULE_SHOW, sc->parties[party].name, RULE_SHOW,
-                          sc->parties[party].name, rule_tok_show(p, &rt, sh, sizeof sh));
-                return NULL;
-            }
-            return rule_expected(p, "a number");
-        }
-        if (!rule_number(p, &rt, &x) || !rule_advance(p))
-            return NULL;
-        rule *r = rule_node(p, RULE_UTIL_CMP, NULL, NULL, offset);
-        if (!r)
-            return NULL;
-        r->party = party;
-        r->cmp = c;
-        r->threshold = x;
-        return r;
-    }
-
-    const pm_issue *is = &sc->issues[issue];
-    if (is->kind == PARLEY_ISSUE_DISCRETE && !set && c != RULE_EQ && c != RULE_NE) {
-        rule_fail(p, PARLEY_ERR_INVALID, optok.pos,
-                  "operator '%s' does not apply to discrete issue '%.*s': only ==, !=, in apply "
-                  "(its values have no order)", rule_cmp_text[c], RULE_SHOW, is->name);
-        return NULL;
-    }
-    rule *r = rule_issue_leaf(p, issue, offset);
-    if (!r)
-        return NULL;
-    bool ok;
-    if (set) {
-        ok = rule_parse_set(p, r);
-    } else {
-        rule_tok rt = p->cur;
-        /* Discrete != is "not ==": resolve as ==, complement below. */
-        rule_cmp vc = is->kind == PARLEY_ISSUE_DISCRETE ? RULE_EQ : c;
-        ok = rule_value_bits(p, r, vc, &rt) && rule_advance(p);
-        if (is->kind == PARLEY_ISSUE_DISCRETE && c == RULE_NE)
-            negate = true;
-    }
-    if (!ok) {
-        rule_free(sc, r);
-        return NULL;
-    }
-    rule_bits_finish(r, is->nvalues, negate);
-    return r;
+    rule_tok value = p->cur;
+    return rule_issue_compare(p, issue, c, set, negate, &value, offset);
 }
 
 static rule *rule_parse_primary(rule_parser *p)
@@ -1065,6 +1104,16 @@ static rule *rule_parse_not(rule_parser *p)
     return r;
 }
 
+/* left op right, at left's offset; on failure right is freed (left stays
+ * the caller's). */
+static rule *rule_join(rule_parser *p, rule_op op, rule *left, rule *right)
+{
+    rule *r = rule_node(p, op, left, right, left->offset);
+    if (!r)
+        rule_free(p->sc, right);
+    return r;
+}
+
 /* A chain sub (kw sub)* of an associative operator, built balanced: stack
  * holds subtrees of 2^rank operands, ranks strictly decreasing, so at most
  * 64 entries; equal ranks merge, in text order. */
@@ -1087,12 +1136,9 @@ static rule *rule_parse_chain(rule_parser *p, rule_op op, const char *kw,
             goto fail;
         unsigned rk = 0;
         while (top > 0 && rank[top - 1] == rk) {
-            rule *m = rule_node(p, op, stack[top - 1], t, stack[top - 1]->offset);
-            if (!m) {
-                rule_free(p->sc, t);
+            t = rule_join(p, op, stack[top - 1], t);
+            if (!t)
                 goto fail;
-            }
-            t = m;
             top--;
             rk++;
         }
@@ -1101,12 +1147,9 @@ static rule *rule_parse_chain(rule_parser *p, rule_op op, const char *kw,
     }
     t = stack[--top];
     while (top > 0) {
-        rule *m = rule_node(p, op, stack[top - 1], t, stack[top - 1]->offset);
-        if (!m) {
-            rule_free(p->sc, t);
+        t = rule_join(p, op, stack[top - 1], t);
+        if (!t)
             goto fail;
-        }
-        t = m;
         top--;
     }
     return t;
@@ -1285,32 +1328,24 @@ int rule_eval_partial(const rule *r, const uint32_t *outcome, const bool *assign
             a = rule_eval_partial(r->a, outcome, assigned, ulo, uhi);
             return a < 0 ? -1 : !a;
         case RULE_AND:
-            a = rule_eval_partial(r->a, outcome, assigned, ulo, uhi);
-            if (a == 0)
-                return 0;
-            if (a == 1) {
-                r = r->b;
-                continue;
-            }
-            return rule_eval_partial(r->b, outcome, assigned, ulo, uhi) == 0 ? 0 : -1;
         case RULE_OR:
+        case RULE_IMPLIES: {
+            /* a -> b is (not a) or b.  The decisive value settles the
+             * connective (0 for and, 1 for or); the other hands it to b;
+             * unknown leaves only a decisive b known. */
+            int decisive = r->op == RULE_AND ? 0 : 1;
             a = rule_eval_partial(r->a, outcome, assigned, ulo, uhi);
-            if (a == 1)
-                return 1;
-            if (a == 0) {
+            if (r->op == RULE_IMPLIES && a >= 0)
+                a = !a;
+            if (a == decisive)
+                return decisive;
+            if (a >= 0) {
                 r = r->b;
                 continue;
             }
-            return rule_eval_partial(r->b, outcome, assigned, ulo, uhi) == 1 ? 1 : -1;
-        case RULE_IMPLIES:
-            a = rule_eval_partial(r->a, outcome, assigned, ulo, uhi);
-            if (a == 0)
-                return 1;
-            if (a == 1) {
-                r = r->b;
-                continue;
-            }
-            return rule_eval_partial(r->b, outcome, assigned, ulo, uhi) == 1 ? 1 : -1;
+            return rule_eval_partial(r->b, outcome, assigned, ulo, uhi) == decisive ? decisive
+                                                                                     : -1;
+        }
         case RULE_ISSUE_IN: {
             if (assigned[r->issue]) {
                 uint32_t k = outcome[r->issue];

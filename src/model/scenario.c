@@ -169,6 +169,20 @@ static parley_status check_name(parley_scenario *sc, const char *what, const cha
     return PARLEY_OK;
 }
 
+/* One more issue or party named name: unique (found: the index of one
+ * with that name, or SIZE_MAX) and within parley's limit of max. */
+static parley_status room_for_one(const char *what, const char *whats, const char *name,
+                                  size_t found, size_t n, int max, parley_error *err)
+{
+    if (found != SIZE_MAX)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                            "duplicate %s name '%s'; %s names must be unique", what, name, what);
+    if (n >= (size_t)max)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "more than %d %s; parley's limit",
+                            max, whats);
+    return PARLEY_OK;
+}
+
 static parley_status issue_push(parley_scenario *sc, const char *name, pm_issue **out,
                                 parley_error *err)
 {
@@ -179,22 +193,15 @@ static parley_status issue_push(parley_scenario *sc, const char *name, pm_issue 
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "issue '%s' added after the first party; add every issue first",
                             name);
-    for (size_t i = 0; i < sc->nissues; i++)
-        if (strcmp(sc->issues[i].name, name) == 0)
-            return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
-                                "duplicate issue name '%s'; issue names must be unique", name);
-    if (sc->nissues >= PARLEY_MAX_ISSUES)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
-                            "more than %d issues; parley's limit", PARLEY_MAX_ISSUES);
-    if (sc->nissues == sc->capissues) {
-        size_t nc = sc->capissues ? sc->capissues * 2 : 8;
-        pm_issue *d = parleyx_realloc(sc->alloc, sc->issues, sc->capissues * sizeof(pm_issue),
-                                      nc * sizeof(pm_issue));
-        if (!d)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        sc->issues = d;
-        sc->capissues = nc;
-    }
+    st = room_for_one("issue", "issues", name, pm_find_issue(sc, name), sc->nissues,
+                      PARLEY_MAX_ISSUES, err);
+    if (st)
+        return st;
+    pm_issue *grown = parleyx_grow(sc->alloc, sc->issues, sizeof *grown, &sc->capissues,
+                                   sc->nissues + 1, 8);
+    if (!grown)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    sc->issues = grown;
     pm_issue *is = &sc->issues[sc->nissues];
     memset(is, 0, sizeof *is);
     is->name = parleyx_strdup(sc->alloc, name);
@@ -392,22 +399,15 @@ parley_status parley_scenario_add_party(parley_scenario *sc, const char *name, p
     if (role != PARLEY_ROLE_NEGOTIATOR && role != PARLEY_ROLE_RATIFIER &&
         role != PARLEY_ROLE_MEDIATOR)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "unknown role for party '%s'", name);
-    for (size_t p = 0; p < sc->nparties; p++)
-        if (strcmp(sc->parties[p].name, name) == 0)
-            return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
-                                "duplicate party name '%s'; party names must be unique", name);
-    if (sc->nparties >= PARLEY_MAX_PARTIES)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
-                            "more than %d parties; parley's limit", PARLEY_MAX_PARTIES);
-    if (sc->nparties == sc->capparties) {
-        size_t nc = sc->capparties ? sc->capparties * 2 : 4;
-        pm_party *d = parleyx_realloc(sc->alloc, sc->parties, sc->capparties * sizeof(pm_party),
-                                      nc * sizeof(pm_party));
-        if (!d)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        sc->parties = d;
-        sc->capparties = nc;
-    }
+    st = room_for_one("party", "parties", name, pm_find_party(sc, name), sc->nparties,
+                      PARLEY_MAX_PARTIES, err);
+    if (st)
+        return st;
+    pm_party *grown = parleyx_grow(sc->alloc, sc->parties, sizeof *grown, &sc->capparties,
+                                   sc->nparties + 1, 4);
+    if (!grown)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    sc->parties = grown;
     pm_party *pa = &sc->parties[sc->nparties];
     memset(pa, 0, sizeof *pa);
     pa->role = role;
@@ -677,18 +677,13 @@ parley_status parley_party_add_redline(parley_scenario *sc, size_t party, const 
     st = rule_compile(sc, text, &ru, err);
     if (st)
         return st;
-    if (pa->nredlines == pa->capredlines) {
-        size_t nc = pa->capredlines ? pa->capredlines * 2 : 4;
-        pm_redline *d = parleyx_realloc(sc->alloc, pa->redlines,
-                                        pa->capredlines * sizeof(pm_redline),
-                                        nc * sizeof(pm_redline));
-        if (!d) {
-            rule_free(sc, ru);
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        pa->redlines = d;
-        pa->capredlines = nc;
+    pm_redline *grown = parleyx_grow(sc->alloc, pa->redlines, sizeof *grown, &pa->capredlines,
+                                     pa->nredlines + 1, 4);
+    if (!grown) {
+        rule_free(sc, ru);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    pa->redlines = grown;
     pm_redline *rl = &pa->redlines[pa->nredlines];
     rl->name = parleyx_strdup(sc->alloc, name);
     rl->text = parleyx_strdup(sc->alloc, text);
@@ -985,32 +980,42 @@ parley_status parley_issue_find_value(const parley_scenario *sc, size_t issue, c
     return PARLEY_OK;
 }
 
+size_t pm_find_issue(const parley_scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->nissues; i++)
+        if (strcmp(sc->issues[i].name, name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+size_t pm_find_party(const parley_scenario *sc, const char *name)
+{
+    for (size_t p = 0; p < sc->nparties; p++)
+        if (strcmp(sc->parties[p].name, name) == 0)
+            return p;
+    return SIZE_MAX;
+}
+
+/* The public face of a look-up: ARG, INVALID when not found. */
+static parley_status found(size_t k, size_t *out)
+{
+    if (k == SIZE_MAX)
+        return PARLEY_ERR_INVALID;
+    if (out)
+        *out = k;
+    return PARLEY_OK;
+}
+
 parley_status parley_scenario_find_issue(const parley_scenario *sc, const char *name,
                                          size_t *issue)
 {
-    if (!sc || !name)
-        return PARLEY_ERR_ARG;
-    for (size_t i = 0; i < sc->nissues; i++)
-        if (strcmp(sc->issues[i].name, name) == 0) {
-            if (issue)
-                *issue = i;
-            return PARLEY_OK;
-        }
-    return PARLEY_ERR_INVALID;
+    return sc && name ? found(pm_find_issue(sc, name), issue) : PARLEY_ERR_ARG;
 }
 
 parley_status parley_scenario_find_party(const parley_scenario *sc, const char *name,
                                          size_t *party)
 {
-    if (!sc || !name)
-        return PARLEY_ERR_ARG;
-    for (size_t p = 0; p < sc->nparties; p++)
-        if (strcmp(sc->parties[p].name, name) == 0) {
-            if (party)
-                *party = p;
-            return PARLEY_OK;
-        }
-    return PARLEY_ERR_INVALID;
+    return sc && name ? found(pm_find_party(sc, name), party) : PARLEY_ERR_ARG;
 }
 
 size_t parley_party_count(const parley_scenario *sc)
