@@ -4,22 +4,24 @@
  * installed.  Prefix gx_ (GENIUS XML side, also the shared helpers) and
  * gw_ (GeniusWeb side).
  *
- * Ownership: gx_read_file hands back a buffer the caller frees with
- * parleyx_free(alloc, data, size + 1).  Nothing else here allocates.
+ * Ownership: gx_read_file (parleyx_read_file with the load options)
+ * hands back a buffer the caller frees with parleyx_free(alloc, data,
+ * size + 1).
  */
 #ifndef PARLEY_GENIUS_IO_H
 #define PARLEY_GENIUS_IO_H
 
 #include "parleyx.h"
 
-/* Default bound on one input file (parley_load_options.max_file_bytes 0). */
-#define GX_DEFAULT_MAX_FILE ((size_t)64 << 20)
-
-/* Read a whole file, at most the limit of opt (0: 64 MiB), into a
- * NUL-terminated buffer of *size + 1 bytes allocated with opt->alloc.
- * PARLEY_ERR_IO if it cannot be read, PARLEY_ERR_LIMIT if too large. */
-parley_status gx_read_file(const char *path, const parley_load_options *opt, char **data,
-                           size_t *size, parley_error *err);
+/* Read a whole file through parleyx_read_file, with the allocator and the
+ * limit of opt (max_file_bytes; 0: 64 MiB).  The caller frees *data with
+ * parleyx_free(opt->alloc, *data, *size + 1). */
+static inline parley_status gx_read_file(const char *path, const parley_load_options *opt,
+                                         char **data, size_t *size, parley_error *err)
+{
+    return parleyx_read_file(opt ? opt->alloc : NULL, path, opt ? opt->max_file_bytes : 0, data,
+                             size, err);
+}
 
 /* Add a negotiator named after the file (basename without .xml/.json),
  * made unique with "-2", "-3"... when another party already has it. */

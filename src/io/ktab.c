@@ -49,55 +49,6 @@
 #define KT_MAX_FILE (64u << 20)
 #define KT_MAX_FIELDS (3 + 2 * PARLEY_FORECAST_MAX_DIMS + 2)
 
-/* Read a whole file into a NUL-terminated buffer of *cap bytes. */
-static parley_status kt_slurp(const char *path, const parley_allocator *a, char **text,
-                              size_t *len, size_t *capo, parley_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open the file: %s",
-                            strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *b = parleyx_malloc(a, cap);
-    if (!b) {
-        fclose(f);
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap >= KT_MAX_FILE) {
-                fclose(f);
-                parleyx_free(a, b, cap);
-                return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                                    "the file is larger than 64 MiB");
-            }
-            char *nb = parleyx_realloc(a, b, cap, cap * 2);
-            if (!nb) {
-                fclose(f);
-                parleyx_free(a, b, cap);
-                return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-            }
-            b = nb;
-            cap *= 2;
-        }
-        size_t got = fread(b + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        parleyx_free(a, b, cap);
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the file");
-    }
-    b[n] = '\0';
-    *text = b;
-    *len = n;
-    *capo = cap;
-    return PARLEY_OK;
-}
-
 /* ------------------------------------------------------------------ CSV */
 
 typedef struct kt_field {
@@ -522,12 +473,12 @@ static parley_status kt_read_file(const char *path, const parley_allocator *allo
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output pointer");
     *out = NULL;
     char *text = NULL;
-    size_t len = 0, cap = 0;
-    parley_status st = kt_slurp(path, alloc, &text, &len, &cap, err);
+    size_t len = 0;
+    parley_status st = parleyx_read_file(alloc, path, KT_MAX_FILE, &text, &len, err);
     if (st != PARLEY_OK)
         return st;
     st = read(text, len, path, alloc, out, err);
-    parleyx_free(alloc, text, cap);
+    parleyx_free(alloc, text, len + 1);
     return st;
 }
 
