@@ -37,9 +37,10 @@
  *    a `type` the domain issue's kind is used (GENIUS would build a discrete
  *    evaluator, which fails on any other kind of issue).
  *
- * Tolerance.  The file is first parsed strictly by libxml2 (no network, no
- * DTD loading, no XInclude, entities never substituted; a document that
- * declares any entity is refused before it can expand).  When the strict
+ * Tolerance.  The file is first parsed strictly by the XML front end
+ * (xml_front.c, shared with KTAB: no network, no DTD loading, no XInclude,
+ * entities never substituted; a document that declares any entity is
+ * refused before it can expand).  When the strict
  * parse fails, well-defined textual repairs are applied and the text is
  * parsed again: bytes that are not UTF-8 are re-read as Windows-1252 (the
  * superset of ISO-8859-1 that WHATWG uses for the "latin1" label); an XML
@@ -70,6 +71,7 @@
  * limits on issues, values and parties.
  */
 #include "io/genius_io.h"
+#include "io/xml_front.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -168,115 +170,6 @@ parley_status gx_add_party_for(parley_scenario *sc, const char *path, size_t *pa
 }
 
 /* ------------------------------------------------------------ XML parsing */
-
-typedef struct gx_perr {
-    bool have;          /* first error recorded */
-    int line, col;
-    char msg[400];
-    bool entity;        /* an entity declaration was seen: refused */
-    int entity_line;
-} gx_perr;
-
-#if LIBXML_VERSION >= 21200
-#define GX_XMLERR const xmlError *
-#else
-#define GX_XMLERR xmlErrorPtr
-#endif
-
-static void gx_on_error(void *ud, GX_XMLERR e)
-{
-    xmlParserCtxtPtr ctxt = ud;
-    gx_perr *pe = ctxt ? ctxt->_private : NULL;
-    if (!pe || !e || e->level < XML_ERR_ERROR || pe->have)
-        return;
-    pe->have = true;
-    pe->line = e->line;
-    pe->col = e->int2;
-    snprintf(pe->msg, sizeof pe->msg, "%s", e->message ? e->message : "malformed XML");
-    size_t n = strlen(pe->msg);
-    while (n && gx_blank((unsigned char)pe->msg[n - 1]))
-        pe->msg[--n] = '\0';
-}
-
-static void gx_refuse_entity(xmlParserCtxtPtr ctxt)
-{
-    gx_perr *pe = ctxt ? ctxt->_private : NULL;
-    if (pe && !pe->entity) {
-        pe->entity = true;
-        pe->entity_line = ctxt->input ? ctxt->input->line : 0;
-    }
-    xmlStopParser(ctxt);
-}
-
-static void gx_on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *publicId,
-                              const xmlChar *systemId, xmlChar *content)
-{
-    gx_refuse_entity(ctx);
-}
-
-static void gx_on_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *publicId,
-                                       const xmlChar *systemId, const xmlChar *notationName)
-{
-    gx_refuse_entity(ctx);
-}
-
-static void gx_on_external_subset(void *ctx, const xmlChar *name, const xmlChar *ExternalID,
-                                  const xmlChar *SystemID)
-{
-    /* never load an external DTD */
-}
-
-static xmlParserInputPtr gx_on_resolve(void *ctx, const xmlChar *publicId, const xmlChar *systemId)
-{
-    return NULL; /* never resolve anything outside the document */
-}
-
-/* One parse of a memory buffer.  Returns the document, or NULL with pe
- * filled (pe->have or pe->entity; neither = out of memory). */
-static xmlDocPtr gx_parse_mem(const char *buf, size_t n, const char *encoding, gx_perr *pe)
-{
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(buf, (int)n);
-    if (!ctxt)
-        return NULL;
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                XML_PARSE_BIG_LINES | XML_PARSE_COMPACT |
-                                XML_PARSE_NOBLANKS);
-    ctxt->_private = pe;
-    ctxt->sax->serror = gx_on_error;
-    ctxt->sax->entityDecl = gx_on_entity_decl;
-    ctxt->sax->unparsedEntityDecl = gx_on_unparsed_entity_decl;
-    ctxt->sax->externalSubset = gx_on_external_subset;
-    ctxt->sax->resolveEntity = gx_on_resolve;
-    ctxt->replaceEntities = 0;
-    ctxt->loadsubset = 0;
-    ctxt->validate = 0;
-    if (encoding) {
-        xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(encoding);
-        if (h)
-            xmlSwitchToEncoding(ctxt, h);
-    }
-    xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    bool ok = ctxt->wellFormed && !pe->entity && doc && xmlDocGetRootElement(doc);
-    if (!ok) {
-        if (!pe->have && !pe->entity) {
-            GX_XMLERR e = xmlCtxtGetLastError(ctxt);
-            if (e && e->code != XML_ERR_OK) {
-                gx_on_error(ctxt, e);
-            } else {
-                pe->have = true;
-                pe->line = ctxt->input ? ctxt->input->line : 0;
-                snprintf(pe->msg, sizeof pe->msg, "no root element");
-            }
-        }
-        if (doc)
-            xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(ctxt);
-    return doc;
-}
 
 static bool gx_valid_utf8(const unsigned char *s, size_t n)
 {
@@ -586,15 +479,13 @@ static parley_status gx_parse_text(const char *path, const char *data, size_t si
     if (i == size)
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, 1, 1,
                             "the file is empty; expected a GENIUS XML domain or profile");
-    xmlInitParser();
-    gx_perr pe;
-    memset(&pe, 0, sizeof pe);
-    *doc = gx_parse_mem(data, size, NULL, &pe);
+    xf_error pe;
+    *doc = xf_parse(data, size, NULL, &pe);
     if (*doc)
         return PARLEY_OK;
     if (pe.entity)
         goto entity;
-    gx_perr first = pe;
+    xf_error first = pe;
     /* Repairs.  Latin-1: only when the bytes are not UTF-8 and no other
      * encoding is declared at the start. */
     bool latin = !gx_valid_utf8((const unsigned char *)data, size) &&
@@ -630,8 +521,7 @@ static parley_status gx_parse_text(const char *path, const char *data, size_t si
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory repairing XML");
     }
     if (changed || latin) {
-        memset(&pe, 0, sizeof pe);
-        *doc = gx_parse_mem(b.data, b.len, latin ? "UTF-8" : enc, &pe);
+        *doc = xf_parse(b.data, b.len, latin ? "UTF-8" : enc, &pe);
         parleyx_buf_free(&b);
         if (*doc)
             return PARLEY_OK;

@@ -26,8 +26,9 @@
  * Errors carry file:line:column (1-based; the column of the field, in
  * bytes) and say what was expected.  Bounds: a file of at most 64 MiB, a
  * field of at most PARLEY_MAX_NAME bytes, the input's actor and dimension
- * limits.  libxml2 parses with XML_PARSE_NONET and without entity
- * substitution; a document that declares entities is refused.
+ * limits.  The XML goes through the one XML front end (xml_front.c: no
+ * network, no DTD, entities never expanded; a document that declares one
+ * is refused while it is parsed).
  *
  * Memory: the text buffer and the per-line field table are freed before
  * returning; the input handed out is allocated with the caller's allocator
@@ -43,8 +44,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "io/xml_front.h"
 
 #define KT_MAX_FILE (64u << 20)
 #define KT_MAX_FIELDS (3 + 2 * PARLEY_FORECAST_MAX_DIMS + 2)
@@ -811,39 +811,23 @@ parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char
     *out = NULL;
     if (len > KT_MAX_FILE || len > (size_t)INT32_MAX)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0, "the text is larger than 64 MiB");
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
+    xf_error xe;
+    xmlDoc *doc = xf_parse(text, len, NULL, &xe);
+    if (!doc && xe.entity)
+        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, name,
+                            xe.entity_line > 0 ? (unsigned)xe.entity_line : 0, 0,
+                            "the document declares entities; KTAB files never do, and parley "
+                            "does not expand them");
+    if (!doc && !xe.have)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, name, 0, 0, "out of memory");
-    xmlDoc *doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                        XML_PARSE_BIG_LINES);
-    parley_status st;
-    if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[512] = "not well-formed XML";
-        if (e && e->message) {
-            snprintf(msg, sizeof msg, "%s", e->message);
-            size_t l = strlen(msg);
-            while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-                msg[--l] = '\0';
-        }
-        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, name, e && e->line > 0 ? (unsigned)e->line : 0,
-                          e && e->int2 > 0 ? (unsigned)e->int2 : 0, "XML: %s", msg);
-        xmlFreeParserCtxt(ctxt);
-        return st;
-    }
-    if (doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
-        st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, name, 0, 0,
-                          "the document declares entities; KTAB files never do, and parley "
-                          "does not expand them");
-    } else {
-        kx_ctx x;
-        x.file = name ? name : "";
-        x.err = err;
-        st = kx_build(&x, doc, alloc, out);
-    }
+    if (!doc)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, name, xe.line > 0 ? (unsigned)xe.line : 0,
+                            xe.col > 0 ? (unsigned)xe.col : 0, "XML: %s", xe.msg);
+    kx_ctx x;
+    x.file = name ? name : "";
+    x.err = err;
+    parley_status st = kx_build(&x, doc, alloc, out);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return st;
 }
 
