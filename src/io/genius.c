@@ -127,14 +127,13 @@ parley_status gx_add_party_for(parley_scenario *sc, const char *path, size_t *pa
 parley_status gx_parse_file(const char *path, const parley_load_options *opt,
                             xmlDocPtr *doc, parley_error *err)
 {
-    char *data;
-    size_t size;
+    gx_file f;
     *doc = NULL;
-    parley_status st = gx_read_file(path, opt, &data, &size, err);
+    parley_status st = gx_file_read(&f, path, opt, err);
     if (st)
         return st;
-    st = gx_parse_text(path, data, size, opt ? opt->alloc : NULL, doc, err);
-    parleyx_free(opt ? opt->alloc : NULL, data, size + 1);
+    st = gx_parse_text(path, f.data, f.size, f.a, doc, err);
+    gx_file_free(&f);
     return st;
 }
 
@@ -174,17 +173,12 @@ const char *gx_attr(gx_ctx *c, const xmlNode *n, const char *name)
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
     if (!v)
         return NULL;
-    if (c->ntofree == c->captofree) {
-        size_t nc = c->captofree ? c->captofree * 2 : 16;
-        xmlChar **t = parleyx_realloc(c->a, c->tofree, c->captofree * sizeof(xmlChar *),
-                                      nc * sizeof(xmlChar *));
-        if (!t) {
-            xmlFree(v);
-            return NULL;
-        }
-        c->tofree = t;
-        c->captofree = nc;
+    xmlChar **t = parleyx_grow(c->a, c->tofree, sizeof *t, &c->captofree, c->ntofree + 1, 16);
+    if (!t) {
+        xmlFree(v);
+        return NULL;
     }
+    c->tofree = t;
     c->tofree[c->ntofree++] = v;
     return (const char *)v;
 }
@@ -197,8 +191,9 @@ const xmlNode *gx_first_child(const xmlNode *n, const char *name)
     return NULL;
 }
 
-/* Java's Double.valueOf trims blanks (chars <= ' '); so do we. */
-bool gx_number(const char *s, double *out)
+/* Copy s without the blanks Java's Double.valueOf and Long.valueOf trim
+ * (chars <= ' ') into buf; false when nothing is left or it does not fit. */
+static bool gx_trimmed(const char *s, char *buf, size_t cap)
 {
     if (!s)
         return false;
@@ -207,61 +202,60 @@ bool gx_number(const char *s, double *out)
     size_t n = strlen(s);
     while (n && (unsigned char)s[n - 1] <= ' ')
         n--;
-    char buf[128];
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= cap)
         return false;
     memcpy(buf, s, n);
     buf[n] = '\0';
-    return parleyx_parse_double(buf, out) && isfinite(*out);
+    return true;
+}
+
+bool gx_number(const char *s, double *out)
+{
+    char buf[128];
+    return gx_trimmed(s, buf, sizeof buf) && parleyx_parse_double(buf, out) && isfinite(*out);
 }
 
 bool gx_integer(const char *s, int64_t *out)
 {
-    if (!s)
-        return false;
-    while (*s && (unsigned char)*s <= ' ')
-        s++;
-    size_t n = strlen(s);
-    while (n && (unsigned char)s[n - 1] <= ' ')
-        n--;
     char buf[64];
-    if (n == 0 || n >= sizeof buf)
-        return false;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    return parleyx_parse_int64(buf, out);
+    return gx_trimmed(s, buf, sizeof buf) && parleyx_parse_int64(buf, out);
 }
 
-/* A number attribute that must be there: error names element and line. */
-parley_status gx_need_number(gx_ctx *c, const xmlNode *n, const char *attr, double *out,
-                             const char *what)
+/* The attribute attr of n, which what needs: an error when it is missing. */
+static parley_status gx_need_attr(gx_ctx *c, const xmlNode *n, const char *attr, const char *what,
+                                  const char **v)
 {
-    const char *v = gx_attr(c, n, attr);
-    if (!v)
+    *v = gx_attr(c, n, attr);
+    if (!*v)
         return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
                             "<%s> has no '%s' attribute; %s needs it", (const char *)n->name, attr,
                             what);
-    if (!gx_number(v, out))
-        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                            "%s '%s' of <%s> is not a finite decimal number (%s); write a plain "
-                            "number such as 0.25",
-                            attr, v, (const char *)n->name, what);
     return PARLEY_OK;
+}
+
+parley_status gx_need_number(gx_ctx *c, const xmlNode *n, const char *attr, double *out,
+                             const char *what)
+{
+    const char *v;
+    parley_status st = gx_need_attr(c, n, attr, what, &v);
+    if (st == PARLEY_OK && !gx_number(v, out))
+        st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                          "%s '%s' of <%s> is not a finite decimal number (%s); write a plain "
+                          "number such as 0.25",
+                          attr, v, (const char *)n->name, what);
+    return st;
 }
 
 parley_status gx_need_integer(gx_ctx *c, const xmlNode *n, const char *attr, int64_t *out,
                               const char *what)
 {
-    const char *v = gx_attr(c, n, attr);
-    if (!v)
-        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                            "<%s> has no '%s' attribute; %s needs it", (const char *)n->name, attr,
-                            what);
-    if (!gx_integer(v, out))
-        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                            "%s '%s' of <%s> is not an integer (%s)", attr, v,
-                            (const char *)n->name, what);
-    return PARLEY_OK;
+    const char *v;
+    parley_status st = gx_need_attr(c, n, attr, what, &v);
+    if (st == PARLEY_OK && !gx_integer(v, out))
+        st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                          "%s '%s' of <%s> is not an integer (%s)", attr, v,
+                          (const char *)n->name, what);
+    return st;
 }
 
 /* Wrap a builder failure with the file and line it came from. */
@@ -302,13 +296,12 @@ parley_status parley_genius_read_files(const char *domain, size_t nprofiles,
                             PARLEY_MAX_PARTIES);
     /* GeniusWeb JSON, told apart by content. */
     {
-        char *data;
-        size_t size;
-        parley_status st = gx_read_file(domain, opt, &data, &size, err);
+        gx_file f;
+        parley_status st = gx_file_read(&f, domain, opt, err);
         if (st)
             return st;
-        bool json = gx_looks_like_json(data, size);
-        parleyx_free(opt ? opt->alloc : NULL, data, size + 1);
+        bool json = gx_looks_like_json(f.data, f.size);
+        gx_file_free(&f);
         if (json)
             return gw_read_files(domain, nprofiles, profiles, opt, out, err);
     }

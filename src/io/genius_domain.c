@@ -133,15 +133,10 @@ static parley_status gx_add_domain_issue(gx_ctx *c, gx_domain *d, parley_scenari
         return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
                             "two domain issues have index %lld; each issue needs its own index",
                             (long long)gindex);
-    if (d->n == d->cap) {
-        size_t nc = d->cap ? d->cap * 2 : 16;
-        gx_issue *t =
-            parleyx_realloc(d->a, d->is, d->cap * sizeof(gx_issue), nc * sizeof(gx_issue));
-        if (!t)
-            return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-        d->is = t;
-        d->cap = nc;
-    }
+    gx_issue *t = parleyx_grow(d->a, d->is, sizeof *t, &d->cap, d->n + 1, 16);
+    if (!t)
+        return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    d->is = t;
     gx_issue *is = &d->is[d->n];
     memset(is, 0, sizeof *is);
     is->gindex = gindex;
@@ -284,15 +279,10 @@ static parley_status gx_add_objective(gx_ctx *c, gx_domain *d, const xmlNode *n)
     int64_t idx;
     if (!v || !gx_integer(v, &idx))
         return PARLEY_OK; /* an objective without index cannot carry a weight */
-    if (d->nobjs == d->capobjs) {
-        size_t nc = d->capobjs ? d->capobjs * 2 : 8;
-        int64_t *t = parleyx_realloc(d->a, d->objs, d->capobjs * sizeof(int64_t),
-                                     nc * sizeof(int64_t));
-        if (!t)
-            return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-        d->objs = t;
-        d->capobjs = nc;
-    }
+    int64_t *t = parleyx_grow(d->a, d->objs, sizeof *t, &d->capobjs, d->nobjs + 1, 8);
+    if (!t)
+        return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    d->objs = t;
     d->objs[d->nobjs++] = idx;
     return PARLEY_OK;
 }

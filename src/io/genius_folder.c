@@ -8,7 +8,7 @@
  * mixing GENIUS XML and GeniusWeb JSON is refused.
  *
  * Memory: the file names are allocated with opt->alloc and freed before
- * returning; each file is read whole (gx_read_file) and freed once
+ * returning; each file is read whole (gx_file_read) and freed once
  * classified.
  */
 #include "io/genius_io.h"
@@ -74,18 +74,16 @@ static bool gx_root_name(const char *s, size_t n, char *name, size_t cap)
 static parley_status gx_classify(const char *path, const parley_load_options *opt, gx_fkind *kind,
                                  parley_error *err)
 {
-    char *data;
-    size_t size;
+    gx_file f;
     *kind = GXF_SKIP;
-    parley_status st = gx_read_file(path, opt, &data, &size, err);
+    parley_status st = gx_file_read(&f, path, opt, err);
     if (st)
         return st;
-    const parley_allocator *a = opt ? opt->alloc : NULL;
     char root[64];
-    if (gx_looks_like_json(data, size)) {
-        gw_kind k = gw_classify(data, size);
+    if (gx_looks_like_json(f.data, f.size)) {
+        gw_kind k = gw_classify(f.data, f.size);
         *kind = k == GW_DOMAIN ? GXF_WDOMAIN : k == GW_PROFILE ? GXF_WPROFILE : GXF_SKIP;
-    } else if (gx_root_name(data, size, root, sizeof root)) {
+    } else if (gx_root_name(f.data, f.size, root, sizeof root)) {
         /* not XML at all (pareto.xml) or another root: skipped; a broken
          * domain or profile is reported when it is read */
         if (strcmp(root, "negotiation_template") == 0)
@@ -93,7 +91,7 @@ static parley_status gx_classify(const char *path, const parley_load_options *op
         else if (strcmp(root, "utility_space") == 0)
             *kind = GXF_PROFILE;
     }
-    parleyx_free(a, data, size + 1);
+    gx_file_free(&f);
     return PARLEY_OK;
 }
 
@@ -122,16 +120,12 @@ parley_status parley_genius_read_folder(const char *dir, const parley_load_optio
             continue;
         if (!gx_iends(de->d_name, ".xml") && !gx_iends(de->d_name, ".json"))
             continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            char **t = parleyx_realloc(a, names, cap * sizeof(char *), nc * sizeof(char *));
-            if (!t) {
-                st = PARLEY_ERR_NOMEM;
-                break;
-            }
-            names = t;
-            cap = nc;
+        char **t = parleyx_grow(a, names, sizeof *t, &cap, n + 1, 32);
+        if (!t) {
+            st = PARLEY_ERR_NOMEM;
+            break;
         }
+        names = t;
         size_t len = dlen + 1 + strlen(de->d_name);
         char *full = parleyx_malloc(a, len + 1);
         if (!full) {

@@ -4,9 +4,8 @@
  * and the GeniusWeb JSON reader (geniusweb.c).  Not installed.  Prefix
  * gx_ (GENIUS XML side, also the shared helpers) and gw_ (GeniusWeb side).
  *
- * Ownership: gx_read_file (parleyx_read_file with the load options)
- * hands back a buffer the caller frees with parleyx_free(alloc, data,
- * size + 1).  gx_parse_text and gx_parse_file hand back a libxml2
+ * Ownership: gx_file_read (parleyx_read_file with the load options)
+ * hands back a buffer the caller frees with gx_file_free.  gx_parse_text and gx_parse_file hand back a libxml2
  * document the caller frees with xmlFreeDoc.  A gx_ctx owns the attribute
  * copies gx_attr makes (gx_ctx_release frees them); a gx_domain owns its
  * tables (gx_domain_free).  Every error fills parley_error with the file
@@ -37,14 +36,27 @@ size_t gx_skip_bom(const char *d, size_t n);
 /* True when the first non-blank byte (after an optional UTF-8 BOM) is '{'. */
 bool gx_looks_like_json(const char *data, size_t size);
 
-/* Read a whole file through parleyx_read_file, with the allocator and the
- * limit of opt (max_file_bytes; 0: 64 MiB).  The caller frees *data with
- * parleyx_free(opt->alloc, *data, *size + 1). */
-static inline parley_status gx_read_file(const char *path, const parley_load_options *opt,
-                                         char **data, size_t *size, parley_error *err)
+/* A whole input file in memory, NUL-terminated. */
+typedef struct gx_file {
+    const parley_allocator *a; /* the allocator data came from */
+    char *data;                /* size + 1 bytes */
+    size_t size;
+} gx_file;
+
+/* Read the file at path through parleyx_read_file, with the allocator and
+ * the limit of opt (max_file_bytes; 0: 64 MiB).  On success the caller
+ * frees f with gx_file_free; on failure there is nothing to free. */
+static inline parley_status gx_file_read(gx_file *f, const char *path,
+                                         const parley_load_options *opt, parley_error *err)
 {
-    return parleyx_read_file(opt ? opt->alloc : NULL, path, opt ? opt->max_file_bytes : 0, data,
-                             size, err);
+    f->a = opt ? opt->alloc : NULL;
+    return parleyx_read_file(f->a, path, opt ? opt->max_file_bytes : 0, &f->data, &f->size, err);
+}
+
+static inline void gx_file_free(gx_file *f)
+{
+    parleyx_free(f->a, f->data, f->size + 1);
+    f->data = NULL;
 }
 
 /* Add a negotiator named after the file (basename without .xml/.json),
@@ -59,7 +71,7 @@ parley_status gx_add_party_for(parley_scenario *sc, const char *path, size_t *pa
  * line and column. */
 parley_status gx_parse_text(const char *path, const char *data, size_t size,
                             const parley_allocator *a, xmlDocPtr *doc, parley_error *err);
-/* gx_read_file, then gx_parse_text (genius.c). */
+/* gx_file_read, then gx_parse_text (genius.c). */
 parley_status gx_parse_file(const char *path, const parley_load_options *opt, xmlDocPtr *doc,
                             parley_error *err);
 

@@ -129,17 +129,12 @@ static parley_status gx_discrete_eval(gx_profile *p, gx_issue *is, const xmlNode
             table[kk] = e; /* last wins */
             seen[kk] = true;
         } else {
-            if (nextra == capextra) {
-                size_t nc = capextra ? capextra * 2 : 8;
-                gx_extra *t = parleyx_realloc(c->a, extra, capextra * sizeof(gx_extra),
-                                              nc * sizeof(gx_extra));
-                if (!t) {
-                    st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-                    goto out;
-                }
-                extra = t;
-                capextra = nc;
+            gx_extra *t = parleyx_grow(c->a, extra, sizeof *t, &capextra, nextra + 1, 8);
+            if (!t) {
+                st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+                goto out;
             }
+            extra = t;
             extra[nextra].s = v;
             extra[nextra].order = order;
             extra[nextra].e = e;
@@ -376,15 +371,10 @@ static parley_status gx_profile_walk(gx_profile *p, const xmlNode *n, int depth)
             return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
                                 "weight %g of issue index %lld is negative; weights are >= 0",
                                 w, (long long)idx);
-        if (nw == p->capws) {
-            size_t ncap = p->capws ? p->capws * 2 : 16;
-            gx_weight *t = parleyx_realloc(c->a, p->ws, p->capws * sizeof(gx_weight),
-                                           ncap * sizeof(gx_weight));
-            if (!t)
-                return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-            p->ws = t;
-            p->capws = ncap;
-        }
+        gx_weight *t = parleyx_grow(c->a, p->ws, sizeof *t, &p->capws, nw + 1, 16);
+        if (!t)
+            return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+        p->ws = t;
         p->ws[nw].index = idx;
         p->ws[nw].w = w;
         nw++;

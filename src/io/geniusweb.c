@@ -50,15 +50,14 @@ gw_kind gw_classify(const char *data, size_t size)
 static parley_status gw_load(const char *path, const parley_load_options *opt, json_t **out,
                              parley_error *err)
 {
-    char *data;
-    size_t size;
+    gx_file f;
     *out = NULL;
-    parley_status st = gx_read_file(path, opt, &data, &size, err);
+    parley_status st = gx_file_read(&f, path, opt, err);
     if (st)
         return st;
     json_error_t je;
-    json_t *root = json_loadb(data, size, JSON_REJECT_DUPLICATES, &je);
-    parleyx_free(opt ? opt->alloc : NULL, data, size + 1);
+    json_t *root = json_loadb(f.data, f.size, JSON_REJECT_DUPLICATES, &je);
+    gx_file_free(&f);
     if (!root)
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, je.line > 0 ? (unsigned)je.line : 0,
                             je.column > 0 ? (unsigned)je.column : 0,

@@ -200,21 +200,17 @@ static parley_status kt_simple_csv(kt_csv *cs, const parley_allocator *a,
                               "%zu", cs->nf);
             break;
         }
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            if (nc > PARLEY_FORECAST_MAX_ACTORS + 1) {
-                st = parleyx_fail(err, PARLEY_ERR_LIMIT, cs->name, ln, 1, "more than %d actors",
-                                  PARLEY_FORECAST_MAX_ACTORS);
-                break;
-            }
-            struct row *nr = parleyx_realloc(a, rows, cap * sizeof *rows, nc * sizeof *rows);
-            if (!nr) {
-                st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
-                break;
-            }
-            rows = nr;
-            cap = nc;
+        if (n == PARLEY_FORECAST_MAX_ACTORS) {
+            st = parleyx_fail(err, PARLEY_ERR_LIMIT, cs->name, ln, 1, "more than %d actors",
+                              PARLEY_FORECAST_MAX_ACTORS);
+            break;
         }
+        struct row *nr = parleyx_grow(a, rows, sizeof *rows, &cap, n + 1, 16);
+        if (!nr) {
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
+            break;
+        }
+        rows = nr;
         struct row *w = &rows[n];
         w->line = ln;
         if ((st = kt_num(cs, &cs->f[1], "the capability", &w->c, err)) ||
