@@ -122,6 +122,175 @@ const char *gx_kind_name(parley_issue_kind k)
     return k == PARLEY_ISSUE_INTEGER ? "integer" : k == PARLEY_ISSUE_REAL ? "real" : "discrete";
 }
 
+/* The issue's name: its `name`, or "issue N" without one; "(index N)" is
+ * added when another issue has it already (GENIUS keys issues by index,
+ * parley needs unique names).  namebuf holds PARLEY_MAX_NAME bytes. */
+static const char *gx_issue_name(gx_ctx *c, const parley_scenario *sc, const xmlNode *n,
+                                 int64_t gindex, char *namebuf)
+{
+    const char *name = gx_attr(c, n, "name");
+    if (!name || !*name) {
+        snprintf(namebuf, PARLEY_MAX_NAME, "issue %lld", (long long)gindex);
+        name = namebuf;
+    }
+    size_t dummy;
+    if (parley_scenario_find_issue(sc, name, &dummy) == PARLEY_OK) {
+        char tmp[PARLEY_MAX_NAME];
+        snprintf(tmp, sizeof tmp, "%.900s (index %lld)", name, (long long)gindex);
+        memcpy(namebuf, tmp, PARLEY_MAX_NAME);
+        name = namebuf;
+    }
+    return name;
+}
+
+/* The values of discrete issue n: vals in document order, sorted (by
+ * strcmp, with their index) for the profiles' lookups; distinct. */
+static parley_status gx_discrete_values(gx_ctx *c, const xmlNode *n, const gx_issue *is,
+                                        const char *name, const char **vals, gx_label *sorted,
+                                        size_t count)
+{
+    size_t m = 0;
+    for (const xmlNode *k = n->children; k; k = k->next) {
+        if (!gx_is(k, "item"))
+            continue;
+        const char *v = gx_attr(c, k, "value");
+        if (!v)
+            return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
+                                "<item> of issue %lld ('%s') has no 'value' attribute",
+                                (long long)is->gindex, name);
+        vals[m] = v;
+        sorted[m].s = v;
+        sorted[m].k = (uint32_t)m;
+        m++;
+    }
+    qsort(sorted, count, sizeof(gx_label), gx_label_cmp);
+    for (size_t j = 1; j < count; j++)
+        if (strcmp(sorted[j].s, sorted[j - 1].s) == 0)
+            return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                                "issue %lld ('%s') lists the value '%s' twice; values must be "
+                                "distinct",
+                                (long long)is->gindex, name, sorted[j].s);
+    return PARLEY_OK;
+}
+
+/* Copy the sorted labels out of the DOM into is (which then owns sorted),
+ * so the domain document can go before the profiles are parsed (one DOM
+ * alive at a time).  On failure sorted is freed. */
+static parley_status gx_keep_labels(gx_ctx *c, gx_domain *d, gx_issue *is, gx_label *sorted,
+                                    size_t count)
+{
+    size_t total = 0;
+    for (size_t j = 0; j < count; j++)
+        total += strlen(sorted[j].s) + 1;
+    char *lab = parleyx_malloc(d->a, total);
+    if (!lab) {
+        parleyx_free(d->a, sorted, count * sizeof(gx_label));
+        return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    }
+    size_t used = 0;
+    for (size_t j = 0; j < count; j++) {
+        size_t len = strlen(sorted[j].s) + 1;
+        memcpy(lab + used, sorted[j].s, len);
+        sorted[j].s = lab + used;
+        used += len;
+    }
+    is->lab = lab;
+    is->labsize = total;
+    is->sorted = sorted;
+    is->nvalues = count;
+    return PARLEY_OK;
+}
+
+static parley_status gx_add_discrete(gx_ctx *c, gx_domain *d, parley_scenario *sc,
+                                     const xmlNode *n, gx_issue *is, const char *name,
+                                     const char *what)
+{
+    size_t count = 0;
+    for (const xmlNode *k = n->children; k; k = k->next)
+        if (gx_is(k, "item"))
+            count++;
+    if (count == 0)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                            "discrete issue %lld ('%s') has no <item value=...> children; "
+                            "list its values, or give it type=\"integer\"/\"real\"",
+                            (long long)is->gindex, name);
+    if (count > PARLEY_MAX_VALUES)
+        return parleyx_fail(c->err, PARLEY_ERR_LIMIT, c->path, gx_line(n), 0,
+                            "issue %lld has %zu values, over the limit of %u",
+                            (long long)is->gindex, count, PARLEY_MAX_VALUES);
+    const char **vals = parleyx_calloc(d->a, count, sizeof(char *));
+    gx_label *sorted = parleyx_calloc(d->a, count, sizeof(gx_label));
+    if (!vals || !sorted) {
+        parleyx_free(d->a, vals, count * sizeof(char *));
+        parleyx_free(d->a, sorted, count * sizeof(gx_label));
+        return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    }
+    parley_status st = gx_discrete_values(c, n, is, name, vals, sorted, count);
+    if (!st) {
+        parley_error e;
+        parley_error_clear(&e);
+        st = parley_scenario_add_discrete(sc, name, count, vals, &is->pi, &e);
+        st = gx_builder(c, st, &e, n, what);
+    }
+    parleyx_free(d->a, vals, count * sizeof(char *));
+    if (st) {
+        parleyx_free(d->a, sorted, count * sizeof(gx_label));
+        return st;
+    }
+    return gx_keep_labels(c, d, is, sorted, count);
+}
+
+static parley_status gx_add_integer(gx_ctx *c, parley_scenario *sc, const xmlNode *n,
+                                    gx_issue *is, const char *name, const char *what)
+{
+    int64_t lo, hi;
+    parley_status st;
+    if ((st = gx_need_integer(c, n, "lowerbound", &lo, "an integer issue")) ||
+        (st = gx_need_integer(c, n, "upperbound", &hi, "an integer issue")))
+        return st;
+    if (lo > hi)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                            "integer issue %lld ('%s'): lowerbound %lld is above upperbound "
+                            "%lld; swap them",
+                            (long long)is->gindex, name, (long long)lo, (long long)hi);
+    parley_error e;
+    parley_error_clear(&e);
+    st = parley_scenario_add_integer(sc, name, lo, hi, 1, &is->pi, &e);
+    if ((st = gx_builder(c, st, &e, n, what)))
+        return st;
+    is->nvalues = parley_issue_value_count(sc, is->pi);
+    return PARLEY_OK;
+}
+
+static parley_status gx_add_real(gx_ctx *c, parley_scenario *sc, const xmlNode *n, gx_issue *is,
+                                 const char *name, const char *what, unsigned grid)
+{
+    const xmlNode *r = gx_first_child(n, "range");
+    if (!r)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                            "real issue %lld ('%s') has no <range lowerbound=... "
+                            "upperbound=...> child",
+                            (long long)is->gindex, name);
+    double lo, hi;
+    parley_status st;
+    if ((st = gx_need_number(c, r, "lowerbound", &lo, "a real issue's range")) ||
+        (st = gx_need_number(c, r, "upperbound", &hi, "a real issue's range")))
+        return st;
+    if (lo > hi)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(r), 0,
+                            "real issue %lld ('%s'): lowerbound is above upperbound; swap "
+                            "them",
+                            (long long)is->gindex, name);
+    parley_error e;
+    parley_error_clear(&e);
+    st = parley_scenario_add_real(sc, name, lo, hi, grid, &is->pi, &e);
+    if ((st = gx_builder(c, st, &e, r, what)))
+        return st;
+    is->nvalues = parley_issue_value_count(sc, is->pi);
+    return PARLEY_OK;
+}
+
+/* One domain <issue>: a new gx_issue in d and a new issue of sc. */
 static parley_status gx_add_domain_issue(gx_ctx *c, gx_domain *d, parley_scenario *sc,
                                          const xmlNode *n, unsigned grid)
 {
@@ -141,133 +310,18 @@ static parley_status gx_add_domain_issue(gx_ctx *c, gx_domain *d, parley_scenari
     memset(is, 0, sizeof *is);
     is->gindex = gindex;
     is->kind = gx_kind_of(gx_attr(c, n, "type"));
-    const char *name = gx_attr(c, n, "name");
     char namebuf[PARLEY_MAX_NAME];
-    if (!name || !*name) {
-        snprintf(namebuf, sizeof namebuf, "issue %lld", (long long)gindex);
-        name = namebuf;
-    }
-    size_t dummy;
-    if (parley_scenario_find_issue(sc, name, &dummy) == PARLEY_OK) {
-        /* GENIUS keys issues by index; parley needs unique names */
-        char tmp[PARLEY_MAX_NAME];
-        snprintf(tmp, sizeof tmp, "%.900s (index %lld)", name, (long long)gindex);
-        memcpy(namebuf, tmp, sizeof namebuf);
-        name = namebuf;
-    }
-    parley_error e;
-    parley_error_clear(&e);
+    const char *name = gx_issue_name(c, sc, n, gindex, namebuf);
     char what[160];
     snprintf(what, sizeof what, "domain issue %lld", (long long)gindex);
-    if (is->kind == PARLEY_ISSUE_DISCRETE) {
-        size_t count = 0;
-        for (const xmlNode *k = n->children; k; k = k->next)
-            if (gx_is(k, "item"))
-                count++;
-        if (count == 0)
-            return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                                "discrete issue %lld ('%s') has no <item value=...> children; "
-                                "list its values, or give it type=\"integer\"/\"real\"",
-                                (long long)gindex, name);
-        if (count > PARLEY_MAX_VALUES)
-            return parleyx_fail(c->err, PARLEY_ERR_LIMIT, c->path, gx_line(n), 0,
-                                "issue %lld has %zu values, over the limit of %u",
-                                (long long)gindex, count, PARLEY_MAX_VALUES);
-        const char **vals = parleyx_calloc(d->a, count, sizeof(char *));
-        gx_label *sorted = parleyx_calloc(d->a, count, sizeof(gx_label));
-        if (!vals || !sorted) {
-            parleyx_free(d->a, vals, count * sizeof(char *));
-            parleyx_free(d->a, sorted, count * sizeof(gx_label));
-            return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-        }
-        size_t m = 0;
-        for (const xmlNode *k = n->children; k; k = k->next) {
-            if (!gx_is(k, "item"))
-                continue;
-            const char *v = gx_attr(c, k, "value");
-            if (!v) {
-                st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
-                                  "<item> of issue %lld ('%s') has no 'value' attribute",
-                                  (long long)gindex, name);
-                break;
-            }
-            vals[m] = v;
-            sorted[m].s = v;
-            sorted[m].k = (uint32_t)m;
-            m++;
-        }
-        if (!st) {
-            qsort(sorted, count, sizeof(gx_label), gx_label_cmp);
-            for (size_t j = 1; j < count && !st; j++)
-                if (strcmp(sorted[j].s, sorted[j - 1].s) == 0)
-                    st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                                      "issue %lld ('%s') lists the value '%s' twice; values "
-                                      "must be distinct",
-                                      (long long)gindex, name, sorted[j].s);
-        }
-        if (!st) {
-            st = parley_scenario_add_discrete(sc, name, count, vals, &is->pi, &e);
-            st = gx_builder(c, st, &e, n, what);
-        }
-        parleyx_free(d->a, vals, count * sizeof(char *));
-        /* copy the labels, so the domain document can go before the
-         * profiles are parsed (one DOM alive at a time) */
-        size_t total = 0;
-        for (size_t j = 0; j < count && !st; j++)
-            total += strlen(sorted[j].s) + 1;
-        char *lab = st ? NULL : parleyx_malloc(d->a, total);
-        if (!st && !lab)
-            st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-        if (st) {
-            parleyx_free(d->a, sorted, count * sizeof(gx_label));
-            return st;
-        }
-        size_t used = 0;
-        for (size_t j = 0; j < count; j++) {
-            size_t len = strlen(sorted[j].s) + 1;
-            memcpy(lab + used, sorted[j].s, len);
-            sorted[j].s = lab + used;
-            used += len;
-        }
-        is->lab = lab;
-        is->labsize = total;
-        is->sorted = sorted;
-        is->nvalues = count;
-    } else if (is->kind == PARLEY_ISSUE_INTEGER) {
-        int64_t lo, hi;
-        if ((st = gx_need_integer(c, n, "lowerbound", &lo, "an integer issue")) ||
-            (st = gx_need_integer(c, n, "upperbound", &hi, "an integer issue")))
-            return st;
-        if (lo > hi)
-            return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                                "integer issue %lld ('%s'): lowerbound %lld is above upperbound "
-                                "%lld; swap them",
-                                (long long)gindex, name, (long long)lo, (long long)hi);
-        st = parley_scenario_add_integer(sc, name, lo, hi, 1, &is->pi, &e);
-        if ((st = gx_builder(c, st, &e, n, what)))
-            return st;
-        is->nvalues = parley_issue_value_count(sc, is->pi);
-    } else {
-        const xmlNode *r = gx_first_child(n, "range");
-        if (!r)
-            return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                                "real issue %lld ('%s') has no <range lowerbound=... "
-                                "upperbound=...> child",
-                                (long long)gindex, name);
-        double lo, hi;
-        if ((st = gx_need_number(c, r, "lowerbound", &lo, "a real issue's range")) ||
-            (st = gx_need_number(c, r, "upperbound", &hi, "a real issue's range")))
-            return st;
-        if (lo > hi)
-            return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(r), 0,
-                                "real issue %lld ('%s'): lowerbound is above upperbound; swap "
-                                "them",
-                                (long long)gindex, name);
-        st = parley_scenario_add_real(sc, name, lo, hi, grid, &is->pi, &e);
-        if ((st = gx_builder(c, st, &e, r, what)))
-            return st;
-        is->nvalues = parley_issue_value_count(sc, is->pi);
-    }
+    if (is->kind == PARLEY_ISSUE_DISCRETE)
+        st = gx_add_discrete(c, d, sc, n, is, name, what);
+    else if (is->kind == PARLEY_ISSUE_INTEGER)
+        st = gx_add_integer(c, sc, n, is, name, what);
+    else
+        st = gx_add_real(c, sc, n, is, name, what, grid);
+    if (st)
+        return st;
     is->name = parley_issue_name(sc, is->pi);
     d->n++;
     return PARLEY_OK;

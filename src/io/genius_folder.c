@@ -95,6 +95,105 @@ static parley_status gx_classify(const char *path, const parley_load_options *op
     return PARLEY_OK;
 }
 
+/* The folder's file names. */
+typedef struct gx_listing {
+    const parley_allocator *a;
+    char **names;           /* "dir/file", each from a */
+    size_t n, cap;
+} gx_listing;
+
+static void gx_listing_free(gx_listing *l)
+{
+    for (size_t k = 0; k < l->n; k++)
+        parleyx_strfree(l->a, l->names[k]);
+    parleyx_free(l->a, l->names, l->cap * sizeof(char *));
+}
+
+/* The *.xml and *.json files of dir (not hidden), in strcmp order. */
+static parley_status gx_list_folder(const char *dir, gx_listing *l, parley_error *err)
+{
+    size_t dlen = strlen(dir);
+    while (dlen > 1 && dir[dlen - 1] == '/')
+        dlen--; /* "folder/" names files "folder/x.xml" */
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return parleyx_fail(err, PARLEY_ERR_IO, dir, 0, 0, "cannot open the folder: %s",
+                            strerror(errno));
+    parley_status st = PARLEY_OK;
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (!gx_iends(de->d_name, ".xml") && !gx_iends(de->d_name, ".json"))
+            continue;
+        char **t = parleyx_grow(l->a, l->names, sizeof *t, &l->cap, l->n + 1, 32);
+        if (!t) {
+            st = PARLEY_ERR_NOMEM;
+            break;
+        }
+        l->names = t;
+        size_t len = dlen + 1 + strlen(de->d_name);
+        char *full = parleyx_malloc(l->a, len + 1);
+        if (!full) {
+            st = PARLEY_ERR_NOMEM;
+            break;
+        }
+        snprintf(full, len + 1, "%.*s/%s", (int)dlen, dir, de->d_name);
+        l->names[l->n++] = full;
+    }
+    closedir(dh);
+    if (st)
+        return parleyx_fail(err, st, dir, 0, 0, "out of memory listing the folder");
+    /* file-name order (strcmp on the names; same folder prefix) */
+    if (l->n > 1)
+        qsort(l->names, l->n, sizeof(char *), gx_strcmp_p);
+    return PARLEY_OK;
+}
+
+/* Classify every regular file: one domain, the profiles in order, one
+ * format. */
+static parley_status gx_pick_files(const char *dir, const gx_listing *l,
+                                   const parley_load_options *opt, const char **domain,
+                                   const char **profiles, size_t *np, parley_error *err)
+{
+    bool json = false, xml = false;
+    for (size_t k = 0; k < l->n; k++) {
+        struct stat sb;
+        if (stat(l->names[k], &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        gx_fkind kind;
+        parley_status st = gx_classify(l->names[k], opt, &kind, err);
+        if (st)
+            return st;
+        if (kind == GXF_DOMAIN || kind == GXF_WDOMAIN) {
+            if (*domain)
+                return parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
+                                    "the folder holds two domains, %s and %s; keep one domain "
+                                    "per folder, or give the files explicitly",
+                                    gx_basename(*domain), gx_basename(l->names[k]));
+            *domain = l->names[k];
+        } else if (kind == GXF_PROFILE || kind == GXF_WPROFILE)
+            profiles[(*np)++] = l->names[k];
+        if (kind == GXF_DOMAIN || kind == GXF_PROFILE)
+            xml = true;
+        if (kind == GXF_WDOMAIN || kind == GXF_WPROFILE)
+            json = true;
+    }
+    if (!*domain)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
+                            "no GENIUS domain in the folder: no .xml file has the root "
+                            "<negotiation_template> (nor a GeniusWeb .json domain)");
+    if (*np == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
+                            "no profile in the folder: no .xml file has the root <utility_space> "
+                            "(nor a GeniusWeb .json profile)");
+    if (json && xml)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
+                            "the folder mixes GENIUS XML and GeniusWeb JSON files; keep one "
+                            "format per folder");
+    return PARLEY_OK;
+}
+
 parley_status parley_genius_read_folder(const char *dir, const parley_load_options *opt,
                                         parley_scenario **out, parley_error *err)
 {
@@ -103,101 +202,23 @@ parley_status parley_genius_read_folder(const char *dir, const parley_load_optio
     *out = NULL;
     if (!dir)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no folder given");
-    const parley_allocator *a = opt ? opt->alloc : NULL;
-    size_t dlen = strlen(dir);
-    while (dlen > 1 && dir[dlen - 1] == '/')
-        dlen--; /* "folder/" names files "folder/x.xml" */
-    DIR *dh = opendir(dir);
-    if (!dh)
-        return parleyx_fail(err, PARLEY_ERR_IO, dir, 0, 0, "cannot open the folder: %s",
-                            strerror(errno));
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    parley_status st = PARLEY_OK;
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (!gx_iends(de->d_name, ".xml") && !gx_iends(de->d_name, ".json"))
-            continue;
-        char **t = parleyx_grow(a, names, sizeof *t, &cap, n + 1, 32);
-        if (!t) {
-            st = PARLEY_ERR_NOMEM;
-            break;
-        }
-        names = t;
-        size_t len = dlen + 1 + strlen(de->d_name);
-        char *full = parleyx_malloc(a, len + 1);
-        if (!full) {
-            st = PARLEY_ERR_NOMEM;
-            break;
-        }
-        snprintf(full, len + 1, "%.*s/%s", (int)dlen, dir, de->d_name);
-        names[n++] = full;
-    }
-    closedir(dh);
+    gx_listing l = {.a = opt ? opt->alloc : NULL};
     const char **profiles = NULL;
     const char *domain = NULL;
     size_t np = 0;
-    if (st) {
-        st = parleyx_fail(err, st, dir, 0, 0, "out of memory listing the folder");
+    parley_status st = gx_list_folder(dir, &l, err);
+    if (st)
         goto done;
-    }
-    /* file-name order (strcmp on the names; same folder prefix) */
-    if (n > 1)
-        qsort(names, n, sizeof(char *), gx_strcmp_p);
-    profiles = parleyx_calloc(a, n ? n : 1, sizeof(char *));
+    profiles = parleyx_calloc(l.a, l.n ? l.n : 1, sizeof(char *));
     if (!profiles) {
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, dir, 0, 0, "out of memory");
         goto done;
     }
-    bool json = false, xml = false;
-    for (size_t k = 0; k < n; k++) {
-        struct stat sb;
-        if (stat(names[k], &sb) != 0 || !S_ISREG(sb.st_mode))
-            continue;
-        gx_fkind kind;
-        if ((st = gx_classify(names[k], opt, &kind, err)))
-            goto done;
-        if (kind == GXF_DOMAIN || kind == GXF_WDOMAIN) {
-            if (domain) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
-                                  "the folder holds two domains, %s and %s; keep one domain "
-                                  "per folder, or give the files explicitly",
-                                  gx_basename(domain), gx_basename(names[k]));
-                goto done;
-            }
-            domain = names[k];
-        } else if (kind == GXF_PROFILE || kind == GXF_WPROFILE)
-            profiles[np++] = names[k];
-        if (kind == GXF_DOMAIN || kind == GXF_PROFILE)
-            xml = true;
-        if (kind == GXF_WDOMAIN || kind == GXF_WPROFILE)
-            json = true;
-    }
-    if (!domain) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
-                          "no GENIUS domain in the folder: no .xml file has the root "
-                          "<negotiation_template> (nor a GeniusWeb .json domain)");
+    if ((st = gx_pick_files(dir, &l, opt, &domain, profiles, &np, err)))
         goto done;
-    }
-    if (np == 0) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
-                          "no profile in the folder: no .xml file has the root <utility_space> "
-                          "(nor a GeniusWeb .json profile)");
-        goto done;
-    }
-    if (json && xml) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
-                          "the folder mixes GENIUS XML and GeniusWeb JSON files; keep one "
-                          "format per folder");
-        goto done;
-    }
     st = parley_genius_read_files(domain, np, profiles, opt, out, err);
 done:
-    parleyx_free(a, (void *)profiles, (n ? n : 1) * sizeof(char *));
-    for (size_t k = 0; k < n; k++)
-        parleyx_strfree(a, names[k]);
-    parleyx_free(a, names, cap * sizeof(char *));
+    parleyx_free(l.a, (void *)profiles, (l.n ? l.n : 1) * sizeof(char *));
+    gx_listing_free(&l);
     return st;
 }

@@ -78,113 +78,138 @@ static int gx_extra_cmp(const void *x, const void *y)
     return r ? r : (a->order < b->order ? -1 : a->order > b->order);
 }
 
-static parley_status gx_discrete_eval(gx_profile *p, gx_issue *is, const xmlNode *n, gx_pend *q)
+/* The evaluations of one discrete issue's <item> children, as GENIUS's
+ * evaluator map holds them. */
+typedef struct gx_items {
+    double *table;          /* per domain value (last wins) */
+    bool *seen;             /* per domain value: has an evaluation */
+    gx_extra *extra;        /* items whose value is not in the domain */
+    size_t nextra, capextra;
+    double null_e;          /* an item without value (last wins) */
+    bool has_null;
+} gx_items;
+
+/* One <item value evaluation>: checked, then kept in its place in it. */
+static parley_status gx_discrete_item(gx_profile *p, const gx_issue *is, const xmlNode *k,
+                                      size_t order, gx_items *it)
 {
     gx_ctx *c = &p->c;
-    size_t nv = is->nvalues;
-    double *table = parleyx_malloc(c->a, nv * sizeof(double));
-    bool *seen = parleyx_calloc(c->a, nv ? nv : 1, sizeof(bool));
-    size_t nextra = 0, capextra = 0;
-    gx_extra *extra = NULL;
-    parley_status st = PARLEY_OK;
-    if (!table || !seen) {
-        st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-        goto out;
+    const char *v = gx_attr(c, k, "value");
+    const char *es = gx_attr(c, k, "evaluation");
+    if (!es || strcmp(es, "null") == 0)
+        return PARLEY_OK; /* GENIUS skips items without an evaluation */
+    double e;
+    if (!gx_number(es, &e))
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
+                            "evaluation '%s' of value '%s' (issue %lld, '%s') is not a finite "
+                            "decimal number; evaluations are numbers >= 0",
+                            es, v ? v : "(no value)", (long long)is->gindex, is->name);
+    if (e < 0)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
+                            "evaluation %s of value '%s' (issue %lld, '%s') is negative; "
+                            "GENIUS evaluations must be >= 0",
+                            es, v ? v : "(no value)", (long long)is->gindex, is->name);
+    if (!v) {
+        /* GENIUS keys it as a null value: no domain value, but it counts
+         * in the maximum (last one wins) */
+        it->null_e = e;
+        it->has_null = true;
+        return PARLEY_OK;
     }
-    size_t order = 0;
-    double null_e = 0.0;
-    bool has_null = false;
-    for (const xmlNode *k = n->children; k; k = k->next) {
-        if (!gx_is(k, "item"))
-            continue;
-        order++;
-        const char *v = gx_attr(c, k, "value");
-        const char *es = gx_attr(c, k, "evaluation");
-        if (!es || strcmp(es, "null") == 0)
-            continue; /* GENIUS skips items without an evaluation */
-        double e;
-        if (!gx_number(es, &e)) {
-            st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
-                              "evaluation '%s' of value '%s' (issue %lld, '%s') is not a finite "
-                              "decimal number; evaluations are numbers >= 0",
-                              es, v ? v : "(no value)", (long long)is->gindex, is->name);
-            goto out;
-        }
-        if (e < 0) {
-            st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(k), 0,
-                              "evaluation %s of value '%s' (issue %lld, '%s') is negative; "
-                              "GENIUS evaluations must be >= 0",
-                              es, v ? v : "(no value)", (long long)is->gindex, is->name);
-            goto out;
-        }
-        if (!v) {
-            /* GENIUS keys it as a null value: no domain value, but it
-             * counts in the maximum (last one wins) */
-            null_e = e;
-            has_null = true;
-            continue;
-        }
-        long kk = gx_find_label(is, v);
-        if (kk >= 0) {
-            table[kk] = e; /* last wins */
-            seen[kk] = true;
-        } else {
-            gx_extra *t = parleyx_grow(c->a, extra, sizeof *t, &capextra, nextra + 1, 8);
-            if (!t) {
-                st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
-                goto out;
-            }
-            extra = t;
-            extra[nextra].s = v;
-            extra[nextra].order = order;
-            extra[nextra].e = e;
-            nextra++;
-        }
+    long kk = gx_find_label(is, v);
+    if (kk >= 0) {
+        it->table[kk] = e; /* last wins */
+        it->seen[kk] = true;
+        return PARLEY_OK;
     }
-    for (size_t k = 0; k < nv; k++)
-        if (!seen[k]) {
+    gx_extra *t = parleyx_grow(c->a, it->extra, sizeof *t, &it->capextra, it->nextra + 1, 8);
+    if (!t)
+        return parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    it->extra = t;
+    it->extra[it->nextra].s = v;
+    it->extra[it->nextra].order = order;
+    it->extra[it->nextra].e = e;
+    it->nextra++;
+    return PARLEY_OK;
+}
+
+/* Every domain value needs an evaluation (GENIUS cannot evaluate it
+ * otherwise). */
+static parley_status gx_discrete_complete(gx_profile *p, const gx_issue *is, const xmlNode *n,
+                                          const gx_items *it)
+{
+    gx_ctx *c = &p->c;
+    for (size_t k = 0; k < is->nvalues; k++)
+        if (!it->seen[k]) {
             /* find the label text */
             const char *label = "?";
-            for (size_t j = 0; j < nv; j++)
+            for (size_t j = 0; j < is->nvalues; j++)
                 if (is->sorted[j].k == k)
                     label = is->sorted[j].s;
-            st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                              "value '%s' of issue %lld ('%s') has no evaluation in this "
-                              "profile; add <item value=\"%s\" evaluation=...> (GENIUS cannot "
-                              "evaluate it either)",
-                              label, (long long)is->gindex, is->name, label);
-            goto out;
+            return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                                "value '%s' of issue %lld ('%s') has no evaluation in this "
+                                "profile; add <item value=\"%s\" evaluation=...> (GENIUS cannot "
+                                "evaluate it either)",
+                                label, (long long)is->gindex, is->name, label);
         }
-    /* max over the evaluator's map: domain values, then extras (last wins) */
+    return PARLEY_OK;
+}
+
+/* The maximum over the evaluator's map: domain values, then extras (a
+ * later duplicate wins), then the null value. */
+static double gx_discrete_max(size_t nv, gx_items *it)
+{
     double max = 0.0;
     bool any = false;
     for (size_t k = 0; k < nv; k++)
-        if (!any || table[k] > max) {
-            max = table[k];
+        if (!any || it->table[k] > max) {
+            max = it->table[k];
             any = true;
         }
-    if (nextra) {
-        qsort(extra, nextra, sizeof(gx_extra), gx_extra_cmp);
-        for (size_t j = 0; j < nextra; j++) {
-            if (j + 1 < nextra && strcmp(extra[j].s, extra[j + 1].s) == 0)
+    if (it->nextra) {
+        qsort(it->extra, it->nextra, sizeof(gx_extra), gx_extra_cmp);
+        for (size_t j = 0; j < it->nextra; j++) {
+            if (j + 1 < it->nextra && strcmp(it->extra[j].s, it->extra[j + 1].s) == 0)
                 continue; /* a later duplicate wins */
-            if (!any || extra[j].e > max) {
-                max = extra[j].e;
+            if (!any || it->extra[j].e > max) {
+                max = it->extra[j].e;
                 any = true;
             }
         }
     }
-    if (has_null && (!any || null_e > max))
-        max = null_e;
-    for (size_t k = 0; k < nv; k++)
-        table[k] = max < 0.00001 ? 0.0 : table[k] / max;
-    q->kind = PARLEY_EVAL_TABLE;
-    q->table = table;
-    table = NULL;
-out:
-    parleyx_free(c->a, table, nv * sizeof(double));
-    parleyx_free(c->a, seen, (nv ? nv : 1) * sizeof(bool));
-    parleyx_free(c->a, extra, capextra * sizeof(gx_extra));
+    if (it->has_null && (!any || it->null_e > max))
+        max = it->null_e;
+    return max;
+}
+
+static parley_status gx_discrete_eval(gx_profile *p, gx_issue *is, const xmlNode *n, gx_pend *q)
+{
+    gx_ctx *c = &p->c;
+    size_t nv = is->nvalues;
+    gx_items it;
+    memset(&it, 0, sizeof it);
+    it.table = parleyx_malloc(c->a, nv * sizeof(double));
+    it.seen = parleyx_calloc(c->a, nv ? nv : 1, sizeof(bool));
+    parley_status st = PARLEY_OK;
+    if (!it.table || !it.seen)
+        st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    size_t order = 0;
+    for (const xmlNode *k = n->children; k && !st; k = k->next)
+        if (gx_is(k, "item"))
+            st = gx_discrete_item(p, is, k, ++order, &it);
+    if (!st)
+        st = gx_discrete_complete(p, is, n, &it);
+    if (!st) {
+        double max = gx_discrete_max(nv, &it);
+        for (size_t k = 0; k < nv; k++)
+            it.table[k] = max < 0.00001 ? 0.0 : it.table[k] / max;
+        q->kind = PARLEY_EVAL_TABLE;
+        q->table = it.table;
+        it.table = NULL;
+    }
+    parleyx_free(c->a, it.table, nv * sizeof(double));
+    parleyx_free(c->a, it.seen, (nv ? nv : 1) * sizeof(bool));
+    parleyx_free(c->a, it.extra, it.capextra * sizeof(gx_extra));
     return st;
 }
 
@@ -389,6 +414,103 @@ static parley_status gx_profile_walk(gx_profile *p, const xmlNode *n, int depth)
     return PARLEY_OK;
 }
 
+/* The root must be an additive <utility_space>. */
+static parley_status gx_profile_root(gx_profile *p, const xmlNode *root)
+{
+    gx_ctx *c = &p->c;
+    if (gx_is(root, "negotiation_template"))
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(root), 0,
+                            "this is a GENIUS domain (<negotiation_template>) where a profile "
+                            "(<utility_space>) was expected; give the domain once, first, then "
+                            "the profiles");
+    if (!gx_is(root, "utility_space"))
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(root), 0,
+                            "the root element is <%s>; a GENIUS profile has the root "
+                            "<utility_space>",
+                            (const char *)root->name);
+    const char *type = gx_attr(c, root, "type");
+    if (!type || !*type || gx_ieq(type, "linear"))
+        return PARLEY_OK;
+    if (gx_ieq(type, "nonlinear"))
+        return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
+                            "nonlinear (hyper-rectangle) GENIUS profiles are not supported "
+                            "yet (<utility_space type=\"nonlinear\">)");
+    if (gx_ieq(type, "constraint"))
+        return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
+                            "constraint GENIUS profiles (ranks and zero-outcome constraints) "
+                            "are not supported yet (<utility_space type=\"constraint\">)");
+    return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
+                        "GENIUS utility space type '%s' is not supported yet; parley "
+                        "reads additive profiles (no type attribute)",
+                        type);
+}
+
+/* Set one waiting evaluator and its weight on the party. */
+static parley_status gx_apply_pend(parley_scenario *sc, size_t party, const gx_issue *is,
+                                   const gx_pend *q)
+{
+    parley_status st = PARLEY_OK;
+    switch (q->kind) {
+    case PARLEY_EVAL_TABLE:
+        for (size_t k = 0; k < is->nvalues && !st; k++)
+            st = parley_party_set_value_eval(sc, party, is->pi, k, q->table[k]);
+        break;
+    case PARLEY_EVAL_LINEAR:
+        st = parley_party_set_linear(sc, party, is->pi, q->a, q->b, q->c);
+        break;
+    case PARLEY_EVAL_TRIANGULAR:
+        st = parley_party_set_triangular(sc, party, is->pi, q->a, q->b, q->c);
+        break;
+    case PARLEY_EVAL_CONSTANT:
+        st = parley_party_set_constant(sc, party, is->pi, q->a);
+        break;
+    default:
+        break;
+    }
+    if (!st)
+        st = parley_party_set_weight(sc, party, is->pi, q->w);
+    return st;
+}
+
+/* The walk succeeded: add the party and set what the profile gave it. */
+static parley_status gx_profile_party(gx_profile *p, parley_scenario *sc, const xmlNode *root)
+{
+    gx_ctx *c = &p->c;
+    gx_domain *d = p->d;
+    size_t party;
+    parley_status st = gx_add_party_for(sc, c->path, &party, c->err);
+    if (st)
+        return st;
+    bool positive = false;
+    for (size_t i = 0; i < d->n; i++) {
+        const gx_pend *q = &p->pend[i];
+        if (!q->set)
+            continue;
+        const gx_issue *is = &d->is[i];
+        parley_status s2 = gx_apply_pend(sc, party, is, q);
+        if (s2)
+            return parleyx_fail(c->err, s2, c->path, q->line, 0,
+                                "issue %lld ('%s'): the model refused this evaluator or weight "
+                                "(%s)",
+                                (long long)is->gindex, is->name, parley_strerror(s2));
+        if (q->w > 0)
+            positive = true;
+    }
+    if (!positive)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(root), 0,
+                            "the profile gives no issue of the domain %s a positive weight (a "
+                            "<weight index=... value=...> beside each <issue>); it has no "
+                            "preferences to analyse",
+                            gx_basename(d->path));
+    if (p->has_rv && (st = parley_party_set_reservation(sc, party, p->rv)))
+        return parleyx_fail(c->err, st, c->path, 0, 0,
+                            "the model refused the reservation value %g", p->rv);
+    if (p->has_d && (st = parley_party_set_discount(sc, party, p->disc)))
+        return parleyx_fail(c->err, st, c->path, 0, 0,
+                            "the model refused the discount factor %g", p->disc);
+    return PARLEY_OK;
+}
+
 parley_status gx_read_profile(const char *path, const parley_load_options *opt,
                               parley_scenario *sc, gx_domain *d, parley_error *err)
 {
@@ -404,37 +526,8 @@ parley_status gx_read_profile(const char *path, const parley_load_options *opt,
     p.d = d;
     p.disc = 1.0;
     const xmlNode *root = xmlDocGetRootElement(doc);
-    if (gx_is(root, "negotiation_template")) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, path, gx_line(root), 0,
-                          "this is a GENIUS domain (<negotiation_template>) where a profile "
-                          "(<utility_space>) was expected; give the domain once, first, then "
-                          "the profiles");
+    if ((st = gx_profile_root(&p, root)))
         goto done;
-    }
-    if (!gx_is(root, "utility_space")) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, path, gx_line(root), 0,
-                          "the root element is <%s>; a GENIUS profile has the root "
-                          "<utility_space>",
-                          (const char *)root->name);
-        goto done;
-    }
-    const char *type = gx_attr(&p.c, root, "type");
-    if (type && *type && !gx_ieq(type, "linear")) {
-        if (gx_ieq(type, "nonlinear"))
-            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, path, gx_line(root), 0,
-                              "nonlinear (hyper-rectangle) GENIUS profiles are not supported "
-                              "yet (<utility_space type=\"nonlinear\">)");
-        else if (gx_ieq(type, "constraint"))
-            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, path, gx_line(root), 0,
-                              "constraint GENIUS profiles (ranks and zero-outcome constraints) "
-                              "are not supported yet (<utility_space type=\"constraint\">)");
-        else
-            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, path, gx_line(root), 0,
-                              "GENIUS utility space type '%s' is not supported yet; parley "
-                              "reads additive profiles (no type attribute)",
-                              type);
-        goto done;
-    }
     p.pend = parleyx_calloc(d->a, d->n, sizeof(gx_pend));
     if (!p.pend) {
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
@@ -442,58 +535,7 @@ parley_status gx_read_profile(const char *path, const parley_load_options *opt,
     }
     if ((st = gx_profile_walk(&p, root, 0)))
         goto done;
-    /* Build the party. */
-    size_t party;
-    if ((st = gx_add_party_for(sc, path, &party, err)))
-        goto done;
-    bool positive = false;
-    for (size_t i = 0; i < d->n && !st; i++) {
-        gx_pend *q = &p.pend[i];
-        if (!q->set)
-            continue;
-        gx_issue *is = &d->is[i];
-        parley_status s2 = PARLEY_OK;
-        switch (q->kind) {
-        case PARLEY_EVAL_TABLE:
-            for (size_t k = 0; k < is->nvalues && !s2; k++)
-                s2 = parley_party_set_value_eval(sc, party, is->pi, k, q->table[k]);
-            break;
-        case PARLEY_EVAL_LINEAR:
-            s2 = parley_party_set_linear(sc, party, is->pi, q->a, q->b, q->c);
-            break;
-        case PARLEY_EVAL_TRIANGULAR:
-            s2 = parley_party_set_triangular(sc, party, is->pi, q->a, q->b, q->c);
-            break;
-        case PARLEY_EVAL_CONSTANT:
-            s2 = parley_party_set_constant(sc, party, is->pi, q->a);
-            break;
-        default:
-            break;
-        }
-        if (!s2)
-            s2 = parley_party_set_weight(sc, party, is->pi, q->w);
-        if (s2)
-            st = parleyx_fail(err, s2, path, q->line, 0,
-                              "issue %lld ('%s'): the model refused this evaluator or weight "
-                              "(%s)",
-                              (long long)is->gindex, is->name, parley_strerror(s2));
-        if (q->w > 0)
-            positive = true;
-    }
-    if (st)
-        goto done;
-    if (!positive) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, path, gx_line(root), 0,
-                          "the profile gives no issue of the domain %s a positive weight (a "
-                          "<weight index=... value=...> beside each <issue>); it has no "
-                          "preferences to analyse",
-                          gx_basename(d->path));
-        goto done;
-    }
-    if (p.has_rv && (st = parley_party_set_reservation(sc, party, p.rv)))
-        st = parleyx_fail(err, st, path, 0, 0, "the model refused the reservation value %g", p.rv);
-    if (!st && p.has_d && (st = parley_party_set_discount(sc, party, p.disc)))
-        st = parleyx_fail(err, st, path, 0, 0, "the model refused the discount factor %g", p.disc);
+    st = gx_profile_party(&p, sc, root);
 done:
     if (p.pend)
         for (size_t i = 0; i < d->n; i++)

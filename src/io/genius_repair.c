@@ -134,193 +134,274 @@ static void gx_copy(px_buf *out, const char *s, size_t n, bool latin)
     }
 }
 
-/* Copy s (UTF-8 or, when latin, Windows-1252) into out applying the
- * repairs; *changed says whether anything but the transcoding changed.
- * *encoding receives the encoding named by a misplaced declaration (copied
- * into encbuf), or NULL. */
-static bool gx_repair(const char *s, size_t n, bool latin, px_buf *out, bool *changed,
-                      char *encbuf, size_t encn, const char **encoding)
+/* Where the text being repaired stands: the lexer state of the body. */
+typedef enum gx_state {
+    GXS_TEXT = 0,
+    GXS_TAG,
+    GXS_QUOTE,
+    GXS_COMMENT,
+    GXS_PI,
+    GXS_CDATA,
+    GXS_DECL
+} gx_state;
+
+/* One repair pass: s (UTF-8 or, when latin, Windows-1252) copied into out
+ * with the repairs applied. */
+typedef struct gx_repairer {
+    const char *s;
+    size_t n;
+    bool latin;           /* transcode Windows-1252 to UTF-8 */
+    px_buf *out;
+    bool changed;         /* anything but the transcoding changed */
+    char encbuf[64];
+    const char *encoding; /* named by a misplaced declaration (in encbuf), or NULL */
+    gx_state state;
+    char quote;           /* GXS_QUOTE: the quote that closes the value */
+    bool after_quote;     /* GXS_TAG: the byte before closed a value */
+    int decl_depth;       /* GXS_DECL: '[' nesting */
+} gx_repairer;
+
+/* s[i..] starts with lit. */
+static bool gx_at(const gx_repairer *r, size_t i, const char *lit)
 {
-    *changed = false;
-    *encoding = NULL;
-    size_t i = gx_skip_bom(s, n);
-    parleyx_buf_add(out, s, i);
-    /* 1. The prolog: whitespace, comments, PIs; a declaration not at the
-     * very start is blanked out (its newlines kept). */
-    size_t start = i;
+    size_t m = strlen(lit);
+    return i + m <= r->n && memcmp(r->s + i, lit, m) == 0;
+}
+
+/* Write text in place of the byte at i (a repair); 1 byte used. */
+static size_t gx_replace(gx_repairer *r, const char *text)
+{
+    parleyx_buf_puts(r->out, text);
+    r->changed = true;
+    return 1;
+}
+
+/* Copy the m bytes at i as they are and enter state; m bytes used. */
+static size_t gx_enter(gx_repairer *r, size_t i, size_t m, gx_state state)
+{
+    parleyx_buf_add(r->out, r->s + i, m);
+    r->state = state;
+    return m;
+}
+
+/* The offset just past the "-->" closing the comment that starts at j, or
+ * 0 when it is not closed. */
+static size_t gx_comment_end(const char *s, size_t n, size_t j)
+{
+    for (size_t k = j + 4; k + 3 <= n; k++)
+        if (memcmp(s + k, "-->", 3) == 0)
+            return k + 3;
+    return 0;
+}
+
+/* Keep the encoding named by the misplaced declaration s[j..k), unless it
+ * is UTF-8 (r->encoding, copied into r->encbuf). */
+static void gx_misplaced_encoding(gx_repairer *r, size_t j, size_t k)
+{
+    const char *s = r->s, *enc = NULL;
+    for (size_t p = j; p + 8 < k; p++)
+        if (memcmp(s + p, "encoding", 8) == 0) {
+            enc = s + p + 8;
+            break;
+        }
+    if (!enc)
+        return;
+    while (enc < s + k && (gx_blank((unsigned char)*enc) || *enc == '='))
+        enc++;
+    if (!(enc < s + k && (*enc == '"' || *enc == '\'')))
+        return;
+    char q = *enc++;
+    size_t m = 0;
+    while (enc + m < s + k && enc[m] != q && m + 1 < sizeof r->encbuf)
+        m++;
+    memcpy(r->encbuf, enc, m);
+    r->encbuf[m] = '\0';
+    if (m && !gx_ieq(r->encbuf, "utf-8") && !gx_ieq(r->encbuf, "utf8"))
+        r->encoding = r->encbuf;
+}
+
+/* 1. The prolog from offset i: blanks, comments and XML declarations are
+ * copied, except that a declaration not at the very start is blanked out
+ * (its newlines kept).  Returns the offset where the prolog ends. */
+static size_t gx_repair_prolog(gx_repairer *r, size_t i)
+{
+    const char *s = r->s;
+    size_t n = r->n, start = i;
     for (;;) {
         size_t j = i;
         while (j < n && gx_blank((unsigned char)s[j]))
             j++;
-        if (j + 4 <= n && memcmp(s + j, "<!--", 4) == 0) {
-            const char *e = NULL;
-            for (size_t k = j + 4; k + 3 <= n; k++)
-                if (memcmp(s + k, "-->", 3) == 0) {
-                    e = s + k + 3;
-                    break;
-                }
+        if (gx_at(r, j, "<!--")) {
+            size_t e = gx_comment_end(s, n, j);
             if (!e)
                 break;
-            gx_copy(out, s + i, (size_t)(e - (s + i)), latin);
-            i = (size_t)(e - s);
+            gx_copy(r->out, s + i, e - i, r->latin);
+            i = e;
             continue;
         }
-        if (j + 5 < n && memcmp(s + j, "<?xml", 5) == 0 && gx_blank((unsigned char)s[j + 5])) {
-            size_t k = j;
-            while (k + 1 < n && !(s[k] == '?' && s[k + 1] == '>'))
-                k++;
-            if (k + 1 >= n)
-                break;
-            k += 2;
-            if (j == start) {
-                gx_copy(out, s + i, k - i, latin);
-            } else {
-                /* misplaced: keep the encoding, blank the declaration */
-                const char *enc = NULL;
-                for (size_t p = j; p + 8 < k; p++)
-                    if (memcmp(s + p, "encoding", 8) == 0) {
-                        enc = s + p + 8;
-                        break;
-                    }
-                if (enc) {
-                    while (enc < s + k && (gx_blank((unsigned char)*enc) || *enc == '='))
-                        enc++;
-                    if (enc < s + k && (*enc == '"' || *enc == '\'')) {
-                        char q = *enc++;
-                        size_t m = 0;
-                        while (enc + m < s + k && enc[m] != q && m + 1 < encn)
-                            m++;
-                        memcpy(encbuf, enc, m);
-                        encbuf[m] = '\0';
-                        if (m && !gx_ieq(encbuf, "utf-8") && !gx_ieq(encbuf, "utf8"))
-                            *encoding = encbuf;
-                    }
-                }
-                gx_copy(out, s + i, j - i, latin);
-                for (size_t p = j; p < k; p++)
-                    parleyx_buf_add(out, s[p] == '\n' ? "\n" : " ", 1);
-                *changed = true;
-            }
-            i = k;
-            continue;
+        if (!(j + 5 < n && memcmp(s + j, "<?xml", 5) == 0 && gx_blank((unsigned char)s[j + 5])))
+            break;
+        size_t k = j;
+        while (k + 1 < n && !(s[k] == '?' && s[k + 1] == '>'))
+            k++;
+        if (k + 1 >= n)
+            break;
+        k += 2;
+        if (j == start) {
+            gx_copy(r->out, s + i, k - i, r->latin);
+        } else {
+            gx_misplaced_encoding(r, j, k);
+            gx_copy(r->out, s + i, j - i, r->latin);
+            for (size_t p = j; p < k; p++)
+                parleyx_buf_add(r->out, s[p] == '\n' ? "\n" : " ", 1);
+            r->changed = true;
         }
-        break;
+        i = k;
     }
+    return i;
+}
+
+/* The body's states.  Each step looks at the byte at i and returns how
+ * many bytes it has written out, or 0 when the byte is to be copied as it
+ * is (the state may have changed). */
+static size_t gx_step_text(gx_repairer *r, size_t i)
+{
+    char c = r->s[i];
+    if (c == '&' && !gx_good_ref(r->s, r->n, i))
+        return gx_replace(r, "&amp;");
+    if (c != '<')
+        return 0;
+    if (gx_at(r, i, "<!--"))
+        return gx_enter(r, i, 4, GXS_COMMENT);
+    if (gx_at(r, i, "<![CDATA["))
+        return gx_enter(r, i, 9, GXS_CDATA);
+    if (gx_at(r, i, "<?")) {
+        r->state = GXS_PI;
+    } else if (gx_at(r, i, "<!")) {
+        r->state = GXS_DECL;
+        r->decl_depth = 0;
+    } else {
+        r->state = GXS_TAG;
+        r->after_quote = false;
+    }
+    return 0;
+}
+
+static size_t gx_step_tag(gx_repairer *r, size_t i)
+{
+    unsigned char c = (unsigned char)r->s[i];
+    if (r->after_quote && gx_name_start(c)) {
+        parleyx_buf_add(r->out, " ", 1); /* a missing blank between attributes */
+        r->changed = true;
+    }
+    r->after_quote = false;
+    if (c == '"' || c == '\'') {
+        r->quote = (char)c;
+        r->state = GXS_QUOTE;
+    } else if (c == '>') {
+        r->state = GXS_TEXT;
+    }
+    return 0;
+}
+
+static size_t gx_step_quote(gx_repairer *r, size_t i)
+{
+    char c = r->s[i];
+    if (c == r->quote) {
+        r->state = GXS_TAG;
+        r->after_quote = true;
+        return 0;
+    }
+    if (c == '&' && !gx_good_ref(r->s, r->n, i))
+        return gx_replace(r, "&amp;");
+    if (c == '<')
+        return gx_replace(r, "&lt;");
+    return 0;
+}
+
+static size_t gx_step_decl(gx_repairer *r, size_t i)
+{
+    char c = r->s[i];
+    if (c == '[')
+        r->decl_depth++;
+    else if (c == ']')
+        r->decl_depth--;
+    else if (c == '>' && r->decl_depth <= 0)
+        r->state = GXS_TEXT;
+    return 0;
+}
+
+static size_t gx_step(gx_repairer *r, size_t i)
+{
+    switch (r->state) {
+    case GXS_TEXT:
+        return gx_step_text(r, i);
+    case GXS_TAG:
+        return gx_step_tag(r, i);
+    case GXS_QUOTE:
+        return gx_step_quote(r, i);
+    case GXS_COMMENT:
+        return gx_at(r, i, "-->") ? gx_enter(r, i, 3, GXS_TEXT) : 0;
+    case GXS_PI:
+        return gx_at(r, i, "?>") ? gx_enter(r, i, 2, GXS_TEXT) : 0;
+    case GXS_CDATA:
+        return gx_at(r, i, "]]>") ? gx_enter(r, i, 3, GXS_TEXT) : 0;
+    case GXS_DECL:
+        return gx_step_decl(r, i);
+    }
+    return 0;
+}
+
+/* Copy r->s into r->out applying the repairs: the BOM, the prolog, then the
+ * body byte by byte.  False when out of memory. */
+static bool gx_repair(gx_repairer *r)
+{
+    size_t i = gx_skip_bom(r->s, r->n);
+    parleyx_buf_add(r->out, r->s, i);
+    i = gx_repair_prolog(r, i);
     /* 2. The body. */
-    enum { TEXT, TAG, QUOTE, COMMENT, PI, CDATA, DECL } state = TEXT;
-    char quote = 0;
-    bool after_quote = false;
-    int decl_depth = 0;
-    while (i < n && !out->failed) {
-        unsigned char c = (unsigned char)s[i];
-        if (latin && c >= 0x80) {
-            gx_copy(out, s + i, 1, true);
+    while (i < r->n && !r->out->failed) {
+        unsigned char c = (unsigned char)r->s[i];
+        if (r->latin && c >= 0x80) {
+            gx_copy(r->out, r->s + i, 1, true);
             i++;
-            after_quote = false;
+            r->after_quote = false;
             continue;
         }
-        switch (state) {
-        case TEXT:
-            if (c == '&' && !gx_good_ref(s, n, i)) {
-                parleyx_buf_puts(out, "&amp;");
-                *changed = true;
-                i++;
-                continue;
-            }
-            if (c == '<') {
-                if (i + 4 <= n && memcmp(s + i, "<!--", 4) == 0) {
-                    state = COMMENT;
-                    parleyx_buf_add(out, s + i, 4);
-                    i += 4;
-                    continue;
-                }
-                if (i + 9 <= n && memcmp(s + i, "<![CDATA[", 9) == 0) {
-                    state = CDATA;
-                    parleyx_buf_add(out, s + i, 9);
-                    i += 9;
-                    continue;
-                }
-                if (i + 1 < n && s[i + 1] == '?')
-                    state = PI;
-                else if (i + 1 < n && s[i + 1] == '!') {
-                    state = DECL;
-                    decl_depth = 0;
-                } else {
-                    state = TAG;
-                    after_quote = false;
-                }
-            }
-            break;
-        case TAG:
-            if (after_quote && gx_name_start(c)) {
-                parleyx_buf_add(out, " ", 1);
-                *changed = true;
-            }
-            after_quote = false;
-            if (c == '"' || c == '\'') {
-                quote = (char)c;
-                state = QUOTE;
-            } else if (c == '>')
-                state = TEXT;
-            break;
-        case QUOTE:
-            if (c == (unsigned char)quote) {
-                state = TAG;
-                after_quote = true;
-                parleyx_buf_add(out, s + i, 1);
-                i++;
-                continue;
-            }
-            if (c == '&' && !gx_good_ref(s, n, i)) {
-                parleyx_buf_puts(out, "&amp;");
-                *changed = true;
-                i++;
-                continue;
-            }
-            if (c == '<') {
-                parleyx_buf_puts(out, "&lt;");
-                *changed = true;
-                i++;
-                continue;
-            }
-            break;
-        case COMMENT:
-            if (c == '-' && i + 3 <= n && memcmp(s + i, "-->", 3) == 0) {
-                parleyx_buf_add(out, s + i, 3);
-                i += 3;
-                state = TEXT;
-                continue;
-            }
-            break;
-        case PI:
-            if (c == '?' && i + 1 < n && s[i + 1] == '>') {
-                parleyx_buf_add(out, s + i, 2);
-                i += 2;
-                state = TEXT;
-                continue;
-            }
-            break;
-        case CDATA:
-            if (c == ']' && i + 3 <= n && memcmp(s + i, "]]>", 3) == 0) {
-                parleyx_buf_add(out, s + i, 3);
-                i += 3;
-                state = TEXT;
-                continue;
-            }
-            break;
-        case DECL:
-            if (c == '[')
-                decl_depth++;
-            else if (c == ']')
-                decl_depth--;
-            else if (c == '>' && decl_depth <= 0)
-                state = TEXT;
-            break;
+        size_t used = gx_step(r, i);
+        if (!used) {
+            parleyx_buf_add(r->out, r->s + i, 1);
+            used = 1;
         }
-        parleyx_buf_add(out, s + i, 1);
-        i++;
+        i += used;
     }
-    return !out->failed;
+    return !r->out->failed;
+}
+
+/* A declaration at the start (offset i) naming an encoding other than
+ * UTF-8: the bytes are then trusted to be in it, not re-read as Latin-1. */
+static bool gx_declares_encoding(const char *data, size_t size, size_t i)
+{
+    if (!(size - i >= 5 && memcmp(data + i, "<?xml", 5) == 0))
+        return false;
+    const char *end = memchr(data + i, '>', size - i);
+    const char *enc = end ? strstr(data + i, "encoding") : NULL;
+    if (!enc || enc >= end)
+        return false;
+    enc += 8;
+    while (enc < end && (gx_blank((unsigned char)*enc) || *enc == '='))
+        enc++;
+    if (!(enc < end && (*enc == '"' || *enc == '\'')))
+        return false;
+    char q = *enc++;
+    const char *e2 = memchr(enc, q, (size_t)(end - enc));
+    size_t m = e2 ? (size_t)(e2 - enc) : 0;
+    char name[32];
+    if (!(m && m < sizeof name))
+        return false;
+    memcpy(name, enc, m);
+    name[m] = '\0';
+    return !gx_ieq(name, "utf-8") && !gx_ieq(name, "utf8");
 }
 
 /* Parse a GENIUS XML file already in memory: strictly first, then with the
@@ -345,39 +426,17 @@ parley_status gx_parse_text(const char *path, const char *data, size_t size,
     /* Repairs.  Latin-1: only when the bytes are not UTF-8 and no other
      * encoding is declared at the start. */
     bool latin = !gx_valid_utf8((const unsigned char *)data, size) &&
-                 !memchr(data, '\0', size); /* NUL bytes: UTF-16/32, never Latin-1 */
-    if (latin && size - i >= 5 && memcmp(data + i, "<?xml", 5) == 0) {
-        const char *end = memchr(data + i, '>', size - i);
-        const char *enc = end ? strstr(data + i, "encoding") : NULL;
-        if (enc && enc < end) {
-            enc += 8;
-            while (enc < end && (gx_blank((unsigned char)*enc) || *enc == '='))
-                enc++;
-            if (enc < end && (*enc == '"' || *enc == '\'')) {
-                char q = *enc++;
-                const char *e2 = memchr(enc, q, (size_t)(end - enc));
-                size_t m = e2 ? (size_t)(e2 - enc) : 0;
-                char name[32];
-                if (m && m < sizeof name) {
-                    memcpy(name, enc, m);
-                    name[m] = '\0';
-                    if (!gx_ieq(name, "utf-8") && !gx_ieq(name, "utf8"))
-                        latin = false; /* declares its own encoding: trust it */
-                }
-            }
-        }
-    }
+                 !memchr(data, '\0', size) && /* NUL bytes: UTF-16/32, never Latin-1 */
+                 !gx_declares_encoding(data, size, i);
     px_buf b;
     parleyx_buf_init(&b, a, (size_t)INT_MAX);
-    bool changed;
-    char encbuf[64];
-    const char *enc;
-    if (!gx_repair(data, size, latin, &b, &changed, encbuf, sizeof encbuf, &enc)) {
+    gx_repairer r = {.s = data, .n = size, .latin = latin, .out = &b};
+    if (!gx_repair(&r)) {
         parleyx_buf_free(&b);
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory repairing XML");
     }
-    if (changed || latin) {
-        *doc = xf_parse(b.data, b.len, latin ? "UTF-8" : enc, &pe);
+    if (r.changed || latin) {
+        *doc = xf_parse(b.data, b.len, latin ? "UTF-8" : r.encoding, &pe);
         parleyx_buf_free(&b);
         if (*doc)
             return PARLEY_OK;
