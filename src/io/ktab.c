@@ -24,11 +24,11 @@
  * numbers bit for bit).
  *
  * Errors carry file:line:column (1-based; the column of the field, in
- * bytes) and say what was expected.  Bounds: a file of at most 64 MiB, a
- * field of at most PARLEY_MAX_NAME bytes, the input's actor and dimension
- * limits.  The XML goes through the one XML front end (xml_front.c: no
- * network, no DTD, entities never expanded; a document that declares one
- * is refused while it is parsed).
+ * bytes) and say what was expected.  Bounds: a file or text of at most
+ * opt->max_file_bytes (0: 64 MiB), a field of at most PARLEY_MAX_NAME
+ * bytes, the input's actor and dimension limits.  The XML goes through
+ * the one XML front end (xml_front.c: no network, no DTD, entities never
+ * expanded; a document that declares one is refused while it is parsed).
  *
  * Memory: the text buffer and the per-line field table are freed before
  * returning; the input handed out is allocated with the caller's allocator
@@ -38,6 +38,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,6 @@
 
 #include "io/xml_front.h"
 
-#define KT_MAX_FILE (64u << 20)
 #define KT_MAX_FIELDS (3 + 2 * PARLEY_FORECAST_MAX_DIMS + 2)
 
 /* ------------------------------------------------------------------ CSV */
@@ -428,15 +428,34 @@ done:
     return PARLEY_OK;
 }
 
+/* The text is at most the limit of opt (max_file_bytes; 0: 64 MiB) and
+ * INT_MAX, parleyx_read_file's rule for files. */
+static parley_status kt_check_size(size_t len, const char *name, const parley_load_options *opt,
+                                   parley_error *err)
+{
+    size_t limit = opt && opt->max_file_bytes ? opt->max_file_bytes : PARLEYX_DEFAULT_MAX_FILE;
+    if (limit > (size_t)INT_MAX)
+        limit = (size_t)INT_MAX;
+    if (len > limit)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0,
+                            "the text is larger than the limit of %zu bytes; raise it if the "
+                            "text is genuine (max_file_bytes in the load options, or "
+                            "--max-input MiB on the command line)",
+                            limit);
+    return PARLEY_OK;
+}
+
 parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char *name,
-                                        const parley_allocator *alloc,
+                                        const parley_load_options *opt,
                                         parley_forecast_input **out, parley_error *err)
 {
     if (!out || (!text && len))
         return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0, "no text or no output pointer");
     *out = NULL;
-    if (len > KT_MAX_FILE)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0, "the text is larger than 64 MiB");
+    parley_status st = kt_check_size(len, name, opt, err);
+    if (st != PARLEY_OK)
+        return st;
+    const parley_allocator *alloc = opt ? opt->alloc : NULL;
     kt_csv *cs = parleyx_calloc(alloc, 1, sizeof *cs);
     char *scr = parleyx_malloc(alloc, len + 2);
     if (!cs || !scr) {
@@ -450,18 +469,18 @@ parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         cs->p += 3; /* UTF-8 byte order mark */
     cs->scr = scr;
-    parley_status st = kt_csv_parse(cs, alloc, out, err);
+    st = kt_csv_parse(cs, alloc, out, err);
     parleyx_free(alloc, scr, len + 2);
     parleyx_free(alloc, cs, sizeof *cs);
     return st;
 }
 
 typedef parley_status (*kt_text_reader)(const char *text, size_t len, const char *name,
-                                       const parley_allocator *alloc,
+                                       const parley_load_options *opt,
                                        parley_forecast_input **out, parley_error *err);
 
 /* Read the file at path with read (the CSV or the XML reader). */
-static parley_status kt_read_file(const char *path, const parley_allocator *alloc,
+static parley_status kt_read_file(const char *path, const parley_load_options *opt,
                                   parley_forecast_input **out, parley_error *err,
                                   kt_text_reader read)
 {
@@ -470,18 +489,20 @@ static parley_status kt_read_file(const char *path, const parley_allocator *allo
     *out = NULL;
     char *text = NULL;
     size_t len = 0;
-    parley_status st = parleyx_read_file(alloc, path, KT_MAX_FILE, &text, &len, err);
+    const parley_allocator *alloc = opt ? opt->alloc : NULL;
+    parley_status st =
+        parleyx_read_file(alloc, path, opt ? opt->max_file_bytes : 0, &text, &len, err);
     if (st != PARLEY_OK)
         return st;
-    st = read(text, len, path, alloc, out, err);
+    st = read(text, len, path, opt, out, err);
     parleyx_free(alloc, text, len + 1);
     return st;
 }
 
-parley_status parley_ktab_read_csv(const char *path, const parley_allocator *alloc,
+parley_status parley_ktab_read_csv(const char *path, const parley_load_options *opt,
                                    parley_forecast_input **out, parley_error *err)
 {
-    return kt_read_file(path, alloc, out, err, parley_ktab_read_csv_text);
+    return kt_read_file(path, opt, out, err, parley_ktab_read_csv_text);
 }
 
 /* ------------------------------------------------------------------ XML */
@@ -799,14 +820,15 @@ done:
 }
 
 parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char *name,
-                                        const parley_allocator *alloc,
+                                        const parley_load_options *opt,
                                         parley_forecast_input **out, parley_error *err)
 {
     if (!out || !text)
         return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0, "no text or no output pointer");
     *out = NULL;
-    if (len > KT_MAX_FILE || len > (size_t)INT32_MAX)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0, "the text is larger than 64 MiB");
+    parley_status st = kt_check_size(len, name, opt, err);
+    if (st != PARLEY_OK)
+        return st;
     xf_error xe;
     xmlDoc *doc = xf_parse(text, len, NULL, &xe);
     if (!doc && xe.entity)
@@ -822,13 +844,13 @@ parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char
     kx_ctx x;
     x.file = name ? name : "";
     x.err = err;
-    parley_status st = kx_build(&x, doc, alloc, out);
+    st = kx_build(&x, doc, opt ? opt->alloc : NULL, out);
     xmlFreeDoc(doc);
     return st;
 }
 
-parley_status parley_ktab_read_xml(const char *path, const parley_allocator *alloc,
+parley_status parley_ktab_read_xml(const char *path, const parley_load_options *opt,
                                    parley_forecast_input **out, parley_error *err)
 {
-    return kt_read_file(path, alloc, out, err, parley_ktab_read_xml_text);
+    return kt_read_file(path, opt, out, err, parley_ktab_read_xml_text);
 }
