@@ -955,6 +955,7 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
     char *text = slurp(path, &len);
     cr_assert(text);
     parley_allocator al = {fa_fn, NULL};
+    parley_load_options lo = {.alloc = &al};
     double want = 0;
     size_t total = 0;
     for (size_t at = 0;; at++) {
@@ -964,8 +965,8 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
         parley_forecast_input *in = NULL;
         parley_forecast_result *r = NULL;
         parley_error err;
-        parley_status st = xml ? parley_ktab_read_xml_text(text, len, path, &al, &in, &err)
-                               : parley_ktab_read_csv_text(text, len, path, &al, &in, &err);
+        parley_status st = xml ? parley_ktab_read_xml_text(text, len, path, &lo, &in, &err)
+                               : parley_ktab_read_csv_text(text, len, path, &lo, &in, &err);
         if (st == PARLEY_OK) {
             parley_forecast_options o;
             parley_forecast_options_default(&o);

@@ -193,19 +193,28 @@ PARLEY_API double parley_forecast_result_change(const parley_forecast_result *r,
  * dimension on [0, 100]), or the simple BDM CSV whose header is exactly
  * Actor,Capability,Position,Salience (salience in [0, 1]; the scale is
  * [min, max] of the positions).  Positions and scales are kept as written;
- * saliences become fractions.  On success *out is owned by the caller
- * (parley_forecast_input_free).  Errors carry file:line:column. */
-PARLEY_API parley_status parley_ktab_read_csv(const char *path, const parley_allocator *alloc,
+ * saliences become fractions.
+ *
+ * All four KTAB readers take the load options (NULL: the defaults): the
+ * input is allocated with opt->alloc (NULL: malloc) and a file or text is
+ * refused (PARLEY_ERR_LIMIT) above opt->max_file_bytes (0: 64 MiB);
+ * real_grid is not used.  The _text readers borrow text (len bytes, not
+ * necessarily NUL-terminated) and use name only in messages (may be
+ * NULL).  On success *out is owned by the caller, who frees it with
+ * parley_forecast_input_free; on failure *out is NULL.  Errors carry
+ * file:line:column. */
+PARLEY_API parley_status parley_ktab_read_csv(const char *path, const parley_load_options *opt,
                                               parley_forecast_input **out, parley_error *err);
 PARLEY_API parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char *name,
-                                                   const parley_allocator *alloc,
+                                                   const parley_load_options *opt,
                                                    parley_forecast_input **out, parley_error *err);
 /* KTAB's SMP XML (<Scenario>, smpSchema.xsd), with <ModelParameters> and
- * <IdealAdjustment>.  No network, no entity expansion. */
-PARLEY_API parley_status parley_ktab_read_xml(const char *path, const parley_allocator *alloc,
+ * <IdealAdjustment>.  No network, no DTD, no entity expansion (a document
+ * declaring an entity is refused).  Options and ownership as above. */
+PARLEY_API parley_status parley_ktab_read_xml(const char *path, const parley_load_options *opt,
                                               parley_forecast_input **out, parley_error *err);
 PARLEY_API parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char *name,
-                                                   const parley_allocator *alloc,
+                                                   const parley_load_options *opt,
                                                    parley_forecast_input **out, parley_error *err);
 
 /* A forecast input from a native scenario: one dimension per numeric

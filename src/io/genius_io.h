@@ -1,36 +1,164 @@
 /*
- * genius_io.h -- the few pieces shared by the GENIUS XML reader
- * (genius.c) and the GeniusWeb JSON reader (geniusweb.c).  Internal; not
- * installed.  Prefix gx_ (GENIUS XML side, also the shared helpers) and
- * gw_ (GeniusWeb side).
+ * genius_io.h -- the internal header of the GENIUS XML reader (genius.c,
+ * genius_repair.c, genius_domain.c, genius_profile.c, genius_folder.c)
+ * and the GeniusWeb JSON reader (geniusweb.c).  Not installed.  Prefix
+ * gx_ (GENIUS XML side, also the shared helpers) and gw_ (GeniusWeb side).
  *
- * Ownership: gx_read_file hands back a buffer the caller frees with
- * parleyx_free(alloc, data, size + 1).  Nothing else here allocates.
+ * Ownership: gx_file_read (parleyx_read_file with the load options)
+ * hands back a buffer the caller frees with gx_file_free.  gx_parse_text and gx_parse_file hand back a libxml2
+ * document the caller frees with xmlFreeDoc.  A gx_ctx owns the attribute
+ * copies gx_attr makes (gx_ctx_release frees them); a gx_domain owns its
+ * tables (gx_domain_free).  Every error fills parley_error with the file
+ * and, when known, the line.
  */
 #ifndef PARLEY_GENIUS_IO_H
 #define PARLEY_GENIUS_IO_H
 
 #include "parleyx.h"
 
-/* Default bound on one input file (parley_load_options.max_file_bytes 0). */
-#define GX_DEFAULT_MAX_FILE ((size_t)64 << 20)
+#include <libxml/tree.h>
 
-/* Read a whole file, at most the limit of opt (0: 64 MiB), into a
- * NUL-terminated buffer of *size + 1 bytes allocated with opt->alloc.
- * PARLEY_ERR_IO if it cannot be read, PARLEY_ERR_LIMIT if too large. */
-parley_status gx_read_file(const char *path, const parley_load_options *opt, char **data,
-                           size_t *size, parley_error *err);
+/* Deepest element nesting walked (objectives, profile elements). */
+#define GX_MAX_DEPTH 512
+
+/* --- small helpers (genius.c) --- */
+
+/* The basename of a path (a pointer into path). */
+const char *gx_basename(const char *path);
+/* ASCII case-insensitive equality; false when either is NULL. */
+bool gx_ieq(const char *a, const char *b);
+/* s ends with suffix, ASCII case-insensitively. */
+bool gx_iends(const char *s, const char *suffix);
+/* XML blank: space, tab, CR, LF. */
+bool gx_blank(int c);
+/* 3 when d starts with a UTF-8 byte order mark, else 0. */
+size_t gx_skip_bom(const char *d, size_t n);
+/* True when the first non-blank byte (after an optional UTF-8 BOM) is '{'. */
+bool gx_looks_like_json(const char *data, size_t size);
+
+/* A whole input file in memory, NUL-terminated. */
+typedef struct gx_file {
+    const parley_allocator *a; /* the allocator data came from */
+    char *data;                /* size + 1 bytes */
+    size_t size;
+} gx_file;
+
+/* Read the file at path through parleyx_read_file, with the allocator and
+ * the limit of opt (max_file_bytes; 0: 64 MiB).  On success the caller
+ * frees f with gx_file_free; on failure there is nothing to free. */
+static inline parley_status gx_file_read(gx_file *f, const char *path,
+                                         const parley_load_options *opt, parley_error *err)
+{
+    f->a = opt ? opt->alloc : NULL;
+    return parleyx_read_file(f->a, path, opt ? opt->max_file_bytes : 0, &f->data, &f->size, err);
+}
+
+static inline void gx_file_free(gx_file *f)
+{
+    parleyx_free(f->a, f->data, f->size + 1);
+    f->data = NULL;
+}
 
 /* Add a negotiator named after the file (basename without .xml/.json),
  * made unique with "-2", "-3"... when another party already has it. */
 parley_status gx_add_party_for(parley_scenario *sc, const char *path, size_t *party,
                                parley_error *err);
 
-/* The basename of a path (a pointer into path). */
-const char *gx_basename(const char *path);
+/* --- GENIUS XML text to a DOM --- */
 
-/* True when the first non-blank byte (after an optional UTF-8 BOM) is '{'. */
-bool gx_looks_like_json(const char *data, size_t size);
+/* Parse a GENIUS XML file already in memory: strictly first, then with the
+ * repairs (genius_repair.c).  On failure *doc is NULL and err names path,
+ * line and column. */
+parley_status gx_parse_text(const char *path, const char *data, size_t size,
+                            const parley_allocator *a, xmlDocPtr *doc, parley_error *err);
+/* gx_file_read, then gx_parse_text (genius.c). */
+parley_status gx_parse_file(const char *path, const parley_load_options *opt, xmlDocPtr *doc,
+                            parley_error *err);
+
+/* --- typed access to the DOM (genius.c) --- */
+
+typedef struct gx_ctx {
+    const parley_allocator *a;
+    const char *path;           /* file being read (for errors) */
+    xmlChar **tofree;           /* attribute copies made by libxml2 */
+    size_t ntofree, captofree;
+    parley_error *err;
+} gx_ctx;
+
+/* Free the attribute copies (the context stays usable). */
+void gx_ctx_release(gx_ctx *c);
+/* n is an element named name. */
+bool gx_is(const xmlNode *n, const char *name);
+/* n's line in the file, 0 when unknown. */
+unsigned gx_line(const xmlNode *n);
+/* The value of an attribute (no namespace), or NULL.  Valid until the
+ * context is released. */
+const char *gx_attr(gx_ctx *c, const xmlNode *n, const char *name);
+/* The first child element named name, or NULL. */
+const xmlNode *gx_first_child(const xmlNode *n, const char *name);
+/* Java's Double.valueOf / Long.valueOf on a trimmed string; finite only. */
+bool gx_number(const char *s, double *out);
+bool gx_integer(const char *s, int64_t *out);
+/* A number attribute that must be there: the error names element and line;
+ * what says what needs it. */
+parley_status gx_need_number(gx_ctx *c, const xmlNode *n, const char *attr, double *out,
+                             const char *what);
+parley_status gx_need_integer(gx_ctx *c, const xmlNode *n, const char *attr, int64_t *out,
+                              const char *what);
+/* Wrap a builder failure with the file and line it came from. */
+parley_status gx_builder(gx_ctx *c, parley_status st, const parley_error *inner,
+                         const xmlNode *n, const char *what);
+
+/* --- the domain (genius_domain.c) --- */
+
+typedef struct gx_label {
+    const char *s;   /* into gx_issue.lab */
+    uint32_t k;
+} gx_label;
+
+typedef struct gx_issue {
+    int64_t gindex;         /* GENIUS index */
+    size_t pi;              /* parley issue index */
+    parley_issue_kind kind;
+    const char *name;       /* borrowed from the scenario */
+    size_t nvalues;
+    gx_label *sorted;       /* discrete: labels sorted by strcmp */
+    char *lab;              /* discrete: the label texts sorted[].s point into */
+    size_t labsize;
+} gx_issue;
+
+typedef struct gx_domain {
+    const parley_allocator *a;
+    const char *path;
+    xmlDocPtr doc;          /* the domain document, freed once read */
+    gx_issue *is;
+    size_t n, cap;
+    int64_t *objs;          /* objective indexes (weights on them are ignored) */
+    size_t nobjs, capobjs;
+} gx_domain;
+
+/* Read the domain file into sc's issues and *d (zeroed by the caller;
+ * freed with gx_domain_free whatever the result). */
+parley_status gx_read_domain(const char *path, const parley_load_options *opt,
+                             parley_scenario *sc, gx_domain *d, parley_error *err);
+void gx_domain_free(gx_domain *d);
+/* The value index of a discrete label, or -1. */
+long gx_find_label(const gx_issue *is, const char *s);
+/* The issue with a GENIUS index, or NULL. */
+gx_issue *gx_find_issue(gx_domain *d, int64_t gindex);
+/* gindex names an objective of the domain. */
+bool gx_is_objective(const gx_domain *d, int64_t gindex);
+/* "1-6" or "2, 3, 5" (the domain's issue indexes, for messages). */
+void gx_index_list(const gx_domain *d, char *buf, size_t n);
+/* An issue's kind from its `type` attribute (NULL or unknown: discrete). */
+parley_issue_kind gx_kind_of(const char *type);
+const char *gx_kind_name(parley_issue_kind k);
+
+/* --- a profile (genius_profile.c) --- */
+
+/* Read one profile file into a new party of sc. */
+parley_status gx_read_profile(const char *path, const parley_load_options *opt,
+                              parley_scenario *sc, gx_domain *d, parley_error *err);
 
 /* --- GeniusWeb JSON (geniusweb.c) --- */
 typedef enum gw_kind { GW_OTHER = 0, GW_DOMAIN, GW_PROFILE } gw_kind;

@@ -50,15 +50,14 @@ gw_kind gw_classify(const char *data, size_t size)
 static parley_status gw_load(const char *path, const parley_load_options *opt, json_t **out,
                              parley_error *err)
 {
-    char *data;
-    size_t size;
+    gx_file f;
     *out = NULL;
-    parley_status st = gx_read_file(path, opt, &data, &size, err);
+    parley_status st = gx_file_read(&f, path, opt, err);
     if (st)
         return st;
     json_error_t je;
-    json_t *root = json_loadb(data, size, JSON_REJECT_DUPLICATES, &je);
-    parleyx_free(opt ? opt->alloc : NULL, data, size + 1);
+    json_t *root = json_loadb(f.data, f.size, JSON_REJECT_DUPLICATES, &je);
+    gx_file_free(&f);
     if (!root)
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, je.line > 0 ? (unsigned)je.line : 0,
                             je.column > 0 ? (unsigned)je.column : 0,
@@ -90,189 +89,257 @@ static long gw_find_value(const gw_issue *is, const char *v)
     return -1;
 }
 
-static parley_status gw_profile(const char *path, const parley_load_options *opt,
-                                parley_scenario *sc, const gw_issue *is, size_t nis,
-                                const char *dompath, parley_error *err)
+/* One profile being read: the domain's issues and the party's table of
+ * value utilities (ev, nval[i] values of issue i from offset sum of the
+ * earlier nval) and weights w. */
+typedef struct gw_prof {
+    const char *path, *dompath;
+    parley_scenario *sc;
+    size_t party;
+    const gw_issue *is;
+    size_t nis;
+    double *w, *ev;
+    size_t *nval;
+    parley_error *err;
+} gw_prof;
+
+/* A model refusal, said once for every setter. */
+static parley_status gw_refused(const gw_prof *g, parley_status st)
 {
-    json_t *root;
-    parley_status st = gw_load(path, opt, &root, err);
-    if (st)
-        return st;
+    return parleyx_fail(g->err, st, g->path, 0, 0,
+                        "the model refused a value of this profile (%s)", parley_strerror(st));
+}
+
+/* The profile must be a LinearAdditiveUtilitySpace with issueUtilities and
+ * issueWeights objects naming only the domain's issues. */
+static parley_status gw_profile_space(const gw_prof *g, json_t *root, json_t **las)
+{
     const char *kind = json_object_iter_key(json_object_iter(root));
-    json_t *las = json_object_get(root, "LinearAdditiveUtilitySpace");
-    double *w = NULL, *ev = NULL;
-    size_t *nval = NULL;
-    const parley_allocator *a = opt ? opt->alloc : NULL;
-    if (json_is_object(json_object_get(root, "issuesValues"))) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                          "this is a GeniusWeb domain where a profile was expected; give the "
-                          "domain once, first, then the profiles");
-        goto done;
-    }
-    if (!json_is_object(las)) {
-        st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, path, 0, 0,
-                          "GeniusWeb profile kind '%s' is not supported yet; parley reads "
-                          "LinearAdditiveUtilitySpace profiles",
-                          kind ? kind : "(empty)");
-        goto done;
-    }
-    json_t *utils = json_object_get(las, "issueUtilities");
-    json_t *weights = json_object_get(las, "issueWeights");
-    if (!json_is_object(utils) || !json_is_object(weights)) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                          "a LinearAdditiveUtilitySpace needs the objects \"issueUtilities\" "
-                          "and \"issueWeights\"");
-        goto done;
-    }
+    *las = json_object_get(root, "LinearAdditiveUtilitySpace");
+    if (json_is_object(json_object_get(root, "issuesValues")))
+        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                            "this is a GeniusWeb domain where a profile was expected; give the "
+                            "domain once, first, then the profiles");
+    if (!json_is_object(*las))
+        return parleyx_fail(g->err, PARLEY_ERR_UNSUPPORTED, g->path, 0, 0,
+                            "GeniusWeb profile kind '%s' is not supported yet; parley reads "
+                            "LinearAdditiveUtilitySpace profiles",
+                            kind ? kind : "(empty)");
+    json_t *utils = json_object_get(*las, "issueUtilities");
+    json_t *weights = json_object_get(*las, "issueWeights");
+    if (!json_is_object(utils) || !json_is_object(weights))
+        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                            "a LinearAdditiveUtilitySpace needs the objects \"issueUtilities\" "
+                            "and \"issueWeights\"");
     /* every issue named in the profile must exist in the domain */
     const char *key;
     json_t *val;
     json_object_foreach(utils, key, val)
     {
         size_t i;
-        for (i = 0; i < nis && strcmp(is[i].name, key) != 0; i++)
+        for (i = 0; i < g->nis && strcmp(g->is[i].name, key) != 0; i++)
             ;
-        if (i == nis) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                              "profile issue '%s' does not exist in the domain %s; fix the "
-                              "name or use the matching domain",
-                              key, gx_basename(dompath));
-            goto done;
-        }
+        if (i == g->nis)
+            return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                                "profile issue '%s' does not exist in the domain %s; fix the "
+                                "name or use the matching domain",
+                                key, gx_basename(g->dompath));
     }
-    size_t party;
-    if ((st = gx_add_party_for(sc, path, &party, err)))
-        goto done;
-    w = parleyx_calloc(a, nis, sizeof(double));
-    ev = NULL;
-    size_t total = 0;
-    nval = parleyx_calloc(a, nis, sizeof(size_t));
-    if (!w || !nval) {
-        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-        goto done;
+    return PARLEY_OK;
+}
+
+/* The "valueUtilities" of issue i (its values from offset base of ev). */
+static parley_status gw_value_utils(gw_prof *g, size_t i, size_t base, json_t *vu)
+{
+    const gw_issue *is = &g->is[i];
+    const char *vk;
+    json_t *vv;
+    json_object_foreach(vu, vk, vv)
+    {
+        long k = gw_find_value(is, vk);
+        if (k < 0)
+            return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                                "value '%s' of issue '%s' does not exist in the domain %s", vk,
+                                is->name, gx_basename(g->dompath));
+        double e = json_is_number(vv) ? json_number_value(vv) : NAN;
+        if (!isfinite(e) || e < 0 || e > 1)
+            return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                                "utility of value '%s' of issue '%s' must be a number in "
+                                "[0, 1]",
+                                vk, is->name);
+        g->ev[base + (size_t)k] = e;
+        parley_status st = parley_party_set_value_eval(g->sc, g->party, is->pi, (size_t)k, e);
+        if (st)
+            return gw_refused(g, st);
     }
-    for (size_t i = 0; i < nis; i++) {
-        nval[i] = json_array_size(is[i].values);
-        total += nval[i];
+    return PARLEY_OK;
+}
+
+/* Issue i's weight and utilities; *positive when the weight is > 0. */
+static parley_status gw_issue_utils(gw_prof *g, json_t *las, size_t i, size_t base,
+                                    bool *positive)
+{
+    const gw_issue *is = &g->is[i];
+    json_t *u = json_object_get(json_object_get(las, "issueUtilities"), is->name);
+    json_t *wj = json_object_get(json_object_get(las, "issueWeights"), is->name);
+    if (!u && !wj)
+        return PARLEY_OK;
+    if (!json_is_number(wj))
+        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                            "issue '%s' has %s; give it a number in \"issueWeights\"", is->name,
+                            wj ? "a weight that is not a number" : "no weight");
+    double wi = json_number_value(wj);
+    if (!isfinite(wi) || wi < 0)
+        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                            "weight of issue '%s' must be a finite number >= 0", is->name);
+    if (!json_is_object(u))
+        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                            "issue '%s' has a weight but no utilities in \"issueUtilities\"",
+                            is->name);
+    json_t *du = json_object_get(u, "discreteutils");
+    json_t *vu = du ? json_object_get(du, "valueUtilities") : NULL;
+    if (!json_is_object(vu)) {
+        const char *k0 = json_object_iter_key(json_object_iter(u));
+        return parleyx_fail(g->err, PARLEY_ERR_UNSUPPORTED, g->path, 0, 0,
+                            "GeniusWeb utilities '%s' of issue '%s' are not supported yet; "
+                            "parley reads \"discreteutils\" {\"valueUtilities\": {...}}",
+                            k0 ? k0 : "(empty)", is->name);
     }
-    ev = parleyx_calloc(a, total ? total : 1, sizeof(double));
-    if (!ev) {
-        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-        goto done;
-    }
-    bool positive = false;
-    size_t off = 0;
-    for (size_t i = 0; i < nis; i++) {
-        size_t base = off;
-        off += nval[i];
-        json_t *u = json_object_get(utils, is[i].name);
-        json_t *wj = json_object_get(weights, is[i].name);
-        if (!u && !wj)
-            continue;
-        if (!json_is_number(wj)) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                              "issue '%s' has %s; give it a number in \"issueWeights\"",
-                              is[i].name, wj ? "a weight that is not a number" : "no weight");
-            goto done;
-        }
-        double wi = json_number_value(wj);
-        if (!isfinite(wi) || wi < 0) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                              "weight of issue '%s' must be a finite number >= 0", is[i].name);
-            goto done;
-        }
-        if (!json_is_object(u)) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                              "issue '%s' has a weight but no utilities in \"issueUtilities\"",
-                              is[i].name);
-            goto done;
-        }
-        json_t *du = json_object_get(u, "discreteutils");
-        json_t *vu = du ? json_object_get(du, "valueUtilities") : NULL;
-        if (!json_is_object(vu)) {
-            const char *k0 = json_object_iter_key(json_object_iter(u));
-            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, path, 0, 0,
-                              "GeniusWeb utilities '%s' of issue '%s' are not supported yet; "
-                              "parley reads \"discreteutils\" {\"valueUtilities\": {...}}",
-                              k0 ? k0 : "(empty)", is[i].name);
-            goto done;
-        }
-        const char *vk;
-        json_t *vv;
-        json_object_foreach(vu, vk, vv)
-        {
-            long k = gw_find_value(&is[i], vk);
-            if (k < 0) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                                  "value '%s' of issue '%s' does not exist in the domain %s",
-                                  vk, is[i].name, gx_basename(dompath));
-                goto done;
-            }
-            double e = json_is_number(vv) ? json_number_value(vv) : NAN;
-            if (!isfinite(e) || e < 0 || e > 1) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                                  "utility of value '%s' of issue '%s' must be a number in "
-                                  "[0, 1]",
-                                  vk, is[i].name);
-                goto done;
-            }
-            ev[base + (size_t)k] = e;
-            if ((st = parley_party_set_value_eval(sc, party, is[i].pi, (size_t)k, e)))
-                goto refused;
-        }
-        w[i] = wi;
-        if ((st = parley_party_set_weight(sc, party, is[i].pi, wi)))
-            goto refused;
-        if (wi > 0)
-            positive = true;
-    }
-    if (!positive) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                          "the profile gives no issue a positive weight");
-        goto done;
-    }
-    /* reservationBid: its utility is the reservation value */
+    parley_status st = gw_value_utils(g, i, base, vu);
+    if (st)
+        return st;
+    g->w[i] = wi;
+    if ((st = parley_party_set_weight(g->sc, g->party, is->pi, wi)))
+        return gw_refused(g, st);
+    if (wi > 0)
+        *positive = true;
+    return PARLEY_OK;
+}
+
+/* reservationBid: its utility is the reservation value. */
+static parley_status gw_reservation(gw_prof *g, json_t *las)
+{
     json_t *rb = json_object_get(las, "reservationBid");
     json_t *iv = rb ? json_object_get(rb, "issuevalues") : NULL;
-    if (json_is_object(iv)) {
-        double s = 0.0;
-        off = 0;
-        for (size_t i = 0; i < nis; i++) {
-            json_t *v = json_object_get(iv, is[i].name);
-            if (v) {
-                long k = json_is_string(v) ? gw_find_value(&is[i], json_string_value(v)) : -1;
-                if (k < 0) {
-                    st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                                      "the reservationBid value of issue '%s' is not one of "
-                                      "its values in the domain",
-                                      is[i].name);
-                    goto done;
-                }
-                double term = w[i] * ev[off + (size_t)k];
-                s += term;
-            }
-            off += nval[i];
+    if (!json_is_object(iv))
+        return PARLEY_OK;
+    double s = 0.0;
+    size_t off = 0;
+    for (size_t i = 0; i < g->nis; i++) {
+        json_t *v = json_object_get(iv, g->is[i].name);
+        if (v) {
+            long k = json_is_string(v) ? gw_find_value(&g->is[i], json_string_value(v)) : -1;
+            if (k < 0)
+                return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                                    "the reservationBid value of issue '%s' is not one of "
+                                    "its values in the domain",
+                                    g->is[i].name);
+            double term = g->w[i] * g->ev[off + (size_t)k];
+            s += term;
         }
-        if (s > 1.0)
-            s = 1.0;
-        if ((st = parley_party_set_reservation(sc, party, s)))
-            goto refused;
+        off += g->nval[i];
     }
-    goto done;
-refused:
-    st = parleyx_fail(err, st, path, 0, 0, "the model refused a value of this profile (%s)",
-                      parley_strerror(st));
+    if (s > 1.0)
+        s = 1.0;
+    parley_status st = parley_party_set_reservation(g->sc, g->party, s);
+    return st ? gw_refused(g, st) : PARLEY_OK;
+}
+
+/* The party's evaluators, weights and reservation value. */
+static parley_status gw_profile_party(gw_prof *g, json_t *las)
+{
+    bool positive = false;
+    size_t off = 0;
+    for (size_t i = 0; i < g->nis; i++) {
+        size_t base = off;
+        off += g->nval[i];
+        parley_status st = gw_issue_utils(g, las, i, base, &positive);
+        if (st)
+            return st;
+    }
+    if (!positive)
+        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                            "the profile gives no issue a positive weight");
+    return gw_reservation(g, las);
+}
+
+static parley_status gw_profile(const char *path, const parley_load_options *opt,
+                                parley_scenario *sc, const gw_issue *is, size_t nis,
+                                const char *dompath, parley_error *err)
+{
+    json_t *root, *las;
+    parley_status st = gw_load(path, opt, &root, err);
+    if (st)
+        return st;
+    const parley_allocator *a = opt ? opt->alloc : NULL;
+    gw_prof g = {.path = path, .dompath = dompath, .sc = sc, .is = is, .nis = nis, .err = err};
+    size_t total = 0;
+    if ((st = gw_profile_space(&g, root, &las)) ||
+        (st = gx_add_party_for(sc, path, &g.party, err)))
+        goto done;
+    g.w = parleyx_calloc(a, nis, sizeof(double));
+    g.nval = parleyx_calloc(a, nis, sizeof(size_t));
+    if (!g.w || !g.nval) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nis; i++) {
+        g.nval[i] = json_array_size(is[i].values);
+        total += g.nval[i];
+    }
+    g.ev = parleyx_calloc(a, total ? total : 1, sizeof(double));
+    if (!g.ev) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+        goto done;
+    }
+    st = gw_profile_party(&g, las);
 done:
-    parleyx_free(a, w, nis * sizeof(double));
-    if (nval) {
-        size_t total2 = 0;
-        for (size_t i = 0; i < nis; i++)
-            total2 += nval[i];
-        parleyx_free(a, ev, (total2 ? total2 : 1) * sizeof(double));
-    }
-    parleyx_free(a, nval, nis * sizeof(size_t));
+    parleyx_free(a, g.w, nis * sizeof(double));
+    parleyx_free(a, g.ev, (total ? total : 1) * sizeof(double));
+    parleyx_free(a, g.nval, nis * sizeof(size_t));
     json_decref(root);
     return st;
+}
+
+/* The domain's issues ("issuesValues": lists of discrete values), in key
+ * order, into sc and is[]. */
+static parley_status gw_domain_issues(const char *domain, const parley_allocator *a, json_t *iv,
+                                      parley_scenario *sc, gw_issue *is, parley_error *err)
+{
+    size_t i = 0;
+    const char *key;
+    json_t *val;
+    json_object_foreach(iv, key, val)
+    {
+        json_t *vals = json_is_object(val) ? json_object_get(val, "values") : NULL;
+        if (!json_is_array(vals))
+            return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, domain, 0, 0,
+                                "issue '%s' is not a list of discrete \"values\"; GeniusWeb "
+                                "numeric value sets are not supported yet",
+                                key);
+        size_t n = json_array_size(vals);
+        const char **labels = parleyx_calloc(a, n ? n : 1, sizeof(char *));
+        if (!labels)
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, domain, 0, 0, "out of memory");
+        for (size_t k = 0; k < n; k++) {
+            labels[k] = json_string_value(json_array_get(vals, k));
+            if (!labels[k]) {
+                parleyx_free(a, (void *)labels, (n ? n : 1) * sizeof(char *));
+                return parleyx_fail(err, PARLEY_ERR_INVALID, domain, 0, 0,
+                                    "value %zu of issue '%s' is not a string", k + 1, key);
+            }
+        }
+        parley_error e;
+        parley_error_clear(&e);
+        parley_status st = parley_scenario_add_discrete(sc, key, n, labels, &is[i].pi, &e);
+        parleyx_free(a, (void *)labels, (n ? n : 1) * sizeof(char *));
+        if (st)
+            return parleyx_fail(err, st, domain, 0, 0, "issue '%s': %s", key, e.message);
+        is[i].name = key;
+        is[i].values = vals;
+        i++;
+    }
+    return PARLEY_OK;
 }
 
 parley_status gw_read_files(const char *domain, size_t nprofiles, const char *const *profiles,
@@ -318,46 +385,8 @@ parley_status gw_read_files(const char *domain, size_t nprofiles, const char *co
             goto done;
         }
     }
-    size_t i = 0;
-    const char *key;
-    json_t *val;
-    json_object_foreach(iv, key, val)
-    {
-        json_t *vals = json_is_object(val) ? json_object_get(val, "values") : NULL;
-        if (!json_is_array(vals)) {
-            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, domain, 0, 0,
-                              "issue '%s' is not a list of discrete \"values\"; GeniusWeb "
-                              "numeric value sets are not supported yet",
-                              key);
-            goto done;
-        }
-        size_t n = json_array_size(vals);
-        const char **labels = parleyx_calloc(a, n ? n : 1, sizeof(char *));
-        if (!labels) {
-            st = parleyx_fail(err, PARLEY_ERR_NOMEM, domain, 0, 0, "out of memory");
-            goto done;
-        }
-        for (size_t k = 0; k < n; k++) {
-            labels[k] = json_string_value(json_array_get(vals, k));
-            if (!labels[k]) {
-                parleyx_free(a, (void *)labels, (n ? n : 1) * sizeof(char *));
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, domain, 0, 0,
-                                  "value %zu of issue '%s' is not a string", k + 1, key);
-                goto done;
-            }
-        }
-        parley_error e;
-        parley_error_clear(&e);
-        st = parley_scenario_add_discrete(sc, key, n, labels, &is[i].pi, &e);
-        parleyx_free(a, (void *)labels, (n ? n : 1) * sizeof(char *));
-        if (st) {
-            st = parleyx_fail(err, st, domain, 0, 0, "issue '%s': %s", key, e.message);
-            goto done;
-        }
-        is[i].name = key;
-        is[i].values = vals;
-        i++;
-    }
+    if ((st = gw_domain_issues(domain, a, iv, sc, is, err)))
+        goto done;
     for (size_t k = 0; k < nprofiles && !st; k++)
         st = gw_profile(profiles[k], opt, sc, is, nis, domain, err);
     if (!st) {

@@ -24,10 +24,11 @@
  * numbers bit for bit).
  *
  * Errors carry file:line:column (1-based; the column of the field, in
- * bytes) and say what was expected.  Bounds: a file of at most 64 MiB, a
- * field of at most PARLEY_MAX_NAME bytes, the input's actor and dimension
- * limits.  libxml2 parses with XML_PARSE_NONET and without entity
- * substitution; a document that declares entities is refused.
+ * bytes) and say what was expected.  Bounds: a file or text of at most
+ * opt->max_file_bytes (0: 64 MiB), a field of at most PARLEY_MAX_NAME
+ * bytes, the input's actor and dimension limits.  The XML goes through
+ * the one XML front end (xml_front.c: no network, no DTD, entities never
+ * expanded; a document that declares one is refused while it is parsed).
  *
  * Memory: the text buffer and the per-line field table are freed before
  * returning; the input handed out is allocated with the caller's allocator
@@ -37,66 +38,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "io/xml_front.h"
 
-#define KT_MAX_FILE (64u << 20)
 #define KT_MAX_FIELDS (3 + 2 * PARLEY_FORECAST_MAX_DIMS + 2)
-
-/* Read a whole file into a NUL-terminated buffer of *cap bytes. */
-static parley_status kt_slurp(const char *path, const parley_allocator *a, char **text,
-                              size_t *len, size_t *capo, parley_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open the file: %s",
-                            strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *b = parleyx_malloc(a, cap);
-    if (!b) {
-        fclose(f);
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap >= KT_MAX_FILE) {
-                fclose(f);
-                parleyx_free(a, b, cap);
-                return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                                    "the file is larger than 64 MiB");
-            }
-            char *nb = parleyx_realloc(a, b, cap, cap * 2);
-            if (!nb) {
-                fclose(f);
-                parleyx_free(a, b, cap);
-                return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-            }
-            b = nb;
-            cap *= 2;
-        }
-        size_t got = fread(b + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        parleyx_free(a, b, cap);
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the file");
-    }
-    b[n] = '\0';
-    *text = b;
-    *len = n;
-    *capo = cap;
-    return PARLEY_OK;
-}
 
 /* ------------------------------------------------------------------ CSV */
 
@@ -229,6 +180,24 @@ static parley_status kt_at(parley_error *err, parley_status st, const char *file
     return st;
 }
 
+/* The status a failed kt_line left in err. */
+static parley_status kt_line_status(const parley_error *err)
+{
+    return err ? err->status : PARLEY_ERR_SYNTAX;
+}
+
+/* Hand in over through *out when st is PARLEY_OK, else free it; st. */
+static parley_status kt_hand_over(parley_forecast_input *in, parley_status st,
+                                  parley_forecast_input **out)
+{
+    if (st != PARLEY_OK) {
+        parley_forecast_input_free(in);
+        return st;
+    }
+    *out = in;
+    return PARLEY_OK;
+}
+
 static parley_status kt_simple_csv(kt_csv *cs, const parley_allocator *a,
                                    parley_forecast_input **out, parley_error *err)
 {
@@ -249,21 +218,17 @@ static parley_status kt_simple_csv(kt_csv *cs, const parley_allocator *a,
                               "%zu", cs->nf);
             break;
         }
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            if (nc > PARLEY_FORECAST_MAX_ACTORS + 1) {
-                st = parleyx_fail(err, PARLEY_ERR_LIMIT, cs->name, ln, 1, "more than %d actors",
-                                  PARLEY_FORECAST_MAX_ACTORS);
-                break;
-            }
-            struct row *nr = parleyx_realloc(a, rows, cap * sizeof *rows, nc * sizeof *rows);
-            if (!nr) {
-                st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
-                break;
-            }
-            rows = nr;
-            cap = nc;
+        if (n == PARLEY_FORECAST_MAX_ACTORS) {
+            st = parleyx_fail(err, PARLEY_ERR_LIMIT, cs->name, ln, 1, "more than %d actors",
+                              PARLEY_FORECAST_MAX_ACTORS);
+            break;
         }
+        struct row *nr = parleyx_grow(a, rows, sizeof *rows, &cap, n + 1, 16);
+        if (!nr) {
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
+            break;
+        }
+        rows = nr;
         struct row *w = &rows[n];
         w->line = ln;
         if ((st = kt_num(cs, &cs->f[1], "the capability", &w->c, err)) ||
@@ -289,7 +254,7 @@ static parley_status kt_simple_csv(kt_csv *cs, const parley_allocator *a,
         n++;
     }
     if (r < 0)
-        st = err ? err->status : PARLEY_ERR_SYNTAX;
+        st = kt_line_status(err);
     if (st == PARLEY_OK && n < 2)
         st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, cs->line, 1,
                           "expected at least 2 actor lines after the header, found %zu", n);
@@ -317,15 +282,142 @@ static parley_status kt_simple_csv(kt_csv *cs, const parley_allocator *a,
     for (size_t i = 0; i < n; i++)
         parleyx_strfree(a, rows[i].name);
     parleyx_free(a, rows, cap * sizeof *rows);
-    if (st != PARLEY_OK) {
-        parley_forecast_input_free(in);
-        return st;
-    }
-    *out = in;
-    return PARLEY_OK;
+    return kt_hand_over(in, st, out);
 }
 
 static bool kt_is(const char *s, const char *w) { return strcasecmp(s, w) == 0; }
+
+/* Line 1 of the SMP CSV (line ln, already split): name, description,
+ * #actors, #dimensions. */
+static parley_status kt_csv_counts(const kt_csv *cs, unsigned ln, int64_t *na, int64_t *nd,
+                                   parley_error *err)
+{
+    if (cs->nf != 4)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->nf > 4 ? cs->f[4].col : 1,
+                            "expected 4 fields on line 1 (name, description, #actors, "
+                            "#dimensions) or the header Actor,Capability,Position,Salience; "
+                            "found %zu", cs->nf);
+    if (!parleyx_parse_int64(cs->f[2].s, na) || *na < 2 || *na > PARLEY_FORECAST_MAX_ACTORS)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[2].col,
+                            "expected the number of actors (2 to %d), found '%s'",
+                            PARLEY_FORECAST_MAX_ACTORS, cs->f[2].s);
+    if (!parleyx_parse_int64(cs->f[3].s, nd) || *nd < 1 || *nd > PARLEY_FORECAST_MAX_DIMS)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[3].col,
+                            "expected the number of dimensions (1 to %d), found '%s'",
+                            PARLEY_FORECAST_MAX_DIMS, cs->f[3].s);
+    return PARLEY_OK;
+}
+
+/* The next line, which must be there: else the error says what was
+ * expected, at the line after the last one. */
+static parley_status kt_need_line(kt_csv *cs, unsigned *ln, const char *expected,
+                                  parley_error *err)
+{
+    int r = kt_line(cs, ln, err);
+    if (r < 0)
+        return kt_line_status(err);
+    if (r == 0)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line + 1, 1, "%s", expected);
+    return PARLEY_OK;
+}
+
+/* Line 2: the headers; each position header names its dimension. */
+static parley_status kt_csv_dimensions(kt_csv *cs, parley_forecast_input *in, size_t nd,
+                                       parley_error *err)
+{
+    unsigned ln;
+    size_t want = 3 + 2 * nd;
+    parley_status st = kt_need_line(cs, &ln,
+                                    "expected the header line (Actor, Description, Power, then "
+                                    "a position and a salience header per dimension)",
+                                    err);
+    if (st != PARLEY_OK)
+        return st;
+    if (cs->nf != want)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln,
+                            cs->nf > want ? cs->f[want].col : 1,
+                            "expected %zu header fields (Actor, Description, Power, then a "
+                            "position and a salience header for each of the %lld dimensions), "
+                            "found %zu",
+                            want, (long long)nd, cs->nf);
+    for (size_t d = 0; d < nd; d++) {
+        const kt_field *f = &cs->f[3 + 2 * d];
+        if (!f->s[0])
+            return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, f->col,
+                                "expected the name of dimension %zu", d + 1);
+        st = parley_forecast_add_dimension(in, f->s, 0, 100, err);
+        if (st != PARLEY_OK)
+            return kt_at(err, st, cs->name, ln, f->col);
+    }
+    return PARLEY_OK;
+}
+
+/* The position and salience of dimension d on actor line ln, checked
+ * (positions and saliences in [0, 100], the saliences' running sum *ssum
+ * at most 100). */
+static parley_status kt_csv_coord(const kt_csv *cs, unsigned ln, size_t d, double *pos,
+                                  double *sal, double *ssum, parley_error *err)
+{
+    const kt_field *fp = &cs->f[3 + 2 * d], *fs = &cs->f[4 + 2 * d];
+    double x, s;
+    parley_status st;
+    if ((st = kt_num(cs, fp, "a position", &x, err)) ||
+        (st = kt_num(cs, fs, "a salience", &s, err)))
+        return st;
+    if (x < 0 || x > 100)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fp->col,
+                            "a position must lie in [0, 100], found %s", fp->s);
+    if (s < 0 || s > 100)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fs->col,
+                            "a salience must lie in [0, 100], found %s", fs->s);
+    *ssum = *ssum + s;
+    if (*ssum > 100)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fs->col,
+                            "the saliences of an actor must sum to at most 100 (reached "
+                            "%g)", *ssum);
+    pos[d] = x;
+    sal[d] = s / 100.0;
+    return PARLEY_OK;
+}
+
+/* Actor line i of the na declared: name, description, capability, then a
+ * position and a salience per dimension (pos, sal: nd scratch values). */
+static parley_status kt_csv_actor(kt_csv *cs, parley_forecast_input *in, size_t nd, int64_t i,
+                                  int64_t na, double *pos, double *sal, parley_error *err)
+{
+    unsigned ln;
+    size_t want = 3 + 2 * nd;
+    char expected[96];
+    snprintf(expected, sizeof expected,
+             "line 1 declares %lld actors but the file ends after %lld", (long long)na,
+             (long long)i);
+    parley_status st = kt_need_line(cs, &ln, expected, err);
+    if (st != PARLEY_OK)
+        return st;
+    if (cs->nf != want)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln,
+                            cs->nf > want ? cs->f[want].col : 1,
+                            "expected %zu fields (name, description, capability, then a "
+                            "position and a salience per dimension), found %zu",
+                            want, cs->nf);
+    double c, ssum = 0;
+    if ((st = kt_num(cs, &cs->f[2], "the capability", &c, err)))
+        return st;
+    if (!(c > 0) || c > 1e8)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[2].col,
+                            "the capability must lie in (0, 1e8], found %s", cs->f[2].s);
+    for (size_t d = 0; d < nd; d++)
+        if ((st = kt_csv_coord(cs, ln, d, pos, sal, &ssum, err)))
+            return st;
+    if (!(ssum > 0))
+        return parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[4].col,
+                            "actor '%s' has no salience on any dimension; give it some",
+                            cs->f[0].s);
+    st = parley_forecast_add_actor(in, cs->f[0].s, cs->f[1].s, c, pos, sal, err);
+    if (st != PARLEY_OK)
+        return kt_at(err, st, cs->name, ln, 1);
+    return PARLEY_OK;
+}
 
 static parley_status kt_csv_parse(kt_csv *cs, const parley_allocator *a,
                                   parley_forecast_input **out, parley_error *err)
@@ -333,7 +425,7 @@ static parley_status kt_csv_parse(kt_csv *cs, const parley_allocator *a,
     unsigned ln;
     int r = kt_line(cs, &ln, err);
     if (r < 0)
-        return err ? err->status : PARLEY_ERR_SYNTAX;
+        return kt_line_status(err);
     if (r == 0)
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, 1, 1,
                             "the file is empty; expected 'name, description, #actors, "
@@ -341,155 +433,60 @@ static parley_status kt_csv_parse(kt_csv *cs, const parley_allocator *a,
     if (cs->nf == 4 && kt_is(cs->f[0].s, "Actor") && kt_is(cs->f[1].s, "Capability") &&
         kt_is(cs->f[2].s, "Position") && kt_is(cs->f[3].s, "Salience"))
         return kt_simple_csv(cs, a, out, err);
-    if (cs->nf != 4)
-        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->nf > 4 ? cs->f[4].col : 1,
-                            "expected 4 fields on line 1 (name, description, #actors, "
-                            "#dimensions) or the header Actor,Capability,Position,Salience; "
-                            "found %zu", cs->nf);
     int64_t na, nd;
-    if (!parleyx_parse_int64(cs->f[2].s, &na) || na < 2 || na > PARLEY_FORECAST_MAX_ACTORS)
-        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[2].col,
-                            "expected the number of actors (2 to %d), found '%s'",
-                            PARLEY_FORECAST_MAX_ACTORS, cs->f[2].s);
-    if (!parleyx_parse_int64(cs->f[3].s, &nd) || nd < 1 || nd > PARLEY_FORECAST_MAX_DIMS)
-        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[3].col,
-                            "expected the number of dimensions (1 to %d), found '%s'",
-                            PARLEY_FORECAST_MAX_DIMS, cs->f[3].s);
+    parley_status st = kt_csv_counts(cs, ln, &na, &nd, err);
+    if (st != PARLEY_OK)
+        return st;
     parley_forecast_input *in = parley_forecast_input_new(a);
     if (!in)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
-    parley_status st = parley_forecast_input_set_name(in, cs->f[0].s, cs->f[1].s);
+    st = parley_forecast_input_set_name(in, cs->f[0].s, cs->f[1].s);
     double *pos = parleyx_calloc(a, (size_t)nd, sizeof(double));
     double *sal = parleyx_calloc(a, (size_t)nd, sizeof(double));
-    size_t want = 3 + 2 * (size_t)nd;
-    if (st != PARLEY_OK || !pos || !sal) {
+    if (st != PARLEY_OK || !pos || !sal)
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, cs->name, 0, 0, "out of memory");
-        goto done;
-    }
-    r = kt_line(cs, &ln, err);
-    if (r <= 0) {
-        st = r < 0 ? (err ? err->status : PARLEY_ERR_SYNTAX)
-                   : parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line + 1, 1,
-                                  "expected the header line (Actor, Description, Power, then a "
-                                  "position and a salience header per dimension)");
-        goto done;
-    }
-    if (cs->nf != want) {
-        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln,
-                          cs->nf > want ? cs->f[want].col : 1,
-                          "expected %zu header fields (Actor, Description, Power, then a "
-                          "position and a salience header for each of the %lld dimensions), "
-                          "found %zu",
-                          want, (long long)nd, cs->nf);
-        goto done;
-    }
-    for (size_t d = 0; d < (size_t)nd; d++) {
-        const kt_field *f = &cs->f[3 + 2 * d];
-        if (!f->s[0]) {
-            st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, f->col,
-                              "expected the name of dimension %zu", d + 1);
-            goto done;
-        }
-        st = parley_forecast_add_dimension(in, f->s, 0, 100, err);
-        if (st != PARLEY_OK) {
-            kt_at(err, st, cs->name, ln, f->col);
-            goto done;
-        }
-    }
-    for (int64_t i = 0; i < na; i++) {
-        r = kt_line(cs, &ln, err);
-        if (r < 0) {
-            st = err ? err->status : PARLEY_ERR_SYNTAX;
-            goto done;
-        }
-        if (r == 0) {
-            st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line + 1, 1,
-                              "line 1 declares %lld actors but the file ends after %lld",
-                              (long long)na, (long long)i);
-            goto done;
-        }
-        if (cs->nf != want) {
-            st = parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln,
-                              cs->nf > want ? cs->f[want].col : 1,
-                              "expected %zu fields (name, description, capability, then a "
-                              "position and a salience per dimension), found %zu",
-                              want, cs->nf);
-            goto done;
-        }
-        double c, ssum = 0;
-        if ((st = kt_num(cs, &cs->f[2], "the capability", &c, err)))
-            goto done;
-        if (!(c > 0) || c > 1e8) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[2].col,
-                              "the capability must lie in (0, 1e8], found %s", cs->f[2].s);
-            goto done;
-        }
-        for (size_t d = 0; d < (size_t)nd; d++) {
-            const kt_field *fp = &cs->f[3 + 2 * d], *fs = &cs->f[4 + 2 * d];
-            double x, s;
-            if ((st = kt_num(cs, fp, "a position", &x, err)) ||
-                (st = kt_num(cs, fs, "a salience", &s, err)))
-                goto done;
-            if (x < 0 || x > 100) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fp->col,
-                                  "a position must lie in [0, 100], found %s", fp->s);
-                goto done;
-            }
-            if (s < 0 || s > 100) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fs->col,
-                                  "a salience must lie in [0, 100], found %s", fs->s);
-                goto done;
-            }
-            ssum = ssum + s;
-            if (ssum > 100) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, fs->col,
-                                  "the saliences of an actor must sum to at most 100 (reached "
-                                  "%g)", ssum);
-                goto done;
-            }
-            pos[d] = x;
-            sal[d] = s / 100.0;
-        }
-        if (!(ssum > 0)) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, cs->name, ln, cs->f[4].col,
-                              "actor '%s' has no salience on any dimension; give it some",
-                              cs->f[0].s);
-            goto done;
-        }
-        st = parley_forecast_add_actor(in, cs->f[0].s, cs->f[1].s, c, pos, sal, err);
-        if (st != PARLEY_OK) {
-            kt_at(err, st, cs->name, ln, 1);
-            goto done;
-        }
-    }
-    r = kt_line(cs, &ln, err);
-    if (r != 0) {
-        st = r < 0 ? (err ? err->status : PARLEY_ERR_SYNTAX)
+    if (st == PARLEY_OK)
+        st = kt_csv_dimensions(cs, in, (size_t)nd, err);
+    for (int64_t i = 0; i < na && st == PARLEY_OK; i++)
+        st = kt_csv_actor(cs, in, (size_t)nd, i, na, pos, sal, err);
+    if (st == PARLEY_OK && (r = kt_line(cs, &ln, err)) != 0)
+        st = r < 0 ? kt_line_status(err)
                    : parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, 1,
                                   "more actor lines than the %lld declared on line 1",
                                   (long long)na);
-        goto done;
-    }
-done:
     parleyx_free(a, pos, (size_t)nd * sizeof(double));
     parleyx_free(a, sal, (size_t)nd * sizeof(double));
-    if (st != PARLEY_OK) {
-        parley_forecast_input_free(in);
-        return st;
-    }
-    *out = in;
+    return kt_hand_over(in, st, out);
+}
+
+/* The text is at most the limit of opt (max_file_bytes; 0: 64 MiB) and
+ * INT_MAX, parleyx_read_file's rule for files. */
+static parley_status kt_check_size(size_t len, const char *name, const parley_load_options *opt,
+                                   parley_error *err)
+{
+    size_t limit = opt && opt->max_file_bytes ? opt->max_file_bytes : PARLEYX_DEFAULT_MAX_FILE;
+    if (limit > (size_t)INT_MAX)
+        limit = (size_t)INT_MAX;
+    if (len > limit)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0,
+                            "the text is larger than the limit of %zu bytes; raise it if the "
+                            "text is genuine (max_file_bytes in the load options, or "
+                            "--max-input MiB on the command line)",
+                            limit);
     return PARLEY_OK;
 }
 
 parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char *name,
-                                        const parley_allocator *alloc,
+                                        const parley_load_options *opt,
                                         parley_forecast_input **out, parley_error *err)
 {
     if (!out || (!text && len))
         return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0, "no text or no output pointer");
     *out = NULL;
-    if (len > KT_MAX_FILE)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0, "the text is larger than 64 MiB");
+    parley_status st = kt_check_size(len, name, opt, err);
+    if (st != PARLEY_OK)
+        return st;
+    const parley_allocator *alloc = opt ? opt->alloc : NULL;
     kt_csv *cs = parleyx_calloc(alloc, 1, sizeof *cs);
     char *scr = parleyx_malloc(alloc, len + 2);
     if (!cs || !scr) {
@@ -503,18 +500,18 @@ parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         cs->p += 3; /* UTF-8 byte order mark */
     cs->scr = scr;
-    parley_status st = kt_csv_parse(cs, alloc, out, err);
+    st = kt_csv_parse(cs, alloc, out, err);
     parleyx_free(alloc, scr, len + 2);
     parleyx_free(alloc, cs, sizeof *cs);
     return st;
 }
 
 typedef parley_status (*kt_text_reader)(const char *text, size_t len, const char *name,
-                                       const parley_allocator *alloc,
+                                       const parley_load_options *opt,
                                        parley_forecast_input **out, parley_error *err);
 
 /* Read the file at path with read (the CSV or the XML reader). */
-static parley_status kt_read_file(const char *path, const parley_allocator *alloc,
+static parley_status kt_read_file(const char *path, const parley_load_options *opt,
                                   parley_forecast_input **out, parley_error *err,
                                   kt_text_reader read)
 {
@@ -522,19 +519,21 @@ static parley_status kt_read_file(const char *path, const parley_allocator *allo
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no path or no output pointer");
     *out = NULL;
     char *text = NULL;
-    size_t len = 0, cap = 0;
-    parley_status st = kt_slurp(path, alloc, &text, &len, &cap, err);
+    size_t len = 0;
+    const parley_allocator *alloc = opt ? opt->alloc : NULL;
+    parley_status st =
+        parleyx_read_file(alloc, path, opt ? opt->max_file_bytes : 0, &text, &len, err);
     if (st != PARLEY_OK)
         return st;
-    st = read(text, len, path, alloc, out, err);
-    parleyx_free(alloc, text, cap);
+    st = read(text, len, path, opt, out, err);
+    parleyx_free(alloc, text, len + 1);
     return st;
 }
 
-parley_status parley_ktab_read_csv(const char *path, const parley_allocator *alloc,
+parley_status parley_ktab_read_csv(const char *path, const parley_load_options *opt,
                                    parley_forecast_input **out, parley_error *err)
 {
-    return kt_read_file(path, alloc, out, err, parley_ktab_read_csv_text);
+    return kt_read_file(path, opt, out, err, parley_ktab_read_csv_text);
 }
 
 /* ------------------------------------------------------------------ XML */
@@ -666,6 +665,172 @@ static parley_status kx_params(kx_ctx *x, xmlNode *mp, parley_smp_params *p)
     return PARLEY_OK;
 }
 
+/* <Dimensions>: one dimension of in per <dName>, on [0, 100]. */
+static parley_status kx_dimensions(kx_ctx *x, xmlNode *root, parley_forecast_input *in,
+                                   size_t *nd)
+{
+    xmlNode *dims = kx_child(root, "Dimensions");
+    if (!dims)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(root), 0,
+                            "<Scenario> lacks <Dimensions> with one <dName> per dimension");
+    for (xmlNode *d = kx_child(dims, "dName"); d; d = kx_next(d, "dName")) {
+        if (!kx_text(d, x->buf, sizeof x->buf) || !x->buf[0])
+            return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(d), 0,
+                                "a <dName> is empty or too long; give each dimension a name");
+        parley_status st = parley_forecast_add_dimension(in, x->buf, 0, 100, x->err);
+        if (st != PARLEY_OK)
+            return kt_at(x->err, st, x->file, kx_line(d), 0);
+        (*nd)++;
+    }
+    if (!*nd)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(dims), 0,
+                            "<Dimensions> has no <dName>");
+    return PARLEY_OK;
+}
+
+/* An actor's <Position>: one <dCoord> per dimension, in [0, 100]. */
+static parley_status kx_positions(kx_ctx *x, xmlNode *pe, const char *aname, size_t nd,
+                                  double *pos)
+{
+    parley_status st;
+    size_t k = 0;
+    for (xmlNode *e = kx_child(pe, "dCoord"); e; e = kx_next(e, "dCoord"), k++) {
+        if (k >= nd)
+            continue;
+        if ((st = kx_num(x, e, "a position", &pos[k])) != PARLEY_OK)
+            return st;
+    }
+    if (k != nd)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(pe), 0,
+                            "actor '%s': expected %zu <dCoord> (one per dimension)", aname, nd);
+    return PARLEY_OK;
+}
+
+/* An actor's <Salience>: one <dSal> per dimension, in [0, 100], summing to
+ * at most 100; kept as fractions. */
+static parley_status kx_saliences(kx_ctx *x, xmlNode *se, const char *aname, size_t nd,
+                                  double *sal)
+{
+    parley_status st;
+    size_t k = 0;
+    double ssum = 0;
+    for (xmlNode *e = kx_child(se, "dSal"); e; e = kx_next(e, "dSal"), k++) {
+        if (k >= nd)
+            continue;
+        double s;
+        if ((st = kx_num(x, e, "a salience", &s)) != PARLEY_OK)
+            return st;
+        if (s < 0 || s > 100)
+            return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(e), 0,
+                                "a salience must lie in [0, 100], found %g", s);
+        ssum = ssum + s;
+        sal[k] = s / 100.0;
+    }
+    if (k != nd)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(se), 0,
+                            "actor '%s': expected %zu <dSal> (one per dimension)", aname, nd);
+    if (ssum > 100)
+        return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(se), 0,
+                            "actor '%s': the saliences must sum to at most 100", aname);
+    return PARLEY_OK;
+}
+
+/* One <Actor>: name, description, capability, position and salience per
+ * dimension (pos, sal: nd scratch values). */
+static parley_status kx_actor(kx_ctx *x, xmlNode *ac, parley_forecast_input *in, size_t nd,
+                              double *pos, double *sal)
+{
+    char aname[PARLEY_MAX_NAME + 1], adesc[PARLEY_MAX_NAME + 1];
+    xmlNode *n;
+    parley_status st;
+    if ((st = kx_req_text(x, ac, "name", &n)) != PARLEY_OK)
+        return st;
+    snprintf(aname, sizeof aname, "%s", x->buf);
+    kx_text(kx_child(ac, "description"), adesc, sizeof adesc);
+    double c;
+    if ((st = kx_req_text(x, ac, "capability", &n)) != PARLEY_OK ||
+        (st = kx_num(x, n, "the capability", &c)) != PARLEY_OK)
+        return st;
+    if (!(c > 0) || c > 1e8)
+        return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(n), 0,
+                            "the capability of '%s' must lie in (0, 1e8]", aname);
+    xmlNode *pe = kx_child(ac, "Position"), *se = kx_child(ac, "Salience");
+    if (!pe || !se)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(ac), 0,
+                            "actor '%s' lacks <%s>", aname, pe ? "Salience" : "Position");
+    if ((st = kx_positions(x, pe, aname, nd, pos)) != PARLEY_OK ||
+        (st = kx_saliences(x, se, aname, nd, sal)) != PARLEY_OK)
+        return st;
+    for (size_t d = 0; d < nd; d++)
+        if (pos[d] < 0 || pos[d] > 100)
+            return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(pe), 0,
+                                "actor '%s': a position must lie in [0, 100], found %g", aname,
+                                pos[d]);
+    st = parley_forecast_add_actor(in, aname, adesc, c, pos, sal, x->err);
+    if (st != PARLEY_OK)
+        return kt_at(x->err, st, x->file, kx_line(ac), 0);
+    return PARLEY_OK;
+}
+
+/* <Actors>: at least two <Actor>. */
+static parley_status kx_actors(kx_ctx *x, xmlNode *root, parley_forecast_input *in, size_t nd,
+                               double *pos, double *sal)
+{
+    xmlNode *acts = kx_child(root, "Actors");
+    if (!acts)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(root), 0,
+                            "<Scenario> lacks <Actors>");
+    for (xmlNode *ac = kx_child(acts, "Actor"); ac; ac = kx_next(ac, "Actor")) {
+        parley_status st = kx_actor(x, ac, in, nd, pos, sal);
+        if (st != PARLEY_OK)
+            return st;
+    }
+    if (in->na < 2)
+        return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(acts), 0,
+                            "<Actors> needs at least 2 <Actor>");
+    return PARLEY_OK;
+}
+
+/* The actor named by the text of <tag> in pair p (its index in *idx). */
+static parley_status kx_actor_named(kx_ctx *x, xmlNode *p, const char *tag,
+                                    const parley_forecast_input *in, size_t *idx)
+{
+    xmlNode *n;
+    parley_status st = kx_req_text(x, p, tag, &n);
+    if (st != PARLEY_OK)
+        return st;
+    for (size_t k = 0; k < in->na; k++)
+        if (strcmp(in->aname[k], x->buf) == 0) {
+            *idx = k;
+            return PARLEY_OK;
+        }
+    const char *close = parleyx_closest(x->buf, (const char *const *)in->aname, in->na);
+    return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(n), 0,
+                        "<%s> names no actor: '%s'%s%s%s", tag, x->buf,
+                        close ? "; did you mean '" : "", close ? close : "", close ? "'?" : "");
+}
+
+/* <IdealAdjustment>: the accommodation of each <iaPair>. */
+static parley_status kx_accommodations(kx_ctx *x, xmlNode *root, parley_forecast_input *in)
+{
+    xmlNode *ia = kx_child(root, "IdealAdjustment");
+    for (xmlNode *p = kx_child(ia, "iaPair"); p; p = kx_next(p, "iaPair")) {
+        size_t idx[2];
+        xmlNode *n;
+        double v;
+        parley_status st;
+        if ((st = kx_actor_named(x, p, "adjustingIdeal", in, &idx[0])) != PARLEY_OK ||
+            (st = kx_actor_named(x, p, "referencePos", in, &idx[1])) != PARLEY_OK ||
+            (st = kx_req_text(x, p, "adjust", &n)) != PARLEY_OK ||
+            (st = kx_num(x, n, "the adjustment", &v)) != PARLEY_OK)
+            return st;
+        st = parley_forecast_set_accommodation(in, idx[0], idx[1], v, x->err);
+        if (st != PARLEY_OK)
+            return kt_at(x->err, st, x->file, kx_line(n), 0);
+    }
+    return PARLEY_OK;
+}
+
 static parley_status kx_build(kx_ctx *x, xmlDoc *doc, const parley_allocator *a,
                               parley_forecast_input **out)
 {
@@ -695,209 +860,52 @@ static parley_status kx_build(kx_ctx *x, xmlDoc *doc, const parley_allocator *a,
             goto done;
         in->has_params = true;
     }
-    xmlNode *dims = kx_child(root, "Dimensions");
-    if (!dims) {
-        st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(root), 0,
-                          "<Scenario> lacks <Dimensions> with one <dName> per dimension");
+    if ((st = kx_dimensions(x, root, in, &nd)) != PARLEY_OK)
         goto done;
-    }
-    for (xmlNode *d = kx_child(dims, "dName"); d; d = kx_next(d, "dName")) {
-        if (!kx_text(d, x->buf, sizeof x->buf) || !x->buf[0]) {
-            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(d), 0,
-                              "a <dName> is empty or too long; give each dimension a name");
-            goto done;
-        }
-        if ((st = parley_forecast_add_dimension(in, x->buf, 0, 100, x->err)) != PARLEY_OK) {
-            kt_at(x->err, st, x->file, kx_line(d), 0);
-            goto done;
-        }
-        nd++;
-    }
-    if (!nd) {
-        st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(dims), 0,
-                          "<Dimensions> has no <dName>");
-        goto done;
-    }
     pos = parleyx_calloc(a, nd, sizeof(double));
     sal = parleyx_calloc(a, nd, sizeof(double));
-    if (!pos || !sal) {
+    if (!pos || !sal)
         st = parleyx_fail(x->err, PARLEY_ERR_NOMEM, x->file, 0, 0, "out of memory");
-        goto done;
-    }
-    xmlNode *acts = kx_child(root, "Actors");
-    if (!acts) {
-        st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(root), 0,
-                          "<Scenario> lacks <Actors>");
-        goto done;
-    }
-    for (xmlNode *ac = kx_child(acts, "Actor"); ac; ac = kx_next(ac, "Actor")) {
-        char aname[PARLEY_MAX_NAME + 1], adesc[PARLEY_MAX_NAME + 1];
-        if ((st = kx_req_text(x, ac, "name", &n)) != PARLEY_OK)
-            goto done;
-        snprintf(aname, sizeof aname, "%s", x->buf);
-        kx_text(kx_child(ac, "description"), adesc, sizeof adesc);
-        double c;
-        if ((st = kx_req_text(x, ac, "capability", &n)) != PARLEY_OK ||
-            (st = kx_num(x, n, "the capability", &c)) != PARLEY_OK)
-            goto done;
-        if (!(c > 0) || c > 1e8) {
-            st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(n), 0,
-                              "the capability of '%s' must lie in (0, 1e8]", aname);
-            goto done;
-        }
-        xmlNode *pe = kx_child(ac, "Position"), *se = kx_child(ac, "Salience");
-        if (!pe || !se) {
-            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(ac), 0,
-                              "actor '%s' lacks <%s>", aname, pe ? "Salience" : "Position");
-            goto done;
-        }
-        size_t k = 0;
-        for (xmlNode *e = kx_child(pe, "dCoord"); e; e = kx_next(e, "dCoord"), k++) {
-            if (k >= nd)
-                continue;
-            if ((st = kx_num(x, e, "a position", &pos[k])) != PARLEY_OK)
-                goto done;
-        }
-        if (k != nd) {
-            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(pe), 0,
-                              "actor '%s': expected %zu <dCoord> (one per dimension)", aname, nd);
-            goto done;
-        }
-        k = 0;
-        double ssum = 0;
-        for (xmlNode *e = kx_child(se, "dSal"); e; e = kx_next(e, "dSal"), k++) {
-            if (k >= nd)
-                continue;
-            double s;
-            if ((st = kx_num(x, e, "a salience", &s)) != PARLEY_OK)
-                goto done;
-            if (s < 0 || s > 100) {
-                st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(e), 0,
-                                  "a salience must lie in [0, 100], found %g", s);
-                goto done;
-            }
-            ssum = ssum + s;
-            sal[k] = s / 100.0;
-        }
-        if (k != nd) {
-            st = parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(se), 0,
-                              "actor '%s': expected %zu <dSal> (one per dimension)", aname, nd);
-            goto done;
-        }
-        if (ssum > 100) {
-            st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(se), 0,
-                              "actor '%s': the saliences must sum to at most 100", aname);
-            goto done;
-        }
-        for (size_t d = 0; d < nd; d++)
-            if (pos[d] < 0 || pos[d] > 100) {
-                st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(pe), 0,
-                                  "actor '%s': a position must lie in [0, 100], found %g", aname,
-                                  pos[d]);
-                goto done;
-            }
-        st = parley_forecast_add_actor(in, aname, adesc, c, pos, sal, x->err);
-        if (st != PARLEY_OK) {
-            kt_at(x->err, st, x->file, kx_line(ac), 0);
-            goto done;
-        }
-    }
-    if (in->na < 2) {
-        st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(acts), 0,
-                          "<Actors> needs at least 2 <Actor>");
-        goto done;
-    }
-    xmlNode *ia = kx_child(root, "IdealAdjustment");
-    for (xmlNode *p = kx_child(ia, "iaPair"); p; p = kx_next(p, "iaPair")) {
-        size_t idx[2];
-        const char *tags[2] = {"adjustingIdeal", "referencePos"};
-        for (int t = 0; t < 2; t++) {
-            if ((st = kx_req_text(x, p, tags[t], &n)) != PARLEY_OK)
-                goto done;
-            size_t k;
-            for (k = 0; k < in->na; k++)
-                if (strcmp(in->aname[k], x->buf) == 0)
-                    break;
-            if (k == in->na) {
-                const char *close =
-                    parleyx_closest(x->buf, (const char *const *)in->aname, in->na);
-                st = parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(n), 0,
-                                  "<%s> names no actor: '%s'%s%s%s", tags[t], x->buf,
-                                  close ? "; did you mean '" : "", close ? close : "",
-                                  close ? "'?" : "");
-                goto done;
-            }
-            idx[t] = k;
-        }
-        double v;
-        if ((st = kx_req_text(x, p, "adjust", &n)) != PARLEY_OK ||
-            (st = kx_num(x, n, "the adjustment", &v)) != PARLEY_OK)
-            goto done;
-        if ((st = parley_forecast_set_accommodation(in, idx[0], idx[1], v, x->err)) != PARLEY_OK) {
-            kt_at(x->err, st, x->file, kx_line(n), 0);
-            goto done;
-        }
-    }
+    else if ((st = kx_actors(x, root, in, nd, pos, sal)) == PARLEY_OK)
+        st = kx_accommodations(x, root, in);
 done:
-    if (pos)
-        parleyx_free(a, pos, nd * sizeof(double));
-    if (sal)
-        parleyx_free(a, sal, nd * sizeof(double));
-    if (st != PARLEY_OK) {
-        parley_forecast_input_free(in);
-        return st;
-    }
-    *out = in;
-    return PARLEY_OK;
+    parleyx_free(a, pos, nd * sizeof(double));
+    parleyx_free(a, sal, nd * sizeof(double));
+    return kt_hand_over(in, st, out);
 }
 
 parley_status parley_ktab_read_xml_text(const char *text, size_t len, const char *name,
-                                        const parley_allocator *alloc,
+                                        const parley_load_options *opt,
                                         parley_forecast_input **out, parley_error *err)
 {
     if (!out || !text)
         return parleyx_fail(err, PARLEY_ERR_ARG, name, 0, 0, "no text or no output pointer");
     *out = NULL;
-    if (len > KT_MAX_FILE || len > (size_t)INT32_MAX)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, name, 0, 0, "the text is larger than 64 MiB");
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, name, 0, 0, "out of memory");
-    xmlDoc *doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                        XML_PARSE_BIG_LINES);
-    parley_status st;
-    if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[512] = "not well-formed XML";
-        if (e && e->message) {
-            snprintf(msg, sizeof msg, "%s", e->message);
-            size_t l = strlen(msg);
-            while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-                msg[--l] = '\0';
-        }
-        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, name, e && e->line > 0 ? (unsigned)e->line : 0,
-                          e && e->int2 > 0 ? (unsigned)e->int2 : 0, "XML: %s", msg);
-        xmlFreeParserCtxt(ctxt);
+    parley_status st = kt_check_size(len, name, opt, err);
+    if (st != PARLEY_OK)
         return st;
-    }
-    if (doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
-        st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, name, 0, 0,
-                          "the document declares entities; KTAB files never do, and parley "
-                          "does not expand them");
-    } else {
-        kx_ctx x;
-        x.file = name ? name : "";
-        x.err = err;
-        st = kx_build(&x, doc, alloc, out);
-    }
+    xf_error xe;
+    xmlDoc *doc = xf_parse(text, len, NULL, &xe);
+    if (!doc && xe.entity)
+        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, name,
+                            xe.entity_line > 0 ? (unsigned)xe.entity_line : 0, 0,
+                            "the document declares entities; KTAB files never do, and parley "
+                            "does not expand them");
+    if (!doc && !xe.have)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, name, 0, 0, "out of memory");
+    if (!doc)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, name, xe.line > 0 ? (unsigned)xe.line : 0,
+                            xe.col > 0 ? (unsigned)xe.col : 0, "XML: %s", xe.msg);
+    kx_ctx x;
+    x.file = name ? name : "";
+    x.err = err;
+    st = kx_build(&x, doc, opt ? opt->alloc : NULL, out);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return st;
 }
 
-parley_status parley_ktab_read_xml(const char *path, const parley_allocator *alloc,
+parley_status parley_ktab_read_xml(const char *path, const parley_load_options *opt,
                                    parley_forecast_input **out, parley_error *err)
 {
-    return kt_read_file(path, alloc, out, err, parley_ktab_read_xml_text);
+    return kt_read_file(path, opt, out, err, parley_ktab_read_xml_text);
 }
