@@ -285,7 +285,7 @@ int cmd_forecast(int argc, char **argv)
     bool json = false;
     const char *csv = NULL, *outpath = NULL, *input = NULL, *svgpath = NULL;
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     bool model_set = false;
     static const choice models[] = {{"smp", PARLEY_FORECAST_SMP}, {"bdm", PARLEY_FORECAST_BDM}};
     static const choice votes[] = {{"risk", PARLEY_BDM_VOTE_RISK},
@@ -401,7 +401,7 @@ int cmd_forecast(int argc, char **argv)
             else if (strcmp(a, "--bdm-capitulation") == 0) o.bdm.capitulation = x != 0;
             else {
                 parley_forecast_options d;
-                parley_forecast_options_default(&d);
+                parley_forecast_options_init(&d);
                 o.bdm = d.bdm;
                 o.bdm.capitulation = false;
             }

@@ -25,7 +25,7 @@ parley_forecast_input *parley_forecast_input_new(const parley_allocator *alloc)
     if (alloc)
         in->alloc = *alloc;
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     in->params = o.smp;
     return in;
 }
@@ -287,7 +287,7 @@ bool parley_forecast_input_smp_params(const parley_forecast_input *in, parley_sm
             *p = in->params;
         else {
             parley_forecast_options o;
-            parley_forecast_options_default(&o);
+            parley_forecast_options_init(&o);
             *p = o.smp;
         }
     }
@@ -296,28 +296,28 @@ bool parley_forecast_input_smp_params(const parley_forecast_input *in, parley_sm
 
 /* ------------------------------------------------------------- options */
 
-void parley_forecast_options_default(parley_forecast_options *o)
+void parley_forecast_options_init(parley_forecast_options *opt)
 {
-    memset(o, 0, sizeof *o);
-    o->model = PARLEY_FORECAST_SMP;
-    o->smp.victory = PARLEY_SMP_VP_LINEAR;
-    o->smp.pce = PARLEY_SMP_PCE_CONDITIONAL;
-    o->smp.transitions = PARLEY_SMP_DETERMINISTIC;
-    o->smp.voting = PARLEY_SMP_VR_PROPORTIONAL;
-    o->smp.radjust = PARLEY_SMP_RA_ONETHIRD;
-    o->smp.rrange = PARLEY_SMP_RR_MID;
-    o->smp.thirdparty = PARLEY_SMP_TP_SEMICOMMIT;
-    o->smp.interp = PARLEY_SMP_IVB_S2P2;
-    o->smp.bargain = PARLEY_SMP_BM_INITONLY;
-    o->bdm.vote = PARLEY_BDM_VOTE_RISK;
-    o->bdm.median = PARLEY_BDM_MEDIAN_CONDORCET;
-    o->bdm.prob = PARLEY_BDM_PROB_SCHOLZ;
-    o->bdm.q = 1.0;
-    o->bdm.risk = PARLEY_BDM_RISK_ACTORS;
-    o->bdm.rowner = PARLEY_BDM_R_EVALUATOR;
-    o->bdm.compromise = PARLEY_BDM_COMPROMISE_PROPORTIONAL;
-    o->bdm.choice = PARLEY_BDM_CHOICE_SCHOLZ;
-    o->bdm.capitulation = true;
+    memset(opt, 0, sizeof *opt);
+    opt->model = PARLEY_FORECAST_SMP;
+    opt->smp.victory = PARLEY_SMP_VP_LINEAR;
+    opt->smp.pce = PARLEY_SMP_PCE_CONDITIONAL;
+    opt->smp.transitions = PARLEY_SMP_DETERMINISTIC;
+    opt->smp.voting = PARLEY_SMP_VR_PROPORTIONAL;
+    opt->smp.radjust = PARLEY_SMP_RA_ONETHIRD;
+    opt->smp.rrange = PARLEY_SMP_RR_MID;
+    opt->smp.thirdparty = PARLEY_SMP_TP_SEMICOMMIT;
+    opt->smp.interp = PARLEY_SMP_IVB_S2P2;
+    opt->smp.bargain = PARLEY_SMP_BM_INITONLY;
+    opt->bdm.vote = PARLEY_BDM_VOTE_RISK;
+    opt->bdm.median = PARLEY_BDM_MEDIAN_CONDORCET;
+    opt->bdm.prob = PARLEY_BDM_PROB_SCHOLZ;
+    opt->bdm.q = 1.0;
+    opt->bdm.risk = PARLEY_BDM_RISK_ACTORS;
+    opt->bdm.rowner = PARLEY_BDM_R_EVALUATOR;
+    opt->bdm.compromise = PARLEY_BDM_COMPROMISE_PROPORTIONAL;
+    opt->bdm.choice = PARLEY_BDM_CHOICE_SCHOLZ;
+    opt->bdm.capitulation = true;
 }
 
 /* ------------------------------------------------------------- results */
@@ -408,7 +408,7 @@ parley_status parley_forecast_run(const parley_forecast_input *in,
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no input or no result pointer");
     parley_forecast_options def;
     if (!opt) {
-        parley_forecast_options_default(&def);
+        parley_forecast_options_init(&def);
         opt = &def;
     }
     if (in->na < 2 || in->nd < 1)
