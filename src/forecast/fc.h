@@ -50,11 +50,11 @@ parley_status bdm_run(const parley_forecast_input *in, const parley_forecast_opt
                       parley_forecast_result *r, parley_error *err);
 
 /* Run fn(ctx, lo, hi, tid) over [0, n) split in contiguous chunks on up
- * to threads threads (the caller's thread takes the first chunk, tid 0;
- * tid < threads indexes per-thread scratch).  Each
+ * to threads threads (parleyx_run_jobs: the caller's thread takes the
+ * first chunk, tid 0; a chunk whose thread cannot start runs on the
+ * caller's thread; tid < threads indexes per-thread scratch).  Each
  * index's work must write only its own outputs, so the results do not
- * depend on the thread count.  Returns false if a thread could not be
- * started (the work is then done on the caller's thread). */
+ * depend on the thread count. */
 #define FC_MAX_THREADS 64
 typedef void (*fc_range_fn)(void *ctx, size_t lo, size_t hi, unsigned tid);
 void fc_parallel(unsigned threads, size_t n, fc_range_fn fn, void *ctx);

@@ -12,7 +12,6 @@
 #include "forecast/fc.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
 /* ------------------------------------------------------------- inputs */
@@ -460,8 +459,6 @@ void fc_parallel(unsigned threads, size_t n, fc_range_fn fn, void *ctx)
     if (threads > n)
         threads = (unsigned)n;
     fc_job jobs[FC_MAX_THREADS];
-    pthread_t tid[FC_MAX_THREADS];
-    bool started[FC_MAX_THREADS] = {false};
     for (unsigned t = 0; t < threads; t++) {
         jobs[t].fn = fn;
         jobs[t].ctx = ctx;
@@ -469,15 +466,7 @@ void fc_parallel(unsigned threads, size_t n, fc_range_fn fn, void *ctx)
         jobs[t].hi = n * (t + 1) / threads;
         jobs[t].tid = t;
     }
-    for (unsigned t = 1; t < threads; t++)
-        started[t] = pthread_create(&tid[t], NULL, fc_worker, &jobs[t]) == 0;
-    fn(ctx, jobs[0].lo, jobs[0].hi, 0);
-    for (unsigned t = 1; t < threads; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            fn(ctx, jobs[t].lo, jobs[t].hi, t);
-    }
+    parleyx_run_jobs(fc_worker, jobs, sizeof *jobs, threads);
 }
 
 /* ----------------------------------------------- native scenario bridge */

@@ -38,7 +38,7 @@ uint64_t ng_below(uint64_t *x, uint64_t n)
         return 0;
     uint64_t lim = (uint64_t)0 - ((uint64_t)0 - n) % n; /* multiple of n */
     for (;;) {
-        uint64_t r = ng_next(x);
+        uint64_t r = parleyx_splitmix64(x);
         if (lim == 0 || r < lim)
             return r % n;
     }
@@ -47,7 +47,7 @@ uint64_t ng_below(uint64_t *x, uint64_t n)
 uint64_t ng_seed(uint64_t master, uint64_t party)
 {
     uint64_t x = master ^ (0xD1B54A32D192ED03ULL * (party + 1));
-    return ng_next(&x);
+    return parleyx_splitmix64(&x);
 }
 
 static double now_seconds(void)
@@ -95,7 +95,7 @@ static unsigned long cx_round(const parley_agent_ctx *c)
 }
 static uint64_t cx_random(const parley_agent_ctx *c)
 {
-    return ng_next(&ng_of(c)->rng);
+    return parleyx_splitmix64(&ng_of(c)->rng);
 }
 static size_t cx_ranked_count(const parley_agent_ctx *c)
 {
@@ -595,13 +595,11 @@ static void observe_all(parley_session *s, parley_event_kind kind, size_t seat, 
 
 static bool push_history(parley_session *s, uint64_t o, size_t seat)
 {
-    if (s->hn == s->hcap) {
-        size_t nc = s->hcap ? s->hcap * 2 : 256;
-        ng_hist *h = parleyx_realloc(s->a, s->hist, s->hcap * sizeof(ng_hist), nc * sizeof(ng_hist));
+    if (s->hn == s->hcap) { /* the test keeps the common case inline */
+        ng_hist *h = parleyx_grow(s->a, s->hist, sizeof *h, &s->hcap, s->hn + 1, 256);
         if (!h)
             return false;
         s->hist = h;
-        s->hcap = nc;
     }
     s->hist[s->hn].o = o;
     s->hist[s->hn].seat = seat;

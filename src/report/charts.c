@@ -10,12 +10,12 @@
  * 40 in pairwise panels) shaded by the logarithm of the number of
  * outcomes in each, acceptable and unacceptable separately.  The density
  * scans every outcome up to max_scan, and beyond that a sample of max_scan
- * outcomes drawn with a fixed-seed generator (splitmix64), so the drawing
- * is the same every time.  On top: the Pareto frontier over all outcomes
- * (a line for two stakeholders; for more, its points projected, faint,
- * under a line: the frontier of the pair alone), the Pareto-
- * optimal agreements, dashed reservation lines, and the bargaining
- * solutions, labelled.
+ * outcomes drawn with a fixed-seed generator (parleyx_splitmix64), so the
+ * drawing is the same every time.  On top: the Pareto frontier over all
+ * outcomes (a line for two stakeholders; for more, its points projected,
+ * faint, under a line: the frontier of the pair alone), the Pareto-optimal
+ * agreements, dashed reservation lines, and the bargaining solutions,
+ * labelled.
  *
  * Output size: one-by-one points cost about 60 bytes each (5,000: 300 kB);
  * a density at most 3,600 cells of about 70 bytes.  Numbers are printed
@@ -139,14 +139,6 @@ static int pt_cmp(const void *a, const void *b)
     return 0;
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 /* Every outcome (or a sample) as (ux, uy, acceptable) to a callback. */
 typedef void (*ch_visit)(void *ud, double ux, double uy, bool acc);
 
@@ -173,7 +165,7 @@ static parley_status scan(const parley_scenario *sc, size_t px, size_t py, uint6
         uint64_t seed = 0x70617273ULL; /* fixed: same drawing every time */
         for (uint64_t n = 0; n < limit; n++) {
             for (size_t i = 0; i < ni; i++)
-                o[i] = (uint32_t)(splitmix64(&seed) % sc->issues[i].nvalues);
+                o[i] = (uint32_t)(parleyx_splitmix64(&seed) % sc->issues[i].nvalues);
             fn(ud, pm_utility(sc, px, o), pm_utility(sc, py, o), parley_outcome_acceptable(sc, o));
         }
     }

@@ -81,17 +81,12 @@ void parley_session_log_event(void *ud, const parley_trace_event *ev)
     if ((ev->kind != PARLEY_TRACE_OFFER && ev->kind != PARLEY_TRACE_TEXT) || !ev->utilities)
         return;
     size_t w = l->np + 2;
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        double *r = parleyx_realloc(l->sc->alloc, l->rec, l->cap * w * sizeof(double),
-                                    nc * w * sizeof(double));
-        if (!r) {
-            l->ok = false;
-            return;
-        }
-        l->rec = r;
-        l->cap = nc;
+    double *grown = parleyx_grow(l->sc->alloc, l->rec, w * sizeof(double), &l->cap, l->n + 1, 64);
+    if (!grown) {
+        l->ok = false;
+        return;
     }
+    l->rec = grown;
     double *r = &l->rec[l->n * w];
     r[0] = (double)ev->round;
     r[1] = ev->party == SIZE_MAX ? -1.0 : (double)ev->party;

@@ -94,27 +94,19 @@ static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, 
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->name[i], name) == 0)
             return i;
-    if (r->n == r->name_cap) {
-        size_t nc = r->name_cap ? 2 * r->name_cap : 8;
-        char **nn = parleyx_realloc(r->ap, r->name, r->name_cap * sizeof *nn, nc * sizeof *nn);
-        if (!nn) {
-            *nomem = true;
-            return SIZE_MAX;
-        }
-        r->name = nn;
-        r->name_cap = nc;
+    char **nn = parleyx_grow(r->ap, r->name, sizeof *nn, &r->name_cap, r->n + 1, 8);
+    if (!nn) {
+        *nomem = true;
+        return SIZE_MAX;
     }
-    if (r->n == r->acc_cap) {
-        size_t nc = r->acc_cap ? 2 * r->acc_cap : 8;
-        tn_acc(*na)[PARLEY_MEASURE_COUNT] =
-            parleyx_realloc(r->ap, r->acc, r->acc_cap * sizeof *na, nc * sizeof *na);
-        if (!na) {
-            *nomem = true;
-            return SIZE_MAX;
-        }
-        r->acc = na;
-        r->acc_cap = nc;
+    r->name = nn;
+    tn_acc(*na)[PARLEY_MEASURE_COUNT] = parleyx_grow(r->ap, r->acc, sizeof *na, &r->acc_cap,
+                                                     r->n + 1, 8);
+    if (!na) {
+        *nomem = true;
+        return SIZE_MAX;
     }
+    r->acc = na;
     char *c = parleyx_strdup(r->ap, name);
     if (!c) {
         *nomem = true;
@@ -197,15 +189,12 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
                             : op                                            ? (const char *)op
                                                                             : "";
         size_t b = tn_strategy_index(r, other, &nomem);
-        if (!nomem && nobs == capobs) {
-            size_t nc = capobs ? 2 * capobs : 1024;
-            tn_obs *no = parleyx_realloc(alloc, obs, capobs * sizeof *no, nc * sizeof *no);
-            if (no) {
+        if (!nomem) {
+            tn_obs *no = parleyx_grow(alloc, obs, sizeof *no, &capobs, nobs + 1, 1024);
+            if (no)
                 obs = no;
-                capobs = nc;
-            } else {
+            else
                 nomem = true;
-            }
         }
         if (nomem) {
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
