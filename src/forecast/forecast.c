@@ -502,6 +502,96 @@ static double eval_at(const parley_eval_info *e, size_t k, double x)
     }
 }
 
+/* A dimension for every integer or real issue with a range; iss[d] is
+ * the issue of dimension d, *nd their number. */
+static parley_status scenario_dims(const parley_scenario *sc, parley_forecast_input *in,
+                                   size_t *iss, size_t *nd, parley_error *err)
+{
+    parley_status st = PARLEY_OK;
+    size_t ni = parley_issue_count(sc);
+    *nd = 0;
+    for (size_t i = 0; i < ni && st == PARLEY_OK; i++) {
+        parley_issue_kind k = parley_issue_kind_of(sc, i);
+        if (k == PARLEY_ISSUE_DISCRETE)
+            continue;
+        double lo, hi, step;
+        parley_issue_range(sc, i, &lo, &hi, &step);
+        if (!(lo < hi))
+            continue;
+        st = parley_forecast_add_dimension(in, parley_issue_name(sc, i), lo, hi, err);
+        iss[(*nd)++] = i;
+    }
+    if (st == PARLEY_OK && !*nd)
+        st = parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                          "the scenario has no numeric issue with a range; a forecast needs "
+                          "integer or real issues");
+    return st;
+}
+
+/* Party p's position on issue i: its stated position, else the value its
+ * evaluation rates best (the first of equals).  false when it has
+ * neither. */
+static bool party_position(const parley_scenario *sc, size_t p, size_t i, double *pos)
+{
+    double v;
+    if (parley_party_position(sc, p, i, &v)) {
+        *pos = v;
+        return true;
+    }
+    parley_eval_info e;
+    parley_party_eval_info(sc, p, i, &e);
+    if (e.kind == PARLEY_EVAL_NONE)
+        return false;
+    size_t nv = parley_issue_value_count(sc, i), best = 0;
+    double bv = -INFINITY;
+    for (size_t k = 0; k < nv; k++) {
+        double ev = eval_at(&e, k, parley_issue_value_number(sc, i, k));
+        if (ev > bv) {
+            bv = ev;
+            best = k;
+        }
+    }
+    *pos = parley_issue_value_number(sc, i, best);
+    return true;
+}
+
+/* Party p's positions and saliences on the nd dimensions (issues iss):
+ * saliences as stated (on KTAB's 0-100 scale when any exceeds 1), else
+ * the issue weights, scaled down to sum to at most 1.  false when the
+ * party has no position or no salience: it is then not an actor. */
+static bool party_actor(const parley_scenario *sc, size_t p, const size_t *iss, size_t nd,
+                        double *pos, double *sal)
+{
+    double wsum = 0;
+    bool any = false, pct = false;
+    for (size_t d = 0; d < nd; d++) {
+        size_t i = iss[d];
+        double v;
+        if (parley_party_salience(sc, p, i, &v)) {
+            sal[d] = v;
+            pct = pct || v > 1;
+        } else {
+            sal[d] = parley_party_weight(sc, p, i);
+        }
+        if (!(sal[d] >= 0))
+            sal[d] = 0;
+        any = party_position(sc, p, i, &pos[d]) || any;
+    }
+    if (!any)
+        return false;
+    for (size_t d = 0; d < nd; d++) {
+        if (pct)
+            sal[d] = sal[d] / 100.0;
+        wsum += sal[d];
+    }
+    if (!(wsum > 0))
+        return false;
+    if (wsum > 1)
+        for (size_t d = 0; d < nd; d++)
+            sal[d] /= wsum;
+    return true;
+}
+
 parley_status parley_forecast_input_from_scenario(const parley_scenario *sc,
                                                   parley_forecast_input **out, parley_error *err)
 {
@@ -518,87 +608,22 @@ parley_status parley_forecast_input_from_scenario(const parley_scenario *sc,
     double *pos = parleyx_calloc(NULL, ni ? ni : 1, sizeof(double));
     double *sal = parleyx_calloc(NULL, ni ? ni : 1, sizeof(double));
     size_t nd = 0;
-    if (st != PARLEY_OK || !iss || !pos || !sal) {
+    if (st != PARLEY_OK || !iss || !pos || !sal)
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < ni && st == PARLEY_OK; i++) {
-        parley_issue_kind k = parley_issue_kind_of(sc, i);
-        if (k == PARLEY_ISSUE_DISCRETE)
-            continue;
-        double lo, hi, step;
-        parley_issue_range(sc, i, &lo, &hi, &step);
-        if (!(lo < hi))
-            continue;
-        st = parley_forecast_add_dimension(in, parley_issue_name(sc, i), lo, hi, err);
-        iss[nd++] = i;
-    }
-    if (st != PARLEY_OK)
-        goto done;
-    if (!nd) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
-                          "the scenario has no numeric issue with a range; a forecast needs "
-                          "integer or real issues");
-        goto done;
-    }
+    else
+        st = scenario_dims(sc, in, iss, &nd, err);
     for (size_t p = 0; p < np && st == PARLEY_OK; p++) {
         double c;
         if (!parley_party_capability(sc, p, &c) || !(c > 0))
             continue;
-        double wsum = 0;
-        bool any = false, pct = false;
-        for (size_t d = 0; d < nd; d++) {
-            size_t i = iss[d];
-            double v;
-            if (parley_party_salience(sc, p, i, &v)) {
-                sal[d] = v;
-                pct = pct || v > 1;
-            } else {
-                sal[d] = parley_party_weight(sc, p, i);
-            }
-            if (!(sal[d] >= 0))
-                sal[d] = 0;
-            if (parley_party_position(sc, p, i, &v)) {
-                pos[d] = v;
-                any = true;
-                continue;
-            }
-            parley_eval_info e;
-            parley_party_eval_info(sc, p, i, &e);
-            if (e.kind == PARLEY_EVAL_NONE)
-                continue;
-            any = true;
-            size_t nv = parley_issue_value_count(sc, i), best = 0;
-            double bv = -INFINITY;
-            for (size_t k = 0; k < nv; k++) {
-                double ev = eval_at(&e, k, parley_issue_value_number(sc, i, k));
-                if (ev > bv) {
-                    bv = ev;
-                    best = k;
-                }
-            }
-            pos[d] = parley_issue_value_number(sc, i, best);
-        }
-        if (!any)
-            continue;
-        for (size_t d = 0; d < nd; d++) {
-            if (pct)
-                sal[d] = sal[d] / 100.0;
-            wsum += sal[d];
-        }
-        if (!(wsum > 0))
-            continue;
-        if (wsum > 1)
-            for (size_t d = 0; d < nd; d++)
-                sal[d] /= wsum;
-        st = parley_forecast_add_actor(in, parley_party_name(sc, p), parley_party_description(sc, p),
-                                       c, pos, sal, err);
+        if (party_actor(sc, p, iss, nd, pos, sal))
+            st = parley_forecast_add_actor(in, parley_party_name(sc, p),
+                                           parley_party_description(sc, p), c, pos, sal, err);
     }
     if (st == PARLEY_OK && in->na < 2)
         st = parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                           "a forecast needs at least 2 parties with a capability and weight on a "
                           "numeric issue (found %zu); give parties 'capability:'", in->na);
-done:
     parleyx_free(NULL, iss, (ni ? ni : 1) * sizeof(size_t));
     parleyx_free(NULL, pos, (ni ? ni : 1) * sizeof(double));
     parleyx_free(NULL, sal, (ni ? ni : 1) * sizeof(double));
