@@ -117,20 +117,15 @@ static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, 
     return r->n++;
 }
 
-parley_status parley_tournament_rank(const char *path, const parley_allocator *alloc,
-                                     parley_tournament_ranking **out, parley_error *err)
+/* Open the store read-write when allowed, so that closing the last
+ * connection checkpoints and removes the -wal and -shm files; else
+ * read-only.  Never created. */
+static parley_status tn_rank_open(const char *path, sqlite3 **out, parley_error *err)
 {
-    if (alloc && !alloc->fn)
-        alloc = NULL;
-    if (!path || !out)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no output");
-    *out = NULL;
     parley_status ps = tn_store_path_check(path, err);
     if (ps != PARLEY_OK)
         return ps;
     sqlite3 *db = NULL;
-    /* read-write when allowed, so that closing the last connection
-     * checkpoints and removes the -wal and -shm files; never created */
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sqlite3_close(db);
         db = NULL;
@@ -141,85 +136,122 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
         }
     }
     sqlite3_busy_timeout(db, 10000);
-    parley_tournament_ranking *r = parleyx_calloc(alloc, 1, sizeof *r);
-    if (r && alloc) {
-        r->alloc = *alloc;
-        r->ap = &r->alloc;
+    *out = db;
+    return PARLEY_OK;
+}
+
+/* What reading the rows keeps: the observations for ranking_pair and
+ * the strategies already counted for the current session. */
+typedef struct tn_reader {
+    tn_obs *obs;
+    size_t nobs, capobs;
+    sqlite3_int64 cur; /* the current session id */
+    size_t seen[PARLEY_TOURNAMENT_MAX_SEATS];
+    size_t nseen;
+} tn_reader;
+
+/* Count one row (a seat of a session, in session-id order).  false when
+ * out of memory. */
+static bool tn_rank_row(parley_tournament_ranking *r, tn_reader *rd, sqlite3_stmt *q,
+                        const parley_allocator *alloc)
+{
+    sqlite3_int64 id = sqlite3_column_int64(q, 0);
+    if (id != rd->cur) {
+        rd->cur = id;
+        rd->nseen = 0;
+        r->sessions++;
     }
+    bool nomem = false;
+    const unsigned char *name = sqlite3_column_text(q, 1);
+    size_t k = tn_strategy_index(r, name ? (const char *)name : "", &nomem);
+    if (nomem)
+        return false;
+    tn_add(&r->acc[k][PARLEY_MEASURE_UTILITY], sqlite3_column_double(q, 2));
+    /* against whom: the focal seat plays the opponent strategy, the
+     * others the focal one */
+    const unsigned char *fo = sqlite3_column_text(q, 8), *op = sqlite3_column_text(q, 9);
+    const char *other = fo && strcmp((const char *)fo, r->name[k]) != 0 ? (const char *)fo
+                        : op                                            ? (const char *)op
+                                                                        : "";
+    size_t b = tn_strategy_index(r, other, &nomem);
+    if (nomem)
+        return false;
+    tn_obs *no = parleyx_grow(alloc, rd->obs, sizeof *no, &rd->capobs, rd->nobs + 1, 1024);
+    if (!no)
+        return false;
+    rd->obs = no;
+    rd->obs[rd->nobs].a = k;
+    rd->obs[rd->nobs].b = b;
+    rd->obs[rd->nobs].u = sqlite3_column_double(q, 2);
+    rd->nobs++;
+    bool dup = false;
+    for (size_t j = 0; j < rd->nseen; j++)
+        dup = dup || rd->seen[j] == k;
+    if (dup || rd->nseen >= PARLEY_TOURNAMENT_MAX_SEATS)
+        return true;
+    rd->seen[rd->nseen++] = k;
+    tn_add(&r->acc[k][PARLEY_MEASURE_WELFARE], sqlite3_column_double(q, 3));
+    tn_add(&r->acc[k][PARLEY_MEASURE_AGREEMENT], sqlite3_column_int(q, 4) ? 1.0 : 0.0);
+    if (sqlite3_column_type(q, 5) != SQLITE_NULL)
+        tn_add(&r->acc[k][PARLEY_MEASURE_PARETO], sqlite3_column_double(q, 5));
+    if (sqlite3_column_type(q, 6) != SQLITE_NULL)
+        tn_add(&r->acc[k][PARLEY_MEASURE_NASH], sqlite3_column_double(q, 6));
+    tn_add(&r->acc[k][PARLEY_MEASURE_ROUNDS], (double)sqlite3_column_int64(q, 7));
+    return true;
+}
+
+/* Read every seat of every session into r. */
+static parley_status tn_rank_read(parley_tournament_ranking *r, sqlite3 *db, const char *path,
+                                  tn_reader *rd, const parley_allocator *alloc, parley_error *err)
+{
     sqlite3_stmt *q = NULL;
-    parley_status st = PARLEY_OK;
-    tn_obs *obs = NULL;
-    size_t nobs = 0, capobs = 0;
-    if (!r) {
-        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-        goto done;
-    }
     if (sqlite3_prepare_v2(db,
                            "SELECT s.id, t.strategy, t.utility, s.welfare, s.agreement, "
                            "s.pareto_distance, s.nash_distance, s.rounds, s.focal, s.opponent "
                            "FROM sessions s JOIN seats t ON t.session = s.id "
                            "ORDER BY s.id, t.seat",
                            -1, &q, NULL) != SQLITE_OK) {
-        st = tn_db_fail(db, path, err, "not a tournament store");
-        goto done;
+        parley_status st = tn_db_fail(db, path, err, "not a tournament store");
+        sqlite3_finalize(q);
+        return st;
     }
-    sqlite3_int64 cur = -1;
-    size_t seen[PARLEY_TOURNAMENT_MAX_SEATS];
-    size_t nseen = 0;
-    bool nomem = false;
+    parley_status st = PARLEY_OK;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        sqlite3_int64 id = sqlite3_column_int64(q, 0);
-        if (id != cur) {
-            cur = id;
-            nseen = 0;
-            r->sessions++;
-        }
-        const unsigned char *name = sqlite3_column_text(q, 1);
-        size_t k = tn_strategy_index(r, name ? (const char *)name : "", &nomem);
-        if (nomem) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (!tn_rank_row(r, rd, q, alloc)) {
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-            goto done;
+            break;
         }
-        tn_add(&r->acc[k][PARLEY_MEASURE_UTILITY], sqlite3_column_double(q, 2));
-        /* against whom: the focal seat plays the opponent strategy, the
-         * others the focal one */
-        const unsigned char *fo = sqlite3_column_text(q, 8), *op = sqlite3_column_text(q, 9);
-        const char *other = fo && strcmp((const char *)fo, r->name[k]) != 0 ? (const char *)fo
-                            : op                                            ? (const char *)op
-                                                                            : "";
-        size_t b = tn_strategy_index(r, other, &nomem);
-        if (!nomem) {
-            tn_obs *no = parleyx_grow(alloc, obs, sizeof *no, &capobs, nobs + 1, 1024);
-            if (no)
-                obs = no;
-            else
-                nomem = true;
-        }
-        if (nomem) {
-            st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-            goto done;
-        }
-        obs[nobs].a = k;
-        obs[nobs].b = b;
-        obs[nobs].u = sqlite3_column_double(q, 2);
-        nobs++;
-        bool dup = false;
-        for (size_t j = 0; j < nseen; j++)
-            dup = dup || seen[j] == k;
-        if (dup || nseen >= PARLEY_TOURNAMENT_MAX_SEATS)
-            continue;
-        seen[nseen++] = k;
-        tn_add(&r->acc[k][PARLEY_MEASURE_WELFARE], sqlite3_column_double(q, 3));
-        tn_add(&r->acc[k][PARLEY_MEASURE_AGREEMENT], sqlite3_column_int(q, 4) ? 1.0 : 0.0);
-        if (sqlite3_column_type(q, 5) != SQLITE_NULL)
-            tn_add(&r->acc[k][PARLEY_MEASURE_PARETO], sqlite3_column_double(q, 5));
-        if (sqlite3_column_type(q, 6) != SQLITE_NULL)
-            tn_add(&r->acc[k][PARLEY_MEASURE_NASH], sqlite3_column_double(q, 6));
-        tn_add(&r->acc[k][PARLEY_MEASURE_ROUNDS], (double)sqlite3_column_int64(q, 7));
-    }
-    if (rc != SQLITE_DONE)
+    if (st == PARLEY_OK && rc != SQLITE_DONE)
         st = tn_db_fail(db, path, err, "cannot read the store");
+    sqlite3_finalize(q);
+    return st;
+}
+
+parley_status parley_tournament_rank(const char *path, const parley_allocator *alloc,
+                                     parley_tournament_ranking **out, parley_error *err)
+{
+    if (alloc && !alloc->fn)
+        alloc = NULL;
+    if (!path || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no output");
+    *out = NULL;
+    sqlite3 *db = NULL;
+    parley_status st = tn_rank_open(path, &db, err);
+    if (st != PARLEY_OK)
+        return st;
+    parley_tournament_ranking *r = parleyx_calloc(alloc, 1, sizeof *r);
+    if (r && alloc) {
+        r->alloc = *alloc;
+        r->ap = &r->alloc;
+    }
+    tn_reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.cur = -1;
+    if (!r)
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    else
+        st = tn_rank_read(r, db, path, &rd, alloc, err);
     if (st == PARLEY_OK) {
         size_t cells = r->n * r->n;
         r->pair = parleyx_calloc(alloc, cells ? cells : 1, sizeof *r->pair);
@@ -227,12 +259,10 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
             r->npair = r->n;
         else
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-        for (size_t i = 0; r->pair && i < nobs; i++)
-            tn_add(&r->pair[obs[i].a * r->n + obs[i].b], obs[i].u);
+        for (size_t i = 0; r->pair && i < rd.nobs; i++)
+            tn_add(&r->pair[rd.obs[i].a * r->n + rd.obs[i].b], rd.obs[i].u);
     }
-done:
-    parleyx_free(alloc, obs, capobs * sizeof *obs);
-    sqlite3_finalize(q);
+    parleyx_free(alloc, rd.obs, rd.capobs * sizeof *rd.obs);
     sqlite3_close(db);
     if (st != PARLEY_OK) {
         parley_tournament_ranking_free(r);
