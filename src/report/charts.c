@@ -362,16 +362,6 @@ void rp_frontier_line(px_buf *b, const parley_analysis *an, size_t x, size_t y, 
     parleyx_buf_puts(b, "\"/>\n");
 }
 
-parley_status rp_check_pair(const parley_analysis *an, size_t x, size_t y, parley_error *err)
-{
-    size_t dims = parley_analysis_dims(an);
-    if (x >= dims || y >= dims || x == y)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
-                            "stakeholders %zu and %zu: give two different ones below %zu", x, y,
-                            dims);
-    return PARLEY_OK;
-}
-
 parley_status rp_begin(px_buf *b, const parley_allocator *a)
 {
     parleyx_buf_init(b, a, 0);
@@ -548,13 +538,24 @@ parley_status parley_chart_utility_space(const parley_scenario *sc, const parley
     if (!sc || !sc->final || !an)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a final scenario and its analysis are needed");
-    parley_status st = rp_check_pair(an, x, y, err);
-    if (st)
-        return st;
+    return rp_pair_chart(sc, an, NULL, x, y, opt, svg, len, err);
+}
+
+parley_status rp_pair_chart(const parley_scenario *sc, const parley_analysis *an,
+                            const parley_session_log *log, size_t x, size_t y,
+                            const parley_chart_options *opt, char **svg, size_t *len,
+                            parley_error *err)
+{
+    size_t dims = parley_analysis_dims(an);
+    if (x >= dims || y >= dims || x == y)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "stakeholders %zu and %zu: give two different ones below %zu", x, y,
+                            dims);
     px_buf b;
-    st = rp_begin(&b, sc->alloc);
+    parley_status st = rp_begin(&b, sc->alloc);
     if (!st)
-        st = rp_chart_utility(&b, sc, an, x, y, opt, false);
+        st = log ? rp_chart_session(&b, sc, an, log, x, y, opt)
+                 : rp_chart_utility(&b, sc, an, x, y, opt, false);
     return rp_hand_over(&b, st, svg, len, err);
 }
 

@@ -232,6 +232,34 @@ static void limit_row(px_buf *b, const parley_diagnosis *d, const parley_limit_i
     num(b, l->from);
 }
 
+/* The rows of the bends table (how far each limit must move to open a
+ * deal) or of the slack table (how far it could tighten), and its end. */
+static void limit_rows(px_buf *b, const parley_diagnosis *d, bool bends)
+{
+    size_t n = bends ? parley_diagnosis_bend_count(d) : parley_diagnosis_slack_count(d);
+    parley_limit_info l;
+    for (size_t k = 0; k < n; k++) {
+        if (bends)
+            parley_diagnosis_bend(d, k, &l);
+        else
+            parley_diagnosis_slack(d, k, &l);
+        limit_row(b, d, &l);
+        if (!bends) {
+            parleyx_buf_puts(b, "</td><td class=\"num\">");
+            num(b, l.to);
+            parleyx_buf_puts(b, "</td><td class=\"num\">");
+            num(b, l.slack);
+        } else if (l.possible) {
+            parleyx_buf_puts(b, "</td><td>");
+            num(b, l.to);
+        } else {
+            parleyx_buf_puts(b, "</td><td>no value alone opens a deal");
+        }
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n");
+}
+
 /* Open, the members of conflict k (or of relaxation k) as names, close. */
 static void members(px_buf *b, const parley_diagnosis *d, size_t k, bool relaxation,
                     const char *open, const char *close)
@@ -295,18 +323,7 @@ static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley
     parleyx_buf_puts(b, "</table>\n<h3>Bends</h3>\n<p>How far each numeric limit must move, "
                         "all else unchanged, to open a deal.</p>\n<table class=\"bends\"><tr>"
                         "<th>limit</th><th>now</th><th>must reach</th></tr>\n");
-    parley_limit_info l;
-    for (size_t k = 0; k < parley_diagnosis_bend_count(d); k++) {
-        parley_diagnosis_bend(d, k, &l);
-        limit_row(b, d, &l);
-        parleyx_buf_puts(b, "</td><td>");
-        if (l.possible)
-            num(b, l.to);
-        else
-            parleyx_buf_puts(b, "no value alone opens a deal");
-        parleyx_buf_puts(b, "</td></tr>\n");
-    }
-    parleyx_buf_puts(b, "</table>\n");
+    limit_rows(b, d, true);
 }
 
 /* Deals exist: how far each numeric limit could tighten. */
@@ -316,17 +333,7 @@ static void diagnosis_slack(px_buf *b, const parley_diagnosis *d)
                         "last deal vanishes, and what each red line does:</p>\n<table "
                         "class=\"slack\"><tr><th>limit</th><th>now</th><th>last deal at</th>"
                         "<th>slack</th></tr>\n");
-    parley_limit_info l;
-    for (size_t k = 0; k < parley_diagnosis_slack_count(d); k++) {
-        parley_diagnosis_slack(d, k, &l);
-        limit_row(b, d, &l);
-        parleyx_buf_puts(b, "</td><td class=\"num\">");
-        num(b, l.to);
-        parleyx_buf_puts(b, "</td><td class=\"num\">");
-        num(b, l.slack);
-        parleyx_buf_puts(b, "</td></tr>\n");
-    }
-    parleyx_buf_puts(b, "</table>\n");
+    limit_rows(b, d, false);
 }
 
 static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
@@ -526,6 +533,16 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     return st;
 }
 
+/* The caller's options, or all zero (the defaults) when opt is NULL. */
+static parley_report_options report_options(const parley_report_options *opt)
+{
+    parley_report_options o;
+    memset(&o, 0, sizeof o);
+    if (opt)
+        o = *opt;
+    return o;
+}
+
 parley_status parley_report_html(const parley_scenario *sc, const parley_report_options *opt,
                                  char **html, size_t *len, parley_error *err)
 {
@@ -535,13 +552,9 @@ parley_status parley_report_html(const parley_scenario *sc, const parley_report_
     if (!sc || !sc->final)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "the scenario is not final; call parley_scenario_finalize first");
-    parley_report_options o;
-    memset(&o, 0, sizeof o);
-    if (opt)
-        o = *opt;
+    parley_report_options o = report_options(opt);
     px_buf b;
-    parleyx_buf_init(&b, sc->alloc, 0);
-    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    parley_status st = rp_begin(&b, sc->alloc);
     if (!st)
         st = build(&b, sc, &o);
     return rp_hand_over(&b, st, html, len, err);
@@ -565,10 +578,7 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
     if (!sc || !sc->final || !write)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a final scenario and a sink are needed");
-    parley_report_options o;
-    memset(&o, 0, sizeof o);
-    if (opt)
-        o = *opt;
+    parley_report_options o = report_options(opt);
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = o.threads;

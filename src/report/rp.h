@@ -25,9 +25,6 @@ extern const rp_solution rp_solutions[RP_SOLUTIONS];
 /* Begin a text in b (parleyx_text_begin) with allocator a: PARLEY_OK or
  * PARLEY_ERR_NOMEM; either way rp_hand_over ends it. */
 parley_status rp_begin(px_buf *b, const parley_allocator *a);
-/* PARLEY_ERR_ARG (with a message) unless x and y are two different
- * dimensions of an. */
-parley_status rp_check_pair(const parley_analysis *an, size_t x, size_t y, parley_error *err);
 /* The Pareto frontier over all outcomes of dimensions x and y, as one
  * orange polyline in frame f. */
 void rp_frontier_line(px_buf *b, const parley_analysis *an, size_t x, size_t y, const rp_frame *f);
@@ -56,5 +53,14 @@ parley_status rp_chart_diagnosis(px_buf *b, const parley_scenario *sc, const par
 parley_status rp_chart_session(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                                const parley_session_log *log, size_t x, size_t y,
                                const parley_chart_options *opt);
+
+/* The public charts of two dimensions x and y, after their own argument
+ * checks: PARLEY_ERR_ARG unless x and y are two different dimensions of
+ * an; else the utility space (log NULL) or the session chart, handed to
+ * the caller as *svg (parley_text_free). */
+parley_status rp_pair_chart(const parley_scenario *sc, const parley_analysis *an,
+                            const parley_session_log *log, size_t x, size_t y,
+                            const parley_chart_options *opt, char **svg, size_t *len,
+                            parley_error *err);
 
 #endif

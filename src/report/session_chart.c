@@ -268,12 +268,5 @@ parley_status parley_chart_session(const parley_scenario *sc, const parley_analy
     if (!sc || !an || !log || log->sc != sc)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a scenario, its analysis and a log of a session on it are needed");
-    parley_status st = rp_check_pair(an, x, y, err);
-    if (st)
-        return st;
-    px_buf b;
-    st = rp_begin(&b, sc->alloc);
-    if (!st)
-        st = rp_chart_session(&b, sc, an, log, x, y, opt);
-    return rp_hand_over(&b, st, svg, len, err);
+    return rp_pair_chart(sc, an, log, x, y, opt, svg, len, err);
 }

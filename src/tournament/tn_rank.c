@@ -285,13 +285,10 @@ const char *parley_tournament_ranking_name(const parley_tournament_ranking *r, s
     return r && s < r->n ? r->name[s] : "";
 }
 
-parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ranking *r, size_t s,
-                                                      parley_tournament_measure m)
+/* Mean and 95% interval of an accumulator (n 0: mean and ci NaN). */
+static parley_tournament_stat tn_stat(const tn_acc *a)
 {
     parley_tournament_stat x = {0, NAN, NAN};
-    if (!r || s >= r->n || (unsigned)m >= PARLEY_MEASURE_COUNT)
-        return x;
-    const tn_acc *a = &r->acc[s][m];
     x.n = a->n;
     if (a->n) {
         x.mean = a->mean;
@@ -300,19 +297,20 @@ parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ra
     return x;
 }
 
+parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ranking *r, size_t s,
+                                                      parley_tournament_measure m)
+{
+    if (!r || s >= r->n || (unsigned)m >= PARLEY_MEASURE_COUNT)
+        return (parley_tournament_stat){0, NAN, NAN};
+    return tn_stat(&r->acc[s][m]);
+}
+
 parley_tournament_stat parley_tournament_ranking_pair(const parley_tournament_ranking *r,
                                                       size_t a, size_t b)
 {
-    parley_tournament_stat x = {0, NAN, NAN};
     if (!r || !r->pair || a >= r->npair || b >= r->npair)
-        return x;
-    const tn_acc *c = &r->pair[a * r->npair + b];
-    x.n = c->n;
-    if (c->n) {
-        x.mean = c->mean;
-        x.ci = c->n >= 2 ? 1.96 * sqrt(c->m2 / (double)(c->n - 1)) / sqrt((double)c->n) : 0.0;
-    }
-    return x;
+        return (parley_tournament_stat){0, NAN, NAN};
+    return tn_stat(&r->pair[a * r->npair + b]);
 }
 
 void parley_tournament_ranking_order(const parley_tournament_ranking *r,
