@@ -42,16 +42,15 @@ void parley_forecast_input_free(parley_forecast_input *in)
     }
     for (size_t d = 0; d < in->nd; d++)
         parleyx_strfree(a, in->dname[d]);
-    parleyx_free(a, in->aname, in->cap_a * sizeof(char *));
-    parleyx_free(a, in->adesc, in->cap_a * sizeof(char *));
-    parleyx_free(a, in->capab, in->cap_a * sizeof(double));
-    parleyx_free(a, in->pos, in->cap_a * in->nd * sizeof(double));
-    parleyx_free(a, in->sal, in->cap_a * in->nd * sizeof(double));
-    parleyx_free(a, in->dname, in->cap_d * sizeof(char *));
-    parleyx_free(a, in->lo, in->cap_d * sizeof(double));
-    parleyx_free(a, in->hi, in->cap_d * sizeof(double));
-    if (in->accom)
-        parleyx_free(a, in->accom, in->cap_a * in->cap_a * sizeof(double));
+    parleyx_free(a, in->aname, in->cap.aname * sizeof(char *));
+    parleyx_free(a, in->adesc, in->cap.adesc * sizeof(char *));
+    parleyx_free(a, in->capab, in->cap.capab * sizeof(double));
+    parleyx_free(a, in->pos, in->cap.pos * in->nd * sizeof(double));
+    parleyx_free(a, in->sal, in->cap.sal * in->nd * sizeof(double));
+    parleyx_free(a, in->dname, in->cap.dname * sizeof(char *));
+    parleyx_free(a, in->lo, in->cap.lo * sizeof(double));
+    parleyx_free(a, in->hi, in->cap.hi * sizeof(double));
+    parleyx_free(a, in->accom, in->cap.accom * sizeof(fc_accom));
     parley_allocator copy = in->alloc;
     parleyx_free(&copy, in, sizeof *in);
 }
@@ -75,28 +74,19 @@ parley_status parley_forecast_input_set_name(parley_forecast_input *in, const ch
     return PARLEY_OK;
 }
 
-/* Grow n arrays together from oc to nc elements of size[k] bytes each:
- * either all grow (old contents kept) or none changes, so that every
- * array always has the capacity its owner records. */
-static bool grow_all(const parley_allocator *a, void **const *p, const size_t *size, size_t n,
-                     size_t oc, size_t nc)
+/* parleyx_grow for the array whose pointer is at arrp (elements of size
+ * bytes, *cap of them): true when it holds need elements; false when out
+ * of memory, the array and *cap then unchanged.  The pointer is read and
+ * written with memcpy, as arrp may point to any object pointer. */
+static bool fc_grow(const parley_allocator *a, void *arrp, size_t size, size_t *cap, size_t need,
+                    size_t first)
 {
-    void *nw[8];
-    for (size_t k = 0; k < n; k++) {
-        nw[k] = parleyx_malloc(a, nc * size[k] > 0 ? nc * size[k] : 1);
-        if (!nw[k]) {
-            for (size_t m = 0; m < k; m++)
-                parleyx_free(a, nw[m], nc * size[m] > 0 ? nc * size[m] : 1);
-            return false;
-        }
-    }
-    for (size_t k = 0; k < n; k++) {
-        if (*p[k] && oc * size[k] > 0)
-            memcpy(nw[k], *p[k], oc * size[k]);
-        if (*p[k])
-            parleyx_free(a, *p[k], oc * size[k] > 0 ? oc * size[k] : 1);
-        *p[k] = nw[k];
-    }
+    void *arr;
+    memcpy(&arr, arrp, sizeof arr);
+    void *p = parleyx_grow(a, arr, size, cap, need, first);
+    if (!p)
+        return false;
+    memcpy(arrp, &p, sizeof p);
     return true;
 }
 
@@ -123,16 +113,12 @@ parley_status parley_forecast_add_dimension(parley_forecast_input *in, const cha
         return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "more than %d dimensions",
                             PARLEY_FORECAST_MAX_DIMS);
     const parley_allocator *a = &in->alloc;
-    if (in->nd == in->cap_d) {
-        size_t nc = in->cap_d ? 2 * in->cap_d : 4;
-        void **const ps[] = {(void **)&in->dname, (void **)&in->lo, (void **)&in->hi};
-        const size_t sz[] = {sizeof(char *), sizeof(double), sizeof(double)};
-        if (!grow_all(a, ps, sz, 3, in->cap_d, nc))
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        in->cap_d = nc;
-    }
-    char *n = parleyx_strdup(a, name);
-    if (!n)
+    size_t need = in->nd + 1;
+    char *n = NULL;
+    if (!fc_grow(a, &in->dname, sizeof(char *), &in->cap.dname, need, 4) ||
+        !fc_grow(a, &in->lo, sizeof(double), &in->cap.lo, need, 4) ||
+        !fc_grow(a, &in->hi, sizeof(double), &in->cap.hi, need, 4) ||
+        !(n = parleyx_strdup(a, name)))
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     in->dname[in->nd] = n;
     in->lo[in->nd] = lo;
@@ -179,32 +165,13 @@ parley_status parley_forecast_add_actor(parley_forecast_input *in, const char *n
         return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "more than %d actors",
                             PARLEY_FORECAST_MAX_ACTORS);
     const parley_allocator *a = &in->alloc;
-    if (in->na == in->cap_a) {
-        size_t oc = in->cap_a, nc = oc ? 2 * oc : 8, nd = in->nd;
-        double *m = NULL;
-        if (in->accom) {
-            m = parleyx_calloc(a, nc * nc, sizeof(double));
-            if (!m)
-                return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        void **const ps[] = {(void **)&in->aname, (void **)&in->adesc, (void **)&in->capab,
-                             (void **)&in->pos, (void **)&in->sal};
-        const size_t sz[] = {sizeof(char *), sizeof(char *), sizeof(double), nd * sizeof(double),
-                             nd * sizeof(double)};
-        if (!grow_all(a, ps, sz, 5, oc, nc)) {
-            if (m)
-                parleyx_free(a, m, nc * nc * sizeof(double));
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        if (in->accom) {
-            for (size_t i = 0; i < in->na; i++)
-                for (size_t j = 0; j < in->na; j++)
-                    m[i * nc + j] = in->accom[i * oc + j];
-            parleyx_free(a, in->accom, oc * oc * sizeof(double));
-            in->accom = m;
-        }
-        in->cap_a = nc;
-    }
+    size_t need = in->na + 1, row = in->nd * sizeof(double);
+    if (!fc_grow(a, &in->aname, sizeof(char *), &in->cap.aname, need, 8) ||
+        !fc_grow(a, &in->adesc, sizeof(char *), &in->cap.adesc, need, 8) ||
+        !fc_grow(a, &in->capab, sizeof(double), &in->cap.capab, need, 8) ||
+        !fc_grow(a, &in->pos, row, &in->cap.pos, need, 8) ||
+        !fc_grow(a, &in->sal, row, &in->cap.sal, need, 8))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     char *n = parleyx_strdup(a, name);
     char *ds = parleyx_strdup(a, description ? description : "");
     if (!n || !ds) {
@@ -218,8 +185,6 @@ parley_status parley_forecast_add_actor(parley_forecast_input *in, const char *n
     in->capab[i] = capability;
     memcpy(in->pos + i * in->nd, pos, in->nd * sizeof(double));
     memcpy(in->sal + i * in->nd, sal, in->nd * sizeof(double));
-    if (in->accom)
-        in->accom[i * in->cap_a + i] = 1.0;
     in->na++;
     return PARLEY_OK;
 }
@@ -233,14 +198,12 @@ parley_status parley_forecast_set_accommodation(parley_forecast_input *in, size_
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "accommodation of '%s' toward '%s' must lie in [0, 1]", in->aname[i],
                             in->aname[j]);
-    if (!in->accom) {
-        in->accom = parleyx_calloc(&in->alloc, in->cap_a * in->cap_a, sizeof(double));
-        if (!in->accom)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        for (size_t k = 0; k < in->na; k++)
-            in->accom[k * in->cap_a + k] = 1.0;
-    }
-    in->accom[i * in->cap_a + j] = a;
+    if (!fc_grow(&in->alloc, &in->accom, sizeof(fc_accom), &in->cap.accom, in->nacc + 1, 16))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    in->accom[in->nacc].i = i;
+    in->accom[in->nacc].j = j;
+    in->accom[in->nacc].a = a;
+    in->nacc++;
     return PARLEY_OK;
 }
 
@@ -340,16 +303,11 @@ parley_forecast_result *fc_result_new(const parley_allocator *a, size_t na, size
 
 parley_status fc_result_reserve(parley_forecast_result *r, size_t n)
 {
-    if (n <= r->cap_states)
-        return PARLEY_OK;
-    size_t nc = r->cap_states ? r->cap_states : 16;
-    while (nc < n)
-        nc *= 2;
-    void **const ps[] = {(void **)&r->pos, (void **)&r->prob, (void **)&r->change};
-    const size_t sz[] = {r->na * r->nd * sizeof(double), r->na * sizeof(double), sizeof(double)};
-    if (!grow_all(&r->alloc, ps, sz, 3, r->cap_states, nc))
+    const parley_allocator *a = &r->alloc;
+    if (!fc_grow(a, &r->pos, r->na * r->nd * sizeof(double), &r->cap.pos, n, 16) ||
+        !fc_grow(a, &r->prob, r->na * sizeof(double), &r->cap.prob, n, 16) ||
+        !fc_grow(a, &r->change, sizeof(double), &r->cap.change, n, 16))
         return PARLEY_ERR_NOMEM;
-    r->cap_states = nc;
     return PARLEY_OK;
 }
 
@@ -358,9 +316,9 @@ void parley_forecast_result_free(parley_forecast_result *r)
     if (!r)
         return;
     parley_allocator a = r->alloc;
-    parleyx_free(&a, r->pos, r->cap_states * r->na * r->nd * sizeof(double));
-    parleyx_free(&a, r->prob, r->cap_states * r->na * sizeof(double));
-    parleyx_free(&a, r->change, r->cap_states * sizeof(double));
+    parleyx_free(&a, r->pos, r->cap.pos * r->na * r->nd * sizeof(double));
+    parleyx_free(&a, r->prob, r->cap.prob * r->na * sizeof(double));
+    parleyx_free(&a, r->change, r->cap.change * sizeof(double));
     parleyx_free(&a, r->forecast, (r->nd ? r->nd : 1) * sizeof(double));
     parleyx_free(&a, r, sizeof *r);
 }

@@ -727,6 +727,11 @@ static void smp_ctx_load(smp_ctx *c)
 {
     const parley_forecast_input *in = c->in;
     size_t na = c->na, nd = c->nd;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < na; j++)
+            c->acc[i * na + j] = i == j ? 1.0 : 0.0;
+    for (size_t k = 0; k < in->nacc; k++)
+        c->acc[in->accom[k].i * na + in->accom[k].j] = in->accom[k].a;
     c->ident = true;
     for (size_t i = 0; i < na; i++) {
         c->cap[i] = in->capab[i];
@@ -741,12 +746,9 @@ static void smp_ctx_load(smp_ctx *c)
         c->ssum[i] = s;
         c->ssq[i] = q;
         c->wsc[i] = s * c->cap[i];
-        for (size_t j = 0; j < na; j++) {
-            double a = in->accom ? in->accom[i * in->cap_a + j] : (i == j ? 1.0 : 0.0);
-            c->acc[i * na + j] = a;
-            if (a != (i == j ? 1.0 : 0.0))
+        for (size_t j = 0; j < na; j++)
+            if (c->acc[i * na + j] != (i == j ? 1.0 : 0.0))
                 c->ident = false;
-        }
     }
     memcpy(c->ideal, c->x, na * nd * sizeof(double));
 }
