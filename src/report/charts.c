@@ -1,6 +1,8 @@
 /*
  * charts.c -- SVG charts written by parley: the utility space of two
- * stakeholders and the red-line diagnosis.
+ * stakeholders and the red-line diagnosis; and what the report layer's
+ * charts share (rp.h): the SVG opening, text escaping, the frontier line,
+ * the list of solutions, the public pair-chart path and the hand-over.
  *
  * The utility space.  Axes are utilities in [0, 1] (parley's utilities
  * never leave it: evaluations and weights are non-negative and the sum is
@@ -37,19 +39,17 @@
 #define CH_DEFAULT_POINTS 5000
 #define CH_DEFAULT_SCAN 20000000ULL
 
-typedef rp_frame ch_frame;
-
 const rp_solution rp_solutions[RP_SOLUTIONS] = {
     {PARLEY_SOLUTION_NASH, "Nash", "Nash"},
     {PARLEY_SOLUTION_KALAI_SMORODINSKY, "KS", "Kalai&ndash;Smorodinsky"},
     {PARLEY_SOLUTION_UTILITARIAN, "utilitarian", "utilitarian"},
     {PARLEY_SOLUTION_EGALITARIAN, "egalitarian", "egalitarian"}};
 
-static double px_x(const ch_frame *f, double u)
+static double px_x(const rp_frame *f, double u)
 {
     return f->x0 + u * f->w;
 }
-static double px_y(const ch_frame *f, double u)
+static double px_y(const rp_frame *f, double u)
 {
     return f->y0 + (1.0 - u) * f->h;
 }
@@ -93,7 +93,7 @@ static void opts_fill(const parley_chart_options *in, parley_chart_options *o)
         o->max_scan = CH_DEFAULT_SCAN;
 }
 
-static void axes(px_buf *b, const ch_frame *f, const char *xname, const char *yname)
+static void axes(px_buf *b, const rp_frame *f, const char *xname, const char *yname)
 {
     parleyx_buf_puts(b, "<g class=\"axes\" font-size=\"11\" fill=\"#333\">\n");
     for (int t = 0; t <= 5; t++) {
@@ -178,7 +178,7 @@ static parley_status scan(const parley_scenario *sc, size_t px, size_t py, uint6
 }
 
 typedef struct ch_points {
-    const ch_frame *f;
+    const rp_frame *f;
     ch_pt *pts;
     size_t n;
 } ch_points;
@@ -211,7 +211,7 @@ static void visit_density(void *ud, double ux, double uy, bool acc)
         d->all[by * d->bins + bx]++;
 }
 
-static parley_status cloud(px_buf *b, const parley_scenario *sc, const ch_frame *f, size_t px,
+static parley_status cloud(px_buf *b, const parley_scenario *sc, const rp_frame *f, size_t px,
                            size_t py, const parley_chart_options *o, bool panel, char *note,
                            size_t nnote)
 {
@@ -321,7 +321,7 @@ static int ch_pt2_cmp(const void *a, const void *b)
  * frontier's points are enough: sort by x descending and keep each point
  * whose y beats every y before it. */
 static parley_status pair_frontier(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
-                                   const ch_frame *f, size_t x, size_t y)
+                                   const rp_frame *f, size_t x, size_t y)
 {
     size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
     ch_pt2 *p = parleyx_calloc(sc->alloc, nf, sizeof *p);
@@ -369,13 +369,14 @@ parley_status rp_begin(px_buf *b, const parley_allocator *a)
 }
 
 /* The SVG opening, the title (the two stakeholders) and the axes. */
-static void space_head(px_buf *b, const ch_frame *f, double W, double H, const char *xn,
+static void space_head(px_buf *b, const rp_frame *f, double W, double H, const char *xn,
                        const char *yn)
 {
     char title[2 * PARLEY_MAX_NAME + 32];
     snprintf(title, sizeof title, "Utility space: %s and %s", xn, yn);
     rp_svg_open(b, W, H, 0, "utility-space", title);
-    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">", f->x0);
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">",
+                       f->x0);
     rp_text(b, xn);
     parleyx_buf_puts(b, " and ");
     rp_text(b, yn);
@@ -384,7 +385,7 @@ static void space_head(px_buf *b, const ch_frame *f, double W, double H, const c
 }
 
 /* Dashed lines at the reservation values of parties px and py. */
-static void reservation_lines(px_buf *b, const parley_scenario *sc, const ch_frame *f, size_t px,
+static void reservation_lines(px_buf *b, const parley_scenario *sc, const rp_frame *f, size_t px,
                               size_t py)
 {
     double rx = parley_party_reservation(sc, px), ry = parley_party_reservation(sc, py);
@@ -403,7 +404,7 @@ static void reservation_lines(px_buf *b, const parley_scenario *sc, const ch_fra
  * the outcomes on Abu Dhabi), so it is drawn faint -- under the line of
  * the frontier of this pair alone.  Then the Pareto-optimal agreements. */
 static parley_status frontiers(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
-                               const ch_frame *f, size_t x, size_t y)
+                               const rp_frame *f, size_t x, size_t y)
 {
     size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
     if (parley_analysis_dims(an) == 2 && nf) {
@@ -441,7 +442,7 @@ static bool same_point(const parley_analysis *an, size_t t, const double *u, siz
 }
 
 /* The bargaining solutions, labelled; equal points share one label. */
-static void solutions(px_buf *b, const parley_analysis *an, const ch_frame *f, size_t x, size_t y)
+static void solutions(px_buf *b, const parley_analysis *an, const rp_frame *f, size_t x, size_t y)
 {
     parleyx_buf_puts(b, "<g class=\"solutions\" font-size=\"11\">\n");
     for (size_t s = 0; s < RP_SOLUTIONS; s++) {
@@ -471,7 +472,7 @@ static void solutions(px_buf *b, const parley_analysis *an, const ch_frame *f, s
     parleyx_buf_puts(b, "</g>\n");
 }
 
-static void legend(px_buf *b, const ch_frame *f, double H, const char *note)
+static void legend(px_buf *b, const rp_frame *f, double H, const char *note)
 {
     double ly = H - 22;
     parleyx_buf_printf(
@@ -498,7 +499,7 @@ static parley_status utility_space(px_buf *b, const parley_scenario *sc, const p
 {
     size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
     double W = o->width, H = o->height;
-    ch_frame f = {62, 34, W - 62 - 18, H - 34 - (panel ? 48 : 78)};
+    rp_frame f = {62, 34, W - 62 - 18, H - 34 - (panel ? 48 : 78)};
     space_head(b, &f, W, H, parley_party_name(sc, px), parley_party_name(sc, py));
     char note[64] = "";
     parley_status st = cloud(b, sc, &f, px, py, o, panel, note, sizeof note);
