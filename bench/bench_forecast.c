@@ -38,7 +38,7 @@ static void run_one(const char *path, unsigned threads, int repeat, row *out)
         return;
     }
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     o.threads = threads;
     out->wall = 1e300;
     for (int k = 0; k < repeat; k++) {

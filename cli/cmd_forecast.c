@@ -339,7 +339,7 @@ static int on_preset(const char *cmd, const char *opt, const char *val, void *ud
     if (!pick(opt, val, presets, NCH(presets), &x))
         return CLI_USAGE;
     parley_forecast_options d;
-    parley_forecast_options_default(&d);
+    parley_forecast_options_init(&d);
     a->o.bdm = d.bdm;
     a->o.bdm.capitulation = false;
     return CLI_OK;
@@ -439,7 +439,7 @@ int cmd_forecast(int argc, char **argv)
 {
     fc_args a;
     memset(&a, 0, sizeof a);
-    parley_forecast_options_default(&a.o);
+    parley_forecast_options_init(&a.o);
     int rc;
     if (!parse_args(&a, argc, argv, &rc))
         return rc;

@@ -48,7 +48,7 @@ static void check(parley_status st, parley_forecast_input *in, const parley_erro
     if (na <= 12 && nd <= 3) {
         for (int model = 0; model < 2; model++) {
             parley_forecast_options o;
-            parley_forecast_options_default(&o);
+            parley_forecast_options_init(&o);
             o.model = model ? PARLEY_FORECAST_BDM : PARLEY_FORECAST_SMP;
             parley_smp_params p;
             if (parley_forecast_input_smp_params(in, &p))

@@ -506,7 +506,7 @@ Test(forecast_smp, fast_equals_straightforward_on_random_inputs, .timeout = 120)
         size_t rs = r_run(&m, rpos, rprob, 101);
         for (unsigned threads = 1; threads <= 3; threads += 2) {
             parley_forecast_options o;
-            parley_forecast_options_default(&o);
+            parley_forecast_options_init(&o);
             o.threads = threads;
             parley_forecast_result *r = NULL;
             cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_OK, "%s", err.message);
@@ -574,7 +574,7 @@ static parley_forecast_result *run_bdm(parley_forecast_input **inp, const parley
     cr_assert_eq(parley_ktab_read_csv(KTAB_DIR "/bdm-eu-emissions.csv", NULL, inp, &err),
                  PARLEY_OK, "%s", err.message);
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     o.model = PARLEY_FORECAST_BDM;
     if (p)
         o.bdm = *p;
@@ -613,7 +613,7 @@ Test(forecast_bdm, reproduces_jmckib_means_and_first_round)
                                    7.415, 7.510, 7.572, 7.325, 7.242};
     for (int cap = 0; cap < 2; cap++) {
         parley_forecast_options o;
-        parley_forecast_options_default(&o);
+        parley_forecast_options_init(&o);
         o.bdm.capitulation = cap != 0; /* jmckib's typo disables it; here it never fires */
         parley_forecast_input *in = NULL;
         parley_forecast_result *r = run_bdm(&in, &o.bdm, 10);
@@ -642,7 +642,7 @@ Test(forecast_bdm, pairwise_probability_converges_on_seven)
 {
     NEED(KTAB_DIR "/bdm-eu-emissions.csv");
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     o.bdm.prob = PARLEY_BDM_PROB_PAIRWISE;
     parley_forecast_input *in = NULL;
     parley_forecast_result *r = run_bdm(&in, &o.bdm, 10);
@@ -662,7 +662,7 @@ Test(forecast_bdm, medians_and_invariants)
 {
     NEED(KTAB_DIR "/bdm-eu-emissions.csv");
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     /* after round 1 (positions 4, 8.4159, 7, 4, 10, 10, 10, 4, 4, 7):
      * the c s-weighted mean is 7.461; the weighted median by c s is
      * 8.4159 (cumulative weights .247 at 4, .309 at 7, .341 >= .677 / 2
@@ -836,7 +836,7 @@ Test(forecast_readers, xml_parameters_and_accommodation)
     cr_assert_eq(p.voting, PARLEY_SMP_VR_PROPCBC);
     cr_assert_eq(p.interp, PARLEY_SMP_IVB_S2P2);
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     o.smp = p;
     parley_forecast_result *r = NULL;
     cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_ERR_UNSUPPORTED);
@@ -969,7 +969,7 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
                                : parley_ktab_read_csv_text(text, len, path, &lo, &in, &err);
         if (st == PARLEY_OK) {
             parley_forecast_options o;
-            parley_forecast_options_default(&o);
+            parley_forecast_options_init(&o);
             o.model = model;
             o.threads = threads;
             st = parley_forecast_run(in, &o, &r, &err);

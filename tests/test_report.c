@@ -230,7 +230,7 @@ Test(report, forecast_chart)
     parley_error err;
     cr_assert_eq(parley_ktab_read_csv(path, NULL, &in, &err), PARLEY_OK, "%s", err.message);
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     parley_forecast_result *r = NULL;
     cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_OK, "%s", err.message);
     char *svg = NULL;

@@ -148,8 +148,9 @@ typedef struct parley_forecast_options {
     parley_bdm_params bdm;
 } parley_forecast_options;
 
-/* Fill *o with the defaults above. */
-PARLEY_API void parley_forecast_options_default(parley_forecast_options *o);
+/* Fill opt with the defaults (SMP with KTAB's reference parameters, BDM
+ * with Scholz's, 0 rounds: the model's default, one thread). */
+PARLEY_API void parley_forecast_options_init(parley_forecast_options *opt);
 
 typedef struct parley_forecast_result parley_forecast_result;
 

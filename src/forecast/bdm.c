@@ -287,116 +287,156 @@ static void bdm_probs(const bdm_ctx *b, double w, double *acc, double *tmp)
             }
 }
 
-parley_status bdm_run(const parley_forecast_input *in, const parley_forecast_options *opt,
-                      parley_forecast_result *r, parley_error *err)
+/* The working memory of a run: every dimension's positions, the fixed
+ * scales, and one dimension's context arrays (loaded by bdm_load). */
+typedef struct bdm_work {
+    const parley_forecast_input *in;
+    const parley_forecast_options *opt;
+    size_t n, nd, nbuf;
+    double *buf;   /* [nbuf]: x, r, nx, D [n] each, P [n*n], tmp [3n + 8] */
+    double *cs;    /* [2n]: capabilities, then saliences on one dimension */
+    double *X;     /* [n*nd] current positions, all dimensions */
+    double *range; /* [nd] the spread of the initial positions */
+} bdm_work;
+
+static void bdm_work_free(bdm_work *w)
 {
-    const parley_allocator *al = &in->alloc;
-    size_t n = in->na, nd = in->nd;
-    unsigned max_rounds = opt->max_rounds ? opt->max_rounds : 10;
-    if (!(opt->bdm.q >= 0 && opt->bdm.q <= 1))
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "BDM: q must lie in [0, 1]");
-    size_t nbuf = 4 * n + n * n + 2 * n + n + 8;
-    double *buf = parleyx_calloc(al, nbuf, sizeof(double));
-    double *cs = parleyx_calloc(al, 2 * n, sizeof(double));
-    double *X = parleyx_calloc(al, n * nd, sizeof(double)); /* current, all dims */
-    if (!buf || !cs || !X || fc_result_reserve(r, (size_t)max_rounds + 1) != PARLEY_OK) {
-        parleyx_free(al, buf, nbuf * sizeof(double));
-        parleyx_free(al, cs, 2 * n * sizeof(double));
-        parleyx_free(al, X, n * nd * sizeof(double));
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    double *x = buf, *rr = buf + n, *nx = buf + 2 * n, *D = buf + 3 * n, *P = buf + 4 * n;
-    double *tmp = P + n * n; /* 3n + 8 */
-    memcpy(X, in->pos, n * nd * sizeof(double));
-    bdm_ctx ctx[1];
-    double *sal = cs + n;
-    size_t states = 1;
-    bool converged = false;
-    for (size_t a = 0; a < n; a++)
-        for (size_t d = 0; d < nd; d++)
-            r->pos[a * nd + d] = X[a * nd + d];
-    for (size_t a = 0; a < n; a++)
-        r->prob[a] = 0;
-    r->change[0] = 0;
-    double *range = parleyx_calloc(al, nd, sizeof(double));
-    if (!range) {
-        parleyx_free(al, buf, nbuf * sizeof(double));
-        parleyx_free(al, cs, 2 * n * sizeof(double));
-        parleyx_free(al, X, n * nd * sizeof(double));
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
+    const parley_allocator *al = &w->in->alloc;
+    parleyx_free(al, w->range, w->nd * sizeof(double));
+    parleyx_free(al, w->buf, w->nbuf * sizeof(double));
+    parleyx_free(al, w->cs, 2 * w->n * sizeof(double));
+    parleyx_free(al, w->X, w->n * w->nd * sizeof(double));
+}
+
+/* The working memory and the initial positions and scales; the result
+ * gets room for every round.  false when out of memory (w is freed). */
+static bool bdm_work_init(bdm_work *w, parley_forecast_result *r, unsigned max_rounds)
+{
+    const parley_allocator *al = &w->in->alloc;
+    size_t n = w->n, nd = w->nd;
+    w->nbuf = 4 * n + n * n + 2 * n + n + 8;
+    w->buf = parleyx_calloc(al, w->nbuf, sizeof(double));
+    w->cs = parleyx_calloc(al, 2 * n, sizeof(double));
+    w->X = parleyx_calloc(al, n * nd, sizeof(double));
+    if (!w->buf || !w->cs || !w->X || fc_result_reserve(r, (size_t)max_rounds + 1) != PARLEY_OK)
+        goto nomem;
+    memcpy(w->X, w->in->pos, n * nd * sizeof(double));
+    w->range = parleyx_calloc(al, nd, sizeof(double));
+    if (!w->range)
+        goto nomem;
     for (size_t d = 0; d < nd; d++) {
+        const double *X = w->X;
         double lo = X[d], hi = X[d];
         for (size_t a = 1; a < n; a++) {
             lo = X[a * nd + d] < lo ? X[a * nd + d] : lo;
             hi = X[a * nd + d] > hi ? X[a * nd + d] : hi;
         }
-        range[d] = hi - lo;
+        w->range[d] = hi - lo;
     }
-#define BDM_LOAD(d)                                                                                \
-    do {                                                                                           \
-        memset(ctx, 0, sizeof ctx);                                                                \
-        ctx->p = opt->bdm;                                                                         \
-        ctx->n = n;                                                                                \
-        ctx->range = range[d];                                                                     \
-        for (size_t a = 0; a < n; a++) {                                                           \
-            cs[a] = in->capab[a];                                                                  \
-            sal[a] = in->sal[a * nd + (d)];                                                        \
-            x[a] = X[a * nd + (d)];                                                                \
-            rr[a] = 1.0;                                                                           \
-        }                                                                                          \
-        ctx->c = cs;                                                                               \
-        ctx->s = sal;                                                                              \
-        ctx->x = x;                                                                                \
-        ctx->r = rr;                                                                               \
-        ctx->P = P;                                                                                \
-    } while (0)
+    return true;
+nomem:
+    bdm_work_free(w);
+    return false;
+}
+
+/* Load dimension d into ctx: its scale, capabilities, saliences, the
+ * current positions, risk exponents 1. */
+static void bdm_load(const bdm_work *w, bdm_ctx *ctx, size_t d)
+{
+    size_t n = w->n, nd = w->nd;
+    double *x = w->buf, *rr = w->buf + n, *sal = w->cs + n;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->p = w->opt->bdm;
+    ctx->n = n;
+    ctx->range = w->range[d];
+    for (size_t a = 0; a < n; a++) {
+        w->cs[a] = w->in->capab[a];
+        sal[a] = w->in->sal[a * nd + d];
+        x[a] = w->X[a * nd + d];
+        rr[a] = 1.0;
+    }
+    ctx->c = w->cs;
+    ctx->s = sal;
+    ctx->x = x;
+    ctx->r = rr;
+    ctx->P = w->buf + 4 * n;
+}
+
+/* State s of the result: the current positions and their winning
+ * probabilities averaged over the dimensions. */
+static void bdm_record(const bdm_work *w, parley_forecast_result *r, size_t s)
+{
+    size_t n = w->n, nd = w->nd;
+    double *tmp = w->buf + 4 * n + n * n;
+    for (size_t a = 0; a < n; a++) {
+        r->prob[s * n + a] = 0;
+        for (size_t d = 0; d < nd; d++)
+            r->pos[(s * n + a) * nd + d] = w->X[a * nd + d];
+    }
+    bdm_ctx ctx;
     for (size_t d = 0; d < nd; d++) {
-        BDM_LOAD(d);
-        bdm_probs(ctx, 1.0 / (double)nd, r->prob, tmp);
+        bdm_load(w, &ctx, d);
+        bdm_probs(&ctx, 1.0 / (double)nd, r->prob + s * n, tmp);
     }
-    for (unsigned round = 1; round <= max_rounds; round++) {
-        double maxmove = 0;
-        for (size_t d = 0; d < nd; d++) {
-            BDM_LOAD(d);
-            if (!(ctx->range > 0))
-                continue;
-            ctx->mu = bdm_median(ctx, tmp);
-            bdm_risk(ctx, D, tmp);
-            bdm_prep(ctx);
-            bdm_offers(ctx, nx);
-            for (size_t a = 0; a < n; a++) {
-                double mv = fabs(nx[a] - x[a]) / ctx->range;
-                maxmove = mv > maxmove ? mv : maxmove;
-                X[a * nd + d] = nx[a];
-            }
-        }
-        size_t s = states++;
+}
+
+/* One round on every dimension with a scale; returns the largest move
+ * (on the dimension's scale). */
+static double bdm_round(bdm_work *w)
+{
+    size_t n = w->n, nd = w->nd;
+    double *x = w->buf, *nx = w->buf + 2 * n, *D = w->buf + 3 * n;
+    double *tmp = w->buf + 4 * n + n * n;
+    double maxmove = 0;
+    bdm_ctx ctx;
+    for (size_t d = 0; d < nd; d++) {
+        bdm_load(w, &ctx, d);
+        if (!(ctx.range > 0))
+            continue;
+        ctx.mu = bdm_median(&ctx, tmp);
+        bdm_risk(&ctx, D, tmp);
+        bdm_prep(&ctx);
+        bdm_offers(&ctx, nx);
         for (size_t a = 0; a < n; a++) {
-            r->prob[s * n + a] = 0;
-            for (size_t d = 0; d < nd; d++)
-                r->pos[(s * n + a) * nd + d] = X[a * nd + d];
+            double mv = fabs(nx[a] - x[a]) / ctx.range;
+            maxmove = mv > maxmove ? mv : maxmove;
+            w->X[a * nd + d] = nx[a];
         }
-        for (size_t d = 0; d < nd; d++) {
-            BDM_LOAD(d);
-            bdm_probs(ctx, 1.0 / (double)nd, r->prob + s * n, tmp);
-        }
+    }
+    return maxmove;
+}
+
+parley_status bdm_run(const parley_forecast_input *in, const parley_forecast_options *opt,
+                      parley_forecast_result *r, parley_error *err)
+{
+    unsigned max_rounds = opt->max_rounds ? opt->max_rounds : 10;
+    if (!(opt->bdm.q >= 0 && opt->bdm.q <= 1))
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "BDM: q must lie in [0, 1]");
+    bdm_work w = {in, opt, in->na, in->nd, 0, NULL, NULL, NULL, NULL};
+    if (!bdm_work_init(&w, r, max_rounds))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    size_t states = 1;
+    bool converged = false;
+    bdm_record(&w, r, 0);
+    r->change[0] = 0;
+    for (unsigned round = 1; round <= max_rounds; round++) {
+        double maxmove = bdm_round(&w);
+        size_t s = states++;
+        bdm_record(&w, r, s);
         r->change[s] = maxmove;
         if (maxmove == 0) {
             converged = true;
             break;
         }
     }
-    for (size_t d = 0; d < nd; d++) {
-        BDM_LOAD(d);
-        r->forecast[d] = ctx->range > 0 ? bdm_median(ctx, tmp) : x[0];
+    double *tmp = w.buf + 4 * w.n + w.n * w.n;
+    bdm_ctx ctx;
+    for (size_t d = 0; d < w.nd; d++) {
+        bdm_load(&w, &ctx, d);
+        r->forecast[d] = ctx.range > 0 ? bdm_median(&ctx, tmp) : ctx.x[0];
     }
-#undef BDM_LOAD
     r->states = states;
     r->converged = converged;
-    parleyx_free(al, range, nd * sizeof(double));
-    parleyx_free(al, buf, nbuf * sizeof(double));
-    parleyx_free(al, cs, 2 * n * sizeof(double));
-    parleyx_free(al, X, n * nd * sizeof(double));
+    bdm_work_free(&w);
     return PARLEY_OK;
 }

@@ -5,10 +5,14 @@
  *
  * Invariants: an input's arrays are row-major per actor (pos[a*nd + d],
  * sal[a*nd + d]); positions are on the dimension's scale [lo[d], hi[d]],
- * saliences are fractions; accom is NULL (the identity) or na*na.  A
- * result owns pos[s*na*nd + a*nd + d] (input scale) and prob[s*na + a] for
- * s < states.  Everything is allocated through the input's allocator; the
- * result keeps a copy of the allocator to free itself.
+ * saliences are fractions; the accommodation matrix is the identity but
+ * for the entries set, applied in order (a later one for the same pair
+ * wins).  A result owns pos[s*na*nd + a*nd + d] (input scale) and
+ * prob[s*na + a] for s < states.  Every array grows on its own with
+ * parleyx_grow and records its own capacity (cap.*), so a failed growth
+ * leaves each one valid and freed with the size it has.  Everything is
+ * allocated through the input's allocator; the result keeps a copy of the
+ * allocator to free itself.
  */
 #ifndef PARLEY_FC_H
 #define PARLEY_FC_H
@@ -16,28 +20,41 @@
 #include "parley/forecast.h"
 #include "parleyx.h"
 
+/* Actor i's ideal moves toward actor j's position by a (in [0, 1]). */
+typedef struct fc_accom {
+    size_t i, j;
+    double a;
+} fc_accom;
+
 struct parley_forecast_input {
     parley_allocator alloc;
     char *name, *desc;
-    size_t na, nd, cap_a, cap_d;
+    size_t na, nd;
     char **aname, **adesc;
     double *capab;       /* [na] */
     double *pos, *sal;   /* [na*nd] */
     char **dname;        /* [nd] */
     double *lo, *hi;     /* [nd] */
-    double *accom;       /* NULL or [na*na] */
+    fc_accom *accom;     /* [nacc]: the accommodations set */
+    size_t nacc;
+    struct {             /* capacities in elements (rows of nd for pos, sal) */
+        size_t aname, adesc, capab, pos, sal, dname, lo, hi, accom;
+    } cap;
     bool has_params;
     parley_smp_params params;
 };
 
 struct parley_forecast_result {
     parley_allocator alloc;
-    size_t na, nd, states, cap_states;
+    size_t na, nd, states;
     bool converged;
-    double *pos;     /* [cap_states*na*nd] */
-    double *prob;    /* [cap_states*na] */
-    double *change;  /* [cap_states] */
+    double *pos;     /* [cap.pos states of na*nd] */
+    double *prob;    /* [cap.prob states of na] */
+    double *change;  /* [cap.change] */
     double *forecast;/* [nd] */
+    struct {
+        size_t pos, prob, change;
+    } cap;
 };
 
 /* Grow r to hold at least n states (keeps contents). */
@@ -50,11 +67,11 @@ parley_status bdm_run(const parley_forecast_input *in, const parley_forecast_opt
                       parley_forecast_result *r, parley_error *err);
 
 /* Run fn(ctx, lo, hi, tid) over [0, n) split in contiguous chunks on up
- * to threads threads (the caller's thread takes the first chunk, tid 0;
- * tid < threads indexes per-thread scratch).  Each
+ * to threads threads (parleyx_run_jobs: the caller's thread takes the
+ * first chunk, tid 0; a chunk whose thread cannot start runs on the
+ * caller's thread; tid < threads indexes per-thread scratch).  Each
  * index's work must write only its own outputs, so the results do not
- * depend on the thread count.  Returns false if a thread could not be
- * started (the work is then done on the caller's thread). */
+ * depend on the thread count. */
 #define FC_MAX_THREADS 64
 typedef void (*fc_range_fn)(void *ctx, size_t lo, size_t hi, unsigned tid);
 void fc_parallel(unsigned threads, size_t n, fc_range_fn fn, void *ctx);

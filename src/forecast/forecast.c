@@ -12,7 +12,6 @@
 #include "forecast/fc.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
 /* ------------------------------------------------------------- inputs */
@@ -25,7 +24,7 @@ parley_forecast_input *parley_forecast_input_new(const parley_allocator *alloc)
     if (alloc)
         in->alloc = *alloc;
     parley_forecast_options o;
-    parley_forecast_options_default(&o);
+    parley_forecast_options_init(&o);
     in->params = o.smp;
     return in;
 }
@@ -43,16 +42,15 @@ void parley_forecast_input_free(parley_forecast_input *in)
     }
     for (size_t d = 0; d < in->nd; d++)
         parleyx_strfree(a, in->dname[d]);
-    parleyx_free(a, in->aname, in->cap_a * sizeof(char *));
-    parleyx_free(a, in->adesc, in->cap_a * sizeof(char *));
-    parleyx_free(a, in->capab, in->cap_a * sizeof(double));
-    parleyx_free(a, in->pos, in->cap_a * in->nd * sizeof(double));
-    parleyx_free(a, in->sal, in->cap_a * in->nd * sizeof(double));
-    parleyx_free(a, in->dname, in->cap_d * sizeof(char *));
-    parleyx_free(a, in->lo, in->cap_d * sizeof(double));
-    parleyx_free(a, in->hi, in->cap_d * sizeof(double));
-    if (in->accom)
-        parleyx_free(a, in->accom, in->cap_a * in->cap_a * sizeof(double));
+    parleyx_free(a, in->aname, in->cap.aname * sizeof(char *));
+    parleyx_free(a, in->adesc, in->cap.adesc * sizeof(char *));
+    parleyx_free(a, in->capab, in->cap.capab * sizeof(double));
+    parleyx_free(a, in->pos, in->cap.pos * in->nd * sizeof(double));
+    parleyx_free(a, in->sal, in->cap.sal * in->nd * sizeof(double));
+    parleyx_free(a, in->dname, in->cap.dname * sizeof(char *));
+    parleyx_free(a, in->lo, in->cap.lo * sizeof(double));
+    parleyx_free(a, in->hi, in->cap.hi * sizeof(double));
+    parleyx_free(a, in->accom, in->cap.accom * sizeof(fc_accom));
     parley_allocator copy = in->alloc;
     parleyx_free(&copy, in, sizeof *in);
 }
@@ -76,28 +74,19 @@ parley_status parley_forecast_input_set_name(parley_forecast_input *in, const ch
     return PARLEY_OK;
 }
 
-/* Grow n arrays together from oc to nc elements of size[k] bytes each:
- * either all grow (old contents kept) or none changes, so that every
- * array always has the capacity its owner records. */
-static bool grow_all(const parley_allocator *a, void **const *p, const size_t *size, size_t n,
-                     size_t oc, size_t nc)
+/* parleyx_grow for the array whose pointer is at arrp (elements of size
+ * bytes, *cap of them): true when it holds need elements; false when out
+ * of memory, the array and *cap then unchanged.  The pointer is read and
+ * written with memcpy, as arrp may point to any object pointer. */
+static bool fc_grow(const parley_allocator *a, void *arrp, size_t size, size_t *cap, size_t need,
+                    size_t first)
 {
-    void *nw[8];
-    for (size_t k = 0; k < n; k++) {
-        nw[k] = parleyx_malloc(a, nc * size[k] > 0 ? nc * size[k] : 1);
-        if (!nw[k]) {
-            for (size_t m = 0; m < k; m++)
-                parleyx_free(a, nw[m], nc * size[m] > 0 ? nc * size[m] : 1);
-            return false;
-        }
-    }
-    for (size_t k = 0; k < n; k++) {
-        if (*p[k] && oc * size[k] > 0)
-            memcpy(nw[k], *p[k], oc * size[k]);
-        if (*p[k])
-            parleyx_free(a, *p[k], oc * size[k] > 0 ? oc * size[k] : 1);
-        *p[k] = nw[k];
-    }
+    void *arr;
+    memcpy(&arr, arrp, sizeof arr);
+    void *p = parleyx_grow(a, arr, size, cap, need, first);
+    if (!p)
+        return false;
+    memcpy(arrp, &p, sizeof p);
     return true;
 }
 
@@ -124,16 +113,12 @@ parley_status parley_forecast_add_dimension(parley_forecast_input *in, const cha
         return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "more than %d dimensions",
                             PARLEY_FORECAST_MAX_DIMS);
     const parley_allocator *a = &in->alloc;
-    if (in->nd == in->cap_d) {
-        size_t nc = in->cap_d ? 2 * in->cap_d : 4;
-        void **const ps[] = {(void **)&in->dname, (void **)&in->lo, (void **)&in->hi};
-        const size_t sz[] = {sizeof(char *), sizeof(double), sizeof(double)};
-        if (!grow_all(a, ps, sz, 3, in->cap_d, nc))
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        in->cap_d = nc;
-    }
-    char *n = parleyx_strdup(a, name);
-    if (!n)
+    size_t need = in->nd + 1;
+    char *n = NULL;
+    if (!fc_grow(a, &in->dname, sizeof(char *), &in->cap.dname, need, 4) ||
+        !fc_grow(a, &in->lo, sizeof(double), &in->cap.lo, need, 4) ||
+        !fc_grow(a, &in->hi, sizeof(double), &in->cap.hi, need, 4) ||
+        !(n = parleyx_strdup(a, name)))
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     in->dname[in->nd] = n;
     in->lo[in->nd] = lo;
@@ -180,32 +165,13 @@ parley_status parley_forecast_add_actor(parley_forecast_input *in, const char *n
         return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "more than %d actors",
                             PARLEY_FORECAST_MAX_ACTORS);
     const parley_allocator *a = &in->alloc;
-    if (in->na == in->cap_a) {
-        size_t oc = in->cap_a, nc = oc ? 2 * oc : 8, nd = in->nd;
-        double *m = NULL;
-        if (in->accom) {
-            m = parleyx_calloc(a, nc * nc, sizeof(double));
-            if (!m)
-                return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        void **const ps[] = {(void **)&in->aname, (void **)&in->adesc, (void **)&in->capab,
-                             (void **)&in->pos, (void **)&in->sal};
-        const size_t sz[] = {sizeof(char *), sizeof(char *), sizeof(double), nd * sizeof(double),
-                             nd * sizeof(double)};
-        if (!grow_all(a, ps, sz, 5, oc, nc)) {
-            if (m)
-                parleyx_free(a, m, nc * nc * sizeof(double));
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        if (in->accom) {
-            for (size_t i = 0; i < in->na; i++)
-                for (size_t j = 0; j < in->na; j++)
-                    m[i * nc + j] = in->accom[i * oc + j];
-            parleyx_free(a, in->accom, oc * oc * sizeof(double));
-            in->accom = m;
-        }
-        in->cap_a = nc;
-    }
+    size_t need = in->na + 1, row = in->nd * sizeof(double);
+    if (!fc_grow(a, &in->aname, sizeof(char *), &in->cap.aname, need, 8) ||
+        !fc_grow(a, &in->adesc, sizeof(char *), &in->cap.adesc, need, 8) ||
+        !fc_grow(a, &in->capab, sizeof(double), &in->cap.capab, need, 8) ||
+        !fc_grow(a, &in->pos, row, &in->cap.pos, need, 8) ||
+        !fc_grow(a, &in->sal, row, &in->cap.sal, need, 8))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     char *n = parleyx_strdup(a, name);
     char *ds = parleyx_strdup(a, description ? description : "");
     if (!n || !ds) {
@@ -219,8 +185,6 @@ parley_status parley_forecast_add_actor(parley_forecast_input *in, const char *n
     in->capab[i] = capability;
     memcpy(in->pos + i * in->nd, pos, in->nd * sizeof(double));
     memcpy(in->sal + i * in->nd, sal, in->nd * sizeof(double));
-    if (in->accom)
-        in->accom[i * in->cap_a + i] = 1.0;
     in->na++;
     return PARLEY_OK;
 }
@@ -234,14 +198,12 @@ parley_status parley_forecast_set_accommodation(parley_forecast_input *in, size_
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "accommodation of '%s' toward '%s' must lie in [0, 1]", in->aname[i],
                             in->aname[j]);
-    if (!in->accom) {
-        in->accom = parleyx_calloc(&in->alloc, in->cap_a * in->cap_a, sizeof(double));
-        if (!in->accom)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        for (size_t k = 0; k < in->na; k++)
-            in->accom[k * in->cap_a + k] = 1.0;
-    }
-    in->accom[i * in->cap_a + j] = a;
+    if (!fc_grow(&in->alloc, &in->accom, sizeof(fc_accom), &in->cap.accom, in->nacc + 1, 16))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    in->accom[in->nacc].i = i;
+    in->accom[in->nacc].j = j;
+    in->accom[in->nacc].a = a;
+    in->nacc++;
     return PARLEY_OK;
 }
 
@@ -287,7 +249,7 @@ bool parley_forecast_input_smp_params(const parley_forecast_input *in, parley_sm
             *p = in->params;
         else {
             parley_forecast_options o;
-            parley_forecast_options_default(&o);
+            parley_forecast_options_init(&o);
             *p = o.smp;
         }
     }
@@ -296,28 +258,28 @@ bool parley_forecast_input_smp_params(const parley_forecast_input *in, parley_sm
 
 /* ------------------------------------------------------------- options */
 
-void parley_forecast_options_default(parley_forecast_options *o)
+void parley_forecast_options_init(parley_forecast_options *opt)
 {
-    memset(o, 0, sizeof *o);
-    o->model = PARLEY_FORECAST_SMP;
-    o->smp.victory = PARLEY_SMP_VP_LINEAR;
-    o->smp.pce = PARLEY_SMP_PCE_CONDITIONAL;
-    o->smp.transitions = PARLEY_SMP_DETERMINISTIC;
-    o->smp.voting = PARLEY_SMP_VR_PROPORTIONAL;
-    o->smp.radjust = PARLEY_SMP_RA_ONETHIRD;
-    o->smp.rrange = PARLEY_SMP_RR_MID;
-    o->smp.thirdparty = PARLEY_SMP_TP_SEMICOMMIT;
-    o->smp.interp = PARLEY_SMP_IVB_S2P2;
-    o->smp.bargain = PARLEY_SMP_BM_INITONLY;
-    o->bdm.vote = PARLEY_BDM_VOTE_RISK;
-    o->bdm.median = PARLEY_BDM_MEDIAN_CONDORCET;
-    o->bdm.prob = PARLEY_BDM_PROB_SCHOLZ;
-    o->bdm.q = 1.0;
-    o->bdm.risk = PARLEY_BDM_RISK_ACTORS;
-    o->bdm.rowner = PARLEY_BDM_R_EVALUATOR;
-    o->bdm.compromise = PARLEY_BDM_COMPROMISE_PROPORTIONAL;
-    o->bdm.choice = PARLEY_BDM_CHOICE_SCHOLZ;
-    o->bdm.capitulation = true;
+    memset(opt, 0, sizeof *opt);
+    opt->model = PARLEY_FORECAST_SMP;
+    opt->smp.victory = PARLEY_SMP_VP_LINEAR;
+    opt->smp.pce = PARLEY_SMP_PCE_CONDITIONAL;
+    opt->smp.transitions = PARLEY_SMP_DETERMINISTIC;
+    opt->smp.voting = PARLEY_SMP_VR_PROPORTIONAL;
+    opt->smp.radjust = PARLEY_SMP_RA_ONETHIRD;
+    opt->smp.rrange = PARLEY_SMP_RR_MID;
+    opt->smp.thirdparty = PARLEY_SMP_TP_SEMICOMMIT;
+    opt->smp.interp = PARLEY_SMP_IVB_S2P2;
+    opt->smp.bargain = PARLEY_SMP_BM_INITONLY;
+    opt->bdm.vote = PARLEY_BDM_VOTE_RISK;
+    opt->bdm.median = PARLEY_BDM_MEDIAN_CONDORCET;
+    opt->bdm.prob = PARLEY_BDM_PROB_SCHOLZ;
+    opt->bdm.q = 1.0;
+    opt->bdm.risk = PARLEY_BDM_RISK_ACTORS;
+    opt->bdm.rowner = PARLEY_BDM_R_EVALUATOR;
+    opt->bdm.compromise = PARLEY_BDM_COMPROMISE_PROPORTIONAL;
+    opt->bdm.choice = PARLEY_BDM_CHOICE_SCHOLZ;
+    opt->bdm.capitulation = true;
 }
 
 /* ------------------------------------------------------------- results */
@@ -341,16 +303,11 @@ parley_forecast_result *fc_result_new(const parley_allocator *a, size_t na, size
 
 parley_status fc_result_reserve(parley_forecast_result *r, size_t n)
 {
-    if (n <= r->cap_states)
-        return PARLEY_OK;
-    size_t nc = r->cap_states ? r->cap_states : 16;
-    while (nc < n)
-        nc *= 2;
-    void **const ps[] = {(void **)&r->pos, (void **)&r->prob, (void **)&r->change};
-    const size_t sz[] = {r->na * r->nd * sizeof(double), r->na * sizeof(double), sizeof(double)};
-    if (!grow_all(&r->alloc, ps, sz, 3, r->cap_states, nc))
+    const parley_allocator *a = &r->alloc;
+    if (!fc_grow(a, &r->pos, r->na * r->nd * sizeof(double), &r->cap.pos, n, 16) ||
+        !fc_grow(a, &r->prob, r->na * sizeof(double), &r->cap.prob, n, 16) ||
+        !fc_grow(a, &r->change, sizeof(double), &r->cap.change, n, 16))
         return PARLEY_ERR_NOMEM;
-    r->cap_states = nc;
     return PARLEY_OK;
 }
 
@@ -359,9 +316,9 @@ void parley_forecast_result_free(parley_forecast_result *r)
     if (!r)
         return;
     parley_allocator a = r->alloc;
-    parleyx_free(&a, r->pos, r->cap_states * r->na * r->nd * sizeof(double));
-    parleyx_free(&a, r->prob, r->cap_states * r->na * sizeof(double));
-    parleyx_free(&a, r->change, r->cap_states * sizeof(double));
+    parleyx_free(&a, r->pos, r->cap.pos * r->na * r->nd * sizeof(double));
+    parleyx_free(&a, r->prob, r->cap.prob * r->na * sizeof(double));
+    parleyx_free(&a, r->change, r->cap.change * sizeof(double));
     parleyx_free(&a, r->forecast, (r->nd ? r->nd : 1) * sizeof(double));
     parleyx_free(&a, r, sizeof *r);
 }
@@ -408,7 +365,7 @@ parley_status parley_forecast_run(const parley_forecast_input *in,
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no input or no result pointer");
     parley_forecast_options def;
     if (!opt) {
-        parley_forecast_options_default(&def);
+        parley_forecast_options_init(&def);
         opt = &def;
     }
     if (in->na < 2 || in->nd < 1)
@@ -460,8 +417,6 @@ void fc_parallel(unsigned threads, size_t n, fc_range_fn fn, void *ctx)
     if (threads > n)
         threads = (unsigned)n;
     fc_job jobs[FC_MAX_THREADS];
-    pthread_t tid[FC_MAX_THREADS];
-    bool started[FC_MAX_THREADS] = {false};
     for (unsigned t = 0; t < threads; t++) {
         jobs[t].fn = fn;
         jobs[t].ctx = ctx;
@@ -469,15 +424,7 @@ void fc_parallel(unsigned threads, size_t n, fc_range_fn fn, void *ctx)
         jobs[t].hi = n * (t + 1) / threads;
         jobs[t].tid = t;
     }
-    for (unsigned t = 1; t < threads; t++)
-        started[t] = pthread_create(&tid[t], NULL, fc_worker, &jobs[t]) == 0;
-    fn(ctx, jobs[0].lo, jobs[0].hi, 0);
-    for (unsigned t = 1; t < threads; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            fn(ctx, jobs[t].lo, jobs[t].hi, t);
-    }
+    parleyx_run_jobs(fc_worker, jobs, sizeof *jobs, threads);
 }
 
 /* ----------------------------------------------- native scenario bridge */
@@ -513,6 +460,96 @@ static double eval_at(const parley_eval_info *e, size_t k, double x)
     }
 }
 
+/* A dimension for every integer or real issue with a range; iss[d] is
+ * the issue of dimension d, *nd their number. */
+static parley_status scenario_dims(const parley_scenario *sc, parley_forecast_input *in,
+                                   size_t *iss, size_t *nd, parley_error *err)
+{
+    parley_status st = PARLEY_OK;
+    size_t ni = parley_issue_count(sc);
+    *nd = 0;
+    for (size_t i = 0; i < ni && st == PARLEY_OK; i++) {
+        parley_issue_kind k = parley_issue_kind_of(sc, i);
+        if (k == PARLEY_ISSUE_DISCRETE)
+            continue;
+        double lo, hi, step;
+        parley_issue_range(sc, i, &lo, &hi, &step);
+        if (!(lo < hi))
+            continue;
+        st = parley_forecast_add_dimension(in, parley_issue_name(sc, i), lo, hi, err);
+        iss[(*nd)++] = i;
+    }
+    if (st == PARLEY_OK && !*nd)
+        st = parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                          "the scenario has no numeric issue with a range; a forecast needs "
+                          "integer or real issues");
+    return st;
+}
+
+/* Party p's position on issue i: its stated position, else the value its
+ * evaluation rates best (the first of equals).  false when it has
+ * neither. */
+static bool party_position(const parley_scenario *sc, size_t p, size_t i, double *pos)
+{
+    double v;
+    if (parley_party_position(sc, p, i, &v)) {
+        *pos = v;
+        return true;
+    }
+    parley_eval_info e;
+    parley_party_eval_info(sc, p, i, &e);
+    if (e.kind == PARLEY_EVAL_NONE)
+        return false;
+    size_t nv = parley_issue_value_count(sc, i), best = 0;
+    double bv = -INFINITY;
+    for (size_t k = 0; k < nv; k++) {
+        double ev = eval_at(&e, k, parley_issue_value_number(sc, i, k));
+        if (ev > bv) {
+            bv = ev;
+            best = k;
+        }
+    }
+    *pos = parley_issue_value_number(sc, i, best);
+    return true;
+}
+
+/* Party p's positions and saliences on the nd dimensions (issues iss):
+ * saliences as stated (on KTAB's 0-100 scale when any exceeds 1), else
+ * the issue weights, scaled down to sum to at most 1.  false when the
+ * party has no position or no salience: it is then not an actor. */
+static bool party_actor(const parley_scenario *sc, size_t p, const size_t *iss, size_t nd,
+                        double *pos, double *sal)
+{
+    double wsum = 0;
+    bool any = false, pct = false;
+    for (size_t d = 0; d < nd; d++) {
+        size_t i = iss[d];
+        double v;
+        if (parley_party_salience(sc, p, i, &v)) {
+            sal[d] = v;
+            pct = pct || v > 1;
+        } else {
+            sal[d] = parley_party_weight(sc, p, i);
+        }
+        if (!(sal[d] >= 0))
+            sal[d] = 0;
+        any = party_position(sc, p, i, &pos[d]) || any;
+    }
+    if (!any)
+        return false;
+    for (size_t d = 0; d < nd; d++) {
+        if (pct)
+            sal[d] = sal[d] / 100.0;
+        wsum += sal[d];
+    }
+    if (!(wsum > 0))
+        return false;
+    if (wsum > 1)
+        for (size_t d = 0; d < nd; d++)
+            sal[d] /= wsum;
+    return true;
+}
+
 parley_status parley_forecast_input_from_scenario(const parley_scenario *sc,
                                                   parley_forecast_input **out, parley_error *err)
 {
@@ -529,87 +566,22 @@ parley_status parley_forecast_input_from_scenario(const parley_scenario *sc,
     double *pos = parleyx_calloc(NULL, ni ? ni : 1, sizeof(double));
     double *sal = parleyx_calloc(NULL, ni ? ni : 1, sizeof(double));
     size_t nd = 0;
-    if (st != PARLEY_OK || !iss || !pos || !sal) {
+    if (st != PARLEY_OK || !iss || !pos || !sal)
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < ni && st == PARLEY_OK; i++) {
-        parley_issue_kind k = parley_issue_kind_of(sc, i);
-        if (k == PARLEY_ISSUE_DISCRETE)
-            continue;
-        double lo, hi, step;
-        parley_issue_range(sc, i, &lo, &hi, &step);
-        if (!(lo < hi))
-            continue;
-        st = parley_forecast_add_dimension(in, parley_issue_name(sc, i), lo, hi, err);
-        iss[nd++] = i;
-    }
-    if (st != PARLEY_OK)
-        goto done;
-    if (!nd) {
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
-                          "the scenario has no numeric issue with a range; a forecast needs "
-                          "integer or real issues");
-        goto done;
-    }
+    else
+        st = scenario_dims(sc, in, iss, &nd, err);
     for (size_t p = 0; p < np && st == PARLEY_OK; p++) {
         double c;
         if (!parley_party_capability(sc, p, &c) || !(c > 0))
             continue;
-        double wsum = 0;
-        bool any = false, pct = false;
-        for (size_t d = 0; d < nd; d++) {
-            size_t i = iss[d];
-            double v;
-            if (parley_party_salience(sc, p, i, &v)) {
-                sal[d] = v;
-                pct = pct || v > 1;
-            } else {
-                sal[d] = parley_party_weight(sc, p, i);
-            }
-            if (!(sal[d] >= 0))
-                sal[d] = 0;
-            if (parley_party_position(sc, p, i, &v)) {
-                pos[d] = v;
-                any = true;
-                continue;
-            }
-            parley_eval_info e;
-            parley_party_eval_info(sc, p, i, &e);
-            if (e.kind == PARLEY_EVAL_NONE)
-                continue;
-            any = true;
-            size_t nv = parley_issue_value_count(sc, i), best = 0;
-            double bv = -INFINITY;
-            for (size_t k = 0; k < nv; k++) {
-                double ev = eval_at(&e, k, parley_issue_value_number(sc, i, k));
-                if (ev > bv) {
-                    bv = ev;
-                    best = k;
-                }
-            }
-            pos[d] = parley_issue_value_number(sc, i, best);
-        }
-        if (!any)
-            continue;
-        for (size_t d = 0; d < nd; d++) {
-            if (pct)
-                sal[d] = sal[d] / 100.0;
-            wsum += sal[d];
-        }
-        if (!(wsum > 0))
-            continue;
-        if (wsum > 1)
-            for (size_t d = 0; d < nd; d++)
-                sal[d] /= wsum;
-        st = parley_forecast_add_actor(in, parley_party_name(sc, p), parley_party_description(sc, p),
-                                       c, pos, sal, err);
+        if (party_actor(sc, p, iss, nd, pos, sal))
+            st = parley_forecast_add_actor(in, parley_party_name(sc, p),
+                                           parley_party_description(sc, p), c, pos, sal, err);
     }
     if (st == PARLEY_OK && in->na < 2)
         st = parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                           "a forecast needs at least 2 parties with a capability and weight on a "
                           "numeric issue (found %zu); give parties 'capability:'", in->na);
-done:
     parleyx_free(NULL, iss, (ni ? ni : 1) * sizeof(size_t));
     parleyx_free(NULL, pos, (ni ? ni : 1) * sizeof(double));
     parleyx_free(NULL, sal, (ni ? ni : 1) * sizeof(double));

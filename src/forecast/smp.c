@@ -188,6 +188,30 @@ static double bv_diff(const double *ideal, const double *p, const double *s, siz
     return sqrt(ds2 / ssq);
 }
 
+/* The end of every conditional PCE over n options: from the coalition
+ * strengths cl[n*n] (cl[i*n + j]: for i against j), the pairwise victory
+ * probabilities pv[n*n] and then p[n], each option's product of its
+ * victory probabilities, normalised. */
+static void pce_finish(const smp_ctx *c, size_t n, const double *cl, double *pv, double *p)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++)
+            vprob(c->prm.victory, cl[i * n + j], cl[j * n + i], &pv[i * n + j], &pv[j * n + i]);
+        pv[i * n + i] = 0.5;
+    }
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double pi = 1.0;
+        for (size_t j = 0; j < n; j++)
+            pi = pi * pv[i * n + j];
+        p[i] = pi;
+    }
+    for (size_t i = 0; i < n; i++)
+        sum = sum + p[i];
+    for (size_t i = 0; i < n; i++)
+        p[i] = p[i] / sum;
+}
+
 /* Scalar PCE (Model::scalarPCE with Conditional PCE): na voters with
  * weights w, nopt options, u[n*ustride + m] voter n's utility of option m.
  * scr holds 2*nopt*nopt doubles.  p[nopt] receives the probabilities. */
@@ -210,23 +234,7 @@ static void scalar_pce(const smp_ctx *c, size_t na, size_t nopt, const double *w
         }
         cl[i * nopt + i] = SMP_MIN_C;
     }
-    for (size_t i = 0; i < nopt; i++) {
-        for (size_t j = 0; j < i; j++)
-            vprob(c->prm.victory, cl[i * nopt + j], cl[j * nopt + i], &pv[i * nopt + j],
-                  &pv[j * nopt + i]);
-        pv[i * nopt + i] = 0.5;
-    }
-    double sum = 0;
-    for (size_t i = 0; i < nopt; i++) {
-        double pi = 1.0;
-        for (size_t j = 0; j < nopt; j++)
-            pi = pi * pv[i * nopt + j];
-        p[i] = pi;
-    }
-    for (size_t i = 0; i < nopt; i++)
-        sum = sum + p[i];
-    for (size_t i = 0; i < nopt; i++)
-        p[i] = p[i] / sum;
+    pce_finish(c, nopt, cl, pv, p);
 }
 
 /* The risk-neutral PCE over all actors' positions, parallel over rows of
@@ -268,23 +276,7 @@ static void actor_pce(const smp_ctx *c, const double *u, double *scr, double *p)
     size_t n = c->na;
     smp_rowjob job = {c, n, u, scr};
     fc_parallel(c->threads, n, coal_rows, &job);
-    double *cl = scr, *pv = scr + n * n;
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < i; j++)
-            vprob(c->prm.victory, cl[i * n + j], cl[j * n + i], &pv[i * n + j], &pv[j * n + i]);
-        pv[i * n + i] = 0.5;
-    }
-    double sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        double pi = 1.0;
-        for (size_t j = 0; j < n; j++)
-            pi = pi * pv[i * n + j];
-        p[i] = pi;
-    }
-    for (size_t i = 0; i < n; i++)
-        sum = sum + p[i];
-    for (size_t i = 0; i < n; i++)
-        p[i] = p[i] / sum;
+    pce_finish(c, n, scr, scr + n * n, p);
 }
 
 /* --------------------------------------------------------- state setup */
@@ -623,40 +615,20 @@ static bool tscratch(smp_ctx *c, size_t n)
     return true;
 }
 
+/* Every array of the context; SMP_ALLOC gives n >= 1 elements, so an
+ * array is freed with SMP_FREE and the same n.  false when one is
+ * missing (what was allocated is freed by smp_ctx_free). */
 #define SMP_ALLOC(p, n)                                                                            \
     do {                                                                                           \
-        (p) = parleyx_calloc(&in->alloc, (n) > 0 ? (n) : 1, sizeof *(p));                                    \
+        (p) = parleyx_calloc(&c->in->alloc, (n) > 0 ? (n) : 1, sizeof *(p));                       \
         if (!(p))                                                                                  \
-            goto nomem;                                                                            \
+            return false;                                                                          \
     } while (0)
-#define SMP_FREE(p, n) parleyx_free(&in->alloc, (p), ((n) > 0 ? (n) : 1) * sizeof *(p))
+#define SMP_FREE(p, n) parleyx_free(&c->in->alloc, (p), ((n) > 0 ? (n) : 1) * sizeof *(p))
 
-parley_status smp_run(const parley_forecast_input *in, const parley_forecast_options *opt,
-                      parley_forecast_result *r, parley_error *err)
+static bool smp_ctx_alloc(smp_ctx *c)
 {
-    const parley_smp_params *prm = &opt->smp;
-    if (prm->pce != PARLEY_SMP_PCE_CONDITIONAL)
-        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
-                            "SMP: only the Conditional PCE model is implemented (the Markov "
-                            "ones are not); set PCEModel to Conditional");
-    if (prm->transitions != PARLEY_SMP_DETERMINISTIC)
-        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
-                            "SMP: only Deterministic state transitions are implemented (KTAB's "
-                            "Stochastic runs are not reproducible); set StateTransitions to "
-                            "Deterministic");
-    smp_ctx cx;
-    memset(&cx, 0, sizeof cx);
-    smp_ctx *c = &cx;
-    size_t na = in->na, nd = in->nd;
-    c->in = in;
-    c->prm = *prm;
-    c->threads = opt->threads ? opt->threads : 1;
-    if (c->threads > FC_MAX_THREADS)
-        c->threads = FC_MAX_THREADS;
-    c->na = na;
-    c->nd = nd;
-    unsigned max_rounds = opt->max_rounds ? opt->max_rounds : 100;
-    parley_status st = PARLEY_OK;
+    size_t na = c->na, nd = c->nd;
     SMP_ALLOC(c->cap, na);
     SMP_ALLOC(c->sal, na * nd);
     SMP_ALLOC(c->ssum, na);
@@ -692,143 +664,13 @@ parley_status smp_run(const parley_forecast_input *in, const parley_forecast_opt
     SMP_ALLOC(c->scr[0], 2 * na * na);
     SMP_ALLOC(c->scr[1], na * na + na);
     SMP_ALLOC(c->scr[2], 2 * na * na);
+    return true;
+}
 
-    c->ident = true;
-    for (size_t i = 0; i < na; i++) {
-        c->cap[i] = in->capab[i];
-        double s = 0.0, q = 0.0;
-        for (size_t d = 0; d < nd; d++) {
-            double v = in->sal[i * nd + d];
-            c->sal[i * nd + d] = v;
-            s = s + v;
-            q = q + (v * v);
-            c->x[i * nd + d] = (in->pos[i * nd + d] - in->lo[d]) / (in->hi[d] - in->lo[d]);
-        }
-        c->ssum[i] = s;
-        c->ssq[i] = q;
-        c->wsc[i] = s * c->cap[i];
-        for (size_t j = 0; j < na; j++) {
-            double a = in->accom ? in->accom[i * in->cap_a + j] : (i == j ? 1.0 : 0.0);
-            c->acc[i * na + j] = a;
-            if (a != (i == j ? 1.0 : 0.0))
-                c->ident = false;
-        }
-    }
-    memcpy(c->ideal, c->x, na * nd * sizeof(double));
-
-    if (fc_result_reserve(r, 2) != PARLEY_OK)
-        goto nomem;
-    setup_state(c, r->prob);
-    record(c, r, 0);
-    r->change[0] = 0;
-    r->states = 1;
-    double d01 = 0;
-    for (unsigned iter = 1;; iter++) {
-        /* challenges */
-        if (!tscratch(c, 6 * na))
-            goto nomem;
-        fc_parallel(c->threads, na, challenge_rows, c);
-        /* bargains and queues */
-        c->nbg = 0;
-        for (size_t k = 0; k < na; k++) {
-            c->queue[k][0] = 0;
-            c->qlen[k] = 1;
-        }
-        for (size_t i = 0; i < na; i++) {
-            if (c->best[i] < 0)
-                continue;
-            size_t j = (size_t)c->best[i];
-            double pij = c->bestp[i];
-            smp_bargain *g1 = &c->bg[c->nbg++];
-            g1->init = i;
-            g1->rcvr = j;
-            interp(c, i, j, pij, 1 - pij, g1->pi, g1->pr);
-            if (c->prm.bargain == PARLEY_SMP_BM_INITONLY)
-                continue;
-            smp_bargain *g2 = &c->bg[c->nbg++];
-            g2->init = i;
-            g2->rcvr = j;
-            double pj = c->pji[i];
-            interp(c, i, j, pj, 1 - pj, g2->pi, g2->pr);
-            if (c->prm.bargain == PARLEY_SMP_BM_PWCOMP) {
-                /* KTAB weighs i's view by c_i S_i and j's by c_i S_j
-                 * (its scj is the initiator's capability) */
-                double wi = c->cap[i] * c->ssum[i], wj = c->cap[i] * c->ssum[j];
-                for (size_t d = 0; d < nd; d++) {
-                    g1->pi[d] = (wi * g1->pi[d] + wj * g2->pi[d]) / (wi + wj);
-                    g1->pr[d] = (wi * g1->pr[d] + wj * g2->pr[d]) / (wi + wj);
-                }
-                c->nbg--;
-            }
-        }
-        for (size_t b = 0; b < c->nbg; b++) {
-            smp_bargain *g = &c->bg[b];
-            c->queue[g->init][c->qlen[g->init]++] = b + 1;
-            c->queue[g->rcvr][c->qlen[g->rcvr]++] = b + 1;
-        }
-        for (size_t n = 0; n < na; n++) {
-            double u = 0.0;
-            for (size_t m = 0; m < na; m++)
-                u = u + c->own[n * na + m];
-            c->sq[n] = u / (double)na;
-        }
-        fc_parallel(c->threads, c->nbg, bargain_utils, c);
-        size_t maxq = 0;
-        for (size_t k = 0; k < na; k++)
-            maxq = c->qlen[k] > maxq ? c->qlen[k] : maxq;
-        if (!tscratch(c, na * maxq + 2 * maxq * maxq + maxq))
-            goto nomem;
-        fc_parallel(c->threads, na, choose_rows, c);
-        /* new ideals: sum_j A_ij x_j + (1 - sum_j A_ij) ideal_i */
-        for (size_t i = 0; i < na; i++) {
-            double si = 0.0;
-            double *ni = c->nideal + i * nd;
-            for (size_t d = 0; d < nd; d++)
-                ni[d] = 0.0;
-            for (size_t j = 0; j < na; j++) {
-                const double aij = c->acc[i * na + j];
-                si = si + aij;
-                for (size_t d = 0; d < nd; d++)
-                    ni[d] = ni[d] + (aij * c->nx[j * nd + d]);
-            }
-            si = (1.0 < si) ? 1.0 : si;
-            const double lag = 1.0 - si;
-            for (size_t d = 0; d < nd; d++)
-                ni[d] = ni[d] + (lag * c->ideal[i * nd + d]);
-        }
-        double dxy = state_dist(c, c->x, c->nx);
-        memcpy(c->x, c->nx, na * nd * sizeof(double));
-        memcpy(c->ideal, c->nideal, na * nd * sizeof(double));
-        if (fc_result_reserve(r, iter + 1) != PARLEY_OK)
-            goto nomem;
-        setup_state(c, r->prob + (size_t)iter * na);
-        record(c, r, iter);
-        r->states = iter + 1;
-        if (iter == 1)
-            d01 = dxy + 1e-4;
-        const double ratio = dxy / d01;
-        r->change[iter] = ratio;
-        bool quiet = ratio < 0.02;
-        if (iter >= 2 && quiet) {
-            r->converged = true;
-            break;
-        }
-        if (iter >= max_rounds)
-            break;
-    }
-    /* the forecast: the most probable position of the last state */
-    {
-        size_t s = r->states - 1, ba = 0;
-        for (size_t a = 1; a < na; a++)
-            if (r->prob[s * na + a] > r->prob[s * na + ba])
-                ba = a;
-        for (size_t d = 0; d < nd; d++)
-            r->forecast[d] = r->pos[(s * na + ba) * nd + d];
-    }
-    goto done;
-nomem:
-    st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-done:
+/* Free what smp_ctx_alloc and tscratch allocated (any prefix of it). */
+static void smp_ctx_free(smp_ctx *c)
+{
+    size_t na = c->na, nd = c->nd;
     if (c->queue)
         for (size_t k = 0; k < na; k++)
             if (c->queue[k])
@@ -869,12 +711,234 @@ done:
     if (c->uq)
         SMP_FREE(c->uq, na);
     for (unsigned t = 0; t < c->threads && c->tcap; t++)
-        parleyx_free(&in->alloc, c->tscr[t], c->tcap * sizeof(double));
+        parleyx_free(&c->in->alloc, c->tscr[t], c->tcap * sizeof(double));
     if (c->bg)
         SMP_FREE(c->bg, 2 * na);
     if (c->queue)
         SMP_FREE(c->queue, na);
     if (c->qlen)
         SMP_FREE(c->qlen, na);
+}
+
+/* The input on the [0, 1] scale: capabilities, saliences and their sums,
+ * the accommodation matrix (ident when it is the identity), positions,
+ * and ideals equal to the positions. */
+static void smp_ctx_load(smp_ctx *c)
+{
+    const parley_forecast_input *in = c->in;
+    size_t na = c->na, nd = c->nd;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < na; j++)
+            c->acc[i * na + j] = i == j ? 1.0 : 0.0;
+    for (size_t k = 0; k < in->nacc; k++)
+        c->acc[in->accom[k].i * na + in->accom[k].j] = in->accom[k].a;
+    c->ident = true;
+    for (size_t i = 0; i < na; i++) {
+        c->cap[i] = in->capab[i];
+        double s = 0.0, q = 0.0;
+        for (size_t d = 0; d < nd; d++) {
+            double v = in->sal[i * nd + d];
+            c->sal[i * nd + d] = v;
+            s = s + v;
+            q = q + (v * v);
+            c->x[i * nd + d] = (in->pos[i * nd + d] - in->lo[d]) / (in->hi[d] - in->lo[d]);
+        }
+        c->ssum[i] = s;
+        c->ssq[i] = q;
+        c->wsc[i] = s * c->cap[i];
+        for (size_t j = 0; j < na; j++)
+            if (c->acc[i * na + j] != (i == j ? 1.0 : 0.0))
+                c->ident = false;
+    }
+    memcpy(c->ideal, c->x, na * nd * sizeof(double));
+}
+
+/* The bargains of this turn from the challenges (one per challenger, two
+ * when the receiver's view counts too, merged into one under PWCOMP),
+ * each actor's queue (the status quo, then the bargains it is party to,
+ * in the order of their initiators) and the status-quo utilities. */
+static void make_bargains(smp_ctx *c)
+{
+    size_t na = c->na, nd = c->nd;
+    c->nbg = 0;
+    for (size_t k = 0; k < na; k++) {
+        c->queue[k][0] = 0;
+        c->qlen[k] = 1;
+    }
+    for (size_t i = 0; i < na; i++) {
+        if (c->best[i] < 0)
+            continue;
+        size_t j = (size_t)c->best[i];
+        double pij = c->bestp[i];
+        smp_bargain *g1 = &c->bg[c->nbg++];
+        g1->init = i;
+        g1->rcvr = j;
+        interp(c, i, j, pij, 1 - pij, g1->pi, g1->pr);
+        if (c->prm.bargain == PARLEY_SMP_BM_INITONLY)
+            continue;
+        smp_bargain *g2 = &c->bg[c->nbg++];
+        g2->init = i;
+        g2->rcvr = j;
+        double pj = c->pji[i];
+        interp(c, i, j, pj, 1 - pj, g2->pi, g2->pr);
+        if (c->prm.bargain == PARLEY_SMP_BM_PWCOMP) {
+            /* KTAB weighs i's view by c_i S_i and j's by c_i S_j
+             * (its scj is the initiator's capability) */
+            double wi = c->cap[i] * c->ssum[i], wj = c->cap[i] * c->ssum[j];
+            for (size_t d = 0; d < nd; d++) {
+                g1->pi[d] = (wi * g1->pi[d] + wj * g2->pi[d]) / (wi + wj);
+                g1->pr[d] = (wi * g1->pr[d] + wj * g2->pr[d]) / (wi + wj);
+            }
+            c->nbg--;
+        }
+    }
+    for (size_t b = 0; b < c->nbg; b++) {
+        smp_bargain *g = &c->bg[b];
+        c->queue[g->init][c->qlen[g->init]++] = b + 1;
+        c->queue[g->rcvr][c->qlen[g->rcvr]++] = b + 1;
+    }
+    for (size_t n = 0; n < na; n++) {
+        double u = 0.0;
+        for (size_t m = 0; m < na; m++)
+            u = u + c->own[n * na + m];
+        c->sq[n] = u / (double)na;
+    }
+}
+
+/* New ideals: sum_j A_ij x_j + (1 - sum_j A_ij) ideal_i, into nideal. */
+static void new_ideals(smp_ctx *c)
+{
+    size_t na = c->na, nd = c->nd;
+    for (size_t i = 0; i < na; i++) {
+        double si = 0.0;
+        double *ni = c->nideal + i * nd;
+        for (size_t d = 0; d < nd; d++)
+            ni[d] = 0.0;
+        for (size_t j = 0; j < na; j++) {
+            const double aij = c->acc[i * na + j];
+            si = si + aij;
+            for (size_t d = 0; d < nd; d++)
+                ni[d] = ni[d] + (aij * c->nx[j * nd + d]);
+        }
+        si = (1.0 < si) ? 1.0 : si;
+        const double lag = 1.0 - si;
+        for (size_t d = 0; d < nd; d++)
+            ni[d] = ni[d] + (lag * c->ideal[i * nd + d]);
+    }
+}
+
+/* One turn: challenges, bargains, each actor's choice, new ideals; the
+ * next state becomes the current one.  *dxy receives the distance moved.
+ * false when out of memory. */
+static bool smp_turn(smp_ctx *c, double *dxy)
+{
+    size_t na = c->na, nd = c->nd;
+    if (!tscratch(c, 6 * na))
+        return false;
+    fc_parallel(c->threads, na, challenge_rows, c);
+    make_bargains(c);
+    fc_parallel(c->threads, c->nbg, bargain_utils, c);
+    size_t maxq = 0;
+    for (size_t k = 0; k < na; k++)
+        maxq = c->qlen[k] > maxq ? c->qlen[k] : maxq;
+    if (!tscratch(c, na * maxq + 2 * maxq * maxq + maxq))
+        return false;
+    fc_parallel(c->threads, na, choose_rows, c);
+    new_ideals(c);
+    *dxy = state_dist(c, c->x, c->nx);
+    memcpy(c->x, c->nx, na * nd * sizeof(double));
+    memcpy(c->ideal, c->nideal, na * nd * sizeof(double));
+    return true;
+}
+
+/* Turns until KTAB's stopping rule (the move relative to the first one
+ * under 2%, from the second turn on) or max_rounds; records each state in
+ * r.  false when out of memory. */
+static bool smp_turns(smp_ctx *c, unsigned max_rounds, parley_forecast_result *r)
+{
+    size_t na = c->na;
+    if (fc_result_reserve(r, 2) != PARLEY_OK)
+        return false;
+    setup_state(c, r->prob);
+    record(c, r, 0);
+    r->change[0] = 0;
+    r->states = 1;
+    double d01 = 0;
+    for (unsigned iter = 1;; iter++) {
+        double dxy;
+        if (!smp_turn(c, &dxy) || fc_result_reserve(r, iter + 1) != PARLEY_OK)
+            return false;
+        setup_state(c, r->prob + (size_t)iter * na);
+        record(c, r, iter);
+        r->states = iter + 1;
+        if (iter == 1)
+            d01 = dxy + 1e-4;
+        const double ratio = dxy / d01;
+        r->change[iter] = ratio;
+        bool quiet = ratio < 0.02;
+        if (iter >= 2 && quiet) {
+            r->converged = true;
+            return true;
+        }
+        if (iter >= max_rounds)
+            return true;
+    }
+}
+
+/* The forecast: the most probable position of the last state. */
+static void smp_forecast(parley_forecast_result *r)
+{
+    size_t na = r->na, nd = r->nd;
+    size_t s = r->states - 1, ba = 0;
+    for (size_t a = 1; a < na; a++)
+        if (r->prob[s * na + a] > r->prob[s * na + ba])
+            ba = a;
+    for (size_t d = 0; d < nd; d++)
+        r->forecast[d] = r->pos[(s * na + ba) * nd + d];
+}
+
+/* KTAB implements more PCE models and stochastic transitions than this
+ * file; refuse those clearly. */
+static parley_status smp_supported(const parley_smp_params *prm, parley_error *err)
+{
+    if (prm->pce != PARLEY_SMP_PCE_CONDITIONAL)
+        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
+                            "SMP: only the Conditional PCE model is implemented (the Markov "
+                            "ones are not); set PCEModel to Conditional");
+    if (prm->transitions != PARLEY_SMP_DETERMINISTIC)
+        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
+                            "SMP: only Deterministic state transitions are implemented (KTAB's "
+                            "Stochastic runs are not reproducible); set StateTransitions to "
+                            "Deterministic");
+    return PARLEY_OK;
+}
+
+parley_status smp_run(const parley_forecast_input *in, const parley_forecast_options *opt,
+                      parley_forecast_result *r, parley_error *err)
+{
+    parley_status st = smp_supported(&opt->smp, err);
+    if (st != PARLEY_OK)
+        return st;
+    smp_ctx cx;
+    memset(&cx, 0, sizeof cx);
+    smp_ctx *c = &cx;
+    c->in = in;
+    c->prm = opt->smp;
+    c->threads = opt->threads ? opt->threads : 1;
+    if (c->threads > FC_MAX_THREADS)
+        c->threads = FC_MAX_THREADS;
+    c->na = in->na;
+    c->nd = in->nd;
+    unsigned max_rounds = opt->max_rounds ? opt->max_rounds : 100;
+    bool ok = smp_ctx_alloc(c);
+    if (ok) {
+        smp_ctx_load(c);
+        ok = smp_turns(c, max_rounds, r);
+    }
+    if (ok)
+        smp_forecast(r);
+    else
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    smp_ctx_free(c);
     return st;
 }

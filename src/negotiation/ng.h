@@ -18,9 +18,10 @@
  * (ng_strategy.c) read their OWN agent's arrays directly, for speed; they
  * never look at another agent.  Plugins only get the ctx functions.
  *
- * Randomness.  Every agent and the mediator own a splitmix64 stream seeded
- * from the master seed and the party index (ng_seed), so a run is a pure
- * function of (scenario, strategies, parameters, seed, round deadline).
+ * Randomness.  Every agent and the mediator own a splitmix64 stream
+ * (parleyx_splitmix64) seeded from the master seed and the party index
+ * (ng_seed), so a run is a pure function of (scenario, strategies,
+ * parameters, seed, round deadline).
  *
  * Memory.  All arrays come from the session's allocator and are freed in
  * parley_session_free; strategy states are created at the start of each
@@ -91,18 +92,10 @@ struct parley_session {
     char errbuf[512];
 };
 
-/* splitmix64 step. */
-static inline uint64_t ng_next(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 /* A uniform double in [0, 1) (53 bits). */
 static inline double ng_unit(uint64_t *x)
 {
-    return (double)(ng_next(x) >> 11) * (1.0 / 9007199254740992.0);
+    return (double)(parleyx_splitmix64(x) >> 11) * (1.0 / 9007199254740992.0);
 }
 /* A uniform integer in [0, n), n >= 1 (Lemire's multiply, rejection). */
 uint64_t ng_below(uint64_t *x, uint64_t n);

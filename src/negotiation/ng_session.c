@@ -38,7 +38,7 @@ uint64_t ng_below(uint64_t *x, uint64_t n)
         return 0;
     uint64_t lim = (uint64_t)0 - ((uint64_t)0 - n) % n; /* multiple of n */
     for (;;) {
-        uint64_t r = ng_next(x);
+        uint64_t r = parleyx_splitmix64(x);
         if (lim == 0 || r < lim)
             return r % n;
     }
@@ -47,7 +47,7 @@ uint64_t ng_below(uint64_t *x, uint64_t n)
 uint64_t ng_seed(uint64_t master, uint64_t party)
 {
     uint64_t x = master ^ (0xD1B54A32D192ED03ULL * (party + 1));
-    return ng_next(&x);
+    return parleyx_splitmix64(&x);
 }
 
 static double now_seconds(void)
@@ -95,7 +95,7 @@ static unsigned long cx_round(const parley_agent_ctx *c)
 }
 static uint64_t cx_random(const parley_agent_ctx *c)
 {
-    return ng_next(&ng_of(c)->rng);
+    return parleyx_splitmix64(&ng_of(c)->rng);
 }
 static size_t cx_ranked_count(const parley_agent_ctx *c)
 {
@@ -281,24 +281,19 @@ static parley_status set_agent(parley_session *s, ng_agent *g, const parley_stra
     return PARLEY_OK;
 }
 
-parley_status parley_session_new(const parley_scenario *sc, const parley_session_options *opt,
-                                 parley_session **out, parley_error *err)
+/* The options and the scenario checked for a session: a deadline, enough
+ * negotiators, an outcome space small enough to enumerate.  Fills the
+ * number of seats, the first mediator (SIZE_MAX: none) and the outcome
+ * count. */
+static parley_status session_check(const parley_scenario *sc, const parley_session_options *o,
+                                   size_t *seats_out, size_t *med_out, uint64_t *n_out,
+                                   parley_error *err)
 {
-    if (out)
-        *out = NULL;
-    if (!sc || !out || !parley_scenario_is_final(sc))
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
-                            "parley_session_new needs a final scenario and an out pointer");
-    parley_session_options o;
-    if (opt)
-        o = *opt;
-    else
-        parley_session_options_init(&o);
-    if (o.rounds == 0 && !(o.time_limit > 0))
+    if (o->rounds == 0 && !(o->time_limit > 0))
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a session needs a deadline: a number of rounds (at least 1) or "
                             "a time limit in seconds");
-    if (!(o.time_limit >= 0) || !isfinite(o.time_limit))
+    if (!(o->time_limit >= 0) || !isfinite(o->time_limit))
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "the time limit must be a finite number of seconds >= 0");
     size_t seats = 0, np = parley_party_count(sc), med = SIZE_MAX;
@@ -308,7 +303,7 @@ parley_status parley_session_new(const parley_scenario *sc, const parley_session
         else if (parley_party_role(sc, p) == PARLEY_ROLE_MEDIATOR && med == SIZE_MAX)
             med = p;
     }
-    if (o.protocol == PARLEY_PROTOCOL_SAO && seats < 2)
+    if (o->protocol == PARLEY_PROTOCOL_SAO && seats < 2)
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "alternating offers needs at least two negotiators; the scenario "
                             "has %zu (give more parties the role negotiator)", seats);
@@ -324,6 +319,81 @@ parley_status parley_session_new(const parley_scenario *sc, const parley_session
                             "them and allows at most %u (use a coarser grid for real issues, "
                             "--grid N, or fewer values)", t, PARLEY_SESSION_MAX_OUTCOMES);
     }
+    *seats_out = seats;
+    *med_out = med;
+    *n_out = n;
+    return PARLEY_OK;
+}
+
+/* The session's own arrays and the outcome layout (values, strides).
+ * false when out of memory (parley_session_free frees what was made). */
+static bool session_arrays(parley_session *s)
+{
+    const parley_allocator *a = s->a;
+    size_t np = s->nparties;
+    s->values = parleyx_calloc(a, s->nissues, sizeof(uint32_t));
+    s->stride = parleyx_calloc(a, s->nissues, sizeof(uint64_t));
+    s->tmp_outcome = parleyx_calloc(a, s->nissues, sizeof(uint32_t));
+    s->res_outcome = parleyx_calloc(a, s->nissues, sizeof(uint32_t));
+    s->tmp_u = parleyx_calloc(a, np, sizeof(double));
+    s->res_u = parleyx_calloc(a, np, sizeof(double));
+    s->res_d = parleyx_calloc(a, np, sizeof(double));
+    s->agents = parleyx_calloc(a, s->seats, sizeof(ng_agent));
+    if (!s->values || !s->stride || !s->tmp_outcome || !s->res_outcome || !s->tmp_u ||
+        !s->res_u || !s->res_d || !s->agents)
+        return false;
+    uint64_t m = 1;
+    for (size_t i = s->nissues; i-- > 0;) {
+        s->values[i] = (uint32_t)parley_issue_value_count(s->sc, i);
+        s->stride[i] = m;
+        m *= s->values[i];
+    }
+    return true;
+}
+
+/* One agent per negotiator, in party order, each with its utilities and
+ * ranked outcomes (items and tmp: scratch for n rank items each) and the
+ * default strategy, linear. */
+static parley_status session_agents(parley_session *s, rank_item *items, rank_item *tmp,
+                                    parley_error *err)
+{
+    size_t k = 0;
+    for (size_t p = 0; p < s->nparties; p++) {
+        if (parley_party_role(s->sc, p) != PARLEY_ROLE_NEGOTIATOR)
+            continue;
+        ng_agent *g = &s->agents[k];
+        g->s = s;
+        g->party = p;
+        g->ctx.seat = k;
+        k++;
+        parley_status st = prepare_agent(s, g, items, tmp, err);
+        if (st != PARLEY_OK)
+            return st;
+        st = set_agent(s, g, ng_find_strategy("linear"), "linear", "");
+        if (st != PARLEY_OK)
+            return st;
+    }
+    return PARLEY_OK;
+}
+
+parley_status parley_session_new(const parley_scenario *sc, const parley_session_options *opt,
+                                 parley_session **out, parley_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!sc || !out || !parley_scenario_is_final(sc))
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "parley_session_new needs a final scenario and an out pointer");
+    parley_session_options o;
+    if (opt)
+        o = *opt;
+    else
+        parley_session_options_init(&o);
+    size_t seats = 0, med = SIZE_MAX;
+    uint64_t n = 0;
+    parley_status st = session_check(sc, &o, &seats, &med, &n, err);
+    if (st != PARLEY_OK)
+        return st;
     const parley_allocator *a0 = o.alloc;
     parley_session *s = parleyx_calloc(a0, 1, sizeof *s);
     if (!s)
@@ -336,57 +406,25 @@ parley_status parley_session_new(const parley_scenario *sc, const parley_session
     s->opt = o;
     s->n = n;
     s->nissues = parley_issue_count(sc);
-    s->nparties = np;
+    s->nparties = parley_party_count(sc);
     s->seats = seats;
     s->med_party = med;
     s->med_kind = NG_MED_HILL;
     const parley_allocator *a = s->a;
-    parley_status st = PARLEY_ERR_NOMEM;
-    rank_item *items = NULL, *tmp = NULL;
-    s->values = parleyx_calloc(a, s->nissues, sizeof(uint32_t));
-    s->stride = parleyx_calloc(a, s->nissues, sizeof(uint64_t));
-    s->tmp_outcome = parleyx_calloc(a, s->nissues, sizeof(uint32_t));
-    s->res_outcome = parleyx_calloc(a, s->nissues, sizeof(uint32_t));
-    s->tmp_u = parleyx_calloc(a, np, sizeof(double));
-    s->res_u = parleyx_calloc(a, np, sizeof(double));
-    s->res_d = parleyx_calloc(a, np, sizeof(double));
-    s->agents = parleyx_calloc(a, seats, sizeof(ng_agent));
-    items = parleyx_calloc(a, (size_t)n, sizeof(rank_item));
-    tmp = parleyx_calloc(a, (size_t)n, sizeof(rank_item));
-    if (!s->values || !s->stride || !s->tmp_outcome || !s->res_outcome || !s->tmp_u ||
-        !s->res_u || !s->res_d || !s->agents || !items || !tmp)
-        goto fail;
-    uint64_t m = 1;
-    for (size_t i = s->nissues; i-- > 0;) {
-        s->values[i] = (uint32_t)parley_issue_value_count(sc, i);
-        s->stride[i] = m;
-        m *= s->values[i];
-    }
-    size_t k = 0;
-    for (size_t p = 0; p < np; p++) {
-        if (parley_party_role(sc, p) != PARLEY_ROLE_NEGOTIATOR)
-            continue;
-        ng_agent *g = &s->agents[k];
-        g->s = s;
-        g->party = p;
-        g->ctx.seat = k;
-        k++;
-        st = prepare_agent(s, g, items, tmp, err);
-        if (st != PARLEY_OK)
-            goto fail;
-        st = set_agent(s, g, ng_find_strategy("linear"), "linear", "");
-        if (st != PARLEY_OK)
-            goto fail;
-    }
-    parleyx_free(a, items, (size_t)n * sizeof(rank_item));
-    parleyx_free(a, tmp, (size_t)n * sizeof(rank_item));
-    *out = s;
-    return PARLEY_OK;
-fail:
+    st = PARLEY_ERR_NOMEM;
+    bool ok = session_arrays(s);
+    rank_item *items = parleyx_calloc(a, (size_t)n, sizeof(rank_item));
+    rank_item *tmp = parleyx_calloc(a, (size_t)n, sizeof(rank_item));
+    if (ok && items && tmp)
+        st = session_agents(s, items, tmp, err);
     if (items)
         parleyx_free(a, items, (size_t)n * sizeof(rank_item));
     if (tmp)
         parleyx_free(a, tmp, (size_t)n * sizeof(rank_item));
+    if (st == PARLEY_OK) {
+        *out = s;
+        return PARLEY_OK;
+    }
     parley_session_free(s);
     if (st == PARLEY_ERR_NOMEM)
         parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -595,13 +633,11 @@ static void observe_all(parley_session *s, parley_event_kind kind, size_t seat, 
 
 static bool push_history(parley_session *s, uint64_t o, size_t seat)
 {
-    if (s->hn == s->hcap) {
-        size_t nc = s->hcap ? s->hcap * 2 : 256;
-        ng_hist *h = parleyx_realloc(s->a, s->hist, s->hcap * sizeof(ng_hist), nc * sizeof(ng_hist));
+    if (s->hn == s->hcap) { /* the test keeps the common case inline */
+        ng_hist *h = parleyx_grow(s->a, s->hist, sizeof *h, &s->hcap, s->hn + 1, 256);
         if (!h)
             return false;
         s->hist = h;
-        s->hcap = nc;
     }
     s->hist[s->hn].o = o;
     s->hist[s->hn].seat = seat;

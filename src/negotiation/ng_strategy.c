@@ -103,14 +103,18 @@ typedef struct st_head {
     size_t size;
 } st_head;
 
-static void *st_new(const parley_agent_ctx *c, size_t size)
+/* A zeroed state of size bytes (an st_head first) from the session's
+ * allocator, freed by st_free; NULL with PARLEY_AGENT_NOMEM in eb. */
+static void *st_new(const parley_agent_ctx *c, size_t size, char *eb, size_t el)
 {
     const parley_allocator *a = ng_of(c)->s->a;
     st_head *h = parleyx_calloc(a, 1, size);
-    if (h) {
-        h->a = a;
-        h->size = size;
+    if (!h) {
+        snprintf(eb, el, PARLEY_AGENT_NOMEM);
+        return NULL;
     }
+    h->a = a;
+    h->size = size;
     return h;
 }
 
@@ -138,6 +142,19 @@ static bool check_range(const char *what, double v, double lo, double hi, char *
     return true;
 }
 
+/* The parameters named in keys (n of them, defaults in v), each a
+ * fraction in [0, 1]; false with a message in eb. */
+static bool unit_params(const char *params, const char *const *keys, size_t n, double *v,
+                        char *eb, size_t el)
+{
+    if (!ng_params(params, keys, n, v, eb, el))
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (!check_range(keys[k], v[k], 0.0, 1.0, eb, el))
+            return false;
+    return true;
+}
+
 /* ------------------------------------------------------------ time-dependent */
 
 typedef struct td_state {
@@ -158,11 +175,9 @@ static void *td_create_e(const parley_agent_ctx *c, const char *params, double e
         return NULL;
     if (!check_range("e", v[0], 0.0, 1e6, eb, el) || !check_range("k", v[1], 0.0, 1.0, eb, el))
         return NULL;
-    td_state *s = st_new(c, sizeof *s);
-    if (!s) {
-        snprintf(eb, el, PARLEY_AGENT_NOMEM);
+    td_state *s = st_new(c, sizeof *s, eb, el);
+    if (!s)
         return NULL;
-    }
     s->e = v[0];
     s->k = v[1];
     s->pmax = isnan(v[3]) ? (g->nrank ? g->ranku[0] : 1.0) : v[3];
@@ -247,16 +262,11 @@ static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb,
     const ng_agent *g = ng_of(c);
     static const char *const keys[] = {"kindness", "punish"};
     double v[2] = {0.0, 0.0};
-    if (!ng_params(params, keys, 2, v, eb, el))
+    if (!unit_params(params, keys, 2, v, eb, el))
         return NULL;
-    if (!check_range("kindness", v[0], 0.0, 1.0, eb, el) ||
-        !check_range("punish", v[1], 0.0, 1.0, eb, el))
+    tft_state *s = st_new(c, sizeof *s, eb, el);
+    if (!s)
         return NULL;
-    tft_state *s = st_new(c, sizeof *s);
-    if (!s) {
-        snprintf(eb, el, PARLEY_AGENT_NOMEM);
-        return NULL;
-    }
     s->pmax = g->nrank ? g->ranku[0] : 1.0;
     s->pmin = g->nrank ? g->ranku[g->nrank - 1] : 0.0;
     s->target = s->pmax;
@@ -416,11 +426,9 @@ static void *fn_create(const parley_agent_ctx *c, const char *params, char *eb, 
         return NULL;
     size_t seats = c->seats, fb = fm_bytes(g);
     size_t size = sizeof(fn_state) + seats * sizeof(fm_model) + seats * fb + 16;
-    fn_state *s = st_new(c, size);
-    if (!s) {
-        snprintf(eb, el, PARLEY_AGENT_NOMEM);
+    fn_state *s = st_new(c, size, eb, el);
+    if (!s)
         return NULL;
-    }
     s->td.e = v[0];
     s->td.pmax = g->nrank ? g->ranku[0] : 1.0;
     s->td.pmin = g->nrank ? g->ranku[g->nrank - 1] : 0.0;
@@ -512,11 +520,9 @@ static void *ntft_create(const parley_agent_ctx *c, const char *params, char *eb
     if (!ng_params(params, NULL, 0, NULL, eb, el))
         return NULL;
     size_t fb = fm_bytes(g);
-    ntft_state *s = st_new(c, sizeof *s + fb + 16);
-    if (!s) {
-        snprintf(eb, el, PARLEY_AGENT_NOMEM);
+    ntft_state *s = st_new(c, sizeof *s + fb + 16, eb, el);
+    if (!s)
         return NULL;
-    }
     char *mem = (char *)(s + 1);
     mem += (16 - ((uintptr_t)mem & 15)) & 15;
     fm_init(&s->m, g, mem);
@@ -677,16 +683,11 @@ static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb,
 {
     static const char *const keys[] = {"accept", "end"};
     double v[2] = {0.15, 0.0};
-    if (!ng_params(params, keys, 2, v, eb, el))
+    if (!unit_params(params, keys, 2, v, eb, el))
         return NULL;
-    if (!check_range("accept", v[0], 0.0, 1.0, eb, el) ||
-        !check_range("end", v[1], 0.0, 1.0, eb, el))
+    rnd_state *s = st_new(c, sizeof *s, eb, el);
+    if (!s)
         return NULL;
-    rnd_state *s = st_new(c, sizeof *s);
-    if (!s) {
-        snprintf(eb, el, PARLEY_AGENT_NOMEM);
-        return NULL;
-    }
     s->p_accept = v[0];
     s->p_end = v[1];
     return s;
@@ -734,11 +735,9 @@ static void *micro_create(const parley_agent_ctx *c, const char *params, char *e
         return NULL;
     size_t bits = (size_t)(g->s->n + 7) / 8;
     size_t size = sizeof(micro_state) + (g->nrank + 1) * sizeof(uint64_t) + 2 * bits;
-    micro_state *s = st_new(c, size);
-    if (!s) {
-        snprintf(eb, el, PARLEY_AGENT_NOMEM);
+    micro_state *s = st_new(c, size, eb, el);
+    if (!s)
         return NULL;
-    }
     s->list = (uint64_t *)(void *)(s + 1);
     s->sent = (uint8_t *)(s->list + g->nrank + 1);
     s->recv = s->sent + bits;
@@ -814,10 +813,7 @@ static void *vote_create(const parley_agent_ctx *c, const char *params, char *eb
         snprintf(eb, el, "it votes on a mediator's texts: use it with --protocol mediated");
         return NULL;
     }
-    vote_state *s = st_new(c, sizeof *s);
-    if (!s)
-        snprintf(eb, el, PARLEY_AGENT_NOMEM);
-    return s;
+    return st_new(c, sizeof(vote_state), eb, el);
 }
 
 static bool vote_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)

@@ -1,6 +1,8 @@
 /*
  * charts.c -- SVG charts written by parley: the utility space of two
- * stakeholders and the red-line diagnosis.
+ * stakeholders and the red-line diagnosis; and what the report layer's
+ * charts share (rp.h): the SVG opening, text escaping, the frontier line,
+ * the list of solutions, the public pair-chart path and the hand-over.
  *
  * The utility space.  Axes are utilities in [0, 1] (parley's utilities
  * never leave it: evaluations and weights are non-negative and the sum is
@@ -10,12 +12,12 @@
  * 40 in pairwise panels) shaded by the logarithm of the number of
  * outcomes in each, acceptable and unacceptable separately.  The density
  * scans every outcome up to max_scan, and beyond that a sample of max_scan
- * outcomes drawn with a fixed-seed generator (splitmix64), so the drawing
- * is the same every time.  On top: the Pareto frontier over all outcomes
- * (a line for two stakeholders; for more, its points projected, faint,
- * under a line: the frontier of the pair alone), the Pareto-
- * optimal agreements, dashed reservation lines, and the bargaining
- * solutions, labelled.
+ * outcomes drawn with a fixed-seed generator (parleyx_splitmix64), so the
+ * drawing is the same every time.  On top: the Pareto frontier over all
+ * outcomes (a line for two stakeholders; for more, its points projected,
+ * faint, under a line: the frontier of the pair alone), the Pareto-optimal
+ * agreements, dashed reservation lines, and the bargaining solutions,
+ * labelled.
  *
  * Output size: one-by-one points cost about 60 bytes each (5,000: 300 kB);
  * a density at most 3,600 cells of about 70 bytes.  Numbers are printed
@@ -37,15 +39,17 @@
 #define CH_DEFAULT_POINTS 5000
 #define CH_DEFAULT_SCAN 20000000ULL
 
-typedef struct ch_frame {
-    double x0, y0, w, h; /* plot area in pixels */
-} ch_frame;
+const rp_solution rp_solutions[RP_SOLUTIONS] = {
+    {PARLEY_SOLUTION_NASH, "Nash", "Nash"},
+    {PARLEY_SOLUTION_KALAI_SMORODINSKY, "KS", "Kalai&ndash;Smorodinsky"},
+    {PARLEY_SOLUTION_UTILITARIAN, "utilitarian", "utilitarian"},
+    {PARLEY_SOLUTION_EGALITARIAN, "egalitarian", "egalitarian"}};
 
-static double px_x(const ch_frame *f, double u)
+static double px_x(const rp_frame *f, double u)
 {
     return f->x0 + u * f->w;
 }
-static double px_y(const ch_frame *f, double u)
+static double px_y(const rp_frame *f, double u)
 {
     return f->y0 + (1.0 - u) * f->h;
 }
@@ -89,7 +93,7 @@ static void opts_fill(const parley_chart_options *in, parley_chart_options *o)
         o->max_scan = CH_DEFAULT_SCAN;
 }
 
-static void axes(px_buf *b, const ch_frame *f, const char *xname, const char *yname)
+static void axes(px_buf *b, const rp_frame *f, const char *xname, const char *yname)
 {
     parleyx_buf_puts(b, "<g class=\"axes\" font-size=\"11\" fill=\"#333\">\n");
     for (int t = 0; t <= 5; t++) {
@@ -139,14 +143,6 @@ static int pt_cmp(const void *a, const void *b)
     return 0;
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 /* Every outcome (or a sample) as (ux, uy, acceptable) to a callback. */
 typedef void (*ch_visit)(void *ud, double ux, double uy, bool acc);
 
@@ -173,7 +169,7 @@ static parley_status scan(const parley_scenario *sc, size_t px, size_t py, uint6
         uint64_t seed = 0x70617273ULL; /* fixed: same drawing every time */
         for (uint64_t n = 0; n < limit; n++) {
             for (size_t i = 0; i < ni; i++)
-                o[i] = (uint32_t)(splitmix64(&seed) % sc->issues[i].nvalues);
+                o[i] = (uint32_t)(parleyx_splitmix64(&seed) % sc->issues[i].nvalues);
             fn(ud, pm_utility(sc, px, o), pm_utility(sc, py, o), parley_outcome_acceptable(sc, o));
         }
     }
@@ -182,7 +178,7 @@ static parley_status scan(const parley_scenario *sc, size_t px, size_t py, uint6
 }
 
 typedef struct ch_points {
-    const ch_frame *f;
+    const rp_frame *f;
     ch_pt *pts;
     size_t n;
 } ch_points;
@@ -215,7 +211,7 @@ static void visit_density(void *ud, double ux, double uy, bool acc)
         d->all[by * d->bins + bx]++;
 }
 
-static parley_status cloud(px_buf *b, const parley_scenario *sc, const ch_frame *f, size_t px,
+static parley_status cloud(px_buf *b, const parley_scenario *sc, const rp_frame *f, size_t px,
                            size_t py, const parley_chart_options *o, bool panel, char *note,
                            size_t nnote)
 {
@@ -325,7 +321,7 @@ static int ch_pt2_cmp(const void *a, const void *b)
  * frontier's points are enough: sort by x descending and keep each point
  * whose y beats every y before it. */
 static parley_status pair_frontier(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
-                                   const ch_frame *f, size_t x, size_t y)
+                                   const rp_frame *f, size_t x, size_t y)
 {
     size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
     ch_pt2 *p = parleyx_calloc(sc->alloc, nf, sizeof *p);
@@ -354,135 +350,168 @@ static parley_status pair_frontier(px_buf *b, const parley_scenario *sc, const p
     return PARLEY_OK;
 }
 
-typedef struct ch_label {
-    const char *name;
-    double ux, uy;
-} ch_label;
-
-static parley_status utility_space(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
-                                   size_t x, size_t y, const parley_chart_options *o, bool panel)
+void rp_frontier_line(px_buf *b, const parley_analysis *an, size_t x, size_t y, const rp_frame *f)
 {
-    size_t dims = parley_analysis_dims(an);
-    size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
-    const char *xn = parley_party_name(sc, px), *yn = parley_party_name(sc, py);
-    double W = o->width, H = o->height;
-    ch_frame f = {62, 34, W - 62 - 18, H - 34 - (panel ? 48 : 78)};
+    size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
+    parleyx_buf_puts(b, "<polyline class=\"frontier\" fill=\"none\" stroke=\"#e67e22\" "
+                        "stroke-width=\"2\" points=\"");
+    for (size_t k = 0; k < nf; k++) {
+        const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
+        parleyx_buf_printf(b, "%s%.1f,%.1f", k ? " " : "", px_x(f, u[x]), px_y(f, u[y]));
+    }
+    parleyx_buf_puts(b, "\"/>\n");
+}
+
+parley_status rp_begin(px_buf *b, const parley_allocator *a)
+{
+    parleyx_buf_init(b, a, 0);
+    return parleyx_text_begin(b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+}
+
+/* The SVG opening, the title (the two stakeholders) and the axes. */
+static void space_head(px_buf *b, const rp_frame *f, double W, double H, const char *xn,
+                       const char *yn)
+{
     char title[2 * PARLEY_MAX_NAME + 32];
     snprintf(title, sizeof title, "Utility space: %s and %s", xn, yn);
     rp_svg_open(b, W, H, 0, "utility-space", title);
-    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">", f.x0);
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">",
+                       f->x0);
     rp_text(b, xn);
     parleyx_buf_puts(b, " and ");
     rp_text(b, yn);
     parleyx_buf_puts(b, "</text>\n");
-    axes(b, &f, xn, yn);
-    char note[64] = "";
-    parley_status st = cloud(b, sc, &f, px, py, o, panel, note, sizeof note);
-    if (st)
-        return st;
-    /* reservation lines */
+    axes(b, f, xn, yn);
+}
+
+/* Dashed lines at the reservation values of parties px and py. */
+static void reservation_lines(px_buf *b, const parley_scenario *sc, const rp_frame *f, size_t px,
+                              size_t py)
+{
     double rx = parley_party_reservation(sc, px), ry = parley_party_reservation(sc, py);
     parleyx_buf_puts(b, "<g class=\"reservation\" stroke=\"#c0392b\" stroke-dasharray=\"5,4\">\n");
     if (rx > 0 && rx <= 1)
         parleyx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                           px_x(&f, rx), f.y0, px_x(&f, rx), f.y0 + f.h);
+                           px_x(f, rx), f->y0, px_x(f, rx), f->y0 + f->h);
     if (ry > 0 && ry <= 1)
-        parleyx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", f.x0,
-                           px_y(&f, ry), f.x0 + f.w, px_y(&f, ry));
+        parleyx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", f->x0,
+                           px_y(f, ry), f->x0 + f->w, px_y(f, ry));
     parleyx_buf_puts(b, "</g>\n");
-    /* the Pareto frontier over all outcomes */
+}
+
+/* The Pareto frontier over all outcomes: a line for two stakeholders;
+ * for more, the frontier of all of them projected -- a cloud (a third of
+ * the outcomes on Abu Dhabi), so it is drawn faint -- under the line of
+ * the frontier of this pair alone.  Then the Pareto-optimal agreements. */
+static parley_status frontiers(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                               const rp_frame *f, size_t x, size_t y)
+{
     size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
-    if (dims == 2 && nf) {
-        parleyx_buf_puts(b, "<polyline class=\"frontier\" fill=\"none\" stroke=\"#e67e22\" "
-                            "stroke-width=\"2\" points=\"");
-        for (size_t k = 0; k < nf; k++) {
-            const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
-            parleyx_buf_printf(b, "%s%.1f,%.1f", k ? " " : "", px_x(&f, u[x]), px_y(&f, u[y]));
-        }
-        parleyx_buf_puts(b, "\"/>\n");
+    if (parley_analysis_dims(an) == 2 && nf) {
+        rp_frontier_line(b, an, x, y, f);
     } else if (nf) {
-        /* more stakeholders: the frontier of all of them, projected, is a
-         * cloud (a third of the outcomes on Abu Dhabi), so it is drawn
-         * faint, and the line is the frontier of this pair alone */
         parleyx_buf_puts(b, "<g class=\"frontier\" fill=\"#e67e22\" fill-opacity=\"0.35\">\n");
         for (size_t k = 0; k < nf && k < 2000; k++) {
             const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
-            parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.8\"/>\n", px_x(&f, u[x]),
-                               px_y(&f, u[y]));
+            parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.8\"/>\n", px_x(f, u[x]),
+                               px_y(f, u[y]));
         }
         parleyx_buf_puts(b, "</g>\n");
-        parley_status pst = pair_frontier(b, sc, an, &f, x, y);
+        parley_status pst = pair_frontier(b, sc, an, f, x, y);
         if (pst)
             return pst;
     }
-    /* Pareto-optimal agreements */
     size_t na = parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS);
     parleyx_buf_puts(b, "<g class=\"agreement-frontier\" fill=\"#1e8449\" stroke=\"white\" "
                         "stroke-width=\"0.8\">\n");
     for (size_t k = 0; k < na && k < 2000; k++) {
         const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_AGREEMENTS, k);
-        parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.6\"/>\n", px_x(&f, u[x]),
-                           px_y(&f, u[y]));
+        parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.6\"/>\n", px_x(f, u[x]),
+                           px_y(f, u[y]));
     }
     parleyx_buf_puts(b, "</g>\n");
-    /* solutions, labelled; equal points share one label */
-    static const struct {
-        parley_solution_kind k;
-        const char *name;
-    } sols[] = {{PARLEY_SOLUTION_NASH, "Nash"},
-                {PARLEY_SOLUTION_KALAI_SMORODINSKY, "KS"},
-                {PARLEY_SOLUTION_UTILITARIAN, "utilitarian"},
-                {PARLEY_SOLUTION_EGALITARIAN, "egalitarian"}};
+    return PARLEY_OK;
+}
+
+/* Does solution t stand at the same (x, y) point as u? */
+static bool same_point(const parley_analysis *an, size_t t, const double *u, size_t x, size_t y)
+{
+    const double *v;
+    return parley_analysis_solution(an, rp_solutions[t].kind, &v, NULL) && v[x] == u[x] &&
+           v[y] == u[y];
+}
+
+/* The bargaining solutions, labelled; equal points share one label. */
+static void solutions(px_buf *b, const parley_analysis *an, const rp_frame *f, size_t x, size_t y)
+{
     parleyx_buf_puts(b, "<g class=\"solutions\" font-size=\"11\">\n");
-    for (size_t s = 0; s < 4; s++) {
+    for (size_t s = 0; s < RP_SOLUTIONS; s++) {
         const double *u;
-        if (!parley_analysis_solution(an, sols[s].k, &u, NULL))
+        if (!parley_analysis_solution(an, rp_solutions[s].kind, &u, NULL))
             continue;
         bool first = true;
-        for (size_t t = 0; t < s && first; t++) {
-            const double *v;
-            if (parley_analysis_solution(an, sols[t].k, &v, NULL) && v[x] == u[x] && v[y] == u[y])
+        for (size_t t = 0; t < s && first; t++)
+            if (same_point(an, t, u, x, y))
                 first = false;
-        }
         if (!first)
             continue;
-        double cx = px_x(&f, u[x]), cy = px_y(&f, u[y]);
+        double cx = px_x(f, u[x]), cy = px_y(f, u[y]);
         parleyx_buf_printf(b,
                            "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"black\" "
                            "stroke=\"white\"/>\n<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\">",
                            cx, cy - 6, cx + 8, cy - 8 - 11.0 * (double)s);
         bool sep = false;
-        for (size_t t = s; t < 4; t++) {
-            const double *v;
-            if (parley_analysis_solution(an, sols[t].k, &v, NULL) && v[x] == u[x] && v[y] == u[y]) {
-                parleyx_buf_printf(b, "%s%s", sep ? " = " : "", sols[t].name);
+        for (size_t t = s; t < RP_SOLUTIONS; t++) {
+            if (same_point(an, t, u, x, y)) {
+                parleyx_buf_printf(b, "%s%s", sep ? " = " : "", rp_solutions[t].label);
                 sep = true;
             }
         }
         parleyx_buf_puts(b, "</text>\n");
     }
     parleyx_buf_puts(b, "</g>\n");
-    /* legend */
-    if (!panel) {
-        double ly = H - 22;
-        parleyx_buf_printf(
-            b,
-            "<g class=\"legend\" font-size=\"11\">\n"
-            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#c8c8c8\"/><text x=\"%.1f\" y=\"%.1f\">"
-            "no deal</text>\n"
-            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#3b82c4\"/><text x=\"%.1f\" y=\"%.1f\">"
-            "acceptable</text>\n"
-            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e67e22\" "
-            "stroke-width=\"2\"/><text x=\"%.1f\" y=\"%.1f\">Pareto frontier</text>\n"
-            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1e8449\"/><text x=\"%.1f\" y=\"%.1f\">"
-            "efficient deal</text>\n"
-            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c0392b\" "
-            "stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%.1f\">reservation</text>\n"
-            "<text x=\"%.1f\" y=\"%.1f\" fill=\"#666\">(%s)</text>\n</g>\n",
-            f.x0, ly, f.x0 + 7, ly + 4, f.x0 + 62, ly, f.x0 + 69, ly + 4, f.x0 + 140, ly,
-            f.x0 + 160, ly, f.x0 + 165, ly + 4, f.x0 + 260, ly, f.x0 + 267, ly + 4, f.x0 + 355, ly,
-            f.x0 + 375, ly, f.x0 + 380, ly + 4, f.x0, ly + 16, note);
-    }
+}
+
+static void legend(px_buf *b, const rp_frame *f, double H, const char *note)
+{
+    double ly = H - 22;
+    parleyx_buf_printf(
+        b,
+        "<g class=\"legend\" font-size=\"11\">\n"
+        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#c8c8c8\"/><text x=\"%.1f\" y=\"%.1f\">"
+        "no deal</text>\n"
+        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#3b82c4\"/><text x=\"%.1f\" y=\"%.1f\">"
+        "acceptable</text>\n"
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e67e22\" "
+        "stroke-width=\"2\"/><text x=\"%.1f\" y=\"%.1f\">Pareto frontier</text>\n"
+        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1e8449\"/><text x=\"%.1f\" y=\"%.1f\">"
+        "efficient deal</text>\n"
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c0392b\" "
+        "stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%.1f\">reservation</text>\n"
+        "<text x=\"%.1f\" y=\"%.1f\" fill=\"#666\">(%s)</text>\n</g>\n",
+        f->x0, ly, f->x0 + 7, ly + 4, f->x0 + 62, ly, f->x0 + 69, ly + 4, f->x0 + 140, ly,
+        f->x0 + 160, ly, f->x0 + 165, ly + 4, f->x0 + 260, ly, f->x0 + 267, ly + 4, f->x0 + 355, ly,
+        f->x0 + 375, ly, f->x0 + 380, ly + 4, f->x0, ly + 16, note);
+}
+
+static parley_status utility_space(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                                   size_t x, size_t y, const parley_chart_options *o, bool panel)
+{
+    size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
+    double W = o->width, H = o->height;
+    rp_frame f = {62, 34, W - 62 - 18, H - 34 - (panel ? 48 : 78)};
+    space_head(b, &f, W, H, parley_party_name(sc, px), parley_party_name(sc, py));
+    char note[64] = "";
+    parley_status st = cloud(b, sc, &f, px, py, o, panel, note, sizeof note);
+    if (st)
+        return st;
+    reservation_lines(b, sc, &f, px, py);
+    st = frontiers(b, sc, an, &f, x, y);
+    if (st)
+        return st;
+    solutions(b, an, &f, x, y);
+    if (!panel)
+        legend(b, &f, H, note);
     parleyx_buf_puts(b, "</svg>\n");
     return PARLEY_OK;
 }
@@ -510,118 +539,157 @@ parley_status parley_chart_utility_space(const parley_scenario *sc, const parley
     if (!sc || !sc->final || !an)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a final scenario and its analysis are needed");
+    return rp_pair_chart(sc, an, NULL, x, y, opt, svg, len, err);
+}
+
+parley_status rp_pair_chart(const parley_scenario *sc, const parley_analysis *an,
+                            const parley_session_log *log, size_t x, size_t y,
+                            const parley_chart_options *opt, char **svg, size_t *len,
+                            parley_error *err)
+{
     size_t dims = parley_analysis_dims(an);
     if (x >= dims || y >= dims || x == y)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "stakeholders %zu and %zu: give two different ones below %zu", x, y,
                             dims);
     px_buf b;
-    parleyx_buf_init(&b, sc->alloc, 0);
-    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    parley_status st = rp_begin(&b, sc->alloc);
     if (!st)
-        st = rp_chart_utility(&b, sc, an, x, y, opt, false);
+        st = log ? rp_chart_session(&b, sc, an, log, x, y, opt)
+                 : rp_chart_utility(&b, sc, an, x, y, opt, false);
     return rp_hand_over(&b, st, svg, len, err);
 }
 
 /* ------------------------------------------------------- the diagnosis */
 
-static parley_status diagnosis(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
-                               const parley_chart_options *o)
+#define DG_ROWH 20.0 /* row height */
+#define DG_LEFT 260.0 /* the names end here, the bars start */
+
+/* A row's name, right-aligned before DG_LEFT, without closing the text. */
+static void dg_name_start(px_buf *b, double yy)
+{
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", DG_LEFT - 8,
+                       yy + 14);
+}
+
+/* Does conflict k have constraint c among its members? */
+static bool dg_in_conflict(const parley_diagnosis *d, size_t k, size_t c)
+{
+    const size_t *m;
+    size_t n = parley_diagnosis_conflict(d, k, &m);
+    for (size_t j = 0; j < n; j++)
+        if (m[j] == c)
+            return true;
+    return false;
+}
+
+/* The matrix of the first nf minimal conflicts (columns) over the
+ * constraints in any of them (rows: row[c], SIZE_MAX when in none). */
+static void dg_conflicts(px_buf *b, const parley_diagnosis *d, const size_t *row, size_t nc,
+                         size_t nf, double top1)
+{
+    parleyx_buf_puts(b, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
+                        "Which red lines clash: each column is a minimal conflict</text>\n");
+    for (size_t k = 0; k < nf; k++)
+        parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n",
+                           DG_LEFT + 14 + 26.0 * (double)k, top1 - 10, k + 1);
+    for (size_t c = 0; c < nc; c++) {
+        if (row[c] == SIZE_MAX)
+            continue;
+        double yy = top1 + (double)row[c] * DG_ROWH;
+        dg_name_start(b, yy);
+        rp_text(b, parley_diagnosis_constraint_name(d, c));
+        parleyx_buf_printf(b, "</text>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                              "stroke=\"#eee\"/>\n",
+                           DG_LEFT, yy + 10, DG_LEFT + 26.0 * (double)nf, yy + 10);
+        for (size_t k = 0; k < nf; k++)
+            if (dg_in_conflict(d, k, c))
+                parleyx_buf_printf(b,
+                                   "<circle class=\"conflict-member\" cx=\"%.1f\" "
+                                   "cy=\"%.1f\" r=\"6\" fill=\"#c0392b\"/>\n",
+                                   DG_LEFT + 14 + 26.0 * (double)k, yy + 10);
+    }
+}
+
+/* The first nr minimal relaxations, each with a bar of the deals it
+ * opens (logarithmic, the largest filling barw). */
+static void dg_relaxations(px_buf *b, const parley_diagnosis *d, size_t nr, double top2, double W)
+{
+    parleyx_buf_printf(b, "<text x=\"10\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">"
+                          "What each minimal relaxation opens (deals)</text>\n",
+                       top2 - 18);
+    uint64_t mx = 1;
+    for (size_t k = 0; k < nr; k++) {
+        const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+        uint64_t v = 0;
+        if (an && parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &v) && v > mx)
+            mx = v;
+    }
+    double barw = W - DG_LEFT - 80;
+    for (size_t k = 0; k < nr; k++) {
+        const size_t *m;
+        size_t n = parley_diagnosis_relaxation(d, k, &m);
+        double yy = top2 + (double)k * DG_ROWH;
+        dg_name_start(b, yy);
+        parleyx_buf_puts(b, "drop ");
+        for (size_t j = 0; j < n; j++) {
+            if (j)
+                parleyx_buf_puts(b, " + ");
+            rp_text(b, parley_diagnosis_constraint_name(d, m[j]));
+        }
+        parleyx_buf_puts(b, "</text>\n");
+        const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+        uint64_t v = 0;
+        if (an && parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &v)) {
+            double w = barw * log1p((double)v) / log1p((double)mx);
+            parleyx_buf_printf(b,
+                               "<rect class=\"relaxation\" x=\"%.1f\" y=\"%.1f\" "
+                               "width=\"%.1f\" height=\"14\" fill=\"#3b82c4\"/>\n<text "
+                               "x=\"%.1f\" y=\"%.1f\">%llu</text>\n",
+                               DG_LEFT, yy + 3, w, DG_LEFT + w + 5, yy + 14,
+                               (unsigned long long)v);
+        }
+    }
+}
+
+/* No deal: which red lines clash (the minimal conflicts, at most 40) and
+ * what each minimal relaxation (at most 40) opens. */
+static parley_status dg_no_deal(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
+                                double W)
 {
     size_t nc = parley_diagnosis_constraint_count(d);
-    bool deal = parley_diagnosis_deal_exists(d);
-    double W = o->width + 140;
-    const double rowh = 20, left = 260;
-    if (!deal) {
-        size_t nf = parley_diagnosis_conflict_count(d), nr = parley_diagnosis_relaxation_count(d);
-        if (nf > 40)
-            nf = 40;
-        if (nr > 40)
-            nr = 40;
-        /* rows: constraints that appear in some conflict */
-        size_t rows = 0;
-        size_t *row = parleyx_calloc(sc->alloc, nc ? nc : 1, sizeof(size_t));
-        if (!row)
-            return PARLEY_ERR_NOMEM;
-        for (size_t c = 0; c < nc; c++) {
-            bool in = false;
-            for (size_t k = 0; k < nf && !in; k++) {
-                const size_t *m;
-                size_t n = parley_diagnosis_conflict(d, k, &m);
-                for (size_t j = 0; j < n; j++)
-                    in |= m[j] == c;
-            }
-            row[c] = in ? rows++ : SIZE_MAX;
-        }
-        double top1 = 48, h1 = (double)rows * rowh, top2 = top1 + h1 + 60;
-        double H = top2 + (double)nr * rowh + 30;
-        rp_svg_open(b, W, H, 12, "diagnosis", "Red-line diagnosis");
-        parleyx_buf_puts(b, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
-                            "Which red lines clash: each column is a minimal conflict</text>\n");
-        for (size_t k = 0; k < nf; k++)
-            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n",
-                               left + 14 + 26.0 * (double)k, top1 - 10, k + 1);
-        for (size_t c = 0; c < nc; c++) {
-            if (row[c] == SIZE_MAX)
-                continue;
-            double yy = top1 + (double)row[c] * rowh;
-            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8,
-                               yy + 14);
-            rp_text(b, parley_diagnosis_constraint_name(d, c));
-            parleyx_buf_printf(b, "</text>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                                  "stroke=\"#eee\"/>\n",
-                               left, yy + 10, left + 26.0 * (double)nf, yy + 10);
-            for (size_t k = 0; k < nf; k++) {
-                const size_t *m;
-                size_t n = parley_diagnosis_conflict(d, k, &m);
-                for (size_t j = 0; j < n; j++)
-                    if (m[j] == c)
-                        parleyx_buf_printf(b,
-                                           "<circle class=\"conflict-member\" cx=\"%.1f\" "
-                                           "cy=\"%.1f\" r=\"6\" fill=\"#c0392b\"/>\n",
-                                           left + 14 + 26.0 * (double)k, yy + 10);
-            }
-        }
-        parleyx_free(sc->alloc, row, (nc ? nc : 1) * sizeof(size_t));
-        parleyx_buf_printf(b, "<text x=\"10\" y=\"%.1f\" font-size=\"14\" font-weight=\"bold\">"
-                              "What each minimal relaxation opens (deals)</text>\n",
-                           top2 - 18);
-        uint64_t mx = 1;
-        for (size_t k = 0; k < nr; k++) {
-            const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
-            uint64_t v = 0;
-            if (an && parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &v) && v > mx)
-                mx = v;
-        }
-        double barw = W - left - 80;
-        for (size_t k = 0; k < nr; k++) {
-            const size_t *m;
-            size_t n = parley_diagnosis_relaxation(d, k, &m);
-            double yy = top2 + (double)k * rowh;
-            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">drop ", left - 8,
-                               yy + 14);
-            for (size_t j = 0; j < n; j++) {
-                if (j)
-                    parleyx_buf_puts(b, " + ");
-                rp_text(b, parley_diagnosis_constraint_name(d, m[j]));
-            }
-            parleyx_buf_puts(b, "</text>\n");
-            const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
-            uint64_t v = 0;
-            if (an && parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &v)) {
-                double w = barw * log1p((double)v) / log1p((double)mx);
-                parleyx_buf_printf(b,
-                                   "<rect class=\"relaxation\" x=\"%.1f\" y=\"%.1f\" "
-                                   "width=\"%.1f\" height=\"14\" fill=\"#3b82c4\"/>\n<text "
-                                   "x=\"%.1f\" y=\"%.1f\">%llu</text>\n",
-                                   left, yy + 3, w, left + w + 5, yy + 14, (unsigned long long)v);
-            }
-        }
-        parleyx_buf_puts(b, "</svg>\n");
-        return PARLEY_OK;
+    size_t nf = parley_diagnosis_conflict_count(d), nr = parley_diagnosis_relaxation_count(d);
+    if (nf > 40)
+        nf = 40;
+    if (nr > 40)
+        nr = 40;
+    /* rows: constraints that appear in some conflict */
+    size_t rows = 0;
+    size_t *row = parleyx_calloc(sc->alloc, nc ? nc : 1, sizeof(size_t));
+    if (!row)
+        return PARLEY_ERR_NOMEM;
+    for (size_t c = 0; c < nc; c++) {
+        bool in = false;
+        for (size_t k = 0; k < nf && !in; k++)
+            in = dg_in_conflict(d, k, c);
+        row[c] = in ? rows++ : SIZE_MAX;
     }
-    /* deals exist: status of every constraint, bars of deals its removal adds */
-    double H = 48 + (double)nc * rowh + 40;
+    double top1 = 48, h1 = (double)rows * DG_ROWH, top2 = top1 + h1 + 60;
+    double H = top2 + (double)nr * DG_ROWH + 30;
+    rp_svg_open(b, W, H, 12, "diagnosis", "Red-line diagnosis");
+    dg_conflicts(b, d, row, nc, nf, top1);
+    parleyx_free(sc->alloc, row, (nc ? nc : 1) * sizeof(size_t));
+    dg_relaxations(b, d, nr, top2, W);
+    parleyx_buf_puts(b, "</svg>\n");
+    return PARLEY_OK;
+}
+
+/* Deals exist: the status of every constraint, with a bar of the deals
+ * its removal adds. */
+static void dg_deals(px_buf *b, const parley_diagnosis *d, double W)
+{
+    size_t nc = parley_diagnosis_constraint_count(d);
+    double H = 48 + (double)nc * DG_ROWH + 40;
     rp_svg_open(b, W, H, 12, "diagnosis", "Red-line diagnosis");
     parleyx_buf_puts(b, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
                         "Deals each red line or reservation value removes</text>\n");
@@ -633,26 +701,35 @@ static parley_status diagnosis(px_buf *b, const parley_scenario *sc, const parle
         if (v > mx)
             mx = v;
     }
-    double barw = W - left - 160;
+    double barw = W - DG_LEFT - 160;
     for (size_t c = 0; c < nc; c++) {
         char added[48];
         parley_constraint_status s = parley_diagnosis_status(d, c, added, sizeof added);
         uint64_t v = strtoull(added, NULL, 10);
-        double yy = 40 + (double)c * rowh;
+        double yy = 40 + (double)c * DG_ROWH;
         const char *col = s == PARLEY_STATUS_BINDING       ? "#c0392b"
                           : s == PARLEY_STATUS_RESTRICTING ? "#e67e22"
                                                            : "#a0a0a0";
-        parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 8, yy + 14);
+        dg_name_start(b, yy);
         rp_text(b, parley_diagnosis_constraint_name(d, c));
         double w = v ? barw * log1p((double)v) / log1p((double)mx) : 0;
         parleyx_buf_printf(b,
                            "</text>\n<rect class=\"status\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                            "height=\"14\" fill=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\">%s %s"
                            "</text>\n",
-                           left, yy + 3, w, col, left + w + 5, yy + 14,
+                           DG_LEFT, yy + 3, w, col, DG_LEFT + w + 5, yy + 14,
                            parley_constraint_status_name(s), added);
     }
     parleyx_buf_puts(b, "</svg>\n");
+}
+
+static parley_status diagnosis(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
+                               const parley_chart_options *o)
+{
+    double W = o->width + 140;
+    if (!parley_diagnosis_deal_exists(d))
+        return dg_no_deal(b, sc, d, W);
+    dg_deals(b, d, W);
     return PARLEY_OK;
 }
 
@@ -674,8 +751,7 @@ parley_status parley_chart_diagnosis(const parley_scenario *sc, const parley_dia
     if (!sc || !d)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "a scenario and its diagnosis are needed");
     px_buf b;
-    parleyx_buf_init(&b, sc->alloc, 0);
-    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    parley_status st = rp_begin(&b, sc->alloc);
     if (!st)
         st = rp_chart_diagnosis(&b, sc, d, opt);
     return rp_hand_over(&b, st, svg, len, err);

@@ -134,13 +134,6 @@ static bool has_deal(const parley_analysis *an)
 
 static void deals_section(px_buf *b, const parley_scenario *sc, const parley_analysis *an)
 {
-    static const struct {
-        parley_solution_kind k;
-        const char *title;
-    } sols[] = {{PARLEY_SOLUTION_NASH, "Nash"},
-                {PARLEY_SOLUTION_KALAI_SMORODINSKY, "Kalai&ndash;Smorodinsky"},
-                {PARLEY_SOLUTION_UTILITARIAN, "utilitarian"},
-                {PARLEY_SOLUTION_EGALITARIAN, "egalitarian"}};
     char lab[PARLEY_MAX_NAME + 1];
     parleyx_buf_puts(b, "<section id=\"deals\">\n<h2>The fair and efficient deals</h2>\n");
     if (!has_deal(an)) {
@@ -150,19 +143,19 @@ static void deals_section(px_buf *b, const parley_scenario *sc, const parley_ana
     parleyx_buf_puts(b, "<p>Each is a Pareto-optimal deal that every negotiator and ratifier "
                         "accepts (definitions in docs/analysis.md).</p>\n"
                         "<table class=\"solutions\"><tr><th></th>");
-    for (size_t s = 0; s < 4; s++)
-        parleyx_buf_printf(b, "<th>%s</th>", sols[s].title);
+    for (size_t s = 0; s < RP_SOLUTIONS; s++)
+        parleyx_buf_printf(b, "<th>%s</th>", rp_solutions[s].title);
     parleyx_buf_puts(b, "</tr>\n");
-    const double *u[4];
-    const uint32_t *o[4];
-    bool h[4];
-    for (size_t s = 0; s < 4; s++)
-        h[s] = parley_analysis_solution(an, sols[s].k, &u[s], &o[s]);
+    const double *u[RP_SOLUTIONS];
+    const uint32_t *o[RP_SOLUTIONS];
+    bool h[RP_SOLUTIONS];
+    for (size_t s = 0; s < RP_SOLUTIONS; s++)
+        h[s] = parley_analysis_solution(an, rp_solutions[s].kind, &u[s], &o[s]);
     for (size_t i = 0; i < parley_issue_count(sc); i++) {
         parleyx_buf_puts(b, "<tr><th>");
         rp_text(b, parley_issue_name(sc, i));
         parleyx_buf_puts(b, "</th>");
-        for (size_t s = 0; s < 4; s++) {
+        for (size_t s = 0; s < RP_SOLUTIONS; s++) {
             parleyx_buf_puts(b, "<td>");
             if (h[s])
                 rp_text(b, parley_issue_value_label(sc, i, o[s][i], lab, sizeof lab));
@@ -174,7 +167,7 @@ static void deals_section(px_buf *b, const parley_scenario *sc, const parley_ana
         parleyx_buf_puts(b, "<tr><th>utility of ");
         rp_text(b, parley_party_name(sc, parley_analysis_dim_party(an, j)));
         parleyx_buf_puts(b, "</th>");
-        for (size_t s = 0; s < 4; s++) {
+        for (size_t s = 0; s < RP_SOLUTIONS; s++) {
             parleyx_buf_puts(b, "<td class=\"num\">");
             if (h[s])
                 num(b, u[s][j]);
@@ -239,89 +232,119 @@ static void limit_row(px_buf *b, const parley_diagnosis *d, const parley_limit_i
     num(b, l->from);
 }
 
+/* The rows of the bends table (how far each limit must move to open a
+ * deal) or of the slack table (how far it could tighten), and its end. */
+static void limit_rows(px_buf *b, const parley_diagnosis *d, bool bends)
+{
+    size_t n = bends ? parley_diagnosis_bend_count(d) : parley_diagnosis_slack_count(d);
+    parley_limit_info l;
+    for (size_t k = 0; k < n; k++) {
+        if (bends)
+            parley_diagnosis_bend(d, k, &l);
+        else
+            parley_diagnosis_slack(d, k, &l);
+        limit_row(b, d, &l);
+        if (!bends) {
+            parleyx_buf_puts(b, "</td><td class=\"num\">");
+            num(b, l.to);
+            parleyx_buf_puts(b, "</td><td class=\"num\">");
+            num(b, l.slack);
+        } else if (l.possible) {
+            parleyx_buf_puts(b, "</td><td>");
+            num(b, l.to);
+        } else {
+            parleyx_buf_puts(b, "</td><td>no value alone opens a deal");
+        }
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n");
+}
+
+/* Open, the members of conflict k (or of relaxation k) as names, close. */
+static void members(px_buf *b, const parley_diagnosis *d, size_t k, bool relaxation,
+                    const char *open, const char *close)
+{
+    const size_t *m;
+    size_t n = relaxation ? parley_diagnosis_relaxation(d, k, &m)
+                          : parley_diagnosis_conflict(d, k, &m);
+    parleyx_buf_puts(b, open);
+    names(b, d, m, n);
+    parleyx_buf_puts(b, close);
+}
+
+/* "A 0.6 (+0.1); B ..." -- each party's utility of an's Nash deal and
+ * its change against no deal. */
+static void nash_gains(px_buf *b, const parley_scenario *sc, const parley_analysis *an)
+{
+    const double *u;
+    if (!an || !parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, NULL))
+        return;
+    for (size_t j = 0; j < parley_analysis_dims(an); j++) {
+        size_t p = parley_analysis_dim_party(an, j);
+        if (j)
+            parleyx_buf_puts(b, "; ");
+        rp_text(b, parley_party_name(sc, p));
+        parleyx_buf_puts(b, " ");
+        num(b, u[j]);
+        double g = u[j] - parley_party_reservation(sc, p);
+        parleyx_buf_puts(b, g >= 0 ? " (+" : " (");
+        num(b, g);
+        parleyx_buf_puts(b, ")");
+    }
+}
+
+/* No deal: the minimal conflicts, the minimal relaxations with what each
+ * opens, and how far each numeric limit must bend. */
+static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d)
+{
+    size_t nf = parley_diagnosis_conflict_count(d), nr = parley_diagnosis_relaxation_count(d);
+    parleyx_buf_printf(b, "<h3>Minimal conflicts (%zu)</h3>\n<p>Each set cannot hold "
+                          "together; dropping any one member resolves it.</p>\n<ol "
+                          "class=\"conflicts\">\n",
+                       nf);
+    for (size_t k = 0; k < nf; k++)
+        members(b, d, k, false, "<li>", "</li>\n");
+    parleyx_buf_printf(b, "</ol>\n<h3>Minimal relaxations (%zu)</h3>\n<table "
+                          "class=\"relaxations\"><tr><th>drop</th><th>deals opened</th>"
+                          "<th>Nash deal: utilities (change against no deal)</th></tr>\n",
+                       nr);
+    for (size_t k = 0; k < nr; k++) {
+        members(b, d, k, true, "<tr><td>", "</td><td class=\"num\">");
+        const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
+        char cnt[64];
+        if (an) {
+            parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, cnt, sizeof cnt);
+            count(b, cnt);
+        }
+        parleyx_buf_puts(b, "</td><td>");
+        nash_gains(b, sc, an);
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n<h3>Bends</h3>\n<p>How far each numeric limit must move, "
+                        "all else unchanged, to open a deal.</p>\n<table class=\"bends\"><tr>"
+                        "<th>limit</th><th>now</th><th>must reach</th></tr>\n");
+    limit_rows(b, d, true);
+}
+
+/* Deals exist: how far each numeric limit could tighten. */
+static void diagnosis_slack(px_buf *b, const parley_diagnosis *d)
+{
+    parleyx_buf_puts(b, "<p>Deals exist. How far each numeric limit could tighten before the "
+                        "last deal vanishes, and what each red line does:</p>\n<table "
+                        "class=\"slack\"><tr><th>limit</th><th>now</th><th>last deal at</th>"
+                        "<th>slack</th></tr>\n");
+    limit_rows(b, d, false);
+}
+
 static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
                                        const parley_diagnosis *d, const parley_chart_options *co)
 {
     parleyx_buf_puts(b, "<section id=\"diagnosis\">\n<h2>Red lines: what blocks a deal, what "
                         "could bend</h2>\n");
-    parley_limit_info l;
-    if (!parley_diagnosis_deal_exists(d)) {
-        size_t nf = parley_diagnosis_conflict_count(d), nr = parley_diagnosis_relaxation_count(d);
-        parleyx_buf_printf(b, "<h3>Minimal conflicts (%zu)</h3>\n<p>Each set cannot hold "
-                              "together; dropping any one member resolves it.</p>\n<ol "
-                              "class=\"conflicts\">\n",
-                           nf);
-        for (size_t k = 0; k < nf; k++) {
-            const size_t *m;
-            size_t n = parley_diagnosis_conflict(d, k, &m);
-            parleyx_buf_puts(b, "<li>");
-            names(b, d, m, n);
-            parleyx_buf_puts(b, "</li>\n");
-        }
-        parleyx_buf_printf(b, "</ol>\n<h3>Minimal relaxations (%zu)</h3>\n<table "
-                              "class=\"relaxations\"><tr><th>drop</th><th>deals opened</th>"
-                              "<th>Nash deal: utilities (change against no deal)</th></tr>\n",
-                           nr);
-        for (size_t k = 0; k < nr; k++) {
-            const size_t *m;
-            size_t n = parley_diagnosis_relaxation(d, k, &m);
-            parleyx_buf_puts(b, "<tr><td>");
-            names(b, d, m, n);
-            parleyx_buf_puts(b, "</td><td class=\"num\">");
-            const parley_analysis *an = parley_diagnosis_relaxation_analysis(d, k);
-            char cnt[64];
-            if (an) {
-                parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, cnt, sizeof cnt);
-                count(b, cnt);
-            }
-            parleyx_buf_puts(b, "</td><td>");
-            const double *u;
-            if (an && parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, NULL)) {
-                for (size_t j = 0; j < parley_analysis_dims(an); j++) {
-                    size_t p = parley_analysis_dim_party(an, j);
-                    if (j)
-                        parleyx_buf_puts(b, "; ");
-                    rp_text(b, parley_party_name(sc, p));
-                    parleyx_buf_puts(b, " ");
-                    num(b, u[j]);
-                    double g = u[j] - parley_party_reservation(sc, p);
-                    parleyx_buf_puts(b, g >= 0 ? " (+" : " (");
-                    num(b, g);
-                    parleyx_buf_puts(b, ")");
-                }
-            }
-            parleyx_buf_puts(b, "</td></tr>\n");
-        }
-        parleyx_buf_puts(b, "</table>\n<h3>Bends</h3>\n<p>How far each numeric limit must move, "
-                            "all else unchanged, to open a deal.</p>\n<table class=\"bends\"><tr>"
-                            "<th>limit</th><th>now</th><th>must reach</th></tr>\n");
-        for (size_t k = 0; k < parley_diagnosis_bend_count(d); k++) {
-            parley_diagnosis_bend(d, k, &l);
-            limit_row(b, d, &l);
-            parleyx_buf_puts(b, "</td><td>");
-            if (l.possible)
-                num(b, l.to);
-            else
-                parleyx_buf_puts(b, "no value alone opens a deal");
-            parleyx_buf_puts(b, "</td></tr>\n");
-        }
-        parleyx_buf_puts(b, "</table>\n");
-    } else {
-        parleyx_buf_puts(b, "<p>Deals exist. How far each numeric limit could tighten before the "
-                            "last deal vanishes, and what each red line does:</p>\n<table "
-                            "class=\"slack\"><tr><th>limit</th><th>now</th><th>last deal at</th>"
-                            "<th>slack</th></tr>\n");
-        for (size_t k = 0; k < parley_diagnosis_slack_count(d); k++) {
-            parley_diagnosis_slack(d, k, &l);
-            limit_row(b, d, &l);
-            parleyx_buf_puts(b, "</td><td class=\"num\">");
-            num(b, l.to);
-            parleyx_buf_puts(b, "</td><td class=\"num\">");
-            num(b, l.slack);
-            parleyx_buf_puts(b, "</td></tr>\n");
-        }
-        parleyx_buf_puts(b, "</table>\n");
-    }
+    if (!parley_diagnosis_deal_exists(d))
+        diagnosis_no_deal(b, sc, d);
+    else
+        diagnosis_slack(b, d);
     parleyx_buf_puts(b, "<div class=\"charts\">\n");
     parley_status st = rp_chart_diagnosis(b, sc, d, co);
     parleyx_buf_puts(b, "</div>\n</section>\n");
@@ -510,6 +533,16 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     return st;
 }
 
+/* The caller's options, or all zero (the defaults) when opt is NULL. */
+static parley_report_options report_options(const parley_report_options *opt)
+{
+    parley_report_options o;
+    memset(&o, 0, sizeof o);
+    if (opt)
+        o = *opt;
+    return o;
+}
+
 parley_status parley_report_html(const parley_scenario *sc, const parley_report_options *opt,
                                  char **html, size_t *len, parley_error *err)
 {
@@ -519,13 +552,9 @@ parley_status parley_report_html(const parley_scenario *sc, const parley_report_
     if (!sc || !sc->final)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "the scenario is not final; call parley_scenario_finalize first");
-    parley_report_options o;
-    memset(&o, 0, sizeof o);
-    if (opt)
-        o = *opt;
+    parley_report_options o = report_options(opt);
     px_buf b;
-    parleyx_buf_init(&b, sc->alloc, 0);
-    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    parley_status st = rp_begin(&b, sc->alloc);
     if (!st)
         st = build(&b, sc, &o);
     return rp_hand_over(&b, st, html, len, err);
@@ -549,10 +578,7 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
     if (!sc || !sc->final || !write)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a final scenario and a sink are needed");
-    parley_report_options o;
-    memset(&o, 0, sizeof o);
-    if (opt)
-        o = *opt;
+    parley_report_options o = report_options(opt);
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = o.threads;

@@ -11,8 +11,9 @@
  * stakeholders: the Pareto frontier over all outcomes, each proposer's
  * offers as a trail of dots in its own colour (later offers darker), the
  * deal as a ring.  Right, each proposer's utility of its own offers, round
- * by round (its concession curve), with its reservation value dashed.  At most 2,000 offers are drawn (evenly thinned beyond),
- * so the file stays small.
+ * by round (its concession curve), with its reservation value dashed.  At
+ * most 2,000 offers are drawn (evenly thinned beyond), so the file stays
+ * small.
  */
 #include "report/rp.h"
 
@@ -81,17 +82,12 @@ void parley_session_log_event(void *ud, const parley_trace_event *ev)
     if ((ev->kind != PARLEY_TRACE_OFFER && ev->kind != PARLEY_TRACE_TEXT) || !ev->utilities)
         return;
     size_t w = l->np + 2;
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        double *r = parleyx_realloc(l->sc->alloc, l->rec, l->cap * w * sizeof(double),
-                                    nc * w * sizeof(double));
-        if (!r) {
-            l->ok = false;
-            return;
-        }
-        l->rec = r;
-        l->cap = nc;
+    double *grown = parleyx_grow(l->sc->alloc, l->rec, w * sizeof(double), &l->cap, l->n + 1, 64);
+    if (!grown) {
+        l->ok = false;
+        return;
     }
+    l->rec = grown;
     double *r = &l->rec[l->n * w];
     r[0] = (double)ev->round;
     r[1] = ev->party == SIZE_MAX ? -1.0 : (double)ev->party;
@@ -99,17 +95,23 @@ void parley_session_log_event(void *ud, const parley_trace_event *ev)
     l->n++;
 }
 
-static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
-                          const parley_session_log *l, size_t x, size_t y,
-                          const parley_chart_options *o)
+/* The geometry of the two panels. */
+typedef struct sl_layout {
+    double W, H;
+    rp_frame left;  /* the utility space */
+    rp_frame right; /* utilities round by round (same size) */
+    size_t step;    /* draw every step-th offer */
+} sl_layout;
+
+/* Left: the utility space of dimensions x and y (parties px and py), the
+ * frontier when there are two stakeholders, the offers, the deal. */
+static void draw_offers(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                        const parley_session_log *l, size_t x, size_t y, const sl_layout *g)
 {
     size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
-    size_t w = l->np + 2, step = l->n > SL_MAX_DRAWN ? (l->n + SL_MAX_DRAWN - 1) / SL_MAX_DRAWN : 1;
-    double W = (o->width ? o->width : 560) * 2.0, H = o->height ? o->height : 480;
-    double pw = W / 2 - 80, ph = H - 110;
-    double lx0 = 60, ly0 = 34, rx0 = W / 2 + 50, ry0 = 34;
-    rp_svg_open(b, W, H, 11, "session", "Negotiation session");
-    /* left: utility space */
+    size_t w = l->np + 2;
+    const rp_frame *f = &g->left;
+    double lx0 = f->x0, ly0 = f->y0, pw = f->w, ph = f->h;
     parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Offers: ",
                        lx0);
     rp_text(b, parley_party_name(sc, px));
@@ -134,19 +136,10 @@ static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_ana
                        lx0 - 32, ly0 + ph / 2);
     rp_text(b, parley_party_name(sc, py));
     parleyx_buf_puts(b, "</text>\n");
-    size_t nf = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
-    if (nf && parley_analysis_dims(an) == 2) {
-        parleyx_buf_puts(b, "<polyline class=\"frontier\" fill=\"none\" stroke=\"#e67e22\" "
-                            "stroke-width=\"2\" points=\"");
-        for (size_t k = 0; k < nf; k++) {
-            const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, k);
-            parleyx_buf_printf(b, "%s%.1f,%.1f", k ? " " : "", lx0 + u[x] * pw,
-                               ly0 + (1 - u[y]) * ph);
-        }
-        parleyx_buf_puts(b, "\"/>\n");
-    }
+    if (parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL) && parley_analysis_dims(an) == 2)
+        rp_frontier_line(b, an, x, y, f);
     parleyx_buf_puts(b, "<g class=\"offers\">\n");
-    for (size_t k = 0; k < l->n; k += step) {
+    for (size_t k = 0; k < l->n; k += g->step) {
         const double *r = &l->rec[k * w];
         int who = (int)r[1];
         const char *col = who < 0 ? "#555" : PALETTE[(size_t)who % 8];
@@ -163,7 +156,52 @@ static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_ana
                            "font-weight=\"bold\">deal</text>\n",
                            lx0 + l->dealu[px] * pw, ly0 + (1 - l->dealu[py]) * ph,
                            lx0 + l->dealu[px] * pw + 10, ly0 + (1 - l->dealu[py]) * ph - 8);
-    /* right: utilities round by round */
+}
+
+/* Proposer p's line: its utility of its own offers round by round (its
+ * concession curve), its reservation value dashed, its legend entry
+ * (the drawn-th). */
+static void draw_proposer(px_buf *b, const parley_scenario *sc, const parley_session_log *l,
+                          size_t p, double rmax, size_t drawn, const sl_layout *g)
+{
+    size_t w = l->np + 2;
+    double rx0 = g->right.x0, ry0 = g->right.y0, pw = g->right.w, ph = g->right.h;
+    const char *col = PALETTE[p % 8];
+    double rv = parley_party_reservation(sc, p);
+    if (rv > 0 && rv <= 1)
+        parleyx_buf_printf(b,
+                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                           "stroke=\"%s\" stroke-dasharray=\"4,4\" stroke-opacity=\"0.7\"/>\n",
+                           rx0, ry0 + (1 - rv) * ph, rx0 + pw, ry0 + (1 - rv) * ph, col);
+    parleyx_buf_printf(b, "<polyline class=\"utility-line\" fill=\"none\" stroke=\"%s\" "
+                          "stroke-width=\"1.8\" points=\"",
+                       col);
+    bool first = true;
+    for (size_t k = 0; k < l->n; k += g->step) {
+        const double *r = &l->rec[k * w];
+        if ((int)r[1] != (int)p)
+            continue;
+        parleyx_buf_printf(b, "%s%.1f,%.1f", first ? "" : " ",
+                           rx0 + (rmax > 1 ? (r[0] - 1) / (rmax - 1) : 0.5) * pw,
+                           ry0 + (1 - r[2 + p]) * ph);
+        first = false;
+    }
+    parleyx_buf_printf(b, "\"/>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
+                          "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">",
+                       rx0 + 4 + (double)(drawn % 3) * (pw / 3),
+                       g->H - 30 + (double)(drawn / 3) * 14 - 9, col,
+                       rx0 + 18 + (double)(drawn % 3) * (pw / 3),
+                       g->H - 30 + (double)(drawn / 3) * 14);
+    rp_text(b, parley_party_name(sc, p));
+    parleyx_buf_puts(b, "</text>\n");
+}
+
+/* Right: each proposer's utility of its own offers, round by round. */
+static void draw_rounds(px_buf *b, const parley_scenario *sc, const parley_session_log *l,
+                        const sl_layout *g)
+{
+    size_t w = l->np + 2;
+    double rx0 = g->right.x0, ry0 = g->right.y0, pw = g->right.w, ph = g->right.h;
     double rmax = 1;
     for (size_t k = 0; k < l->n; k++)
         if (l->rec[k * w] > rmax)
@@ -180,45 +218,30 @@ static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_ana
         parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
                            rx0 - 5, ry0 + (1 - u) * ph + 4, u);
     }
-    /* one line per proposer: its own utility of its own offers (its
-     * concession curve), with its reservation value dashed */
     size_t drawn = 0;
     for (size_t p = 0; p < l->np; p++) {
         bool any = false;
         for (size_t k = 0; k < l->n && !any; k++)
             any = (int)l->rec[k * w + 1] == (int)p;
-        if (!any)
-            continue;
-        const char *col = PALETTE[p % 8];
-        double rv = parley_party_reservation(sc, p);
-        if (rv > 0 && rv <= 1)
-            parleyx_buf_printf(b,
-                               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                               "stroke=\"%s\" stroke-dasharray=\"4,4\" stroke-opacity=\"0.7\"/>\n",
-                               rx0, ry0 + (1 - rv) * ph, rx0 + pw, ry0 + (1 - rv) * ph, col);
-        parleyx_buf_printf(b, "<polyline class=\"utility-line\" fill=\"none\" stroke=\"%s\" "
-                              "stroke-width=\"1.8\" points=\"",
-                           col);
-        bool first = true;
-        for (size_t k = 0; k < l->n; k += step) {
-            const double *r = &l->rec[k * w];
-            if ((int)r[1] != (int)p)
-                continue;
-            parleyx_buf_printf(b, "%s%.1f,%.1f", first ? "" : " ",
-                               rx0 + (rmax > 1 ? (r[0] - 1) / (rmax - 1) : 0.5) * pw,
-                               ry0 + (1 - r[2 + p]) * ph);
-            first = false;
-        }
-        parleyx_buf_printf(b, "\"/>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
-                              "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">",
-                           rx0 + 4 + (double)(drawn % 3) * (pw / 3),
-                           H - 30 + (double)(drawn / 3) * 14 - 9, col,
-                           rx0 + 18 + (double)(drawn % 3) * (pw / 3),
-                           H - 30 + (double)(drawn / 3) * 14);
-        rp_text(b, parley_party_name(sc, p));
-        parleyx_buf_puts(b, "</text>\n");
-        drawn++;
+        if (any)
+            draw_proposer(b, sc, l, p, rmax, drawn++, g);
     }
+}
+
+static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                          const parley_session_log *l, size_t x, size_t y,
+                          const parley_chart_options *o)
+{
+    sl_layout g;
+    g.step = l->n > SL_MAX_DRAWN ? (l->n + SL_MAX_DRAWN - 1) / SL_MAX_DRAWN : 1;
+    g.W = (o->width ? o->width : 560) * 2.0;
+    g.H = o->height ? o->height : 480;
+    double pw = g.W / 2 - 80, ph = g.H - 110;
+    g.left = (rp_frame){60, 34, pw, ph};
+    g.right = (rp_frame){g.W / 2 + 50, 34, pw, ph};
+    rp_svg_open(b, g.W, g.H, 11, "session", "Negotiation session");
+    draw_offers(b, sc, an, l, x, y, &g);
+    draw_rounds(b, sc, l, &g);
     parleyx_buf_puts(b, "</svg>\n");
     return PARLEY_OK;
 }
@@ -245,15 +268,5 @@ parley_status parley_chart_session(const parley_scenario *sc, const parley_analy
     if (!sc || !an || !log || log->sc != sc)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a scenario, its analysis and a log of a session on it are needed");
-    size_t dims = parley_analysis_dims(an);
-    if (x >= dims || y >= dims || x == y)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
-                            "stakeholders %zu and %zu: give two different ones below %zu", x, y,
-                            dims);
-    px_buf b;
-    parleyx_buf_init(&b, sc->alloc, 0);
-    parley_status st = parleyx_text_begin(&b) ? PARLEY_OK : PARLEY_ERR_NOMEM;
-    if (!st)
-        st = rp_chart_session(&b, sc, an, log, x, y, opt);
-    return rp_hand_over(&b, st, svg, len, err);
+    return rp_pair_chart(sc, an, log, x, y, opt, svg, len, err);
 }

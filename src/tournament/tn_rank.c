@@ -94,27 +94,19 @@ static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, 
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->name[i], name) == 0)
             return i;
-    if (r->n == r->name_cap) {
-        size_t nc = r->name_cap ? 2 * r->name_cap : 8;
-        char **nn = parleyx_realloc(r->ap, r->name, r->name_cap * sizeof *nn, nc * sizeof *nn);
-        if (!nn) {
-            *nomem = true;
-            return SIZE_MAX;
-        }
-        r->name = nn;
-        r->name_cap = nc;
+    char **nn = parleyx_grow(r->ap, r->name, sizeof *nn, &r->name_cap, r->n + 1, 8);
+    if (!nn) {
+        *nomem = true;
+        return SIZE_MAX;
     }
-    if (r->n == r->acc_cap) {
-        size_t nc = r->acc_cap ? 2 * r->acc_cap : 8;
-        tn_acc(*na)[PARLEY_MEASURE_COUNT] =
-            parleyx_realloc(r->ap, r->acc, r->acc_cap * sizeof *na, nc * sizeof *na);
-        if (!na) {
-            *nomem = true;
-            return SIZE_MAX;
-        }
-        r->acc = na;
-        r->acc_cap = nc;
+    r->name = nn;
+    tn_acc(*na)[PARLEY_MEASURE_COUNT] = parleyx_grow(r->ap, r->acc, sizeof *na, &r->acc_cap,
+                                                     r->n + 1, 8);
+    if (!na) {
+        *nomem = true;
+        return SIZE_MAX;
     }
+    r->acc = na;
     char *c = parleyx_strdup(r->ap, name);
     if (!c) {
         *nomem = true;
@@ -125,20 +117,15 @@ static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, 
     return r->n++;
 }
 
-parley_status parley_tournament_rank(const char *path, const parley_allocator *alloc,
-                                     parley_tournament_ranking **out, parley_error *err)
+/* Open the store read-write when allowed, so that closing the last
+ * connection checkpoints and removes the -wal and -shm files; else
+ * read-only.  Never created. */
+static parley_status tn_rank_open(const char *path, sqlite3 **out, parley_error *err)
 {
-    if (alloc && !alloc->fn)
-        alloc = NULL;
-    if (!path || !out)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no output");
-    *out = NULL;
     parley_status ps = tn_store_path_check(path, err);
     if (ps != PARLEY_OK)
         return ps;
     sqlite3 *db = NULL;
-    /* read-write when allowed, so that closing the last connection
-     * checkpoints and removes the -wal and -shm files; never created */
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sqlite3_close(db);
         db = NULL;
@@ -149,88 +136,122 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
         }
     }
     sqlite3_busy_timeout(db, 10000);
-    parley_tournament_ranking *r = parleyx_calloc(alloc, 1, sizeof *r);
-    if (r && alloc) {
-        r->alloc = *alloc;
-        r->ap = &r->alloc;
+    *out = db;
+    return PARLEY_OK;
+}
+
+/* What reading the rows keeps: the observations for ranking_pair and
+ * the strategies already counted for the current session. */
+typedef struct tn_reader {
+    tn_obs *obs;
+    size_t nobs, capobs;
+    sqlite3_int64 cur; /* the current session id */
+    size_t seen[PARLEY_TOURNAMENT_MAX_SEATS];
+    size_t nseen;
+} tn_reader;
+
+/* Count one row (a seat of a session, in session-id order).  false when
+ * out of memory. */
+static bool tn_rank_row(parley_tournament_ranking *r, tn_reader *rd, sqlite3_stmt *q,
+                        const parley_allocator *alloc)
+{
+    sqlite3_int64 id = sqlite3_column_int64(q, 0);
+    if (id != rd->cur) {
+        rd->cur = id;
+        rd->nseen = 0;
+        r->sessions++;
     }
+    bool nomem = false;
+    const unsigned char *name = sqlite3_column_text(q, 1);
+    size_t k = tn_strategy_index(r, name ? (const char *)name : "", &nomem);
+    if (nomem)
+        return false;
+    tn_add(&r->acc[k][PARLEY_MEASURE_UTILITY], sqlite3_column_double(q, 2));
+    /* against whom: the focal seat plays the opponent strategy, the
+     * others the focal one */
+    const unsigned char *fo = sqlite3_column_text(q, 8), *op = sqlite3_column_text(q, 9);
+    const char *other = fo && strcmp((const char *)fo, r->name[k]) != 0 ? (const char *)fo
+                        : op                                            ? (const char *)op
+                                                                        : "";
+    size_t b = tn_strategy_index(r, other, &nomem);
+    if (nomem)
+        return false;
+    tn_obs *no = parleyx_grow(alloc, rd->obs, sizeof *no, &rd->capobs, rd->nobs + 1, 1024);
+    if (!no)
+        return false;
+    rd->obs = no;
+    rd->obs[rd->nobs].a = k;
+    rd->obs[rd->nobs].b = b;
+    rd->obs[rd->nobs].u = sqlite3_column_double(q, 2);
+    rd->nobs++;
+    bool dup = false;
+    for (size_t j = 0; j < rd->nseen; j++)
+        dup = dup || rd->seen[j] == k;
+    if (dup || rd->nseen >= PARLEY_TOURNAMENT_MAX_SEATS)
+        return true;
+    rd->seen[rd->nseen++] = k;
+    tn_add(&r->acc[k][PARLEY_MEASURE_WELFARE], sqlite3_column_double(q, 3));
+    tn_add(&r->acc[k][PARLEY_MEASURE_AGREEMENT], sqlite3_column_int(q, 4) ? 1.0 : 0.0);
+    if (sqlite3_column_type(q, 5) != SQLITE_NULL)
+        tn_add(&r->acc[k][PARLEY_MEASURE_PARETO], sqlite3_column_double(q, 5));
+    if (sqlite3_column_type(q, 6) != SQLITE_NULL)
+        tn_add(&r->acc[k][PARLEY_MEASURE_NASH], sqlite3_column_double(q, 6));
+    tn_add(&r->acc[k][PARLEY_MEASURE_ROUNDS], (double)sqlite3_column_int64(q, 7));
+    return true;
+}
+
+/* Read every seat of every session into r. */
+static parley_status tn_rank_read(parley_tournament_ranking *r, sqlite3 *db, const char *path,
+                                  tn_reader *rd, const parley_allocator *alloc, parley_error *err)
+{
     sqlite3_stmt *q = NULL;
-    parley_status st = PARLEY_OK;
-    tn_obs *obs = NULL;
-    size_t nobs = 0, capobs = 0;
-    if (!r) {
-        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-        goto done;
-    }
     if (sqlite3_prepare_v2(db,
                            "SELECT s.id, t.strategy, t.utility, s.welfare, s.agreement, "
                            "s.pareto_distance, s.nash_distance, s.rounds, s.focal, s.opponent "
                            "FROM sessions s JOIN seats t ON t.session = s.id "
                            "ORDER BY s.id, t.seat",
                            -1, &q, NULL) != SQLITE_OK) {
-        st = tn_db_fail(db, path, err, "not a tournament store");
-        goto done;
+        parley_status st = tn_db_fail(db, path, err, "not a tournament store");
+        sqlite3_finalize(q);
+        return st;
     }
-    sqlite3_int64 cur = -1;
-    size_t seen[PARLEY_TOURNAMENT_MAX_SEATS];
-    size_t nseen = 0;
-    bool nomem = false;
+    parley_status st = PARLEY_OK;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        sqlite3_int64 id = sqlite3_column_int64(q, 0);
-        if (id != cur) {
-            cur = id;
-            nseen = 0;
-            r->sessions++;
-        }
-        const unsigned char *name = sqlite3_column_text(q, 1);
-        size_t k = tn_strategy_index(r, name ? (const char *)name : "", &nomem);
-        if (nomem) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (!tn_rank_row(r, rd, q, alloc)) {
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-            goto done;
+            break;
         }
-        tn_add(&r->acc[k][PARLEY_MEASURE_UTILITY], sqlite3_column_double(q, 2));
-        /* against whom: the focal seat plays the opponent strategy, the
-         * others the focal one */
-        const unsigned char *fo = sqlite3_column_text(q, 8), *op = sqlite3_column_text(q, 9);
-        const char *other = fo && strcmp((const char *)fo, r->name[k]) != 0 ? (const char *)fo
-                            : op                                            ? (const char *)op
-                                                                            : "";
-        size_t b = tn_strategy_index(r, other, &nomem);
-        if (!nomem && nobs == capobs) {
-            size_t nc = capobs ? 2 * capobs : 1024;
-            tn_obs *no = parleyx_realloc(alloc, obs, capobs * sizeof *no, nc * sizeof *no);
-            if (no) {
-                obs = no;
-                capobs = nc;
-            } else {
-                nomem = true;
-            }
-        }
-        if (nomem) {
-            st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-            goto done;
-        }
-        obs[nobs].a = k;
-        obs[nobs].b = b;
-        obs[nobs].u = sqlite3_column_double(q, 2);
-        nobs++;
-        bool dup = false;
-        for (size_t j = 0; j < nseen; j++)
-            dup = dup || seen[j] == k;
-        if (dup || nseen >= PARLEY_TOURNAMENT_MAX_SEATS)
-            continue;
-        seen[nseen++] = k;
-        tn_add(&r->acc[k][PARLEY_MEASURE_WELFARE], sqlite3_column_double(q, 3));
-        tn_add(&r->acc[k][PARLEY_MEASURE_AGREEMENT], sqlite3_column_int(q, 4) ? 1.0 : 0.0);
-        if (sqlite3_column_type(q, 5) != SQLITE_NULL)
-            tn_add(&r->acc[k][PARLEY_MEASURE_PARETO], sqlite3_column_double(q, 5));
-        if (sqlite3_column_type(q, 6) != SQLITE_NULL)
-            tn_add(&r->acc[k][PARLEY_MEASURE_NASH], sqlite3_column_double(q, 6));
-        tn_add(&r->acc[k][PARLEY_MEASURE_ROUNDS], (double)sqlite3_column_int64(q, 7));
-    }
-    if (rc != SQLITE_DONE)
+    if (st == PARLEY_OK && rc != SQLITE_DONE)
         st = tn_db_fail(db, path, err, "cannot read the store");
+    sqlite3_finalize(q);
+    return st;
+}
+
+parley_status parley_tournament_rank(const char *path, const parley_allocator *alloc,
+                                     parley_tournament_ranking **out, parley_error *err)
+{
+    if (alloc && !alloc->fn)
+        alloc = NULL;
+    if (!path || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no output");
+    *out = NULL;
+    sqlite3 *db = NULL;
+    parley_status st = tn_rank_open(path, &db, err);
+    if (st != PARLEY_OK)
+        return st;
+    parley_tournament_ranking *r = parleyx_calloc(alloc, 1, sizeof *r);
+    if (r && alloc) {
+        r->alloc = *alloc;
+        r->ap = &r->alloc;
+    }
+    tn_reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.cur = -1;
+    if (!r)
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    else
+        st = tn_rank_read(r, db, path, &rd, alloc, err);
     if (st == PARLEY_OK) {
         size_t cells = r->n * r->n;
         r->pair = parleyx_calloc(alloc, cells ? cells : 1, sizeof *r->pair);
@@ -238,12 +259,10 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
             r->npair = r->n;
         else
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-        for (size_t i = 0; r->pair && i < nobs; i++)
-            tn_add(&r->pair[obs[i].a * r->n + obs[i].b], obs[i].u);
+        for (size_t i = 0; r->pair && i < rd.nobs; i++)
+            tn_add(&r->pair[rd.obs[i].a * r->n + rd.obs[i].b], rd.obs[i].u);
     }
-done:
-    parleyx_free(alloc, obs, capobs * sizeof *obs);
-    sqlite3_finalize(q);
+    parleyx_free(alloc, rd.obs, rd.capobs * sizeof *rd.obs);
     sqlite3_close(db);
     if (st != PARLEY_OK) {
         parley_tournament_ranking_free(r);
@@ -266,13 +285,10 @@ const char *parley_tournament_ranking_name(const parley_tournament_ranking *r, s
     return r && s < r->n ? r->name[s] : "";
 }
 
-parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ranking *r, size_t s,
-                                                      parley_tournament_measure m)
+/* Mean and 95% interval of an accumulator (n 0: mean and ci NaN). */
+static parley_tournament_stat tn_stat(const tn_acc *a)
 {
     parley_tournament_stat x = {0, NAN, NAN};
-    if (!r || s >= r->n || (unsigned)m >= PARLEY_MEASURE_COUNT)
-        return x;
-    const tn_acc *a = &r->acc[s][m];
     x.n = a->n;
     if (a->n) {
         x.mean = a->mean;
@@ -281,19 +297,20 @@ parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ra
     return x;
 }
 
+parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ranking *r, size_t s,
+                                                      parley_tournament_measure m)
+{
+    if (!r || s >= r->n || (unsigned)m >= PARLEY_MEASURE_COUNT)
+        return (parley_tournament_stat){0, NAN, NAN};
+    return tn_stat(&r->acc[s][m]);
+}
+
 parley_tournament_stat parley_tournament_ranking_pair(const parley_tournament_ranking *r,
                                                       size_t a, size_t b)
 {
-    parley_tournament_stat x = {0, NAN, NAN};
     if (!r || !r->pair || a >= r->npair || b >= r->npair)
-        return x;
-    const tn_acc *c = &r->pair[a * r->npair + b];
-    x.n = c->n;
-    if (c->n) {
-        x.mean = c->mean;
-        x.ci = c->n >= 2 ? 1.96 * sqrt(c->m2 / (double)(c->n - 1)) / sqrt((double)c->n) : 0.0;
-    }
-    return x;
+        return (parley_tournament_stat){0, NAN, NAN};
+    return tn_stat(&r->pair[a * r->npair + b]);
 }
 
 void parley_tournament_ranking_order(const parley_tournament_ranking *r,

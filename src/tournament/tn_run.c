@@ -24,7 +24,6 @@
 #include "tn.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -96,12 +95,10 @@ static void *tn_worker_main(void *arg)
     return NULL;
 }
 
-parley_status parley_tournament_run(const parley_tournament *t, const char *store_path,
-                                    const parley_tournament_run_options *opt,
-                                    parley_tournament_run_stats *stats, parley_error *err)
+/* The options with their defaults filled in: threads 0 -> one per
+ * processor (at most 1024), no shard -> the whole tournament. */
+static parley_tournament_run_options tn_run_options(const parley_tournament_run_options *opt)
 {
-    if (!t)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no tournament");
     parley_tournament_run_options o;
     memset(&o, 0, sizeof o);
     if (opt)
@@ -114,6 +111,111 @@ parley_status parley_tournament_run(const parley_tournament *t, const char *stor
         o.threads = 1024;
     if (o.shard_n == 0 || o.shard_k == 0)
         o.shard_k = o.shard_n = 1;
+    return o;
+}
+
+/* Start up to n workers, no more than there are ids; returns how many
+ * started.  p->running counts the workers that started and have not yet
+ * finished: it is set before they start (one may finish at once) and
+ * lowered by those that did not start.  parleyx_threads_start blocks
+ * every signal in the workers, so that a handler -- e.g. one setting
+ * *opt->stop -- runs on this thread, the only one that reads the flag. */
+static unsigned tn_pool_start(tn_pool *p, pthread_t *th, unsigned n)
+{
+    if (n > p->nids)
+        n = (unsigned)p->nids;
+    pthread_mutex_lock(&p->mu);
+    p->running = n;
+    pthread_mutex_unlock(&p->mu);
+    unsigned started = parleyx_threads_start(th, n, tn_worker_main, p);
+    pthread_mutex_lock(&p->mu);
+    p->running -= n - started;
+    pthread_mutex_unlock(&p->mu);
+    return started;
+}
+
+/* Take the next finished record into *rec (true), or return false once
+ * the queue is empty and every worker has finished.  While waiting, looks
+ * at *stop every 0.1 s and tells the workers to take no new ids. */
+static bool tn_pool_take(tn_pool *p, volatile int *stop, parley_tournament_record *rec)
+{
+    pthread_mutex_lock(&p->mu);
+    if (stop && *stop)
+        p->stopping = true;
+    while (p->count == 0 && p->running > 0) {
+        struct timespec dl;
+        clock_gettime(CLOCK_REALTIME, &dl);
+        dl.tv_nsec += 100000000L; /* wake every 0.1 s to look at *stop */
+        if (dl.tv_nsec >= 1000000000L) {
+            dl.tv_sec++;
+            dl.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&p->not_empty, &p->mu, &dl);
+        if (stop && *stop)
+            p->stopping = true;
+    }
+    if (p->count == 0 && p->running == 0) {
+        pthread_mutex_unlock(&p->mu);
+        return false;
+    }
+    *rec = p->q[p->head];
+    p->head = (p->head + 1) % TN_QUEUE;
+    p->count--;
+    pthread_cond_signal(&p->not_full);
+    pthread_mutex_unlock(&p->mu);
+    return true;
+}
+
+/* The writer: put every finished record in the store until the workers
+ * are done.  After a failed put the workers are stopped and the rest of
+ * the queue is drained unstored.  Returns the first put's failure. */
+static parley_status tn_pool_write(tn_pool *p, parley_tournament_store *s,
+                                   const parley_tournament_run_options *o,
+                                   parley_tournament_run_stats *sx, parley_error *werr)
+{
+    parley_status wst = PARLEY_OK;
+    parley_tournament_record rec;
+    while (tn_pool_take(p, o->stop, &rec)) {
+        if (wst != PARLEY_OK)
+            continue;
+        wst = parley_tournament_store_put(s, &rec, werr);
+        if (wst != PARLEY_OK) {
+            pthread_mutex_lock(&p->mu);
+            p->failed = true; /* workers stop; the queue is drained */
+            pthread_cond_broadcast(&p->not_full);
+            pthread_mutex_unlock(&p->mu);
+        } else {
+            sx->ran++;
+            if (o->progress)
+                o->progress(o->progress_ud, sx->already + sx->ran, sx->total);
+        }
+    }
+    return wst;
+}
+
+/* Start the workers, write what they finish, wait for them.  The pool's
+ * queue and thread table are allocated; returns the failure to start. */
+static parley_status tn_pool_run(tn_pool *p, pthread_t *th, parley_tournament_store *s,
+                                 const parley_tournament_run_options *o,
+                                 parley_tournament_run_stats *sx, parley_status *wst,
+                                 parley_error *werr, parley_error *err)
+{
+    parley_status st = PARLEY_OK;
+    unsigned started = tn_pool_start(p, th, o->threads);
+    if (p->nids && !started)
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "cannot start a thread");
+    *wst = tn_pool_write(p, s, o, sx, werr);
+    parleyx_threads_join(th, started);
+    return st;
+}
+
+parley_status parley_tournament_run(const parley_tournament *t, const char *store_path,
+                                    const parley_tournament_run_options *opt,
+                                    parley_tournament_run_stats *stats, parley_error *err)
+{
+    if (!t)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no tournament");
+    parley_tournament_run_options o = tn_run_options(opt);
     parley_tournament_run_stats sx;
     memset(&sx, 0, sizeof sx);
     uint64_t total = t->base[t->nscen];
@@ -152,75 +254,10 @@ parley_status parley_tournament_run(const parley_tournament *t, const char *stor
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.not_empty, NULL);
     pthread_cond_init(&p.not_full, NULL);
-    unsigned started = 0;
-    /* workers block every signal (they inherit this thread's mask while
-     * it is full), so that a handler -- e.g. one setting *opt->stop --
-     * runs on this thread, the only one that reads the flag */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    if (nids) {
-        for (unsigned k = 0; k < o.threads && k < nids; k++) {
-            pthread_mutex_lock(&p.mu);
-            p.running++;
-            pthread_mutex_unlock(&p.mu);
-            if (pthread_create(&th[k], NULL, tn_worker_main, &p) != 0) {
-                pthread_mutex_lock(&p.mu);
-                p.running--;
-                pthread_mutex_unlock(&p.mu);
-                break;
-            }
-            started++;
-        }
-        if (!started) {
-            st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "cannot start a thread");
-        }
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    parley_status wst = PARLEY_OK;
+    parley_status wst;
     parley_error werr;
     parley_error_clear(&werr);
-    for (;;) {
-        pthread_mutex_lock(&p.mu);
-        if (o.stop && *o.stop)
-            p.stopping = true;
-        while (p.count == 0 && p.running > 0) {
-            struct timespec dl;
-            clock_gettime(CLOCK_REALTIME, &dl);
-            dl.tv_nsec += 100000000L; /* wake every 0.1 s to look at *stop */
-            if (dl.tv_nsec >= 1000000000L) {
-                dl.tv_sec++;
-                dl.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&p.not_empty, &p.mu, &dl);
-            if (o.stop && *o.stop)
-                p.stopping = true;
-        }
-        if (p.count == 0 && p.running == 0) {
-            pthread_mutex_unlock(&p.mu);
-            break;
-        }
-        parley_tournament_record rec = p.q[p.head];
-        p.head = (p.head + 1) % TN_QUEUE;
-        p.count--;
-        pthread_cond_signal(&p.not_full);
-        pthread_mutex_unlock(&p.mu);
-        if (wst == PARLEY_OK) {
-            wst = parley_tournament_store_put(s, &rec, &werr);
-            if (wst != PARLEY_OK) {
-                pthread_mutex_lock(&p.mu);
-                p.failed = true; /* workers stop; the queue is drained */
-                pthread_cond_broadcast(&p.not_full);
-                pthread_mutex_unlock(&p.mu);
-            } else {
-                sx.ran++;
-                if (o.progress)
-                    o.progress(o.progress_ud, sx.already + sx.ran, sx.total);
-            }
-        }
-    }
-    for (unsigned k = 0; k < started; k++)
-        pthread_join(th[k], NULL);
+    st = tn_pool_run(&p, th, s, &o, &sx, &wst, &werr, err);
     parley_status cst = parley_tournament_store_close(s, wst == PARLEY_OK ? &werr : NULL);
     if (wst == PARLEY_OK)
         wst = cst;

@@ -335,34 +335,16 @@ static void tn_bind_real(sqlite3_stmt *q, int i, double x)
         sqlite3_bind_null(q, i);
 }
 
-parley_status parley_tournament_store_put(parley_tournament_store *s,
-                                          const parley_tournament_record *r, parley_error *err)
+/* The record's texts in s->tmp, each NUL-terminated: off[0] its parties,
+ * off[1] its strategies, off[2] its utilities (JSON arrays), off[3] its
+ * outcome (a JSON object, or "" when there is none or it has more than
+ * 64 issues).  false when out of memory. */
+static bool tn_record_texts(parley_tournament_store *s, const parley_tournament_record *r,
+                            size_t off[4])
 {
-    if (!s || !r)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no record");
     const parley_tournament *t = s->t;
-    if (r->scenario >= t->nscen || r->seats > PARLEY_TOURNAMENT_MAX_SEATS)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "a record of another tournament");
-    if (!s->in_tx) {
-        if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-            return tn_db_fail(s->db, s->path, err, "cannot write to the store");
-        s->in_tx = true;
-    }
     const parley_scenario *sc = t->sc[r->scenario];
-    sqlite3_stmt *q = s->ins_session;
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->id);
-    sqlite3_bind_text(q, 2, t->label[r->scenario], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, r->scenario);
-    sqlite3_bind_text(q, 4, t->strat[r->focal], -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, t->strat[r->opponent], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 6, r->rotation);
-    sqlite3_bind_int64(q, 7, r->repetition);
-    sqlite3_bind_int64(q, 8, (sqlite3_int64)r->seed);
     px_buf *b = &s->tmp;
-    /* parties, strategies, utilities, outcome: JSON texts, one buffer */
-    size_t off[4];
     b->len = 0;
     b->failed = false;
     char num[40];
@@ -383,41 +365,56 @@ parley_status parley_tournament_store_put(parley_tournament_store *s,
         parleyx_buf_add(b, "", 1); /* keep the NUL as a separator */
     }
     off[3] = b->len;
-    if (r->has_outcome) {
-        size_t ni = parley_issue_count(sc);
+    size_t ni = parley_issue_count(sc);
+    if (r->has_outcome && ni <= 64) {
         uint64_t rest = r->outcome_id;
         uint32_t vals[64];
-        bool small = ni <= 64;
-        if (small) {
-            for (size_t i = ni; i-- > 0;) {
-                uint64_t nv = parley_issue_value_count(sc, i);
-                vals[i] = (uint32_t)(rest % nv);
-                rest /= nv;
-            }
-            char lab[PARLEY_MAX_NAME + 1];
-            parleyx_buf_puts(b, "{");
-            for (size_t i = 0; i < ni; i++) {
-                if (i)
-                    parleyx_buf_puts(b, ", ");
-                tn_json_str(b, parley_issue_name(sc, i));
-                parleyx_buf_puts(b, ": ");
-                tn_json_str(b, parley_issue_value_label(sc, i, vals[i], lab, sizeof lab));
-            }
-            parleyx_buf_puts(b, "}");
+        for (size_t i = ni; i-- > 0;) {
+            uint64_t nv = parley_issue_value_count(sc, i);
+            vals[i] = (uint32_t)(rest % nv);
+            rest /= nv;
         }
+        char lab[PARLEY_MAX_NAME + 1];
+        parleyx_buf_puts(b, "{");
+        for (size_t i = 0; i < ni; i++) {
+            if (i)
+                parleyx_buf_puts(b, ", ");
+            tn_json_str(b, parley_issue_name(sc, i));
+            parleyx_buf_puts(b, ": ");
+            tn_json_str(b, parley_issue_value_label(sc, i, vals[i], lab, sizeof lab));
+        }
+        parleyx_buf_puts(b, "}");
     }
     parleyx_buf_add(b, "", 1);
-    if (b->failed)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, s->path, 0, 0, "out of memory");
-    sqlite3_bind_text(q, 9, b->data + off[0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, b->data + off[1], -1, SQLITE_STATIC);
+    return !b->failed;
+}
+
+/* Bind the record to the session insert; text from s->tmp at off. */
+static void tn_bind_session(parley_tournament_store *s, const parley_tournament_record *r,
+                            const size_t off[4])
+{
+    const parley_tournament *t = s->t;
+    sqlite3_stmt *q = s->ins_session;
+    const char *b = s->tmp.data;
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->id);
+    sqlite3_bind_text(q, 2, t->label[r->scenario], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, r->scenario);
+    sqlite3_bind_text(q, 4, t->strat[r->focal], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, t->strat[r->opponent], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, r->rotation);
+    sqlite3_bind_int64(q, 7, r->repetition);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)r->seed);
+    sqlite3_bind_text(q, 9, b + off[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 10, b + off[1], -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 11, r->agreement);
     sqlite3_bind_int(q, 12, r->walked_away);
     sqlite3_bind_int(q, 13, r->vetoed);
     if (r->has_outcome) {
         sqlite3_bind_int64(q, 14, (sqlite3_int64)r->outcome_id);
-        if (b->data[off[3]])
-            sqlite3_bind_text(q, 15, b->data + off[3], -1, SQLITE_STATIC);
+        if (b[off[3]])
+            sqlite3_bind_text(q, 15, b + off[3], -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(q, 15);
     } else {
@@ -426,14 +423,19 @@ parley_status parley_tournament_store_put(parley_tournament_store *s,
     }
     sqlite3_bind_int64(q, 16, (sqlite3_int64)r->rounds);
     sqlite3_bind_double(q, 17, r->t);
-    sqlite3_bind_text(q, 18, b->data + off[2], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 18, b + off[2], -1, SQLITE_STATIC);
     sqlite3_bind_double(q, 19, r->welfare);
     tn_bind_real(q, 20, r->pareto_distance);
     tn_bind_real(q, 21, r->nash_distance);
-    if (sqlite3_step(q) != SQLITE_DONE)
-        return tn_db_fail(s->db, s->path, err, "cannot store a session");
-    bool fresh = sqlite3_changes(s->db) > 0;
-    for (uint32_t k = 0; fresh && k < r->seats; k++) {
+}
+
+/* One row per seat of a session just inserted. */
+static parley_status tn_put_seats(parley_tournament_store *s, const parley_tournament_record *r,
+                                  parley_error *err)
+{
+    const parley_tournament *t = s->t;
+    const parley_scenario *sc = t->sc[r->scenario];
+    for (uint32_t k = 0; k < r->seats; k++) {
         sqlite3_stmt *p = s->ins_seat;
         sqlite3_reset(p);
         sqlite3_bind_int64(p, 1, (sqlite3_int64)r->id);
@@ -443,6 +445,33 @@ parley_status parley_tournament_store_put(parley_tournament_store *s,
         sqlite3_bind_double(p, 5, r->utility[k]);
         if (sqlite3_step(p) != SQLITE_DONE)
             return tn_db_fail(s->db, s->path, err, "cannot store a session");
+    }
+    return PARLEY_OK;
+}
+
+parley_status parley_tournament_store_put(parley_tournament_store *s,
+                                          const parley_tournament_record *r, parley_error *err)
+{
+    if (!s || !r)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store or no record");
+    const parley_tournament *t = s->t;
+    if (r->scenario >= t->nscen || r->seats > PARLEY_TOURNAMENT_MAX_SEATS)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "a record of another tournament");
+    if (!s->in_tx) {
+        if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+            return tn_db_fail(s->db, s->path, err, "cannot write to the store");
+        s->in_tx = true;
+    }
+    size_t off[4];
+    if (!tn_record_texts(s, r, off))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, s->path, 0, 0, "out of memory");
+    tn_bind_session(s, r, off);
+    if (sqlite3_step(s->ins_session) != SQLITE_DONE)
+        return tn_db_fail(s->db, s->path, err, "cannot store a session");
+    if (sqlite3_changes(s->db) > 0) { /* not already stored */
+        parley_status st = tn_put_seats(s, r, err);
+        if (st != PARLEY_OK)
+            return st;
     }
     if (++s->pending >= s->batch)
         return parley_tournament_store_commit(s, err);
