@@ -44,6 +44,8 @@ static void help(void)
            "  -o FILE                write the report to FILE (atomically)\n"
            "  --max-rounds N         stop after N rounds (default 100 SMP, 10 BDM)\n"
            "  --threads N            threads (1 to 64, default 1; results never change)\n"
+           "  --max-input MiB        largest input file read, in MiB (default 64)\n"
+           "  --grid N               points per real issue of a native scenario (default 21)\n"
            "  -h, --help             this help\n"
            "\n"
            "BDM ambiguities (defaults follow Scholz's code; docs/forecast.md):\n"
@@ -67,20 +69,21 @@ static bool ends_with(const char *s, const char *suf)
     return n >= m && strcasecmp(s + n - m, suf) == 0;
 }
 
-static int load_input(const char *path, parley_forecast_input **out)
+static int load_input(const char *path, const parley_load_options *lo,
+                      parley_forecast_input **out)
 {
     parley_error err;
     parley_error_clear(&err);
     parley_status st;
     *out = NULL;
     if (ends_with(path, ".csv")) {
-        st = parley_ktab_read_csv(path, NULL, out, &err);
+        st = parley_ktab_read_csv(path, lo, out, &err);
     } else if (ends_with(path, ".xml")) {
-        st = parley_ktab_read_xml(path, NULL, out, &err);
+        st = parley_ktab_read_xml(path, lo, out, &err);
     } else {
         parley_scenario *sc = NULL;
         char *paths[1] = {(char *)path};
-        int rc = cli_load(1, paths, NULL, &sc);
+        int rc = cli_load(1, paths, lo, &sc);
         if (rc != CLI_OK)
             return rc;
         st = parley_forecast_input_from_scenario(sc, out, &err);
@@ -286,6 +289,7 @@ typedef struct fc_args {
     bool json;
     const char *csv, *outpath, *input, *svgpath;
     parley_forecast_options o;
+    parley_load_options lo; /* --max-input (every format), --grid (native) */
 } fc_args;
 
 static const choice models[] = {{"smp", PARLEY_FORECAST_SMP}, {"bdm", PARLEY_FORECAST_BDM}};
@@ -395,6 +399,7 @@ static bool parse_args(fc_args *a, int argc, char **argv, int *rc)
         CLI_CALL("--bdm-capitulation", "a value", on_capitulation, a),
         CLI_CALL("--bdm-preset", "a value", on_preset, a),
         CLI_FLAG("--json", &a->json),
+        CLI_LOAD_OPTIONS(&a->lo),
     };
     const cli_cmdline cl = {.cmd = "forecast", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .suggest = true,
@@ -444,7 +449,7 @@ int cmd_forecast(int argc, char **argv)
     if (!parse_args(&a, argc, argv, &rc))
         return rc;
     parley_forecast_input *in = NULL;
-    rc = load_input(a.input, &in);
+    rc = load_input(a.input, &a.lo, &in);
     if (rc != CLI_OK)
         return rc;
     parley_smp_params p;
