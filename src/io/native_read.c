@@ -43,6 +43,7 @@
 #include <libfyaml.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdalign.h>
 #include <stdarg.h>
@@ -1846,6 +1847,22 @@ parley_status parley_native_read(const char *text, size_t len, const char *name,
     return PARLEY_OK;
 }
 
+/* The file's bytes through parleyx_read_file (the caller frees *data with
+ * parleyx_free(a, *data, *len + 1)).  An oversized file keeps this
+ * reader's wording of the limit message. */
+static parley_status nat_read_whole(const parley_allocator *a, const char *path, size_t maxb,
+                                    char **data, size_t *len, parley_error *err)
+{
+    parley_status st = parleyx_read_file(a, path, maxb, data, len, err);
+    if (st == PARLEY_ERR_LIMIT)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                            "the file is larger than the limit of %zu bytes (raise it with "
+                            "max_file_bytes in the load options, or --max-input MiB on the "
+                            "command line)",
+                            maxb < (size_t)INT_MAX ? maxb : (size_t)INT_MAX);
+    return st;
+}
+
 /* Read a file (at most opt->max_file_bytes) and parse it as above; errors
  * name path.  The file's bytes are freed before returning. */
 parley_status parley_native_read_file(const char *path, const parley_load_options *opt,
@@ -1859,57 +1876,12 @@ parley_status parley_native_read_file(const char *path, const parley_load_option
         return parleyx_fail(err, PARLEY_ERR_ARG, path, 0, 0,
                             "parley_native_read_file: path and out must not be NULL");
     const parley_allocator *a = opt ? opt->alloc : NULL;
-    size_t maxb = nat_max_bytes(opt);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
-                            "cannot open the file: %s; check the path and its permissions",
-                            strerror(errno));
-    size_t cap = 0, len = 0;
     char *buf = NULL;
-    parley_status st = PARLEY_OK;
-    for (;;) {
-        if (len == cap) {
-            if (cap > maxb) {
-                st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                                  "the file is larger than the limit of %zu bytes (raise "
-                                  "it with max_file_bytes in the load options, or --max-input "
-                                  "MiB on the command line)",
-                                  maxb);
-                break;
-            }
-            size_t ncap = cap ? cap * 2 : 65536;
-            if (ncap > maxb + 1)
-                ncap = maxb + 1;
-            if (ncap <= cap)
-                ncap = cap + 1;
-            char *nb = parleyx_realloc(a, buf, cap, ncap);
-            if (!nb) {
-                st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0,
-                                  "out of memory while reading the file");
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the file: %s",
-                                  strerror(errno ? errno : EIO));
-            break;
-        }
-    }
-    fclose(f);
-    if (st == PARLEY_OK && len > maxb)
-        st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                          "the file is larger than the limit of %zu bytes (raise it with "
-                          "max_file_bytes in the load options, or --max-input MiB on the "
-                          "command line)",
-                          maxb);
-    if (st == PARLEY_OK)
-        st = parley_native_read(buf ? buf : "", len, path, opt, out, err);
-    parleyx_free(a, buf, cap);
+    size_t len = 0;
+    parley_status st = nat_read_whole(a, path, nat_max_bytes(opt), &buf, &len, err);
+    if (st != PARLEY_OK)
+        return st;
+    st = parley_native_read(buf, len, path, opt, out, err);
+    parleyx_free(a, buf, len + 1);
     return st;
 }

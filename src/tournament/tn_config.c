@@ -29,7 +29,6 @@
 #include "tn.h"
 
 #include <libfyaml.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,44 +317,18 @@ done:
     return st;
 }
 
-/* The file's text into *text (NUL-terminated, *size bytes allocated with
- * a: the caller frees it with parleyx_free(a, *text, *size)). */
+/* The configuration's text through parleyx_read_file (NUL-terminated; the
+ * caller frees it with parleyx_free(a, *text, *len + 1)).  The limit is
+ * fixed, so an oversized file keeps this reader's message, which names no
+ * option to raise it. */
 static parley_status tn_read_file(const parley_allocator *a, const char *path, char **text,
-                                  size_t *len, size_t *size, parley_error *err)
+                                  size_t *len, parley_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open the configuration: %s",
-                            strerror(errno));
-    px_buf b;
-    parleyx_buf_init(&b, a, TN_MAX_CONFIG_BYTES);
-    char chunk[8192];
-    size_t n, total = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        total += n;
-        if (!parleyx_buf_add(&b, chunk, n))
-            break;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (b.failed || bad) {
-        parleyx_buf_free(&b);
-        if (bad)
-            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the configuration");
-        if (total > TN_MAX_CONFIG_BYTES)
-            return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                                "the configuration is larger than 4 MiB");
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    *text = parleyx_buf_take(&b, len, size);
-    if (!*text) {
-        *text = parleyx_strdup(a, "");
-        *len = 0;
-        *size = 1;
-        if (!*text)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    return PARLEY_OK;
+    parley_status st = parleyx_read_file(a, path, TN_MAX_CONFIG_BYTES, text, len, err);
+    if (st == PARLEY_ERR_LIMIT)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                            "the configuration is larger than 4 MiB");
+    return st;
 }
 
 static bool tn_count(const char *s, unsigned long long max, unsigned long long *out)
@@ -744,14 +717,14 @@ parley_status parley_tournament_load(const char *path, const parley_load_options
     if (a && !a->fn)
         a = NULL;
     char *text = NULL;
-    size_t len = 0, size = 0;
-    parley_status st = tn_read_file(a, path, &text, &len, &size, err);
+    size_t len = 0;
+    parley_status st = tn_read_file(a, path, &text, &len, err);
     if (st != PARLEY_OK)
         return st;
     tn_entry e[K_N];
     memset(e, 0, sizeof e);
     st = tn_parse(a, path, text, len, e, err);
-    parleyx_free(a, text, size);
+    parleyx_free(a, text, len + 1);
     parley_tournament *t = NULL;
     if (st == PARLEY_OK) {
         t = parleyx_calloc(a, 1, sizeof *t);
