@@ -53,13 +53,10 @@ typedef struct tn_entry {
     size_t n, cap; /* values, and room in v */
 } tn_entry;
 
-/* splitmix64's finalizer (Steele, Lea, Flood 2014). */
-uint64_t tn_mix(uint64_t x)
+/* One splitmix64 step from state x (a copy: the caller's x is kept). */
+static uint64_t tn_mix(uint64_t x)
 {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
+    return parleyx_splitmix64(&x);
 }
 
 uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t opponent,
@@ -88,14 +85,10 @@ static parley_status tn_push(const parley_allocator *a, tn_entry *e, const char 
 {
     if (e->n >= 100000)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, file, line, col, "too many values in a list");
-    if (e->n == e->cap) {
-        size_t nc = e->cap ? 2 * e->cap : 4;
-        tn_val *nv = parleyx_realloc(a, e->v, e->cap * sizeof *nv, nc * sizeof *nv);
-        if (!nv)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
-        e->v = nv;
-        e->cap = nc;
-    }
+    tn_val *nv = parleyx_grow(a, e->v, sizeof *nv, &e->cap, e->n + 1, 4);
+    if (!nv)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
+    e->v = nv;
     char *c = parleyx_strndup(a, t, len);
     if (!c)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
@@ -348,6 +341,28 @@ static bool tn_count(const char *s, unsigned long long max, unsigned long long *
     return true;
 }
 
+/* The whole number under key k, from lo to hi, into *out (left as it is
+ * when the key is absent); else an error at the value naming the key. */
+static parley_status tn_count_key(const tn_entry *e, int k, unsigned long long lo,
+                                  unsigned long long hi, unsigned long long *out,
+                                  const char *file, parley_error *err)
+{
+    if (!e[k].present)
+        return PARLEY_OK;
+    const tn_val *x = &e[k].v[0];
+    unsigned long long v;
+    if (tn_count(x->text, hi, &v) && v >= lo) {
+        *out = v;
+        return PARLEY_OK;
+    }
+    if (lo == 0 && hi == UINT64_MAX)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, x->line, x->col,
+                            "%s: expected a whole number >= 0, found '%s'", tn_keys[k], x->text);
+    return parleyx_fail(err, PARLEY_ERR_INVALID, file, x->line, x->col,
+                        "%s: expected a whole number from %llu to %llu, found '%s'", tn_keys[k],
+                        lo, hi, x->text);
+}
+
 /* dir/p, or p when it is absolute or dir is empty; freed with
  * parleyx_strfree(al, ...). */
 static char *tn_join(const parley_allocator *al, const char *dir, const char *p)
@@ -436,7 +451,7 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
 {
     const parley_allocator *a = t->ap;
     const char *file = t->path;
-    unsigned long long v;
+    parley_status st;
     if (!e[K_VERSION].present)
         return parleyx_fail(err, PARLEY_ERR_INVALID, file, 1, 1,
                             "missing `parley-tournament: 1` (the format version)");
@@ -450,32 +465,18 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
     t->reps = 1;
     t->protocol = PARLEY_PROTOCOL_SAO;
     bool alternating = true;
-    if (e[K_SEED].present) {
-        if (!tn_count(e[K_SEED].v[0].text, UINT64_MAX, &v))
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_SEED].v[0].line,
-                                e[K_SEED].v[0].col,
-                                "seed: expected a whole number >= 0, found '%s'",
-                                e[K_SEED].v[0].text);
-        t->seed = v;
-    }
-    if (e[K_ROUNDS].present) {
-        if (!tn_count(e[K_ROUNDS].v[0].text, 1000000000ULL, &v) || v == 0)
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_ROUNDS].v[0].line,
-                                e[K_ROUNDS].v[0].col,
-                                "rounds: expected a whole number from 1 to 1000000000, found "
-                                "'%s'",
-                                e[K_ROUNDS].v[0].text);
-        t->rounds = (unsigned long)v;
-    }
-    if (e[K_REPS].present) {
-        if (!tn_count(e[K_REPS].v[0].text, 1000000ULL, &v) || v == 0)
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_REPS].v[0].line,
-                                e[K_REPS].v[0].col,
-                                "repetitions: expected a whole number from 1 to 1000000, found "
-                                "'%s'",
-                                e[K_REPS].v[0].text);
-        t->reps = (uint32_t)v;
-    }
+    unsigned long long v = t->seed;
+    if ((st = tn_count_key(e, K_SEED, 0, UINT64_MAX, &v, file, err)) != PARLEY_OK)
+        return st;
+    t->seed = v;
+    v = t->rounds;
+    if ((st = tn_count_key(e, K_ROUNDS, 1, 1000000000ULL, &v, file, err)) != PARLEY_OK)
+        return st;
+    t->rounds = (unsigned long)v;
+    v = t->reps;
+    if ((st = tn_count_key(e, K_REPS, 1, 1000000ULL, &v, file, err)) != PARLEY_OK)
+        return st;
+    t->reps = (uint32_t)v;
     if (e[K_PROTOCOL].present) {
         const char *p = e[K_PROTOCOL].v[0].text;
         if (strcmp(p, "alternating") == 0)
