@@ -8,12 +8,11 @@
  * native_write.c.
  *
  * How it reads.  Two stages.
- *  1. libfyaml's event parser (not its document builder: the installed
- *     0.7 gives nodes no positions, and the event stream lets us refuse an
- *     alias the moment it appears) feeds a small tree of nat_node, each
- *     carrying its 1-based line and column and its byte span in the text.
- *     libfyaml reports through a private fy_diag whose output is thrown
- *     away and whose errors are collected, so the first one becomes our
+ *  1. The YAML front end (yaml_front.c: libfyaml's event parser, the text
+ *     checks, positions and workarounds shared with the tournament
+ *     configuration) feeds a small tree of nat_node, each carrying its
+ *     1-based line and column and its byte span in the text.  An alias is
+ *     refused the moment it appears; libfyaml's first error becomes our
  *     PARLEY_ERR_SYNTAX with its position; the library never prints.
  *  2. A walk of that tree against the schema, calling the builder: every
  *     issue first, then every party (name, role, numbers, utility), then
@@ -33,14 +32,15 @@
  *
  * Memory.  The tree, scalar texts, hash indexes and scratch arrays live in
  * one arena (nat_arena) drawn from opt->alloc and freed in one sweep at the
- * end, success or not.  The scenario is created with opt->alloc; on
- * success the caller owns *out (parley_scenario_free), on failure *out is
- * NULL and nothing is left allocated.  libfyaml allocates with its own
- * malloc for the duration of stage 1 only.
+ * end, success or not (the front end's decoded single-quoted scalars
+ * too).  The scenario is created with opt->alloc; on success the caller
+ * owns *out (parley_scenario_free), on failure *out is NULL and nothing is
+ * left allocated.  libfyaml allocates with its own malloc for the
+ * duration of stage 1 only.
  */
 #include "parleyx.h"
 
-#include <libfyaml.h>
+#include "yaml_front.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -127,7 +127,7 @@ typedef enum nat_kind { NAT_SCALAR, NAT_MAP, NAT_SEQ } nat_kind;
 
 typedef struct nat_node {
     unsigned char kind;         /* nat_kind */
-    unsigned char style;        /* scalars: enum fy_scalar_style */
+    unsigned char style;        /* scalars: yf_style */
     bool has_span;              /* pos/end known */
     unsigned line, col;         /* 1-based; 0 when unknown */
     size_t pos, end;            /* byte span in the source [pos, end) */
@@ -217,7 +217,7 @@ static const char *nat_kind_name(const nat_node *n)
     case NAT_SEQ: return "a sequence";
     default: break;
     }
-    if (n->style == FYSS_PLAIN && n->len == 0)
+    if (n->style == YF_PLAIN && n->len == 0)
         return "nothing";
     return "a scalar";
 }
@@ -226,292 +226,209 @@ static const char *nat_kind_name(const nat_node *n)
 /* Stage 1: events to tree                                              */
 /* ------------------------------------------------------------------ */
 
-/* libfyaml's messages without a position come through its output hook:
- * keep the first error's text (minus the "[ERR]: " prefix), print nothing. */
-typedef struct nat_diag_text {
-    char msg[256];
-    bool have;
-} nat_diag_text;
-
-static void nat_diag_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
+/* The front end's blocks (decoded single-quoted scalars) come from the arena. */
+static void *nat_yf_alloc(void *ud, size_t n)
 {
-    nat_diag_text *t = user;
-    (void)diag;
-    if (!t || t->have || !buf)
+    return nat_alloc(ud, n);
+}
+
+/* Binary junk, UTF-16 or Latin-1: say so before libfyaml sees it.  YAML
+ * text never holds a NUL byte. */
+static parley_status nat_check_text(nat_ctx *c)
+{
+    unsigned l, cl;
+    size_t bad = yf_bad_byte(c->src, c->srclen, true, &l, &cl);
+    if (bad == SIZE_MAX)
+        return PARLEY_OK;
+    if (c->src[bad] == '\0')
+        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
+                            "not a YAML text file: a NUL byte at this point; expected a UTF-8 "
+                            "text file with a mapping that starts with `parley: 1`");
+    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
+                        "byte 0x%02X is not valid UTF-8; expected a UTF-8 text file (YAML "
+                        "or JSON, a mapping that starts with `parley: 1`): save the file "
+                        "as UTF-8",
+                        (unsigned)(unsigned char)c->src[bad]);
+}
+
+/* Stage 1's state: the open collections, outermost first, and the last
+ * child of each; the documents and nodes seen so far. */
+typedef struct nat_tree {
+    nat_node *open[NAT_MAX_DEPTH];
+    nat_node *lastc[NAT_MAX_DEPTH];
+    unsigned depth, docs;
+    size_t nodes;
+    nat_node *root;
+} nat_tree;
+
+static void nat_place(nat_node *nd, const yf_mark *at)
+{
+    nd->line = at->line;
+    nd->col = at->col;
+    nd->pos = at->pos;
+    nd->end = at->end;
+    nd->has_span = at->has_start && at->has_end;
+}
+
+/* A node for a collection start or a scalar, placed where libfyaml says
+ * (an empty scalar has no mark: where the last event ended). */
+static parley_status nat_new_node(nat_ctx *c, const yf_parser *p, const yf_event *ev,
+                                  nat_node **out)
+{
+    nat_node *nd = *out = nat_alloc(&c->ar, sizeof *nd);
+    if (!nd)
+        return nat_nomem(c);
+    nd->kind = ev->kind == YF_SCALAR ? NAT_SCALAR : ev->kind == YF_MAPPING_START ? NAT_MAP
+                                                                                 : NAT_SEQ;
+    nat_place(nd, ev->at.has_start ? &ev->at : &p->last);
+    nd->style = YF_PLAIN;
+    if (nd->kind != NAT_SCALAR)
+        return PARLEY_OK;
+    char *copy = ev->owned;
+    if (!copy) {
+        copy = nat_alloc(&c->ar, ev->len + 1);
+        if (!copy)
+            return nat_nomem(c);
+        memcpy(copy, ev->text, ev->len);
+        copy[ev->len] = '\0';
+    }
+    nd->text = copy;
+    nd->len = ev->len;
+    nd->style = (unsigned char)ev->style;
+    if (ev->has_nul)
+        return nat_fail(c, PARLEY_ERR_INVALID, nd,
+                        "text with a NUL character (`\\0`) is not allowed; remove it");
+    return PARLEY_OK;
+}
+
+/* Hang nd under the innermost open collection (or make it the root) and
+ * open it if it is a collection, within the node and depth limits. */
+static parley_status nat_attach(nat_ctx *c, nat_tree *tr, nat_node *nd)
+{
+    if (++tr->nodes > NAT_MAX_NODES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, nd,
+                        "more than %lu YAML nodes (names, numbers, lists); parley's "
+                        "limit for one scenario file",
+                        (unsigned long)NAT_MAX_NODES);
+    if (tr->depth > 0) {
+        nat_node *parent = tr->open[tr->depth - 1];
+        if (tr->lastc[tr->depth - 1])
+            tr->lastc[tr->depth - 1]->next = nd;
+        else
+            parent->first = nd;
+        tr->lastc[tr->depth - 1] = nd;
+        parent->n++;
+    }
+    if (!tr->root)
+        tr->root = nd;
+    if (nd->kind == NAT_SCALAR)
+        return PARLEY_OK;
+    if (tr->depth >= NAT_MAX_DEPTH)
+        return nat_fail(c, PARLEY_ERR_LIMIT, nd,
+                        "nesting deeper than %d levels; a scenario needs at most 7 "
+                        "(mappings and sequences within each other)",
+                        NAT_MAX_DEPTH);
+    tr->open[tr->depth] = nd;
+    tr->lastc[tr->depth] = NULL;
+    tr->depth++;
+    return PARLEY_OK;
+}
+
+/* A mapping or sequence ends: its span is complete, a mapping counts pairs. */
+static void nat_close(nat_tree *tr, const yf_event *ev)
+{
+    if (tr->depth == 0)
         return;
-    const char *p = buf, *e = buf + len;
-    if (len >= 5 && memcmp(p, "[ERR]", 5) == 0) {
-        p += 5;
-        while (p < e && (*p == ':' || *p == ' '))
-            p++;
+    nat_node *done = tr->open[--tr->depth];
+    if (ev->at.has_end) {
+        done->end = ev->at.end;
+        done->has_span = true;
     }
-    while (e > p && (e[-1] == '\n' || e[-1] == ' '))
-        e--;
-    size_t n = (size_t)(e - p) < sizeof t->msg - 1 ? (size_t)(e - p) : sizeof t->msg - 1;
-    memcpy(t->msg, p, n);
-    t->msg[n] = '\0';
-    t->have = n > 0;
+    if (done->kind == NAT_MAP)
+        done->n /= 2;
 }
 
-static void nat_set_mark(nat_node *nd, const struct fy_mark *m, const struct fy_mark *e)
+static parley_status nat_event(nat_ctx *c, const yf_parser *p, nat_tree *tr, const yf_event *ev)
 {
-    if (m) {
-        nd->line = (unsigned)m->line + 1;
-        nd->col = (unsigned)m->column + 1;
-        nd->pos = m->input_pos;
-        nd->end = e ? e->input_pos : m->input_pos;
-        nd->has_span = e != NULL;
+    nat_node *nd = NULL, tmp = {0};
+    parley_status st;
+    switch (ev->kind) {
+    case YF_DOCUMENT_START:
+        if (++tr->docs > 1) {
+            nat_place(&tmp, ev->at.has_start ? &ev->at : &p->last);
+            return nat_fail(c, PARLEY_ERR_SYNTAX, &tmp,
+                            "a second YAML document starts here: a scenario file holds one "
+                            "document; remove the `---` line and what follows, or split the "
+                            "file");
+        }
+        return PARLEY_OK;
+    case YF_ALIAS: {
+        yf_mark at = ev->at;
+        yf_alias_star(p, &at);
+        nat_place(&tmp, &at);
+        return nat_fail(c, PARLEY_ERR_UNSUPPORTED, &tmp,
+                        "YAML aliases (`*name`) are not supported in scenario files; write the "
+                        "value out in full where the alias stands");
+    }
+    case YF_MAPPING_START:
+    case YF_SEQUENCE_START:
+    case YF_SCALAR:
+        if ((st = nat_new_node(c, p, ev, &nd)) != PARLEY_OK)
+            return st;
+        return nat_attach(c, tr, nd);
+    case YF_MAPPING_END:
+    case YF_SEQUENCE_END:
+        nat_close(tr, ev);
+        return PARLEY_OK;
+    default:
+        return PARLEY_OK;
     }
 }
 
-static parley_status nat_first_diag(nat_ctx *c, struct fy_diag *diag, const nat_diag_text *dt,
-                                    const struct fy_mark *last)
+/* libfyaml found the text malformed: the first error with its position,
+ * else where the last good token ended. */
+static parley_status nat_syntax_error(nat_ctx *c, const yf_error *ye)
 {
-    void *it = NULL;
-    struct fy_diag_error *de;
-    while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
-        if (de->type < FYET_ERROR)
-            continue;
-        unsigned line = de->line > 0 ? (unsigned)de->line : 0;
-        unsigned col = de->column > 0 ? (unsigned)de->column : 0;
-        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, line, col,
-                         "YAML syntax error: %s; expected well-formed YAML (or JSON) text: check "
-                         "the indentation, the brackets and the quotes near this point",
-                         de->msg ? de->msg : "malformed input");
-    }
-    /* No positioned error: report where the last good token ended. */
-    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, (unsigned)last->line + 1,
-                        (unsigned)last->column + 1,
+    if (ye->positioned)
+        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, ye->line, ye->col,
+                            "YAML syntax error: %s; expected well-formed YAML (or JSON) text: "
+                            "check the indentation, the brackets and the quotes near this point",
+                            ye->msg);
+    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, ye->line, ye->col,
                         "YAML syntax error%s%s after this point; expected well-formed YAML (or "
                         "JSON) text: check the indentation, the brackets and the quotes",
-                        dt->have ? ": " : "", dt->have ? dt->msg : "");
+                        ye->msg ? ": " : "", ye->msg ? ye->msg : "");
 }
 
 /* Parse c->src into a tree; *root is NULL for an empty stream. */
 static parley_status nat_parse(nat_ctx *c, nat_node **root)
 {
     *root = NULL;
-    /* Binary junk: YAML text never holds a NUL byte. */
-    const char *nul = memchr(c->src, '\0', c->srclen);
-    if (nul) {
-        unsigned l, cl;
-        parleyx_utf8_locate(c->src, c->srclen, (size_t)(nul - c->src), &l, &cl);
-        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
-                            "not a YAML text file: a NUL byte at this point; expected a UTF-8 "
-                            "text file with a mapping that starts with `parley: 1`");
-    }
-
-    /* Not UTF-8 (binary junk, UTF-16, Latin-1): say so before libfyaml
-     * guesses an encoding. */
-    size_t bad = parleyx_utf8_invalid(c->src, c->srclen, false);
-    if (bad != SIZE_MAX) {
-        unsigned l, cl;
-        parleyx_utf8_locate(c->src, c->srclen, bad, &l, &cl);
-        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
-                            "byte 0x%02X is not valid UTF-8; expected a UTF-8 text file (YAML "
-                            "or JSON, a mapping that starts with `parley: 1`): save the file "
-                            "as UTF-8",
-                            (unsigned)(unsigned char)c->src[bad]);
-    }
-
-    struct fy_diag_cfg dc;
-    fy_diag_cfg_default(&dc);
-    dc.fp = NULL;
-    nat_diag_text dtext;
-    memset(&dtext, 0, sizeof dtext);
-    dc.output_fn = nat_diag_capture;
-    dc.user = &dtext;
-    dc.level = FYET_ERROR;
-    dc.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dc);
-    if (!diag)
+    parley_status st = nat_check_text(c);
+    if (st != PARLEY_OK)
+        return st;
+    yf_parser p;
+    if (yf_open(&p, c->src, c->srclen, nat_yf_alloc, &c->ar) != PARLEY_OK)
         return nat_nomem(c);
-    fy_diag_set_collect_errors(diag, true);
-
-    struct fy_parse_cfg pc;
-    memset(&pc, 0, sizeof pc);
-    pc.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT | FYPCF_JSON_NONE;
-    pc.diag = diag;
-    struct fy_parser *fyp = fy_parser_create(&pc);
-    if (!fyp) {
-        fy_diag_destroy(diag);
-        return nat_nomem(c);
-    }
-    parley_status st = PARLEY_OK;
-    if (fy_parser_set_string(fyp, c->srclen ? c->src : "", c->srclen) != 0) {
-        st = nat_nomem(c);
-        goto done;
-    }
-
-    nat_node *open[NAT_MAX_DEPTH];  /* the open collections, outermost first */
-    nat_node *lastc[NAT_MAX_DEPTH]; /* the last child of each */
-    unsigned depth = 0, docs = 0;
-    size_t nodes = 0;
-    const struct fy_mark *m, *e;
-    struct fy_mark last = {0, 0, 0};
-    struct fy_event *ev;
-    while ((ev = fy_parser_parse(fyp)) != NULL) {
-        m = fy_event_start_mark(ev);
-        e = fy_event_end_mark(ev);
-        nat_node *nd = NULL;
-        switch (ev->type) {
-        case FYET_DOCUMENT_START:
-            if (++docs > 1) {
-                nat_node tmp = {0};
-                nat_set_mark(&tmp, m ? m : &last, e);
-                st = nat_fail(c, PARLEY_ERR_SYNTAX, &tmp,
-                              "a second YAML document starts here: a scenario file holds one "
-                              "document; remove the `---` line and what follows, or split the "
-                              "file");
-            }
+    nat_tree tr;
+    memset(&tr, 0, sizeof tr);
+    yf_event ev;
+    for (;;) {
+        if (yf_next(&p, &ev) != PARLEY_OK)
+            st = nat_nomem(c);
+        else if (ev.kind == YF_END)
             break;
-        case FYET_ALIAS:
-            nd = nat_alloc(&c->ar, sizeof *nd);
-            if (!nd) {
-                st = nat_nomem(c);
-                break;
-            }
-            nat_set_mark(nd, m, e);
-            /* The mark is on the anchor name: step back onto the `*`. */
-            if (m && nd->pos > 0 && nd->pos <= c->srclen && c->src[nd->pos - 1] == '*' &&
-                nd->col > 1)
-                nd->pos--, nd->col--;
-            st = nat_fail(c, PARLEY_ERR_UNSUPPORTED, nd,
-                          "YAML aliases (`*name`) are not supported in scenario files; write the "
-                          "value out in full where the alias stands");
-            break;
-        case FYET_MAPPING_START:
-        case FYET_SEQUENCE_START:
-        case FYET_SCALAR:
-            nd = nat_alloc(&c->ar, sizeof *nd);
-            if (!nd) {
-                st = nat_nomem(c);
-                break;
-            }
-            nd->kind = ev->type == FYET_SCALAR ? NAT_SCALAR
-                       : ev->type == FYET_MAPPING_START ? NAT_MAP : NAT_SEQ;
-            if (m) {
-                nat_set_mark(nd, m, e);
-            } else {
-                /* An empty scalar has no mark: place it where the last one ended. */
-                nd->line = (unsigned)last.line + 1;
-                nd->col = (unsigned)last.column + 1;
-                nd->pos = nd->end = last.input_pos;
-            }
-            if (nd->kind == NAT_SCALAR) {
-                size_t len = 0;
-                char *copy = NULL;
-                const struct fy_mark *sm =
-                    ev->scalar.value ? fy_token_start_mark(ev->scalar.value) : NULL;
-                if (ev->scalar.value &&
-                    fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED && sm &&
-                    sm->input_pos <= c->srclen) {
-                    /* decoded here from the source: libfyaml's own text
-                     * leaks on some single-quoted scalars */
-                    size_t at = sm->input_pos;
-                    if (at > 0 && c->src[at - 1] != '\'' && at < c->srclen && c->src[at] == '\'')
-                        at++; /* a mark on the quote itself */
-                    copy = nat_alloc(&c->ar, c->srclen - at + 1);
-                    if (!copy) {
-                        st = nat_nomem(c);
-                        break;
-                    }
-                    len = parleyx_yaml_single_quoted(c->src, c->srclen, at, copy);
-                    if (len == SIZE_MAX)
-                        len = 0;
-                } else {
-                    const char *t =
-                        ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : "";
-                    if (!t) {
-                        t = "";
-                        len = 0;
-                    }
-                    copy = nat_alloc(&c->ar, len + 1);
-                    if (!copy) {
-                        st = nat_nomem(c);
-                        break;
-                    }
-                    memcpy(copy, t, len);
-                }
-                copy[len] = '\0';
-                nd->text = copy;
-                nd->len = len;
-                nd->style = (unsigned char)FYSS_PLAIN;
-                if (ev->scalar.value)
-                    nd->style = (unsigned char)fy_token_scalar_style(ev->scalar.value);
-                /* A quoted scalar's mark is just inside the opening quote:
-                 * point at the quote itself. */
-                if (m && (nd->style == FYSS_SINGLE_QUOTED || nd->style == FYSS_DOUBLE_QUOTED) &&
-                    nd->pos > 0 && nd->pos <= c->srclen &&
-                    c->src[nd->pos - 1] == (nd->style == FYSS_SINGLE_QUOTED ? '\'' : '"') &&
-                    nd->col > 1)
-                    nd->pos--, nd->col--;
-                if (memchr(copy, '\0', len)) {
-                    st = nat_fail(c, PARLEY_ERR_INVALID, nd,
-                                  "text with a NUL character (`\\0`) is not allowed; remove it");
-                    break;
-                }
-            } else {
-                nd->style = (unsigned char)FYSS_PLAIN;
-            }
-            if (++nodes > NAT_MAX_NODES) {
-                st = nat_fail(c, PARLEY_ERR_LIMIT, nd,
-                              "more than %lu YAML nodes (names, numbers, lists); parley's "
-                              "limit for one scenario file",
-                              (unsigned long)NAT_MAX_NODES);
-                break;
-            }
-            if (depth > 0) {
-                nat_node *parent = open[depth - 1];
-                if (lastc[depth - 1])
-                    lastc[depth - 1]->next = nd;
-                else
-                    parent->first = nd;
-                lastc[depth - 1] = nd;
-                parent->n++;
-            }
-            if (!*root)
-                *root = nd;
-            if (nd->kind != NAT_SCALAR) {
-                if (depth >= NAT_MAX_DEPTH) {
-                    st = nat_fail(c, PARLEY_ERR_LIMIT, nd,
-                                  "nesting deeper than %d levels; a scenario needs at most 7 "
-                                  "(mappings and sequences within each other)",
-                                  NAT_MAX_DEPTH);
-                    break;
-                }
-                open[depth] = nd;
-                lastc[depth] = NULL;
-                depth++;
-            }
-            break;
-        case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END:
-            if (depth > 0) {
-                nat_node *done = open[--depth];
-                if (e) {
-                    done->end = e->input_pos;
-                    done->has_span = true;
-                }
-                if (done->kind == NAT_MAP)
-                    done->n /= 2;
-            }
-            break;
-        default:
-            break;
-        }
-        if (e)
-            last = *e;
-        fy_parser_event_free(fyp, ev);
+        else
+            st = nat_event(c, &p, &tr, &ev);
+        yf_event_done(&p, &ev);
         if (st != PARLEY_OK)
-            goto done;
+            break;
     }
-    if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))
-        st = nat_first_diag(c, diag, &dtext, &last);
-
-done:
-    fy_parser_destroy(fyp);
-    fy_diag_destroy(diag);
+    yf_error ye;
+    if (st == PARLEY_OK && yf_failed(&p, &ye))
+        st = nat_syntax_error(c, &ye);
+    yf_close(&p);
+    *root = tr.root;
     return st;
 }
 
@@ -528,7 +445,7 @@ static bool nat_is_null(const nat_node *n)
 {
     if (!n)
         return true;
-    if (n->kind != NAT_SCALAR || n->style != FYSS_PLAIN)
+    if (n->kind != NAT_SCALAR || n->style != YF_PLAIN)
         return false;
     return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
            strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
@@ -732,7 +649,7 @@ static parley_status nat_number(nat_ctx *c, const nat_node *n, const char *what,
     if (!n || n->kind != NAT_SCALAR || nat_is_null(n))
         return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a number for %s, got %s", what,
                         nat_kind_name(n));
-    if (n->style != FYSS_PLAIN)
+    if (n->style != YF_PLAIN)
         return nat_fail(c, PARLEY_ERR_INVALID, n,
                         "expected a number for %s, got the quoted text \"%s\"; write numbers "
                         "without quotes",
@@ -1608,12 +1525,12 @@ static void nat_rule_pos(const nat_ctx *c, const nat_node *n, unsigned off, unsi
         return;
     size_t want = off - 1; /* bytes of processed text before the point */
     unsigned cl = n->col;
-    if (n->style == FYSS_PLAIN) {
+    if (n->style == YF_PLAIN) {
         /* source == text */
-    } else if (n->style == FYSS_SINGLE_QUOTED) {
+    } else if (n->style == YF_SINGLE_QUOTED) {
         s++;
         cl++;
-    } else if (n->style == FYSS_DOUBLE_QUOTED) {
+    } else if (n->style == YF_DOUBLE_QUOTED) {
         if (memchr(s, '\\', (size_t)(e - s)))
             return;
         s++;
@@ -1623,7 +1540,7 @@ static void nat_rule_pos(const nat_ctx *c, const nat_node *n, unsigned off, unsi
     }
     size_t got = 0;
     while (got < want && s < e) {
-        if (n->style == FYSS_SINGLE_QUOTED && s[0] == '\'' && s + 1 < e && s[1] == '\'') {
+        if (n->style == YF_SINGLE_QUOTED && s[0] == '\'' && s + 1 < e && s[1] == '\'') {
             s += 2;
             cl += 2;
             got++;
@@ -1734,7 +1651,7 @@ static parley_status nat_walk(nat_ctx *c, const nat_node *root)
                         "format version) -- add that line at the top");
     char sh[96];
     int64_t vnum = 0;
-    bool isint = ver->kind == NAT_SCALAR && ver->style == FYSS_PLAIN &&
+    bool isint = ver->kind == NAT_SCALAR && ver->style == YF_PLAIN &&
                  parleyx_parse_int64(ver->text, &vnum);
     if (!isint || vnum != 1) {
         if (isint)

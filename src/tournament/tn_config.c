@@ -13,9 +13,10 @@
  *   strategies: [boulware, ...] built-in strategy specs
  *   store: results.sqlite       default: CONFIG minus extension + .sqlite
  *
- * It is read with libfyaml's event parser into a flat list of keys, each
- * with its scalar values and their positions, so that every error names
- * file:line:column.  Reading is strict: an unknown key, a repeated key, a
+ * It is read through the YAML front end (io/yaml_front.c, libfyaml's
+ * event parser, shared with the native scenario reader) into a flat list
+ * of keys, each with its scalar values and their positions, so that every
+ * error names file:line:column.  Reading is strict: an unknown key, a repeated key, a
  * nested collection or a value of the wrong kind is an error; an unknown
  * key is answered with the list of keys and the closest one.
  *
@@ -28,7 +29,7 @@
  */
 #include "tn.h"
 
-#include <libfyaml.h>
+#include "io/yaml_front.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,214 +100,181 @@ static parley_status tn_push(const parley_allocator *a, tn_entry *e, const char 
     return PARLEY_OK;
 }
 
-static void tn_mark(const struct fy_event *ev, unsigned *line, unsigned *col)
+/* Where the next event falls in the configuration's one mapping. */
+typedef enum tn_state {
+    TN_BEFORE, /* before the mapping */
+    TN_KEY,    /* a key is expected */
+    TN_VALUE,  /* the value of key cur is expected */
+    TN_LIST,   /* inside the list value of key cur */
+    TN_AFTER   /* after the mapping */
+} tn_state;
+
+typedef struct tn_reader {
+    const parley_allocator *a;
+    const char *file;
+    tn_entry *e;
+    parley_error *err;
+    tn_state state;
+    int cur; /* the key whose value is read, or -1 */
+} tn_reader;
+
+static void *tn_yf_alloc(void *ud, size_t n)
 {
-    const struct fy_mark *m = fy_event_start_mark((struct fy_event *)ev);
-    *line = m ? (unsigned)m->line + 1 : 0;
-    *col = m ? (unsigned)m->column + 1 : 0;
+    return parleyx_malloc(ud, n);
 }
 
-/* Parse text into the key table.  States: 0 before the mapping, 1 key
- * expected, 2 value expected, 3 inside a list value, 4 after the mapping. */
+static bool tn_takes_list(int k)
+{
+    return k == K_SCENARIOS || k == K_STRATEGIES;
+}
+
+/* A mapping or a list starts: the top mapping, or the list value of
+ * `scenarios` or `strategies`; anything else is out of place. */
+static parley_status tn_on_collection(tn_reader *r, const yf_event *ev)
+{
+    unsigned line = ev->at.line, col = ev->at.col;
+    bool map = ev->kind == YF_MAPPING_START;
+    if (r->state == TN_BEFORE && map) {
+        r->state = TN_KEY;
+        return PARLEY_OK;
+    }
+    if (r->state == TN_VALUE && !map && tn_takes_list(r->cur)) {
+        r->e[r->cur].list = true;
+        r->state = TN_LIST;
+        return PARLEY_OK;
+    }
+    if (r->state == TN_BEFORE)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "expected a mapping of keys (parley-tournament: 1, "
+                            "scenarios: [...], strategies: [...]), found a list");
+    if (r->state == TN_VALUE && tn_takes_list(r->cur))
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "'%s' expects a list of names, found a mapping", tn_keys[r->cur]);
+    if (r->state == TN_VALUE)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "'%s' expects a single value, found a %s", tn_keys[r->cur],
+                            map ? "mapping" : "list");
+    return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                        "expected a name in the list of '%s', found a nested %s",
+                        r->cur >= 0 ? tn_keys[r->cur] : "?", map ? "mapping" : "list");
+}
+
+/* A key: one of tn_keys, each at most once. */
+static parley_status tn_on_key(tn_reader *r, const char *t, size_t l, unsigned line, unsigned col)
+{
+    r->cur = -1;
+    for (int k = 0; k < K_N; k++)
+        if (strlen(tn_keys[k]) == l && memcmp(tn_keys[k], t, l) == 0)
+            r->cur = k;
+    if (r->cur < 0) {
+        char key[128];
+        snprintf(key, sizeof key, "%.*s", (int)(l < 100 ? l : 100), t);
+        const char *near = parleyx_closest(key, tn_keys, K_N);
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "unknown key '%s'%s%s%s; the keys are parley-tournament, seed, "
+                            "protocol, rounds, repetitions, scenarios, strategies, store",
+                            key, near ? " (did you mean '" : "", near ? near : "",
+                            near ? "'?)" : "");
+    }
+    tn_entry *x = &r->e[r->cur];
+    if (x->present)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "'%s' is given twice (first on line %u); keep one", tn_keys[r->cur],
+                            x->line);
+    x->present = true;
+    x->line = line;
+    x->col = col;
+    r->state = TN_VALUE;
+    return PARLEY_OK;
+}
+
+static parley_status tn_on_scalar(tn_reader *r, const yf_event *ev)
+{
+    unsigned line = ev->at.line, col = ev->at.col;
+    if (ev->has_nul)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "a NUL character is not allowed here; remove it");
+    if (r->state == TN_BEFORE)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "expected a mapping of keys (parley-tournament: 1, "
+                            "scenarios: [...], strategies: [...]), found a single value");
+    if (r->state == TN_KEY)
+        return tn_on_key(r, ev->text, ev->len, line, col);
+    if (r->state == TN_VALUE)
+        r->state = TN_KEY;
+    return tn_push(r->a, &r->e[r->cur], ev->text, ev->len, line, col, r->err, r->file);
+}
+
+static parley_status tn_event(tn_reader *r, const yf_event *ev)
+{
+    switch (ev->kind) {
+    case YF_MAPPING_START:
+    case YF_SEQUENCE_START:
+        return tn_on_collection(r, ev);
+    case YF_SCALAR:
+        return tn_on_scalar(r, ev);
+    case YF_SEQUENCE_END:
+        if (r->state == TN_LIST)
+            r->state = TN_KEY;
+        return PARLEY_OK;
+    case YF_MAPPING_END:
+        if (r->state == TN_KEY)
+            r->state = TN_AFTER;
+        return PARLEY_OK;
+    case YF_ALIAS:
+        return parleyx_fail(r->err, PARLEY_ERR_UNSUPPORTED, r->file, ev->at.line, ev->at.col,
+                            "YAML aliases are not supported here; write the value out");
+    case YF_DOCUMENT_START:
+        if (r->state == TN_AFTER)
+            return parleyx_fail(r->err, PARLEY_ERR_SYNTAX, r->file, ev->at.line, ev->at.col,
+                                "a second YAML document starts here; a configuration holds "
+                                "one");
+        return PARLEY_OK;
+    default:
+        return PARLEY_OK;
+    }
+}
+
+/* Parse text into the key table e (every key's values with their
+ * positions). */
 static parley_status tn_parse(const parley_allocator *a, const char *file, const char *text,
                               size_t len, tn_entry *e, parley_error *err)
 {
-    size_t bad = parleyx_utf8_invalid(text, len, true);
-    if (bad != SIZE_MAX) {
-        unsigned l, c;
-        parleyx_utf8_locate(text, len, bad, &l, &c);
-        return parleyx_fail(err, PARLEY_ERR_SYNTAX, file, l, c,
+    unsigned line, col;
+    size_t bad = yf_bad_byte(text, len, false, &line, &col);
+    if (bad != SIZE_MAX)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
                             "byte 0x%02X is not UTF-8 text; expected a YAML text file (UTF-8) "
                             "that starts with `parley-tournament: 1`",
                             (unsigned)(unsigned char)text[bad]);
-    }
-    struct fy_diag_cfg dc;
-    fy_diag_cfg_default(&dc);
-    dc.fp = NULL;
-    dc.level = FYET_ERROR;
-    dc.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dc);
-    if (!diag)
+    yf_parser p;
+    if (yf_open(&p, text, len, tn_yf_alloc, (void *)a) != PARLEY_OK)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pc;
-    memset(&pc, 0, sizeof pc);
-    pc.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT | FYPCF_JSON_NONE;
-    pc.diag = diag;
-    struct fy_parser *fyp = fy_parser_create(&pc);
-    if (!fyp) {
-        fy_diag_destroy(diag);
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-    }
+    tn_reader r = {a, file, e, err, TN_BEFORE, -1};
     parley_status st = PARLEY_OK;
-    if (fy_parser_set_string(fyp, len ? text : "", len) != 0) {
-        st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto done;
+    yf_event ev;
+    while (st == PARLEY_OK) {
+        if (yf_next(&p, &ev) != PARLEY_OK)
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, ev.at.line, ev.at.col,
+                              "out of memory");
+        else if (ev.kind == YF_END)
+            break;
+        else
+            st = tn_event(&r, &ev);
+        parleyx_free(a, ev.owned, ev.owned_size);
+        yf_event_done(&p, &ev);
     }
-    int state = 0, cur = -1;
-    struct fy_event *ev;
-    while (st == PARLEY_OK && (ev = fy_parser_parse(fyp)) != NULL) {
-        unsigned line, col;
-        char *sq = NULL; /* a decoded single-quoted scalar, freed below */
-        size_t sq_size = 0;
-        tn_mark(ev, &line, &col);
-        switch (ev->type) {
-        case FYET_MAPPING_START:
-            if (state == 0) {
-                state = 1;
-                break;
-            }
-            /* fallthrough */
-        case FYET_SEQUENCE_START:
-            if (state == 2 && ev->type == FYET_SEQUENCE_START &&
-                (cur == K_SCENARIOS || cur == K_STRATEGIES)) {
-                e[cur].list = true;
-                state = 3;
-                break;
-            }
-            if (state == 0)
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "expected a mapping of keys (parley-tournament: 1, "
-                                  "scenarios: [...], strategies: [...]), found a list");
-            else if (state == 2 && (cur == K_SCENARIOS || cur == K_STRATEGIES))
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "'%s' expects a list of names, found a mapping", tn_keys[cur]);
-            else if (state == 2)
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "'%s' expects a single value, found a %s", tn_keys[cur],
-                                  ev->type == FYET_MAPPING_START ? "mapping" : "list");
-            else
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "expected a name in the list of '%s', found a nested %s",
-                                  cur >= 0 ? tn_keys[cur] : "?",
-                                  ev->type == FYET_MAPPING_START ? "mapping" : "list");
-            break;
-        case FYET_SCALAR: {
-            size_t l = 0;
-            const char *t = "";
-            const struct fy_mark *sm = fy_event_start_mark(ev);
-            if (ev->scalar.value && fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED &&
-                sm && sm->input_pos <= len) {
-                /* decoded here from the source: libfyaml's own text leaks
-                 * on some single-quoted scalars (docs/robustness.md, N1) */
-                size_t at = sm->input_pos;
-                if (at > 0 && text[at - 1] != '\'' && at < len && text[at] == '\'')
-                    at++;
-                sq = parleyx_malloc(a, len - at + 1);
-                if (!sq) {
-                    st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
-                    break;
-                }
-                l = parleyx_yaml_single_quoted(text, len, at, sq);
-                if (l == SIZE_MAX)
-                    l = 0;
-                sq[l] = '\0';
-                sq_size = len - at + 1;
-                t = sq;
-            } else if (ev->scalar.value) {
-                t = fy_token_get_text(ev->scalar.value, &l);
-                if (!t) {
-                    t = "";
-                    l = 0;
-                }
-            }
-            /* a quoted scalar's mark is just inside the quote: point at it */
-            if (ev->scalar.value && col > 1) {
-                enum fy_scalar_style sty = fy_token_scalar_style(ev->scalar.value);
-                const struct fy_mark *mk = fy_event_start_mark(ev);
-                if ((sty == FYSS_SINGLE_QUOTED || sty == FYSS_DOUBLE_QUOTED) && mk &&
-                    mk->input_pos > 0 && mk->input_pos <= len &&
-                    text[mk->input_pos - 1] == (sty == FYSS_SINGLE_QUOTED ? '\'' : '"'))
-                    col--;
-            }
-            if (memchr(t, '\0', l)) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "a NUL character is not allowed here; remove it");
-                break;
-            }
-            if (state == 0) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "expected a mapping of keys (parley-tournament: 1, "
-                                  "scenarios: [...], strategies: [...]), found a single value");
-            } else if (state == 1) {
-                cur = -1;
-                for (int k = 0; k < K_N; k++)
-                    if (strlen(tn_keys[k]) == l && memcmp(tn_keys[k], t, l) == 0)
-                        cur = k;
-                if (cur < 0) {
-                    char key[128];
-                    snprintf(key, sizeof key, "%.*s", (int)(l < 100 ? l : 100), t);
-                    const char *near = parleyx_closest(key, tn_keys, K_N);
-                    st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                      "unknown key '%s'%s%s%s; the keys are parley-tournament, "
-                                      "seed, protocol, rounds, repetitions, scenarios, "
-                                      "strategies, store",
-                                      key, near ? " (did you mean '" : "", near ? near : "",
-                                      near ? "'?)" : "");
-                } else if (e[cur].present) {
-                    st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                      "'%s' is given twice (first on line %u); keep one",
-                                      tn_keys[cur], e[cur].line);
-                } else {
-                    e[cur].present = true;
-                    e[cur].line = line;
-                    e[cur].col = col;
-                    state = 2;
-                }
-            } else {
-                st = tn_push(a, &e[cur], t, l, line, col, err, file);
-                if (state == 2)
-                    state = 1;
-            }
-            break;
-        }
-        case FYET_SEQUENCE_END:
-            if (state == 3)
-                state = 1;
-            break;
-        case FYET_MAPPING_END:
-            if (state == 1)
-                state = 4;
-            break;
-        case FYET_ALIAS:
-            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, file, line, col,
-                              "YAML aliases are not supported here; write the value out");
-            break;
-        case FYET_DOCUMENT_START:
-            if (state == 4)
-                st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
-                                  "a second YAML document starts here; a configuration holds "
-                                  "one");
-            break;
-        default:
-            break;
-        }
-        parleyx_free(a, sq, sq_size);
-        fy_parser_event_free(fyp, ev);
-    }
-    if (st == PARLEY_OK && (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))) {
-        void *it = NULL;
-        struct fy_diag_error *de;
-        unsigned line = 0, col = 0;
-        const char *msg = "malformed input";
-        while ((de = fy_diag_errors_iterate(diag, &it)) != NULL)
-            if (de->type >= FYET_ERROR) {
-                line = de->line > 0 ? (unsigned)de->line : 0;
-                col = de->column > 0 ? (unsigned)de->column : 0;
-                msg = de->msg ? de->msg : msg;
-                break;
-            }
-        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
+    yf_error ye;
+    if (st == PARLEY_OK && yf_failed(&p, &ye))
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, ye.positioned ? ye.line : 0,
+                          ye.positioned ? ye.col : 0,
                           "YAML syntax error: %s; check the indentation, brackets and quotes "
                           "near this point",
-                          msg);
-    }
-    if (st == PARLEY_OK && state != 4)
+                          ye.positioned ? ye.msg : "malformed input");
+    if (st == PARLEY_OK && r.state != TN_AFTER)
         st = parleyx_fail(err, PARLEY_ERR_INVALID, file, 1, 1,
                           "expected a mapping that starts with `parley-tournament: 1`");
-done:
-    fy_parser_destroy(fyp);
-    fy_diag_destroy(diag);
+    yf_close(&p);
     return st;
 }
 
