@@ -794,6 +794,217 @@ static parley_status nat_range(nat_ctx *c, const nat_node *rk, const nat_node *r
     return PARLEY_OK;
 }
 
+/* The index of scalar n's text among words[0..nw), or nw when it is none
+ * of them; then hint is " (did you mean `w`?)" for a near miss, else "". */
+static size_t nat_word(const nat_node *n, const char *const *words, size_t nw, char *hint,
+                       size_t nhint)
+{
+    size_t j = 0;
+    while (j < nw && strcmp(words[j], n->text) != 0)
+        j++;
+    hint[0] = '\0';
+    if (j == nw) {
+        const char *near = parleyx_closest(n->text, words, nw);
+        if (near)
+            snprintf(hint, nhint, " (did you mean `%s`?)", near);
+    }
+    return j;
+}
+
+/* The kind of issue `iname` (mapping v): its `type`, discrete without one. */
+static parley_status nat_issue_kind(nat_ctx *c, const nat_node *k, const nat_node *v,
+                                    const char *iname, parley_issue_kind *kind)
+{
+    static const char *const kinds[] = {"discrete", "integer", "real"};
+    const nat_node *tv = nat_get(v, "type", NULL);
+    *kind = PARLEY_ISSUE_DISCRETE;
+    if (!tv) {
+        if (nat_get(v, "values", NULL))
+            return PARLEY_OK;
+        return nat_fail(c, PARLEY_ERR_INVALID, k,
+                        "issue `%.100s` has neither `values` nor `type`; write `values: [a, b, "
+                        "c]` for a discrete issue, or `type: integer` (or `real`) with "
+                        "`range: [low, high]`",
+                        iname);
+    }
+    if (tv->kind != NAT_SCALAR || nat_is_null(tv))
+        return nat_fail(c, PARLEY_ERR_INVALID, tv,
+                        "expected the type of issue `%.100s`: discrete, integer or real", iname);
+    char sh[96], hint[64];
+    size_t j = nat_word(tv, kinds, 3, hint, sizeof hint);
+    if (j == 3)
+        return nat_fail(c, PARLEY_ERR_INVALID, tv,
+                        "unknown issue type `%s`; expected discrete, integer or real%s",
+                        nat_show(tv, sh, sizeof sh), hint);
+    *kind = (parley_issue_kind)j;
+    return PARLEY_OK;
+}
+
+/* A discrete issue: its list of values, each listed once. */
+static parley_status nat_issue_discrete(nat_ctx *c, size_t idx, const nat_node *k,
+                                        const nat_node *v, const char *where, size_t *got)
+{
+    parley_status st;
+    char what[200], sh[96];
+    nat_issue *is = &c->issues[idx];
+    const char *iname = k->text;
+    static const char *const why = "it is for integer and real issues; a discrete issue "
+                                   "has only `values`";
+    if ((st = nat_reject_key(c, v, "range", iname, why)) != PARLEY_OK ||
+        (st = nat_reject_key(c, v, "step", iname, why)) != PARLEY_OK ||
+        (st = nat_reject_key(c, v, "grid", iname, why)) != PARLEY_OK)
+        return st;
+    const nat_node *tk = NULL;
+    nat_get(v, "type", &tk);
+    const nat_node *vals = nat_get(v, "values", NULL);
+    if (!vals)
+        return nat_fail(c, PARLEY_ERR_INVALID, tk ? tk : k,
+                        "discrete issue `%.100s` has no `values`; expected `values: [a, b, "
+                        "c]`",
+                        iname);
+    snprintf(what, sizeof what, "the values of issue `%.100s`", iname);
+    if ((st = nat_want_seq(c, vals, what, "write `values: [a, b, c]`")) != PARLEY_OK)
+        return st;
+    if (vals->n == 0)
+        return nat_fail(c, PARLEY_ERR_INVALID, vals,
+                        "issue `%.100s` has an empty list of values; expected at least one "
+                        "value: `values: [a, b]`",
+                        iname);
+    if (vals->n > PARLEY_MAX_VALUES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, vals,
+                        "issue `%.100s` has %zu values; at most %u are allowed", iname, vals->n,
+                        (unsigned)PARLEY_MAX_VALUES);
+    const char **labels = nat_alloc(&c->ar, vals->n * sizeof *labels);
+    if (!labels || !nat_index_init(c, &is->labels, vals->n))
+        return nat_nomem(c);
+    size_t j = 0;
+    for (nat_node *x = vals->first; x; x = x->next, j++) {
+        snprintf(what, sizeof what, "a value of issue `%.100s`", iname);
+        if ((st = nat_name(c, x, what)) != PARLEY_OK)
+            return st;
+        x->idx = j;
+        const nat_node *dup = nat_index_put(&is->labels, x);
+        if (dup)
+            return nat_fail(c, PARLEY_ERR_INVALID, x,
+                            "the value `%s` appears twice in issue `%.100s` (first at line "
+                            "%u, column %u); each value must be listed once",
+                            nat_show(x, sh, sizeof sh), iname, dup->line, dup->col);
+        labels[j] = x->text;
+    }
+    is->values = vals;
+    parley_error be;
+    parley_error_clear(&be);
+    st = parley_scenario_add_discrete(c->sc, iname, vals->n, labels, got, &be);
+    if (st != PARLEY_OK)
+        return nat_builder_fail(c, st, k, &be, where);
+    is->nvalues = vals->n;
+    return PARLEY_OK;
+}
+
+/* The `step` of an integer issue over [lo, hi] (1 by default), within
+ * PARLEY_MAX_VALUES values. */
+static parley_status nat_issue_step(nat_ctx *c, size_t idx, const nat_node *v,
+                                    const nat_node *r, int64_t lo, int64_t hi, int64_t *stepp)
+{
+    parley_status st;
+    char what[200];
+    const char *iname = c->issue_names[idx];
+    if ((st = nat_reject_key(c, v, "grid", iname,
+                             "`grid` is for real issues; an integer issue takes `step`")) !=
+        PARLEY_OK)
+        return st;
+    int64_t step = *stepp = 1;
+    const nat_node *sv = nat_get(v, "step", NULL);
+    if (sv) {
+        snprintf(what, sizeof what, "the step of issue `%.100s`", iname);
+        if ((st = nat_integer(c, sv, what, &step)) != PARLEY_OK)
+            return st;
+        if (step < 1)
+            return nat_fail(c, PARLEY_ERR_INVALID, sv,
+                            "the step of issue `%.100s` is %lld; expected a whole number >= 1 "
+                            "(the values are low, low+step, ... up to high)",
+                            iname, (long long)step);
+    }
+    uint64_t count = (uint64_t)(hi - lo) / (uint64_t)step + 1;
+    if (count > PARLEY_MAX_VALUES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, r,
+                        "issue `%.100s` would have %llu values; at most %u are allowed: "
+                        "narrow the range or raise the step",
+                        iname, (unsigned long long)count, (unsigned)PARLEY_MAX_VALUES);
+    c->issues[idx].nvalues = (size_t)count;
+    *stepp = step;
+    return PARLEY_OK;
+}
+
+/* The `grid` of a real issue (the load options' by default). */
+static parley_status nat_issue_grid(nat_ctx *c, size_t idx, const nat_node *v, unsigned *gridp)
+{
+    parley_status st;
+    char what[200];
+    const char *iname = c->issue_names[idx];
+    if ((st = nat_reject_key(c, v, "step", iname,
+                             "`step` is for integer issues; a real issue takes `grid` (the "
+                             "number of points)")) != PARLEY_OK)
+        return st;
+    unsigned grid = c->real_grid;
+    const nat_node *gv = nat_get(v, "grid", NULL);
+    if (gv) {
+        int64_t g;
+        snprintf(what, sizeof what, "the grid of issue `%.100s`", iname);
+        if ((st = nat_integer(c, gv, what, &g)) != PARLEY_OK)
+            return st;
+        if (g < 2)
+            return nat_fail(c, PARLEY_ERR_INVALID, gv,
+                            "the grid of issue `%.100s` is %lld; expected a whole number of "
+                            "points >= 2 (GENIUS uses 21)",
+                            iname, (long long)g);
+        if (g > (int64_t)PARLEY_MAX_VALUES)
+            return nat_fail(c, PARLEY_ERR_LIMIT, gv,
+                            "the grid of issue `%.100s` is %lld points; at most %u are allowed",
+                            iname, (long long)g, (unsigned)PARLEY_MAX_VALUES);
+        grid = (unsigned)g;
+    }
+    c->issues[idx].nvalues = *gridp = grid;
+    return PARLEY_OK;
+}
+
+/* An integer or real issue: no `values`, a `range`, then its step or grid. */
+static parley_status nat_issue_numeric(nat_ctx *c, size_t idx, const nat_node *k,
+                                       const nat_node *v, parley_issue_kind kind,
+                                       const char *where, size_t *got)
+{
+    parley_status st;
+    const char *iname = k->text;
+    const nat_node *vk = NULL;
+    if (nat_get(v, "values", &vk))
+        return nat_fail(c, PARLEY_ERR_INVALID, vk,
+                        "`values` does not belong in %s issue `%.100s`; list values only for "
+                        "discrete issues (drop `type`), or give `range: [low, high]`",
+                        kind == PARLEY_ISSUE_INTEGER ? "integer" : "real", iname);
+    const nat_node *rk = NULL, *r = nat_get(v, "range", &rk);
+    int64_t ilo = 0, ihi = 0;
+    double lo = 0, hi = 0;
+    if ((st = nat_range(c, rk ? rk : k, r, iname, kind == PARLEY_ISSUE_INTEGER, &ilo, &ihi, &lo,
+                        &hi)) != PARLEY_OK)
+        return st;
+    parley_error be;
+    parley_error_clear(&be);
+    if (kind == PARLEY_ISSUE_INTEGER) {
+        int64_t step = 1;
+        if ((st = nat_issue_step(c, idx, v, r, ilo, ihi, &step)) != PARLEY_OK)
+            return st;
+        st = parley_scenario_add_integer(c->sc, iname, ilo, ihi, step, got, &be);
+    } else {
+        unsigned grid = c->real_grid;
+        if ((st = nat_issue_grid(c, idx, v, &grid)) != PARLEY_OK)
+            return st;
+        st = parley_scenario_add_real(c->sc, iname, lo, hi, grid, got, &be);
+    }
+    if (st != PARLEY_OK)
+        return nat_builder_fail(c, st, r ? r : k, &be, where);
+    return PARLEY_OK;
+}
+
 static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v)
 {
     parley_status st;
@@ -813,157 +1024,14 @@ static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, co
                         iname, nat_kind_name(v));
     if ((st = nat_check_map(c, v, nat_issue_keys, 6, where)) != PARLEY_OK)
         return st;
-
-    /* The kind. */
-    const nat_node *tk = NULL, *tv = nat_get(v, "type", &tk);
-    const nat_node *vk = NULL, *vals = nat_get(v, "values", &vk);
-    parley_issue_kind kind = PARLEY_ISSUE_DISCRETE;
-    if (tv) {
-        static const char *const kinds[] = {"discrete", "integer", "real"};
-        char sh[96];
-        if (tv->kind != NAT_SCALAR || nat_is_null(tv))
-            return nat_fail(c, PARLEY_ERR_INVALID, tv,
-                            "expected the type of issue `%.100s`: discrete, integer or real",
-                            iname);
-        size_t j = 0;
-        while (j < 3 && strcmp(kinds[j], tv->text) != 0)
-            j++;
-        if (j == 3) {
-            const char *near = parleyx_closest(tv->text, kinds, 3);
-            return nat_fail(c, PARLEY_ERR_INVALID, tv,
-                            "unknown issue type `%s`; expected discrete, integer or real%s%s%s",
-                            nat_show(tv, sh, sizeof sh), near ? " (did you mean `" : "",
-                            near ? near : "", near ? "`?)" : "");
-        }
-        kind = (parley_issue_kind)j;
-    } else if (!vals) {
-        return nat_fail(c, PARLEY_ERR_INVALID, k,
-                        "issue `%.100s` has neither `values` nor `type`; write `values: [a, b, "
-                        "c]` for a discrete issue, or `type: integer` (or `real`) with "
-                        "`range: [low, high]`",
-                        iname);
-    }
-    is->kind = kind;
-
-    parley_error be;
-    parley_error_clear(&be);
+    if ((st = nat_issue_kind(c, k, v, iname, &is->kind)) != PARLEY_OK)
+        return st;
     size_t got = 0;
-    if (kind == PARLEY_ISSUE_DISCRETE) {
-        static const char *const why = "it is for integer and real issues; a discrete issue "
-                                       "has only `values`";
-        if ((st = nat_reject_key(c, v, "range", iname, why)) != PARLEY_OK ||
-            (st = nat_reject_key(c, v, "step", iname, why)) != PARLEY_OK ||
-            (st = nat_reject_key(c, v, "grid", iname, why)) != PARLEY_OK)
-            return st;
-        if (!vals)
-            return nat_fail(c, PARLEY_ERR_INVALID, tk ? tk : k,
-                            "discrete issue `%.100s` has no `values`; expected `values: [a, b, "
-                            "c]`",
-                            iname);
-        snprintf(what, sizeof what, "the values of issue `%.100s`", iname);
-        if ((st = nat_want_seq(c, vals, what, "write `values: [a, b, c]`")) != PARLEY_OK)
-            return st;
-        if (vals->n == 0)
-            return nat_fail(c, PARLEY_ERR_INVALID, vals,
-                            "issue `%.100s` has an empty list of values; expected at least one "
-                            "value: `values: [a, b]`",
-                            iname);
-        if (vals->n > PARLEY_MAX_VALUES)
-            return nat_fail(c, PARLEY_ERR_LIMIT, vals,
-                            "issue `%.100s` has %zu values; at most %u are allowed", iname,
-                            vals->n, (unsigned)PARLEY_MAX_VALUES);
-        const char **labels = nat_alloc(&c->ar, vals->n * sizeof *labels);
-        if (!labels || !nat_index_init(c, &is->labels, vals->n))
-            return nat_nomem(c);
-        size_t j = 0;
-        for (nat_node *x = vals->first; x; x = x->next, j++) {
-            snprintf(what, sizeof what, "a value of issue `%.100s`", iname);
-            if ((st = nat_name(c, x, what)) != PARLEY_OK)
-                return st;
-            x->idx = j;
-            const nat_node *dup = nat_index_put(&is->labels, x);
-            if (dup) {
-                char sh[96];
-                return nat_fail(c, PARLEY_ERR_INVALID, x,
-                                "the value `%s` appears twice in issue `%.100s` (first at line "
-                                "%u, column %u); each value must be listed once",
-                                nat_show(x, sh, sizeof sh), iname, dup->line, dup->col);
-            }
-            labels[j] = x->text;
-        }
-        is->values = vals;
-        st = parley_scenario_add_discrete(c->sc, iname, vals->n, labels, &got, &be);
-        if (st != PARLEY_OK)
-            return nat_builder_fail(c, st, k, &be, where);
-        is->nvalues = vals->n;
-    } else {
-        if (vals)
-            return nat_fail(c, PARLEY_ERR_INVALID, vk,
-                            "`values` does not belong in %s issue `%.100s`; list values only for "
-                            "discrete issues (drop `type`), or give `range: [low, high]`",
-                            kind == PARLEY_ISSUE_INTEGER ? "integer" : "real", iname);
-        const nat_node *rk = NULL, *r = nat_get(v, "range", &rk);
-        int64_t ilo = 0, ihi = 0;
-        double lo = 0, hi = 0;
-        if ((st = nat_range(c, rk ? rk : k, r, iname, kind == PARLEY_ISSUE_INTEGER, &ilo, &ihi,
-                            &lo, &hi)) != PARLEY_OK)
-            return st;
-        if (kind == PARLEY_ISSUE_INTEGER) {
-            if ((st = nat_reject_key(c, v, "grid", iname,
-                                     "`grid` is for real issues; an integer issue takes "
-                                     "`step`")) != PARLEY_OK)
-                return st;
-            int64_t step = 1;
-            const nat_node *sv = nat_get(v, "step", NULL);
-            if (sv) {
-                snprintf(what, sizeof what, "the step of issue `%.100s`", iname);
-                if ((st = nat_integer(c, sv, what, &step)) != PARLEY_OK)
-                    return st;
-                if (step < 1)
-                    return nat_fail(c, PARLEY_ERR_INVALID, sv,
-                                    "the step of issue `%.100s` is %lld; expected a whole "
-                                    "number >= 1 (the values are low, low+step, ... up to "
-                                    "high)",
-                                    iname, (long long)step);
-            }
-            uint64_t count = (uint64_t)(ihi - ilo) / (uint64_t)step + 1;
-            if (count > PARLEY_MAX_VALUES)
-                return nat_fail(c, PARLEY_ERR_LIMIT, r,
-                                "issue `%.100s` would have %llu values; at most %u are allowed: "
-                                "narrow the range or raise the step",
-                                iname, (unsigned long long)count, (unsigned)PARLEY_MAX_VALUES);
-            st = parley_scenario_add_integer(c->sc, iname, ilo, ihi, step, &got, &be);
-            is->nvalues = (size_t)count;
-        } else {
-            if ((st = nat_reject_key(c, v, "step", iname,
-                                     "`step` is for integer issues; a real issue takes `grid` "
-                                     "(the number of points)")) != PARLEY_OK)
-                return st;
-            unsigned grid = c->real_grid;
-            const nat_node *gv = nat_get(v, "grid", NULL);
-            if (gv) {
-                int64_t g;
-                snprintf(what, sizeof what, "the grid of issue `%.100s`", iname);
-                if ((st = nat_integer(c, gv, what, &g)) != PARLEY_OK)
-                    return st;
-                if (g < 2)
-                    return nat_fail(c, PARLEY_ERR_INVALID, gv,
-                                    "the grid of issue `%.100s` is %lld; expected a whole "
-                                    "number of points >= 2 (GENIUS uses 21)",
-                                    iname, (long long)g);
-                if (g > (int64_t)PARLEY_MAX_VALUES)
-                    return nat_fail(c, PARLEY_ERR_LIMIT, gv,
-                                    "the grid of issue `%.100s` is %lld points; at most %u are "
-                                    "allowed",
-                                    iname, (long long)g, (unsigned)PARLEY_MAX_VALUES);
-                grid = (unsigned)g;
-            }
-            st = parley_scenario_add_real(c->sc, iname, lo, hi, grid, &got, &be);
-            is->nvalues = grid;
-        }
-        if (st != PARLEY_OK)
-            return nat_builder_fail(c, st, r ? r : k, &be, where);
-    }
+    st = is->kind == PARLEY_ISSUE_DISCRETE ? nat_issue_discrete(c, idx, k, v, where, &got)
+                                           : nat_issue_numeric(c, idx, k, v, is->kind, where,
+                                                               &got);
+    if (st != PARLEY_OK)
+        return st;
     if (got != idx)
         return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
                             "issue `%.100s` got index %zu, expected %zu", iname, got, idx);
@@ -1368,57 +1436,34 @@ static parley_status nat_spatial(nat_ctx *c, size_t p, const char *pname, const 
     return PARLEY_OK;
 }
 
-static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v,
-                                   const nat_node **redlines)
+/* The `role` of party pname (a negotiator without one). */
+static parley_status nat_party_role(nat_ctx *c, const nat_node *rv, const char *pname,
+                                    parley_role *role)
+{
+    char sh[96], hint[64];
+    *role = PARLEY_ROLE_NEGOTIATOR;
+    if (!rv)
+        return PARLEY_OK;
+    if (rv->kind != NAT_SCALAR || nat_is_null(rv))
+        return nat_fail(c, PARLEY_ERR_INVALID, rv,
+                        "expected the role of `%.100s`: negotiator, ratifier or mediator",
+                        pname);
+    size_t j = nat_word(rv, nat_roles, 3, hint, sizeof hint);
+    if (j == 3)
+        return nat_fail(c, PARLEY_ERR_INVALID, rv,
+                        "unknown role `%s` for `%.100s`; expected negotiator, ratifier or "
+                        "mediator%s",
+                        nat_show(rv, sh, sizeof sh), pname, hint);
+    *role = (parley_role)j;
+    return PARLEY_OK;
+}
+
+/* A party's description, capability, reservation value and discount. */
+static parley_status nat_party_numbers(nat_ctx *c, size_t idx, const nat_node *v,
+                                       const char *pname, const char *where)
 {
     parley_status st;
-    char where[160], what[200], sh[96];
-    *redlines = NULL;
-    if ((st = nat_name(c, k, "a party name")) != PARLEY_OK)
-        return st;
-    const char *pname = k->text;
-    c->party_names[idx] = pname;
-    snprintf(where, sizeof where, "party `%.100s`", pname);
-    if (!nat_is_null(v) && v->kind != NAT_MAP)
-        return nat_fail(c, PARLEY_ERR_INVALID, v,
-                        "expected a mapping for party `%.100s`, got %s; write `role:`, "
-                        "`utility:` and the other keys beneath its name",
-                        pname, nat_kind_name(v));
-    bool empty = nat_is_null(v);
-    if (!empty && (st = nat_check_map(c, v, nat_party_keys, 9, where)) != PARLEY_OK)
-        return st;
-
-    parley_role role = PARLEY_ROLE_NEGOTIATOR;
-    const nat_node *rv = empty ? NULL : nat_get(v, "role", NULL);
-    if (rv) {
-        if (rv->kind != NAT_SCALAR || nat_is_null(rv))
-            return nat_fail(c, PARLEY_ERR_INVALID, rv,
-                            "expected the role of `%.100s`: negotiator, ratifier or mediator",
-                            pname);
-        size_t j = 0;
-        while (j < 3 && strcmp(nat_roles[j], rv->text) != 0)
-            j++;
-        if (j == 3) {
-            const char *near = parleyx_closest(rv->text, nat_roles, 3);
-            return nat_fail(c, PARLEY_ERR_INVALID, rv,
-                            "unknown role `%s` for `%.100s`; expected negotiator, ratifier or "
-                            "mediator%s%s%s",
-                            nat_show(rv, sh, sizeof sh), pname, near ? " (did you mean `" : "",
-                            near ? near : "", near ? "`?)" : "");
-        }
-        role = (parley_role)j;
-    }
-    parley_error be;
-    parley_error_clear(&be);
-    size_t got = 0;
-    if ((st = parley_scenario_add_party(c->sc, pname, role, &got, &be)) != PARLEY_OK)
-        return nat_builder_fail(c, st, k, &be, where);
-    if (got != idx)
-        return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
-                            "party `%.100s` got index %zu, expected %zu", pname, got, idx);
-    if (empty)
-        return PARLEY_OK;
-
+    char what[200], sh[96];
     const nat_node *x;
     if ((x = nat_get(v, "description", NULL)) != NULL) {
         const char *desc;
@@ -1463,51 +1508,112 @@ static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, co
         if ((st = parley_party_set_discount(c->sc, idx, d)) != PARLEY_OK)
             return nat_builder_fail(c, st, x, NULL, where);
     }
+    return PARLEY_OK;
+}
+
+/* A party's utility: one entry per issue, and some weight above 0 unless
+ * the party mediates. */
+static parley_status nat_party_utility(nat_ctx *c, size_t idx, const nat_node *v,
+                                       const char *pname, parley_role role)
+{
+    parley_status st;
+    char what[200];
+    const nat_node *uk = NULL, *uv = nat_get(v, "utility", &uk);
+    if (!uv || nat_is_null(uv))
+        return PARLEY_OK;
+    snprintf(what, sizeof what, "the utility of `%.100s`", pname);
+    if ((st = nat_want_map(c, uv, what,
+                           "write one `issue: {weight: w, <evaluator>}` entry per issue")) !=
+        PARLEY_OK)
+        return st;
+    if ((st = nat_check_map(c, uv, NULL, 0, what)) != PARLEY_OK)
+        return st;
+    NAT_PAIRS(uv, ek, ev) {
+        if ((st = nat_utility_entry(c, idx, pname, ek, ev)) != PARLEY_OK)
+            return st;
+    }
+    bool positive = false;
+    for (size_t i = 0; i < c->nissues; i++)
+        if (parley_party_weight(c->sc, idx, i) > 0)
+            positive = true;
+    if (uv->n > 0 && !positive && role != PARLEY_ROLE_MEDIATOR)
+        return nat_fail(c, PARLEY_ERR_INVALID, uk,
+                        "every weight in the utility of `%.100s` is 0; give at least one "
+                        "issue a positive weight (or drop `utility` for a party without "
+                        "preferences)",
+                        pname);
+    return PARLEY_OK;
+}
+
+/* A party's red lines, checked as a mapping; their rules are read last
+ * (nat_redlines), when every party is known. */
+static parley_status nat_party_redlines(nat_ctx *c, const nat_node *v, const char *pname,
+                                        const nat_node **redlines)
+{
+    parley_status st;
+    char what[200];
+    const nat_node *rl = nat_get(v, "red-lines", NULL);
+    if (!rl || nat_is_null(rl))
+        return PARLEY_OK;
+    snprintf(what, sizeof what, "the red lines of `%.100s`", pname);
+    if ((st = nat_want_map(c, rl, what, "write one `name: \"rule\"` entry per red line")) !=
+        PARLEY_OK)
+        return st;
+    if (rl->n > PARLEY_MAX_REDLINES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, rl,
+                        "`%.100s` has %zu red lines; at most %u are allowed", pname, rl->n,
+                        (unsigned)PARLEY_MAX_REDLINES);
+    if ((st = nat_check_map(c, rl, NULL, 0, what)) != PARLEY_OK)
+        return st;
+    *redlines = rl;
+    return PARLEY_OK;
+}
+
+static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v,
+                                   const nat_node **redlines)
+{
+    parley_status st;
+    char where[160];
+    *redlines = NULL;
+    if ((st = nat_name(c, k, "a party name")) != PARLEY_OK)
+        return st;
+    const char *pname = k->text;
+    c->party_names[idx] = pname;
+    snprintf(where, sizeof where, "party `%.100s`", pname);
+    if (!nat_is_null(v) && v->kind != NAT_MAP)
+        return nat_fail(c, PARLEY_ERR_INVALID, v,
+                        "expected a mapping for party `%.100s`, got %s; write `role:`, "
+                        "`utility:` and the other keys beneath its name",
+                        pname, nat_kind_name(v));
+    bool empty = nat_is_null(v);
+    if (!empty && (st = nat_check_map(c, v, nat_party_keys, 9, where)) != PARLEY_OK)
+        return st;
+    parley_role role;
+    if ((st = nat_party_role(c, empty ? NULL : nat_get(v, "role", NULL), pname, &role)) !=
+        PARLEY_OK)
+        return st;
+    parley_error be;
+    parley_error_clear(&be);
+    size_t got = 0;
+    if ((st = parley_scenario_add_party(c->sc, pname, role, &got, &be)) != PARLEY_OK)
+        return nat_builder_fail(c, st, k, &be, where);
+    if (got != idx)
+        return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
+                            "party `%.100s` got index %zu, expected %zu", pname, got, idx);
+    if (empty)
+        return PARLEY_OK;
+    if ((st = nat_party_numbers(c, idx, v, pname, where)) != PARLEY_OK)
+        return st;
+    const nat_node *x;
     if ((x = nat_get(v, "position", NULL)) != NULL && !nat_is_null(x) &&
         (st = nat_spatial(c, idx, pname, x, true)) != PARLEY_OK)
         return st;
     if ((x = nat_get(v, "salience", NULL)) != NULL && !nat_is_null(x) &&
         (st = nat_spatial(c, idx, pname, x, false)) != PARLEY_OK)
         return st;
-    const nat_node *uk = NULL, *uv = nat_get(v, "utility", &uk);
-    if (uv && !nat_is_null(uv)) {
-        snprintf(what, sizeof what, "the utility of `%.100s`", pname);
-        if ((st = nat_want_map(c, uv, what,
-                               "write one `issue: {weight: w, <evaluator>}` entry per issue")) !=
-            PARLEY_OK)
-            return st;
-        if ((st = nat_check_map(c, uv, NULL, 0, what)) != PARLEY_OK)
-            return st;
-        NAT_PAIRS(uv, ek, ev) {
-            if ((st = nat_utility_entry(c, idx, pname, ek, ev)) != PARLEY_OK)
-                return st;
-        }
-        bool positive = false;
-        for (size_t i = 0; i < c->nissues; i++)
-            if (parley_party_weight(c->sc, idx, i) > 0)
-                positive = true;
-        if (uv->n > 0 && !positive && role != PARLEY_ROLE_MEDIATOR)
-            return nat_fail(c, PARLEY_ERR_INVALID, uk,
-                            "every weight in the utility of `%.100s` is 0; give at least one "
-                            "issue a positive weight (or drop `utility` for a party without "
-                            "preferences)",
-                            pname);
-    }
-    const nat_node *rk = NULL, *rl = nat_get(v, "red-lines", &rk);
-    if (rl && !nat_is_null(rl)) {
-        snprintf(what, sizeof what, "the red lines of `%.100s`", pname);
-        if ((st = nat_want_map(c, rl, what, "write one `name: \"rule\"` entry per red line")) !=
-            PARLEY_OK)
-            return st;
-        if (rl->n > PARLEY_MAX_REDLINES)
-            return nat_fail(c, PARLEY_ERR_LIMIT, rl,
-                            "`%.100s` has %zu red lines; at most %u are allowed", pname, rl->n,
-                            (unsigned)PARLEY_MAX_REDLINES);
-        if ((st = nat_check_map(c, rl, NULL, 0, what)) != PARLEY_OK)
-            return st;
-        *redlines = rl;
-    }
-    return PARLEY_OK;
+    if ((st = nat_party_utility(c, idx, v, pname, role)) != PARLEY_OK)
+        return st;
+    return nat_party_redlines(c, v, pname, redlines);
 }
 
 /* File position of 1-based offset off within the text of scalar n: exact
