@@ -414,10 +414,11 @@ static parley_status tn_check_strategies(parley_tournament *t, size_t i, const t
     return rc;
 }
 
-static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_load_options *lo,
-                              parley_error *err)
+/* The settings: the format version, seed, rounds, repetitions and
+ * protocol (*alternating: bilateral alternating offers). */
+static parley_status tn_settings(parley_tournament *t, const tn_entry *e, bool *alternating,
+                                 parley_error *err)
 {
-    const parley_allocator *a = t->ap;
     const char *file = t->path;
     parley_status st;
     if (!e[K_VERSION].present)
@@ -432,7 +433,7 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
     t->rounds = 100;
     t->reps = 1;
     t->protocol = PARLEY_PROTOCOL_SAO;
-    bool alternating = true;
+    *alternating = true;
     unsigned long long v = t->seed;
     if ((st = tn_count_key(e, K_SEED, 0, UINT64_MAX, &v, file, err)) != PARLEY_OK)
         return st;
@@ -445,89 +446,91 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
     if ((st = tn_count_key(e, K_REPS, 1, 1000000ULL, &v, file, err)) != PARLEY_OK)
         return st;
     t->reps = (uint32_t)v;
-    if (e[K_PROTOCOL].present) {
-        const char *p = e[K_PROTOCOL].v[0].text;
-        if (strcmp(p, "alternating") == 0)
-            alternating = true;
-        else if (strcmp(p, "multilateral") == 0 || strcmp(p, "sao") == 0)
-            alternating = false;
-        else if (strcmp(p, "mediated") == 0) {
-            alternating = false;
-            t->protocol = PARLEY_PROTOCOL_MEDIATED;
-        } else
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_PROTOCOL].v[0].line,
-                                e[K_PROTOCOL].v[0].col,
-                                "protocol: unknown protocol '%s'; choose alternating, "
-                                "multilateral or mediated",
-                                p);
+    if (!e[K_PROTOCOL].present)
+        return PARLEY_OK;
+    const char *p = e[K_PROTOCOL].v[0].text;
+    if (strcmp(p, "alternating") == 0) {
+        *alternating = true;
+    } else if (strcmp(p, "multilateral") == 0 || strcmp(p, "sao") == 0) {
+        *alternating = false;
+    } else if (strcmp(p, "mediated") == 0) {
+        *alternating = false;
+        t->protocol = PARLEY_PROTOCOL_MEDIATED;
+    } else {
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_PROTOCOL].v[0].line,
+                            e[K_PROTOCOL].v[0].col,
+                            "protocol: unknown protocol '%s'; choose alternating, "
+                            "multilateral or mediated",
+                            p);
     }
-    if (!e[K_SCENARIOS].present || e[K_SCENARIOS].n == 0)
-        return parleyx_fail(err, PARLEY_ERR_INVALID, file,
-                            e[K_SCENARIOS].present ? e[K_SCENARIOS].line : 1,
-                            e[K_SCENARIOS].present ? e[K_SCENARIOS].col : 1,
+    return PARLEY_OK;
+}
+
+/* The lists: at least one scenario (no empty path) and one strategy, and
+ * not more than the limits. */
+static parley_status tn_check_lists(const tn_entry *e, const char *file, parley_error *err)
+{
+    const tn_entry *sc = &e[K_SCENARIOS], *sg = &e[K_STRATEGIES];
+    if (!sc->present || sc->n == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sc->present ? sc->line : 1,
+                            sc->present ? sc->col : 1,
                             "no scenarios: add `scenarios: [PATH, ...]` (native files or "
                             "GENIUS folders, relative to the configuration)");
-    if (!e[K_STRATEGIES].present || e[K_STRATEGIES].n == 0)
-        return parleyx_fail(err, PARLEY_ERR_INVALID, file,
-                            e[K_STRATEGIES].present ? e[K_STRATEGIES].line : 1,
-                            e[K_STRATEGIES].present ? e[K_STRATEGIES].col : 1,
+    if (!sg->present || sg->n == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sg->present ? sg->line : 1,
+                            sg->present ? sg->col : 1,
                             "no strategies: add `strategies: [boulware, linear, ...]`");
-    for (size_t k = 0; k < e[K_SCENARIOS].n; k++)
-        if (!e[K_SCENARIOS].v[k].text || !e[K_SCENARIOS].v[k].text[0])
+    for (size_t k = 0; k < sc->n; k++)
+        if (!sc->v[k].text || !sc->v[k].text[0])
             return parleyx_fail(err, PARLEY_ERR_INVALID, file,
-                                e[K_SCENARIOS].v[k].line ? e[K_SCENARIOS].v[k].line
-                                                         : e[K_SCENARIOS].line,
-                                e[K_SCENARIOS].v[k].line ? e[K_SCENARIOS].v[k].col
-                                                         : e[K_SCENARIOS].col,
+                                sc->v[k].line ? sc->v[k].line : sc->line,
+                                sc->v[k].line ? sc->v[k].col : sc->col,
                                 "scenario %zu is an empty path; give a native scenario file or a "
                                 "GENIUS folder, relative to the configuration",
                                 k + 1);
-    if (e[K_SCENARIOS].n > PARLEY_TOURNAMENT_MAX_SCENARIOS)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, e[K_SCENARIOS].line, e[K_SCENARIOS].col,
+    if (sc->n > PARLEY_TOURNAMENT_MAX_SCENARIOS)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, sc->line, sc->col,
                             "more than %d scenarios", PARLEY_TOURNAMENT_MAX_SCENARIOS);
-    if (e[K_STRATEGIES].n > PARLEY_TOURNAMENT_MAX_STRATEGIES)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, e[K_STRATEGIES].line,
-                            e[K_STRATEGIES].col, "more than %d strategies",
-                            PARLEY_TOURNAMENT_MAX_STRATEGIES);
-    /* the configuration's folder */
-    size_t dir_size = strlen(file) + 1; /* dir is cut at its last slash */
-    char *dir = parleyx_strdup(a, file);
-    if (!dir)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        dir[0] = '\0';
-    parley_status rc = PARLEY_OK;
-    /* strategies: unique specs */
-    t->nstrat = e[K_STRATEGIES].n;
+    if (sg->n > PARLEY_TOURNAMENT_MAX_STRATEGIES)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, sg->line, sg->col,
+                            "more than %d strategies", PARLEY_TOURNAMENT_MAX_STRATEGIES);
+    return PARLEY_OK;
+}
+
+/* The strategy specs, each listed once and 1 to 200 characters. */
+static parley_status tn_strategies(parley_tournament *t, const tn_entry *sg, parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    const char *file = t->path;
+    t->nstrat = sg->n;
     t->strat = parleyx_calloc(a, t->nstrat, sizeof *t->strat);
     if (!t->strat) {
         t->nstrat = 0;
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
     }
     for (size_t k = 0; k < t->nstrat; k++) {
-        const tn_val *sv = &e[K_STRATEGIES].v[k];
+        const tn_val *sv = &sg->v[k];
         for (size_t j = 0; j < k; j++)
-            if (strcmp(t->strat[j], sv->text) == 0) {
-                rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                                  "strategy '%s' is listed twice; list each once", sv->text);
-                goto out;
-            }
-        if (!sv->text[0] || strlen(sv->text) > 200) {
-            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                              "a strategy spec must be 1 to 200 characters");
-            goto out;
-        }
+            if (strcmp(t->strat[j], sv->text) == 0)
+                return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                                    "strategy '%s' is listed twice; list each once", sv->text);
+        if (!sv->text[0] || strlen(sv->text) > 200)
+            return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                                "a strategy spec must be 1 to 200 characters");
         t->strat[k] = parleyx_strdup(a, sv->text);
-        if (!t->strat[k]) {
-            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-            goto out;
-        }
+        if (!t->strat[k])
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
     }
-    /* store */
+    return PARLEY_OK;
+}
+
+/* The default store: `store` relative to the configuration's folder dir,
+ * else the configuration's path with .sqlite for its extension. */
+static parley_status tn_store_default(parley_tournament *t, const tn_entry *e, const char *dir,
+                                      parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    const char *file = t->path;
     if (e[K_STORE].present) {
         t->store = tn_join(a, dir, e[K_STORE].v[0].text);
     } else {
@@ -542,13 +545,17 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
             memcpy(t->store + keep, ".sqlite", 8);
         }
     }
-    if (!t->store) {
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
-    }
-    /* scenarios */
-    size_t ns = e[K_SCENARIOS].n;
-    t->nscen = ns; /* the size of every array below, allocated or not */
+    if (!t->store)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    return PARLEY_OK;
+}
+
+/* The per-scenario tables, ns long (nscen is set first: a partly built
+ * tournament is freed with these sizes). */
+static parley_status tn_tables(parley_tournament *t, size_t ns, parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    t->nscen = ns;
     t->label = parleyx_calloc(a, ns, sizeof *t->label);
     t->sc = parleyx_calloc(a, ns, sizeof *t->sc);
     t->an = parleyx_calloc(a, ns, sizeof *t->an);
@@ -558,96 +565,111 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
     t->seat_party = parleyx_calloc(a, ns, sizeof *t->seat_party);
     t->base = parleyx_calloc(a, ns + 1, sizeof *t->base);
     if (!t->label || !t->sc || !t->an || !t->dims || !t->nd || !t->seats || !t->seat_party ||
-        !t->base) {
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
-    }
-    uint64_t S = t->nstrat, total = 0;
-    for (size_t i = 0; i < ns; i++) {
-        const tn_val *sv = &e[K_SCENARIOS].v[i];
-        t->label[i] = parleyx_strdup(a, sv->text);
-        char *full = tn_join(a, dir, sv->text);
-        if (!t->label[i] || !full) {
-            parleyx_strfree(a, full);
-            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-            goto out;
-        }
-        parley_error e2;
-        parley_error_clear(&e2);
-        const char *paths[1] = {full};
-        rc = parley_load(1, paths, lo, &t->sc[i], &e2);
+        !t->base)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
+    return PARLEY_OK;
+}
+
+/* Scenario i (written as sv): loaded from its path under dir. */
+static parley_status tn_load_scenario(parley_tournament *t, size_t i, const tn_val *sv,
+                                      const char *dir, const parley_load_options *lo,
+                                      parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    t->label[i] = parleyx_strdup(a, sv->text);
+    char *full = tn_join(a, dir, sv->text);
+    if (!t->label[i] || !full) {
         parleyx_strfree(a, full);
-        if (rc != PARLEY_OK) {
-            char where[1200];
-            parley_error_format(&e2, where, sizeof where);
-            rc = parleyx_fail(err, rc, file, sv->line, sv->col, "scenario '%s': %s", sv->text,
-                              where);
-            goto out;
-        }
-        const parley_scenario *sc = t->sc[i];
-        size_t np = parley_party_count(sc), seats = 0;
-        t->dims[i] = parleyx_calloc(a, np ? np : 1, sizeof(size_t));
-        if (!t->dims[i]) {
-            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-            goto out;
-        }
-        for (size_t p = 0; p < np; p++) {
-            if (parley_party_role(sc, p) == PARLEY_ROLE_NEGOTIATOR) {
-                if (seats >= PARLEY_TOURNAMENT_MAX_SEATS) {
-                    rc = parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
-                                      "scenario '%s' has more than %d negotiators", sv->text,
-                                      PARLEY_TOURNAMENT_MAX_SEATS);
-                    goto out;
-                }
-                t->seat_party[i][seats++] = (uint32_t)p;
-            }
-            if (parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
-                t->dims[i][t->nd[i]++] = p;
-        }
-        t->seats[i] = (uint32_t)seats;
-        if (alternating && seats != 2) {
-            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                              "scenario '%s' has %zu negotiators but alternating offers is "
-                              "bilateral; use `protocol: multilateral` or `mediated`",
-                              sv->text, seats);
-            goto out;
-        }
-        if (seats < 1 || (t->protocol == PARLEY_PROTOCOL_SAO && seats < 2)) {
-            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                              "scenario '%s' has %zu negotiator(s); a session needs two",
-                              sv->text, seats);
-            goto out;
-        }
-        uint64_t cnt = S * S * seats * t->reps;
-        if (cnt / t->reps / seats != S * S || total + cnt < total || total + cnt > (1ULL << 62)) {
-            rc = parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
-                              "too many sessions");
-            goto out;
-        }
-        t->base[i] = total;
-        total += cnt;
-        rc = tn_check_strategies(t, i, &e[K_STRATEGIES], err);
-        if (rc != PARLEY_OK)
-            goto out;
-        parley_analysis_options ao;
-        parley_analysis_options_init(&ao);
-        ao.threads = 1;
-        /* a scenario too large to analyse has no distances (NULL); running
-         * out of memory is an error, not a quieter tournament */
-        parley_status ars = t->nd[i] ? parley_analyze(sc, &ao, &t->an[i], NULL) : PARLEY_OK;
-        if (ars != PARLEY_OK) {
-            t->an[i] = NULL;
-            if (ars == PARLEY_ERR_NOMEM) {
-                rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, sv->line, sv->col,
-                                  "out of memory while analysing scenario '%s'", sv->text);
-                goto out;
-            }
-        }
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
     }
-    t->base[ns] = total;
-    /* fingerprint */
+    parley_error e2;
+    parley_error_clear(&e2);
+    const char *paths[1] = {full};
+    parley_status rc = parley_load(1, paths, lo, &t->sc[i], &e2);
+    parleyx_strfree(a, full);
+    if (rc != PARLEY_OK) {
+        char where[1200];
+        parley_error_format(&e2, where, sizeof where);
+        return parleyx_fail(err, rc, t->path, sv->line, sv->col, "scenario '%s': %s", sv->text,
+                            where);
+    }
+    return PARLEY_OK;
+}
+
+/* Scenario i's seats (its negotiators, as many as the protocol takes) and
+ * its analysis dimensions (the parties with a utility, mediators aside). */
+static parley_status tn_seats(parley_tournament *t, size_t i, const tn_val *sv,
+                              bool alternating, parley_error *err)
+{
+    const char *file = t->path;
+    const parley_scenario *sc = t->sc[i];
+    size_t np = parley_party_count(sc), seats = 0;
+    t->dims[i] = parleyx_calloc(t->ap, np ? np : 1, sizeof(size_t));
+    if (!t->dims[i])
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    for (size_t p = 0; p < np; p++) {
+        if (parley_party_role(sc, p) == PARLEY_ROLE_NEGOTIATOR) {
+            if (seats >= PARLEY_TOURNAMENT_MAX_SEATS)
+                return parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
+                                    "scenario '%s' has more than %d negotiators", sv->text,
+                                    PARLEY_TOURNAMENT_MAX_SEATS);
+            t->seat_party[i][seats++] = (uint32_t)p;
+        }
+        if (parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
+            t->dims[i][t->nd[i]++] = p;
+    }
+    t->seats[i] = (uint32_t)seats;
+    if (alternating && seats != 2)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                            "scenario '%s' has %zu negotiators but alternating offers is "
+                            "bilateral; use `protocol: multilateral` or `mediated`",
+                            sv->text, seats);
+    if (seats < 1 || (t->protocol == PARLEY_PROTOCOL_SAO && seats < 2))
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                            "scenario '%s' has %zu negotiator(s); a session needs two",
+                            sv->text, seats);
+    return PARLEY_OK;
+}
+
+/* Scenario i's sessions get ids from *total on (at most 2^62 in all). */
+static parley_status tn_number_sessions(parley_tournament *t, size_t i, const tn_val *sv,
+                                        uint64_t *total, parley_error *err)
+{
+    uint64_t S = t->nstrat, seats = t->seats[i];
+    uint64_t cnt = S * S * seats * t->reps;
+    if (cnt / t->reps / seats != S * S || *total + cnt < *total || *total + cnt > (1ULL << 62))
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, t->path, sv->line, sv->col,
+                            "too many sessions");
+    t->base[i] = *total;
+    *total += cnt;
+    return PARLEY_OK;
+}
+
+/* Scenario i's analysis.  A scenario too large to analyse has no
+ * distances (NULL); running out of memory is an error, not a quieter
+ * tournament. */
+static parley_status tn_analyse(parley_tournament *t, size_t i, const tn_val *sv,
+                                parley_error *err)
+{
+    parley_analysis_options ao;
+    parley_analysis_options_init(&ao);
+    ao.threads = 1;
+    parley_status ars = t->nd[i] ? parley_analyze(t->sc[i], &ao, &t->an[i], NULL) : PARLEY_OK;
+    if (ars == PARLEY_OK)
+        return PARLEY_OK;
+    t->an[i] = NULL;
+    if (ars == PARLEY_ERR_NOMEM)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, sv->line, sv->col,
+                            "out of memory while analysing scenario '%s'", sv->text);
+    return PARLEY_OK;
+}
+
+/* The fingerprint: every setting that decides the sessions' results. */
+static parley_status tn_fingerprint(parley_tournament *t, const parley_load_options *lo,
+                                    bool alternating, parley_error *err)
+{
     px_buf fp;
-    parleyx_buf_init(&fp, a, (size_t)1 << 24);
+    parleyx_buf_init(&fp, t->ap, (size_t)1 << 24);
     parleyx_buf_printf(&fp, "parley-tournament 1; seed %llu; protocol %s; rounds %lu; "
                             "repetitions %lu; scenarios",
                        (unsigned long long)t->seed,
@@ -657,22 +679,69 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
                        t->rounds, (unsigned long)t->reps);
     if (lo && lo->real_grid && lo->real_grid != PARLEY_DEFAULT_REAL_GRID)
         parleyx_buf_printf(&fp, "; real grid %u", lo->real_grid);
-    for (size_t i = 0; i < ns; i++)
+    for (size_t i = 0; i < t->nscen; i++)
         parleyx_buf_printf(&fp, " [%s]", t->label[i]);
     parleyx_buf_puts(&fp, "; strategies");
     for (size_t k = 0; k < t->nstrat; k++)
         parleyx_buf_printf(&fp, " [%s]", t->strat[k]);
     if (fp.failed) {
         parleyx_buf_free(&fp);
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
     }
-    t->fingerprint = parleyx_strdup(a, fp.data);
+    t->fingerprint = parleyx_strdup(t->ap, fp.data);
     parleyx_buf_free(&fp);
     if (!t->fingerprint)
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-out:
-    parleyx_free(a, dir, dir_size);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
+    return PARLEY_OK;
+}
+
+/* Everything after the settings, dir being the configuration's folder:
+ * strategies, store, then each scenario in turn (loaded, seated,
+ * numbered, its strategies tried, analysed), then the fingerprint. */
+static parley_status tn_build_in(parley_tournament *t, const tn_entry *e, const char *dir,
+                                 const parley_load_options *lo, bool alternating,
+                                 parley_error *err)
+{
+    parley_status rc;
+    if ((rc = tn_strategies(t, &e[K_STRATEGIES], err)) != PARLEY_OK ||
+        (rc = tn_store_default(t, e, dir, err)) != PARLEY_OK ||
+        (rc = tn_tables(t, e[K_SCENARIOS].n, err)) != PARLEY_OK)
+        return rc;
+    uint64_t total = 0;
+    for (size_t i = 0; i < t->nscen; i++) {
+        const tn_val *sv = &e[K_SCENARIOS].v[i];
+        if ((rc = tn_load_scenario(t, i, sv, dir, lo, err)) != PARLEY_OK ||
+            (rc = tn_seats(t, i, sv, alternating, err)) != PARLEY_OK ||
+            (rc = tn_number_sessions(t, i, sv, &total, err)) != PARLEY_OK ||
+            (rc = tn_check_strategies(t, i, &e[K_STRATEGIES], err)) != PARLEY_OK ||
+            (rc = tn_analyse(t, i, sv, err)) != PARLEY_OK)
+            return rc;
+    }
+    t->base[t->nscen] = total;
+    return tn_fingerprint(t, lo, alternating, err);
+}
+
+static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_load_options *lo,
+                              parley_error *err)
+{
+    const char *file = t->path;
+    bool alternating;
+    parley_status rc;
+    if ((rc = tn_settings(t, e, &alternating, err)) != PARLEY_OK ||
+        (rc = tn_check_lists(e, file, err)) != PARLEY_OK)
+        return rc;
+    /* the configuration's folder: file cut at its last slash */
+    size_t dir_size = strlen(file) + 1;
+    char *dir = parleyx_strdup(t->ap, file);
+    if (!dir)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        dir[0] = '\0';
+    rc = tn_build_in(t, e, dir, lo, alternating, err);
+    parleyx_free(t->ap, dir, dir_size);
     return rc;
 }
 
