@@ -1045,20 +1045,34 @@ static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, co
     return PARLEY_OK;
 }
 
-static parley_status nat_issues(nat_ctx *c, const nat_node *ik, const nat_node *iv)
+/* The mapping v under top-level key k (`issues`, `parties`): not empty
+ * (else "expected at least one <example>"), a mapping (else the hint), at
+ * most max entries, its keys checked. */
+static parley_status nat_section(nat_ctx *c, const nat_node *k, const nat_node *v,
+                                 const char *name, const char *example, const char *hint,
+                                 unsigned max)
 {
     parley_status st;
-    if (!iv || nat_is_null(iv) || (iv->kind == NAT_MAP && iv->n == 0))
-        return nat_fail(c, PARLEY_ERR_INVALID, ik,
-                        "`issues` is empty; expected at least one issue, such as\n"
-                        "  issues:\n    border: {values: [open, closed]}");
-    if ((st = nat_want_map(c, iv, "`issues`",
-                           "write one `name: {...}` entry per issue")) != PARLEY_OK)
+    char what[32];
+    snprintf(what, sizeof what, "`%s`", name);
+    if (!v || nat_is_null(v) || (v->kind == NAT_MAP && v->n == 0))
+        return nat_fail(c, PARLEY_ERR_INVALID, k, "%s is empty; expected at least one %s", what,
+                        example);
+    if ((st = nat_want_map(c, v, what, hint)) != PARLEY_OK)
         return st;
-    if (iv->n > PARLEY_MAX_ISSUES)
-        return nat_fail(c, PARLEY_ERR_LIMIT, iv, "%zu issues; at most %u are allowed", iv->n,
-                        (unsigned)PARLEY_MAX_ISSUES);
-    if ((st = nat_check_map(c, iv, NULL, 0, "`issues`")) != PARLEY_OK)
+    if (v->n > max)
+        return nat_fail(c, PARLEY_ERR_LIMIT, v, "%zu %s; at most %u are allowed", v->n, name,
+                        max);
+    return nat_check_map(c, v, NULL, 0, what);
+}
+
+static parley_status nat_issues(nat_ctx *c, const nat_node *ik, const nat_node *iv)
+{
+    parley_status st = nat_section(c, ik, iv, "issues",
+                                   "issue, such as\n  issues:\n    border: {values: [open, "
+                                   "closed]}",
+                                   "write one `name: {...}` entry per issue", PARLEY_MAX_ISSUES);
+    if (st != PARLEY_OK)
         return st;
     c->nissues = iv->n;
     c->issues = nat_alloc(&c->ar, iv->n * sizeof *c->issues);
@@ -1697,20 +1711,12 @@ static parley_status nat_redlines(nat_ctx *c, size_t p, const nat_node *rl)
 
 static parley_status nat_parties(nat_ctx *c, const nat_node *pk, const nat_node *pv)
 {
-    parley_status st;
-    if (!pv || nat_is_null(pv) || (pv->kind == NAT_MAP && pv->n == 0))
-        return nat_fail(c, PARLEY_ERR_INVALID, pk,
-                        "`parties` is empty; expected at least one negotiator, such as\n"
-                        "  parties:\n    Us:\n      utility:\n        border: {weight: 1, "
-                        "values: {open: 1, closed: 0}}");
-    if ((st = nat_want_map(c, pv, "`parties`",
-                           "write one `name:` entry per party, with its role and utility")) !=
-        PARLEY_OK)
-        return st;
-    if (pv->n > PARLEY_MAX_PARTIES)
-        return nat_fail(c, PARLEY_ERR_LIMIT, pv, "%zu parties; at most %u are allowed", pv->n,
-                        (unsigned)PARLEY_MAX_PARTIES);
-    if ((st = nat_check_map(c, pv, NULL, 0, "`parties`")) != PARLEY_OK)
+    parley_status st = nat_section(c, pk, pv, "parties",
+                                   "negotiator, such as\n  parties:\n    Us:\n      utility:\n"
+                                   "        border: {weight: 1, values: {open: 1, closed: 0}}",
+                                   "write one `name:` entry per party, with its role and utility",
+                                   PARLEY_MAX_PARTIES);
+    if (st != PARLEY_OK)
         return st;
     c->nparties = pv->n;
     c->party_names = nat_alloc(&c->ar, pv->n * sizeof *c->party_names);
