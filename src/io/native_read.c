@@ -8,12 +8,11 @@
  * native_write.c.
  *
  * How it reads.  Two stages.
- *  1. libfyaml's event parser (not its document builder: the installed
- *     0.7 gives nodes no positions, and the event stream lets us refuse an
- *     alias the moment it appears) feeds a small tree of nat_node, each
- *     carrying its 1-based line and column and its byte span in the text.
- *     libfyaml reports through a private fy_diag whose output is thrown
- *     away and whose errors are collected, so the first one becomes our
+ *  1. The YAML front end (yaml_front.c: libfyaml's event parser, the text
+ *     checks, positions and workarounds shared with the tournament
+ *     configuration) feeds a small tree of nat_node, each carrying its
+ *     1-based line and column and its byte span in the text.  An alias is
+ *     refused the moment it appears; libfyaml's first error becomes our
  *     PARLEY_ERR_SYNTAX with its position; the library never prints.
  *  2. A walk of that tree against the schema, calling the builder: every
  *     issue first, then every party (name, role, numbers, utility), then
@@ -33,16 +32,18 @@
  *
  * Memory.  The tree, scalar texts, hash indexes and scratch arrays live in
  * one arena (nat_arena) drawn from opt->alloc and freed in one sweep at the
- * end, success or not.  The scenario is created with opt->alloc; on
- * success the caller owns *out (parley_scenario_free), on failure *out is
- * NULL and nothing is left allocated.  libfyaml allocates with its own
- * malloc for the duration of stage 1 only.
+ * end, success or not (the front end's decoded single-quoted scalars
+ * too).  The scenario is created with opt->alloc; on success the caller
+ * owns *out (parley_scenario_free), on failure *out is NULL and nothing is
+ * left allocated.  libfyaml allocates with its own malloc for the
+ * duration of stage 1 only.
  */
 #include "parleyx.h"
 
-#include <libfyaml.h>
+#include "yaml_front.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdalign.h>
 #include <stdarg.h>
@@ -126,7 +127,7 @@ typedef enum nat_kind { NAT_SCALAR, NAT_MAP, NAT_SEQ } nat_kind;
 
 typedef struct nat_node {
     unsigned char kind;         /* nat_kind */
-    unsigned char style;        /* scalars: enum fy_scalar_style */
+    unsigned char style;        /* scalars: yf_style */
     bool has_span;              /* pos/end known */
     unsigned line, col;         /* 1-based; 0 when unknown */
     size_t pos, end;            /* byte span in the source [pos, end) */
@@ -216,7 +217,7 @@ static const char *nat_kind_name(const nat_node *n)
     case NAT_SEQ: return "a sequence";
     default: break;
     }
-    if (n->style == FYSS_PLAIN && n->len == 0)
+    if (n->style == YF_PLAIN && n->len == 0)
         return "nothing";
     return "a scalar";
 }
@@ -225,292 +226,209 @@ static const char *nat_kind_name(const nat_node *n)
 /* Stage 1: events to tree                                              */
 /* ------------------------------------------------------------------ */
 
-/* libfyaml's messages without a position come through its output hook:
- * keep the first error's text (minus the "[ERR]: " prefix), print nothing. */
-typedef struct nat_diag_text {
-    char msg[256];
-    bool have;
-} nat_diag_text;
-
-static void nat_diag_capture(struct fy_diag *diag, void *user, const char *buf, size_t len)
+/* The front end's blocks (decoded single-quoted scalars) come from the arena. */
+static void *nat_yf_alloc(void *ud, size_t n)
 {
-    nat_diag_text *t = user;
-    (void)diag;
-    if (!t || t->have || !buf)
+    return nat_alloc(ud, n);
+}
+
+/* Binary junk, UTF-16 or Latin-1: say so before libfyaml sees it.  YAML
+ * text never holds a NUL byte. */
+static parley_status nat_check_text(nat_ctx *c)
+{
+    unsigned l, cl;
+    size_t bad = yf_bad_byte(c->src, c->srclen, true, &l, &cl);
+    if (bad == SIZE_MAX)
+        return PARLEY_OK;
+    if (c->src[bad] == '\0')
+        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
+                            "not a YAML text file: a NUL byte at this point; expected a UTF-8 "
+                            "text file with a mapping that starts with `parley: 1`");
+    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
+                        "byte 0x%02X is not valid UTF-8; expected a UTF-8 text file (YAML "
+                        "or JSON, a mapping that starts with `parley: 1`): save the file "
+                        "as UTF-8",
+                        (unsigned)(unsigned char)c->src[bad]);
+}
+
+/* Stage 1's state: the open collections, outermost first, and the last
+ * child of each; the documents and nodes seen so far. */
+typedef struct nat_tree {
+    nat_node *open[NAT_MAX_DEPTH];
+    nat_node *lastc[NAT_MAX_DEPTH];
+    unsigned depth, docs;
+    size_t nodes;
+    nat_node *root;
+} nat_tree;
+
+static void nat_place(nat_node *nd, const yf_mark *at)
+{
+    nd->line = at->line;
+    nd->col = at->col;
+    nd->pos = at->pos;
+    nd->end = at->end;
+    nd->has_span = at->has_start && at->has_end;
+}
+
+/* A node for a collection start or a scalar, placed where libfyaml says
+ * (an empty scalar has no mark: where the last event ended). */
+static parley_status nat_new_node(nat_ctx *c, const yf_parser *p, const yf_event *ev,
+                                  nat_node **out)
+{
+    nat_node *nd = *out = nat_alloc(&c->ar, sizeof *nd);
+    if (!nd)
+        return nat_nomem(c);
+    nd->kind = ev->kind == YF_SCALAR ? NAT_SCALAR : ev->kind == YF_MAPPING_START ? NAT_MAP
+                                                                                 : NAT_SEQ;
+    nat_place(nd, ev->at.has_start ? &ev->at : &p->last);
+    nd->style = YF_PLAIN;
+    if (nd->kind != NAT_SCALAR)
+        return PARLEY_OK;
+    char *copy = ev->owned;
+    if (!copy) {
+        copy = nat_alloc(&c->ar, ev->len + 1);
+        if (!copy)
+            return nat_nomem(c);
+        memcpy(copy, ev->text, ev->len);
+        copy[ev->len] = '\0';
+    }
+    nd->text = copy;
+    nd->len = ev->len;
+    nd->style = (unsigned char)ev->style;
+    if (ev->has_nul)
+        return nat_fail(c, PARLEY_ERR_INVALID, nd,
+                        "text with a NUL character (`\\0`) is not allowed; remove it");
+    return PARLEY_OK;
+}
+
+/* Hang nd under the innermost open collection (or make it the root) and
+ * open it if it is a collection, within the node and depth limits. */
+static parley_status nat_attach(nat_ctx *c, nat_tree *tr, nat_node *nd)
+{
+    if (++tr->nodes > NAT_MAX_NODES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, nd,
+                        "more than %lu YAML nodes (names, numbers, lists); parley's "
+                        "limit for one scenario file",
+                        (unsigned long)NAT_MAX_NODES);
+    if (tr->depth > 0) {
+        nat_node *parent = tr->open[tr->depth - 1];
+        if (tr->lastc[tr->depth - 1])
+            tr->lastc[tr->depth - 1]->next = nd;
+        else
+            parent->first = nd;
+        tr->lastc[tr->depth - 1] = nd;
+        parent->n++;
+    }
+    if (!tr->root)
+        tr->root = nd;
+    if (nd->kind == NAT_SCALAR)
+        return PARLEY_OK;
+    if (tr->depth >= NAT_MAX_DEPTH)
+        return nat_fail(c, PARLEY_ERR_LIMIT, nd,
+                        "nesting deeper than %d levels; a scenario needs at most 7 "
+                        "(mappings and sequences within each other)",
+                        NAT_MAX_DEPTH);
+    tr->open[tr->depth] = nd;
+    tr->lastc[tr->depth] = NULL;
+    tr->depth++;
+    return PARLEY_OK;
+}
+
+/* A mapping or sequence ends: its span is complete, a mapping counts pairs. */
+static void nat_close(nat_tree *tr, const yf_event *ev)
+{
+    if (tr->depth == 0)
         return;
-    const char *p = buf, *e = buf + len;
-    if (len >= 5 && memcmp(p, "[ERR]", 5) == 0) {
-        p += 5;
-        while (p < e && (*p == ':' || *p == ' '))
-            p++;
+    nat_node *done = tr->open[--tr->depth];
+    if (ev->at.has_end) {
+        done->end = ev->at.end;
+        done->has_span = true;
     }
-    while (e > p && (e[-1] == '\n' || e[-1] == ' '))
-        e--;
-    size_t n = (size_t)(e - p) < sizeof t->msg - 1 ? (size_t)(e - p) : sizeof t->msg - 1;
-    memcpy(t->msg, p, n);
-    t->msg[n] = '\0';
-    t->have = n > 0;
+    if (done->kind == NAT_MAP)
+        done->n /= 2;
 }
 
-static void nat_set_mark(nat_node *nd, const struct fy_mark *m, const struct fy_mark *e)
+static parley_status nat_event(nat_ctx *c, const yf_parser *p, nat_tree *tr, const yf_event *ev)
 {
-    if (m) {
-        nd->line = (unsigned)m->line + 1;
-        nd->col = (unsigned)m->column + 1;
-        nd->pos = m->input_pos;
-        nd->end = e ? e->input_pos : m->input_pos;
-        nd->has_span = e != NULL;
+    nat_node *nd = NULL, tmp = {0};
+    parley_status st;
+    switch (ev->kind) {
+    case YF_DOCUMENT_START:
+        if (++tr->docs > 1) {
+            nat_place(&tmp, ev->at.has_start ? &ev->at : &p->last);
+            return nat_fail(c, PARLEY_ERR_SYNTAX, &tmp,
+                            "a second YAML document starts here: a scenario file holds one "
+                            "document; remove the `---` line and what follows, or split the "
+                            "file");
+        }
+        return PARLEY_OK;
+    case YF_ALIAS: {
+        yf_mark at = ev->at;
+        yf_alias_star(p, &at);
+        nat_place(&tmp, &at);
+        return nat_fail(c, PARLEY_ERR_UNSUPPORTED, &tmp,
+                        "YAML aliases (`*name`) are not supported in scenario files; write the "
+                        "value out in full where the alias stands");
+    }
+    case YF_MAPPING_START:
+    case YF_SEQUENCE_START:
+    case YF_SCALAR:
+        if ((st = nat_new_node(c, p, ev, &nd)) != PARLEY_OK)
+            return st;
+        return nat_attach(c, tr, nd);
+    case YF_MAPPING_END:
+    case YF_SEQUENCE_END:
+        nat_close(tr, ev);
+        return PARLEY_OK;
+    default:
+        return PARLEY_OK;
     }
 }
 
-static parley_status nat_first_diag(nat_ctx *c, struct fy_diag *diag, const nat_diag_text *dt,
-                                    const struct fy_mark *last)
+/* libfyaml found the text malformed: the first error with its position,
+ * else where the last good token ended. */
+static parley_status nat_syntax_error(nat_ctx *c, const yf_error *ye)
 {
-    void *it = NULL;
-    struct fy_diag_error *de;
-    while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
-        if (de->type < FYET_ERROR)
-            continue;
-        unsigned line = de->line > 0 ? (unsigned)de->line : 0;
-        unsigned col = de->column > 0 ? (unsigned)de->column : 0;
-        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, line, col,
-                         "YAML syntax error: %s; expected well-formed YAML (or JSON) text: check "
-                         "the indentation, the brackets and the quotes near this point",
-                         de->msg ? de->msg : "malformed input");
-    }
-    /* No positioned error: report where the last good token ended. */
-    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, (unsigned)last->line + 1,
-                        (unsigned)last->column + 1,
+    if (ye->positioned)
+        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, ye->line, ye->col,
+                            "YAML syntax error: %s; expected well-formed YAML (or JSON) text: "
+                            "check the indentation, the brackets and the quotes near this point",
+                            ye->msg);
+    return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, ye->line, ye->col,
                         "YAML syntax error%s%s after this point; expected well-formed YAML (or "
                         "JSON) text: check the indentation, the brackets and the quotes",
-                        dt->have ? ": " : "", dt->have ? dt->msg : "");
+                        ye->msg ? ": " : "", ye->msg ? ye->msg : "");
 }
 
 /* Parse c->src into a tree; *root is NULL for an empty stream. */
 static parley_status nat_parse(nat_ctx *c, nat_node **root)
 {
     *root = NULL;
-    /* Binary junk: YAML text never holds a NUL byte. */
-    const char *nul = memchr(c->src, '\0', c->srclen);
-    if (nul) {
-        unsigned l, cl;
-        parleyx_utf8_locate(c->src, c->srclen, (size_t)(nul - c->src), &l, &cl);
-        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
-                            "not a YAML text file: a NUL byte at this point; expected a UTF-8 "
-                            "text file with a mapping that starts with `parley: 1`");
-    }
-
-    /* Not UTF-8 (binary junk, UTF-16, Latin-1): say so before libfyaml
-     * guesses an encoding. */
-    size_t bad = parleyx_utf8_invalid(c->src, c->srclen, false);
-    if (bad != SIZE_MAX) {
-        unsigned l, cl;
-        parleyx_utf8_locate(c->src, c->srclen, bad, &l, &cl);
-        return parleyx_fail(c->err, PARLEY_ERR_SYNTAX, c->file, l, cl,
-                            "byte 0x%02X is not valid UTF-8; expected a UTF-8 text file (YAML "
-                            "or JSON, a mapping that starts with `parley: 1`): save the file "
-                            "as UTF-8",
-                            (unsigned)(unsigned char)c->src[bad]);
-    }
-
-    struct fy_diag_cfg dc;
-    fy_diag_cfg_default(&dc);
-    dc.fp = NULL;
-    nat_diag_text dtext;
-    memset(&dtext, 0, sizeof dtext);
-    dc.output_fn = nat_diag_capture;
-    dc.user = &dtext;
-    dc.level = FYET_ERROR;
-    dc.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dc);
-    if (!diag)
+    parley_status st = nat_check_text(c);
+    if (st != PARLEY_OK)
+        return st;
+    yf_parser p;
+    if (yf_open(&p, c->src, c->srclen, nat_yf_alloc, &c->ar) != PARLEY_OK)
         return nat_nomem(c);
-    fy_diag_set_collect_errors(diag, true);
-
-    struct fy_parse_cfg pc;
-    memset(&pc, 0, sizeof pc);
-    pc.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT | FYPCF_JSON_NONE;
-    pc.diag = diag;
-    struct fy_parser *fyp = fy_parser_create(&pc);
-    if (!fyp) {
-        fy_diag_destroy(diag);
-        return nat_nomem(c);
-    }
-    parley_status st = PARLEY_OK;
-    if (fy_parser_set_string(fyp, c->srclen ? c->src : "", c->srclen) != 0) {
-        st = nat_nomem(c);
-        goto done;
-    }
-
-    nat_node *open[NAT_MAX_DEPTH];  /* the open collections, outermost first */
-    nat_node *lastc[NAT_MAX_DEPTH]; /* the last child of each */
-    unsigned depth = 0, docs = 0;
-    size_t nodes = 0;
-    const struct fy_mark *m, *e;
-    struct fy_mark last = {0, 0, 0};
-    struct fy_event *ev;
-    while ((ev = fy_parser_parse(fyp)) != NULL) {
-        m = fy_event_start_mark(ev);
-        e = fy_event_end_mark(ev);
-        nat_node *nd = NULL;
-        switch (ev->type) {
-        case FYET_DOCUMENT_START:
-            if (++docs > 1) {
-                nat_node tmp = {0};
-                nat_set_mark(&tmp, m ? m : &last, e);
-                st = nat_fail(c, PARLEY_ERR_SYNTAX, &tmp,
-                              "a second YAML document starts here: a scenario file holds one "
-                              "document; remove the `---` line and what follows, or split the "
-                              "file");
-            }
+    nat_tree tr;
+    memset(&tr, 0, sizeof tr);
+    yf_event ev;
+    for (;;) {
+        if (yf_next(&p, &ev) != PARLEY_OK)
+            st = nat_nomem(c);
+        else if (ev.kind == YF_END)
             break;
-        case FYET_ALIAS:
-            nd = nat_alloc(&c->ar, sizeof *nd);
-            if (!nd) {
-                st = nat_nomem(c);
-                break;
-            }
-            nat_set_mark(nd, m, e);
-            /* The mark is on the anchor name: step back onto the `*`. */
-            if (m && nd->pos > 0 && nd->pos <= c->srclen && c->src[nd->pos - 1] == '*' &&
-                nd->col > 1)
-                nd->pos--, nd->col--;
-            st = nat_fail(c, PARLEY_ERR_UNSUPPORTED, nd,
-                          "YAML aliases (`*name`) are not supported in scenario files; write the "
-                          "value out in full where the alias stands");
-            break;
-        case FYET_MAPPING_START:
-        case FYET_SEQUENCE_START:
-        case FYET_SCALAR:
-            nd = nat_alloc(&c->ar, sizeof *nd);
-            if (!nd) {
-                st = nat_nomem(c);
-                break;
-            }
-            nd->kind = ev->type == FYET_SCALAR ? NAT_SCALAR
-                       : ev->type == FYET_MAPPING_START ? NAT_MAP : NAT_SEQ;
-            if (m) {
-                nat_set_mark(nd, m, e);
-            } else {
-                /* An empty scalar has no mark: place it where the last one ended. */
-                nd->line = (unsigned)last.line + 1;
-                nd->col = (unsigned)last.column + 1;
-                nd->pos = nd->end = last.input_pos;
-            }
-            if (nd->kind == NAT_SCALAR) {
-                size_t len = 0;
-                char *copy = NULL;
-                const struct fy_mark *sm =
-                    ev->scalar.value ? fy_token_start_mark(ev->scalar.value) : NULL;
-                if (ev->scalar.value &&
-                    fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED && sm &&
-                    sm->input_pos <= c->srclen) {
-                    /* decoded here from the source: libfyaml's own text
-                     * leaks on some single-quoted scalars */
-                    size_t at = sm->input_pos;
-                    if (at > 0 && c->src[at - 1] != '\'' && at < c->srclen && c->src[at] == '\'')
-                        at++; /* a mark on the quote itself */
-                    copy = nat_alloc(&c->ar, c->srclen - at + 1);
-                    if (!copy) {
-                        st = nat_nomem(c);
-                        break;
-                    }
-                    len = parleyx_yaml_single_quoted(c->src, c->srclen, at, copy);
-                    if (len == SIZE_MAX)
-                        len = 0;
-                } else {
-                    const char *t =
-                        ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : "";
-                    if (!t) {
-                        t = "";
-                        len = 0;
-                    }
-                    copy = nat_alloc(&c->ar, len + 1);
-                    if (!copy) {
-                        st = nat_nomem(c);
-                        break;
-                    }
-                    memcpy(copy, t, len);
-                }
-                copy[len] = '\0';
-                nd->text = copy;
-                nd->len = len;
-                nd->style = (unsigned char)FYSS_PLAIN;
-                if (ev->scalar.value)
-                    nd->style = (unsigned char)fy_token_scalar_style(ev->scalar.value);
-                /* A quoted scalar's mark is just inside the opening quote:
-                 * point at the quote itself. */
-                if (m && (nd->style == FYSS_SINGLE_QUOTED || nd->style == FYSS_DOUBLE_QUOTED) &&
-                    nd->pos > 0 && nd->pos <= c->srclen &&
-                    c->src[nd->pos - 1] == (nd->style == FYSS_SINGLE_QUOTED ? '\'' : '"') &&
-                    nd->col > 1)
-                    nd->pos--, nd->col--;
-                if (memchr(copy, '\0', len)) {
-                    st = nat_fail(c, PARLEY_ERR_INVALID, nd,
-                                  "text with a NUL character (`\\0`) is not allowed; remove it");
-                    break;
-                }
-            } else {
-                nd->style = (unsigned char)FYSS_PLAIN;
-            }
-            if (++nodes > NAT_MAX_NODES) {
-                st = nat_fail(c, PARLEY_ERR_LIMIT, nd,
-                              "more than %lu YAML nodes (names, numbers, lists); parley's "
-                              "limit for one scenario file",
-                              (unsigned long)NAT_MAX_NODES);
-                break;
-            }
-            if (depth > 0) {
-                nat_node *parent = open[depth - 1];
-                if (lastc[depth - 1])
-                    lastc[depth - 1]->next = nd;
-                else
-                    parent->first = nd;
-                lastc[depth - 1] = nd;
-                parent->n++;
-            }
-            if (!*root)
-                *root = nd;
-            if (nd->kind != NAT_SCALAR) {
-                if (depth >= NAT_MAX_DEPTH) {
-                    st = nat_fail(c, PARLEY_ERR_LIMIT, nd,
-                                  "nesting deeper than %d levels; a scenario needs at most 7 "
-                                  "(mappings and sequences within each other)",
-                                  NAT_MAX_DEPTH);
-                    break;
-                }
-                open[depth] = nd;
-                lastc[depth] = NULL;
-                depth++;
-            }
-            break;
-        case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END:
-            if (depth > 0) {
-                nat_node *done = open[--depth];
-                if (e) {
-                    done->end = e->input_pos;
-                    done->has_span = true;
-                }
-                if (done->kind == NAT_MAP)
-                    done->n /= 2;
-            }
-            break;
-        default:
-            break;
-        }
-        if (e)
-            last = *e;
-        fy_parser_event_free(fyp, ev);
+        else
+            st = nat_event(c, &p, &tr, &ev);
+        yf_event_done(&p, &ev);
         if (st != PARLEY_OK)
-            goto done;
+            break;
     }
-    if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))
-        st = nat_first_diag(c, diag, &dtext, &last);
-
-done:
-    fy_parser_destroy(fyp);
-    fy_diag_destroy(diag);
+    yf_error ye;
+    if (st == PARLEY_OK && yf_failed(&p, &ye))
+        st = nat_syntax_error(c, &ye);
+    yf_close(&p);
+    *root = tr.root;
     return st;
 }
 
@@ -527,7 +445,7 @@ static bool nat_is_null(const nat_node *n)
 {
     if (!n)
         return true;
-    if (n->kind != NAT_SCALAR || n->style != FYSS_PLAIN)
+    if (n->kind != NAT_SCALAR || n->style != YF_PLAIN)
         return false;
     return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
            strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
@@ -731,7 +649,7 @@ static parley_status nat_number(nat_ctx *c, const nat_node *n, const char *what,
     if (!n || n->kind != NAT_SCALAR || nat_is_null(n))
         return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a number for %s, got %s", what,
                         nat_kind_name(n));
-    if (n->style != FYSS_PLAIN)
+    if (n->style != YF_PLAIN)
         return nat_fail(c, PARLEY_ERR_INVALID, n,
                         "expected a number for %s, got the quoted text \"%s\"; write numbers "
                         "without quotes",
@@ -876,6 +794,217 @@ static parley_status nat_range(nat_ctx *c, const nat_node *rk, const nat_node *r
     return PARLEY_OK;
 }
 
+/* The index of scalar n's text among words[0..nw), or nw when it is none
+ * of them; then hint is " (did you mean `w`?)" for a near miss, else "". */
+static size_t nat_word(const nat_node *n, const char *const *words, size_t nw, char *hint,
+                       size_t nhint)
+{
+    size_t j = 0;
+    while (j < nw && strcmp(words[j], n->text) != 0)
+        j++;
+    hint[0] = '\0';
+    if (j == nw) {
+        const char *near = parleyx_closest(n->text, words, nw);
+        if (near)
+            snprintf(hint, nhint, " (did you mean `%s`?)", near);
+    }
+    return j;
+}
+
+/* The kind of issue `iname` (mapping v): its `type`, discrete without one. */
+static parley_status nat_issue_kind(nat_ctx *c, const nat_node *k, const nat_node *v,
+                                    const char *iname, parley_issue_kind *kind)
+{
+    static const char *const kinds[] = {"discrete", "integer", "real"};
+    const nat_node *tv = nat_get(v, "type", NULL);
+    *kind = PARLEY_ISSUE_DISCRETE;
+    if (!tv) {
+        if (nat_get(v, "values", NULL))
+            return PARLEY_OK;
+        return nat_fail(c, PARLEY_ERR_INVALID, k,
+                        "issue `%.100s` has neither `values` nor `type`; write `values: [a, b, "
+                        "c]` for a discrete issue, or `type: integer` (or `real`) with "
+                        "`range: [low, high]`",
+                        iname);
+    }
+    if (tv->kind != NAT_SCALAR || nat_is_null(tv))
+        return nat_fail(c, PARLEY_ERR_INVALID, tv,
+                        "expected the type of issue `%.100s`: discrete, integer or real", iname);
+    char sh[96], hint[64];
+    size_t j = nat_word(tv, kinds, 3, hint, sizeof hint);
+    if (j == 3)
+        return nat_fail(c, PARLEY_ERR_INVALID, tv,
+                        "unknown issue type `%s`; expected discrete, integer or real%s",
+                        nat_show(tv, sh, sizeof sh), hint);
+    *kind = (parley_issue_kind)j;
+    return PARLEY_OK;
+}
+
+/* A discrete issue: its list of values, each listed once. */
+static parley_status nat_issue_discrete(nat_ctx *c, size_t idx, const nat_node *k,
+                                        const nat_node *v, const char *where, size_t *got)
+{
+    parley_status st;
+    char what[200], sh[96];
+    nat_issue *is = &c->issues[idx];
+    const char *iname = k->text;
+    static const char *const why = "it is for integer and real issues; a discrete issue "
+                                   "has only `values`";
+    if ((st = nat_reject_key(c, v, "range", iname, why)) != PARLEY_OK ||
+        (st = nat_reject_key(c, v, "step", iname, why)) != PARLEY_OK ||
+        (st = nat_reject_key(c, v, "grid", iname, why)) != PARLEY_OK)
+        return st;
+    const nat_node *tk = NULL;
+    nat_get(v, "type", &tk);
+    const nat_node *vals = nat_get(v, "values", NULL);
+    if (!vals)
+        return nat_fail(c, PARLEY_ERR_INVALID, tk ? tk : k,
+                        "discrete issue `%.100s` has no `values`; expected `values: [a, b, "
+                        "c]`",
+                        iname);
+    snprintf(what, sizeof what, "the values of issue `%.100s`", iname);
+    if ((st = nat_want_seq(c, vals, what, "write `values: [a, b, c]`")) != PARLEY_OK)
+        return st;
+    if (vals->n == 0)
+        return nat_fail(c, PARLEY_ERR_INVALID, vals,
+                        "issue `%.100s` has an empty list of values; expected at least one "
+                        "value: `values: [a, b]`",
+                        iname);
+    if (vals->n > PARLEY_MAX_VALUES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, vals,
+                        "issue `%.100s` has %zu values; at most %u are allowed", iname, vals->n,
+                        (unsigned)PARLEY_MAX_VALUES);
+    const char **labels = nat_alloc(&c->ar, vals->n * sizeof *labels);
+    if (!labels || !nat_index_init(c, &is->labels, vals->n))
+        return nat_nomem(c);
+    size_t j = 0;
+    for (nat_node *x = vals->first; x; x = x->next, j++) {
+        snprintf(what, sizeof what, "a value of issue `%.100s`", iname);
+        if ((st = nat_name(c, x, what)) != PARLEY_OK)
+            return st;
+        x->idx = j;
+        const nat_node *dup = nat_index_put(&is->labels, x);
+        if (dup)
+            return nat_fail(c, PARLEY_ERR_INVALID, x,
+                            "the value `%s` appears twice in issue `%.100s` (first at line "
+                            "%u, column %u); each value must be listed once",
+                            nat_show(x, sh, sizeof sh), iname, dup->line, dup->col);
+        labels[j] = x->text;
+    }
+    is->values = vals;
+    parley_error be;
+    parley_error_clear(&be);
+    st = parley_scenario_add_discrete(c->sc, iname, vals->n, labels, got, &be);
+    if (st != PARLEY_OK)
+        return nat_builder_fail(c, st, k, &be, where);
+    is->nvalues = vals->n;
+    return PARLEY_OK;
+}
+
+/* The `step` of an integer issue over [lo, hi] (1 by default), within
+ * PARLEY_MAX_VALUES values. */
+static parley_status nat_issue_step(nat_ctx *c, size_t idx, const nat_node *v,
+                                    const nat_node *r, int64_t lo, int64_t hi, int64_t *stepp)
+{
+    parley_status st;
+    char what[200];
+    const char *iname = c->issue_names[idx];
+    if ((st = nat_reject_key(c, v, "grid", iname,
+                             "`grid` is for real issues; an integer issue takes `step`")) !=
+        PARLEY_OK)
+        return st;
+    int64_t step = *stepp = 1;
+    const nat_node *sv = nat_get(v, "step", NULL);
+    if (sv) {
+        snprintf(what, sizeof what, "the step of issue `%.100s`", iname);
+        if ((st = nat_integer(c, sv, what, &step)) != PARLEY_OK)
+            return st;
+        if (step < 1)
+            return nat_fail(c, PARLEY_ERR_INVALID, sv,
+                            "the step of issue `%.100s` is %lld; expected a whole number >= 1 "
+                            "(the values are low, low+step, ... up to high)",
+                            iname, (long long)step);
+    }
+    uint64_t count = (uint64_t)(hi - lo) / (uint64_t)step + 1;
+    if (count > PARLEY_MAX_VALUES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, r,
+                        "issue `%.100s` would have %llu values; at most %u are allowed: "
+                        "narrow the range or raise the step",
+                        iname, (unsigned long long)count, (unsigned)PARLEY_MAX_VALUES);
+    c->issues[idx].nvalues = (size_t)count;
+    *stepp = step;
+    return PARLEY_OK;
+}
+
+/* The `grid` of a real issue (the load options' by default). */
+static parley_status nat_issue_grid(nat_ctx *c, size_t idx, const nat_node *v, unsigned *gridp)
+{
+    parley_status st;
+    char what[200];
+    const char *iname = c->issue_names[idx];
+    if ((st = nat_reject_key(c, v, "step", iname,
+                             "`step` is for integer issues; a real issue takes `grid` (the "
+                             "number of points)")) != PARLEY_OK)
+        return st;
+    unsigned grid = c->real_grid;
+    const nat_node *gv = nat_get(v, "grid", NULL);
+    if (gv) {
+        int64_t g;
+        snprintf(what, sizeof what, "the grid of issue `%.100s`", iname);
+        if ((st = nat_integer(c, gv, what, &g)) != PARLEY_OK)
+            return st;
+        if (g < 2)
+            return nat_fail(c, PARLEY_ERR_INVALID, gv,
+                            "the grid of issue `%.100s` is %lld; expected a whole number of "
+                            "points >= 2 (GENIUS uses 21)",
+                            iname, (long long)g);
+        if (g > (int64_t)PARLEY_MAX_VALUES)
+            return nat_fail(c, PARLEY_ERR_LIMIT, gv,
+                            "the grid of issue `%.100s` is %lld points; at most %u are allowed",
+                            iname, (long long)g, (unsigned)PARLEY_MAX_VALUES);
+        grid = (unsigned)g;
+    }
+    c->issues[idx].nvalues = *gridp = grid;
+    return PARLEY_OK;
+}
+
+/* An integer or real issue: no `values`, a `range`, then its step or grid. */
+static parley_status nat_issue_numeric(nat_ctx *c, size_t idx, const nat_node *k,
+                                       const nat_node *v, parley_issue_kind kind,
+                                       const char *where, size_t *got)
+{
+    parley_status st;
+    const char *iname = k->text;
+    const nat_node *vk = NULL;
+    if (nat_get(v, "values", &vk))
+        return nat_fail(c, PARLEY_ERR_INVALID, vk,
+                        "`values` does not belong in %s issue `%.100s`; list values only for "
+                        "discrete issues (drop `type`), or give `range: [low, high]`",
+                        kind == PARLEY_ISSUE_INTEGER ? "integer" : "real", iname);
+    const nat_node *rk = NULL, *r = nat_get(v, "range", &rk);
+    int64_t ilo = 0, ihi = 0;
+    double lo = 0, hi = 0;
+    if ((st = nat_range(c, rk ? rk : k, r, iname, kind == PARLEY_ISSUE_INTEGER, &ilo, &ihi, &lo,
+                        &hi)) != PARLEY_OK)
+        return st;
+    parley_error be;
+    parley_error_clear(&be);
+    if (kind == PARLEY_ISSUE_INTEGER) {
+        int64_t step = 1;
+        if ((st = nat_issue_step(c, idx, v, r, ilo, ihi, &step)) != PARLEY_OK)
+            return st;
+        st = parley_scenario_add_integer(c->sc, iname, ilo, ihi, step, got, &be);
+    } else {
+        unsigned grid = c->real_grid;
+        if ((st = nat_issue_grid(c, idx, v, &grid)) != PARLEY_OK)
+            return st;
+        st = parley_scenario_add_real(c->sc, iname, lo, hi, grid, got, &be);
+    }
+    if (st != PARLEY_OK)
+        return nat_builder_fail(c, st, r ? r : k, &be, where);
+    return PARLEY_OK;
+}
+
 static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v)
 {
     parley_status st;
@@ -895,157 +1024,14 @@ static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, co
                         iname, nat_kind_name(v));
     if ((st = nat_check_map(c, v, nat_issue_keys, 6, where)) != PARLEY_OK)
         return st;
-
-    /* The kind. */
-    const nat_node *tk = NULL, *tv = nat_get(v, "type", &tk);
-    const nat_node *vk = NULL, *vals = nat_get(v, "values", &vk);
-    parley_issue_kind kind = PARLEY_ISSUE_DISCRETE;
-    if (tv) {
-        static const char *const kinds[] = {"discrete", "integer", "real"};
-        char sh[96];
-        if (tv->kind != NAT_SCALAR || nat_is_null(tv))
-            return nat_fail(c, PARLEY_ERR_INVALID, tv,
-                            "expected the type of issue `%.100s`: discrete, integer or real",
-                            iname);
-        size_t j = 0;
-        while (j < 3 && strcmp(kinds[j], tv->text) != 0)
-            j++;
-        if (j == 3) {
-            const char *near = parleyx_closest(tv->text, kinds, 3);
-            return nat_fail(c, PARLEY_ERR_INVALID, tv,
-                            "unknown issue type `%s`; expected discrete, integer or real%s%s%s",
-                            nat_show(tv, sh, sizeof sh), near ? " (did you mean `" : "",
-                            near ? near : "", near ? "`?)" : "");
-        }
-        kind = (parley_issue_kind)j;
-    } else if (!vals) {
-        return nat_fail(c, PARLEY_ERR_INVALID, k,
-                        "issue `%.100s` has neither `values` nor `type`; write `values: [a, b, "
-                        "c]` for a discrete issue, or `type: integer` (or `real`) with "
-                        "`range: [low, high]`",
-                        iname);
-    }
-    is->kind = kind;
-
-    parley_error be;
-    parley_error_clear(&be);
+    if ((st = nat_issue_kind(c, k, v, iname, &is->kind)) != PARLEY_OK)
+        return st;
     size_t got = 0;
-    if (kind == PARLEY_ISSUE_DISCRETE) {
-        static const char *const why = "it is for integer and real issues; a discrete issue "
-                                       "has only `values`";
-        if ((st = nat_reject_key(c, v, "range", iname, why)) != PARLEY_OK ||
-            (st = nat_reject_key(c, v, "step", iname, why)) != PARLEY_OK ||
-            (st = nat_reject_key(c, v, "grid", iname, why)) != PARLEY_OK)
-            return st;
-        if (!vals)
-            return nat_fail(c, PARLEY_ERR_INVALID, tk ? tk : k,
-                            "discrete issue `%.100s` has no `values`; expected `values: [a, b, "
-                            "c]`",
-                            iname);
-        snprintf(what, sizeof what, "the values of issue `%.100s`", iname);
-        if ((st = nat_want_seq(c, vals, what, "write `values: [a, b, c]`")) != PARLEY_OK)
-            return st;
-        if (vals->n == 0)
-            return nat_fail(c, PARLEY_ERR_INVALID, vals,
-                            "issue `%.100s` has an empty list of values; expected at least one "
-                            "value: `values: [a, b]`",
-                            iname);
-        if (vals->n > PARLEY_MAX_VALUES)
-            return nat_fail(c, PARLEY_ERR_LIMIT, vals,
-                            "issue `%.100s` has %zu values; at most %u are allowed", iname,
-                            vals->n, (unsigned)PARLEY_MAX_VALUES);
-        const char **labels = nat_alloc(&c->ar, vals->n * sizeof *labels);
-        if (!labels || !nat_index_init(c, &is->labels, vals->n))
-            return nat_nomem(c);
-        size_t j = 0;
-        for (nat_node *x = vals->first; x; x = x->next, j++) {
-            snprintf(what, sizeof what, "a value of issue `%.100s`", iname);
-            if ((st = nat_name(c, x, what)) != PARLEY_OK)
-                return st;
-            x->idx = j;
-            const nat_node *dup = nat_index_put(&is->labels, x);
-            if (dup) {
-                char sh[96];
-                return nat_fail(c, PARLEY_ERR_INVALID, x,
-                                "the value `%s` appears twice in issue `%.100s` (first at line "
-                                "%u, column %u); each value must be listed once",
-                                nat_show(x, sh, sizeof sh), iname, dup->line, dup->col);
-            }
-            labels[j] = x->text;
-        }
-        is->values = vals;
-        st = parley_scenario_add_discrete(c->sc, iname, vals->n, labels, &got, &be);
-        if (st != PARLEY_OK)
-            return nat_builder_fail(c, st, k, &be, where);
-        is->nvalues = vals->n;
-    } else {
-        if (vals)
-            return nat_fail(c, PARLEY_ERR_INVALID, vk,
-                            "`values` does not belong in %s issue `%.100s`; list values only for "
-                            "discrete issues (drop `type`), or give `range: [low, high]`",
-                            kind == PARLEY_ISSUE_INTEGER ? "integer" : "real", iname);
-        const nat_node *rk = NULL, *r = nat_get(v, "range", &rk);
-        int64_t ilo = 0, ihi = 0;
-        double lo = 0, hi = 0;
-        if ((st = nat_range(c, rk ? rk : k, r, iname, kind == PARLEY_ISSUE_INTEGER, &ilo, &ihi,
-                            &lo, &hi)) != PARLEY_OK)
-            return st;
-        if (kind == PARLEY_ISSUE_INTEGER) {
-            if ((st = nat_reject_key(c, v, "grid", iname,
-                                     "`grid` is for real issues; an integer issue takes "
-                                     "`step`")) != PARLEY_OK)
-                return st;
-            int64_t step = 1;
-            const nat_node *sv = nat_get(v, "step", NULL);
-            if (sv) {
-                snprintf(what, sizeof what, "the step of issue `%.100s`", iname);
-                if ((st = nat_integer(c, sv, what, &step)) != PARLEY_OK)
-                    return st;
-                if (step < 1)
-                    return nat_fail(c, PARLEY_ERR_INVALID, sv,
-                                    "the step of issue `%.100s` is %lld; expected a whole "
-                                    "number >= 1 (the values are low, low+step, ... up to "
-                                    "high)",
-                                    iname, (long long)step);
-            }
-            uint64_t count = (uint64_t)(ihi - ilo) / (uint64_t)step + 1;
-            if (count > PARLEY_MAX_VALUES)
-                return nat_fail(c, PARLEY_ERR_LIMIT, r,
-                                "issue `%.100s` would have %llu values; at most %u are allowed: "
-                                "narrow the range or raise the step",
-                                iname, (unsigned long long)count, (unsigned)PARLEY_MAX_VALUES);
-            st = parley_scenario_add_integer(c->sc, iname, ilo, ihi, step, &got, &be);
-            is->nvalues = (size_t)count;
-        } else {
-            if ((st = nat_reject_key(c, v, "step", iname,
-                                     "`step` is for integer issues; a real issue takes `grid` "
-                                     "(the number of points)")) != PARLEY_OK)
-                return st;
-            unsigned grid = c->real_grid;
-            const nat_node *gv = nat_get(v, "grid", NULL);
-            if (gv) {
-                int64_t g;
-                snprintf(what, sizeof what, "the grid of issue `%.100s`", iname);
-                if ((st = nat_integer(c, gv, what, &g)) != PARLEY_OK)
-                    return st;
-                if (g < 2)
-                    return nat_fail(c, PARLEY_ERR_INVALID, gv,
-                                    "the grid of issue `%.100s` is %lld; expected a whole "
-                                    "number of points >= 2 (GENIUS uses 21)",
-                                    iname, (long long)g);
-                if (g > (int64_t)PARLEY_MAX_VALUES)
-                    return nat_fail(c, PARLEY_ERR_LIMIT, gv,
-                                    "the grid of issue `%.100s` is %lld points; at most %u are "
-                                    "allowed",
-                                    iname, (long long)g, (unsigned)PARLEY_MAX_VALUES);
-                grid = (unsigned)g;
-            }
-            st = parley_scenario_add_real(c->sc, iname, lo, hi, grid, &got, &be);
-            is->nvalues = grid;
-        }
-        if (st != PARLEY_OK)
-            return nat_builder_fail(c, st, r ? r : k, &be, where);
-    }
+    st = is->kind == PARLEY_ISSUE_DISCRETE ? nat_issue_discrete(c, idx, k, v, where, &got)
+                                           : nat_issue_numeric(c, idx, k, v, is->kind, where,
+                                                               &got);
+    if (st != PARLEY_OK)
+        return st;
     if (got != idx)
         return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
                             "issue `%.100s` got index %zu, expected %zu", iname, got, idx);
@@ -1059,20 +1045,34 @@ static parley_status nat_issue_one(nat_ctx *c, size_t idx, const nat_node *k, co
     return PARLEY_OK;
 }
 
-static parley_status nat_issues(nat_ctx *c, const nat_node *ik, const nat_node *iv)
+/* The mapping v under top-level key k (`issues`, `parties`): not empty
+ * (else "expected at least one <example>"), a mapping (else the hint), at
+ * most max entries, its keys checked. */
+static parley_status nat_section(nat_ctx *c, const nat_node *k, const nat_node *v,
+                                 const char *name, const char *example, const char *hint,
+                                 unsigned max)
 {
     parley_status st;
-    if (!iv || nat_is_null(iv) || (iv->kind == NAT_MAP && iv->n == 0))
-        return nat_fail(c, PARLEY_ERR_INVALID, ik,
-                        "`issues` is empty; expected at least one issue, such as\n"
-                        "  issues:\n    border: {values: [open, closed]}");
-    if ((st = nat_want_map(c, iv, "`issues`",
-                           "write one `name: {...}` entry per issue")) != PARLEY_OK)
+    char what[32];
+    snprintf(what, sizeof what, "`%s`", name);
+    if (!v || nat_is_null(v) || (v->kind == NAT_MAP && v->n == 0))
+        return nat_fail(c, PARLEY_ERR_INVALID, k, "%s is empty; expected at least one %s", what,
+                        example);
+    if ((st = nat_want_map(c, v, what, hint)) != PARLEY_OK)
         return st;
-    if (iv->n > PARLEY_MAX_ISSUES)
-        return nat_fail(c, PARLEY_ERR_LIMIT, iv, "%zu issues; at most %u are allowed", iv->n,
-                        (unsigned)PARLEY_MAX_ISSUES);
-    if ((st = nat_check_map(c, iv, NULL, 0, "`issues`")) != PARLEY_OK)
+    if (v->n > max)
+        return nat_fail(c, PARLEY_ERR_LIMIT, v, "%zu %s; at most %u are allowed", v->n, name,
+                        max);
+    return nat_check_map(c, v, NULL, 0, what);
+}
+
+static parley_status nat_issues(nat_ctx *c, const nat_node *ik, const nat_node *iv)
+{
+    parley_status st = nat_section(c, ik, iv, "issues",
+                                   "issue, such as\n  issues:\n    border: {values: [open, "
+                                   "closed]}",
+                                   "write one `name: {...}` entry per issue", PARLEY_MAX_ISSUES);
+    if (st != PARLEY_OK)
         return st;
     c->nissues = iv->n;
     c->issues = nat_alloc(&c->ar, iv->n * sizeof *c->issues);
@@ -1450,57 +1450,34 @@ static parley_status nat_spatial(nat_ctx *c, size_t p, const char *pname, const 
     return PARLEY_OK;
 }
 
-static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v,
-                                   const nat_node **redlines)
+/* The `role` of party pname (a negotiator without one). */
+static parley_status nat_party_role(nat_ctx *c, const nat_node *rv, const char *pname,
+                                    parley_role *role)
+{
+    char sh[96], hint[64];
+    *role = PARLEY_ROLE_NEGOTIATOR;
+    if (!rv)
+        return PARLEY_OK;
+    if (rv->kind != NAT_SCALAR || nat_is_null(rv))
+        return nat_fail(c, PARLEY_ERR_INVALID, rv,
+                        "expected the role of `%.100s`: negotiator, ratifier or mediator",
+                        pname);
+    size_t j = nat_word(rv, nat_roles, 3, hint, sizeof hint);
+    if (j == 3)
+        return nat_fail(c, PARLEY_ERR_INVALID, rv,
+                        "unknown role `%s` for `%.100s`; expected negotiator, ratifier or "
+                        "mediator%s",
+                        nat_show(rv, sh, sizeof sh), pname, hint);
+    *role = (parley_role)j;
+    return PARLEY_OK;
+}
+
+/* A party's description, capability, reservation value and discount. */
+static parley_status nat_party_numbers(nat_ctx *c, size_t idx, const nat_node *v,
+                                       const char *pname, const char *where)
 {
     parley_status st;
-    char where[160], what[200], sh[96];
-    *redlines = NULL;
-    if ((st = nat_name(c, k, "a party name")) != PARLEY_OK)
-        return st;
-    const char *pname = k->text;
-    c->party_names[idx] = pname;
-    snprintf(where, sizeof where, "party `%.100s`", pname);
-    if (!nat_is_null(v) && v->kind != NAT_MAP)
-        return nat_fail(c, PARLEY_ERR_INVALID, v,
-                        "expected a mapping for party `%.100s`, got %s; write `role:`, "
-                        "`utility:` and the other keys beneath its name",
-                        pname, nat_kind_name(v));
-    bool empty = nat_is_null(v);
-    if (!empty && (st = nat_check_map(c, v, nat_party_keys, 9, where)) != PARLEY_OK)
-        return st;
-
-    parley_role role = PARLEY_ROLE_NEGOTIATOR;
-    const nat_node *rv = empty ? NULL : nat_get(v, "role", NULL);
-    if (rv) {
-        if (rv->kind != NAT_SCALAR || nat_is_null(rv))
-            return nat_fail(c, PARLEY_ERR_INVALID, rv,
-                            "expected the role of `%.100s`: negotiator, ratifier or mediator",
-                            pname);
-        size_t j = 0;
-        while (j < 3 && strcmp(nat_roles[j], rv->text) != 0)
-            j++;
-        if (j == 3) {
-            const char *near = parleyx_closest(rv->text, nat_roles, 3);
-            return nat_fail(c, PARLEY_ERR_INVALID, rv,
-                            "unknown role `%s` for `%.100s`; expected negotiator, ratifier or "
-                            "mediator%s%s%s",
-                            nat_show(rv, sh, sizeof sh), pname, near ? " (did you mean `" : "",
-                            near ? near : "", near ? "`?)" : "");
-        }
-        role = (parley_role)j;
-    }
-    parley_error be;
-    parley_error_clear(&be);
-    size_t got = 0;
-    if ((st = parley_scenario_add_party(c->sc, pname, role, &got, &be)) != PARLEY_OK)
-        return nat_builder_fail(c, st, k, &be, where);
-    if (got != idx)
-        return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
-                            "party `%.100s` got index %zu, expected %zu", pname, got, idx);
-    if (empty)
-        return PARLEY_OK;
-
+    char what[200], sh[96];
     const nat_node *x;
     if ((x = nat_get(v, "description", NULL)) != NULL) {
         const char *desc;
@@ -1545,51 +1522,112 @@ static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, co
         if ((st = parley_party_set_discount(c->sc, idx, d)) != PARLEY_OK)
             return nat_builder_fail(c, st, x, NULL, where);
     }
+    return PARLEY_OK;
+}
+
+/* A party's utility: one entry per issue, and some weight above 0 unless
+ * the party mediates. */
+static parley_status nat_party_utility(nat_ctx *c, size_t idx, const nat_node *v,
+                                       const char *pname, parley_role role)
+{
+    parley_status st;
+    char what[200];
+    const nat_node *uk = NULL, *uv = nat_get(v, "utility", &uk);
+    if (!uv || nat_is_null(uv))
+        return PARLEY_OK;
+    snprintf(what, sizeof what, "the utility of `%.100s`", pname);
+    if ((st = nat_want_map(c, uv, what,
+                           "write one `issue: {weight: w, <evaluator>}` entry per issue")) !=
+        PARLEY_OK)
+        return st;
+    if ((st = nat_check_map(c, uv, NULL, 0, what)) != PARLEY_OK)
+        return st;
+    NAT_PAIRS(uv, ek, ev) {
+        if ((st = nat_utility_entry(c, idx, pname, ek, ev)) != PARLEY_OK)
+            return st;
+    }
+    bool positive = false;
+    for (size_t i = 0; i < c->nissues; i++)
+        if (parley_party_weight(c->sc, idx, i) > 0)
+            positive = true;
+    if (uv->n > 0 && !positive && role != PARLEY_ROLE_MEDIATOR)
+        return nat_fail(c, PARLEY_ERR_INVALID, uk,
+                        "every weight in the utility of `%.100s` is 0; give at least one "
+                        "issue a positive weight (or drop `utility` for a party without "
+                        "preferences)",
+                        pname);
+    return PARLEY_OK;
+}
+
+/* A party's red lines, checked as a mapping; their rules are read last
+ * (nat_redlines), when every party is known. */
+static parley_status nat_party_redlines(nat_ctx *c, const nat_node *v, const char *pname,
+                                        const nat_node **redlines)
+{
+    parley_status st;
+    char what[200];
+    const nat_node *rl = nat_get(v, "red-lines", NULL);
+    if (!rl || nat_is_null(rl))
+        return PARLEY_OK;
+    snprintf(what, sizeof what, "the red lines of `%.100s`", pname);
+    if ((st = nat_want_map(c, rl, what, "write one `name: \"rule\"` entry per red line")) !=
+        PARLEY_OK)
+        return st;
+    if (rl->n > PARLEY_MAX_REDLINES)
+        return nat_fail(c, PARLEY_ERR_LIMIT, rl,
+                        "`%.100s` has %zu red lines; at most %u are allowed", pname, rl->n,
+                        (unsigned)PARLEY_MAX_REDLINES);
+    if ((st = nat_check_map(c, rl, NULL, 0, what)) != PARLEY_OK)
+        return st;
+    *redlines = rl;
+    return PARLEY_OK;
+}
+
+static parley_status nat_party_one(nat_ctx *c, size_t idx, const nat_node *k, const nat_node *v,
+                                   const nat_node **redlines)
+{
+    parley_status st;
+    char where[160];
+    *redlines = NULL;
+    if ((st = nat_name(c, k, "a party name")) != PARLEY_OK)
+        return st;
+    const char *pname = k->text;
+    c->party_names[idx] = pname;
+    snprintf(where, sizeof where, "party `%.100s`", pname);
+    if (!nat_is_null(v) && v->kind != NAT_MAP)
+        return nat_fail(c, PARLEY_ERR_INVALID, v,
+                        "expected a mapping for party `%.100s`, got %s; write `role:`, "
+                        "`utility:` and the other keys beneath its name",
+                        pname, nat_kind_name(v));
+    bool empty = nat_is_null(v);
+    if (!empty && (st = nat_check_map(c, v, nat_party_keys, 9, where)) != PARLEY_OK)
+        return st;
+    parley_role role;
+    if ((st = nat_party_role(c, empty ? NULL : nat_get(v, "role", NULL), pname, &role)) !=
+        PARLEY_OK)
+        return st;
+    parley_error be;
+    parley_error_clear(&be);
+    size_t got = 0;
+    if ((st = parley_scenario_add_party(c->sc, pname, role, &got, &be)) != PARLEY_OK)
+        return nat_builder_fail(c, st, k, &be, where);
+    if (got != idx)
+        return parleyx_fail(c->err, PARLEY_ERR_INTERNAL, c->file, k->line, k->col,
+                            "party `%.100s` got index %zu, expected %zu", pname, got, idx);
+    if (empty)
+        return PARLEY_OK;
+    if ((st = nat_party_numbers(c, idx, v, pname, where)) != PARLEY_OK)
+        return st;
+    const nat_node *x;
     if ((x = nat_get(v, "position", NULL)) != NULL && !nat_is_null(x) &&
         (st = nat_spatial(c, idx, pname, x, true)) != PARLEY_OK)
         return st;
     if ((x = nat_get(v, "salience", NULL)) != NULL && !nat_is_null(x) &&
         (st = nat_spatial(c, idx, pname, x, false)) != PARLEY_OK)
         return st;
-    const nat_node *uk = NULL, *uv = nat_get(v, "utility", &uk);
-    if (uv && !nat_is_null(uv)) {
-        snprintf(what, sizeof what, "the utility of `%.100s`", pname);
-        if ((st = nat_want_map(c, uv, what,
-                               "write one `issue: {weight: w, <evaluator>}` entry per issue")) !=
-            PARLEY_OK)
-            return st;
-        if ((st = nat_check_map(c, uv, NULL, 0, what)) != PARLEY_OK)
-            return st;
-        NAT_PAIRS(uv, ek, ev) {
-            if ((st = nat_utility_entry(c, idx, pname, ek, ev)) != PARLEY_OK)
-                return st;
-        }
-        bool positive = false;
-        for (size_t i = 0; i < c->nissues; i++)
-            if (parley_party_weight(c->sc, idx, i) > 0)
-                positive = true;
-        if (uv->n > 0 && !positive && role != PARLEY_ROLE_MEDIATOR)
-            return nat_fail(c, PARLEY_ERR_INVALID, uk,
-                            "every weight in the utility of `%.100s` is 0; give at least one "
-                            "issue a positive weight (or drop `utility` for a party without "
-                            "preferences)",
-                            pname);
-    }
-    const nat_node *rk = NULL, *rl = nat_get(v, "red-lines", &rk);
-    if (rl && !nat_is_null(rl)) {
-        snprintf(what, sizeof what, "the red lines of `%.100s`", pname);
-        if ((st = nat_want_map(c, rl, what, "write one `name: \"rule\"` entry per red line")) !=
-            PARLEY_OK)
-            return st;
-        if (rl->n > PARLEY_MAX_REDLINES)
-            return nat_fail(c, PARLEY_ERR_LIMIT, rl,
-                            "`%.100s` has %zu red lines; at most %u are allowed", pname, rl->n,
-                            (unsigned)PARLEY_MAX_REDLINES);
-        if ((st = nat_check_map(c, rl, NULL, 0, what)) != PARLEY_OK)
-            return st;
-        *redlines = rl;
-    }
-    return PARLEY_OK;
+    if ((st = nat_party_utility(c, idx, v, pname, role)) != PARLEY_OK)
+        return st;
+    return nat_party_redlines(c, v, pname, redlines);
 }
 
 /* File position of 1-based offset off within the text of scalar n: exact
@@ -1607,12 +1645,12 @@ static void nat_rule_pos(const nat_ctx *c, const nat_node *n, unsigned off, unsi
         return;
     size_t want = off - 1; /* bytes of processed text before the point */
     unsigned cl = n->col;
-    if (n->style == FYSS_PLAIN) {
+    if (n->style == YF_PLAIN) {
         /* source == text */
-    } else if (n->style == FYSS_SINGLE_QUOTED) {
+    } else if (n->style == YF_SINGLE_QUOTED) {
         s++;
         cl++;
-    } else if (n->style == FYSS_DOUBLE_QUOTED) {
+    } else if (n->style == YF_DOUBLE_QUOTED) {
         if (memchr(s, '\\', (size_t)(e - s)))
             return;
         s++;
@@ -1622,7 +1660,7 @@ static void nat_rule_pos(const nat_ctx *c, const nat_node *n, unsigned off, unsi
     }
     size_t got = 0;
     while (got < want && s < e) {
-        if (n->style == FYSS_SINGLE_QUOTED && s[0] == '\'' && s + 1 < e && s[1] == '\'') {
+        if (n->style == YF_SINGLE_QUOTED && s[0] == '\'' && s + 1 < e && s[1] == '\'') {
             s += 2;
             cl += 2;
             got++;
@@ -1673,20 +1711,12 @@ static parley_status nat_redlines(nat_ctx *c, size_t p, const nat_node *rl)
 
 static parley_status nat_parties(nat_ctx *c, const nat_node *pk, const nat_node *pv)
 {
-    parley_status st;
-    if (!pv || nat_is_null(pv) || (pv->kind == NAT_MAP && pv->n == 0))
-        return nat_fail(c, PARLEY_ERR_INVALID, pk,
-                        "`parties` is empty; expected at least one negotiator, such as\n"
-                        "  parties:\n    Us:\n      utility:\n        border: {weight: 1, "
-                        "values: {open: 1, closed: 0}}");
-    if ((st = nat_want_map(c, pv, "`parties`",
-                           "write one `name:` entry per party, with its role and utility")) !=
-        PARLEY_OK)
-        return st;
-    if (pv->n > PARLEY_MAX_PARTIES)
-        return nat_fail(c, PARLEY_ERR_LIMIT, pv, "%zu parties; at most %u are allowed", pv->n,
-                        (unsigned)PARLEY_MAX_PARTIES);
-    if ((st = nat_check_map(c, pv, NULL, 0, "`parties`")) != PARLEY_OK)
+    parley_status st = nat_section(c, pk, pv, "parties",
+                                   "negotiator, such as\n  parties:\n    Us:\n      utility:\n"
+                                   "        border: {weight: 1, values: {open: 1, closed: 0}}",
+                                   "write one `name:` entry per party, with its role and utility",
+                                   PARLEY_MAX_PARTIES);
+    if (st != PARLEY_OK)
         return st;
     c->nparties = pv->n;
     c->party_names = nat_alloc(&c->ar, pv->n * sizeof *c->party_names);
@@ -1733,7 +1763,7 @@ static parley_status nat_walk(nat_ctx *c, const nat_node *root)
                         "format version) -- add that line at the top");
     char sh[96];
     int64_t vnum = 0;
-    bool isint = ver->kind == NAT_SCALAR && ver->style == FYSS_PLAIN &&
+    bool isint = ver->kind == NAT_SCALAR && ver->style == YF_PLAIN &&
                  parleyx_parse_int64(ver->text, &vnum);
     if (!isint || vnum != 1) {
         if (isint)
@@ -1846,6 +1876,22 @@ parley_status parley_native_read(const char *text, size_t len, const char *name,
     return PARLEY_OK;
 }
 
+/* The file's bytes through parleyx_read_file (the caller frees *data with
+ * parleyx_free(a, *data, *len + 1)).  An oversized file keeps this
+ * reader's wording of the limit message. */
+static parley_status nat_read_whole(const parley_allocator *a, const char *path, size_t maxb,
+                                    char **data, size_t *len, parley_error *err)
+{
+    parley_status st = parleyx_read_file(a, path, maxb, data, len, err);
+    if (st == PARLEY_ERR_LIMIT)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                            "the file is larger than the limit of %zu bytes (raise it with "
+                            "max_file_bytes in the load options, or --max-input MiB on the "
+                            "command line)",
+                            maxb < (size_t)INT_MAX ? maxb : (size_t)INT_MAX);
+    return st;
+}
+
 /* Read a file (at most opt->max_file_bytes) and parse it as above; errors
  * name path.  The file's bytes are freed before returning. */
 parley_status parley_native_read_file(const char *path, const parley_load_options *opt,
@@ -1859,57 +1905,12 @@ parley_status parley_native_read_file(const char *path, const parley_load_option
         return parleyx_fail(err, PARLEY_ERR_ARG, path, 0, 0,
                             "parley_native_read_file: path and out must not be NULL");
     const parley_allocator *a = opt ? opt->alloc : NULL;
-    size_t maxb = nat_max_bytes(opt);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
-                            "cannot open the file: %s; check the path and its permissions",
-                            strerror(errno));
-    size_t cap = 0, len = 0;
     char *buf = NULL;
-    parley_status st = PARLEY_OK;
-    for (;;) {
-        if (len == cap) {
-            if (cap > maxb) {
-                st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                                  "the file is larger than the limit of %zu bytes (raise "
-                                  "it with max_file_bytes in the load options, or --max-input "
-                                  "MiB on the command line)",
-                                  maxb);
-                break;
-            }
-            size_t ncap = cap ? cap * 2 : 65536;
-            if (ncap > maxb + 1)
-                ncap = maxb + 1;
-            if (ncap <= cap)
-                ncap = cap + 1;
-            char *nb = parleyx_realloc(a, buf, cap, ncap);
-            if (!nb) {
-                st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0,
-                                  "out of memory while reading the file");
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the file: %s",
-                                  strerror(errno ? errno : EIO));
-            break;
-        }
-    }
-    fclose(f);
-    if (st == PARLEY_OK && len > maxb)
-        st = parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                          "the file is larger than the limit of %zu bytes (raise it with "
-                          "max_file_bytes in the load options, or --max-input MiB on the "
-                          "command line)",
-                          maxb);
-    if (st == PARLEY_OK)
-        st = parley_native_read(buf ? buf : "", len, path, opt, out, err);
-    parleyx_free(a, buf, cap);
+    size_t len = 0;
+    parley_status st = nat_read_whole(a, path, nat_max_bytes(opt), &buf, &len, err);
+    if (st != PARLEY_OK)
+        return st;
+    st = parley_native_read(buf, len, path, opt, out, err);
+    parleyx_free(a, buf, len + 1);
     return st;
 }

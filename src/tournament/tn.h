@@ -52,7 +52,6 @@ struct parley_tournament {
     char **strat;
 };
 
-uint64_t tn_mix(uint64_t x);
 uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t opponent,
                  uint32_t rotation, uint32_t repetition);
 

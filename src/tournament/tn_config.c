@@ -13,9 +13,10 @@
  *   strategies: [boulware, ...] built-in strategy specs
  *   store: results.sqlite       default: CONFIG minus extension + .sqlite
  *
- * It is read with libfyaml's event parser into a flat list of keys, each
- * with its scalar values and their positions, so that every error names
- * file:line:column.  Reading is strict: an unknown key, a repeated key, a
+ * It is read through the YAML front end (io/yaml_front.c, libfyaml's
+ * event parser, shared with the native scenario reader) into a flat list
+ * of keys, each with its scalar values and their positions, so that every
+ * error names file:line:column.  Reading is strict: an unknown key, a repeated key, a
  * nested collection or a value of the wrong kind is an error; an unknown
  * key is answered with the list of keys and the closest one.
  *
@@ -28,8 +29,7 @@
  */
 #include "tn.h"
 
-#include <libfyaml.h>
-#include <errno.h>
+#include "io/yaml_front.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +54,10 @@ typedef struct tn_entry {
     size_t n, cap; /* values, and room in v */
 } tn_entry;
 
-/* splitmix64's finalizer (Steele, Lea, Flood 2014). */
-uint64_t tn_mix(uint64_t x)
+/* One splitmix64 step from state x (a copy: the caller's x is kept). */
+static uint64_t tn_mix(uint64_t x)
 {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
+    return parleyx_splitmix64(&x);
 }
 
 uint64_t tn_seed(uint64_t master, uint32_t scenario, uint32_t focal, uint32_t opponent,
@@ -89,14 +86,10 @@ static parley_status tn_push(const parley_allocator *a, tn_entry *e, const char 
 {
     if (e->n >= 100000)
         return parleyx_fail(err, PARLEY_ERR_LIMIT, file, line, col, "too many values in a list");
-    if (e->n == e->cap) {
-        size_t nc = e->cap ? 2 * e->cap : 4;
-        tn_val *nv = parleyx_realloc(a, e->v, e->cap * sizeof *nv, nc * sizeof *nv);
-        if (!nv)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
-        e->v = nv;
-        e->cap = nc;
-    }
+    tn_val *nv = parleyx_grow(a, e->v, sizeof *nv, &e->cap, e->n + 1, 4);
+    if (!nv)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
+    e->v = nv;
     char *c = parleyx_strndup(a, t, len);
     if (!c)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
@@ -107,255 +100,196 @@ static parley_status tn_push(const parley_allocator *a, tn_entry *e, const char 
     return PARLEY_OK;
 }
 
-static void tn_mark(const struct fy_event *ev, unsigned *line, unsigned *col)
+/* Where the next event falls in the configuration's one mapping. */
+typedef enum tn_state {
+    TN_BEFORE, /* before the mapping */
+    TN_KEY,    /* a key is expected */
+    TN_VALUE,  /* the value of key cur is expected */
+    TN_LIST,   /* inside the list value of key cur */
+    TN_AFTER   /* after the mapping */
+} tn_state;
+
+typedef struct tn_reader {
+    const parley_allocator *a;
+    const char *file;
+    tn_entry *e;
+    parley_error *err;
+    tn_state state;
+    int cur; /* the key whose value is read, or -1 */
+} tn_reader;
+
+static void *tn_yf_alloc(void *ud, size_t n)
 {
-    const struct fy_mark *m = fy_event_start_mark((struct fy_event *)ev);
-    *line = m ? (unsigned)m->line + 1 : 0;
-    *col = m ? (unsigned)m->column + 1 : 0;
+    return parleyx_malloc(ud, n);
 }
 
-/* Parse text into the key table.  States: 0 before the mapping, 1 key
- * expected, 2 value expected, 3 inside a list value, 4 after the mapping. */
+static bool tn_takes_list(int k)
+{
+    return k == K_SCENARIOS || k == K_STRATEGIES;
+}
+
+/* A mapping or a list starts: the top mapping, or the list value of
+ * `scenarios` or `strategies`; anything else is out of place. */
+static parley_status tn_on_collection(tn_reader *r, const yf_event *ev)
+{
+    unsigned line = ev->at.line, col = ev->at.col;
+    bool map = ev->kind == YF_MAPPING_START;
+    if (r->state == TN_BEFORE && map) {
+        r->state = TN_KEY;
+        return PARLEY_OK;
+    }
+    if (r->state == TN_VALUE && !map && tn_takes_list(r->cur)) {
+        r->e[r->cur].list = true;
+        r->state = TN_LIST;
+        return PARLEY_OK;
+    }
+    if (r->state == TN_BEFORE)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "expected a mapping of keys (parley-tournament: 1, "
+                            "scenarios: [...], strategies: [...]), found a list");
+    if (r->state == TN_VALUE && tn_takes_list(r->cur))
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "'%s' expects a list of names, found a mapping", tn_keys[r->cur]);
+    if (r->state == TN_VALUE)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "'%s' expects a single value, found a %s", tn_keys[r->cur],
+                            map ? "mapping" : "list");
+    return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                        "expected a name in the list of '%s', found a nested %s",
+                        r->cur >= 0 ? tn_keys[r->cur] : "?", map ? "mapping" : "list");
+}
+
+/* A key: one of tn_keys, each at most once. */
+static parley_status tn_on_key(tn_reader *r, const char *t, size_t l, unsigned line, unsigned col)
+{
+    r->cur = -1;
+    for (int k = 0; k < K_N; k++)
+        if (strlen(tn_keys[k]) == l && memcmp(tn_keys[k], t, l) == 0)
+            r->cur = k;
+    if (r->cur < 0) {
+        char key[128];
+        snprintf(key, sizeof key, "%.*s", (int)(l < 100 ? l : 100), t);
+        const char *near = parleyx_closest(key, tn_keys, K_N);
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "unknown key '%s'%s%s%s; the keys are parley-tournament, seed, "
+                            "protocol, rounds, repetitions, scenarios, strategies, store",
+                            key, near ? " (did you mean '" : "", near ? near : "",
+                            near ? "'?)" : "");
+    }
+    tn_entry *x = &r->e[r->cur];
+    if (x->present)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "'%s' is given twice (first on line %u); keep one", tn_keys[r->cur],
+                            x->line);
+    x->present = true;
+    x->line = line;
+    x->col = col;
+    r->state = TN_VALUE;
+    return PARLEY_OK;
+}
+
+static parley_status tn_on_scalar(tn_reader *r, const yf_event *ev)
+{
+    unsigned line = ev->at.line, col = ev->at.col;
+    if (ev->has_nul)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "a NUL character is not allowed here; remove it");
+    if (r->state == TN_BEFORE)
+        return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
+                            "expected a mapping of keys (parley-tournament: 1, "
+                            "scenarios: [...], strategies: [...]), found a single value");
+    if (r->state == TN_KEY)
+        return tn_on_key(r, ev->text, ev->len, line, col);
+    if (r->state == TN_VALUE)
+        r->state = TN_KEY;
+    return tn_push(r->a, &r->e[r->cur], ev->text, ev->len, line, col, r->err, r->file);
+}
+
+static parley_status tn_event(tn_reader *r, const yf_event *ev)
+{
+    switch (ev->kind) {
+    case YF_MAPPING_START:
+    case YF_SEQUENCE_START:
+        return tn_on_collection(r, ev);
+    case YF_SCALAR:
+        return tn_on_scalar(r, ev);
+    case YF_SEQUENCE_END:
+        if (r->state == TN_LIST)
+            r->state = TN_KEY;
+        return PARLEY_OK;
+    case YF_MAPPING_END:
+        if (r->state == TN_KEY)
+            r->state = TN_AFTER;
+        return PARLEY_OK;
+    case YF_ALIAS:
+        return parleyx_fail(r->err, PARLEY_ERR_UNSUPPORTED, r->file, ev->at.line, ev->at.col,
+                            "YAML aliases are not supported here; write the value out");
+    case YF_DOCUMENT_START:
+        if (r->state == TN_AFTER)
+            return parleyx_fail(r->err, PARLEY_ERR_SYNTAX, r->file, ev->at.line, ev->at.col,
+                                "a second YAML document starts here; a configuration holds "
+                                "one");
+        return PARLEY_OK;
+    default:
+        return PARLEY_OK;
+    }
+}
+
+/* Parse text into the key table e (every key's values with their
+ * positions). */
 static parley_status tn_parse(const parley_allocator *a, const char *file, const char *text,
                               size_t len, tn_entry *e, parley_error *err)
 {
-    size_t bad = parleyx_utf8_invalid(text, len, true);
-    if (bad != SIZE_MAX) {
-        unsigned l, c;
-        parleyx_utf8_locate(text, len, bad, &l, &c);
-        return parleyx_fail(err, PARLEY_ERR_SYNTAX, file, l, c,
+    unsigned line, col;
+    size_t bad = yf_bad_byte(text, len, false, &line, &col);
+    if (bad != SIZE_MAX)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
                             "byte 0x%02X is not UTF-8 text; expected a YAML text file (UTF-8) "
                             "that starts with `parley-tournament: 1`",
                             (unsigned)(unsigned char)text[bad]);
-    }
-    struct fy_diag_cfg dc;
-    fy_diag_cfg_default(&dc);
-    dc.fp = NULL;
-    dc.level = FYET_ERROR;
-    dc.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dc);
-    if (!diag)
+    yf_parser p;
+    if (yf_open(&p, text, len, tn_yf_alloc, (void *)a) != PARLEY_OK)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pc;
-    memset(&pc, 0, sizeof pc);
-    pc.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT | FYPCF_JSON_NONE;
-    pc.diag = diag;
-    struct fy_parser *fyp = fy_parser_create(&pc);
-    if (!fyp) {
-        fy_diag_destroy(diag);
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-    }
+    tn_reader r = {a, file, e, err, TN_BEFORE, -1};
     parley_status st = PARLEY_OK;
-    if (fy_parser_set_string(fyp, len ? text : "", len) != 0) {
-        st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto done;
+    yf_event ev;
+    while (st == PARLEY_OK) {
+        if (yf_next(&p, &ev) != PARLEY_OK)
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, ev.at.line, ev.at.col,
+                              "out of memory");
+        else if (ev.kind == YF_END)
+            break;
+        else
+            st = tn_event(&r, &ev);
+        parleyx_free(a, ev.owned, ev.owned_size);
+        yf_event_done(&p, &ev);
     }
-    int state = 0, cur = -1;
-    struct fy_event *ev;
-    while (st == PARLEY_OK && (ev = fy_parser_parse(fyp)) != NULL) {
-        unsigned line, col;
-        char *sq = NULL; /* a decoded single-quoted scalar, freed below */
-        size_t sq_size = 0;
-        tn_mark(ev, &line, &col);
-        switch (ev->type) {
-        case FYET_MAPPING_START:
-            if (state == 0) {
-                state = 1;
-                break;
-            }
-            /* fallthrough */
-        case FYET_SEQUENCE_START:
-            if (state == 2 && ev->type == FYET_SEQUENCE_START &&
-                (cur == K_SCENARIOS || cur == K_STRATEGIES)) {
-                e[cur].list = true;
-                state = 3;
-                break;
-            }
-            if (state == 0)
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "expected a mapping of keys (parley-tournament: 1, "
-                                  "scenarios: [...], strategies: [...]), found a list");
-            else if (state == 2 && (cur == K_SCENARIOS || cur == K_STRATEGIES))
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "'%s' expects a list of names, found a mapping", tn_keys[cur]);
-            else if (state == 2)
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "'%s' expects a single value, found a %s", tn_keys[cur],
-                                  ev->type == FYET_MAPPING_START ? "mapping" : "list");
-            else
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "expected a name in the list of '%s', found a nested %s",
-                                  cur >= 0 ? tn_keys[cur] : "?",
-                                  ev->type == FYET_MAPPING_START ? "mapping" : "list");
-            break;
-        case FYET_SCALAR: {
-            size_t l = 0;
-            const char *t = "";
-            const struct fy_mark *sm = fy_event_start_mark(ev);
-            if (ev->scalar.value && fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED &&
-                sm && sm->input_pos <= len) {
-                /* decoded here from the source: libfyaml's own text leaks
-                 * on some single-quoted scalars (docs/robustness.md, N1) */
-                size_t at = sm->input_pos;
-                if (at > 0 && text[at - 1] != '\'' && at < len && text[at] == '\'')
-                    at++;
-                sq = parleyx_malloc(a, len - at + 1);
-                if (!sq) {
-                    st = parleyx_fail(err, PARLEY_ERR_NOMEM, file, line, col, "out of memory");
-                    break;
-                }
-                l = parleyx_yaml_single_quoted(text, len, at, sq);
-                if (l == SIZE_MAX)
-                    l = 0;
-                sq[l] = '\0';
-                sq_size = len - at + 1;
-                t = sq;
-            } else if (ev->scalar.value) {
-                t = fy_token_get_text(ev->scalar.value, &l);
-                if (!t) {
-                    t = "";
-                    l = 0;
-                }
-            }
-            /* a quoted scalar's mark is just inside the quote: point at it */
-            if (ev->scalar.value && col > 1) {
-                enum fy_scalar_style sty = fy_token_scalar_style(ev->scalar.value);
-                const struct fy_mark *mk = fy_event_start_mark(ev);
-                if ((sty == FYSS_SINGLE_QUOTED || sty == FYSS_DOUBLE_QUOTED) && mk &&
-                    mk->input_pos > 0 && mk->input_pos <= len &&
-                    text[mk->input_pos - 1] == (sty == FYSS_SINGLE_QUOTED ? '\'' : '"'))
-                    col--;
-            }
-            if (memchr(t, '\0', l)) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "a NUL character is not allowed here; remove it");
-                break;
-            }
-            if (state == 0) {
-                st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                  "expected a mapping of keys (parley-tournament: 1, "
-                                  "scenarios: [...], strategies: [...]), found a single value");
-            } else if (state == 1) {
-                cur = -1;
-                for (int k = 0; k < K_N; k++)
-                    if (strlen(tn_keys[k]) == l && memcmp(tn_keys[k], t, l) == 0)
-                        cur = k;
-                if (cur < 0) {
-                    char key[128];
-                    snprintf(key, sizeof key, "%.*s", (int)(l < 100 ? l : 100), t);
-                    const char *near = parleyx_closest(key, tn_keys, K_N);
-                    st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                      "unknown key '%s'%s%s%s; the keys are parley-tournament, "
-                                      "seed, protocol, rounds, repetitions, scenarios, "
-                                      "strategies, store",
-                                      key, near ? " (did you mean '" : "", near ? near : "",
-                                      near ? "'?)" : "");
-                } else if (e[cur].present) {
-                    st = parleyx_fail(err, PARLEY_ERR_INVALID, file, line, col,
-                                      "'%s' is given twice (first on line %u); keep one",
-                                      tn_keys[cur], e[cur].line);
-                } else {
-                    e[cur].present = true;
-                    e[cur].line = line;
-                    e[cur].col = col;
-                    state = 2;
-                }
-            } else {
-                st = tn_push(a, &e[cur], t, l, line, col, err, file);
-                if (state == 2)
-                    state = 1;
-            }
-            break;
-        }
-        case FYET_SEQUENCE_END:
-            if (state == 3)
-                state = 1;
-            break;
-        case FYET_MAPPING_END:
-            if (state == 1)
-                state = 4;
-            break;
-        case FYET_ALIAS:
-            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, file, line, col,
-                              "YAML aliases are not supported here; write the value out");
-            break;
-        case FYET_DOCUMENT_START:
-            if (state == 4)
-                st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
-                                  "a second YAML document starts here; a configuration holds "
-                                  "one");
-            break;
-        default:
-            break;
-        }
-        parleyx_free(a, sq, sq_size);
-        fy_parser_event_free(fyp, ev);
-    }
-    if (st == PARLEY_OK && (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag))) {
-        void *it = NULL;
-        struct fy_diag_error *de;
-        unsigned line = 0, col = 0;
-        const char *msg = "malformed input";
-        while ((de = fy_diag_errors_iterate(diag, &it)) != NULL)
-            if (de->type >= FYET_ERROR) {
-                line = de->line > 0 ? (unsigned)de->line : 0;
-                col = de->column > 0 ? (unsigned)de->column : 0;
-                msg = de->msg ? de->msg : msg;
-                break;
-            }
-        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, line, col,
+    yf_error ye;
+    if (st == PARLEY_OK && yf_failed(&p, &ye))
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, file, ye.positioned ? ye.line : 0,
+                          ye.positioned ? ye.col : 0,
                           "YAML syntax error: %s; check the indentation, brackets and quotes "
                           "near this point",
-                          msg);
-    }
-    if (st == PARLEY_OK && state != 4)
+                          ye.positioned ? ye.msg : "malformed input");
+    if (st == PARLEY_OK && r.state != TN_AFTER)
         st = parleyx_fail(err, PARLEY_ERR_INVALID, file, 1, 1,
                           "expected a mapping that starts with `parley-tournament: 1`");
-done:
-    fy_parser_destroy(fyp);
-    fy_diag_destroy(diag);
+    yf_close(&p);
     return st;
 }
 
-/* The file's text into *text (NUL-terminated, *size bytes allocated with
- * a: the caller frees it with parleyx_free(a, *text, *size)). */
+/* The configuration's text through parleyx_read_file (NUL-terminated; the
+ * caller frees it with parleyx_free(a, *text, *len + 1)).  The limit is
+ * fixed, so an oversized file keeps this reader's message, which names no
+ * option to raise it. */
 static parley_status tn_read_file(const parley_allocator *a, const char *path, char **text,
-                                  size_t *len, size_t *size, parley_error *err)
+                                  size_t *len, parley_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open the configuration: %s",
-                            strerror(errno));
-    px_buf b;
-    parleyx_buf_init(&b, a, TN_MAX_CONFIG_BYTES);
-    char chunk[8192];
-    size_t n, total = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        total += n;
-        if (!parleyx_buf_add(&b, chunk, n))
-            break;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (b.failed || bad) {
-        parleyx_buf_free(&b);
-        if (bad)
-            return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot read the configuration");
-        if (total > TN_MAX_CONFIG_BYTES)
-            return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
-                                "the configuration is larger than 4 MiB");
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    *text = parleyx_buf_take(&b, len, size);
-    if (!*text) {
-        *text = parleyx_strdup(a, "");
-        *len = 0;
-        *size = 1;
-        if (!*text)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    return PARLEY_OK;
+    parley_status st = parleyx_read_file(a, path, TN_MAX_CONFIG_BYTES, text, len, err);
+    if (st == PARLEY_ERR_LIMIT)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, path, 0, 0,
+                            "the configuration is larger than 4 MiB");
+    return st;
 }
 
 static bool tn_count(const char *s, unsigned long long max, unsigned long long *out)
@@ -373,6 +307,28 @@ static bool tn_count(const char *s, unsigned long long max, unsigned long long *
     }
     *out = v;
     return true;
+}
+
+/* The whole number under key k, from lo to hi, into *out (left as it is
+ * when the key is absent); else an error at the value naming the key. */
+static parley_status tn_count_key(const tn_entry *e, int k, unsigned long long lo,
+                                  unsigned long long hi, unsigned long long *out,
+                                  const char *file, parley_error *err)
+{
+    if (!e[k].present)
+        return PARLEY_OK;
+    const tn_val *x = &e[k].v[0];
+    unsigned long long v;
+    if (tn_count(x->text, hi, &v) && v >= lo) {
+        *out = v;
+        return PARLEY_OK;
+    }
+    if (lo == 0 && hi == UINT64_MAX)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, x->line, x->col,
+                            "%s: expected a whole number >= 0, found '%s'", tn_keys[k], x->text);
+    return parleyx_fail(err, PARLEY_ERR_INVALID, file, x->line, x->col,
+                        "%s: expected a whole number from %llu to %llu, found '%s'", tn_keys[k],
+                        lo, hi, x->text);
 }
 
 /* dir/p, or p when it is absolute or dir is empty; freed with
@@ -458,12 +414,13 @@ static parley_status tn_check_strategies(parley_tournament *t, size_t i, const t
     return rc;
 }
 
-static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_load_options *lo,
-                              parley_error *err)
+/* The settings: the format version, seed, rounds, repetitions and
+ * protocol (*alternating: bilateral alternating offers). */
+static parley_status tn_settings(parley_tournament *t, const tn_entry *e, bool *alternating,
+                                 parley_error *err)
 {
-    const parley_allocator *a = t->ap;
     const char *file = t->path;
-    unsigned long long v;
+    parley_status st;
     if (!e[K_VERSION].present)
         return parleyx_fail(err, PARLEY_ERR_INVALID, file, 1, 1,
                             "missing `parley-tournament: 1` (the format version)");
@@ -476,116 +433,104 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
     t->rounds = 100;
     t->reps = 1;
     t->protocol = PARLEY_PROTOCOL_SAO;
-    bool alternating = true;
-    if (e[K_SEED].present) {
-        if (!tn_count(e[K_SEED].v[0].text, UINT64_MAX, &v))
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_SEED].v[0].line,
-                                e[K_SEED].v[0].col,
-                                "seed: expected a whole number >= 0, found '%s'",
-                                e[K_SEED].v[0].text);
-        t->seed = v;
+    *alternating = true;
+    unsigned long long v = t->seed;
+    if ((st = tn_count_key(e, K_SEED, 0, UINT64_MAX, &v, file, err)) != PARLEY_OK)
+        return st;
+    t->seed = v;
+    v = t->rounds;
+    if ((st = tn_count_key(e, K_ROUNDS, 1, 1000000000ULL, &v, file, err)) != PARLEY_OK)
+        return st;
+    t->rounds = (unsigned long)v;
+    v = t->reps;
+    if ((st = tn_count_key(e, K_REPS, 1, 1000000ULL, &v, file, err)) != PARLEY_OK)
+        return st;
+    t->reps = (uint32_t)v;
+    if (!e[K_PROTOCOL].present)
+        return PARLEY_OK;
+    const char *p = e[K_PROTOCOL].v[0].text;
+    if (strcmp(p, "alternating") == 0) {
+        *alternating = true;
+    } else if (strcmp(p, "multilateral") == 0 || strcmp(p, "sao") == 0) {
+        *alternating = false;
+    } else if (strcmp(p, "mediated") == 0) {
+        *alternating = false;
+        t->protocol = PARLEY_PROTOCOL_MEDIATED;
+    } else {
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_PROTOCOL].v[0].line,
+                            e[K_PROTOCOL].v[0].col,
+                            "protocol: unknown protocol '%s'; choose alternating, "
+                            "multilateral or mediated",
+                            p);
     }
-    if (e[K_ROUNDS].present) {
-        if (!tn_count(e[K_ROUNDS].v[0].text, 1000000000ULL, &v) || v == 0)
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_ROUNDS].v[0].line,
-                                e[K_ROUNDS].v[0].col,
-                                "rounds: expected a whole number from 1 to 1000000000, found "
-                                "'%s'",
-                                e[K_ROUNDS].v[0].text);
-        t->rounds = (unsigned long)v;
-    }
-    if (e[K_REPS].present) {
-        if (!tn_count(e[K_REPS].v[0].text, 1000000ULL, &v) || v == 0)
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_REPS].v[0].line,
-                                e[K_REPS].v[0].col,
-                                "repetitions: expected a whole number from 1 to 1000000, found "
-                                "'%s'",
-                                e[K_REPS].v[0].text);
-        t->reps = (uint32_t)v;
-    }
-    if (e[K_PROTOCOL].present) {
-        const char *p = e[K_PROTOCOL].v[0].text;
-        if (strcmp(p, "alternating") == 0)
-            alternating = true;
-        else if (strcmp(p, "multilateral") == 0 || strcmp(p, "sao") == 0)
-            alternating = false;
-        else if (strcmp(p, "mediated") == 0) {
-            alternating = false;
-            t->protocol = PARLEY_PROTOCOL_MEDIATED;
-        } else
-            return parleyx_fail(err, PARLEY_ERR_INVALID, file, e[K_PROTOCOL].v[0].line,
-                                e[K_PROTOCOL].v[0].col,
-                                "protocol: unknown protocol '%s'; choose alternating, "
-                                "multilateral or mediated",
-                                p);
-    }
-    if (!e[K_SCENARIOS].present || e[K_SCENARIOS].n == 0)
-        return parleyx_fail(err, PARLEY_ERR_INVALID, file,
-                            e[K_SCENARIOS].present ? e[K_SCENARIOS].line : 1,
-                            e[K_SCENARIOS].present ? e[K_SCENARIOS].col : 1,
+    return PARLEY_OK;
+}
+
+/* The lists: at least one scenario (no empty path) and one strategy, and
+ * not more than the limits. */
+static parley_status tn_check_lists(const tn_entry *e, const char *file, parley_error *err)
+{
+    const tn_entry *sc = &e[K_SCENARIOS], *sg = &e[K_STRATEGIES];
+    if (!sc->present || sc->n == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sc->present ? sc->line : 1,
+                            sc->present ? sc->col : 1,
                             "no scenarios: add `scenarios: [PATH, ...]` (native files or "
                             "GENIUS folders, relative to the configuration)");
-    if (!e[K_STRATEGIES].present || e[K_STRATEGIES].n == 0)
-        return parleyx_fail(err, PARLEY_ERR_INVALID, file,
-                            e[K_STRATEGIES].present ? e[K_STRATEGIES].line : 1,
-                            e[K_STRATEGIES].present ? e[K_STRATEGIES].col : 1,
+    if (!sg->present || sg->n == 0)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sg->present ? sg->line : 1,
+                            sg->present ? sg->col : 1,
                             "no strategies: add `strategies: [boulware, linear, ...]`");
-    for (size_t k = 0; k < e[K_SCENARIOS].n; k++)
-        if (!e[K_SCENARIOS].v[k].text || !e[K_SCENARIOS].v[k].text[0])
+    for (size_t k = 0; k < sc->n; k++)
+        if (!sc->v[k].text || !sc->v[k].text[0])
             return parleyx_fail(err, PARLEY_ERR_INVALID, file,
-                                e[K_SCENARIOS].v[k].line ? e[K_SCENARIOS].v[k].line
-                                                         : e[K_SCENARIOS].line,
-                                e[K_SCENARIOS].v[k].line ? e[K_SCENARIOS].v[k].col
-                                                         : e[K_SCENARIOS].col,
+                                sc->v[k].line ? sc->v[k].line : sc->line,
+                                sc->v[k].line ? sc->v[k].col : sc->col,
                                 "scenario %zu is an empty path; give a native scenario file or a "
                                 "GENIUS folder, relative to the configuration",
                                 k + 1);
-    if (e[K_SCENARIOS].n > PARLEY_TOURNAMENT_MAX_SCENARIOS)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, e[K_SCENARIOS].line, e[K_SCENARIOS].col,
+    if (sc->n > PARLEY_TOURNAMENT_MAX_SCENARIOS)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, sc->line, sc->col,
                             "more than %d scenarios", PARLEY_TOURNAMENT_MAX_SCENARIOS);
-    if (e[K_STRATEGIES].n > PARLEY_TOURNAMENT_MAX_STRATEGIES)
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, e[K_STRATEGIES].line,
-                            e[K_STRATEGIES].col, "more than %d strategies",
-                            PARLEY_TOURNAMENT_MAX_STRATEGIES);
-    /* the configuration's folder */
-    size_t dir_size = strlen(file) + 1; /* dir is cut at its last slash */
-    char *dir = parleyx_strdup(a, file);
-    if (!dir)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        dir[0] = '\0';
-    parley_status rc = PARLEY_OK;
-    /* strategies: unique specs */
-    t->nstrat = e[K_STRATEGIES].n;
+    if (sg->n > PARLEY_TOURNAMENT_MAX_STRATEGIES)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, file, sg->line, sg->col,
+                            "more than %d strategies", PARLEY_TOURNAMENT_MAX_STRATEGIES);
+    return PARLEY_OK;
+}
+
+/* The strategy specs, each listed once and 1 to 200 characters. */
+static parley_status tn_strategies(parley_tournament *t, const tn_entry *sg, parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    const char *file = t->path;
+    t->nstrat = sg->n;
     t->strat = parleyx_calloc(a, t->nstrat, sizeof *t->strat);
     if (!t->strat) {
         t->nstrat = 0;
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
     }
     for (size_t k = 0; k < t->nstrat; k++) {
-        const tn_val *sv = &e[K_STRATEGIES].v[k];
+        const tn_val *sv = &sg->v[k];
         for (size_t j = 0; j < k; j++)
-            if (strcmp(t->strat[j], sv->text) == 0) {
-                rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                                  "strategy '%s' is listed twice; list each once", sv->text);
-                goto out;
-            }
-        if (!sv->text[0] || strlen(sv->text) > 200) {
-            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                              "a strategy spec must be 1 to 200 characters");
-            goto out;
-        }
+            if (strcmp(t->strat[j], sv->text) == 0)
+                return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                                    "strategy '%s' is listed twice; list each once", sv->text);
+        if (!sv->text[0] || strlen(sv->text) > 200)
+            return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                                "a strategy spec must be 1 to 200 characters");
         t->strat[k] = parleyx_strdup(a, sv->text);
-        if (!t->strat[k]) {
-            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-            goto out;
-        }
+        if (!t->strat[k])
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
     }
-    /* store */
+    return PARLEY_OK;
+}
+
+/* The default store: `store` relative to the configuration's folder dir,
+ * else the configuration's path with .sqlite for its extension. */
+static parley_status tn_store_default(parley_tournament *t, const tn_entry *e, const char *dir,
+                                      parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    const char *file = t->path;
     if (e[K_STORE].present) {
         t->store = tn_join(a, dir, e[K_STORE].v[0].text);
     } else {
@@ -600,13 +545,17 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
             memcpy(t->store + keep, ".sqlite", 8);
         }
     }
-    if (!t->store) {
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
-    }
-    /* scenarios */
-    size_t ns = e[K_SCENARIOS].n;
-    t->nscen = ns; /* the size of every array below, allocated or not */
+    if (!t->store)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    return PARLEY_OK;
+}
+
+/* The per-scenario tables, ns long (nscen is set first: a partly built
+ * tournament is freed with these sizes). */
+static parley_status tn_tables(parley_tournament *t, size_t ns, parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    t->nscen = ns;
     t->label = parleyx_calloc(a, ns, sizeof *t->label);
     t->sc = parleyx_calloc(a, ns, sizeof *t->sc);
     t->an = parleyx_calloc(a, ns, sizeof *t->an);
@@ -616,96 +565,111 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
     t->seat_party = parleyx_calloc(a, ns, sizeof *t->seat_party);
     t->base = parleyx_calloc(a, ns + 1, sizeof *t->base);
     if (!t->label || !t->sc || !t->an || !t->dims || !t->nd || !t->seats || !t->seat_party ||
-        !t->base) {
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
-    }
-    uint64_t S = t->nstrat, total = 0;
-    for (size_t i = 0; i < ns; i++) {
-        const tn_val *sv = &e[K_SCENARIOS].v[i];
-        t->label[i] = parleyx_strdup(a, sv->text);
-        char *full = tn_join(a, dir, sv->text);
-        if (!t->label[i] || !full) {
-            parleyx_strfree(a, full);
-            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-            goto out;
-        }
-        parley_error e2;
-        parley_error_clear(&e2);
-        const char *paths[1] = {full};
-        rc = parley_load(1, paths, lo, &t->sc[i], &e2);
+        !t->base)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
+    return PARLEY_OK;
+}
+
+/* Scenario i (written as sv): loaded from its path under dir. */
+static parley_status tn_load_scenario(parley_tournament *t, size_t i, const tn_val *sv,
+                                      const char *dir, const parley_load_options *lo,
+                                      parley_error *err)
+{
+    const parley_allocator *a = t->ap;
+    t->label[i] = parleyx_strdup(a, sv->text);
+    char *full = tn_join(a, dir, sv->text);
+    if (!t->label[i] || !full) {
         parleyx_strfree(a, full);
-        if (rc != PARLEY_OK) {
-            char where[1200];
-            parley_error_format(&e2, where, sizeof where);
-            rc = parleyx_fail(err, rc, file, sv->line, sv->col, "scenario '%s': %s", sv->text,
-                              where);
-            goto out;
-        }
-        const parley_scenario *sc = t->sc[i];
-        size_t np = parley_party_count(sc), seats = 0;
-        t->dims[i] = parleyx_calloc(a, np ? np : 1, sizeof(size_t));
-        if (!t->dims[i]) {
-            rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-            goto out;
-        }
-        for (size_t p = 0; p < np; p++) {
-            if (parley_party_role(sc, p) == PARLEY_ROLE_NEGOTIATOR) {
-                if (seats >= PARLEY_TOURNAMENT_MAX_SEATS) {
-                    rc = parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
-                                      "scenario '%s' has more than %d negotiators", sv->text,
-                                      PARLEY_TOURNAMENT_MAX_SEATS);
-                    goto out;
-                }
-                t->seat_party[i][seats++] = (uint32_t)p;
-            }
-            if (parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
-                t->dims[i][t->nd[i]++] = p;
-        }
-        t->seats[i] = (uint32_t)seats;
-        if (alternating && seats != 2) {
-            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                              "scenario '%s' has %zu negotiators but alternating offers is "
-                              "bilateral; use `protocol: multilateral` or `mediated`",
-                              sv->text, seats);
-            goto out;
-        }
-        if (seats < 1 || (t->protocol == PARLEY_PROTOCOL_SAO && seats < 2)) {
-            rc = parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
-                              "scenario '%s' has %zu negotiator(s); a session needs two",
-                              sv->text, seats);
-            goto out;
-        }
-        uint64_t cnt = S * S * seats * t->reps;
-        if (cnt / t->reps / seats != S * S || total + cnt < total || total + cnt > (1ULL << 62)) {
-            rc = parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
-                              "too many sessions");
-            goto out;
-        }
-        t->base[i] = total;
-        total += cnt;
-        rc = tn_check_strategies(t, i, &e[K_STRATEGIES], err);
-        if (rc != PARLEY_OK)
-            goto out;
-        parley_analysis_options ao;
-        parley_analysis_options_init(&ao);
-        ao.threads = 1;
-        /* a scenario too large to analyse has no distances (NULL); running
-         * out of memory is an error, not a quieter tournament */
-        parley_status ars = t->nd[i] ? parley_analyze(sc, &ao, &t->an[i], NULL) : PARLEY_OK;
-        if (ars != PARLEY_OK) {
-            t->an[i] = NULL;
-            if (ars == PARLEY_ERR_NOMEM) {
-                rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, sv->line, sv->col,
-                                  "out of memory while analysing scenario '%s'", sv->text);
-                goto out;
-            }
-        }
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
     }
-    t->base[ns] = total;
-    /* fingerprint */
+    parley_error e2;
+    parley_error_clear(&e2);
+    const char *paths[1] = {full};
+    parley_status rc = parley_load(1, paths, lo, &t->sc[i], &e2);
+    parleyx_strfree(a, full);
+    if (rc != PARLEY_OK) {
+        char where[1200];
+        parley_error_format(&e2, where, sizeof where);
+        return parleyx_fail(err, rc, t->path, sv->line, sv->col, "scenario '%s': %s", sv->text,
+                            where);
+    }
+    return PARLEY_OK;
+}
+
+/* Scenario i's seats (its negotiators, as many as the protocol takes) and
+ * its analysis dimensions (the parties with a utility, mediators aside). */
+static parley_status tn_seats(parley_tournament *t, size_t i, const tn_val *sv,
+                              bool alternating, parley_error *err)
+{
+    const char *file = t->path;
+    const parley_scenario *sc = t->sc[i];
+    size_t np = parley_party_count(sc), seats = 0;
+    t->dims[i] = parleyx_calloc(t->ap, np ? np : 1, sizeof(size_t));
+    if (!t->dims[i])
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    for (size_t p = 0; p < np; p++) {
+        if (parley_party_role(sc, p) == PARLEY_ROLE_NEGOTIATOR) {
+            if (seats >= PARLEY_TOURNAMENT_MAX_SEATS)
+                return parleyx_fail(err, PARLEY_ERR_LIMIT, file, sv->line, sv->col,
+                                    "scenario '%s' has more than %d negotiators", sv->text,
+                                    PARLEY_TOURNAMENT_MAX_SEATS);
+            t->seat_party[i][seats++] = (uint32_t)p;
+        }
+        if (parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR && parley_party_has_utility(sc, p))
+            t->dims[i][t->nd[i]++] = p;
+    }
+    t->seats[i] = (uint32_t)seats;
+    if (alternating && seats != 2)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                            "scenario '%s' has %zu negotiators but alternating offers is "
+                            "bilateral; use `protocol: multilateral` or `mediated`",
+                            sv->text, seats);
+    if (seats < 1 || (t->protocol == PARLEY_PROTOCOL_SAO && seats < 2))
+        return parleyx_fail(err, PARLEY_ERR_INVALID, file, sv->line, sv->col,
+                            "scenario '%s' has %zu negotiator(s); a session needs two",
+                            sv->text, seats);
+    return PARLEY_OK;
+}
+
+/* Scenario i's sessions get ids from *total on (at most 2^62 in all). */
+static parley_status tn_number_sessions(parley_tournament *t, size_t i, const tn_val *sv,
+                                        uint64_t *total, parley_error *err)
+{
+    uint64_t S = t->nstrat, seats = t->seats[i];
+    uint64_t cnt = S * S * seats * t->reps;
+    if (cnt / t->reps / seats != S * S || *total + cnt < *total || *total + cnt > (1ULL << 62))
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, t->path, sv->line, sv->col,
+                            "too many sessions");
+    t->base[i] = *total;
+    *total += cnt;
+    return PARLEY_OK;
+}
+
+/* Scenario i's analysis.  A scenario too large to analyse has no
+ * distances (NULL); running out of memory is an error, not a quieter
+ * tournament. */
+static parley_status tn_analyse(parley_tournament *t, size_t i, const tn_val *sv,
+                                parley_error *err)
+{
+    parley_analysis_options ao;
+    parley_analysis_options_init(&ao);
+    ao.threads = 1;
+    parley_status ars = t->nd[i] ? parley_analyze(t->sc[i], &ao, &t->an[i], NULL) : PARLEY_OK;
+    if (ars == PARLEY_OK)
+        return PARLEY_OK;
+    t->an[i] = NULL;
+    if (ars == PARLEY_ERR_NOMEM)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, sv->line, sv->col,
+                            "out of memory while analysing scenario '%s'", sv->text);
+    return PARLEY_OK;
+}
+
+/* The fingerprint: every setting that decides the sessions' results. */
+static parley_status tn_fingerprint(parley_tournament *t, const parley_load_options *lo,
+                                    bool alternating, parley_error *err)
+{
     px_buf fp;
-    parleyx_buf_init(&fp, a, (size_t)1 << 24);
+    parleyx_buf_init(&fp, t->ap, (size_t)1 << 24);
     parleyx_buf_printf(&fp, "parley-tournament 1; seed %llu; protocol %s; rounds %lu; "
                             "repetitions %lu; scenarios",
                        (unsigned long long)t->seed,
@@ -715,22 +679,69 @@ static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_lo
                        t->rounds, (unsigned long)t->reps);
     if (lo && lo->real_grid && lo->real_grid != PARLEY_DEFAULT_REAL_GRID)
         parleyx_buf_printf(&fp, "; real grid %u", lo->real_grid);
-    for (size_t i = 0; i < ns; i++)
+    for (size_t i = 0; i < t->nscen; i++)
         parleyx_buf_printf(&fp, " [%s]", t->label[i]);
     parleyx_buf_puts(&fp, "; strategies");
     for (size_t k = 0; k < t->nstrat; k++)
         parleyx_buf_printf(&fp, " [%s]", t->strat[k]);
     if (fp.failed) {
         parleyx_buf_free(&fp);
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-        goto out;
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
     }
-    t->fingerprint = parleyx_strdup(a, fp.data);
+    t->fingerprint = parleyx_strdup(t->ap, fp.data);
     parleyx_buf_free(&fp);
     if (!t->fingerprint)
-        rc = parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
-out:
-    parleyx_free(a, dir, dir_size);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, t->path, 0, 0, "out of memory");
+    return PARLEY_OK;
+}
+
+/* Everything after the settings, dir being the configuration's folder:
+ * strategies, store, then each scenario in turn (loaded, seated,
+ * numbered, its strategies tried, analysed), then the fingerprint. */
+static parley_status tn_build_in(parley_tournament *t, const tn_entry *e, const char *dir,
+                                 const parley_load_options *lo, bool alternating,
+                                 parley_error *err)
+{
+    parley_status rc;
+    if ((rc = tn_strategies(t, &e[K_STRATEGIES], err)) != PARLEY_OK ||
+        (rc = tn_store_default(t, e, dir, err)) != PARLEY_OK ||
+        (rc = tn_tables(t, e[K_SCENARIOS].n, err)) != PARLEY_OK)
+        return rc;
+    uint64_t total = 0;
+    for (size_t i = 0; i < t->nscen; i++) {
+        const tn_val *sv = &e[K_SCENARIOS].v[i];
+        if ((rc = tn_load_scenario(t, i, sv, dir, lo, err)) != PARLEY_OK ||
+            (rc = tn_seats(t, i, sv, alternating, err)) != PARLEY_OK ||
+            (rc = tn_number_sessions(t, i, sv, &total, err)) != PARLEY_OK ||
+            (rc = tn_check_strategies(t, i, &e[K_STRATEGIES], err)) != PARLEY_OK ||
+            (rc = tn_analyse(t, i, sv, err)) != PARLEY_OK)
+            return rc;
+    }
+    t->base[t->nscen] = total;
+    return tn_fingerprint(t, lo, alternating, err);
+}
+
+static parley_status tn_build(parley_tournament *t, tn_entry *e, const parley_load_options *lo,
+                              parley_error *err)
+{
+    const char *file = t->path;
+    bool alternating;
+    parley_status rc;
+    if ((rc = tn_settings(t, e, &alternating, err)) != PARLEY_OK ||
+        (rc = tn_check_lists(e, file, err)) != PARLEY_OK)
+        return rc;
+    /* the configuration's folder: file cut at its last slash */
+    size_t dir_size = strlen(file) + 1;
+    char *dir = parleyx_strdup(t->ap, file);
+    if (!dir)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, file, 0, 0, "out of memory");
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        dir[0] = '\0';
+    rc = tn_build_in(t, e, dir, lo, alternating, err);
+    parleyx_free(t->ap, dir, dir_size);
     return rc;
 }
 
@@ -744,14 +755,14 @@ parley_status parley_tournament_load(const char *path, const parley_load_options
     if (a && !a->fn)
         a = NULL;
     char *text = NULL;
-    size_t len = 0, size = 0;
-    parley_status st = tn_read_file(a, path, &text, &len, &size, err);
+    size_t len = 0;
+    parley_status st = tn_read_file(a, path, &text, &len, err);
     if (st != PARLEY_OK)
         return st;
     tn_entry e[K_N];
     memset(e, 0, sizeof e);
     st = tn_parse(a, path, text, len, e, err);
-    parleyx_free(a, text, size);
+    parleyx_free(a, text, len + 1);
     parley_tournament *t = NULL;
     if (st == PARLEY_OK) {
         t = parleyx_calloc(a, 1, sizeof *t);
