@@ -16,6 +16,7 @@
  * scenarios (and their analyses) is timed separately.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,31 +43,137 @@ static size_t count_list(const char *s)
     return n;
 }
 
-int main(int argc, char **argv)
+typedef struct bench_args {
+    unsigned long sessions, rounds;
+    const char *mpi, *threads, *strategies, *domains;
+} bench_args;
+
+/* The command line into *b; false (after the usage line) when it is off. */
+static bool parse_args(int argc, char **argv, bench_args *b)
 {
-    unsigned long sessions = 10000, rounds = 200;
-    const char *mpi = NULL;
-    const char *threads = "1,2", *strategies = default_strategies, *domains = default_domains;
+    *b = (bench_args){10000, 200, NULL, "1,2", default_strategies, default_domains};
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && strcmp(argv[i], "--sessions") == 0)
-            sessions = strtoul(argv[++i], NULL, 10);
+            b->sessions = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && strcmp(argv[i], "--rounds") == 0)
-            rounds = strtoul(argv[++i], NULL, 10);
+            b->rounds = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && strcmp(argv[i], "--threads") == 0)
-            threads = argv[++i];
+            b->threads = argv[++i];
         else if (i + 1 < argc && strcmp(argv[i], "--strategies") == 0)
-            strategies = argv[++i];
+            b->strategies = argv[++i];
         else if (i + 1 < argc && strcmp(argv[i], "--mpi") == 0)
-            mpi = argv[++i];
+            b->mpi = argv[++i];
         else if (i + 1 < argc && strcmp(argv[i], "--domains") == 0)
-            domains = argv[++i];
+            b->domains = argv[++i];
         else {
             fprintf(stderr,
                     "usage: bench_tournament [--sessions N] [--rounds R] [--threads 1,2] "
                     "[--strategies a,b] [--domains a,b]\n");
-            return 2;
+            return false;
         }
     }
+    return true;
+}
+
+/* Write the configuration cfg: every domain and strategy, as many
+ * repetitions as reach the sessions asked for (returned in *reps). */
+static bool write_config(const bench_args *b, const char *cfg, unsigned long *reps)
+{
+    size_t nd = count_list(b->domains), ns = count_list(b->strategies);
+    unsigned long per = (unsigned long)(ns * ns * 2 * nd);
+    *reps = (b->sessions + per - 1) / per;
+    FILE *f = fopen(cfg, "w");
+    if (!f) {
+        perror(cfg);
+        return false;
+    }
+    fprintf(f, "parley-tournament: 1\nseed: 1\nprotocol: alternating\nrounds: %lu\n", b->rounds);
+    fprintf(f, "repetitions: %lu\nscenarios:\n", *reps);
+    char *dl = strdup(b->domains);
+    for (char *p = strtok(dl, ","); p; p = strtok(NULL, ","))
+        fprintf(f, "  - %s/genius/%s\n", PARLEY_SHARED_DATA, p);
+    free(dl);
+    fprintf(f, "strategies:\n");
+    char *sl = strdup(b->strategies);
+    for (char *p = strtok(sl, ","); p; p = strtok(NULL, ","))
+        fprintf(f, "  - \"%s\"\n", p);
+    free(sl);
+    return fclose(f) == 0;
+}
+
+/* One run of the whole tournament per thread count, each into a fresh
+ * store in dir; a table row each.  Returns an exit status. */
+static int run_threads(parley_tournament *t, const char *threads, const char *dir)
+{
+    printf("| threads | sessions | wall s | sessions/s |\n|---:|---:|---:|---:|\n");
+    char *tl = strdup(threads);
+    int rc = 0;
+    for (char *p = strtok(tl, ","); p; p = strtok(NULL, ",")) {
+        unsigned th = (unsigned)strtoul(p, NULL, 10);
+        char st[600];
+        snprintf(st, sizeof st, "%s/t%u.sqlite", dir, th);
+        parley_tournament_run_options o;
+        memset(&o, 0, sizeof o);
+        o.threads = th;
+        parley_tournament_run_stats rs;
+        parley_error err;
+        parley_error_clear(&err);
+        double a = bench_now();
+        if (parley_tournament_run(t, st, &o, &rs, &err) != PARLEY_OK) {
+            fprintf(stderr, "bench_tournament: %s\n", err.message);
+            rc = 3;
+            break;
+        }
+        double w = bench_now() - a;
+        printf("| %u | %llu | %.2f | %.0f |\n", th, (unsigned long long)rs.ran, w,
+               (double)rs.ran / w);
+        fflush(stdout);
+    }
+    free(tl);
+    return rc;
+}
+
+/* 2 MPI ranks, timed from outside: parley-mpi beside this program unless
+ * --mpi says where. */
+static void run_mpi(const char *mpi, const char *argv0, const char *cfg, const char *dir,
+                    unsigned long long total)
+{
+    char mpath[1024];
+    if (!mpi) {
+        snprintf(mpath, sizeof mpath, "%s", argv0);
+        char *sl = strrchr(mpath, '/');
+        if (sl)
+            snprintf(sl + 1, sizeof mpath - (size_t)(sl + 1 - mpath), "parley-mpi");
+        else
+            snprintf(mpath, sizeof mpath, "./parley-mpi");
+        mpi = mpath;
+    }
+    if (access(mpi, X_OK) != 0 || system("command -v mpirun >/dev/null 2>&1") != 0) {
+        printf("(2 MPI ranks: skipped, no parley-mpi at %s or no mpirun)\n", mpi);
+        return;
+    }
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun "
+             "--allow-run-as-root --oversubscribe -n 2 '%s' tournament '%s' --store "
+             "'%s/mpi.sqlite' --quiet",
+             mpi, cfg, dir);
+    double a = bench_now();
+    int r = system(cmd);
+    double w = bench_now() - a;
+    if (r == 0)
+        printf("| 2 MPI ranks (1 worker + rank 0 writing; job start and loading included) "
+               "| %llu | %.2f | %.0f |\n",
+               total, w, (double)total / w);
+    else
+        printf("2 MPI ranks: mpirun failed (status %d)\n", r);
+}
+
+int main(int argc, char **argv)
+{
+    bench_args b;
+    if (!parse_args(argc, argv, &b))
+        return 2;
     char probe[1024];
     snprintf(probe, sizeof probe, "%s/genius/anac2011_Camera", PARLEY_SHARED_DATA);
     if (access(probe, R_OK) != 0) {
@@ -78,28 +185,11 @@ int main(int argc, char **argv)
         perror("mkdtemp");
         return 3;
     }
-    size_t nd = count_list(domains), ns = count_list(strategies);
-    unsigned long per = (unsigned long)(ns * ns * 2 * nd);
-    unsigned long reps = (sessions + per - 1) / per;
     char cfg[512];
     snprintf(cfg, sizeof cfg, "%s/bench.yaml", dir);
-    FILE *f = fopen(cfg, "w");
-    if (!f) {
-        perror(cfg);
+    unsigned long reps;
+    if (!write_config(&b, cfg, &reps))
         return 3;
-    }
-    fprintf(f, "parley-tournament: 1\nseed: 1\nprotocol: alternating\nrounds: %lu\n", rounds);
-    fprintf(f, "repetitions: %lu\nscenarios:\n", reps);
-    char *dl = strdup(domains);
-    for (char *p = strtok(dl, ","); p; p = strtok(NULL, ","))
-        fprintf(f, "  - %s/genius/%s\n", PARLEY_SHARED_DATA, p);
-    free(dl);
-    fprintf(f, "strategies:\n");
-    char *sl = strdup(strategies);
-    for (char *p = strtok(sl, ","); p; p = strtok(NULL, ","))
-        fprintf(f, "  - \"%s\"\n", p);
-    free(sl);
-    fclose(f);
     double t0 = bench_now();
     parley_tournament *t = NULL;
     parley_error err;
@@ -114,60 +204,10 @@ int main(int argc, char **argv)
     unsigned long long total = (unsigned long long)parley_tournament_session_count(t);
     printf("tournament: %zu domains x %zu strategies, %lu repetitions, %lu rounds: %llu sessions "
            "(loading %.2f s)\n",
-           nd, ns, reps, rounds, total, tl);
-    printf("| threads | sessions | wall s | sessions/s |\n|---:|---:|---:|---:|\n");
-    char *tl2 = strdup(threads);
-    int rc = 0;
-    for (char *p = strtok(tl2, ","); p; p = strtok(NULL, ",")) {
-        unsigned th = (unsigned)strtoul(p, NULL, 10);
-        char st[600];
-        snprintf(st, sizeof st, "%s/t%u.sqlite", dir, th);
-        parley_tournament_run_options o;
-        memset(&o, 0, sizeof o);
-        o.threads = th;
-        parley_tournament_run_stats rs;
-        double a = bench_now();
-        if (parley_tournament_run(t, st, &o, &rs, &err) != PARLEY_OK) {
-            fprintf(stderr, "bench_tournament: %s\n", err.message);
-            rc = 3;
-            break;
-        }
-        double w = bench_now() - a;
-        printf("| %u | %llu | %.2f | %.0f |\n", th, (unsigned long long)rs.ran, w,
-               (double)rs.ran / w);
-        fflush(stdout);
-    }
-    free(tl2);
-    /* 2 MPI ranks */
-    char mpath[1024];
-    if (!mpi) {
-        snprintf(mpath, sizeof mpath, "%s", argv[0]);
-        char *sl2 = strrchr(mpath, '/');
-        if (sl2)
-            snprintf(sl2 + 1, sizeof mpath - (size_t)(sl2 + 1 - mpath), "parley-mpi");
-        else
-            snprintf(mpath, sizeof mpath, "./parley-mpi");
-        mpi = mpath;
-    }
-    if (rc == 0 && access(mpi, X_OK) == 0 && system("command -v mpirun >/dev/null 2>&1") == 0) {
-        char cmd2[4096];
-        snprintf(cmd2, sizeof cmd2,
-                 "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun "
-                 "--allow-run-as-root --oversubscribe -n 2 '%s' tournament '%s' --store "
-                 "'%s/mpi.sqlite' --quiet",
-                 mpi, cfg, dir);
-        double a = bench_now();
-        int r2 = system(cmd2);
-        double w = bench_now() - a;
-        if (r2 == 0)
-            printf("| 2 MPI ranks (1 worker + rank 0 writing; job start and loading included) "
-                   "| %llu | %.2f | %.0f |\n",
-                   total, w, (double)total / w);
-        else
-            printf("2 MPI ranks: mpirun failed (status %d)\n", r2);
-    } else if (rc == 0) {
-        printf("(2 MPI ranks: skipped, no parley-mpi at %s or no mpirun)\n", mpi);
-    }
+           count_list(b.domains), count_list(b.strategies), reps, b.rounds, total, tl);
+    int rc = run_threads(t, b.threads, dir);
+    if (rc == 0)
+        run_mpi(b.mpi, argv[0], cfg, dir, total);
     parley_tournament_free(t);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

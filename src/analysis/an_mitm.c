@@ -58,40 +58,14 @@ static inline uint64_t key_of(double x)
     return b + 1;
 }
 
-/* The 16-bit digit at shift of the key of an element's leading double. */
-static inline size_t radix_digit(const unsigned char *elem, int shift)
+/* The radix key of an element: key_of its leading double.  The elements
+ * sorted (dim_pair, double) are sorted by key_of, 16 bits a pass, four
+ * passes, so the sorted data is back in place (parleyx_radix_sort). */
+static inline uint64_t lead_key(const void *elem)
 {
     double x;
     memcpy(&x, elem, sizeof x);
-    return (size_t)(key_of(x) >> shift) & 0xffff;
-}
-
-/* LSD radix sort of n elements of `size` bytes, each led by a double, by
- * key_of that double, 16 bits a pass; tmp holds n elements, cnt 65536
- * counters.  Stable, so the result does not depend on anything but the
- * keys and the input order; after the four passes the sorted data is back
- * in v.  Inlined at both calls with a constant size, so the moves are
- * plain loads and stores. */
-static inline void radix_sort(void *v, void *tmp, size_t n, size_t size, size_t *cnt)
-{
-    unsigned char *src = v, *dst = tmp;
-    for (int pass = 0; pass < 4; pass++) {
-        int shift = pass * 16;
-        memset(cnt, 0, 65536 * sizeof(size_t));
-        for (size_t i = 0; i < n; i++)
-            cnt[radix_digit(src + i * size, shift)]++;
-        size_t sum = 0;
-        for (size_t k = 0; k < 65536; k++) {
-            size_t c = cnt[k];
-            cnt[k] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            memcpy(dst + cnt[radix_digit(src + i * size, shift)]++ * size, src + i * size, size);
-        unsigned char *t = src;
-        src = dst;
-        dst = t;
-    }
+    return key_of(x);
 }
 
 static uint64_t bits_of(double x)
@@ -450,11 +424,11 @@ static parley_status mitm_sort(const parley_allocator *a, const mitm_plan *pl, d
     *ranks = parleyx_malloc(a, (nsuffix ? nsuffix : 1) * sizeof(double));
     parley_status st = PARLEY_ERR_NOMEM;
     if (tmp && cnt && *ranks) {
-        radix_sort(prefix, tmp, nstored, sizeof(dim_pair), cnt);
-        radix_sort(suffix, tmp, nkept, sizeof(dim_pair), cnt);
+        parleyx_radix_sort(prefix, tmp, nstored, sizeof(dim_pair), lead_key, 16, 4, cnt);
+        parleyx_radix_sort(suffix, tmp, nkept, sizeof(dim_pair), lead_key, 16, 4, cnt);
         for (size_t k = 0; k < nkept; k++)
             (*ranks)[k] = suffix[k].second;
-        radix_sort(*ranks, tmp, nkept, sizeof(double), cnt);
+        parleyx_radix_sort(*ranks, tmp, nkept, sizeof(double), lead_key, 16, 4, cnt);
         st = PARLEY_OK;
     }
     parleyx_free(a, tmp, (big ? big : 1) * sizeof(dim_pair));

@@ -168,30 +168,9 @@ static uint64_t order_key(double u)
     return (b >> 63) ? ~b : (b | 0x8000000000000000ULL);
 }
 
-/* Stable LSD radix sort of items by key, 11 bits a pass (6 passes): the
- * ranked list in O(n), ties left in id order. */
-static void radix_sort(rank_item *items, rank_item *tmp, size_t m)
+static uint64_t item_key(const void *item)
 {
-    size_t count[2048];
-    rank_item *src = items, *dst = tmp;
-    for (unsigned shift = 0; shift < 64; shift += 11) {
-        memset(count, 0, sizeof count);
-        for (size_t i = 0; i < m; i++)
-            count[(src[i].key >> shift) & 2047]++;
-        size_t sum = 0;
-        for (size_t d = 0; d < 2048; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < m; i++)
-            dst[count[(src[i].key >> shift) & 2047]++] = src[i];
-        rank_item *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != items)
-        memcpy(items, src, m * sizeof *items);
+    return ((const rank_item *)item)->key;
 }
 
 static parley_status prepare_agent(parley_session *s, ng_agent *g, rank_item *items,
@@ -224,7 +203,10 @@ static parley_status prepare_agent(parley_session *s, ng_agent *g, rank_item *it
             v[i] = 0;
         }
     }
-    radix_sort(items, tmp, m);
+    /* the ranked list in O(m), ties left in id order: 11 bits a pass, an
+     * even number of passes, so the sorted items are back in items */
+    size_t count[2048];
+    parleyx_radix_sort(items, tmp, m, sizeof *items, item_key, 11, 6, count);
     g->nrank = m;
     g->rank = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
     g->ranku = parleyx_calloc(a, m ? m : 1, sizeof(double));

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "parley/parley.h"
 
@@ -146,6 +147,42 @@ static inline uint64_t parleyx_splitmix64(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
+}
+
+/* --- sorting: the one LSD radix sort ---
+ * Stable sort of n elements of `size` bytes at v by the unsigned 64-bit
+ * key that key(element) gives, `bits` bits a pass (1 to 16) for `passes`
+ * passes from the lowest bits up (passes * bits >= the key's width).  tmp
+ * holds n elements, cnt 2^bits counters.  Returns where the sorted
+ * elements are: v after an even number of passes, tmp after an odd one.
+ * O(passes * (n + 2^bits)), no allocation.  static inline so that a
+ * constant size and key function fold into each caller's loops (the
+ * analysis's meet-in-the-middle count sorts on its hot path). */
+static inline void *parleyx_radix_sort(void *v, void *tmp, size_t n, size_t size,
+                                       uint64_t (*key)(const void *), unsigned bits,
+                                       unsigned passes, size_t *cnt)
+{
+    unsigned char *src = v, *dst = tmp;
+    size_t ndigits = (size_t)1 << bits, mask = ndigits - 1;
+    for (unsigned pass = 0; pass < passes; pass++) {
+        unsigned shift = pass * bits;
+        memset(cnt, 0, ndigits * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(key(src + i * size) >> shift) & mask]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < ndigits; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            memcpy(dst + cnt[(key(src + i * size) >> shift) & mask]++ * size, src + i * size,
+                   size);
+        unsigned char *t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
 }
 
 /* --- threads ---
