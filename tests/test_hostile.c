@@ -1450,7 +1450,7 @@ Test(hostile_findings, native_real_range_width_overflow)
 
 /* Finding G1: parley_genius_read_folder on an empty folder (or one with
  * no .xml/.json file) calls qsort(NULL, 0, ...) -- undefined behaviour,
- * reported by UBSan at src/io/genius.c:1964.  Fix: sort only when n > 1. */
+ * reported by UBSan at src/io/genius.c:1964 (now genius_folder.c).  Fix: sort only when n > 1. */
 Test(hostile_findings, genius_empty_folder_no_ub)
 {
     char dir[512];

@@ -1,6 +1,8 @@
 /*
- * px.c -- parleyx_ helpers: allocation, errors, bounded buffers, number
- * formatting, edit distance, exact big counts.  See px.h for invariants.
+ * parleyx.c -- parleyx_ helpers: allocation and array growth, errors,
+ * bounded buffers, number formatting, edit distance, exact big counts.
+ * See parleyx.h for the contracts and invariants; px_sys.c holds the
+ * helpers that touch the system (files, threads).
  */
 #include "parleyx.h"
 
