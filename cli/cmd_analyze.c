@@ -10,9 +10,10 @@
  * Progress is drawn on standard error only when it is a terminal and the
  * analysis has run for two seconds.
  *
- * Exit status: 0 there are acceptable deals, 1 no deal is acceptable to
- * all parties (the analysis is still printed), 2 bad input, usage or a
- * limit reached, 3 internal error.
+ * Exit status: 0 the analysis ran, whatever its answer; with --exit-code,
+ * 1 when no deal is acceptable to all parties (the analysis is still
+ * printed; as `git diff --exit-code`); 2 bad input, usage or a limit
+ * reached, 3 internal error.
  */
 #include "cli.h"
 
@@ -48,10 +49,12 @@ static void help(void)
            "                         (default 2000000000)\n"
            "  --threads N            worker threads (default 2)\n"
            "  -o FILE                write the report to FILE (atomically)\n"
+           "  --exit-code            exit with status 1 when no deal is acceptable\n"
            "  -h, --help             this help\n"
            "\n"
-           "Exit status: 0 deals exist, 1 no deal is acceptable to all parties,\n"
-           "2 bad input or usage or a limit reached, 3 internal error.\n");
+           "Exit status: 0 the analysis ran (whatever its answer; with --exit-code,\n"
+           "1 when no deal is acceptable to all parties), 2 bad input or usage or a\n"
+           "limit reached, 3 internal error.\n");
 }
 
 /* ------------------------------------------------------------ progress */
@@ -373,6 +376,7 @@ static void csv_report(px_buf *b, const parley_scenario *sc, const parley_analys
 
 typedef struct an_args {
     bool json;
+    bool exit_code; /* --exit-code: 1 when no deal */
     const char *csv, *outpath;
     parley_analysis_options opt;
     parley_load_options lo;
@@ -437,7 +441,7 @@ static int run(an_args *a, const parley_scenario *sc, const char *input)
         csv_report(&b, sc, an);
         rc = cli_write_buf("analyze", "the CSV", a->csv, &b);
     }
-    if (rc == CLI_OK && !has_deal(an))
+    if (rc == CLI_OK && a->exit_code && !has_deal(an))
         rc = CLI_NORESULT;
     parley_analysis_free(an);
     return rc;
@@ -450,6 +454,7 @@ int cmd_analyze(int argc, char **argv)
     parley_analysis_options_init(&a.opt);
     const cli_opt opts[] = {
         CLI_FLAG("--json", &a.json),
+        CLI_FLAG("--exit-code", &a.exit_code),
         CLI_VALUE("--csv", "a value", &a.csv),
         CLI_VALUE("-o", "a value", &a.outpath),
         CLI_CALL("--kalai", "a value", on_kalai, &a),

@@ -14,8 +14,8 @@
  * that party's utilities (it is what the person at the table knows); the
  * trace file and the JSON summary, written for analysts, show everyone's.
  *
- * Exit status: 0 a deal was struck, 1 no deal, 2 bad input or usage,
- * 3 internal error.
+ * Exit status: 0 the session ran, deal or not; with --exit-code, 1 when no
+ * deal was struck; 2 bad input or usage, 3 internal error.
  */
 #include "cli.h"
 #include "parley/negotiation.h"
@@ -56,11 +56,13 @@ static void help(void)
            "  --trace FILE           write every event as JSON lines to FILE\n"
            "  --json                 print the summary as JSON (docs/negotiation.md)\n"
            "  --quiet                print the result only, not the offers\n"
+           "  --exit-code            exit with status 1 when no deal is struck\n"
            "  --grid N               points per real issue (default 21)\n"
            "  --max-input MiB        largest input file read, in MiB (default 64)\n"
            "  -h, --help             this help\n"
            "\n"
-           "Exit status: 0 a deal, 1 no deal, 2 bad input or usage, 3 internal error.\n");
+           "Exit status: 0 the session ran (deal or not; with --exit-code, 1 when no\n"
+           "deal is struck), 2 bad input or usage, 3 internal error.\n");
 }
 
 /* ------------------------------------------------------------ state */
@@ -514,6 +516,7 @@ typedef struct neg_args {
     parley_session_options so;
     const char *trace_path, *human, *protocol;
     bool json, quiet;
+    bool exit_code; /* --exit-code: 1 when no deal */
     agent_opt *agents; /* room for one an argument */
     size_t nagents;
 } neg_args;
@@ -564,6 +567,7 @@ static bool parse_args(neg_args *a, int argc, char **argv, size_t *ninputs, int 
 {
     const cli_opt opts[] = {
         CLI_FLAG("--json", &a->json),
+        CLI_FLAG("--exit-code", &a->exit_code),
         CLI_FLAG("--quiet", &a->quiet),
         CLI_FLAG("--no-ratify", &a->so.no_ratify),
         CLI_VALUE("--protocol", "a value", &a->protocol),
@@ -805,7 +809,7 @@ static int run(const neg_args *a, neg_ctx *nc, parley_session *sess)
     if (rc == CLI_OK)
         rc = cli_write_output(NULL, b.data ? b.data : "", b.len);
     parleyx_buf_free(&b);
-    if (rc == CLI_OK && !res.agreement)
+    if (rc == CLI_OK && a->exit_code && !res.agreement)
         rc = CLI_NORESULT;
     return rc;
 }

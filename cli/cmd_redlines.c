@@ -5,8 +5,9 @@
  * each numeric limit must bend; and, when deals exist, how much slack
  * each has.  Uses only the public API (parley/redlines.h).
  *
- * Exit status: 0 deals exist, 1 no deal (the diagnosis is printed),
- * 2 bad input, usage or a limit reached, 3 internal error.
+ * Exit status: 0 the diagnosis ran, whatever its answer; with --exit-code,
+ * 1 when no deal exists (the diagnosis is still printed); 2 bad input,
+ * usage or a limit reached, 3 internal error.
  */
 #include "cli.h"
 
@@ -42,10 +43,12 @@ static void help(void)
            "  --max-input MiB\n"
            "                  largest input file read, in MiB (default 64)\n"
            "  -o FILE         write the report to FILE (atomically)\n"
+           "  --exit-code     exit with status 1 when no deal is acceptable\n"
            "  -h, --help      this help\n"
            "\n"
-           "Exit status: 0 deals exist, 1 no deal is acceptable to all parties,\n"
-           "2 bad input or usage or a limit reached, 3 internal error.\n");
+           "Exit status: 0 the diagnosis ran (whatever its answer; with --exit-code,\n"
+           "1 when no deal is acceptable to all parties), 2 bad input or usage or a\n"
+           "limit reached, 3 internal error.\n");
 }
 
 static void names(px_buf *b, const parley_diagnosis *d, const size_t *m, size_t n,
@@ -359,6 +362,7 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_diagn
 
 typedef struct rl_args {
     bool json;
+    bool exit_code; /* --exit-code: 1 when no deal */
     const char *out;
     parley_load_options lo;
     parley_diagnosis_options dopt;
@@ -398,7 +402,7 @@ static int run(const rl_args *a, const parley_scenario *sc)
     else
         text_report(&b, sc, d);
     int rc = cli_write_buf("redlines", "the report", a->out, &b);
-    if (rc == CLI_OK && !parley_diagnosis_deal_exists(d))
+    if (rc == CLI_OK && a->exit_code && !parley_diagnosis_deal_exists(d))
         rc = CLI_NORESULT;
     parley_diagnosis_free(d);
     return rc;
@@ -415,6 +419,7 @@ int cmd_redlines(int argc, char **argv)
     const cli_opt opts[] = {
         CLI_CHANGE_OPTIONS(&a.changes),
         CLI_FLAG("--json", &a.json),
+        CLI_FLAG("--exit-code", &a.exit_code),
         CLI_VALUE("-o", "a file name", &a.out),
         CLI_LOAD_OPTIONS(&a.lo),
         CLI_CALL("--max-sets", "a number", on_count, &a),

@@ -7,7 +7,8 @@
  *   --set PARTY.reservation=X     change a reservation value
  *   --add 'PARTY: RULE'           add a red line (named whatif-1, ...)
  *
- * Exit status: 0 deals exist after the changes, 1 none, 2 bad input or
+ * Exit status: 0 the analyses ran, whatever their answer; with
+ * --exit-code, 1 when no deal exists after the changes; 2 bad input or
  * usage, 3 internal error.
  */
 #include "cli.h"
@@ -31,10 +32,13 @@ static void help(void)
            "  --grid N                    points per real issue (default 21)\n"
            "  --max-input MiB             largest input file read, in MiB (default 64)\n"
            "  -o FILE                     write the report to FILE (atomically)\n"
+           "  --exit-code                 exit with status 1 when no deal exists after\n"
+           "                              the changes\n"
            "  -h, --help                  this help\n"
            "\n"
-           "Exit status: 0 deals exist after the changes, 1 none, 2 bad input or\n"
-           "usage, 3 internal error.\n");
+           "Exit status: 0 the analyses ran (whatever their answer; with --exit-code,\n"
+           "1 when no deal exists after the changes), 2 bad input or usage, 3 internal\n"
+           "error.\n");
 }
 
 static void side(px_buf *b, const parley_scenario *sc, const parley_analysis *an, bool json)
@@ -126,7 +130,7 @@ static int on_threads(const char *cmd, const char *opt, const char *val, void *u
 
 /* The baseline and the changed scenario analysed; returns the exit status. */
 static int run(const parley_scenario *base, parley_scenario *sc, const cli_changes *c,
-               unsigned threads, bool json, const char *out)
+               unsigned threads, bool json, bool exit_code, const char *out)
 {
     parley_error err;
     parley_error_clear(&err);
@@ -145,7 +149,7 @@ static int run(const parley_scenario *base, parley_scenario *sc, const cli_chang
     if (rc == CLI_OK) {
         rc = report(base, a0, sc, a1, c->ch, c->n, json, out);
         uint64_t n = 0;
-        if (rc == CLI_OK && parley_analysis_count(a1, PARLEY_COUNT_AGREEMENTS, &n) && n == 0)
+        if (rc == CLI_OK && exit_code && parley_analysis_count(a1, PARLEY_COUNT_AGREEMENTS, &n) && n == 0)
             rc = CLI_NORESULT;
     }
     parley_analysis_free(a0);
@@ -155,7 +159,7 @@ static int run(const parley_scenario *base, parley_scenario *sc, const cli_chang
 
 int cmd_whatif(int argc, char **argv)
 {
-    bool json = false;
+    bool json = false, exit_code = false;
     const char *out = NULL;
     unsigned threads = 0;
     cli_changes changes = {calloc((size_t)argc, sizeof(cli_change)), 0};
@@ -164,6 +168,7 @@ int cmd_whatif(int argc, char **argv)
     parley_load_options lo = {0};
     const cli_opt opts[] = {
         CLI_FLAG("--json", &json),
+        CLI_FLAG("--exit-code", &exit_code),
         CLI_LOAD_OPTIONS(&lo),
         CLI_CHANGE_OPTIONS(&changes),
         CLI_VALUE("-o", "a value", &out),
@@ -194,7 +199,7 @@ int cmd_whatif(int argc, char **argv)
     if (rc == CLI_OK)
         rc = cli_apply_changes("whatif", sc, &changes);
     if (rc == CLI_OK)
-        rc = run(base, sc, &changes, threads, json, out);
+        rc = run(base, sc, &changes, threads, json, exit_code, out);
     parley_scenario_free(sc);
     parley_scenario_free(base);
     free(changes.ch);

@@ -45,8 +45,9 @@ static void usage(FILE *f)
             "a GENIUS folder, or a GENIUS domain file followed by its profile files.\n"
             "\n"
             "Run 'parley COMMAND --help' for a command's options.\n"
-            "Exit status: 0 success, 1 no result (e.g. no deal exists), 2 bad input\n"
-            "or usage, 3 internal error.\n");
+            "Exit status: 0 success (the command ran, whatever its answer), 1 \"no deal\"\n"
+            "with --exit-code or an interrupted tournament, 2 bad input or usage,\n"
+            "3 internal error.\n");
 }
 
 int main(int argc, char **argv)

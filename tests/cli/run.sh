@@ -8,7 +8,8 @@
 #   golden=FILE           stdout must equal tests/cli/FILE byte for byte
 #   check                 optional function run afterwards (fails the case
 #                         on non-zero); $out, $err, $work are set
-#   needs_shared=1        skip (exit 0 with a message) when shared data is absent
+#   needs_shared=1        skip (exit 77, ctest's SKIP_RETURN_CODE, with a
+#                         message) when shared data is absent
 # It runs from the source tree; $work is a fresh temporary folder, $PARLEY
 # the binary, $SHARED the shared data folder.
 set -u
@@ -23,7 +24,7 @@ args=() exit_code=0 stdout_has=() stderr_has=() stdout_lacks=() golden="" needs_
 source "$case_file"
 if [ "$needs_shared" = 1 ] && [ ! -d "$SHARED/genius" ]; then
   echo "SKIP: shared data not found at '$SHARED' (needs ../shared/data beside the repository)"
-  exit 0
+  exit 77
 fi
 out="$work/stdout" err="$work/stderr"
 "$PARLEY" "${args[@]}" >"$out" 2>"$err" </dev/null
