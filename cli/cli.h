@@ -71,8 +71,8 @@ int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned 
  *   an option in the table, with its value when it takes one ("OPT needs
  *                       <needs>" when the value is missing)
  *   any other "-..."    "unknown option 'X'" (with "; did you mean 'Y'?"
- *                       when the command suggests, from the table's names
- *                       in order and --help)
+ *                       when one is close, from the table's names in order
+ *                       and --help)
  * The first error ends the parse.  A value may begin with '-': it is the
  * option's value all the same ("--csv --json" writes the CSV to "--json"). */
 
@@ -107,7 +107,6 @@ typedef struct cli_cmdline {
     void (*help)(void);  /* prints the help on stdout */
     const cli_opt *opts; /* the table */
     size_t nopts;
-    bool suggest;         /* "did you mean" after an unknown option */
     const char *no_input; /* usage error when no input is given; NULL: none needed */
     /* Each input, in order; NULL: the inputs are gathered in order at
      * argv[1], argv[2], ... (argv is permuted, as getopt does). */

@@ -174,11 +174,11 @@ int cli_load_option(const char *cmd, const char *opt, const char *val, void *ud)
 }
 
 /* "unknown option 'X'", with the closest of the table's names and --help
- * when the command suggests. */
+ * ("did you mean"), as every command does for every misspelt name. */
 static int unknown_option(const cli_cmdline *cl, const char *opt)
 {
     const char *near = NULL;
-    const char **names = cl->suggest ? calloc(cl->nopts + 1, sizeof *names) : NULL;
+    const char **names = calloc(cl->nopts + 1, sizeof *names);
     if (names) {
         for (size_t k = 0; k < cl->nopts; k++)
             names[k] = cl->opts[k].name;

@@ -402,7 +402,7 @@ static bool parse_args(fc_args *a, int argc, char **argv, int *rc)
         CLI_LOAD_OPTIONS(&a->lo),
     };
     const cli_cmdline cl = {.cmd = "forecast", .help = help, .opts = opts,
-                            .nopts = CLI_COUNT(opts), .suggest = true,
+                            .nopts = CLI_COUNT(opts),
                             .no_input = "no input; give a KTAB .csv or .xml file, a BDM CSV or a "
                                         "native scenario",
                             .input = on_input, .input_ud = a};

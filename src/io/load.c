@@ -3,9 +3,13 @@
  * atomic file writer.
  *
  * Detection reads content, never trusts names: a directory is a GENIUS
- * folder; a file whose first non-blank, non-comment byte is '<' is GENIUS
- * XML (a domain, followed by its profiles); anything else is the native
- * YAML/JSON format.  A native scenario is one file: more paths are an
+ * folder; a file whose first non-blank byte is '<' is GENIUS XML (a
+ * domain, followed by its profiles) unless its root is KTAB's <Scenario>;
+ * anything else is the native YAML/JSON format.  Files that are parley
+ * inputs but not scenarios (KTAB XML, a CSV, a tournament configuration)
+ * get an error naming the command that reads them.  What is not a regular
+ * file or folder (a FIFO, a device) is refused before it is opened, so
+ * that it cannot block.  A native scenario is one file: more paths are an
  * error that says so.
  *
  * parley_write_file_atomic writes to "<path>.tmp.<pid>.<n>" in the same
@@ -32,13 +36,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Peek at the start of a file: 1 = GENIUS (XML, or a GeniusWeb JSON
- * domain), 0 = not, -1 = unreadable. */
-static int looks_like_genius(const char *path)
+/* What the start of a file looks like.  Only GENIUS and native files are
+ * scenarios; the others are named so that the error can say which
+ * command reads them. */
+typedef enum ld_kind {
+    LD_NATIVE,     /* anything else: the native reader says what is wrong */
+    LD_GENIUS,     /* XML (a GENIUS domain), or a GeniusWeb JSON domain */
+    LD_KTAB_XML,   /* <Scenario ...>: a KTAB SMP file */
+    LD_CSV,        /* a first line of comma-separated fields: KTAB or BDM */
+    LD_TOURNAMENT, /* a parley-tournament: configuration */
+    LD_UNREADABLE
+} ld_kind;
+
+/* The first non-blank line of text starting at i has a comma and no ':'
+ * (a native file's first line is a key, a comment, "---" or a '{'). */
+static bool csv_first_line(const char *buf, size_t i)
+{
+    const char *end = strchr(buf + i, '\n');
+    size_t n = end ? (size_t)(end - (buf + i)) : strlen(buf + i);
+    if (buf[i] == '#' || buf[i] == '{' || buf[i] == '[' || buf[i] == '-')
+        return false;
+    return memchr(buf + i, ',', n) && !memchr(buf + i, ':', n);
+}
+
+static ld_kind sniff(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return -1;
+        return LD_UNREADABLE;
     static const size_t cap = 8192;
     char buf[8192 + 1];
     size_t n = fread(buf, 1, cap, f);
@@ -50,10 +75,36 @@ static int looks_like_genius(const char *path)
         i = 3; /* UTF-8 byte order mark */
     while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
         i++;
-    if (i < n && buf[i] == '<')
-        return 1;
+    if (i < n && buf[i] == '<') {
+        /* the root element, after any <?xml ...?> and comments */
+        const char *r = buf + i;
+        while ((r = strchr(r, '<')) && (r[1] == '?' || r[1] == '!'))
+            r++;
+        return r && strncmp(r, "<Scenario", 9) == 0 ? LD_KTAB_XML : LD_GENIUS;
+    }
     /* a GeniusWeb domain: a JSON object with "issuesValues" near the top */
-    return i < n && buf[i] == '{' && strstr(buf + i, "\"issuesValues\"") != NULL;
+    if (i < n && buf[i] == '{' && strstr(buf + i, "\"issuesValues\""))
+        return LD_GENIUS;
+    if (i < n && csv_first_line(buf, i))
+        return LD_CSV;
+    for (const char *l = buf + i; l; l = strchr(l, '\n')) {
+        l += *l == '\n';
+        if (strncmp(l, "parley-tournament:", 18) == 0)
+            return LD_TOURNAMENT;
+    }
+    return LD_NATIVE;
+}
+
+/* The error for a file that is not a scenario but another parley input. */
+static parley_status not_a_scenario(const char *path, ld_kind k, parley_error *err)
+{
+    const char *what = k == LD_KTAB_XML ? "a KTAB (Spatial Model of Politics) XML file"
+                       : k == LD_CSV    ? "a CSV file (KTAB's SMP or a BDM actor table)"
+                                        : "a tournament configuration (parley-tournament: 1)";
+    const char *use = k == LD_TOURNAMENT ? "run it with `parley tournament FILE`"
+                                         : "`parley forecast FILE` reads it";
+    return parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
+                        "this is %s, not a negotiation scenario; %s", what, use);
 }
 
 parley_status parley_load(size_t npaths, const char *const *paths, const parley_load_options *opt,
@@ -77,11 +128,17 @@ parley_status parley_load(size_t npaths, const char *const *paths, const parley_
                                 "domain file followed by profile files");
         return parley_genius_read_folder(paths[0], opt, out, err);
     }
-    int xml = looks_like_genius(paths[0]);
-    if (xml < 0)
+    if (!S_ISREG(stt.st_mode)) /* a FIFO would block the peek below */
+        return parleyx_fail(err, PARLEY_ERR_IO, paths[0], 0, 0,
+                            "is not a regular file (a pipe, a device or a socket); save the "
+                            "input to a file and give its path");
+    ld_kind kind = sniff(paths[0]);
+    if (kind == LD_UNREADABLE)
         return parleyx_fail(err, PARLEY_ERR_IO, paths[0], 0, 0, "cannot read: %s",
                             strerror(errno));
-    if (xml) {
+    if (kind == LD_KTAB_XML || kind == LD_CSV || kind == LD_TOURNAMENT)
+        return not_a_scenario(paths[0], kind, err);
+    if (kind == LD_GENIUS) {
         if (npaths < 2)
             return parleyx_fail(err, PARLEY_ERR_ARG, paths[0], 0, 0,
                                 "a GENIUS domain file alone is not a scenario; give it followed "
