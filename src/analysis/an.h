@@ -167,6 +167,11 @@ bool an_arch_copy(an_arch *dst, const an_arch *src);
 /* Sort points ascending lexicographically, merge equal ones (counts added,
  * smallest outcome kept) and drop strictly dominated ones. */
 bool an_arch_normalize(an_arch *a);
+struct an_run;
+/* The same, reporting progress through run (when not NULL) as the share
+ * f0..f1 of its phase; last is the time of the last report. */
+bool an_arch_normalize_run(an_arch *a, struct an_run *run, double f0, double f1,
+                           struct timespec *last);
 
 /* ---- search passes (an_search.c) ---- */
 typedef enum an_pass_kind {
@@ -195,7 +200,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
  * *seed (initialised by the caller), or PARLEY_ERR_LIMIT when the partial
  * frontiers grow beyond `limit` points (the caller then searches without a
  * seed), or NOMEM. */
-parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed);
+parley_status an_merge_frontier(struct an_run *run, size_t limit, an_arch *seed);
 
 /* Count the outcomes meeting cons exactly by meeting in the middle
  * (an_mitm.c): at most two dimensions, thresholds only (no red lines).

@@ -491,6 +491,11 @@ static int ref_cmp_desc(const void *pa, const void *pb)
 
 bool an_arch_normalize(an_arch *a)
 {
+    return an_arch_normalize_run(a, NULL, 0, 0, NULL);
+}
+
+bool an_arch_normalize_run(an_arch *a, an_run *run, double f0, double f1, struct timespec *last)
+{
     size_t n = a->n, d = a->d, m = a->m;
     if (n == 0)
         return true;
@@ -510,6 +515,8 @@ bool an_arch_normalize(an_arch *a)
     for (size_t k = 0; k < n && ok; k++) {
         size_t i = r[k].i;
         const double *x = a->u + i * d;
+        if (run && (k & 1023) == 0) /* the filter may take seconds in many dimensions */
+            an_progress_tick(run, f0 + (f1 - f0) * (double)k / (double)n, last);
         /* equal to the last kept point: merge */
         if (out.n) {
             const double *l = out.u + (out.n - 1) * d;
@@ -578,9 +585,11 @@ bool an_arch_normalize(an_arch *a)
 
 /* ------------------------------------------------- issue-wise merging */
 
-parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed)
+parley_status an_merge_frontier(an_run *run, size_t limit, an_arch *seed)
 {
+    const an_space *sp = run->sp;
     size_t d = sp->d;
+    struct timespec last = {0, 0};
     an_arch cur;
     an_arch_init(&cur, sp->alloc, d, 0, (size_t)-1);
     double *zero = parleyx_calloc(sp->alloc, d, sizeof(double));
@@ -624,7 +633,9 @@ parley_status an_merge_frontier(const an_space *sp, size_t limit, an_arch *seed)
             for (size_t q = 0; q < next.n * d; q++)
                 if (!(next.u[q] < 1.0))
                     next.u[q] = 1.0;
-        if (!an_arch_normalize(&next)) {
+        /* progress: the merge is the first half of its phase, issue by issue */
+        double f0 = 0.5 * (double)i / (double)sp->m, f1 = 0.5 * (double)(i + 1) / (double)sp->m;
+        if (!an_arch_normalize_run(&next, run, f0, f1, &last)) {
             an_arch_free(&next);
             st = PARLEY_ERR_NOMEM;
             break;

@@ -650,7 +650,7 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     const an_space *sp = run->sp;
     size_t d = sp->d;
     size_t cand = opt->max_frontier > ((size_t)1 << 20) ? opt->max_frontier : (size_t)1 << 20;
-    parley_status st = an_merge_frontier(sp, cand, seed);
+    parley_status st = an_merge_frontier(run, cand, seed);
     if (st == PARLEY_ERR_NOMEM)
         return out_of_memory(err);
     if ((st == PARLEY_OK && seed->n > opt->max_frontier) ||
