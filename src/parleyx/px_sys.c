@@ -4,11 +4,13 @@
  *
  * parleyx_read_file is the one whole-file reader of every format's front
  * end (native YAML/JSON, GENIUS XML, GeniusWeb JSON, KTAB CSV/XML, the
- * tournament configuration), so every reader has the same limit rule: the
- * file is refused as soon as more than `limit` bytes have been read (never
- * read whole first), and never above INT_MAX (libxml2 and libfyaml take
- * int sizes).  The block grows by doubling from 4 KiB and is shrunk to the
- * exact size at the end, so the caller frees *size + 1 bytes.
+ * tournament configuration), so every reader has the same limit rule: a
+ * file whose size is over `limit` bytes is refused before it is read, and
+ * one that grows while read is refused as soon as limit + 1 bytes are in
+ * (never read whole first); never above INT_MAX (libxml2 and libfyaml take
+ * int sizes).  The block grows by doubling from 4 KiB, capped at limit + 1,
+ * and is shrunk to the exact size at the end, so the caller frees
+ * *size + 1 bytes.
  *
  * The thread helpers are the only pthread_create call in parley.  Threads
  * start with every signal blocked (the mask is set on the calling thread
@@ -19,6 +21,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +73,11 @@ parley_status parleyx_read_file(const parley_allocator *a, const char *path, siz
     parley_status st = px_open_regular(path, &f, err);
     if (st != PARLEY_OK)
         return st;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0 && (uintmax_t)sb.st_size > limit) {
+        fclose(f); /* refused at once: nothing is read */
+        return px_too_big(err, path, limit);
+    }
     size_t cap = 4096, len = 0;
     char *buf = parleyx_malloc(a, cap + 1);
     if (!buf) {
@@ -80,7 +88,9 @@ parley_status parleyx_read_file(const parley_allocator *a, const char *path, siz
         if (len == cap) {
             if (cap > limit)
                 break; /* more than the limit read: refused below */
-            char *nb = parleyx_realloc(a, buf, cap + 1, 2 * cap + 1);
+            /* never more than limit + 1 bytes: one past it proves too much */
+            size_t ncap = cap <= limit / 2 ? 2 * cap : limit + 1;
+            char *nb = parleyx_realloc(a, buf, cap + 1, ncap + 1);
             if (!nb) {
                 parleyx_free(a, buf, cap + 1);
                 fclose(f);
@@ -88,7 +98,7 @@ parley_status parleyx_read_file(const parley_allocator *a, const char *path, siz
                                     "out of memory reading the file");
             }
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t got = fread(buf + len, 1, cap - len, f);
         len += got;
