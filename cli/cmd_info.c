@@ -122,6 +122,11 @@ static int text_out(const parley_scenario *sc, const char *input)
         for (size_t r = 0; r < parley_redline_count(sc, p); r++)
             parleyx_buf_printf(&b, "  %s:%s\n      %s\n", parley_party_name(sc, p),
                                parley_redline_name(sc, p, r), parley_redline_text(sc, p, r));
+    size_t nn = parley_scenario_note_count(sc);
+    if (nn) /* files of a folder the reader did not use, and why */
+        parleyx_buf_printf(&b, "\nNot read (%zu):\n", nn);
+    for (size_t k = 0; k < nn; k++)
+        parleyx_buf_printf(&b, "  %s\n", parley_scenario_note(sc, k));
     return cli_write_buf("info", "the description", NULL, &b);
 }
 
@@ -237,6 +242,11 @@ static void json_list(px_buf *b, const parley_scenario *sc, const char *key, siz
     list_end(b, 1, n);
 }
 
+static void json_note(px_buf *b, const parley_scenario *sc, size_t k)
+{
+    cli_json_str(b, parley_scenario_note(sc, k));
+}
+
 static int json_out(const parley_scenario *sc)
 {
     char count[700];
@@ -257,6 +267,7 @@ static int json_out(const parley_scenario *sc)
     }
     json_list(&b, sc, "parties", parley_party_count(sc), json_party);
     json_list(&b, sc, "issues", parley_issue_count(sc), json_issue);
+    json_list(&b, sc, "notes", parley_scenario_note_count(sc), json_note);
     close_at(&b, 0, "}\n");
     return cli_write_buf("info", "the description", NULL, &b);
 }

@@ -167,6 +167,12 @@ PARLEY_API parley_status parley_scenario_clone(const parley_scenario *sc, parley
 /* Name and description (copied).  Either may be NULL to clear. */
 PARLEY_API parley_status parley_scenario_set_name(parley_scenario *sc, const char *name);
 PARLEY_API parley_status parley_scenario_set_description(parley_scenario *sc, const char *text);
+/* A note on how the scenario was read (copied), e.g. "pareto.xml: skipped,
+ * GENIUS's Pareto table, not a domain or profile": readers leave one for
+ * every file of a folder they did not use.  Notes are not part of the
+ * model (they change no analysis, and no writer writes them).  At most
+ * PARLEY_MAX_PARTIES notes; a longer list is refused (PARLEY_ERR_LIMIT). */
+PARLEY_API parley_status parley_scenario_add_note(parley_scenario *sc, const char *text);
 
 /* --- Building: issues.  Names must be unique and non-empty.  On success
  * *index (if not NULL) receives the new issue's index.  Issues must all be
@@ -264,6 +270,8 @@ PARLEY_API bool parley_scenario_is_final(const parley_scenario *sc);
  * is freed or changed. --- */
 PARLEY_API const char *parley_scenario_name(const parley_scenario *sc);        /* "" if none */
 PARLEY_API const char *parley_scenario_description(const parley_scenario *sc); /* "" if none */
+PARLEY_API size_t parley_scenario_note_count(const parley_scenario *sc);
+PARLEY_API const char *parley_scenario_note(const parley_scenario *sc, size_t i);
 PARLEY_API size_t parley_issue_count(const parley_scenario *sc);
 PARLEY_API const char *parley_issue_name(const parley_scenario *sc, size_t issue);
 PARLEY_API const char *parley_issue_description(const parley_scenario *sc, size_t issue);

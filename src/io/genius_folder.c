@@ -3,9 +3,16 @@
  * files in strcmp order, each classified without a full parse -- XML by
  * the root element's name, found by skipping the prolog textually; JSON by
  * gw_classify -- then exactly one domain and the profiles, in file-name
- * order, handed to parley_genius_read_files.  Files that do not start like
- * XML (GENIUS's pareto.xml) or have another root are skipped; a folder
- * mixing GENIUS XML and GeniusWeb JSON is refused.
+ * order, handed to parley_genius_read_files.  The rule for what else a
+ * folder may hold (docs/genius-import.md): files not named *.xml or *.json
+ * are not looked at; a table of numbers (GENIUS's pareto.xml), valid XML
+ * with another root, and valid JSON of another shape (ANL's specials.json)
+ * are skipped, each with a note on the scenario saying why
+ * (parley_scenario_note; `parley info` lists them); anything else -- an
+ * empty, binary, UTF-16, BOM-prefixed JSON, broken JSON, HTML or non-XML
+ * file -- is an error naming the file, never dropped (a dropped profile
+ * would load the scenario with a party fewer).  A folder mixing GENIUS XML
+ * and GeniusWeb JSON is refused.
  *
  * Memory: the file names are allocated with opt->alloc and freed before
  * returning; each file is read whole (gx_file_read) and freed once
@@ -18,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 typedef enum gx_fkind { GXF_SKIP = 0, GXF_DOMAIN, GXF_PROFILE, GXF_WDOMAIN, GXF_WPROFILE } gx_fkind;
@@ -71,34 +79,108 @@ static bool gx_root_name(const char *s, size_t n, char *name, size_t cap)
     }
 }
 
+/* "a GENIUS domain or profile was expected here" errors: the file is in
+ * the folder, has the name of one, and cannot be one. */
+#define GX_EXPECTED "; a GENIUS domain or profile was expected here: fix the file, or move it " \
+                    "out of the folder"
+
+/* Only digits, signs, points, commas, exponents and blanks: GENIUS's
+ * pareto.xml (the precomputed Pareto frontier, one point a line). */
+static bool gx_number_table(const char *s, size_t n)
+{
+    bool digit = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= '0' && c <= '9')
+            digit = true;
+        else if (!strchr(".,-+eE", c) && !gx_blank(c))
+            return false;
+    }
+    return digit;
+}
+
+static parley_status gx_classify_json(const char *path, const gx_file *f, gx_fkind *kind,
+                                      const char **why, parley_error *err)
+{
+    if (gx_skip_bom(f->data, f->size))
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, 1, 1,
+                            "the file starts with a byte-order mark; GeniusWeb files are plain "
+                            "UTF-8 JSON: remove the first three bytes");
+    unsigned line, col;
+    char msg[256];
+    gw_kind k = gw_classify(f->data, f->size, &line, &col, msg, sizeof msg);
+    if (k == GW_BROKEN)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, line, col,
+                            "not valid JSON: %s" GX_EXPECTED, msg);
+    *kind = k == GW_DOMAIN ? GXF_WDOMAIN : k == GW_PROFILE ? GXF_WPROFILE : GXF_SKIP;
+    if (*kind == GXF_SKIP)
+        *why = "JSON that is neither a GeniusWeb domain nor a profile (as ANL's specials.json)";
+    return PARLEY_OK;
+}
+
+static parley_status gx_classify_xml(const char *path, const gx_file *f, gx_fkind *kind,
+                                     const char **why, parley_error *err)
+{
+    char root[64];
+    if (!gx_root_name(f->data, f->size, root, sizeof root)) {
+        if (gx_number_table(f->data, f->size)) {
+            *why = "a table of numbers (GENIUS's pareto.xml, the precomputed Pareto frontier)";
+            return PARLEY_OK;
+        }
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, 1, 1,
+                            "does not start like XML (no '<' before the first text)" GX_EXPECTED);
+    }
+    if (strcmp(root, "negotiation_template") == 0)
+        *kind = GXF_DOMAIN;
+    else if (strcmp(root, "utility_space") == 0)
+        *kind = GXF_PROFILE;
+    else if (strcasecmp(root, "html") == 0 || strcasecmp(root, "!DOCTYPE") == 0)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, 1, 1,
+                            "an HTML page, not a GENIUS file (was a web page saved in place of "
+                            "the file?)" GX_EXPECTED);
+    else
+        *why = "XML whose root is neither <negotiation_template> nor <utility_space>";
+    return PARLEY_OK;
+}
+
+/* What a file of the folder is: a domain, a profile, or a file skipped
+ * for a documented reason (*why).  A file that looks meant to be a domain
+ * or profile and cannot be one (empty, binary, UTF-16, broken JSON, an
+ * HTML page, text that is not XML) is an error naming it: dropping it
+ * would quietly load the scenario with a party fewer. */
 static parley_status gx_classify(const char *path, const parley_load_options *opt, gx_fkind *kind,
-                                 parley_error *err)
+                                 const char **why, parley_error *err)
 {
     gx_file f;
     *kind = GXF_SKIP;
+    *why = NULL;
     parley_status st = gx_file_read(&f, path, opt, err);
     if (st)
         return st;
-    char root[64];
-    if (gx_looks_like_json(f.data, f.size)) {
-        gw_kind k = gw_classify(f.data, f.size);
-        *kind = k == GW_DOMAIN ? GXF_WDOMAIN : k == GW_PROFILE ? GXF_WPROFILE : GXF_SKIP;
-    } else if (gx_root_name(f.data, f.size, root, sizeof root)) {
-        /* not XML at all (pareto.xml) or another root: skipped; a broken
-         * domain or profile is reported when it is read */
-        if (strcmp(root, "negotiation_template") == 0)
-            *kind = GXF_DOMAIN;
-        else if (strcmp(root, "utility_space") == 0)
-            *kind = GXF_PROFILE;
-    }
+    const unsigned char *u = (const unsigned char *)f.data;
+    if (f.size == 0)
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, path, 0, 0, "the file is empty" GX_EXPECTED);
+    else if (f.size >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, path, 1, 1,
+                          "the file is UTF-16; GENIUS files are UTF-8: convert it (iconv -f "
+                          "UTF-16 -t UTF-8)");
+    else if (memchr(f.data, '\0', f.size))
+        st = parleyx_fail(err, PARLEY_ERR_SYNTAX, path, 0, 0,
+                          "the file holds binary data (a NUL byte at offset %zu)" GX_EXPECTED,
+                          (size_t)((const char *)memchr(f.data, '\0', f.size) - f.data));
+    else if (gx_looks_like_json(f.data, f.size))
+        st = gx_classify_json(path, &f, kind, why, err);
+    else
+        st = gx_classify_xml(path, &f, kind, why, err);
     gx_file_free(&f);
-    return PARLEY_OK;
+    return st;
 }
 
 /* The folder's file names. */
 typedef struct gx_listing {
     const parley_allocator *a;
     char **names;           /* "dir/file", each from a */
+    const char **why;       /* [n]: why names[k] was skipped (static), or NULL */
     size_t n, cap;
 } gx_listing;
 
@@ -107,6 +189,7 @@ static void gx_listing_free(gx_listing *l)
     for (size_t k = 0; k < l->n; k++)
         parleyx_strfree(l->a, l->names[k]);
     parleyx_free(l->a, l->names, l->cap * sizeof(char *));
+    parleyx_free(l->a, (void *)l->why, (l->n ? l->n : 1) * sizeof(char *));
 }
 
 /* The *.xml and *.json files of dir (not hidden), in strcmp order. */
@@ -152,7 +235,7 @@ static parley_status gx_list_folder(const char *dir, gx_listing *l, parley_error
 
 /* Classify every regular file: one domain, the profiles in order, one
  * format. */
-static parley_status gx_pick_files(const char *dir, const gx_listing *l,
+static parley_status gx_pick_files(const char *dir, gx_listing *l,
                                    const parley_load_options *opt, const char **domain,
                                    const char **profiles, size_t *np, parley_error *err)
 {
@@ -162,9 +245,11 @@ static parley_status gx_pick_files(const char *dir, const gx_listing *l,
         if (stat(l->names[k], &sb) != 0 || !S_ISREG(sb.st_mode))
             continue;
         gx_fkind kind;
-        parley_status st = gx_classify(l->names[k], opt, &kind, err);
+        const char *why;
+        parley_status st = gx_classify(l->names[k], opt, &kind, &why, err);
         if (st)
             return st;
+        l->why[k] = why;
         if (kind == GXF_DOMAIN || kind == GXF_WDOMAIN) {
             if (*domain)
                 return parleyx_fail(err, PARLEY_ERR_INVALID, dir, 0, 0,
@@ -194,6 +279,23 @@ static parley_status gx_pick_files(const char *dir, const gx_listing *l,
     return PARLEY_OK;
 }
 
+/* A note on the scenario for each file the folder held and did not use. */
+static parley_status gx_note_skipped(const gx_listing *l, parley_scenario *sc)
+{
+    for (size_t k = 0; k < l->n; k++) {
+        if (!l->why[k])
+            continue;
+        char note[PARLEY_MAX_NAME + 256];
+        snprintf(note, sizeof note, "%s: skipped, %s", gx_basename(l->names[k]), l->why[k]);
+        parley_status st = parley_scenario_add_note(sc, note);
+        if (st == PARLEY_ERR_LIMIT)
+            return PARLEY_OK; /* the first notes are enough */
+        if (st)
+            return st;
+    }
+    return PARLEY_OK;
+}
+
 parley_status parley_genius_read_folder(const char *dir, const parley_load_options *opt,
                                         parley_scenario **out, parley_error *err)
 {
@@ -214,9 +316,19 @@ parley_status parley_genius_read_folder(const char *dir, const parley_load_optio
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, dir, 0, 0, "out of memory");
         goto done;
     }
+    l.why = parleyx_calloc(l.a, l.n ? l.n : 1, sizeof(char *));
+    if (!l.why) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, dir, 0, 0, "out of memory");
+        goto done;
+    }
     if ((st = gx_pick_files(dir, &l, opt, &domain, profiles, &np, err)))
         goto done;
     st = parley_genius_read_files(domain, np, profiles, opt, out, err);
+    if (st == PARLEY_OK && (st = gx_note_skipped(&l, *out)) != PARLEY_OK) {
+        parley_scenario_free(*out);
+        *out = NULL;
+        st = parleyx_fail(err, st, dir, 0, 0, "out of memory");
+    }
 done:
     parleyx_free(l.a, (void *)profiles, (l.n ? l.n : 1) * sizeof(char *));
     gx_listing_free(&l);

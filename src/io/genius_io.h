@@ -161,12 +161,14 @@ parley_status gx_read_profile(const char *path, const parley_load_options *opt,
                               parley_scenario *sc, gx_domain *d, parley_error *err);
 
 /* --- GeniusWeb JSON (geniusweb.c) --- */
-typedef enum gw_kind { GW_OTHER = 0, GW_DOMAIN, GW_PROFILE } gw_kind;
+typedef enum gw_kind { GW_OTHER = 0, GW_DOMAIN, GW_PROFILE, GW_BROKEN } gw_kind;
 
 /* What a JSON text is: a GeniusWeb domain ("issuesValues"), a profile (one
- * top-level key naming a utility space), or something else (also when it is
- * not valid JSON). */
-gw_kind gw_classify(const char *data, size_t size);
+ * top-level key naming a utility space), something else, or not JSON. */
+/* GW_BROKEN: not valid JSON; then *line, *col and msg (msgsize bytes)
+ * say where and why (jansson's words). */
+gw_kind gw_classify(const char *data, size_t size, unsigned *line, unsigned *col, char *msg,
+                    size_t msgsize);
 
 /* Build a scenario from a GeniusWeb domain file and profile files. */
 parley_status gw_read_files(const char *domain, size_t nprofiles, const char *const *profiles,

@@ -28,10 +28,17 @@
 #include <math.h>
 #include <string.h>
 
-gw_kind gw_classify(const char *data, size_t size)
+gw_kind gw_classify(const char *data, size_t size, unsigned *line, unsigned *col, char *msg,
+                    size_t msgsize)
 {
     json_error_t je;
     json_t *root = json_loadb(data, size, 0, &je);
+    if (!root) {
+        *line = je.line > 0 ? (unsigned)je.line : 0;
+        *col = je.column > 0 ? (unsigned)je.column : 0;
+        snprintf(msg, msgsize, "%s", je.text);
+        return GW_BROKEN;
+    }
     gw_kind k = GW_OTHER;
     if (root && json_is_object(root)) {
         if (json_is_object(json_object_get(root, "issuesValues")))

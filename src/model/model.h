@@ -78,6 +78,8 @@ struct parley_scenario {
     pm_issue *issues;
     size_t nparties, capparties;
     pm_party *parties;
+    size_t nnotes, capnotes;
+    char **notes; /* the reader's notes (files it skipped, and why) */
     bool final;
 };
 

@@ -124,6 +124,9 @@ void parley_scenario_free(parley_scenario *sc)
     parleyx_free(sc->alloc, sc->issues, sc->capissues * sizeof(pm_issue));
     parleyx_strfree(sc->alloc, sc->name);
     parleyx_strfree(sc->alloc, sc->description);
+    for (size_t k = 0; k < sc->nnotes; k++)
+        parleyx_strfree(sc->alloc, sc->notes[k]);
+    parleyx_free(sc->alloc, sc->notes, sc->capnotes * sizeof(char *));
     parley_allocator a = sc->allocv;
     parleyx_free(&a, sc, sizeof *sc);
 }
@@ -153,6 +156,34 @@ parley_status parley_scenario_set_description(parley_scenario *sc, const char *t
     if (!sc)
         return PARLEY_ERR_ARG;
     return set_text(sc, &sc->description, text);
+}
+
+parley_status parley_scenario_add_note(parley_scenario *sc, const char *text)
+{
+    if (!sc || !text)
+        return PARLEY_ERR_ARG;
+    if (sc->nnotes >= PARLEY_MAX_PARTIES)
+        return PARLEY_ERR_LIMIT;
+    char **grown =
+        parleyx_grow(sc->alloc, sc->notes, sizeof *grown, &sc->capnotes, sc->nnotes + 1, 4);
+    if (!grown)
+        return PARLEY_ERR_NOMEM;
+    sc->notes = grown;
+    char *t = parleyx_strdup(sc->alloc, text);
+    if (!t)
+        return PARLEY_ERR_NOMEM;
+    sc->notes[sc->nnotes++] = t;
+    return PARLEY_OK;
+}
+
+size_t parley_scenario_note_count(const parley_scenario *sc)
+{
+    return sc ? sc->nnotes : 0;
+}
+
+const char *parley_scenario_note(const parley_scenario *sc, size_t i)
+{
+    return sc && i < sc->nnotes ? sc->notes[i] : "";
 }
 
 /* --------------------------------------------------------------- issues */
@@ -1227,6 +1258,8 @@ parley_status parley_scenario_clone(const parley_scenario *sc, parley_scenario *
         st = parley_scenario_set_name(c, sc->name);
     if (!st && sc->description)
         st = parley_scenario_set_description(c, sc->description);
+    for (size_t k = 0; !st && k < sc->nnotes; k++)
+        st = parley_scenario_add_note(c, sc->notes[k]);
     for (size_t i = 0; !st && i < sc->nissues; i++) {
         const pm_issue *is = &sc->issues[i];
         if (is->kind == PARLEY_ISSUE_DISCRETE)
