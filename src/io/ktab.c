@@ -486,6 +486,16 @@ parley_status parley_ktab_read_csv_text(const char *text, size_t len, const char
     parley_status st = kt_check_size(len, name, opt, err);
     if (st != PARLEY_OK)
         return st;
+    /* names and labels go to JSON, SVG and HTML: UTF-8 only, as every reader */
+    size_t bad = parleyx_utf8_invalid(text, len, true);
+    if (bad != SIZE_MAX) {
+        unsigned line, col;
+        parleyx_utf8_locate(text, len, bad, &line, &col);
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, name, line, col,
+                            "byte 0x%02x is not UTF-8 text (nor is a NUL byte); save the file "
+                            "as UTF-8",
+                            (unsigned)(unsigned char)text[bad]);
+    }
     const parley_allocator *alloc = opt ? opt->alloc : NULL;
     kt_csv *cs = parleyx_calloc(alloc, 1, sizeof *cs);
     char *scr = parleyx_malloc(alloc, len + 2);
