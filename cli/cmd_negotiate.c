@@ -13,11 +13,14 @@
  * Privacy at the terminal.  With --human PARTY the printout shows only
  * that party's utilities (it is what the person at the table knows); the
  * trace file and the JSON summary, written for analysts, show everyone's.
+ * The person's side of the table (prompts, choice lists, the guard rails
+ * around their reservation value and red lines) is cli/human.c.
  *
  * Exit status: 0 the session ran, deal or not; with --exit-code, 1 when no
  * deal was struck; 2 bad input or usage, 3 internal error.
  */
 #include "cli.h"
+#include "human.h"
 #include "parley/negotiation.h"
 
 #include <dlfcn.h>
@@ -113,6 +116,16 @@ static const char *kind_name(parley_trace_kind k)
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
+/* Print text and a newline: for the person at the table, wrapped to the
+ * terminal's width (cli/human.c). */
+static void say_line(const neg_ctx *nc, const char *text)
+{
+    if (nc->human != SIZE_MAX)
+        cli_human_say(text, 4);
+    else
+        printf("%s\n", text);
+}
+
 static void on_event(void *ud, const parley_trace_event *ev)
 {
     neg_ctx *nc = ud;
@@ -186,176 +199,9 @@ static void on_event(void *ud, const parley_trace_event *ev)
         break;
     }
     if (line.len)
-        printf("%s\n", line.data);
+        say_line(nc, line.data);
     parleyx_buf_free(&line);
 }
-
-/* ------------------------------------------------------------ a person */
-
-/* The human strategy reads the standard input line by line.  At each turn
- * the person sees the offer on the table with their own utility, and
- * accepts, walks away or composes a counter-offer issue by issue, seeing
- * their utility as they choose.  End of input = walk away. */
-
-static bool read_line(char *buf, size_t n)
-{
-    fflush(stdout);
-    if (!fgets(buf, (int)n, stdin))
-        return false;
-    size_t l = strlen(buf);
-    while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r' || buf[l - 1] == ' '))
-        buf[--l] = '\0';
-    char *p = buf;
-    while (*p == ' ')
-        p++;
-    memmove(buf, p, strlen(p) + 1);
-    return true;
-}
-
-typedef struct human_state {
-    uint32_t *draft;
-    uint32_t *tmp;
-} human_state;
-
-static void *human_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
-{
-    (void)params;
-    human_state *h = calloc(1, sizeof *h);
-    if (h) {
-        h->draft = calloc(c->issues, sizeof(uint32_t));
-        h->tmp = calloc(c->issues, sizeof(uint32_t));
-    }
-    if (!h || !h->draft || !h->tmp) {
-        if (h) {
-            free(h->draft);
-            free(h->tmp);
-        }
-        free(h);
-        snprintf(eb, el, "out of memory");
-        return NULL;
-    }
-    return h;
-}
-
-static void human_destroy(void *state)
-{
-    human_state *h = state;
-    if (h) {
-        free(h->draft);
-        free(h->tmp);
-        free(h);
-    }
-}
-
-static double disc(const parley_agent_ctx *c, double u)
-{
-    return c->discount < 1.0 ? u * pow(c->discount, c->time(c)) : u;
-}
-
-static bool choose_value(const parley_agent_ctx *c, human_state *h, size_t i)
-{
-    char lab[PARLEY_MAX_NAME + 1], f[64], line[512];
-    for (;;) {
-        printf("  %s:", c->issue_name(c, i));
-        for (uint32_t k = 0; k < c->values[i]; k++) {
-            memcpy(h->tmp, h->draft, c->issues * sizeof(uint32_t));
-            h->tmp[i] = k;
-            printf("  %u) %s [%s]%s", k + 1, c->value_label(c, i, k, lab, sizeof lab),
-                   cli_fmt(c->utility(c, c->encode(c, h->tmp)), f, sizeof f),
-                   k == h->draft[i] ? "*" : "");
-        }
-        printf("\n  choose a value or its number (empty: keep *): ");
-        if (!read_line(line, sizeof line))
-            return false;
-        if (!line[0])
-            return true;
-        for (uint32_t v = 0; v < c->values[i]; v++) /* a value's label first */
-            if (strcmp(line, c->value_label(c, i, v, lab, sizeof lab)) == 0) {
-                h->draft[i] = v;
-                return true;
-            }
-        char *end;
-        unsigned long k = strtoul(line, &end, 10);
-        if (!*end && k >= 1 && k <= c->values[i]) {
-            h->draft[i] = (uint32_t)(k - 1);
-            return true;
-        }
-        printf("  '%s' is not one of the %u values; try again\n", line, c->values[i]);
-    }
-}
-
-static bool human_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
-{
-    human_state *h = state;
-    char f[64], g[64];
-    size_t n = c->history_count(c);
-    uint64_t base = n ? c->history_offer(c, n - 1, NULL)
-                      : (c->ranked_count(c) ? c->ranked(c, 0) : 0);
-    c->decode(c, base, h->draft);
-    printf("Compose your offer, issue by issue ([utility] if you choose that value):\n");
-    for (size_t i = 0; i < c->issues; i++) {
-        if (!choose_value(c, h, i))
-            return false;
-        double u = c->utility(c, c->encode(c, h->draft));
-        printf("  your utility so far: %s\n", cli_fmt(u, f, sizeof f));
-    }
-    *offer = c->encode(c, h->draft);
-    double u = c->utility(c, *offer);
-    printf("You offer it: your utility %s (discounted %s)%s\n", cli_fmt(u, f, sizeof f),
-           cli_fmt(disc(c, u), g, sizeof g),
-           c->acceptable(c, *offer) ? "" : " -- below your reservation value or past a red line");
-    return true;
-}
-
-static parley_response human_respond(void *state, const parley_agent_ctx *c, uint64_t o)
-{
-    human_state *h = state;
-    char f[64], g[64], lab[PARLEY_MAX_NAME + 1], line[256];
-    size_t n = c->history_count(c), seat = SIZE_MAX;
-    if (n)
-        c->history_offer(c, n - 1, &seat);
-    printf("\nRound %lu (t = %s). %s %s:\n", c->round(c), cli_fmt(c->time(c), f, sizeof f),
-           c->mediated ? "The mediator proposes" : "On the table, from",
-           c->mediated ? "" : c->party_name(c, seat));
-    c->decode(c, o, h->draft);
-    for (size_t i = 0; i < c->issues; i++)
-        printf("  %-16s %s\n", c->issue_name(c, i),
-               c->value_label(c, i, h->draft[i], lab, sizeof lab));
-    double u = c->utility(c, o);
-    printf("Your utility: %s (discounted %s); your reservation value %s%s\n",
-           cli_fmt(u, f, sizeof f), cli_fmt(disc(c, u), g, sizeof g),
-           cli_fmt(c->reservation, lab, sizeof lab),
-           c->acceptable(c, o) ? "" : "; it is below it or breaks one of your red lines");
-    for (;;) {
-        if (c->mediated)
-            printf("[y]es or [n]o? ");
-        else
-            printf("[a]ccept, [c]ounter-offer or [w]alk away? ");
-        if (!read_line(line, sizeof line)) {
-            printf("\n(end of input: you walk away)\n");
-            return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-        }
-        char k = line[0];
-        if (c->mediated) {
-            if (k == 'y' || k == 'a')
-                return PARLEY_RESPONSE_ACCEPT;
-            if (k == 'n' || k == 'r')
-                return PARLEY_RESPONSE_REJECT;
-        } else {
-            if (k == 'a')
-                return PARLEY_RESPONSE_ACCEPT;
-            if (k == 'w')
-                return PARLEY_RESPONSE_END;
-            if (k == 'c')
-                return PARLEY_RESPONSE_REJECT;
-        }
-        printf("please answer with one of the letters in brackets\n");
-    }
-}
-
-static const parley_strategy human_strategy = {PARLEY_AGENT_ABI, "human",       human_create,
-                                               human_propose,    human_respond, NULL,
-                                               human_destroy};
 
 /* ------------------------------------------------------------ the command */
 
@@ -663,7 +509,7 @@ static int bind_agents(const neg_args *a, const parley_scenario *sc, parley_sess
         rc = find_party(sc, a->human, human);
         if (rc != CLI_OK)
             return rc;
-        st = parley_session_set_custom(sess, *human, &human_strategy, "", &err);
+        st = parley_session_set_custom(sess, *human, cli_human_strategy(sc, *human), "", &err);
         if (st != PARLEY_OK) {
             fprintf(stderr, "parley negotiate: error: --human %s: %s\n", a->human, err.message);
             return CLI_USAGE;
@@ -694,22 +540,26 @@ static void trace_start(neg_ctx *nc, const parley_session_options *so)
 static void print_header(const neg_ctx *nc, const parley_session_options *so, size_t nseats)
 {
     const parley_scenario *sc = nc->sc;
-    printf("Scenario: %s\nProtocol: %s, %zu negotiators, deadline ", parley_scenario_name(sc),
-           protocol_text(so->protocol, nseats), nseats);
+    px_buf b;
+    parleyx_buf_init(&b, NULL, (size_t)1 << 20);
+    parleyx_buf_printf(&b, "Scenario: %s\nProtocol: %s, %zu negotiators, deadline ",
+                       parley_scenario_name(sc), protocol_text(so->protocol, nseats), nseats);
     if (so->rounds)
-        printf("%lu rounds", so->rounds);
+        parleyx_buf_printf(&b, "%lu rounds", so->rounds);
     if (so->time_limit > 0)
-        printf("%s%g s", so->rounds ? " or " : "", so->time_limit);
-    printf(", seed %llu\n", (unsigned long long)so->seed);
+        parleyx_buf_printf(&b, "%s%g s", so->rounds ? " or " : "", so->time_limit);
+    parleyx_buf_printf(&b, ", seed %llu\n", (unsigned long long)so->seed);
     if (nc->human == SIZE_MAX) {
-        printf("Utilities shown: [");
+        parleyx_buf_puts(&b, "Utilities shown: [");
         for (size_t j = 0; j < nc->nd; j++)
-            printf("%s%s", j ? ", " : "", parley_party_name(sc, nc->dims[j]));
-        printf("]\n");
+            parleyx_buf_printf(&b, "%s%s", j ? ", " : "", parley_party_name(sc, nc->dims[j]));
+        parleyx_buf_puts(&b, "]\n");
     } else {
-        printf("You are %s: you see your own utility only.\n", parley_party_name(sc, nc->human));
+        parleyx_buf_printf(&b, "You are %s: you see your own utility only.\n",
+                           parley_party_name(sc, nc->human));
     }
-    printf("\n");
+    say_line(nc, b.data ? b.data : "");
+    parleyx_buf_free(&b);
 }
 
 /* The quality measures of the result: distance to the Pareto frontier

@@ -743,6 +743,10 @@ Test(rule, public_api_redlines)
                 cr_assert_eq(parley_redlines_hold(sc, P_UKRAINE, o), floor && arms);
                 long want = !floor ? 0 : !arms ? 1 : -1;
                 cr_assert_eq(parley_redline_broken(sc, P_UKRAINE, o), want);
+                /* one red line alone: both broken are told apart */
+                cr_assert_eq(parley_redline_holds(sc, P_UKRAINE, 0, o), floor);
+                cr_assert_eq(parley_redline_holds(sc, P_UKRAINE, 1, o), arms);
+                cr_assert(!parley_redline_holds(sc, P_UKRAINE, 2, o)); /* no such red line */
             }
     parley_scenario_free(sc);
 }

@@ -364,6 +364,11 @@ PARLEY_API bool parley_redlines_hold(const parley_scenario *sc, size_t party,
 /* Index of the first red line of party broken by the outcome, or -1. */
 PARLEY_API long parley_redline_broken(const parley_scenario *sc, size_t party,
                                       const uint32_t *outcome);
+/* True if red line r of party holds for the outcome (one red line alone,
+ * to tell which of them an outcome breaks).  False when r is out of range,
+ * or when memory ran out for the utilities a rule with utility(P) needs. */
+PARLEY_API bool parley_redline_holds(const parley_scenario *sc, size_t party, size_t r,
+                                     const uint32_t *outcome);
 /* True if every negotiator and ratifier accepts the outcome: no red line
  * of theirs broken and utility >= reservation value. */
 PARLEY_API bool parley_outcome_acceptable(const parley_scenario *sc, const uint32_t *outcome);

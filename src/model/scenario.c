@@ -1177,23 +1177,28 @@ double parley_utility(const parley_scenario *sc, size_t party, const uint32_t *o
     return pm_utility(sc, party, outcome);
 }
 
+/* The first of party's red lines broken by outcome (only: red line
+ * `only`; SIZE_MAX: every one), or -1. */
 static long first_broken(const parley_scenario *sc, size_t party, const uint32_t *outcome,
-                         const double *util)
+                         const double *util, size_t only)
 {
     const pm_party *pa = &sc->parties[party];
-    for (size_t r = 0; r < pa->nredlines; r++)
+    size_t from = only == SIZE_MAX ? 0 : only, to = only == SIZE_MAX ? pa->nredlines : only + 1;
+    for (size_t r = from; r < to && r < pa->nredlines; r++)
         if (!rule_eval(pa->redlines[r].rule, outcome, util))
             return (long)r;
     return -1;
 }
 
-/* Utilities of every party when some rule of `party` needs them.  Small
- * scenarios use the stack; large ones allocate. */
-static long broken_with_utils(const parley_scenario *sc, size_t party, const uint32_t *outcome)
+/* first_broken, with the utilities of every party when some rule of
+ * `party` needs them (-2 when memory ran out for them).  Small scenarios
+ * use the stack; large ones allocate. */
+static long broken_with_utils(const parley_scenario *sc, size_t party, const uint32_t *outcome,
+                              size_t only)
 {
     const pm_party *pa = &sc->parties[party];
     if (!pa->redlines_use_utility)
-        return first_broken(sc, party, outcome, NULL);
+        return first_broken(sc, party, outcome, NULL, only);
     double stackbuf[64] = {0};
     double *u = stackbuf;
     if (sc->nparties > 64) {
@@ -1203,7 +1208,7 @@ static long broken_with_utils(const parley_scenario *sc, size_t party, const uin
     }
     for (size_t p = 0; p < sc->nparties; p++)
         u[p] = pm_utility(sc, p, outcome);
-    long r = first_broken(sc, party, outcome, u);
+    long r = first_broken(sc, party, outcome, u, only);
     if (u != stackbuf)
         parleyx_free(sc->alloc, u, sc->nparties * sizeof(double));
     return r;
@@ -1213,7 +1218,7 @@ long parley_redline_broken(const parley_scenario *sc, size_t party, const uint32
 {
     if (!sc || !sc->final || party >= sc->nparties || !outcome)
         return -1;
-    long r = broken_with_utils(sc, party, outcome);
+    long r = broken_with_utils(sc, party, outcome, SIZE_MAX);
     return r == -2 ? 0 : r;
 }
 
@@ -1221,7 +1226,16 @@ bool parley_redlines_hold(const parley_scenario *sc, size_t party, const uint32_
 {
     if (!sc || !sc->final || party >= sc->nparties || !outcome)
         return false;
-    return broken_with_utils(sc, party, outcome) == -1;
+    return broken_with_utils(sc, party, outcome, SIZE_MAX) == -1;
+}
+
+bool parley_redline_holds(const parley_scenario *sc, size_t party, size_t r,
+                          const uint32_t *outcome)
+{
+    if (!sc || !sc->final || party >= sc->nparties || !outcome ||
+        r >= sc->parties[party].nredlines)
+        return false;
+    return broken_with_utils(sc, party, outcome, r) == -1;
 }
 
 bool parley_outcome_acceptable(const parley_scenario *sc, const uint32_t *outcome)
@@ -1234,7 +1248,7 @@ bool parley_outcome_acceptable(const parley_scenario *sc, const uint32_t *outcom
             continue;
         if (pm_utility(sc, p, outcome) < pa->reservation)
             return false;
-        if (broken_with_utils(sc, p, outcome) != -1)
+        if (broken_with_utils(sc, p, outcome, SIZE_MAX) != -1)
             return false;
     }
     return true;
