@@ -1,7 +1,8 @@
-# bash.awk -- with options.awk: writes the bash completion of parley.
-# Commands, then each command's options, the values an option takes (files,
-# folders, one of a list of words) and the command's own commands; file names
-# for the inputs.  Needs bash 4 and nothing else (not bash-completion's helpers).
+# bash.awk -- with options.awk: writes the generated half of the bash
+# completion of parley: the commands, each command's options, the values an
+# option takes (files, folders, one of a list of words) and each command's
+# own commands.  gen.sh appends complete.bash, which completes from them
+# (with bash 4 alone, not bash-completion's helpers).
 
 function q(s) { gsub(/'/, "'\\''", s); return "'" s "'" }
 
@@ -10,6 +11,9 @@ END {
     for (i = 1; i <= ncmd; i++) all = all (i > 1 ? " " : "") cmds[i]
     print "# bash completion for parley(1), generated from the text of each command's"
     print "# --help by scripts/helpdoc/gen.sh; do not edit."
+    print ""
+    print "_parley_commands=" q(all)
+    print "_parley_globals=" q(globals)
     print ""
     print "# The options of a command."
     print "_parley_options()"
@@ -25,10 +29,10 @@ END {
     print "{"
     print "    case \"$1 $2\" in"
     for (i = 1; i <= ncmd; i++) {
-        c = cmds[i]
-        n = split(opts[c], o, / /)
+        n = split(opts[cmds[i]], o, / /)
         for (k = 1; k <= n; k++)
-            if (optval[c, o[k]] != "") print "    " q(c " " o[k]) ") echo " q(value_kind(optval[c, o[k]])) " ;;"
+            if (optval[cmds[i], o[k]] != "")
+                print "    " q(cmds[i] " " o[k]) ") echo " q(value_kind(optval[cmds[i], o[k]])) " ;;"
     }
     print "    esac"
     print "}"
@@ -40,50 +44,4 @@ END {
     for (i = 1; i <= ncmd; i++) if (subs[cmds[i]] != "") print "    " cmds[i] ") echo " q(subs[cmds[i]]) " ;;"
     print "    esac"
     print "}"
-    print ""
-    print "_parley_words()"
-    print "{"
-    print "    mapfile -t COMPREPLY < <(compgen -W \"$1\" -- \"$2\")"
-    print "}"
-    print ""
-    print "_parley_files()"
-    print "{"
-    print "    compopt -o filenames 2>/dev/null"
-    print "    mapfile -t COMPREPLY < <(compgen \"$1\" -- \"$2\")"
-    print "}"
-    print ""
-    print "_parley()"
-    print "{"
-    print "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}"
-    print "    local cmd=${COMP_WORDS[1]} kind"
-    print "    COMPREPLY=()"
-    print "    if [ \"$COMP_CWORD\" -eq 1 ]; then"
-    print "        _parley_words " q(all " help " globals) " \"$cur\""
-    print "        return 0"
-    print "    fi"
-    print "    if [ \"$cmd\" = help ]; then"
-    print "        [ \"$COMP_CWORD\" -eq 2 ] && _parley_words " q(all) " \"$cur\""
-    print "        return 0"
-    print "    fi"
-    print "    kind=$(_parley_value \"$cmd\" \"$prev\")"
-    print "    case $kind in"
-    print "    file) _parley_files -f \"$cur\"; return 0 ;;"
-    print "    dir) _parley_files -d \"$cur\"; return 0 ;;"
-    print "    word\\ *) _parley_words \"${kind#word }\" \"$cur\"; return 0 ;;"
-    print "    value) return 0 ;;"
-    print "    esac"
-    print "    if [[ $cur == -* ]]; then"
-    print "        _parley_words \"$(_parley_options \"$cmd\")\" \"$cur\""
-    print "        return 0"
-    print "    fi"
-    print "    _parley_files -f \"$cur\""
-    print "    if [ \"$COMP_CWORD\" -eq 2 ]; then"
-    print "        local w"
-    print "        for w in $(_parley_subcommands \"$cmd\"); do"
-    print "            [[ $w == \"$cur\"* ]] && COMPREPLY+=(\"$w\")"
-    print "        done"
-    print "    fi"
-    print "    return 0"
-    print "}"
-    print "complete -F _parley parley"
 }

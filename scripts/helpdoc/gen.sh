@@ -9,6 +9,7 @@
 #   OUTDIR/_parley                                       zsh completion
 # DOCDIR is where the documentation is installed (named in SEE ALSO).
 # parse.awk reads a help text into records; man.awk, options.awk, bash.awk
+# (with complete.bash, the hand-written half of the bash completion)
 # and zsh.awk write from them.
 set -eu
 parley=$1
@@ -42,5 +43,5 @@ for c in $commands; do
 done
 rm -f "$tmp"
 
-awk -f "$here/options.awk" -f "$here/bash.awk" "$records" > "$out/parley.bash"
+{ awk -f "$here/options.awk" -f "$here/bash.awk" "$records"; cat "$here/complete.bash"; } > "$out/parley.bash"
 awk -f "$here/options.awk" -f "$here/zsh.awk" "$records" > "$out/_parley"

@@ -20,7 +20,7 @@ done
 
 # Words of a text, one a line, lower case, without a trailing colon; the
 # help's "Usage:" is the page's SYNOPSIS.
-words() { tr -s ' \t\n' '\n\n\n' | sed 's/:$//' | tr 'A-Z' 'a-z' | grep -v '^$' | grep -vx 'usage' || true; }
+words() { tr -s '[:space:]' '\n' | sed 's/:$//' | tr '[:upper:]' '[:lower:]' | grep -v '^$' | grep -vx 'usage' || true; }
 # True when the words of file $1 appear in file $2 in the same order.
 in_order() { awk 'NR == FNR { w[++n] = $0; next } i < n && $0 == w[i + 1] { i++ } END { exit i < n }' "$1" "$2"; }
 
