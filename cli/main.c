@@ -28,7 +28,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: parley COMMAND [OPTIONS] INPUT...\n"
-            "       parley --help | --version\n"
+            "       parley --help | --version | help [COMMAND]\n"
             "\n"
             "parley analyses negotiations among several parties over several issues:\n"
             "whether a deal every party can accept exists, which deals are efficient\n"
@@ -44,10 +44,62 @@ static void usage(FILE *f)
             "INPUT is a native scenario (YAML or JSON, see docs/scenario-format.md),\n"
             "a GENIUS folder, or a GENIUS domain file followed by its profile files.\n"
             "\n"
-            "Run 'parley COMMAND --help' for a command's options.\n"
+            "Run 'parley COMMAND --help' or 'parley help COMMAND' for a command's\n"
+            "options (the same text as its man page, parley-COMMAND(1)).\n"
             "Exit status: 0 success (the command ran, whatever its answer), 1 \"no deal\"\n"
             "with --exit-code or an interrupted tournament, 2 bad input or usage,\n"
             "3 internal error.\n");
+}
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* "unknown command 'X' (did you mean 'Y'?)", or "unknown option" for a
+ * word that starts with '-'; returns CLI_USAGE. */
+static int unknown(const char *cmd)
+{
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    const char *near = parleyx_closest(cmd, names, NCOMMANDS);
+    if (cmd[0] == '-')
+        fprintf(stderr, "parley: unknown option '%s'\n", cmd);
+    else if (near)
+        fprintf(stderr, "parley: unknown command '%s' (did you mean '%s'?)\n", cmd, near);
+    else
+        fprintf(stderr, "parley: unknown command '%s'\n", cmd);
+    fprintf(stderr, "Try 'parley --help'.\n");
+    return CLI_USAGE;
+}
+
+static const command *find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* `parley help [COMMAND]`: the text of `parley --help` or of `parley
+ * COMMAND --help` (which the man pages are written from). */
+static int help(int argc, char **argv)
+{
+    if (argc > 3) {
+        fprintf(stderr,
+                "parley help: one command at most, got '%s' after '%s'\n"
+                "Try 'parley help COMMAND'.\n",
+                argv[3], argv[2]);
+        return CLI_USAGE;
+    }
+    if (argc < 3 || cli_is_help(argv[2]) || strcmp(argv[2], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    const command *c = find(argv[2]);
+    if (!c)
+        return unknown(argv[2]);
+    static char help_flag[] = "--help";
+    char *sub[] = {argv[2], help_flag, NULL};
+    return c->run(2, sub);
 }
 
 int main(int argc, char **argv)
@@ -57,17 +109,9 @@ int main(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *cmd = argv[1];
-    if (cli_is_help(cmd) || strcmp(cmd, "help") == 0) {
-        if (strcmp(cmd, "help") == 0 && argc > 2) {
-            for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-                if (strcmp(commands[i].name, argv[2]) == 0) {
-                    static char help_flag[] = "--help";
-                    char *sub[] = {argv[2], help_flag, NULL};
-                    return commands[i].run(2, sub);
-                }
-            fprintf(stderr, "parley: no command '%s'\n", argv[2]);
-            return CLI_USAGE;
-        }
+    if (strcmp(cmd, "help") == 0)
+        return help(argc, argv);
+    if (cli_is_help(cmd)) {
         usage(stdout);
         return CLI_OK;
     }
@@ -75,19 +119,6 @@ int main(int argc, char **argv)
         printf("parley %s\n", parley_version());
         return CLI_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(commands[i].name, cmd) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    const char *names[sizeof commands / sizeof commands[0]];
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        names[i] = commands[i].name;
-    const char *near = parleyx_closest(cmd, names, sizeof names / sizeof names[0]);
-    if (cmd[0] == '-')
-        fprintf(stderr, "parley: unknown option '%s'\n", cmd);
-    else if (near)
-        fprintf(stderr, "parley: unknown command '%s' (did you mean '%s'?)\n", cmd, near);
-    else
-        fprintf(stderr, "parley: unknown command '%s'\n", cmd);
-    fprintf(stderr, "Try 'parley --help'.\n");
-    return CLI_USAGE;
+    const command *c = find(cmd);
+    return c ? c->run(argc - 1, argv + 1) : unknown(cmd);
 }
