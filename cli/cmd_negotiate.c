@@ -249,6 +249,12 @@ static int load_plugin(const char *spec, void **handle, const parley_strategy **
         const char *e = dlerror();
         fprintf(stderr, "parley negotiate: error: cannot load strategy '%s': %s\n", path,
                 e ? e : "unknown error");
+        if (!strchr(path, '/')) /* dlopen's search rule surprises: say it */
+            fprintf(stderr,
+                    "parley negotiate: a name without '/' is looked for in the system's library "
+                    "folders (LD_LIBRARY_PATH, /usr/lib, ...), not here; for a file in this "
+                    "folder write './%s'\n",
+                    path);
         return CLI_USAGE;
     }
     void *sym = dlsym(h, PARLEY_AGENT_ENTRY);
