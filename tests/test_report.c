@@ -567,3 +567,97 @@ Test(report, solution_labels_apart_inside_the_plot_genius, .timeout = 600)
     cr_assert_geq(checked, 15, "only %zu GENIUS folders read", checked);
     cr_assert(seen_7issues && seen_politics);
 }
+
+/* The Abu Dhabi talks under the mediated protocol (seed 0, 100 rounds):
+ * the negotiators agree and the Ukrainian electorate vetoes the deal. */
+static parley_session_log *mediated_abu_dhabi(parley_scenario *sc, parley_session_result *res,
+                                              parley_session **s)
+{
+    parley_session_options so;
+    parley_session_options_init(&so);
+    so.protocol = PARLEY_PROTOCOL_MEDIATED;
+    cr_assert_eq(parley_session_new(sc, &so, s, NULL), PARLEY_OK);
+    parley_session_log *log = parley_session_log_new(sc);
+    parley_session_set_trace(*s, parley_session_log_event, log);
+    cr_assert_eq(parley_session_run(*s, res, NULL), PARLEY_OK);
+    cr_assert(res->vetoed && !res->agreement, "the example's mediated talks end in a veto");
+    return log;
+}
+
+/* A veto is drawn as a veto naming the ratifier, not ringed as a deal;
+ * the mediated chart's lines are the parties' utilities of the
+ * mediator's texts (one per party with preferences), not the mediator's
+ * own (none: a flat 0). */
+Test(report, session_chart_veto_and_mediated_texts)
+{
+    parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/abu-dhabi-2026.yaml");
+    parley_session *s = NULL;
+    parley_session_result res;
+    parley_session_log *log = mediated_abu_dhabi(sc, &res, &s);
+    parley_analysis *an = NULL;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, NULL), PARLEY_OK);
+    char *svg = NULL;
+    size_t len = 0;
+    cr_assert_eq(parley_chart_session(sc, an, log, 0, 1, NULL, &svg, &len, NULL), PARLEY_OK);
+    cr_assert_eq(count(svg, "class=\"deal\""), 0, "a vetoed deal is not ringed as a deal");
+    cr_assert_eq(count(svg, "class=\"veto\""), 1);
+    cr_assert(strstr(svg, ">vetoed by Ukrainian electorate</text>"));
+    cr_assert(strstr(svg, "the mediator's texts"));
+    labels_apart(svg, len, "mediated session", true);
+    /* United States, Russia, Ukraine, Ukrainian electorate: the mediator
+     * (United Arab Emirates) has no preferences and no line */
+    cr_assert_eq(count(svg, "class=\"utility-line\""), 4);
+    cr_assert_null(strstr(svg, ">United Arab Emirates</text>"));
+    for (const char *p = strstr(svg, "class=\"utility-line\""); p;
+         p = strstr(p + 1, "class=\"utility-line\"")) {
+        const char *q = strstr(p, "points=\"") + 8, *end = strchr(q, '"');
+        double lo = 1e9, hi = -1e9;
+        for (; q && q < end; q = strchr(q + 1, ' ')) {
+            double px, py;
+            cr_assert_eq(sscanf(*q == ' ' ? q + 1 : q, "%lf,%lf", &px, &py), 2);
+            lo = py < lo ? py : lo;
+            hi = py > hi ? py : hi;
+        }
+        cr_assert_gt(hi - lo, 10, "a line that never moves (%.1f to %.1f)", lo, hi);
+    }
+    parley_text_free(svg);
+    parley_analysis_free(an);
+    parley_session_log_free(log);
+    parley_session_free(s);
+    parley_scenario_free(sc);
+}
+
+/* The report's session section states the terms, ratified or vetoed, and
+ * every party's utility of them. */
+Test(report, session_section_states_terms_and_utilities)
+{
+    parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/abu-dhabi-2026.yaml");
+    parley_report_options o;
+    memset(&o, 0, sizeof o);
+    o.negotiate = true;
+    parley_session_options_init(&o.session);
+    o.session.protocol = PARLEY_PROTOCOL_MEDIATED;
+    char *html = NULL;
+    size_t len = 0;
+    cr_assert_eq(parley_report_html(sc, &o, &html, &len, NULL), PARLEY_OK);
+    cr_assert(strstr(html, "the ratifier Ukrainian electorate vetoed the deal"));
+    cr_assert(strstr(html, "<h3>The terms agreed, then vetoed</h3>"));
+    cr_assert(strstr(html, "<tr><td>donbas</td><td>ceded-to-russia</td></tr>"));
+    cr_assert(strstr(html, "<tr><td>Ukrainian electorate</td><td>ratifier</td><td "
+                           "class=\"num\">0.35</td><td class=\"num\">0.3</td></tr>"));
+    parley_text_free(html);
+    parley_scenario_free(sc);
+    sc = load(PARLEY_SOURCE_DIR "/examples/buyer-seller.yaml");
+    parley_session_options_init(&o.session);
+    cr_assert_eq(parley_report_html(sc, &o, &html, &len, NULL), PARLEY_OK);
+    cr_assert(strstr(html, "agreement.</p>"));
+    cr_assert(strstr(html, "<h3>The deal</h3>"));
+    const char *t = strstr(html, "<table class=\"deal-terms\">");
+    cr_assert_not_null(t);
+    char *terms = strndup(t, (size_t)(strstr(t, "</table>") - t));
+    cr_assert_eq(count(terms, "<tr><td>"), parley_issue_count(sc), "one row per issue");
+    free(terms);
+    cr_assert(strstr(t, "<table class=\"deal-utilities\">"));
+    parley_text_free(html);
+    parley_scenario_free(sc);
+}

@@ -351,6 +351,42 @@ static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
     return st;
 }
 
+/* What the negotiators agreed on (issue = value), ratified or vetoed,
+ * and every party's utility of it. */
+static void session_terms(px_buf *b, const parley_scenario *sc, const parley_session_result *res)
+{
+    const uint32_t *o = res->agreement ? res->outcome : res->vetoed ? res->talks_outcome : NULL;
+    if (!o)
+        return;
+    char lab[PARLEY_MAX_NAME + 1];
+    parleyx_buf_puts(b, res->agreement ? "<h3>The deal</h3>\n"
+                                       : "<h3>The terms agreed, then vetoed</h3>\n");
+    parleyx_buf_puts(b, "<table class=\"deal-terms\"><tr><th>issue</th><th>agreed value</th>"
+                        "</tr>\n");
+    for (size_t i = 0; i < parley_issue_count(sc); i++) {
+        parleyx_buf_puts(b, "<tr><td>");
+        rp_text(b, parley_issue_name(sc, i));
+        parleyx_buf_puts(b, "</td><td>");
+        rp_text(b, parley_issue_value_label(sc, i, o[i], lab, sizeof lab));
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n<table class=\"deal-utilities\"><tr><th>party</th>"
+                        "<th>role</th><th>utility</th><th>reservation value</th></tr>\n");
+    for (size_t p = 0; p < parley_party_count(sc); p++) {
+        if (!parley_party_has_utility(sc, p))
+            continue;
+        parleyx_buf_puts(b, "<tr><td>");
+        rp_text(b, parley_party_name(sc, p));
+        parleyx_buf_printf(b, "</td><td>%s</td><td class=\"num\">",
+                           parley_role_name(parley_party_role(sc, p)));
+        num(b, parley_utility(sc, p, o));
+        parleyx_buf_puts(b, "</td><td class=\"num\">");
+        num(b, parley_party_reservation(sc, p));
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n");
+}
+
 /* A negotiation session: run it, chart it, and say how it ended. */
 static parley_status session_section(px_buf *b, const parley_scenario *sc,
                                      const parley_report_options *o)
@@ -407,16 +443,22 @@ static parley_status session_section(px_buf *b, const parley_scenario *sc,
         st = PARLEY_OK;
         goto done;
     }
-    parleyx_buf_printf(b, "<p>%s, %lu round%s, %s.</p>\n<table class=\"session\"><tr>"
-                          "<th>negotiator</th><th>strategy</th></tr>\n",
+    parleyx_buf_printf(b, "<p>%s, %lu round%s, ",
                        o->session.protocol == PARLEY_PROTOCOL_MEDIATED
                            ? "Mediated single text"
                            : "Stacked alternating offers",
-                       res.rounds, res.rounds == 1 ? "" : "s",
-                       res.agreement     ? "agreement"
-                       : res.vetoed      ? "the negotiators agreed, and a ratifier vetoed the deal"
-                       : res.walked_away ? "a negotiator walked away"
-                                         : "no agreement before the deadline");
+                       res.rounds, res.rounds == 1 ? "" : "s");
+    if (res.vetoed) {
+        parleyx_buf_puts(b, "the negotiators agreed, and the ratifier ");
+        rp_text(b, parley_party_name(sc, res.vetoed_by));
+        parleyx_buf_puts(b, " vetoed the deal");
+    } else {
+        parleyx_buf_puts(b, res.agreement     ? "agreement"
+                            : res.walked_away ? "a negotiator walked away"
+                                              : "no agreement before the deadline");
+    }
+    parleyx_buf_puts(b, ".</p>\n<table class=\"session\"><tr><th>negotiator</th>"
+                        "<th>strategy</th></tr>\n");
     for (size_t k = 0; k < parley_session_seats(s); k++) {
         parleyx_buf_puts(b, "<tr><td>");
         rp_text(b, parley_party_name(sc, parley_session_seat_party(s, k)));
@@ -425,6 +467,7 @@ static parley_status session_section(px_buf *b, const parley_scenario *sc,
         parleyx_buf_puts(b, "</td></tr>\n");
     }
     parleyx_buf_puts(b, "</table>\n");
+    session_terms(b, sc, &res);
     if (parley_analysis_dims(an) >= 2) {
         parleyx_buf_puts(b, "<div class=\"charts\">\n");
         st = rp_chart_session(b, sc, an, log, 0, 1, &o->chart);
