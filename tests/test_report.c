@@ -124,6 +124,12 @@ Test(report, html_sections_and_diagnosis)
     cr_assert_eq(count(html, "class=\"conflict-member\""), 2);
     cr_assert_eq(count(html, "class=\"relaxation\""), 2);
     cr_assert(strstr(html, "<code>Russia:whole-donbas</code> + <code>Ukrainian electorate:no-cession</code>"));
+    /* each relaxation's row names the deal it opens: its Nash deal's terms */
+    cr_assert(strstr(html, "<tr><td><code>Russia:whole-donbas</code></td><td class=\"num\">21</td>"
+                           "<td class=\"terms\">donbas = demilitarised-zone, guarantees = "
+                           "bilateral-assurances, weapons = 40, zaporizhzhia = us-operated, "
+                           "sanctions = lifted, referendum = held</td>"));
+    cr_assert_eq(count(html, "<td class=\"terms\">donbas = "), 2);
     cr_assert_null(strstr(html, "src=\"http"), "no external resource");
     cr_assert_null(strstr(html, "<link"));
     parley_text_free(html);

@@ -293,6 +293,22 @@ static void nash_gains(px_buf *b, const parley_scenario *sc, const parley_analys
     }
 }
 
+/* "issue = value, ..." -- the terms of an's Nash deal, the deal a
+ * relaxation opens. */
+static void nash_terms(px_buf *b, const parley_scenario *sc, const parley_analysis *an)
+{
+    const uint32_t *o;
+    char lab[PARLEY_MAX_NAME + 1];
+    if (!an || !parley_analysis_solution(an, PARLEY_SOLUTION_NASH, NULL, &o))
+        return;
+    for (size_t i = 0; i < parley_issue_count(sc); i++) {
+        parleyx_buf_puts(b, i ? ", " : "");
+        rp_text(b, parley_issue_name(sc, i));
+        parleyx_buf_puts(b, " = ");
+        rp_text(b, parley_issue_value_label(sc, i, o[i], lab, sizeof lab));
+    }
+}
+
 /* No deal: the minimal conflicts, the minimal relaxations with what each
  * opens, and how far each numeric limit must bend. */
 static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d)
@@ -306,7 +322,8 @@ static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley
         members(b, d, k, false, "<li>", "</li>\n");
     parleyx_buf_printf(b, "</ol>\n<h3>Minimal relaxations (%zu)</h3>\n<table "
                           "class=\"relaxations\"><tr><th>drop</th><th>deals opened</th>"
-                          "<th>Nash deal: utilities (change against no deal)</th></tr>\n",
+                          "<th>the Nash deal it opens</th>"
+                          "<th>its utilities (change against no deal)</th></tr>\n",
                        nr);
     for (size_t k = 0; k < nr; k++) {
         members(b, d, k, true, "<tr><td>", "</td><td class=\"num\">");
@@ -316,6 +333,8 @@ static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley
             parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, cnt, sizeof cnt);
             count(b, cnt);
         }
+        parleyx_buf_puts(b, "</td><td class=\"terms\">");
+        nash_terms(b, sc, an);
         parleyx_buf_puts(b, "</td><td>");
         nash_gains(b, sc, an);
         parleyx_buf_puts(b, "</td></tr>\n");

@@ -94,7 +94,8 @@ cat >> "$work/check.html" <<'JS'
 (function () {
   var want = ["#answer", "#scenario", "#deals", "#space", "#diagnosis", "#session",
               "table.parties", "table.issues", "table.redlines", "svg.utility-space",
-              "svg.diagnosis", "ol.conflicts", "table.relaxations", "table.bends",
+              "svg.diagnosis", "ol.conflicts", "table.relaxations",
+              "table.relaxations td.terms", "table.bends",
               "svg.diagnosis circle.conflict-member", "svg.diagnosis rect.relaxation",
               "svg.session", "svg.session path.veto", "table.deal-terms",
               "svg.utility-space g.legend"];
