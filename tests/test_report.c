@@ -25,6 +25,9 @@ static parley_scenario *load(const char *path)
     return sc;
 }
 
+/* The labels of one SVG do not overlap and stay inside (below). */
+static void labels_apart(const char *svg, size_t len, const char *what, bool in_area);
+
 static size_t count(const char *hay, const char *needle)
 {
     size_t n = 0;
@@ -231,37 +234,70 @@ Test(report, session_chart)
     parley_scenario_free(sc);
 }
 
-/* A forecast drawn: one line per actor per dimension, the forecast marked. */
-Test(report, forecast_chart)
+/* The SMP forecast of the KTAB CSV at path (skipped without the shared
+ * data), and its chart. */
+typedef struct fc_drawn {
+    parley_forecast_input *in;
+    parley_forecast_result *r;
+    char *svg;
+    size_t len;
+} fc_drawn;
+
+static fc_drawn forecast_drawn(const char *path)
 {
-    const char *path = PARLEY_SHARED_DATA "/ktab/dummyData_3Dim.csv";
     FILE *f = fopen(path, "rb");
     if (!f)
         cr_skip_test("shared data not found at %s (needs ../shared/data beside the repository)", path);
     fclose(f);
-    parley_forecast_input *in = NULL;
+    fc_drawn d = {NULL, NULL, NULL, 0};
     parley_error err;
-    cr_assert_eq(parley_ktab_read_csv(path, NULL, &in, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_eq(parley_ktab_read_csv(path, NULL, &d.in, &err), PARLEY_OK, "%s", err.message);
     parley_forecast_options o;
     parley_forecast_options_init(&o);
-    parley_forecast_result *r = NULL;
-    cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_OK, "%s", err.message);
-    char *svg = NULL;
-    size_t len = 0;
-    cr_assert_eq(parley_chart_forecast(in, r, NULL, &svg, &len, NULL), PARLEY_OK);
-    well_formed(svg, len);
-    cr_assert_eq(count(svg, "class=\"actor\""), 7 * 3, "7 actors on 3 dimensions");
-    cr_assert_eq(count(svg, "class=\"forecast-mark\""), 3);
+    cr_assert_eq(parley_forecast_run(d.in, &o, &d.r, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_eq(parley_chart_forecast(d.in, d.r, NULL, &d.svg, &d.len, NULL), PARLEY_OK);
+    return d;
+}
+
+static void fc_drawn_free(fc_drawn *d)
+{
+    parley_text_free(d->svg);
+    parley_forecast_result_free(d->r);
+    parley_forecast_input_free(d->in);
+}
+
+/* A forecast drawn: one line per actor per dimension, the forecast marked. */
+Test(report, forecast_chart)
+{
+    fc_drawn d = forecast_drawn(PARLEY_SHARED_DATA "/ktab/dummyData_3Dim.csv");
+    well_formed(d.svg, d.len);
+    cr_assert_eq(count(d.svg, "class=\"actor\""), 7 * 3, "7 actors on 3 dimensions");
+    cr_assert_eq(count(d.svg, "class=\"forecast-mark\""), 3);
     /* every line has one point per state (11) */
-    const char *p = strstr(svg, "class=\"actor\"");
+    const char *p = strstr(d.svg, "class=\"actor\"");
     const char *q = strstr(p, "points=\"") + 8;
     size_t pts = 1;
     for (; *q != '"'; q++)
         pts += *q == ' ';
-    cr_assert_eq(pts, parley_forecast_result_states(r));
-    parley_text_free(svg);
-    parley_forecast_result_free(r);
-    parley_forecast_input_free(in);
+    cr_assert_eq(pts, parley_forecast_result_states(d.r));
+    /* ticks on both axes: five on each scale, states 0 to 10 every 1 */
+    cr_assert_eq(count(d.svg, "<g class=\"ticks\""), 3);
+    cr_assert_eq(count(d.svg, "text-anchor=\"middle\">10</text>"), 3);
+    /* every actor named once per panel, no two names overlapping */
+    cr_assert_eq(count(d.svg, "<text class=\"label\""), 7 * 3);
+    labels_apart(d.svg, d.len, "dummyData_3Dim forecast", false);
+    fc_drawn_free(&d);
+}
+
+/* Ten EU states converging on one position: their names, spread apart in
+ * the margin, never overlap. */
+Test(report, forecast_actor_names_apart)
+{
+    fc_drawn d = forecast_drawn(PARLEY_SHARED_DATA "/ktab/bdm-eu-emissions.csv");
+    cr_assert_eq(count(d.svg, "<text class=\"label\""), 10);
+    cr_assert(count(d.svg, "class=\"leader\"") > 0, "names moved from their positions");
+    labels_apart(d.svg, d.len, "bdm-eu-emissions forecast", false);
+    fc_drawn_free(&d);
 }
 
 /* With more than two stakeholders a chart draws the frontier of the pair
