@@ -109,8 +109,8 @@ static void axes(px_buf *b, const rp_frame *f, const char *xname, const char *yn
                            px_x(f, u), f->y0 + f->h + 15, u, f->x0 - 6, px_y(f, u) + 4, u);
     }
     parleyx_buf_printf(b,
-                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
-                       "stroke=\"#888\"/>\n",
+                       "<rect class=\"plot-area\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                       "height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n",
                        f->x0, f->y0, f->w, f->h);
     parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\">"
                           "utility of ",
@@ -433,73 +433,154 @@ static parley_status frontiers(px_buf *b, const parley_scenario *sc, const parle
     return PARLEY_OK;
 }
 
-/* Does solution t stand at the same (x, y) point as u? */
-static bool same_point(const parley_analysis *an, size_t t, const double *u, size_t x, size_t y)
-{
-    const double *v;
-    return parley_analysis_solution(an, rp_solutions[t].kind, &v, NULL) && v[x] == u[x] &&
-           v[y] == u[y];
-}
+/* The bargaining solutions at distinct points of the chart: pixel
+ * position (tenths) and the label of every solution there, "KS =
+ * egalitarian" when two coincide. */
+typedef struct ch_mark {
+    long x, y;
+    char label[64];
+} ch_mark;
 
-/* The bargaining solutions, labelled; equal points share one label. */
-static void solutions(px_buf *b, const parley_analysis *an, const rp_frame *f, size_t x, size_t y)
+static size_t solution_marks(const parley_analysis *an, const rp_frame *f, size_t x, size_t y,
+                             ch_mark *m)
 {
-    parleyx_buf_puts(b, "<g class=\"solutions\" font-size=\"11\">\n");
+    size_t n = 0;
     for (size_t s = 0; s < RP_SOLUTIONS; s++) {
         const double *u;
         if (!parley_analysis_solution(an, rp_solutions[s].kind, &u, NULL))
             continue;
-        bool first = true;
-        for (size_t t = 0; t < s && first; t++)
-            if (same_point(an, t, u, x, y))
-                first = false;
-        if (!first)
-            continue;
-        double cx = px_x(f, u[x]), cy = px_y(f, u[y]);
-        parleyx_buf_printf(b,
-                           "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"black\" "
-                           "stroke=\"white\"/>\n<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\">",
-                           cx, cy - 6, cx + 8, cy - 8 - 11.0 * (double)s);
-        bool sep = false;
-        for (size_t t = s; t < RP_SOLUTIONS; t++) {
-            if (same_point(an, t, u, x, y)) {
-                parleyx_buf_printf(b, "%s%s", sep ? " = " : "", rp_solutions[t].label);
-                sep = true;
-            }
+        long cx = lround(px_x(f, u[x]) * 10), cy = lround(px_y(f, u[y]) * 10);
+        size_t k = 0;
+        while (k < n && (m[k].x != cx || m[k].y != cy))
+            k++;
+        if (k == n) {
+            m[n].x = cx;
+            m[n].y = cy;
+            m[n++].label[0] = '\0';
         }
-        parleyx_buf_puts(b, "</text>\n");
+        size_t len = strlen(m[k].label);
+        snprintf(m[k].label + len, sizeof m[k].label - len, "%s%s", len ? " = " : "",
+                 rp_solutions[s].label);
+    }
+    return n;
+}
+
+/* The bargaining solutions: a diamond at each, and labels placed so that
+ * none overlaps another or a diamond, all inside the plot (labels.c). */
+static void solutions(px_buf *b, const parley_analysis *an, const rp_frame *f, size_t x, size_t y)
+{
+    ch_mark m[RP_SOLUTIONS];
+    size_t n = solution_marks(an, f, x, y, m);
+    rp_labels L;
+    rp_labels_init(&L, f->x0, f->y0, f->x0 + f->w, f->y0 + f->h);
+    parleyx_buf_puts(b, "<g class=\"solutions\" font-size=\"11\">\n");
+    for (size_t k = 0; k < n; k++) {
+        double cx = (double)m[k].x / 10, cy = (double)m[k].y / 10;
+        parleyx_buf_printf(b,
+                           "<path class=\"solution-mark\" d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" "
+                           "fill=\"black\" stroke=\"white\"/>\n",
+                           cx, cy - 6);
+        rp_labels_take(&L, (rp_box){cx - 6, cy - 6, cx + 6, cy + 6});
+    }
+    for (size_t k = 0; k < n; k++) {
+        double cx = (double)m[k].x / 10, cy = (double)m[k].y / 10;
+        rp_placed p;
+        rp_labels_place(&L, cx, cy, 6, m[k].label, 11, true, &p);
+        rp_label_emit(b, &p, cx, cy, RP_HALO " font-weight=\"bold\"", m[k].label);
     }
     parleyx_buf_puts(b, "</g>\n");
 }
 
-static void legend(px_buf *b, const rp_frame *f, double H, const char *note)
+/* The legend's entries: a swatch (dot, faint dot, line, dashed line or
+ * none) and its words. */
+typedef enum { KEY_DOT, KEY_FAINT, KEY_LINE, KEY_DASHED, KEY_NOTE } ch_key_kind;
+typedef struct ch_key {
+    ch_key_kind kind;
+    const char *colour, *text;
+} ch_key;
+
+#define CH_KEYS 7
+#define CH_KEY_ROW 14.0 /* pixels between legend rows */
+
+static size_t legend_keys(bool pair, const char *note, ch_key *k)
 {
-    double ly = H - 22;
-    parleyx_buf_printf(
-        b,
-        "<g class=\"legend\" font-size=\"11\">\n"
-        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#c8c8c8\"/><text x=\"%.1f\" y=\"%.1f\">"
-        "no deal</text>\n"
-        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#3b82c4\"/><text x=\"%.1f\" y=\"%.1f\">"
-        "acceptable</text>\n"
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e67e22\" "
-        "stroke-width=\"2\"/><text x=\"%.1f\" y=\"%.1f\">Pareto frontier</text>\n"
-        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1e8449\"/><text x=\"%.1f\" y=\"%.1f\">"
-        "efficient deal</text>\n"
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c0392b\" "
-        "stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%.1f\">reservation</text>\n"
-        "<text x=\"%.1f\" y=\"%.1f\" fill=\"#666\">(%s)</text>\n</g>\n",
-        f->x0, ly, f->x0 + 7, ly + 4, f->x0 + 62, ly, f->x0 + 69, ly + 4, f->x0 + 140, ly,
-        f->x0 + 160, ly, f->x0 + 165, ly + 4, f->x0 + 260, ly, f->x0 + 267, ly + 4, f->x0 + 355, ly,
-        f->x0 + 375, ly, f->x0 + 380, ly + 4, f->x0, ly + 16, note);
+    size_t n = 0;
+    k[n++] = (ch_key){KEY_DOT, "#c8c8c8", "no deal"};
+    k[n++] = (ch_key){KEY_DOT, "#3b82c4", "acceptable"};
+    k[n++] = (ch_key){KEY_LINE, "#e67e22", pair ? "Pareto frontier of the pair" : "Pareto frontier"};
+    if (pair)
+        k[n++] = (ch_key){KEY_FAINT, "#e67e22", "frontier of all, projected"};
+    k[n++] = (ch_key){KEY_DOT, "#1e8449", "efficient deal"};
+    k[n++] = (ch_key){KEY_DASHED, "#c0392b", "reservation"};
+    k[n++] = (ch_key){KEY_NOTE, "#666", note};
+    return n;
+}
+
+/* Lay the entries out in rows from x0 to at most `right`, the first row's
+ * baseline at y: into b, or (b NULL) only to count the rows. */
+static size_t legend_flow(px_buf *b, const ch_key *k, size_t n, double x0, double right, double y)
+{
+    size_t rows = 1;
+    double xx = x0;
+    for (size_t j = 0; j < n; j++) {
+        double sw = k[j].kind == KEY_NOTE ? 0 : k[j].kind >= KEY_LINE ? 25 : 12;
+        double w = sw + rp_text_width(k[j].text, 11, false);
+        if (xx > x0 && xx + w > right) {
+            rows++;
+            xx = x0;
+            y += CH_KEY_ROW;
+        }
+        if (b && k[j].kind <= KEY_FAINT)
+            parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"%s/>", xx + 4,
+                               y - 4, k[j].colour,
+                               k[j].kind == KEY_FAINT ? " fill-opacity=\"0.35\"" : "");
+        else if (b && k[j].kind != KEY_NOTE)
+            parleyx_buf_printf(b,
+                               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                               "stroke=\"%s\" %s/>",
+                               xx, y - 4, xx + 20, y - 4, k[j].colour,
+                               k[j].kind == KEY_LINE ? "stroke-width=\"2\""
+                                                     : "stroke-dasharray=\"5,4\"");
+        if (b) {
+            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s>", xx + sw, y,
+                               k[j].kind == KEY_NOTE ? " fill=\"#666\"" : "");
+            rp_text(b, k[j].text);
+            parleyx_buf_puts(b, "</text>\n");
+        }
+        xx += w + 14;
+    }
+    return rows;
+}
+
+/* The legend under the plot, from the left of the picture in a panel
+ * (narrow), from the plot's left edge otherwise. */
+static void legend(px_buf *b, const rp_frame *f, double W, bool panel, bool pair, const char *note)
+{
+    ch_key k[CH_KEYS];
+    size_t n = legend_keys(pair, note, k);
+    parleyx_buf_puts(b, "<g class=\"legend\" font-size=\"11\">\n");
+    legend_flow(b, k, n, panel ? 8 : f->x0, W - 8, f->y0 + f->h + 50);
+    parleyx_buf_puts(b, "</g>\n");
+}
+
+/* The room under the plot: the axis' numbers and name, and the legend's
+ * rows (measured with the longest note). */
+static double bottom_margin(double x0, double W, bool panel, bool pair)
+{
+    ch_key k[CH_KEYS];
+    size_t n = legend_keys(pair, "(density of a fixed sample of outcomes)", k);
+    size_t rows = legend_flow(NULL, k, n, panel ? 8 : x0, W - 8, 0);
+    double m = 50 + CH_KEY_ROW * (double)(rows - 1) + 8;
+    return panel || m > 78 ? m : 78;
 }
 
 static parley_status utility_space(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                                    size_t x, size_t y, const parley_chart_options *o, bool panel)
 {
     size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
+    bool pair = parley_analysis_dims(an) > 2;
     double W = o->width, H = o->height;
-    rp_frame f = {62, 34, W - 62 - 18, H - 34 - (panel ? 48 : 78)};
+    rp_frame f = {62, 34, W - 62 - 18, H - 34 - bottom_margin(62, W, panel, pair)};
     space_head(b, &f, W, H, parley_party_name(sc, px), parley_party_name(sc, py));
     char note[64] = "";
     parley_status st = cloud(b, sc, &f, px, py, o, panel, note, sizeof note);
@@ -510,8 +591,9 @@ static parley_status utility_space(px_buf *b, const parley_scenario *sc, const p
     if (st)
         return st;
     solutions(b, an, &f, x, y);
-    if (!panel)
-        legend(b, &f, H, note);
+    char paren[80];
+    snprintf(paren, sizeof paren, "(%s)", note);
+    legend(b, &f, W, panel, pair, paren);
     parleyx_buf_puts(b, "</svg>\n");
     return PARLEY_OK;
 }

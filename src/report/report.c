@@ -293,6 +293,22 @@ static void nash_gains(px_buf *b, const parley_scenario *sc, const parley_analys
     }
 }
 
+/* "issue = value, ..." -- the terms of an's Nash deal, the deal a
+ * relaxation opens. */
+static void nash_terms(px_buf *b, const parley_scenario *sc, const parley_analysis *an)
+{
+    const uint32_t *o;
+    char lab[PARLEY_MAX_NAME + 1];
+    if (!an || !parley_analysis_solution(an, PARLEY_SOLUTION_NASH, NULL, &o))
+        return;
+    for (size_t i = 0; i < parley_issue_count(sc); i++) {
+        parleyx_buf_puts(b, i ? ", " : "");
+        rp_text(b, parley_issue_name(sc, i));
+        parleyx_buf_puts(b, " = ");
+        rp_text(b, parley_issue_value_label(sc, i, o[i], lab, sizeof lab));
+    }
+}
+
 /* No deal: the minimal conflicts, the minimal relaxations with what each
  * opens, and how far each numeric limit must bend. */
 static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d)
@@ -306,7 +322,8 @@ static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley
         members(b, d, k, false, "<li>", "</li>\n");
     parleyx_buf_printf(b, "</ol>\n<h3>Minimal relaxations (%zu)</h3>\n<table "
                           "class=\"relaxations\"><tr><th>drop</th><th>deals opened</th>"
-                          "<th>Nash deal: utilities (change against no deal)</th></tr>\n",
+                          "<th>the Nash deal it opens</th>"
+                          "<th>its utilities (change against no deal)</th></tr>\n",
                        nr);
     for (size_t k = 0; k < nr; k++) {
         members(b, d, k, true, "<tr><td>", "</td><td class=\"num\">");
@@ -316,6 +333,8 @@ static void diagnosis_no_deal(px_buf *b, const parley_scenario *sc, const parley
             parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, cnt, sizeof cnt);
             count(b, cnt);
         }
+        parleyx_buf_puts(b, "</td><td class=\"terms\">");
+        nash_terms(b, sc, an);
         parleyx_buf_puts(b, "</td><td>");
         nash_gains(b, sc, an);
         parleyx_buf_puts(b, "</td></tr>\n");
@@ -349,6 +368,42 @@ static parley_status diagnosis_section(px_buf *b, const parley_scenario *sc,
     parley_status st = rp_chart_diagnosis(b, sc, d, co);
     parleyx_buf_puts(b, "</div>\n</section>\n");
     return st;
+}
+
+/* What the negotiators agreed on (issue = value), ratified or vetoed,
+ * and every party's utility of it. */
+static void session_terms(px_buf *b, const parley_scenario *sc, const parley_session_result *res)
+{
+    const uint32_t *o = res->agreement ? res->outcome : res->vetoed ? res->talks_outcome : NULL;
+    if (!o)
+        return;
+    char lab[PARLEY_MAX_NAME + 1];
+    parleyx_buf_puts(b, res->agreement ? "<h3>The deal</h3>\n"
+                                       : "<h3>The terms agreed, then vetoed</h3>\n");
+    parleyx_buf_puts(b, "<table class=\"deal-terms\"><tr><th>issue</th><th>agreed value</th>"
+                        "</tr>\n");
+    for (size_t i = 0; i < parley_issue_count(sc); i++) {
+        parleyx_buf_puts(b, "<tr><td>");
+        rp_text(b, parley_issue_name(sc, i));
+        parleyx_buf_puts(b, "</td><td>");
+        rp_text(b, parley_issue_value_label(sc, i, o[i], lab, sizeof lab));
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n<table class=\"deal-utilities\"><tr><th>party</th>"
+                        "<th>role</th><th>utility</th><th>reservation value</th></tr>\n");
+    for (size_t p = 0; p < parley_party_count(sc); p++) {
+        if (!parley_party_has_utility(sc, p))
+            continue;
+        parleyx_buf_puts(b, "<tr><td>");
+        rp_text(b, parley_party_name(sc, p));
+        parleyx_buf_printf(b, "</td><td>%s</td><td class=\"num\">",
+                           parley_role_name(parley_party_role(sc, p)));
+        num(b, parley_utility(sc, p, o));
+        parleyx_buf_puts(b, "</td><td class=\"num\">");
+        num(b, parley_party_reservation(sc, p));
+        parleyx_buf_puts(b, "</td></tr>\n");
+    }
+    parleyx_buf_puts(b, "</table>\n");
 }
 
 /* A negotiation session: run it, chart it, and say how it ended. */
@@ -407,16 +462,22 @@ static parley_status session_section(px_buf *b, const parley_scenario *sc,
         st = PARLEY_OK;
         goto done;
     }
-    parleyx_buf_printf(b, "<p>%s, %lu round%s, %s.</p>\n<table class=\"session\"><tr>"
-                          "<th>negotiator</th><th>strategy</th></tr>\n",
+    parleyx_buf_printf(b, "<p>%s, %lu round%s, ",
                        o->session.protocol == PARLEY_PROTOCOL_MEDIATED
                            ? "Mediated single text"
                            : "Stacked alternating offers",
-                       res.rounds, res.rounds == 1 ? "" : "s",
-                       res.agreement     ? "agreement"
-                       : res.vetoed      ? "the negotiators agreed, and a ratifier vetoed the deal"
-                       : res.walked_away ? "a negotiator walked away"
-                                         : "no agreement before the deadline");
+                       res.rounds, res.rounds == 1 ? "" : "s");
+    if (res.vetoed) {
+        parleyx_buf_puts(b, "the negotiators agreed, and the ratifier ");
+        rp_text(b, parley_party_name(sc, res.vetoed_by));
+        parleyx_buf_puts(b, " vetoed the deal");
+    } else {
+        parleyx_buf_puts(b, res.agreement     ? "agreement"
+                            : res.walked_away ? "a negotiator walked away"
+                                              : "no agreement before the deadline");
+    }
+    parleyx_buf_puts(b, ".</p>\n<table class=\"session\"><tr><th>negotiator</th>"
+                        "<th>strategy</th></tr>\n");
     for (size_t k = 0; k < parley_session_seats(s); k++) {
         parleyx_buf_puts(b, "<tr><td>");
         rp_text(b, parley_party_name(sc, parley_session_seat_party(s, k)));
@@ -425,6 +486,7 @@ static parley_status session_section(px_buf *b, const parley_scenario *sc,
         parleyx_buf_puts(b, "</td></tr>\n");
     }
     parleyx_buf_puts(b, "</table>\n");
+    session_terms(b, sc, &res);
     if (parley_analysis_dims(an) >= 2) {
         parleyx_buf_puts(b, "<div class=\"charts\">\n");
         st = rp_chart_session(b, sc, an, log, 0, 1, &o->chart);

@@ -44,7 +44,7 @@ void rp_text(px_buf *b, const char *s);
 void rp_svg_open(px_buf *b, double W, double H, unsigned font_size, const char *cls,
                  const char *title);
 /* Append one chart to b: the utility space of dimensions x and y (panel:
- * two-thirds size, no legend), or the diagnosis. */
+ * two-thirds size, its legend in rows), or the diagnosis. */
 parley_status rp_chart_utility(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                                size_t x, size_t y, const parley_chart_options *opt, bool panel);
 parley_status rp_chart_diagnosis(px_buf *b, const parley_scenario *sc, const parley_diagnosis *d,
@@ -62,5 +62,58 @@ parley_status rp_pair_chart(const parley_scenario *sc, const parley_analysis *an
                             const parley_session_log *log, size_t x, size_t y,
                             const parley_chart_options *opt, char **svg, size_t *len,
                             parley_error *err);
+
+/* ---------------------------------------------------------- labels.c */
+
+/* A box in pixels, left-top (x0, y0) to right-bottom (x1, y1). */
+typedef struct rp_box {
+    double x0, y0, x1, y1;
+} rp_box;
+
+/* A white halo under a label's letters, so that it reads over points. */
+#define RP_HALO "stroke=\"white\" stroke-width=\"3\" stroke-opacity=\"0.85\" paint-order=\"stroke\""
+
+/* Pixels kept clear between a label and any other box. */
+#define RP_LABEL_GAP 2.0
+#define RP_MAX_TAKEN 96
+
+/* The estimated width of text s at font size fs (an upper bound for the
+ * common sans-serif fonts; labels.c says how), and the box of such a text
+ * drawn at (x, y) with text-anchor start (anchor < 0), middle (0) or end
+ * (> 0): from 1.0 fs above the baseline to 0.3 fs below. */
+double rp_text_width(const char *s, double fs, bool bold);
+rp_box rp_text_box(double x, double y, const char *s, double fs, bool bold, int anchor);
+/* Do a and b come closer than gap? */
+bool rp_box_overlap(const rp_box *a, const rp_box *b, double gap);
+
+/* Labels being placed in one area: the boxes taken so far (labels and
+ * markers, at most RP_MAX_TAKEN; more are not remembered). */
+typedef struct rp_labels {
+    rp_box area;
+    rp_box taken[RP_MAX_TAKEN];
+    size_t n;
+} rp_labels;
+
+/* Where a label went: its box, its baseline start (x, y) for
+ * text-anchor start, and a leader line to (lx, ly) when it was moved
+ * away from its anchor. */
+typedef struct rp_placed {
+    rp_box box;
+    double x, y, lx, ly;
+    bool leader;
+} rp_placed;
+
+void rp_labels_init(rp_labels *L, double x0, double y0, double x1, double y1);
+/* Mark b as taken (a marker, a legend, a label placed elsewhere). */
+void rp_labels_take(rp_labels *L, rp_box b);
+/* Place text s (font size fs) for the anchor (ax, ay), a marker of
+ * radius r, at the first free spot near it (labels.c); takes the box.
+ * False when the area has no free spot left: the label then overlaps. */
+bool rp_labels_place(rp_labels *L, double ax, double ay, double r, const char *s, double fs,
+                     bool bold, rp_placed *out);
+/* Write a placed label: its leader line if any, then <text class="label"
+ * x y ATTRS>text</text> (text escaped). */
+void rp_label_emit(px_buf *b, const rp_placed *p, double ax, double ay, const char *attrs,
+                   const char *text);
 
 #endif

@@ -28,8 +28,10 @@ struct parley_session_log {
     size_t np;
     size_t n, cap;     /* offers */
     double *rec;       /* n * (np + 2): round, proposer, utilities */
-    bool deal;
-    double *dealu;     /* np */
+    bool deal;         /* the talks produced a deal... */
+    double *dealu;     /* np: everybody's utility of it */
+    size_t vetoed_by;  /* ...which this ratifier vetoed (SIZE_MAX: none) */
+    bool mediated;     /* the offers are a mediator's texts */
     bool ok;
 };
 
@@ -46,6 +48,7 @@ parley_session_log *parley_session_log_new(const parley_scenario *sc)
     l->sc = sc;
     l->np = sc->nparties;
     l->ok = true;
+    l->vetoed_by = SIZE_MAX;
     l->dealu = parleyx_calloc(sc->alloc, l->np ? l->np : 1, sizeof(double));
     if (!l->dealu) {
         parleyx_free(sc->alloc, l, sizeof *l);
@@ -79,6 +82,11 @@ void parley_session_log_event(void *ud, const parley_trace_event *ev)
         memcpy(l->dealu, ev->utilities, l->np * sizeof(double));
         return;
     }
+    if (ev->kind == PARLEY_TRACE_RATIFY && !ev->accepted && l->vetoed_by == SIZE_MAX) {
+        l->vetoed_by = ev->party;
+        return;
+    }
+    l->mediated |= ev->kind == PARLEY_TRACE_TEXT;
     if ((ev->kind != PARLEY_TRACE_OFFER && ev->kind != PARLEY_TRACE_TEXT) || !ev->utilities)
         return;
     size_t w = l->np + 2;
@@ -103,6 +111,59 @@ typedef struct sl_layout {
     size_t step;    /* draw every step-th offer */
 } sl_layout;
 
+/* A panel's frame, its title (bold, above it) and its tick numbers on the
+ * left (utilities 0 to 1) and, with bottom, underneath. */
+static void frame(px_buf *b, const rp_frame *f, const char *title, bool bottom)
+{
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">",
+                       f->x0);
+    rp_text(b, title);
+    parleyx_buf_printf(b,
+                       "</text>\n<rect class=\"plot-area\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                       "height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n",
+                       f->x0, f->y0, f->w, f->h);
+    for (int t = 0; t <= 5; t++) {
+        double u = t / 5.0;
+        parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+                           f->x0 - 5, f->y0 + (1 - u) * f->h + 4, u);
+        if (bottom)
+            parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>\n",
+                               f->x0 + u * f->w, f->y0 + f->h + 14, u);
+    }
+}
+
+/* The talks' deal: ringed and labelled "deal", or, when a ratifier
+ * vetoed it, crossed out in red and labelled "vetoed by NAME"; the label
+ * placed inside the plot (labels.c). */
+static void draw_outcome(px_buf *b, const parley_scenario *sc, const parley_session_log *l,
+                         size_t px, size_t py, const rp_frame *f)
+{
+    double cx = f->x0 + l->dealu[px] * f->w, cy = f->y0 + (1 - l->dealu[py]) * f->h;
+    char text[PARLEY_MAX_NAME + 16];
+    if (l->vetoed_by == SIZE_MAX) {
+        snprintf(text, sizeof text, "deal");
+        parleyx_buf_printf(b,
+                           "<circle class=\"deal\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" "
+                           "fill=\"none\" stroke=\"black\" stroke-width=\"2.5\"/>\n",
+                           cx, cy);
+    } else {
+        snprintf(text, sizeof text, "vetoed by %s", parley_party_name(sc, l->vetoed_by));
+        parleyx_buf_printf(b,
+                           "<path class=\"veto\" d=\"M%.1f %.1fl14 14m0 -14l-14 14\" "
+                           "stroke=\"#c0392b\" stroke-width=\"3\"/>\n",
+                           cx - 7, cy - 7);
+    }
+    rp_labels L;
+    rp_labels_init(&L, f->x0, f->y0, f->x0 + f->w, f->y0 + f->h);
+    rp_labels_take(&L, (rp_box){cx - 9, cy - 9, cx + 9, cy + 9});
+    rp_placed p;
+    rp_labels_place(&L, cx, cy, 9, text, 11, true, &p);
+    rp_label_emit(b, &p, cx, cy,
+                  l->vetoed_by == SIZE_MAX ? RP_HALO " font-weight=\"bold\""
+                                           : RP_HALO " font-weight=\"bold\" fill=\"#c0392b\"",
+                  text);
+}
+
 /* Left: the utility space of dimensions x and y (parties px and py), the
  * frontier when there are two stakeholders, the offers, the deal. */
 static void draw_offers(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
@@ -111,29 +172,16 @@ static void draw_offers(px_buf *b, const parley_scenario *sc, const parley_analy
     size_t px = parley_analysis_dim_party(an, x), py = parley_analysis_dim_party(an, y);
     size_t w = l->np + 2;
     const rp_frame *f = &g->left;
-    double lx0 = f->x0, ly0 = f->y0, pw = f->w, ph = f->h;
-    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Offers: ",
-                       lx0);
-    rp_text(b, parley_party_name(sc, px));
-    parleyx_buf_puts(b, " and ");
-    rp_text(b, parley_party_name(sc, py));
-    parleyx_buf_printf(b,
-                       "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                       "fill=\"none\" stroke=\"#888\"/>\n",
-                       lx0, ly0, pw, ph);
-    for (int t = 0; t <= 5; t++) {
-        double u = t / 5.0;
-        parleyx_buf_printf(b,
-                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>"
-                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
-                           lx0 + u * pw, ly0 + ph + 14, u, lx0 - 5, ly0 + (1 - u) * ph + 4, u);
-    }
+    char title[2 * PARLEY_MAX_NAME + 32];
+    snprintf(title, sizeof title, "%s: %s and %s", l->mediated ? "Mediator's texts" : "Offers",
+             parley_party_name(sc, px), parley_party_name(sc, py));
+    frame(b, f, title, true);
     parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">utility of ",
-                       lx0 + pw / 2, ly0 + ph + 30);
+                       f->x0 + f->w / 2, f->y0 + f->h + 30);
     rp_text(b, parley_party_name(sc, px));
     parleyx_buf_printf(b, "</text>\n<text transform=\"translate(%.1f,%.1f) rotate(-90)\" "
                           "text-anchor=\"middle\">utility of ",
-                       lx0 - 32, ly0 + ph / 2);
+                       f->x0 - 32, f->y0 + f->h / 2);
     rp_text(b, parley_party_name(sc, py));
     parleyx_buf_puts(b, "</text>\n");
     if (parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL) && parley_analysis_dims(an) == 2)
@@ -146,23 +194,18 @@ static void draw_offers(px_buf *b, const parley_scenario *sc, const parley_analy
         double op = 0.3 + 0.7 * (double)(k + 1) / (double)l->n;
         parleyx_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
                               "fill-opacity=\"%.2f\"/>\n",
-                           lx0 + r[2 + px] * pw, ly0 + (1 - r[2 + py]) * ph, col, op);
+                           f->x0 + r[2 + px] * f->w, f->y0 + (1 - r[2 + py]) * f->h, col, op);
     }
     parleyx_buf_puts(b, "</g>\n");
     if (l->deal)
-        parleyx_buf_printf(b,
-                           "<circle class=\"deal\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
-                           "stroke=\"black\" stroke-width=\"2.5\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
-                           "font-weight=\"bold\">deal</text>\n",
-                           lx0 + l->dealu[px] * pw, ly0 + (1 - l->dealu[py]) * ph,
-                           lx0 + l->dealu[px] * pw + 10, ly0 + (1 - l->dealu[py]) * ph - 8);
+        draw_outcome(b, sc, l, px, py, f);
 }
 
-/* Proposer p's line: its utility of its own offers round by round (its
- * concession curve), its reservation value dashed, its legend entry
- * (the drawn-th). */
-static void draw_proposer(px_buf *b, const parley_scenario *sc, const parley_session_log *l,
-                          size_t p, double rmax, size_t drawn, const sl_layout *g)
+/* Party p's line: its utility, round by round, of its own offers
+ * (alternating offers: its concession curve) or of the mediator's texts;
+ * its reservation value dashed; its legend entry (the drawn-th). */
+static void draw_party(px_buf *b, const parley_scenario *sc, const parley_session_log *l,
+                       size_t p, double rmax, size_t drawn, const sl_layout *g)
 {
     size_t w = l->np + 2;
     double rx0 = g->right.x0, ry0 = g->right.y0, pw = g->right.w, ph = g->right.h;
@@ -179,7 +222,7 @@ static void draw_proposer(px_buf *b, const parley_scenario *sc, const parley_ses
     bool first = true;
     for (size_t k = 0; k < l->n; k += g->step) {
         const double *r = &l->rec[k * w];
-        if ((int)r[1] != (int)p)
+        if (!l->mediated && (int)r[1] != (int)p)
             continue;
         parleyx_buf_printf(b, "%s%.1f,%.1f", first ? "" : " ",
                            rx0 + (rmax > 1 ? (r[0] - 1) / (rmax - 1) : 0.5) * pw,
@@ -196,36 +239,46 @@ static void draw_proposer(px_buf *b, const parley_scenario *sc, const parley_ses
     parleyx_buf_puts(b, "</text>\n");
 }
 
-/* Right: each proposer's utility of its own offers, round by round. */
+/* Does party p have a line on the right?  Alternating offers: when it
+ * made an offer.  Mediated: when it has preferences (the mediator's own
+ * utility is none). */
+static bool has_line(const parley_scenario *sc, const parley_session_log *l, size_t p)
+{
+    if (l->mediated)
+        return parley_party_has_utility(sc, p) &&
+               parley_party_role(sc, p) != PARLEY_ROLE_MEDIATOR;
+    for (size_t k = 0; k < l->n; k++)
+        if ((int)l->rec[k * (l->np + 2) + 1] == (int)p)
+            return true;
+    return false;
+}
+
+/* Right: each proposer's utility of its own offers, or every party's
+ * utility of the mediator's texts, round by round. */
 static void draw_rounds(px_buf *b, const parley_scenario *sc, const parley_session_log *l,
                         const sl_layout *g)
 {
     size_t w = l->np + 2;
-    double rx0 = g->right.x0, ry0 = g->right.y0, pw = g->right.w, ph = g->right.h;
+    const rp_frame *f = &g->right;
     double rmax = 1;
     for (size_t k = 0; k < l->n; k++)
         if (l->rec[k * w] > rmax)
             rmax = l->rec[k * w];
-    parleyx_buf_printf(b,
-                       "<text x=\"%.1f\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Each proposer's utility of "
-                       "its own offers, round by round</text>\n<rect x=\"%.1f\" y=\"%.1f\" "
-                       "width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n"
-                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">round (1 to %.0f)"
-                       "</text>\n",
-                       rx0, rx0, ry0, pw, ph, rx0 + pw / 2, ry0 + ph + 30, rmax);
-    for (int t = 0; t <= 5; t++) {
-        double u = t / 5.0;
-        parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
-                           rx0 - 5, ry0 + (1 - u) * ph + 4, u);
+    frame(b, f,
+          l->mediated ? "Each party's utility of the mediator's texts, round by round"
+                      : "Each proposer's utility of its own offers, round by round",
+          false);
+    for (int t = 0; t <= 4; t++) { /* rounds 1 to rmax */
+        double r = 1 + (rmax - 1) * t / 4.0;
+        parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n",
+                           f->x0 + f->w * t / 4.0, f->y0 + f->h + 14, floor(r + 0.5));
     }
+    parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">round</text>\n",
+                       f->x0 + f->w / 2, f->y0 + f->h + 30);
     size_t drawn = 0;
-    for (size_t p = 0; p < l->np; p++) {
-        bool any = false;
-        for (size_t k = 0; k < l->n && !any; k++)
-            any = (int)l->rec[k * w + 1] == (int)p;
-        if (any)
-            draw_proposer(b, sc, l, p, rmax, drawn++, g);
-    }
+    for (size_t p = 0; p < l->np; p++)
+        if (has_line(sc, l, p))
+            draw_party(b, sc, l, p, rmax, drawn++, g);
 }
 
 static parley_status draw(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
