@@ -408,3 +408,60 @@ Test(redlines, abu_dhabi_example)
     parley_diagnosis_free(d);
     parley_scenario_free(sc);
 }
+
+/* The text of every numeric limit the diagnosis lists for `text` (a red
+ * line of party A over weapons 0..100 step 10 and donbas), joined by '|'. */
+static void limit_texts(const char *text, char *out, size_t n)
+{
+    parley_scenario *sc = parley_scenario_new(NULL);
+    parley_scenario_add_integer(sc, "weapons", 0, 100, 10, NULL, NULL);
+    const char *v[] = {"ceded", "kept"};
+    parley_scenario_add_discrete(sc, "donbas", 2, v, NULL, NULL);
+    parley_scenario_add_party(sc, "A", PARLEY_ROLE_NEGOTIATOR, NULL, NULL);
+    parley_scenario_add_party(sc, "B", PARLEY_ROLE_NEGOTIATOR, NULL, NULL);
+    for (size_t p = 0; p < 2; p++) {
+        parley_party_set_weight(sc, p, 0, 0.5);
+        parley_party_set_weight(sc, p, 1, 0.5);
+        parley_party_set_linear(sc, p, 0, p ? 1 : 0, p ? -0.01 : 0.01, 0);
+        parley_party_set_value_eval(sc, p, 1, 0, p ? 1.0 : 0.0);
+        parley_party_set_value_eval(sc, p, 1, 1, p ? 0.0 : 1.0);
+    }
+    parley_error err;
+    cr_assert_eq(parley_party_add_redline(sc, 0, "cap", text, &err), PARLEY_OK, "%s",
+                 err.message);
+    cr_assert_eq(parley_scenario_finalize(sc, NULL), PARLEY_OK);
+    parley_diagnosis *d = NULL;
+    cr_assert_eq(parley_diagnose(sc, NULL, &d, &err), PARLEY_OK, "%s", err.message);
+    bool deal = parley_diagnosis_deal_exists(d);
+    size_t nl = deal ? parley_diagnosis_slack_count(d) : parley_diagnosis_bend_count(d);
+    out[0] = '\0';
+    for (size_t k = 0; k < nl; k++) {
+        parley_limit_info l;
+        cr_assert(deal ? parley_diagnosis_slack(d, k, &l) : parley_diagnosis_bend(d, k, &l));
+        if (strcmp(l.what, "reservation") == 0)
+            continue;
+        size_t used = strlen(out);
+        snprintf(out + used, n - used, "%s%s", used ? "|" : "", l.what);
+    }
+    parley_diagnosis_free(d);
+    parley_scenario_free(sc);
+}
+
+/* `limit` is the comparison as written, whatever follows it: a tab, a
+ * newline (block-style YAML rules), '(' or ')' (issue 14, item 10). */
+Test(redlines, limit_text_is_the_comparison_only)
+{
+    static const char *const cases[][2] = {
+        {"weapons <= 30\tand donbas != ceded", "weapons <= 30"},
+        {"weapons <= 30\nand donbas != ceded\n", "weapons <= 30"},
+        {"weapons <= 30 and(donbas != ceded)", "weapons <= 30"},
+        {"(donbas != ceded)or(weapons\t<=\t30)", "weapons\t<=\t30"},
+        {"weapons >= 20\t->\tutility(B) >= 0.25", "weapons >= 20|utility(B) >= 0.25"},
+        {"not(30 >= weapons)or donbas == kept", "30 >= weapons"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char got[256];
+        limit_texts(cases[i][0], got, sizeof got);
+        cr_assert_str_eq(got, cases[i][1], "rule %zu", i);
+    }
+}

@@ -1073,7 +1073,10 @@ static rule *rule_parse_primary(rule_parser *p)
         }
         return r;
     }
-    return rule_parse_comparison(p);
+    rule *r = rule_parse_comparison(p);
+    if (r) /* the comparison as written ends with the token before p->cur */
+        r->end = p->prev.pos + p->prev.len;
+    return r;
 }
 
 static bool rule_enter(rule_parser *p)

@@ -52,6 +52,7 @@ typedef struct rule {
     rule_cmp cmp;            /* UTIL_CMP */
     double threshold;        /* UTIL_CMP */
     size_t offset;           /* 0-based offset of the leaf in the text */
+    size_t end;              /* leaves: offset just past its last token */
 } rule;
 
 /* Compile text against sc (issues and parties present now).  On success
