@@ -12,9 +12,11 @@
  *                 | operand "not" "in" "{" ... "}"
  *   op      := "==" | "!=" | "<" | "<=" | ">" | ">="
  *   operand := issue-name | "utility" "(" party-name ")" | number | value
- * Names and values are bare words ([A-Za-z_][A-Za-z0-9_.'-]*, a '-'
- * followed by '>' ends a word), numbers, or quoted strings ('...' or "..."
- * with \\ and \' \" escapes) for names with spaces.  Keywords (and, or,
+ * Names and values are bare words ([A-Za-z_][A-Za-z0-9_.'-]*, where a
+ * letter may also be any non-ASCII UTF-8 letter -- rule.c's
+ * rule_is_letter_cp -- and a '-' followed by '>' ends a word), numbers, or
+ * quoted strings ('...' or "..." with \\ and \' \" escapes) for names with
+ * spaces or punctuation.  Keywords (and, or,
  * not, in, true, false, utility) are case-sensitive.
  * Typing, checked at compile time: a discrete issue compares with ==, !=,
  * in against its own value labels (a number token is matched as a label:
