@@ -569,7 +569,15 @@ Test(rule, errors)
     expect_err(sc, "weapons < 30x", PARLEY_ERR_SYNTAX, 11, "malformed number");
     expect_err(sc, "weapons < 1.2.3", PARLEY_ERR_SYNTAX, 11, "malformed number");
     expect_err(sc, "weapons < 1e", PARLEY_ERR_SYNTAX, 11, "malformed number");
-    expect_err(sc, "weapons < 1e999", PARLEY_ERR_INVALID, 11, "out of range");
+    expect_err(sc, "weapons < 1e999", PARLEY_ERR_INVALID, 11, "too large for a double");
+    /* underflow: a non-zero literal that would read as 0 */
+    expect_err(sc, "weapons < 1e-400", PARLEY_ERR_INVALID, 11,
+               "'1e-400' is too small for a double");
+    expect_err(sc, "utility(Russia) > -1e-400", PARLEY_ERR_INVALID, 19,
+               "write 0 if you mean zero");
+    expect_err(sc, "1e-330 < weapons", PARLEY_ERR_INVALID, 1, "too small");
+    /* zero written small, and subnormals, are numbers */
+    cr_assert(truth(sc, "weapons >= 0e-400 and weapons > -2.3e-308 and weapons < 4.9e-324"));
     expect_err(sc, "donbas == ceded; true", PARLEY_ERR_SYNTAX, 16, "unexpected character ';'");
     expect_err(sc, "donbas == \xc3\xa9", PARLEY_ERR_INVALID, 11,
                "unknown value '\xc3\xa9' of issue 'donbas'");

@@ -13,7 +13,7 @@
  *     every value index against the comparison;
  *   - every comparison on utility(P) becomes RULE_UTIL_CMP: party index,
  *     comparison (normalised so that the utility is on the left) and the
- *     threshold as strtod read it.
+ *     threshold as parleyx_parse_double read it.
  * Evaluating a rule is therefore a walk of a few nodes and one bit test per
  * issue leaf: no strings, no allocation.
  *
@@ -51,9 +51,10 @@
  * scenario's strings.
  *
  * Numbers: numeric issues compare pm_issue_value(issue, k) -- the exact
- * double of value k -- with the literal read by strtod (C locale syntax:
- * optional sign, digits, optional fraction, optional exponent; no hex, no
- * inf/nan).  On a real issue, a literal within 1e-9 of a grid step of a
+ * double of value k -- with the literal read by parleyx_parse_double (C
+ * locale syntax: optional sign, digits, optional fraction, optional
+ * exponent; no hex, no inf/nan; a literal beyond the largest double, or
+ * a non-zero one that would read as 0, is an error).  On a real issue, a literal within 1e-9 of a grid step of a
  * grid value first snaps to that value (rule_snap: the grid is lo + step*k
  * in doubles, so "0.15" may be 0.15000000000000002); integer values are
  * exact.  ==, != and `in` on a numeric issue must name values that exist
@@ -693,15 +694,11 @@ static bool rule_number(rule_parser *p, const rule_tok *t, double *v)
 {
     if (!rule_decode(p, t))
         return false;
-    char *end = NULL;
-    double x = strtod(p->buf, &end);
-    if (end != p->buf + p->buflen || x - x != 0.0) {
-        rule_fail(p, PARLEY_ERR_INVALID, t->pos,
-                  "number '%s' is out of range (beyond the largest double)", p->buf);
-        return false;
-    }
-    *v = x;
-    return true;
+    if (parleyx_parse_double(p->buf, v))
+        return true;
+    rule_fail(p, PARLEY_ERR_INVALID, t->pos, "number '%s' %s", p->buf,
+              parleyx_double_problem(p->buf));
+    return false;
 }
 
 /* utility ( party ) at p->cur (the 'utility' keyword); *party set. */
