@@ -7,6 +7,7 @@
 #include "parleyx.h"
 
 #include <errno.h>
+#include <float.h>
 #include <stddef.h>
 #include <math.h>
 #include <stdio.h>
@@ -281,7 +282,11 @@ char *parleyx_fmt_double(double d, char *buf, size_t n)
         snprintf(buf, n, d > 0 ? "inf" : "-inf");
         return buf;
     }
-    for (int prec = 15; prec <= 17; prec++) {
+    /* A normal double holds every decimal of 15 digits (DBL_DIG), so when
+     * 15 digits read back, %g's dropped zeros leave the shortest form; a
+     * subnormal holds fewer, so its search starts at 1 digit (5e-324). */
+    int prec = d != 0.0 && fabs(d) < DBL_MIN ? 1 : 15;
+    for (; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
             break;

@@ -102,8 +102,9 @@ bool parleyx_text_begin(px_buf *b);
 bool parleyx_text_finish(px_buf *b, char **text, size_t *len);
 
 /* --- numbers --- */
-/* Shortest decimal that reads back to exactly d ("%.{15,16,17}g"), with
- * "-0" kept, "inf"/"nan" for the others.  buf >= 32 bytes. */
+/* Shortest decimal that reads back to exactly d ("%.{15,16,17}g", from
+ * 1 digit for subnormals: 0.07, 0.30000000000000004, 5e-324), with "-0"
+ * kept, "inf"/"nan" for the others.  buf >= 32 bytes. */
 char *parleyx_fmt_double(double d, char *buf, size_t n);
 /* Strict number parsing: the whole string must be a plain decimal number
  * (no hex, no inf/nan, no trailing text) that a double holds: not beyond
