@@ -409,27 +409,32 @@ Test(redlines, abu_dhabi_example)
     parley_scenario_free(sc);
 }
 
-/* The text of every numeric limit the diagnosis lists for `text` (a red
- * line of party A over weapons 0..100 step 10 and donbas), joined by '|'. */
+/* The text of every numeric limit the diagnosis lists for `text`, a red
+ * line of party A read from a native scenario (a YAML double-quoted
+ * string, so tabs and line breaks reach the rule), joined by '|'. */
 static void limit_texts(const char *text, char *out, size_t n)
 {
-    parley_scenario *sc = parley_scenario_new(NULL);
-    parley_scenario_add_integer(sc, "weapons", 0, 100, 10, NULL, NULL);
-    const char *v[] = {"ceded", "kept"};
-    parley_scenario_add_discrete(sc, "donbas", 2, v, NULL, NULL);
-    parley_scenario_add_party(sc, "A", PARLEY_ROLE_NEGOTIATOR, NULL, NULL);
-    parley_scenario_add_party(sc, "B", PARLEY_ROLE_NEGOTIATOR, NULL, NULL);
-    for (size_t p = 0; p < 2; p++) {
-        parley_party_set_weight(sc, p, 0, 0.5);
-        parley_party_set_weight(sc, p, 1, 0.5);
-        parley_party_set_linear(sc, p, 0, p ? 1 : 0, p ? -0.01 : 0.01, 0);
-        parley_party_set_value_eval(sc, p, 1, 0, p ? 1.0 : 0.0);
-        parley_party_set_value_eval(sc, p, 1, 1, p ? 0.0 : 1.0);
+    char esc[256], yaml[1024];
+    size_t e = 0;
+    for (const char *c = text; *c && e + 3 < sizeof esc; c++) {
+        if (*c == '\t' || *c == '\n' || *c == '"' || *c == '\\')
+            esc[e++] = '\\';
+        esc[e++] = *c == '\t' ? 't' : *c == '\n' ? 'n' : *c;
     }
+    esc[e] = '\0';
+    snprintf(yaml, sizeof yaml,
+             "parley: 1\nissues:\n  weapons: {type: integer, range: [0, 100], step: 10}\n"
+             "  donbas: {values: [ceded, kept]}\nparties:\n"
+             "  A:\n    utility:\n      weapons: {weight: 0.5, linear: {from: [0, 0], to: [100, 1]}}\n"
+             "      donbas: {weight: 0.5, values: {ceded: 0, kept: 1}}\n"
+             "    red-lines:\n      cap: \"%s\"\n"
+             "  B:\n    utility:\n      weapons: {weight: 0.5, linear: {from: [0, 1], to: [100, 0]}}\n"
+             "      donbas: {weight: 0.5, values: {ceded: 1, kept: 0}}\n",
+             esc);
+    parley_scenario *sc = NULL;
     parley_error err;
-    cr_assert_eq(parley_party_add_redline(sc, 0, "cap", text, &err), PARLEY_OK, "%s",
-                 err.message);
-    cr_assert_eq(parley_scenario_finalize(sc, NULL), PARLEY_OK);
+    cr_assert_eq(parley_native_read(yaml, strlen(yaml), "t.yaml", NULL, &sc, &err), PARLEY_OK,
+                 "%s", err.message);
     parley_diagnosis *d = NULL;
     cr_assert_eq(parley_diagnose(sc, NULL, &d, &err), PARLEY_OK, "%s", err.message);
     bool deal = parley_diagnosis_deal_exists(d);
