@@ -227,9 +227,11 @@ static void text_deal(px_buf *b, const parley_scenario *sc, const parley_analysi
     size_t m = parley_issue_count(sc), w = cli_widest(sc, m, parley_issue_name, 0);
     if (w > 40)
         w = 40;
-    for (size_t i = 0; i < m; i++)
-        parleyx_buf_printf(b, "  %-*s  %s\n", (int)w, parley_issue_name(sc, i),
-                           label(sc, i, o[i], t, sizeof t));
+    for (size_t i = 0; i < m; i++) {
+        parleyx_buf_puts(b, "  ");
+        cli_pad(b, parley_issue_name(sc, i), w);
+        parleyx_buf_printf(b, "  %s\n", label(sc, i, o[i], t, sizeof t));
+    }
     parleyx_buf_puts(b, "  utilities:");
     for (size_t j = 0; j < parley_analysis_dims(an); j++)
         parleyx_buf_printf(b, "%s %s %.4f", j ? "," : "",

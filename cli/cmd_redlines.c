@@ -79,7 +79,8 @@ static void text_limit(px_buf *b, const parley_diagnosis *d, const parley_limit_
     char f[32], t[32], s[32];
     const char *name = parley_diagnosis_constraint_name(d, l->constraint);
     bool res = strcmp(l->what, "reservation") == 0;
-    parleyx_buf_printf(b, "  %-*s  ", (int)w, name);
+    parleyx_buf_puts(b, "  ");
+    cli_pad(b, name, w + 2);
     if (!res)
         parleyx_buf_printf(b, "%s: ", l->what);
     if (bend) {
@@ -155,8 +156,8 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
 {
     size_t nc = parley_diagnosis_constraint_count(d), w = 8;
     for (size_t c = 0; c < nc; c++)
-        if (strlen(parley_diagnosis_constraint_name(d, c)) > w)
-            w = strlen(parley_diagnosis_constraint_name(d, c));
+        if (cli_width(parley_diagnosis_constraint_name(d, c)) > w)
+            w = cli_width(parley_diagnosis_constraint_name(d, c));
     char cnt[64];
     parley_scenario_outcome_count_text(sc, cnt, sizeof cnt);
     char grouped[96];
@@ -205,9 +206,11 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
         char added[48];
         for (size_t c = 0; c < nc; c++) {
             parley_constraint_status st = parley_diagnosis_status(d, c, added, sizeof added);
-            parleyx_buf_printf(b, "  %-*s  %-11s", (int)w, parley_diagnosis_constraint_name(d, c),
-                               parley_constraint_status_name(st));
-            if (st == PARLEY_STATUS_BINDING || st == PARLEY_STATUS_RESTRICTING)
+            parleyx_buf_puts(b, "  ");
+            cli_pad(b, parley_diagnosis_constraint_name(d, c), w);
+            bool adds = st == PARLEY_STATUS_BINDING || st == PARLEY_STATUS_RESTRICTING;
+            parleyx_buf_printf(b, adds ? "  %-11s" : "  %s", parley_constraint_status_name(st));
+            if (adds)
                 parleyx_buf_printf(b, "  dropping it adds %s deal%s", added,
                                    strcmp(added, "1") == 0 ? "" : "s");
             parleyx_buf_puts(b, "\n");
