@@ -148,8 +148,12 @@ size_t cli_widest(const parley_scenario *sc, size_t n,
                   const char *(*name)(const parley_scenario *, size_t), size_t min);
 /* One line per issue: "<ind>issue  value". */
 void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
-/* A number for reading: at most 4 decimals, trailing zeros dropped. */
+/* A number for reading: at most 4 decimals, trailing zeros dropped (the
+ * text outputs' one style for utilities, reservation values and limits;
+ * docs/cli.md, "Numbers"). */
 char *cli_fmt(double x, char *buf, size_t n);
+/* A count for reading, with thousands separators: 12,345 (buf >= 32). */
+char *cli_count(unsigned long long v, char *buf, size_t n);
 
 /* Scenario changes (cli_change.c), shared by whatif and redlines. */
 typedef struct cli_change {

@@ -186,3 +186,10 @@ char *cli_fmt(double x, char *buf, size_t n)
         strcpy(buf, "0");
     return buf;
 }
+
+char *cli_count(unsigned long long v, char *buf, size_t n)
+{
+    char raw[32];
+    snprintf(raw, sizeof raw, "%llu", v);
+    return parleyx_group_digits(raw, buf, n);
+}

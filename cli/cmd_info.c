@@ -46,24 +46,25 @@ static void describe_values(const parley_scenario *sc, size_t i, px_buf *b)
     parley_issue_range(sc, i, &lo, &hi, &step);
     switch (parley_issue_kind_of(sc, i)) {
     case PARLEY_ISSUE_DISCRETE:
-        parleyx_buf_printf(b, "%zu value%s: ", n, n == 1 ? "" : "s");
+        parleyx_buf_printf(b, "%s value%s: ", cli_count(n, t1, sizeof t1), n == 1 ? "" : "s");
         for (size_t k = 0; k < n && k < 12; k++)
             parleyx_buf_printf(b, "%s%s", k ? ", " : "",
                                parley_issue_value_label(sc, i, k, tmp, sizeof tmp));
         if (n > 12)
-            parleyx_buf_printf(b, ", ... (%zu more)", n - 12);
+            parleyx_buf_printf(b, ", ... (%s more)", cli_count(n - 12, t1, sizeof t1));
         break;
     case PARLEY_ISSUE_INTEGER:
         parleyx_buf_printf(b, "%s to %s", parleyx_fmt_double(lo, t1, sizeof t1),
                            parleyx_fmt_double(hi, t2, sizeof t2));
         if (step != 1)
             parleyx_buf_printf(b, " step %s", parleyx_fmt_double(step, t1, sizeof t1));
-        parleyx_buf_printf(b, " (%zu values)", n);
+        parleyx_buf_printf(b, " (%s values)", cli_count(n, t1, sizeof t1));
         break;
     case PARLEY_ISSUE_REAL:
-        parleyx_buf_printf(b, "%s to %s, enumerated on a grid of %zu points",
+        parleyx_buf_printf(b, "%s to %s, enumerated on a grid of ",
                            parleyx_fmt_double(lo, t1, sizeof t1),
-                           parleyx_fmt_double(hi, t2, sizeof t2), n);
+                           parleyx_fmt_double(hi, t2, sizeof t2));
+        parleyx_buf_printf(b, "%s points", cli_count(n, t1, sizeof t1));
         break;
     }
 }
