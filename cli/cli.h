@@ -135,14 +135,24 @@ void cli_json_utils(px_buf *b, const double *u, size_t d);
 void cli_json_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
 void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                        parley_solution_kind k, const char *ind);
-/* The length of the longest of name(sc, 0) ... name(sc, n-1), at least
- * min: a column's width. */
+/* The columns s takes on a terminal (UTF-8: one a character, none for a
+ * combining mark, two for a wide East Asian one). */
+size_t cli_width(const char *s);
+/* s, then spaces up to width columns: a text column (printf's %-*s counts
+ * bytes, so it misaligns names such as "Österreich"). */
+void cli_pad(px_buf *b, const char *s, size_t width);
+/* The width (cli_width) of the widest of name(sc, 0) ... name(sc, n-1),
+ * at least min: a column's width. */
 size_t cli_widest(const parley_scenario *sc, size_t n,
                   const char *(*name)(const parley_scenario *, size_t), size_t min);
 /* One line per issue: "<ind>issue  value". */
 void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, const char *ind);
-/* A number for reading: at most 4 decimals, trailing zeros dropped. */
+/* A number for reading: at most 4 decimals, trailing zeros dropped (the
+ * text outputs' one style for utilities, reservation values and limits;
+ * docs/cli.md, "Numbers"). */
 char *cli_fmt(double x, char *buf, size_t n);
+/* A count for reading, with thousands separators: 12,345 (buf >= 32). */
+char *cli_count(unsigned long long v, char *buf, size_t n);
 
 /* Scenario changes (cli_change.c), shared by whatif and redlines. */
 typedef struct cli_change {

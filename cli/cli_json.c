@@ -105,13 +105,53 @@ void cli_json_solution(px_buf *b, const parley_scenario *sc, const parley_analys
     parleyx_buf_printf(b, "\n%s}", ind);
 }
 
+/* Columns a code point takes on a terminal: 0 for combining marks, 2 for
+ * the wide East Asian blocks, 1 otherwise (a short table, not wcwidth:
+ * the same bytes give the same layout on every machine). */
+static size_t cp_width(uint32_t c)
+{
+    if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) || c == 0xfeff ||
+        (c >= 0xfe00 && c <= 0xfe0f))
+        return 0;
+    if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
+        (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+        (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+        (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+        (c >= 0x20000 && c <= 0x3fffd))
+        return 2;
+    return 1;
+}
+
+size_t cli_width(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t w = 0;
+    while (*u) {
+        size_t len = *u < 0x80 ? 1 : *u < 0xe0 ? 2 : *u < 0xf0 ? 3 : 4;
+        uint32_t c = len == 1 ? *u : *u & (0x7fu >> len);
+        size_t k = 1;
+        for (; k < len && (u[k] & 0xc0) == 0x80; k++)
+            c = (c << 6) | (u[k] & 0x3fu);
+        w += k == len ? cp_width(c) : 1; /* a broken sequence: one column a byte */
+        u += k;
+    }
+    return w;
+}
+
+void cli_pad(px_buf *b, const char *s, size_t width)
+{
+    parleyx_buf_puts(b, s);
+    for (size_t w = cli_width(s); w < width; w++)
+        parleyx_buf_add(b, " ", 1);
+}
+
 size_t cli_widest(const parley_scenario *sc, size_t n,
                   const char *(*name)(const parley_scenario *, size_t), size_t min)
 {
     size_t w = min;
     for (size_t i = 0; i < n; i++)
-        if (strlen(name(sc, i)) > w)
-            w = strlen(name(sc, i));
+        if (cli_width(name(sc, i)) > w)
+            w = cli_width(name(sc, i));
     return w;
 }
 
@@ -119,9 +159,11 @@ void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, c
 {
     char t[PARLEY_MAX_NAME + 1];
     size_t m = parley_issue_count(sc), w = cli_widest(sc, m, parley_issue_name, 0);
-    for (size_t i = 0; i < m; i++)
-        parleyx_buf_printf(b, "%s%-*s  %s\n", ind, (int)w, parley_issue_name(sc, i),
-                           parley_issue_value_label(sc, i, o[i], t, sizeof t));
+    for (size_t i = 0; i < m; i++) {
+        parleyx_buf_puts(b, ind);
+        cli_pad(b, parley_issue_name(sc, i), w);
+        parleyx_buf_printf(b, "  %s\n", parley_issue_value_label(sc, i, o[i], t, sizeof t));
+    }
 }
 
 char *cli_fmt(double x, char *buf, size_t n)
@@ -143,4 +185,11 @@ char *cli_fmt(double x, char *buf, size_t n)
     if (strcmp(buf, "-0") == 0)
         strcpy(buf, "0");
     return buf;
+}
+
+char *cli_count(unsigned long long v, char *buf, size_t n)
+{
+    char raw[32];
+    snprintf(raw, sizeof raw, "%llu", v);
+    return parleyx_group_digits(raw, buf, n);
 }

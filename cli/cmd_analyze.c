@@ -227,13 +227,17 @@ static void text_deal(px_buf *b, const parley_scenario *sc, const parley_analysi
     size_t m = parley_issue_count(sc), w = cli_widest(sc, m, parley_issue_name, 0);
     if (w > 40)
         w = 40;
-    for (size_t i = 0; i < m; i++)
-        parleyx_buf_printf(b, "  %-*s  %s\n", (int)w, parley_issue_name(sc, i),
-                           label(sc, i, o[i], t, sizeof t));
+    for (size_t i = 0; i < m; i++) {
+        parleyx_buf_puts(b, "  ");
+        cli_pad(b, parley_issue_name(sc, i), w);
+        parleyx_buf_printf(b, "  %s\n", label(sc, i, o[i], t, sizeof t));
+    }
     parleyx_buf_puts(b, "  utilities:");
+    char f[40];
     for (size_t j = 0; j < parley_analysis_dims(an); j++)
-        parleyx_buf_printf(b, "%s %s %.4f", j ? "," : "",
-                           parley_party_name(sc, parley_analysis_dim_party(an, j)), u[j]);
+        parleyx_buf_printf(b, "%s %s %s", j ? "," : "",
+                           parley_party_name(sc, parley_analysis_dim_party(an, j)),
+                           cli_fmt(u[j], f, sizeof f));
     parleyx_buf_puts(b, "\n");
 }
 
@@ -249,17 +253,19 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_analy
         char r[40];
         parleyx_buf_printf(b, "%s%s (%s, reservation %s)", j ? ", " : "", parley_party_name(sc, p),
                            parley_role_name(parley_party_role(sc, p)),
-                           parleyx_fmt_double(parley_party_reservation(sc, p), r, sizeof r));
+                           cli_fmt(parley_party_reservation(sc, p), r, sizeof r));
     }
     parleyx_buf_puts(b, "\nOutcomes: ");
     text_count(b, an, PARLEY_COUNT_OUTCOMES);
-    parleyx_buf_printf(b, " (%zu issues)\n\n", parley_issue_count(sc));
+    char c[32];
+    parleyx_buf_printf(b, " (%s issues)\n\n", cli_count(parley_issue_count(sc), c, sizeof c));
 
     if (!has_deal(an)) {
         parleyx_buf_puts(b, "Pareto frontier over all outcomes (GENIUS): ");
         text_count(b, an, PARLEY_COUNT_PARETO_OUTCOMES);
-        parleyx_buf_printf(b, " outcomes at %zu points.\n\n",
-                           parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL));
+        parleyx_buf_printf(b, " outcomes at %s points.\n\n",
+                           cli_count(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), c,
+                                     sizeof c));
         parleyx_buf_puts(b, "No deal is acceptable to all parties: no outcome keeps every red "
                             "line\nand gives every negotiator and ratifier its reservation "
                             "value.\n\nWhat each party alone would accept:\n");
@@ -270,14 +276,14 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_analy
                 continue;
             parleyx_buf_printf(b, "  %s: %s outcomes; reservation value %s", parley_party_name(sc, p),
                                parleyx_group_digits(cnt, g, sizeof g),
-                               parleyx_fmt_double(parley_party_reservation(sc, p), r, sizeof r));
+                               cli_fmt(parley_party_reservation(sc, p), r, sizeof r));
             if (out) {
                 double bv = 0.0;
                 for (size_t j = 0; j < d; j++)
                     if (parley_analysis_dim_party(an, j) == p)
                         bv = parley_analysis_best(an, j, false);
-                snprintf(best, sizeof best, "%.4f", bv);
-                parleyx_buf_printf(b, " (out of reach: the best it can get is %s)", best);
+                parleyx_buf_printf(b, " (out of reach: the best it can get is %s)",
+                                   cli_fmt(bv, best, sizeof best));
             }
             size_t nr = parley_redline_count(sc, p);
             if (nr) {
@@ -297,13 +303,15 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_analy
                             "met).\n");
         parleyx_buf_puts(b, "Pareto-optimal deals: ");
         text_count(b, an, PARLEY_COUNT_PARETO_AGREEMENTS);
-        parleyx_buf_printf(b, " outcomes at %zu distinct utility points.\n",
-                           parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS));
+        parleyx_buf_printf(b, " outcomes at %s distinct utility points.\n",
+                           cli_count(parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS),
+                                     c, sizeof c));
     }
     parleyx_buf_puts(b, "Pareto frontier over all outcomes (GENIUS): ");
     text_count(b, an, PARLEY_COUNT_PARETO_OUTCOMES);
-    parleyx_buf_printf(b, " outcomes at %zu points.\n",
-                       parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL));
+    parleyx_buf_printf(b, " outcomes at %s points.\n",
+                       cli_count(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), c,
+                                 sizeof c));
     text_deal(b, sc, an, PARLEY_SOLUTION_NASH, "The Nash deal",
               "largest product of gains over the reservation values");
     text_deal(b, sc, an, PARLEY_SOLUTION_KALAI_SMORODINSKY, "The Kalai-Smorodinsky deal",

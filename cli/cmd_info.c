@@ -46,25 +46,85 @@ static void describe_values(const parley_scenario *sc, size_t i, px_buf *b)
     parley_issue_range(sc, i, &lo, &hi, &step);
     switch (parley_issue_kind_of(sc, i)) {
     case PARLEY_ISSUE_DISCRETE:
-        parleyx_buf_printf(b, "%zu value%s: ", n, n == 1 ? "" : "s");
+        parleyx_buf_printf(b, "%s value%s: ", cli_count(n, t1, sizeof t1), n == 1 ? "" : "s");
         for (size_t k = 0; k < n && k < 12; k++)
             parleyx_buf_printf(b, "%s%s", k ? ", " : "",
                                parley_issue_value_label(sc, i, k, tmp, sizeof tmp));
         if (n > 12)
-            parleyx_buf_printf(b, ", ... (%zu more)", n - 12);
+            parleyx_buf_printf(b, ", ... (%s more)", cli_count(n - 12, t1, sizeof t1));
         break;
     case PARLEY_ISSUE_INTEGER:
         parleyx_buf_printf(b, "%s to %s", parleyx_fmt_double(lo, t1, sizeof t1),
                            parleyx_fmt_double(hi, t2, sizeof t2));
         if (step != 1)
             parleyx_buf_printf(b, " step %s", parleyx_fmt_double(step, t1, sizeof t1));
-        parleyx_buf_printf(b, " (%zu values)", n);
+        parleyx_buf_printf(b, " (%s values)", cli_count(n, t1, sizeof t1));
         break;
     case PARLEY_ISSUE_REAL:
-        parleyx_buf_printf(b, "%s to %s, enumerated on a grid of %zu points",
+        parleyx_buf_printf(b, "%s to %s, enumerated on a grid of ",
                            parleyx_fmt_double(lo, t1, sizeof t1),
-                           parleyx_fmt_double(hi, t2, sizeof t2), n);
+                           parleyx_fmt_double(hi, t2, sizeof t2));
+        parleyx_buf_printf(b, "%s points", cli_count(n, t1, sizeof t1));
         break;
+    }
+}
+
+enum { COL_ROLE, COL_RESERVATION, COL_DISCOUNT, COL_CAPABILITY, NCOLS };
+
+/* The cells of party p's row after its name ("" when it has none). */
+static void party_cells(const parley_scenario *sc, size_t p, char cell[NCOLS][64])
+{
+    char num[40];
+    for (int c = 0; c < NCOLS; c++)
+        cell[c][0] = '\0';
+    snprintf(cell[COL_ROLE], 64, "%s", parley_role_name(parley_party_role(sc, p)));
+    if (parley_party_has_utility(sc, p)) {
+        snprintf(cell[COL_RESERVATION], 64, "reservation %s",
+                 parleyx_fmt_double(parley_party_reservation(sc, p), num, sizeof num));
+        double d = parley_party_discount(sc, p);
+        if (d != 1.0)
+            snprintf(cell[COL_DISCOUNT], 64, "discount %s", parleyx_fmt_double(d, num, sizeof num));
+    } else {
+        snprintf(cell[COL_RESERVATION], 64, "no preferences");
+    }
+    double cap;
+    if (parley_party_capability(sc, p, &cap))
+        snprintf(cell[COL_CAPABILITY], 64, "capability %s", parleyx_fmt_double(cap, num, sizeof num));
+}
+
+/* One row per party, every column as wide as its widest cell (a column
+ * no party fills takes no room), no trailing spaces. */
+static void text_parties(px_buf *b, const parley_scenario *sc)
+{
+    size_t np = parley_party_count(sc), w[NCOLS] = {0};
+    size_t wname = cli_widest(sc, np, parley_party_name, 4);
+    char cell[NCOLS][64];
+    for (size_t p = 0; p < np; p++) {
+        party_cells(sc, p, cell);
+        for (int c = 0; c < NCOLS; c++)
+            if (strlen(cell[c]) > w[c])
+                w[c] = strlen(cell[c]);
+    }
+    for (size_t p = 0; p < np; p++) {
+        party_cells(sc, p, cell);
+        px_buf row;
+        parleyx_buf_init(&row, NULL, 0);
+        parleyx_buf_puts(&row, "  ");
+        cli_pad(&row, parley_party_name(sc, p), wname);
+        for (int c = 0; c < NCOLS; c++)
+            if (w[c]) {
+                parleyx_buf_puts(&row, "  ");
+                cli_pad(&row, cell[c], w[c]);
+            }
+        size_t n = row.len;
+        while (n > 0 && row.data && row.data[n - 1] == ' ')
+            n--;
+        if (row.failed)
+            b->failed = true;
+        else
+            parleyx_buf_add(b, row.data, n);
+        parleyx_buf_puts(b, "\n");
+        parleyx_buf_free(&row);
     }
 }
 
@@ -72,7 +132,7 @@ static int text_out(const parley_scenario *sc, const char *input)
 {
     px_buf b;
     parleyx_buf_init(&b, NULL, 0);
-    char count[700], grouped[1000], num[40];
+    char count[700], grouped[1000];
     const char *name = parley_scenario_name(sc);
     parleyx_buf_printf(&b, "Scenario: %s\n", name[0] ? name : input);
     if (name[0])
@@ -80,24 +140,7 @@ static int text_out(const parley_scenario *sc, const char *input)
 
     size_t np = parley_party_count(sc);
     parleyx_buf_printf(&b, "\nParties (%zu):\n", np);
-    size_t wname = cli_widest(sc, np, parley_party_name, 4);
-    for (size_t p = 0; p < np; p++) {
-        parleyx_buf_printf(&b, "  %-*s  %-10s", (int)wname, parley_party_name(sc, p),
-                           parley_role_name(parley_party_role(sc, p)));
-        if (parley_party_has_utility(sc, p)) {
-            parleyx_buf_printf(&b, "  reservation %s",
-                               parleyx_fmt_double(parley_party_reservation(sc, p), num, sizeof num));
-            double d = parley_party_discount(sc, p);
-            if (d != 1.0)
-                parleyx_buf_printf(&b, "  discount %s", parleyx_fmt_double(d, num, sizeof num));
-        } else {
-            parleyx_buf_puts(&b, "  no preferences");
-        }
-        double cap;
-        if (parley_party_capability(sc, p, &cap))
-            parleyx_buf_printf(&b, "  capability %s", parleyx_fmt_double(cap, num, sizeof num));
-        parleyx_buf_puts(&b, "\n");
-    }
+    text_parties(&b, sc);
 
     size_t ni = parley_issue_count(sc);
     if (parley_scenario_outcome_count_text(sc, count, sizeof count) == PARLEY_OK)
@@ -108,8 +151,9 @@ static int text_out(const parley_scenario *sc, const char *input)
                        strcmp(count, "1") == 0 ? "" : "s");
     size_t wi = cli_widest(sc, ni, parley_issue_name, 4);
     for (size_t i = 0; i < ni; i++) {
-        parleyx_buf_printf(&b, "  %-*s  %-8s  ", (int)wi, parley_issue_name(sc, i),
-                           kind_name(parley_issue_kind_of(sc, i)));
+        parleyx_buf_puts(&b, "  ");
+        cli_pad(&b, parley_issue_name(sc, i), wi);
+        parleyx_buf_printf(&b, "  %-8s  ", kind_name(parley_issue_kind_of(sc, i)));
         describe_values(sc, i, &b);
         parleyx_buf_puts(&b, "\n");
     }

@@ -79,7 +79,8 @@ static void text_limit(px_buf *b, const parley_diagnosis *d, const parley_limit_
     char f[32], t[32], s[32];
     const char *name = parley_diagnosis_constraint_name(d, l->constraint);
     bool res = strcmp(l->what, "reservation") == 0;
-    parleyx_buf_printf(b, "  %-*s  ", (int)w, name);
+    parleyx_buf_puts(b, "  ");
+    cli_pad(b, name, w + 2);
     if (!res)
         parleyx_buf_printf(b, "%s: ", l->what);
     if (bend) {
@@ -155,21 +156,21 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
 {
     size_t nc = parley_diagnosis_constraint_count(d), w = 8;
     for (size_t c = 0; c < nc; c++)
-        if (strlen(parley_diagnosis_constraint_name(d, c)) > w)
-            w = strlen(parley_diagnosis_constraint_name(d, c));
+        if (cli_width(parley_diagnosis_constraint_name(d, c)) > w)
+            w = cli_width(parley_diagnosis_constraint_name(d, c));
     char cnt[64];
     parley_scenario_outcome_count_text(sc, cnt, sizeof cnt);
-    char grouped[96];
+    char grouped[96], num[32];
     parleyx_group_digits(cnt, grouped, sizeof grouped);
     if (!parley_diagnosis_deal_exists(d)) {
         parleyx_buf_printf(b,
                            "No deal is acceptable to all parties: none of the %s outcomes "
-                           "satisfies every red line and reservation value (%zu in all).\n",
-                           grouped, nc);
+                           "satisfies every red line and reservation value (%s in all).\n",
+                           grouped, cli_count(nc, num, sizeof num));
         size_t nf = parley_diagnosis_conflict_count(d);
-        parleyx_buf_printf(b, "\nMinimal conflicts (%zu): sets that cannot all hold; dropping any "
+        parleyx_buf_printf(b, "\nMinimal conflicts (%s): sets that cannot all hold; dropping any "
                               "one member of a set resolves that set.\n",
-                           nf);
+                           cli_count(nf, num, sizeof num));
         for (size_t k = 0; k < nf; k++) {
             const size_t *m;
             size_t n = parley_diagnosis_conflict(d, k, &m);
@@ -178,9 +179,9 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
             parleyx_buf_puts(b, "\n");
         }
         size_t nr = parley_diagnosis_relaxation_count(d);
-        parleyx_buf_printf(b, "\nMinimal relaxations (%zu): drop every member of one to open a "
+        parleyx_buf_printf(b, "\nMinimal relaxations (%s): drop every member of one to open a "
                               "deal.\n",
-                           nr);
+                           cli_count(nr, num, sizeof num));
         for (size_t k = 0; k < nr; k++)
             text_relaxation(b, sc, d, k);
         text_limits(b, d, true, w,
@@ -205,10 +206,13 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_diagn
         char added[48];
         for (size_t c = 0; c < nc; c++) {
             parley_constraint_status st = parley_diagnosis_status(d, c, added, sizeof added);
-            parleyx_buf_printf(b, "  %-*s  %-11s", (int)w, parley_diagnosis_constraint_name(d, c),
-                               parley_constraint_status_name(st));
-            if (st == PARLEY_STATUS_BINDING || st == PARLEY_STATUS_RESTRICTING)
-                parleyx_buf_printf(b, "  dropping it adds %s deal%s", added,
+            parleyx_buf_puts(b, "  ");
+            cli_pad(b, parley_diagnosis_constraint_name(d, c), w);
+            bool adds = st == PARLEY_STATUS_BINDING || st == PARLEY_STATUS_RESTRICTING;
+            parleyx_buf_printf(b, adds ? "  %-11s" : "  %s", parley_constraint_status_name(st));
+            if (adds)
+                parleyx_buf_printf(b, "  dropping it adds %s deal%s",
+                                   parleyx_group_digits(added, grouped, sizeof grouped),
                                    strcmp(added, "1") == 0 ? "" : "s");
             parleyx_buf_puts(b, "\n");
         }

@@ -58,6 +58,77 @@ static void side(px_buf *b, const parley_scenario *sc, const parley_analysis *an
     parleyx_buf_printf(b, "%s", parleyx_group_digits(c, g, sizeof g));
 }
 
+/* The side-by-side table: a row for the deals, then the Nash deal's
+ * issues and utilities, each column as wide as its widest cell. */
+typedef struct wi_table {
+    const parley_scenario *sc[2];
+    const parley_analysis *an[2];
+    const double *u[2];
+    const uint32_t *o[2];
+    bool has[2];
+    size_t ni, nd;
+} wi_table;
+
+/* Row r's label (NULL for a heading line, whose text is in *label then)
+ * and, for side k, its cell in buf. */
+static const char *row_cell(const wi_table *t, size_t r, int k, char *buf, size_t n,
+                            const char **label)
+{
+    char c[64];
+    if (r == 0) {
+        *label = "acceptable deals";
+        parley_analysis_count_text(t->an[k], PARLEY_COUNT_AGREEMENTS, c, sizeof c);
+        return parleyx_group_digits(c, buf, n);
+    }
+    if (r == 1 || r == 2 + t->ni) {
+        *label = r == 1 ? "Nash deal" : "Utilities at the Nash deal";
+        return NULL;
+    }
+    if (r < 2 + t->ni) {
+        size_t i = r - 2;
+        *label = parley_issue_name(t->sc[1], i);
+        return t->has[k] ? parley_issue_value_label(t->sc[k], i, t->o[k][i], buf, n) : "-";
+    }
+    size_t j = r - 3 - t->ni;
+    *label = parley_party_name(t->sc[1], parley_analysis_dim_party(t->an[1], j));
+    return t->has[k] ? cli_fmt(t->u[k][j], buf, n) : "-";
+}
+
+static void text_table(px_buf *b, const parley_scenario *base, const parley_analysis *a0,
+                       const parley_scenario *sc, const parley_analysis *a1)
+{
+    wi_table t = {{base, sc}, {a0, a1}, {NULL, NULL}, {NULL, NULL}, {false, false},
+                  parley_issue_count(sc), parley_analysis_dims(a1)};
+    for (int k = 0; k < 2; k++)
+        t.has[k] = parley_analysis_solution(t.an[k], PARLEY_SOLUTION_NASH, &t.u[k], &t.o[k]);
+    char cell[PARLEY_MAX_NAME + 1];
+    const char *label;
+    size_t rows = 3 + t.ni + t.nd, w0 = 0, w1 = strlen("baseline");
+    for (size_t r = 0; r < rows; r++) {
+        const char *c = row_cell(&t, r, 0, cell, sizeof cell, &label);
+        if (!c)
+            continue;
+        size_t wl = cli_width(label) + (r ? 2 : 0); /* issues and parties are indented */
+        w0 = wl > w0 ? wl : w0;
+        w1 = cli_width(c) > w1 ? cli_width(c) : w1;
+    }
+    parleyx_buf_puts(b, "\n");
+    cli_pad(b, "", w0 + 2);
+    cli_pad(b, "baseline", w1 + 2);
+    parleyx_buf_puts(b, "what if\n");
+    for (size_t r = 0; r < rows; r++) {
+        const char *c = row_cell(&t, r, 0, cell, sizeof cell, &label);
+        if (!c) {
+            parleyx_buf_printf(b, "%s\n", label);
+            continue;
+        }
+        parleyx_buf_puts(b, r ? "  " : "");
+        cli_pad(b, label, w0 - (r ? 2 : 0) + 2);
+        cli_pad(b, c, w1 + 2);
+        parleyx_buf_printf(b, "%s\n", row_cell(&t, r, 1, cell, sizeof cell, &label));
+    }
+}
+
 static int report(const parley_scenario *base, const parley_analysis *a0,
                   const parley_scenario *sc, const parley_analysis *a1, const cli_change *ch,
                   size_t nch, bool json, const char *out)
@@ -89,32 +160,7 @@ static int report(const parley_scenario *base, const parley_analysis *a0,
             parleyx_buf_printf(&b, "  %s %s\n",
                                ch[i].kind == 'd' ? "drop" : ch[i].kind == 's' ? "set " : "add ",
                                ch[i].arg);
-        parleyx_buf_puts(&b, "\n                          baseline        what if\n");
-        parleyx_buf_puts(&b, "acceptable deals          ");
-        px_buf t;
-        parleyx_buf_init(&t, NULL, 0);
-        side(&t, base, a0, false);
-        parleyx_buf_printf(&b, "%-16s", t.data ? t.data : "");
-        parleyx_buf_free(&t);
-        side(&b, sc, a1, false);
-        parleyx_buf_puts(&b, "\n");
-        const double *u0 = NULL, *u1 = NULL;
-        const uint32_t *o0 = NULL, *o1 = NULL;
-        bool h0 = parley_analysis_solution(a0, PARLEY_SOLUTION_NASH, &u0, &o0);
-        bool h1 = parley_analysis_solution(a1, PARLEY_SOLUTION_NASH, &u1, &o1);
-        parleyx_buf_puts(&b, "Nash deal\n");
-        char l0[PARLEY_MAX_NAME + 1], l1[PARLEY_MAX_NAME + 1], n0[32], n1[32];
-        for (size_t i = 0; i < parley_issue_count(sc); i++)
-            parleyx_buf_printf(&b, "  %-22s  %-16s%s\n", parley_issue_name(sc, i),
-                               h0 ? parley_issue_value_label(base, i, o0[i], l0, sizeof l0) : "-",
-                               h1 ? parley_issue_value_label(sc, i, o1[i], l1, sizeof l1) : "-");
-        parleyx_buf_puts(&b, "Utilities at the Nash deal\n");
-        for (size_t j = 0; j < parley_analysis_dims(a1); j++) {
-            size_t p = parley_analysis_dim_party(a1, j);
-            parleyx_buf_printf(&b, "  %-22s  %-16s%s\n", parley_party_name(sc, p),
-                               h0 ? cli_fmt(u0[j], n0, sizeof n0) : "-",
-                               h1 ? cli_fmt(u1[j], n1, sizeof n1) : "-");
-        }
+        text_table(&b, base, a0, sc, a1);
     }
     return cli_write_buf("whatif", "the comparison", out, &b);
 }

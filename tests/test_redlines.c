@@ -408,3 +408,65 @@ Test(redlines, abu_dhabi_example)
     parley_diagnosis_free(d);
     parley_scenario_free(sc);
 }
+
+/* The text of every numeric limit the diagnosis lists for `text`, a red
+ * line of party A read from a native scenario (a YAML double-quoted
+ * string, so tabs and line breaks reach the rule), joined by '|'. */
+static void limit_texts(const char *text, char *out, size_t n)
+{
+    char esc[256], yaml[1024];
+    size_t e = 0;
+    for (const char *c = text; *c && e + 3 < sizeof esc; c++) {
+        if (*c == '\t' || *c == '\n' || *c == '"' || *c == '\\')
+            esc[e++] = '\\';
+        esc[e++] = *c == '\t' ? 't' : *c == '\n' ? 'n' : *c;
+    }
+    esc[e] = '\0';
+    snprintf(yaml, sizeof yaml,
+             "parley: 1\nissues:\n  weapons: {type: integer, range: [0, 100], step: 10}\n"
+             "  donbas: {values: [ceded, kept]}\nparties:\n"
+             "  A:\n    utility:\n      weapons: {weight: 0.5, linear: {from: [0, 0], to: [100, 1]}}\n"
+             "      donbas: {weight: 0.5, values: {ceded: 0, kept: 1}}\n"
+             "    red-lines:\n      cap: \"%s\"\n"
+             "  B:\n    utility:\n      weapons: {weight: 0.5, linear: {from: [0, 1], to: [100, 0]}}\n"
+             "      donbas: {weight: 0.5, values: {ceded: 1, kept: 0}}\n",
+             esc);
+    parley_scenario *sc = NULL;
+    parley_error err;
+    cr_assert_eq(parley_native_read(yaml, strlen(yaml), "t.yaml", NULL, &sc, &err), PARLEY_OK,
+                 "%s", err.message);
+    parley_diagnosis *d = NULL;
+    cr_assert_eq(parley_diagnose(sc, NULL, &d, &err), PARLEY_OK, "%s", err.message);
+    bool deal = parley_diagnosis_deal_exists(d);
+    size_t nl = deal ? parley_diagnosis_slack_count(d) : parley_diagnosis_bend_count(d);
+    out[0] = '\0';
+    for (size_t k = 0; k < nl; k++) {
+        parley_limit_info l;
+        cr_assert(deal ? parley_diagnosis_slack(d, k, &l) : parley_diagnosis_bend(d, k, &l));
+        if (strcmp(l.what, "reservation") == 0)
+            continue;
+        size_t used = strlen(out);
+        snprintf(out + used, n - used, "%s%s", used ? "|" : "", l.what);
+    }
+    parley_diagnosis_free(d);
+    parley_scenario_free(sc);
+}
+
+/* `limit` is the comparison as written, whatever follows it: a tab, a
+ * newline (block-style YAML rules), '(' or ')' (issue 14, item 10). */
+Test(redlines, limit_text_is_the_comparison_only)
+{
+    static const char *const cases[][2] = {
+        {"weapons <= 30\tand donbas != ceded", "weapons <= 30"},
+        {"weapons <= 30\nand donbas != ceded\n", "weapons <= 30"},
+        {"weapons <= 30 and(donbas != ceded)", "weapons <= 30"},
+        {"(donbas != ceded)or(weapons\t<=\t30)", "weapons\t<=\t30"},
+        {"weapons >= 20\t->\tutility(B) >= 0.25", "weapons >= 20|utility(B) >= 0.25"},
+        {"not(30 >= weapons)or donbas == kept", "30 >= weapons"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char got[256];
+        limit_texts(cases[i][0], got, sizeof got);
+        cr_assert_str_eq(got, cases[i][1], "rule %zu", i);
+    }
+}

@@ -569,9 +569,25 @@ Test(rule, errors)
     expect_err(sc, "weapons < 30x", PARLEY_ERR_SYNTAX, 11, "malformed number");
     expect_err(sc, "weapons < 1.2.3", PARLEY_ERR_SYNTAX, 11, "malformed number");
     expect_err(sc, "weapons < 1e", PARLEY_ERR_SYNTAX, 11, "malformed number");
-    expect_err(sc, "weapons < 1e999", PARLEY_ERR_INVALID, 11, "out of range");
+    expect_err(sc, "weapons < 1e999", PARLEY_ERR_INVALID, 11, "too large for a double");
+    /* underflow: a non-zero literal that would read as 0 */
+    expect_err(sc, "weapons < 1e-400", PARLEY_ERR_INVALID, 11,
+               "'1e-400' is too small for a double");
+    expect_err(sc, "utility(Russia) > -1e-400", PARLEY_ERR_INVALID, 19,
+               "write 0 if you mean zero");
+    expect_err(sc, "1e-330 < weapons", PARLEY_ERR_INVALID, 1, "too small");
+    /* zero written small, and subnormals, are numbers */
+    cr_assert(truth(sc, "weapons >= 0e-400 and weapons > -2.3e-308 and weapons < 4.9e-324"));
     expect_err(sc, "donbas == ceded; true", PARLEY_ERR_SYNTAX, 16, "unexpected character ';'");
-    expect_err(sc, "donbas == \xc3\xa9", PARLEY_ERR_SYNTAX, 11, "must be quoted");
+    expect_err(sc, "donbas == \xc3\xa9", PARLEY_ERR_INVALID, 11,
+               "unknown value '\xc3\xa9' of issue 'donbas'");
+    expect_err(sc, "donbas == ceded \xff", PARLEY_ERR_SYNTAX, 17, "not valid UTF-8");
+    expect_err(sc, "donbas == \x01", PARLEY_ERR_SYNTAX, 11, "control byte 0x01");
+    expect_err(sc, "weapons \xe2\x89\xa4 30", PARLEY_ERR_SYNTAX, 9, "(U+2264); write <=");
+    expect_err(sc, "donbas == \xe2\x80\x98" "ceded\xe2\x80\x99", PARLEY_ERR_SYNTAX, 11,
+               "quote with ' or \"");
+    expect_err(sc, "donbas == \xc2\xab" "ceded\xc2\xbb", PARLEY_ERR_SYNTAX, 11,
+               "unexpected character '\xc2\xab' (U+00AB); names with spaces or such");
     /* sets */
     expect_err(sc, "donbas in ceded", PARLEY_ERR_SYNTAX, 11, "expected '{'");
     expect_err(sc, "donbas in {ceded,}", PARLEY_ERR_SYNTAX, 18, "expected a value of issue");
@@ -654,6 +670,45 @@ Test(rule, unknown_names_without_close_match)
     expect_err(sc, "utility(Zelensky) > 0", PARLEY_ERR_INVALID, 9, "unknown party 'Zelensky'");
     expect_err(sc, "donbas == annexed", PARLEY_ERR_INVALID, 11,
                "unknown value 'annexed' of issue 'donbas' (its values are 'ceded'");
+    parley_scenario_free(sc);
+}
+
+/* Bare words take letters of any script (issue 14, item 10): `zölle ==
+ * hoch` names the issue zölle, not 'z'. */
+Test(rule, non_ascii_bare_words)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    static const char *const levels[] = {"niedrig", "hoch", "\xce\xb1\xcf\x81\xce\xb9\xce\xb8"};
+    static const char *const yn[] = {"ja", "nein"};
+    cr_assert_eq(parley_scenario_add_discrete(sc, "z\xc3\xb6lle", 3, levels, NULL, &err),
+                 PARLEY_OK);
+    cr_assert_eq(parley_scenario_add_discrete(sc, "\xe5\x85\xb3\xe7\xa8\x8e", 2, yn, NULL, &err),
+                 PARLEY_OK);
+    cr_assert_eq(parley_scenario_add_party(sc, "\xc3\x96sterreich", PARLEY_ROLE_NEGOTIATOR, NULL,
+                                           &err), PARLEY_OK);
+    /* zölle == hoch, with the value index of hoch (1) and of niedrig (0) */
+    uint32_t o[2] = {1, 0};
+    double u[1] = {0.5};
+    const char *holds[] = {
+        "z\xc3\xb6lle == hoch",
+        "z\xc3\xb6lle==hoch and \xe5\x85\xb3\xe7\xa8\x8e == ja",
+        "z\xc3\xb6lle in {hoch, \xce\xb1\xcf\x81\xce\xb9\xce\xb8}",
+        "(z\xc3\xb6lle != niedrig)->utility(\xc3\x96sterreich) >= 0.5",
+    };
+    for (size_t i = 0; i < sizeof holds / sizeof holds[0]; i++) {
+        rule *r = compile_ok(sc, holds[i]);
+        cr_assert(rule_eval(r, o, u), "%s", holds[i]);
+        rule_free(sc, r);
+    }
+    /* a word ends at the first character that is not a letter */
+    expect_err(sc, "z\xc3\xb6lle\xe2\x89\xa0hoch", PARLEY_ERR_SYNTAX, 7, "write !=");
+    parley_scenario_free(sc);
+    /* without the issue: the whole word is named */
+    sc = war();
+    expect_err(sc, "z\xc3\xb6lle == hoch", PARLEY_ERR_INVALID, 1, "unknown issue 'z\xc3\xb6lle'");
+    expect_err(sc, "donbas == cede\xcc\x81", PARLEY_ERR_INVALID, 11,
+               "unknown value 'cede\xcc\x81' of issue 'donbas' (did you mean 'ceded'?)");
     parley_scenario_free(sc);
 }
 

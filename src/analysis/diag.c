@@ -948,39 +948,17 @@ static parley_status analyse_relaxed(const parley_diagnosis *d, const parley_sce
     return st;
 }
 
-/* The comparison text of a leaf: from its offset to the end of the
- * comparison (a closing parenthesis, `and`, `or`, `->` or the end). */
-static char *leaf_text(const parley_allocator *a, const char *text, size_t off)
+/* The comparison text of a leaf as written: the bytes the rule lexer
+ * read for it, from its first token to its last (rule.h's offset and end),
+ * whatever follows it (a space, tab, newline, `(`, `and`, `)`). */
+static char *leaf_text(const parley_allocator *a, const char *text, const rule *r)
 {
-    size_t len = strlen(text), e = off;
-    int depth = 0;
-    char q = 0;
-    while (e < len) {
-        char ch = text[e];
-        if (q) {
-            if (ch == '\\' && e + 1 < len)
-                e++;
-            else if (ch == q)
-                q = 0;
-        } else if (ch == '\'' || ch == '"') {
-            q = ch;
-        } else if (ch == '(' || ch == '{') {
-            depth++;
-        } else if (ch == ')' || ch == '}') {
-            if (depth == 0)
-                break;
-            depth--;
-        } else if (depth == 0) {
-            if (ch == '-' && e + 1 < len && text[e + 1] == '>')
-                break;
-            if ((strncmp(text + e, " and ", 5) == 0) || (strncmp(text + e, " or ", 4) == 0))
-                break;
-        }
-        e++;
-    }
-    while (e > off && (text[e - 1] == ' ' || text[e - 1] == '\t'))
-        e--;
-    return parleyx_strndup(a, text + off, e - off);
+    size_t len = strlen(text), b = r->offset, e = r->end;
+    if (e > len)
+        e = len;
+    if (b > e)
+        b = e;
+    return parleyx_strndup(a, text + b, e - b);
 }
 
 static parley_status push_limit(parley_diagnosis *d, bool bend, const dg_limit *l)
@@ -1094,7 +1072,7 @@ static void leaf_limit(leaf_job *j, rule *r, bool positive)
             l.info.possible = false;
             l.info.to = NAN;
             l.info.slack = INFINITY;
-            l.what = leaf_text(j->d->alloc, j->text, r->offset);
+            l.what = leaf_text(j->d->alloc, j->text, r);
             j->st = record_limit(j->d, j->bend, &l, j->err);
             return;
         }
@@ -1120,7 +1098,7 @@ static void leaf_limit(leaf_job *j, rule *r, bool positive)
      * comparison is strict); negative: it must pass it (strict unless the
      * comparison was strict) */
     l.info.strict = positive ? strictcmp : !strictcmp;
-    l.what = leaf_text(j->d->alloc, j->text, r->offset);
+    l.what = leaf_text(j->d->alloc, j->text, r);
     j->st = record_limit(j->d, j->bend, &l, j->err);
 }
 

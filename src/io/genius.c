@@ -238,11 +238,13 @@ parley_status gx_need_number(gx_ctx *c, const xmlNode *n, const char *attr, doub
 {
     const char *v;
     parley_status st = gx_need_attr(c, n, attr, what, &v);
-    if (st == PARLEY_OK && !gx_number(v, out))
+    char buf[128];
+    if (st == PARLEY_OK && !gx_number(v, out)) {
+        const char *why = gx_trimmed(v, buf, sizeof buf) ? parleyx_double_problem(buf) : NULL;
         st = parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                          "%s '%s' of <%s> is not a finite decimal number (%s); write a plain "
-                          "number such as 0.25",
-                          attr, v, (const char *)n->name, what);
+                          "%s '%s' of <%s> (%s) %s", attr, v, (const char *)n->name, what,
+                          why ? why : "is not a decimal number; write one such as 0.25");
+    }
     return st;
 }
 

@@ -164,7 +164,8 @@ static parley_status kt_num(const kt_csv *cs, const kt_field *f, const char *wha
 {
     if (!parleyx_parse_double(f->s, out))
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, cs->line, f->col,
-                            "expected a number for %s, found '%s'", what, f->s);
+                            "expected a number for %s, found '%s', which %s", what, f->s,
+                            parleyx_double_problem(f->s));
     return PARLEY_OK;
 }
 
@@ -620,8 +621,8 @@ static parley_status kx_num(kx_ctx *x, xmlNode *n, const char *what, double *out
                             x->buf[0] ? "a long text" : "no text");
     if (!parleyx_parse_double(x->buf, out))
         return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(n), 0,
-                            "expected a number in <%s> (%s), found '%s'", (const char *)n->name,
-                            what, x->buf);
+                            "expected a number in <%s> (%s), found '%s', which %s",
+                            (const char *)n->name, what, x->buf, parleyx_double_problem(x->buf));
     return PARLEY_OK;
 }
 

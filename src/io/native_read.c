@@ -659,17 +659,12 @@ static parley_status nat_number(nat_ctx *c, const nat_node *n, const char *what,
                         "expected a finite number for %s, got `%s`: NaN and infinities are not "
                         "allowed; write a plain decimal such as 0.5",
                         what, nat_show(n, sh, sizeof sh));
-    if (parleyx_parse_double(n->text, out))
+    px_num got = parleyx_read_double(n->text, out);
+    if (got == PX_NUM_OK)
         return PARLEY_OK;
-    /* Decimal syntax but out of range? */
-    errno = 0;
-    char *end = NULL;
-    double v = strtod(n->text, &end);
-    if (end && *end == '\0' && isinf(v))
-        return nat_fail(c, PARLEY_ERR_INVALID, n,
-                        "the number `%s` for %s is too large for a double; expected a finite "
-                        "number",
-                        nat_show(n, sh, sizeof sh), what);
+    if (got != PX_NUM_SYNTAX) /* decimal, but a double cannot hold it: 1e400, 1e-400 */
+        return nat_fail(c, PARLEY_ERR_INVALID, n, "the number `%s` for %s %s",
+                        nat_show(n, sh, sizeof sh), what, parleyx_double_problem(n->text));
     return nat_fail(c, PARLEY_ERR_INVALID, n,
                     "expected a number for %s (a plain decimal such as 0.5, 30 or 1e-3), got "
                     "`%s`",

@@ -13,7 +13,7 @@
  *     every value index against the comparison;
  *   - every comparison on utility(P) becomes RULE_UTIL_CMP: party index,
  *     comparison (normalised so that the utility is on the left) and the
- *     threshold as strtod read it.
+ *     threshold as parleyx_parse_double read it.
  * Evaluating a rule is therefore a walk of a few nodes and one bit test per
  * issue leaf: no strings, no allocation.
  *
@@ -51,9 +51,10 @@
  * scenario's strings.
  *
  * Numbers: numeric issues compare pm_issue_value(issue, k) -- the exact
- * double of value k -- with the literal read by strtod (C locale syntax:
- * optional sign, digits, optional fraction, optional exponent; no hex, no
- * inf/nan).  On a real issue, a literal within 1e-9 of a grid step of a
+ * double of value k -- with the literal read by parleyx_parse_double (C
+ * locale syntax: optional sign, digits, optional fraction, optional
+ * exponent; no hex, no inf/nan; a literal beyond the largest double, or
+ * a non-zero one that would read as 0, is an error).  On a real issue, a literal within 1e-9 of a grid step of a
  * grid value first snaps to that value (rule_snap: the grid is lo + step*k
  * in doubles, so "0.15" may be 0.15000000000000002); integer values are
  * exact.  ==, != and `in` on a numeric issue must name values that exist
@@ -115,6 +116,47 @@ static bool rule_is_word_char(int c)
 static bool rule_is_digit(int c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* The code point of the UTF-8 sequence at s[i] (n bytes in all) into *cp;
+ * its length, or 0 when the bytes there are not valid UTF-8. */
+static size_t rule_utf8(const char *s, size_t n, size_t i, uint32_t *cp)
+{
+    size_t len = n - i < 4 ? n - i : 4;
+    if (parleyx_utf8_invalid(s + i, len, true) == 0)
+        return 0;
+    const unsigned char *u = (const unsigned char *)s + i;
+    len = u[0] < 0x80 ? 1 : u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
+    uint32_t v = len == 1 ? u[0] : u[0] & (0x7fu >> len);
+    for (size_t k = 1; k < len; k++)
+        v = (v << 6) | (u[k] & 0x3fu);
+    *cp = v;
+    return len;
+}
+
+/* Non-ASCII code points that are not letters for the rule language: the
+ * Latin-1 controls, spaces and signs (but ª µ º), × and ÷, the general
+ * punctuation, symbols, arrows and mathematical operators (U+2000 to
+ * U+2BFF: ‘ ’ “ ” – ≤ ≥ ≠ → ...), the CJK punctuation and the byte-order
+ * mark.  Everything else non-ASCII (letters of every script, their
+ * combining marks) may be part of a bare word, so `zölle == hoch` names
+ * the issue zölle; names with the excluded characters are quoted. */
+static bool rule_is_letter_cp(uint32_t c)
+{
+    if (c < 0xc0)
+        return c == 0xaa || c == 0xb5 || c == 0xba;
+    return c != 0xd7 && c != 0xf7 && !(c >= 0x2000 && c <= 0x2bff) &&
+           !(c >= 0x3000 && c <= 0x303f) && c != 0xfeff;
+}
+
+/* The bytes of a non-ASCII letter at s[i], or 0 when there is none. */
+static size_t rule_letter_len(const char *s, size_t n, size_t i)
+{
+    uint32_t cp;
+    if ((unsigned char)s[i] < 0x80)
+        return 0;
+    size_t len = rule_utf8(s, n, i, &cp);
+    return len && rule_is_letter_cp(cp) ? len : 0;
 }
 
 static parley_status rule_failv(rule_parser *p, parley_status st, size_t pos, const char *fmt,
@@ -184,9 +226,16 @@ static const char *rule_tok_show(const rule_parser *p, const rule_tok *t, char *
  * that "a->b" is three tokens). */
 static size_t rule_word_end(const char *s, size_t n, size_t i)
 {
-    while (i < n && rule_is_word_char((unsigned char)s[i]) &&
-           !(s[i] == '-' && i + 1 < n && s[i + 1] == '>'))
-        i++;
+    while (i < n) {
+        size_t l = rule_letter_len(s, n, i);
+        if (l > 0)
+            i += l;
+        else if (rule_is_word_char((unsigned char)s[i]) &&
+                 !(s[i] == '-' && i + 1 < n && s[i + 1] == '>'))
+            i++;
+        else
+            break;
+    }
     return i;
 }
 
@@ -326,6 +375,45 @@ static bool rule_lex_number(rule_parser *p, size_t pos, rule_tok *t)
     return true;
 }
 
+/* The error for a character at pos that starts no token. */
+static void rule_lex_stray(rule_parser *p, size_t pos)
+{
+    static const struct {
+        uint32_t cp;
+        const char *fix;
+    } look_alike[] = {
+        {0x2264, "write <="}, {0x2265, "write >="}, {0x2260, "write !="},
+        {0x2192, "write ->"}, {0x21d2, "write ->"}, {0x2018, "quote with ' or \""},
+        {0x2019, "quote with ' or \""}, {0x201c, "quote with ' or \""},
+        {0x201d, "quote with ' or \""}, {0x2212, "write - (the ASCII minus)"},
+        {0x2013, "write - (the ASCII minus)"},
+    };
+    const char *s = p->text;
+    unsigned char uc = (unsigned char)s[pos];
+    uint32_t cp;
+    size_t len = uc >= 0x80 ? rule_utf8(s, p->n, pos, &cp) : 0;
+    if (uc >= 0x21 && uc < 0x7f) {
+        rule_fail(p, PARLEY_ERR_SYNTAX, pos,
+                  "unexpected character '%c'; names with other characters than letters, digits, "
+                  "_ . ' - must be quoted", s[pos]);
+        return;
+    }
+    if (len == 0) {
+        rule_fail(p, PARLEY_ERR_SYNTAX, pos,
+                  uc < 0x80 ? "unexpected control byte 0x%02x; remove it"
+                            : "unexpected byte 0x%02x: the rule is not valid UTF-8 here; write "
+                              "it in UTF-8",
+                  uc);
+        return;
+    }
+    const char *fix = "names with spaces or such characters must be quoted ('...' or \"...\")";
+    for (size_t k = 0; k < sizeof look_alike / sizeof look_alike[0]; k++)
+        if (look_alike[k].cp == cp)
+            fix = look_alike[k].fix;
+    rule_fail(p, PARLEY_ERR_SYNTAX, pos, "unexpected character '%.*s' (U+%04X); %s", (int)len,
+              s + pos, (unsigned)cp, fix);
+}
+
 /* Lex one token at pos into *t.  false (error set) on a malformed token. */
 static bool rule_lex(rule_parser *p, size_t pos, rule_tok *t)
 {
@@ -350,20 +438,12 @@ static bool rule_lex(rule_parser *p, size_t pos, rule_tok *t)
     if (rule_is_digit((unsigned char)c) || c == '.' ||
         ((c == '-' || c == '+') && (rule_is_digit((unsigned char)d) || d == '.')))
         return rule_lex_number(p, pos, t);
-    if (rule_is_word_start((unsigned char)c)) {
+    if (rule_is_word_start((unsigned char)c) || rule_letter_len(s, n, pos) > 0) {
         t->kind = TK_WORD;
-        t->len = rule_word_end(s, n, pos + 1) - pos;
+        t->len = rule_word_end(s, n, pos) - pos;
         return true;
     }
-    unsigned char uc = (unsigned char)c;
-    if (uc >= 0x21 && uc < 0x7f)
-        rule_fail(p, PARLEY_ERR_SYNTAX, pos,
-                  "unexpected character '%c'; names with other characters than letters, digits, "
-                  "_ . ' - must be quoted", c);
-    else
-        rule_fail(p, PARLEY_ERR_SYNTAX, pos,
-                  "unexpected byte 0x%02x; names with spaces or non-ASCII characters must be "
-                  "quoted ('...' or \"...\")", uc);
+    rule_lex_stray(p, pos);
     return false;
 }
 
@@ -614,15 +694,11 @@ static bool rule_number(rule_parser *p, const rule_tok *t, double *v)
 {
     if (!rule_decode(p, t))
         return false;
-    char *end = NULL;
-    double x = strtod(p->buf, &end);
-    if (end != p->buf + p->buflen || x - x != 0.0) {
-        rule_fail(p, PARLEY_ERR_INVALID, t->pos,
-                  "number '%s' is out of range (beyond the largest double)", p->buf);
-        return false;
-    }
-    *v = x;
-    return true;
+    if (parleyx_parse_double(p->buf, v))
+        return true;
+    rule_fail(p, PARLEY_ERR_INVALID, t->pos, "number '%s' %s", p->buf,
+              parleyx_double_problem(p->buf));
+    return false;
 }
 
 /* utility ( party ) at p->cur (the 'utility' keyword); *party set. */
@@ -1073,7 +1149,10 @@ static rule *rule_parse_primary(rule_parser *p)
         }
         return r;
     }
-    return rule_parse_comparison(p);
+    rule *r = rule_parse_comparison(p);
+    if (r) /* the comparison as written ends with the token before p->cur */
+        r->end = p->prev.pos + p->prev.len;
+    return r;
 }
 
 static bool rule_enter(rule_parser *p)

@@ -12,9 +12,11 @@
  *                 | operand "not" "in" "{" ... "}"
  *   op      := "==" | "!=" | "<" | "<=" | ">" | ">="
  *   operand := issue-name | "utility" "(" party-name ")" | number | value
- * Names and values are bare words ([A-Za-z_][A-Za-z0-9_.'-]*, a '-'
- * followed by '>' ends a word), numbers, or quoted strings ('...' or "..."
- * with \\ and \' \" escapes) for names with spaces.  Keywords (and, or,
+ * Names and values are bare words ([A-Za-z_][A-Za-z0-9_.'-]*, where a
+ * letter may also be any non-ASCII UTF-8 letter -- rule.c's
+ * rule_is_letter_cp -- and a '-' followed by '>' ends a word), numbers, or
+ * quoted strings ('...' or "..." with \\ and \' \" escapes) for names with
+ * spaces or punctuation.  Keywords (and, or,
  * not, in, true, false, utility) are case-sensitive.
  * Typing, checked at compile time: a discrete issue compares with ==, !=,
  * in against its own value labels (a number token is matched as a label:
@@ -52,6 +54,7 @@ typedef struct rule {
     rule_cmp cmp;            /* UTIL_CMP */
     double threshold;        /* UTIL_CMP */
     size_t offset;           /* 0-based offset of the leaf in the text */
+    size_t end;              /* leaves: offset just past its last token */
 } rule;
 
 /* Compile text against sc (issues and parties present now).  On success

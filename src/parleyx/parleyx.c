@@ -7,6 +7,7 @@
 #include "parleyx.h"
 
 #include <errno.h>
+#include <float.h>
 #include <stddef.h>
 #include <math.h>
 #include <stdio.h>
@@ -281,7 +282,11 @@ char *parleyx_fmt_double(double d, char *buf, size_t n)
         snprintf(buf, n, d > 0 ? "inf" : "-inf");
         return buf;
     }
-    for (int prec = 15; prec <= 17; prec++) {
+    /* A normal double holds every decimal of 15 digits (DBL_DIG), so when
+     * 15 digits read back, %g's dropped zeros leave the shortest form; a
+     * subnormal holds fewer, so its search starts at 1 digit (5e-324). */
+    int prec = d != 0.0 && fabs(d) < DBL_MIN ? 1 : 15;
+    for (; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
             break;
@@ -289,45 +294,71 @@ char *parleyx_fmt_double(double d, char *buf, size_t n)
     return buf;
 }
 
-bool parleyx_parse_double(const char *s, double *out)
+/* The end of the digits from p; *nonzero set when one of them is not 0. */
+static const char *px_digits(const char *p, bool *digits, bool *nonzero)
+{
+    for (; *p >= '0' && *p <= '9'; p++) {
+        *digits = true;
+        *nonzero |= *p != '0';
+    }
+    return p;
+}
+
+px_num parleyx_read_double(const char *s, double *out)
 {
     if (!s || !*s)
-        return false;
+        return PX_NUM_SYNTAX;
     /* Only plain decimal syntax: digits, one dot, an exponent. */
     const char *p = s;
     if (*p == '+' || *p == '-')
         p++;
-    bool digits = false;
-    while (*p >= '0' && *p <= '9') {
-        p++;
-        digits = true;
-    }
-    if (*p == '.') {
-        p++;
-        while (*p >= '0' && *p <= '9') {
-            p++;
-            digits = true;
-        }
-    }
+    bool digits = false, nonzero = false;
+    p = px_digits(p, &digits, &nonzero);
+    if (*p == '.')
+        p = px_digits(p + 1, &digits, &nonzero);
     if (!digits)
-        return false;
+        return PX_NUM_SYNTAX;
     if (*p == 'e' || *p == 'E') {
         p++;
         if (*p == '+' || *p == '-')
             p++;
-        if (!(*p >= '0' && *p <= '9'))
-            return false;
-        while (*p >= '0' && *p <= '9')
-            p++;
+        bool exp = false, expnz = false;
+        p = px_digits(p, &exp, &expnz);
+        if (!exp)
+            return PX_NUM_SYNTAX;
     }
     if (*p)
-        return false;
-    errno = 0;
+        return PX_NUM_SYNTAX;
     double v = strtod(s, NULL);
     if (!isfinite(v))
-        return false;
+        return PX_NUM_HUGE;
+    if (nonzero && v == 0.0)
+        return PX_NUM_TINY; /* underflow to zero; subnormals are kept */
     *out = v;
-    return true;
+    return PX_NUM_OK;
+}
+
+bool parleyx_parse_double(const char *s, double *out)
+{
+    return parleyx_read_double(s, out) == PX_NUM_OK;
+}
+
+const char *parleyx_double_problem(const char *s)
+{
+    double v;
+    switch (parleyx_read_double(s, &v)) {
+    case PX_NUM_OK:
+        return NULL;
+    case PX_NUM_HUGE:
+        return "is too large for a double (beyond 1.8e308)";
+    case PX_NUM_TINY:
+        return "is too small for a double (it would read as 0; the smallest positive double is "
+               "4.9e-324); write 0 if you mean zero";
+    case PX_NUM_SYNTAX:
+        break;
+    }
+    return "is not a plain decimal number (write digits, an optional fraction and exponent, "
+           "such as 0.5, 30 or 1e-3)";
 }
 
 bool parleyx_parse_int64(const char *s, int64_t *out)

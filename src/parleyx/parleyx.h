@@ -102,12 +102,25 @@ bool parleyx_text_begin(px_buf *b);
 bool parleyx_text_finish(px_buf *b, char **text, size_t *len);
 
 /* --- numbers --- */
-/* Shortest decimal that reads back to exactly d ("%.{15,16,17}g"), with
- * "-0" kept, "inf"/"nan" for the others.  buf >= 32 bytes. */
+/* Shortest decimal that reads back to exactly d ("%.{15,16,17}g", from
+ * 1 digit for subnormals: 0.07, 0.30000000000000004, 5e-324), with "-0"
+ * kept, "inf"/"nan" for the others.  buf >= 32 bytes. */
 char *parleyx_fmt_double(double d, char *buf, size_t n);
-/* Strict number parsing: the whole string must be a finite decimal number
- * (no hex, no inf/nan, no trailing text).  false otherwise. */
+/* Strict number parsing: the whole string must be a plain decimal number
+ * (no hex, no inf/nan, no trailing text) that a double holds: not beyond
+ * the largest double (1e400), and not a non-zero number that reads as 0
+ * (1e-400: nearer 0 than half the smallest subnormal, 4.9e-324).
+ * Subnormals are kept (they are what parleyx_fmt_double writes for them).
+ * false otherwise; parleyx_double_problem says why. */
 bool parleyx_parse_double(const char *s, double *out);
+/* The same, saying why: PX_NUM_OK (*out set), PX_NUM_SYNTAX (not a plain
+ * decimal number), PX_NUM_HUGE (beyond the largest double), PX_NUM_TINY
+ * (non-zero but reads as 0). */
+typedef enum px_num { PX_NUM_OK, PX_NUM_SYNTAX, PX_NUM_HUGE, PX_NUM_TINY } px_num;
+px_num parleyx_read_double(const char *s, double *out);
+/* Why parleyx_parse_double refuses s, as a phrase that follows the number
+ * in a message ("`1e-400` is too small ..."), or NULL when it accepts s. */
+const char *parleyx_double_problem(const char *s);
 bool parleyx_parse_int64(const char *s, int64_t *out);
 /* Insert thousands separators: "4211" -> "4,211".  Returns buf. */
 char *parleyx_group_digits(const char *digits, char *buf, size_t n);
