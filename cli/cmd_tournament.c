@@ -168,8 +168,9 @@ static void text_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n
 
 static void json_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    parleyx_buf_printf(b, "  \"sessions\": %llu,\n  \"strategies\": [",
-                       (unsigned long long)parley_tournament_ranking_sessions(r));
+    parleyx_buf_printf(b, "  \"sessions\": %llu,\n  \"expected\": %llu,\n  \"strategies\": [",
+                       (unsigned long long)parley_tournament_ranking_sessions(r),
+                       (unsigned long long)parley_tournament_ranking_expected(r));
     for (size_t s = 0; s < n; s++) {
         parleyx_buf_puts(b, s ? ", " : "");
         cli_json_str(b, parley_tournament_ranking_name(r, s));
@@ -297,8 +298,14 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
             parleyx_buf_puts(&b, "}\n");
         } else {
             parleyx_buf_puts(&b, head ? head : "");
-            parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store,
-                               (unsigned long long)parley_tournament_ranking_sessions(r));
+            unsigned long long n = parley_tournament_ranking_sessions(r),
+                               all = parley_tournament_ranking_expected(r);
+            if (n < all)
+                parleyx_buf_printf(&b, "Store: %s (%llu of %llu sessions: a partial store, the "
+                                       "rankings cover only these)\n",
+                                   store, n, all);
+            else
+                parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store, n);
             write_ranking(&b, r, text_ranking);
         }
         rc = cli_write_buf("tournament", "the ranking", NULL, &b);
@@ -465,6 +472,9 @@ int cmd_tournament(int argc, char **argv)
     int rc;
     if (!cli_parse(&cl, argc, argv, &n, &rc))
         return rc;
+    if (a.json && a.csv && strcmp(a.csv, "-") == 0)
+        return cli_usage("tournament", "--json and --csv - would both print on stdout; write "
+                                       "the CSV to a file (--csv FILE) or drop --json");
     char **pos = argv + 1;
     int npos = (int)n;
     if (npos >= 1 && strcmp(pos[0], "merge") == 0)

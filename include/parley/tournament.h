@@ -184,7 +184,10 @@ PARLEY_API parley_status parley_tournament_run(const parley_tournament *t, const
                                                parley_error *err);
 
 /* Merge stores made by the same tournament (shards) into out (created if
- * absent).  Sessions already in out are kept, never duplicated.  alloc
+ * absent).  Sessions already in out are kept, never duplicated.  All or
+ * nothing: the merge is built in a temporary file beside out and renamed
+ * over it at the end, so on failure out is as it was (absent, or the
+ * store it was); an existing out that is not a store is never replaced.  alloc
  * may be NULL (malloc); *sessions (may be NULL) gets the count in out. */
 PARLEY_API parley_status parley_tournament_merge(const char *out, size_t n,
                                                  const char *const *inputs,
@@ -215,7 +218,8 @@ typedef struct parley_tournament_stat {
 } parley_tournament_stat;
 
 typedef struct parley_tournament_ranking parley_tournament_ranking;
-/* Read the store at path and compute, for every strategy and measure, the
+/* Read the store at path (PARLEY_ERR_INVALID when it is not a store: an
+ * empty file, another database) and compute, for every strategy and measure, the
  * mean and 95% confidence interval.  alloc may be NULL (malloc).  *out is
  * owned by the caller (parley_tournament_ranking_free). */
 PARLEY_API parley_status parley_tournament_rank(const char *store_path,
@@ -223,7 +227,11 @@ PARLEY_API parley_status parley_tournament_rank(const char *store_path,
                                                 parley_tournament_ranking **out,
                                                 parley_error *err);
 PARLEY_API void parley_tournament_ranking_free(parley_tournament_ranking *r);
+/* The sessions ranked (those in the store), and the tournament's whole
+ * count as the store records it: fewer ranked than expected means a
+ * partial store (a shard, an interrupted run). */
 PARLEY_API uint64_t parley_tournament_ranking_sessions(const parley_tournament_ranking *r);
+PARLEY_API uint64_t parley_tournament_ranking_expected(const parley_tournament_ranking *r);
 PARLEY_API size_t parley_tournament_ranking_strategies(const parley_tournament_ranking *r);
 PARLEY_API const char *parley_tournament_ranking_name(const parley_tournament_ranking *r,
                                                       size_t s);

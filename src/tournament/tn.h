@@ -62,6 +62,9 @@ parley_status tn_store_path_check(const char *path, parley_error *err);
 parley_status tn_db_open(const char *path, struct sqlite3 **db, parley_error *err);
 parley_status tn_db_schema(struct sqlite3 *db, const char *path, const char *fingerprint,
                            uint64_t total, const parley_allocator *a, parley_error *err);
+/* The value of key in schema's meta table into buf (n bytes); false when
+ * there is no such table or key (e.g. not a store). */
+bool tn_meta_get(struct sqlite3 *db, const char *schema, const char *key, char *buf, size_t n);
 parley_status tn_db_fail(struct sqlite3 *db, const char *path, parley_error *err,
                          const char *what);
 

@@ -37,6 +37,7 @@ struct parley_tournament_ranking {
     parley_allocator alloc;     /* a copy of the caller's, when given */
     const parley_allocator *ap; /* &alloc, or NULL: libc */
     uint64_t sessions;
+    uint64_t expected;          /* the tournament's sessions (meta.sessions) */
     size_t n;                   /* strategies */
     size_t name_cap, acc_cap;   /* room in name and acc */
     char **name;
@@ -136,6 +137,16 @@ static parley_status tn_rank_open(const char *path, sqlite3 **out, parley_error 
         }
     }
     sqlite3_busy_timeout(db, 10000);
+    /* an empty file, an SQLite file of something else, a file that is not
+     * SQLite at all, or tables without the settings (a merge that failed
+     * in an older parley): none is a store */
+    char fp[16];
+    if (!tn_meta_get(db, "main", "fingerprint", fp, sizeof fp)) {
+        sqlite3_close(db);
+        return parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
+                            "not a tournament store (no meta table with a fingerprint); a "
+                            "store is the SQLite file `parley tournament` writes");
+    }
     *out = db;
     return PARLEY_OK;
 }
@@ -252,6 +263,9 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     else
         st = tn_rank_read(r, db, path, &rd, alloc, err);
+    char total[32];
+    if (st == PARLEY_OK && tn_meta_get(db, "main", "sessions", total, sizeof total))
+        r->expected = strtoull(total, NULL, 10);
     if (st == PARLEY_OK) {
         size_t cells = r->n * r->n;
         r->pair = parleyx_calloc(alloc, cells ? cells : 1, sizeof *r->pair);
@@ -275,6 +289,10 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
 uint64_t parley_tournament_ranking_sessions(const parley_tournament_ranking *r)
 {
     return r ? r->sessions : 0;
+}
+uint64_t parley_tournament_ranking_expected(const parley_tournament_ranking *r)
+{
+    return r ? r->expected : 0;
 }
 size_t parley_tournament_ranking_strategies(const parley_tournament_ranking *r)
 {
