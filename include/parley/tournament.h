@@ -98,6 +98,7 @@ typedef struct parley_tournament_record {
     bool walked_away;
     bool vetoed;
     bool has_outcome;
+    bool timed_out;           /* ended by the wall-time limit (no deal) */
     uint64_t outcome_id;      /* the deal (has_outcome) */
     unsigned long rounds;
     double t;
@@ -164,15 +165,21 @@ typedef struct parley_tournament_run_options {
     unsigned batch;        /* records per transaction; 0: 256 */
     parley_tournament_progress_fn progress; /* may be NULL; called by the writer */
     void *progress_ud;
-    volatile int *stop;    /* if not NULL and set non-zero: stop soon, commit;
-                            * read only by the calling thread (workers block
-                            * signals, so a handler setting it is safe) */
+    volatile int *stop;    /* if not NULL and set non-zero: stop at once
+                            * (the sessions in flight are abandoned, not
+                            * stored), commit what is finished; read only
+                            * by the calling thread (workers block signals,
+                            * so a handler setting it is safe) */
+    double time_limit;     /* wall time of one session in seconds, after
+                            * which it ends as a timeout (record.timed_out):
+                            * 0 the configuration's `time-limit`, < 0 none */
 } parley_tournament_run_options;
 
 typedef struct parley_tournament_run_stats {
     uint64_t total;        /* sessions in the shard */
     uint64_t already;      /* found in the store at the start */
     uint64_t ran;          /* run and stored now */
+    uint64_t timeouts;     /* of those, ended by the wall-time limit */
     double seconds;        /* wall time of the runs */
 } parley_tournament_run_stats;
 
