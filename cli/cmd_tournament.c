@@ -45,6 +45,10 @@ static void help(void)
            "                  the store's fingerprint)\n"
            "  --max-input MiB\n"
            "                  largest scenario file read, in MiB (default 64)\n"
+           "  --time-limit S  end a session after S seconds of wall time, recorded as a\n"
+           "                  timeout (default: the configuration's time-limit, else none;\n"
+           "                  0: none).  Timeouts depend on the machine: use rounds for\n"
+           "                  reproducible results\n"
            "  --shard K/N     run only the sessions whose id %% N == K-1\n"
            "  --store FILE    the SQLite store (default: the configuration's `store`,\n"
            "                  or CONFIG with .sqlite)\n"
@@ -148,6 +152,19 @@ static void text_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n
                                (unsigned long long)st.n);
         }
     }
+    if (parley_tournament_ranking_timeouts(r)) {
+        parleyx_buf_printf(b, "\nSessions ended by the time limit: %llu (counted as no deal; "
+                              "not reproducible)\n  %-*s  %10s  %8s\n",
+                           (unsigned long long)parley_tournament_ranking_timeouts(r), (int)w,
+                           "strategy", "share", "n");
+        for (size_t k = 0; k < n; k++) {
+            parley_tournament_stat st = parley_tournament_ranking_timeout_rate(r, k);
+            parleyx_buf_printf(b, "  %-*s  %10s  %8llu\n", (int)w,
+                               parley_tournament_ranking_name(r, k),
+                               st.n ? cli_fmt(st.mean, f, sizeof f) : "-",
+                               (unsigned long long)st.n);
+        }
+    }
     /* against whom: own utility of each row strategy against each column */
     parley_tournament_ranking_order(r, PARLEY_MEASURE_UTILITY, order);
     parleyx_buf_printf(b, "\nOwn utility against each other strategy (row against column; "
@@ -175,7 +192,16 @@ static void json_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n
         parleyx_buf_puts(b, s ? ", " : "");
         cli_json_str(b, parley_tournament_ranking_name(r, s));
     }
-    parleyx_buf_puts(b, "],\n  \"rankings\": {");
+    parleyx_buf_printf(b, "],\n  \"timeouts\": %llu,\n  \"timeout_rate\": {",
+                       (unsigned long long)parley_tournament_ranking_timeouts(r));
+    for (size_t s = 0; s < n; s++) {
+        parley_tournament_stat st = parley_tournament_ranking_timeout_rate(r, s);
+        parleyx_buf_puts(b, s ? ", " : "");
+        cli_json_str(b, parley_tournament_ranking_name(r, s));
+        parleyx_buf_puts(b, ": ");
+        cli_json_num(b, st.n ? st.mean : NAN);
+    }
+    parleyx_buf_puts(b, "},\n  \"rankings\": {");
     for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
         parley_tournament_measure me = (parley_tournament_measure)m;
         parley_tournament_ranking_order(r, me, order);
@@ -316,6 +342,7 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
 
 typedef struct tn_args {
     bool json, quiet;
+    double time_limit; /* --time-limit: 0 the configuration's, < 0 none */
     const char *csv, *svg, *store;
     unsigned long long threads;
     unsigned shard_k, shard_n;
@@ -329,6 +356,17 @@ static int on_threads(const char *cmd, const char *opt, const char *v, void *ud)
         return CLI_USAGE;
     if (*threads == 0 || *threads > 1024)
         return cli_usage(cmd, "--threads: expected 1 to 1024, got '%s'", v);
+    return CLI_OK;
+}
+
+static int on_time_limit(const char *cmd, const char *opt, const char *v, void *ud)
+{
+    (void)opt;
+    double *limit = ud, x;
+    if (!parleyx_parse_double(v, &x) || !(x >= 0) || x > 86400)
+        return cli_usage(cmd, "--time-limit expects seconds from 0 (none) to 86400, got '%s'",
+                         v);
+    *limit = x > 0 ? x : -1.0;
     return CLI_OK;
 }
 
@@ -355,23 +393,28 @@ static int print_run(const tn_args *a, const parley_tournament *t, const char *c
         parleyx_buf_init(&h, NULL, 1 << 20);
         parleyx_buf_puts(&h, "  \"config\": ");
         cli_json_str(&h, config);
-        parleyx_buf_printf(&h, ",\n  \"total\": %llu,\n  \"run\": %llu,\n  \"resumed\": %llu,\n",
+        parleyx_buf_printf(&h,
+                           ",\n  \"total\": %llu,\n  \"run\": %llu,\n  \"timed_out_now\": %llu,\n"
+                           "  \"resumed\": %llu,\n",
                            (unsigned long long)rs->total, (unsigned long long)rs->ran,
-                           (unsigned long long)rs->already);
+                           (unsigned long long)rs->timeouts, (unsigned long long)rs->already);
         int rc = h.failed ? CLI_INTERNAL
                           : print_ranking(store, true, a->csv, a->svg, h.data, a->quiet);
         parleyx_buf_free(&h);
         return rc;
     }
     char head[1024];
-    char shard[64] = "";
+    char shard[64] = "", tmo[96] = "";
+    if (rs->timeouts)
+        snprintf(tmo, sizeof tmo, " (%llu ended by the time limit)",
+                 (unsigned long long)rs->timeouts);
     if (a->shard_n)
         snprintf(shard, sizeof shard, " (shard %u/%u)", a->shard_k, a->shard_n);
     snprintf(head, sizeof head,
              "Tournament%s: %zu scenario(s), %zu strategies, %llu sessions: %llu run "
-             "now in %.1f s, %llu stored before.\n",
+             "now in %.1f s%s, %llu stored before.\n",
              shard, parley_tournament_scenario_count(t), parley_tournament_strategy_count(t),
-             (unsigned long long)rs->total, (unsigned long long)rs->ran, rs->seconds,
+             (unsigned long long)rs->total, (unsigned long long)rs->ran, rs->seconds, tmo,
              (unsigned long long)rs->already);
     return print_ranking(store, false, a->csv, a->svg, head, a->quiet);
 }
@@ -418,6 +461,7 @@ static int run_config(const tn_args *a, const char *config)
     ro.shard_k = a->shard_k;
     ro.shard_n = a->shard_n;
     ro.stop = &stop_flag;
+    ro.time_limit = a->time_limit;
     if (!a->quiet && isatty(2)) {
         ro.progress = on_progress;
         ro.progress_ud = &prog;
@@ -462,6 +506,7 @@ int cmd_tournament(int argc, char **argv)
         CLI_LOAD_OPTIONS(&a.lo),
         CLI_CALL("--threads", "a value", on_threads, &a.threads),
         CLI_CALL("--shard", "a value", on_shard, &a),
+        CLI_CALL("--time-limit", "a value", on_time_limit, &a.time_limit),
         CLI_VALUE("--store", "a value", &a.store),
         CLI_VALUE("--csv", "a value", &a.csv),
         CLI_VALUE("--svg", "a value", &a.svg),

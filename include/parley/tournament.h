@@ -244,6 +244,12 @@ PARLEY_API const char *parley_tournament_ranking_name(const parley_tournament_ra
                                                       size_t s);
 PARLEY_API parley_tournament_stat parley_tournament_ranking_stat(
     const parley_tournament_ranking *r, size_t s, parley_tournament_measure m);
+/* Sessions ended by the wall-time limit (record.timed_out; counted as
+ * sessions without a deal in every measure), in all and as the share of
+ * strategy s's sessions (counted once per session, as welfare is). */
+PARLEY_API uint64_t parley_tournament_ranking_timeouts(const parley_tournament_ranking *r);
+PARLEY_API parley_tournament_stat parley_tournament_ranking_timeout_rate(
+    const parley_tournament_ranking *r, size_t s);
 /* Against whom: strategy a's own utility in the sessions where it met
  * strategy b (the other strategy at the table; a == b: self-play). */
 PARLEY_API parley_tournament_stat parley_tournament_ranking_pair(

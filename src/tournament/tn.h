@@ -68,6 +68,8 @@ parley_status tn_db_schema(struct sqlite3 *db, const char *path, const char *fin
 /* The value of key in schema's meta table into buf (n bytes); false when
  * there is no such table or key (e.g. not a store). */
 bool tn_meta_get(struct sqlite3 *db, const char *schema, const char *key, char *buf, size_t n);
+/* Whether schema's sessions table has the timed_out column (schema 2). */
+bool tn_has_timed_out(struct sqlite3 *db, const char *schema);
 parley_status tn_db_fail(struct sqlite3 *db, const char *path, parley_error *err,
                          const char *what);
 

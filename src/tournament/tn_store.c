@@ -33,7 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TN_SCHEMA_VERSION "1"
+#define TN_SCHEMA_VERSION "2"
 #define TN_PATH_MAX 4096
 
 struct parley_tournament_store {
@@ -64,7 +64,8 @@ static const char tn_schema_sql[] =
     " outcome_id INTEGER, outcome TEXT,"
     " rounds INTEGER NOT NULL, t REAL NOT NULL,"
     " utilities TEXT NOT NULL, welfare REAL NOT NULL,"
-    " pareto_distance REAL, nash_distance REAL);"
+    " pareto_distance REAL, nash_distance REAL,"
+    " timed_out INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS seats("
     " session INTEGER NOT NULL, seat INTEGER NOT NULL,"
     " party TEXT NOT NULL, strategy TEXT NOT NULL, utility REAL NOT NULL,"
@@ -162,12 +163,43 @@ static int tn_meta_set(sqlite3 *db, const char *key, const char *value)
     return rc;
 }
 
+bool tn_has_timed_out(sqlite3 *db, const char *schema)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT timed_out FROM %s.sessions LIMIT 0", schema);
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK;
+    sqlite3_finalize(q);
+    return ok;
+}
+
+/* A schema-1 store (before the timed_out column) gets the column, 0 for
+ * every session it holds, and schema 2. */
+static parley_status tn_db_migrate(sqlite3 *db, const char *path, parley_error *err)
+{
+    if (tn_has_timed_out(db, "main"))
+        return PARLEY_OK;
+    if (sqlite3_exec(db,
+                     "BEGIN; ALTER TABLE sessions ADD COLUMN timed_out INTEGER NOT NULL DEFAULT 0;"
+                     "UPDATE meta SET value = '" TN_SCHEMA_VERSION "' WHERE key = 'schema';"
+                     "COMMIT;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        parley_status st = tn_db_fail(db, path, err, "cannot update the store's tables");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
+    return PARLEY_OK;
+}
+
 /* Create the schema when absent; check (or set) the fingerprint. */
 parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprint, uint64_t total,
                            const parley_allocator *a, parley_error *err)
 {
     if (sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
         return tn_db_fail(db, path, err, "cannot create the tables of the store");
+    parley_status mst = tn_db_migrate(db, path, err);
+    if (mst != PARLEY_OK)
+        return mst;
     char *buf = parleyx_malloc(a, 1 << 20);
     if (!buf)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
@@ -217,7 +249,7 @@ parley_status parley_tournament_store_open(const parley_tournament *t, const cha
     if (st == PARLEY_OK &&
         (sqlite3_prepare_v2(s->db,
                             "INSERT OR IGNORE INTO sessions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
                             -1, &s->ins_session, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO seats VALUES (?1, ?2, ?3, ?4, ?5)", -1,
                             &s->ins_seat, NULL) != SQLITE_OK))
@@ -432,6 +464,7 @@ static void tn_bind_session(parley_tournament_store *s, const parley_tournament_
     sqlite3_bind_double(q, 19, r->welfare);
     tn_bind_real(q, 20, r->pareto_distance);
     tn_bind_real(q, 21, r->nash_distance);
+    sqlite3_bind_int(q, 22, r->timed_out);
 }
 
 /* One row per seat of a session just inserted. */
@@ -608,10 +641,16 @@ static parley_status tn_merge_one(sqlite3 *db, const char *input, char *fp, char
             ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
                  tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
                  tn_meta_set(db, "sessions", total) == SQLITE_OK;
+        /* a schema-1 input has no timed_out column: none timed out */
         ok = ok &&
              sqlite3_exec(db,
-                          "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
-                          "ORDER BY id;"
+                          tn_has_timed_out(db, "src")
+                              ? "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
+                                "ORDER BY id;"
+                              : "INSERT OR IGNORE INTO main.sessions SELECT *, 0 FROM "
+                                "src.sessions ORDER BY id;",
+                          NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_exec(db,
                           "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
                           "ORDER BY session, seat;",
                           NULL, NULL, NULL) == SQLITE_OK &&
@@ -657,6 +696,8 @@ static parley_status tn_merge_into(const char *tmp, const char *out, bool extend
     parley_status st = tn_db_open(tmp, &db, err);
     if (st == PARLEY_OK && sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
         st = tn_db_fail(db, out, err, "cannot create the tables of the store");
+    if (st == PARLEY_OK)
+        st = tn_db_migrate(db, out, err);
     bool have = extend;
     const char *from = out;
     for (size_t i = 0; i < n && st == PARLEY_OK; i++)
