@@ -68,9 +68,19 @@ static void help(void)
 
 /* ------------------------------------------------------------ progress */
 
+/* The bar, the rate and the time left.  The rate is smoothed: the first
+ * estimate is the average since the start once 3 sessions have finished
+ * and a second has passed ("--" until then), then every second or more
+ * it moves towards the rate of the last interval with weight
+ * 1 - exp(-dt / 20 s), so one slow session or a burst of quick ones
+ * does not swing it.  The library calls on_progress after every stored
+ * session and while it waits, so the bar moves with long sessions too. */
 typedef struct tn_progress {
-    double start, last;
-    uint64_t first; /* done at the start */
+    double start, last;  /* first call, last drawing */
+    double sample_t;     /* the last rate sample */
+    uint64_t first;      /* done at the start */
+    uint64_t sample_done;
+    double rate;         /* sessions per second; 0: not known yet */
 } tn_progress;
 
 static double now_s(void)
@@ -80,14 +90,50 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static void progress_rate(tn_progress *p, double t, uint64_t done)
+{
+    double dt = t - p->sample_t;
+    if (dt < 1.0)
+        return;
+    if (p->rate > 0) {
+        double inst = (double)(done - p->sample_done) / dt;
+        p->rate += (1.0 - exp(-dt / 20.0)) * (inst - p->rate);
+    } else if (done - p->first >= 3) {
+        p->rate = (double)(done - p->first) / (t - p->start);
+    }
+    p->sample_t = t;
+    p->sample_done = done;
+}
+
+/* "12/s", "1.5/s", "0.25/s"; the time left as "42s", "3m05s", "2h10m",
+ * ">99h", or "--" while the rate is not known. */
+static void progress_text(const tn_progress *p, uint64_t left_n, char *rate, char *eta, size_t n)
+{
+    snprintf(rate, n, "--/s");
+    snprintf(eta, n, "--");
+    if (!(p->rate > 0))
+        return;
+    snprintf(rate, n, p->rate >= 10 ? "%.0f/s" : p->rate >= 1 ? "%.1f/s" : "%.2f/s", p->rate);
+    double left = (double)left_n / p->rate;
+    if (left >= 99.0 * 3600)
+        snprintf(eta, n, ">99h");
+    else if (left >= 3600)
+        snprintf(eta, n, "%dh%02dm", (int)(left / 3600), (int)fmod(left / 60, 60));
+    else if (left >= 60)
+        snprintf(eta, n, "%dm%02ds", (int)(left / 60), (int)fmod(left, 60));
+    else
+        snprintf(eta, n, "%ds", (int)ceil(left));
+}
+
 static void on_progress(void *ud, uint64_t done, uint64_t total)
 {
     tn_progress *p = ud;
     double t = now_s();
     if (p->start == 0) {
-        p->start = t;
-        p->first = done;
+        p->start = p->sample_t = t;
+        p->first = p->sample_done = done;
     }
+    progress_rate(p, t, done);
     if (done < total && t - p->last < 0.2)
         return;
     p->last = t;
@@ -96,18 +142,9 @@ static void on_progress(void *ud, uint64_t done, uint64_t total)
     for (int i = 0; i < width; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[width] = '\0';
-    double el = t - p->start, rate = el > 0 ? (double)(done - p->first) / el : 0;
-    char eta[32] = "--";
-    if (rate > 0) {
-        double left = (double)(total - done) / rate;
-        if (left >= 3600)
-            snprintf(eta, sizeof eta, "%dh%02dm", (int)(left / 3600), (int)fmod(left / 60, 60));
-        else if (left >= 60)
-            snprintf(eta, sizeof eta, "%dm%02ds", (int)(left / 60), (int)fmod(left, 60));
-        else
-            snprintf(eta, sizeof eta, "%ds", (int)ceil(left));
-    }
-    fprintf(stderr, "\r[%s] %3d%% %llu/%llu  %.0f/s  left %s   ", bar,
+    char rate[32], eta[32];
+    progress_text(p, total - done, rate, eta, sizeof rate);
+    fprintf(stderr, "\r[%s] %3d%% %llu/%llu  %s  left %s   ", bar,
             total ? (int)(100.0 * (double)done / (double)total) : 100, (unsigned long long)done,
             (unsigned long long)total, rate, eta);
     if (done >= total)

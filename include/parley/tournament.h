@@ -163,7 +163,9 @@ typedef struct parley_tournament_run_options {
     unsigned shard_k;      /* 1-based shard; 0 or with shard_n 0: all */
     unsigned shard_n;
     unsigned batch;        /* records per transaction; 0: 256 */
-    parley_tournament_progress_fn progress; /* may be NULL; called by the writer */
+    parley_tournament_progress_fn progress; /* may be NULL; called by the writer
+                            * after each stored session and every 0.5 s
+                            * while none finishes */
     void *progress_ud;
     volatile int *stop;    /* if not NULL and set non-zero: stop at once
                             * (the sessions in flight are abandoned, not

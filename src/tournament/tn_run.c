@@ -154,14 +154,19 @@ static void tn_pool_stop(tn_pool *p, volatile int *stop)
     }
 }
 
-/* Take the next finished record into *rec (true), or return false once
- * the queue is empty and every worker has finished.  While waiting, looks
- * at *stop every 0.1 s (tn_pool_stop). */
-static bool tn_pool_take(tn_pool *p, volatile int *stop, parley_tournament_record *rec)
+/* Take the next finished record into *rec (1), or return 0 once the
+ * queue is empty and every worker has finished, or -1 after waiting 0.5 s
+ * for nothing (so that progress is redrawn while sessions are long).
+ * While waiting, looks at *stop every 0.1 s (tn_pool_stop). */
+static int tn_pool_take(tn_pool *p, volatile int *stop, parley_tournament_record *rec)
 {
     pthread_mutex_lock(&p->mu);
     tn_pool_stop(p, stop);
-    while (p->count == 0 && p->running > 0) {
+    for (int waits = 0; p->count == 0 && p->running > 0; waits++) {
+        if (waits == 5) {
+            pthread_mutex_unlock(&p->mu);
+            return -1;
+        }
         struct timespec dl;
         clock_gettime(CLOCK_REALTIME, &dl);
         dl.tv_nsec += 100000000L; /* wake every 0.1 s to look at *stop */
@@ -174,14 +179,14 @@ static bool tn_pool_take(tn_pool *p, volatile int *stop, parley_tournament_recor
     }
     if (p->count == 0 && p->running == 0) {
         pthread_mutex_unlock(&p->mu);
-        return false;
+        return 0;
     }
     *rec = p->q[p->head];
     p->head = (p->head + 1) % TN_QUEUE;
     p->count--;
     pthread_cond_signal(&p->not_full);
     pthread_mutex_unlock(&p->mu);
-    return true;
+    return 1;
 }
 
 /* The writer: put every finished record in the store until the workers
@@ -193,7 +198,13 @@ static parley_status tn_pool_write(tn_pool *p, parley_tournament_store *s,
 {
     parley_status wst = PARLEY_OK;
     parley_tournament_record rec;
-    while (tn_pool_take(p, o->stop, &rec)) {
+    int got;
+    while ((got = tn_pool_take(p, o->stop, &rec)) != 0) {
+        if (got < 0) { /* nothing finished for a while */
+            if (o->progress && wst == PARLEY_OK)
+                o->progress(o->progress_ud, sx->already + sx->ran, sx->total);
+            continue;
+        }
         if (wst != PARLEY_OK)
             continue;
         wst = parley_tournament_store_put(s, &rec, werr);
