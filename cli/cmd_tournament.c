@@ -45,6 +45,10 @@ static void help(void)
            "                  the store's fingerprint)\n"
            "  --max-input MiB\n"
            "                  largest scenario file read, in MiB (default 64)\n"
+           "  --time-limit S  end a session after S seconds of wall time, recorded as a\n"
+           "                  timeout (default: the configuration's time-limit, else none;\n"
+           "                  0: none).  Timeouts depend on the machine: use rounds for\n"
+           "                  reproducible results\n"
            "  --shard K/N     run only the sessions whose id %% N == K-1\n"
            "  --store FILE    the SQLite store (default: the configuration's `store`,\n"
            "                  or CONFIG with .sqlite)\n"
@@ -64,9 +68,19 @@ static void help(void)
 
 /* ------------------------------------------------------------ progress */
 
+/* The bar, the rate and the time left.  The rate is smoothed: the first
+ * estimate is the average since the start once 3 sessions have finished
+ * and a second has passed ("--" until then), then every second or more
+ * it moves towards the rate of the last interval with weight
+ * 1 - exp(-dt / 20 s), so one slow session or a burst of quick ones
+ * does not swing it.  The library calls on_progress after every stored
+ * session and while it waits, so the bar moves with long sessions too. */
 typedef struct tn_progress {
-    double start, last;
-    uint64_t first; /* done at the start */
+    double start, last;  /* first call, last drawing */
+    double sample_t;     /* the last rate sample */
+    uint64_t first;      /* done at the start */
+    uint64_t sample_done;
+    double rate;         /* sessions per second; 0: not known yet */
 } tn_progress;
 
 static double now_s(void)
@@ -76,14 +90,50 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static void progress_rate(tn_progress *p, double t, uint64_t done)
+{
+    double dt = t - p->sample_t;
+    if (dt < 1.0)
+        return;
+    if (p->rate > 0) {
+        double inst = (double)(done - p->sample_done) / dt;
+        p->rate += (1.0 - exp(-dt / 20.0)) * (inst - p->rate);
+    } else if (done - p->first >= 3) {
+        p->rate = (double)(done - p->first) / (t - p->start);
+    }
+    p->sample_t = t;
+    p->sample_done = done;
+}
+
+/* "12/s", "1.5/s", "0.25/s"; the time left as "42s", "3m05s", "2h10m",
+ * ">99h", or "--" while the rate is not known. */
+static void progress_text(const tn_progress *p, uint64_t left_n, char *rate, char *eta, size_t n)
+{
+    snprintf(rate, n, "--/s");
+    snprintf(eta, n, "--");
+    if (!(p->rate > 0))
+        return;
+    snprintf(rate, n, p->rate >= 10 ? "%.0f/s" : p->rate >= 1 ? "%.1f/s" : "%.2f/s", p->rate);
+    double left = (double)left_n / p->rate;
+    if (left >= 99.0 * 3600)
+        snprintf(eta, n, ">99h");
+    else if (left >= 3600)
+        snprintf(eta, n, "%dh%02dm", (int)(left / 3600), (int)fmod(left / 60, 60));
+    else if (left >= 60)
+        snprintf(eta, n, "%dm%02ds", (int)(left / 60), (int)fmod(left, 60));
+    else
+        snprintf(eta, n, "%ds", (int)ceil(left));
+}
+
 static void on_progress(void *ud, uint64_t done, uint64_t total)
 {
     tn_progress *p = ud;
     double t = now_s();
     if (p->start == 0) {
-        p->start = t;
-        p->first = done;
+        p->start = p->sample_t = t;
+        p->first = p->sample_done = done;
     }
+    progress_rate(p, t, done);
     if (done < total && t - p->last < 0.2)
         return;
     p->last = t;
@@ -92,18 +142,9 @@ static void on_progress(void *ud, uint64_t done, uint64_t total)
     for (int i = 0; i < width; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[width] = '\0';
-    double el = t - p->start, rate = el > 0 ? (double)(done - p->first) / el : 0;
-    char eta[32] = "--";
-    if (rate > 0) {
-        double left = (double)(total - done) / rate;
-        if (left >= 3600)
-            snprintf(eta, sizeof eta, "%dh%02dm", (int)(left / 3600), (int)fmod(left / 60, 60));
-        else if (left >= 60)
-            snprintf(eta, sizeof eta, "%dm%02ds", (int)(left / 60), (int)fmod(left, 60));
-        else
-            snprintf(eta, sizeof eta, "%ds", (int)ceil(left));
-    }
-    fprintf(stderr, "\r[%s] %3d%% %llu/%llu  %.0f/s  left %s   ", bar,
+    char rate[32], eta[32];
+    progress_text(p, total - done, rate, eta, sizeof rate);
+    fprintf(stderr, "\r[%s] %3d%% %llu/%llu  %s  left %s   ", bar,
             total ? (int)(100.0 * (double)done / (double)total) : 100, (unsigned long long)done,
             (unsigned long long)total, rate, eta);
     if (done >= total)
@@ -148,6 +189,19 @@ static void text_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n
                                (unsigned long long)st.n);
         }
     }
+    if (parley_tournament_ranking_timeouts(r)) {
+        parleyx_buf_printf(b, "\nSessions ended by the time limit: %llu (counted as no deal; "
+                              "not reproducible)\n  %-*s  %10s  %8s\n",
+                           (unsigned long long)parley_tournament_ranking_timeouts(r), (int)w,
+                           "strategy", "share", "n");
+        for (size_t k = 0; k < n; k++) {
+            parley_tournament_stat st = parley_tournament_ranking_timeout_rate(r, k);
+            parleyx_buf_printf(b, "  %-*s  %10s  %8llu\n", (int)w,
+                               parley_tournament_ranking_name(r, k),
+                               st.n ? cli_fmt(st.mean, f, sizeof f) : "-",
+                               (unsigned long long)st.n);
+        }
+    }
     /* against whom: own utility of each row strategy against each column */
     parley_tournament_ranking_order(r, PARLEY_MEASURE_UTILITY, order);
     parleyx_buf_printf(b, "\nOwn utility against each other strategy (row against column; "
@@ -168,13 +222,23 @@ static void text_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n
 
 static void json_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n, size_t *order)
 {
-    parleyx_buf_printf(b, "  \"sessions\": %llu,\n  \"strategies\": [",
-                       (unsigned long long)parley_tournament_ranking_sessions(r));
+    parleyx_buf_printf(b, "  \"sessions\": %llu,\n  \"expected\": %llu,\n  \"strategies\": [",
+                       (unsigned long long)parley_tournament_ranking_sessions(r),
+                       (unsigned long long)parley_tournament_ranking_expected(r));
     for (size_t s = 0; s < n; s++) {
         parleyx_buf_puts(b, s ? ", " : "");
         cli_json_str(b, parley_tournament_ranking_name(r, s));
     }
-    parleyx_buf_puts(b, "],\n  \"rankings\": {");
+    parleyx_buf_printf(b, "],\n  \"timeouts\": %llu,\n  \"timeout_rate\": {",
+                       (unsigned long long)parley_tournament_ranking_timeouts(r));
+    for (size_t s = 0; s < n; s++) {
+        parley_tournament_stat st = parley_tournament_ranking_timeout_rate(r, s);
+        parleyx_buf_puts(b, s ? ", " : "");
+        cli_json_str(b, parley_tournament_ranking_name(r, s));
+        parleyx_buf_puts(b, ": ");
+        cli_json_num(b, st.n ? st.mean : NAN);
+    }
+    parleyx_buf_puts(b, "},\n  \"rankings\": {");
     for (int m = 0; m < PARLEY_MEASURE_COUNT; m++) {
         parley_tournament_measure me = (parley_tournament_measure)m;
         parley_tournament_ranking_order(r, me, order);
@@ -297,8 +361,14 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
             parleyx_buf_puts(&b, "}\n");
         } else {
             parleyx_buf_puts(&b, head ? head : "");
-            parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store,
-                               (unsigned long long)parley_tournament_ranking_sessions(r));
+            unsigned long long n = parley_tournament_ranking_sessions(r),
+                               all = parley_tournament_ranking_expected(r);
+            if (n < all)
+                parleyx_buf_printf(&b, "Store: %s (%llu of %llu sessions: a partial store, the "
+                                       "rankings cover only these)\n",
+                                   store, n, all);
+            else
+                parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store, n);
             write_ranking(&b, r, text_ranking);
         }
         rc = cli_write_buf("tournament", "the ranking", NULL, &b);
@@ -309,6 +379,7 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
 
 typedef struct tn_args {
     bool json, quiet;
+    double time_limit; /* --time-limit: 0 the configuration's, < 0 none */
     const char *csv, *svg, *store;
     unsigned long long threads;
     unsigned shard_k, shard_n;
@@ -322,6 +393,17 @@ static int on_threads(const char *cmd, const char *opt, const char *v, void *ud)
         return CLI_USAGE;
     if (*threads == 0 || *threads > 1024)
         return cli_usage(cmd, "--threads: expected 1 to 1024, got '%s'", v);
+    return CLI_OK;
+}
+
+static int on_time_limit(const char *cmd, const char *opt, const char *v, void *ud)
+{
+    (void)opt;
+    double *limit = ud, x;
+    if (!parleyx_parse_double(v, &x) || !(x >= 0) || x > 86400)
+        return cli_usage(cmd, "--time-limit expects seconds from 0 (none) to 86400, got '%s'",
+                         v);
+    *limit = x > 0 ? x : -1.0;
     return CLI_OK;
 }
 
@@ -348,23 +430,28 @@ static int print_run(const tn_args *a, const parley_tournament *t, const char *c
         parleyx_buf_init(&h, NULL, 1 << 20);
         parleyx_buf_puts(&h, "  \"config\": ");
         cli_json_str(&h, config);
-        parleyx_buf_printf(&h, ",\n  \"total\": %llu,\n  \"run\": %llu,\n  \"resumed\": %llu,\n",
+        parleyx_buf_printf(&h,
+                           ",\n  \"total\": %llu,\n  \"run\": %llu,\n  \"timed_out_now\": %llu,\n"
+                           "  \"resumed\": %llu,\n",
                            (unsigned long long)rs->total, (unsigned long long)rs->ran,
-                           (unsigned long long)rs->already);
+                           (unsigned long long)rs->timeouts, (unsigned long long)rs->already);
         int rc = h.failed ? CLI_INTERNAL
                           : print_ranking(store, true, a->csv, a->svg, h.data, a->quiet);
         parleyx_buf_free(&h);
         return rc;
     }
     char head[1024];
-    char shard[64] = "";
+    char shard[64] = "", tmo[96] = "";
+    if (rs->timeouts)
+        snprintf(tmo, sizeof tmo, " (%llu ended by the time limit)",
+                 (unsigned long long)rs->timeouts);
     if (a->shard_n)
         snprintf(shard, sizeof shard, " (shard %u/%u)", a->shard_k, a->shard_n);
     snprintf(head, sizeof head,
              "Tournament%s: %zu scenario(s), %zu strategies, %llu sessions: %llu run "
-             "now in %.1f s, %llu stored before.\n",
+             "now in %.1f s%s, %llu stored before.\n",
              shard, parley_tournament_scenario_count(t), parley_tournament_strategy_count(t),
-             (unsigned long long)rs->total, (unsigned long long)rs->ran, rs->seconds,
+             (unsigned long long)rs->total, (unsigned long long)rs->ran, rs->seconds, tmo,
              (unsigned long long)rs->already);
     return print_ranking(store, false, a->csv, a->svg, head, a->quiet);
 }
@@ -411,6 +498,7 @@ static int run_config(const tn_args *a, const char *config)
     ro.shard_k = a->shard_k;
     ro.shard_n = a->shard_n;
     ro.stop = &stop_flag;
+    ro.time_limit = a->time_limit;
     if (!a->quiet && isatty(2)) {
         ro.progress = on_progress;
         ro.progress_ud = &prog;
@@ -455,6 +543,7 @@ int cmd_tournament(int argc, char **argv)
         CLI_LOAD_OPTIONS(&a.lo),
         CLI_CALL("--threads", "a value", on_threads, &a.threads),
         CLI_CALL("--shard", "a value", on_shard, &a),
+        CLI_CALL("--time-limit", "a value", on_time_limit, &a.time_limit),
         CLI_VALUE("--store", "a value", &a.store),
         CLI_VALUE("--csv", "a value", &a.csv),
         CLI_VALUE("--svg", "a value", &a.svg),
@@ -465,6 +554,9 @@ int cmd_tournament(int argc, char **argv)
     int rc;
     if (!cli_parse(&cl, argc, argv, &n, &rc))
         return rc;
+    if (a.json && a.csv && strcmp(a.csv, "-") == 0)
+        return cli_usage("tournament", "--json and --csv - would both print on stdout; write "
+                                       "the CSV to a file (--csv FILE) or drop --json");
     char **pos = argv + 1;
     int npos = (int)n;
     if (npos >= 1 && strcmp(pos[0], "merge") == 0)

@@ -137,6 +137,16 @@ typedef struct parley_trace_event {
 typedef void (*parley_trace_fn)(void *ud, const parley_trace_event *ev);
 PARLEY_API void parley_session_set_trace(parley_session *s, parley_trace_fn fn, void *ud);
 
+/* An interrupt: fn(ud) is called before every turn (each offer or
+ * response, each mediator text); when it returns true the run ends there,
+ * without a deal, and the result says `interrupted`.  It does not change
+ * the session's time t, so a run it does not stop is the same as a run
+ * without it.  fn NULL: none.  Used by tournaments to stop at once and to
+ * end sessions that run past a wall-time limit. */
+typedef bool (*parley_interrupt_fn)(void *ud);
+PARLEY_API void parley_session_set_interrupt(parley_session *s, parley_interrupt_fn fn,
+                                             void *ud);
+
 /* The result of a run.  Arrays have one entry per scenario party. */
 typedef struct parley_session_result {
     bool agreement;            /* a deal, ratified when ratification ran */
@@ -155,6 +165,7 @@ typedef struct parley_session_result {
     double welfare;            /* sum of discounted utilities of the
                                 * negotiators and ratifiers; 0 without deal */
     unsigned long offers;      /* offers (or texts) made */
+    bool interrupted;          /* the interrupt function ended the run */
 } parley_session_result;
 
 /* Run the session from the start (a session may be run again: each run

@@ -98,6 +98,7 @@ typedef struct parley_tournament_record {
     bool walked_away;
     bool vetoed;
     bool has_outcome;
+    bool timed_out;           /* ended by the wall-time limit (no deal) */
     uint64_t outcome_id;      /* the deal (has_outcome) */
     unsigned long rounds;
     double t;
@@ -162,17 +163,25 @@ typedef struct parley_tournament_run_options {
     unsigned shard_k;      /* 1-based shard; 0 or with shard_n 0: all */
     unsigned shard_n;
     unsigned batch;        /* records per transaction; 0: 256 */
-    parley_tournament_progress_fn progress; /* may be NULL; called by the writer */
+    parley_tournament_progress_fn progress; /* may be NULL; called by the writer
+                            * after each stored session and every 0.5 s
+                            * while none finishes */
     void *progress_ud;
-    volatile int *stop;    /* if not NULL and set non-zero: stop soon, commit;
-                            * read only by the calling thread (workers block
-                            * signals, so a handler setting it is safe) */
+    volatile int *stop;    /* if not NULL and set non-zero: stop at once
+                            * (the sessions in flight are abandoned, not
+                            * stored), commit what is finished; read only
+                            * by the calling thread (workers block signals,
+                            * so a handler setting it is safe) */
+    double time_limit;     /* wall time of one session in seconds, after
+                            * which it ends as a timeout (record.timed_out):
+                            * 0 the configuration's `time-limit`, < 0 none */
 } parley_tournament_run_options;
 
 typedef struct parley_tournament_run_stats {
     uint64_t total;        /* sessions in the shard */
     uint64_t already;      /* found in the store at the start */
     uint64_t ran;          /* run and stored now */
+    uint64_t timeouts;     /* of those, ended by the wall-time limit */
     double seconds;        /* wall time of the runs */
 } parley_tournament_run_stats;
 
@@ -184,7 +193,10 @@ PARLEY_API parley_status parley_tournament_run(const parley_tournament *t, const
                                                parley_error *err);
 
 /* Merge stores made by the same tournament (shards) into out (created if
- * absent).  Sessions already in out are kept, never duplicated.  alloc
+ * absent).  Sessions already in out are kept, never duplicated.  All or
+ * nothing: the merge is built in a temporary file beside out and renamed
+ * over it at the end, so on failure out is as it was (absent, or the
+ * store it was); an existing out that is not a store is never replaced.  alloc
  * may be NULL (malloc); *sessions (may be NULL) gets the count in out. */
 PARLEY_API parley_status parley_tournament_merge(const char *out, size_t n,
                                                  const char *const *inputs,
@@ -215,7 +227,8 @@ typedef struct parley_tournament_stat {
 } parley_tournament_stat;
 
 typedef struct parley_tournament_ranking parley_tournament_ranking;
-/* Read the store at path and compute, for every strategy and measure, the
+/* Read the store at path (PARLEY_ERR_INVALID when it is not a store: an
+ * empty file, another database) and compute, for every strategy and measure, the
  * mean and 95% confidence interval.  alloc may be NULL (malloc).  *out is
  * owned by the caller (parley_tournament_ranking_free). */
 PARLEY_API parley_status parley_tournament_rank(const char *store_path,
@@ -223,12 +236,22 @@ PARLEY_API parley_status parley_tournament_rank(const char *store_path,
                                                 parley_tournament_ranking **out,
                                                 parley_error *err);
 PARLEY_API void parley_tournament_ranking_free(parley_tournament_ranking *r);
+/* The sessions ranked (those in the store), and the tournament's whole
+ * count as the store records it: fewer ranked than expected means a
+ * partial store (a shard, an interrupted run). */
 PARLEY_API uint64_t parley_tournament_ranking_sessions(const parley_tournament_ranking *r);
+PARLEY_API uint64_t parley_tournament_ranking_expected(const parley_tournament_ranking *r);
 PARLEY_API size_t parley_tournament_ranking_strategies(const parley_tournament_ranking *r);
 PARLEY_API const char *parley_tournament_ranking_name(const parley_tournament_ranking *r,
                                                       size_t s);
 PARLEY_API parley_tournament_stat parley_tournament_ranking_stat(
     const parley_tournament_ranking *r, size_t s, parley_tournament_measure m);
+/* Sessions ended by the wall-time limit (record.timed_out; counted as
+ * sessions without a deal in every measure), in all and as the share of
+ * strategy s's sessions (counted once per session, as welfare is). */
+PARLEY_API uint64_t parley_tournament_ranking_timeouts(const parley_tournament_ranking *r);
+PARLEY_API parley_tournament_stat parley_tournament_ranking_timeout_rate(
+    const parley_tournament_ranking *r, size_t s);
 /* Against whom: strategy a's own utility in the sessions where it met
  * strategy b (the other strategy at the table; a == b: self-play). */
 PARLEY_API parley_tournament_stat parley_tournament_ranking_pair(

@@ -84,6 +84,8 @@ struct parley_session {
     size_t hn, hcap;
     parley_trace_fn trace;
     void *trace_ud;
+    parley_interrupt_fn intr; /* parley_session_set_interrupt */
+    void *intr_ud;
     uint32_t *tmp_outcome; /* nissues */
     double *tmp_u;         /* nparties */
     /* result */

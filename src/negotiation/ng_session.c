@@ -466,6 +466,14 @@ void parley_session_set_trace(parley_session *s, parley_trace_fn fn, void *ud)
     }
 }
 
+void parley_session_set_interrupt(parley_session *s, parley_interrupt_fn fn, void *ud)
+{
+    if (!s)
+        return;
+    s->intr = fn;
+    s->intr_ud = ud;
+}
+
 void parley_session_reseed(parley_session *s, uint64_t seed)
 {
     if (s)
@@ -647,12 +655,21 @@ static bool tick(parley_session *s)
 }
 
 typedef struct run_state {
+    bool interrupted;
     bool deal;
     uint64_t deal_id;
     bool walked;
     size_t walker;
     unsigned long offers;
 } run_state;
+
+/* True when the interrupt function asks to stop (rs->interrupted set). */
+static bool interrupted(parley_session *s, run_state *rs)
+{
+    if (s->intr && s->intr(s->intr_ud))
+        rs->interrupted = true;
+    return rs->interrupted;
+}
 
 static parley_status strat_fail(parley_session *s, ng_agent *g, parley_error *err)
 {
@@ -673,7 +690,7 @@ static parley_status run_sao(parley_session *s, run_state *rs, parley_error *err
             return PARLEY_OK;
         for (size_t k = 0; k < s->seats; k++) {
             ng_agent *g = &s->agents[k];
-            if (timed && k && tick(s))
+            if ((timed && k && tick(s)) || interrupted(s, rs))
                 return PARLEY_OK;
             if (have) {
                 parley_response r = g->strat->respond(g->state, &g->ctx, cur);
@@ -812,7 +829,7 @@ static parley_status run_mediated(parley_session *s, run_state *rs, parley_error
     memset(&m, 0, sizeof m);
     parley_status st = PARLEY_OK;
     for (s->round = 1; s->opt.rounds == 0 || s->round <= s->opt.rounds; s->round++) {
-        if (tick(s))
+        if (tick(s) || interrupted(s, rs))
             break;
         uint64_t text;
         int r = mediator_next(s, &m, &text);
@@ -857,7 +874,7 @@ static parley_status run_mediated(parley_session *s, run_state *rs, parley_error
     if (s->round > s->opt.rounds && s->opt.rounds)
         s->round = s->opt.rounds;
     parleyx_free(s->a, m.cand, m.ccap * sizeof(uint64_t));
-    if (st == PARLEY_OK && m.have_standing) {
+    if (st == PARLEY_OK && m.have_standing && !rs->interrupted) {
         rs->deal = true;
         rs->deal_id = m.standing;
     }
@@ -928,6 +945,7 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
     res->ended_by = rs.walked ? rs.walker : SIZE_MAX;
     res->vetoed_by = SIZE_MAX;
     res->offers = rs.offers;
+    res->interrupted = rs.interrupted;
     if (rs.deal) {
         emit(s, PARLEY_TRACE_AGREEMENT, SIZE_MAX, true, rs.deal_id, true);
         decode(s, rs.deal_id, s->res_outcome);
@@ -950,7 +968,7 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
         res->vetoed = !ok;
         res->agreement = ok;
         res->talks_outcome = s->res_outcome;
-    } else if (!rs.walked) {
+    } else if (!rs.walked && !rs.interrupted) {
         emit(s, PARLEY_TRACE_DEADLINE, SIZE_MAX, false, 0, false);
     }
     res->rounds = s->round;

@@ -29,6 +29,8 @@
 #include "parley/analysis.h"
 #include "parleyx.h"
 
+#include <stdatomic.h>
+
 struct parley_tournament {
     parley_allocator alloc;       /* a copy of the caller's, when given */
     const parley_allocator *ap;   /* &alloc, or NULL: libc */
@@ -38,6 +40,7 @@ struct parley_tournament {
     uint64_t seed;
     parley_protocol protocol;
     unsigned long rounds;
+    double time_limit;            /* wall time of a session, s; 0: none */
     uint32_t reps;
     size_t nscen;
     char **label;                 /* scenario as written */
@@ -62,8 +65,20 @@ parley_status tn_store_path_check(const char *path, parley_error *err);
 parley_status tn_db_open(const char *path, struct sqlite3 **db, parley_error *err);
 parley_status tn_db_schema(struct sqlite3 *db, const char *path, const char *fingerprint,
                            uint64_t total, const parley_allocator *a, parley_error *err);
+/* The value of key in schema's meta table into buf (n bytes); false when
+ * there is no such table or key (e.g. not a store). */
+bool tn_meta_get(struct sqlite3 *db, const char *schema, const char *key, char *buf, size_t n);
+/* Whether schema's sessions table has the timed_out column (schema 2). */
+bool tn_has_timed_out(struct sqlite3 *db, const char *schema);
 parley_status tn_db_fail(struct sqlite3 *db, const char *path, parley_error *err,
                          const char *what);
+
+/* A worker's limits (tn_session.c): stop (may be NULL) non-zero abandons
+ * the session in flight (run_session then fails and tn_worker_abandoned is
+ * true); time_limit > 0 seconds of wall time ends a session as a timeout
+ * (0 or less: none).  A new worker has the configuration's time limit. */
+void tn_worker_limits(parley_tournament_worker *w, const atomic_int *stop, double time_limit);
+bool tn_worker_abandoned(const parley_tournament_worker *w);
 
 /* The number of records per transaction (0: unchanged). */
 void tn_store_set_batch(parley_tournament_store *s, unsigned batch);

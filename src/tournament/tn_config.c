@@ -12,6 +12,8 @@
  *   scenarios: [a, b]           paths, relative to the configuration's folder
  *   strategies: [boulware, ...] built-in strategy specs
  *   store: results.sqlite       default: CONFIG minus extension + .sqlite
+ *   time-limit: 30              wall time of a session in seconds (default
+ *                               none); not in the fingerprint
  *
  * It is read through the YAML front end (io/yaml_front.c, libfyaml's
  * event parser, shared with the native scenario reader) into a flat list
@@ -38,8 +40,19 @@
 
 static const char *const tn_keys[] = {"parley-tournament", "seed",       "protocol",
                                       "rounds",            "repetitions", "scenarios",
-                                      "strategies",        "store"};
-enum { K_VERSION, K_SEED, K_PROTOCOL, K_ROUNDS, K_REPS, K_SCENARIOS, K_STRATEGIES, K_STORE, K_N };
+                                      "strategies",        "store",       "time-limit"};
+enum {
+    K_VERSION,
+    K_SEED,
+    K_PROTOCOL,
+    K_ROUNDS,
+    K_REPS,
+    K_SCENARIOS,
+    K_STRATEGIES,
+    K_STORE,
+    K_TIME_LIMIT,
+    K_N
+};
 
 typedef struct tn_val {
     char *text;
@@ -172,7 +185,8 @@ static parley_status tn_on_key(tn_reader *r, const char *t, size_t l, unsigned l
         const char *near = parleyx_closest(key, tn_keys, K_N);
         return parleyx_fail(r->err, PARLEY_ERR_INVALID, r->file, line, col,
                             "unknown key '%s'%s%s%s; the keys are parley-tournament, seed, "
-                            "protocol, rounds, repetitions, scenarios, strategies, store",
+                            "protocol, rounds, repetitions, scenarios, strategies, store, "
+                            "time-limit",
                             key, near ? " (did you mean '" : "", near ? near : "",
                             near ? "'?)" : "");
     }
@@ -331,6 +345,24 @@ static parley_status tn_count_key(const tn_entry *e, int k, unsigned long long l
                         lo, hi, x->text);
 }
 
+/* time-limit: a number of seconds > 0 (at most a day), or absent. */
+static parley_status tn_time_limit_key(const tn_entry *e, double *out, const char *file,
+                                       parley_error *err)
+{
+    if (!e[K_TIME_LIMIT].present)
+        return PARLEY_OK;
+    const tn_val *x = &e[K_TIME_LIMIT].v[0];
+    double v;
+    if (parleyx_parse_double(x->text, &v) && v > 0 && v <= 86400) {
+        *out = v;
+        return PARLEY_OK;
+    }
+    return parleyx_fail(err, PARLEY_ERR_INVALID, file, x->line, x->col,
+                        "time-limit: expected a number of seconds above 0 and at most 86400 "
+                        "(a session's wall time, e.g. 30 or 0.5), found '%s'",
+                        x->text);
+}
+
 /* dir/p, or p when it is absolute or dir is empty; freed with
  * parleyx_strfree(al, ...). */
 static char *tn_join(const parley_allocator *al, const char *dir, const char *p)
@@ -446,6 +478,8 @@ static parley_status tn_settings(parley_tournament *t, const tn_entry *e, bool *
     if ((st = tn_count_key(e, K_REPS, 1, 1000000ULL, &v, file, err)) != PARLEY_OK)
         return st;
     t->reps = (uint32_t)v;
+    if ((st = tn_time_limit_key(e, &t->time_limit, file, err)) != PARLEY_OK)
+        return st;
     if (!e[K_PROTOCOL].present)
         return PARLEY_OK;
     const char *p = e[K_PROTOCOL].v[0].text;

@@ -13,6 +13,11 @@
  * other strategy of its session (the opponent for the focal seat, the
  * focal strategy for the others): ranking_pair(a, b).
  *
+ * Timeouts.  A session ended by the wall-time limit (sessions.timed_out)
+ * counts as a session without a deal in every measure; the share of a
+ * strategy's sessions that timed out is kept beside the measures
+ * (ranking_timeout_rate), counted like a session measure.
+ *
  * Statistics.  Welford's running mean and variance over the rows in
  * session-id order (deterministic); the interval is the normal
  * approximation mean +- 1.96 * sd / sqrt(n), sd the sample standard
@@ -28,6 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The accumulators of a strategy: the measures, then the share of its
+ * sessions that timed out (not a measure: it ranks nothing). */
+#define TN_TIMEOUT PARLEY_MEASURE_COUNT
+#define TN_NACC (PARLEY_MEASURE_COUNT + 1)
+
 typedef struct tn_acc {
     uint64_t n;
     double mean, m2;
@@ -37,10 +47,12 @@ struct parley_tournament_ranking {
     parley_allocator alloc;     /* a copy of the caller's, when given */
     const parley_allocator *ap; /* &alloc, or NULL: libc */
     uint64_t sessions;
+    uint64_t expected;          /* the tournament's sessions (meta.sessions) */
+    uint64_t timeouts;          /* sessions ended by the wall-time limit */
     size_t n;                   /* strategies */
     size_t name_cap, acc_cap;   /* room in name and acc */
     char **name;
-    tn_acc (*acc)[PARLEY_MEASURE_COUNT];
+    tn_acc (*acc)[TN_NACC];
     tn_acc *pair;   /* n x n after reading: own utility of a against b */
     size_t npair;   /* its side (n) */
 };
@@ -100,7 +112,7 @@ static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, 
         return SIZE_MAX;
     }
     r->name = nn;
-    tn_acc(*na)[PARLEY_MEASURE_COUNT] = parleyx_grow(r->ap, r->acc, sizeof *na, &r->acc_cap,
+    tn_acc(*na)[TN_NACC] = parleyx_grow(r->ap, r->acc, sizeof *na, &r->acc_cap,
                                                      r->n + 1, 8);
     if (!na) {
         *nomem = true;
@@ -136,6 +148,16 @@ static parley_status tn_rank_open(const char *path, sqlite3 **out, parley_error 
         }
     }
     sqlite3_busy_timeout(db, 10000);
+    /* an empty file, an SQLite file of something else, a file that is not
+     * SQLite at all, or tables without the settings (a merge that failed
+     * in an older parley): none is a store */
+    char fp[16];
+    if (!tn_meta_get(db, "main", "fingerprint", fp, sizeof fp)) {
+        sqlite3_close(db);
+        return parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
+                            "not a tournament store (no meta table with a fingerprint); a "
+                            "store is the SQLite file `parley tournament` writes");
+    }
     *out = db;
     return PARLEY_OK;
 }
@@ -160,6 +182,7 @@ static bool tn_rank_row(parley_tournament_ranking *r, tn_reader *rd, sqlite3_stm
         rd->cur = id;
         rd->nseen = 0;
         r->sessions++;
+        r->timeouts += sqlite3_column_int(q, 10) != 0;
     }
     bool nomem = false;
     const unsigned char *name = sqlite3_column_text(q, 1);
@@ -197,6 +220,7 @@ static bool tn_rank_row(parley_tournament_ranking *r, tn_reader *rd, sqlite3_stm
     if (sqlite3_column_type(q, 6) != SQLITE_NULL)
         tn_add(&r->acc[k][PARLEY_MEASURE_NASH], sqlite3_column_double(q, 6));
     tn_add(&r->acc[k][PARLEY_MEASURE_ROUNDS], (double)sqlite3_column_int64(q, 7));
+    tn_add(&r->acc[k][TN_TIMEOUT], sqlite3_column_int(q, 10) ? 1.0 : 0.0);
     return true;
 }
 
@@ -205,11 +229,19 @@ static parley_status tn_rank_read(parley_tournament_ranking *r, sqlite3 *db, con
                                   tn_reader *rd, const parley_allocator *alloc, parley_error *err)
 {
     sqlite3_stmt *q = NULL;
+    /* a schema-1 store has no timed_out column: none timed out */
     if (sqlite3_prepare_v2(db,
-                           "SELECT s.id, t.strategy, t.utility, s.welfare, s.agreement, "
-                           "s.pareto_distance, s.nash_distance, s.rounds, s.focal, s.opponent "
-                           "FROM sessions s JOIN seats t ON t.session = s.id "
-                           "ORDER BY s.id, t.seat",
+                           tn_has_timed_out(db, "main")
+                               ? "SELECT s.id, t.strategy, t.utility, s.welfare, s.agreement, "
+                                 "s.pareto_distance, s.nash_distance, s.rounds, s.focal, "
+                                 "s.opponent, s.timed_out "
+                                 "FROM sessions s JOIN seats t ON t.session = s.id "
+                                 "ORDER BY s.id, t.seat"
+                               : "SELECT s.id, t.strategy, t.utility, s.welfare, s.agreement, "
+                                 "s.pareto_distance, s.nash_distance, s.rounds, s.focal, "
+                                 "s.opponent, 0 "
+                                 "FROM sessions s JOIN seats t ON t.session = s.id "
+                                 "ORDER BY s.id, t.seat",
                            -1, &q, NULL) != SQLITE_OK) {
         parley_status st = tn_db_fail(db, path, err, "not a tournament store");
         sqlite3_finalize(q);
@@ -252,6 +284,9 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     else
         st = tn_rank_read(r, db, path, &rd, alloc, err);
+    char total[32];
+    if (st == PARLEY_OK && tn_meta_get(db, "main", "sessions", total, sizeof total))
+        r->expected = strtoull(total, NULL, 10);
     if (st == PARLEY_OK) {
         size_t cells = r->n * r->n;
         r->pair = parleyx_calloc(alloc, cells ? cells : 1, sizeof *r->pair);
@@ -275,6 +310,10 @@ parley_status parley_tournament_rank(const char *path, const parley_allocator *a
 uint64_t parley_tournament_ranking_sessions(const parley_tournament_ranking *r)
 {
     return r ? r->sessions : 0;
+}
+uint64_t parley_tournament_ranking_expected(const parley_tournament_ranking *r)
+{
+    return r ? r->expected : 0;
 }
 size_t parley_tournament_ranking_strategies(const parley_tournament_ranking *r)
 {
@@ -303,6 +342,19 @@ parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ra
     if (!r || s >= r->n || (unsigned)m >= PARLEY_MEASURE_COUNT)
         return (parley_tournament_stat){0, NAN, NAN};
     return tn_stat(&r->acc[s][m]);
+}
+
+uint64_t parley_tournament_ranking_timeouts(const parley_tournament_ranking *r)
+{
+    return r ? r->timeouts : 0;
+}
+
+parley_tournament_stat parley_tournament_ranking_timeout_rate(const parley_tournament_ranking *r,
+                                                              size_t s)
+{
+    if (!r || s >= r->n)
+        return (parley_tournament_stat){0, NAN, NAN};
+    return tn_stat(&r->acc[s][TN_TIMEOUT]);
 }
 
 parley_tournament_stat parley_tournament_ranking_pair(const parley_tournament_ranking *r,

@@ -15,7 +15,11 @@
  * Stopping: when *opt->stop becomes non-zero (only the calling thread
  * reads it; the workers block signals so that a handler setting it runs
  * on the calling thread) or a worker fails, workers take no new ids; the
- * writer stores what was finished and commits.
+ * writer stores what was finished and commits.  On *opt->stop the writer
+ * also raises p->abandon, which the sessions in flight look at before
+ * every turn: they are abandoned, not stored (a resumed run runs them),
+ * so a stop takes at most the writer's 0.1 s wake-up, one turn and the
+ * last commit, however long the sessions are.
  *
  * Memory: the queue, the thread table, the id list and the workers are
  * allocated with the tournament's allocator (called from the worker
@@ -24,6 +28,7 @@
 #include "tn.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,6 +48,8 @@ typedef struct tn_pool {
     unsigned running;     /* workers not yet finished */
     bool failed;
     bool stopping;        /* the writer saw *opt->stop */
+    atomic_int abandon;   /* the same, read by the sessions in flight */
+    double time_limit;    /* of a session, seconds; 0: none */
     parley_error err;
     parley_status st;
 } tn_pool;
@@ -61,8 +68,11 @@ static void *tn_worker_main(void *arg)
     parley_error err;
     parley_error_clear(&err);
     parley_status st = parley_tournament_worker_new(p->t, &w, &err);
+    tn_worker_limits(w, &p->abandon, p->time_limit);
     parley_tournament_record rec;
     for (;;) {
+        if (st != PARLEY_OK && tn_worker_abandoned(w))
+            break; /* stopping: the session in flight is not stored */
         pthread_mutex_lock(&p->mu);
         bool quit = st != PARLEY_OK || p->failed || p->stopping || p->next >= p->nids;
         if (st != PARLEY_OK && !p->failed) {
@@ -134,15 +144,29 @@ static unsigned tn_pool_start(tn_pool *p, pthread_t *th, unsigned n)
     return started;
 }
 
-/* Take the next finished record into *rec (true), or return false once
- * the queue is empty and every worker has finished.  While waiting, looks
- * at *stop every 0.1 s and tells the workers to take no new ids. */
-static bool tn_pool_take(tn_pool *p, volatile int *stop, parley_tournament_record *rec)
+/* Seen *stop: the workers take no new ids and abandon the sessions in
+ * flight (within one turn).  Called with p->mu held. */
+static void tn_pool_stop(tn_pool *p, volatile int *stop)
+{
+    if (stop && *stop && !p->stopping) {
+        p->stopping = true;
+        atomic_store(&p->abandon, 1);
+    }
+}
+
+/* Take the next finished record into *rec (1), or return 0 once the
+ * queue is empty and every worker has finished, or -1 after waiting 0.5 s
+ * for nothing (so that progress is redrawn while sessions are long).
+ * While waiting, looks at *stop every 0.1 s (tn_pool_stop). */
+static int tn_pool_take(tn_pool *p, volatile int *stop, parley_tournament_record *rec)
 {
     pthread_mutex_lock(&p->mu);
-    if (stop && *stop)
-        p->stopping = true;
-    while (p->count == 0 && p->running > 0) {
+    tn_pool_stop(p, stop);
+    for (int waits = 0; p->count == 0 && p->running > 0; waits++) {
+        if (waits == 5) {
+            pthread_mutex_unlock(&p->mu);
+            return -1;
+        }
         struct timespec dl;
         clock_gettime(CLOCK_REALTIME, &dl);
         dl.tv_nsec += 100000000L; /* wake every 0.1 s to look at *stop */
@@ -151,19 +175,18 @@ static bool tn_pool_take(tn_pool *p, volatile int *stop, parley_tournament_recor
             dl.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&p->not_empty, &p->mu, &dl);
-        if (stop && *stop)
-            p->stopping = true;
+        tn_pool_stop(p, stop);
     }
     if (p->count == 0 && p->running == 0) {
         pthread_mutex_unlock(&p->mu);
-        return false;
+        return 0;
     }
     *rec = p->q[p->head];
     p->head = (p->head + 1) % TN_QUEUE;
     p->count--;
     pthread_cond_signal(&p->not_full);
     pthread_mutex_unlock(&p->mu);
-    return true;
+    return 1;
 }
 
 /* The writer: put every finished record in the store until the workers
@@ -175,7 +198,13 @@ static parley_status tn_pool_write(tn_pool *p, parley_tournament_store *s,
 {
     parley_status wst = PARLEY_OK;
     parley_tournament_record rec;
-    while (tn_pool_take(p, o->stop, &rec)) {
+    int got;
+    while ((got = tn_pool_take(p, o->stop, &rec)) != 0) {
+        if (got < 0) { /* nothing finished for a while */
+            if (o->progress && wst == PARLEY_OK)
+                o->progress(o->progress_ud, sx->already + sx->ran, sx->total);
+            continue;
+        }
         if (wst != PARLEY_OK)
             continue;
         wst = parley_tournament_store_put(s, &rec, werr);
@@ -186,6 +215,7 @@ static parley_status tn_pool_write(tn_pool *p, parley_tournament_store *s,
             pthread_mutex_unlock(&p->mu);
         } else {
             sx->ran++;
+            sx->timeouts += rec.timed_out;
             if (o->progress)
                 o->progress(o->progress_ud, sx->already + sx->ran, sx->total);
         }
@@ -241,6 +271,8 @@ parley_status parley_tournament_run(const parley_tournament *t, const char *stor
     p.t = t;
     p.ids = ids;
     p.nids = nids;
+    atomic_init(&p.abandon, 0);
+    p.time_limit = o.time_limit > 0 ? o.time_limit : o.time_limit < 0 ? 0 : t->time_limit;
     const parley_allocator *a = t->ap;
     p.q = parleyx_malloc(a, TN_QUEUE * sizeof *p.q);
     pthread_t *th = parleyx_calloc(a, o.threads, sizeof *th);

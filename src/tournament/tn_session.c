@@ -13,6 +13,15 @@
  * before.  The measures follow GENIUS (research notes §8): utilities are
  * discounted; without a deal the distances are measured from the origin.
  *
+ * Limits.  Every session gets an interrupt (parley_session_set_interrupt),
+ * called before every turn: when the run is stopping (tn_worker_limits'
+ * stop flag) the session is abandoned -- run_session fails with
+ * PARLEY_ERR_LIMIT and tn_worker_abandoned says why, so nothing is stored;
+ * when the session has run longer than the wall-time limit it ends there,
+ * without a deal, and its record says timed_out.  The interrupt does not
+ * change a session's time, so a session it does not stop is the same as
+ * without it: only the sessions that time out depend on the machine.
+ *
  * Memory: a worker owns its sessions; parley_tournament_worker_free frees
  * them.  Both are allocated with the tournament's allocator (t->ap).  A worker is used by one thread at a time.
  */
@@ -20,13 +29,50 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 struct parley_tournament_worker {
     const parley_tournament *t;
     parley_session **s; /* one per scenario, NULL until used */
     double *vec;        /* distance vector, max dims */
     size_t maxd;
+    const atomic_int *stop; /* non-zero: abandon the session in flight */
+    double limit;       /* wall-time limit of a session, seconds; 0: none */
+    double t0;          /* when the session in flight started */
+    bool abandoned;     /* the last run was abandoned (stop) */
 };
+
+static double tn_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The sessions' interrupt, called before every turn: the run is stopping
+ * (abandon the session), or the session has used its wall time. */
+static bool tn_interrupt(void *ud)
+{
+    parley_tournament_worker *w = ud;
+    if (w->stop && atomic_load_explicit(w->stop, memory_order_relaxed)) {
+        w->abandoned = true;
+        return true;
+    }
+    return w->limit > 0 && tn_clock() - w->t0 >= w->limit;
+}
+
+void tn_worker_limits(parley_tournament_worker *w, const atomic_int *stop, double time_limit)
+{
+    if (!w)
+        return;
+    w->stop = stop;
+    w->limit = time_limit > 0 ? time_limit : 0;
+}
+
+bool tn_worker_abandoned(const parley_tournament_worker *w)
+{
+    return w && w->abandoned;
+}
 
 parley_status parley_tournament_identify(const parley_tournament *t, uint64_t id,
                                          parley_tournament_record *rec, parley_error *err)
@@ -75,6 +121,7 @@ parley_status parley_tournament_worker_new(const parley_tournament *t,
     if (!w)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     w->t = t;
+    w->limit = t->time_limit;
     for (size_t i = 0; i < t->nscen; i++)
         if (t->nd[i] > w->maxd)
             w->maxd = t->nd[i];
@@ -120,6 +167,7 @@ parley_status parley_tournament_run_session(parley_tournament_worker *w, uint64_
         st = parley_session_new(t->sc[i], &so, &w->s[i], err);
         if (st != PARLEY_OK)
             return st;
+        parley_session_set_interrupt(w->s[i], tn_interrupt, w);
     }
     parley_session *s = w->s[i];
     for (uint32_t k = 0; k < rec->seats; k++) {
@@ -129,9 +177,16 @@ parley_status parley_tournament_run_session(parley_tournament_worker *w, uint64_
     }
     parley_session_reseed(s, rec->seed);
     parley_session_result res;
+    w->abandoned = false;
+    w->t0 = tn_clock();
     st = parley_session_run(s, &res, err);
     if (st != PARLEY_OK)
         return st;
+    if (w->abandoned)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                            "session %llu was abandoned: the run is stopping",
+                            (unsigned long long)id);
+    rec->timed_out = res.interrupted;
     rec->agreement = res.agreement;
     rec->walked_away = res.walked_away;
     rec->vetoed = res.vetoed;

@@ -22,14 +22,19 @@
  */
 #include "tn.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define TN_SCHEMA_VERSION "1"
+#define TN_SCHEMA_VERSION "2"
+#define TN_PATH_MAX 4096
 
 struct parley_tournament_store {
     const parley_tournament *t;
@@ -59,7 +64,8 @@ static const char tn_schema_sql[] =
     " outcome_id INTEGER, outcome TEXT,"
     " rounds INTEGER NOT NULL, t REAL NOT NULL,"
     " utilities TEXT NOT NULL, welfare REAL NOT NULL,"
-    " pareto_distance REAL, nash_distance REAL);"
+    " pareto_distance REAL, nash_distance REAL,"
+    " timed_out INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS seats("
     " session INTEGER NOT NULL, seat INTEGER NOT NULL,"
     " party TEXT NOT NULL, strategy TEXT NOT NULL, utility REAL NOT NULL,"
@@ -125,7 +131,7 @@ parley_status tn_db_open(const char *path, sqlite3 **db, parley_error *err)
     return PARLEY_OK;
 }
 
-static bool tn_meta_get(sqlite3 *db, const char *schema, const char *key, char *buf, size_t n)
+bool tn_meta_get(sqlite3 *db, const char *schema, const char *key, char *buf, size_t n)
 {
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT value FROM %s.meta WHERE key = ?1", schema);
@@ -157,12 +163,43 @@ static int tn_meta_set(sqlite3 *db, const char *key, const char *value)
     return rc;
 }
 
+bool tn_has_timed_out(sqlite3 *db, const char *schema)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT timed_out FROM %s.sessions LIMIT 0", schema);
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK;
+    sqlite3_finalize(q);
+    return ok;
+}
+
+/* A schema-1 store (before the timed_out column) gets the column, 0 for
+ * every session it holds, and schema 2. */
+static parley_status tn_db_migrate(sqlite3 *db, const char *path, parley_error *err)
+{
+    if (tn_has_timed_out(db, "main"))
+        return PARLEY_OK;
+    if (sqlite3_exec(db,
+                     "BEGIN; ALTER TABLE sessions ADD COLUMN timed_out INTEGER NOT NULL DEFAULT 0;"
+                     "UPDATE meta SET value = '" TN_SCHEMA_VERSION "' WHERE key = 'schema';"
+                     "COMMIT;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        parley_status st = tn_db_fail(db, path, err, "cannot update the store's tables");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
+    return PARLEY_OK;
+}
+
 /* Create the schema when absent; check (or set) the fingerprint. */
 parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprint, uint64_t total,
                            const parley_allocator *a, parley_error *err)
 {
     if (sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
         return tn_db_fail(db, path, err, "cannot create the tables of the store");
+    parley_status mst = tn_db_migrate(db, path, err);
+    if (mst != PARLEY_OK)
+        return mst;
     char *buf = parleyx_malloc(a, 1 << 20);
     if (!buf)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
@@ -212,7 +249,7 @@ parley_status parley_tournament_store_open(const parley_tournament *t, const cha
     if (st == PARLEY_OK &&
         (sqlite3_prepare_v2(s->db,
                             "INSERT OR IGNORE INTO sessions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
                             -1, &s->ins_session, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO seats VALUES (?1, ?2, ?3, ?4, ?5)", -1,
                             &s->ins_seat, NULL) != SQLITE_OK))
@@ -427,6 +464,7 @@ static void tn_bind_session(parley_tournament_store *s, const parley_tournament_
     sqlite3_bind_double(q, 19, r->welfare);
     tn_bind_real(q, 20, r->pareto_distance);
     tn_bind_real(q, 21, r->nash_distance);
+    sqlite3_bind_int(q, 22, r->timed_out);
 }
 
 /* One row per seat of a session just inserted. */
@@ -484,14 +522,158 @@ void tn_store_set_batch(parley_tournament_store *s, unsigned batch)
         s->batch = batch;
 }
 
-parley_status parley_tournament_merge(const char *out, size_t n, const char *const *inputs,
-                                      const parley_allocator *a, uint64_t *sessions,
-                                      parley_error *err)
+/* ------------------------------------------------------------ merge
+ *
+ * A merge never leaves a half-made output: it builds the result in a
+ * temporary file beside out ("<out>.merge.<pid>.<n>": a copy of out when
+ * out is a store to extend, made with VACUUM INTO, else empty), merges
+ * every input into it and renames it over out only when everything
+ * succeeded.  On any failure the temporary file (and its -wal and -shm)
+ * is removed and out is untouched: absent if it was absent, as it was if
+ * it existed.  An existing out that is not a store is never replaced. */
+
+#define TN_FP_MAX ((size_t)1 << 20)
+
+/* A fresh, empty temporary file beside path, with the given mode (0: the
+ * default, 0666 less the umask). */
+static parley_status tn_merge_tmp(const char *path, mode_t mode, char *tmp, size_t n,
+                                  parley_error *err)
 {
-    if (!out || (n && !inputs))
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no output or no inputs");
-    /* every input must be an existing store: ATTACH would create a
-     * misspelled one, and out would be made for nothing */
+    static atomic_uint counter; /* threads may merge at once */
+    int w = snprintf(tmp, n, "%s.merge.%ld.%u", path, (long)getpid(),
+                     atomic_fetch_add(&counter, 1u));
+    if (w < 0 || (size_t)w >= n)
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "the output path is too long");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                            "cannot create a temporary file beside it: %s (nothing was merged)",
+                            strerror(errno));
+    int e = mode && fchmod(fd, mode & 07777) != 0 ? errno : 0;
+    close(fd);
+    if (e) {
+        unlink(tmp);
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot set the permissions: %s",
+                            strerror(e));
+    }
+    return PARLEY_OK;
+}
+
+/* Remove the temporary file and what SQLite may have left beside it. */
+static void tn_merge_unlink(const char *tmp)
+{
+    static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+    char p[TN_PATH_MAX + 16];
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        snprintf(p, sizeof p, "%s%s", tmp, ext[i]);
+        unlink(p);
+    }
+}
+
+/* Copy the existing store out into the empty file tmp; its fingerprint
+ * into fp.  Fails, leaving out alone, when out is not a store or another
+ * process has it open (its -wal stays after our connection closes). */
+static parley_status tn_merge_copy(const char *out, const char *tmp, char *fp,
+                                   parley_error *err)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(out, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        parley_status st = tn_db_fail(db, out, err, "cannot open the store");
+        sqlite3_close(db);
+        return st;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    parley_status st = PARLEY_OK;
+    sqlite3_stmt *q = NULL;
+    if (!tn_meta_get(db, "main", "fingerprint", fp, TN_FP_MAX))
+        st = parleyx_fail(err, PARLEY_ERR_INVALID, out, 0, 0,
+                          "this file exists and is not a tournament store, so merging into it "
+                          "would replace it; name a new file, or a store of the same "
+                          "tournament to add to (nothing was merged)");
+    else if (sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &q, NULL) != SQLITE_OK ||
+             sqlite3_bind_text(q, 1, tmp, -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(q) != SQLITE_DONE)
+        st = tn_db_fail(db, out, err, "cannot copy the store (nothing was merged)");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    char wal[TN_PATH_MAX + 8];
+    struct stat wst;
+    snprintf(wal, sizeof wal, "%s-wal", out);
+    if (st == PARLEY_OK && stat(wal, &wst) == 0)
+        st = parleyx_fail(err, PARLEY_ERR_IO, out, 0, 0,
+                          "another process has this store open (a tournament still "
+                          "running?); merge when it has finished (nothing was merged)");
+    return st;
+}
+
+/* Merge the store at input into db.  fp holds the fingerprint of what db
+ * holds (*have), taken from `from`; the first input sets it. */
+static parley_status tn_merge_one(sqlite3 *db, const char *input, char *fp, char *fp2,
+                                  bool *have, const char **from, parley_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return tn_db_fail(db, input, err, "cannot attach a store (nothing was merged)");
+    }
+    sqlite3_bind_text(q, 1, input, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return tn_db_fail(db, input, err, "cannot open the store (nothing was merged)");
+    parley_status st = PARLEY_OK;
+    char total[32] = "0";
+    if (!tn_meta_get(db, "src", "fingerprint", fp2, TN_FP_MAX)) {
+        st = parleyx_fail(err, PARLEY_ERR_INVALID, input, 0, 0,
+                          "not a tournament store (no meta table with a fingerprint); "
+                          "nothing was merged");
+    } else if (*have && strcmp(fp, fp2) != 0) {
+        st = parleyx_fail(err, PARLEY_ERR_INVALID, input, 0, 0,
+                          "this store holds another tournament's results than %s; merge "
+                          "only shards of one tournament (same configuration); nothing was "
+                          "merged",
+                          *from);
+    } else {
+        if (!tn_meta_get(db, "src", "sessions", total, sizeof total))
+            snprintf(total, sizeof total, "0");
+        bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+        if (ok && !*have)
+            ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
+                 tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
+                 tn_meta_set(db, "sessions", total) == SQLITE_OK;
+        /* a schema-1 input has no timed_out column: none timed out */
+        ok = ok &&
+             sqlite3_exec(db,
+                          tn_has_timed_out(db, "src")
+                              ? "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
+                                "ORDER BY id;"
+                              : "INSERT OR IGNORE INTO main.sessions SELECT *, 0 FROM "
+                                "src.sessions ORDER BY id;",
+                          NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_exec(db,
+                          "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
+                          "ORDER BY session, seat;",
+                          NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+        if (!ok) {
+            st = tn_db_fail(db, input, err, "cannot merge the store (nothing was merged)");
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        } else if (!*have) {
+            memcpy(fp, fp2, strlen(fp2) + 1);
+            *have = true;
+            *from = input;
+        }
+    }
+    sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
+    return st;
+}
+
+/* Every input must be an existing regular file: ATTACH would create a
+ * misspelt one. */
+static parley_status tn_merge_inputs(size_t n, const char *const *inputs, parley_error *err)
+{
+    if (n == 0)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no store to merge");
     for (size_t i = 0; i < n; i++) {
         struct stat ist;
         if (!inputs[i] || stat(inputs[i], &ist) != 0)
@@ -501,81 +683,76 @@ parley_status parley_tournament_merge(const char *out, size_t n, const char *con
             return parleyx_fail(err, PARLEY_ERR_IO, inputs[i], 0, 0,
                                 "this is not a regular file, so not a store (nothing was merged)");
     }
+    return PARLEY_OK;
+}
+
+/* Merge into the temporary file tmp (a copy of out, or empty); the
+ * session count into *sessions. */
+static parley_status tn_merge_into(const char *tmp, const char *out, bool extend, size_t n,
+                                   const char *const *inputs, char *fp, char *fp2,
+                                   uint64_t *sessions, parley_error *err)
+{
     sqlite3 *db = NULL;
-    parley_status st = tn_db_open(out, &db, err);
+    parley_status st = tn_db_open(tmp, &db, err);
+    if (st == PARLEY_OK && sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+        st = tn_db_fail(db, out, err, "cannot create the tables of the store");
+    if (st == PARLEY_OK)
+        st = tn_db_migrate(db, out, err);
+    bool have = extend;
+    const char *from = out;
+    for (size_t i = 0; i < n && st == PARLEY_OK; i++)
+        st = tn_merge_one(db, inputs[i], fp, fp2, &have, &from, err);
+    sqlite3_stmt *q = NULL;
+    if (st == PARLEY_OK &&
+        (sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions", -1, &q, NULL) != SQLITE_OK ||
+         sqlite3_step(q) != SQLITE_ROW))
+        st = tn_db_fail(db, out, err, "cannot count the sessions merged");
+    else if (st == PARLEY_OK)
+        *sessions = (uint64_t)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    /* closing the last connection checkpoints the WAL into tmp and
+     * removes it, so that tmp alone is the whole store */
+    if (db && sqlite3_close(db) != SQLITE_OK && st == PARLEY_OK)
+        st = parleyx_fail(err, PARLEY_ERR_IO, out, 0, 0, "cannot finish the store");
+    return st;
+}
+
+parley_status parley_tournament_merge(const char *out, size_t n, const char *const *inputs,
+                                      const parley_allocator *a, uint64_t *sessions,
+                                      parley_error *err)
+{
+    if (!out || (n && !inputs))
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no output or no inputs");
+    parley_status st = tn_merge_inputs(n, inputs, err);
+    if (st == PARLEY_OK)
+        st = tn_store_path_check(out, err);
     if (st != PARLEY_OK)
         return st;
+    struct stat ost;
+    bool exists = stat(out, &ost) == 0;
+    bool extend = exists && ost.st_size > 0; /* an empty file has nothing to keep */
     if (a && !a->fn)
         a = NULL;
-    char *fp = parleyx_malloc(a, 1 << 20), *fp2 = parleyx_malloc(a, 1 << 20);
-    char total[32] = "0";
-    if (!fp || !fp2) {
+    char *fp = parleyx_malloc(a, TN_FP_MAX), *fp2 = parleyx_malloc(a, TN_FP_MAX);
+    char tmp[TN_PATH_MAX];
+    uint64_t count = 0;
+    if (!fp || !fp2)
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, out, 0, 0, "out of memory");
-        goto done;
-    }
-    if (sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-        st = tn_db_fail(db, out, err, "cannot create the tables of the store");
-        goto done;
-    }
-    bool have = tn_meta_get(db, "main", "fingerprint", fp, 1 << 20);
-    for (size_t i = 0; i < n && st == PARLEY_OK; i++) {
-        sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK) {
-            st = tn_db_fail(db, out, err, "cannot attach a store");
-            break;
-        }
-        sqlite3_bind_text(q, 1, inputs[i], -1, SQLITE_STATIC);
-        int rc = sqlite3_step(q);
-        sqlite3_finalize(q);
-        if (rc != SQLITE_DONE) {
-            st = tn_db_fail(db, inputs[i], err, "cannot open the store");
-            break;
-        }
-        if (!tn_meta_get(db, "src", "fingerprint", fp2, 1 << 20)) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, inputs[i], 0, 0,
-                              "not a tournament store (no meta table with a fingerprint)");
-        } else if (have && strcmp(fp, fp2) != 0) {
-            st = parleyx_fail(err, PARLEY_ERR_INVALID, inputs[i], 0, 0,
-                              "this store holds another tournament's results than %s; merge "
-                              "only shards of one tournament (same configuration)",
-                              have && i ? inputs[0] : out);
-        } else {
-            if (!tn_meta_get(db, "src", "sessions", total, sizeof total))
-                snprintf(total, sizeof total, "0");
-            bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-            if (ok && !have)
-                ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
-                     tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
-                     tn_meta_set(db, "sessions", total) == SQLITE_OK;
-            ok = ok &&
-                 sqlite3_exec(db,
-                              "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
-                              "ORDER BY id;"
-                              "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
-                              "ORDER BY session, seat;",
-                              NULL, NULL, NULL) == SQLITE_OK &&
-                 sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-            if (!ok) {
-                st = tn_db_fail(db, inputs[i], err, "cannot merge the store");
-                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-            } else if (!have) {
-                memcpy(fp, fp2, strlen(fp2) + 1);
-                have = true;
-            }
-        }
-        sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-    }
-    if (st == PARLEY_OK && sessions) {
-        sqlite3_stmt *q = NULL;
-        *sessions = 0;
-        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions", -1, &q, NULL) == SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW)
-            *sessions = (uint64_t)sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
-    }
-done:
-    parleyx_free(a, fp, 1 << 20);
-    parleyx_free(a, fp2, 1 << 20);
-    sqlite3_close(db);
+    else
+        st = tn_merge_tmp(out, exists ? ost.st_mode : 0, tmp, sizeof tmp, err);
+    bool made = st == PARLEY_OK;
+    if (st == PARLEY_OK && extend)
+        st = tn_merge_copy(out, tmp, fp, err);
+    if (st == PARLEY_OK)
+        st = tn_merge_into(tmp, out, extend, n, inputs, fp, fp2, &count, err);
+    if (st == PARLEY_OK && rename(tmp, out) != 0)
+        st = parleyx_fail(err, PARLEY_ERR_IO, out, 0, 0, "cannot write the store: %s",
+                          strerror(errno));
+    if (st != PARLEY_OK && made)
+        tn_merge_unlink(tmp);
+    if (st == PARLEY_OK && sessions)
+        *sessions = count;
+    parleyx_free(a, fp, TN_FP_MAX);
+    parleyx_free(a, fp2, TN_FP_MAX);
     return st;
 }
