@@ -2,7 +2,7 @@
 # 8 issues of 5 values (390,625 outcomes), two parties with random value
 # tables; nice-tit-for-tat against hardliner takes about 0.05 s a round
 # (it re-estimates the Nash point after each of their offers).  Sourced by
-# tests/cli/tournament_interrupt.case and tournament_time_limit.case.
+# tests/cli/interrupt_tournament.case and timed_tournament_limit.case.
 slow_scenario() {
   awk 'BEGIN { srand(5); n = 8; m = 5
     print "parley: 1"; print "issues:"
