@@ -56,6 +56,9 @@ bool cli_is_help(const char *arg);
 /* Parse a non-negative integer option value; false (after printing a
  * usage error) if it is not one. */
 bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned long long *out);
+/* "K/N" with 1 <= K <= N <= 2^32 - 1, digits only (no sign, no blank, no
+ * wrap-around: 1/4294967297 is refused, not read as 1/1).  Prints nothing. */
+bool cli_shard_parse(const char *val, unsigned *k, unsigned *n);
 
 /* A whole number from 1 to max into *out: CLI_OK, or CLI_USAGE after a
  * usage error ("OPT expects 1 to MAX, got VAL"). */

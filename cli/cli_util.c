@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 
+#include <limits.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -256,4 +258,27 @@ bool cli_parse_load(const cli_cmdline *cl, int argc, char **argv, const parley_l
         return false;
     *rc = cli_load(n, argv + 1, lo, sc);
     return *rc == CLI_OK;
+}
+
+/* Digits only, at most UINT_MAX, into *out; *end after them. */
+static bool shard_number(const char *s, const char **end, unsigned *out)
+{
+    unsigned long long x = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        x = x * 10 + (unsigned)(*p - '0');
+        if (x > UINT_MAX)
+            return false;
+    }
+    *end = p;
+    *out = (unsigned)x;
+    return p > s;
+}
+
+bool cli_shard_parse(const char *val, unsigned *k, unsigned *n)
+{
+    const char *p;
+    if (!shard_number(val, &p, k) || *p != '/' || !shard_number(p + 1, &p, n) || *p)
+        return false;
+    return *k >= 1 && *k <= *n;
 }

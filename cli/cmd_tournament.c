@@ -412,10 +412,10 @@ static int on_shard(const char *cmd, const char *opt, const char *v, void *ud)
     (void)opt;
     tn_args *a = ud;
     unsigned k = 0, n = 0;
-    char extra;
-    if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n || v[0] == '-' ||
-        v[0] == '+')
-        return cli_usage(cmd, "--shard expects K/N with 1 <= K <= N (e.g. 2/8), got '%s'", v);
+    if (!cli_shard_parse(v, &k, &n))
+        return cli_usage(cmd,
+                         "--shard expects K/N with 1 <= K <= N <= 4294967295 (e.g. 2/8), got '%s'",
+                         v);
     a->shard_k = k;
     a->shard_n = n;
     return CLI_OK;

@@ -181,11 +181,15 @@ int main(int argc, char **argv)
         } else if (i + 1 < argc && strcmp(a, "--store") == 0) {
             store = argv[++i];
         } else if (i + 1 < argc && strcmp(a, "--threads") == 0) {
-            threads = (unsigned)strtoul(argv[++i], NULL, 10);
+            int64_t t;
+            if (!parleyx_parse_int64(argv[++i], &t) || t < 1 || t > 1024) {
+                rc = usage(rank, "--threads expects a whole number from 1 to 1024");
+                goto out;
+            }
+            threads = (unsigned)t;
         } else if (i + 1 < argc && strcmp(a, "--shard") == 0) {
-            char extra;
-            if (sscanf(argv[++i], "%u/%u%c", &k, &n, &extra) != 2 || !k || !n || k > n) {
-                rc = usage(rank, "--shard expects K/N with 1 <= K <= N");
+            if (!cli_shard_parse(argv[++i], &k, &n)) {
+                rc = usage(rank, "--shard expects K/N with 1 <= K <= N <= 4294967295");
                 goto out;
             }
         } else if (a[0] == '-') {
