@@ -8,7 +8,8 @@
  *
  * The work is in the library (parley/tournament.h); this file parses the
  * options, draws the progress bar (stderr, only on a terminal), catches
- * SIGINT/SIGTERM to stop cleanly (what is finished is committed) and
+ * SIGINT, SIGTERM and SIGHUP (a closed terminal, a logged-out ssh
+ * session) to stop cleanly (what is finished is committed) and
  * writes the rankings as text, JSON (--json) or CSV (--csv FILE).
  * docs/tournament.md documents all of it.
  *
@@ -479,8 +480,8 @@ static int cmd_merge(int argc, char **argv, bool json, const char *csv, const ch
     return print_ranking(argv[1], json, csv, svg, head, quiet);
 }
 
-/* Run (or resume) the tournament of config (SIGINT and SIGTERM stop it
- * cleanly) and print the rankings; returns the exit status. */
+/* Run (or resume) the tournament of config (SIGINT, SIGTERM and SIGHUP
+ * stop it cleanly) and print the rankings; returns the exit status. */
 static int run_config(const tn_args *a, const char *config)
 {
     parley_error err;
@@ -503,18 +504,20 @@ static int run_config(const tn_args *a, const char *config)
         ro.progress = on_progress;
         ro.progress_ud = &prog;
     }
-    struct sigaction sa, old_int, old_term;
+    struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     stop_flag = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
     parley_tournament_run_stats rs;
     memset(&rs, 0, sizeof rs);
     st = parley_tournament_run(t, store, &ro, &rs, &err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     int rc;
     if (st != PARLEY_OK) {
         rc = cli_report(&err, st);
