@@ -55,6 +55,7 @@ static parley_scenario *redlines_scenario(unsigned seed)
         .nreservations = 8,
         .redlines_total = 5,
         .redline_depth = 1,
+        .limit_rules = true,
     };
     rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
     return random_scenario(&rs, &spec, NULL);

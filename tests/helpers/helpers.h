@@ -119,6 +119,11 @@ typedef struct random_spec {
      * then fixed_redline (its text) for party 0 after a first finalize */
     size_t redlines_per_party, redlines_total;
     int redline_depth;
+    /* the rules' shapes: false, random_rule's nine; true, the diagnosis's
+     * (issue comparisons: ==, != and in on discrete issues, <= and >= on
+     * integer ones -- the limits whose bends the diagnosis computes -- one
+     * time in six a utility threshold) */
+    bool limit_rules;
     const char *fixed_redline;
     /* the round-trip mix instead of the plain one: awkward names and
      * descriptions (quotes, colons, Unicode line breaks), real issues,
@@ -136,6 +141,7 @@ typedef struct random_model {
     int64_t lo[RANDOM_MAX_ISSUES], step[RANDOM_MAX_ISSUES]; /* integer issues */
     double rlo[RANDOM_MAX_ISSUES];          /* real issues' lowest value */
     bool quote;                             /* names need quotes in rules */
+    bool limit_rules;                       /* random_rule draws limit shapes */
 } random_model;
 
 /* A finalized random scenario drawn from r as spec says (asserts that it
@@ -145,7 +151,8 @@ parley_scenario *random_scenario(rng *r, const random_spec *spec, random_model *
 
 /* A random red line for party p of the scenario md describes, into buf (n
  * bytes): one of nine shapes over values and utilities (!=, not (== and
- * ==), utility thresholds, ->, in, >= or == ... or ..., true); with depth
+ * ==), utility thresholds, ->, in, >= or == ... or ..., true), or with
+ * md->limit_rules the diagnosis's shapes (see random_spec); with depth
  * d > 0, one time in three joined by ->, and or or to one of depth d-1. */
 void random_rule(rng *r, const parley_scenario *sc, const random_model *md, size_t p, int depth,
                  char *buf, size_t n);

@@ -333,9 +333,49 @@ static void rule_value(const parley_scenario *sc, const random_model *md, size_t
         fits(snprintf(out, n, "%s", lab), n);
 }
 
+/* The diagnosis's shapes: every comparison a limit can be (<= and >= on
+ * integer issues) besides ==, != and in; a utility threshold one time in
+ * six. */
+static void limit_rule(rng *r, const parley_scenario *sc, const random_model *md, int depth,
+                       char *buf, size_t n)
+{
+    size_t i = rndn(r, md->m);
+    char ni[160], v[160], w[160], a[1024];
+    rule_name(sc, md, false, i, ni, sizeof ni);
+    rule_value(sc, md, i, rndn(r, md->nv[i]), v, sizeof v);
+    if (md->kind[i] == PARLEY_ISSUE_DISCRETE) {
+        switch (rndn(r, 3)) {
+        case 0: fits(snprintf(a, sizeof a, "%s == %s", ni, v), sizeof a); break;
+        case 1: fits(snprintf(a, sizeof a, "%s != %s", ni, v), sizeof a); break;
+        default:
+            rule_value(sc, md, i, rndn(r, md->nv[i]), w, sizeof w);
+            fits(snprintf(a, sizeof a, "%s in {%s, %s}", ni, v, w), sizeof a);
+        }
+    } else {
+        fits(snprintf(a, sizeof a, "%s %s %s", ni, rndn(r, 2) ? "<=" : ">=", v), sizeof a);
+    }
+    if (depth > 0 && rndn(r, 3) == 0) {
+        char b[1024];
+        limit_rule(r, sc, md, depth - 1, b, sizeof b);
+        const char *op = rndn(r, 2) ? "->" : (rndn(r, 2) ? "and" : "or");
+        fits(snprintf(buf, n, "%s %s %s", a, op, b), n);
+    } else if (rndn(r, 6) == 0) {
+        char pq[160];
+        rule_name(sc, md, true, rndn(r, md->np), pq, sizeof pq);
+        fits(snprintf(buf, n, "utility(%s) %s 0.%zu", pq, rndn(r, 2) ? ">=" : "<", 2 + rndn(r, 6)),
+             n);
+    } else {
+        fits(snprintf(buf, n, "%s", a), n);
+    }
+}
+
 void random_rule(rng *r, const parley_scenario *sc, const random_model *md, size_t p, int depth,
                  char *buf, size_t n)
 {
+    if (md->limit_rules) {
+        limit_rule(r, sc, md, depth, buf, n);
+        return;
+    }
     size_t i = rndn(r, md->m), j = rndn(r, md->m), q = rndn(r, md->np);
     size_t kind = rndn(r, 9);
     char ni[160], nj[160], vi[160], vj[160], pp[160], pq[160];
@@ -394,6 +434,7 @@ parley_scenario *random_scenario(rng *r, const random_spec *spec, random_model *
     parley_scenario *sc = parley_scenario_new(NULL);
     cr_assert_not_null(sc);
     md->quote = spec->wild;
+    md->limit_rules = spec->limit_rules;
     if (spec->wild && rndn(r, 2))
         cr_assert_eq(parley_scenario_set_name(sc, wild_text(r)), PARLEY_OK);
     if (spec->wild && rndn(r, 2))
