@@ -28,120 +28,41 @@ static uint32_t rndn(uint32_t n)
     return rng_u32(&rs) % n;
 }
 
-typedef struct model {
-    size_t m, np;
-    size_t nv[8];
-    bool integer[8];
-    int64_t lo[8];
-} model;
-
-static parley_scenario *random_scenario(model *md, bool redlines, bool big)
+/* Small scenarios: 1 to 4 issues (a third integer, linear with slope
+ * +-0.25 and a drawn intercept, so some are flat), 2 to 5 parties of any
+ * role, now and then one without preferences, zero weights, reservation
+ * values up to 0.6.  Big ones: 5 to 7 issues, 2 or 3 parties with opposed
+ * integer evaluations, weights near a sum of 1 (so that the cap is rare),
+ * reservation values up to 0.2.  Red lines: 0 to 2 random rules a party. */
+static parley_scenario *analysis_scenario(bool redlines, bool big)
 {
-    parley_error err;
-    parley_scenario *sc = parley_scenario_new(NULL);
-    cr_assert_not_null(sc);
-    md->m = big ? 5 + rndn(3) : 1 + rndn(4);
-    for (size_t i = 0; i < md->m; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "i%zu", i);
-        md->integer[i] = rndn(3) == 0;
-        if (md->integer[i]) {
-            md->lo[i] = (int64_t)rndn(3);
-            md->nv[i] = big ? 2 + rndn(5) : 2 + rndn(4);
-            cr_assert_eq(parley_scenario_add_integer(sc, name, md->lo[i],
-                                                     md->lo[i] + (int64_t)md->nv[i] - 1, 1,
-                                                     NULL, &err),
-                         PARLEY_OK, "%s", err.message);
-        } else {
-            md->nv[i] = big ? 2 + rndn(4) : 1 + rndn(5);
-            const char *vals[5] = {"v0", "v1", "v2", "v3", "v4"};
-            cr_assert_eq(parley_scenario_add_discrete(sc, name, md->nv[i], vals, NULL, &err),
-                         PARLEY_OK, "%s", err.message);
-        }
-    }
-    md->np = big ? 2 + rndn(2) : 2 + rndn(4);
-    for (size_t p = 0; p < md->np; p++) {
-        char name[32];
-        snprintf(name, sizeof name, "P%zu", p);
-        parley_role role = PARLEY_ROLE_NEGOTIATOR;
-        if (p >= 2) {
-            uint32_t r = rndn(4);
-            role = r == 0 ? PARLEY_ROLE_RATIFIER : r == 1 ? PARLEY_ROLE_MEDIATOR
-                                                          : PARLEY_ROLE_NEGOTIATOR;
-        }
-        size_t idx;
-        cr_assert_eq(parley_scenario_add_party(sc, name, role, &idx, &err), PARLEY_OK);
-        bool any = false;
-        /* now and then a party with no preferences at all: no dimension,
-         * but its reservation value and red lines still count */
-        bool none = p >= 2 && rndn(6) == 0;
-        for (size_t i = 0; i < md->m && !none; i++) {
-            double w = rndn(big ? 10 : 4) == 0 ? 0.0 : (double)(1 + rndn(6)) / 10.0;
-            if (big) /* weights near a sum of 1, so that the cap is rare */
-                w = w * 2.0 / (double)md->m;
-            if (i + 1 == md->m && !any && w == 0.0)
-                w = 0.4;
-            if (w == 0.0)
-                continue;
-            any = true;
-            cr_assert_eq(parley_party_set_weight(sc, idx, i, w), PARLEY_OK);
-            if (md->integer[i]) {
-                bool up = big ? (p % 2 == 0) : rndn(2) != 0; /* big: opposed parties */
-                double slope = up ? 0.25 : -0.25;
-                double icpt = big ? (up ? 0.0 : 1.0) : (rndn(2) ? 0.0 : 1.0);
-                cr_assert_eq(parley_party_set_linear(sc, idx, i, icpt, slope, (double)md->lo[i]),
-                             PARLEY_OK);
-            } else {
-                for (size_t k = 0; k < md->nv[i]; k++)
-                    cr_assert_eq(parley_party_set_value_eval(sc, idx, i, k, rng_eval(&rs)),
-                                 PARLEY_OK);
-            }
-        }
-        static const double rvs[] = {0.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6};
-        parley_party_set_reservation(sc, idx, rvs[rndn(big ? 4 : 7)]);
-    }
-    if (redlines) {
-        for (size_t p = 0; p < md->np; p++) {
-            size_t nr = rndn(3);
-            for (size_t r = 0; r < nr; r++) {
-                char text[256], name[16];
-                size_t i = rndn((uint32_t)md->m), j = rndn((uint32_t)md->m);
-                size_t q = rndn((uint32_t)md->np);
-                unsigned kind = rndn(9);
-                char vi[32], vj[32];
-                if (md->integer[i])
-                    snprintf(vi, sizeof vi, "%lld", (long long)(md->lo[i] + rndn((uint32_t)md->nv[i])));
-                else
-                    snprintf(vi, sizeof vi, "v%u", rndn((uint32_t)md->nv[i]));
-                if (md->integer[j])
-                    snprintf(vj, sizeof vj, "%lld", (long long)(md->lo[j] + rndn((uint32_t)md->nv[j])));
-                else
-                    snprintf(vj, sizeof vj, "v%u", rndn((uint32_t)md->nv[j]));
-                switch (kind) {
-                case 0: snprintf(text, sizeof text, "i%zu != %s", i, vi); break;
-                case 1: snprintf(text, sizeof text, "not (i%zu == %s and i%zu == %s)", i, vi, j, vj); break;
-                case 2: snprintf(text, sizeof text, "utility(P%zu) >= 0.%u", q, rndn(7)); break;
-                case 3: snprintf(text, sizeof text, "utility(P%zu) > 0.%u or utility(P%zu) >= 0.5", q, rndn(6), p); break;
-                case 4: snprintf(text, sizeof text, "utility(P%zu) <= 0.%u", q, 5 + rndn(5)); break;
-                case 5: snprintf(text, sizeof text, "i%zu == %s -> utility(P%zu) > 0.3", i, vi, q); break;
-                case 6: snprintf(text, sizeof text, "i%zu in {%s, %s} or i%zu != %s", i, vi, vi, j, vj); break;
-                case 7:
-                    if (md->integer[i])
-                        snprintf(text, sizeof text, "i%zu >= %s", i, vi);
-                    else
-                        snprintf(text, sizeof text, "i%zu == %s or utility(P%zu) >= 0.2", i, vi, p);
-                    break;
-                default: snprintf(text, sizeof text, "true"); break;
-                }
-                snprintf(name, sizeof name, "r%zu", r);
-                cr_assert_eq(parley_party_add_redline(sc, p, name, text, &err), PARLEY_OK,
-                             "%s: %s", text, err.message);
-            }
-        }
-    }
-    parley_status st = parley_scenario_finalize(sc, &err);
-    cr_assert_eq(st, PARLEY_OK, "%s", err.message);
-    return sc;
+    static const double rvs[] = {0.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6};
+    random_spec spec = {
+        .issues_min = big ? 5 : 1,
+        .issues_max = big ? 7 : 4,
+        .integer_one_in = 3,
+        .int_lo_n = 3,
+        .int_values_min = 2,
+        .int_values_max = big ? 6 : 5,
+        .values_min = big ? 2 : 1,
+        .values_max = 5,
+        .parties_min = 2,
+        .parties_max = big ? 3 : 5,
+        .roles_from = 2,
+        .role_die = 4,
+        .no_prefs_one_in = 6,
+        .zero_weight_one_in = big ? 10 : 4,
+        .weight_tenths_min = 1,
+        .weight_tenths_max = 6,
+        .weight_spread = big ? 2.0 : 0.0,
+        .opposed = big,
+        .free_intercept = !big,
+        .linear_slope = 0.25,
+        .reservations = rvs,
+        .nreservations = big ? 4 : 7,
+        .redlines_per_party = redlines ? 2 : 0,
+    };
+    return random_scenario(&rs, &spec, NULL);
 }
 
 /* ------------------------------------------------------------ oracle */
@@ -433,8 +354,7 @@ static void compare(const parley_analysis *an, const oracle *o, const char *what
 static void check_random_size(uint64_t seed, bool redlines, parley_kalai_mode kalai, bool big)
 {
     rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
-    model md;
-    parley_scenario *sc = random_scenario(&md, redlines, big);
+    parley_scenario *sc = analysis_scenario(redlines, big);
     oracle o;
     run_oracle(sc, kalai, &o);
     if (big && getenv("AN_DEBUG")) fprintf(stderr, "seed %llu: %llu outcomes, %llu agreements, %zu/%zu points\n", (unsigned long long)seed, (unsigned long long)o.outcomes, (unsigned long long)o.agreements, o.nf[0], o.nf[1]);
@@ -510,8 +430,7 @@ Test(analysis_property, frontier_limit_does_not_depend_on_threads)
 static void limit_exact(uint64_t seed, bool big)
 {
     rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
-    model md;
-    parley_scenario *sc = random_scenario(&md, seed % 2 == 0, big);
+    parley_scenario *sc = analysis_scenario(seed % 2 == 0, big);
     oracle o;
     run_oracle(sc, PARLEY_KALAI_NORMALIZED, &o);
     size_t lim = o.nf[0] > o.nf[1] ? o.nf[0] : o.nf[1];
@@ -815,9 +734,8 @@ Test(analysis_faults, every_allocation_failure_is_clean)
         rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
         fail_alloc fa = {-1, 0, 0};
         parley_allocator al = {failing, &fa};
-        model md;
         /* rebuild the random scenario with the counting allocator */
-        parley_scenario *tmp = random_scenario(&md, seed % 2 == 0, false);
+        parley_scenario *tmp = analysis_scenario(seed % 2 == 0, false);
         char *text = NULL;
         size_t len = 0;
         parley_error err;

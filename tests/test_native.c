@@ -223,217 +223,32 @@ Test(native, examples_round_trip)
         cr_skip_test("no examples/*.yaml yet");
 }
 
-/* xorshift64*: a small deterministic generator. */
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ull;
-}
-static size_t rnd_n(size_t n) { return (size_t)(rnd() % n); }
-static double rnd_unit(void)
-{
-    /* A mix of short decimals and full-precision doubles in [0, 1]. */
-    switch (rnd_n(4)) {
-    case 0: return (double)rnd_n(11) / 10.0;
-    case 1: return (double)(rnd() >> 11) / 9007199254740992.0;
-    case 2: return rnd_n(2) ? 1.0 : 0.0;
-    default: return 1.0 / (double)(1 + rnd_n(7));
-    }
-}
-static double rnd_real(void)
-{
-    double v = ((double)(rnd() >> 11) / 9007199254740992.0 - 0.5) * 200.0;
-    if (rnd_n(5) == 0)
-        v *= 1e-7;
-    if (rnd_n(7) == 0)
-        v *= 1e12;
-    return v;
-}
-
-static const char *const tricky[] = {
-    "plain",   "two words", "yes",        "No",          "null",       "0",
-    "1.5",     "-dash",     "a: colon",   "hash #tag",   "quote\"d",   "back\\slash",
-    "tab\there", "line\nbreak", "ünïcødé",  "x,y",        "[brackets]", "{braces}",
-    "'single'", "~",        "  spaced  ", "*star",       "&amp",       "!bang",
-    "%percent", "@at",      "`tick`",     "it's",        "e\xc2\x85nel", "ls\xe2\x80\xa8"};
-#define NTRICKY (sizeof tricky / sizeof tricky[0])
-
-/* Escape s for a single-quoted rule string. */
-static void rule_quote(char *out, size_t n, const char *s)
-{
-    size_t o = 0;
-    out[o++] = '\'';
-    for (; *s && o + 3 < n; s++) {
-        if (*s == '\'' || *s == '\\')
-            out[o++] = '\\';
-        out[o++] = *s;
-    }
-    out[o++] = '\'';
-    out[o] = '\0';
-}
-
-static parley_scenario *random_scenario(void)
-{
-    parley_scenario *sc = parley_scenario_new(NULL);
-    cr_assert_not_null(sc);
-    parley_error err;
-    if (rnd_n(2))
-        cr_assert_eq(parley_scenario_set_name(sc, tricky[rnd_n(NTRICKY)]), PARLEY_OK);
-    if (rnd_n(2))
-        cr_assert_eq(parley_scenario_set_description(sc, "A scenario:\n with \"quotes\" & more"),
-                     PARLEY_OK);
-    size_t ni = 1 + rnd_n(6);
-    for (size_t i = 0; i < ni; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "%s %zu", tricky[rnd_n(NTRICKY)], i);
-        if (rnd_n(3) == 0)
-            snprintf(name, sizeof name, "issue%zu", i);
-        size_t idx;
-        switch (rnd_n(3)) {
-        case 0: {
-            size_t nv = 1 + rnd_n(7);
-            const char *vals[8];
-            char buf[8][64];
-            for (size_t k = 0; k < nv; k++) {
-                snprintf(buf[k], sizeof buf[k], "%s%zu", tricky[rnd_n(NTRICKY)], k);
-                vals[k] = buf[k];
-            }
-            cr_assert_eq(parley_scenario_add_discrete(sc, name, nv, vals, &idx, &err), PARLEY_OK,
-                         "%s", err.message);
-            break;
-        }
-        case 1: {
-            int64_t lo = (int64_t)rnd_n(200) - 100, hi = lo + (int64_t)rnd_n(100);
-            int64_t step = 1 + (int64_t)rnd_n(7);
-            cr_assert_eq(parley_scenario_add_integer(sc, name, lo, hi, step, &idx, &err),
-                         PARLEY_OK, "%s", err.message);
-            break;
-        }
-        default: {
-            double lo = rnd_real(), hi = lo + fabs(rnd_real());
-            unsigned grid = 2 + (unsigned)rnd_n(30);
-            cr_assert_eq(parley_scenario_add_real(sc, name, lo, hi, grid, &idx, &err), PARLEY_OK,
-                         "%s", err.message);
-            break;
-        }
-        }
-        cr_assert_eq(idx, i);
-        if (rnd_n(3) == 0)
-            cr_assert_eq(parley_issue_set_description(sc, i, tricky[rnd_n(NTRICKY)]),
-                         PARLEY_OK);
-    }
-    size_t np = 1 + rnd_n(4);
-    for (size_t p = 0; p < np; p++) {
-        char name[64];
-        snprintf(name, sizeof name, "%s P%zu", tricky[rnd_n(NTRICKY)], p);
-        parley_role role = p == 0 ? PARLEY_ROLE_NEGOTIATOR : (parley_role)rnd_n(3);
-        size_t idx;
-        cr_assert_eq(parley_scenario_add_party(sc, name, role, &idx, &err), PARLEY_OK, "%s",
-                     err.message);
-        if (rnd_n(2))
-            cr_assert_eq(parley_party_set_reservation(sc, p, rnd_n(3) ? rnd_unit() : -0.0),
-                         PARLEY_OK);
-        if (rnd_n(2))
-            cr_assert_eq(parley_party_set_discount(sc, p, 1.0 - rnd_unit() * 0.9), PARLEY_OK);
-        if (rnd_n(2))
-            cr_assert_eq(parley_party_set_capability(sc, p, fabs(rnd_real())), PARLEY_OK);
-        if (rnd_n(3) == 0)
-            cr_assert_eq(parley_party_set_description(sc, p, tricky[rnd_n(NTRICKY)]),
-                         PARLEY_OK);
-        if (role == PARLEY_ROLE_MEDIATOR && rnd_n(2))
-            continue; /* no preferences */
-        bool positive = false;
-        for (size_t i = 0; i < ni; i++) {
-            if (rnd_n(4) == 0 && !(i == ni - 1 && !positive))
-                continue;
-            double w = rnd_unit() * 0.7;
-            if (i == ni - 1 && !positive && w == 0.0)
-                w = 0.25;
-            if (w > 0)
-                positive = true;
-            cr_assert_eq(parley_party_set_weight(sc, p, i, w), PARLEY_OK);
-            parley_issue_kind kind = parley_issue_kind_of(sc, i);
-            size_t shape = rnd_n(5);
-            if (shape == 4) {
-                cr_assert_eq(parley_party_set_constant(sc, p, i, rnd_unit()), PARLEY_OK);
-            } else if (kind == PARLEY_ISSUE_DISCRETE) {
-                size_t nv = parley_issue_value_count(sc, i);
-                for (size_t k = 0; k < nv; k++)
-                    cr_assert_eq(parley_party_set_value_eval(sc, p, i, k, rnd_unit()),
-                                 PARLEY_OK);
-                if (rnd_n(8) == 0) /* a table of a single entry set: the others are 0 */
-                    cr_assert_eq(parley_party_set_value_eval(sc, p, i, 0, 1.0), PARLEY_OK);
-            } else if (shape == 0) {
-                cr_assert_eq(parley_party_set_linear(sc, p, i, rnd_unit(), rnd_real() * 1e-3,
-                                                     rnd_real()),
-                             PARLEY_OK);
-            } else if (shape == 1) {
-                double t[3] = {rnd_real(), rnd_real(), rnd_real()};
-                for (int a = 0; a < 3; a++)
-                    for (int b = a + 1; b < 3; b++)
-                        if (t[b] < t[a]) {
-                            double x = t[a];
-                            t[a] = t[b];
-                            t[b] = x;
-                        }
-                cr_assert_eq(parley_party_set_triangular(sc, p, i, t[0], t[1], t[2]),
-                             PARLEY_OK);
-            } else {
-                size_t n = 1 + rnd_n(6);
-                double x[6], y[6];
-                double cur = rnd_real();
-                for (size_t k = 0; k < n; k++) {
-                    x[k] = cur;
-                    cur += 0.5 + fabs(rnd_real());
-                    y[k] = rnd_unit();
-                }
-                cr_assert_eq(parley_party_set_piecewise(sc, p, i, n, x, y), PARLEY_OK);
-            }
-        }
-    }
-    /* Red lines after every party. */
-    for (size_t p = 0; p < np; p++) {
-        size_t nr = rnd_n(3);
-        for (size_t r = 0; r < nr; r++) {
-            char text[512], q1[160], q2[160], name[64];
-            size_t i = rnd_n(ni), other = rnd_n(np);
-            rule_quote(q1, sizeof q1, parley_issue_name(sc, i));
-            if (parley_issue_kind_of(sc, i) == PARLEY_ISSUE_DISCRETE) {
-                char lab[PARLEY_MAX_NAME + 8];
-                rule_quote(q2, sizeof q2,
-                           parley_issue_value_label(sc, i, rnd_n(parley_issue_value_count(sc, i)),
-                                                    lab, sizeof lab));
-                snprintf(text, sizeof text, "%s != %s", q1, q2);
-            } else {
-                char num[40];
-                double lo, hi, st;
-                parley_issue_range(sc, i, &lo, &hi, &st);
-                snprintf(text, sizeof text, "%s >= %.17g", q1, lo);
-                (void)num;
-            }
-            if (rnd_n(2)) {
-                char pq[160];
-                rule_quote(pq, sizeof pq, parley_party_name(sc, other));
-                size_t l = strlen(text);
-                snprintf(text + l, sizeof text - l, " or utility(%s) >= 0.%zu", pq, rnd_n(10));
-            }
-            snprintf(name, sizeof name, "%s r%zu", tricky[rnd_n(NTRICKY)], r);
-            cr_assert_eq(parley_party_add_redline(sc, p, name, text, &err), PARLEY_OK,
-                         "rule `%s`: %u: %s", text, err.column, err.message);
-        }
-    }
-    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
-    return sc;
-}
+/* The round-trip mix (helpers.h, random_spec.wild): 1 to 6 issues of
+ * every kind with awkward names, labels and descriptions, 1 to 4 parties
+ * of any role (a mediator without preferences half the time), every
+ * evaluation shape with full-precision and extreme numbers, explicit and
+ * skipped zero weights, -0.0, discounts, capabilities, and 0 to 2 random
+ * red lines a party over quoted names. */
+static const random_spec native_spec = {
+    .issues_min = 1,
+    .issues_max = 6,
+    .values_min = 1,
+    .values_max = 7,
+    .parties_min = 1,
+    .parties_max = 4,
+    .roles_from = 1,
+    .role_die = 3,
+    .bare_one_in = 2,
+    .zero_weight_one_in = 4,
+    .redlines_per_party = 2,
+    .wild = true,
+};
 
 Test(native, random_round_trip)
 {
-    rng_state = 0x9e3779b97f4a7c15ull;
+    rng rs = {0x9e3779b97f4a7c15ull};
     for (int n = 0; n < 300; n++) {
-        parley_scenario *sc = random_scenario();
+        parley_scenario *sc = random_scenario(&rs, &native_spec, NULL);
         char label[32];
         snprintf(label, sizeof label, "random-%d", n);
         round_trip(sc, label);

@@ -26,47 +26,33 @@ static uint32_t rndn(uint32_t n)
     return rng_u32(&rs) % n;
 }
 
-/* nneg negotiators, optionally a ratifier and a mediator, 2-4 issues. */
-static parley_scenario *random_scenario(size_t nneg, bool ratifier, bool mediator, bool redlines,
-                                        bool discount)
+/* nneg negotiators, optionally a ratifier and a mediator (who has no
+ * preferences), 2-4 discrete issues of 2-5 values, weights 0.1 to 0.9,
+ * reservation values 0 to 0.4; optionally discounts 0.5 to 0.9 for half the
+ * parties and the red line i0 != v1 for P0. */
+static parley_scenario *random_scenario_of(size_t nneg, bool ratifier, bool mediator,
+                                           bool redlines, bool discount)
 {
-    parley_error err;
-    parley_scenario *sc = parley_scenario_new(NULL);
-    size_t m = 2 + rndn(3);
-    const char *vals[5] = {"v0", "v1", "v2", "v3", "v4"};
-    for (size_t i = 0; i < m; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "i%zu", i);
-        cr_assert_eq(parley_scenario_add_discrete(sc, name, 2 + rndn(4), vals, NULL, &err),
-                     PARLEY_OK);
-    }
-    size_t np = nneg + ratifier + mediator;
-    for (size_t p = 0; p < np; p++) {
-        char name[32];
-        snprintf(name, sizeof name, "P%zu", p);
-        parley_role role = p < nneg ? PARLEY_ROLE_NEGOTIATOR
-                           : (ratifier && p == nneg) ? PARLEY_ROLE_RATIFIER
-                                                     : PARLEY_ROLE_MEDIATOR;
-        size_t idx;
-        cr_assert_eq(parley_scenario_add_party(sc, name, role, &idx, &err), PARLEY_OK);
-        if (role == PARLEY_ROLE_MEDIATOR)
-            continue;
-        for (size_t i = 0; i < m; i++) {
-            parley_party_set_weight(sc, idx, i, 0.1 + 0.1 * rndn(9));
-            for (size_t k = 0; k < parley_issue_value_count(sc, i); k++)
-                parley_party_set_value_eval(sc, idx, i, k, rng_eval(&rs));
-        }
-        parley_party_set_reservation(sc, idx, 0.1 * rndn(5));
-        if (discount && rndn(2))
-            parley_party_set_discount(sc, idx, 0.5 + 0.1 * rndn(5));
-    }
-    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
-    if (redlines) {
-        cr_assert_eq(parley_party_add_redline(sc, 0, "no-v1", "i0 != v1", &err), PARLEY_OK,
-                     "%s", err.message);
-        cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
-    }
-    return sc;
+    static const double rvs[] = {0.0, 0.1, 0.2, 0.3, 0.4};
+    random_spec spec = {
+        .issues_min = 2,
+        .issues_max = 4,
+        .values_min = 2,
+        .values_max = 5,
+        .negotiators = nneg,
+        .ratifiers = ratifier,
+        .mediators = mediator,
+        .bare_one_in = 1,
+        .weight_tenths_min = 1,
+        .weight_tenths_max = 9,
+        .reservations = rvs,
+        .nreservations = 5,
+        .discount_one_in = discount ? 2 : 0,
+        .discount_tenths_min = 5,
+        .discount_tenths_max = 9,
+        .fixed_redline = redlines ? "i0 != v1" : NULL,
+    };
+    return random_scenario(&rs, &spec, NULL);
 }
 
 /* ------------------------------------------------------- event recorder */
@@ -219,7 +205,7 @@ Test(negotiation, sao_invariants_random)
     rs.s = 0x1234567;
     for (int it = 0; it < 120; it++) {
         size_t nneg = 2 + rndn(3);
-        parley_scenario *sc = random_scenario(nneg, rndn(2), false, rndn(3) == 0, rndn(2));
+        parley_scenario *sc = random_scenario_of(nneg, rndn(2), false, rndn(3) == 0, rndn(2));
         const char *specs[4];
         for (size_t k = 0; k < nneg; k++)
             specs[k] = sao_strategies[rndn(NSAO)];
@@ -280,7 +266,7 @@ Test(negotiation, seeded_determinism)
 {
     rs.s = 99;
     for (int it = 0; it < 20; it++) {
-        parley_scenario *sc = random_scenario(2 + rndn(2), false, true, false, true);
+        parley_scenario *sc = random_scenario_of(2 + rndn(2), false, true, false, true);
         const char *specs[3] = {"random", "random:accept=0.05", "micro"};
         uint64_t seed = rng_u32(&rs);
         uint64_t a = run_hash(sc, PARLEY_PROTOCOL_SAO, specs, seed, 50);
@@ -294,7 +280,7 @@ Test(negotiation, seeded_determinism)
     /* and different seeds give different random sessions (on a space big
      * enough for random offers to differ) */
     rs.s = 7;
-    parley_scenario *sc = random_scenario(2, false, false, false, false);
+    parley_scenario *sc = random_scenario_of(2, false, false, false, false);
     const char *specs[2] = {"random:accept=0", "random:accept=0"};
     cr_assert_neq(run_hash(sc, PARLEY_PROTOCOL_SAO, specs, 1, 30),
                   run_hash(sc, PARLEY_PROTOCOL_SAO, specs, 2, 30));
@@ -474,7 +460,7 @@ Test(negotiation, micro_concedes_only_in_step)
 {
     rs.s = 4242;
     for (int it = 0; it < 20; it++) {
-        parley_scenario *sc = random_scenario(2, false, false, false, false);
+        parley_scenario *sc = random_scenario_of(2, false, false, false, false);
         const char *specs[2] = {"micro", sao_strategies[rndn(NSAO)]};
         parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 60, rng_u32(&rs), specs);
         recorder r = {0};
@@ -572,7 +558,7 @@ Test(negotiation, mediated_invariants)
     static const char *const methods[] = {"hill-climbing", "annealing", "neighbours"};
     for (int it = 0; it < 60; it++) {
         size_t nneg = 1 + rndn(3);
-        parley_scenario *sc = random_scenario(nneg, rndn(2), true, rndn(3) == 0, false);
+        parley_scenario *sc = random_scenario_of(nneg, rndn(2), true, rndn(3) == 0, false);
         unsigned long R = 5 + rndn(80);
         parley_session *s = make(sc, PARLEY_PROTOCOL_MEDIATED, R, rng_u32(&rs), NULL);
         parley_error err;
@@ -705,7 +691,7 @@ Test(negotiation, quality_measures_by_brute_force)
 {
     rs.s = 31337;
     for (int it = 0; it < 20; it++) {
-        parley_scenario *sc = random_scenario(2 + rndn(2), false, false, false, false);
+        parley_scenario *sc = random_scenario_of(2 + rndn(2), false, false, false, false);
         parley_analysis *an;
         cr_assert_eq(parley_analyze(sc, NULL, &an, NULL), PARLEY_OK);
         size_t d = parley_analysis_dims(an);
@@ -829,7 +815,7 @@ Test(negotiation, errors)
     parley_session_free(NULL);
     parley_scenario_free(sc);
     /* one negotiator cannot alternate offers */
-    parley_scenario *one = random_scenario(1, false, true, false, false);
+    parley_scenario *one = random_scenario_of(1, false, true, false, false);
     parley_session_options o;
     parley_session_options_init(&o);
     cr_assert_eq(parley_session_new(one, &o, &s, &err), PARLEY_ERR_INVALID);
