@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "parley/parley.h"
 #include "parleyx.h" /* parleyx_: unstable helpers shared with the library */
@@ -156,6 +157,19 @@ void cli_text_outcome(px_buf *b, const parley_scenario *sc, const uint32_t *o, c
 char *cli_fmt(double x, char *buf, size_t n);
 /* A count for reading, with thousands separators: 12,345 (buf >= 32). */
 char *cli_count(unsigned long long v, char *buf, size_t n);
+
+/* Progress of an analysis on standard error, only when it is a terminal
+ * and the analysis has run for two seconds: "parley CMD: phase  12.3%".
+ * cli_progress_start hooks it into an options struct's progress callback
+ * and its pointer (analysis or diagnosis options); cli_progress_end
+ * clears the line. */
+typedef struct cli_progress {
+    const char *cmd;
+    struct timespec t0;
+    bool drawn;
+} cli_progress;
+void cli_progress_start(cli_progress *ps, const char *cmd, parley_progress_fn *fn, void **ud);
+void cli_progress_end(cli_progress *ps);
 
 /* Scenario changes (cli_change.c), shared by whatif and redlines. */
 typedef struct cli_change {

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_exit_for(parley_status st)
 {
@@ -281,4 +282,36 @@ bool cli_shard_parse(const char *val, unsigned *k, unsigned *n)
     if (!shard_number(val, &p, k) || *p != '/' || !shard_number(p + 1, &p, n) || *p)
         return false;
     return *k >= 1 && *k <= *n;
+}
+
+static int cli_progress_draw(void *ud, const char *phase, double fraction)
+{
+    cli_progress *ps = ud;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double el = (double)(t.tv_sec - ps->t0.tv_sec) + (double)(t.tv_nsec - ps->t0.tv_nsec) * 1e-9;
+    if (el < 2.0)
+        return 0;
+    fprintf(stderr, "\rparley %s: %-20s %5.1f%%  %6.1f s", ps->cmd, phase, fraction * 100.0, el);
+    fflush(stderr);
+    ps->drawn = true;
+    return 0;
+}
+
+void cli_progress_start(cli_progress *ps, const char *cmd, parley_progress_fn *fn, void **ud)
+{
+    ps->cmd = cmd;
+    clock_gettime(CLOCK_MONOTONIC, &ps->t0);
+    ps->drawn = false;
+    if (isatty(2)) {
+        *fn = cli_progress_draw;
+        *ud = ps;
+    }
+}
+
+void cli_progress_end(cli_progress *ps)
+{
+    if (ps->drawn)
+        fprintf(stderr, "\r%70s\r", "");
+    ps->drawn = false;
 }

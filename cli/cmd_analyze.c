@@ -20,8 +20,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 static void help(void)
 {
@@ -55,27 +53,6 @@ static void help(void)
            "Exit status: 0 the analysis ran (whatever its answer; with --exit-code,\n"
            "1 when no deal is acceptable to all parties), 2 bad input or usage or a\n"
            "limit reached, 3 internal error.\n");
-}
-
-/* ------------------------------------------------------------ progress */
-
-typedef struct progress_state {
-    struct timespec t0;
-    bool drawn;
-} progress_state;
-
-static int on_progress(void *ud, const char *phase, double fraction)
-{
-    progress_state *ps = ud;
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    double el = (double)(t.tv_sec - ps->t0.tv_sec) + (double)(t.tv_nsec - ps->t0.tv_nsec) * 1e-9;
-    if (el < 2.0)
-        return 0;
-    fprintf(stderr, "\rparley analyze: %-20s %5.1f%%  %6.1f s", phase, fraction * 100.0, el);
-    fflush(stderr);
-    ps->drawn = true;
-    return 0;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -422,19 +399,13 @@ static int on_threads(const char *cmd, const char *opt, const char *val, void *u
 /* Analyse and print; returns the exit status. */
 static int run(an_args *a, const parley_scenario *sc, const char *input)
 {
-    progress_state ps;
-    clock_gettime(CLOCK_MONOTONIC, &ps.t0);
-    ps.drawn = false;
-    if (isatty(2)) {
-        a->opt.progress = on_progress;
-        a->opt.progress_ud = &ps;
-    }
+    cli_progress ps;
+    cli_progress_start(&ps, "analyze", &a->opt.progress, &a->opt.progress_ud);
     parley_analysis *an = NULL;
     parley_error err;
     parley_error_clear(&err);
     parley_status st = parley_analyze(sc, &a->opt, &an, &err);
-    if (ps.drawn)
-        fprintf(stderr, "\r%60s\r", "");
+    cli_progress_end(&ps);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     px_buf b;

@@ -458,7 +458,10 @@ int cmd_forecast(int argc, char **argv)
     parley_forecast_result *r = NULL;
     parley_error err;
     parley_error_clear(&err);
+    cli_progress ps;
+    cli_progress_start(&ps, "forecast", &a.o.progress, &a.o.progress_ud);
     parley_status st = parley_forecast_run(in, &a.o, &r, &err);
+    cli_progress_end(&ps);
     if (st != PARLEY_OK) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", a.input);

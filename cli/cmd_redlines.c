@@ -396,7 +396,11 @@ static int run(const rl_args *a, const parley_scenario *sc)
     parley_error err;
     parley_error_clear(&err);
     parley_diagnosis *d = NULL;
-    parley_status st = parley_diagnose(sc, &a->dopt, &d, &err);
+    parley_diagnosis_options dopt = a->dopt;
+    cli_progress ps;
+    cli_progress_start(&ps, "redlines", &dopt.progress, &dopt.progress_ud);
+    parley_status st = parley_diagnose(sc, &dopt, &d, &err);
+    cli_progress_end(&ps);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     px_buf b;

@@ -166,7 +166,10 @@ int cmd_report(int argc, char **argv)
     int rc;
     if (cli_parse_load(&cl, argc, argv, &lo, &sc, &rc)) {
         a.ro.source = argv[1];
+        cli_progress ps;
+        cli_progress_start(&ps, "report", &a.ro.progress, &a.ro.progress_ud);
         rc = write_report(sc, &a.ro, out, svgdir);
+        cli_progress_end(&ps);
     }
     parley_scenario_free(sc);
     free(a.agents);

@@ -185,10 +185,13 @@ static int run(const parley_scenario *base, parley_scenario *sc, const cli_chang
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = threads;
+    cli_progress ps; /* both analyses on one clock */
+    cli_progress_start(&ps, "whatif", &ao.progress, &ao.progress_ud);
     if (!st)
         st = parley_analyze(base, &ao, &a0, &err);
     if (!st)
         st = parley_analyze(sc, &ao, &a1, &err);
+    cli_progress_end(&ps);
     int rc = CLI_OK;
     if (st)
         rc = cli_report(&err, st);

@@ -17,6 +17,7 @@
 #ifndef PARLEY_FORECAST_H
 #define PARLEY_FORECAST_H
 
+#include "parley/analysis.h" /* parley_progress_fn */
 #include "parley/core.h"
 
 #ifdef __cplusplus
@@ -146,6 +147,10 @@ typedef struct parley_forecast_options {
     unsigned threads;    /* 0 or 1: one thread; results never depend on it */
     parley_smp_params smp;
     parley_bdm_params bdm;
+    parley_progress_fn progress; /* may be NULL: called after each round with
+                                  * phase "round" and rounds / max_rounds; its
+                                  * return value is ignored */
+    void *progress_ud;
 } parley_forecast_options;
 
 /* Fill opt with the defaults (SMP with KTAB's reference parameters, BDM

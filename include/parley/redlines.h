@@ -42,6 +42,7 @@
 #ifndef PARLEY_REDLINES_H
 #define PARLEY_REDLINES_H
 
+#include "parley/analysis.h" /* parley_progress_fn */
 #include "parley/core.h"
 
 #ifdef __cplusplus
@@ -58,6 +59,9 @@ typedef struct parley_diagnosis_options {
     uint64_t max_work;       /* search nodes in all; 0: 4e9 */
     size_t max_sets;         /* conflicts + relaxations listed at most; 0: 1000 */
     bool solutions;          /* analyse each relaxation / drop (default true via _init) */
+    parley_progress_fn progress; /* may be NULL: the analyses the diagnosis runs report
+                                  * through it (parley_analysis_options' progress) */
+    void *progress_ud;
 } parley_diagnosis_options;
 
 PARLEY_API void parley_diagnosis_options_init(parley_diagnosis_options *opt);

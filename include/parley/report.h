@@ -10,6 +10,7 @@
 #ifndef PARLEY_REPORT_H
 #define PARLEY_REPORT_H
 
+#include "parley/analysis.h" /* parley_progress_fn */
 #include "parley/core.h"
 #include "parley/negotiation.h"
 #include "parley/forecast.h"
@@ -80,6 +81,9 @@ typedef struct parley_report_options {
     parley_chart_options chart; /* zeros: defaults */
     unsigned threads;           /* for the analyses; 0: 2 */
     const char *source;         /* shown as the input's name; may be NULL */
+    parley_progress_fn progress; /* may be NULL: the analyses and the diagnosis the
+                                  * report runs report through it */
+    void *progress_ud;
     /* A negotiation session in the report (`--negotiate`): */
     bool negotiate;
     parley_session_options session;  /* parley_session_options_init first */

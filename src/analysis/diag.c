@@ -85,6 +85,8 @@ typedef struct dg_limit {
 struct parley_diagnosis {
     parley_allocator allocv;
     const parley_allocator *alloc;
+    parley_progress_fn progress;      /* the options', for the analyses run here */
+    void *progress_ud;
     bool deal, complete;
     size_t nc;
     size_t capc;                      /* entries allocated for cons/status/added */
@@ -943,6 +945,8 @@ static parley_status analyse_relaxed(const parley_diagnosis *d, const parley_sce
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = threads;
+    ao.progress = d->progress;
+    ao.progress_ud = d->progress_ud;
     st = parley_analyze(c, &ao, out, err);
     parley_scenario_free(c);
     return st;
@@ -1204,6 +1208,8 @@ static parley_status statuses(parley_diagnosis *d, const parley_scenario *sc, un
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = threads;
+    ao.progress = d->progress;
+    ao.progress_ud = d->progress_ud;
     parley_status st = parley_analyze(sc, &ao, &base, err);
     if (st)
         return st;
@@ -1265,6 +1271,8 @@ parley_status parley_diagnose(const parley_scenario *sc, const parley_diagnosis_
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     d->allocv = a;
     d->alloc = &d->allocv;
+    d->progress = o.progress;
+    d->progress_ud = o.progress_ud;
     parley_status st = build_constraints(d, sc, err);
     dg_search s;
     bool have_search = false;

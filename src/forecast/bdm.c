@@ -424,6 +424,8 @@ parley_status bdm_run(const parley_forecast_input *in, const parley_forecast_opt
         size_t s = states++;
         bdm_record(&w, r, s);
         r->change[s] = maxmove;
+        if (opt->progress)
+            opt->progress(opt->progress_ud, "round", (double)round / (double)max_rounds);
         if (maxmove == 0) {
             converged = true;
             break;

@@ -854,7 +854,8 @@ static bool smp_turn(smp_ctx *c, double *dxy)
 /* Turns until KTAB's stopping rule (the move relative to the first one
  * under 2%, from the second turn on) or max_rounds; records each state in
  * r.  false when out of memory. */
-static bool smp_turns(smp_ctx *c, unsigned max_rounds, parley_forecast_result *r)
+static bool smp_turns(smp_ctx *c, const parley_forecast_options *opt, unsigned max_rounds,
+                      parley_forecast_result *r)
 {
     size_t na = c->na;
     if (fc_result_reserve(r, 2) != PARLEY_OK)
@@ -871,6 +872,8 @@ static bool smp_turns(smp_ctx *c, unsigned max_rounds, parley_forecast_result *r
         setup_state(c, r->prob + (size_t)iter * na);
         record(c, r, iter);
         r->states = iter + 1;
+        if (opt->progress)
+            opt->progress(opt->progress_ud, "round", (double)iter / (double)max_rounds);
         if (iter == 1)
             d01 = dxy + 1e-4;
         const double ratio = dxy / d01;
@@ -933,7 +936,7 @@ parley_status smp_run(const parley_forecast_input *in, const parley_forecast_opt
     bool ok = smp_ctx_alloc(c);
     if (ok) {
         smp_ctx_load(c);
-        ok = smp_turns(c, max_rounds, r);
+        ok = smp_turns(c, opt, max_rounds, r);
     }
     if (ok)
         smp_forecast(r);

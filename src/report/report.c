@@ -451,6 +451,8 @@ static parley_status session_section(px_buf *b, const parley_scenario *sc,
         parley_analysis_options ao;
         parley_analysis_options_init(&ao);
         ao.threads = o->threads;
+        ao.progress = o->progress;
+        ao.progress_ud = o->progress_ud;
         st = parley_analyze(sc, &ao, &an, &e);
     }
     if (st == PARLEY_ERR_NOMEM)
@@ -533,6 +535,8 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = o->threads;
+    ao.progress = o->progress;
+    ao.progress_ud = o->progress_ud;
     parley_analysis *an = NULL;
     parley_error e;
     parley_error_clear(&e);
@@ -575,6 +579,8 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     parley_diagnosis_options dopt;
     parley_diagnosis_options_init(&dopt);
     dopt.threads = o->threads;
+    dopt.progress = o->progress;
+    dopt.progress_ud = o->progress_ud;
     parley_diagnosis *d = NULL;
     parley_error_clear(&e);
     parley_status ds = parley_diagnose(sc, &dopt, &d, &e);
@@ -644,6 +650,8 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = o.threads;
+    ao.progress = o.progress;
+    ao.progress_ud = o.progress_ud;
     parley_analysis *an = NULL;
     parley_status st = parley_analyze(sc, &ao, &an, err);
     if (st)
@@ -665,6 +673,8 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
     parley_diagnosis_options dopt;
     parley_diagnosis_options_init(&dopt);
     dopt.threads = o.threads;
+    dopt.progress = o.progress;
+    dopt.progress_ud = o.progress_ud;
     parley_diagnosis *d = NULL;
     if (!st)
         st = parley_diagnose(sc, &dopt, &d, err);
