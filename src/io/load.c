@@ -129,9 +129,7 @@ parley_status parley_load(size_t npaths, const char *const *paths, const parley_
         return parley_genius_read_folder(paths[0], opt, out, err);
     }
     if (!S_ISREG(stt.st_mode)) /* a FIFO would block the peek below */
-        return parleyx_fail(err, PARLEY_ERR_IO, paths[0], 0, 0,
-                            "is not a regular file (a pipe, a device or a socket); save the "
-                            "input to a file and give its path");
+        return parleyx_not_regular(paths[0], err);
     ld_kind kind = sniff(paths[0]);
     if (kind == LD_UNREADABLE)
         return parleyx_fail(err, PARLEY_ERR_IO, paths[0], 0, 0, "cannot read: %s",

@@ -69,6 +69,10 @@ parley_status parleyx_fail(parley_error *err, parley_status st, const char *file
  * is refused (PARLEY_ERR_IO) without being opened for reading, so that it
  * cannot block.  Errors name the file (err->file = path). */
 #define PARLEYX_DEFAULT_MAX_FILE ((size_t)64 << 20)
+/* The one refusal of an input that is neither a file nor a folder (a FIFO
+ * would block the reader, a device never ends): fills err, returns
+ * PARLEY_ERR_IO.  parleyx_read_file and parley_load call it. */
+parley_status parleyx_not_regular(const char *path, parley_error *err);
 parley_status parleyx_read_file(const parley_allocator *a, const char *path, size_t limit,
                                 char **data, size_t *size, parley_error *err);
 

@@ -36,6 +36,13 @@ static parley_status px_too_big(parley_error *err, const char *path, size_t limi
                         limit);
 }
 
+parley_status parleyx_not_regular(const char *path, parley_error *err)
+{
+    return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
+                        "is not a regular file (a pipe, a device or a socket); save the input to "
+                        "a file and give its path");
+}
+
 /* Open path for reading if it is a regular file. */
 static parley_status px_open_regular(const char *path, FILE **out, parley_error *err)
 {
@@ -49,9 +56,7 @@ static parley_status px_open_regular(const char *path, FILE **out, parley_error 
                             "is a folder, expected a file; give the file, or the folder alone "
                             "as the input");
     if (!S_ISREG(st.st_mode))
-        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0,
-                            "is not a regular file (a pipe, a device or a socket); save the "
-                            "input to a file and give its path");
+        return parleyx_not_regular(path, err);
     FILE *f = fopen(path, "rb");
     if (!f)
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "cannot open: %s; check the path",
