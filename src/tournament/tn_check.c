@@ -326,6 +326,9 @@ parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path,
             len += (size_t)snprintf(said + len, sizeof said - len, "%s%.300s", len ? "; " : "",
                                     t ? (const char *)t : "");
     }
+    for (char *p = said; *p; p++) /* one line ("*** in database main ***\nPage 4: ...") */
+        if (*p == '\n')
+            *p = ' ';
     if (rc != SQLITE_DONE) {
         sqlite3_finalize(q);
         return tn_damaged(db, path, err);
