@@ -78,9 +78,8 @@ static bool parse_args(int argc, char **argv, bench_args *b)
         else if (strcmp(argv[i], "--checks") == 0)
             b->checks = true;
         else {
-            fprintf(stderr,
-                    "usage: bench_tournament [--sessions N] [--rounds R] [--threads 1,2] "
-                    "[--strategies a,b] [--domains a,b] [--checks]\n");
+            fprintf(stderr, "usage: bench_tournament [--sessions N] [--rounds R] [--threads 1,2] "
+                            "[--strategies a,b] [--domains a,b] [--checks]\n");
             return false;
         }
     }
@@ -259,7 +258,8 @@ int main(int argc, char **argv)
     if (rc == 0 && b.checks) {
         const char *last = strrchr(b.threads, ',');
         char st[600];
-        snprintf(st, sizeof st, "%s/t%lu.sqlite", dir, strtoul(last ? last + 1 : b.threads, NULL, 10));
+        snprintf(st, sizeof st, "%s/t%lu.sqlite", dir,
+                 strtoul(last ? last + 1 : b.threads, NULL, 10));
         rc = run_checks(t, st);
     } else if (rc == 0) {
         run_mpi(b.mpi, argv[0], cfg, dir, total);

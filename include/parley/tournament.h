@@ -129,7 +129,14 @@ PARLEY_API parley_status parley_tournament_run_session(parley_tournament_worker 
 
 /* A store: an SQLite database (WAL journal, synchronous NORMAL).  Opening
  * creates the schema if needed and checks that the store belongs to this
- * tournament (same fingerprint): PARLEY_ERR_INVALID otherwise. */
+ * tournament (same fingerprint): PARLEY_ERR_INVALID otherwise; and that
+ * it is not damaged (SQLite's quick_check, and every session's checksum):
+ * PARLEY_ERR_INVALID naming what is wrong.  An open store holds the
+ * writer's lock (a file STORE.lock beside it) until it is closed: opening
+ * a store another process (or another open store) holds fails at once
+ * with PARLEY_ERR_IO "the store is in use by process N"; so does a store
+ * or folder that cannot be written ("read-only").  A store of schema 1 or
+ * 2 is upgraded to schema 3 (docs/tournament.md). */
 typedef struct parley_tournament_store parley_tournament_store;
 PARLEY_API parley_status parley_tournament_store_open(const parley_tournament *t, const char *path,
                                                       parley_tournament_store **out,

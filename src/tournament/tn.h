@@ -97,9 +97,20 @@ void tn_sum_null(uint64_t *h);
 /* The columns of the query tn_verify_sql writes: a session's columns id
  * .. timed_out (0 .. 21, in schema order), its checksum, then one seat. */
 enum {
-    TN_COL_ID = 0, TN_COL_FOCAL = 3, TN_COL_OPPONENT = 4, TN_COL_AGREEMENT = 10,
-    TN_COL_ROUNDS = 15, TN_COL_WELFARE = 18, TN_COL_PARETO = 19, TN_COL_NASH = 20,
-    TN_COL_TIMED_OUT = 21, TN_COL_CHECKSUM = 22, TN_COL_SEAT = 23, TN_COL_STRATEGY = 25,
+    TN_COL_ID = 0, /* the session's columns, in schema order */
+    TN_COL_FOCAL = 3,
+    TN_COL_OPPONENT = 4,
+    TN_COL_AGREEMENT = 10,
+    /* 11 walked_away, 12 vetoed, 13 outcome_id, 14 outcome */
+    TN_COL_ROUNDS = 15,
+    TN_COL_WELFARE = 18, /* after 16 t, 17 utilities */
+    TN_COL_PARETO = 19,
+    TN_COL_NASH = 20,
+    TN_COL_TIMED_OUT = 21,
+    /* then the session's checksum, and one of its seats */
+    TN_COL_CHECKSUM = 22,
+    TN_COL_SEAT = 23,
+    TN_COL_STRATEGY = 25, /* after 24 party */
     TN_COL_UTILITY = 26
 };
 /* Every session of schema's store with its seats (NULL seat columns for
@@ -111,10 +122,10 @@ int tn_schema_of(struct sqlite3 *db, const char *schema);
 #define TN_VERIFY_LIST 10
 /* Checking checksums while reading the rows of tn_verify_sql in order. */
 typedef struct tn_verify {
-    bool legacy;            /* schema < 3: a session without a checksum is unverified */
-    bool open, has_sum;     /* a session in progress; whether it has a checksum */
-    int64_t cur, want;      /* its id and checksum */
-    uint64_t h;             /* its hash so far */
+    bool legacy;        /* schema < 3: a session without a checksum is unverified */
+    bool open, has_sum; /* a session in progress; whether it has a checksum */
+    int64_t cur, want;  /* its id and checksum */
+    uint64_t h;         /* its hash so far */
     uint64_t sessions, unverified, nbad;
     int64_t bad[TN_VERIFY_LIST]; /* the first damaged ids */
 } tn_verify;
@@ -131,6 +142,9 @@ parley_status tn_sum_missing(struct sqlite3 *db, const char *path, parley_error 
 /* PRAGMA quick_check of schema's store: PARLEY_ERR_INVALID saying what
  * SQLite found. */
 parley_status tn_quick_check(struct sqlite3 *db, const char *schema, const char *path,
+                             parley_error *err);
+/* Both: quick_check, then every checksum (a merge's inputs and output). */
+parley_status tn_check_store(struct sqlite3 *db, const char *schema, const char *path,
                              parley_error *err);
 /* PARLEY_ERR_INVALID: the store is damaged, with SQLite's message. */
 parley_status tn_damaged(struct sqlite3 *db, const char *path, parley_error *err);

@@ -110,15 +110,9 @@ void tn_sum_null(uint64_t *h)
 static void tn_sum_column(uint64_t *h, sqlite3_stmt *q, int c)
 {
     switch (sqlite3_column_type(q, c)) {
-    case SQLITE_INTEGER:
-        tn_sum_int(h, sqlite3_column_int64(q, c));
-        break;
-    case SQLITE_FLOAT:
-        tn_sum_real(h, sqlite3_column_double(q, c));
-        break;
-    case SQLITE_NULL:
-        tn_sum_null(h);
-        break;
+    case SQLITE_INTEGER: tn_sum_int(h, sqlite3_column_int64(q, c)); break;
+    case SQLITE_FLOAT: tn_sum_real(h, sqlite3_column_double(q, c)); break;
+    case SQLITE_NULL: tn_sum_null(h); break;
     default: { /* text, or a blob no store holds: hashed as its bytes */
         const unsigned char *t = sqlite3_column_text(q, c);
         tn_sum_text(h, t ? (const char *)t : "", (size_t)sqlite3_column_bytes(q, c));
@@ -233,8 +227,7 @@ parley_status tn_verify_end(tn_verify *v, const char *path, parley_error *err)
                         v->nbad > 1 ? "" : "es", s, ids, path, ids, ids);
 }
 
-parley_status tn_verify_all(sqlite3 *db, const char *schema, const char *path,
-                            parley_error *err)
+parley_status tn_verify_all(sqlite3 *db, const char *schema, const char *path, parley_error *err)
 {
     char sql[1024];
     tn_verify_sql(db, schema, sql, sizeof sql);
@@ -307,8 +300,7 @@ parley_status tn_damaged(sqlite3 *db, const char *path, parley_error *err)
                         sqlite3_errmsg(db));
 }
 
-parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path,
-                             parley_error *err)
+parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path, parley_error *err)
 {
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA %s.quick_check(4)", schema);
@@ -342,6 +334,12 @@ parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path,
                         "backup, or run the tournament again into a new store (--store "
                         "NEW.sqlite)",
                         said);
+}
+
+parley_status tn_check_store(sqlite3 *db, const char *schema, const char *path, parley_error *err)
+{
+    parley_status st = tn_quick_check(db, schema, path, err);
+    return st == PARLEY_OK ? tn_verify_all(db, schema, path, err) : st;
 }
 
 /* ------------------------------------------------------------ read-only */

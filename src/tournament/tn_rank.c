@@ -191,7 +191,7 @@ typedef struct tn_reader {
     sqlite3_int64 cur; /* the current session id */
     size_t seen[PARLEY_TOURNAMENT_MAX_SEATS];
     size_t nseen;
-    tn_verify check;   /* the checksums, checked in the same pass */
+    tn_verify check; /* the checksums, checked in the same pass */
 } tn_reader;
 
 /* Count one row (a seat of a session, in session-id order).  false when
@@ -276,9 +276,9 @@ static parley_status tn_rank_read(parley_tournament_ranking *r, sqlite3 *db, con
             break;
         }
     if (st == PARLEY_OK && rc != SQLITE_DONE)
-        st = sqlite3_errcode(db) == SQLITE_CORRUPT ? tn_damaged(db, path, err)
-                                                   : tn_db_fail(db, path, err,
-                                                                "cannot read the store");
+        st = sqlite3_errcode(db) == SQLITE_CORRUPT
+                 ? tn_damaged(db, path, err)
+                 : tn_db_fail(db, path, err, "cannot read the store");
     sqlite3_finalize(q);
     if (st == PARLEY_OK)
         st = tn_verify_end(&rd->check, path, err);

@@ -17,6 +17,14 @@
  * A store belongs to one tournament: meta.fingerprint must equal the
  * tournament's (parley_tournament_fingerprint), else opening fails.
  *
+ * Damage and concurrency (tn_check.c).  Every session row carries a
+ * checksum of itself and its seats, computed here from the values bound
+ * (tn_bind_*).  Opening a store to write it takes the writer's lock
+ * (STORE.lock: a second run is refused at once), refuses a store it
+ * cannot write before SQLite creates anything beside it, and checks the
+ * store (quick_check, every checksum) before it is used; a merge checks
+ * each input and the store it adds to, and holds the output's lock.
+ *
  * Memory: a store owns its connection and statements; close frees them.
  * One thread uses a store at a time.
  */
@@ -43,7 +51,7 @@ struct parley_tournament_store {
     unsigned batch, pending;
     bool in_tx;
     px_buf tmp;
-    tn_lock lock;         /* held from open to close: one writer per store */
+    tn_lock lock; /* held from open to close: one writer per store */
 };
 
 parley_status tn_db_fail(sqlite3 *db, const char *path, parley_error *err, const char *what)
@@ -114,8 +122,9 @@ parley_status tn_db_open(const char *path, sqlite3 **db, parley_error *err)
     char uri[3 * TN_PATH_MAX];
     if (!tn_uri(path, "", uri, sizeof uri))
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "the store path is too long");
-    int rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                          SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+    int rc = sqlite3_open_v2(
+        uri, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+        NULL);
     if (rc != SQLITE_OK) {
         parley_status st = tn_db_fail(*db, path, err, "cannot open the store");
         sqlite3_close(*db);
@@ -204,8 +213,7 @@ static parley_status tn_db_migrate(sqlite3 *db, const char *path, parley_error *
     if (ver == 0 || ver >= 3)
         return PARLEY_OK;
     parley_status st = tn_sum_missing(db, path, err);
-    if (st == PARLEY_OK &&
-        tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK)
+    if (st == PARLEY_OK && tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK)
         st = tn_db_fail(db, path, err, "cannot update the store's tables");
     return st;
 }
@@ -238,10 +246,10 @@ parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprin
         snprintf(n, sizeof n, "%llu", (unsigned long long)total);
         st = tn_db_migrate(db, path, err); /* tables of a failed old merge */
         if (st == PARLEY_OK && (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-            tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK ||
-            tn_meta_set(db, "fingerprint", fingerprint) != SQLITE_OK ||
-            tn_meta_set(db, "sessions", n) != SQLITE_OK ||
-            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)) {
+                                tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK ||
+                                tn_meta_set(db, "fingerprint", fingerprint) != SQLITE_OK ||
+                                tn_meta_set(db, "sessions", n) != SQLITE_OK ||
+                                sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)) {
             st = tn_db_fail(db, path, err, "cannot write the store's settings");
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         }
@@ -668,12 +676,11 @@ static parley_status tn_merge_copy(const char *out, const char *tmp, char *fp,
                           "this file exists and is not a tournament store, so merging into it "
                           "would replace it; name a new file, or a store of the same "
                           "tournament to add to (nothing was merged)");
-    else if ((st = tn_quick_check(db, "main", out, err)) != PARLEY_OK ||
-             (st = tn_verify_all(db, "main", out, err)) != PARLEY_OK)
-        ; /* damaged: said */
-    else if (sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &q, NULL) != SQLITE_OK ||
-             sqlite3_bind_text(q, 1, tmp, -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(q) != SQLITE_DONE)
+    else
+        st = tn_check_store(db, "main", out, err);
+    if (st == PARLEY_OK && (sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &q, NULL) != SQLITE_OK ||
+                            sqlite3_bind_text(q, 1, tmp, -1, SQLITE_STATIC) != SQLITE_OK ||
+                            sqlite3_step(q) != SQLITE_DONE))
         st = tn_db_fail(db, out, err, "cannot copy the store (nothing was merged)");
     sqlite3_finalize(q);
     sqlite3_close(db);
@@ -687,16 +694,49 @@ static parley_status tn_merge_copy(const char *out, const char *tmp, char *fp,
     return st;
 }
 
-/* Merge the store at input into db.  fp holds the fingerprint of what db
- * holds (*have), taken from `from`; the first input sets it. */
+/* Copy the rows of the attached store src into main in one transaction
+ * (the settings too when main has none yet: !have). */
+static bool tn_merge_rows(sqlite3 *db, const char *fp2, bool have)
+{
+    char total[32] = "0";
+    if (!tn_meta_get(db, "src", "sessions", total, sizeof total))
+        snprintf(total, sizeof total, "0");
+    bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    if (ok && !have)
+        ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
+             tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
+             tn_meta_set(db, "sessions", total) == SQLITE_OK;
+    /* a schema-1 input has no timed_out column (none timed out),
+     * schema 1 and 2 no checksums (computed after: tn_merge_into) */
+    ok = ok &&
+         sqlite3_exec(db,
+                      tn_has_column(db, "src", "checksum")
+                          ? "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
+                            "ORDER BY id;"
+                      : tn_has_timed_out(db, "src")
+                          ? "INSERT OR IGNORE INTO main.sessions SELECT *, NULL FROM "
+                            "src.sessions ORDER BY id;"
+                          : "INSERT OR IGNORE INTO main.sessions SELECT *, 0, NULL FROM "
+                            "src.sessions ORDER BY id;",
+                      NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_exec(db,
+                      "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
+                      "ORDER BY session, seat;",
+                      NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    return ok; /* false: the caller takes the message, then rolls back */
+}
+
+/* Merge the store at input into db, after checking it (quick_check and
+ * checksums: a damaged input is refused).  fp holds the fingerprint of
+ * what db holds (*have), taken from `from`; the first input sets it. */
 static parley_status tn_merge_one(sqlite3 *db, const char *input, char *fp, char *fp2,
                                   bool *have, const char **from, parley_error *err)
 {
     /* an input that cannot be written is read creating nothing beside it */
     char uri[3 * TN_PATH_MAX];
     int why;
-    if (!tn_uri(input, tn_writable(input, &why) ? "" : tn_readonly_query(input), uri,
-                sizeof uri))
+    if (!tn_uri(input, tn_writable(input, &why) ? "" : tn_readonly_query(input), uri, sizeof uri))
         return parleyx_fail(err, PARLEY_ERR_IO, input, 0, 0, "the store path is too long");
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK) {
@@ -708,55 +748,27 @@ static parley_status tn_merge_one(sqlite3 *db, const char *input, char *fp, char
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
         return tn_db_fail(db, input, err, "cannot open the store (nothing was merged)");
-    parley_status st = PARLEY_OK;
-    char total[32] = "0";
-    if (!tn_meta_get(db, "src", "fingerprint", fp2, TN_FP_MAX)) {
+    parley_status st;
+    if (!tn_meta_get(db, "src", "fingerprint", fp2, TN_FP_MAX))
         st = parleyx_fail(err, PARLEY_ERR_INVALID, input, 0, 0,
                           "not a tournament store (no meta table with a fingerprint); "
                           "nothing was merged");
-    } else if ((st = tn_quick_check(db, "src", input, err)) != PARLEY_OK ||
-               (st = tn_verify_all(db, "src", input, err)) != PARLEY_OK) {
-        ; /* damaged: said */
-    } else if (*have && strcmp(fp, fp2) != 0) {
+    else
+        st = tn_check_store(db, "src", input, err);
+    if (st == PARLEY_OK && *have && strcmp(fp, fp2) != 0)
         st = parleyx_fail(err, PARLEY_ERR_INVALID, input, 0, 0,
                           "this store holds another tournament's results than %s; merge "
                           "only shards of one tournament (same configuration); nothing was "
                           "merged",
                           *from);
-    } else {
-        if (!tn_meta_get(db, "src", "sessions", total, sizeof total))
-            snprintf(total, sizeof total, "0");
-        bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-        if (ok && !*have)
-            ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
-                 tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
-                 tn_meta_set(db, "sessions", total) == SQLITE_OK;
-        /* a schema-1 input has no timed_out column (none timed out),
-         * schema 1 and 2 no checksums (computed after: tn_merge_into) */
-        ok = ok &&
-             sqlite3_exec(db,
-                          tn_has_column(db, "src", "checksum")
-                              ? "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
-                                "ORDER BY id;"
-                          : tn_has_timed_out(db, "src")
-                              ? "INSERT OR IGNORE INTO main.sessions SELECT *, NULL FROM "
-                                "src.sessions ORDER BY id;"
-                              : "INSERT OR IGNORE INTO main.sessions SELECT *, 0, NULL FROM "
-                                "src.sessions ORDER BY id;",
-                          NULL, NULL, NULL) == SQLITE_OK &&
-             sqlite3_exec(db,
-                          "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
-                          "ORDER BY session, seat;",
-                          NULL, NULL, NULL) == SQLITE_OK &&
-             sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-        if (!ok) {
-            st = tn_db_fail(db, input, err, "cannot merge the store (nothing was merged)");
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        } else if (!*have) {
-            memcpy(fp, fp2, strlen(fp2) + 1);
-            *have = true;
-            *from = input;
-        }
+    if (st == PARLEY_OK && !tn_merge_rows(db, fp2, *have)) {
+        st = tn_db_fail(db, input, err, "cannot merge the store (nothing was merged)");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (st == PARLEY_OK && !*have) {
+        memcpy(fp, fp2, strlen(fp2) + 1);
+        *have = true;
+        *from = input;
     }
     sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
     return st;
