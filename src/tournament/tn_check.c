@@ -247,41 +247,52 @@ parley_status tn_verify_all(sqlite3 *db, const char *schema, const char *path, p
     return tn_verify_end(&v, path, err);
 }
 
+/* Keep the hash of the session v has finished reading (when it has no
+ * checksum) in temp.tn_sums; false on an SQLite error. */
+static bool tn_sum_keep(sqlite3_stmt *ins, const tn_verify *v)
+{
+    if (!v->open || v->has_sum)
+        return true;
+    sqlite3_reset(ins);
+    sqlite3_bind_int64(ins, 1, v->cur);
+    sqlite3_bind_int64(ins, 2, (sqlite3_int64)v->h);
+    return sqlite3_step(ins) == SQLITE_DONE;
+}
+
 /* Compute the checksum of every session of schema main that has none
- * (rows of a schema-1 or -2 store being upgraded). */
+ * (rows of a schema-1 or -2 store being upgraded).  The hashes go to a
+ * temporary table while sessions is read, and into sessions after: a
+ * table is not changed under a statement reading it. */
 parley_status tn_sum_missing(sqlite3 *db, const char *path, parley_error *err)
 {
     char sql[1024];
     tn_verify_sql(db, "main", sql, sizeof sql);
-    sqlite3_stmt *q = NULL, *u = NULL;
-    bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+    sqlite3_stmt *q = NULL, *ins = NULL;
+    bool ok = sqlite3_exec(db,
+                           "BEGIN; CREATE TEMP TABLE tn_sums(id INTEGER PRIMARY KEY, "
+                           "sum INTEGER NOT NULL)",
+                           NULL, NULL, NULL) == SQLITE_OK &&
               sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db, "UPDATE sessions SET checksum = ?1 WHERE id = ?2", -1, &u,
-                                 NULL) == SQLITE_OK;
+              sqlite3_prepare_v2(db, "INSERT INTO temp.tn_sums VALUES (?1, ?2)", -1, &ins, NULL) ==
+                  SQLITE_OK;
     tn_verify v;
     tn_verify_init(&v, true);
     int rc = SQLITE_DONE;
     /* the hash of a session is complete when the next one starts */
     while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        sqlite3_int64 id = sqlite3_column_int64(q, TN_COL_ID);
-        if (v.open && id != v.cur && !v.has_sum) {
-            sqlite3_reset(u);
-            sqlite3_bind_int64(u, 1, (sqlite3_int64)v.h);
-            sqlite3_bind_int64(u, 2, v.cur);
-            ok = sqlite3_step(u) == SQLITE_DONE;
-        }
+        if (v.open && sqlite3_column_int64(q, TN_COL_ID) != v.cur)
+            ok = tn_sum_keep(ins, &v);
         tn_verify_row(&v, q);
     }
-    if (ok && rc == SQLITE_DONE && v.open && !v.has_sum) {
-        sqlite3_reset(u);
-        sqlite3_bind_int64(u, 1, (sqlite3_int64)v.h);
-        sqlite3_bind_int64(u, 2, v.cur);
-        ok = sqlite3_step(u) == SQLITE_DONE;
-    }
-    ok = ok && rc == SQLITE_DONE;
+    ok = ok && rc == SQLITE_DONE && tn_sum_keep(ins, &v);
     sqlite3_finalize(q);
-    sqlite3_finalize(u);
-    if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    sqlite3_finalize(ins);
+    ok = ok && sqlite3_exec(db,
+                            "UPDATE main.sessions SET checksum = (SELECT sum FROM temp.tn_sums t "
+                            "WHERE t.id = sessions.id) WHERE id IN (SELECT id FROM temp.tn_sums);"
+                            "DROP TABLE temp.tn_sums; COMMIT",
+                            NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok) {
         parley_status st = tn_db_fail(db, path, err, "cannot add checksums to the store");
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return st;
