@@ -3,15 +3,19 @@
  * writer's lock and opening a store that cannot be written.
  *
  * Checksums (schema 3).  Every session row carries `checksum`, a 64-bit
- * FNV-1a hash written with the row, over its columns id .. timed_out and
- * the columns seat, party, strategy, utility of its seats in seat order.
- * Each value enters the hash with a type tag (integer: 8 bytes, little
- * end first; real: its IEEE bits, -0 as 0; text: its length then its
- * bytes; NULL: the tag alone), so a value that changes, changes type,
- * moves to another row or goes missing changes the hash; FNV-1a steps are
- * bijections, so any one changed byte always does.  It guards against
- * damage (bad disks, truncated copies, stray writes), not against someone
- * who means to forge a row: the hash has no key.
+ * hash written with the row, over its columns id .. timed_out and the
+ * columns seat, party, strategy, utility of its seats in seat order.
+ * Each value enters the hash as 64-bit words: a type tag, then (integer)
+ * the value, (real) its IEEE bits with -0 as 0, (text) its length and its
+ * bytes, 8 at a time, little end first, the last word padded with zeros;
+ * NULL is the tag alone.  Each word w takes the state h to
+ * mix(h ^ w), mix(x) = (x * K) ^ ((x * K) >> 32) with K odd: every step
+ * is a bijection of h for a given w and of w for a given h, so one
+ * changed word -- hence one changed byte -- always changes the result,
+ * and a value that changes, changes type, moves to another row or goes
+ * missing changes it except with a chance of about 2^-64.  It guards against damage
+ * (bad disks, truncated copies, stray writes), not against someone who
+ * means to forge a row: the hash has no key.
  *
  * Checks.  tn_quick_check runs SQLite's `PRAGMA quick_check` (the file's
  * structure: pages, b-trees, records, NOT NULL); tn_verify_* recomputes
@@ -52,34 +56,41 @@
 #define F_OFD_SETLK F_SETLK
 #endif
 
-#define TN_FNV_BASIS 0xcbf29ce484222325ULL
-#define TN_FNV_PRIME 0x100000001b3ULL
+#define TN_SUM_BASIS 0xcbf29ce484222325ULL
+#define TN_SUM_K 0x9e3779b97f4a7c15ULL /* odd: multiplying by it is a bijection */
 
 /* ------------------------------------------------------------ checksums */
 
-static void tn_sum_bytes(uint64_t *h, const void *p, size_t n)
+static void tn_sum_word(uint64_t *h, uint64_t w)
 {
-    const unsigned char *b = p;
-    uint64_t x = *h;
-    for (size_t i = 0; i < n; i++) {
-        x ^= b[i];
-        x *= TN_FNV_PRIME;
+    uint64_t x = (*h ^ w) * TN_SUM_K;
+    *h = x ^ (x >> 32);
+}
+
+/* n bytes as words, little end first, the last one padded with zeros. */
+static void tn_sum_bytes(uint64_t *h, const unsigned char *b, size_t n)
+{
+    for (; n >= 8; b += 8, n -= 8)
+        tn_sum_word(h, (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
+                           (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 |
+                           (uint64_t)b[6] << 48 | (uint64_t)b[7] << 56);
+    if (n) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)b[i] << (8 * i);
+        tn_sum_word(h, w);
     }
-    *h = x;
 }
 
 static void tn_sum_u64(uint64_t *h, char tag, uint64_t v)
 {
-    unsigned char b[9];
-    b[0] = (unsigned char)tag;
-    for (int i = 0; i < 8; i++)
-        b[1 + i] = (unsigned char)(v >> (8 * i));
-    tn_sum_bytes(h, b, sizeof b);
+    tn_sum_word(h, (uint64_t)(unsigned char)tag);
+    tn_sum_word(h, v);
 }
 
 void tn_sum_init(uint64_t *h)
 {
-    *h = TN_FNV_BASIS;
+    *h = TN_SUM_BASIS;
 }
 
 void tn_sum_int(uint64_t *h, int64_t v)
@@ -98,12 +109,12 @@ void tn_sum_real(uint64_t *h, double x)
 void tn_sum_text(uint64_t *h, const char *s, size_t n)
 {
     tn_sum_u64(h, 't', (uint64_t)n);
-    tn_sum_bytes(h, s, n);
+    tn_sum_bytes(h, (const unsigned char *)s, n);
 }
 
 void tn_sum_null(uint64_t *h)
 {
-    tn_sum_bytes(h, "n", 1);
+    tn_sum_word(h, (uint64_t)'n');
 }
 
 /* The value of column c of q into the hash, by its type. */
@@ -432,7 +443,8 @@ parley_status tn_open_readonly(const char *path, sqlite3 **out, parley_error *er
     if (!tn_uri(path, query, uri, sizeof uri))
         return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "the store path is too long");
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         parley_status st = tn_db_fail(db, path, err, "cannot open the store read-only");
         sqlite3_close(db);
         return st;

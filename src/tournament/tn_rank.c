@@ -151,7 +151,8 @@ static parley_status tn_rank_open(const char *path, sqlite3 **out, parley_error 
         ps = tn_open_readonly(path, &db, err);
         if (ps != PARLEY_OK)
             return ps;
-    } else if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    } else if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+               SQLITE_OK) {
         parley_status st = tn_db_fail(db, path, err, "cannot open the store");
         sqlite3_close(db);
         return st;
