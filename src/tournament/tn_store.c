@@ -792,6 +792,16 @@ static parley_status tn_merge_inputs(size_t n, const char *const *inputs, parley
     return PARLEY_OK;
 }
 
+/* sqlite3_exec's callback: there is a row (stop). */
+static int tn_any_row(void *ud, int n, char **v, char **names)
+{
+    (void)ud;
+    (void)n;
+    (void)v;
+    (void)names;
+    return 1;
+}
+
 /* Merge into the temporary file tmp (a copy of out, or empty); the
  * session count into *sessions. */
 static parley_status tn_merge_into(const char *tmp, const char *out, bool extend, size_t n,
@@ -808,7 +818,9 @@ static parley_status tn_merge_into(const char *tmp, const char *out, bool extend
     const char *from = out;
     for (size_t i = 0; i < n && st == PARLEY_OK; i++)
         st = tn_merge_one(db, inputs[i], fp, fp2, &have, &from, err);
-    if (st == PARLEY_OK) /* the sessions of schema-1 and -2 inputs */
+    /* the sessions of schema-1 and -2 inputs have no checksums yet */
+    if (st == PARLEY_OK && sqlite3_exec(db, "SELECT 1 FROM sessions WHERE checksum IS NULL LIMIT 1",
+                                        tn_any_row, NULL, NULL) == SQLITE_ABORT)
         st = tn_sum_missing(db, out, err);
     sqlite3_stmt *q = NULL;
     if (st == PARLEY_OK &&
