@@ -400,12 +400,12 @@ static void exec_sql(const char *path, const char *sql)
  * open (resume) and merge refuse the store, naming the session. */
 Test(tournament, a_changed_row_fails_its_checksum)
 {
+    parley_error err;
+    parley_error_clear(&err);
     parley_tournament *t = load(bilateral);
     parley_tournament_run_stats rs;
     run(t, store("clean.sqlite"), 2, 0, 0, &rs);
     parley_tournament_ranking *r = NULL;
-    parley_error err;
-    parley_error_clear(&err);
     cr_assert_eq(parley_tournament_rank(store("clean.sqlite"), NULL, &r, &err), PARLEY_OK);
     cr_assert_eq(parley_tournament_ranking_unverified(r), 0);
     parley_tournament_ranking_free(r);
