@@ -568,8 +568,9 @@ static void print_header(const neg_ctx *nc, const parley_session_options *so, si
     parleyx_buf_free(&b);
 }
 
-/* The quality measures of the result: distance to the Pareto frontier
- * and to the Nash deal (NaN when there is nothing to measure). */
+/* The quality measures of the result, by GENIUS's rule (every outcome
+ * discounted at the end time): distance to the Pareto frontier and to the
+ * Nash deal (NaN when there is nothing to measure). */
 static int measure(const neg_ctx *nc, const parley_session_result *res, double *pd, double *nd)
 {
     parley_analysis_options ao;
@@ -583,8 +584,8 @@ static int measure(const neg_ctx *nc, const parley_session_result *res, double *
     parley_analysis *an = NULL;
     *pd = *nd = NAN;
     if (nc->nd && parley_analyze(nc->sc, &ao, &an, NULL) == PARLEY_OK) {
-        *pd = parley_pareto_distance(an, vec);
-        *nd = parley_nash_distance(an, vec);
+        *pd = parley_pareto_distance_at(an, nc->sc, res->t, vec);
+        *nd = parley_nash_distance_at(an, nc->sc, res->t, vec);
     }
     free(vec);
     parley_analysis_free(an);

@@ -177,10 +177,26 @@ PARLEY_API parley_status parley_session_run(parley_session *s, parley_session_re
                                             parley_error *err);
 PARLEY_API void parley_session_reseed(parley_session *s, uint64_t seed);
 
-/* Quality measures (GENIUS's): the Euclidean distance in utility space
- * from point u (one utility per analysis dimension, i.e. per stakeholder)
- * to the nearest point of the Pareto frontier over all outcomes, and to
- * the GENIUS Nash point.  NaN when the analysis has no such point. */
+/* Quality measures, as GENIUS 10.4's MultilateralAnalysis computes them
+ * for a session that ended at time t: every outcome is discounted at t
+ * (u_j * d_j^t for stakeholder j, d_j its discount factor in sc), the
+ * Pareto frontier is that of the discounted outcomes, and the Nash point
+ * is the frontier point maximising the product over j of
+ * (u_j * d_j^t - rv_j), with the UNdiscounted reservation values rv_j
+ * (multiplied in dimension order from 1.0; the first strict maximum from
+ * -1 in ascending u_1 wins).  u is the session's point as GENIUS takes
+ * it: one utility per analysis dimension (stakeholder), the discounted
+ * utilities of the deal, or 0 for each without a deal.  The distance is
+ * Euclidean.  an must be the analysis of sc; sc NULL means no discounts
+ * and reservation values 0.  NaN when there is no frontier, when u is
+ * NULL, or above 64 dimensions. */
+PARLEY_API double parley_pareto_distance_at(const parley_analysis *an, const parley_scenario *sc,
+                                            double t, const double *u);
+PARLEY_API double parley_nash_distance_at(const parley_analysis *an, const parley_scenario *sc,
+                                          double t, const double *u);
+/* The same without discounting (t = 0): the distance from u to the
+ * all-outcomes frontier, and to the analysis's GENIUS Nash point
+ * (PARLEY_SOLUTION_GENIUS_NASH).  Kept for callers without a session. */
 PARLEY_API double parley_pareto_distance(const parley_analysis *an, const double *u);
 PARLEY_API double parley_nash_distance(const parley_analysis *an, const double *u);
 
