@@ -89,9 +89,12 @@ PARLEY_API size_t parley_session_seat_party(const parley_session *s, size_t seat
 
 /* Give scenario party `party` (a negotiator) a built-in strategy:
  * "name" or "name:key=value,...".  Names: boulware, linear, conceder,
- * hardliner, time-dependent (e=, k=, min=, max=), tit-for-tat (alias
- * naive-tit-for-tat; kindness=), nice-tit-for-tat, random (accept=),
- * frequency-nash (e=), micro, hillclimber, annealer.  For the mediator
+ * hardliner, time-dependent (e=, k=, min=, max=; GENIUS 10.4's
+ * TimeDependentAgent, offer for offer), time-dependent-at-least (the same
+ * target, never offering below it), tit-for-tat (alias naive-tit-for-tat;
+ * kindness=, punish=; NegMAS 0.15's code), nice-tit-for-tat (GENIUS's
+ * NiceTitForTat), random (accept=), frequency-nash (e=), micro,
+ * hillclimber, annealer.  For the mediator
  * party (mediated protocol): hill-climbing, annealing (default voters
  * hillclimber / annealer for negotiators given no strategy) or
  * neighbours.  PARLEY_ERR_INVALID with a message naming the choices on an
