@@ -485,22 +485,15 @@ static uint64_t ntft_pick(ntft_state *s, ng_agent *g, size_t k)
     return s->list[ng_below(&g->rng, n)];
 }
 
-/* Their offers with o in (lo_u, hi_u] and time in (lo_t, hi_t]
- * (BidHistory.filterBetween): how many, and the sum of their utilities. */
-static size_t opp_between(const ntft_state *s, double lo_u, double hi_u, double lo_t, double hi_t,
-                          double *sum)
+/* How many of their offers fell in the last window, utility in (0, 1]
+ * and time in (now - (1 - now), now] (filterBetweenTime). */
+static size_t opp_recent(const ntft_state *s, double now)
 {
     size_t k = 0;
-    double tot = 0.0;
     for (size_t i = 0; i < s->nopp; i++) {
         const ng_seen *h = &s->opp[i].ut;
-        if (lo_u < h->u && h->u <= hi_u && lo_t < h->t && h->t <= hi_t) {
-            k++;
-            tot += h->u;
-        }
+        k += 0 < h->u && h->u <= 1 && now - (1 - now) < h->t && h->t <= now;
     }
-    if (sum)
-        *sum = tot;
     return k;
 }
 
@@ -597,7 +590,7 @@ static parley_response ntft_respond(void *state, const parley_agent_ctx *c, uint
     /* makeAcceptAction: with more offers to come and a better one seen,
      * offer their best instead (at most four times) */
     double now = g->s->t;
-    size_t expected = opp_between(s, 0, 1, now - (1 - now), now, NULL);
+    size_t expected = opp_recent(s, now);
     const ntft_hist *best = opp_best(s);
     if (expected > 1 && best && best->ut.u > g->u[o] && s->offered_best <= 3) {
         s->offered_best++;
