@@ -26,6 +26,7 @@
 #include <criterion/criterion.h>
 
 #include "parley/parley.h"
+#include "negotiation/ng.h"
 #include "helpers/helpers.h"
 
 #include <dirent.h>
@@ -239,4 +240,81 @@ Test(genius_traces, every_session_replays_offer_for_offer)
     /* at least six domains, 16 pairings, R = 20 and 100 */
     cr_assert_geq(files, 6u);
     cr_assert_geq(sessions, 6u * 16u * 2u);
+}
+
+/* nice-tit-for-tat's Bayesian opponent model against GENIUS's own
+ * BayesianOpponentModelScalable: bayes_itex.txt holds, after each of six
+ * opponent bids on anac2010_ItexvsCypress (model built on the Cypress
+ * profile), getNormalizedUtility of every bid in BidIterator order
+ * (driver/BayesDriver.java; README.md). */
+Test(genius_traces, bayesian_model_matches_genius)
+{
+    struct stat st;
+    if (stat(GDATA "/REFERENCE.tsv", &st) != 0)
+        cr_skip_test("the shared data is missing (" GDATA "); skipping");
+    const char *dir = GDATA "/anac2010_ItexvsCypress";
+    const char *profiles[2] = {GDATA "/anac2010_ItexvsCypress/ItexvsCypress_Cypress.xml",
+                               GDATA "/anac2010_ItexvsCypress/ItexvsCypress_Itex.xml"};
+    char dom[600];
+    snprintf(dom, sizeof dom, "%s/ItexvsCypress_domain.xml", dir);
+    parley_scenario *sc = NULL;
+    parley_error err;
+    cr_assert_eq(parley_genius_read_files(dom, 2, profiles, NULL, &sc, &err), PARLEY_OK, "%s",
+                 err.message);
+    parley_session *s = NULL;
+    cr_assert_eq(parley_session_new(sc, NULL, &s, &err), PARLEY_OK, "%s", err.message);
+    size_t m = parley_issue_count(sc), n = (size_t)s->n;
+    size_t len = 0;
+    char *text = slurp(TRACES "/bayes_itex.txt", &len);
+    cr_assert_not_null(text);
+    uint64_t offers[16];
+    double *norm = malloc(n * sizeof *norm);
+    cr_assert_not_null(norm);
+    size_t k = 0, checked = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), k++) {
+        cr_assert_lt(k, 16u);
+        /* after <TAB> v1,v2,... <TAB> n normalised utilities */
+        char *f = strchr(line, '\t') + 1, *end = strchr(f, '\t');
+        *end = '\0';
+        uint32_t v[8];
+        char *tok = f;
+        for (size_t i = 0; i < m; i++) {
+            char *comma = strchr(tok, ',');
+            if (comma)
+                *comma = '\0';
+            size_t idx;
+            cr_assert_eq(parley_issue_find_value(sc, i, tok, &idx), PARLEY_OK, "%s", tok);
+            v[i] = (uint32_t)idx;
+            tok = comma ? comma + 1 : tok;
+        }
+        uint64_t id = 0;
+        for (size_t i = 0; i < m; i++)
+            id = id * parley_issue_value_count(sc, i) + v[i];
+        offers[k] = id;
+        cr_assert(ng_ntft_model_run(&s->agents[0], offers, k + 1, norm));
+        /* the values, in BidIterator order: issue 0 fastest */
+        uint32_t o[8] = {0};
+        char *p = end + 1;
+        for (size_t pos = 0; pos < n; pos++) {
+            double want = strtod(p, &p);
+            uint64_t oid = 0;
+            for (size_t i = 0; i < m; i++)
+                oid = oid * parley_issue_value_count(sc, i) + o[i];
+            cr_assert_float_eq(norm[oid], want, 1e-12,
+                               "after %zu bids, bid %zu: %.17g, GENIUS %.17g", k + 1, pos,
+                               norm[oid], want);
+            checked++;
+            for (size_t i = 0; i < m; i++) {
+                if (++o[i] < parley_issue_value_count(sc, i))
+                    break;
+                o[i] = 0;
+            }
+        }
+    }
+    cr_assert_eq(k, 6u);
+    cr_assert_eq(checked, 6u * n);
+    free(norm);
+    free(text);
+    parley_session_free(s);
+    parley_scenario_free(sc);
 }

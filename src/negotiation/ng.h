@@ -176,5 +176,9 @@ typedef struct ng_seen {
 double ng_ntft_bonus(double discount, double t, uint64_t outcomes);
 double ng_ntft_target(double maxu, double minfirst, double nash, double bonus);
 bool ng_ntft_late_accept(const void *hist, size_t stride, size_t n, double now, bool big);
+/* Its Bayesian model, for tests: fed the n offers in order, the model's
+ * normalised utility of every outcome (by id) into norm (s->n entries).
+ * false when out of memory. */
+bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *norm);
 
 #endif

@@ -639,3 +639,18 @@ static void ntft_observe(void *state, const parley_agent_ctx *c, const parley_ob
 const parley_strategy ng_st_nice_tft = {PARLEY_AGENT_ABI, "nice-tit-for-tat", ntft_create,
                                         ntft_propose,     ntft_respond,       ntft_observe,
                                         ntft_free};
+
+bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *norm)
+{
+    ntft_state *s = ntft_alloc(g);
+    if (!s)
+        return false;
+    bom_init(&s->m, g->s);
+    bom_minmax(&s->m, g->s, s->v);
+    for (size_t i = 0; i < n; i++)
+        bom_update(&s->m, g->s, offers[i], s->v);
+    for (uint64_t id = 0; id < g->s->n; id++)
+        norm[id] = bom_norm(&s->m, g->s, id, s->v);
+    ntft_free(s);
+    return true;
+}
