@@ -318,3 +318,90 @@ Test(genius_traces, bayesian_model_matches_genius)
     parley_session_free(s);
     parley_scenario_free(sc);
 }
+
+/* The outcome id of a line's value labels (tab-separated, from p). */
+static uint64_t labels_id(const parley_scenario *sc, char *p)
+{
+    uint64_t id = 0;
+    for (size_t i = 0; i < parley_issue_count(sc); i++) {
+        char *tab = strchr(p, '\t');
+        if (tab)
+            *tab = '\0';
+        size_t k;
+        cr_assert_eq(parley_issue_find_value(sc, i, p, &k), PARLEY_OK, "value '%s'", p);
+        id = id * parley_issue_value_count(sc, i) + k;
+        p = tab ? tab + 1 : p + strlen(p);
+    }
+    return id;
+}
+
+/* nice-tit-for-tat's Nash utility, turn by turn, against GENIUS's
+ * NiceTitForTat (its private myNashUtility read after each turn;
+ * nice_tit_for_tat_nash.txt, made by driver/TraceDriver.java with A =
+ * NiceTitForTat).  The opponent is a time-dependent agent, whose offers do
+ * not depend on what it is offered, so GENIUS's random bid choice does not
+ * change what the model learns: at round r the model has seen B's offers
+ * of rounds 1..r-1, and the gap is 1 - A's utility of B's first offer
+ * (0 at round 2). */
+Test(genius_traces, nice_tit_for_tat_nash_utility_matches_genius)
+{
+    struct stat st;
+    if (stat(GDATA "/REFERENCE.tsv", &st) != 0)
+        cr_skip_test("the shared data is missing (" GDATA "); skipping");
+    size_t len = 0;
+    char *text = slurp(TRACES "/nice_tit_for_tat_nash.txt", &len);
+    cr_assert_not_null(text);
+    parley_scenario *sc = NULL;
+    parley_session *s = NULL;
+    uint64_t boffers[128];
+    size_t nb = 0, checked = 0, sessions = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "session\t", 8) == 0) {
+            parley_session_free(s);
+            parley_scenario_free(sc);
+            char folder[256], dom[256], pa[256], pb[256], path[3][700];
+            cr_assert_eq(sscanf(line, "session\t%255[^\t]\t%255[^\t]\t%255[^\t]\t%255[^\t]", folder,
+                                dom, pa, pb),
+                         4);
+            snprintf(path[0], sizeof path[0], "%s/%s/%s", GDATA, folder, dom);
+            snprintf(path[1], sizeof path[1], "%s/%s/%s", GDATA, folder, pa);
+            snprintf(path[2], sizeof path[2], "%s/%s/%s", GDATA, folder, pb);
+            const char *profiles[2] = {path[1], path[2]};
+            parley_error err;
+            cr_assert_eq(parley_genius_read_files(path[0], 2, profiles, NULL, &sc, &err),
+                         PARLEY_OK);
+            cr_assert_eq(parley_session_new(sc, NULL, &s, &err), PARLEY_OK);
+            nb = 0;
+            sessions++;
+            continue;
+        }
+        unsigned long round;
+        if (sscanf(line, "%lu", &round) == 1 && strstr(line, "\tB\toffer\t")) {
+            cr_assert_lt(nb, 128u);
+            boffers[nb++] = labels_id(sc, strstr(line, "offer\t") + 6);
+            cr_assert_eq(nb, round, "one offer of B per round");
+            continue;
+        }
+        double want;
+        if (sscanf(line, "nash\t%lu\t%lf", &round, &want) != 2 || round < 2)
+            continue;
+        uint32_t v[8];
+        uint64_t id = boffers[0];
+        for (size_t i = parley_issue_count(sc); i-- > 0;) {
+            size_t n = parley_issue_value_count(sc, i);
+            v[i] = (uint32_t)(id % n);
+            id /= n;
+        }
+        double gap = round == 2 ? 0.0 : 1 - parley_utility(sc, 0, v);
+        double got = ng_ntft_nash_after(&s->agents[0], boffers, round - 1, gap);
+        cr_assert_float_eq(got, want, 1e-12, "session %zu round %lu: %.17g, GENIUS %.17g", sessions,
+                           round, got, want);
+        checked++;
+    }
+    cr_assert_eq(sessions, 12u);
+    cr_assert_gt(checked, 600u);
+    parley_session_free(s);
+    parley_scenario_free(sc);
+    free(text);
+}

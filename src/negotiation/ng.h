@@ -180,5 +180,8 @@ bool ng_ntft_late_accept(const void *hist, size_t stride, size_t n, double now, 
  * normalised utility of every outcome (by id) into norm (s->n entries).
  * false when out of memory. */
 bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *norm);
+/* Its Nash utility (updateMyNashUtility) after the model saw the n
+ * offers, with the gap of its previous turn; NaN when out of memory. */
+double ng_ntft_nash_after(ng_agent *g, const uint64_t *offers, size_t n, double initial_gap);
 
 #endif

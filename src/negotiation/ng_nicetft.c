@@ -654,3 +654,19 @@ bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *no
     ntft_free(s);
     return true;
 }
+
+double ng_ntft_nash_after(ng_agent *g, const uint64_t *offers, size_t n, double initial_gap)
+{
+    ntft_state *s = ntft_alloc(g);
+    if (!s)
+        return NAN;
+    bom_init(&s->m, g->s);
+    bom_minmax(&s->m, g->s, s->v);
+    for (size_t i = 0; i < n; i++)
+        bom_update(&s->m, g->s, offers[i], s->v);
+    s->initial_gap = initial_gap;
+    ntft_update_nash(s, g, g->ctx.reservation);
+    double nash = s->nash;
+    ntft_free(s);
+    return nash;
+}

@@ -22,8 +22,23 @@ public class TraceDriver {
         TD(double e) { this.e = e; }
         @Override public double getE() { return e; }
     }
+    public static final java.util.List<String> nashLog = new java.util.ArrayList<>();
+    /** GENIUS's NiceTitForTat, its private myNashUtility read after each turn. */
+    public static class NTFT extends agents.anac.y2011.Nice_Tit_for_Tat.NiceTitForTat {
+        @Override public genius.core.actions.Action chooseAction() {
+            genius.core.actions.Action a = super.chooseAction();
+            try {
+                java.lang.reflect.Field f = agents.anac.y2011.Nice_Tit_for_Tat.NiceTitForTat.class
+                        .getDeclaredField("myNashUtility");
+                f.setAccessible(true);
+                nashLog.add("nash\t" + ((genius.core.timeline.DiscreteTimeline) timeline).getRound()
+                        + "\t" + f.getDouble(this));
+            } catch (Exception e) { throw new RuntimeException(e); }
+            return a;
+        }
+    }
     public static class PartyA extends AgentAdapter {
-        private final Agent a = new TD(eA);
+        private final Agent a = eA < 0 ? new NTFT() : new TD(eA);
         @Override protected Agent getAgent() { return a; }
     }
     public static class PartyB extends AgentAdapter {
@@ -89,6 +104,7 @@ public class TraceDriver {
         });
         sm.runAndWait();
         System.out.print(out);
+        for (String l : nashLog) System.out.println(l);
         System.out.println("measures\t" + measures[2] + "\t" + measures[0] + "\t" + measures[1]);
         System.out.println(failed[0] ? "end\tfailed" : agreement[0] == null ? "end\tnone" : "end\tagreement\t" + bidText(agreement[0]));
         System.exit(0);
