@@ -20,6 +20,12 @@
  * model's utility of an outcome is normalised by its least and greatest
  * value over all outcomes.
  *
+ * Red lines (GENIUS has none): its bids, its opening and the offers of
+ * theirs it offers back keep its own red lines, and it never accepts an
+ * offer that breaks one.  The reservation value is not checked, as in
+ * GENIUS.  ng_ntft_bonus, ng_ntft_target, ng_ntft_late_accept,
+ * ng_ntft_model_run and ng_ntft_nash_after expose the rules to the tests.
+ *
  * Memory: one block per negotiator state, from the session's allocator:
  * the state, the model's arrays, a bitset of the offers seen, the
  * opponent's offer history (grown on demand) and scratch for bid lists.
@@ -320,18 +326,29 @@ static ntft_state *ntft_alloc(const ng_agent *g)
     return s;
 }
 
+/* A new state whose model has seen the n offers (NULL: out of memory). */
+static ntft_state *ntft_fed(ng_agent *g, const uint64_t *offers, size_t n)
+{
+    ntft_state *s = ntft_alloc(g);
+    if (!s)
+        return NULL;
+    bom_init(&s->m, g->s);
+    bom_minmax(&s->m, g->s, s->v);
+    for (size_t i = 0; i < n; i++)
+        bom_update(&s->m, g->s, offers[i], s->v);
+    return s;
+}
+
 static void *ntft_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
 {
     ng_agent *g = ng_of(c);
     if (!ng_params(params, NULL, 0, NULL, eb, el))
         return NULL;
-    ntft_state *s = ntft_alloc(g);
+    ntft_state *s = ntft_fed(g, NULL, 0);
     if (!s) {
         snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
-    bom_init(&s->m, g->s);
-    bom_minmax(&s->m, g->s, s->v);
     /* room for every offer of theirs a round deadline allows */
     unsigned long r = c->max_rounds;
     if (r && r <= 1000000) {
@@ -642,13 +659,9 @@ const parley_strategy ng_st_nice_tft = {PARLEY_AGENT_ABI, "nice-tit-for-tat", nt
 
 bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *norm)
 {
-    ntft_state *s = ntft_alloc(g);
+    ntft_state *s = ntft_fed(g, offers, n);
     if (!s)
         return false;
-    bom_init(&s->m, g->s);
-    bom_minmax(&s->m, g->s, s->v);
-    for (size_t i = 0; i < n; i++)
-        bom_update(&s->m, g->s, offers[i], s->v);
     for (uint64_t id = 0; id < g->s->n; id++)
         norm[id] = bom_norm(&s->m, g->s, id, s->v);
     ntft_free(s);
@@ -657,13 +670,9 @@ bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *no
 
 double ng_ntft_nash_after(ng_agent *g, const uint64_t *offers, size_t n, double initial_gap)
 {
-    ntft_state *s = ntft_alloc(g);
+    ntft_state *s = ntft_fed(g, offers, n);
     if (!s)
         return NAN;
-    bom_init(&s->m, g->s);
-    bom_minmax(&s->m, g->s, s->v);
-    for (size_t i = 0; i < n; i++)
-        bom_update(&s->m, g->s, offers[i], s->v);
     s->initial_gap = initial_gap;
     ntft_update_nash(s, g, g->ctx.reservation);
     double nash = s->nash;
