@@ -44,9 +44,12 @@ static void help(void)
            "  --agent PARTY=STRATEGY[:k=v,...]\n"
            "                         the strategy of a negotiator (default linear):\n"
            "                         boulware, linear, conceder, hardliner,\n"
-           "                         time-dependent (e=, k=, min=, max=), tit-for-tat\n"
-           "                         (kindness=, punish=), nice-tit-for-tat, random\n"
-           "                         (accept=, end=), frequency-nash (e=), micro;\n"
+           "                         time-dependent (e=, k=, min=, max=) as GENIUS's\n"
+           "                         TimeDependentAgent; time-dependent-at-least (the\n"
+           "                         same, never below the target or rv); tit-for-tat\n"
+           "                         (kindness=, punish=) as NegMAS's; nice-tit-for-tat\n"
+           "                         as GENIUS's; random (accept=, end=),\n"
+           "                         frequency-nash (e=), micro;\n"
            "                         voters hillclimber, annealer (mediated);\n"
            "                         or a shared object: PARTY=./mystrategy.so[:params]\n"
            "                         For the mediator: hill-climbing (default),\n"
@@ -568,8 +571,9 @@ static void print_header(const neg_ctx *nc, const parley_session_options *so, si
     parleyx_buf_free(&b);
 }
 
-/* The quality measures of the result: distance to the Pareto frontier
- * and to the Nash deal (NaN when there is nothing to measure). */
+/* The quality measures of the result, by GENIUS's rule (every outcome
+ * discounted at the end time): distance to the Pareto frontier and to the
+ * Nash deal (NaN when there is nothing to measure). */
 static int measure(const neg_ctx *nc, const parley_session_result *res, double *pd, double *nd)
 {
     parley_analysis_options ao;
@@ -583,8 +587,8 @@ static int measure(const neg_ctx *nc, const parley_session_result *res, double *
     parley_analysis *an = NULL;
     *pd = *nd = NAN;
     if (nc->nd && parley_analyze(nc->sc, &ao, &an, NULL) == PARLEY_OK) {
-        *pd = parley_pareto_distance(an, vec);
-        *nd = parley_nash_distance(an, vec);
+        *pd = parley_pareto_distance_at(an, nc->sc, res->t, vec);
+        *nd = parley_nash_distance_at(an, nc->sc, res->t, vec);
     }
     free(vec);
     parley_analysis_free(an);
