@@ -29,7 +29,8 @@ int cmd_convert(int argc, char **argv)
     const char *out = NULL;
     parley_load_options lo = {0};
     const cli_opt opts[] = {CLI_VALUE("-o", "a file name", &out),
-                            CLI_VALUE("--output", "a file name", &out), CLI_LOAD_OPTIONS(&lo)};
+                            CLI_VALUE("--output", "a file name", &out), CLI_LOAD_OPTIONS(&lo),
+                            CLI_PARTY_OPTIONS(&lo)};
     const cli_cmdline cl = {.cmd = "convert", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
                             .no_input = "no input given"};
     parley_scenario *sc;

@@ -384,6 +384,7 @@ static void fp_diagnosis(const parley_diagnosis *d, char *fp, size_t n)
 typedef struct load_ctx {
     size_t npaths;
     const char *paths[8];
+    const parley_load_options *picks; /* profiles and names, or NULL */
 } load_ctx;
 
 static parley_status op_load(void *ctx, const parley_allocator *al, fa *a, char *fp, size_t nfp,
@@ -391,6 +392,12 @@ static parley_status op_load(void *ctx, const parley_allocator *al, fa *a, char 
 {
     load_ctx *c = ctx;
     parley_load_options opt = {.alloc = al, .real_grid = 0, .max_file_bytes = 0};
+    if (c->picks) {
+        opt.profiles = c->picks->profiles;
+        opt.nprofiles = c->picks->nprofiles;
+        opt.names = c->picks->names;
+        opt.nnames = c->picks->nnames;
+    }
     parley_scenario *sc = NULL;
     parley_status st = parley_load(c->npaths, c->paths, &opt, &sc, err);
     if (st != PARLEY_OK) {
@@ -571,7 +578,7 @@ Test(faults, allocator_checks_itself)
 Test(faults, load_native_examples, .timeout = 300)
 {
     for (size_t i = 0; i < NEX; i++) {
-        load_ctx c = {1, {examples[i]}};
+        load_ctx c = {1, {examples[i]}, NULL};
         sweep(examples[i], op_load, &c);
     }
 }
@@ -579,8 +586,18 @@ Test(faults, load_native_examples, .timeout = 300)
 Test(faults, load_genius_folder, .timeout = 300)
 {
     NEED(GDATA "anac2011_Camera");
-    load_ctx c = {1, {GDATA "anac2011_Camera"}};
+    load_ctx c = {1, {GDATA "anac2011_Camera"}, NULL};
     sweep("GENIUS folder anac2011_Camera", op_load, &c);
+}
+
+Test(faults, load_genius_folder_picked_and_named, .timeout = 300)
+{
+    NEED(GDATA "anac2011_Camera");
+    static const char *const picks[] = {"camera_seller_utility.xml", "camera_buyer_utility"};
+    static const parley_profile_name names[] = {{"camera_buyer_utility.xml", "Buyer"}};
+    parley_load_options po = {.profiles = picks, .nprofiles = 2, .names = names, .nnames = 1};
+    load_ctx c = {1, {GDATA "anac2011_Camera"}, &po};
+    sweep("GENIUS folder anac2011_Camera, picked and named", op_load, &c);
 }
 
 Test(faults, load_genius_files_integer_domain, .timeout = 300)
@@ -589,7 +606,8 @@ Test(faults, load_genius_files_integer_domain, .timeout = 300)
     load_ctx c = {3,
                   {GDATA "other_IntegerDomain/IntegerDomain.xml",
                    GDATA "other_IntegerDomain/IntegerDomain-prof1.xml",
-                   GDATA "other_IntegerDomain/IntegerDomain-prof2.xml"}};
+                   GDATA "other_IntegerDomain/IntegerDomain-prof2.xml"},
+                  NULL};
     sweep("GENIUS files IntegerDomain", op_load, &c);
 }
 
@@ -599,7 +617,8 @@ Test(faults, load_geniusweb_json, .timeout = 300)
     load_ctx c = {3,
                   {GDATA "geniusweb_Fitness_json/fitness.json",
                    GDATA "geniusweb_Fitness_json/fitness1.json",
-                   GDATA "geniusweb_Fitness_json/fitness2.json"}};
+                   GDATA "geniusweb_Fitness_json/fitness2.json"},
+                  NULL};
     /* finding F3 (fixed): a failed parley_scenario_set_name was ignored */
     sweep("GeniusWeb Fitness", op_load, &c);
 }

@@ -274,20 +274,10 @@ parley_status gx_builder(gx_ctx *c, parley_status st, const parley_error *inner,
 
 /* ------------------------------------------------------------ public */
 
-parley_status parley_genius_read_files(const char *domain, size_t nprofiles,
-                                       const char *const *profiles,
-                                       const parley_load_options *opt, parley_scenario **out,
-                                       parley_error *err)
+parley_status gx_read_files(const char *domain, size_t nprofiles, const char *const *profiles,
+                            const parley_load_options *opt, parley_scenario **out,
+                            parley_error *err)
 {
-    if (!out)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "out must not be NULL");
-    *out = NULL;
-    if (!domain || (nprofiles && !profiles))
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
-                            "give a GENIUS domain file and its profile files");
-    for (size_t k = 0; k < nprofiles; k++)
-        if (!profiles[k])
-            return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "profile path %zu is NULL", k);
     if (nprofiles == 0)
         return parleyx_fail(err, PARLEY_ERR_INVALID, domain, 0, 0,
                             "no profile files given; a GENIUS scenario needs the domain and at "

@@ -64,6 +64,13 @@ static inline void gx_file_free(gx_file *f)
 parley_status gx_add_party_for(parley_scenario *sc, const char *path, size_t *party,
                                parley_error *err);
 
+/* Read a domain and its profiles (paths checked non-NULL), one party per
+ * profile in order; GENIUS XML or GeniusWeb JSON by content (genius.c).
+ * parley_genius_read_files (genius_folder.c) picks and renames around it. */
+parley_status gx_read_files(const char *domain, size_t nprofiles, const char *const *profiles,
+                            const parley_load_options *opt, parley_scenario **out,
+                            parley_error *err);
+
 /* --- GENIUS XML text to a DOM --- */
 
 /* Parse a GENIUS XML file already in memory: strictly first, then with the
