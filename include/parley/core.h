@@ -442,6 +442,25 @@ PARLEY_API parley_status parley_genius_read_files(const char *domain, size_t npr
 PARLEY_API parley_status parley_genius_read_folder(const char *dir, const parley_load_options *opt,
                                                    parley_scenario **out, parley_error *err);
 
+/* Write sc (final) as a folder GENIUS 10.4 reads: a domain file named after
+ * the scenario and one additive profile per negotiator with preferences,
+ * named after the party (docs/genius-import.md, "Writing").  What GENIUS
+ * cannot hold is left out or changed, one line per item in *notes (may be
+ * NULL; caller frees with parley_text_free; "" when nothing was): red
+ * lines, ratifiers, mediators, capabilities, descriptions; numeric issues
+ * GENIUS cannot express become discrete issues of their values (utilities
+ * unchanged).  The folder is written beside dir and renamed to it: dir
+ * must not exist or be an empty folder. */
+PARLEY_API parley_status parley_genius_write_folder(const parley_scenario *sc, const char *dir,
+                                                    char **notes, parley_error *err);
+/* The same as GeniusWeb JSON: a domain and one LinearAdditiveUtilitySpace
+ * per negotiator with "discreteutils" for every issue (numeric issues
+ * become their values, as strings); the reservation value becomes a
+ * "reservationBid" (an outcome worth exactly it; a note when none is);
+ * discount factors are dropped with a note. */
+PARLEY_API parley_status parley_geniusweb_write_folder(const parley_scenario *sc, const char *dir,
+                                                       char **notes, parley_error *err);
+
 /* Write a file atomically: to a temporary name in the same folder, then
  * rename.  On failure nothing is left behind.  A replaced file keeps its
  * permissions; through a symbolic link the file it names is replaced.  A
