@@ -48,6 +48,7 @@
 
 #include "parley/parley.h"
 #include "parley/tournament.h"
+#include "helpers/helpers.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -461,6 +462,41 @@ static parley_status op_write(void *ctx, const parley_allocator *al, fa *a, char
     return st;
 }
 
+/* Write the example as a GENIUS and a GeniusWeb folder (each into a new
+ * folder under /tmp, removed afterwards); the notes and the files' sizes
+ * are the fingerprint.  A failed write leaves no folder behind. */
+static parley_status op_write_folders(void *ctx, const parley_allocator *al, fa *a, char *fp,
+                                      size_t nfp, parley_error *err)
+{
+    parley_scenario *sc = load_quiet(ctx, al, a);
+    parley_status st = PARLEY_OK;
+    for (int web = 0; web < 2 && !st; web++) {
+        char dir[256];
+        tmpdir_make(dir, sizeof dir, "faults-write");
+        char out[300];
+        snprintf(out, sizeof out, "%s/out", dir);
+        char *notes = NULL;
+        st = web ? parley_geniusweb_write_folder(sc, out, &notes, err)
+                 : parley_genius_write_folder(sc, out, &notes, err);
+        struct stat sb;
+        if (st == PARLEY_OK) {
+            fp_add(fp, nfp, "%s", notes);
+            parley_text_free(notes);
+            cr_assert_eq(stat(out, &sb), 0);
+        } else {
+            cr_assert_null(notes);
+            char *ls = NULL, cmd[300];
+            snprintf(cmd, sizeof cmd, "ls -A '%s'", dir);
+            cr_assert_eq(run_command(cmd, &ls), 0);
+            cr_assert_str_eq(ls, "", "a failed write left %s", ls);
+            free(ls);
+        }
+        tmpdir_remove(dir);
+    }
+    free_quiet(sc, a);
+    return st;
+}
+
 /* A red line on the first party naming the first issue's first value and
  * a utility threshold, then finalize. */
 static parley_status op_redline(void *ctx, const parley_allocator *al, fa *a, char *fp,
@@ -633,6 +669,15 @@ Test(faults, clone_write_and_redline, .timeout = 300)
         sweep(what, op_write, (void *)examples[i]);
         snprintf(what, sizeof what, "red line %s", examples[i]);
         sweep(what, op_redline, (void *)examples[i]);
+    }
+}
+
+Test(faults, write_genius_folders, .timeout = 600)
+{
+    for (size_t i = 0; i < NEX; i++) {
+        char what[300];
+        snprintf(what, sizeof what, "GENIUS and GeniusWeb folders of %s", examples[i]);
+        sweep(what, op_write_folders, (void *)examples[i]);
     }
 }
 
