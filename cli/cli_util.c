@@ -201,13 +201,21 @@ int cli_load_option(const char *cmd, const char *opt, const char *val, void *ud)
 static const char *cli_picks[PARLEY_MAX_PARTIES];
 static parley_profile_name cli_names[PARLEY_MAX_PARTIES];
 
+/* A copy of val that lives until exit (the load options point into it),
+ * or NULL after printing the error. */
+static char *cli_keep(const char *cmd, const char *val)
+{
+    char *copy = strdup(val);
+    if (!copy)
+        fprintf(stderr, "parley %s: error: out of memory\n", cmd);
+    return copy;
+}
+
 static int cli_profiles_option(const char *cmd, const char *val, parley_load_options *lo)
 {
-    char *list = strdup(val); /* lives until exit: lo points into it */
-    if (!list) {
-        fprintf(stderr, "parley %s: error: out of memory\n", cmd);
+    char *list = cli_keep(cmd, val);
+    if (!list)
         return CLI_INTERNAL;
-    }
     for (char *p = list, *comma;; p = comma + 1) {
         comma = strchr(p, ',');
         if (comma)
@@ -240,11 +248,9 @@ int cli_party_option(const char *cmd, const char *opt, const char *val, void *ud
                          val);
     if (lo->nnames >= PARLEY_MAX_PARTIES)
         return cli_usage(cmd, "--name: more than %d names", PARLEY_MAX_PARTIES);
-    char *file = strdup(val); /* lives until exit: lo points into it */
-    if (!file) {
-        fprintf(stderr, "parley %s: error: out of memory\n", cmd);
+    char *file = cli_keep(cmd, val);
+    if (!file)
         return CLI_INTERNAL;
-    }
     file[eq - val] = '\0';
     cli_names[lo->nnames].file = file;
     cli_names[lo->nnames++].name = file + (eq - val) + 1;

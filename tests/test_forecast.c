@@ -94,6 +94,21 @@ static size_t parse_ref(const char *path, size_t *states, ref_line *out, size_t 
 
 static void check_ktab_input(parley_forecast_input *in, const char *ref, size_t want_states);
 
+/* Run in with the SMP parameters p (as the CLI does with a file's own):
+ * refused as unsupported, with says in the message. */
+static void expect_unsupported(const parley_forecast_input *in, const parley_smp_params *p,
+                               const char *says)
+{
+    parley_forecast_options o;
+    parley_forecast_options_init(&o);
+    o.smp = *p;
+    parley_forecast_result *r = NULL;
+    parley_error err;
+    cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_ERR_UNSUPPORTED);
+    cr_assert_null(r);
+    cr_assert(strstr(err.message, says), "%s", err.message);
+}
+
 static void check_ktab(const char *csv, const char *ref, size_t want_states)
 {
     NEED(csv);
@@ -244,18 +259,14 @@ Test(forecast_ktab, smp_example_reads_as_ktab_reads_it)
     cr_assert_eq(p.pce, PARLEY_SMP_PCE_MARKOV_INCENTIVE);
     cr_assert_eq(p.transitions, PARLEY_SMP_STOCHASTIC);
     cr_assert_eq(p.voting, PARLEY_SMP_VR_PROPCBC);
+    expect_unsupported(in, &p, "PCEModel MarkovIncentive and StateTransitions Stochastic");
+    p.transitions = PARLEY_SMP_DETERMINISTIC; /* one variant left: named alone */
+    expect_unsupported(in, &p, "asks for PCEModel MarkovIncentive, which");
     parley_forecast_options fo;
     parley_forecast_options_init(&fo);
     fo.smp = p;
-    parley_forecast_result *r = NULL;
-    cr_assert_eq(parley_forecast_run(in, &fo, &r, &err), PARLEY_ERR_UNSUPPORTED);
-    cr_assert_null(r);
-    cr_assert(strstr(err.message, "PCEModel MarkovIncentive and StateTransitions Stochastic"),
-              "%s", err.message);
-    fo.smp.transitions = PARLEY_SMP_DETERMINISTIC; /* one variant left: named alone */
-    cr_assert_eq(parley_forecast_run(in, &fo, &r, &err), PARLEY_ERR_UNSUPPORTED);
-    cr_assert(strstr(err.message, "asks for PCEModel MarkovIncentive, which"), "%s", err.message);
     fo.smp.pce = PARLEY_SMP_PCE_CONDITIONAL; /* what parley computes: it runs */
+    parley_forecast_result *r = NULL;
     cr_assert_eq(parley_forecast_run(in, &fo, &r, &err), PARLEY_OK, "%s", err.message);
     cr_assert_geq(parley_forecast_result_states(r), 2);
     parley_forecast_result_free(r);
@@ -943,12 +954,7 @@ Test(forecast_readers, xml_parameters_and_accommodation)
     cr_assert_eq(p.pce, PARLEY_SMP_PCE_MARKOV_INCENTIVE);
     cr_assert_eq(p.voting, PARLEY_SMP_VR_PROPCBC);
     cr_assert_eq(p.interp, PARLEY_SMP_IVB_S2P2);
-    parley_forecast_options o;
-    parley_forecast_options_init(&o);
-    o.smp = p;
-    parley_forecast_result *r = NULL;
-    cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_ERR_UNSUPPORTED);
-    cr_assert(strstr(err.message, "Conditional"), "%s", err.message);
+    expect_unsupported(in, &p, "Conditional");
     parley_forecast_input_free(in);
 }
 

@@ -265,20 +265,18 @@ parley_status gx_finish(gx_plan *p, const char *dir, char **notes, parley_status
  * are (see the top of the file). */
 #define GX_SCALE_ITEM "parley-scale-1"
 
-/* s as an XML attribute value (quotes, markup and blanks escaped). */
+/* s as an XML attribute value: markup, quotes and blanks other than the
+ * space as references (a parser would fold a raw tab or newline). */
 static void gx_xml_attr(px_buf *b, const char *s)
 {
+    static const char special[] = "&<>\"\t\n\r";
+    static const char *const ref[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#9;", "&#10;", "&#13;"};
     for (; *s; s++) {
-        switch (*s) {
-        case '&': parleyx_buf_puts(b, "&amp;"); break;
-        case '<': parleyx_buf_puts(b, "&lt;"); break;
-        case '>': parleyx_buf_puts(b, "&gt;"); break;
-        case '"': parleyx_buf_puts(b, "&quot;"); break;
-        case '\t': parleyx_buf_puts(b, "&#9;"); break;
-        case '\n': parleyx_buf_puts(b, "&#10;"); break;
-        case '\r': parleyx_buf_puts(b, "&#13;"); break;
-        default: parleyx_buf_add(b, s, 1);
-        }
+        const char *k = strchr(special, *s);
+        if (k)
+            parleyx_buf_puts(b, ref[k - special]);
+        else
+            parleyx_buf_add(b, s, 1);
     }
 }
 
