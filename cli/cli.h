@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include "parley/parley.h"
+
+#include <signal.h>
 #include "parleyx.h" /* parleyx_: unstable helpers shared with the library */
 
 enum { CLI_OK = 0, CLI_NORESULT = 1, CLI_USAGE = 2, CLI_INTERNAL = 3 };
@@ -43,6 +45,11 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Load a scenario from the inputs (see parley_load).  On failure prints the
  * error and returns its exit status; *out is then NULL. */
 int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scenario **out);
+
+/* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT until sigprocmask(SIG_SETMASK,
+ * old, NULL): around an atomic write, so that an interrupt leaves no
+ * temporary file or folder behind. */
+void cli_hold_signals(sigset_t *old);
 
 /* Write data to path atomically (write, then rename), or to stdout when
  * path is NULL or "-".  Prints any error; returns an exit status. */

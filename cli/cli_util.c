@@ -90,6 +90,22 @@ int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scen
     return CLI_OK;
 }
 
+/* SIGINT, SIGTERM, SIGHUP and SIGQUIT wait until an atomic write is done
+ * and renamed (or its temporary file or folder removed), so an interrupted
+ * command leaves neither a part of the output nor a temporary file.
+ * SIGKILL cannot be blocked: then only the temporary can remain, never a
+ * partial output. */
+void cli_hold_signals(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &block, old);
+}
+
 int cli_write_output(const char *path, const char *data, size_t len)
 {
     if (!path || strcmp(path, "-") == 0) {
@@ -105,18 +121,8 @@ int cli_write_output(const char *path, const char *data, size_t len)
         }
         return CLI_OK;
     }
-    /* SIGINT, SIGTERM, SIGHUP and SIGQUIT wait until the write is done and
-     * renamed (or its temporary file removed), so an interrupted command
-     * leaves neither a part of the output nor a temporary file.  SIGKILL
-     * cannot be blocked: then only the temporary file can remain, never a
-     * partial output. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGQUIT);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    cli_hold_signals(&old);
     parley_error err;
     parley_error_clear(&err);
     parley_status st = parley_write_file_atomic(path, data, len, &err);

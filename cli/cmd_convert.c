@@ -60,9 +60,12 @@ static int write_folder(const parley_scenario *sc, const char *to, const char *d
     char *notes = NULL;
     parley_error err;
     parley_error_clear(&err);
+    sigset_t old; /* an interrupt leaves no temporary folder */
+    cli_hold_signals(&old);
     parley_status st = strcmp(to, "genius") == 0
                            ? parley_genius_write_folder(sc, dir, &notes, &err)
                            : parley_geniusweb_write_folder(sc, dir, &notes, &err);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     print_notes(notes);
