@@ -10,13 +10,16 @@
  *  - genius.c: small text helpers, the file-to-DOM step (gx_parse_file:
  *    parleyx_read_file, then genius_repair.c), typed access to the DOM
  *    (attributes as numbers, errors at the element's line) and
- *    parley_genius_read_files, which tells GeniusWeb JSON apart by content
- *    and otherwise reads the domain, then each profile in order;
+ *    gx_read_files, which tells GeniusWeb JSON apart by content and
+ *    otherwise reads the domain, then each profile in order;
  *  - genius_repair.c: the strict parse (xml_front.c) and the textual
  *    repairs tried when it fails;
  *  - genius_domain.c: <negotiation_template> into issues;
  *  - genius_profile.c: <utility_space> into one party's evaluators;
- *  - genius_folder.c: a folder's files sorted and classified.
+ *  - genius_folder.c: a folder's files sorted and classified, and
+ *    parley_genius_read_files (profile picks and party names around
+ *    gx_read_files);
+ *  - genius_write.c, geniusweb_write.c: the folder writers.
  *
  * Memory: everything the reader allocates itself (file buffers, lookup
  * tables, labels) goes through opt->alloc and is freed before returning;

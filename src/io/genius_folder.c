@@ -14,6 +14,15 @@
  * would load the scenario with a party fewer).  A folder mixing GENIUS XML
  * and GeniusWeb JSON is refused.
  *
+ * Also parley_genius_read_files, for folders and explicit files alike:
+ * the load options' profile picks (only those files, in the order given)
+ * and party names (FILE=NAME), checked before anything is read (a known
+ * file, taken and named once, a valid name, no two parties with one name),
+ * applied around gx_read_files (genius.c), with the note "K of N profiles
+ * taken: ..." when some were picked.  Renaming writes the party's name in
+ * the model (model.h): the scenario is final, and a GENIUS party has no
+ * red lines that could name it.
+ *
  * Memory: the file names are allocated with opt->alloc and freed before
  * returning; each file is read whole (gx_file_read) and freed once
  * classified.
