@@ -244,8 +244,8 @@ Test(forecast_ktab, smp_example_reads_as_ktab_reads_it)
     NEED(KTAB_DIR "/smpExample.xml");
     parley_forecast_input *in = NULL;
     parley_error err;
-    cr_assert_eq(parley_ktab_read_xml(KTAB_DIR "/smpExample.xml", NULL, &in, &err), PARLEY_OK,
-                 "%s", err.message);
+    cr_assert_eq(parley_ktab_read_xml(KTAB_DIR "/smpExample.xml", NULL, &in, &err), PARLEY_OK, "%s",
+                 err.message);
     cr_assert_eq(parley_forecast_actor_count(in), 5);
     cr_assert_eq(parley_forecast_dim_count(in), 3);
     cr_assert_str_eq(parley_forecast_actor_name(in, 0), "Alice");
@@ -293,8 +293,8 @@ Test(forecast_ktab, empty_coordinate_is_zero_garbage_is_not)
     KT_SMALL(b, "0", "30");
     parley_forecast_input *ia = NULL, *ib = NULL;
     parley_error err;
-    cr_assert_eq(parley_ktab_read_xml_text(a, strlen(a), "a.xml", NULL, &ia, &err), PARLEY_OK,
-                 "%s", err.message);
+    cr_assert_eq(parley_ktab_read_xml_text(a, strlen(a), "a.xml", NULL, &ia, &err), PARLEY_OK, "%s",
+                 err.message);
     cr_assert_eq(parley_ktab_read_xml_text(b, strlen(b), "b.xml", NULL, &ib, &err), PARLEY_OK);
     for (size_t i = 0; i < 2; i++) {
         cr_assert_eq(parley_forecast_actor_position(ia, i, 0),

@@ -912,8 +912,7 @@ static parley_status smp_supported(const parley_smp_params *prm, parley_error *e
     if (!bad_pce && !bad_stm)
         return PARLEY_OK;
     char what[96];
-    snprintf(what, sizeof what, "%s%s%s%s",
-             bad_pce ? "PCEModel " : "",
+    snprintf(what, sizeof what, "%s%s%s%s", bad_pce ? "PCEModel " : "",
              bad_pce && (size_t)prm->pce < 3 ? pce[prm->pce] : "",
              bad_pce && bad_stm ? " and " : "", bad_stm ? "StateTransitions Stochastic" : "");
     return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,

@@ -303,7 +303,8 @@ static parley_status kt_csv_counts(const kt_csv *cs, unsigned ln, int64_t *na, i
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, 1,
                             "expected 4 fields on line 1 (name, description, #actors, "
                             "#dimensions) or the header Actor,Capability,Position,Salience; "
-                            "found %zu", cs->nf);
+                            "found %zu",
+                            cs->nf);
     if (!parleyx_parse_int64(cs->f[2].s, na) || *na < 2 || *na > PARLEY_FORECAST_MAX_ACTORS)
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[2].col,
                             "expected the number of actors (2 to %d), found '%s'",
