@@ -65,6 +65,8 @@ static void help(void)
            "  --exit-code            exit with status 1 when no deal is struck\n"
            "  --grid N               points per real issue (default 21)\n"
            "  --max-input MiB        largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...     GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME       GENIUS: name the party of profile FILE (repeatable)\n"
            "  -h, --help             this help\n"
            "\n"
            "Exit status: 0 the session ran (deal or not; with --exit-code, 1 when no\n"
@@ -433,6 +435,7 @@ static bool parse_args(neg_args *a, int argc, char **argv, size_t *ninputs, int 
         CLI_CALL("--seed", "a value", on_count, &a->so),
         CLI_CALL("--time", "a value", on_time, &a->so),
         CLI_LOAD_OPTIONS(&a->lo),
+        CLI_PARTY_OPTIONS(&a->lo),
     };
     const cli_cmdline cl = {.cmd = "negotiate", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .no_input = "no input given"};

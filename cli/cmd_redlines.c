@@ -42,6 +42,10 @@ static void help(void)
            "  --grid N        points per real issue (default 21)\n"
            "  --max-input MiB\n"
            "                  largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...\n"
+           "                  GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME\n"
+           "                  GENIUS: name the party of profile FILE (repeatable)\n"
            "  -o FILE         write the report to FILE (atomically)\n"
            "  --exit-code     exit with status 1 when no deal is acceptable\n"
            "  -h, --help      this help\n"
@@ -430,6 +434,7 @@ int cmd_redlines(int argc, char **argv)
         CLI_FLAG("--exit-code", &a.exit_code),
         CLI_VALUE("-o", "a file name", &a.out),
         CLI_LOAD_OPTIONS(&a.lo),
+        CLI_PARTY_OPTIONS(&a.lo),
         CLI_CALL("--max-sets", "a number", on_count, &a),
         CLI_CALL("--max-work", "a number", on_count, &a),
         CLI_CALL("--threads", "a number", on_count, &a),

@@ -31,6 +31,8 @@ static void help(void)
            "  --threads N                 threads for the analyses (default 2)\n"
            "  --grid N                    points per real issue (default 21)\n"
            "  --max-input MiB             largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...          GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME            GENIUS: name the party of profile FILE (repeatable)\n"
            "  -o FILE                     write the report to FILE (atomically)\n"
            "  --exit-code                 exit with status 1 when no deal exists after\n"
            "                              the changes\n"
@@ -219,6 +221,7 @@ int cmd_whatif(int argc, char **argv)
         CLI_FLAG("--json", &json),
         CLI_FLAG("--exit-code", &exit_code),
         CLI_LOAD_OPTIONS(&lo),
+        CLI_PARTY_OPTIONS(&lo),
         CLI_CHANGE_OPTIONS(&changes),
         CLI_VALUE("-o", "a value", &out),
         CLI_CALL("--threads", "a value", on_threads, &threads),

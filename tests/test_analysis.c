@@ -741,7 +741,7 @@ Test(analysis_faults, every_allocation_failure_is_clean)
         parley_error err;
         cr_assert_eq(parley_native_write(tmp, &text, &len, &err), PARLEY_OK, "%s", err.message);
         parley_scenario_free(tmp);
-        parley_load_options lo = {&al, 0, 0};
+        parley_load_options lo = {.alloc = &al};
         parley_scenario *sc = NULL;
         cr_assert_eq(parley_native_read(text, len, "random", &lo, &sc, &err), PARLEY_OK, "%s",
                      err.message);
