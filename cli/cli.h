@@ -72,6 +72,10 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
  * wrap-around: 1/4294967297 is refused, not read as 1/1).  Prints nothing. */
 bool cli_shard_parse(const char *val, unsigned *k, unsigned *n);
 
+/* --max-seconds S (ud: a double): a wall-clock limit from 0.001 to
+ * 10000000 seconds, a decimal number. */
+int cli_on_max_seconds(const char *cmd, const char *opt, const char *val, void *ud);
+
 /* A whole number from 1 to max into *out: CLI_OK, or CLI_USAGE after a
  * usage error ("OPT expects 1 to MAX, got VAL"). */
 int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned max,

@@ -172,6 +172,16 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
     return true;
 }
 
+int cli_on_max_seconds(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    double x;
+    if (!val || !parleyx_parse_double(val, &x) || !(x >= 0.001) || x > 1e7)
+        return cli_usage(cmd, "%s expects seconds from 0.001 to 10000000, got '%s'", opt,
+                         val ? val : "");
+    *(double *)ud = x;
+    return CLI_OK;
+}
+
 int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned max,
                     unsigned *out)
 {

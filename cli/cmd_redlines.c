@@ -38,6 +38,8 @@ static void help(void)
            "  --json          machine-readable output (docs/redlines.md)\n"
            "  --max-sets N    list at most N conflicts and relaxations (default 1000)\n"
            "  --max-work N    search steps allowed (default 4000000000)\n"
+           "  --max-seconds S stop after S seconds of wall time, the analyses included\n"
+           "                  (default: no limit; exit status 2 as for --max-work)\n"
            "  --threads N     threads for the analyses (default 2)\n"
            "  --grid N        points per real issue (default 21)\n"
            "  --max-input MiB\n"
@@ -437,6 +439,7 @@ int cmd_redlines(int argc, char **argv)
         CLI_PARTY_OPTIONS(&a.lo),
         CLI_CALL("--max-sets", "a number", on_count, &a),
         CLI_CALL("--max-work", "a number", on_count, &a),
+        CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.dopt.max_seconds),
         CLI_CALL("--threads", "a number", on_count, &a),
     };
     const cli_cmdline cl = {.cmd = "redlines", .help = help, .opts = opts,
