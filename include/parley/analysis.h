@@ -85,9 +85,10 @@ typedef struct parley_analysis_options {
     uint64_t max_work;
     /* The most distinct points a frontier may hold (more: PARLEY_ERR_LIMIT,
      * with any number of threads).  While the search runs, its partial
-     * frontiers (what one thread has seen so far) may hold up to 4 times
-     * as many; an analysis whose partial frontier outgrows even that also
-     * stops with PARLEY_ERR_LIMIT (a memory guard).
+     * frontiers (what each thread has seen so far) may hold up to 4 times
+     * as many together; an analysis whose partial frontiers outgrow even
+     * that also stops with PARLEY_ERR_LIMIT (a memory guard, whose
+     * decision may depend on the threads).
      * 0: PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER. */
     size_t max_frontier;
     /* Wall-clock limit in seconds (0: none): past it parley_analyze fails

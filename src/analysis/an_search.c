@@ -703,6 +703,8 @@ typedef struct an_shared {
     atomic_int stop;        /* 1: stop now */
     atomic_uint_fast64_t work;
     uint64_t max_work;
+    atomic_size_t points;   /* the workers' partial frontiers together */
+    size_t max_points;      /* the memory guard on them (an_work_limit) */
     parley_status st;       /* under mu */
     char msg[512];          /* under mu */
     an_run *run;
@@ -725,6 +727,7 @@ typedef struct an_worker {
     an_count count;
     uint64_t nodes, flushed, next_poll;
     uint64_t scans_charged; /* arch.scans already counted in nodes */
+    size_t points_told;     /* own partial frontier size last added to sh->points */
     bool halt;
     bool is_main;
 } an_worker;
@@ -819,8 +822,14 @@ static void poll_worker(an_worker *w)
     w->flushed = w->nodes;
     w->next_poll = w->nodes + 4096;
     uint64_t tot = atomic_fetch_add(&sh->work, add) + add;
+    /* the memory guard counts every worker's partial frontier together */
+    size_t pts = w->use_stair ? w->stair.live : w->arch.seeded ? 0 : w->arch.n;
+    size_t all = atomic_fetch_add(&sh->points, pts - w->points_told) + (pts - w->points_told);
+    w->points_told = pts;
     if (tot > sh->max_work)
         sh_fail(sh, PARLEY_ERR_LIMIT, "work");
+    else if (all > sh->max_points)
+        sh_fail(sh, PARLEY_ERR_LIMIT, "frontier");
     else if (an_past(sh->run->deadline))
         sh_fail(sh, PARLEY_ERR_LIMIT, "time");
     if (w->is_main)
@@ -1169,6 +1178,8 @@ static bool shared_init(an_shared *sh, an_run *run, an_pass_kind kind, const an_
     atomic_init(&sh->stop, 0);
     atomic_init(&sh->work, run->work);
     atomic_init(&sh->done_tasks, 0);
+    atomic_init(&sh->points, 0);
+    sh->max_points = SIZE_MAX;
     sh->sufprod = parleyx_calloc(sp->alloc, m + 1, sizeof(an_count));
     if (!sh->sufprod)
         return false;
@@ -1285,6 +1296,8 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     an_shared sh;
     if (!shared_init(&sh, run, kind, cons))
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (arch)
+        sh.max_points = an_work_limit(arch->limit);
     unsigned nthreads = run->opt->threads ? run->opt->threads : 2;
     if (nthreads > 64)
         nthreads = 64;
