@@ -1076,7 +1076,7 @@ Test(analysis_property, stair_equals_brute_force, .timeout = 120)
         an_stair s;
         an_stair_init(&s, alloc, ST_M, (size_t)-1);
         for (size_t k = 0; k < n; k++) {
-            uint32_t kind = rndn(3);
+            uint32_t kind = seed % 5 == 0 ? 2 : rndn(3); /* some streams all opposed */
             double a = st_pick(kind);
             U[k * 2] = a;
             U[k * 2 + 1] = kind == 2 ? 1.0 - a : st_pick(kind);
@@ -1134,6 +1134,8 @@ Test(analysis_property, stair_equals_brute_force, .timeout = 120)
         }
         cr_assert_eq(got.n, nf, "seed %llu: %zu points, brute force %zu", (unsigned long long)seed,
                      got.n, nf);
+        if (seed == 40) /* an all-opposed stream: merged into a third run (512+) */
+            cr_assert_gt(got.n, 600, "%zu points", got.n);
         an_arch_free(&got);
         an_stair_free(&s);
         free(U);
