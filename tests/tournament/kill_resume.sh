@@ -12,11 +12,11 @@ cat >"$work/t.yaml" <<YAML
 parley-tournament: 1
 seed: 3
 rounds: 400
-repetitions: 60
+repetitions: 30
 scenarios: [$SRC/examples/buyer-seller.yaml]
 strategies: [boulware, linear, conceder, "time-dependent:e=0.5", micro, frequency-nash, nice-tit-for-tat]
 YAML
-total=$((7 * 7 * 2 * 60))
+total=$((7 * 7 * 2 * 30))
 count() {
   python3 - "$1" <<'PY'
 import sqlite3, sys
