@@ -1,7 +1,8 @@
 /*
  * genius_io.h -- the internal header of the GENIUS XML reader (genius.c,
  * genius_repair.c, genius_domain.c, genius_profile.c, genius_folder.c)
- * and the GeniusWeb JSON reader (geniusweb.c).  Not installed.  Prefix
+ * and the GeniusWeb JSON reader (geniusweb.c, geniusweb_domain.c,
+ * geniusweb_json.c).  Not installed.  Prefix
  * gx_ (GENIUS XML side, also the shared helpers) and gw_ (GeniusWeb side).
  *
  * Ownership: gx_file_read (parleyx_read_file with the load options)
@@ -160,15 +161,119 @@ const char *gx_kind_name(parley_issue_kind k);
 parley_status gx_read_profile(const char *path, const parley_load_options *opt,
                               parley_scenario *sc, gx_domain *d, parley_error *err);
 
-/* --- GeniusWeb JSON (geniusweb.c) --- */
+/* --- a pull reader of JSON text (geniusweb_json.c) --- */
+
+/* Deepest nesting of arrays and objects (jansson's limit is 2048). */
+#define GWJ_MAX_DEPTH 512
+
+typedef struct gwj {
+    char *s;                 /* the text, NUL-terminated at n; strings are decoded into it */
+    size_t n, i;             /* size and position */
+    size_t line, line_start; /* newlines skipped so far, offset where the line starts */
+    unsigned depth;
+    bool fail; /* an error was found: msg and at say what and where */
+    size_t at;
+    char msg[160];
+} gwj;
+
+typedef struct gwj_num {
+    bool is_int; /* an integer literal (no fraction, no exponent) */
+    long long i; /* its value when is_int */
+    double d;    /* the value as a double (strtod) */
+} gwj_num;
+
+void gwj_init(gwj *j, char *text, size_t n);
+/* Skip blanks. */
+void gwj_ws(gwj *j);
+/* The next non-blank byte is c (nothing consumed). */
+bool gwj_peek(gwj *j, char c);
+/* Consume c after blanks, or fail. */
+bool gwj_expect(gwj *j, char c);
+/* A string, decoded in place: *out (may be NULL) points into the text,
+ * NUL-terminated, *len (may be NULL) bytes long. */
+bool gwj_string(gwj *j, char **out, size_t *len);
+/* A number literal. */
+bool gwj_number(gwj *j, gwj_num *num);
+/* Inside an object whose '{' was consumed (*first true at the start): 1
+ * with *key and the ':' consumed when a member follows, 0 at the closing
+ * '}' (consumed), -1 on an error. */
+int gwj_member(gwj *j, bool *first, char **key);
+/* Inside an array whose '[' was consumed: 1 when an element follows, 0 at
+ * the closing ']' (consumed), -1 on an error. */
+int gwj_element(gwj *j, bool *first);
+/* Skip (and check) any value. */
+bool gwj_skip(gwj *j);
+/* Only blanks are left. */
+bool gwj_end(gwj *j);
+/* The 1-based line and column of the error. */
+void gwj_where(const gwj *j, unsigned *line, unsigned *col);
+
+/* --- GeniusWeb JSON (geniusweb.c, geniusweb_domain.c) --- */
 typedef enum gw_kind { GW_OTHER = 0, GW_DOMAIN, GW_PROFILE, GW_BROKEN } gw_kind;
 
 /* What a JSON text is: a GeniusWeb domain ("issuesValues"), a profile (one
- * top-level key naming a utility space), something else, or not JSON. */
-/* GW_BROKEN: not valid JSON; then *line, *col and msg (msgsize bytes)
- * say where and why (jansson's words). */
-gw_kind gw_classify(const char *data, size_t size, unsigned *line, unsigned *col, char *msg,
+ * top-level key naming a utility space), something else, or not JSON.
+ * GW_BROKEN: not valid JSON (or not UTF-8); then *line, *col and msg
+ * (msgsize bytes) say where and why (jansson's words).  data (size bytes,
+ * NUL-terminated) is scratch: strings are decoded into it. */
+gw_kind gw_classify(char *data, size_t size, unsigned *line, unsigned *col, char *msg,
                     size_t msgsize);
+
+/* A decimal number m * 10^e, as GeniusWeb's BigDecimal / Decimal holds
+ * it: a JSON integer exactly, a JSON real as the shortest decimal that
+ * reads back to its double (Python's Decimal(str(x)), which the ANL
+ * leagues ran), a string as written.  Normalised: m has no trailing zero
+ * (0 is 0e0). */
+typedef struct gw_dec {
+    int64_t m;
+    int e;
+} gw_dec;
+
+/* Read a decimal from its text ("-12.50", "1e-05"); false when it is not
+ * a plain decimal or has more than 18 significant digits. */
+bool gw_dec_parse(const char *s, gw_dec *d);
+/* d * 10^scale as an integer, false when that is not an integer or its
+ * magnitude reaches 2^62. */
+bool gw_dec_scaled(gw_dec d, int scale, int64_t *out);
+
+/* Most values parley enumerates for one GeniusWeb number issue (a range). */
+#define GW_MAX_NUMBER_VALUES 1000000
+
+/* One issue of a GeniusWeb domain. */
+typedef struct gw_lab {
+    uint32_t off; /* the label's offset in the domain's text */
+    uint32_t k;   /* its value index */
+} gw_lab;
+
+typedef struct gw_issue {
+    const char *name; /* in the domain's text */
+    size_t pi;        /* parley issue index */
+    size_t n;         /* values */
+    bool number;      /* a NumberValueSet {"range": {low, high, step}} */
+    gw_lab *sorted;   /* discrete: the labels sorted by strcmp */
+    size_t cap;       /* entries allocated in sorted */
+    gw_dec low, high; /* number: the range as written */
+    int scale;        /* number: value k is (lo + k * step) / 10^scale */
+    int64_t lo, hi, step;
+} gw_issue;
+
+/* A domain read into a scenario: owns the text (labels point into it) and
+ * the issue table; free with gw_domain_free whatever the result. */
+typedef struct gw_domain {
+    const parley_allocator *a;
+    const char *path;
+    gx_file f;
+    gw_issue *is;
+    size_t nis, cap;
+} gw_domain;
+
+/* Read the domain file into sc's issues (and its name) and *d (zeroed by
+ * the caller). */
+parley_status gw_read_domain(const char *path, const parley_load_options *opt, parley_scenario *sc,
+                             gw_domain *d, parley_error *err);
+void gw_domain_free(gw_domain *d);
+/* The value index of a discrete label, or -1. */
+long gw_find_label(const gw_domain *d, const gw_issue *is, const char *s);
 
 /* Build a scenario from a GeniusWeb domain file and profile files. */
 parley_status gw_read_files(const char *domain, size_t nprofiles, const char *const *profiles,
