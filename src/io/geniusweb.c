@@ -274,6 +274,13 @@ static parley_status gw_utils(gw_prof *g, const gw_issue *is, json_t *u)
     bool number;
     json_t *x = gw_utils_of(u, &number);
     json_t *vu = x && !number ? json_object_get(x, "valueUtilities") : NULL;
+    if (x && number != is->number)
+        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
+                            "issue '%s' is a %s issue in the domain %s, but its utilities are "
+                            "%s ones; use %s",
+                            is->name, is->number ? "number (\"range\")" : "discrete (\"values\")",
+                            gx_basename(g->d->path), number ? "number" : "discrete",
+                            is->number ? "NumberValueSetUtilities" : "DiscreteValueSetUtilities");
     if (!x || (!number && !json_is_object(vu))) {
         const char *k0 = json_object_iter_key(json_object_iter(u));
         return parleyx_fail(g->err, PARLEY_ERR_UNSUPPORTED, g->path, 0, 0,
@@ -284,13 +291,6 @@ static parley_status gw_utils(gw_prof *g, const gw_issue *is, json_t *u)
                             "\"highUtility\"}",
                             k0 ? k0 : "(empty)", is->name);
     }
-    if (number != is->number)
-        return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
-                            "issue '%s' is a %s issue in the domain %s, but its utilities are "
-                            "%s ones; use %s",
-                            is->name, is->number ? "number (\"range\")" : "discrete (\"values\")",
-                            gx_basename(g->d->path), number ? "number" : "discrete",
-                            is->number ? "NumberValueSetUtilities" : "DiscreteValueSetUtilities");
     return number ? gw_number_utils(g, is, x) : gw_value_utils(g, is, vu);
 }
 

@@ -238,9 +238,13 @@ static parley_status gw_values(gw_domain *d, gwj *j, gw_issue *is, parley_error 
         char *s;
         if (!gwj_peek(j, '"')) {
             char m[PARLEY_MAX_NAME + 64];
+            gwj_ws(j);
+            size_t at = j->i;
+            if (!gwj_skip(j)) /* not JSON at all ("[1,]"): a syntax error */
+                return gw_syntax(j, d->path, err);
+            j->i = at;
             snprintf(m, sizeof m, "value %zu of issue '%s' is not a string", is->n + 1, is->name);
-            return j->fail ? gw_syntax(j, d->path, err)
-                           : gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
+            return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
         }
         if (!gwj_string(j, &s, NULL))
             return gw_syntax(j, d->path, err);
