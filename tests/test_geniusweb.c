@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static char tmpdir[256];
 
@@ -34,25 +33,9 @@ static void rm_tmpdir(void)
 
 TestSuite(geniusweb, .init = make_tmpdir, .fini = rm_tmpdir);
 
-/* Writes tmpdir/name (a folder below is made) and returns the path
- * (static rotating buffers). */
 static const char *put(const char *name, const char *text)
 {
-    static char paths[8][512];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 512, "%s/%s", tmpdir, name);
-    char *slash = strrchr(p, '/');
-    if (slash && slash != p) {
-        *slash = '\0';
-        mkdir(p, 0700);
-        *slash = '/';
-    }
-    FILE *f = fopen(p, "wb");
-    cr_assert_not_null(f);
-    fwrite(text, 1, strlen(text), f);
-    fclose(f);
-    return p;
+    return put_in(tmpdir, name, text);
 }
 
 static parley_status load(const char *dom, const char *p1, const char *p2, parley_scenario **sc,

@@ -176,34 +176,27 @@ gw_kind gw_classify(char *data, size_t size, unsigned *line, unsigned *col, char
     return k;
 }
 
-static int gw_lab_cmp(const void *x, const void *y, const char *text)
+/* qsort and bsearch have no context argument: the text the offsets of
+ * gw_lab point into, set before each call (a thread-local keeps readers
+ * on other threads apart). */
+static _Thread_local const char *gw_text;
+
+static int gw_lab_cmp(const void *x, const void *y)
 {
-    return strcmp(text + ((const gw_lab *)x)->off, text + ((const gw_lab *)y)->off);
+    return strcmp(gw_text + ((const gw_lab *)x)->off, gw_text + ((const gw_lab *)y)->off);
 }
 
-/* qsort has no context argument: the text being sorted, for gw_lab_qcmp
- * (sorting happens on one thread per domain; a thread-local keeps readers
- * on other threads apart). */
-static _Thread_local const char *gw_sort_text;
-static int gw_lab_qcmp(const void *x, const void *y)
+/* bsearch's key is the label itself. */
+static int gw_key_cmp(const void *key, const void *y)
 {
-    return gw_lab_cmp(x, y, gw_sort_text);
+    return strcmp((const char *)key, gw_text + ((const gw_lab *)y)->off);
 }
 
 long gw_find_label(const gw_domain *d, const gw_issue *is, const char *s)
 {
-    size_t lo = 0, hi = is->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int r = strcmp(d->f.data + is->sorted[mid].off, s);
-        if (r == 0)
-            return (long)is->sorted[mid].k;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    gw_text = d->f.data;
+    const gw_lab *hit = bsearch(s, is->sorted, is->n, sizeof *is->sorted, gw_key_cmp);
+    return hit ? (long)hit->k : -1;
 }
 
 /* Hand the labels of a discrete issue to the model, then sort them. */
@@ -222,8 +215,8 @@ static parley_status gw_add_discrete(gw_domain *d, parley_scenario *sc, gw_issue
     if (st)
         return parleyx_fail(err, st, d->path, at.line, at.col, "issue '%s': %s", is->name,
                             e.message);
-    gw_sort_text = d->f.data;
-    qsort(is->sorted, is->n, sizeof *is->sorted, gw_lab_qcmp);
+    gw_text = d->f.data;
+    qsort(is->sorted, is->n, sizeof *is->sorted, gw_lab_cmp);
     return PARLEY_OK;
 }
 
