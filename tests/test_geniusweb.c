@@ -15,6 +15,8 @@
 #include "parley/parley.h"
 #include "helpers/helpers.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,7 @@ static parley_status load(const char *dom, const char *p1, const char *p2, parle
 
 /* ------------------------------------------------------------ ANL spelling */
 
-static const char *ANL_DOMAIN =
+static const char *ANL_DOMAIN = /* issueA, issueB, issueC */
     "{\n  \"name\": \"domain07\",\n  \"issuesValues\": {\n"
     "    \"issueA\": {\"values\": [\"valueA\", \"valueB\", \"valueC\"]},\n"
     "    \"issueB\": {\"values\": [\"valueA\", \"valueB\"]},\n"
@@ -386,4 +388,73 @@ Test(geniusweb, many_values_are_found_by_label)
     parley_scenario_free(sc);
     free(dom);
     free(prof);
+}
+
+/* ------------------------------------------------------------ the reader */
+
+/* The pull reader accepts exactly what jansson accepts: a folder's .json
+ * file that is neither a domain nor a profile is skipped when jansson
+ * parses it and is an error naming it (with a line and column) when it
+ * does not.  Random byte edits of JSON texts with escapes, numbers and
+ * nesting; the first byte stays '{' (what makes a file JSON here). */
+Test(geniusweb, reader_agrees_with_jansson)
+{
+    static const char *const base[] = {
+        "{\"size\": 6480, \"opposition\": 0.5612432180974615, \"nash\": {\"bid\": "
+        "{\"issueA\": \"valueB\", \"e\\u00e9\\ud83d\\ude00\": [1, -2.5e-3, true, false, null]}, "
+        "\"utility\": [0.936910694, 0.5282021763]}, \"x\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"}",
+        "{\"a\": [[], {}, [{\"b\": 0}], 1E+2, 0.0, -0, \"\\u0041\"], \"c\": {\"d\": {\"e\": "
+        "[123456789012345, 1e308]}}}\n",
+    };
+    static const char alphabet[] = "{}[],:\"\\u0123456789eE+-. \nxntfl\xc3\xa9\xff";
+    char dom[256], text[1024];
+    snprintf(dom, sizeof dom, "%s", put("j/d.json", ANL_DOMAIN));
+    char prof[4096];
+    anl_profile(prof, sizeof prof, "DiscreteValueSetUtilities", UA, WA, true);
+    put("j/profileA.json", prof);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/j", tmpdir);
+    rng r = {0x9e3779b97f4a7c15u};
+    int accepted = 0, refused = 0;
+    for (int round = 0; round < 3000; round++) {
+        const char *b = base[round % 2];
+        size_t n = strlen(b);
+        memcpy(text, b, n + 1);
+        for (int e = 1 + (int)(rng_u32(&r) % 3); e > 0; e--) {
+            size_t at = 1 + rng_u32(&r) % (n - 1);
+            char c = alphabet[rng_u32(&r) % (sizeof alphabet - 1)];
+            switch (rng_u32(&r) % 3) {
+            case 0: /* replace */ text[at] = c; break;
+            case 1: /* insert */
+                memmove(text + at + 1, text + at, n - at + 1);
+                text[at] = c;
+                n++;
+                break;
+            default: /* delete */ memmove(text + at, text + at + 1, n - at); n--;
+            }
+        }
+        json_error_t je;
+        json_t *root = json_loadb(text, n, 0, &je);
+        bool ok = root != NULL;
+        json_decref(root);
+        put("j/x.json", text);
+        parley_scenario *sc = NULL;
+        parley_error err;
+        parley_status st = parley_genius_read_folder(dir, NULL, &sc, &err);
+        char full[2048];
+        parley_error_format(&err, full, sizeof full);
+        if (ok) {
+            cr_assert_eq(st, PARLEY_OK, "round %d: jansson accepts but: %s\n%s", round, full, text);
+            accepted++;
+        } else {
+            cr_assert_eq(st, PARLEY_ERR_SYNTAX, "round %d: jansson refuses (%s), parley: %d\n%s",
+                         round, je.text, (int)st, text);
+            cr_assert(strstr(err.file, "x.json"), "round %d: %s", round, full);
+            cr_assert_gt(err.line, 0, "round %d: %s", round, full);
+            refused++;
+        }
+        parley_scenario_free(sc);
+    }
+    cr_assert_gt(accepted, 100);
+    cr_assert_gt(refused, 100);
 }
