@@ -285,6 +285,10 @@ Test(geniusweb, number_utilities_errors)
         {"\"low\": 1, \"high\": 3", "needs \"low\", \"high\" and \"step\""},
         {"\"low\": \"x\", \"high\": 3, \"step\": 1", "decimal number"},
     };
+    /* the range under "values" is not GeniusWeb's shape: say where it goes */
+    expect_fail(put("e/v.json", "{\"name\": \"n\",\n\"issuesValues\": {\n\"a\": {\"values\": "
+                                "{\"range\": {\"low\": 1, \"high\": 3, \"step\": 1}}}}}\n"),
+                put("e/p.json", p), PARLEY_ERR_INVALID, "v.json", "beside \"values\"", true);
     for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++) {
         char dom[512];
         snprintf(dom, sizeof dom,

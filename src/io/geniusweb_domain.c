@@ -223,6 +223,15 @@ static parley_status gw_add_discrete(gw_domain *d, parley_scenario *sc, gw_issue
 /* "values": [...], the labels as offsets into the text, in order. */
 static parley_status gw_values(gw_domain *d, gwj *j, gw_issue *is, parley_error *err)
 {
+    if (gwj_peek(j, '{')) {
+        char m[PARLEY_MAX_NAME + 160];
+        snprintf(m, sizeof m,
+                 "\"values\" of issue '%s' must be a list of strings; a number issue is "
+                 "written {\"range\": {\"low\", \"high\", \"step\"}}, beside \"values\" "
+                 "rather than in it",
+                 is->name);
+        return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
+    }
     if (!gwj_expect(j, '['))
         return gw_syntax(j, d->path, err);
     bool first = true;
