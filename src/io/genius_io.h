@@ -161,52 +161,51 @@ const char *gx_kind_name(parley_issue_kind k);
 parley_status gx_read_profile(const char *path, const parley_load_options *opt,
                               parley_scenario *sc, gx_domain *d, parley_error *err);
 
-/* --- a pull reader of JSON text (geniusweb_json.c) --- */
+/* --- JSON text as events, with yajl (geniusweb_events.c) --- */
 
-/* Deepest nesting of arrays and objects (jansson's limit is 2048). */
-#define GWJ_MAX_DEPTH 512
+/* Deepest nesting of arrays and objects (jansson's limit, refused above). */
+#define GWY_MAX_DEPTH 2048
 
-typedef struct gwj {
-    char *s;                 /* the text, NUL-terminated at n; strings are decoded into it */
-    size_t n, i;             /* size and position */
-    size_t line, line_start; /* newlines skipped so far, offset where the line starts */
-    unsigned depth;
-    bool fail; /* an error was found: msg and at say what and where */
-    size_t at;
+typedef enum gwy_ev {
+    GWY_START_MAP,
+    GWY_END_MAP,
+    GWY_START_ARRAY,
+    GWY_END_ARRAY,
+    GWY_KEY,     /* s: the key, decoded in place, NUL-terminated */
+    GWY_STRING,  /* s: the string, decoded in place, NUL-terminated */
+    GWY_NUMBER,  /* s: the number's text, NUL-terminated for the call only */
+    GWY_LITERAL, /* true, false or null */
+} gwy_ev;
+
+struct gwy;
+/* A consumer of events: 0 to go on, nonzero to stop the parse at once. */
+typedef int (*gwy_fn)(struct gwy *y, gwy_ev ev, char *s, size_t len);
+
+typedef struct gwy {
+    char *s; /* the text, NUL-terminated at n; strings are decoded into it */
+    size_t n;
+    gwy_fn fn;
+    void *ctx;      /* the consumer's */
+    void *yajl;     /* the yajl_handle, during gwy_parse */
+    unsigned level; /* containers open around the event's value (0: the top) */
+    size_t last;    /* offset just after the last token that made an event */
+    size_t pos;     /* where line and col were counted up to */
+    unsigned line, col;
+    bool stopped; /* the consumer stopped the parse */
+    size_t at;    /* a syntax error: where, and msg what (jansson's words or yajl's) */
     char msg[160];
-} gwj;
+} gwy;
 
-typedef struct gwj_num {
-    bool is_int; /* an integer literal (no fraction, no exponent) */
-    long long i; /* its value when is_int */
-    double d;    /* the value as a double (strtod) */
-} gwj_num;
+typedef enum gwy_result { GWY_OK, GWY_SYNTAX, GWY_STOPPED, GWY_NOMEM } gwy_result;
 
-void gwj_init(gwj *j, char *text, size_t n);
-/* Skip blanks. */
-void gwj_ws(gwj *j);
-/* The next non-blank byte is c (nothing consumed). */
-bool gwj_peek(gwj *j, char c);
-/* Consume c after blanks, or fail. */
-bool gwj_expect(gwj *j, char c);
-/* A string, decoded in place: *out (may be NULL) points into the text,
- * NUL-terminated, *len (may be NULL) bytes long. */
-bool gwj_string(gwj *j, char **out, size_t *len);
-/* A number literal. */
-bool gwj_number(gwj *j, gwj_num *num);
-/* Inside an object whose '{' was consumed (*first true at the start): 1
- * with *key and the ':' consumed when a member follows, 0 at the closing
- * '}' (consumed), -1 on an error. */
-int gwj_member(gwj *j, bool *first, char **key);
-/* Inside an array whose '[' was consumed: 1 when an element follows, 0 at
- * the closing ']' (consumed), -1 on an error. */
-int gwj_element(gwj *j, bool *first);
-/* Skip (and check) any value. */
-bool gwj_skip(gwj *j);
-/* Only blanks are left. */
-bool gwj_end(gwj *j);
-/* The 1-based line and column of the error. */
-void gwj_where(const gwj *j, unsigned *line, unsigned *col);
+/* Parse text (n bytes, NUL-terminated at n, writable) as one JSON object or
+ * array, strictly (RFC 8259 and jansson's limits), calling fn for each
+ * event with y->ctx = ctx.  GWY_SYNTAX: y->msg, and gwy_where after it,
+ * say why and where.  Allocates nothing that outlives the call. */
+gwy_result gwy_parse(gwy *y, char *text, size_t n, gwy_fn fn, void *ctx);
+/* The 1-based line and column of the syntax error, or (during an event)
+ * of the end of the event's token. */
+void gwy_where(gwy *y, unsigned *line, unsigned *col);
 
 /* --- GeniusWeb JSON (geniusweb.c, geniusweb_domain.c) --- */
 typedef enum gw_kind { GW_OTHER = 0, GW_DOMAIN, GW_PROFILE, GW_BROKEN } gw_kind;

@@ -1,10 +1,17 @@
 /*
  * geniusweb_domain.c -- a GeniusWeb domain file,
  * {"name", "issuesValues": {issue: {"values": [...]} | {"range": {"low",
- * "high", "step"}}}}, read with the pull reader (geniusweb_json.c) rather
- * than a jansson tree, so that a domain of millions of values costs its
- * text plus eight bytes a value besides what the model keeps; and
- * gw_classify, which tells a folder's .json files apart the same way.
+ * "high", "step"}}}}, read as a stream of yajl's events (gwy_parse,
+ * geniusweb_events.c) rather than a jansson tree, so that a domain of
+ * millions of values costs its text plus eight bytes a value besides what
+ * the model keeps; and gw_classify, which tells a folder's .json files
+ * apart the same way.
+ *
+ * The events are followed by nesting level (1: the top object, 2: the
+ * issues, 3: an issue's members, 4: a value or a member of a range) with
+ * flags saying which object or array is open.  The first refusal (a
+ * wrong shape, a model error) is kept and later events are ignored, but
+ * the whole text is still parsed: a syntax error anywhere wins over it.
  *
  * Invariants: the issues keep the file's key order; a discrete value's
  * label is decoded in place in the text, which the gw_domain keeps until
@@ -20,6 +27,7 @@
  */
 #include "io/genius_io.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -79,39 +87,53 @@ bool gw_dec_scaled(gw_dec d, int scale, int64_t *out)
     return true;
 }
 
-/* A JSON syntax error, with the file, line and column. */
-static parley_status gw_syntax(const gwj *j, const char *path, parley_error *err)
-{
-    unsigned line, col;
-    gwj_where(j, &line, &col);
-    return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, line, col,
-                        "not valid JSON: %s; a GeniusWeb file is one JSON object", j->msg);
-}
-
-/* An error about the value just read (at the reader's position). */
-static parley_status gw_at(gwj *j, const char *path, parley_status st, const char *msg,
-                           parley_error *err)
-{
-    j->at = j->i;
-    unsigned line, col;
-    gwj_where(j, &line, &col);
-    return parleyx_fail(err, st, path, line, col, "%s", msg);
-}
-
-/* Where an issue starts in the text: its key's line and column, for the
- * model's refusals of it (a repeated name, too many values). */
 typedef struct gw_mark {
     unsigned line, col;
 } gw_mark;
 
-static gw_mark gw_mark_here(gwj *j)
+/* The reading of a domain, event by event (gwy_parse). */
+typedef enum gw_key { GK_OTHER, GK_NAME, GK_ISSUES, GK_VALUES, GK_RANGE } gw_key;
+
+typedef struct gw_ctx {
+    gw_domain *d;
+    parley_scenario *sc;
+    parley_error *err;
+    parley_status st; /* the first refusal; after it only the syntax is checked */
+    gw_key key1, key3;
+    int key4; /* in a range: 0 low, 1 high, 2 step, 3 another key */
+    bool issues, top_array, profile;
+    bool in_issues, in_issue, in_values, in_range, got;
+    size_t nkeys;
+    char *name;   /* the domain's, in the text */
+    char *iname;  /* the issue being read, in the text */
+    gw_mark mark; /* where its key is */
+    gw_dec v[3];  /* its range, as read */
+    bool seen[3];
+} gw_ctx;
+
+/* A refusal at the end of the current event's token (the first one
+ * stands); 1, which stops the parse, when it is out of memory. */
+static int gw_refuse(gwy *y, parley_status st, const char *fmt, ...) PX_PRINTF(3, 4);
+static int gw_refuse(gwy *y, parley_status st, const char *fmt, ...)
 {
-    gw_mark m;
-    size_t at = j->at;
-    j->at = j->i;
-    gwj_where(j, &m.line, &m.col);
-    j->at = at;
-    return m;
+    gw_ctx *c = y->ctx;
+    char m[PARLEY_MAX_NAME + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    unsigned line, col;
+    gwy_where(y, &line, &col);
+    c->st = parleyx_fail(c->err, st, c->d->path, line, col, "%s", m);
+    return st == PARLEY_ERR_NOMEM;
+}
+
+/* A status from the model or the allocator: 1 (stop) when out of memory. */
+static int gw_status(gw_ctx *c, parley_status st)
+{
+    if (st && !c->st)
+        c->st = st;
+    return st == PARLEY_ERR_NOMEM;
 }
 
 /* The file as text: no byte-order mark, UTF-8 throughout. */
@@ -133,47 +155,51 @@ static parley_status gw_check_text(const char *path, const gx_file *f, parley_er
     return PARLEY_OK;
 }
 
+/* What gw_classify counts: the top-level keys, the last one's spelling,
+ * an "issuesValues" that is an object. */
+typedef struct gw_kinds {
+    gw_kind k;
+    size_t nkeys;
+    bool space, issues;
+} gw_kinds;
+
+static int gw_classify_event(gwy *y, gwy_ev ev, char *s, size_t len)
+{
+    gw_kinds *c = y->ctx;
+    if (y->level != 1)
+        return 0;
+    if (ev == GWY_KEY) {
+        c->nkeys++;
+        c->space = len >= 5 && strcmp(s + len - 5, "Space") == 0;
+        c->issues = strcmp(s, "issuesValues") == 0;
+    } else if (ev == GWY_START_MAP && c->issues) {
+        c->k = GW_DOMAIN;
+    }
+    return 0;
+}
+
 gw_kind gw_classify(char *data, size_t size, unsigned *line, unsigned *col, char *msg,
                     size_t msgsize)
 {
-    gwj j;
-    gwj_init(&j, data, size);
     size_t bad = parleyx_utf8_invalid(data, size, true);
     if (bad != SIZE_MAX) {
         parleyx_utf8_locate(data, size, bad, line, col);
         snprintf(msg, msgsize, "byte 0x%02x is not UTF-8", (unsigned char)data[bad]);
         return GW_BROKEN;
     }
-    gw_kind k = GW_OTHER;
-    size_t nkeys = 0;
-    bool space = false;
-    if (gwj_peek(&j, '{')) {
-        j.i++;
-        bool first = true;
-        char *key;
-        int r;
-        while ((r = gwj_member(&j, &first, &key)) == 1) {
-            size_t n = strlen(key);
-            nkeys++;
-            space = n >= 5 && strcmp(key + n - 5, "Space") == 0;
-            if (strcmp(key, "issuesValues") == 0 && gwj_peek(&j, '{'))
-                k = GW_DOMAIN;
-            if (!gwj_skip(&j))
-                break;
-        }
-    } else if (gwj_peek(&j, '[')) {
-        gwj_skip(&j);
-    } else {
-        gwj_expect(&j, '{');
-    }
-    if (!gwj_end(&j)) {
-        gwj_where(&j, line, col);
-        snprintf(msg, msgsize, "%s", j.msg);
+    gw_kinds c = {GW_OTHER, 0, false, false};
+    gwy y;
+    gwy_result r = gwy_parse(&y, data, size, gw_classify_event, &c);
+    if (r != GWY_OK) {
+        *line = *col = 0;
+        if (r == GWY_SYNTAX)
+            gwy_where(&y, line, col);
+        snprintf(msg, msgsize, "%s", r == GWY_SYNTAX ? y.msg : "out of memory");
         return GW_BROKEN;
     }
-    if (k == GW_OTHER && nkeys == 1 && space)
-        k = GW_PROFILE;
-    return k;
+    if (c.k == GW_OTHER && c.nkeys == 1 && c.space)
+        c.k = GW_PROFILE;
+    return c.k;
 }
 
 /* qsort and bsearch have no context argument: the text the offsets of
@@ -220,143 +246,78 @@ static parley_status gw_add_discrete(gw_domain *d, parley_scenario *sc, gw_issue
     return PARLEY_OK;
 }
 
-/* "values": [...], the labels as offsets into the text, in order. */
-static parley_status gw_values(gw_domain *d, gwj *j, gw_issue *is, parley_error *err)
+/* A label of "values": [...], as an offset into the text. */
+static int gw_label(gwy *y, gw_ctx *c, gw_issue *is, char *s)
 {
-    if (gwj_peek(j, '{')) {
-        char m[PARLEY_MAX_NAME + 160];
-        snprintf(m, sizeof m,
-                 "\"values\" of issue '%s' must be a list of strings; a number issue is "
-                 "written {\"range\": {\"low\", \"high\", \"step\"}}, beside \"values\" "
-                 "rather than in it",
-                 is->name);
-        return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-    }
-    if (!gwj_expect(j, '['))
-        return gw_syntax(j, d->path, err);
-    bool first = true;
-    int r;
-    while ((r = gwj_element(j, &first)) == 1) {
-        char *s;
-        if (!gwj_peek(j, '"')) {
-            char m[PARLEY_MAX_NAME + 64];
-            gwj_ws(j);
-            size_t at = j->i;
-            if (!gwj_skip(j)) /* not JSON at all ("[1,]"): a syntax error */
-                return gw_syntax(j, d->path, err);
-            j->i = at;
-            snprintf(m, sizeof m, "value %zu of issue '%s' is not a string", is->n + 1, is->name);
-            return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-        }
-        if (!gwj_string(j, &s, NULL))
-            return gw_syntax(j, d->path, err);
-        gw_lab *t = parleyx_grow(d->a, is->sorted, sizeof *t, &is->cap, is->n + 1, 16);
-        if (!t)
-            return parleyx_fail(err, PARLEY_ERR_NOMEM, d->path, 0, 0, "out of memory");
-        is->sorted = t;
-        is->sorted[is->n].off = (uint32_t)(s - d->f.data);
-        is->sorted[is->n].k = (uint32_t)is->n;
-        is->n++;
-    }
-    if (r < 0)
-        return gw_syntax(j, d->path, err);
-    if (is->n && is->n < is->cap) { /* give back what doubling left over */
-        gw_lab *t = parleyx_realloc(d->a, is->sorted, is->cap * sizeof *t, is->n * sizeof *t);
+    gw_lab *t = parleyx_grow(c->d->a, is->sorted, sizeof *t, &is->cap, is->n + 1, 16);
+    if (!t)
+        return gw_refuse(y, PARLEY_ERR_NOMEM, "out of memory");
+    is->sorted = t;
+    is->sorted[is->n].off = (uint32_t)(s - c->d->f.data);
+    is->sorted[is->n].k = (uint32_t)is->n;
+    is->n++;
+    return 0;
+}
+
+/* The end of "values": give back what doubling left over. */
+static void gw_values_end(gw_ctx *c, gw_issue *is)
+{
+    if (is->n && is->n < is->cap) {
+        gw_lab *t = parleyx_realloc(c->d->a, is->sorted, is->cap * sizeof *t, is->n * sizeof *t);
         if (t) {
             is->sorted = t;
             is->cap = is->n;
         }
     }
-    return PARLEY_OK;
 }
 
-/* A number of a range: a JSON number or a string holding one. */
-static parley_status gw_range_number(gw_domain *d, gwj *j, const char *issue, const char *key,
-                                     gw_dec *out, parley_error *err)
-{
-    char text[40], m[PARLEY_MAX_NAME + 128];
-    gwj_ws(j);
-    size_t at = j->i;
-    bool ok;
-    if (gwj_peek(j, '"')) {
-        char *s;
-        ok = gwj_string(j, &s, NULL) && gw_dec_parse(s, out);
-    } else {
-        gwj_num num;
-        if (!gwj_number(j, &num))
-            return gw_syntax(j, d->path, err);
-        if (num.is_int)
-            snprintf(text, sizeof text, "%lld", num.i);
-        else
-            parleyx_fmt_double(num.d, text, sizeof text);
-        ok = gw_dec_parse(text, out);
-    }
-    if (j->fail)
-        return gw_syntax(j, d->path, err);
-    if (ok)
-        return PARLEY_OK;
-    j->i = at;
-    snprintf(m, sizeof m,
-             "\"%s\" of the range of issue '%s' must be a decimal number of at most 18 "
-             "digits",
-             key, issue);
-    return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-}
-
-/* "range": {"low", "high", "step"}: the values, exactly. */
-static parley_status gw_range(gw_domain *d, gwj *j, gw_issue *is, parley_error *err)
+/* A number of a range (c->key4): a JSON number or a string holding one. */
+static int gw_range_number(gwy *y, gw_ctx *c, gwy_ev ev, const char *s)
 {
     static const char *const keys[3] = {"low", "high", "step"};
-    gw_dec v[3];
-    bool seen[3] = {false, false, false}, first = true;
-    char *key, m[PARLEY_MAX_NAME + 160];
-    int r;
-    parley_status st;
-    if (!gwj_expect(j, '{'))
-        return gw_syntax(j, d->path, err);
-    while ((r = gwj_member(j, &first, &key)) == 1) {
-        size_t k = 0;
-        while (k < 3 && strcmp(key, keys[k]) != 0)
-            k++;
-        if (k == 3 ? !gwj_skip(j) : (st = gw_range_number(d, j, is->name, keys[k], &v[k], err)))
-            return k == 3 ? gw_syntax(j, d->path, err) : st;
-        if (k < 3)
-            seen[k] = true;
+    char text[40];
+    int k = c->key4;
+    if (ev == GWY_NUMBER && strpbrk(s, ".eE")) /* a double, as Python's str() writes it */
+        s = parleyx_fmt_double(strtod(s, NULL), text, sizeof text);
+    if ((ev == GWY_NUMBER || ev == GWY_STRING) && gw_dec_parse(s, &c->v[k])) {
+        c->seen[k] = true;
+        return 0;
     }
-    if (r < 0)
-        return gw_syntax(j, d->path, err);
-    if (!seen[0] || !seen[1] || !seen[2]) {
-        snprintf(m, sizeof m, "the range of issue '%s' needs \"low\", \"high\" and \"step\"",
-                 is->name);
-        return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-    }
+    return gw_refuse(y, PARLEY_ERR_INVALID,
+                     "\"%s\" of the range of issue '%s' must be a decimal number of at most 18 "
+                     "digits",
+                     keys[k], c->iname);
+}
+
+/* The end of "range": {"low", "high", "step"}: the values, exactly. */
+static int gw_range_end(gwy *y, gw_ctx *c, gw_issue *is)
+{
+    if (!c->seen[0] || !c->seen[1] || !c->seen[2])
+        return gw_refuse(y, PARLEY_ERR_INVALID,
+                         "the range of issue '%s' needs \"low\", \"high\" and \"step\"", is->name);
     int scale = 0;
     for (int k = 0; k < 3; k++)
-        scale = -v[k].e > scale ? -v[k].e : scale;
-    if (scale > 18 || !gw_dec_scaled(v[0], scale, &is->lo) ||
-        !gw_dec_scaled(v[1], scale, &is->hi) || !gw_dec_scaled(v[2], scale, &is->step)) {
-        snprintf(m, sizeof m,
-                 "the range of issue '%s' is too wide for parley (at most 18 "
-                 "decimals, and below 4.6e18 at that scale)",
-                 is->name);
-        return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-    }
+        scale = -c->v[k].e > scale ? -c->v[k].e : scale;
+    if (scale > 18 || !gw_dec_scaled(c->v[0], scale, &is->lo) ||
+        !gw_dec_scaled(c->v[1], scale, &is->hi) || !gw_dec_scaled(c->v[2], scale, &is->step))
+        return gw_refuse(y, PARLEY_ERR_INVALID,
+                         "the range of issue '%s' is too wide for parley (at most 18 "
+                         "decimals, and below 4.6e18 at that scale)",
+                         is->name);
     const char *why = is->step <= 0     ? "its \"step\" must be > 0"
                       : is->lo > is->hi ? "\"low\" is above \"high\": it has no values"
                       : (uint64_t)(is->hi - is->lo) / (uint64_t)is->step >= GW_MAX_NUMBER_VALUES
                           ? "it has more than 1,000,000 values (parley enumerates number issues "
                             "value by value); use a larger step"
                           : NULL;
-    if (why) {
-        snprintf(m, sizeof m, "the range of issue '%s': %s", is->name, why);
-        return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-    }
+    if (why)
+        return gw_refuse(y, PARLEY_ERR_INVALID, "the range of issue '%s': %s", is->name, why);
     is->number = true;
     is->scale = scale;
-    is->low = v[0];
-    is->high = v[1];
+    is->low = c->v[0];
+    is->high = c->v[1];
     is->n = (size_t)((is->hi - is->lo) / is->step) + 1;
-    return PARLEY_OK;
+    return 0;
 }
 
 /* Value k of a number issue, as a plain decimal ("12.5", "-3", "0.25"). */
@@ -405,124 +366,154 @@ done:
     return st;
 }
 
-/* One member of "issuesValues": {"values": [...]} or {"range": {...}}. */
-static parley_status gw_issue_read(gw_domain *d, gwj *j, parley_scenario *sc, char *name,
-                                   gw_mark at, parley_error *err)
+/* An issue's object opens (its key was c->iname). */
+static int gw_issue_begin(gwy *y, gw_ctx *c, gwy_ev ev)
 {
+    gw_domain *d = c->d;
+    if (ev != GWY_START_MAP)
+        return gw_refuse(y, PARLEY_ERR_INVALID,
+                         "issue '%s' must be an object {\"values\": [...]} or "
+                         "{\"range\": {...}}",
+                         c->iname);
     gw_issue *t = parleyx_grow(d->a, d->is, sizeof *t, &d->cap, d->nis + 1, 8);
     if (!t)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, d->path, 0, 0, "out of memory");
+        return gw_refuse(y, PARLEY_ERR_NOMEM, "out of memory");
     d->is = t;
     gw_issue *is = &d->is[d->nis++];
     memset(is, 0, sizeof *is);
-    is->name = name;
-    char *key, m[PARLEY_MAX_NAME + 160];
-    bool first = true, got = false;
-    int r;
-    parley_status st;
-    if (!gwj_peek(j, '{') && !j->fail) {
-        snprintf(m, sizeof m,
-                 "issue '%s' must be an object {\"values\": [...]} or "
-                 "{\"range\": {...}}",
-                 name);
-        return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-    }
-    if (!gwj_expect(j, '{'))
-        return gw_syntax(j, d->path, err);
-    while ((r = gwj_member(j, &first, &key)) == 1) {
-        bool values = strcmp(key, "values") == 0, range = strcmp(key, "range") == 0;
-        if ((values || range) && got) {
-            snprintf(m, sizeof m, "issue '%s' has both (or twice) \"values\" and \"range\"", name);
-            return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-        }
-        got |= values || range;
-        st = values ? gw_values(d, j, is, err) : range ? gw_range(d, j, is, err) : PARLEY_OK;
-        if (st)
-            return st;
-        if (!values && !range && !gwj_skip(j))
-            return gw_syntax(j, d->path, err);
-    }
-    if (r < 0)
-        return gw_syntax(j, d->path, err);
-    if (!got) {
-        snprintf(m, sizeof m, "issue '%s' has neither \"values\" nor \"range\"", name);
-        return gw_at(j, d->path, PARLEY_ERR_INVALID, m, err);
-    }
-    return is->number ? gw_add_number(d, sc, is, at, err) : gw_add_discrete(d, sc, is, at, err);
+    is->name = c->iname;
+    c->in_issue = true;
+    c->got = false;
+    return 0;
 }
 
-/* "issuesValues": {issue: ...}, in key order. */
-static parley_status gw_issues(gw_domain *d, gwj *j, parley_scenario *sc, parley_error *err)
+/* An issue's object closes: hand it to the model. */
+static int gw_issue_end(gwy *y, gw_ctx *c, gw_issue *is)
 {
-    if (!gwj_peek(j, '{') && !j->fail)
-        return gw_at(j, d->path, PARLEY_ERR_INVALID, "\"issuesValues\" must be an object of issues",
-                     err);
-    if (!gwj_expect(j, '{'))
-        return gw_syntax(j, d->path, err);
-    bool first = true;
-    char *key;
-    int r;
-    while ((r = gwj_member(j, &first, &key)) == 1) {
-        parley_status st = gw_issue_read(d, j, sc, key, gw_mark_here(j), err);
-        if (st)
-            return st;
-    }
-    if (r < 0)
-        return gw_syntax(j, d->path, err);
-    if (d->nis == 0)
-        return gw_at(j, d->path, PARLEY_ERR_INVALID,
-                     "the domain has no issues (\"issuesValues\" is empty)", err);
-    return PARLEY_OK;
+    c->in_issue = false;
+    if (!c->got)
+        return gw_refuse(y, PARLEY_ERR_INVALID, "issue '%s' has neither \"values\" nor \"range\"",
+                         is->name);
+    return gw_status(c, is->number ? gw_add_number(c->d, c->sc, is, c->mark, c->err)
+                                   : gw_add_discrete(c->d, c->sc, is, c->mark, c->err));
 }
 
-/* The top-level object: "name", "issuesValues", anything else skipped. */
-static parley_status gw_domain_object(gw_domain *d, gwj *j, parley_scenario *sc, parley_error *err)
+/* Level 3, inside an issue: "values" or "range" (anything else skipped). */
+static int gw_issue_event(gwy *y, gw_ctx *c, gw_issue *is, gwy_ev ev, char *s)
 {
-    bool first = true, issues = false, profile = false;
-    char *key, *name = NULL;
-    int r;
-    size_t nkeys = 0;
-    if (gwj_peek(j, '[') && gwj_skip(j) && gwj_end(j))
-        return parleyx_fail(err, PARLEY_ERR_INVALID, d->path, 1, 1,
-                            "a GeniusWeb file is one JSON object");
-    if (!gwj_expect(j, '{'))
-        return gw_syntax(j, d->path, err);
-    while ((r = gwj_member(j, &first, &key)) == 1) {
-        nkeys++;
-        parley_status st = PARLEY_OK;
-        bool dup = (strcmp(key, "issuesValues") == 0 && issues) ||
-                   (strcmp(key, "name") == 0 && name);
-        if (dup) {
-            j->at = j->i;
-            snprintf(j->msg, sizeof j->msg, "duplicate object key near '\"%.60s\"'", key);
-            j->fail = true;
-            return gw_syntax(j, d->path, err);
-        }
-        if (strcmp(key, "issuesValues") == 0) {
-            issues = true;
-            st = gw_issues(d, j, sc, err);
-        } else if (strcmp(key, "name") == 0 && gwj_peek(j, '"')) {
-            if (!gwj_string(j, &name, NULL))
-                return gw_syntax(j, d->path, err);
-        } else {
-            profile |= strcmp(key, "LinearAdditiveUtilitySpace") == 0;
-            if (!gwj_skip(j))
-                return gw_syntax(j, d->path, err);
-        }
-        if (st)
-            return st;
+    if (ev == GWY_KEY) {
+        c->key3 = strcmp(s, "values") == 0  ? GK_VALUES
+                  : strcmp(s, "range") == 0 ? GK_RANGE
+                                            : GK_OTHER;
+        if (c->key3 != GK_OTHER && c->got)
+            return gw_refuse(y, PARLEY_ERR_INVALID,
+                             "issue '%s' has both (or twice) \"values\" and \"range\"", is->name);
+        c->got |= c->key3 != GK_OTHER;
+        return 0;
     }
-    if (r < 0 || !gwj_end(j))
-        return gw_syntax(j, d->path, err);
-    if (!issues)
-        return parleyx_fail(err, PARLEY_ERR_INVALID, d->path, 0, 0, "%s",
-                            nkeys == 1 && profile
-                                ? "this is a GeniusWeb profile, not a domain; give the domain "
-                                  "file first, then the profiles"
-                                : "a GeniusWeb domain needs an \"issuesValues\" object");
-    if (name && *name && parley_scenario_set_name(sc, name) != PARLEY_OK)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, d->path, 0, 0, "out of memory");
-    return PARLEY_OK;
+    if (ev == GWY_END_ARRAY || ev == GWY_END_MAP) {
+        if (c->in_values)
+            gw_values_end(c, is);
+        if (c->in_range)
+            return c->in_range = false, gw_range_end(y, c, is);
+        c->in_values = false;
+        return 0;
+    }
+    if (c->key3 == GK_VALUES) {
+        if ((c->in_values = ev == GWY_START_ARRAY))
+            return 0;
+        return gw_refuse(y, PARLEY_ERR_INVALID,
+                         "\"values\" of issue '%s' must be a list of strings%s", is->name,
+                         ev != GWY_START_MAP ? ""
+                                             : "; a number issue is written {\"range\": {\"low\", "
+                                               "\"high\", \"step\"}}, beside \"values\" rather "
+                                               "than in it");
+    }
+    if (c->key3 == GK_RANGE) {
+        memset(c->seen, 0, sizeof c->seen);
+        if ((c->in_range = ev == GWY_START_MAP))
+            return 0;
+        return gw_refuse(y, PARLEY_ERR_INVALID,
+                         "the range of issue '%s' must be an object {\"low\", \"high\", \"step\"}",
+                         is->name);
+    }
+    return 0;
+}
+
+/* Level 4: a value of "values", or a member of "range". */
+static int gw_inner_event(gwy *y, gw_ctx *c, gw_issue *is, gwy_ev ev, char *s)
+{
+    if (ev == GWY_END_MAP || ev == GWY_END_ARRAY)
+        return 0;
+    if (c->in_values) {
+        if (ev == GWY_STRING)
+            return gw_label(y, c, is, s);
+        return gw_refuse(y, PARLEY_ERR_INVALID, "value %zu of issue '%s' is not a string",
+                         is->n + 1, is->name);
+    }
+    if (!c->in_range)
+        return 0;
+    if (ev == GWY_KEY) {
+        c->key4 = strcmp(s, "low") == 0    ? 0
+                  : strcmp(s, "high") == 0 ? 1
+                  : strcmp(s, "step") == 0 ? 2
+                                           : 3;
+        return 0;
+    }
+    return c->key4 < 3 ? gw_range_number(y, c, ev, s) : 0;
+}
+
+/* Level 1, the top-level object: "name", "issuesValues", others skipped. */
+static int gw_top_event(gwy *y, gw_ctx *c, gwy_ev ev, char *s)
+{
+    if (ev == GWY_KEY) {
+        c->nkeys++;
+        c->key1 = strcmp(s, "name") == 0           ? GK_NAME
+                  : strcmp(s, "issuesValues") == 0 ? GK_ISSUES
+                                                   : GK_OTHER;
+        c->profile |= strcmp(s, "LinearAdditiveUtilitySpace") == 0;
+        if ((c->key1 == GK_ISSUES && c->issues) || (c->key1 == GK_NAME && c->name))
+            return gw_refuse(y, PARLEY_ERR_INVALID, "the domain has \"%s\" twice; keep one", s);
+    } else if (c->key1 == GK_ISSUES && ev != GWY_END_MAP && ev != GWY_END_ARRAY) {
+        c->issues = true;
+        if (!(c->in_issues = ev == GWY_START_MAP))
+            return gw_refuse(y, PARLEY_ERR_INVALID, "\"issuesValues\" must be an object of issues");
+    } else if (c->key1 == GK_NAME && ev == GWY_STRING) {
+        c->name = s;
+    } else if (ev == GWY_END_MAP && c->in_issues) {
+        c->in_issues = false;
+        if (c->d->nis == 0)
+            return gw_refuse(y, PARLEY_ERR_INVALID,
+                             "the domain has no issues (\"issuesValues\" is empty)");
+    }
+    return 0;
+}
+
+static int gw_domain_event(gwy *y, gwy_ev ev, char *s, size_t len)
+{
+    gw_ctx *c = y->ctx;
+    gw_issue *is = c->in_issue ? &c->d->is[c->d->nis - 1] : NULL;
+    (void)len;
+    if (c->st)
+        return 0;
+    switch (y->level) {
+    case 0: c->top_array |= ev == GWY_START_ARRAY; return 0;
+    case 1: return gw_top_event(y, c, ev, s);
+    case 2:
+        if (!c->in_issues)
+            return 0;
+        if (ev == GWY_KEY) {
+            c->iname = s;
+            gwy_where(y, &c->mark.line, &c->mark.col);
+            return 0;
+        }
+        if (ev == GWY_END_MAP && is)
+            return gw_issue_end(y, c, is);
+        return gw_issue_begin(y, c, ev);
+    case 3: return is ? gw_issue_event(y, c, is, ev, s) : 0;
+    case 4: return is ? gw_inner_event(y, c, is, ev, s) : 0;
+    default: return 0;
+    }
 }
 
 parley_status gw_read_domain(const char *path, const parley_load_options *opt, parley_scenario *sc,
@@ -538,9 +529,35 @@ parley_status gw_read_domain(const char *path, const parley_load_options *opt, p
                             "a GeniusWeb domain of 4 GiB or more is not supported");
     if ((st = gw_check_text(path, &d->f, err)))
         return st;
-    gwj j;
-    gwj_init(&j, d->f.data, d->f.size);
-    return gw_domain_object(d, &j, sc, err);
+    gw_ctx c;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.sc = sc;
+    c.err = err;
+    gwy y;
+    gwy_result r = gwy_parse(&y, d->f.data, d->f.size, gw_domain_event, &c);
+    if (r == GWY_NOMEM)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    if (r == GWY_SYNTAX) { /* whatever was refused before it */
+        unsigned line, col;
+        gwy_where(&y, &line, &col);
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, path, line, col,
+                            "not valid JSON: %s; a GeniusWeb file is one JSON object", y.msg);
+    }
+    if (c.st)
+        return c.st;
+    if (c.top_array)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, path, 1, 1,
+                            "a GeniusWeb file is one JSON object");
+    if (!c.issues)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0, "%s",
+                            c.nkeys == 1 && c.profile
+                                ? "this is a GeniusWeb profile, not a domain; give the domain "
+                                  "file first, then the profiles"
+                                : "a GeniusWeb domain needs an \"issuesValues\" object");
+    if (c.name && *c.name && parley_scenario_set_name(sc, c.name) != PARLEY_OK)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
+    return PARLEY_OK;
 }
 
 void gw_domain_free(gw_domain *d)
