@@ -163,7 +163,8 @@ parley_status gx_read_profile(const char *path, const parley_load_options *opt,
 
 /* --- JSON text as events, with yajl (geniusweb_events.c) --- */
 
-/* Deepest nesting of arrays and objects (jansson's limit, refused above). */
+/* Deepest nesting (jansson's limit, refused above): a value inside L arrays
+ * or objects is at depth L + 1, scalars included. */
 #define GWY_MAX_DEPTH 2048
 
 typedef enum gwy_ev {

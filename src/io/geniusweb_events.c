@@ -77,10 +77,14 @@ static int gwy_call(gwy *y, gwy_ev ev, char *s, size_t len)
     return r == 0;
 }
 
+/* A scalar: not at the top, and (as jansson counts) one level deeper
+ * than its array or object. */
 static int gwy_value(gwy *y)
 {
     if (y->level == 0)
         return gwy_err(y, 0, "'[' or '{' expected near the first value");
+    if (y->level >= GWY_MAX_DEPTH)
+        return gwy_err(y, y->last, "maximum parsing depth reached");
     return 1;
 }
 
