@@ -606,7 +606,7 @@ Test(faults, load_geniusweb_json, .timeout = 300)
 }
 
 /* An ANL-style folder (both utility spellings, a number issue, a
- * reservation bid, specials.json): the pull reader of the domain, its
+ * reservation bid, specials.json): the domain read from yajl's events, its
  * sorted labels, the number labels and tables, the skipped file's note. */
 Test(faults, load_geniusweb_anl_folder_with_numbers, .timeout = 300)
 {

@@ -2,8 +2,9 @@
  * genius_io.h -- the internal header of the GENIUS XML reader (genius.c,
  * genius_repair.c, genius_domain.c, genius_profile.c, genius_folder.c)
  * and the GeniusWeb JSON reader (geniusweb.c, geniusweb_domain.c,
- * geniusweb_json.c).  Not installed.  Prefix
- * gx_ (GENIUS XML side, also the shared helpers) and gw_ (GeniusWeb side).
+ * geniusweb_events.c).  Not installed.  Prefix
+ * gx_ (GENIUS XML side, also the shared helpers), gw_ (GeniusWeb side) and
+ * gwy_ (JSON text as libyajl's events).
  *
  * Ownership: gx_file_read (parleyx_read_file with the load options)
  * hands back a buffer the caller frees with gx_file_free.  gx_parse_text and gx_parse_file hand back a libxml2
