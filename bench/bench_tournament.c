@@ -7,6 +7,7 @@
  *
  *   bench_tournament [--sessions N] [--rounds R] [--threads LIST]
  *                    [--strategies a,b,...] [--domains a,b,...] [--mpi PARLEY_MPI]
+ *                    [--checks]
  *
  * It writes a configuration into a temporary folder (scenarios by absolute
  * path into PARLEY_SHARED_DATA/genius), with as many repetitions as needed
@@ -14,13 +15,22 @@
  * once per thread count into a fresh store and prints the wall time (store
  * writes included, loading excluded) and sessions per second.  Loading the
  * scenarios (and their analyses) is timed separately.
+ *
+ * --checks: then, on the store of the last run, the cost of the damage
+ * checks (docs/tournament.md, "Damage"): SQLite's quick_check alone,
+ * opening the complete store as a resume does (lock, quick_check, every
+ * session's checksum), and ranking it (quick_check, checksums checked in
+ * the ranking's own pass); best of 3 each.
  */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "parley/parley.h"
 #include "parley/tournament.h"
@@ -46,12 +56,13 @@ static size_t count_list(const char *s)
 typedef struct bench_args {
     unsigned long sessions, rounds;
     const char *mpi, *threads, *strategies, *domains;
+    bool checks;
 } bench_args;
 
 /* The command line into *b; false (after the usage line) when it is off. */
 static bool parse_args(int argc, char **argv, bench_args *b)
 {
-    *b = (bench_args){10000, 200, NULL, "1,2", default_strategies, default_domains};
+    *b = (bench_args){10000, 200, NULL, "1,2", default_strategies, default_domains, false};
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && strcmp(argv[i], "--sessions") == 0)
             b->sessions = strtoul(argv[++i], NULL, 10);
@@ -65,10 +76,11 @@ static bool parse_args(int argc, char **argv, bench_args *b)
             b->mpi = argv[++i];
         else if (i + 1 < argc && strcmp(argv[i], "--domains") == 0)
             b->domains = argv[++i];
+        else if (strcmp(argv[i], "--checks") == 0)
+            b->checks = true;
         else {
-            fprintf(stderr,
-                    "usage: bench_tournament [--sessions N] [--rounds R] [--threads 1,2] "
-                    "[--strategies a,b] [--domains a,b]\n");
+            fprintf(stderr, "usage: bench_tournament [--sessions N] [--rounds R] [--threads 1,2] "
+                            "[--strategies a,b] [--domains a,b] [--checks]\n");
             return false;
         }
     }
@@ -131,6 +143,56 @@ static int run_threads(parley_tournament *t, const char *threads, const char *di
     }
     free(tl);
     return rc;
+}
+
+/* Check k on the complete store st: 0 quick_check alone, 1 opening it
+ * for a resume, 2 ranking it.  false on failure (err says why). */
+static bool one_check(int k, parley_tournament *t, const char *st, parley_error *err)
+{
+    bool ok;
+    if (k == 0) {
+        sqlite3 *db = NULL;
+        ok = sqlite3_open_v2(st, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+             sqlite3_exec(db, "PRAGMA quick_check", NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_close(db);
+    } else if (k == 1) {
+        parley_tournament_store *s = NULL;
+        ok = parley_tournament_store_open(t, st, &s, err) == PARLEY_OK;
+        parley_tournament_store_close(s, NULL);
+    } else {
+        parley_tournament_ranking *r = NULL;
+        ok = parley_tournament_rank(st, NULL, &r, err) == PARLEY_OK;
+        parley_tournament_ranking_free(r);
+    }
+    return ok;
+}
+
+/* The best of 3 of each check on the complete store st (see the top),
+ * wall and CPU time (the CPU time does not grow when other jobs share the
+ * machine); returns an exit status. */
+static int run_checks(parley_tournament *t, const char *st)
+{
+    double wall[3] = {1e9, 1e9, 1e9}, cpu[3] = {1e9, 1e9, 1e9};
+    for (int rep = 0; rep < 3; rep++)
+        for (int k = 0; k < 3; k++) {
+            parley_error err;
+            parley_error_clear(&err);
+            double a = bench_now();
+            clock_t c = clock();
+            if (!one_check(k, t, st, &err)) {
+                fprintf(stderr, "bench_tournament: check %d: %s\n", k, err.message);
+                return 3;
+            }
+            double w = bench_now() - a, u = (double)(clock() - c) / CLOCKS_PER_SEC;
+            wall[k] = w < wall[k] ? w : wall[k];
+            cpu[k] = u < cpu[k] ? u : cpu[k];
+        }
+    printf("\n| %llu sessions, best of 3 | quick_check alone | open for resume | rank |\n"
+           "|---|---:|---:|---:|\n| wall s | %.3f | %.3f | %.3f |\n"
+           "| CPU s | %.3f | %.3f | %.3f |\n",
+           (unsigned long long)parley_tournament_session_count(t), wall[0], wall[1], wall[2],
+           cpu[0], cpu[1], cpu[2]);
+    return 0;
 }
 
 /* 2 MPI ranks, timed from outside: parley-mpi beside this program unless
@@ -206,8 +268,15 @@ int main(int argc, char **argv)
            "(loading %.2f s)\n",
            count_list(b.domains), count_list(b.strategies), reps, b.rounds, total, tl);
     int rc = run_threads(t, b.threads, dir);
-    if (rc == 0)
+    if (rc == 0 && b.checks) {
+        const char *last = strrchr(b.threads, ',');
+        char st[600];
+        snprintf(st, sizeof st, "%s/t%lu.sqlite", dir,
+                 strtoul(last ? last + 1 : b.threads, NULL, 10));
+        rc = run_checks(t, st);
+    } else if (rc == 0) {
         run_mpi(b.mpi, argv[0], cfg, dir, total);
+    }
     parley_tournament_free(t);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

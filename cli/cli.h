@@ -17,9 +17,15 @@
 #include <time.h>
 
 #include "parley/parley.h"
+
+#include <signal.h>
 #include "parleyx.h" /* parleyx_: unstable helpers shared with the library */
 
 enum { CLI_OK = 0, CLI_NORESULT = 1, CLI_USAGE = 2, CLI_INTERNAL = 3 };
+
+/* More profiles than this in a GENIUS folder, none picked: a note on stderr
+ * suggests --profiles (docs/genius-import.md). */
+#define CLI_MANY_PROFILES 8
 
 /* Exit status for a library status. */
 int cli_exit_for(parley_status st);
@@ -39,6 +45,11 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Load a scenario from the inputs (see parley_load).  On failure prints the
  * error and returns its exit status; *out is then NULL. */
 int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scenario **out);
+
+/* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT until sigprocmask(SIG_SETMASK,
+ * old, NULL): around an atomic write, so that an interrupt leaves no
+ * temporary file or folder behind. */
+void cli_hold_signals(sigset_t *old);
 
 /* Write data to path atomically (write, then rename), or to stdout when
  * path is NULL or "-".  Prints any error; returns an exit status. */
@@ -60,6 +71,10 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
 /* "K/N" with 1 <= K <= N <= 2^32 - 1, digits only (no sign, no blank, no
  * wrap-around: 1/4294967297 is refused, not read as 1/1).  Prints nothing. */
 bool cli_shard_parse(const char *val, unsigned *k, unsigned *n);
+
+/* --max-seconds S (ud: a double): a wall-clock limit from 0.001 to
+ * 10000000 seconds, a decimal number. */
+int cli_on_max_seconds(const char *cmd, const char *opt, const char *val, void *ud);
 
 /* A whole number from 1 to max into *out: CLI_OK, or CLI_USAGE after a
  * usage error ("OPT expects 1 to MAX, got VAL"). */
@@ -106,6 +121,15 @@ int cli_load_option(const char *cmd, const char *opt, const char *val, void *ud)
     CLI_CALL("--grid", "a number", cli_load_option, (lo)),                                         \
         CLI_CALL("--max-input", "a number", cli_load_option, (lo))
 
+/* The options of every command that loads one scenario, for GENIUS and
+ * GeniusWeb inputs: --profiles A,B,... (take only these profiles, in this
+ * order; into lo->profiles) and --name FILE=NAME (repeatable; into
+ * lo->names).  The strings live until the program exits (one command a
+ * process); ud is the parley_load_options. */
+int cli_party_option(const char *cmd, const char *opt, const char *val, void *ud);
+#define CLI_PARTY_OPTIONS(lo)                                                  \
+    CLI_CALL("--profiles", "a list of profile files", cli_party_option, (lo)), \
+        CLI_CALL("--name", "FILE=NAME", cli_party_option, (lo))
 typedef struct cli_cmdline {
     const char *cmd;     /* the command's name, for messages */
     void (*help)(void);  /* prints the help on stdout */

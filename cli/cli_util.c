@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cli_exit_for(parley_status st)
@@ -59,6 +60,25 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return CLI_USAGE;
 }
 
+/* GENIUS inputs: how many profiles --profiles took (the reader's note), or
+ * when a folder's profiles were all taken and are many, a hint on stderr
+ * before any long run. */
+static void cli_note_profiles(size_t n, char **paths, const parley_load_options *opt,
+                              const parley_scenario *sc)
+{
+    for (size_t k = 0; k < parley_scenario_note_count(sc); k++)
+        if (strstr(parley_scenario_note(sc, k), " profiles taken: "))
+            fprintf(stderr, "parley: note: %s\n", parley_scenario_note(sc, k));
+    size_t np = parley_party_count(sc);
+    struct stat sb;
+    bool folder = n == 1 && stat(paths[0], &sb) == 0 && S_ISDIR(sb.st_mode);
+    if (folder && np > CLI_MANY_PROFILES && !(opt && opt->nprofiles))
+        fprintf(stderr,
+                "parley: note: the folder has %zu profiles, all taken as parties; the analysis "
+                "grows with each, so pick the ones you mean with --profiles a.xml,b.xml\n",
+                np);
+}
+
 int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scenario **out)
 {
     parley_error err;
@@ -66,7 +86,24 @@ int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scen
     parley_status st = parley_load(n, (const char *const *)paths, opt, out, &err);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
+    cli_note_profiles(n, paths, opt, *out);
     return CLI_OK;
+}
+
+/* SIGINT, SIGTERM, SIGHUP and SIGQUIT wait until an atomic write is done
+ * and renamed (or its temporary file or folder removed), so an interrupted
+ * command leaves neither a part of the output nor a temporary file.
+ * SIGKILL cannot be blocked: then only the temporary can remain, never a
+ * partial output. */
+void cli_hold_signals(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &block, old);
 }
 
 int cli_write_output(const char *path, const char *data, size_t len)
@@ -84,18 +121,8 @@ int cli_write_output(const char *path, const char *data, size_t len)
         }
         return CLI_OK;
     }
-    /* SIGINT, SIGTERM, SIGHUP and SIGQUIT wait until the write is done and
-     * renamed (or its temporary file removed), so an interrupted command
-     * leaves neither a part of the output nor a temporary file.  SIGKILL
-     * cannot be blocked: then only the temporary file can remain, never a
-     * partial output. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGQUIT);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    cli_hold_signals(&old);
     parley_error err;
     parley_error_clear(&err);
     parley_status st = parley_write_file_atomic(path, data, len, &err);
@@ -145,6 +172,16 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
     return true;
 }
 
+int cli_on_max_seconds(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    double x;
+    if (!val || !parleyx_parse_double(val, &x) || !(x >= 0.001) || x > 1e7)
+        return cli_usage(cmd, "%s expects seconds from 0.001 to 10000000, got '%s'", opt,
+                         val ? val : "");
+    *(double *)ud = x;
+    return CLI_OK;
+}
+
 int cli_parse_range(const char *cmd, const char *opt, const char *val, unsigned max,
                     unsigned *out)
 {
@@ -173,6 +210,67 @@ int cli_load_option(const char *cmd, const char *opt, const char *val, void *ud)
     if (g < 2 || g > PARLEY_MAX_VALUES)
         return cli_usage(cmd, "--grid expects 2 to %u points, got %llu", PARLEY_MAX_VALUES, g);
     lo->real_grid = (unsigned)g;
+    return CLI_OK;
+}
+
+/* The profile picks and party names of this process's one command. */
+static const char *cli_picks[PARLEY_MAX_PARTIES];
+static parley_profile_name cli_names[PARLEY_MAX_PARTIES];
+
+/* A copy of val that lives until exit (the load options point into it),
+ * or NULL after printing the error. */
+static char *cli_keep(const char *cmd, const char *val)
+{
+    char *copy = strdup(val);
+    if (!copy)
+        fprintf(stderr, "parley %s: error: out of memory\n", cmd);
+    return copy;
+}
+
+static int cli_profiles_option(const char *cmd, const char *val, parley_load_options *lo)
+{
+    char *list = cli_keep(cmd, val);
+    if (!list)
+        return CLI_INTERNAL;
+    for (char *p = list, *comma;; p = comma + 1) {
+        comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*p)
+            return cli_usage(cmd,
+                             "--profiles expects profile file names separated by commas "
+                             "(e.g. --profiles a.xml,b.xml), got '%s'",
+                             val);
+        if (lo->nprofiles >= PARLEY_MAX_PARTIES)
+            return cli_usage(cmd, "--profiles: more than %d profiles", PARLEY_MAX_PARTIES);
+        cli_picks[lo->nprofiles++] = p;
+        if (!comma)
+            break;
+    }
+    lo->profiles = cli_picks;
+    return CLI_OK;
+}
+
+int cli_party_option(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    parley_load_options *lo = ud;
+    if (strcmp(opt, "--profiles") == 0)
+        return cli_profiles_option(cmd, val, lo);
+    const char *eq = strchr(val, '=');
+    if (!eq || eq == val || !eq[1])
+        return cli_usage(cmd,
+                         "--name expects FILE=NAME (e.g. --name "
+                         "camera_buyer_utility.xml=Buyer), got '%s'",
+                         val);
+    if (lo->nnames >= PARLEY_MAX_PARTIES)
+        return cli_usage(cmd, "--name: more than %d names", PARLEY_MAX_PARTIES);
+    char *file = cli_keep(cmd, val);
+    if (!file)
+        return CLI_INTERNAL;
+    file[eq - val] = '\0';
+    cli_names[lo->nnames].file = file;
+    cli_names[lo->nnames++].name = file + (eq - val) + 1;
+    lo->names = cli_names;
     return CLI_OK;
 }
 

@@ -43,8 +43,12 @@ static void help(void)
            "                         GENIUS's variant (smallest |u1 - u2|)\n"
            "  --grid N               points per real issue (default 21)\n"
            "  --max-input MiB        largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...     GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME       GENIUS: name the party of profile FILE (repeatable)\n"
            "  --max-outcomes N       work limit: outcomes looked at one by one\n"
-           "                         (default 2000000000)\n"
+           "                         (default 2000000000; about 40 s on one core)\n"
+           "  --max-seconds S        stop after S seconds of wall time (default: no\n"
+           "                         limit; exit status 2 as for the other limits)\n"
            "  --threads N            worker threads (default 2)\n"
            "  -o FILE                write the report to FILE (atomically)\n"
            "  --exit-code            exit with status 1 when no deal is acceptable\n"
@@ -438,8 +442,10 @@ int cmd_analyze(int argc, char **argv)
         CLI_VALUE("-o", "a value", &a.outpath),
         CLI_CALL("--kalai", "a value", on_kalai, &a),
         CLI_CALL("--max-outcomes", "a value", on_max_outcomes, &a),
+        CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.opt.max_seconds),
         CLI_CALL("--threads", "a value", on_threads, &a),
         CLI_LOAD_OPTIONS(&a.lo),
+        CLI_PARTY_OPTIONS(&a.lo),
     };
     const cli_cmdline cl = {.cmd = "analyze", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
                             .no_input = "no input; give a scenario file, a GENIUS folder, or a "

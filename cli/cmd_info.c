@@ -11,7 +11,8 @@
 
 static void help(void)
 {
-    printf("Usage: parley info [--json] [--grid N] [--max-input MiB] INPUT...\n"
+    printf("Usage: parley info [--json] [--grid N] [--max-input MiB] [--profiles A,B]\n"
+           "                   [--name FILE=NAME] INPUT...\n"
            "\n"
            "Show a scenario: its parties and their roles, reservation values and\n"
            "discount factors; its issues and their values; the exact number of\n"
@@ -25,6 +26,10 @@ static void help(void)
            "  --grid N   points per real issue when enumerating (default 21)\n"
            "  --max-input MiB\n"
            "             largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...\n"
+           "             GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME\n"
+           "             GENIUS: name the party of profile FILE (repeatable)\n"
            "  -h, --help this help\n");
 }
 
@@ -320,7 +325,8 @@ int cmd_info(int argc, char **argv)
 {
     bool json = false;
     parley_load_options lo = {0};
-    const cli_opt opts[] = {CLI_FLAG("--json", &json), CLI_LOAD_OPTIONS(&lo)};
+    const cli_opt opts[] = {CLI_FLAG("--json", &json), CLI_LOAD_OPTIONS(&lo),
+                            CLI_PARTY_OPTIONS(&lo)};
     const cli_cmdline cl = {.cmd = "info", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
                             .no_input = "no input given"};
     parley_scenario *sc;

@@ -44,9 +44,12 @@ static void help(void)
            "  --agent PARTY=STRATEGY[:k=v,...]\n"
            "                         the strategy of a negotiator (default linear):\n"
            "                         boulware, linear, conceder, hardliner,\n"
-           "                         time-dependent (e=, k=, min=, max=), tit-for-tat\n"
-           "                         (kindness=, punish=), nice-tit-for-tat, random\n"
-           "                         (accept=, end=), frequency-nash (e=), micro;\n"
+           "                         time-dependent (e=, k=, min=, max=) as GENIUS's\n"
+           "                         TimeDependentAgent; time-dependent-at-least (the\n"
+           "                         same, never below the target or rv); tit-for-tat\n"
+           "                         (kindness=, punish=) as NegMAS's; nice-tit-for-tat\n"
+           "                         as GENIUS's; random (accept=, end=),\n"
+           "                         frequency-nash (e=), micro;\n"
            "                         voters hillclimber, annealer (mediated);\n"
            "                         or a shared object: PARTY=./mystrategy.so[:params]\n"
            "                         For the mediator: hill-climbing (default),\n"
@@ -62,6 +65,8 @@ static void help(void)
            "  --exit-code            exit with status 1 when no deal is struck\n"
            "  --grid N               points per real issue (default 21)\n"
            "  --max-input MiB        largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...     GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME       GENIUS: name the party of profile FILE (repeatable)\n"
            "  -h, --help             this help\n"
            "\n"
            "Exit status: 0 the session ran (deal or not; with --exit-code, 1 when no\n"
@@ -430,6 +435,7 @@ static bool parse_args(neg_args *a, int argc, char **argv, size_t *ninputs, int 
         CLI_CALL("--seed", "a value", on_count, &a->so),
         CLI_CALL("--time", "a value", on_time, &a->so),
         CLI_LOAD_OPTIONS(&a->lo),
+        CLI_PARTY_OPTIONS(&a->lo),
     };
     const cli_cmdline cl = {.cmd = "negotiate", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .no_input = "no input given"};
@@ -568,8 +574,9 @@ static void print_header(const neg_ctx *nc, const parley_session_options *so, si
     parleyx_buf_free(&b);
 }
 
-/* The quality measures of the result: distance to the Pareto frontier
- * and to the Nash deal (NaN when there is nothing to measure). */
+/* The quality measures of the result, by GENIUS's rule (every outcome
+ * discounted at the end time): distance to the Pareto frontier and to the
+ * Nash deal (NaN when there is nothing to measure). */
 static int measure(const neg_ctx *nc, const parley_session_result *res, double *pd, double *nd)
 {
     parley_analysis_options ao;
@@ -583,8 +590,8 @@ static int measure(const neg_ctx *nc, const parley_session_result *res, double *
     parley_analysis *an = NULL;
     *pd = *nd = NAN;
     if (nc->nd && parley_analyze(nc->sc, &ao, &an, NULL) == PARLEY_OK) {
-        *pd = parley_pareto_distance(an, vec);
-        *nd = parley_nash_distance(an, vec);
+        *pd = parley_pareto_distance_at(an, nc->sc, res->t, vec);
+        *nd = parley_nash_distance_at(an, nc->sc, res->t, vec);
     }
     free(vec);
     parley_analysis_free(an);

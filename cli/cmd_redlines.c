@@ -38,10 +38,16 @@ static void help(void)
            "  --json          machine-readable output (docs/redlines.md)\n"
            "  --max-sets N    list at most N conflicts and relaxations (default 1000)\n"
            "  --max-work N    search steps allowed (default 4000000000)\n"
+           "  --max-seconds S stop after S seconds of wall time, the analyses included\n"
+           "                  (default: no limit; exit status 2 as for --max-work)\n"
            "  --threads N     threads for the analyses (default 2)\n"
            "  --grid N        points per real issue (default 21)\n"
            "  --max-input MiB\n"
            "                  largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...\n"
+           "                  GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME\n"
+           "                  GENIUS: name the party of profile FILE (repeatable)\n"
            "  -o FILE         write the report to FILE (atomically)\n"
            "  --exit-code     exit with status 1 when no deal is acceptable\n"
            "  -h, --help      this help\n"
@@ -430,8 +436,10 @@ int cmd_redlines(int argc, char **argv)
         CLI_FLAG("--exit-code", &a.exit_code),
         CLI_VALUE("-o", "a file name", &a.out),
         CLI_LOAD_OPTIONS(&a.lo),
+        CLI_PARTY_OPTIONS(&a.lo),
         CLI_CALL("--max-sets", "a number", on_count, &a),
         CLI_CALL("--max-work", "a number", on_count, &a),
+        CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.dopt.max_seconds),
         CLI_CALL("--threads", "a number", on_count, &a),
     };
     const cli_cmdline cl = {.cmd = "redlines", .help = help, .opts = opts,

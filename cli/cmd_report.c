@@ -28,6 +28,10 @@ static void help(void)
            "  --grid N      points per real issue (default 21)\n"
            "  --max-input MiB\n"
            "                largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...\n"
+           "                GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME\n"
+           "                GENIUS: name the party of profile FILE (repeatable)\n"
            "  -h, --help    this help\n"
            "\n"
            "A negotiation session in the report (see 'parley negotiate --help'):\n"
@@ -157,6 +161,7 @@ int cmd_report(int argc, char **argv)
         CLI_VALUE("-o", "a path", &out),
         CLI_VALUE("--svg", "a path", &svgdir),
         CLI_LOAD_OPTIONS(&lo),
+        CLI_PARTY_OPTIONS(&lo),
         CLI_CALL("--threads", "a number", on_number, &a.ro),
         CLI_CALL("--points", "a number", on_number, &a.ro),
     };

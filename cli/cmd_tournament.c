@@ -230,7 +230,10 @@ static void json_ranking(px_buf *b, const parley_tournament_ranking *r, size_t n
         parleyx_buf_puts(b, s ? ", " : "");
         cli_json_str(b, parley_tournament_ranking_name(r, s));
     }
-    parleyx_buf_printf(b, "],\n  \"timeouts\": %llu,\n  \"timeout_rate\": {",
+    parleyx_buf_printf(b,
+                       "],\n  \"unverified\": %llu,\n  \"timeouts\": %llu,\n"
+                       "  \"timeout_rate\": {",
+                       (unsigned long long)parley_tournament_ranking_unverified(r),
                        (unsigned long long)parley_tournament_ranking_timeouts(r));
     for (size_t s = 0; s < n; s++) {
         parley_tournament_stat st = parley_tournament_ranking_timeout_rate(r, s);
@@ -370,6 +373,12 @@ static int print_ranking(const char *store, bool json, const char *csv, const ch
                                    store, n, all);
             else
                 parleyx_buf_printf(&b, "Store: %s (%llu sessions)\n", store, n);
+            if (parley_tournament_ranking_unverified(r))
+                parleyx_buf_printf(&b,
+                                   "Unverified: %llu sessions were stored before checksums "
+                                   "(an older parley), so damage to them cannot be seen; "
+                                   "run the tournament on this store once to add them\n",
+                                   (unsigned long long)parley_tournament_ranking_unverified(r));
             write_ranking(&b, r, text_ranking);
         }
         rc = cli_write_buf("tournament", "the ranking", NULL, &b);

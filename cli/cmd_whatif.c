@@ -13,6 +13,7 @@
  */
 #include "cli.h"
 
+#include <time.h>
 #include <stdlib.h>
 
 static void help(void)
@@ -29,8 +30,12 @@ static void help(void)
            "  --add 'PARTY: RULE'         add a red line (named whatif-1, whatif-2, ...)\n"
            "  --json                      machine-readable output\n"
            "  --threads N                 threads for the analyses (default 2)\n"
+           "  --max-seconds S             stop after S seconds of wall time, both\n"
+           "                              analyses together (default: no limit)\n"
            "  --grid N                    points per real issue (default 21)\n"
            "  --max-input MiB             largest input file read, in MiB (default 64)\n"
+           "  --profiles A,B,...          GENIUS folder: take only these profiles, in order\n"
+           "  --name FILE=NAME            GENIUS: name the party of profile FILE (repeatable)\n"
            "  -o FILE                     write the report to FILE (atomically)\n"
            "  --exit-code                 exit with status 1 when no deal exists after\n"
            "                              the changes\n"
@@ -176,7 +181,7 @@ static int on_threads(const char *cmd, const char *opt, const char *val, void *u
 
 /* The baseline and the changed scenario analysed; returns the exit status. */
 static int run(const parley_scenario *base, parley_scenario *sc, const cli_changes *c,
-               unsigned threads, bool json, bool exit_code, const char *out)
+               unsigned threads, double max_seconds, bool json, bool exit_code, const char *out)
 {
     parley_error err;
     parley_error_clear(&err);
@@ -185,10 +190,18 @@ static int run(const parley_scenario *base, parley_scenario *sc, const cli_chang
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = threads;
+    ao.max_seconds = max_seconds;
     cli_progress ps; /* both analyses on one clock */
     cli_progress_start(&ps, "whatif", &ao.progress, &ao.progress_ud);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!st)
         st = parley_analyze(base, &ao, &a0, &err);
+    if (!st && max_seconds > 0) { /* what is left for the second */
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double used = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+        ao.max_seconds = max_seconds - used > 0.001 ? max_seconds - used : 0.001;
+    }
     if (!st)
         st = parley_analyze(sc, &ao, &a1, &err);
     cli_progress_end(&ps);
@@ -211,6 +224,7 @@ int cmd_whatif(int argc, char **argv)
     bool json = false, exit_code = false;
     const char *out = NULL;
     unsigned threads = 0;
+    double max_seconds = 0;
     cli_changes changes = {calloc((size_t)argc, sizeof(cli_change)), 0};
     if (!changes.ch)
         return CLI_INTERNAL;
@@ -219,9 +233,11 @@ int cmd_whatif(int argc, char **argv)
         CLI_FLAG("--json", &json),
         CLI_FLAG("--exit-code", &exit_code),
         CLI_LOAD_OPTIONS(&lo),
+        CLI_PARTY_OPTIONS(&lo),
         CLI_CHANGE_OPTIONS(&changes),
         CLI_VALUE("-o", "a value", &out),
         CLI_CALL("--threads", "a value", on_threads, &threads),
+        CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &max_seconds),
     };
     const cli_cmdline cl = {.cmd = "whatif", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .no_input = "no input given"};
@@ -248,7 +264,7 @@ int cmd_whatif(int argc, char **argv)
     if (rc == CLI_OK)
         rc = cli_apply_changes("whatif", sc, &changes);
     if (rc == CLI_OK)
-        rc = run(base, sc, &changes, threads, json, exit_code, out);
+        rc = run(base, sc, &changes, threads, max_seconds, json, exit_code, out);
     parley_scenario_free(sc);
     parley_scenario_free(base);
     free(changes.ch);

@@ -666,7 +666,7 @@ Test(analysis_property, mitm_count_exact)
         an_count got;
         parley_analysis_options mopt;
         parley_analysis_options_init(&mopt);
-        an_run mrun = {&sp, &mopt, 0, "count", 0.0, 1.0, 0.0};
+        an_run mrun = {&sp, &mopt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
         parley_status st = an_mitm_count2(&mrun, &cs.c, 1u << 20, &got, &err);
         if (st == PARLEY_ERR_UNSUPPORTED) {
             /* three binding reservation values: not for the meet in the middle */
@@ -686,7 +686,7 @@ Test(analysis_property, mitm_count_exact)
         parley_analysis_options opt;
         parley_analysis_options_init(&opt);
         opt.max_work = 1u << 30;
-        an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0};
+        an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
         cr_assert_eq(an_search(&run, AN_PASS_COUNT, &cs.c, NULL, &got, &err), PARLEY_OK);
         cr_assert_eq(got.lo, want, "seed %llu: search", (unsigned long long)seed);
         an_cons_free(sp.alloc, &cs);
@@ -741,7 +741,7 @@ Test(analysis_faults, every_allocation_failure_is_clean)
         parley_error err;
         cr_assert_eq(parley_native_write(tmp, &text, &len, &err), PARLEY_OK, "%s", err.message);
         parley_scenario_free(tmp);
-        parley_load_options lo = {&al, 0, 0};
+        parley_load_options lo = {.alloc = &al};
         parley_scenario *sc = NULL;
         cr_assert_eq(parley_native_read(text, len, "random", &lo, &sc, &err), PARLEY_OK, "%s",
                      err.message);
@@ -909,7 +909,7 @@ Test(analysis_faults, mitm_allocation_failures)
     size_t bytes = fa.bytes;
     parley_analysis_options opt;
     parley_analysis_options_init(&opt);
-    an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0};
+    an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
     bool done = false;
     for (long n = 0; n < 1000 && !done; n++) {
         an_count got;
@@ -1045,5 +1045,100 @@ Test(analysis_property, four_party_frontier_brute_force, .timeout = 120)
         free(front);
         free(u);
         parley_scenario_free(sc);
+    }
+}
+
+/* --------------------------------------- the two-dimensional staircase */
+
+/* an_stair (the search workers' growing two-dimensional frontier) against
+ * brute force on random leaf streams: every dominance query answers as
+ * "some leaf offered so far strictly dominates q", and at the end the
+ * live points are exactly the distinct non-dominated leaves, each counted
+ * once per leaf equal to it, with the lexicographically smallest outcome.
+ * The streams mix a coarse grid (many equal and dominated leaves) with an
+ * anti-diagonal (long runs of non-dominated ones, the opposed-preference
+ * case that made the sorted array quadratic), enough to merge runs. */
+#define ST_M 3
+static double st_pick(uint32_t kind)
+{
+    return kind == 0 ? (double)rndn(17) / 16.0 : (double)rndn(4001) / 4000.0;
+}
+
+Test(analysis_property, stair_equals_brute_force, .timeout = 120)
+{
+    const parley_allocator *alloc = NULL; /* malloc */
+    for (uint64_t seed = 1; seed <= 80; seed++) {
+        rs.s = seed * 0x9E3779B97F4A7C15ull + 3;
+        size_t n = 1 + rndn(seed % 8 == 0 ? 6000 : 700); /* 6000: runs up to the fourth */
+        double *U = malloc(n * 2 * sizeof(double));
+        uint32_t *O = malloc(n * ST_M * sizeof(uint32_t));
+        cr_assert(U && O);
+        an_stair s;
+        an_stair_init(&s, alloc, ST_M, (size_t)-1);
+        for (size_t k = 0; k < n; k++) {
+            uint32_t kind = seed % 5 == 0 ? 2 : rndn(3); /* some streams all opposed */
+            double a = st_pick(kind);
+            U[k * 2] = a;
+            U[k * 2 + 1] = kind == 2 ? 1.0 - a : st_pick(kind);
+            for (size_t i = 0; i < ST_M; i++)
+                O[k * ST_M + i] = rndn(4);
+            if (rndn(4) == 0) { /* a query, before the leaf arrives */
+                double q[2] = {st_pick(rndn(2)), st_pick(rndn(2))};
+                bool want = false;
+                for (size_t j = 0; j < k && !want; j++)
+                    want = U[j * 2] >= q[0] && U[j * 2 + 1] >= q[1] &&
+                           (U[j * 2] > q[0] || U[j * 2 + 1] > q[1]);
+                cr_assert_eq(an_stair_dominates(&s, q), want, "seed %llu leaf %zu q %g %g want %d",
+                             (unsigned long long)seed, k, q[0], q[1], want);
+            }
+            cr_assert(an_stair_offer(&s, U + k * 2, O + k * ST_M));
+        }
+        an_arch got;
+        an_arch_init(&got, alloc, 2, ST_M, (size_t)-1);
+        cr_assert(an_stair_flush(&s, &got));
+        cr_assert(an_arch_normalize(&got)); /* sorts; drops nothing (an antichain) */
+        /* brute force: the distinct non-dominated leaves */
+        size_t nf = 0;
+        for (size_t j = 0; j < n; j++) {
+            bool dom = false, first = true;
+            for (size_t k = 0; k < n && !dom; k++) {
+                dom = dominates(U + k * 2, U + j * 2, 2);
+                if (k < j && U[k * 2] == U[j * 2] && U[k * 2 + 1] == U[j * 2 + 1])
+                    first = false;
+            }
+            if (dom || !first)
+                continue;
+            nf++;
+            uint64_t cnt = 0;
+            const uint32_t *best = NULL;
+            for (size_t k = 0; k < n; k++)
+                if (U[k * 2] == U[j * 2] && U[k * 2 + 1] == U[j * 2 + 1]) {
+                    cnt++;
+                    bool before = !best;
+                    for (size_t i = 0; best && i < ST_M; i++)
+                        if (O[k * ST_M + i] != best[i]) {
+                            before = O[k * ST_M + i] < best[i];
+                            break;
+                        }
+                    if (before)
+                        best = O + k * ST_M;
+                }
+            size_t at = got.n;
+            for (size_t i = 0; i < got.n; i++)
+                if (got.u[i * 2] == U[j * 2] && got.u[i * 2 + 1] == U[j * 2 + 1])
+                    at = i;
+            cr_assert(at < got.n, "seed %llu: a frontier leaf is missing", (unsigned long long)seed);
+            cr_assert_eq(got.cnt[at].lo, cnt);
+            cr_assert_eq(got.cnt[at].hi, 0);
+            cr_assert_eq(memcmp(got.rep + at * ST_M, best, ST_M * sizeof(uint32_t)), 0);
+        }
+        cr_assert_eq(got.n, nf, "seed %llu: %zu points, brute force %zu", (unsigned long long)seed,
+                     got.n, nf);
+        if (seed == 40) /* an all-opposed stream: merged into a third run (512+) */
+            cr_assert_gt(got.n, 600, "%zu points", got.n);
+        an_arch_free(&got);
+        an_stair_free(&s);
+        free(U);
+        free(O);
     }
 }

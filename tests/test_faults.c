@@ -385,6 +385,7 @@ static void fp_diagnosis(const parley_diagnosis *d, char *fp, size_t n)
 typedef struct load_ctx {
     size_t npaths;
     const char *paths[8];
+    const parley_load_options *picks; /* profiles and names, or NULL */
 } load_ctx;
 
 static parley_status op_load(void *ctx, const parley_allocator *al, fa *a, char *fp, size_t nfp,
@@ -392,6 +393,12 @@ static parley_status op_load(void *ctx, const parley_allocator *al, fa *a, char 
 {
     load_ctx *c = ctx;
     parley_load_options opt = {.alloc = al, .real_grid = 0, .max_file_bytes = 0};
+    if (c->picks) {
+        opt.profiles = c->picks->profiles;
+        opt.nprofiles = c->picks->nprofiles;
+        opt.names = c->picks->names;
+        opt.nnames = c->picks->nnames;
+    }
     parley_scenario *sc = NULL;
     parley_status st = parley_load(c->npaths, c->paths, &opt, &sc, err);
     if (st != PARLEY_OK) {
@@ -450,6 +457,41 @@ static parley_status op_write(void *ctx, const parley_allocator *al, fa *a, char
     if (st == PARLEY_OK) {
         fp_add(fp, nfp, "%s", text);
         parley_text_free(text);
+    }
+    free_quiet(sc, a);
+    return st;
+}
+
+/* Write the example as a GENIUS and a GeniusWeb folder (each into a new
+ * folder under /tmp, removed afterwards); the notes and the files' sizes
+ * are the fingerprint.  A failed write leaves no folder behind. */
+static parley_status op_write_folders(void *ctx, const parley_allocator *al, fa *a, char *fp,
+                                      size_t nfp, parley_error *err)
+{
+    parley_scenario *sc = load_quiet(ctx, al, a);
+    parley_status st = PARLEY_OK;
+    for (int web = 0; web < 2 && !st; web++) {
+        char dir[256];
+        tmpdir_make(dir, sizeof dir, "faults-write");
+        char out[300];
+        snprintf(out, sizeof out, "%s/out", dir);
+        char *notes = NULL;
+        st = web ? parley_geniusweb_write_folder(sc, out, &notes, err)
+                 : parley_genius_write_folder(sc, out, &notes, err);
+        struct stat sb;
+        if (st == PARLEY_OK) {
+            fp_add(fp, nfp, "%s", notes);
+            parley_text_free(notes);
+            cr_assert_eq(stat(out, &sb), 0);
+        } else {
+            cr_assert_null(notes);
+            char *ls = NULL, cmd[300];
+            snprintf(cmd, sizeof cmd, "ls -A '%s'", dir);
+            cr_assert_eq(run_command(cmd, &ls), 0);
+            cr_assert_str_eq(ls, "", "a failed write left %s", ls);
+            free(ls);
+        }
+        tmpdir_remove(dir);
     }
     free_quiet(sc, a);
     return st;
@@ -572,7 +614,7 @@ Test(faults, allocator_checks_itself)
 Test(faults, load_native_examples, .timeout = 300)
 {
     for (size_t i = 0; i < NEX; i++) {
-        load_ctx c = {1, {examples[i]}};
+        load_ctx c = {1, {examples[i]}, NULL};
         sweep(examples[i], op_load, &c);
     }
 }
@@ -580,8 +622,18 @@ Test(faults, load_native_examples, .timeout = 300)
 Test(faults, load_genius_folder, .timeout = 300)
 {
     NEED(GDATA "anac2011_Camera");
-    load_ctx c = {1, {GDATA "anac2011_Camera"}};
+    load_ctx c = {1, {GDATA "anac2011_Camera"}, NULL};
     sweep("GENIUS folder anac2011_Camera", op_load, &c);
+}
+
+Test(faults, load_genius_folder_picked_and_named, .timeout = 300)
+{
+    NEED(GDATA "anac2011_Camera");
+    static const char *const picks[] = {"camera_seller_utility.xml", "camera_buyer_utility"};
+    static const parley_profile_name names[] = {{"camera_buyer_utility.xml", "Buyer"}};
+    parley_load_options po = {.profiles = picks, .nprofiles = 2, .names = names, .nnames = 1};
+    load_ctx c = {1, {GDATA "anac2011_Camera"}, &po};
+    sweep("GENIUS folder anac2011_Camera, picked and named", op_load, &c);
 }
 
 Test(faults, load_genius_files_integer_domain, .timeout = 300)
@@ -590,7 +642,8 @@ Test(faults, load_genius_files_integer_domain, .timeout = 300)
     load_ctx c = {3,
                   {GDATA "other_IntegerDomain/IntegerDomain.xml",
                    GDATA "other_IntegerDomain/IntegerDomain-prof1.xml",
-                   GDATA "other_IntegerDomain/IntegerDomain-prof2.xml"}};
+                   GDATA "other_IntegerDomain/IntegerDomain-prof2.xml"},
+                  NULL};
     sweep("GENIUS files IntegerDomain", op_load, &c);
 }
 
@@ -600,7 +653,8 @@ Test(faults, load_geniusweb_json, .timeout = 300)
     load_ctx c = {3,
                   {GDATA "geniusweb_Fitness_json/fitness.json",
                    GDATA "geniusweb_Fitness_json/fitness1.json",
-                   GDATA "geniusweb_Fitness_json/fitness2.json"}};
+                   GDATA "geniusweb_Fitness_json/fitness2.json"},
+                  NULL};
     /* finding F3 (fixed): a failed parley_scenario_set_name was ignored */
     sweep("GeniusWeb Fitness", op_load, &c);
 }
@@ -645,6 +699,15 @@ Test(faults, clone_write_and_redline, .timeout = 300)
         sweep(what, op_write, (void *)examples[i]);
         snprintf(what, sizeof what, "red line %s", examples[i]);
         sweep(what, op_redline, (void *)examples[i]);
+    }
+}
+
+Test(faults, write_genius_folders, .timeout = 600)
+{
+    for (size_t i = 0; i < NEX; i++) {
+        char what[300];
+        snprintf(what, sizeof what, "GENIUS and GeniusWeb folders of %s", examples[i]);
+        sweep(what, op_write_folders, (void *)examples[i]);
     }
 }
 

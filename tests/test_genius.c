@@ -1160,3 +1160,99 @@ Test(genius, quirk_latin1_comment_then_declaration)
              PROF3);
     expect_same_as_prof3(buf);
 }
+
+/* ------------------------------------------- picking and naming profiles */
+
+static parley_status load_picked(const char *path, const char *const *picks, size_t npicks,
+                                 const parley_profile_name *names, size_t nnames,
+                                 parley_scenario **sc, parley_error *err)
+{
+    parley_load_options lo = {
+        .profiles = picks, .nprofiles = npicks, .names = names, .nnames = nnames};
+    const char *paths[1] = {path};
+    parley_error_clear(err);
+    return parley_load(1, paths, &lo, sc, err);
+}
+
+/* --profiles takes the profiles in the order given (party 0 is the first
+ * picked) and notes how many; --name renames a party and nothing else. */
+Test(genius_picks, order_names_and_note)
+{
+    NEED_DATA();
+    const char *cam = GDATA "/anac2011_Camera";
+    parley_scenario *all = NULL, *sc = NULL;
+    parley_error err;
+    cr_assert_eq(load_picked(cam, NULL, 0, NULL, 0, &all, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_str_eq(parley_party_name(all, 0), "camera_buyer_utility");
+    const char *picks[] = {"camera_seller_utility.xml", "camera_buyer_utility"};
+    parley_profile_name names[] = {{"camera_buyer_utility.xml", "Buyer"},
+                                   {"camera_seller_utility", "Seller"}};
+    cr_assert_eq(load_picked(cam, picks, 2, names, 2, &sc, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_eq(parley_party_count(sc), 2);
+    cr_assert_str_eq(parley_party_name(sc, 0), "Seller");
+    cr_assert_str_eq(parley_party_name(sc, 1), "Buyer");
+    uint32_t o[6] = {0, 1, 2, 0, 1, 2};
+    cr_assert_eq(parley_utility(sc, 0, o), parley_utility(all, 1, o));
+    cr_assert_eq(parley_utility(sc, 1, o), parley_utility(all, 0, o));
+    bool noted = false;
+    for (size_t k = 0; k < parley_scenario_note_count(sc); k++)
+        noted = noted || strcmp(parley_scenario_note(sc, k),
+                                "2 of 2 profiles taken: camera_seller_utility.xml, "
+                                "camera_buyer_utility.xml") == 0;
+    cr_assert(noted);
+    parley_scenario_free(sc);
+    const char *one[] = {"camera_seller_utility.xml"};
+    cr_assert_eq(load_picked(cam, one, 1, NULL, 0, &sc, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_eq(parley_party_count(sc), 1);
+    cr_assert_str_eq(parley_scenario_note(sc, parley_scenario_note_count(sc) - 1),
+                     "1 of 2 profiles taken: camera_seller_utility.xml");
+    parley_scenario_free(sc);
+    parley_scenario_free(all);
+}
+
+/* Every wrong pick or name is refused, saying which and why. */
+Test(genius_picks, refusals)
+{
+    NEED_DATA();
+    const char *cam = GDATA "/anac2011_Camera";
+    parley_scenario *sc = NULL;
+    parley_error err;
+    const struct {
+        const char *pick; /* NULL: all */
+        const char *file, *name;
+        const char *says;
+    } cases[] = {
+        {"camera_buyr_utility.xml", NULL, NULL, "did you mean 'camera_buyer_utility.xml'?"},
+        {NULL, "camera_seler_utility.xml", "S", "did you mean 'camera_seller_utility.xml'?"},
+        {NULL, "camera_domain.xml", "S", "no profile 'camera_domain.xml'"},
+        {NULL, "camera_buyer_utility.xml", "", "is empty"},
+        {NULL, "camera_buyer_utility.xml", "a\tb", "control character"},
+        {NULL, "camera_buyer_utility.xml", "\xff", "not UTF-8"},
+        {NULL, "camera_buyer_utility.xml", "camera_seller_utility", "would both be named"},
+        {"camera_seller_utility.xml", "camera_buyer_utility.xml", "B", "not among the profiles"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *picks[1] = {cases[i].pick};
+        parley_profile_name pn = {cases[i].file, cases[i].name};
+        parley_status st = load_picked(cam, picks, cases[i].pick ? 1 : 0, &pn,
+                                       cases[i].file ? 1 : 0, &sc, &err);
+        cr_assert_eq(st, PARLEY_ERR_INVALID, "case %zu", i);
+        cr_assert_null(sc);
+        cr_assert(strstr(err.message, cases[i].says), "case %zu: %s", i, err.message);
+        cr_assert_str_eq(err.file, cam, "case %zu", i);
+    }
+    const char *twice[] = {"camera_buyer_utility.xml", "camera_buyer_utility"};
+    cr_assert_eq(load_picked(cam, twice, 2, NULL, 0, &sc, &err), PARLEY_ERR_INVALID);
+    cr_assert(strstr(err.message, "asked for twice"), "%s", err.message);
+    parley_profile_name two[] = {{"camera_buyer_utility.xml", "A"}, {"camera_seller_utility", "A"}};
+    cr_assert_eq(load_picked(cam, NULL, 0, two, 2, &sc, &err), PARLEY_ERR_INVALID);
+    cr_assert(strstr(err.message, "two profiles are named 'A'"), "%s", err.message);
+    parley_profile_name same[] = {{"camera_buyer_utility.xml", "A"}, {"camera_buyer_utility", "B"}};
+    cr_assert_eq(load_picked(cam, NULL, 0, same, 2, &sc, &err), PARLEY_ERR_INVALID);
+    cr_assert(strstr(err.message, "named twice"), "%s", err.message);
+    /* a native scenario names its parties itself */
+    cr_assert_eq(
+        load_picked(PARLEY_SOURCE_DIR "/examples/buyer-seller.yaml", NULL, 0, two, 1, &sc, &err),
+        PARLEY_ERR_ARG);
+    cr_assert(strstr(err.message, "native scenario names its parties"), "%s", err.message);
+}

@@ -185,8 +185,10 @@ Test(human_pty, the_person_at_a_narrow_terminal)
 Test(human_pty, lines_fit_80_columns_off_a_terminal)
 {
     char *out;
-    int rc = run_command("printf 'c\\nfr\\nart\\n#5\\n\\n\\n\\nw\\n' | '" BIN "' negotiate '" EXAMPLES
-                         "/abu-dhabi-2026.yaml' --human Ukraine --rounds 3 2>&1",
+    int rc = run_command("printf 'c\\nfr\\nart\\n#5\\n\\n\\n\\nw\\n' | '" BIN
+                         "' negotiate '" EXAMPLES
+                         "/abu-dhabi-2026.yaml' --human Ukraine --rounds 3 --agent "
+                         "Russia=time-dependent-at-least 2>&1",
                          &out);
     cr_assert_eq(rc, 0, "%s", out);
     assert_width(out, 80);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "parley/parley.h"
+#include "negotiation/ng.h"
 #include "parley/negotiation.h"
 #include "helpers/helpers.h"
 
@@ -122,10 +123,48 @@ static bool party_accepts(const parley_scenario *sc, size_t p, uint64_t id)
            parley_redlines_hold(sc, p, v);
 }
 
-static const char *const sao_strategies[] = {
-    "boulware", "linear", "conceder", "hardliner", "time-dependent:e=0.5,k=0.1",
-    "tit-for-tat", "tit-for-tat:kindness=0.02", "nice-tit-for-tat", "random",
-    "random:accept=0.5,end=0.01", "frequency-nash", "micro"};
+static bool keeps_lines(const parley_scenario *sc, size_t p, uint64_t id)
+{
+    uint32_t v[8];
+    decode(sc, id, v);
+    return parley_redlines_hold(sc, p, v);
+}
+
+/* The GENIUS time-dependent family and nice-tit-for-tat: offer and accept
+ * by GENIUS's rules, which may go below the reservation value (never past
+ * a red line). */
+static bool genius_family(parley_session *s, size_t party)
+{
+    for (size_t k = 0; k < parley_session_seats(s); k++)
+        if (parley_session_seat_party(s, k) == party) {
+            const char *n = parley_session_strategy_name(s, k);
+            return !strcmp(n, "boulware") || !strcmp(n, "linear") || !strcmp(n, "conceder") ||
+                   !strcmp(n, "hardliner") || !strcmp(n, "time-dependent") ||
+                   !strcmp(n, "nice-tit-for-tat");
+        }
+    return false;
+}
+
+/* What a built-in may offer or accept: acceptable to itself, or for the
+ * GENIUS family within its red lines. */
+static bool may_take(parley_session *s, const parley_scenario *sc, size_t p, uint64_t id)
+{
+    return genius_family(s, p) ? keeps_lines(sc, p, id) : party_accepts(sc, p, id);
+}
+
+static const char *const sao_strategies[] = {"boulware",
+                                             "linear",
+                                             "conceder",
+                                             "hardliner",
+                                             "time-dependent:e=0.5,k=0.1",
+                                             "time-dependent-at-least:e=0.5",
+                                             "tit-for-tat",
+                                             "tit-for-tat:kindness=0.02",
+                                             "nice-tit-for-tat",
+                                             "random",
+                                             "random:accept=0.5,end=0.01",
+                                             "frequency-nash",
+                                             "micro"};
 #define NSAO (sizeof sao_strategies / sizeof sao_strategies[0])
 
 static parley_session *make(const parley_scenario *sc, parley_protocol proto, unsigned long R,
@@ -173,7 +212,8 @@ static void check_sao(const parley_scenario *sc, parley_session *s, const record
             accepts = 0;
             last_offerer = e->party;
             /* built-ins never offer what they would not accept themselves */
-            cr_assert(party_accepts(sc, e->party, e->id), "offer below own reservation");
+            cr_assert(may_take(s, sc, e->party, e->id), "offer below own reservation (party %zu)",
+                      e->party);
         } else if (e->kind == PARLEY_TRACE_ACCEPT) {
             cr_assert(have, "an acceptance with no offer on the table");
             cr_assert_eq(e->id, cur);
@@ -181,7 +221,7 @@ static void check_sao(const parley_scenario *sc, parley_session *s, const record
             cr_assert_neq(e->party, last_offerer);
             turn++;
             accepts++;
-            cr_assert(party_accepts(sc, e->party, e->id),
+            cr_assert(may_take(s, sc, e->party, e->id),
                       "a negotiator accepted below its reservation value or past a red line");
         } else if (e->kind == PARLEY_TRACE_AGREEMENT) {
             cr_assert_eq(accepts, seats - 1, "a deal without every other party's acceptance");
@@ -401,23 +441,31 @@ Test(negotiation, conceders_agree_early_boulwares_late)
     parley_scenario_free(sc);
 }
 
-/* Every offer of a time-dependent agent is, by brute force over all
- * outcomes, the worst outcome whose utility is at least GENIUS's target
- * p(t) = Pmin + (Pmax - Pmin)(1 - (k + (1 - k) t^(1/e))). */
-Test(negotiation, time_dependent_follows_the_formula)
+/* A bilateral SAO run (seed 3) with its events in *r. */
+static parley_session *run_recorded(const parley_scenario *sc, const char *const *specs,
+                                    unsigned long R, recorder *r)
+{
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, R, 3, specs);
+    parley_session_set_trace(s, on_ev, r);
+    parley_session_result res;
+    cr_assert_eq(parley_session_run(s, &res, NULL), PARLEY_OK);
+    return s;
+}
+
+/* Every offer of a time-dependent-at-least agent is, by brute force over
+ * all outcomes, the worst outcome whose utility is at least GENIUS's
+ * target p(t) = Pmin + (Pmax - Pmin)(1 - (k + (1 - k) t^(1/e))). */
+Test(negotiation, time_dependent_at_least_follows_the_formula)
 {
     parley_scenario *sc = opposed(0.2);
     static const double es[] = {0.2, 1.0, 2.0, 0.5};
     for (size_t ei = 0; ei < 4; ei++) {
         char spec[64];
-        snprintf(spec, sizeof spec, "time-dependent:e=%g,k=0.05", es[ei]);
+        snprintf(spec, sizeof spec, "time-dependent-at-least:e=%g,k=0.05", es[ei]);
         const char *specs[2] = {spec, "hardliner"};
         unsigned long R = 40;
-        parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, R, 3, specs);
         recorder r = {0};
-        parley_session_set_trace(s, on_ev, &r);
-        parley_session_result res;
-        parley_session_run(s, &res, NULL);
+        parley_session *s = run_recorded(sc, specs, R, &r);
         uint64_t n;
         parley_scenario_outcome_count(sc, &n);
         double pmax = 0, pmin = 2;
@@ -445,6 +493,70 @@ Test(negotiation, time_dependent_follows_the_formula)
             cr_assert_eq(util_id(sc, 0, r.ev[i].id), want, "e=%g round %lu", es[ei],
                          r.ev[i].round);
             checked++;
+        }
+        cr_assert_gt(checked, 0);
+        rec_free(&r);
+        parley_session_free(s);
+    }
+    parley_scenario_free(sc);
+}
+
+/* GENIUS's rule, by brute force over all outcomes (reservation value 0.2
+ * does not filter): Pmax = the best utility, Pmin = max(worst utility,
+ * rv); the offer's utility is the lowest one >= p(t), unless the highest
+ * one below p(t) is strictly closer (SortedOutcomeSpace.getBidNearUtility);
+ * an offer is accepted exactly when it is worth at least the agent's own
+ * bid at that time, undiscounted. */
+Test(negotiation, genius_time_dependent_offers_nearest)
+{
+    parley_scenario *sc = opposed(0.2);
+    static const double es[] = {0.2, 1.0, 2.0, 0.5};
+    uint64_t n;
+    parley_scenario_outcome_count(sc, &n);
+    double pmax = 0, lo = 2;
+    for (uint64_t id = 0; id < n; id++) {
+        pmax = fmax(pmax, util_id(sc, 0, id));
+        lo = fmin(lo, util_id(sc, 0, id));
+    }
+    double pmin = fmax(lo, 0.2);
+    for (size_t ei = 0; ei < 4; ei++) {
+        char spec[64];
+        snprintf(spec, sizeof spec, "time-dependent:e=%g", es[ei]);
+        const char *specs[2] = {spec, "conceder"};
+        unsigned long R = 40;
+        recorder r = {0};
+        parley_session *s = run_recorded(sc, specs, R, &r);
+        size_t checked = 0;
+        for (size_t i = 0; i < r.n; i++) {
+            const rec_event *e = &r.ev[i];
+            if ((e->kind != PARLEY_TRACE_OFFER && e->kind != PARLEY_TRACE_ACCEPT) || e->party != 0)
+                continue;
+            double t = (double)e->round / (double)(R + 1);
+            double p = pmin + (pmax - pmin) * (1 - pow(t, 1.0 / es[ei]));
+            double above = 2, below = -1;
+            for (uint64_t id = 0; id < n; id++) {
+                double u = util_id(sc, 0, id);
+                if (u >= p && u < above)
+                    above = u;
+                if (u < p && u > below)
+                    below = u;
+            }
+            double want = above > 1.5 || (below >= 0 && p - below < above - p) ? below : above;
+            if (e->kind == PARLEY_TRACE_OFFER)
+                cr_assert_eq(util_id(sc, 0, e->id), want, "e=%g round %lu", es[ei], e->round);
+            else
+                cr_assert_geq(util_id(sc, 0, e->id), want, "accepted below its own bid");
+            checked++;
+        }
+        /* and it did not refuse an offer worth its own bid: each offer of
+         * the other side it answered with an offer was worth less */
+        for (size_t i = 1; i < r.n; i++) {
+            const rec_event *e = &r.ev[i], *prev = &r.ev[i - 1];
+            if (e->kind != PARLEY_TRACE_OFFER || e->party != 0 ||
+                prev->kind != PARLEY_TRACE_OFFER || prev->party == 0)
+                continue;
+            cr_assert_lt(util_id(sc, 0, prev->id), util_id(sc, 0, e->id),
+                         "refused an offer worth its own bid");
         }
         cr_assert_gt(checked, 0);
         rec_free(&r);
@@ -498,36 +610,102 @@ Test(negotiation, micro_concedes_only_in_step)
     }
 }
 
-/* Naive tit-for-tat against a hardliner never moves (the hardliner never
- * concedes); against a conceder it concedes. */
-Test(negotiation, tit_for_tat_mirrors)
+/* One issue, five values; A's utility of value k is k/4, B's (4-k)/4. */
+static parley_scenario *line5(void)
 {
-    parley_scenario *sc = opposed(0.0);
-    const char *specs[2] = {"tit-for-tat", "hardliner"};
-    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 50, 1, specs);
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    const char *vals[5] = {"a", "b", "c", "d", "e"};
+    parley_scenario_add_discrete(sc, "x", 5, vals, NULL, &err);
+    size_t a, b;
+    parley_scenario_add_party(sc, "A", PARLEY_ROLE_NEGOTIATOR, &a, &err);
+    parley_scenario_add_party(sc, "B", PARLEY_ROLE_NEGOTIATOR, &b, &err);
+    parley_party_set_weight(sc, a, 0, 1.0);
+    parley_party_set_weight(sc, b, 0, 1.0);
+    for (size_t k = 0; k < 5; k++) {
+        parley_party_set_value_eval(sc, a, 0, k, (double)k / 4.0);
+        parley_party_set_value_eval(sc, b, 0, k, (double)(4 - k) / 4.0);
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK);
+    return sc;
+}
+
+/* A scripted opponent: in round r it offers value script[r - 1] and
+ * never accepts. */
+static const uint64_t *script;
+static void *scr_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
+{
+    (void)c, (void)p, (void)eb, (void)el;
+    return (void *)script;
+}
+static bool scr_propose(void *st, const parley_agent_ctx *c, uint64_t *o)
+{
+    *o = ((const uint64_t *)st)[c->round(c) - 1];
+    return true;
+}
+static parley_response scr_respond(void *st, const parley_agent_ctx *c, uint64_t o)
+{
+    (void)st, (void)c, (void)o;
+    return PARLEY_RESPONSE_REJECT;
+}
+static const parley_strategy scripted = {PARLEY_AGENT_ABI, "scripted", scr_create, scr_propose,
+                                         scr_respond,      NULL,       NULL};
+
+/* NegMAS 0.15's NaiveTitForTatNegotiator as its code runs, worked out by
+ * hand on line5 (A's ranked utilities 1, .75, .5, .25, 0; range 1):
+ *  step 0 (round 1): no concession, offers u = 1;
+ *  steps 1, 2: the "smallest concession", the gap between the next two
+ *    utilities of its list, taken afresh at each call (respond, then
+ *    propose): round 2 answers with gaps (1 - .75) then (.5 - .25), so
+ *    offers .75; round 3 with gaps (0 - 0) twice, so offers 1 again;
+ *  step >= 3: concession = its own normalised utility of the offer on the
+ *    table (1 - the zero-sum model's u_opp) + kindness; it offers the
+ *    worst outcome at level 1 - concession and accepts an offer at that
+ *    level. */
+static void tft_case(const char *spec, const uint64_t *b_offers, const double *a_offers, size_t n_a,
+                     unsigned long deal_round)
+{
+    parley_scenario *sc = line5();
+    script = b_offers;
+    const char *specs[2] = {spec, NULL};
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 20, 1, specs);
+    parley_error err;
+    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
     recorder r = {0};
     parley_session_set_trace(s, on_ev, &r);
     parley_session_result res;
-    parley_session_run(s, &res, NULL);
-    cr_assert(!res.agreement);
+    cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+    size_t k = 0;
     for (size_t i = 0; i < r.n; i++)
-        if (r.ev[i].kind == PARLEY_TRACE_OFFER && r.ev[i].party == 0)
-            cr_assert_eq(util_id(sc, 0, r.ev[i].id), 1.0);
-    rec_free(&r);
-    parley_session_free(s);
-    const char *sp2[2] = {"tit-for-tat", "conceder"};
-    s = make(sc, PARLEY_PROTOCOL_SAO, 50, 1, sp2);
-    r = (recorder){0};
-    parley_session_set_trace(s, on_ev, &r);
-    parley_session_run(s, &res, NULL);
-    double lowest = 2;
-    for (size_t i = 0; i < r.n; i++)
-        if (r.ev[i].kind == PARLEY_TRACE_OFFER && r.ev[i].party == 0)
-            lowest = fmin(lowest, util_id(sc, 0, r.ev[i].id));
-    cr_assert_lt(lowest, 1.0, "tit-for-tat should answer concessions with concessions");
+        if (r.ev[i].kind == PARLEY_TRACE_OFFER && r.ev[i].party == 0) {
+            cr_assert_lt(k, n_a, "%s: more offers than expected", spec);
+            cr_assert_eq(util_id(sc, 0, r.ev[i].id), a_offers[k], "%s: offer %zu", spec, k + 1);
+            k++;
+        }
+    cr_assert_eq(k, n_a, "%s: %zu offers", spec, k);
+    cr_assert_eq(res.agreement, deal_round > 0);
+    if (deal_round)
+        cr_assert_eq(res.rounds, deal_round);
     rec_free(&r);
     parley_session_free(s);
     parley_scenario_free(sc);
+}
+
+Test(negotiation, naive_tit_for_tat_mirrors_the_offer_level)
+{
+    /* B offers A utilities 0, 0, .25, .25, .5, ... (value indices) */
+    static const uint64_t b[20] = {0, 0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    /* kindness 0: round 4 and 5 answer .25 with level .75; round 6
+     * accepts .5 (level 1 - .5) */
+    static const double plain[5] = {1.0, 0.75, 1.0, 0.75, 0.75};
+    tft_case("naive-tit-for-tat", b, plain, 5, 6);
+    /* kindness .25: level 1 - .25 - .25 = .5 in rounds 4 and 5 */
+    static const double kind[5] = {1.0, 0.75, 1.0, 0.5, 0.5};
+    tft_case("tit-for-tat:kindness=0.25", b, kind, 5, 6);
+    /* against an opponent that never concedes it keeps to the top */
+    static const uint64_t hard[20] = {0};
+    static const double top[20] = {1, 0.75, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    tft_case("naive-tit-for-tat", hard, top, 20, 0);
 }
 
 Test(negotiation, every_strategy_reaches_deals_against_a_conceder)
@@ -892,5 +1070,159 @@ Test(negotiation, allocation_failures)
         cr_assert(st == PARLEY_ERR_NOMEM || st == PARLEY_ERR_INVALID, "k=%ld st=%d", k, st);
         cr_assert_lt(k, 10000);
     }
+    parley_scenario_free(sc);
+}
+
+/* ------------------------------------------------------- nice tit-for-tat */
+
+/* GENIUS NiceTitForTat.getBonus, hand-computed: max(0.5 - 0.4 d, time
+ * bonus), the time bonus min(1, 20 (t - t0)) after t0 = 0.91 (0.85 above
+ * 3000 outcomes), clamped to [0, 1]; applied at every counter-bid. */
+Test(negotiation, nice_tit_for_tat_bonus)
+{
+    cr_assert_float_eq(ng_ntft_bonus(1.0, 0.5, 100), 0.1, 1e-15);
+    cr_assert_float_eq(ng_ntft_bonus(0.5, 0.5, 100), 0.3, 1e-15);
+    cr_assert_float_eq(ng_ntft_bonus(0.0, 0.0, 100), 0.5, 1e-15);
+    cr_assert_float_eq(ng_ntft_bonus(1.0, 0.93, 100), 0.4, 1e-12);  /* 20 x .02 */
+    cr_assert_float_eq(ng_ntft_bonus(1.0, 0.90, 100), 0.1, 1e-15);  /* before .91 */
+    cr_assert_float_eq(ng_ntft_bonus(1.0, 0.88, 5000), 0.6, 1e-12); /* big: from .85 */
+    cr_assert_float_eq(ng_ntft_bonus(1.0, 0.99, 5000), 1.0, 1e-15);
+}
+
+/* chooseCounterBid's target: the opponent conceded .6 - .2 = .4 of the
+ * .7 - .2 = .5 to its Nash point (factor .8), so target = 1 - .8 x .3 =
+ * .76; the bonus .1 takes a tenth of the gap to Nash (.06): .754.  A
+ * Hardliner (no concession) still gets 1 - .1 x (1 - .7) = .97. */
+Test(negotiation, nice_tit_for_tat_target)
+{
+    cr_assert_float_eq(ng_ntft_target(0.6, 0.2, 0.7, 0.1), 0.754, 1e-12);
+    cr_assert_float_eq(ng_ntft_target(0.2, 0.2, 0.7, 0.1), 0.97, 1e-12);
+    cr_assert_float_eq(ng_ntft_target(0.9, 0.2, 0.7, 0.5), 0.7, 1e-12); /* factor capped at 1 */
+}
+
+/* The late acceptance window (t >= .98): accept the offer on the table
+ * only if no strictly better offer of theirs came in (2 now - 1, now],
+ * and only with at most 10 of their offers in that window. */
+Test(negotiation, nice_tit_for_tat_late_acceptance)
+{
+    ng_seen h[14];
+    /* now .985: window (.97, .985]; the offer on the table is worth .5 */
+    h[0] = (ng_seen){0.9, 0.5}; /* better, but long ago */
+    h[1] = (ng_seen){0.4, 0.975};
+    h[2] = (ng_seen){0.5, 0.985};
+    cr_assert(ng_ntft_late_accept(h, sizeof h[0], 3, 0.985, false));
+    h[1] = (ng_seen){0.6, 0.975}; /* a better one in the window */
+    cr_assert(!ng_ntft_late_accept(h, sizeof h[0], 3, 0.985, false));
+    h[1] = (ng_seen){0.5, 0.975}; /* as good is not better */
+    cr_assert(ng_ntft_late_accept(h, sizeof h[0], 3, 0.985, false));
+    /* 11 offers in the window: more are to come, wait */
+    for (size_t i = 0; i < 11; i++)
+        h[i] = (ng_seen){0.3, 0.971 + 0.001 * (double)i};
+    h[11] = (ng_seen){0.5, 0.985};
+    cr_assert(!ng_ntft_late_accept(h, sizeof h[0], 12, 0.985, false));
+    cr_assert(ng_ntft_late_accept(h, sizeof h[0], 12, 0.985, true)); /* big: 40 */
+}
+
+/* In a session: against an opponent that never concedes (it offers A's
+ * worst outcome every time), GENIUS applies the bonus at every
+ * counter-bid, so its target is 1 - .1 (1 - N) < 1 with N its Nash
+ * utility in [.5, 1) (no discount: bonus .1), and it bids from
+ * [.98 target, target + .05]: on a 41-value issue (steps of .025) some of
+ * its offers before t = .91 are below 1 and none below .98 x .95. */
+Test(negotiation, nice_tit_for_tat_concedes_to_a_hardliner_early)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    const char *vals[41];
+    char names[41][8];
+    for (size_t k = 0; k < 41; k++) {
+        snprintf(names[k], sizeof names[k], "v%zu", k);
+        vals[k] = names[k];
+    }
+    parley_scenario_add_discrete(sc, "x", 41, vals, NULL, &err);
+    size_t a, b;
+    parley_scenario_add_party(sc, "A", PARLEY_ROLE_NEGOTIATOR, &a, &err);
+    parley_scenario_add_party(sc, "B", PARLEY_ROLE_NEGOTIATOR, &b, &err);
+    parley_party_set_weight(sc, a, 0, 1.0);
+    parley_party_set_weight(sc, b, 0, 1.0);
+    for (size_t k = 0; k < 41; k++) {
+        parley_party_set_value_eval(sc, a, 0, k, (double)k / 40.0);
+        parley_party_set_value_eval(sc, b, 0, k, (double)(40 - k) / 40.0);
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK);
+    static const uint64_t zeros[100] = {0};
+    script = zeros;
+    const char *specs[2] = {"nice-tit-for-tat", NULL};
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 99, 1, specs);
+    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
+    recorder r = {0};
+    parley_session_set_trace(s, on_ev, &r);
+    parley_session_result res;
+    cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+    size_t below = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        const rec_event *e = &r.ev[i];
+        if (e->kind != PARLEY_TRACE_OFFER || e->party != 0 || e->t > 0.91)
+            continue;
+        double u = util_id(sc, 0, e->id);
+        cr_assert_geq(u, 0.98 * 0.95 - 1e-12, "round %lu: %g", e->round, u);
+        below += u < 1.0;
+    }
+    cr_assert_gt(below, 0, "it never conceded before t = .91");
+    rec_free(&r);
+    parley_session_free(s);
+    parley_scenario_free(sc);
+}
+
+/* ------------------------------------------------------- GENIUS distances */
+
+/* GENIUS MultilateralAnalysis at end time t, by hand.  One issue, three
+ * outcomes: A's utilities 1, .5, 0 (discount .5, rv .1), B's 0, .6, 1
+ * (no discount, rv 0).  At t = .5 A's utilities scale by sqrt(.5):
+ * points (.70711, 0), (.35355, .6), (0, 1), all on the frontier; Nash
+ * products with the undiscounted rv: 0, (.35355 - .1) x .6 = .15213, -.1,
+ * so the Nash point is the middle one.  Without a deal the point is the
+ * origin: distance to the frontier min(.70711, sqrt(.125 + .36), 1) =
+ * sqrt(.485), and the Nash point is that same nearest point.  At t = 0
+ * (or without discounts) the middle point is (.5, .6): sqrt(.61). */
+Test(negotiation, genius_distances_discounted_by_hand)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    const char *vals[3] = {"x", "y", "z"};
+    parley_scenario_add_discrete(sc, "i", 3, vals, NULL, &err);
+    size_t a, b;
+    parley_scenario_add_party(sc, "A", PARLEY_ROLE_NEGOTIATOR, &a, &err);
+    parley_scenario_add_party(sc, "B", PARLEY_ROLE_NEGOTIATOR, &b, &err);
+    parley_party_set_weight(sc, a, 0, 1.0);
+    parley_party_set_weight(sc, b, 0, 1.0);
+    const double ea[3] = {1.0, 0.5, 0.0}, eb[3] = {0.0, 0.6, 1.0};
+    for (size_t k = 0; k < 3; k++) {
+        parley_party_set_value_eval(sc, a, 0, k, ea[k]);
+        parley_party_set_value_eval(sc, b, 0, k, eb[k]);
+    }
+    parley_party_set_discount(sc, a, 0.5);
+    parley_party_set_reservation(sc, a, 0.1);
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK);
+    parley_analysis *an = NULL;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, &err), PARLEY_OK, "%s", err.message);
+    double s = sqrt(0.5);
+    double middle[2] = {0.5 * s, 0.6}, origin[2] = {0.0, 0.0};
+    cr_assert_float_eq(parley_pareto_distance_at(an, sc, 0.5, middle), 0.0, 1e-15);
+    cr_assert_float_eq(parley_nash_distance_at(an, sc, 0.5, middle), 0.0, 1e-15);
+    cr_assert_float_eq(parley_pareto_distance_at(an, sc, 0.5, origin), sqrt(0.485), 1e-15);
+    cr_assert_float_eq(parley_nash_distance_at(an, sc, 0.5, origin), sqrt(0.485), 1e-15);
+    /* measured against the undiscounted frontier, as before: not 0 */
+    cr_assert_float_eq(parley_pareto_distance(an, middle), 0.5 - 0.5 * s, 1e-15);
+    /* t = 0: no discounting, the old measures */
+    double und[2] = {0.5, 0.6};
+    cr_assert_float_eq(parley_nash_distance_at(an, sc, 0.0, origin), sqrt(0.61), 1e-15);
+    cr_assert_float_eq(parley_nash_distance(an, origin), sqrt(0.61), 1e-15);
+    cr_assert_float_eq(parley_pareto_distance_at(an, sc, 0.0, und), 0.0, 1e-15);
+    /* a far corner: A's rv .1 makes (0, 1) worse than the middle even
+     * though B gets 1: distance from (0, 1) to the Nash point */
+    double corner[2] = {0.0, 1.0};
+    cr_assert_float_eq(parley_nash_distance_at(an, sc, 0.5, corner), sqrt(0.125 + 0.16), 1e-15);
+    parley_analysis_free(an);
     parley_scenario_free(sc);
 }

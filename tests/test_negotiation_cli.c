@@ -138,6 +138,11 @@ static char *play(const char *args, const char *input)
 #define BUYER "negotiate " EXAMPLES "/buyer-seller.yaml --human Buyer --agent Seller=hardliner " \
               "--rounds 10"
 #define UKRAINE "negotiate " EXAMPLES "/abu-dhabi-2026.yaml --human Ukraine --rounds 3"
+/* the others with the time-dependent-at-least rule: their offers keep
+ * to their reservation values, so Russia opens with referendum=held */
+#define UKRAINE_AT_LEAST                                       \
+    UKRAINE " --agent Russia=time-dependent-at-least --agent " \
+            "'United States=time-dependent-at-least'"
 #define BUDGET "budget (price <= 11.4)"
 
 Test(negotiate_cli, human_confirms_accepting_past_a_red_line)
@@ -193,7 +198,7 @@ Test(negotiate_cli, human_sees_red_lines_in_the_choice_list)
      * donbas every value breaks guarantees-required, so none is marked
      * and the note says the rest of the draft is the cause; for
      * guarantees, "none" is marked. */
-    out = play(UKRAINE, "c\n\n\n");
+    out = play(UKRAINE_AT_LEAST, "c\n\n\n");
     assert_has(out, "#1 frozen-line [0.455]  #2 demilitarised-zone [0.275]\n"
                     "    #3 ceded-to-russia [0.155]*\n"
                     "    whatever the donbas, your draft breaks your red line "

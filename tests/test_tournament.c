@@ -374,6 +374,113 @@ Test(tournament, shards_merge_into_the_whole)
     parley_tournament_free(t);
 }
 
+/* Copy the file from to to (a store without -wal: closed cleanly). */
+static void copy_file(const char *from, const char *to)
+{
+    FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+    cr_assert(a && b);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, a)) > 0)
+        cr_assert_eq(fwrite(buf, 1, n, b), n);
+    fclose(a);
+    cr_assert_eq(fclose(b), 0);
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* Issue 20, item 5: a row changed after it was written -- a value, a
+ * seat, a missing seat, a missing checksum -- fails its checksum: rank,
+ * open (resume) and merge refuse the store, naming the session. */
+Test(tournament, a_changed_row_fails_its_checksum)
+{
+    parley_error err;
+    parley_error_clear(&err);
+    parley_tournament *t = load(bilateral);
+    parley_tournament_run_stats rs;
+    run(t, store("clean.sqlite"), 2, 0, 0, &rs);
+    parley_tournament_ranking *r = NULL;
+    cr_assert_eq(parley_tournament_rank(store("clean.sqlite"), NULL, &r, &err), PARLEY_OK);
+    cr_assert_eq(parley_tournament_ranking_unverified(r), 0);
+    parley_tournament_ranking_free(r);
+    static const struct {
+        const char *sql, *names;
+    } edits[] = {
+        {"UPDATE sessions SET welfare = welfare + 1e-9 WHERE id = 7", "(id 7)"},
+        {"UPDATE sessions SET outcome = NULL WHERE id = 8", "(id 8)"},
+        {"UPDATE seats SET utility = 0.5 WHERE session = 12 AND seat = 1", "(id 12)"},
+        {"DELETE FROM seats WHERE session = 20 AND seat = 0", "(id 20)"},
+        {"UPDATE sessions SET checksum = NULL WHERE id = 30", "(id 30)"},
+        {"UPDATE sessions SET id = 1000 WHERE id = 99; UPDATE seats SET session = 1000 "
+         "WHERE session = 99",
+         "(id 1000)"},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+        const char *p = store("edited.sqlite");
+        copy_file(store("clean.sqlite"), p);
+        exec_sql(p, edits[i].sql);
+        parley_error_clear(&err);
+        cr_assert_eq(parley_tournament_rank(p, NULL, &r, &err), PARLEY_ERR_INVALID, "%s",
+                     edits[i].sql);
+        cr_assert_null(r);
+        cr_assert_not_null(strstr(err.message, "1 of 100 sessions does not match"), "%s",
+                           err.message);
+        cr_assert_not_null(strstr(err.message, edits[i].names), "%s", err.message);
+        parley_tournament_store *s = NULL;
+        cr_assert_eq(parley_tournament_store_open(t, p, &s, &err), PARLEY_ERR_INVALID);
+        cr_assert_null(s);
+        const char *in[1] = {p};
+        cr_assert_eq(parley_tournament_merge(store("m.sqlite"), 1, in, NULL, NULL, &err),
+                     PARLEY_ERR_INVALID);
+        cr_assert_neq(access(store("m.sqlite"), F_OK), 0);
+    }
+    /* a store from before checksums ranks, unverified, the same */
+    copy_file(store("clean.sqlite"), store("old.sqlite"));
+    exec_sql(store("old.sqlite"), "ALTER TABLE sessions DROP COLUMN checksum; "
+                                  "UPDATE meta SET value = '2' WHERE key = 'schema'");
+    cr_assert_eq(parley_tournament_rank(store("old.sqlite"), NULL, &r, &err), PARLEY_OK, "%s",
+                 err.message);
+    cr_assert_eq(parley_tournament_ranking_unverified(r), 100);
+    cr_assert_eq(parley_tournament_ranking_sessions(r), 100);
+    parley_tournament_ranking_free(r);
+    parley_tournament_free(t);
+}
+
+/* Issue 20, item 6: one writer per store.  A second open of a store (here
+ * in the same process: the lock is per open file description) fails at
+ * once naming the holder; rank still reads it; closing releases it. */
+Test(tournament, one_writer_per_store)
+{
+    parley_tournament *t = load(bilateral);
+    parley_tournament_store *a = NULL, *b = NULL;
+    parley_error err;
+    parley_error_clear(&err);
+    cr_assert_eq(parley_tournament_store_open(t, store("w.sqlite"), &a, &err), PARLEY_OK);
+    cr_assert_eq(parley_tournament_store_open(t, store("w.sqlite"), &b, &err), PARLEY_ERR_IO);
+    cr_assert_null(b);
+    char want[96];
+    snprintf(want, sizeof want, "the store is in use by process %ld (started ", (long)getpid());
+    cr_assert_not_null(strstr(err.message, want), "%s", err.message);
+    const char *in[1] = {store("w.sqlite")};
+    cr_assert_eq(parley_tournament_merge(store("w.sqlite"), 1, in, NULL, NULL, &err),
+                 PARLEY_ERR_IO);
+    parley_tournament_ranking *r = NULL;
+    cr_assert_eq(parley_tournament_rank(store("w.sqlite"), NULL, &r, &err), PARLEY_OK);
+    parley_tournament_ranking_free(r);
+    cr_assert_eq(access(store("w.sqlite.lock"), F_OK), 0);
+    cr_assert_eq(parley_tournament_store_close(a, &err), PARLEY_OK);
+    cr_assert_neq(access(store("w.sqlite.lock"), F_OK), 0, "the lock file was left behind");
+    cr_assert_eq(parley_tournament_store_open(t, store("w.sqlite"), &b, &err), PARLEY_OK);
+    parley_tournament_store_close(b, NULL);
+    parley_tournament_free(t);
+}
+
 Test(tournament, rankings_match_sums_over_the_records)
 {
     parley_tournament *t = load(bilateral);

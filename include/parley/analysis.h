@@ -78,15 +78,25 @@ typedef struct parley_analysis_options {
     /* Work limit: the most outcomes (search nodes) the analysis may look
      * at one by one.  Linear-additive spaces are mostly handled without
      * looking at outcomes one by one, so this is not a limit on the size
-     * of the space.  0: PARLEY_ANALYSIS_DEFAULT_MAX_WORK. */
+     * of the space.  With three or more stakeholders, every 16
+     * comparisons with the frontier found so far count as one outcome
+     * too, so that the limit bounds the time (about 50 million units a
+     * second per core).  0: PARLEY_ANALYSIS_DEFAULT_MAX_WORK. */
     uint64_t max_work;
     /* The most distinct points a frontier may hold (more: PARLEY_ERR_LIMIT,
      * with any number of threads).  While the search runs, its partial
-     * frontiers (what one thread has seen so far) may hold up to 16 times
-     * as many; an analysis whose partial frontier outgrows even that also
-     * stops with PARLEY_ERR_LIMIT (a memory guard).
+     * frontiers (what each thread has seen so far) may hold up to 4 times
+     * as many together; an analysis whose partial frontiers outgrow even
+     * that also stops with PARLEY_ERR_LIMIT (a memory guard, whose
+     * decision may depend on the threads).
      * 0: PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER. */
     size_t max_frontier;
+    /* Wall-clock limit in seconds (0: none): past it parley_analyze fails
+     * with PARLEY_ERR_LIMIT and err->message says so.  Checked about every
+     * 4096 outcomes and every 1024 frontier points, so the stop comes
+     * within milliseconds of the limit.  A result that arrives is the same
+     * with any limit; whether one arrives depends on the machine. */
+    double max_seconds;
     parley_progress_fn progress; /* may be NULL */
     void *progress_ud;
 } parley_analysis_options;

@@ -377,10 +377,26 @@ PARLEY_API bool parley_outcome_acceptable(const parley_scenario *sc, const uint3
 /* Reading and writing scenarios                                        */
 /* ------------------------------------------------------------------ */
 
+/* A party name for a GENIUS or GeniusWeb profile file (--name FILE=NAME). */
+typedef struct parley_profile_name {
+    const char *file; /* the profile's file name, with or without .xml/.json; no folder */
+    const char *name; /* the party's name: non-empty UTF-8, no control characters, at most
+                         PARLEY_MAX_NAME bytes */
+} parley_profile_name;
+
 typedef struct parley_load_options {
     const parley_allocator *alloc; /* NULL: malloc */
     unsigned real_grid;            /* points per real issue; 0: 21 */
     size_t max_file_bytes;         /* 0: 64 MiB */
+    /* GENIUS and GeniusWeb only (a folder, or a domain and its profiles; a
+     * native scenario with either is an error).  All borrowed for the call. */
+    const char *const *profiles; /* take only these profile files, in this order (file
+                                         names as in parley_profile_name); NULL: all, in the
+                                         folder's or the given order */
+    size_t nprofiles;
+    const parley_profile_name *names; /* rename these profiles' parties (default: the file
+                                         name without .xml/.json) */
+    size_t nnames;
 } parley_load_options;
 
 typedef enum parley_format {
@@ -414,7 +430,10 @@ PARLEY_API parley_status parley_native_write(const parley_scenario *sc, char **t
 PARLEY_API void parley_text_free(char *text);
 
 /* GENIUS XML: a domain file and its profile files (one party each, in
- * order).  Party names come from the profile file names (without .xml). */
+ * order).  Party names come from the profile file names (without .xml),
+ * or from opt->names; opt->profiles picks and orders the profiles.  When
+ * opt->profiles took fewer than were given, the scenario carries the note
+ * "K of N profiles taken: ..." (parley_scenario_note). */
 PARLEY_API parley_status parley_genius_read_files(const char *domain, size_t nprofiles,
                                                   const char *const *profiles,
                                                   const parley_load_options *opt,
@@ -422,6 +441,25 @@ PARLEY_API parley_status parley_genius_read_files(const char *domain, size_t npr
 /* A GENIUS folder: finds the domain and the profiles (file-name order). */
 PARLEY_API parley_status parley_genius_read_folder(const char *dir, const parley_load_options *opt,
                                                    parley_scenario **out, parley_error *err);
+
+/* Write sc (final) as a folder GENIUS 10.4 reads: a domain file named after
+ * the scenario and one additive profile per negotiator with preferences,
+ * named after the party (docs/genius-import.md, "Writing").  What GENIUS
+ * cannot hold is left out or changed, one line per item in *notes (may be
+ * NULL; caller frees with parley_text_free; "" when nothing was): red
+ * lines, ratifiers, mediators, capabilities, descriptions; numeric issues
+ * GENIUS cannot express become discrete issues of their values (utilities
+ * unchanged).  The folder is written beside dir and renamed to it: dir
+ * must not exist or be an empty folder. */
+PARLEY_API parley_status parley_genius_write_folder(const parley_scenario *sc, const char *dir,
+                                                    char **notes, parley_error *err);
+/* The same as GeniusWeb JSON: a domain and one LinearAdditiveUtilitySpace
+ * per negotiator with "discreteutils" for every issue (numeric issues
+ * become their values, as strings); the reservation value becomes a
+ * "reservationBid" (an outcome worth exactly it; a note when none is);
+ * discount factors are dropped with a note. */
+PARLEY_API parley_status parley_geniusweb_write_folder(const parley_scenario *sc, const char *dir,
+                                                       char **notes, parley_error *err);
 
 /* Write a file atomically: to a temporary name in the same folder, then
  * rename.  On failure nothing is left behind.  A replaced file keeps its

@@ -89,9 +89,12 @@ PARLEY_API size_t parley_session_seat_party(const parley_session *s, size_t seat
 
 /* Give scenario party `party` (a negotiator) a built-in strategy:
  * "name" or "name:key=value,...".  Names: boulware, linear, conceder,
- * hardliner, time-dependent (e=, k=, min=, max=), tit-for-tat (alias
- * naive-tit-for-tat; kindness=), nice-tit-for-tat, random (accept=),
- * frequency-nash (e=), micro, hillclimber, annealer.  For the mediator
+ * hardliner, time-dependent (e=, k=, min=, max=; GENIUS 10.4's
+ * TimeDependentAgent, offer for offer), time-dependent-at-least (the same
+ * target, never offering below it), tit-for-tat (alias naive-tit-for-tat;
+ * kindness=, punish=; NegMAS 0.15's code), nice-tit-for-tat (GENIUS's
+ * NiceTitForTat), random (accept=), frequency-nash (e=), micro,
+ * hillclimber, annealer.  For the mediator
  * party (mediated protocol): hill-climbing, annealing (default voters
  * hillclimber / annealer for negotiators given no strategy) or
  * neighbours.  PARLEY_ERR_INVALID with a message naming the choices on an
@@ -177,10 +180,26 @@ PARLEY_API parley_status parley_session_run(parley_session *s, parley_session_re
                                             parley_error *err);
 PARLEY_API void parley_session_reseed(parley_session *s, uint64_t seed);
 
-/* Quality measures (GENIUS's): the Euclidean distance in utility space
- * from point u (one utility per analysis dimension, i.e. per stakeholder)
- * to the nearest point of the Pareto frontier over all outcomes, and to
- * the GENIUS Nash point.  NaN when the analysis has no such point. */
+/* Quality measures, as GENIUS 10.4's MultilateralAnalysis computes them
+ * for a session that ended at time t: every outcome is discounted at t
+ * (u_j * d_j^t for stakeholder j, d_j its discount factor in sc), the
+ * Pareto frontier is that of the discounted outcomes, and the Nash point
+ * is the frontier point maximising the product over j of
+ * (u_j * d_j^t - rv_j), with the UNdiscounted reservation values rv_j
+ * (multiplied in dimension order from 1.0; the first strict maximum from
+ * -1 in ascending u_1 wins).  u is the session's point as GENIUS takes
+ * it: one utility per analysis dimension (stakeholder), the discounted
+ * utilities of the deal, or 0 for each without a deal.  The distance is
+ * Euclidean.  an must be the analysis of sc; sc NULL means no discounts
+ * and reservation values 0.  NaN when there is no frontier, when u is
+ * NULL, or above 64 dimensions. */
+PARLEY_API double parley_pareto_distance_at(const parley_analysis *an, const parley_scenario *sc,
+                                            double t, const double *u);
+PARLEY_API double parley_nash_distance_at(const parley_analysis *an, const parley_scenario *sc,
+                                          double t, const double *u);
+/* The same without discounting (t = 0): the distance from u to the
+ * all-outcomes frontier, and to the analysis's GENIUS Nash point
+ * (PARLEY_SOLUTION_GENIUS_NASH).  Kept for callers without a session. */
 PARLEY_API double parley_pareto_distance(const parley_analysis *an, const double *u);
 PARLEY_API double parley_nash_distance(const parley_analysis *an, const double *u);
 

@@ -59,6 +59,8 @@ typedef struct parley_diagnosis_options {
     uint64_t max_work;       /* search nodes in all; 0: 4e9 */
     size_t max_sets;         /* conflicts + relaxations listed at most; 0: 1000 */
     bool solutions;          /* analyse each relaxation / drop (default true via _init) */
+    double max_seconds;      /* wall-clock limit for the whole diagnosis, its analyses
+                              * included (PARLEY_ERR_LIMIT past it); 0: none */
     parley_progress_fn progress; /* may be NULL: the analyses the diagnosis runs report
                                   * through it (parley_analysis_options' progress) */
     void *progress_ud;

@@ -129,7 +129,14 @@ PARLEY_API parley_status parley_tournament_run_session(parley_tournament_worker 
 
 /* A store: an SQLite database (WAL journal, synchronous NORMAL).  Opening
  * creates the schema if needed and checks that the store belongs to this
- * tournament (same fingerprint): PARLEY_ERR_INVALID otherwise. */
+ * tournament (same fingerprint): PARLEY_ERR_INVALID otherwise; and that
+ * it is not damaged (SQLite's quick_check, and every session's checksum):
+ * PARLEY_ERR_INVALID naming what is wrong.  An open store holds the
+ * writer's lock (a file STORE.lock beside it) until it is closed: opening
+ * a store another process (or another open store) holds fails at once
+ * with PARLEY_ERR_IO "the store is in use by process N"; so does a store
+ * or folder that cannot be written ("read-only").  A store of schema 1 or
+ * 2 is upgraded to schema 3 (docs/tournament.md). */
 typedef struct parley_tournament_store parley_tournament_store;
 PARLEY_API parley_status parley_tournament_store_open(const parley_tournament *t, const char *path,
                                                       parley_tournament_store **out,
@@ -228,7 +235,9 @@ typedef struct parley_tournament_stat {
 
 typedef struct parley_tournament_ranking parley_tournament_ranking;
 /* Read the store at path (PARLEY_ERR_INVALID when it is not a store: an
- * empty file, another database) and compute, for every strategy and measure, the
+ * empty file, another database; or when it is damaged: SQLite's
+ * quick_check fails, or a session's rows do not match their checksum,
+ * the message naming them) and compute, for every strategy and measure, the
  * mean and 95% confidence interval.  alloc may be NULL (malloc).  *out is
  * owned by the caller (parley_tournament_ranking_free). */
 PARLEY_API parley_status parley_tournament_rank(const char *store_path,
@@ -252,6 +261,11 @@ PARLEY_API parley_tournament_stat parley_tournament_ranking_stat(
 PARLEY_API uint64_t parley_tournament_ranking_timeouts(const parley_tournament_ranking *r);
 PARLEY_API parley_tournament_stat parley_tournament_ranking_timeout_rate(
     const parley_tournament_ranking *r, size_t s);
+/* Sessions ranked without a checksum to check them against: those of a
+ * store written before checksums (schema 1 or 2; docs/tournament.md).
+ * Every other session's rows were checked against the checksum written
+ * with them (a mismatch fails parley_tournament_rank). */
+PARLEY_API uint64_t parley_tournament_ranking_unverified(const parley_tournament_ranking *r);
 /* Against whom: strategy a's own utility in the sessions where it met
  * strategy b (the other strategy at the table; a == b: self-play). */
 PARLEY_API parley_tournament_stat parley_tournament_ranking_pair(

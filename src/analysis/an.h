@@ -122,7 +122,7 @@ void an_cons_free(const parley_allocator *a, an_cons_store *cs);
  * decides -- whether the analysis fails -- is checked on exact frontiers
  * only (the merged seed, the merged search result), so it depends neither
  * on the threads nor on the schedule. */
-#define AN_WORK_FACTOR 16
+#define AN_WORK_FACTOR 4
 static inline size_t an_work_limit(size_t limit)
 {
     return limit > SIZE_MAX / AN_WORK_FACTOR ? SIZE_MAX : limit * AN_WORK_FACTOR;
@@ -154,6 +154,8 @@ typedef struct an_arch {
                             * pushed out of it) */
     bool seeded;           /* fixed point set: only counts and outcomes change */
     bool overflow;         /* more than limit points were needed */
+    uint64_t scans;        /* points compared with queries, three or more
+                            * dimensions (the search charges them as work) */
 } an_arch;
 
 void an_arch_init(an_arch *a, const parley_allocator *alloc, size_t d, size_t m, size_t limit);
@@ -173,6 +175,41 @@ struct an_run;
 bool an_arch_normalize_run(an_arch *a, struct an_run *run, double f0, double f1,
                            struct timespec *last);
 
+/* ---- a two-dimensional frontier under construction (an_stair.c) ----
+ * What a search worker's two-dimensional archive holds while it grows:
+ * sorted runs of geometric sizes, so that a point is added in O(log^2 n)
+ * rather than by moving half of one sorted array.  The live points equal
+ * those of an an_arch fed the same leaves; an_stair_flush hands them to
+ * one. */
+#define AN_STAIR_RUNS 40
+typedef struct an_stair_run {
+    size_t n, cap, ndead;
+    double *u;             /* n*2, u1 ascending */
+    an_count *cnt;         /* n */
+    uint32_t *rep;         /* n*m */
+    unsigned char *dead;   /* n: dominated by a newer point */
+} an_stair_run;
+typedef struct an_stair {
+    const parley_allocator *alloc;
+    size_t m;
+    size_t live, limit;    /* live points; the most allowed */
+    bool overflow;         /* more than limit points were needed */
+    size_t top;            /* runs in use: run[top..] are empty */
+    an_stair_run run[AN_STAIR_RUNS];
+} an_stair;
+
+void an_stair_init(an_stair *s, const parley_allocator *alloc, size_t m, size_t limit);
+void an_stair_free(an_stair *s);
+/* Does a point of the set strictly dominate x? */
+bool an_stair_dominates(const an_stair *s, const double *x);
+/* A leaf with utilities x reached by outcome o (as an_search's archive
+ * takes it).  false when out of memory or over the limit (overflow set);
+ * the set is then unchanged. */
+bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o);
+/* Push the live points into a (initialised, not seeded) and free the
+ * set; false when a refuses them (memory, its limit). */
+bool an_stair_flush(an_stair *s, an_arch *a);
+
 /* ---- search passes (an_search.c) ---- */
 typedef enum an_pass_kind {
     AN_PASS_FRONTIER = 0,  /* frontier over the outcomes meeting cons (NULL: all) */
@@ -186,7 +223,23 @@ typedef struct an_run {
     const char *phase;
     double phase_lo, phase_hi; /* share of the progress bar of this pass */
     double stopped_at;     /* on a work-limit stop: share of the pass done */
+    double deadline;       /* CLOCK_MONOTONIC seconds (max_seconds); 0: none */
+    bool stopped;          /* a progress tick said stop: cancelled or late */
 } an_run;
+
+/* Work.  One unit is an outcome looked at one by one, or AN_SCANS_PER_UNIT
+ * comparisons of a utility vector with points of a frontier under
+ * construction (three or more dimensions, where such a comparison is a
+ * scan of a list): the work limit then bounds the time of every phase. */
+#define AN_SCANS_PER_UNIT 16
+
+/* Is the deadline (CLOCK_MONOTONIC seconds; 0: none) past? */
+bool an_past(double deadline);
+/* The monotonic clock in seconds. */
+double an_now(void);
+/* Fail with the reason a tick stopped the run: "time" (the deadline) or
+ * a cancellation.  Returns PARLEY_ERR_LIMIT. */
+parley_status an_stop_fail(const an_run *run, parley_error *err);
 
 /* Run a pass.  FRONTIER: *arch (initialised by the caller; if seeded, its
  * points are the exact frontier and only counts/outcomes are filled) gets
@@ -211,7 +264,9 @@ parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, a
                              parley_error *err);
 
 /* Report progress f (share of the current pass) if 0.2 s have passed
- * since *last; false when the callback asks to cancel. */
+ * since *last; false when the callback asks to cancel or the deadline is
+ * past (run->stopped is then set: an_stop_fail words it).  One thread of
+ * a run calls it. */
 bool an_progress_tick(an_run *run, double f, struct timespec *last);
 
 #endif

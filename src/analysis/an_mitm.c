@@ -407,7 +407,7 @@ static parley_status mitm_thresholds(an_run *run, const mitm_plan *pl, dim_pair 
     if (nomem)
         return PARLEY_ERR_NOMEM;
     if (atomic_load(&stop))
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "the analysis was cancelled");
+        return an_stop_fail(run, err);
     return PARLEY_OK;
 }
 
@@ -504,7 +504,7 @@ static parley_status mitm_sweep(an_run *run, const mitm_plan *pl, const dim_pair
         heap_down(heap, heap_len, 0);
         if ((++step & 0xfffff) == 0 &&
             !an_progress_tick(run, 0.9 + 0.1 * (double)step / pl->nprefix, last))
-            return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "the analysis was cancelled");
+            return an_stop_fail(run, err);
         while (next < nkept && suffix[next].first <= sum1) {
             size_t rank = rank_lower(ranks, nranks, suffix[next].second);
             for (size_t x = rank + 1; x <= nranks; x += x & (~x + 1))

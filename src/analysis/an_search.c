@@ -344,6 +344,7 @@ static bool arch_dominates(an_arch *a, const double *x)
                 continue;
             size_t lo = b * AN_BLOCK > start ? b * AN_BLOCK : start;
             size_t hi = (b + 1) * AN_BLOCK < a->n ? (b + 1) * AN_BLOCK : a->n;
+            a->scans += hi - lo + 1;
             for (size_t i = lo; i < hi; i++)
                 if (point_dominates(a->u + i * d, x, d)) {
                     a->hint = i;
@@ -354,9 +355,11 @@ static bool arch_dominates(an_arch *a, const double *x)
     }
     for (size_t i = start; i < a->n; i++)
         if (point_dominates(a->u + i * d, x, d)) {
+            a->scans += i - start + 1;
             a->hint = i;
             return true;
         }
+    a->scans += a->n - start;
     return false;
 }
 
@@ -445,6 +448,7 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
         return true;
     }
     /* General: drop the points x dominates, append x. */
+    a->scans += a->n;
     size_t k = 0;
     for (size_t i2 = 0; i2 < a->n; i2++) {
         const double *f = a->u + i2 * d;
@@ -507,16 +511,29 @@ bool an_arch_normalize_run(an_arch *a, an_run *run, double f0, double f1, struct
         r[i].d = d;
         r[i].i = i;
     }
+    if (run && an_past(run->deadline)) { /* before the sort, which takes a while */
+        run->stopped = true;
+        parleyx_free(a->alloc, r, n * sizeof(an_ref));
+        return false;
+    }
     qsort(r, n, sizeof(an_ref), ref_cmp_desc);
     an_arch out;
     an_arch_init(&out, a->alloc, d, m, a->limit > n ? a->limit : n);
     bool ok = true;
     double best2 = 0;
+    uint64_t scans = 0; /* three or more dimensions: charged to run->work */
     for (size_t k = 0; k < n && ok; k++) {
         size_t i = r[k].i;
         const double *x = a->u + i * d;
-        if (run && (k & 1023) == 0) /* the filter may take seconds in many dimensions */
-            an_progress_tick(run, f0 + (f1 - f0) * (double)k / (double)n, last);
+        if (run && (k & 1023) == 0) { /* the filter may take seconds in many dimensions */
+            run->work += scans / AN_SCANS_PER_UNIT;
+            scans %= AN_SCANS_PER_UNIT;
+            if (run->work > run->opt->max_work ||
+                !an_progress_tick(run, f0 + (f1 - f0) * (double)k / (double)n, last)) {
+                ok = false;
+                break;
+            }
+        }
         /* equal to the last kept point: merge */
         if (out.n) {
             const double *l = out.u + (out.n - 1) * d;
@@ -539,6 +556,7 @@ bool an_arch_normalize_run(an_arch *a, an_run *run, double f0, double f1, struct
             dom = false;
             for (size_t q = 0; q < out.n && !dom; q++) {
                 const double *f = out.u + q * d;
+                scans++;
                 bool ge = true;
                 for (size_t j = 0; j < d; j++)
                     if (f[j] < x[j]) {
@@ -611,6 +629,18 @@ parley_status an_merge_frontier(an_run *run, size_t limit, an_arch *seed)
             st = PARLEY_ERR_LIMIT;
             break;
         }
+        /* each candidate (a partial outcome) is work; a deadline or a
+         * cancellation stops the merge between issues too */
+        run->work += (uint64_t)cur.n * nv;
+        if (run->work > run->opt->max_work) {
+            st = PARLEY_ERR_LIMIT;
+            break;
+        }
+        if (an_past(run->deadline)) {
+            run->stopped = true;
+            st = PARLEY_ERR_LIMIT;
+            break;
+        }
         an_arch next;
         an_arch_init(&next, sp->alloc, d, 0, (size_t)-1);
         if (!arch_reserve(&next, cur.n * nv)) {
@@ -637,7 +667,9 @@ parley_status an_merge_frontier(an_run *run, size_t limit, an_arch *seed)
         double f0 = 0.5 * (double)i / (double)sp->m, f1 = 0.5 * (double)(i + 1) / (double)sp->m;
         if (!an_arch_normalize_run(&next, run, f0, f1, &last)) {
             an_arch_free(&next);
-            st = PARLEY_ERR_NOMEM;
+            /* stopped (late, cancelled) or out of work: no seed */
+            st = run->stopped || run->work > run->opt->max_work ? PARLEY_ERR_LIMIT
+                                                                 : PARLEY_ERR_NOMEM;
             break;
         }
         an_arch_free(&cur);
@@ -671,6 +703,8 @@ typedef struct an_shared {
     atomic_int stop;        /* 1: stop now */
     atomic_uint_fast64_t work;
     uint64_t max_work;
+    atomic_size_t points;   /* the workers' partial frontiers together */
+    size_t max_points;      /* the memory guard on them (an_work_limit) */
     parley_status st;       /* under mu */
     char msg[512];          /* under mu */
     an_run *run;
@@ -687,8 +721,13 @@ typedef struct an_worker {
     double *pub, *plb;      /* np */
     double *chi, *clo;      /* m*d: per issue, the assigned term or the extremes */
     an_arch arch;
+    an_stair stair;         /* two dimensions, growing: the archive while
+                             * the search runs (use_stair) */
+    bool use_stair;
     an_count count;
     uint64_t nodes, flushed, next_poll;
+    uint64_t scans_charged; /* arch.scans already counted in nodes */
+    size_t points_told;     /* own partial frontier size last added to sh->points */
     bool halt;
     bool is_main;
 } an_worker;
@@ -723,8 +762,31 @@ static void progress(an_worker *w)
         sh_fail(sh, PARLEY_ERR_LIMIT, "the analysis was cancelled");
 }
 
+double an_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+bool an_past(double deadline)
+{
+    return deadline > 0 && an_now() >= deadline;
+}
+
+parley_status an_stop_fail(const an_run *run, parley_error *err)
+{
+    if (run->deadline > 0 && an_past(run->deadline))
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "time");
+    return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "the analysis was cancelled");
+}
+
 bool an_progress_tick(an_run *run, double f, struct timespec *last)
 {
+    if (an_past(run->deadline)) {
+        run->stopped = true;
+        return false;
+    }
     if (!run->opt->progress)
         return true;
     struct timespec nowts;
@@ -735,7 +797,22 @@ bool an_progress_tick(an_run *run, double f, struct timespec *last)
         return true;
     *last = nowts;
     double frac = run->phase_lo + (run->phase_hi - run->phase_lo) * f;
-    return run->opt->progress(run->opt->progress_ud, run->phase, frac) == 0;
+    if (run->opt->progress(run->opt->progress_ud, run->phase, frac) == 0)
+        return true;
+    run->stopped = true;
+    return false;
+}
+
+/* Comparisons with the archive (three or more dimensions) as work: one
+ * unit per AN_SCANS_PER_UNIT, so that the work limit bounds the time
+ * even when every node compares with a large archive. */
+static inline void charge_scans(an_worker *w)
+{
+    uint64_t s = w->arch.scans - w->scans_charged;
+    if (s >= AN_SCANS_PER_UNIT) {
+        w->nodes += s / AN_SCANS_PER_UNIT;
+        w->scans_charged += s - s % AN_SCANS_PER_UNIT;
+    }
 }
 
 static void poll_worker(an_worker *w)
@@ -745,8 +822,16 @@ static void poll_worker(an_worker *w)
     w->flushed = w->nodes;
     w->next_poll = w->nodes + 4096;
     uint64_t tot = atomic_fetch_add(&sh->work, add) + add;
+    /* the memory guard counts every worker's partial frontier together */
+    size_t pts = w->use_stair ? w->stair.live : w->arch.seeded ? 0 : w->arch.n;
+    size_t all = atomic_fetch_add(&sh->points, pts - w->points_told) + (pts - w->points_told);
+    w->points_told = pts;
     if (tot > sh->max_work)
         sh_fail(sh, PARLEY_ERR_LIMIT, "work");
+    else if (all > sh->max_points)
+        sh_fail(sh, PARLEY_ERR_LIMIT, "frontier");
+    else if (an_past(sh->run->deadline))
+        sh_fail(sh, PARLEY_ERR_LIMIT, "time");
     if (w->is_main)
         progress(w);
     if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
@@ -837,9 +922,9 @@ static void party_bounds(const an_worker *w, double *ub, double *lb)
     }
 }
 
-static void set_fail_mem(an_worker *w, an_arch *a)
+static void set_fail_mem(an_worker *w, bool overflow)
 {
-    if (a->overflow)
+    if (overflow)
         sh_fail(w->sh, PARLEY_ERR_LIMIT, "frontier");
     else
         sh_fail(w->sh, PARLEY_ERR_NOMEM, "out of memory");
@@ -875,8 +960,10 @@ static void leaf(an_worker *w)
         an_count_inc(&w->count);
         return;
     }
-    if (!arch_offer(&w->arch, w->vec, w->o))
-        set_fail_mem(w, &w->arch);
+    if (w->use_stair ? !an_stair_offer(&w->stair, w->vec, w->o)
+                     : !arch_offer(&w->arch, w->vec, w->o))
+        set_fail_mem(w, w->use_stair ? w->stair.overflow : w->arch.overflow);
+    charge_scans(w);
 }
 
 /* The last unassigned issue q: every value, exactly.  The fold before q
@@ -915,6 +1002,7 @@ static void node(an_worker *w, size_t k)
 {
     if (w->halt)
         return;
+    charge_scans(w);
     if (++w->nodes >= w->next_poll) {
         poll_worker(w);
         if (w->halt)
@@ -965,7 +1053,8 @@ static void node(an_worker *w, size_t k)
     if (!count) {
         if (!have_ub)
             dim_bounds(w, w->ub, NULL);
-        if (arch_dominates(&w->arch, w->ub))
+        if (w->use_stair ? an_stair_dominates(&w->stair, w->ub)
+                         : arch_dominates(&w->arch, w->ub))
             return;
     }
     size_t q = sp->order[k];
@@ -1028,6 +1117,7 @@ static void worker_free(an_worker *w, const an_space *sp)
     parleyx_free(a, w->pub, 2 * np * sizeof(double));
     parleyx_free(a, w->chi, 2 * (m * d + 1) * sizeof(double));
     an_arch_free(&w->arch);
+    an_stair_free(&w->stair);
 }
 
 static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
@@ -1066,6 +1156,9 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
          * itself is checked on the merged frontier. */
         w->arch.limit = an_work_limit(tmpl->limit);
     }
+    /* a growing two-dimensional frontier: sorted runs, not one array */
+    w->use_stair = d == 2 && sh->kind == AN_PASS_FRONTIER && !w->arch.seeded && !w->arch.n;
+    an_stair_init(&w->stair, a, m, w->arch.limit);
     return true;
 }
 
@@ -1085,6 +1178,8 @@ static bool shared_init(an_shared *sh, an_run *run, an_pass_kind kind, const an_
     atomic_init(&sh->stop, 0);
     atomic_init(&sh->work, run->work);
     atomic_init(&sh->done_tasks, 0);
+    atomic_init(&sh->points, 0);
+    sh->max_points = SIZE_MAX;
     sh->sufprod = parleyx_calloc(sp->alloc, m + 1, sizeof(an_count));
     if (!sh->sufprod)
         return false;
@@ -1201,6 +1296,8 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     an_shared sh;
     if (!shared_init(&sh, run, kind, cons))
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (arch)
+        sh.max_points = an_work_limit(arch->limit);
     unsigned nthreads = run->opt->threads ? run->opt->threads : 2;
     if (nthreads > 64)
         nthreads = 64;
@@ -1224,6 +1321,10 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     ws[0].is_main = true;
     /* worker 0 on this thread; a worker whose thread cannot start runs here */
     parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
+    for (unsigned k = 0; k < nthreads && sh.st == PARLEY_OK; k++)
+        if (ws[k].use_stair && !an_stair_flush(&ws[k].stair, &ws[k].arch))
+            sh_fail(&sh, ws[k].arch.overflow ? PARLEY_ERR_LIMIT : PARLEY_ERR_NOMEM,
+                    ws[k].arch.overflow ? "frontier" : "out of memory");
     run->work = atomic_load(&sh.work);
     for (unsigned k = 0; k < nthreads; k++)
         run->work += ws[k].nodes - ws[k].flushed;

@@ -586,6 +586,18 @@ static parley_status limit_message(parley_status st, const an_space *sp, const a
                             "the limit with --max-outcomes N (max_work)%s",
                             run->phase, lim, tot, need);
     }
+    if (strcmp(err->message, "time") == 0) {
+        char need[160] = "";
+        if (run->stopped_at > 0.001)
+            snprintf(need, sizeof need, "; it had settled about %.1f%% of that phase, so about "
+                     "%.0f s should do", run->stopped_at * 100.0,
+                     opt->max_seconds / run->stopped_at * 1.2 + 1);
+        return parleyx_fail(err, st, NULL, 0, 0,
+                            "the analysis stopped in phase '%s' after %.3g s, the time limit, in a "
+                            "space of %s outcomes.  To go on, raise the limit with --max-seconds "
+                            "S (max_seconds), or leave it out%s",
+                            run->phase, opt->max_seconds, tot, need);
+    }
     if (strcmp(err->message, "frontier") == 0) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt->max_frontier);
         parleyx_group_digits(buf, lim, sizeof lim);
@@ -653,6 +665,8 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     parley_status st = an_merge_frontier(run, cand, seed);
     if (st == PARLEY_ERR_NOMEM)
         return out_of_memory(err);
+    if (st == PARLEY_ERR_LIMIT && run->stopped)
+        return an_stop_fail(run, err);
     if ((st == PARLEY_OK && seed->n > opt->max_frontier) ||
         (st == PARLEY_ERR_LIMIT && seed->overflow))
         return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "frontier");
@@ -736,7 +750,7 @@ static parley_status diagnose_alone(parley_analysis *an, an_run *run,
         }
         parley_status st = count_agreements(run, opt, &one.c, &an->alone[p], err);
         an_cons_free(sp->alloc, &one);
-        if (st == PARLEY_ERR_LIMIT && err && strstr(err->message, "cancelled") == NULL) {
+        if (st == PARLEY_ERR_LIMIT && err && strcmp(err->message, "work") == 0) {
             parley_error_clear(err); /* too costly: no diagnosis for p */
             continue;
         }
@@ -784,7 +798,9 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     memset(&cs, 0, sizeof cs);
     an_arch seed;
     an_arch_init(&seed, a, d, m, an_work_limit(opt.max_frontier));
-    an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5, 0.0};
+    an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5, 0.0, 0.0, false};
+    if (opt.max_seconds > 0)
+        run.deadline = an_now() + opt.max_seconds;
     if (an) {
         an->allocv = *a;
         an->d = d;

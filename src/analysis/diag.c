@@ -51,6 +51,7 @@
  * private clone of the scenario, whose rule leaves it may switch
  * temporarily (and always restores).
  */
+#include "an.h"
 #include "model/model.h"
 #include "model/rule.h"
 
@@ -87,6 +88,7 @@ struct parley_diagnosis {
     const parley_allocator *alloc;
     parley_progress_fn progress;      /* the options', for the analyses run here */
     void *progress_ud;
+    double deadline;                  /* max_seconds from the start (an_now); 0: none */
     bool deal, complete;
     size_t nc;
     size_t capc;                      /* entries allocated for cons/status/added */
@@ -139,7 +141,8 @@ typedef struct dg_search {
     uint32_t *bestx;
     /* budget */
     uint64_t work, max_work;
-    bool over;
+    double deadline;        /* an_now() seconds; 0: none */
+    bool over, late;        /* out of work; out of time (over too) */
     /* witnesses: outcomes and the constraints they satisfy */
     size_t nwit;
     uint64_t *witmask;      /* DG_MAX_WITNESSES * nw */
@@ -222,6 +225,10 @@ static int dfs(dg_search *s, size_t d)
 {
     if (++s->work > s->max_work) {
         s->over = true;
+        return -1;
+    }
+    if ((s->work & 4095) == 0 && an_past(s->deadline)) {
+        s->over = s->late = true;
         return -1;
     }
     size_t ni = s->ni;
@@ -805,8 +812,14 @@ static parley_status build_constraints(parley_diagnosis *d, const parley_scenari
     return PARLEY_OK;
 }
 
-static parley_status work_over(uint64_t max_work, parley_error *err)
+static parley_status work_over(const dg_search *s, parley_error *err)
 {
+    if (s->late)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                            "the diagnosis stopped at the time limit, after %llu search steps; "
+                            "raise it with --max-seconds S, or leave it out",
+                            (unsigned long long)s->work);
+    uint64_t max_work = s->max_work;
     return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
                         "the diagnosis needed more than %llu search steps; raise the limit with "
                         "--max-work, or simplify the scenario (fewer values on the issues named "
@@ -840,7 +853,7 @@ static parley_status enumerate(parley_diagnosis *d, dg_search *s, size_t max_set
         }
         int f = feasible(s, seed);
         if (f < 0) {
-            st = work_over(s->max_work, err);
+            st = work_over(s, err);
             goto done;
         }
         if (f) {
@@ -852,7 +865,7 @@ static parley_status enumerate(parley_diagnosis *d, dg_search *s, size_t max_set
                 bit_set(trial, c);
                 int g = feasible(s, trial);
                 if (g < 0) {
-                    st = work_over(s->max_work, err);
+                    st = work_over(s, err);
                     goto done;
                 }
                 if (g)
@@ -879,7 +892,7 @@ static parley_status enumerate(parley_diagnosis *d, dg_search *s, size_t max_set
                 bit_clr(seed, c);
                 int g = feasible(s, seed);
                 if (g < 0) {
-                    st = work_over(s->max_work, err);
+                    st = work_over(s, err);
                     goto done;
                 }
                 if (g)
@@ -904,6 +917,22 @@ done:
     parleyx_free(d->alloc, seed, nw * sizeof(uint64_t));
     map_free(&m);
     return st;
+}
+
+
+/* The options of an analysis the diagnosis runs: its threads, progress,
+ * and what is left of its time. */
+static void analysis_options(const parley_diagnosis *d, unsigned threads,
+                             parley_analysis_options *ao)
+{
+    parley_analysis_options_init(ao);
+    ao->threads = threads;
+    ao->progress = d->progress;
+    ao->progress_ud = d->progress_ud;
+    if (d->deadline > 0) {
+        double left = d->deadline - an_now();
+        ao->max_seconds = left > 1e-6 ? left : 1e-6;
+    }
 }
 
 /* A scenario with a set of constraints dropped (reservation -> 0). */
@@ -943,10 +972,7 @@ static parley_status analyse_relaxed(const parley_diagnosis *d, const parley_sce
     if (st)
         return st;
     parley_analysis_options ao;
-    parley_analysis_options_init(&ao);
-    ao.threads = threads;
-    ao.progress = d->progress;
-    ao.progress_ud = d->progress_ud;
+    analysis_options(d, threads, &ao);
     st = parley_analyze(c, &ao, out, err);
     parley_scenario_free(c);
     return st;
@@ -1066,7 +1092,7 @@ static void leaf_limit(leaf_job *j, rule *r, bool positive)
         int f = feasible_nocache(j->s, j->all);
         r->op = saved;
         if (f < 0) {
-            j->st = work_over(j->s->max_work, j->err);
+            j->st = work_over(j->s, j->err);
             return;
         }
         if (f == 1) {
@@ -1089,7 +1115,7 @@ static void leaf_limit(leaf_job *j, rule *r, bool positive)
     int got = optimise(j->s, j->all, kind, which, sign);
     r->op = saved;
     if (got < 0) {
-        j->st = work_over(j->s->max_work, j->err);
+        j->st = work_over(j->s, j->err);
         return;
     }
     dg_limit l = {0};
@@ -1149,7 +1175,7 @@ static parley_status limits(parley_diagnosis *d, dg_search *s, bool bend, parley
             int got = optimise(s, all, OBJ_UTIL, k->party, +1);
             bit_set(all, c);
             if (got < 0) {
-                st = work_over(s->max_work, err);
+                st = work_over(s, err);
                 break;
             }
             dg_limit l = {0};
@@ -1206,10 +1232,7 @@ static parley_status statuses(parley_diagnosis *d, const parley_scenario *sc, un
 {
     parley_analysis *base = NULL;
     parley_analysis_options ao;
-    parley_analysis_options_init(&ao);
-    ao.threads = threads;
-    ao.progress = d->progress;
-    ao.progress_ud = d->progress_ud;
+    analysis_options(d, threads, &ao);
     parley_status st = parley_analyze(sc, &ao, &base, err);
     if (st)
         return st;
@@ -1273,12 +1296,15 @@ parley_status parley_diagnose(const parley_scenario *sc, const parley_diagnosis_
     d->alloc = &d->allocv;
     d->progress = o.progress;
     d->progress_ud = o.progress_ud;
+    if (o.max_seconds > 0)
+        d->deadline = an_now() + o.max_seconds;
     parley_status st = build_constraints(d, sc, err);
     dg_search s;
     bool have_search = false;
     if (!st) {
         st = search_init(&s, sc, d->cons, d->nc, max_work, err);
         have_search = st == PARLEY_OK;
+        s.deadline = d->deadline;
     }
     if (!st) {
         s.d = d;

@@ -29,6 +29,7 @@
 #include "forecast/fc.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SMP_MIN_CLTN 1e-10   /* probEduChlg's floor for coalition strength */
@@ -901,19 +902,27 @@ static void smp_forecast(parley_forecast_result *r)
 }
 
 /* KTAB implements more PCE models and stochastic transitions than this
- * file; refuse those clearly. */
+ * file; refuse those clearly, naming every variant asked for that parley
+ * does not compute (the input itself is valid: KTAB runs it). */
 static parley_status smp_supported(const parley_smp_params *prm, parley_error *err)
 {
-    if (prm->pce != PARLEY_SMP_PCE_CONDITIONAL)
-        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
-                            "SMP: only the Conditional PCE model is implemented (the Markov "
-                            "ones are not); set PCEModel to Conditional");
-    if (prm->transitions != PARLEY_SMP_DETERMINISTIC)
-        return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
-                            "SMP: only Deterministic state transitions are implemented (KTAB's "
-                            "Stochastic runs are not reproducible); set StateTransitions to "
-                            "Deterministic");
-    return PARLEY_OK;
+    static const char *const pce[] = {"Conditional", "MarkovIncentive", "MarkovUniform"};
+    bool bad_pce = prm->pce != PARLEY_SMP_PCE_CONDITIONAL;
+    bool bad_stm = prm->transitions != PARLEY_SMP_DETERMINISTIC;
+    if (!bad_pce && !bad_stm)
+        return PARLEY_OK;
+    char what[96];
+    snprintf(what, sizeof what, "%s%s%s%s", bad_pce ? "PCEModel " : "",
+             bad_pce && (size_t)prm->pce < 3 ? pce[prm->pce] : "",
+             bad_pce && bad_stm ? " and " : "", bad_stm ? "StateTransitions Stochastic" : "");
+    return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
+                        "SMP: the input asks for %s, which KTAB runs but parley does not "
+                        "compute: parley implements the Conditional PCE model and "
+                        "Deterministic state transitions only (KTAB's Stochastic runs are not "
+                        "reproducible); to run here, set %s%s%s in <ModelParameters>",
+                        what, bad_pce ? "PCEModel to Conditional" : "",
+                        bad_pce && bad_stm ? " and " : "",
+                        bad_stm ? "StateTransitions to Deterministic" : "");
 }
 
 parley_status smp_run(const parley_forecast_input *in, const parley_forecast_options *opt,

@@ -10,13 +10,16 @@
  *  - genius.c: small text helpers, the file-to-DOM step (gx_parse_file:
  *    parleyx_read_file, then genius_repair.c), typed access to the DOM
  *    (attributes as numbers, errors at the element's line) and
- *    parley_genius_read_files, which tells GeniusWeb JSON apart by content
- *    and otherwise reads the domain, then each profile in order;
+ *    gx_read_files, which tells GeniusWeb JSON apart by content and
+ *    otherwise reads the domain, then each profile in order;
  *  - genius_repair.c: the strict parse (xml_front.c) and the textual
  *    repairs tried when it fails;
  *  - genius_domain.c: <negotiation_template> into issues;
  *  - genius_profile.c: <utility_space> into one party's evaluators;
- *  - genius_folder.c: a folder's files sorted and classified.
+ *  - genius_folder.c: a folder's files sorted and classified, and
+ *    parley_genius_read_files (profile picks and party names around
+ *    gx_read_files);
+ *  - genius_write.c, geniusweb_write.c: the folder writers.
  *
  * Memory: everything the reader allocates itself (file buffers, lookup
  * tables, labels) goes through opt->alloc and is freed before returning;
@@ -274,20 +277,10 @@ parley_status gx_builder(gx_ctx *c, parley_status st, const parley_error *inner,
 
 /* ------------------------------------------------------------ public */
 
-parley_status parley_genius_read_files(const char *domain, size_t nprofiles,
-                                       const char *const *profiles,
-                                       const parley_load_options *opt, parley_scenario **out,
-                                       parley_error *err)
+parley_status gx_read_files(const char *domain, size_t nprofiles, const char *const *profiles,
+                            const parley_load_options *opt, parley_scenario **out,
+                            parley_error *err)
 {
-    if (!out)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "out must not be NULL");
-    *out = NULL;
-    if (!domain || (nprofiles && !profiles))
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
-                            "give a GENIUS domain file and its profile files");
-    for (size_t k = 0; k < nprofiles; k++)
-        if (!profiles[k])
-            return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "profile path %zu is NULL", k);
     if (nprofiles == 0)
         return parleyx_fail(err, PARLEY_ERR_INVALID, domain, 0, 0,
                             "no profile files given; a GENIUS scenario needs the domain and at "

@@ -14,11 +14,21 @@
  * would load the scenario with a party fewer).  A folder mixing GENIUS XML
  * and GeniusWeb JSON is refused.
  *
+ * Also parley_genius_read_files, for folders and explicit files alike:
+ * the load options' profile picks (only those files, in the order given)
+ * and party names (FILE=NAME), checked before anything is read (a known
+ * file, taken and named once, a valid name, no two parties with one name),
+ * applied around gx_read_files (genius.c), with the note "K of N profiles
+ * taken: ..." when some were picked.  Renaming writes the party's name in
+ * the model (model.h): the scenario is final, and a GENIUS party has no
+ * red lines that could name it.
+ *
  * Memory: the file names are allocated with opt->alloc and freed before
  * returning; each file is read whole (gx_file_read) and freed once
  * classified.
  */
 #include "io/genius_io.h"
+#include "model/model.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -296,6 +306,224 @@ static parley_status gx_note_skipped(const gx_listing *l, parley_scenario *sc)
     return PARLEY_OK;
 }
 
+/* ------------------------------------------- picking and naming profiles */
+
+/* file names profile path p: its base name, or the base name without
+ * .xml/.json (the party's default name). */
+static bool gx_file_names(const char *file, const char *p)
+{
+    const char *b = gx_basename(p);
+    if (strcmp(file, b) == 0)
+        return true;
+    size_t n = strlen(b), m = strlen(file);
+    size_t ext = gx_iends(b, ".xml") ? 4 : gx_iends(b, ".json") ? 5 : 0;
+    return ext && m == n - ext && strncmp(file, b, m) == 0;
+}
+
+/* The index of the profile file names among paths[0..n), or SIZE_MAX. */
+static size_t gx_find_profile(const char *file, size_t n, const char *const *paths)
+{
+    for (size_t k = 0; k < n; k++)
+        if (gx_file_names(file, paths[k]))
+            return k;
+    return SIZE_MAX;
+}
+
+/* "unknown profile" with the closest base name among paths. */
+static parley_status gx_unknown_profile(const parley_allocator *a, const char *where,
+                                        const char *what, const char *file, size_t n,
+                                        const char *const *paths, parley_error *err)
+{
+    const char **bases = parleyx_calloc(a, n ? n : 1, sizeof *bases);
+    if (!bases)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, where, 0, 0, "out of memory");
+    for (size_t k = 0; k < n; k++)
+        bases[k] = gx_basename(paths[k]);
+    const char *near = parleyx_closest(file, bases, n);
+    parley_status st = parleyx_fail(err, PARLEY_ERR_INVALID, where, 0, 0,
+                                    "%s: no profile '%s' here%s%s%s (the profiles: "
+                                    "%s%s%s)",
+                                    what, file, near ? "; did you mean '" : "", near ? near : "",
+                                    near ? "'?" : "", n ? bases[0] : "", n > 1 ? ", " : "",
+                                    n > 1 ? bases[1] : "");
+    if (n > 2) {
+        size_t len = strlen(err ? err->message : "");
+        if (err && len + 8 < sizeof err->message)
+            snprintf(err->message + len - 1, sizeof err->message - len + 1, ", ... %zu in all)", n);
+    }
+    parleyx_free(a, (void *)bases, (n ? n : 1) * sizeof *bases);
+    return st;
+}
+
+/* A party name given by the caller: non-empty, at most PARLEY_MAX_NAME
+ * bytes, UTF-8, no control characters. */
+static parley_status gx_check_party_name(const char *where, const parley_profile_name *pn,
+                                         parley_error *err)
+{
+    const char *nm = pn->name ? pn->name : "";
+    size_t n = strlen(nm);
+    const char *why = !n                                              ? "is empty"
+                      : n > PARLEY_MAX_NAME                           ? "is too long"
+                      : parleyx_utf8_invalid(nm, n, true) != SIZE_MAX ? "is not UTF-8 text"
+                                                                      : NULL;
+    for (size_t i = 0; !why && i < n; i++)
+        if ((unsigned char)nm[i] < 0x20 || nm[i] == 0x7f)
+            why = "holds a control character";
+    if (why)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, where, 0, 0,
+                            "the party name for '%s' %s; give a name of 1 to %d bytes of "
+                            "printable UTF-8",
+                            pn->file, why, PARLEY_MAX_NAME);
+    return PARLEY_OK;
+}
+
+/* opt->profiles into picked (room for n; *npicked set), or all of paths
+ * when none are asked for; then opt->names checked against the picked
+ * profiles (a known file, taken, named once; a valid name, given once). */
+static parley_status gx_pick(const parley_load_options *opt, const char *where, size_t n,
+                             const char *const *paths, const char **picked, size_t *npicked,
+                             parley_error *err)
+{
+    const parley_allocator *a = opt->alloc;
+    size_t np = 0;
+    for (size_t r = 0; r < opt->nprofiles; r++) {
+        const char *f = opt->profiles[r] ? opt->profiles[r] : "";
+        size_t k = gx_find_profile(f, n, paths);
+        if (k == SIZE_MAX)
+            return gx_unknown_profile(a, where, "a profile to take (--profiles)", f, n, paths, err);
+        for (size_t q = 0; q < np; q++)
+            if (picked[q] == paths[k])
+                return parleyx_fail(err, PARLEY_ERR_INVALID, where, 0, 0,
+                                    "profile '%s' is asked for twice; name each profile once",
+                                    gx_basename(paths[k]));
+        picked[np++] = paths[k];
+    }
+    if (!opt->nprofiles)
+        for (; np < n; np++)
+            picked[np] = paths[np];
+    for (size_t r = 0; r < opt->nnames; r++) {
+        const parley_profile_name *pn = &opt->names[r];
+        const char *f = pn->file ? pn->file : "";
+        if (gx_find_profile(f, n, paths) == SIZE_MAX)
+            return gx_unknown_profile(a, where, "a party name (--name)", f, n, paths, err);
+        size_t k = gx_find_profile(f, np, picked);
+        if (k == SIZE_MAX)
+            return parleyx_fail(err, PARLEY_ERR_INVALID, where, 0, 0,
+                                "profile '%s' is given a name but is not among the profiles "
+                                "taken; take it too, or drop its name",
+                                f);
+        parley_status st = gx_check_party_name(where, pn, err);
+        if (st)
+            return st;
+        for (size_t q = 0; q < r; q++) {
+            if (gx_find_profile(opt->names[q].file ? opt->names[q].file : "", 1, &picked[k]) == 0)
+                return parleyx_fail(err, PARLEY_ERR_INVALID, where, 0, 0,
+                                    "profile '%s' is named twice; give each profile one name",
+                                    gx_basename(picked[k]));
+            if (strcmp(opt->names[q].name, pn->name) == 0)
+                return parleyx_fail(err, PARLEY_ERR_INVALID, where, 0, 0,
+                                    "two profiles are named '%s'; party names must be unique",
+                                    pn->name);
+        }
+    }
+    *npicked = np;
+    return PARLEY_OK;
+}
+
+/* The name party k of sc ends with: opt's name for picked[k], or its own. */
+static const char *gx_final_name(const parley_load_options *opt, const char *const *picked,
+                                 const parley_scenario *sc, size_t k)
+{
+    for (size_t r = 0; r < opt->nnames; r++)
+        if (gx_file_names(opt->names[r].file, picked[k]))
+            return opt->names[r].name;
+    return sc->parties[k].name;
+}
+
+/* Give the parties of sc (party k read from picked[k]) the names of
+ * opt->names; no two parties may end with one name. */
+static parley_status gx_rename(const parley_load_options *opt, const char *where,
+                               const char *const *picked, parley_scenario *sc, parley_error *err)
+{
+    size_t np = sc->nparties;
+    for (size_t k = 0; k < np; k++)
+        for (size_t q = k + 1; q < np; q++)
+            if (strcmp(gx_final_name(opt, picked, sc, k), gx_final_name(opt, picked, sc, q)) == 0)
+                return parleyx_fail(err, PARLEY_ERR_INVALID, where, 0, 0,
+                                    "the parties of %s and %s would both be named '%s'; party "
+                                    "names must be unique: choose another name",
+                                    gx_basename(picked[k]), gx_basename(picked[q]),
+                                    gx_final_name(opt, picked, sc, k));
+    for (size_t r = 0; r < opt->nnames; r++) {
+        size_t k = gx_find_profile(opt->names[r].file, np, picked);
+        char *nm = parleyx_strdup(sc->alloc, opt->names[r].name);
+        if (!nm)
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, where, 0, 0, "out of memory");
+        parleyx_strfree(sc->alloc, sc->parties[k].name);
+        sc->parties[k].name = nm;
+    }
+    return PARLEY_OK;
+}
+
+/* "K of N profiles taken: a.xml, b.xml" on sc. */
+static parley_status gx_note_taken(size_t n, const char *const *picked, size_t np,
+                                   parley_scenario *sc)
+{
+    char note[PARLEY_MAX_NAME + 64];
+    int w = snprintf(note, sizeof note, "%zu of %zu profiles taken:", np, n);
+    for (size_t k = 0; k < np && w > 0 && (size_t)w < sizeof note; k++)
+        w += snprintf(note + w, sizeof note - (size_t)w, "%s %s", k ? "," : "",
+                      gx_basename(picked[k]));
+    parley_status st = parley_scenario_add_note(sc, note);
+    return st == PARLEY_ERR_LIMIT ? PARLEY_OK : st;
+}
+
+/* parley_genius_read_files, with errors about the picks and names
+ * located at where (the folder, or the domain file). */
+static parley_status gx_read_picked(const char *where, const char *domain, size_t nprofiles,
+                                    const char *const *profiles, const parley_load_options *opt,
+                                    parley_scenario **out, parley_error *err)
+{
+    if (!out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "out must not be NULL");
+    *out = NULL;
+    if (!domain || (nprofiles && !profiles))
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "give a GENIUS domain file and its profile files");
+    for (size_t k = 0; k < nprofiles; k++)
+        if (!profiles[k])
+            return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "profile path %zu is NULL", k);
+    if (!opt || (!opt->nprofiles && !opt->nnames))
+        return gx_read_files(domain, nprofiles, profiles, opt, out, err);
+    if ((opt->nprofiles && !opt->profiles) || (opt->nnames && !opt->names))
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "nprofiles or nnames is set but its array is NULL");
+    const char **picked = parleyx_calloc(opt->alloc, nprofiles ? nprofiles : 1, sizeof *picked);
+    if (!picked)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, domain, 0, 0, "out of memory");
+    size_t np = 0;
+    parley_status st = gx_pick(opt, where, nprofiles, profiles, picked, &np, err);
+    if (!st)
+        st = gx_read_files(domain, np, picked, opt, out, err);
+    if (!st)
+        st = gx_rename(opt, where, picked, *out, err);
+    if (!st && opt->nprofiles && (st = gx_note_taken(nprofiles, picked, np, *out)) != PARLEY_OK)
+        st = parleyx_fail(err, st, domain, 0, 0, "out of memory");
+    if (st && *out) {
+        parley_scenario_free(*out);
+        *out = NULL;
+    }
+    parleyx_free(opt->alloc, (void *)picked, (nprofiles ? nprofiles : 1) * sizeof *picked);
+    return st;
+}
+
+parley_status parley_genius_read_files(const char *domain, size_t nprofiles,
+                                       const char *const *profiles, const parley_load_options *opt,
+                                       parley_scenario **out, parley_error *err)
+{
+    return gx_read_picked(domain, domain, nprofiles, profiles, opt, out, err);
+}
+
 parley_status parley_genius_read_folder(const char *dir, const parley_load_options *opt,
                                         parley_scenario **out, parley_error *err)
 {
@@ -323,7 +551,7 @@ parley_status parley_genius_read_folder(const char *dir, const parley_load_optio
     }
     if ((st = gx_pick_files(dir, &l, opt, &domain, profiles, &np, err)))
         goto done;
-    st = parley_genius_read_files(domain, np, profiles, opt, out, err);
+    st = gx_read_picked(dir, domain, np, profiles, opt, out, err);
     if (st == PARLEY_OK && (st = gx_note_skipped(&l, *out)) != PARLEY_OK) {
         parley_scenario_free(*out);
         *out = NULL;

@@ -66,6 +66,50 @@ static inline void gx_file_free(gx_file *f)
 parley_status gx_add_party_for(parley_scenario *sc, const char *path, size_t *party,
                                parley_error *err);
 
+/* Read a domain and its profiles (paths checked non-NULL), one party per
+ * profile in order; GENIUS XML or GeniusWeb JSON by content (genius.c).
+ * parley_genius_read_files (genius_folder.c) picks and renames around it. */
+parley_status gx_read_files(const char *domain, size_t nprofiles, const char *const *profiles,
+                            const parley_load_options *opt, parley_scenario **out,
+                            parley_error *err);
+
+/* --- writing a folder (genius_write.c; GENIUS XML there, GeniusWeb JSON in
+ * geniusweb_write.c) --- */
+
+/* What a folder writer writes: the parties (negotiators with preferences,
+ * in scenario order), the file names (file[0] the domain, file[j + 1]
+ * party[j]'s profile), one text per file, and the notes on what the format
+ * cannot hold (a parley text, begun).  All on the scenario's allocator. */
+typedef struct gx_fname {
+    char s[PARLEY_MAX_NAME + 16];
+} gx_fname;
+
+typedef struct gx_plan {
+    const parley_scenario *sc; /* NULL: nothing to free */
+    size_t np;
+    size_t *party;  /* np of the scenario's party indices */
+    gx_fname *file; /* np + 1 */
+    px_buf *out;    /* np + 1 texts */
+    px_buf notes;   /* one line per note */
+} gx_plan;
+
+/* Plan the folder for sc (final) with file names ending in ext; notes on
+ * the parties, red lines, descriptions and file names.  On failure the
+ * plan must still be handed to gx_finish (or gx_plan_free). */
+parley_status gx_plan_make(gx_plan *p, const parley_scenario *sc, const char *ext,
+                           parley_error *err);
+void gx_plan_free(gx_plan *p);
+/* One note line (printf format). */
+void gx_note(gx_plan *p, const char *fmt, ...) PX_PRINTF(2, 3);
+/* The note for a numeric issue i written as a discrete one, and why. */
+void gx_note_as_discrete(gx_plan *p, size_t i, const char *why);
+/* When st is PARLEY_OK: write p's texts as the folder dir (atomically: a
+ * new folder beside it, renamed; an existing dir must be an empty folder)
+ * and hand the notes over in *notes (parley_text_free; "" when none).
+ * Frees the plan in every case; returns the status. */
+parley_status gx_finish(gx_plan *p, const char *dir, char **notes, parley_status st,
+                        parley_error *err);
+
 /* --- GENIUS XML text to a DOM --- */
 
 /* Parse a GENIUS XML file already in memory: strictly first, then with the

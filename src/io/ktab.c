@@ -11,6 +11,8 @@
  *    with a trailing comma.  Checks as KTAB: positions and saliences in
  *    [0, 100], saliences summing to at most 100, capability in (0, 1e8]
  *    (KTAB allows 0, but a zero voting weight makes its own model throw).
+ *    KTAB reads only the first four fields of line 1: later ones (a
+ *    spreadsheet's "0,,,,") are ignored here too.
  *  - the simple BDM CSV (Scholz's ExampleActors.csv): header exactly
  *    Actor,Capability,Position,Salience, then "name, c, x, s" with s in
  *    [0, 1]; one dimension named "Position" on [min x, max x].
@@ -18,6 +20,8 @@
  *    [<ModelParameters>] <Dimensions><dName>... <Actors><Actor> <name>
  *    <description> <capability> <Position><dCoord>... <Salience><dSal>...
  *    [<IdealAdjustment><iaPair><adjustingIdeal> <referencePos> <adjust>].
+ *    An empty <dCoord> or <dSal> is 0, as KTAB reads it (its smpExample.xml
+ *    has one); the model variants asked for are checked by the forecast.
  *
  * Positions are kept on the file's scale ([0, 100]); saliences become
  * fractions (x / 100.0, KTAB's own operation, so the model sees KTAB's
@@ -293,11 +297,14 @@ static bool kt_is(const char *s, const char *w) { return strcasecmp(s, w) == 0; 
 static parley_status kt_csv_counts(const kt_csv *cs, unsigned ln, int64_t *na, int64_t *nd,
                                    parley_error *err)
 {
-    if (cs->nf != 4)
-        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->nf > 4 ? cs->f[4].col : 1,
+    /* KTAB reads the first four fields of line 1 and ignores the rest (a
+     * spreadsheet's export pads it, e.g. "0,,,,"): so does parley */
+    if (cs->nf < 4)
+        return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, 1,
                             "expected 4 fields on line 1 (name, description, #actors, "
                             "#dimensions) or the header Actor,Capability,Position,Salience; "
-                            "found %zu", cs->nf);
+                            "found %zu",
+                            cs->nf);
     if (!parleyx_parse_int64(cs->f[2].s, na) || *na < 2 || *na > PARLEY_FORECAST_MAX_ACTORS)
         return parleyx_fail(err, PARLEY_ERR_SYNTAX, cs->name, ln, cs->f[2].col,
                             "expected the number of actors (2 to %d), found '%s'",
@@ -626,6 +633,18 @@ static parley_status kx_num(kx_ctx *x, xmlNode *n, const char *what, double *out
     return PARLEY_OK;
 }
 
+/* A coordinate or salience (<dCoord>, <dSal>): an empty element is 0, as
+ * KTAB reads it (tinyxml2's QueryDoubleText leaves KTAB's 0.0 in place);
+ * text that is not a number is still refused. */
+static parley_status kx_coord(kx_ctx *x, xmlNode *n, const char *what, double *out)
+{
+    if (kx_text(n, x->buf, sizeof x->buf) && !x->buf[0]) {
+        *out = 0.0;
+        return PARLEY_OK;
+    }
+    return kx_num(x, n, what, out);
+}
+
 static parley_status kx_enum(kx_ctx *x, xmlNode *mp, const char *name, const char *const *names,
                              size_t n, int *out)
 {
@@ -708,7 +727,7 @@ static parley_status kx_positions(kx_ctx *x, xmlNode *pe, const char *aname, siz
     for (xmlNode *e = kx_child(pe, "dCoord"); e; e = kx_next(e, "dCoord"), k++) {
         if (k >= nd)
             continue;
-        if ((st = kx_num(x, e, "a position", &pos[k])) != PARLEY_OK)
+        if ((st = kx_coord(x, e, "a position", &pos[k])) != PARLEY_OK)
             return st;
     }
     if (k != nd)
@@ -729,7 +748,7 @@ static parley_status kx_saliences(kx_ctx *x, xmlNode *se, const char *aname, siz
         if (k >= nd)
             continue;
         double s;
-        if ((st = kx_num(x, e, "a salience", &s)) != PARLEY_OK)
+        if ((st = kx_coord(x, e, "a salience", &s)) != PARLEY_OK)
             return st;
         if (s < 0 || s > 100)
             return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(e), 0,

@@ -148,6 +148,11 @@ parley_status parley_load(size_t npaths, const char *const *paths, const parley_
                             "a native scenario is one file, but more inputs follow '%s'; give "
                             "one scenario at a time",
                             paths[0]);
+    if (opt && (opt->nprofiles || opt->nnames))
+        return parleyx_fail(err, PARLEY_ERR_ARG, paths[0], 0, 0,
+                            "picking profiles and naming parties (--profiles, --name) apply to "
+                            "GENIUS and GeniusWeb inputs; a native scenario names its parties "
+                            "itself: drop them, or rename the parties in the file");
     return parley_native_read_file(paths[0], opt, out, err);
 }
 

@@ -33,6 +33,8 @@
 #include "parley/negotiation.h"
 #include "parleyx.h"
 
+#include <string.h>
+
 typedef struct ng_agent {
     parley_agent_ctx ctx; /* must be first */
     struct parley_session *s;
@@ -47,6 +49,9 @@ typedef struct ng_agent {
     uint32_t *rank;
     double *ranku;
     size_t nrank;
+    uint32_t *gorder; /* the GENIUS order (ng_genius.c), built on first use */
+    double *gorderu;  /* utilities along gorder */
+    size_t ngorder;
     uint64_t rng;
 } ng_agent;
 
@@ -117,6 +122,14 @@ static inline size_t ng_at_least(const ng_agent *g, double x)
     return lo;
 }
 
+/* A double's bits as an unsigned key in the same order (IEEE 754). */
+static inline uint64_t ng_order_key(double u)
+{
+    uint64_t b;
+    memcpy(&b, &u, sizeof b);
+    return (b >> 63) ? ~b : (b | 0x8000000000000000ULL);
+}
+
 static inline ng_agent *ng_of(const parley_agent_ctx *c)
 {
     return (ng_agent *)(void *)(uintptr_t)c;
@@ -135,5 +148,40 @@ bool ng_split_spec(const char *spec, char *nbuf, size_t n, const char **params);
  * message in errbuf, on an unknown key or a bad number. */
 bool ng_params(const char *params, const char *const *keys, size_t nkeys, double *vals,
                char *errbuf, size_t errlen);
+
+/* GENIUS's sorted outcome space (ng_genius.c).  ng_genius_order builds
+ * g->gorder / g->gorderu once (false: out of memory); ng_genius_near is
+ * SortedOutcomeSpace.getIndexOfBidNearUtility over n >= 1 utilities sorted
+ * descending; ng_genius_target is TimeDependentAgent.p(t). */
+bool ng_genius_order(ng_agent *g);
+size_t ng_genius_near(const double *u, size_t n, double utility);
+double ng_genius_target(double e, double k, double pmin, double pmax, double t);
+/* Java's String.hashCode() of a UTF-8 text, and BidDetails.hashCode() of
+ * a bid with that hash sum, utility u and time -1 (as unsigned bits). */
+uint32_t ng_java_string_hash(const char *text);
+uint32_t ng_java_biddetails_hash(uint32_t bidhash, double u);
+/* The GENIUS time-dependent family. */
+extern const parley_strategy ng_st_time_dependent, ng_st_linear, ng_st_boulware, ng_st_conceder,
+    ng_st_hardliner;
+/* GENIUS's NiceTitForTat (ng_nicetft.c) and its rules, for tests:
+ * getBonus (discount factor, time, outcome count); the target of
+ * chooseCounterBid before the bid window (best own utility they offered,
+ * own utility of their first bids, own Nash utility, bonus); and the late
+ * part of isAcceptable over their offers (n >= 1 records of stride bytes,
+ * each starting with an ng_seen; the last is the offer on the table). */
+extern const parley_strategy ng_st_nice_tft;
+typedef struct ng_seen {
+    double u, t;
+} ng_seen;
+double ng_ntft_bonus(double discount, double t, uint64_t outcomes);
+double ng_ntft_target(double maxu, double minfirst, double nash, double bonus);
+bool ng_ntft_late_accept(const void *hist, size_t stride, size_t n, double now, bool big);
+/* Its Bayesian model, for tests: fed the n offers in order, the model's
+ * normalised utility of every outcome (by id) into norm (s->n entries).
+ * false when out of memory. */
+bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *norm);
+/* Its Nash utility (updateMyNashUtility) after the model saw the n
+ * offers, with the gap of its previous turn; NaN when out of memory. */
+double ng_ntft_nash_after(ng_agent *g, const uint64_t *offers, size_t n, double initial_gap);
 
 #endif

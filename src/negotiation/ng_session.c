@@ -160,14 +160,6 @@ typedef struct rank_item {
     uint32_t id;
 } rank_item;
 
-/* A double's bits as an unsigned key in the same order (IEEE 754). */
-static uint64_t order_key(double u)
-{
-    uint64_t b;
-    memcpy(&b, &u, sizeof b);
-    return (b >> 63) ? ~b : (b | 0x8000000000000000ULL);
-}
-
 static uint64_t item_key(const void *item)
 {
     return ((const rank_item *)item)->key;
@@ -193,7 +185,7 @@ static parley_status prepare_agent(parley_session *s, ng_agent *g, rank_item *it
         bool ok = u >= rv && (!lines || parley_redlines_hold(s->sc, g->party, v));
         g->ok[id] = ok;
         if (ok) {
-            items[m].key = ~order_key(u); /* best first */
+            items[m].key = ~ng_order_key(u); /* best first */
             items[m].id = (uint32_t)id;
             m++;
         }
@@ -426,6 +418,10 @@ void parley_session_free(parley_session *s)
             parleyx_free(a, g->ok, n);
             parleyx_free(a, g->rank, (g->nrank ? g->nrank : 1) * sizeof(uint32_t));
             parleyx_free(a, g->ranku, (g->nrank ? g->nrank : 1) * sizeof(double));
+            if (g->gorder) {
+                parleyx_free(a, g->gorder, (g->ngorder ? g->ngorder : 1) * sizeof(uint32_t));
+                parleyx_free(a, g->gorderu, (g->ngorder ? g->ngorder : 1) * sizeof(double));
+            }
             parleyx_strfree(a, g->params);
             parleyx_strfree(a, g->spec_name);
         }
@@ -673,6 +669,8 @@ static bool interrupted(parley_session *s, run_state *rs)
 
 static parley_status strat_fail(parley_session *s, ng_agent *g, parley_error *err)
 {
+    if (strcmp(s->errbuf, PARLEY_AGENT_NOMEM) == 0) /* a strategy ran out of memory */
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                         "the strategy of '%s' made an invalid move (%s)",
                         parley_party_name(s->sc, g->party),
@@ -994,20 +992,92 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
 
 /* ------------------------------------------------------------ measures */
 
-double parley_pareto_distance(const parley_analysis *an, const double *u)
+/* The discount scale d_j^t of every dimension j (GENIUS's discount(1, t):
+ * Math.pow(d, t), t clamped to [0, 1]); 1 when d is 1. */
+static void dim_scales(const parley_analysis *an, const parley_scenario *sc, double t,
+                       double *scale, size_t d)
 {
-    size_t d = parley_analysis_dims(an), n = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
+    if (t < 0.0)
+        t = 0.0;
+    if (t > 1.0)
+        t = 1.0;
+    for (size_t j = 0; j < d; j++) {
+        double df = sc ? parley_party_discount(sc, parley_analysis_dim_party(an, j)) : 1.0;
+        scale[j] = df < 1.0 ? pow(df, t) : 1.0;
+    }
+}
+
+/* GENIUS BidPoint.getDistance: sqrt of the sum, in dimension order from 0,
+ * of the squared differences, the frontier point f discounted first. */
+static double point_distance(const double *u, const double *f, const double *scale, size_t d)
+{
+    double s = 0.0;
+    for (size_t j = 0; j < d; j++) {
+        double x = u[j] - f[j] * scale[j];
+        s += x * x;
+    }
+    return sqrt(s);
+}
+
+#define NG_MAX_DIMS 64
+
+/* The dimensions and frontier size of an, with the scales at t; false
+ * when there is nothing to measure (no u, too many dimensions). */
+static bool measure_setup(const parley_analysis *an, const parley_scenario *sc, double t,
+                          const double *u, double *scale, size_t *d, size_t *n)
+{
+    *d = parley_analysis_dims(an);
+    *n = parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL);
+    if (!u || *d > NG_MAX_DIMS)
+        return false;
+    dim_scales(an, sc, t, scale, *d);
+    return true;
+}
+
+double parley_pareto_distance_at(const parley_analysis *an, const parley_scenario *sc, double t,
+                                 const double *u)
+{
+    size_t d, n;
+    double scale[NG_MAX_DIMS];
+    if (!measure_setup(an, sc, t, u, scale, &d, &n))
+        return NAN;
     double best = NAN;
     for (size_t i = 0; i < n; i++) {
-        const double *f = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, i);
-        double s = 0.0;
-        for (size_t j = 0; j < d; j++)
-            s += (u[j] - f[j]) * (u[j] - f[j]);
-        s = sqrt(s);
+        double s = point_distance(u, parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, i),
+                                  scale, d);
         if (isnan(best) || s < best)
             best = s;
     }
     return best;
+}
+
+double parley_nash_distance_at(const parley_analysis *an, const parley_scenario *sc, double t,
+                               const double *u)
+{
+    size_t d, n;
+    double scale[NG_MAX_DIMS];
+    if (!measure_setup(an, sc, t, u, scale, &d, &n))
+        return NAN;
+    double maxp = -1.0; /* MultilateralAnalysis.getNashPoint: strict '>', from -1 */
+    const double *nash = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const double *f = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_ALL, i);
+        double p = 1.0;
+        for (size_t j = 0; j < d; j++) {
+            double rv = sc ? parley_party_reservation(sc, parley_analysis_dim_party(an, j)) : 0.0;
+            p = p * (f[j] * scale[j] - rv);
+        }
+        if (p > maxp) {
+            maxp = p;
+            nash = f;
+        }
+    }
+    return nash ? point_distance(u, nash, scale, d) : NAN;
+}
+
+double parley_pareto_distance(const parley_analysis *an, const double *u)
+{
+    return parley_pareto_distance_at(an, NULL, 0.0, u);
 }
 
 double parley_nash_distance(const parley_analysis *an, const double *u)

@@ -9,15 +9,20 @@
  * source and the exact rule; in short:
  *
  *  time-dependent family (GENIUS TimeDependentAgent; Faratin et al. 1998):
- *      target p(t) = Pmin + (Pmax - Pmin)(1 - f(t)), f(t) = k + (1-k) t^(1/e)
- *      (e = 0: f = k).  boulware e = 0.2, linear e = 1, conceder e = 2,
- *      hardliner e = 0.  Offers the worst outcome still >= p(t) (GENIUS
- *      offers the nearest; "at least" keeps every offer at or above the
- *      reservation value); accepts an offer at least as good as its own
- *      next offer.
- *  tit-for-tat (NegMAS NaiveTitForTatNegotiator): concedes in own utility
- *      as much as the offer on the table improved on the previous one.
- *  nice-tit-for-tat (Baarslag, Hindriks & Jonker 2013).
+ *      boulware, linear, conceder, hardliner and time-dependent live in
+ *      ng_genius.c and reproduce GENIUS offer for offer.  Here:
+ *  time-dependent-at-least: the same target p(t) = Pmin + (Pmax - Pmin)
+ *      (1 - f(t)), f(t) = k + (1-k) t^(1/e) (e = 0: f = k), over its ranked
+ *      list only; offers the worst outcome still >= p(t), so no offer falls
+ *      below the target or the reservation value; accepts an offer at
+ *      least as good as its own next offer.
+ *  tit-for-tat (NegMAS 0.15 NaiveTitForTatNegotiator, as its code runs):
+ *      from step 3 (round 4) its concession is the offer's own normalised
+ *      utility n(offer) (= 1 - its zero-sum model's u_opp), plus kindness:
+ *      it offers the worst outcome worth at least 1 - n(offer) - kindness
+ *      (normalised) and accepts when n(offer) reaches that level; step 0
+ *      concedes nothing, steps 1 and 2 the smallest step of its list.
+ *  nice-tit-for-tat: GENIUS's NiceTitForTat, in ng_nicetft.c.
  *  random: uniform offers among its acceptable outcomes.
  *  frequency-nash: HardHeaded frequency opponent model (van Krimpen et al.
  *      2013) + a bidder that, among the outcomes worth between its Boulware
@@ -27,10 +32,12 @@
  *  micro (de Jonge 2022).
  *  hillclimber, annealer: GENIUS voters for the mediated protocol.
  *
- * Every built-in offers only outcomes in its own ranked list (no red line
- * of its own broken, utility >= its reservation value) and accepts only
- * outcomes that are acceptable to it in the same sense: none ever accepts
- * below its reservation value.
+ * Every built-in here offers only outcomes in its own ranked list (no red
+ * line of its own broken, utility >= its reservation value) and accepts
+ * only outcomes that are acceptable to it in the same sense: none ever
+ * accepts below its reservation value.  The GENIUS time-dependent family
+ * (ng_genius.c) keeps its red lines but, like GENIUS, not always its
+ * reservation value.
  */
 #include "negotiation/ng.h"
 
@@ -224,37 +231,21 @@ static void *td_create(const parley_agent_ctx *c, const char *p, char *eb, size_
 {
     return td_create_e(c, p, 1.0, eb, el);
 }
-static void *boulware_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
-{
-    return td_create_e(c, p, 0.2, eb, el);
-}
-static void *conceder_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
-{
-    return td_create_e(c, p, 2.0, eb, el);
-}
-static void *hardliner_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
-{
-    return td_create_e(c, p, 0.0, eb, el);
-}
 
-static const parley_strategy st_time_dependent = {PARLEY_AGENT_ABI, "time-dependent", td_create,
-                                                  td_propose, td_respond, NULL, st_free};
-static const parley_strategy st_linear = {PARLEY_AGENT_ABI, "linear", td_create, td_propose,
-                                          td_respond, NULL, st_free};
-static const parley_strategy st_boulware = {PARLEY_AGENT_ABI, "boulware", boulware_create,
-                                            td_propose, td_respond, NULL, st_free};
-static const parley_strategy st_conceder = {PARLEY_AGENT_ABI, "conceder", conceder_create,
-                                            td_propose, td_respond, NULL, st_free};
-static const parley_strategy st_hardliner = {PARLEY_AGENT_ABI, "hardliner", hardliner_create,
-                                             td_propose, td_respond, NULL, st_free};
+static const parley_strategy st_time_dependent_at_least = {
+    PARLEY_AGENT_ABI, "time-dependent-at-least", td_create, td_propose, td_respond, NULL, st_free};
 
 /* ------------------------------------------------------------ naive tit-for-tat */
 
+/* NegMAS 0.15's NaiveTitForTatNegotiator as its code runs it (see the
+ * file comment and docs/negotiation.md).  NegMAS step s = round - 1. */
 typedef struct tft_state {
     st_head h;
-    double target, pmin, pmax, kindness, punish;
-    double last;
-    bool have_last;
+    double kindness;
+    bool punish;
+    double lo_r;   /* max(lowest utility, rv): eval_normalized's zero */
+    double lo, hi; /* lowest and highest utility: the inverter's range */
+    size_t gap;    /* next pair of the "smallest concession" (steps 1, 2) */
 } tft_state;
 
 static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
@@ -267,47 +258,78 @@ static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb,
     tft_state *s = st_new(c, sizeof *s, eb, el);
     if (!s)
         return NULL;
-    s->pmax = g->nrank ? g->ranku[0] : 1.0;
-    s->pmin = g->nrank ? g->ranku[g->nrank - 1] : 0.0;
-    s->target = s->pmax;
+    double lo = 1.0, hi = 0.0;
+    for (uint64_t o = 0; o < g->s->n; o++) {
+        lo = g->u[o] < lo ? g->u[o] : lo;
+        hi = g->u[o] > hi ? g->u[o] : hi;
+    }
+    s->lo = lo;
+    s->hi = hi;
+    s->lo_r = lo > c->reservation ? lo : c->reservation;
     s->kindness = v[0];
-    s->punish = v[1];
+    s->punish = v[1] > 0.0;
     return s;
 }
 
+/* BaseUtilityFunction.eval_normalized(o, above_reserve=True). */
+static double tft_norm(const tft_state *s, double u)
+{
+    if (s->hi < s->lo_r || s->hi - s->lo_r < 1e-5)
+        return s->hi >= s->lo_r ? 1.0 : 0.0;
+    return (u - s->lo_r) * (1.0 / (s->hi - s->lo_r));
+}
+
+/* KindConcessionRecommender with TFT's checks: the concession in [0, 1]
+ * answering an offer worth u to self (have: there is one). */
+static double tft_concession(tft_state *s, const ng_agent *g, bool have, double u)
+{
+    unsigned long step = g->s->round - 1;
+    double pc = have ? tft_norm(s, u) : 0.0; /* 1 - (1 - own normalised) */
+    double c = pc < 0.0 && !s->punish ? 0.0 : pc;
+    if (step == 0)
+        c = 0.0;
+    else if (step > 2)
+        c += s->kindness;
+    else { /* must_concede: the gap between the next two of its list */
+        size_t a = s->gap < g->nrank ? s->gap : g->nrank - 1;
+        size_t b = a + 1 < g->nrank ? a + 1 : a;
+        s->gap += 2;
+        double d = s->hi - s->lo;
+        c = d > 0.0 ? (g->ranku[a] - g->ranku[b] + 1e-12) / d : 0.0;
+    }
+    if (!isfinite(c) || !(c >= -1e-6 && c <= 1.0000001))
+        c = 0.0;
+    return c;
+}
+
+/* The offer: the worst outcome of its ranked list whose utility,
+ * normalised over the whole range, is at least 1 - c (up to 1e-12). */
 static bool tft_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
     const ng_agent *g = ng_of(c);
-    const tft_state *s = state;
+    tft_state *s = state;
     if (!g->nrank)
         return false;
-    *offer = g->rank[rank_for(g, s->target)];
+    size_t n = g->s->hn;
+    bool have = n > 0 && g->s->hist[n - 1].seat != c->seat;
+    double u = have ? g->u[g->s->hist[n - 1].o] : 0.0;
+    double level = 1.0 - tft_concession(s, g, have, u);
+    double d = s->hi - s->lo;
+    double floor = d < 1e-12 ? s->lo : level * d + s->lo;
+    *offer = g->rank[rank_for(g, floor - 1e-12)];
     return true;
 }
 
+/* Accept when the offer's own normalised utility reaches 1 - c. */
 static parley_response tft_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
     const ng_agent *g = ng_of(c);
     tft_state *s = state;
     if (!g->nrank)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    double u = g->u[o];
-    if (s->have_last) {
-        double delta = u - s->last; /* > 0: the other side conceded */
-        if (delta > 0)
-            s->target -= delta;
-        else if (delta < 0)
-            s->target -= s->punish * delta;
-    }
-    s->target -= s->kindness;
-    if (s->target < s->pmin)
-        s->target = s->pmin;
-    if (s->target > s->pmax)
-        s->target = s->pmax;
-    s->last = u;
-    s->have_last = true;
-    double next = g->ranku[rank_for(g, s->target)];
-    return g->ok[o] && u >= next ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+    double level = 1.0 - tft_concession(s, g, true, g->u[o]);
+    return g->ok[o] && tft_norm(s, g->u[o]) >= level ? PARLEY_RESPONSE_ACCEPT
+                                                     : PARLEY_RESPONSE_REJECT;
 }
 
 static const parley_strategy st_tft = {PARLEY_AGENT_ABI, "tit-for-tat", tft_create, tft_propose,
@@ -497,180 +519,6 @@ static parley_response fn_respond(void *state, const parley_agent_ctx *c, uint64
 
 static const parley_strategy st_fn = {PARLEY_AGENT_ABI, "frequency-nash", fn_create, fn_propose,
                                       fn_respond, fn_observe, st_free};
-
-/* ------------------------------------------------------------ nice tit-for-tat */
-
-typedef struct ntft_state {
-    st_head h;
-    fm_model m;      /* all other seats' offers together */
-    double mins;     /* m: lowest own utility of their offers while t < 0.01 */
-    bool have_min;
-    double best_u;   /* best own utility they offered */
-    uint64_t best_o;
-    double target;
-    double recent[10]; /* own utilities of their last 10 offers (ring) */
-    size_t nrecent;
-    bool nash_valid;   /* nash_u is the estimate for the model as it is */
-    double nash_u;
-} ntft_state;
-
-static void *ntft_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
-{
-    const ng_agent *g = ng_of(c);
-    if (!ng_params(params, NULL, 0, NULL, eb, el))
-        return NULL;
-    size_t fb = fm_bytes(g);
-    ntft_state *s = st_new(c, sizeof *s + fb + 16, eb, el);
-    if (!s)
-        return NULL;
-    char *mem = (char *)(s + 1);
-    mem += (16 - ((uintptr_t)mem & 15)) & 15;
-    fm_init(&s->m, g, mem);
-    s->best_u = -1.0;
-    s->target = g->nrank ? g->ranku[0] : 1.0;
-    return s;
-}
-
-static void ntft_observe(void *state, const parley_agent_ctx *c, const parley_observation *ev)
-{
-    ntft_state *s = state;
-    const ng_agent *g = ng_of(c);
-    if (ev->kind != PARLEY_EVENT_OFFER || ev->seat == c->seat)
-        return;
-    fm_update(&s->m, c, ev->outcome);
-    double u = g->u[ev->outcome];
-    if (!s->have_min || (ev->t < 0.01 && u < s->mins)) {
-        s->mins = u;
-        s->have_min = true;
-    }
-    if (u > s->best_u && g->ok[ev->outcome]) {
-        s->best_u = u;
-        s->best_o = ev->outcome;
-    }
-    s->recent[s->nrecent++ % 10] = u;
-    s->nash_valid = false;
-}
-
-/* The target of Baarslag et al. 2013 (see the file comment in the docs). */
-static double ntft_target(ntft_state *s, const parley_agent_ctx *c)
-{
-    const ng_agent *g = ng_of(c);
-    double pmax = g->ranku[0], pmin = g->ranku[g->nrank - 1];
-    if (!s->have_min)
-        return pmax;
-    double nash = s->nash_u;
-    if (!s->nash_valid) {
-        /* own utility at the estimated Nash point.  Outcomes come in falling
-         * own utility and the estimate never exceeds the sum of the model's
-         * weights (each term w_i * ratio_i <= w_i, added in the same order),
-         * so the scan stops as soon as no later outcome can beat the best
-         * product: the same answer as the full scan, in a fraction of it. */
-        double wsum = 0.0;
-        for (size_t i = 0; i < s->m.n; i++)
-            wsum += s->m.w[i];
-        double bestp = -1.0;
-        nash = pmax;
-        for (size_t r = 0; r < g->nrank; r++) {
-            double gain = g->ranku[r] - c->reservation;
-            if (gain >= 0.0 ? gain * wsum <= bestp : bestp >= 0.0)
-                break;
-            double p = gain * fm_estimate(&s->m, c, g->rank[r]);
-            if (p > bestp) {
-                bestp = p;
-                nash = g->ranku[r];
-            }
-        }
-        s->nash_u = nash;
-        s->nash_valid = true; /* the model changes only when they offer */
-    }
-    double m = s->mins;
-    double n = nash * (1.4 - 0.6 * (1.0 - m));
-    if (n < 0.5)
-        n = 0.5;
-    if (n > 1.0)
-        n = 1.0;
-    if (n > pmax)
-        n = pmax;
-    double conc = s->best_u - m;
-    double ratio = n - m > 0 ? conc / (n - m) : 1.0;
-    if (ratio > 1.0)
-        ratio = 1.0;
-    if (ratio < 0.0)
-        ratio = 0.0;
-    double target = pmax - ratio * (pmax - n);
-    double t = g->s->t, t0 = g->s->n > 3000 ? 0.85 : 0.91;
-    if (t > t0) {
-        double d = c->discount;
-        double b = 20.0 * (t - t0);
-        if (b > 1.0)
-            b = 1.0;
-        if (0.5 - 0.4 * d > b)
-            b = 0.5 - 0.4 * d;
-        if (b > 1.0)
-            b = 1.0;
-        if (b < 0.0)
-            b = 0.0;
-        if (target > n)
-            target -= b * (target - n);
-    }
-    return target < pmin ? pmin : target;
-}
-
-static uint64_t ntft_bid(ntft_state *s, const parley_agent_ctx *c)
-{
-    const ng_agent *g = ng_of(c);
-    if (s->best_u >= s->target)
-        return s->best_o;
-    size_t r = rank_for(g, s->target);
-    uint64_t pick = g->rank[r];
-    double best = -1.0;
-    for (size_t j = r + 1, seen = 0; j-- > 0 && seen < 64; seen++) {
-        if (g->ranku[j] > s->target + 0.02 && seen > 0)
-            break;
-        double e = fm_estimate(&s->m, c, g->rank[j]);
-        if (e > best) {
-            best = e;
-            pick = g->rank[j];
-        }
-    }
-    return pick;
-}
-
-static bool ntft_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
-{
-    ntft_state *s = state;
-    if (!ng_of(c)->nrank)
-        return false;
-    s->target = ntft_target(s, c);
-    *offer = ntft_bid(s, c);
-    return true;
-}
-
-static parley_response ntft_respond(void *state, const parley_agent_ctx *c, uint64_t o)
-{
-    ntft_state *s = state;
-    const ng_agent *g = ng_of(c);
-    if (!g->nrank)
-        return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    if (!g->ok[o])
-        return PARLEY_RESPONSE_REJECT;
-    s->target = ntft_target(s, c);
-    double next = g->u[ntft_bid(s, c)];
-    if (g->u[o] >= next)
-        return PARLEY_RESPONSE_ACCEPT;
-    if (g->s->t >= 0.98 && s->nrecent) { /* last moments: as good as what still comes? */
-        size_t k = s->nrecent < 10 ? s->nrecent : 10;
-        double sum = 0.0;
-        for (size_t i = 0; i < k; i++)
-            sum += s->recent[i];
-        if (g->u[o] >= sum / (double)k)
-            return PARLEY_RESPONSE_ACCEPT;
-    }
-    return PARLEY_RESPONSE_REJECT;
-}
-
-static const parley_strategy st_ntft = {PARLEY_AGENT_ABI, "nice-tit-for-tat", ntft_create,
-                                        ntft_propose, ntft_respond, ntft_observe, st_free};
 
 /* ------------------------------------------------------------ random */
 
@@ -865,9 +713,20 @@ static const parley_strategy st_anneal = {PARLEY_AGENT_ABI, "annealer", vote_cre
 
 /* ------------------------------------------------------------ registry */
 
-static const parley_strategy *const registry[] = {
-    &st_boulware, &st_linear, &st_conceder, &st_hardliner, &st_time_dependent, &st_tft,
-    &st_naive_tft, &st_ntft, &st_random, &st_fn, &st_micro, &st_hill, &st_anneal};
+static const parley_strategy *const registry[] = {&ng_st_boulware,
+                                                  &ng_st_linear,
+                                                  &ng_st_conceder,
+                                                  &ng_st_hardliner,
+                                                  &ng_st_time_dependent,
+                                                  &st_time_dependent_at_least,
+                                                  &st_tft,
+                                                  &st_naive_tft,
+                                                  &ng_st_nice_tft,
+                                                  &st_random,
+                                                  &st_fn,
+                                                  &st_micro,
+                                                  &st_hill,
+                                                  &st_anneal};
 
 const parley_strategy *ng_find_strategy(const char *name)
 {
@@ -879,7 +738,7 @@ const parley_strategy *ng_find_strategy(const char *name)
 
 const char *ng_strategy_names(void)
 {
-    return "boulware, linear, conceder, hardliner, time-dependent, tit-for-tat, "
-           "naive-tit-for-tat, nice-tit-for-tat, random, frequency-nash, micro, hillclimber, "
-           "annealer";
+    return "boulware, linear, conceder, hardliner, time-dependent, time-dependent-at-least, "
+           "tit-for-tat, naive-tit-for-tat, nice-tit-for-tat, random, frequency-nash, micro, "
+           "hillclimber, annealer";
 }

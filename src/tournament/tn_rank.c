@@ -13,6 +13,11 @@
  * other strategy of its session (the opponent for the focal seat, the
  * focal strategy for the others): ranking_pair(a, b).
  *
+ * Damage.  The store is checked by SQLite (quick_check) when opened, and
+ * every session's checksum while its rows are read (tn_check.c): one
+ * that does not match fails the ranking.  Sessions of a store older than
+ * checksums (schema 1, 2) are counted as unverified.
+ *
  * Timeouts.  A session ended by the wall-time limit (sessions.timed_out)
  * counts as a session without a deal in every measure; the share of a
  * strategy's sessions that timed out is kept beside the measures
@@ -49,6 +54,7 @@ struct parley_tournament_ranking {
     uint64_t sessions;
     uint64_t expected;          /* the tournament's sessions (meta.sessions) */
     uint64_t timeouts;          /* sessions ended by the wall-time limit */
+    uint64_t unverified;        /* sessions without a checksum (schema 1, 2) */
     size_t n;                   /* strategies */
     size_t name_cap, acc_cap;   /* room in name and acc */
     char **name;
@@ -129,34 +135,50 @@ static size_t tn_strategy_index(parley_tournament_ranking *r, const char *name, 
     return r->n++;
 }
 
-/* Open the store read-write when allowed, so that closing the last
- * connection checkpoints and removes the -wal and -shm files; else
- * read-only.  Never created. */
+/* Open the store read-write when it and its folder can be written, so
+ * that closing the last connection checkpoints and removes the -wal and
+ * -shm files; else read-only, creating nothing beside it (a store in a
+ * read-only folder ranks too).  Never created.  Then SQLite checks the
+ * file (quick_check). */
 static parley_status tn_rank_open(const char *path, sqlite3 **out, parley_error *err)
 {
     parley_status ps = tn_store_path_check(path, err);
     if (ps != PARLEY_OK)
         return ps;
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    int why = 0;
+    if (!tn_writable(path, &why)) {
+        ps = tn_open_readonly(path, &db, err);
+        if (ps != PARLEY_OK)
+            return ps;
+    } else if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+               SQLITE_OK) {
+        parley_status st = tn_db_fail(db, path, err, "cannot open the store");
         sqlite3_close(db);
-        db = NULL;
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-            parley_status st = tn_db_fail(db, path, err, "cannot open the store");
-            sqlite3_close(db);
-            return st;
-        }
+        return st;
     }
     sqlite3_busy_timeout(db, 10000);
     /* an empty file, an SQLite file of something else, a file that is not
      * SQLite at all, or tables without the settings (a merge that failed
-     * in an older parley): none is a store */
+     * in an older parley): none is a store; a damaged one says so */
     char fp[16];
     if (!tn_meta_get(db, "main", "fingerprint", fp, sizeof fp)) {
+        int ec = sqlite3_errcode(db);
+        if (ec == SQLITE_CORRUPT)
+            ps = tn_damaged(db, path, err);
+        else if (ec == SQLITE_CANTOPEN || ec == SQLITE_READONLY || ec == SQLITE_IOERR ||
+                 ec == SQLITE_PERM || ec == SQLITE_BUSY)
+            ps = tn_db_fail(db, path, err, "cannot read the store");
+        else
+            ps = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
+                              "not a tournament store (no meta table with a fingerprint); a "
+                              "store is the SQLite file `parley tournament` writes");
+    } else {
+        ps = tn_quick_check(db, "main", path, err);
+    }
+    if (ps != PARLEY_OK) {
         sqlite3_close(db);
-        return parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
-                            "not a tournament store (no meta table with a fingerprint); a "
-                            "store is the SQLite file `parley tournament` writes");
+        return ps;
     }
     *out = db;
     return PARLEY_OK;
@@ -170,6 +192,7 @@ typedef struct tn_reader {
     sqlite3_int64 cur; /* the current session id */
     size_t seen[PARLEY_TOURNAMENT_MAX_SEATS];
     size_t nseen;
+    tn_verify check; /* the checksums, checked in the same pass */
 } tn_reader;
 
 /* Count one row (a seat of a session, in session-id order).  false when
@@ -177,22 +200,27 @@ typedef struct tn_reader {
 static bool tn_rank_row(parley_tournament_ranking *r, tn_reader *rd, sqlite3_stmt *q,
                         const parley_allocator *alloc)
 {
-    sqlite3_int64 id = sqlite3_column_int64(q, 0);
+    tn_verify_row(&rd->check, q);
+    if (sqlite3_column_type(q, TN_COL_SEAT) == SQLITE_NULL)
+        return true; /* a session without seats: damage (tn_verify) */
+    sqlite3_int64 id = sqlite3_column_int64(q, TN_COL_ID);
     if (id != rd->cur) {
         rd->cur = id;
         rd->nseen = 0;
         r->sessions++;
-        r->timeouts += sqlite3_column_int(q, 10) != 0;
+        r->timeouts += sqlite3_column_int(q, TN_COL_TIMED_OUT) != 0;
     }
     bool nomem = false;
-    const unsigned char *name = sqlite3_column_text(q, 1);
+    const unsigned char *name = sqlite3_column_text(q, TN_COL_STRATEGY);
     size_t k = tn_strategy_index(r, name ? (const char *)name : "", &nomem);
     if (nomem)
         return false;
-    tn_add(&r->acc[k][PARLEY_MEASURE_UTILITY], sqlite3_column_double(q, 2));
+    double u = sqlite3_column_double(q, TN_COL_UTILITY);
+    tn_add(&r->acc[k][PARLEY_MEASURE_UTILITY], u);
     /* against whom: the focal seat plays the opponent strategy, the
      * others the focal one */
-    const unsigned char *fo = sqlite3_column_text(q, 8), *op = sqlite3_column_text(q, 9);
+    const unsigned char *fo = sqlite3_column_text(q, TN_COL_FOCAL),
+                        *op = sqlite3_column_text(q, TN_COL_OPPONENT);
     const char *other = fo && strcmp((const char *)fo, r->name[k]) != 0 ? (const char *)fo
                         : op                                            ? (const char *)op
                                                                         : "";
@@ -205,7 +233,7 @@ static bool tn_rank_row(parley_tournament_ranking *r, tn_reader *rd, sqlite3_stm
     rd->obs = no;
     rd->obs[rd->nobs].a = k;
     rd->obs[rd->nobs].b = b;
-    rd->obs[rd->nobs].u = sqlite3_column_double(q, 2);
+    rd->obs[rd->nobs].u = u;
     rd->nobs++;
     bool dup = false;
     for (size_t j = 0; j < rd->nseen; j++)
@@ -213,36 +241,30 @@ static bool tn_rank_row(parley_tournament_ranking *r, tn_reader *rd, sqlite3_stm
     if (dup || rd->nseen >= PARLEY_TOURNAMENT_MAX_SEATS)
         return true;
     rd->seen[rd->nseen++] = k;
-    tn_add(&r->acc[k][PARLEY_MEASURE_WELFARE], sqlite3_column_double(q, 3));
-    tn_add(&r->acc[k][PARLEY_MEASURE_AGREEMENT], sqlite3_column_int(q, 4) ? 1.0 : 0.0);
-    if (sqlite3_column_type(q, 5) != SQLITE_NULL)
-        tn_add(&r->acc[k][PARLEY_MEASURE_PARETO], sqlite3_column_double(q, 5));
-    if (sqlite3_column_type(q, 6) != SQLITE_NULL)
-        tn_add(&r->acc[k][PARLEY_MEASURE_NASH], sqlite3_column_double(q, 6));
-    tn_add(&r->acc[k][PARLEY_MEASURE_ROUNDS], (double)sqlite3_column_int64(q, 7));
-    tn_add(&r->acc[k][TN_TIMEOUT], sqlite3_column_int(q, 10) ? 1.0 : 0.0);
+    tn_add(&r->acc[k][PARLEY_MEASURE_WELFARE], sqlite3_column_double(q, TN_COL_WELFARE));
+    tn_add(&r->acc[k][PARLEY_MEASURE_AGREEMENT],
+           sqlite3_column_int(q, TN_COL_AGREEMENT) ? 1.0 : 0.0);
+    if (sqlite3_column_type(q, TN_COL_PARETO) != SQLITE_NULL)
+        tn_add(&r->acc[k][PARLEY_MEASURE_PARETO], sqlite3_column_double(q, TN_COL_PARETO));
+    if (sqlite3_column_type(q, TN_COL_NASH) != SQLITE_NULL)
+        tn_add(&r->acc[k][PARLEY_MEASURE_NASH], sqlite3_column_double(q, TN_COL_NASH));
+    tn_add(&r->acc[k][PARLEY_MEASURE_ROUNDS], (double)sqlite3_column_int64(q, TN_COL_ROUNDS));
+    tn_add(&r->acc[k][TN_TIMEOUT], sqlite3_column_int(q, TN_COL_TIMED_OUT) ? 1.0 : 0.0);
     return true;
 }
 
-/* Read every seat of every session into r. */
+/* Read every seat of every session into r, checking every session's
+ * checksum on the way: a damaged store ranks nothing. */
 static parley_status tn_rank_read(parley_tournament_ranking *r, sqlite3 *db, const char *path,
                                   tn_reader *rd, const parley_allocator *alloc, parley_error *err)
 {
     sqlite3_stmt *q = NULL;
-    /* a schema-1 store has no timed_out column: none timed out */
-    if (sqlite3_prepare_v2(db,
-                           tn_has_timed_out(db, "main")
-                               ? "SELECT s.id, t.strategy, t.utility, s.welfare, s.agreement, "
-                                 "s.pareto_distance, s.nash_distance, s.rounds, s.focal, "
-                                 "s.opponent, s.timed_out "
-                                 "FROM sessions s JOIN seats t ON t.session = s.id "
-                                 "ORDER BY s.id, t.seat"
-                               : "SELECT s.id, t.strategy, t.utility, s.welfare, s.agreement, "
-                                 "s.pareto_distance, s.nash_distance, s.rounds, s.focal, "
-                                 "s.opponent, 0 "
-                                 "FROM sessions s JOIN seats t ON t.session = s.id "
-                                 "ORDER BY s.id, t.seat",
-                           -1, &q, NULL) != SQLITE_OK) {
+    /* a schema-1 store has no timed_out column (none timed out), schema 1
+     * and 2 no checksums (unverified) */
+    char sql[1024];
+    tn_verify_sql(db, "main", sql, sizeof sql);
+    tn_verify_init(&rd->check, tn_schema_of(db, "main") < 3);
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
         parley_status st = tn_db_fail(db, path, err, "not a tournament store");
         sqlite3_finalize(q);
         return st;
@@ -255,8 +277,13 @@ static parley_status tn_rank_read(parley_tournament_ranking *r, sqlite3 *db, con
             break;
         }
     if (st == PARLEY_OK && rc != SQLITE_DONE)
-        st = tn_db_fail(db, path, err, "cannot read the store");
+        st = sqlite3_errcode(db) == SQLITE_CORRUPT
+                 ? tn_damaged(db, path, err)
+                 : tn_db_fail(db, path, err, "cannot read the store");
     sqlite3_finalize(q);
+    if (st == PARLEY_OK)
+        st = tn_verify_end(&rd->check, path, err);
+    r->unverified = rd->check.unverified;
     return st;
 }
 
@@ -347,6 +374,11 @@ parley_tournament_stat parley_tournament_ranking_stat(const parley_tournament_ra
 uint64_t parley_tournament_ranking_timeouts(const parley_tournament_ranking *r)
 {
     return r ? r->timeouts : 0;
+}
+
+uint64_t parley_tournament_ranking_unverified(const parley_tournament_ranking *r)
+{
+    return r ? r->unverified : 0;
 }
 
 parley_tournament_stat parley_tournament_ranking_timeout_rate(const parley_tournament_ranking *r,

@@ -200,8 +200,8 @@ parley_status parley_tournament_run_session(parley_tournament_worker *w, uint64_
     if (t->an[i]) {
         for (size_t j = 0; j < t->nd[i]; j++)
             w->vec[j] = res.agreement ? res.discounted[t->dims[i][j]] : 0.0;
-        rec->pareto_distance = parley_pareto_distance(t->an[i], w->vec);
-        rec->nash_distance = parley_nash_distance(t->an[i], w->vec);
+        rec->pareto_distance = parley_pareto_distance_at(t->an[i], t->sc[i], res.t, w->vec);
+        rec->nash_distance = parley_nash_distance_at(t->an[i], t->sc[i], res.t, w->vec);
     }
     return PARLEY_OK;
 }

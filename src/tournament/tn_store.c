@@ -17,6 +17,14 @@
  * A store belongs to one tournament: meta.fingerprint must equal the
  * tournament's (parley_tournament_fingerprint), else opening fails.
  *
+ * Damage and concurrency (tn_check.c).  Every session row carries a
+ * checksum of itself and its seats, computed here from the values bound
+ * (tn_bind_*).  Opening a store to write it takes the writer's lock
+ * (STORE.lock: a second run is refused at once), refuses a store it
+ * cannot write before SQLite creates anything beside it, and checks the
+ * store (quick_check, every checksum) before it is used; a merge checks
+ * each input and the store it adds to, and holds the output's lock.
+ *
  * Memory: a store owns its connection and statements; close frees them.
  * One thread uses a store at a time.
  */
@@ -33,8 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TN_SCHEMA_VERSION "2"
-#define TN_PATH_MAX 4096
+#define TN_SCHEMA_VERSION "3"
 
 struct parley_tournament_store {
     const parley_tournament *t;
@@ -44,6 +51,7 @@ struct parley_tournament_store {
     unsigned batch, pending;
     bool in_tx;
     px_buf tmp;
+    tn_lock lock; /* held from open to close: one writer per store */
 };
 
 parley_status tn_db_fail(sqlite3 *db, const char *path, parley_error *err, const char *what)
@@ -65,7 +73,7 @@ static const char tn_schema_sql[] =
     " rounds INTEGER NOT NULL, t REAL NOT NULL,"
     " utilities TEXT NOT NULL, welfare REAL NOT NULL,"
     " pareto_distance REAL, nash_distance REAL,"
-    " timed_out INTEGER NOT NULL DEFAULT 0);"
+    " timed_out INTEGER NOT NULL DEFAULT 0, checksum INTEGER);"
     "CREATE TABLE IF NOT EXISTS seats("
     " session INTEGER NOT NULL, seat INTEGER NOT NULL,"
     " party TEXT NOT NULL, strategy TEXT NOT NULL, utility REAL NOT NULL,"
@@ -111,8 +119,12 @@ parley_status tn_db_open(const char *path, sqlite3 **db, parley_error *err)
     parley_status rs = tn_store_path_check(path, err);
     if (rs != PARLEY_OK)
         return rs;
-    int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                           SQLITE_OPEN_NOMUTEX, NULL);
+    char uri[3 * TN_PATH_MAX];
+    if (!tn_uri(path, "", uri, sizeof uri))
+        return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "the store path is too long");
+    int rc = sqlite3_open_v2(
+        uri, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+        NULL);
     if (rc != SQLITE_OK) {
         parley_status st = tn_db_fail(*db, path, err, "cannot open the store");
         sqlite3_close(*db);
@@ -163,43 +175,57 @@ static int tn_meta_set(sqlite3 *db, const char *key, const char *value)
     return rc;
 }
 
-bool tn_has_timed_out(sqlite3 *db, const char *schema)
+bool tn_has_column(sqlite3 *db, const char *schema, const char *column)
 {
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT timed_out FROM %s.sessions LIMIT 0", schema);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s.sessions LIMIT 0", column, schema);
     sqlite3_stmt *q = NULL;
     bool ok = sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK;
     sqlite3_finalize(q);
     return ok;
 }
 
-/* A schema-1 store (before the timed_out column) gets the column, 0 for
- * every session it holds, and schema 2. */
+bool tn_has_timed_out(sqlite3 *db, const char *schema)
+{
+    return tn_has_column(db, schema, "timed_out");
+}
+
+/* An older store gets the columns it lacks: schema 1 timed_out (0 for
+ * every session it holds), schema 1 and 2 checksum, computed for every
+ * session it holds (tn_check.c); then it is schema 3.  A fresh store
+ * (no schema yet) has every column already. */
 static parley_status tn_db_migrate(sqlite3 *db, const char *path, parley_error *err)
 {
-    if (tn_has_timed_out(db, "main"))
-        return PARLEY_OK;
-    if (sqlite3_exec(db,
-                     "BEGIN; ALTER TABLE sessions ADD COLUMN timed_out INTEGER NOT NULL DEFAULT 0;"
-                     "UPDATE meta SET value = '" TN_SCHEMA_VERSION "' WHERE key = 'schema';"
-                     "COMMIT;",
-                     NULL, NULL, NULL) != SQLITE_OK) {
+    int ver = tn_schema_of(db, "main");
+    bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    if (ok && !tn_has_timed_out(db, "main"))
+        ok = sqlite3_exec(db,
+                          "ALTER TABLE sessions ADD COLUMN timed_out INTEGER NOT NULL DEFAULT 0",
+                          NULL, NULL, NULL) == SQLITE_OK;
+    if (ok && !tn_has_column(db, "main", "checksum"))
+        ok = sqlite3_exec(db, "ALTER TABLE sessions ADD COLUMN checksum INTEGER", NULL, NULL,
+                          NULL) == SQLITE_OK;
+    if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         parley_status st = tn_db_fail(db, path, err, "cannot update the store's tables");
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return st;
     }
-    return PARLEY_OK;
+    if (ver == 0 || ver >= 3)
+        return PARLEY_OK;
+    parley_status st = tn_sum_missing(db, path, err);
+    if (st == PARLEY_OK && tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK)
+        st = tn_db_fail(db, path, err, "cannot update the store's tables");
+    return st;
 }
 
-/* Create the schema when absent; check (or set) the fingerprint. */
+/* Create the schema when absent; check (or set) the fingerprint; check
+ * the checksums of the sessions stored (before an upgrade computes the
+ * missing ones: tn_db_migrate). */
 parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprint, uint64_t total,
                            const parley_allocator *a, parley_error *err)
 {
     if (sqlite3_exec(db, tn_schema_sql, NULL, NULL, NULL) != SQLITE_OK)
         return tn_db_fail(db, path, err, "cannot create the tables of the store");
-    parley_status mst = tn_db_migrate(db, path, err);
-    if (mst != PARLEY_OK)
-        return mst;
     char *buf = parleyx_malloc(a, 1 << 20);
     if (!buf)
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
@@ -211,14 +237,19 @@ parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprin
                               "%.300s); use another store, or the configuration it was made "
                               "with",
                               buf);
+        else
+            st = tn_verify_all(db, "main", path, err);
+        if (st == PARLEY_OK)
+            st = tn_db_migrate(db, path, err);
     } else {
         char n[32];
         snprintf(n, sizeof n, "%llu", (unsigned long long)total);
-        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-            tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK ||
-            tn_meta_set(db, "fingerprint", fingerprint) != SQLITE_OK ||
-            tn_meta_set(db, "sessions", n) != SQLITE_OK ||
-            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        st = tn_db_migrate(db, path, err); /* tables of a failed old merge */
+        if (st == PARLEY_OK && (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+                                tn_meta_set(db, "schema", TN_SCHEMA_VERSION) != SQLITE_OK ||
+                                tn_meta_set(db, "fingerprint", fingerprint) != SQLITE_OK ||
+                                tn_meta_set(db, "sessions", n) != SQLITE_OK ||
+                                sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)) {
             st = tn_db_fail(db, path, err, "cannot write the store's settings");
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         }
@@ -242,14 +273,30 @@ parley_status parley_tournament_store_open(const parley_tournament *t, const cha
     }
     s->t = t;
     s->batch = 256;
+    s->lock.fd = -1;
     parleyx_buf_init(&s->tmp, t->ap, (size_t)1 << 26);
-    parley_status st = tn_db_open(path, &s->db, err);
+    /* one writer at a time (the lock), on a store it may write, after
+     * SQLite's check of the file (quick_check) and of every session's
+     * checksum (tn_db_schema) */
+    parley_status st = tn_store_path_check(path, err);
+    if (st == PARLEY_OK)
+        st = tn_lock_take(path, "a run", t->ap, &s->lock, err);
+    int why = 0;
+    if (st == PARLEY_OK && !tn_writable(path, &why))
+        st = tn_readonly_fail(path, why, "a run", err);
+    if (st == PARLEY_OK) {
+        tn_journal_recover(path);
+        st = tn_db_open(path, &s->db, err);
+    }
+    if (st == PARLEY_OK)
+        st = tn_quick_check(s->db, "main", path, err);
     if (st == PARLEY_OK)
         st = tn_db_schema(s->db, path, t->fingerprint, t->base[t->nscen], t->ap, err);
     if (st == PARLEY_OK &&
         (sqlite3_prepare_v2(s->db,
                             "INSERT OR IGNORE INTO sessions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+                            "?22, ?23)",
                             -1, &s->ins_session, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO seats VALUES (?1, ?2, ?3, ?4, ?5)", -1,
                             &s->ins_seat, NULL) != SQLITE_OK))
@@ -284,6 +331,7 @@ parley_status parley_tournament_store_close(parley_tournament_store *s, parley_e
     sqlite3_finalize(s->ins_session);
     sqlite3_finalize(s->ins_seat);
     sqlite3_close(s->db);
+    tn_lock_release(&s->lock, s->t->ap);
     parleyx_buf_free(&s->tmp);
     parleyx_strfree(s->t->ap, s->path);
     parleyx_free(s->t->ap, s, sizeof *s);
@@ -364,12 +412,36 @@ static void tn_json_str(px_buf *b, const char *s)
     parleyx_buf_puts(b, "\"");
 }
 
-static void tn_bind_real(sqlite3_stmt *q, int i, double x)
+/* Bind a value to parameter i of q and add it to the row's checksum h
+ * (tn_check.c), as SQLite will store it. */
+static void tn_bind_int(sqlite3_stmt *q, int i, int64_t v, uint64_t *h)
 {
-    if (isfinite(x))
+    sqlite3_bind_int64(q, i, (sqlite3_int64)v);
+    tn_sum_int(h, v);
+}
+
+static void tn_bind_text(sqlite3_stmt *q, int i, const char *v, uint64_t *h)
+{
+    sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+    tn_sum_text(h, v, strlen(v));
+}
+
+static void tn_bind_null(sqlite3_stmt *q, int i, uint64_t *h)
+{
+    sqlite3_bind_null(q, i);
+    tn_sum_null(h);
+}
+
+/* NULL when not finite (SQLite would store a NaN as NULL, and no store
+ * has infinities). */
+static void tn_bind_real(sqlite3_stmt *q, int i, double x, uint64_t *h)
+{
+    if (isfinite(x)) {
         sqlite3_bind_double(q, i, x);
-    else
-        sqlite3_bind_null(q, i);
+        tn_sum_real(h, x);
+    } else {
+        tn_bind_null(q, i, h);
+    }
 }
 
 /* The record's texts in s->tmp, each NUL-terminated: off[0] its parties,
@@ -433,38 +505,52 @@ static void tn_bind_session(parley_tournament_store *s, const parley_tournament_
     const parley_tournament *t = s->t;
     sqlite3_stmt *q = s->ins_session;
     const char *b = s->tmp.data;
+    uint64_t h;
+    tn_sum_init(&h);
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->id);
-    sqlite3_bind_text(q, 2, t->label[r->scenario], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, r->scenario);
-    sqlite3_bind_text(q, 4, t->strat[r->focal], -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, t->strat[r->opponent], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 6, r->rotation);
-    sqlite3_bind_int64(q, 7, r->repetition);
-    sqlite3_bind_int64(q, 8, (sqlite3_int64)r->seed);
-    sqlite3_bind_text(q, 9, b + off[0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, b + off[1], -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 11, r->agreement);
-    sqlite3_bind_int(q, 12, r->walked_away);
-    sqlite3_bind_int(q, 13, r->vetoed);
-    if (r->has_outcome) {
-        sqlite3_bind_int64(q, 14, (sqlite3_int64)r->outcome_id);
-        if (b[off[3]])
-            sqlite3_bind_text(q, 15, b + off[3], -1, SQLITE_STATIC);
+    tn_bind_int(q, 1, (int64_t)r->id, &h);
+    tn_bind_text(q, 2, t->label[r->scenario], &h);
+    tn_bind_int(q, 3, r->scenario, &h);
+    tn_bind_text(q, 4, t->strat[r->focal], &h);
+    tn_bind_text(q, 5, t->strat[r->opponent], &h);
+    tn_bind_int(q, 6, r->rotation, &h);
+    tn_bind_int(q, 7, r->repetition, &h);
+    tn_bind_int(q, 8, (int64_t)r->seed, &h);
+    tn_bind_text(q, 9, b + off[0], &h);
+    tn_bind_text(q, 10, b + off[1], &h);
+    tn_bind_int(q, 11, r->agreement, &h);
+    tn_bind_int(q, 12, r->walked_away, &h);
+    tn_bind_int(q, 13, r->vetoed, &h);
+    if (r->has_outcome)
+        tn_bind_int(q, 14, (int64_t)r->outcome_id, &h);
+    else
+        tn_bind_null(q, 14, &h);
+    if (r->has_outcome && b[off[3]])
+        tn_bind_text(q, 15, b + off[3], &h);
+    else
+        tn_bind_null(q, 15, &h);
+    tn_bind_int(q, 16, (int64_t)r->rounds, &h);
+    tn_bind_real(q, 17, r->t, &h);
+    tn_bind_text(q, 18, b + off[2], &h);
+    tn_bind_real(q, 19, r->welfare, &h);
+    tn_bind_real(q, 20, r->pareto_distance, &h);
+    tn_bind_real(q, 21, r->nash_distance, &h);
+    tn_bind_int(q, 22, r->timed_out, &h);
+    /* then its seats, as tn_put_seats writes them */
+    const parley_scenario *sc = t->sc[r->scenario];
+    for (uint32_t k = 0; k < r->seats; k++) {
+        const char *party = parley_party_name(sc, r->party[k]);
+        const char *strat = t->strat[r->strategy[k]];
+        tn_sum_int(&h, k);
+        tn_sum_text(&h, party, strlen(party));
+        tn_sum_text(&h, strat, strlen(strat));
+        if (isfinite(r->utility[k]))
+            tn_sum_real(&h, r->utility[k]);
         else
-            sqlite3_bind_null(q, 15);
-    } else {
-        sqlite3_bind_null(q, 14);
-        sqlite3_bind_null(q, 15);
+            tn_sum_null(&h);
     }
-    sqlite3_bind_int64(q, 16, (sqlite3_int64)r->rounds);
-    sqlite3_bind_double(q, 17, r->t);
-    sqlite3_bind_text(q, 18, b + off[2], -1, SQLITE_STATIC);
-    sqlite3_bind_double(q, 19, r->welfare);
-    tn_bind_real(q, 20, r->pareto_distance);
-    tn_bind_real(q, 21, r->nash_distance);
-    sqlite3_bind_int(q, 22, r->timed_out);
+    sqlite3_bind_int64(q, 23, (sqlite3_int64)h);
 }
 
 /* One row per seat of a session just inserted. */
@@ -590,9 +676,11 @@ static parley_status tn_merge_copy(const char *out, const char *tmp, char *fp,
                           "this file exists and is not a tournament store, so merging into it "
                           "would replace it; name a new file, or a store of the same "
                           "tournament to add to (nothing was merged)");
-    else if (sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &q, NULL) != SQLITE_OK ||
-             sqlite3_bind_text(q, 1, tmp, -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(q) != SQLITE_DONE)
+    else
+        st = tn_check_store(db, "main", out, err);
+    if (st == PARLEY_OK && (sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &q, NULL) != SQLITE_OK ||
+                            sqlite3_bind_text(q, 1, tmp, -1, SQLITE_STATIC) != SQLITE_OK ||
+                            sqlite3_step(q) != SQLITE_DONE))
         st = tn_db_fail(db, out, err, "cannot copy the store (nothing was merged)");
     sqlite3_finalize(q);
     sqlite3_close(db);
@@ -606,63 +694,81 @@ static parley_status tn_merge_copy(const char *out, const char *tmp, char *fp,
     return st;
 }
 
-/* Merge the store at input into db.  fp holds the fingerprint of what db
- * holds (*have), taken from `from`; the first input sets it. */
+/* Copy the rows of the attached store src into main in one transaction
+ * (the settings too when main has none yet: !have). */
+static bool tn_merge_rows(sqlite3 *db, const char *fp2, bool have)
+{
+    char total[32] = "0";
+    if (!tn_meta_get(db, "src", "sessions", total, sizeof total))
+        snprintf(total, sizeof total, "0");
+    bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    if (ok && !have)
+        ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
+             tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
+             tn_meta_set(db, "sessions", total) == SQLITE_OK;
+    /* a schema-1 input has no timed_out column (none timed out),
+     * schema 1 and 2 no checksums (computed after: tn_merge_into) */
+    ok = ok &&
+         sqlite3_exec(db,
+                      tn_has_column(db, "src", "checksum")
+                          ? "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
+                            "ORDER BY id;"
+                      : tn_has_timed_out(db, "src")
+                          ? "INSERT OR IGNORE INTO main.sessions SELECT *, NULL FROM "
+                            "src.sessions ORDER BY id;"
+                          : "INSERT OR IGNORE INTO main.sessions SELECT *, 0, NULL FROM "
+                            "src.sessions ORDER BY id;",
+                      NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_exec(db,
+                      "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
+                      "ORDER BY session, seat;",
+                      NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    return ok; /* false: the caller takes the message, then rolls back */
+}
+
+/* Merge the store at input into db, after checking it (quick_check and
+ * checksums: a damaged input is refused).  fp holds the fingerprint of
+ * what db holds (*have), taken from `from`; the first input sets it. */
 static parley_status tn_merge_one(sqlite3 *db, const char *input, char *fp, char *fp2,
                                   bool *have, const char **from, parley_error *err)
 {
+    /* an input that cannot be written is read creating nothing beside it */
+    char uri[3 * TN_PATH_MAX];
+    int why;
+    if (!tn_uri(input, tn_writable(input, &why) ? "" : tn_readonly_query(input), uri, sizeof uri))
+        return parleyx_fail(err, PARLEY_ERR_IO, input, 0, 0, "the store path is too long");
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK) {
         sqlite3_finalize(q);
         return tn_db_fail(db, input, err, "cannot attach a store (nothing was merged)");
     }
-    sqlite3_bind_text(q, 1, input, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, uri, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
         return tn_db_fail(db, input, err, "cannot open the store (nothing was merged)");
-    parley_status st = PARLEY_OK;
-    char total[32] = "0";
-    if (!tn_meta_get(db, "src", "fingerprint", fp2, TN_FP_MAX)) {
+    parley_status st;
+    if (!tn_meta_get(db, "src", "fingerprint", fp2, TN_FP_MAX))
         st = parleyx_fail(err, PARLEY_ERR_INVALID, input, 0, 0,
                           "not a tournament store (no meta table with a fingerprint); "
                           "nothing was merged");
-    } else if (*have && strcmp(fp, fp2) != 0) {
+    else
+        st = tn_check_store(db, "src", input, err);
+    if (st == PARLEY_OK && *have && strcmp(fp, fp2) != 0)
         st = parleyx_fail(err, PARLEY_ERR_INVALID, input, 0, 0,
                           "this store holds another tournament's results than %s; merge "
                           "only shards of one tournament (same configuration); nothing was "
                           "merged",
                           *from);
-    } else {
-        if (!tn_meta_get(db, "src", "sessions", total, sizeof total))
-            snprintf(total, sizeof total, "0");
-        bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-        if (ok && !*have)
-            ok = tn_meta_set(db, "schema", TN_SCHEMA_VERSION) == SQLITE_OK &&
-                 tn_meta_set(db, "fingerprint", fp2) == SQLITE_OK &&
-                 tn_meta_set(db, "sessions", total) == SQLITE_OK;
-        /* a schema-1 input has no timed_out column: none timed out */
-        ok = ok &&
-             sqlite3_exec(db,
-                          tn_has_timed_out(db, "src")
-                              ? "INSERT OR IGNORE INTO main.sessions SELECT * FROM src.sessions "
-                                "ORDER BY id;"
-                              : "INSERT OR IGNORE INTO main.sessions SELECT *, 0 FROM "
-                                "src.sessions ORDER BY id;",
-                          NULL, NULL, NULL) == SQLITE_OK &&
-             sqlite3_exec(db,
-                          "INSERT OR IGNORE INTO main.seats SELECT * FROM src.seats "
-                          "ORDER BY session, seat;",
-                          NULL, NULL, NULL) == SQLITE_OK &&
-             sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-        if (!ok) {
-            st = tn_db_fail(db, input, err, "cannot merge the store (nothing was merged)");
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        } else if (!*have) {
-            memcpy(fp, fp2, strlen(fp2) + 1);
-            *have = true;
-            *from = input;
-        }
+    if (st == PARLEY_OK && !tn_merge_rows(db, fp2, *have)) {
+        st = tn_db_fail(db, input, err, "cannot merge the store (nothing was merged)");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (st == PARLEY_OK && !*have) {
+        memcpy(fp, fp2, strlen(fp2) + 1);
+        *have = true;
+        *from = input;
     }
     sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
     return st;
@@ -686,6 +792,16 @@ static parley_status tn_merge_inputs(size_t n, const char *const *inputs, parley
     return PARLEY_OK;
 }
 
+/* sqlite3_exec's callback: there is a row (stop). */
+static int tn_any_row(void *ud, int n, char **v, char **names)
+{
+    (void)ud;
+    (void)n;
+    (void)v;
+    (void)names;
+    return 1;
+}
+
 /* Merge into the temporary file tmp (a copy of out, or empty); the
  * session count into *sessions. */
 static parley_status tn_merge_into(const char *tmp, const char *out, bool extend, size_t n,
@@ -702,6 +818,10 @@ static parley_status tn_merge_into(const char *tmp, const char *out, bool extend
     const char *from = out;
     for (size_t i = 0; i < n && st == PARLEY_OK; i++)
         st = tn_merge_one(db, inputs[i], fp, fp2, &have, &from, err);
+    /* the sessions of schema-1 and -2 inputs have no checksums yet */
+    if (st == PARLEY_OK && sqlite3_exec(db, "SELECT 1 FROM sessions WHERE checksum IS NULL LIMIT 1",
+                                        tn_any_row, NULL, NULL) == SQLITE_ABORT)
+        st = tn_sum_missing(db, out, err);
     sqlite3_stmt *q = NULL;
     if (st == PARLEY_OK &&
         (sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions", -1, &q, NULL) != SQLITE_OK ||
@@ -728,11 +848,16 @@ parley_status parley_tournament_merge(const char *out, size_t n, const char *con
         st = tn_store_path_check(out, err);
     if (st != PARLEY_OK)
         return st;
+    if (a && !a->fn)
+        a = NULL;
+    /* no run writes out while it is merged, nor another merge */
+    tn_lock lock;
+    st = tn_lock_take(out, "a merge", a, &lock, err);
+    if (st != PARLEY_OK)
+        return st;
     struct stat ost;
     bool exists = stat(out, &ost) == 0;
     bool extend = exists && ost.st_size > 0; /* an empty file has nothing to keep */
-    if (a && !a->fn)
-        a = NULL;
     char *fp = parleyx_malloc(a, TN_FP_MAX), *fp2 = parleyx_malloc(a, TN_FP_MAX);
     char tmp[TN_PATH_MAX];
     uint64_t count = 0;
@@ -754,5 +879,6 @@ parley_status parley_tournament_merge(const char *out, size_t n, const char *con
         *sessions = count;
     parleyx_free(a, fp, TN_FP_MAX);
     parleyx_free(a, fp2, TN_FP_MAX);
+    tn_lock_release(&lock, a);
     return st;
 }

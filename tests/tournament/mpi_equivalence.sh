@@ -50,3 +50,23 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['sessions'
   echo "FAIL: --json after resume"; exit 1; }
 same "$work/single.sqlite" "$work/res.sqlite" || { echo "FAIL: resumed MPI run differs"; exit 1; }
 echo "ok: resumed MPI run = single process"
+# issue 20, item 6: rank 0 holds the store's lock; a job on a store that a
+# running `parley tournament` writes is refused at once, naming it, and
+# every rank ends (no rank waits for work that never comes)
+# shellcheck source=/dev/null
+source "$SRC/tests/tournament/slow_scenario.sh"
+slow_scenario "$work/mid.yaml"
+printf 'parley-tournament: 1\nseed: 1\nrounds: 40\nscenarios: [mid.yaml]\nstrategies: [hardliner, nice-tit-for-tat]\n' \
+  >"$work/slow.yaml"
+"$PARLEY" tournament "$work/slow.yaml" --threads 1 --store "$work/busy.sqlite" --quiet \
+  >/dev/null 2>&1 </dev/null &
+held=$!
+for _ in $(seq 1 400); do grep -qF "pid $held " "$work/busy.sqlite.lock" 2>/dev/null && break; sleep 0.05; done
+timeout 60 mpirun --allow-run-as-root --oversubscribe -n 2 "$PMPI" tournament "$work/slow.yaml" \
+  --store "$work/busy.sqlite" --quiet >"$work/busy.out" 2>"$work/busy.err"
+rc=$?
+kill -INT "$held"; wait "$held"
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { echo "FAIL: the job on a busy store: exit $rc"; cat "$work/busy.err"; exit 1; }
+grep -qF "the store is in use by process $held" "$work/busy.err" || {
+  echo "FAIL: the job on a busy store did not name its writer"; cat "$work/busy.err"; exit 1; }
+echo "ok: a job on a store another run writes is refused, naming it"
