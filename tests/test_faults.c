@@ -684,7 +684,7 @@ Test(faults, load_geniusweb_anl_folder_with_numbers, .timeout = 300)
            "{\"numberutils\": {\"lowValue\": 12.2, \"lowUtility\": 0, \"highValue\": 12.6, "
            "\"highUtility\": 1}}}, \"issueWeights\": {\"issueA\": 0.5, \"price\": 0.5}}}\n");
     put_in(dir, "specials.json", "{\"size\": 15, \"pareto_front\": []}\n");
-    load_ctx c = {1, {dir}};
+    load_ctx c = {1, {dir}, NULL};
     sweep("GeniusWeb ANL folder", op_load, &c);
     tmpdir_remove(dir);
 }
