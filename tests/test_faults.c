@@ -659,6 +659,36 @@ Test(faults, load_geniusweb_json, .timeout = 300)
     sweep("GeniusWeb Fitness", op_load, &c);
 }
 
+/* An ANL-style folder (both utility spellings, a number issue, a
+ * reservation bid, specials.json): the domain read from yajl's events, its
+ * sorted labels, the number labels and tables, the skipped file's note. */
+Test(faults, load_geniusweb_anl_folder_with_numbers, .timeout = 300)
+{
+    char dir[256];
+    tmpdir_make(dir, sizeof dir, "faults-gw");
+    put_in(dir, "domain01.json",
+           "{\"name\": \"domain01\", \"issuesValues\": {\"issueA\": {\"values\": [\"valueA\", "
+           "\"valueB\", \"val\\u00e9C\"]}, \"price\": {\"range\": {\"low\": 12.2, \"high\": "
+           "12.6, \"step\": 0.1}}}}\n");
+    put_in(dir, "profileA.json",
+           "{\"LinearAdditiveUtilitySpace\": {\"issueUtilities\": {\"issueA\": "
+           "{\"DiscreteValueSetUtilities\": {\"valueUtilities\": {\"valueA\": 0.0, \"valueB\": "
+           "\"1.0\", \"val\\u00e9C\": 0.31562}}}, \"price\": {\"NumberValueSetUtilities\": "
+           "{\"lowValue\": 12.2, \"lowUtility\": 1, \"highValue\": 12.6, \"highUtility\": "
+           "0.00000001}}}, \"issueWeights\": {\"issueA\": 0.7, \"price\": \"0.3\"}, "
+           "\"domain\": {\"name\": \"domain01\"}, \"name\": \"profileA\", \"reservationBid\": "
+           "{\"issuevalues\": {\"issueA\": \"valueB\", \"price\": 12.4}}}}\n");
+    put_in(dir, "profileB.json",
+           "{\"LinearAdditiveUtilitySpace\": {\"issueUtilities\": {\"issueA\": "
+           "{\"discreteutils\": {\"valueUtilities\": {\"valueA\": 1.0}}}, \"price\": "
+           "{\"numberutils\": {\"lowValue\": 12.2, \"lowUtility\": 0, \"highValue\": 12.6, "
+           "\"highUtility\": 1}}}, \"issueWeights\": {\"issueA\": 0.5, \"price\": 0.5}}}\n");
+    put_in(dir, "specials.json", "{\"size\": 15, \"pareto_front\": []}\n");
+    load_ctx c = {1, {dir}, NULL};
+    sweep("GeniusWeb ANL folder", op_load, &c);
+    tmpdir_remove(dir);
+}
+
 Test(faults, clone_write_and_redline, .timeout = 300)
 {
     for (size_t i = 0; i < NEX; i++) {

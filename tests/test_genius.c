@@ -1128,9 +1128,17 @@ Test(genius, geniusweb_small_and_errors)
                        &sc, &err),
                  PARLEY_ERR_INVALID);
     cr_assert(strstr(err.message, "'zz' does not exist"), "%s", err.message);
-    cr_assert_eq(load2(d, put("r.json", "{\"LinearAdditiveUtilitySpace\": {\"issueUtilities\": "
-                                        "{\"a\": {\"numberutils\": {}}}, \"issueWeights\": "
-                                        "{\"a\": 1}}}"),
+    cr_assert_eq(load2(d,
+                       put("r.json", "{\"LinearAdditiveUtilitySpace\": {\"issueUtilities\": "
+                                     "{\"a\": {\"numberutils\": {}}}, \"issueWeights\": "
+                                     "{\"a\": 1}}}"),
+                       &sc, &err),
+                 PARLEY_ERR_INVALID);
+    cr_assert(strstr(err.message, "is a discrete (\"values\") issue"), "%s", err.message);
+    cr_assert_eq(load2(d,
+                       put("r2.json", "{\"LinearAdditiveUtilitySpace\": {\"issueUtilities\": "
+                                      "{\"a\": {\"pointutils\": {}}}, \"issueWeights\": "
+                                      "{\"a\": 1}}}"),
                        &sc, &err),
                  PARLEY_ERR_UNSUPPORTED);
     cr_assert(strstr(err.message, "not supported"), "%s", err.message);

@@ -791,9 +791,16 @@ Test(hostile, geniusweb_control_and_bad_numbers)
     parley_scenario *sc;
     parley_error err;
     cr_assert_eq(load_genius(d, put("p.json", text), &sc, &err), PARLEY_OK, "%s", err.message);
+    /* a string holding a number is read as GeniusWeb reads it (pyson's
+     * Decimal(str(x)), Jackson's coercion): the same scenario as the number */
+    double u_num = parley_utility(sc, 0, (const uint32_t[]){0});
     parley_scenario_free(sc);
-    static const char *const bad[] = {"NaN", "Infinity", "-Infinity", "1e999", "\"1\"", "null",
-                                      "0x1", "[]"};
+    gw_profile(text, sizeof text, "\"1\"", "\"1\"");
+    cr_assert_eq(load_genius(d, put("p.json", text), &sc, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_eq(parley_utility(sc, 0, (const uint32_t[]){0}), u_num);
+    parley_scenario_free(sc);
+    static const char *const bad[] = {"NaN",       "Infinity", "-Infinity", "1e999", "\"NaN\"",
+                                      "\"1e999\"", "\"x\"",    "null",      "0x1",   "[]"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         for (int slot = 0; slot < 2; slot++) {
             gw_profile(text, sizeof text, slot ? bad[i] : "1", slot ? "1" : bad[i]);

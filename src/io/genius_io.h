@@ -1,8 +1,10 @@
 /*
  * genius_io.h -- the internal header of the GENIUS XML reader (genius.c,
  * genius_repair.c, genius_domain.c, genius_profile.c, genius_folder.c)
- * and the GeniusWeb JSON reader (geniusweb.c).  Not installed.  Prefix
- * gx_ (GENIUS XML side, also the shared helpers) and gw_ (GeniusWeb side).
+ * and the GeniusWeb JSON reader (geniusweb.c, geniusweb_domain.c,
+ * geniusweb_events.c).  Not installed.  Prefix
+ * gx_ (GENIUS XML side, also the shared helpers), gw_ (GeniusWeb side) and
+ * gwy_ (JSON text as libyajl's events).
  *
  * Ownership: gx_file_read (parleyx_read_file with the load options)
  * hands back a buffer the caller frees with gx_file_free.  gx_parse_text and gx_parse_file hand back a libxml2
@@ -204,15 +206,119 @@ const char *gx_kind_name(parley_issue_kind k);
 parley_status gx_read_profile(const char *path, const parley_load_options *opt,
                               parley_scenario *sc, gx_domain *d, parley_error *err);
 
-/* --- GeniusWeb JSON (geniusweb.c) --- */
+/* --- JSON text as events, with yajl (geniusweb_events.c) --- */
+
+/* Deepest nesting (jansson's limit, refused above): a value inside L arrays
+ * or objects is at depth L + 1, scalars included. */
+#define GWY_MAX_DEPTH 2048
+
+typedef enum gwy_ev {
+    GWY_START_MAP,
+    GWY_END_MAP,
+    GWY_START_ARRAY,
+    GWY_END_ARRAY,
+    GWY_KEY,     /* s: the key, decoded in place, NUL-terminated */
+    GWY_STRING,  /* s: the string, decoded in place, NUL-terminated */
+    GWY_NUMBER,  /* s: the number's text, NUL-terminated for the call only */
+    GWY_LITERAL, /* true, false or null */
+} gwy_ev;
+
+struct gwy;
+/* A consumer of events: 0 to go on, nonzero to stop the parse at once. */
+typedef int (*gwy_fn)(struct gwy *y, gwy_ev ev, char *s, size_t len);
+
+typedef struct gwy {
+    char *s; /* the text, NUL-terminated at n; strings are decoded into it */
+    size_t n;
+    gwy_fn fn;
+    void *ctx;      /* the consumer's */
+    void *yajl;     /* the yajl_handle, during gwy_parse */
+    unsigned level; /* containers open around the event's value (0: the top) */
+    size_t last;    /* offset just after the last token that made an event */
+    size_t pos;     /* where line and col were counted up to */
+    unsigned line, col;
+    bool stopped; /* the consumer stopped the parse */
+    size_t at;    /* a syntax error: where, and msg what (jansson's words or yajl's) */
+    char msg[160];
+} gwy;
+
+typedef enum gwy_result { GWY_OK, GWY_SYNTAX, GWY_STOPPED, GWY_NOMEM } gwy_result;
+
+/* Parse text (n bytes, NUL-terminated at n, writable) as one JSON object or
+ * array, strictly (RFC 8259 and jansson's limits), calling fn for each
+ * event with y->ctx = ctx.  GWY_SYNTAX: y->msg, and gwy_where after it,
+ * say why and where.  Allocates nothing that outlives the call. */
+gwy_result gwy_parse(gwy *y, char *text, size_t n, gwy_fn fn, void *ctx);
+/* The 1-based line and column of the syntax error, or (during an event)
+ * of the end of the event's token. */
+void gwy_where(gwy *y, unsigned *line, unsigned *col);
+
+/* --- GeniusWeb JSON (geniusweb.c, geniusweb_domain.c) --- */
 typedef enum gw_kind { GW_OTHER = 0, GW_DOMAIN, GW_PROFILE, GW_BROKEN } gw_kind;
 
 /* What a JSON text is: a GeniusWeb domain ("issuesValues"), a profile (one
- * top-level key naming a utility space), something else, or not JSON. */
-/* GW_BROKEN: not valid JSON; then *line, *col and msg (msgsize bytes)
- * say where and why (jansson's words). */
-gw_kind gw_classify(const char *data, size_t size, unsigned *line, unsigned *col, char *msg,
+ * top-level key naming a utility space), something else, or not JSON.
+ * GW_BROKEN: not valid JSON (or not UTF-8); then *line, *col and msg
+ * (msgsize bytes) say where and why (jansson's words).  data (size bytes,
+ * NUL-terminated) is scratch: strings are decoded into it. */
+gw_kind gw_classify(char *data, size_t size, unsigned *line, unsigned *col, char *msg,
                     size_t msgsize);
+
+/* A decimal number m * 10^e, as GeniusWeb's BigDecimal / Decimal holds
+ * it: a JSON integer exactly, a JSON real as the shortest decimal that
+ * reads back to its double (Python's Decimal(str(x)), which the ANL
+ * leagues ran), a string as written.  Normalised: m has no trailing zero
+ * (0 is 0e0). */
+typedef struct gw_dec {
+    int64_t m;
+    int e;
+} gw_dec;
+
+/* Read a decimal from its text ("-12.50", "1e-05"); false when it is not
+ * a plain decimal or has more than 18 significant digits. */
+bool gw_dec_parse(const char *s, gw_dec *d);
+/* d * 10^scale as an integer, false when that is not an integer or its
+ * magnitude reaches 2^62. */
+bool gw_dec_scaled(gw_dec d, int scale, int64_t *out);
+
+/* Most values parley enumerates for one GeniusWeb number issue (a range). */
+#define GW_MAX_NUMBER_VALUES 1000000
+
+/* One issue of a GeniusWeb domain. */
+typedef struct gw_lab {
+    uint32_t off; /* the label's offset in the domain's text */
+    uint32_t k;   /* its value index */
+} gw_lab;
+
+typedef struct gw_issue {
+    const char *name; /* in the domain's text */
+    size_t pi;        /* parley issue index */
+    size_t n;         /* values */
+    bool number;      /* a NumberValueSet {"range": {low, high, step}} */
+    gw_lab *sorted;   /* discrete: the labels sorted by strcmp */
+    size_t cap;       /* entries allocated in sorted */
+    gw_dec low, high; /* number: the range as written */
+    int scale;        /* number: value k is (lo + k * step) / 10^scale */
+    int64_t lo, hi, step;
+} gw_issue;
+
+/* A domain read into a scenario: owns the text (labels point into it) and
+ * the issue table; free with gw_domain_free whatever the result. */
+typedef struct gw_domain {
+    const parley_allocator *a;
+    const char *path;
+    gx_file f;
+    gw_issue *is;
+    size_t nis, cap;
+} gw_domain;
+
+/* Read the domain file into sc's issues (and its name) and *d (zeroed by
+ * the caller). */
+parley_status gw_read_domain(const char *path, const parley_load_options *opt, parley_scenario *sc,
+                             gw_domain *d, parley_error *err);
+void gw_domain_free(gw_domain *d);
+/* The value index of a discrete label, or -1. */
+long gw_find_label(const gw_domain *d, const gw_issue *is, const char *s);
 
 /* Build a scenario from a GeniusWeb domain file and profile files. */
 parley_status gw_read_files(const char *domain, size_t nprofiles, const char *const *profiles,

@@ -60,7 +60,7 @@ static void gw_value(px_buf *b, const parley_scenario *sc, size_t i, size_t k)
 }
 
 /* The domain object, its lines indented by ind. */
-static void gw_domain(px_buf *b, const parley_scenario *sc, const char *name, const char *ind)
+static void gw_write_domain(px_buf *b, const parley_scenario *sc, const char *name, const char *ind)
 {
     parleyx_buf_printf(b, "{\n%s  \"name\": ", ind);
     gw_str(b, name);
@@ -176,7 +176,7 @@ static void gw_write_profile(gx_plan *p, size_t j, uint32_t *o, uint32_t *best)
         gw_num(b, pa->weights[i]);
     }
     parleyx_buf_puts(b, "},\n    \"domain\": ");
-    gw_domain(b, sc, p->sc->name && p->sc->name[0] ? p->sc->name : "domain", "    ");
+    gw_write_domain(b, sc, p->sc->name && p->sc->name[0] ? p->sc->name : "domain", "    ");
     parleyx_buf_puts(b, ",\n    \"name\": ");
     gw_str(b, pa->name);
     gw_write_reservation(p, b, k, o, best);
@@ -209,7 +209,7 @@ parley_status parley_geniusweb_write_folder(const parley_scenario *sc, const cha
         if (sc->issues[i].kind != PARLEY_ISSUE_DISCRETE)
             gx_note_as_discrete(&p, i, "GeniusWeb's discreteutils hold values, not ranges");
     if (!st) {
-        gw_domain(&p.out[0], sc, sc->name && sc->name[0] ? sc->name : "domain", "");
+        gw_write_domain(&p.out[0], sc, sc->name && sc->name[0] ? sc->name : "domain", "");
         parleyx_buf_puts(&p.out[0], "\n");
         for (size_t j = 0; j < p.np; j++)
             gw_write_profile(&p, j, o, best);

@@ -6,6 +6,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "helpers/helpers.h"
 
@@ -44,4 +46,23 @@ void tmpdir_remove(const char *dir)
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "chmod -R u+w '%s' 2>/dev/null; rm -rf '%s'", dir, dir);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+const char *put_in(const char *dir, const char *name, const char *text)
+{
+    static char paths[8][512];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+    char *slash = strrchr(p, '/');
+    if (slash && slash != p && strchr(name, '/')) {
+        *slash = '\0';
+        mkdir(p, 0700);
+        *slash = '/';
+    }
+    FILE *f = fopen(p, "wb");
+    cr_assert_not_null(f, "cannot write %s", p);
+    fwrite(text, 1, strlen(text), f);
+    fclose(f);
+    return p;
 }

@@ -170,6 +170,9 @@ void tmpdir_make(char *dir, size_t n, const char *tag);
 /* Remove the folder dir and everything below it (read-only parts too);
  * an empty dir does nothing.  Asserts that the removal worked. */
 void tmpdir_remove(const char *dir);
+/* Write text to dir/name (one folder level in name is made) and return
+ * the path, from 8 rotating static buffers (valid for the next 7 calls). */
+const char *put_in(const char *dir, const char *name, const char *text);
 
 /* ------------------------------------------------------------ commands */
 
