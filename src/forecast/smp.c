@@ -208,19 +208,24 @@ static double bv_diff(const double *ideal, const double *p, const double *s, siz
  * asserts fewer than 1000 iterations; parley stops at FC_PCE_MAX_ITER. */
 #define FC_PCE_MAX_ITER 100000
 
-/* Markov Uniform: q_i = sum_j pv_ij (p_i + p_j) / n. */
-static void pce_markov_uniform(size_t n, const double *pv, double *q, double *p)
+/* The damped iteration of both Markov models from the uniform p: Uniform
+ * (ch NULL) q_i = sum_j pv_ij (p_i + p_j) / n; Incentive q_i = sum_j pv_ij
+ * (p_i ch_ji + p_j ch_ij); then p <- (p + q) / 2 until no q_i is farther
+ * than tol from p_i. */
+static void pce_markov(size_t n, double tol, const double *pv, const double *ch, double *q,
+                       double *p)
 {
     for (size_t i = 0; i < n; i++)
         p[i] = 1.0 / (double)n;
     double change = 1.0;
-    for (unsigned it = 0; 1e-6 < change && it < FC_PCE_MAX_ITER; it++) {
-        change = 0;
+    for (unsigned it = 0; tol < change && it < FC_PCE_MAX_ITER; it++) {
+        change = 0.0;
         for (size_t i = 0; i < n; i++) {
-            double pi = 0.0;
+            double qi = 0.0;
             for (size_t j = 0; j < n; j++)
-                pi = pi + pv[i * n + j] * (p[i] + p[j]);
-            q[i] = pi / (double)n;
+                qi = ch ? qi + pv[i * n + j] * (p[i] * ch[j * n + i] + p[j] * ch[i * n + j])
+                        : qi + pv[i * n + j] * (p[i] + p[j]);
+            q[i] = ch ? qi : qi / (double)n;
             const double d = fabs(q[i] - p[i]);
             change = d > change ? d : change;
         }
@@ -229,11 +234,10 @@ static void pce_markov_uniform(size_t n, const double *pv, double *q, double *p)
     }
 }
 
-/* Markov Incentive: i challenges the favourite j with probability
- * ch_ij = inc_ij / sum_k inc_kj, inc_ij = cl_ij pv_ij (+1e-10 on the
- * diagonal); q_i = sum_j pv_ij (p_i ch_ji + p_j ch_ij). */
-static void pce_markov_incentive(size_t n, const double *cl, const double *pv, double *ch,
-                                 double *q, double *p)
+/* Markov Incentive's challenge probabilities: option i challenges the
+ * favourite j with ch_ij = inc_ij / sum_k inc_kj, inc_ij = cl_ij pv_ij
+ * (+1e-10 on the diagonal). */
+static void pce_challenges(size_t n, const double *cl, const double *pv, double *ch)
 {
     for (size_t j = 0; j < n; j++) {
         double sum = 0.0;
@@ -244,22 +248,6 @@ static void pce_markov_incentive(size_t n, const double *cl, const double *pv, d
         }
         for (size_t i = 0; i < n; i++)
             ch[i * n + j] = ch[i * n + j] / sum;
-    }
-    for (size_t i = 0; i < n; i++)
-        p[i] = 1.0 / (double)n;
-    double change = 1.0;
-    for (unsigned it = 0; 1e-8 < change && it < FC_PCE_MAX_ITER; it++) {
-        change = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            double qi = 0.0;
-            for (size_t j = 0; j < n; j++)
-                qi = qi + pv[i * n + j] * (p[i] * ch[j * n + i] + p[j] * ch[i * n + j]);
-            q[i] = qi;
-            const double d = fabs(q[i] - p[i]);
-            change = d > change ? d : change;
-        }
-        for (size_t i = 0; i < n; i++)
-            p[i] = (p[i] + q[i]) / 2.0;
     }
 }
 
@@ -273,11 +261,12 @@ void fc_pce(parley_smp_pce model, parley_smp_vpmodel vpm, size_t n, const double
         pv[i * n + i] = 0.5;
     }
     if (model == PARLEY_SMP_PCE_MARKOV_INCENTIVE) {
-        pce_markov_incentive(n, cl, pv, ch, q, p);
+        pce_challenges(n, cl, pv, ch);
+        pce_markov(n, 1e-8, pv, ch, q, p);
         return;
     }
     if (model == PARLEY_SMP_PCE_MARKOV_UNIFORM) {
-        pce_markov_uniform(n, pv, q, p);
+        pce_markov(n, 1e-6, pv, NULL, q, p);
         return;
     }
     double sum = 0;
