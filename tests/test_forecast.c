@@ -237,9 +237,9 @@ Test(forecast_ktab, smp_example_refused_as_ktab_refuses_it)
 }
 
 /* The shared smpExample.xml with Alice's first <dCoord> filled in (52.8,
- * its value before KTAB commit 13ed507), read into memory; *in owned by
- * the caller. */
-static void read_repaired_example(parley_forecast_input **in)
+ * its value before KTAB commit 13ed507), as text in memory (the caller
+ * frees it); its length in *n. */
+static char *repaired_example(size_t *n)
 {
     size_t len = 0;
     char *t = slurp(KTAB_DIR "/smpExample.xml", &len);
@@ -248,13 +248,22 @@ static void read_repaired_example(parley_forecast_input **in)
     cr_assert_not_null(at);
     char *fixed = malloc(len + 16);
     cr_assert_not_null(fixed);
-    int n = snprintf(fixed, len + 16, "%.*s<dCoord>52.8</dCoord>%s", (int)(at - t), t,
+    int k = snprintf(fixed, len + 16, "%.*s<dCoord>52.8</dCoord>%s", (int)(at - t), t,
                      at + strlen(hole));
-    parley_error err;
-    cr_assert_eq(parley_ktab_read_xml_text(fixed, (size_t)n, "rep.xml", NULL, in, &err),
-                 PARLEY_OK, "%s", err.message);
-    free(fixed);
     free(t);
+    *n = (size_t)k;
+    return fixed;
+}
+
+/* The repaired smpExample read; *in owned by the caller. */
+static void read_repaired_example(parley_forecast_input **in)
+{
+    size_t n;
+    char *fixed = repaired_example(&n);
+    parley_error err;
+    cr_assert_eq(parley_ktab_read_xml_text(fixed, n, "rep.xml", NULL, in, &err), PARLEY_OK, "%s",
+                 err.message);
+    free(fixed);
 }
 
 /* Run in with its own parameters, the seed and threads given; *r owned by
@@ -1257,11 +1266,12 @@ static double fingerprint(const parley_forecast_result *r)
     return h;
 }
 
-static void sweep(const char *path, bool xml, parley_forecast_model model, unsigned threads)
+/* Fail each allocation of reading text and running it in turn (an XML's
+ * own <ModelParameters> and <prngSeed> apply): the same result or a clean
+ * out-of-memory, nothing leaked.  Frees text. */
+static void sweep_text(char *text, size_t len, const char *path, bool xml,
+                       parley_forecast_model model, unsigned threads)
 {
-    size_t len;
-    char *text = slurp(path, &len);
-    cr_assert(text);
     parley_allocator al = {fa_fn, NULL};
     parley_load_options lo = {.alloc = &al};
     double want = 0;
@@ -1280,6 +1290,8 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
             parley_forecast_options_init(&o);
             o.model = model;
             o.threads = threads;
+            if (xml)
+                parley_forecast_input_smp_params(in, &o.smp);
             st = parley_forecast_run(in, &o, &r, &err);
         }
         if (at == 0) {
@@ -1303,6 +1315,14 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
     free(text);
 }
 
+static void sweep(const char *path, bool xml, parley_forecast_model model, unsigned threads)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    cr_assert(text);
+    sweep_text(text, len, path, xml, model, threads);
+}
+
 Test(forecast_faults, every_allocation_failure_is_clean, .timeout = 120)
 {
     NEED(KTAB_DIR "/dummyData_3Dim.csv");
@@ -1312,4 +1332,13 @@ Test(forecast_faults, every_allocation_failure_is_clean, .timeout = 120)
     sweep(KTAB_DIR "/dummyData_3Dim.csv", false, PARLEY_FORECAST_SMP, 2);
     sweep(KTAB_DIR "/dummyData_3Dim.xml", true, PARLEY_FORECAST_SMP, 1);
     sweep(KTAB_DIR "/bdm-eu-emissions.csv", false, PARLEY_FORECAST_BDM, 1);
+}
+
+/* The repaired smpExample: MarkovIncentive PCE, Stochastic transitions. */
+Test(forecast_faults, markov_stochastic_allocation_failures_are_clean, .timeout = 120)
+{
+    NEED(KTAB_DIR "/smpExample.xml");
+    size_t len;
+    char *text = repaired_example(&len);
+    sweep_text(text, len, "rep.xml", true, PARLEY_FORECAST_SMP, 1);
 }
