@@ -32,7 +32,8 @@ static void help(void)
            "\n"
            "Models:\n"
            "  smp   KTAB's Spatial Model of Politics in its deterministic reference\n"
-           "        configuration (default; a KTAB XML's <ModelParameters> apply)\n"
+           "        configuration (default; a KTAB XML's <ModelParameters> apply,\n"
+           "        Markov PCE models and Stochastic transitions included)\n"
            "  bdm   Bueno de Mesquita's expected-utility model, as replicated by\n"
            "        Scholz, Calbert and Smith (2011), one dimension at a time\n"
            "\n"
@@ -44,6 +45,8 @@ static void help(void)
            "  -o FILE                write the report to FILE (atomically)\n"
            "  --max-rounds N         stop after N rounds (default 100 SMP, 10 BDM)\n"
            "  --threads N            threads (1 to 64, default 1; results never change)\n"
+           "  --seed N               seed of SMP's Stochastic transitions (default: the\n"
+           "                         XML's <prngSeed>, else 0); same seed, same output\n"
            "  --max-input MiB        largest input file read, in MiB (default 64)\n"
            "  --grid N               points per real issue of a native scenario (default 21)\n"
            "  -h, --help             this help\n"
@@ -132,11 +135,19 @@ static void text_report(px_buf *b, const parley_forecast_input *in, const parley
     size_t na = parley_forecast_actor_count(in), nd = parley_forecast_dim_count(in);
     size_t ns = parley_forecast_result_states(r);
     const char *name = parley_forecast_input_name(in);
-    parleyx_buf_printf(b, "Forecast with %s%s%s\n",
+    static const char *const pce[] = {"Conditional", "MarkovIncentive", "MarkovUniform"};
+    char how[96] = "deterministic";
+    if (o->smp.pce != PARLEY_SMP_PCE_CONDITIONAL || o->smp.transitions == PARLEY_SMP_STOCHASTIC)
+        snprintf(how, sizeof how, "%s PCE, %s", pce[o->smp.pce % 3],
+                 o->smp.transitions == PARLEY_SMP_STOCHASTIC ? "stochastic, seed " : "deterministic");
+    if (o->smp.transitions == PARLEY_SMP_STOCHASTIC)
+        snprintf(how + strlen(how), sizeof how - strlen(how), "%llu", (unsigned long long)o->seed);
+    parleyx_buf_printf(b, "Forecast with %s%s%s%s%s\n",
                        o->model == PARLEY_FORECAST_SMP
-                           ? "KTAB's Spatial Model of Politics (deterministic)"
+                           ? "KTAB's Spatial Model of Politics ("
                            : "the BDM expected-utility model (Scholz, Calbert and Smith 2011)",
-                       name[0] ? ": " : "", name);
+                       o->model == PARLEY_FORECAST_SMP ? how : "",
+                       o->model == PARLEY_FORECAST_SMP ? ")" : "", name[0] ? ": " : "", name);
     parleyx_buf_printf(b, "%zu actors, %zu dimension%s; %zu states (%zu rounds); ", na, nd,
                        nd == 1 ? "" : "s", ns, ns - 1);
     if (parley_forecast_result_converged(r))
@@ -349,10 +360,18 @@ static int on_preset(const char *cmd, const char *opt, const char *val, void *ud
     return CLI_OK;
 }
 
-/* --max-rounds (1 to 100000), --threads (1 to 64) */
+/* --max-rounds (1 to 100000), --threads (1 to 64), --seed (any uint64) */
 static int on_count(const char *cmd, const char *opt, const char *val, void *ud)
 {
     parley_forecast_options *o = &((fc_args *)ud)->o;
+    if (strcmp(opt, "--seed") == 0) {
+        unsigned long long x;
+        if (!cli_parse_count(cmd, opt, val, &x))
+            return CLI_USAGE;
+        o->seed = x;
+        o->seed_set = true;
+        return CLI_OK;
+    }
     if (strcmp(opt, "--threads") == 0)
         return cli_parse_range(cmd, opt, val, 64, &o->threads);
     return cli_parse_range(cmd, opt, val, 100000, &o->max_rounds);
@@ -388,6 +407,7 @@ static bool parse_args(fc_args *a, int argc, char **argv, int *rc)
         CLI_CALL("--model", "a value", on_model, a),
         CLI_CALL("--max-rounds", "a value", on_count, a),
         CLI_CALL("--threads", "a value", on_count, a),
+        CLI_CALL("--seed", "a value", on_count, a),
         CLI_CALL("--bdm-vote", "a value", on_vote, a),
         CLI_CALL("--bdm-median", "a value", on_median, a),
         CLI_CALL("--bdm-prob", "a value", on_prob, a),
@@ -455,6 +475,9 @@ int cmd_forecast(int argc, char **argv)
     parley_smp_params p;
     if (parley_forecast_input_smp_params(in, &p))
         a.o.smp = p;
+    if (!a.o.seed_set)
+        parley_forecast_input_seed(in, &a.o.seed);
+    a.o.seed_set = true;
     parley_forecast_result *r = NULL;
     parley_error err;
     parley_error_clear(&err);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forecast/fc.h"
 #include "parley/forecast.h"
 #include "helpers/helpers.h"
 
@@ -93,21 +94,6 @@ static size_t parse_ref(const char *path, size_t *states, ref_line *out, size_t 
 }
 
 static void check_ktab_input(parley_forecast_input *in, const char *ref, size_t want_states);
-
-/* Run in with the SMP parameters p (as the CLI does with a file's own):
- * refused as unsupported, with says in the message. */
-static void expect_unsupported(const parley_forecast_input *in, const parley_smp_params *p,
-                               const char *says)
-{
-    parley_forecast_options o;
-    parley_forecast_options_init(&o);
-    o.smp = *p;
-    parley_forecast_result *r = NULL;
-    parley_error err;
-    cr_assert_eq(parley_forecast_run(in, &o, &r, &err), PARLEY_ERR_UNSUPPORTED);
-    cr_assert_null(r);
-    cr_assert(strstr(err.message, says), "%s", err.message);
-}
 
 static void check_ktab(const char *csv, const char *ref, size_t want_states)
 {
@@ -235,48 +221,142 @@ Test(forecast_ktab, padded_line_one_matches_ktab)
     check_ktab_input(in, KTAB_DIR "/dummyData_3Dim.ktab-final.txt", 11);
 }
 
-/* KTAB's smpExample.xml as KTAB reads it: the empty <dCoord> of Alice's
- * first dimension is 0 (tinyxml2 leaves KTAB's 0.0), every other number is
- * the file's; the model it asks for (MarkovIncentive PCE, Stochastic
- * transitions) is refused by the forecast, naming both, not by the reader. */
-Test(forecast_ktab, smp_example_reads_as_ktab_reads_it)
+/* KTAB's smpExample.xml as shipped: Alice's first <dCoord> is empty and
+ * KTAB's xmlRead throws "no text for the following xml element: dCoord";
+ * parley refuses it at its line, naming the element. */
+Test(forecast_ktab, smp_example_refused_as_ktab_refuses_it)
 {
     NEED(KTAB_DIR "/smpExample.xml");
     parley_forecast_input *in = NULL;
     parley_error err;
-    cr_assert_eq(parley_ktab_read_xml(KTAB_DIR "/smpExample.xml", NULL, &in, &err), PARLEY_OK, "%s",
+    cr_assert_eq(parley_ktab_read_xml(KTAB_DIR "/smpExample.xml", NULL, &in, &err),
+                 PARLEY_ERR_SYNTAX);
+    cr_assert_null(in);
+    cr_assert_eq(err.line, 32);
+    cr_assert(strstr(err.message, "<dCoord> (a position), found no text"), "%s", err.message);
+}
+
+/* The shared smpExample.xml with Alice's first <dCoord> filled in (52.8,
+ * its value before KTAB commit 13ed507), as text in memory (the caller
+ * frees it); its length in *n. */
+static char *repaired_example(size_t *n)
+{
+    size_t len = 0;
+    char *t = slurp(KTAB_DIR "/smpExample.xml", &len);
+    cr_assert_not_null(t);
+    const char *hole = "<dCoord></dCoord>", *at = strstr(t, hole);
+    cr_assert_not_null(at);
+    char *fixed = malloc(len + 16);
+    cr_assert_not_null(fixed);
+    int k = snprintf(fixed, len + 16, "%.*s<dCoord>52.8</dCoord>%s", (int)(at - t), t,
+                     at + strlen(hole));
+    free(t);
+    *n = (size_t)k;
+    return fixed;
+}
+
+/* The repaired smpExample read; *in owned by the caller. */
+static void read_repaired_example(parley_forecast_input **in)
+{
+    size_t n;
+    char *fixed = repaired_example(&n);
+    parley_error err;
+    cr_assert_eq(parley_ktab_read_xml_text(fixed, n, "rep.xml", NULL, in, &err), PARLEY_OK, "%s",
                  err.message);
-    cr_assert_eq(parley_forecast_actor_count(in), 5);
-    cr_assert_eq(parley_forecast_dim_count(in), 3);
-    cr_assert_str_eq(parley_forecast_actor_name(in, 0), "Alice");
-    cr_assert_eq(parley_forecast_actor_position(in, 0, 0), 0.0);
-    cr_assert_eq(parley_forecast_actor_position(in, 0, 1), 39.8);
-    cr_assert_eq(parley_forecast_actor_position(in, 1, 0), 15.9);
-    cr_assert_eq(parley_forecast_actor_salience(in, 0, 0), 32.3 / 100.0);
-    cr_assert_eq(parley_forecast_actor_capability(in, 3), 135.4);
+    free(fixed);
+}
+
+/* Run in with its own parameters, the seed and threads given; *r owned by
+ * the caller. */
+static void run_seeded(const parley_forecast_input *in, uint64_t seed, unsigned threads,
+                       parley_forecast_result **r)
+{
+    parley_forecast_options o;
+    parley_forecast_options_init(&o);
+    cr_assert(parley_forecast_input_smp_params(in, &o.smp));
+    o.seed_set = true;
+    o.seed = seed;
+    o.threads = threads;
+    parley_error err;
+    cr_assert_eq(parley_forecast_run(in, &o, r, &err), PARLEY_OK, "%s", err.message);
+}
+
+static bool same_run(const parley_forecast_result *a, const parley_forecast_result *b)
+{
+    size_t ns = parley_forecast_result_states(a), na = parley_forecast_result_actors(a);
+    size_t nd = parley_forecast_result_dims(a);
+    if (ns != parley_forecast_result_states(b))
+        return false;
+    for (size_t s = 0; s < ns; s++)
+        for (size_t i = 0; i < na; i++) {
+            if (memcmp(&(double){parley_forecast_result_probability(a, s, i)},
+                       &(double){parley_forecast_result_probability(b, s, i)}, sizeof(double)))
+                return false;
+            for (size_t d = 0; d < nd; d++)
+                if (parley_forecast_result_position(a, s, i, d) !=
+                    parley_forecast_result_position(b, s, i, d))
+                    return false;
+        }
+    return true;
+}
+
+/* Repaired, the file runs as KTAB runs it (MarkovIncentive, Stochastic,
+ * PropCbc): the same seed gives the same run on 1 and 2 threads; the
+ * distinct positions' probabilities of every state are >= 0 and sum to 1;
+ * other seeds give other runs. */
+Test(forecast_ktab, smp_example_repaired_runs_seeded)
+{
+    NEED(KTAB_DIR "/smpExample.xml");
+    parley_forecast_input *in = NULL;
+    read_repaired_example(&in);
+    cr_assert_eq(parley_forecast_actor_position(in, 0, 0), 52.8);
     parley_smp_params p;
     cr_assert(parley_forecast_input_smp_params(in, &p));
     cr_assert_eq(p.pce, PARLEY_SMP_PCE_MARKOV_INCENTIVE);
     cr_assert_eq(p.transitions, PARLEY_SMP_STOCHASTIC);
-    cr_assert_eq(p.voting, PARLEY_SMP_VR_PROPCBC);
-    expect_unsupported(in, &p, "PCEModel MarkovIncentive and StateTransitions Stochastic");
-    p.transitions = PARLEY_SMP_DETERMINISTIC; /* one variant left: named alone */
-    expect_unsupported(in, &p, "asks for PCEModel MarkovIncentive, which");
-    parley_forecast_options fo;
-    parley_forecast_options_init(&fo);
-    fo.smp = p;
-    fo.smp.pce = PARLEY_SMP_PCE_CONDITIONAL; /* what parley computes: it runs */
-    parley_forecast_result *r = NULL;
-    cr_assert_eq(parley_forecast_run(in, &fo, &r, &err), PARLEY_OK, "%s", err.message);
-    cr_assert_geq(parley_forecast_result_states(r), 2);
-    parley_forecast_result_free(r);
+    uint64_t seed = 0;
+    cr_assert(parley_forecast_input_seed(in, &seed));
+    cr_assert_eq(seed, UINT64_C(3507583219545544127));
+    parley_forecast_result *r1 = NULL, *r2 = NULL;
+    run_seeded(in, seed, 1, &r1);
+    run_seeded(in, seed, 2, &r2);
+    cr_assert(same_run(r1, r2));
+    size_t na = 5;
+    for (size_t s = 0; s < parley_forecast_result_states(r1); s++) {
+        double sum = 0;
+        for (size_t i = 0; i < na; i++) {
+            bool first = true;
+            for (size_t j = 0; j < i; j++) {
+                double dd = 0;
+                for (size_t d = 0; d < 3; d++) {
+                    double t = parley_forecast_result_position(r1, s, i, d) -
+                               parley_forecast_result_position(r1, s, j, d);
+                    dd += t * t;
+                }
+                first = first && sqrt(dd) / 100.0 >= 1e-3;
+            }
+            double pi = parley_forecast_result_probability(r1, s, i);
+            cr_assert_geq(pi, 0.0);
+            sum += first ? pi : 0.0;
+        }
+        cr_assert_float_eq(sum, 1.0, 1e-9, "state %zu", s);
+    }
+    size_t differ = 0;
+    for (uint64_t k = 1; k <= 4; k++) {
+        parley_forecast_result *rk = NULL;
+        run_seeded(in, seed + k, 1, &rk);
+        differ += !same_run(r1, rk);
+        parley_forecast_result_free(rk);
+    }
+    cr_assert_gt(differ, 0, "four other seeds all gave the same run");
+    parley_forecast_result_free(r1);
+    parley_forecast_result_free(r2);
     parley_forecast_input_free(in);
 }
 
-/* An empty <dCoord> reads as an explicit 0 (and so would an empty <dSal>),
- * and text that is no number is
- * still refused with its line. */
-Test(forecast_ktab, empty_coordinate_is_zero_garbage_is_not)
+/* An empty <dCoord> or <dSal> is refused at its line, as KTAB refuses it;
+ * text that is no number too. */
+Test(forecast_ktab, empty_coordinate_is_refused)
 {
     const char *head = "<Scenario><name>s</name><desc>d</desc><Dimensions><dName>x</dName>"
                        "</Dimensions><Actors>"
@@ -288,29 +368,144 @@ Test(forecast_ktab, empty_coordinate_is_zero_garbage_is_not)
                *tail = "</dSal></Salience></Actor></Actors></Scenario>";
     /* c: A's position; s: B's salience */
 #define KT_SMALL(buf, c, s) snprintf(buf, sizeof buf, "%s%s%s%s%s", head, c, mid, s, tail)
-    char a[1024], b[1024];
-    KT_SMALL(a, "", "30");
-    KT_SMALL(b, "0", "30");
-    parley_forecast_input *ia = NULL, *ib = NULL;
+    char a[1024];
+    parley_forecast_input *ia = NULL;
     parley_error err;
-    cr_assert_eq(parley_ktab_read_xml_text(a, strlen(a), "a.xml", NULL, &ia, &err), PARLEY_OK, "%s",
-                 err.message);
-    cr_assert_eq(parley_ktab_read_xml_text(b, strlen(b), "b.xml", NULL, &ib, &err), PARLEY_OK);
-    for (size_t i = 0; i < 2; i++) {
-        cr_assert_eq(parley_forecast_actor_position(ia, i, 0),
-                     parley_forecast_actor_position(ib, i, 0));
-        cr_assert_eq(parley_forecast_actor_salience(ia, i, 0),
-                     parley_forecast_actor_salience(ib, i, 0));
-    }
-    cr_assert_eq(parley_forecast_actor_position(ia, 0, 0), 0.0);
+    KT_SMALL(a, "0", "30");
+    cr_assert_eq(parley_ktab_read_xml_text(a, strlen(a), "a.xml", NULL, &ia, &err), PARLEY_OK);
     parley_forecast_input_free(ia);
-    parley_forecast_input_free(ib);
+    ia = NULL;
+    KT_SMALL(a, "", "30");
+    cr_assert_eq(parley_ktab_read_xml_text(a, strlen(a), "a.xml", NULL, &ia, &err),
+                 PARLEY_ERR_SYNTAX);
+    cr_assert(strstr(err.message, "<dCoord> (a position), found no text"), "%s", err.message);
+    cr_assert_eq(err.line, 1);
+    KT_SMALL(a, "10", "");
+    cr_assert_eq(parley_ktab_read_xml_text(a, strlen(a), "a.xml", NULL, &ia, &err),
+                 PARLEY_ERR_SYNTAX);
+    cr_assert(strstr(err.message, "<dSal> (a salience), found no text"), "%s", err.message);
+    cr_assert_eq(err.line, 2);
     KT_SMALL(a, "4O", "1");
 #undef KT_SMALL
     cr_assert_eq(parley_ktab_read_xml_text(a, strlen(a), "a.xml", NULL, &ia, &err),
                  PARLEY_ERR_SYNTAX);
     cr_assert(strstr(err.message, "'4O'"), "%s", err.message);
     cr_assert_eq(err.line, 1);
+}
+
+/* ------------------------------------------------ KTAB's PCE models */
+
+/* Coalitions of a 2-option case, C for 0 against 1, D for 1 against 0,
+ * KTAB's 1e-8 diagonal. */
+static void pce2(parley_smp_pce m, double C, double D, double *p)
+{
+    double cl[4] = {1e-8, C, D, 1e-8}, work[FC_PCE_WORK(2)];
+    fc_pce(m, PARLEY_SMP_VP_LINEAR, 2, cl, work, p);
+}
+
+/* Two options by hand: with a = C/(C+D), Conditional and MarkovUniform give
+ * p0 = a (uniform: p0 = (p0 + a)/2 at the fixed point); MarkovIncentive
+ * balances the flows between the two, p0 (1-a) ch10 = p1 a ch01, with
+ * ch01 = Ca/(Ca + e), ch10 = D(1-a)/(D(1-a) + e), e = 0.5e-8 + 1e-10. */
+Test(forecast_pce, two_options_by_hand)
+{
+    const double C = 3.0, D = 1.0, a = 0.75, e = 0.5e-8 + 1e-10;
+    double p[2];
+    pce2(PARLEY_SMP_PCE_CONDITIONAL, C, D, p);
+    cr_assert_float_eq(p[0], a, 1e-12);
+    pce2(PARLEY_SMP_PCE_MARKOV_UNIFORM, C, D, p); /* stops with |a - p0| < 2e-6 */
+    cr_assert_float_eq(p[0], a, 1e-5);
+    cr_assert_float_eq(p[0] + p[1], 1.0, 1e-12);
+    pce2(PARLEY_SMP_PCE_MARKOV_INCENTIVE, C, D, p);
+    const double ch01 = C * a / (C * a + e), ch10 = D * (1 - a) / (D * (1 - a) + e);
+    const double r = a * ch01 / ((1 - a) * ch10); /* p0 / p1 */
+    cr_assert_float_eq(p[0], r / (1 + r), 1e-7);
+    cr_assert_float_eq(p[0] + p[1], 1.0, 1e-12);
+    /* tiny support on one side: the incentive model and the uniform one part */
+    pce2(PARLEY_SMP_PCE_MARKOV_INCENTIVE, 1.0, 1e-8, p);
+    cr_assert_gt(p[0], 0.999);
+}
+
+/* The stationary distribution of q = M p, solved directly: (M - I) p = 0
+ * with the last row replaced by sum p = 1, Gaussian elimination. */
+static void stationary3(double M[3][3], double *p)
+{
+    double A[3][4];
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++)
+            A[i][j] = M[i][j] - (i == j);
+        A[i][3] = 0;
+    }
+    for (int j = 0; j < 3; j++)
+        A[2][j] = 1;
+    A[2][3] = 1;
+    for (int c = 0; c < 3; c++) {
+        int piv = c;
+        for (int i = c + 1; i < 3; i++)
+            if (fabs(A[i][c]) > fabs(A[piv][c]))
+                piv = i;
+        for (int j = 0; j < 4; j++) {
+            double t = A[c][j];
+            A[c][j] = A[piv][j];
+            A[piv][j] = t;
+        }
+        for (int i = 0; i < 3; i++)
+            if (i != c) {
+                double f = A[i][c] / A[c][c];
+                for (int j = 0; j < 4; j++)
+                    A[i][j] -= f * A[c][j];
+            }
+    }
+    for (int i = 0; i < 3; i++)
+        p[i] = A[i][3] / A[i][i];
+}
+
+/* Three options: KTAB's chains written out as matrices (uniform: i
+ * challenged by each option with probability 1/3; incentive: by option k
+ * with probability proportional to C_kj P_kj) and solved exactly. */
+Test(forecast_pce, three_options_against_exact_stationary)
+{
+    const double cl[9] = {1e-8, 2.0, 0.5, 1.0, 1e-8, 3.0, 1.5, 0.25, 1e-8};
+    double P[3][3], ch[3][3], M[3][3], want[3], p[3], work[FC_PCE_WORK(3)];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            P[i][j] = i == j ? 0.5 : cl[i * 3 + j] / (cl[i * 3 + j] + cl[j * 3 + i]);
+    /* uniform: q_i = (1/3) sum_j P_ij (p_i + p_j) */
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            M[i][k] = P[i][k] / 3.0;
+            if (k == i)
+                for (int j = 0; j < 3; j++)
+                    M[i][k] += P[i][j] / 3.0;
+        }
+    stationary3(M, want);
+    fc_pce(PARLEY_SMP_PCE_MARKOV_UNIFORM, PARLEY_SMP_VP_LINEAR, 3, cl, work, p);
+    for (int i = 0; i < 3; i++)
+        cr_assert_float_eq(p[i], want[i], 1e-5, "uniform %d: %g vs %g", i, p[i], want[i]);
+    /* incentive */
+    for (int j = 0; j < 3; j++) {
+        double s = 0;
+        for (int k = 0; k < 3; k++)
+            s += ch[k][j] = cl[k * 3 + j] * P[k][j] + (k == j ? 1e-10 : 0);
+        for (int k = 0; k < 3; k++)
+            ch[k][j] /= s;
+    }
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            M[i][k] = P[i][k] * ch[i][k];
+            if (k == i)
+                for (int j = 0; j < 3; j++)
+                    M[i][k] += P[i][j] * ch[j][i];
+        }
+    stationary3(M, want);
+    fc_pce(PARLEY_SMP_PCE_MARKOV_INCENTIVE, PARLEY_SMP_VP_LINEAR, 3, cl, work, p);
+    double sum = 0;
+    for (int i = 0; i < 3; i++) {
+        cr_assert_float_eq(p[i], want[i], 1e-7, "incentive %d: %g vs %g", i, p[i], want[i]);
+        cr_assert_geq(p[i], 0.0);
+        sum += p[i];
+    }
+    cr_assert_float_eq(sum, 1.0, 1e-12);
 }
 
 /* ------------------------------------ a straightforward SMP (reference) */
@@ -954,7 +1149,15 @@ Test(forecast_readers, xml_parameters_and_accommodation)
     cr_assert_eq(p.pce, PARLEY_SMP_PCE_MARKOV_INCENTIVE);
     cr_assert_eq(p.voting, PARLEY_SMP_VR_PROPCBC);
     cr_assert_eq(p.interp, PARLEY_SMP_IVB_S2P2);
-    expect_unsupported(in, &p, "Conditional");
+    parley_forecast_options fo;
+    parley_forecast_options_init(&fo);
+    fo.smp = p; /* MarkovIncentive runs; the two actors' probabilities sum to 1 */
+    parley_forecast_result *r = NULL;
+    cr_assert_eq(parley_forecast_run(in, &fo, &r, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_float_eq(parley_forecast_result_probability(r, 0, 0) +
+                           parley_forecast_result_probability(r, 0, 1),
+                       1.0, 1e-9);
+    parley_forecast_result_free(r);
     parley_forecast_input_free(in);
 }
 
@@ -1063,11 +1266,12 @@ static double fingerprint(const parley_forecast_result *r)
     return h;
 }
 
-static void sweep(const char *path, bool xml, parley_forecast_model model, unsigned threads)
+/* Fail each allocation of reading text and running it in turn (an XML's
+ * own <ModelParameters> and <prngSeed> apply): the same result or a clean
+ * out-of-memory, nothing leaked.  Frees text. */
+static void sweep_text(char *text, size_t len, const char *path, bool xml,
+                       parley_forecast_model model, unsigned threads)
 {
-    size_t len;
-    char *text = slurp(path, &len);
-    cr_assert(text);
     parley_allocator al = {fa_fn, NULL};
     parley_load_options lo = {.alloc = &al};
     double want = 0;
@@ -1086,6 +1290,8 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
             parley_forecast_options_init(&o);
             o.model = model;
             o.threads = threads;
+            if (xml)
+                parley_forecast_input_smp_params(in, &o.smp);
             st = parley_forecast_run(in, &o, &r, &err);
         }
         if (at == 0) {
@@ -1109,6 +1315,14 @@ static void sweep(const char *path, bool xml, parley_forecast_model model, unsig
     free(text);
 }
 
+static void sweep(const char *path, bool xml, parley_forecast_model model, unsigned threads)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    cr_assert(text);
+    sweep_text(text, len, path, xml, model, threads);
+}
+
 Test(forecast_faults, every_allocation_failure_is_clean, .timeout = 120)
 {
     NEED(KTAB_DIR "/dummyData_3Dim.csv");
@@ -1118,4 +1332,13 @@ Test(forecast_faults, every_allocation_failure_is_clean, .timeout = 120)
     sweep(KTAB_DIR "/dummyData_3Dim.csv", false, PARLEY_FORECAST_SMP, 2);
     sweep(KTAB_DIR "/dummyData_3Dim.xml", true, PARLEY_FORECAST_SMP, 1);
     sweep(KTAB_DIR "/bdm-eu-emissions.csv", false, PARLEY_FORECAST_BDM, 1);
+}
+
+/* The repaired smpExample: MarkovIncentive PCE, Stochastic transitions. */
+Test(forecast_faults, markov_stochastic_allocation_failures_are_clean, .timeout = 120)
+{
+    NEED(KTAB_DIR "/smpExample.xml");
+    size_t len;
+    char *text = repaired_example(&len);
+    sweep_text(text, len, "rep.xml", true, PARLEY_FORECAST_SMP, 1);
 }

@@ -92,8 +92,8 @@ typedef enum { PARLEY_SMP_BM_INITONLY = 0 /* * */, PARLEY_SMP_BM_INITRCVR,
 
 typedef struct parley_smp_params {
     parley_smp_vpmodel victory;
-    parley_smp_pce pce;                 /* only Conditional is implemented */
-    parley_smp_transitions transitions; /* only Deterministic is implemented */
+    parley_smp_pce pce;                 /* Conditional, MarkovIncentive, MarkovUniform */
+    parley_smp_transitions transitions; /* Stochastic: seeded, see the options' seed */
     parley_smp_voting voting;
     parley_smp_radjust radjust;
     parley_smp_rrange rrange;
@@ -106,6 +106,9 @@ typedef struct parley_smp_params {
  * defaults in *p) when it gave none. */
 PARLEY_API bool parley_forecast_input_smp_params(const parley_forecast_input *in,
                                                  parley_smp_params *p);
+/* The seed a KTAB XML file gave (<prngSeed>); false (and *seed = 0) when
+ * it gave none. */
+PARLEY_API bool parley_forecast_input_seed(const parley_forecast_input *in, uint64_t *seed);
 
 /* ---------------------------------------------------------------- BDM */
 
@@ -147,6 +150,10 @@ typedef struct parley_forecast_options {
     unsigned threads;    /* 0 or 1: one thread; results never depend on it */
     parley_smp_params smp;
     parley_bdm_params bdm;
+    bool seed_set;       /* false: the input's seed (<prngSeed>, else 0) */
+    uint64_t seed;       /* SMP Stochastic transitions: the draws' seed; the
+                          * same input and seed give the same run whatever
+                          * the thread count */
     parley_progress_fn progress; /* may be NULL: called after each round with
                                   * phase "round" and rounds / max_rounds; its
                                   * return value is ignored */

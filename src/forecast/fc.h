@@ -42,6 +42,8 @@ struct parley_forecast_input {
     } cap;
     bool has_params;
     parley_smp_params params;
+    bool has_seed;   /* a KTAB XML's <prngSeed> */
+    uint64_t seed;
 };
 
 struct parley_forecast_result {
@@ -65,6 +67,16 @@ parley_status smp_run(const parley_forecast_input *in, const parley_forecast_opt
                       parley_forecast_result *r, parley_error *err);
 parley_status bdm_run(const parley_forecast_input *in, const parley_forecast_options *opt,
                       parley_forecast_result *r, parley_error *err);
+
+/* KTAB's probability of Condorcet elections (Model::probCE2) over n
+ * options from the coalition strengths cl[n*n] (cl[i*n + j]: for i
+ * against j; KTAB's diagonal 1e-8): pairwise victory probabilities by vpm,
+ * then Conditional (condPCE), MarkovIncentive or MarkovUniform (KTAB's
+ * stationary-distribution iterations).  work: FC_PCE_WORK(n) doubles,
+ * owned by the caller; p[n] receives probabilities >= 0 summing to 1. */
+#define FC_PCE_WORK(n) (2 * (n) * (n) + (n))
+void fc_pce(parley_smp_pce model, parley_smp_vpmodel vpm, size_t n, const double *cl, double *work,
+            double *p);
 
 /* Run fn(ctx, lo, hi, tid) over [0, n) split in contiguous chunks on up
  * to threads threads (parleyx_run_jobs: the caller's thread takes the

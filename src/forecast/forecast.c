@@ -256,6 +256,13 @@ bool parley_forecast_input_smp_params(const parley_forecast_input *in, parley_sm
     return in && in->has_params;
 }
 
+bool parley_forecast_input_seed(const parley_forecast_input *in, uint64_t *seed)
+{
+    if (seed)
+        *seed = in && in->has_seed ? in->seed : 0;
+    return in && in->has_seed;
+}
+
 /* ------------------------------------------------------------- options */
 
 void parley_forecast_options_init(parley_forecast_options *opt)

@@ -5,8 +5,9 @@
  * risk-neutral probability-of-coalitions estimate (PCE); each actor's best
  * challenge (expected gain with third parties joining the little i:j
  * contest); bargains interpolated between the two positions; each actor
- * moving to the most probable bargain in its queue; all actors moving at
- * once; ideals following positions through the accommodation matrix;
+ * moving to the most probable bargain in its queue (Deterministic) or to
+ * one drawn by the bargains' probabilities (Stochastic); all actors moving
+ * at once; ideals following positions through the accommodation matrix;
  * KTAB's stopping rule.
  *
  * Exactness.  Every formula is evaluated with the same operations in the
@@ -14,7 +15,14 @@
  * that deterministic runs reproduce KTAB's printed output; ties break as in
  * KTAB (first maximum).  Where KTAB's order is not fixed (its bargain
  * queues are filled by threads) this file fixes one: the status quo, then
- * the bargains in the order of their initiators.
+ * the bargains in the order of their initiators.  PCE: Conditional,
+ * MarkovIncentive or MarkovUniform (kmodel.cpp), at all three places KTAB
+ * uses the model's PCE (risk attitudes, position probabilities, bargain
+ * choice).  Stochastic draws come from parley's splitmix64 seeded with the
+ * options' seed (else the input's <prngSeed>), one draw per actor per turn
+ * in actor order before the threads start, so a seeded run is
+ * reproducible whatever the thread count (KTAB's threads share one PRNG,
+ * so its stochastic runs are not; compare with KTAB only in distribution).
  *
  * Cost.  KTAB spends O(N^4) per turn on estimates it only logs; the model
  * itself needs O(N^3 + N^2 D) per turn: each of the N^2 challenge
@@ -36,6 +44,8 @@
 #define SMP_MIN_C 1e-8       /* Model::coalitions' floor */
 #define SMP_POS_TOL 1e-3     /* same option (Euclidean, [0, 1] scale) */
 #define SMP_MIN_SIG_EDU 1e-5 /* smallest challenge gain that counts */
+/* scratch of a PCE over n options: the coalitions, then fc_pce's work */
+#define SMP_PCE_SCR(n) ((n) * (n) + FC_PCE_WORK(n))
 
 typedef struct smp_bargain {
     size_t init, rcvr;
@@ -75,6 +85,8 @@ typedef struct smp_ctx {
     double *sq;        /* [na] status-quo utility averages */
     double *nx;        /* [na*nd] next positions */
     double *nideal;    /* [na*nd] */
+    double *draw;      /* [na] Stochastic: actor k's uniform draw this turn */
+    uint64_t rng;      /* Stochastic: the splitmix64 state */
     size_t *uq;        /* [na] unique positions */
     /* scratch for the state setup (main thread) */
     double **scr;
@@ -189,16 +201,73 @@ static double bv_diff(const double *ideal, const double *p, const double *s, siz
     return sqrt(ds2 / ssq);
 }
 
-/* The end of every conditional PCE over n options: from the coalition
- * strengths cl[n*n] (cl[i*n + j]: for i against j), the pairwise victory
- * probabilities pv[n*n] and then p[n], each option's product of its
- * victory probabilities, normalised. */
-static void pce_finish(const smp_ctx *c, size_t n, const double *cl, double *pv, double *p)
+/* KTAB's Markov PCE models (Model::markovIncentivePCE, markovUniformPCE):
+ * the stationary distribution of a chain over the options, found by KTAB's
+ * damped iteration from the uniform distribution, p <- (p + q) / 2, until
+ * no entry moves by more than tol (1e-8 Incentive, 1e-6 Uniform).  KTAB
+ * asserts fewer than 1000 iterations; parley stops at FC_PCE_MAX_ITER. */
+#define FC_PCE_MAX_ITER 100000
+
+/* The damped iteration of both Markov models from the uniform p: Uniform
+ * (ch NULL) q_i = sum_j pv_ij (p_i + p_j) / n; Incentive q_i = sum_j pv_ij
+ * (p_i ch_ji + p_j ch_ij); then p <- (p + q) / 2 until no q_i is farther
+ * than tol from p_i. */
+static void pce_markov(size_t n, double tol, const double *pv, const double *ch, double *q,
+                       double *p)
 {
+    for (size_t i = 0; i < n; i++)
+        p[i] = 1.0 / (double)n;
+    double change = 1.0;
+    for (unsigned it = 0; tol < change && it < FC_PCE_MAX_ITER; it++) {
+        change = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double qi = 0.0;
+            for (size_t j = 0; j < n; j++)
+                qi = ch ? qi + pv[i * n + j] * (p[i] * ch[j * n + i] + p[j] * ch[i * n + j])
+                        : qi + pv[i * n + j] * (p[i] + p[j]);
+            q[i] = ch ? qi : qi / (double)n;
+            const double d = fabs(q[i] - p[i]);
+            change = d > change ? d : change;
+        }
+        for (size_t i = 0; i < n; i++)
+            p[i] = (p[i] + q[i]) / 2.0;
+    }
+}
+
+/* Markov Incentive's challenge probabilities: option i challenges the
+ * favourite j with ch_ij = inc_ij / sum_k inc_kj, inc_ij = cl_ij pv_ij
+ * (+1e-10 on the diagonal). */
+static void pce_challenges(size_t n, const double *cl, const double *pv, double *ch)
+{
+    for (size_t j = 0; j < n; j++) {
+        double sum = 0.0;
+        for (size_t k = 0; k < n; k++) {
+            double inc = cl[k * n + j] * pv[k * n + j];
+            ch[k * n + j] = k == j ? inc + 1e-10 : inc;
+            sum = sum + ch[k * n + j];
+        }
+        for (size_t i = 0; i < n; i++)
+            ch[i * n + j] = ch[i * n + j] / sum;
+    }
+}
+
+void fc_pce(parley_smp_pce model, parley_smp_vpmodel vpm, size_t n, const double *cl, double *work,
+            double *p)
+{
+    double *pv = work, *ch = work + n * n, *q = work + 2 * n * n;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++)
-            vprob(c->prm.victory, cl[i * n + j], cl[j * n + i], &pv[i * n + j], &pv[j * n + i]);
+            vprob(vpm, cl[i * n + j], cl[j * n + i], &pv[i * n + j], &pv[j * n + i]);
         pv[i * n + i] = 0.5;
+    }
+    if (model == PARLEY_SMP_PCE_MARKOV_INCENTIVE) {
+        pce_challenges(n, cl, pv, ch);
+        pce_markov(n, 1e-8, pv, ch, q, p);
+        return;
+    }
+    if (model == PARLEY_SMP_PCE_MARKOV_UNIFORM) {
+        pce_markov(n, 1e-6, pv, NULL, q, p);
+        return;
     }
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
@@ -213,9 +282,17 @@ static void pce_finish(const smp_ctx *c, size_t n, const double *cl, double *pv,
         p[i] = p[i] / sum;
 }
 
+/* The end of every PCE over n options: from the coalition strengths
+ * cl[n*n] (cl[i*n + j]: for i against j) to p[n] with the model's PCE;
+ * work holds FC_PCE_WORK(n) doubles. */
+static void pce_finish(const smp_ctx *c, size_t n, const double *cl, double *work, double *p)
+{
+    fc_pce(c->prm.pce, c->prm.victory, n, cl, work, p);
+}
+
 /* Scalar PCE (Model::scalarPCE with Conditional PCE): na voters with
  * weights w, nopt options, u[n*ustride + m] voter n's utility of option m.
- * scr holds 2*nopt*nopt doubles.  p[nopt] receives the probabilities. */
+ * scr holds SMP_PCE_SCR(nopt) doubles.  p[nopt] receives the probabilities. */
 static void scalar_pce(const smp_ctx *c, size_t na, size_t nopt, const double *w, const double *u,
                        size_t ustride, double *scr, double *p)
 {
@@ -271,7 +348,7 @@ static void coal_rows(void *p, size_t lo, size_t hi, unsigned tid)
 }
 
 /* PCE with actors as both voters (weights cap) and options (columns of u,
- * n x n); p[n] out; scr 2*n*n. */
+ * n x n); p[n] out; scr SMP_PCE_SCR(n). */
 static void actor_pce(const smp_ctx *c, const double *u, double *scr, double *p)
 {
     size_t n = c->na;
@@ -535,6 +612,32 @@ static void bargain_utils(void *p, size_t lo, size_t hi, unsigned tid)
     }
 }
 
+/* Deterministic: the first most probable bargain (ndxMaxProb). */
+static size_t most_probable(const double *pp, size_t nb)
+{
+    size_t mmax = 0;
+    double ma = -1.0;
+    for (size_t m = 0; m < nb; m++)
+        if (ma < fabs(pp[m])) {
+            ma = fabs(pp[m]);
+            mmax = m;
+        }
+    return mmax;
+}
+
+/* Stochastic (PRNG::probSel): the first bargain whose cumulative
+ * probability reaches the draw u in [0, 1); the last on round-off. */
+static size_t pick(const double *pp, size_t nb, double u)
+{
+    double sum = 0.0;
+    for (size_t m = 0; m < nb; m++) {
+        sum = sum + pp[m];
+        if (u <= sum)
+            return m;
+    }
+    return nb - 1;
+}
+
 static void choose_rows(void *p, size_t lo, size_t hi, unsigned tid)
 {
     smp_ctx *c = p;
@@ -542,20 +645,15 @@ static void choose_rows(void *p, size_t lo, size_t hi, unsigned tid)
     double *scr = c->tscr[tid];
     for (size_t k = lo; k < hi; k++) {
         size_t nb = c->qlen[k];
-        double *u = scr, *pc = scr + na * nb, *pp = pc + 2 * nb * nb;
+        double *u = scr, *pc = scr + na * nb, *pp = pc + SMP_PCE_SCR(nb);
         for (size_t n = 0; n < na; n++)
             for (size_t m = 0; m < nb; m++) {
                 size_t q = c->queue[k][m];
                 u[n * nb + m] = q == 0 ? c->sq[n] : c->bg[q - 1].u[n];
             }
         scalar_pce(c, na, nb, c->cap, u, nb, pc, pp);
-        size_t mmax = 0;
-        double ma = -1.0;
-        for (size_t m = 0; m < nb; m++)
-            if (ma < fabs(pp[m])) {
-                ma = fabs(pp[m]);
-                mmax = m;
-            }
+        size_t mmax = c->prm.transitions == PARLEY_SMP_STOCHASTIC ? pick(pp, nb, c->draw[k])
+                                                                  : most_probable(pp, nb);
         size_t q = c->queue[k][mmax];
         const double *np = c->x + k * nd;
         if (q != 0) {
@@ -653,6 +751,7 @@ static bool smp_ctx_alloc(smp_ctx *c)
     SMP_ALLOC(c->sq, na);
     SMP_ALLOC(c->nx, na * nd);
     SMP_ALLOC(c->nideal, na * nd);
+    SMP_ALLOC(c->draw, na);
     for (size_t k = 0; k < na; k++)
         SMP_ALLOC(c->queue[k], 2 * na + 1);
     for (size_t b = 0; b < 2 * na; b++) {
@@ -662,9 +761,9 @@ static bool smp_ctx_alloc(smp_ctx *c)
     }
     SMP_ALLOC(c->uq, na);
     SMP_ALLOC(c->scr, 3);
-    SMP_ALLOC(c->scr[0], 2 * na * na);
+    SMP_ALLOC(c->scr[0], SMP_PCE_SCR(na));
     SMP_ALLOC(c->scr[1], na * na + na);
-    SMP_ALLOC(c->scr[2], 2 * na * na);
+    SMP_ALLOC(c->scr[2], SMP_PCE_SCR(na));
     return true;
 }
 
@@ -687,15 +786,15 @@ static void smp_ctx_free(smp_ctx *c)
         }
     if (c->scr) {
         if (c->scr[0])
-            SMP_FREE(c->scr[0], 2 * na * na);
+            SMP_FREE(c->scr[0], SMP_PCE_SCR(na));
         if (c->scr[1])
             SMP_FREE(c->scr[1], na * na + na);
         if (c->scr[2])
-            SMP_FREE(c->scr[2], 2 * na * na);
+            SMP_FREE(c->scr[2], SMP_PCE_SCR(na));
         SMP_FREE(c->scr, 3);
     }
     double **ptrs[] = {&c->cap, &c->ssum, &c->ssq, &c->wsc, &c->R, &c->prob, &c->bestp, &c->pji,
-                       &c->sq};
+                       &c->sq, &c->draw};
     for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++)
         if (*ptrs[k])
             SMP_FREE(*ptrs[k], na);
@@ -842,8 +941,13 @@ static bool smp_turn(smp_ctx *c, double *dxy)
     size_t maxq = 0;
     for (size_t k = 0; k < na; k++)
         maxq = c->qlen[k] > maxq ? c->qlen[k] : maxq;
-    if (!tscratch(c, na * maxq + 2 * maxq * maxq + maxq))
+    if (!tscratch(c, na * maxq + SMP_PCE_SCR(maxq) + maxq))
         return false;
+    /* the draws in actor order, before the threads: the run depends on the
+     * seed only, never on the thread count */
+    if (c->prm.transitions == PARLEY_SMP_STOCHASTIC)
+        for (size_t k = 0; k < na; k++)
+            c->draw[k] = (double)(parleyx_splitmix64(&c->rng) >> 11) * 0x1p-53;
     fc_parallel(c->threads, na, choose_rows, c);
     new_ideals(c);
     *dxy = state_dist(c, c->x, c->nx);
@@ -901,41 +1005,16 @@ static void smp_forecast(parley_forecast_result *r)
         r->forecast[d] = r->pos[(s * na + ba) * nd + d];
 }
 
-/* KTAB implements more PCE models and stochastic transitions than this
- * file; refuse those clearly, naming every variant asked for that parley
- * does not compute (the input itself is valid: KTAB runs it). */
-static parley_status smp_supported(const parley_smp_params *prm, parley_error *err)
-{
-    static const char *const pce[] = {"Conditional", "MarkovIncentive", "MarkovUniform"};
-    bool bad_pce = prm->pce != PARLEY_SMP_PCE_CONDITIONAL;
-    bool bad_stm = prm->transitions != PARLEY_SMP_DETERMINISTIC;
-    if (!bad_pce && !bad_stm)
-        return PARLEY_OK;
-    char what[96];
-    snprintf(what, sizeof what, "%s%s%s%s", bad_pce ? "PCEModel " : "",
-             bad_pce && (size_t)prm->pce < 3 ? pce[prm->pce] : "",
-             bad_pce && bad_stm ? " and " : "", bad_stm ? "StateTransitions Stochastic" : "");
-    return parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, NULL, 0, 0,
-                        "SMP: the input asks for %s, which KTAB runs but parley does not "
-                        "compute: parley implements the Conditional PCE model and "
-                        "Deterministic state transitions only (KTAB's Stochastic runs are not "
-                        "reproducible); to run here, set %s%s%s in <ModelParameters>",
-                        what, bad_pce ? "PCEModel to Conditional" : "",
-                        bad_pce && bad_stm ? " and " : "",
-                        bad_stm ? "StateTransitions to Deterministic" : "");
-}
-
 parley_status smp_run(const parley_forecast_input *in, const parley_forecast_options *opt,
                       parley_forecast_result *r, parley_error *err)
 {
-    parley_status st = smp_supported(&opt->smp, err);
-    if (st != PARLEY_OK)
-        return st;
+    parley_status st = PARLEY_OK;
     smp_ctx cx;
     memset(&cx, 0, sizeof cx);
     smp_ctx *c = &cx;
     c->in = in;
     c->prm = opt->smp;
+    c->rng = opt->seed_set ? opt->seed : in->has_seed ? in->seed : 0;
     c->threads = opt->threads ? opt->threads : 1;
     if (c->threads > FC_MAX_THREADS)
         c->threads = FC_MAX_THREADS;

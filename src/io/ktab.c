@@ -20,8 +20,11 @@
  *    [<ModelParameters>] <Dimensions><dName>... <Actors><Actor> <name>
  *    <description> <capability> <Position><dCoord>... <Salience><dSal>...
  *    [<IdealAdjustment><iaPair><adjustingIdeal> <referencePos> <adjust>].
- *    An empty <dCoord> or <dSal> is 0, as KTAB reads it (its smpExample.xml
- *    has one); the model variants asked for are checked by the forecast.
+ *    An empty number element (<dCoord>, <dSal>, <capability>, <adjust>) is
+ *    refused at its line, as KTAB's xmlRead refuses it ("no text for the
+ *    following xml element"; its own smpExample.xml has one since KTAB
+ *    commit 13ed507).  <prngSeed> is a decimal uint64 (leading zeros
+ *    allowed), kept as the input's seed for stochastic runs.
  *
  * Positions are kept on the file's scale ([0, 100]); saliences become
  * fractions (x / 100.0, KTAB's own operation, so the model sees KTAB's
@@ -622,27 +625,20 @@ static parley_status kx_req_text(kx_ctx *x, xmlNode *parent, const char *name, x
 
 static parley_status kx_num(kx_ctx *x, xmlNode *n, const char *what, double *out)
 {
-    if (!kx_text(n, x->buf, sizeof x->buf) || !x->buf[0])
+    if (!kx_text(n, x->buf, sizeof x->buf))
         return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(n), 0,
-                            "expected a number in <%s> (%s), found %s", (const char *)n->name, what,
-                            x->buf[0] ? "a long text" : "no text");
+                            "expected a number in <%s> (%s), found a long text",
+                            (const char *)n->name, what);
+    if (!x->buf[0])
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(n), 0,
+                            "expected a number in <%s> (%s), found no text; write the value "
+                            "(KTAB refuses an empty <%s> too)",
+                            (const char *)n->name, what, (const char *)n->name);
     if (!parleyx_parse_double(x->buf, out))
         return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(n), 0,
                             "expected a number in <%s> (%s), found '%s', which %s",
                             (const char *)n->name, what, x->buf, parleyx_double_problem(x->buf));
     return PARLEY_OK;
-}
-
-/* A coordinate or salience (<dCoord>, <dSal>): an empty element is 0, as
- * KTAB reads it (tinyxml2's QueryDoubleText leaves KTAB's 0.0 in place);
- * text that is not a number is still refused. */
-static parley_status kx_coord(kx_ctx *x, xmlNode *n, const char *what, double *out)
-{
-    if (kx_text(n, x->buf, sizeof x->buf) && !x->buf[0]) {
-        *out = 0.0;
-        return PARLEY_OK;
-    }
-    return kx_num(x, n, what, out);
 }
 
 static parley_status kx_enum(kx_ctx *x, xmlNode *mp, const char *name, const char *const *names,
@@ -727,7 +723,7 @@ static parley_status kx_positions(kx_ctx *x, xmlNode *pe, const char *aname, siz
     for (xmlNode *e = kx_child(pe, "dCoord"); e; e = kx_next(e, "dCoord"), k++) {
         if (k >= nd)
             continue;
-        if ((st = kx_coord(x, e, "a position", &pos[k])) != PARLEY_OK)
+        if ((st = kx_num(x, e, "a position", &pos[k])) != PARLEY_OK)
             return st;
     }
     if (k != nd)
@@ -748,7 +744,7 @@ static parley_status kx_saliences(kx_ctx *x, xmlNode *se, const char *aname, siz
         if (k >= nd)
             continue;
         double s;
-        if ((st = kx_coord(x, e, "a salience", &s)) != PARLEY_OK)
+        if ((st = kx_num(x, e, "a salience", &s)) != PARLEY_OK)
             return st;
         if (s < 0 || s > 100)
             return parleyx_fail(x->err, PARLEY_ERR_INVALID, x->file, kx_line(e), 0,
@@ -861,6 +857,29 @@ static parley_status kx_accommodations(kx_ctx *x, xmlNode *root, parley_forecast
     return PARLEY_OK;
 }
 
+/* <prngSeed>: a decimal uint64, leading zeros allowed (KTAB's stoull). */
+static parley_status kx_seed(kx_ctx *x, xmlNode *n, parley_forecast_input *in)
+{
+    if (!n)
+        return PARLEY_OK;
+    kx_text(n, x->buf, sizeof x->buf);
+    uint64_t v = 0;
+    bool ok = x->buf[0] != '\0';
+    for (const char *p = x->buf; ok && *p; p++) {
+        unsigned dgt = (unsigned)(*p - '0');
+        ok = dgt <= 9 && v <= (UINT64_MAX - dgt) / 10;
+        v = ok ? v * 10 + dgt : v;
+    }
+    if (!ok)
+        return parleyx_fail(x->err, PARLEY_ERR_SYNTAX, x->file, kx_line(n), 0,
+                            "expected a whole number from 0 to 18446744073709551615 in "
+                            "<prngSeed>, found '%s'",
+                            x->buf);
+    in->seed = v;
+    in->has_seed = true;
+    return PARLEY_OK;
+}
+
 static parley_status kx_build(kx_ctx *x, xmlDoc *doc, const parley_allocator *a,
                               parley_forecast_input **out)
 {
@@ -884,6 +903,8 @@ static parley_status kx_build(kx_ctx *x, xmlDoc *doc, const parley_allocator *a,
         st = parleyx_fail(x->err, st, x->file, 0, 0, "out of memory");
         goto done;
     }
+    if ((st = kx_seed(x, kx_child(root, "prngSeed"), in)) != PARLEY_OK)
+        goto done;
     xmlNode *mp = kx_child(root, "ModelParameters");
     if (mp) {
         if ((st = kx_params(x, mp, &in->params)) != PARLEY_OK)
