@@ -46,7 +46,9 @@ static void help(void)
            "  --profiles A,B,...     GENIUS folder: take only these profiles, in order\n"
            "  --name FILE=NAME       GENIUS: name the party of profile FILE (repeatable)\n"
            "  --max-outcomes N       work limit: outcomes looked at one by one\n"
-           "                         (default 2000000000; about 40 s on one core)\n"
+           "                         (default 2000000000)\n"
+           "  --max-frontier N       the most points a Pareto frontier may hold\n"
+           "                         (default 4000000; about 110 bytes a point)\n"
            "  --max-seconds S        stop after S seconds of wall time (default: no\n"
            "                         limit; exit status 2 as for the other limits)\n"
            "  --threads N            worker threads (default 2)\n"
@@ -395,6 +397,17 @@ static int on_max_outcomes(const char *cmd, const char *opt, const char *val, vo
     return CLI_OK;
 }
 
+static int on_max_frontier(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    unsigned long long v;
+    if (!cli_parse_count(cmd, opt, val, &v))
+        return CLI_USAGE;
+    if (v == 0 || v > (unsigned long long)(SIZE_MAX / 4))
+        return cli_usage(cmd, "--max-frontier expects 1 to %zu, got '%s'", SIZE_MAX / 4, val);
+    ((an_args *)ud)->opt.max_frontier = (size_t)v;
+    return CLI_OK;
+}
+
 static int on_threads(const char *cmd, const char *opt, const char *val, void *ud)
 {
     return cli_parse_range(cmd, opt, val, 64, &((an_args *)ud)->opt.threads);
@@ -443,6 +456,7 @@ int cmd_analyze(int argc, char **argv)
         CLI_CALL("--kalai", "a value", on_kalai, &a),
         CLI_CALL("--max-outcomes", "a value", on_max_outcomes, &a),
         CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.opt.max_seconds),
+        CLI_CALL("--max-frontier", "a value", on_max_frontier, &a),
         CLI_CALL("--threads", "a value", on_threads, &a),
         CLI_LOAD_OPTIONS(&a.lo),
         CLI_PARTY_OPTIONS(&a.lo),

@@ -567,14 +567,17 @@ static parley_status limit_message(parley_status st, const an_space *sp, const a
     if (strcmp(err->message, "work") == 0) {
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt->max_work);
         parleyx_group_digits(buf, lim, sizeof lim);
-        char need[160] = "";
+        char need[256] = "";
         if (run->stopped_at > 0.001) {
             char n1[64], n2[96];
             double est = (double)opt->max_work / run->stopped_at * 1.2;
             snprintf(n1, sizeof n1, "%.0f", est < 1e19 ? est : 1e19);
             parleyx_group_digits(n1, n2, sizeof n2);
             snprintf(need, sizeof need, "; it had settled about %.1f%% of that phase, so about %s "
-                     "should do", run->stopped_at * 100.0, n2);
+                     "should do%s", run->stopped_at * 100.0, n2,
+                     strcmp(run->phase, "frontier") == 0
+                         ? " (if the frontier fits: the frontier guard may stop it first)"
+                         : "");
         }
         return parleyx_fail(err, st, NULL, 0, 0,
                             "the analysis stopped in phase '%s' after looking at %s outcomes one "
@@ -582,7 +585,8 @@ static parley_status limit_message(parley_status st, const an_space *sp, const a
                             "linear-additive space is settled in blocks; what is left (outcomes "
                             "near the frontier or near a reservation value, red lines over issue "
                             "values, three or more parties with reservation values) is looked "
-                            "at one by one, about 50 million a second per core.  To go on, raise "
+                            "at one by one, about 50 million a second per core (fewer when each "
+                            "adds to a large frontier).  To go on, raise "
                             "the limit with --max-outcomes N (max_work)%s",
                             run->phase, lim, tot, need);
     }
@@ -603,10 +607,14 @@ static parley_status limit_message(parley_status st, const an_space *sp, const a
         parleyx_group_digits(buf, lim, sizeof lim);
         return parleyx_fail(err, st, NULL, 0, 0,
                             "the Pareto frontier (phase '%s') has more than %s distinct points "
-                            "(the frontier limit) in a space of %s outcomes; many parties with "
-                            "opposed preferences make most outcomes Pareto-optimal.  Raise the "
-                            "limit (max_frontier) if memory allows, or analyse fewer parties",
-                            run->phase, lim, tot);
+                            "(the frontier limit) in a space of %s outcomes; %s make most "
+                            "outcomes Pareto-optimal.  Raise the limit with --max-frontier N "
+                            "(max_frontier) if memory allows: about 110 bytes a point with 10 "
+                            "issues, up to 4 times the limit while the search runs%s",
+                            run->phase, lim, tot,
+                            sp->d > 2 ? "many parties with opposed preferences"
+                                      : "opposed preferences",
+                            sp->d > 2 ? "; or analyse fewer parties" : "");
     }
     return st;
 }
