@@ -4,10 +4,13 @@
  * the root element's name, found by skipping the prolog textually; JSON by
  * gw_classify -- then exactly one domain and the profiles, in file-name
  * order, handed to parley_genius_read_files.  The rule for what else a
- * folder may hold (docs/genius-import.md): files not named *.xml or *.json
- * are not looked at; a table of numbers (GENIUS's pareto.xml), valid XML
- * with another root, and valid JSON of another shape (ANL's specials.json)
- * are skipped, each with a note on the scenario saying why
+ * folder may hold (docs/genius-import.md): regular files not named *.xml
+ * or *.json are not looked at; an entry so named that is not a regular
+ * file (a FIFO, a device, a folder, a link to nothing) is an error naming
+ * it, found by stat alone (a FIFO is never opened); any other entry that
+ * is not a regular file (a subfolder, a socket named README) is noted; a
+ * table of numbers (GENIUS's pareto.xml), valid XML with another root, and
+ * valid JSON of another shape (ANL's specials.json) are skipped, each with a note on the scenario saying why
  * (parley_scenario_note; `parley info` lists them); anything else -- an
  * empty, binary, UTF-16, BOM-prefixed JSON, broken JSON, HTML or non-XML
  * file -- is an error naming the file, never dropped (a dropped profile
@@ -202,7 +205,41 @@ static void gx_listing_free(gx_listing *l)
     parleyx_free(l->a, (void *)l->why, (l->n ? l->n : 1) * sizeof(char *));
 }
 
-/* The *.xml and *.json files of dir (not hidden), in strcmp order. */
+/* A profile's name: *.xml or *.json, compared case-insensitively. */
+static bool gx_profile_name(const char *name)
+{
+    return gx_iends(name, ".xml") || gx_iends(name, ".json");
+}
+
+/* What a folder entry is when it is not a regular file (links followed):
+ * the phrase for an error ("a FIFO, not a regular file"), *note set to
+ * the phrase for a note; NULL for a regular file or a link to one.  Only
+ * stat and lstat: the entry is never opened (opening a FIFO blocks). */
+static const char *gx_oddity(const char *path, const char **note)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        int e = errno;
+        struct stat lb;
+        bool link = lstat(path, &lb) == 0 && S_ISLNK(lb.st_mode);
+        *note = !link        ? "an entry that cannot be examined (stat fails)"
+                : e == ELOOP ? "a link that loops"
+                             : "a link to nothing";
+        return *note;
+    }
+    const char *is = S_ISREG(sb.st_mode)    ? NULL
+                     : S_ISDIR(sb.st_mode)  ? "a folder, not a regular file"
+                     : S_ISFIFO(sb.st_mode) ? "a FIFO, not a regular file"
+                     : S_ISSOCK(sb.st_mode) ? "a socket, not a regular file"
+                     : S_ISCHR(sb.st_mode)  ? "a character device, not a regular file"
+                     : S_ISBLK(sb.st_mode)  ? "a block device, not a regular file"
+                                            : "a special file, not a regular file";
+    *note = S_ISDIR(sb.st_mode) ? "a folder (subfolders are not read)" : is;
+    return is;
+}
+
+/* The entries of dir (not hidden) that have a profile's name or are not
+ * regular files, in strcmp order. */
 static parley_status gx_list_folder(const char *dir, gx_listing *l, parley_error *err)
 {
     size_t dlen = strlen(dir);
@@ -217,14 +254,6 @@ static parley_status gx_list_folder(const char *dir, gx_listing *l, parley_error
     while ((de = readdir(dh)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
-        if (!gx_iends(de->d_name, ".xml") && !gx_iends(de->d_name, ".json"))
-            continue;
-        char **t = parleyx_grow(l->a, l->names, sizeof *t, &l->cap, l->n + 1, 32);
-        if (!t) {
-            st = PARLEY_ERR_NOMEM;
-            break;
-        }
-        l->names = t;
         size_t len = dlen + 1 + strlen(de->d_name);
         char *full = parleyx_malloc(l->a, len + 1);
         if (!full) {
@@ -232,6 +261,18 @@ static parley_status gx_list_folder(const char *dir, gx_listing *l, parley_error
             break;
         }
         snprintf(full, len + 1, "%.*s/%s", (int)dlen, dir, de->d_name);
+        const char *note;
+        if (!gx_profile_name(de->d_name) && !gx_oddity(full, &note)) {
+            parleyx_strfree(l->a, full); /* a README: not looked at */
+            continue;
+        }
+        char **t = parleyx_grow(l->a, l->names, sizeof *t, &l->cap, l->n + 1, 32);
+        if (!t) {
+            parleyx_strfree(l->a, full);
+            st = PARLEY_ERR_NOMEM;
+            break;
+        }
+        l->names = t;
         l->names[l->n++] = full;
     }
     closedir(dh);
@@ -243,19 +284,23 @@ static parley_status gx_list_folder(const char *dir, gx_listing *l, parley_error
     return PARLEY_OK;
 }
 
-/* Classify every regular file: one domain, the profiles in order, one
- * format. */
+/* Classify every entry listed: one domain, the profiles in order, one
+ * format; an entry with a profile's name that is not a regular file is an
+ * error, any other is noted. */
 static parley_status gx_pick_files(const char *dir, gx_listing *l,
                                    const parley_load_options *opt, const char **domain,
                                    const char **profiles, size_t *np, parley_error *err)
 {
     bool json = false, xml = false;
     for (size_t k = 0; k < l->n; k++) {
-        struct stat sb;
-        if (stat(l->names[k], &sb) != 0 || !S_ISREG(sb.st_mode))
+        const char *why, *odd = gx_oddity(l->names[k], &why);
+        if (odd && gx_profile_name(gx_basename(l->names[k])))
+            return parleyx_fail(err, PARLEY_ERR_IO, l->names[k], 0, 0, "is %s" GX_EXPECTED, odd);
+        if (odd) {
+            l->why[k] = why; /* a subfolder, a FIFO named README: noted */
             continue;
+        }
         gx_fkind kind;
-        const char *why;
         parley_status st = gx_classify(l->names[k], opt, &kind, &why, err);
         if (st)
             return st;
