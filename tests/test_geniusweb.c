@@ -374,6 +374,7 @@ static bool agrees_with_jansson(const char *dir, const char *file, const char *t
     put(file, text);
     parley_scenario *sc = NULL;
     parley_error err;
+    parley_error_clear(&err); /* formatted below even on success */
     parley_status st = parley_genius_read_folder(dir, NULL, &sc, &err);
     char full[2048];
     parley_error_format(&err, full, sizeof full);
