@@ -59,6 +59,16 @@ static parley_scenario *load1(const char *path)
     return sc;
 }
 
+/* The native scenario yaml (named name), finalized. */
+static parley_scenario *read_yaml(const char *yaml, const char *name)
+{
+    parley_scenario *a = NULL;
+    parley_error err;
+    cr_assert_eq(parley_native_read(yaml, strlen(yaml), name, NULL, &a, &err), PARLEY_OK, "%s",
+                 err.message);
+    return a;
+}
+
 /* Every outcome of a (in b's issue order, same value counts), in order:
  * the utility of party pa of a equals that of pb of b, bit for bit. */
 static void same_utilities(const parley_scenario *a, size_t pa, const parley_scenario *b, size_t pb,
@@ -107,6 +117,16 @@ static parley_scenario *write_read(const parley_scenario *a, writer_fn w, const 
     cr_assert_eq(w(a, dir, notes, &err), PARLEY_OK, "%s: %s", dir, err.message);
     cr_assert_not_null(*notes);
     return load1(dir);
+}
+
+/* The native scenario yaml read as *a (named name), written with w into
+ * dir (512 bytes) and read back; the notes in *notes (caller frees). */
+static parley_scenario *yaml_write_read(const char *yaml, const char *name, writer_fn w,
+                                        parley_scenario **a, char *dir, char **notes)
+{
+    *a = read_yaml(yaml, name);
+    snprintf(dir, 512, "%s/%s", tmpdir, name);
+    return write_read(*a, w, dir, notes);
 }
 
 /* A shared folder round trip through both writers. */
@@ -251,16 +271,13 @@ Test(writers, yaml_genius_yaml_is_the_same_yaml)
         "    utility:\n"
         "      colour: {weight: 0.6, values: {red: 0, green: 1, blue: 0.5}}\n"
         "      size: {weight: 0.4, peak: {low: 0, top: 1.5, high: 2}}\n";
-    parley_scenario *a = NULL;
-    parley_error err;
-    cr_assert_eq(parley_native_read(yaml, strlen(yaml), "deal.yaml", NULL, &a, &err), PARLEY_OK,
-                 "%s", err.message);
+    parley_scenario *a;
     char dir[512], *notes = NULL;
-    snprintf(dir, sizeof dir, "%s/deal", tmpdir);
-    parley_scenario *b = write_read(a, parley_genius_write_folder, dir, &notes);
+    parley_scenario *b = yaml_write_read(yaml, "deal", parley_genius_write_folder, &a, dir, &notes);
     cr_assert_str_eq(notes, "", "%s", notes);
     char *ta = NULL, *tb = NULL;
     size_t la, lb;
+    parley_error err;
     cr_assert_eq(parley_native_write(a, &ta, &la, &err), PARLEY_OK);
     cr_assert_eq(parley_native_write(b, &tb, &lb, &err), PARLEY_OK);
     cr_assert_str_eq(ta, tb);
@@ -328,27 +345,27 @@ Test(writers, anl_form_spells_as_geniuswebpython)
     parley_scenario_free(a);
 }
 
+/* x and y linear, z peaked, on one integer issue. */
+static const char trio_yaml[] =
+    "parley: 1\n"
+    "name: trio\n"
+    "issues:\n"
+    "  n:\n"
+    "    type: integer\n"
+    "    range: [1, 3]\n"
+    "parties:\n"
+    "  x: {utility: {n: {weight: 1, linear: {from: [1, 0], to: [3, 1]}}}}\n"
+    "  y: {utility: {n: {weight: 1, linear: {from: [1, 1], to: [3, 0]}}}}\n"
+    "  z: {utility: {n: {weight: 1, peak: {low: 1, top: 2, high: 3}}}}\n";
+
 /* Three negotiators: profileA, profileB and profileC, with a note that ANL
  * negotiates two; the same utilities, party by party. */
 Test(writers, anl_form_letters_more_than_two_profiles)
 {
-    const char *yaml = "parley: 1\n"
-                       "name: trio\n"
-                       "issues:\n"
-                       "  n:\n"
-                       "    type: integer\n"
-                       "    range: [1, 3]\n"
-                       "parties:\n"
-                       "  x: {utility: {n: {weight: 1, linear: {from: [1, 0], to: [3, 1]}}}}\n"
-                       "  y: {utility: {n: {weight: 1, linear: {from: [1, 1], to: [3, 0]}}}}\n"
-                       "  z: {utility: {n: {weight: 1, peak: {low: 1, top: 2, high: 3}}}}\n";
-    parley_scenario *a = NULL;
-    parley_error err;
-    cr_assert_eq(parley_native_read(yaml, strlen(yaml), "trio.yaml", NULL, &a, &err), PARLEY_OK,
-                 "%s", err.message);
+    parley_scenario *a;
     char dir[512], *notes = NULL;
-    snprintf(dir, sizeof dir, "%s/trio", tmpdir);
-    parley_scenario *b = write_read(a, parley_geniusweb_anl_write_folder, dir, &notes);
+    parley_scenario *b = yaml_write_read(trio_yaml, "trio", parley_geniusweb_anl_write_folder, &a,
+                                         dir, &notes);
     cr_assert_eq(parley_party_count(b), 3);
     cr_assert_str_eq(parley_party_name(b, 2), "profileC");
     for (size_t p = 0; p < 3; p++)
