@@ -1,8 +1,9 @@
 /*
- * cmd_convert.c -- `parley convert INPUT... [--to yaml|genius|geniusweb]
- * [-o OUT]`: any supported input (native, GENIUS or GeniusWeb folder or
+ * cmd_convert.c -- `parley convert INPUT...
+ * [--to yaml|genius|geniusweb|geniusweb-anl] [-o OUT]`: any supported input (native, GENIUS or GeniusWeb folder or
  * files) written in parley's native YAML (a file, or standard output), or
- * as a GENIUS XML or GeniusWeb JSON folder (-o DIR required).  The output
+ * as a GENIUS XML or GeniusWeb JSON folder (-o DIR required;
+ * geniusweb-anl: GeniusWeb as the ANL leagues' GeniusWebPython reads it).  The output
  * appears whole or not at all: a file is written then renamed; a folder is
  * written beside DIR then renamed to it (DIR must not exist or be empty).
  * What the chosen format cannot hold is listed on stderr, one
@@ -14,7 +15,8 @@
 
 static void help(void)
 {
-    printf("Usage: parley convert [OPTIONS] INPUT... [--to yaml|genius|geniusweb] [-o OUT]\n"
+    printf("Usage: parley convert [OPTIONS] INPUT... [--to yaml|genius|geniusweb|geniusweb-anl]\n"
+           "       [-o OUT]\n"
            "\n"
            "Write the scenario read from INPUT in parley's native YAML format\n"
            "(docs/scenario-format.md), or as a GENIUS XML or GeniusWeb JSON folder.\n"
@@ -29,10 +31,13 @@ static void help(void)
            "  --to FORMAT\n"
            "             yaml (default), genius (a domain and one profile per\n"
            "             negotiator, as GENIUS 10.4 reads them) or geniusweb\n"
-           "             (LinearAdditiveUtilitySpace profiles); the last two\n"
-           "             write a folder and need -o DIR\n"
-           "  -o OUT     write to OUT (atomically): a file, or for --to genius and\n"
-           "             geniusweb a new or empty folder; default: standard output\n"
+           "             (LinearAdditiveUtilitySpace profiles, GeniusWeb Java's\n"
+           "             spelling) or geniusweb-anl (as the ANL 2022/2023 leagues\n"
+           "             read it: DiscreteValueSetUtilities, profileA.json and\n"
+           "             profileB.json, linear integer issues as number issues);\n"
+           "             the last three write a folder and need -o DIR\n"
+           "  -o OUT     write to OUT (atomically): a file, or for the folder\n"
+           "             formats a new or empty folder; default: standard output\n"
            "  --grid N   points per real issue (default 21)\n"
            "  --max-input MiB\n"
            "             largest input file read, in MiB (default 64)\n"
@@ -62,9 +67,10 @@ static int write_folder(const parley_scenario *sc, const char *to, const char *d
     parley_error_clear(&err);
     sigset_t old; /* an interrupt leaves no temporary folder */
     cli_hold_signals(&old);
-    parley_status st = strcmp(to, "genius") == 0
-                           ? parley_genius_write_folder(sc, dir, &notes, &err)
-                           : parley_geniusweb_write_folder(sc, dir, &notes, &err);
+    parley_status st = strcmp(to, "genius") == 0 ? parley_genius_write_folder(sc, dir, &notes, &err)
+                       : strcmp(to, "geniusweb") == 0
+                           ? parley_geniusweb_write_folder(sc, dir, &notes, &err)
+                           : parley_geniusweb_anl_write_folder(sc, dir, &notes, &err);
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (st != PARLEY_OK)
         return cli_report(&err, st);
@@ -77,22 +83,24 @@ int cmd_convert(int argc, char **argv)
 {
     const char *out = NULL, *to = "yaml";
     parley_load_options lo = {0};
-    const cli_opt opts[] = {CLI_VALUE("-o", "a file name", &out),
-                            CLI_VALUE("--output", "a file name", &out),
-                            CLI_VALUE("--to", "a format (yaml, genius, geniusweb)", &to),
-                            CLI_LOAD_OPTIONS(&lo), CLI_PARTY_OPTIONS(&lo)};
+    const cli_opt opts[] = {
+        CLI_VALUE("-o", "a file name", &out), CLI_VALUE("--output", "a file name", &out),
+        CLI_VALUE("--to", "a format (yaml, genius, geniusweb, geniusweb-anl)", &to),
+        CLI_LOAD_OPTIONS(&lo), CLI_PARTY_OPTIONS(&lo)};
     const cli_cmdline cl = {.cmd = "convert", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
                             .no_input = "no input given"};
     size_t n;
     int rc;
     if (!cli_parse(&cl, argc, argv, &n, &rc))
         return rc;
-    bool folder = strcmp(to, "genius") == 0 || strcmp(to, "geniusweb") == 0;
+    bool folder = strcmp(to, "genius") == 0 || strcmp(to, "geniusweb") == 0 ||
+                  strcmp(to, "geniusweb-anl") == 0;
     if (!folder && strcmp(to, "yaml") != 0) {
-        static const char *const formats[] = {"yaml", "genius", "geniusweb"};
-        const char *near = parleyx_closest(to, formats, 3);
-        return cli_usage("convert", "--to expects yaml, genius or geniusweb, got '%s'%s%s%s", to,
-                         near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        static const char *const formats[] = {"yaml", "genius", "geniusweb", "geniusweb-anl"};
+        const char *near = parleyx_closest(to, formats, 4);
+        return cli_usage("convert",
+                         "--to expects yaml, genius, geniusweb or geniusweb-anl, got '%s'%s%s%s",
+                         to, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     }
     if (folder && (!out || strcmp(out, "-") == 0))
         return cli_usage("convert", "--to %s writes a folder: name it with -o DIR", to);

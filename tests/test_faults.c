@@ -462,7 +462,7 @@ static parley_status op_write(void *ctx, const parley_allocator *al, fa *a, char
     return st;
 }
 
-/* Write the example as a GENIUS and a GeniusWeb folder (each into a new
+/* Write the example as a GENIUS, a GeniusWeb and an ANL folder (each into a new
  * folder under /tmp, removed afterwards); the notes and the files' sizes
  * are the fingerprint.  A failed write leaves no folder behind. */
 static parley_status op_write_folders(void *ctx, const parley_allocator *al, fa *a, char *fp,
@@ -470,14 +470,15 @@ static parley_status op_write_folders(void *ctx, const parley_allocator *al, fa 
 {
     parley_scenario *sc = load_quiet(ctx, al, a);
     parley_status st = PARLEY_OK;
-    for (int web = 0; web < 2 && !st; web++) {
+    for (int web = 0; web < 3 && !st; web++) {
         char dir[256];
         tmpdir_make(dir, sizeof dir, "faults-write");
         char out[300];
         snprintf(out, sizeof out, "%s/out", dir);
         char *notes = NULL;
-        st = web ? parley_geniusweb_write_folder(sc, out, &notes, err)
-                 : parley_genius_write_folder(sc, out, &notes, err);
+        st = web == 2 ? parley_geniusweb_anl_write_folder(sc, out, &notes, err)
+             : web    ? parley_geniusweb_write_folder(sc, out, &notes, err)
+                      : parley_genius_write_folder(sc, out, &notes, err);
         struct stat sb;
         if (st == PARLEY_OK) {
             fp_add(fp, nfp, "%s", notes);

@@ -3,8 +3,10 @@
  * (src/io/genius_write.c, geniusweb_write.c), checked against the
  * scenario they were written from, not against their own output:
  *
- *  - every shared GENIUS folder that loads, written and read back: the
- *    same parties, issues and value labels, the same utility (to the bit)
+ *  - every shared GENIUS folder that loads, written and read back (GENIUS,
+ *    GeniusWeb and GeniusWeb's ANL form): the
+ *    same parties (ANL: profileA, profileB, ... in order), issues and value
+ *    labels, the same utility (to the bit)
  *    for every outcome and party, the same reservation values and (GENIUS)
  *    discount factors; for GeniusWeb a reservation value either met or
  *    named in a note;
@@ -13,6 +15,9 @@
  *  - a scenario GENIUS holds whole (discrete table peaking below 1,
  *    integer step 1 linear, real linear from 0 and triangular): YAML ->
  *    GENIUS -> YAML gives the same YAML;
+ *  - the ANL form spells its utilities as GeniusWebPython does (the keys
+ *    read from the files), writes a linear integer issue as a number
+ *    issue and three parties as profileA/B/C with a note;
  *  - a folder that is not empty is refused and left as it was.
  */
 #include <criterion/criterion.h>
@@ -52,6 +57,16 @@ static parley_scenario *load1(const char *path)
     const char *paths[1] = {path};
     cr_assert_eq(parley_load(1, paths, NULL, &sc, &err), PARLEY_OK, "%s: %s", path, err.message);
     return sc;
+}
+
+/* The native scenario yaml (named name), finalized. */
+static parley_scenario *read_yaml(const char *yaml, const char *name)
+{
+    parley_scenario *a = NULL;
+    parley_error err;
+    cr_assert_eq(parley_native_read(yaml, strlen(yaml), name, NULL, &a, &err), PARLEY_OK, "%s",
+                 err.message);
+    return a;
 }
 
 /* Every outcome of a (in b's issue order, same value counts), in order:
@@ -104,6 +119,16 @@ static parley_scenario *write_read(const parley_scenario *a, writer_fn w, const 
     return load1(dir);
 }
 
+/* The native scenario yaml read as *a (named name), written with w into
+ * dir (512 bytes) and read back; the notes in *notes (caller frees). */
+static parley_scenario *yaml_write_read(const char *yaml, const char *name, writer_fn w,
+                                        parley_scenario **a, char *dir, char **notes)
+{
+    *a = read_yaml(yaml, name);
+    snprintf(dir, 512, "%s/%s", tmpdir, name);
+    return write_read(*a, w, dir, notes);
+}
+
 /* A shared folder round trip through both writers. */
 static void round_trip(const char *name, size_t n)
 {
@@ -120,15 +145,19 @@ static void round_trip(const char *name, size_t n)
         parley_scenario_free(a);
         return;
     }
-    for (int web = 0; web < 2; web++) {
-        snprintf(dir, sizeof dir, "%s/%zu-%s-%s", tmpdir, n, web ? "web" : "xml", name);
+    static const writer_fn writers[3] = {parley_genius_write_folder, parley_geniusweb_write_folder,
+                                         parley_geniusweb_anl_write_folder};
+    for (int web = 0; web < 3; web++) {
+        snprintf(dir, sizeof dir, "%s/%zu-%d-%s", tmpdir, n, web, name);
         char *notes = NULL;
-        parley_scenario *b = write_read(
-            a, web ? parley_geniusweb_write_folder : parley_genius_write_folder, dir, &notes);
+        parley_scenario *b = write_read(a, writers[web], dir, &notes);
         cr_assert_eq(parley_party_count(a), parley_party_count(b), "%s", dir);
         same_issues(a, b, dir);
         for (size_t p = 0; p < parley_party_count(a); p++) {
-            cr_assert_str_eq(parley_party_name(a, p), parley_party_name(b, p), "%s", dir);
+            char anl[16];
+            snprintf(anl, sizeof anl, "profile%c", (char)('A' + p));
+            cr_assert_str_eq(web == 2 ? anl : parley_party_name(a, p), parley_party_name(b, p),
+                             "%s", dir);
             same_utilities(a, p, b, p, dir);
             double ra = parley_party_reservation(a, p), rb = parley_party_reservation(b, p);
             if (!web) {
@@ -242,22 +271,113 @@ Test(writers, yaml_genius_yaml_is_the_same_yaml)
         "    utility:\n"
         "      colour: {weight: 0.6, values: {red: 0, green: 1, blue: 0.5}}\n"
         "      size: {weight: 0.4, peak: {low: 0, top: 1.5, high: 2}}\n";
-    parley_scenario *a = NULL;
-    parley_error err;
-    cr_assert_eq(parley_native_read(yaml, strlen(yaml), "deal.yaml", NULL, &a, &err), PARLEY_OK,
-                 "%s", err.message);
+    parley_scenario *a;
     char dir[512], *notes = NULL;
-    snprintf(dir, sizeof dir, "%s/deal", tmpdir);
-    parley_scenario *b = write_read(a, parley_genius_write_folder, dir, &notes);
+    parley_scenario *b = yaml_write_read(yaml, "deal", parley_genius_write_folder, &a, dir, &notes);
     cr_assert_str_eq(notes, "", "%s", notes);
     char *ta = NULL, *tb = NULL;
     size_t la, lb;
+    parley_error err;
     cr_assert_eq(parley_native_write(a, &ta, &la, &err), PARLEY_OK);
     cr_assert_eq(parley_native_write(b, &tb, &lb, &err), PARLEY_OK);
     cr_assert_str_eq(ta, tb);
     same_utilities(a, 0, b, 0, dir);
     parley_text_free(ta);
     parley_text_free(tb);
+    parley_text_free(notes);
+    parley_scenario_free(b);
+    parley_scenario_free(a);
+}
+
+/* The utility kinds (the keys of "issueUtilities"' members) in the
+ * profile file dir/f, as "K1 K2 ..." (caller frees). */
+static char *utility_keys(const char *dir, const char *f)
+{
+    char cmd[1200], *out = NULL;
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import json,sys; u=json.load(open(sys.argv[1]))"
+             "[\"LinearAdditiveUtilitySpace\"][\"issueUtilities\"]; "
+             "print(\" \".join(k for v in u.values() for k in v))' '%s/%s'",
+             dir, f);
+    cr_assert_eq(run_command(cmd, &out), 0, "%s", cmd);
+    return out;
+}
+
+/* The ANL form of buyer-seller: the integer warranty (linear, 0 to 1 over
+ * 0..24 step 6: utilities 0, 0.25, ... exact in 8 decimals) is a number
+ * issue, the real price discrete with a note, the delivery spelled
+ * "DiscreteValueSetUtilities"; every outcome's utility read back is the
+ * same to the bit, the parties are profileA and profileB. */
+Test(writers, anl_form_spells_as_geniuswebpython)
+{
+    parley_scenario *a = load1(EXAMPLES "buyer-seller.yaml");
+    char dir[512], *notes = NULL;
+    snprintf(dir, sizeof dir, "%s/anl", tmpdir);
+    parley_scenario *b = write_read(a, parley_geniusweb_anl_write_folder, dir, &notes);
+    same_issues(a, b, dir);
+    cr_assert_str_eq(parley_party_name(b, 0), "profileA");
+    cr_assert_str_eq(parley_party_name(b, 1), "profileB");
+    same_utilities(a, 0, b, 0, dir);
+    same_utilities(a, 1, b, 1, dir);
+    cr_assert(strstr(notes, "party 'Buyer' is written to profileA.json"), "%s", notes);
+    cr_assert(strstr(notes, "issue 'price' (real) is written as a discrete issue"), "%s", notes);
+    cr_assert_null(strstr(notes, "issue 'warranty' (integer)"), "%s", notes);
+    char *k = utility_keys(dir, "profileA.json");
+    cr_assert_str_eq(k, "DiscreteValueSetUtilities NumberValueSetUtilities "
+                        "DiscreteValueSetUtilities\n");
+    free(k);
+    k = utility_keys(dir, "profileB.json");
+    cr_assert_str_eq(k, "DiscreteValueSetUtilities NumberValueSetUtilities "
+                        "DiscreteValueSetUtilities\n");
+    free(k);
+    char path[600];
+    snprintf(path, sizeof path, "%s/profileB.json", dir);
+    size_t len;
+    char *text = slurp(path, &len);
+    cr_assert(strstr(text, "\"warranty\": {\"NumberValueSetUtilities\": {\"lowValue\": 0, "
+                           "\"lowUtility\": 1, \"highValue\": 24, \"highUtility\": 0}}"),
+              "%s", text);
+    cr_assert(strstr(text, "\"warranty\": {\"range\": {\"low\": 0, \"high\": 24, \"step\": 6}}"),
+              "%s", text);
+    free(text);
+    parley_text_free(notes);
+    parley_scenario_free(b);
+    parley_scenario_free(a);
+}
+
+/* x and y linear, z peaked, on one integer issue. */
+static const char trio_yaml[] =
+    "parley: 1\n"
+    "name: trio\n"
+    "issues:\n"
+    "  n:\n"
+    "    type: integer\n"
+    "    range: [1, 3]\n"
+    "parties:\n"
+    "  x: {utility: {n: {weight: 1, linear: {from: [1, 0], to: [3, 1]}}}}\n"
+    "  y: {utility: {n: {weight: 1, linear: {from: [1, 1], to: [3, 0]}}}}\n"
+    "  z: {utility: {n: {weight: 1, peak: {low: 1, top: 2, high: 3}}}}\n";
+
+/* Three negotiators: profileA, profileB and profileC, with a note that ANL
+ * negotiates two; the same utilities, party by party. */
+Test(writers, anl_form_letters_more_than_two_profiles)
+{
+    parley_scenario *a;
+    char dir[512], *notes = NULL;
+    parley_scenario *b = yaml_write_read(trio_yaml, "trio", parley_geniusweb_anl_write_folder, &a,
+                                         dir, &notes);
+    cr_assert_eq(parley_party_count(b), 3);
+    cr_assert_str_eq(parley_party_name(b, 2), "profileC");
+    for (size_t p = 0; p < 3; p++)
+        same_utilities(a, p, b, p, dir);
+    cr_assert(strstr(notes, "3 profiles are written"), "%s", notes);
+    /* z's peak is not linear: the issue is discrete for every party */
+    cr_assert(strstr(notes, "issue 'n' (integer) is written as a discrete issue of its 3 values: "
+                            "a GeniusWeb number issue's utilities are linear"),
+              "%s", notes);
+    char *k = utility_keys(dir, "profileA.json");
+    cr_assert_str_eq(k, "DiscreteValueSetUtilities\n");
+    free(k);
     parley_text_free(notes);
     parley_scenario_free(b);
     parley_scenario_free(a);

@@ -460,6 +460,17 @@ PARLEY_API parley_status parley_genius_write_folder(const parley_scenario *sc, c
  * discount factors are dropped with a note. */
 PARLEY_API parley_status parley_geniusweb_write_folder(const parley_scenario *sc, const char *dir,
                                                        char **notes, parley_error *err);
+/* The same in the form the ANL 2022/2023 leagues ran (GeniusWebPython):
+ * "DiscreteValueSetUtilities", profiles named profileA.json, profileB.json,
+ * ... in party order (a note names each party's file, and says so when
+ * there are not exactly two; more than 26 are refused), and each integer
+ * issue whose utilities GeniusWeb's NumberValueSetUtilities reproduces
+ * exactly (linear, rounded to 8 decimals) written as a number issue
+ * ("range") with them; other numeric issues become discrete, with a note
+ * (docs/genius-import.md, "Writing"). */
+PARLEY_API parley_status parley_geniusweb_anl_write_folder(const parley_scenario *sc,
+                                                           const char *dir, char **notes,
+                                                           parley_error *err);
 
 /* Write a file atomically: to a temporary name in the same folder, then
  * rename.  On failure nothing is left behind.  A replaced file keeps its

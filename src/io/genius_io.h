@@ -93,11 +93,13 @@ typedef struct gx_plan {
     px_buf notes;   /* one line per note */
 } gx_plan;
 
-/* Plan the folder for sc (final) with file names ending in ext; notes on
- * the parties, red lines, descriptions and file names.  On failure the
- * plan must still be handed to gx_finish (or gx_plan_free). */
+/* Plan the folder for sc (final) with file names ending in ext, the
+ * profiles named after their parties (lettered NULL) or lettered + "A",
+ * "B", ... (at most 26); notes on the parties, red lines, descriptions and
+ * file names.  On failure the plan must still be handed to gx_finish (or
+ * gx_plan_free). */
 parley_status gx_plan_make(gx_plan *p, const parley_scenario *sc, const char *ext,
-                           parley_error *err);
+                           const char *lettered, parley_error *err);
 void gx_plan_free(gx_plan *p);
 /* One note line (printf format). */
 void gx_note(gx_plan *p, const char *fmt, ...) PX_PRINTF(2, 3);
@@ -301,6 +303,21 @@ typedef struct gw_issue {
     int scale;        /* number: value k is (lo + k * step) / 10^scale */
     int64_t lo, hi, step;
 } gw_issue;
+
+/* A NumberValueSetUtilities {lowUtility, highUtility}, scaled. */
+typedef struct gw_numutil {
+    gw_dec lu, hu;  /* lowUtility, highUtility */
+    int t;          /* their scale (decimals) */
+    int64_t LU, HU; /* lu, hu * 10^t */
+} gw_numutil;
+
+/* Scale lu and hu into *nu; false unless both are in [0, 1] with at most
+ * 18 decimals. */
+bool gw_numutil_make(gw_numutil *nu, gw_dec lu, gw_dec hu);
+/* GeniusWeb's getUtility of value k of number issue is (is->lo < is->hi),
+ * rounded half up to 8 decimals, as a double (the nearest to that decimal:
+ * q / 1e8 with both exact).  The reader's and the ANL writer's check. */
+double gw_number_util(const gw_issue *is, const gw_numutil *nu, size_t k);
 
 /* A domain read into a scenario: owns the text (labels point into it) and
  * the issue table; free with gw_domain_free whatever the result. */

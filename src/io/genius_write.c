@@ -123,16 +123,26 @@ static void gx_plan_parties(gx_plan *p)
 }
 
 /* File names: the domain's from the scenario's name, each party's from
- * its own; unique, with notes when a name changes or the order will. */
-static parley_status gx_plan_files(gx_plan *p, const char *ext, parley_error *err)
+ * its own (or lettered: lettered + "A", "B", ...); unique, with notes when
+ * a name changes or the order will. */
+static parley_status gx_plan_files(gx_plan *p, const char *ext, const char *lettered,
+                                   parley_error *err)
 {
     const parley_scenario *sc = p->sc;
     const char *nm = sc->name && sc->name[0] ? sc->name : "domain";
     gx_safe_name(nm, ext, p->file[0].s, sizeof p->file[0].s);
+    if (lettered && p->np > 26)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                            "%zu negotiators with preferences: profiles are lettered %sA to %sZ "
+                            "(26 at most)",
+                            p->np, lettered, lettered);
     for (size_t j = 0; j < p->np; j++) {
         const char *pn = sc->parties[p->party[j]].name;
         char *f = p->file[j + 1].s;
-        gx_safe_name(pn, ext, f, sizeof p->file[j + 1].s);
+        if (lettered)
+            snprintf(f, sizeof p->file[j + 1].s, "%.8s%c%s", lettered, (char)('A' + j), ext);
+        else
+            gx_safe_name(pn, ext, f, sizeof p->file[j + 1].s);
         for (size_t q = 0; q <= j; q++)
             if (strcmp(p->file[q].s, f) == 0)
                 return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
@@ -141,10 +151,8 @@ static parley_status gx_plan_files(gx_plan *p, const char *ext, parley_error *er
                                     pn, q ? "party" : "the scenario",
                                     q ? sc->parties[p->party[q - 1]].name : nm, f);
         if (strncmp(f, pn, strlen(pn)) != 0 || strcmp(f + strlen(pn), ext) != 0)
-            gx_note(p,
-                    "party '%s' is written to %s (a safe file name); read it back with "
-                    "--name '%s=%s'",
-                    pn, f, f, pn);
+            gx_note(p, "party '%s' is written to %s (%s); read it back with --name '%s=%s'", pn, f,
+                    lettered ? "its file name in this form" : "a safe file name", f, pn);
     }
     if (strncmp(p->file[0].s, nm, strlen(nm)) != 0 || strcmp(p->file[0].s + strlen(nm), ext))
         gx_note(p, "the scenario '%s' is written as the domain %s, and so named when read back", nm,
@@ -163,7 +171,7 @@ static parley_status gx_plan_files(gx_plan *p, const char *ext, parley_error *er
 }
 
 parley_status gx_plan_make(gx_plan *p, const parley_scenario *sc, const char *ext,
-                           parley_error *err)
+                           const char *lettered, parley_error *err)
 {
     memset(p, 0, sizeof *p);
     if (!sc || !sc->final)
@@ -188,7 +196,7 @@ parley_status gx_plan_make(gx_plan *p, const parley_scenario *sc, const char *ex
     for (size_t i = 0; i < sc->nissues; i++)
         if (sc->issues[i].description && sc->issues[i].description[0])
             gx_note(p, "issue '%s': its description is not written", sc->issues[i].name);
-    return gx_plan_files(p, ext, err);
+    return gx_plan_files(p, ext, lettered, err);
 }
 
 /* ------------------------------------------------------ writing a folder */
@@ -452,7 +460,7 @@ parley_status parley_genius_write_folder(const parley_scenario *sc, const char *
     if (!sc || !dir)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no scenario or no folder");
     gx_plan p;
-    parley_status st = gx_plan_make(&p, sc, ".xml", err);
+    parley_status st = gx_plan_make(&p, sc, ".xml", NULL, err);
     bool *native = NULL;
     if (!st && !(native = parleyx_calloc(sc->alloc, sc->nissues, sizeof *native)))
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, dir, 0, 0, "out of memory");

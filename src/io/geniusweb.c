@@ -171,16 +171,21 @@ static parley_status gw_value_utils(gw_prof *g, const gw_issue *is, json_t *vu)
     return PARLEY_OK;
 }
 
-/* A NumberValueSetUtilities read and checked against its issue. */
-typedef struct gw_numutil {
-    gw_dec lu, hu;  /* lowUtility, highUtility */
-    int t;          /* their scale (decimals) */
-    int64_t LU, HU; /* lu, hu * 10^t */
-} gw_numutil;
+bool gw_numutil_make(gw_numutil *nu, gw_dec lu, gw_dec hu)
+{
+    nu->lu = lu;
+    nu->hu = hu;
+    nu->t = 0;
+    nu->t = -lu.e > nu->t ? -lu.e : nu->t;
+    nu->t = -hu.e > nu->t ? -hu.e : nu->t;
+    int64_t one;
+    gw_dec d1 = {1, 0};
+    return nu->t <= 18 && gw_dec_scaled(lu, nu->t, &nu->LU) && gw_dec_scaled(hu, nu->t, &nu->HU) &&
+           nu->LU >= 0 && nu->HU >= 0 && gw_dec_scaled(d1, nu->t, &one) && nu->LU <= one &&
+           nu->HU <= one;
+}
 
-/* GeniusWeb's getUtility of value k, rounded half up to 8 decimals, as a
- * double (the nearest to that decimal: q / 1e8 with both exact). */
-static double gw_number_util(const gw_issue *is, const gw_numutil *nu, size_t k)
+double gw_number_util(const gw_issue *is, const gw_numutil *nu, size_t k)
 {
     /* u = (LU * (D - dx) + HU * dx) / (10^t * D), with D = hi - lo and
      * dx = x - lo, both at the issue's scale; every term is >= 0 */
@@ -214,16 +219,7 @@ static parley_status gw_numutil_read(gw_prof *g, const gw_issue *is, json_t *nj,
                                 "the NumberValueSetUtilities of issue '%s' needs \"%s\", a "
                                 "decimal number of at most 18 digits",
                                 is->name, keys[k]);
-    nu->lu = v[1];
-    nu->hu = v[3];
-    nu->t = 0;
-    for (int k = 1; k < 4; k += 2)
-        nu->t = -v[k].e > nu->t ? -v[k].e : nu->t;
-    bool unit = nu->t <= 18 && gw_dec_scaled(v[1], nu->t, &nu->LU) &&
-                gw_dec_scaled(v[3], nu->t, &nu->HU) && nu->LU >= 0 && nu->HU >= 0;
-    int64_t one;
-    gw_dec d1 = {1, 0};
-    if (!unit || !gw_dec_scaled(d1, nu->t, &one) || nu->LU > one || nu->HU > one)
+    if (!gw_numutil_make(nu, v[1], v[3]))
         return parleyx_fail(g->err, PARLEY_ERR_INVALID, g->path, 0, 0,
                             "lowUtility and highUtility of issue '%s' must be in [0, 1] (with "
                             "at most 18 decimals)",
