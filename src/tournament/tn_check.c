@@ -315,11 +315,12 @@ parley_status tn_sum_missing(sqlite3 *db, const char *path, parley_error *err)
 
 parley_status tn_damaged(sqlite3 *db, const char *path, parley_error *err)
 {
+    char said[512]; /* SQLite repeats the damaged bytes (names of tables...) */
     return parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
                         "the store is damaged: SQLite says: %s.  Its sessions cannot be trusted, "
                         "so nothing was used: restore the store from a backup, or run the "
                         "tournament again into a new store (--store NEW.sqlite)",
-                        sqlite3_errmsg(db));
+                        parleyx_utf8_escape(sqlite3_errmsg(db), said, sizeof said));
 }
 
 parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path, parley_error *err)
@@ -343,6 +344,8 @@ parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path, 
     for (char *p = said; *p; p++) /* one line ("*** in database main ***\nPage 4: ...") */
         if (*p == '\n')
             *p = ' ';
+    char clean[1024]; /* it repeats the damaged bytes (sqlite_autoindex_me\xf4a_1) */
+    parleyx_utf8_escape(said, clean, sizeof clean);
     if (rc != SQLITE_DONE) {
         sqlite3_finalize(q);
         return tn_damaged(db, path, err);
@@ -355,7 +358,7 @@ parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path, 
                         "cannot be trusted, so nothing was used: restore the store from a "
                         "backup, or run the tournament again into a new store (--store "
                         "NEW.sqlite)",
-                        said);
+                        clean);
 }
 
 parley_status tn_check_store(sqlite3 *db, const char *schema, const char *path, parley_error *err)
