@@ -285,7 +285,7 @@ parley_status parley_tournament_store_open(const parley_tournament *t, const cha
      * checksum (tn_db_schema) */
     parley_status st = tn_store_path_check(path, err);
     if (st == PARLEY_OK)
-        st = tn_lock_take(path, "a run", t->ap, &s->lock, err);
+        st = tn_lock_take(s->path, "a run", t->ap, &s->lock, err);
     int why = 0;
     if (st == PARLEY_OK && !tn_writable(path, &why))
         st = tn_readonly_fail(path, why, "a run", err);
