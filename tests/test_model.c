@@ -401,6 +401,31 @@ Test(px, group_digits_and_closest)
     cr_assert_eq(parleyx_edit_distance("kitten", "sitting", 10), 3);
 }
 
+/* The bytes SQLite repeats from a damaged store (issue 20, item 3). */
+Test(px, utf8_escape_makes_text_valid)
+{
+    char buf[64];
+    /* valid UTF-8 (2, 3, 4 bytes) stays as it is */
+    cr_assert_str_eq(
+        parleyx_utf8_escape("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x99\x82", buf, sizeof buf),
+        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x99\x82");
+    /* a stray lead byte, a lone continuation byte, an overlong '/', a
+     * surrogate, a cut sequence and control bytes are each written \xNN */
+    cr_assert_str_eq(parleyx_utf8_escape("me\xf4\x61_1", buf, sizeof buf), "me\\xf4a_1");
+    cr_assert_str_eq(parleyx_utf8_escape("sessi\xefn", buf, sizeof buf), "sessi\\xefn");
+    cr_assert_str_eq(parleyx_utf8_escape("a\x80\x62\xc0\xaf", buf, sizeof buf),
+                     "a\\x80b\\xc0\\xaf");
+    cr_assert_str_eq(parleyx_utf8_escape("\xed\xa0\x80", buf, sizeof buf), "\\xed\\xa0\\x80");
+    cr_assert_str_eq(parleyx_utf8_escape("x\xe2\x82", buf, sizeof buf), "x\\xe2\\x82");
+    cr_assert_str_eq(parleyx_utf8_escape("a\tb\x1b\x7f", buf, sizeof buf), "a\\x09b\\x1b\\x7f");
+    /* full: cut at a character, never inside one, always terminated */
+    char small[6];
+    cr_assert_str_eq(parleyx_utf8_escape("ab\xe2\x82\xac", small, sizeof small), "ab\xe2\x82\xac");
+    cr_assert_str_eq(parleyx_utf8_escape("abc\xe2\x82\xac", small, sizeof small), "abc");
+    cr_assert_str_eq(parleyx_utf8_escape("a\xff\xff", small, sizeof small), "a\\xff");
+    cr_assert_eq(parleyx_utf8_invalid(buf, strlen(buf), true), SIZE_MAX);
+}
+
 Test(px, buffer_limit_holds)
 {
     px_buf b;

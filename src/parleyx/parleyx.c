@@ -598,6 +598,28 @@ size_t parleyx_utf8_invalid(const char *str, size_t n, bool nul_bad)
     return SIZE_MAX;
 }
 
+char *parleyx_utf8_escape(const char *s, char *out, size_t n)
+{
+    size_t len = strlen(s), k = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t w = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        bool bad = c < 0x20 || c == 0x7f ||
+                   (c >= 0x80 && parleyx_utf8_invalid(s + i, len - i < 4 ? len - i : 4, true) == 0);
+        size_t need = bad ? 4 : w;
+        if (k + need >= n)
+            break;
+        if (bad)
+            snprintf(out + k, n - k, "\\x%02x", c);
+        else
+            memcpy(out + k, s + i, w);
+        k += need;
+        i += bad ? 1 : w;
+    }
+    out[k] = '\0';
+    return out;
+}
+
 void parleyx_utf8_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col)
 {
     unsigned l = 1, c = 1;

@@ -144,6 +144,12 @@ size_t parleyx_utf8_invalid(const char *str, size_t n, bool nul_bad);
 /* 1-based line and column of byte offset off in s (n bytes), columns
  * counted in UTF-8 characters as libfyaml counts them. */
 void parleyx_utf8_locate(const char *s, size_t n, size_t off, unsigned *line, unsigned *col);
+/* s copied into out (n bytes, n > 0, always NUL-terminated) with every
+ * byte that breaks UTF-8, and every control byte (below 0x20, 0x7f),
+ * written as \xNN: text from outside (SQLite's messages about a damaged
+ * file) made fit for a message.  Cut at a character when out is full.
+ * Returns out. */
+char *parleyx_utf8_escape(const char *s, char *out, size_t n);
 
 /* --- YAML --- */
 /* Decode the single-quoted YAML scalar whose text starts at src[start]

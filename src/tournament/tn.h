@@ -167,10 +167,14 @@ parley_status tn_open_readonly(const char *path, struct sqlite3 **out, parley_er
  * by a read-only attempt).  Only under the lock. */
 void tn_journal_recover(const char *path);
 
-/* The writer's lock on STORE.lock: fd -1 when not held; path is
- * allocated with a and freed by tn_lock_release. */
+/* The writer's lock on STORE.lock (STORE resolved: tn_check.c): fd -1
+ * when not held; store_fd the store file's own lock (-1: none); path is
+ * allocated with a and freed by tn_lock_release, which must come after
+ * every SQLite connection to the store is closed. */
 typedef struct tn_lock {
-    int fd;
+    int fd, store_fd;
+    bool created;      /* store_fd's file was created empty by the lock */
+    const char *store; /* the store's path as given (the caller's) */
     char *path;
 } tn_lock;
 /* PARLEY_ERR_IO "the store is in use by process N (started ...)" when

@@ -27,12 +27,24 @@
  * The lock.  A run writes a store through one connection for a long time;
  * a second run on the same store would wait on SQLite's busy timeout and
  * lose its work.  So the writer holds an open-file-description write lock
- * (fcntl F_OFD_SETLK; F_SETLK where that does not exist) on "STORE.lock"
- * beside the store, which records its pid and start time; a second writer
- * is refused at once, naming them.  The kernel drops the lock when the
- * process dies, so a killed run never blocks the next; the file is
- * removed when the lock is released (a taker re-checks that the file it
- * locked is still the one at the path).
+ * (fcntl F_OFD_SETLK; F_SETLK where that does not exist) on "STORE.lock",
+ * which records its pid and start time; a second writer is refused at
+ * once, naming them.  STORE is the store's path resolved (symbolic links,
+ * "." and ".." followed: realpath of the store, or of its folder when it
+ * does not exist yet), so that every spelling of one store shares one
+ * lock file, beside the real file.  A hard link is another name of the
+ * same file: for it the writer also holds an OFD write lock on byte
+ * TN_LOCK_BYTE of the store file itself (when it exists), far beyond
+ * the bytes SQLite's unix VFS locks (PENDING_BYTE 0x40000000, RESERVED
+ * and the 510 SHARED bytes after it; in WAL mode the rest are in -shm).
+ * OFD and POSIX locks conflict only where their ranges overlap, so
+ * SQLite never meets it; but closing any descriptor of a file drops the
+ * process's POSIX locks on it (SQLite's), so the lock is released only
+ * after SQLite's connections are closed.  Without OFD locks (F_SETLK,
+ * which SQLite's own close would drop) hard links are not covered.  The
+ * kernel drops the locks when the process dies, so a killed run never
+ * blocks the next; the lock file is removed when the lock is released (a
+ * taker re-checks that the file it locked is still the one at the path).
  *
  * Memory: nothing here allocates with the tournament's allocator except
  * tn_lock's path (freed by tn_lock_release); SQLite allocates its own.
@@ -43,6 +55,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -54,7 +67,10 @@
 
 #ifndef F_OFD_SETLK
 #define F_OFD_SETLK F_SETLK
+#define TN_NO_OFD 1
 #endif
+/* the store file's byte the writer locks: beyond SQLite's lock bytes */
+#define TN_LOCK_BYTE ((off_t)0x50000000)
 
 #define TN_SUM_BASIS 0xcbf29ce484222325ULL
 #define TN_SUM_K 0x9e3779b97f4a7c15ULL /* odd: multiplying by it is a bijection */
@@ -315,11 +331,12 @@ parley_status tn_sum_missing(sqlite3 *db, const char *path, parley_error *err)
 
 parley_status tn_damaged(sqlite3 *db, const char *path, parley_error *err)
 {
+    char said[512]; /* SQLite repeats the damaged bytes (names of tables...) */
     return parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
                         "the store is damaged: SQLite says: %s.  Its sessions cannot be trusted, "
                         "so nothing was used: restore the store from a backup, or run the "
                         "tournament again into a new store (--store NEW.sqlite)",
-                        sqlite3_errmsg(db));
+                        parleyx_utf8_escape(sqlite3_errmsg(db), said, sizeof said));
 }
 
 parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path, parley_error *err)
@@ -343,6 +360,8 @@ parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path, 
     for (char *p = said; *p; p++) /* one line ("*** in database main ***\nPage 4: ...") */
         if (*p == '\n')
             *p = ' ';
+    char clean[1024]; /* it repeats the damaged bytes (sqlite_autoindex_me\xf4a_1) */
+    parleyx_utf8_escape(said, clean, sizeof clean);
     if (rc != SQLITE_DONE) {
         sqlite3_finalize(q);
         return tn_damaged(db, path, err);
@@ -355,7 +374,7 @@ parley_status tn_quick_check(sqlite3 *db, const char *schema, const char *path, 
                         "cannot be trusted, so nothing was used: restore the store from a "
                         "backup, or run the tournament again into a new store (--store "
                         "NEW.sqlite)",
-                        said);
+                        clean);
 }
 
 parley_status tn_check_store(sqlite3 *db, const char *schema, const char *path, parley_error *err)
@@ -494,13 +513,98 @@ static void tn_lock_sign(int fd)
         return; /* only a courtesy to whoever is refused */
 }
 
+/* The store's path resolved into key (TN_PATH_MAX bytes): realpath of
+ * the store; when it does not exist, the target of a dangling symbolic
+ * link (which SQLite would create), then realpath of its folder and its
+ * name.  The path as given when that fails (its folder is checked
+ * before: tn_store_path_check). */
+static void tn_lock_key(const char *store, char *key)
+{
+    char p[PATH_MAX], buf[PATH_MAX], dir[TN_PATH_MAX];
+    snprintf(p, sizeof p, "%s", store);
+    if (realpath(p, buf)) {
+        snprintf(key, TN_PATH_MAX, "%s", buf);
+        return;
+    }
+    struct stat ls;
+    for (int hops = 0; hops < 40 && lstat(p, &ls) == 0 && S_ISLNK(ls.st_mode); hops++) {
+        ssize_t n = readlink(p, buf, sizeof buf - 1);
+        if (n <= 0)
+            break;
+        buf[n] = '\0';
+        tn_dir_of(p, dir, sizeof dir);
+        char next[PATH_MAX];
+        if ((size_t)snprintf(next, sizeof next, "%s/%s", buf[0] == '/' ? "" : dir, buf) >=
+            sizeof next)
+            break;
+        memcpy(p, buf[0] == '/' ? buf : next, sizeof p);
+    }
+    const char *slash = strrchr(p, '/');
+    tn_dir_of(p, dir, sizeof dir);
+    if (!realpath(dir, buf)) {
+        snprintf(key, TN_PATH_MAX, "%s", store);
+        return;
+    }
+    const char *name = slash ? slash + 1 : p;
+    if ((size_t)snprintf(key, TN_PATH_MAX, "%s/%s", strcmp(buf, "/") ? buf : "", name) >=
+        TN_PATH_MAX)
+        snprintf(key, TN_PATH_MAX, "%s", store);
+}
+
+/* The write lock on TN_LOCK_BYTE of the store file (a writer that names
+ * it by a hard link); lk->store_fd stays -1 when OFD locks do not exist.
+ * An absent store is created empty (an empty file is an empty SQLite
+ * database), so that a hard link made to it meets the lock; release
+ * removes it again if it is still empty. */
+static parley_status tn_lock_store(const char *store, const char *doing, tn_lock *lk,
+                                   parley_error *err)
+{
+#ifdef TN_NO_OFD
+    (void)store, (void)doing, (void)lk, (void)err;
+    return PARLEY_OK;
+#else
+    int fd = open(store, O_RDWR | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        fd = open(store, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        lk->created = fd >= 0;
+    }
+    if (fd < 0) {
+        if (errno == EACCES || errno == EROFS || errno == EPERM)
+            return tn_readonly_fail(store, errno, doing, err);
+        return parleyx_fail(err, PARLEY_ERR_IO, store, 0, 0, "cannot open the store: %s",
+                            strerror(errno));
+    }
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = TN_LOCK_BYTE;
+    fl.l_len = 1;
+    lk->store_fd = fd;
+    if (fcntl(fd, F_OFD_SETLK, &fl) != 0) {
+        int e = errno;
+        if (e != EAGAIN && e != EACCES)
+            return parleyx_fail(err, PARLEY_ERR_IO, store, 0, 0, "cannot lock the store: %s",
+                                strerror(e));
+        return parleyx_fail(err, PARLEY_ERR_IO, store, 0, 0,
+                            "the store is in use by another process, which writes this file "
+                            "under another name (a hard link); wait for it to finish, stop "
+                            "it, or use another store (--store); nothing was done");
+    }
+    return PARLEY_OK;
+#endif
+}
+
 parley_status tn_lock_take(const char *store, const char *doing, const parley_allocator *a,
                            tn_lock *lk, parley_error *err)
 {
-    lk->fd = -1;
+    lk->fd = lk->store_fd = -1;
+    lk->created = false;
     lk->path = NULL;
-    char path[TN_PATH_MAX + 8];
-    if ((size_t)snprintf(path, sizeof path, "%s.lock", store) >= sizeof path)
+    lk->store = store;
+    char key[TN_PATH_MAX], path[TN_PATH_MAX + 8];
+    tn_lock_key(store, key);
+    if ((size_t)snprintf(path, sizeof path, "%s.lock", key) >= sizeof path)
         return parleyx_fail(err, PARLEY_ERR_IO, store, 0, 0, "the store path is too long");
     for (int attempt = 0; attempt < 8; attempt++) {
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
@@ -541,8 +645,13 @@ parley_status tn_lock_take(const char *store, const char *doing, const parley_al
             close(fd);
             return parleyx_fail(err, PARLEY_ERR_NOMEM, store, 0, 0, "out of memory");
         }
-        tn_lock_sign(fd);
         lk->fd = fd;
+        parley_status st = tn_lock_store(store, doing, lk, err);
+        if (st != PARLEY_OK) {
+            tn_lock_release(lk, a);
+            return st;
+        }
+        tn_lock_sign(fd);
         return PARLEY_OK;
     }
     return parleyx_fail(err, PARLEY_ERR_IO, store, 0, 0,
@@ -552,11 +661,17 @@ parley_status tn_lock_take(const char *store, const char *doing, const parley_al
 void tn_lock_release(tn_lock *lk, const parley_allocator *a)
 {
     if (lk->fd >= 0) {
+        struct stat fs, ps;
+        if (lk->created && fstat(lk->store_fd, &fs) == 0 && stat(lk->store, &ps) == 0 &&
+            fs.st_dev == ps.st_dev && fs.st_ino == ps.st_ino && ps.st_size == 0)
+            unlink(lk->store); /* made by tn_lock_store, and nothing was written */
+        if (lk->store_fd >= 0)
+            close(lk->store_fd); /* after SQLite's connections: see above */
         unlink(lk->path); /* while still holding it: see tn_lock_take */
         close(lk->fd);
     }
     parleyx_strfree(a, lk->path);
-    lk->fd = -1;
+    lk->fd = lk->store_fd = -1;
     lk->path = NULL;
 }
 

@@ -56,8 +56,13 @@ struct parley_tournament_store {
 
 parley_status tn_db_fail(sqlite3 *db, const char *path, parley_error *err, const char *what)
 {
-    return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "%s: %s", what,
-                        db ? sqlite3_errmsg(db) : "cannot open the database");
+    /* a damaged file (a truncated copy...) gets the advice rank gives,
+     * whatever was being done when SQLite noticed */
+    if (db && sqlite3_errcode(db) == SQLITE_CORRUPT)
+        return tn_damaged(db, path, err);
+    char said[512];
+    parleyx_utf8_escape(db ? sqlite3_errmsg(db) : "cannot open the database", said, sizeof said);
+    return parleyx_fail(err, PARLEY_ERR_IO, path, 0, 0, "%s: %s", what, said);
 }
 
 static const char tn_schema_sql[] =
@@ -231,12 +236,12 @@ parley_status tn_db_schema(sqlite3 *db, const char *path, const char *fingerprin
         return parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
     parley_status st = PARLEY_OK;
     if (tn_meta_get(db, "main", "fingerprint", buf, 1 << 20)) {
+        char said[301]; /* the settings' first 300 bytes, cut at a character */
         if (strcmp(buf, fingerprint) != 0)
             st = parleyx_fail(err, PARLEY_ERR_INVALID, path, 0, 0,
                               "this store holds another tournament's results (its settings: "
-                              "%.300s); use another store, or the configuration it was made "
-                              "with",
-                              buf);
+                              "%s); use another store, or the configuration it was made with",
+                              parleyx_utf8_escape(buf, said, sizeof said));
         else
             st = tn_verify_all(db, "main", path, err);
         if (st == PARLEY_OK)
@@ -280,7 +285,7 @@ parley_status parley_tournament_store_open(const parley_tournament *t, const cha
      * checksum (tn_db_schema) */
     parley_status st = tn_store_path_check(path, err);
     if (st == PARLEY_OK)
-        st = tn_lock_take(path, "a run", t->ap, &s->lock, err);
+        st = tn_lock_take(s->path, "a run", t->ap, &s->lock, err);
     int why = 0;
     if (st == PARLEY_OK && !tn_writable(path, &why))
         st = tn_readonly_fail(path, why, "a run", err);
@@ -672,10 +677,12 @@ static parley_status tn_merge_copy(const char *out, const char *tmp, char *fp,
     parley_status st = PARLEY_OK;
     sqlite3_stmt *q = NULL;
     if (!tn_meta_get(db, "main", "fingerprint", fp, TN_FP_MAX))
-        st = parleyx_fail(err, PARLEY_ERR_INVALID, out, 0, 0,
-                          "this file exists and is not a tournament store, so merging into it "
-                          "would replace it; name a new file, or a store of the same "
-                          "tournament to add to (nothing was merged)");
+        st = sqlite3_errcode(db) == SQLITE_CORRUPT
+                 ? tn_damaged(db, out, err) /* a store, damaged (cut short...) */
+                 : parleyx_fail(err, PARLEY_ERR_INVALID, out, 0, 0,
+                                "this file exists and is not a tournament store, so merging "
+                                "into it would replace it; name a new file, or a store of the "
+                                "same tournament to add to (nothing was merged)");
     else
         st = tn_check_store(db, "main", out, err);
     if (st == PARLEY_OK && (sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &q, NULL) != SQLITE_OK ||
