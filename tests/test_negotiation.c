@@ -651,6 +651,23 @@ static parley_response scr_respond(void *st, const parley_agent_ctx *c, uint64_t
 static const parley_strategy scripted = {PARLEY_AGENT_ABI, "scripted", scr_create, scr_propose,
                                          scr_respond,      NULL,       NULL};
 
+/* A session of R rounds (seed) where seat 0 plays spec and seat 1 offers
+ * b[round - 1] and rejects everything; its events go to r, its result to
+ * res.  The caller frees the session (and r). */
+static parley_session *run_scripted(const parley_scenario *sc, const char *spec, const uint64_t *b,
+                                    unsigned long R, uint64_t seed, recorder *r,
+                                    parley_session_result *res)
+{
+    script = b;
+    const char *specs[2] = {spec, NULL};
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, R, seed, specs);
+    parley_error err;
+    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
+    parley_session_set_trace(s, on_ev, r);
+    cr_assert_eq(parley_session_run(s, res, &err), PARLEY_OK, "%s", err.message);
+    return s;
+}
+
 /* NegMAS 0.15's NaiveTitForTatNegotiator as its code runs, worked out by
  * hand on line5 (A's ranked utilities 1, .75, .5, .25, 0; range 1):
  *  step 0 (round 1): no concession, offers u = 1;
@@ -666,15 +683,9 @@ static void tft_case(const char *spec, const uint64_t *b_offers, const double *a
                      unsigned long deal_round)
 {
     parley_scenario *sc = line5();
-    script = b_offers;
-    const char *specs[2] = {spec, NULL};
-    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 20, 1, specs);
-    parley_error err;
-    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
     recorder r = {0};
-    parley_session_set_trace(s, on_ev, &r);
     parley_session_result res;
-    cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+    parley_session *s = run_scripted(sc, spec, b_offers, 20, 1, &r, &res);
     size_t k = 0;
     for (size_t i = 0; i < r.n; i++)
         if (r.ev[i].kind == PARLEY_TRACE_OFFER && r.ev[i].party == 0) {
@@ -1151,14 +1162,9 @@ Test(negotiation, nice_tit_for_tat_concedes_to_a_hardliner_early)
     }
     cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK);
     static const uint64_t zeros[100] = {0};
-    script = zeros;
-    const char *specs[2] = {"nice-tit-for-tat", NULL};
-    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 99, 1, specs);
-    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
     recorder r = {0};
-    parley_session_set_trace(s, on_ev, &r);
     parley_session_result res;
-    cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+    parley_session *s = run_scripted(sc, "nice-tit-for-tat", zeros, 99, 1, &r, &res);
     size_t below = 0;
     for (size_t i = 0; i < r.n; i++) {
         const rec_event *e = &r.ev[i];
@@ -1182,14 +1188,14 @@ static parley_scenario *ntft_domain(size_t m, const size_t *nv, const double *wa
 {
     parley_error err;
     parley_scenario *sc = parley_scenario_new(NULL);
-    char names[128][8];
+    char names[128][24];
     const char *vals[128];
     for (size_t k = 0; k < 128; k++) {
         snprintf(names[k], sizeof names[k], "v%zu", k);
         vals[k] = names[k];
     }
     for (size_t i = 0; i < m; i++) {
-        char iname[8];
+        char iname[24];
         snprintf(iname, sizeof iname, "i%zu", i);
         cr_assert_eq(parley_scenario_add_discrete(sc, iname, nv[i], vals, NULL, &err), PARLEY_OK);
     }
@@ -1346,15 +1352,9 @@ Test(negotiation, nice_tit_for_tat_offers_lie_in_the_window)
             while (util_id(sc, 0, id) > 0.1 + 0.8 * (double)r / 99.0);
             bscript[r] = id;
         }
-        script = bscript;
-        const char *specs[2] = {"nice-tit-for-tat", NULL};
-        parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 99, seed, specs);
-        parley_error err;
-        cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
         recorder r = {0};
-        parley_session_set_trace(s, on_ev, &r);
         parley_session_result res;
-        cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+        parley_session *s = run_scripted(sc, "nice-tit-for-tat", bscript, 99, seed, &r, &res);
         ng_agent *g = &s->agents[0];
         uint64_t win[32], top[32];
         for (size_t i = 0; i < r.n; i++) {
@@ -1433,15 +1433,9 @@ Test(negotiation, nice_tit_for_tat_offers_back_their_latest_best)
     uint64_t bscript[200] = {7, 8};
     for (size_t q = 2; q < 200; q++)
         bscript[q] = 3;
-    script = bscript;
-    const char *specs[2] = {"nice-tit-for-tat", NULL};
-    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 199, 1, specs);
-    parley_error err;
-    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
     recorder r = {0};
-    parley_session_set_trace(s, on_ev, &r);
     parley_session_result res;
-    cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+    parley_session *s = run_scripted(sc, "nice-tit-for-tat", bscript, 199, 1, &r, &res);
     size_t back = 0;
     for (size_t i = 0; i < r.n; i++) {
         const rec_event *e = &r.ev[i];
