@@ -651,6 +651,23 @@ static parley_response scr_respond(void *st, const parley_agent_ctx *c, uint64_t
 static const parley_strategy scripted = {PARLEY_AGENT_ABI, "scripted", scr_create, scr_propose,
                                          scr_respond,      NULL,       NULL};
 
+/* A session of R rounds (seed) where seat 0 plays spec and seat 1 offers
+ * b[round - 1] and rejects everything; its events go to r, its result to
+ * res.  The caller frees the session (and r). */
+static parley_session *run_scripted(const parley_scenario *sc, const char *spec, const uint64_t *b,
+                                    unsigned long R, uint64_t seed, recorder *r,
+                                    parley_session_result *res)
+{
+    script = b;
+    const char *specs[2] = {spec, NULL};
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, R, seed, specs);
+    parley_error err;
+    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
+    parley_session_set_trace(s, on_ev, r);
+    cr_assert_eq(parley_session_run(s, res, &err), PARLEY_OK, "%s", err.message);
+    return s;
+}
+
 /* NegMAS 0.15's NaiveTitForTatNegotiator as its code runs, worked out by
  * hand on line5 (A's ranked utilities 1, .75, .5, .25, 0; range 1):
  *  step 0 (round 1): no concession, offers u = 1;
@@ -666,15 +683,9 @@ static void tft_case(const char *spec, const uint64_t *b_offers, const double *a
                      unsigned long deal_round)
 {
     parley_scenario *sc = line5();
-    script = b_offers;
-    const char *specs[2] = {spec, NULL};
-    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 20, 1, specs);
-    parley_error err;
-    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
     recorder r = {0};
-    parley_session_set_trace(s, on_ev, &r);
     parley_session_result res;
-    cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+    parley_session *s = run_scripted(sc, spec, b_offers, 20, 1, &r, &res);
     size_t k = 0;
     for (size_t i = 0; i < r.n; i++)
         if (r.ev[i].kind == PARLEY_TRACE_OFFER && r.ev[i].party == 0) {
@@ -1151,14 +1162,9 @@ Test(negotiation, nice_tit_for_tat_concedes_to_a_hardliner_early)
     }
     cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK);
     static const uint64_t zeros[100] = {0};
-    script = zeros;
-    const char *specs[2] = {"nice-tit-for-tat", NULL};
-    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 99, 1, specs);
-    cr_assert_eq(parley_session_set_custom(s, 1, &scripted, "", &err), PARLEY_OK);
     recorder r = {0};
-    parley_session_set_trace(s, on_ev, &r);
     parley_session_result res;
-    cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+    parley_session *s = run_scripted(sc, "nice-tit-for-tat", zeros, 99, 1, &r, &res);
     size_t below = 0;
     for (size_t i = 0; i < r.n; i++) {
         const rec_event *e = &r.ev[i];
@@ -1169,6 +1175,280 @@ Test(negotiation, nice_tit_for_tat_concedes_to_a_hardliner_early)
         below += u < 1.0;
     }
     cr_assert_gt(below, 0, "it never conceded before t = .91");
+    rec_free(&r);
+    parley_session_free(s);
+    parley_scenario_free(sc);
+}
+
+/* Two negotiators A, B over issues of nv[i] values, weights wa/wb, A's
+ * and B's evaluations ea/eb (issue-major, value k of issue i at
+ * off(i) + k), names "v<k>". */
+static parley_scenario *ntft_domain(size_t m, const size_t *nv, const double *wa, const double *wb,
+                                    const double *ea, const double *eb)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    char names[128][24];
+    const char *vals[128];
+    for (size_t k = 0; k < 128; k++) {
+        snprintf(names[k], sizeof names[k], "v%zu", k);
+        vals[k] = names[k];
+    }
+    for (size_t i = 0; i < m; i++) {
+        char iname[24];
+        snprintf(iname, sizeof iname, "i%zu", i);
+        cr_assert_eq(parley_scenario_add_discrete(sc, iname, nv[i], vals, NULL, &err), PARLEY_OK);
+    }
+    size_t a, b;
+    parley_scenario_add_party(sc, "A", PARLEY_ROLE_NEGOTIATOR, &a, &err);
+    parley_scenario_add_party(sc, "B", PARLEY_ROLE_NEGOTIATOR, &b, &err);
+    for (size_t i = 0, off = 0; i < m; off += nv[i], i++) {
+        parley_party_set_weight(sc, a, i, wa[i]);
+        parley_party_set_weight(sc, b, i, wb[i]);
+        for (size_t k = 0; k < nv[i]; k++) {
+            parley_party_set_value_eval(sc, a, i, k, ea[off + k]);
+            parley_party_set_value_eval(sc, b, i, k, eb[off + k]);
+        }
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    return sc;
+}
+
+/* getBidsOfUtility by hand on one issue, A's utilities 1, .893, .8, .779,
+ * .775, .7695, .5, 0 (ids 0-7): the window [.98 T, T + .05] widens its
+ * top by .01 until it holds two bids, or one once the top reaches 1.
+ *  T = .8:  [.784, .85] holds only .8; the top reaches .893 at .90: {1, 2}
+ *           (.779 < .784 stays out);
+ *  T = .78: [.7644, .83] holds four at once: {2, 3, 4, 5};
+ *  T = .5:  .5 alone until the top reaches .77, which takes in .7695 but
+ *           not .775: {5, 6};
+ *  T = .99: [.9702, 1.04] holds only 1, and the top is >= 1: {0};
+ *  T = 1.2: clamped to 1 first ([.98, 1.05]): {0}. */
+Test(negotiation, nice_tit_for_tat_bid_window_by_hand)
+{
+    const size_t nv[1] = {8};
+    const double w[1] = {1.0}, ea[8] = {1.0, 0.893, 0.8, 0.779, 0.775, 0.7695, 0.5, 0.0},
+                 eb[8] = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0};
+    parley_scenario *sc = ntft_domain(1, nv, w, w, ea, eb);
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 10, 1, NULL);
+    static const struct {
+        double target;
+        size_t k;
+        uint64_t ids[4];
+    } want[] = {
+        {0.8, 2, {1, 2}}, {0.78, 4, {2, 3, 4, 5}}, {0.5, 2, {5, 6}}, {0.99, 1, {0}}, {1.2, 1, {0}}};
+    uint64_t out[8];
+    for (size_t c = 0; c < sizeof want / sizeof want[0]; c++) {
+        size_t k = ng_ntft_window(&s->agents[0], want[c].target, out);
+        cr_assert_eq(k, want[c].k, "T = %g: %zu bids", want[c].target, k);
+        for (size_t i = 0; i < k; i++)
+            cr_assert_eq(out[i], want[c].ids[i], "T = %g: bid %zu", want[c].target, i);
+    }
+    parley_session_free(s);
+    parley_scenario_free(sc);
+}
+
+/* Above 10 000 outcomes the window keeps the first two bids BidIterator
+ * meets (issue 0 fastest).  101 x 101 values, A's utility (x + y)/200:
+ * for T = .51 ([.4998, .56]) the first with y = 0 is x = 100 (.5), then
+ * with y = 1, x = 99 (.5): ids 100 x 101 + 0 and 99 x 101 + 1. */
+Test(negotiation, nice_tit_for_tat_bid_window_big_domain)
+{
+    const size_t nv[2] = {101, 101};
+    const double w[2] = {0.5, 0.5};
+    double ea[202], eb[202];
+    for (size_t k = 0; k < 101; k++) {
+        ea[k] = ea[101 + k] = (double)k / 100.0;
+        eb[k] = eb[101 + k] = (double)(100 - k) / 100.0;
+    }
+    parley_scenario *sc = ntft_domain(2, nv, w, w, ea, eb);
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 10, 1, NULL);
+    uint64_t *out = malloc(101 * 101 * sizeof *out);
+    cr_assert_not_null(out);
+    cr_assert_eq(ng_ntft_window(&s->agents[0], 0.51, out), 2);
+    cr_assert_eq(out[0], 100u * 101u);
+    cr_assert_eq(out[1], 99u * 101u + 1u);
+    free(out);
+    parley_session_free(s);
+    parley_scenario_free(sc);
+}
+
+/* getBestBidForOpponent keeps the n = round(k/10) (Java's Math.round,
+ * halves up), clamped to [3, 20] and to k, best of the k bids by the
+ * model (the model itself is checked against GENIUS in
+ * test_genius_traces).  The expected set is ranked here by brute force
+ * from the model's utilities: rank = how many are strictly better plus
+ * how many equal ones come earlier in the list. */
+Test(negotiation, nice_tit_for_tat_top_n_by_the_model)
+{
+    const size_t nv[2] = {16, 16};
+    const double wa[2] = {0.6, 0.4}, wb[2] = {0.3, 0.7};
+    double ea[32], eb[32];
+    for (size_t k = 0; k < 16; k++) {
+        ea[k] = (double)k / 15.0;
+        ea[16 + k] = (double)((k * 7) % 16) / 15.0;
+        eb[k] = (double)(15 - k) / 15.0;
+        eb[16 + k] = (double)((k * 5 + 3) % 16) / 15.0;
+    }
+    parley_scenario *sc = ntft_domain(2, nv, wa, wb, ea, eb);
+    parley_session *s = make(sc, PARLEY_PROTOCOL_SAO, 10, 1, NULL);
+    ng_agent *g = &s->agents[0];
+    const uint64_t offers[3] = {3, 3 + 16 * 2, 200};
+    double norm[256];
+    cr_assert(ng_ntft_model_run(g, offers, 3, norm));
+    /* list sizes and the n GENIUS keeps: 2 -> 2, 5 -> 3, 14 -> 3 (1.4),
+     * 25 -> 3 (2.5), 45 -> 5 (4.5), 194 -> 19, 204 -> 20, 215 -> 20 (21.5),
+     * 256 -> 20 (25.6) */
+    static const size_t ks[] = {2, 5, 14, 25, 45, 194, 204, 215, 256};
+    static const size_t ns[] = {2, 3, 3, 3, 5, 19, 20, 20, 20};
+    uint64_t bids[256], top[256], want[256];
+    for (size_t c = 0; c < sizeof ks / sizeof ks[0]; c++) {
+        size_t k = ks[c];
+        for (size_t i = 0; i < k; i++) /* a scrambled list of distinct ids */
+            bids[i] = (i * 37 + c) % 256;
+        size_t n = ng_ntft_top(g, offers, 3, bids, k, top);
+        cr_assert_eq(n, ns[c], "k = %zu: n = %zu", k, n);
+        for (size_t i = 0; i < k; i++) {
+            size_t rank = 0;
+            for (size_t j = 0; j < k; j++)
+                rank += norm[bids[j]] > norm[bids[i]] || (j < i && norm[bids[j]] == norm[bids[i]]);
+            if (rank < n)
+                want[rank] = bids[i];
+        }
+        for (size_t i = 0; i < n; i++)
+            cr_assert_eq(top[i], want[i], "k = %zu: rank %zu", k, i);
+    }
+    parley_session_free(s);
+    parley_scenario_free(sc);
+}
+
+/* Seeded sessions against a scripted opponent that concedes at random:
+ * every offer nice-tit-for-tat makes is either one of the top n of its
+ * window for the target T it had that turn, or the opponent's best offer
+ * so far (of equal utilities the latest, as GENIUS's BidHistory picks);
+ * any other offer is worth strictly more than that best (makeAppropriate
+ * replaces a bid worth no more), so when the best is worth at least every
+ * bid of the top n, it is what it offers.  T is rebuilt from the public
+ * pieces: N = its Nash utility after their offers so far (gap 0 at its
+ * first counter-bid, then 1 - their first offer's utility), the best and
+ * first utilities they offered, the bonus at that turn's time.  A values
+ * issue 1 only as "low" (v0, v1) or "high" (v2, v3), so their offers tie. */
+Test(negotiation, nice_tit_for_tat_offers_lie_in_the_window)
+{
+    const size_t nv[2] = {8, 4};
+    const double wa[2] = {0.8, 0.2}, wb[2] = {0.6, 0.4};
+    const double ea[12] = {0, 1.0 / 7, 2.0 / 7, 3.0 / 7, 4.0 / 7, 5.0 / 7, 6.0 / 7, 1, 0, 0, 1, 1};
+    const double eb[12] = {1,       6.0 / 7, 5.0 / 7, 4.0 / 7, 3.0 / 7, 2.0 / 7,
+                           1.0 / 7, 0,       1,       0.7,     0.3,     0};
+    parley_scenario *sc = ntft_domain(2, nv, wa, wb, ea, eb);
+    size_t checked = 0, in_top = 0, best_offers = 0;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        rs.s = seed * 0x9E3779B97F4A7C15ULL;
+        uint64_t bscript[100];
+        for (size_t r = 0; r < 100; r++) { /* worth at most .1 + .8 r/99 to A */
+            uint64_t id;
+            do
+                id = rndn(32);
+            while (util_id(sc, 0, id) > 0.1 + 0.8 * (double)r / 99.0);
+            bscript[r] = id;
+        }
+        recorder r = {0};
+        parley_session_result res;
+        parley_session *s = run_scripted(sc, "nice-tit-for-tat", bscript, 99, seed, &r, &res);
+        ng_agent *g = &s->agents[0];
+        uint64_t win[32], top[32];
+        for (size_t i = 0; i < r.n; i++) {
+            const rec_event *e = &r.ev[i];
+            if (e->kind != PARLEY_TRACE_OFFER || e->party != 0 || e->round < 2)
+                continue;
+            size_t nb = e->round - 1; /* their offers so far */
+            double first = util_id(sc, 0, bscript[0]), maxu = -1, bu = -1;
+            uint64_t best = 0;
+            for (size_t j = 0; j < nb; j++) {
+                double u = util_id(sc, 0, bscript[j]);
+                maxu = fmax(maxu, u);
+                if (u >= bu) {
+                    bu = u;
+                    best = bscript[j];
+                }
+            }
+            double N = ng_ntft_nash_after(g, bscript, nb, nb == 1 ? 0.0 : 1.0 - first);
+            double T = ng_ntft_target(maxu, first, N, ng_ntft_bonus(1.0, e->t, 32));
+            size_t k = ng_ntft_window(g, T, win);
+            cr_assert_gt(k, 0u);
+            size_t n = ng_ntft_top(g, bscript, nb, win, k, top);
+            double lo = 2, hi = -1;
+            bool in = false;
+            for (size_t j = 0; j < n; j++) {
+                double u = util_id(sc, 0, top[j]);
+                lo = fmin(lo, u);
+                hi = fmax(hi, u);
+                in = in || top[j] == e->id;
+            }
+            checked++;
+            in_top += in && e->id != best;
+            best_offers += e->id == best;
+            cr_assert(in || e->id == best,
+                      "seed %lu round %lu: %lu is neither in the top %zu of "
+                      "the window for T = %g nor their best",
+                      (unsigned long)seed, e->round, (unsigned long)e->id, n, T);
+            if (bu >= hi)
+                cr_assert_eq(e->id, best, "seed %lu round %lu: their best (%g) not re-offered",
+                             (unsigned long)seed, e->round, bu);
+            if (e->id != best) /* any bid worth no more than their best is replaced */
+                cr_assert_gt(util_id(sc, 0, e->id), bu, "seed %lu round %lu: %lu kept",
+                             (unsigned long)seed, e->round, (unsigned long)e->id);
+            if (e->id == best && !in)
+                cr_assert_geq(bu, lo, "seed %lu round %lu", (unsigned long)seed, e->round);
+        }
+        rec_free(&r);
+        parley_session_free(s);
+    }
+    cr_assert_gt(in_top, 20u, "%zu of %zu offers from the window", in_top, checked);
+    cr_assert_gt(best_offers, 0u, "their best was never offered back");
+    parley_scenario_free(sc);
+}
+
+/* makeAcceptAction: when it is about to accept while more than one
+ * offer of theirs fell in (2t - 1, t] and their best offer so far is
+ * strictly better than the one on the table, it offers that best back
+ * instead (at most four times).  Of equal utilities GENIUS's
+ * BidHistory.getBestBidDetails takes the latest (utility >= max).  One
+ * issue, A's utilities 0, .1, ..., .6, .62, .62, 1: B offers X (id 7, .62),
+ * then X' (id 8, .62), then id 3 (.3) to the end of 199 rounds.  X is
+ * their first offer and their best, so A's target stays above .62 (its
+ * Nash utility times 1.4 - .6 x .38 > 1), and from t = .98 its late rule
+ * accepts .3 (nothing better in the window), so it offers X' back -- the
+ * latest of the two, never X.  Time is r/200: at round 196 (t = .98) B's
+ * offers at .965, .97, .975 are in (.96, .98], at round 197 those at .975
+ * and .98 in (.97, .985]: twice X'; at round 198 only .985 is in
+ * (.98, .99], so it accepts .3. */
+Test(negotiation, nice_tit_for_tat_offers_back_their_latest_best)
+{
+    const size_t nv[1] = {10};
+    const double w[1] = {1.0};
+    const double ea[10] = {0, .1, .2, .3, .4, .5, .6, .62, .62, 1};
+    const double eb[10] = {1, .9, .8, .7, .6, .5, .45, .4, .2, 0};
+    parley_scenario *sc = ntft_domain(1, nv, w, w, ea, eb);
+    uint64_t bscript[200] = {7, 8};
+    for (size_t q = 2; q < 200; q++)
+        bscript[q] = 3;
+    recorder r = {0};
+    parley_session_result res;
+    parley_session *s = run_scripted(sc, "nice-tit-for-tat", bscript, 199, 1, &r, &res);
+    size_t back = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        const rec_event *e = &r.ev[i];
+        if (e->kind != PARLEY_TRACE_OFFER || e->party != 0)
+            continue;
+        cr_assert_neq(e->id, 7u, "round %lu: the earlier of two equal offers", e->round);
+        cr_assert(e->id == 8 || e->t < 0.98, "round %lu: %lu", e->round, (unsigned long)e->id);
+        back += e->id == 8;
+    }
+    cr_assert_eq(back, 2u, "their best offered back %zu times", back);
+    cr_assert(res.agreement);
+    cr_assert_eq(res.rounds, 198u);
+    cr_assert_eq(res.outcome_id, 3u);
     rec_free(&r);
     parley_session_free(s);
     parley_scenario_free(sc);

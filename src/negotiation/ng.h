@@ -183,5 +183,14 @@ bool ng_ntft_model_run(ng_agent *g, const uint64_t *offers, size_t n, double *no
 /* Its Nash utility (updateMyNashUtility) after the model saw the n
  * offers, with the gap of its previous turn; NaN when out of memory. */
 double ng_ntft_nash_after(ng_agent *g, const uint64_t *offers, size_t n, double initial_gap);
+/* Its bid window (getBidsOfUtility) for the target: the outcome ids, in
+ * BidIterator order, into out (s->n entries); returns how many (0: it
+ * would offer its best outcome), SIZE_MAX when out of memory. */
+size_t ng_ntft_window(ng_agent *g, double target, uint64_t *out);
+/* Its top-n selection (getBestBidHistory) of the k <= s->n bids, by the
+ * model fed the n offers: the chosen ids, best first, into top; returns
+ * how many, SIZE_MAX when out of memory. */
+size_t ng_ntft_top(ng_agent *g, const uint64_t *offers, size_t n, const uint64_t *bids, size_t k,
+                   uint64_t *top);
 
 #endif

@@ -24,7 +24,8 @@
  * theirs it offers back keep its own red lines, and it never accepts an
  * offer that breaks one.  The reservation value is not checked, as in
  * GENIUS.  ng_ntft_bonus, ng_ntft_target, ng_ntft_late_accept,
- * ng_ntft_model_run and ng_ntft_nash_after expose the rules to the tests.
+ * ng_ntft_model_run, ng_ntft_nash_after, ng_ntft_window and ng_ntft_top
+ * expose the rules to the tests.
  *
  * Memory: one block per negotiator state, from the session's allocator:
  * the state, the model's arrays, a bitset of the offers seen, the
@@ -477,9 +478,10 @@ static size_t ntft_bids(ntft_state *s, const ng_agent *g, double target)
     return 0;
 }
 
-/* getBestBidForOpponent: a random one of the n best by the model,
- * n = round(size/10) in [3, 20] (ties: enumeration order). */
-static uint64_t ntft_pick(ntft_state *s, ng_agent *g, size_t k)
+/* getBestBidForOpponent's BidHistory.getBestBidHistory(n): the n best of
+ * the k bids in s->list by the model, moved to its front in that order,
+ * n = round(k/10) in [3, 20] (at most k; ties: list order).  Returns n. */
+static size_t ntft_top(ntft_state *s, ng_agent *g, size_t k)
 {
     for (size_t i = 0; i < k; i++)
         s->lu[i] = bom_norm(&s->m, g->s, s->list[i], s->v);
@@ -499,7 +501,13 @@ static uint64_t ntft_pick(ntft_state *s, ng_agent *g, size_t k)
         s->list[i] = o;
         s->lu[i] = u;
     }
-    return s->list[ng_below(&g->rng, n)];
+    return n;
+}
+
+/* getBestBidForOpponent: a random one of the top n. */
+static uint64_t ntft_pick(ntft_state *s, ng_agent *g, size_t k)
+{
+    return s->list[ng_below(&g->rng, ntft_top(s, g, k))];
 }
 
 /* How many of their offers fell in the last window, utility in (0, 1]
@@ -514,14 +522,15 @@ static size_t opp_recent(const ntft_state *s, double now)
     return k;
 }
 
-/* Their best offer for me (the first of greatest utility) among those
- * that keep my red lines; NULL if none. */
+/* Their best offer for me among those that keep my red lines; NULL if
+ * none.  Of equal utilities the latest, as BidHistory.getBestBidDetails
+ * (utility >= max) picks. */
 static const ntft_hist *opp_best(const ntft_state *s)
 {
     double max = -1;
     const ntft_hist *b = NULL;
     for (size_t i = 0; i < s->nopp; i++)
-        if (s->opp[i].keeps && s->opp[i].ut.u > max) {
+        if (s->opp[i].keeps && s->opp[i].ut.u >= max) {
             max = s->opp[i].ut.u;
             b = &s->opp[i];
         }
@@ -678,4 +687,28 @@ double ng_ntft_nash_after(ng_agent *g, const uint64_t *offers, size_t n, double 
     double nash = s->nash;
     ntft_free(s);
     return nash;
+}
+
+size_t ng_ntft_window(ng_agent *g, double target, uint64_t *out)
+{
+    ntft_state *s = ntft_fed(g, NULL, 0);
+    if (!s)
+        return SIZE_MAX;
+    size_t k = ntft_bids(s, g, target);
+    memcpy(out, s->list, k * sizeof *out);
+    ntft_free(s);
+    return k;
+}
+
+size_t ng_ntft_top(ng_agent *g, const uint64_t *offers, size_t n, const uint64_t *bids, size_t k,
+                   uint64_t *top)
+{
+    ntft_state *s = ntft_fed(g, offers, n);
+    if (!s)
+        return SIZE_MAX;
+    memcpy(s->list, bids, k * sizeof *bids);
+    size_t t = ntft_top(s, g, k);
+    memcpy(top, s->list, t * sizeof *top);
+    ntft_free(s);
+    return t;
 }
