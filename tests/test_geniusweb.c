@@ -531,7 +531,9 @@ Test(geniusweb, reader_agrees_with_jansson)
     snprintf(dir, sizeof dir, "%s/j", tmpdir);
     rng r = {0x9e3779b97f4a7c15u};
     int accepted = 0, refused = 0;
-    for (int round = 0; round < 3000; round++) {
+    /* under valgrind (CI's memcheck step) fewer rounds: each parses twice */
+    int rounds = getenv("PARLEY_UNDER_VALGRIND") ? 400 : 3000;
+    for (int round = 0; round < rounds; round++) {
         const char *b = base[round % 2];
         size_t n = strlen(b);
         memcpy(text, b, n + 1);
@@ -555,6 +557,6 @@ Test(geniusweb, reader_agrees_with_jansson)
         else
             refused++;
     }
-    cr_assert_gt(accepted, 100);
-    cr_assert_gt(refused, 100);
+    cr_assert_gt(accepted, rounds / 30);
+    cr_assert_gt(refused, rounds / 30);
 }
