@@ -258,6 +258,36 @@ PARLEY_API parley_status parley_party_add_redline(parley_scenario *sc, size_t pa
 /* Remove red line r of a party (later ones shift down). */
 PARLEY_API parley_status parley_party_remove_redline(parley_scenario *sc, size_t party, size_t r);
 
+/* Interactions (docs/scenario-format.md, "Interactions").  A party's
+ * utility of an outcome o is
+ *     clamp01( sum_i w_i * eval_i(o_i) + (sum_t [o satisfies when_t] * value_t) / divisor )
+ * with clamp01(x) = max(0, min(1, x)), the linear sum folded in issue
+ * order and the interaction sum in term order, both from 0.0.  Without
+ * terms it is the linear utility, unchanged.  `when` is a rule (the red-line
+ * language) over issues only: no utility(); value is finite and may be
+ * negative (a term that subtracts; a large negative value makes the
+ * outcomes it covers worth 0).  On a syntax or naming error, err's column
+ * is the 1-based offset in `when`, line 0.  At most PARLEY_MAX_INTERACTIONS
+ * per party. */
+#define PARLEY_MAX_INTERACTIONS 100000
+PARLEY_API parley_status parley_party_add_interaction(parley_scenario *sc, size_t party,
+                                                      const char *when, double value,
+                                                      parley_error *err);
+/* Remove interaction t of a party (later ones shift down). */
+PARLEY_API parley_status parley_party_remove_interaction(parley_scenario *sc, size_t party,
+                                                         size_t t);
+/* The divisor of the interaction sum: finite, > 0; 1 by default (a GENIUS
+ * non-linear profile's maxutility). */
+PARLEY_API parley_status parley_party_set_interaction_divisor(parley_scenario *sc, size_t party,
+                                                              double divisor);
+PARLEY_API size_t parley_interaction_count(const parley_scenario *sc, size_t party);
+/* The condition as written (borrowed; NULL when out of range). */
+PARLEY_API const char *parley_interaction_when(const parley_scenario *sc, size_t party, size_t t);
+PARLEY_API double parley_interaction_value(const parley_scenario *sc, size_t party, size_t t);
+PARLEY_API double parley_party_interaction_divisor(const parley_scenario *sc, size_t party);
+/* True when some party has interaction terms (its utility is not additive). */
+PARLEY_API bool parley_scenario_has_interactions(const parley_scenario *sc);
+
 /* Check the whole scenario and prepare it for evaluation.  Must be called
  * after building and before any evaluation or analysis; building again
  * afterwards un-finalizes it.  Fails (PARLEY_ERR_INVALID) on: no issues, no
@@ -315,7 +345,8 @@ PARLEY_API bool parley_party_position(const parley_scenario *sc, size_t party, s
                                       double *x);
 PARLEY_API bool parley_party_salience(const parley_scenario *sc, size_t party, size_t issue,
                                       double *s);
-/* true if the party has preferences (at least one weighted evaluator). */
+/* true if the party has preferences (at least one weighted evaluator, or an
+ * interaction term with a nonzero value). */
 PARLEY_API bool parley_party_has_utility(const parley_scenario *sc, size_t party);
 
 /* How a party evaluates an issue, for writers and reports. */

@@ -14,7 +14,16 @@
  *    maximum by the GENIUS reader, before they came here);
  *  - the utility of p is min(1, sum over i in issue order, from 0.0, of
  *    terms[p][i][k_i]) -- no reassociation, no FMA (built with
- *    -ffp-contract=off);
+ *    -ffp-contract=off) -- when p has no interaction terms;
+ *  - with interaction terms (nterms > 0) it is
+ *        clamp01( L + I / idiv ),
+ *    L the linear fold above, I the fold, in term order from 0.0, of the
+ *    values of the terms whose condition the outcome satisfies, idiv > 0
+ *    the party's interaction divisor (1 unless a reader set it: GENIUS's
+ *    maxutility), clamp01(x) = max(0, min(1, x)).  A GENIUS non-linear
+ *    profile (L = 0.0, I = the sum GENIUS forms, idiv = maxutility) is then
+ *    GENIUS's own arithmetic, bit for bit, except that GENIUS does not clamp
+ *    below 0 (no shipped file goes below);
  *  - every rule is compiled and refers to existing issues and parties.
  * Building anything again clears `final` and frees the term tables.
  */
@@ -50,6 +59,14 @@ typedef struct pm_redline {
     struct rule *rule;          /* compiled */
 } pm_redline;
 
+/* An interaction term: value is added to the party's interaction sum when
+ * the outcome satisfies `rule` (issue comparisons only, no utility()). */
+typedef struct pm_term {
+    char *when;                 /* the condition as written */
+    struct rule *rule;          /* compiled */
+    double value;               /* finite; may be negative */
+} pm_term;
+
 typedef struct pm_party {
     char *name;
     char *description;
@@ -64,6 +81,9 @@ typedef struct pm_party {
     pm_eval *evals;             /* nissues */
     size_t nredlines, capredlines;
     pm_redline *redlines;
+    size_t nterms, capterms;
+    pm_term *iterms;            /* interaction terms, in order */
+    double idiv;                /* interaction divisor, > 0 (1 by default) */
     double **terms;             /* final: nissues tables of nvalues */
     bool has_utility;           /* final: some weight*eval nonzero path */
     bool redlines_use_utility;  /* some rule calls utility() */
@@ -109,7 +129,14 @@ static inline void pm_terms_range(const double *t, size_t n, double *mx, double 
     *mn = lo;
 }
 
-/* Utility from the term tables: min(1, sum). */
+/* lin + I / idiv, at least 0 (the interaction part of the utility, before
+ * the cap at 1; scenario.c). */
+double pm_interact(const pm_party *pa, const uint32_t *o, double lin);
+/* I alone: the fold of the satisfied terms' values (scenario.c). */
+double pm_interact_sum(const pm_party *pa, const uint32_t *o);
+
+/* Utility from the term tables (and the interaction terms): the formula
+ * above. */
 static inline double pm_utility(const parley_scenario *sc, size_t p, const uint32_t *o)
 {
     const pm_party *pa = &sc->parties[p];
@@ -118,7 +145,12 @@ static inline double pm_utility(const parley_scenario *sc, size_t p, const uint3
         return 0.0;
     for (size_t i = 0; i < sc->nissues; i++)
         s += pa->terms[i][o[i]];
+    if (pa->nterms)
+        s = pm_interact(pa, o, s);
     return s < 1.0 ? s : 1.0;
 }
+
+/* True when some party has interaction terms. */
+bool pm_has_interactions(const parley_scenario *sc);
 
 #endif

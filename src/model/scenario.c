@@ -99,6 +99,11 @@ static void party_free(parley_scenario *sc, pm_party *pa)
         rule_free(sc, pa->redlines[r].rule);
     }
     parleyx_free(sc->alloc, pa->redlines, pa->capredlines * sizeof(pm_redline));
+    for (size_t t = 0; t < pa->nterms; t++) {
+        parleyx_strfree(sc->alloc, pa->iterms[t].when);
+        rule_free(sc, pa->iterms[t].rule);
+    }
+    parleyx_free(sc->alloc, pa->iterms, pa->capterms * sizeof(pm_term));
 }
 
 static void issue_free(parley_scenario *sc, pm_issue *is)
@@ -443,6 +448,7 @@ parley_status parley_scenario_add_party(parley_scenario *sc, const char *name, p
     memset(pa, 0, sizeof *pa);
     pa->role = role;
     pa->discount = 1.0;
+    pa->idiv = 1.0;
     pa->name = parleyx_strdup(sc->alloc, name);
     pa->weights = parleyx_calloc(sc->alloc, sc->nissues, sizeof(double));
     pa->evals = parleyx_calloc(sc->alloc, sc->nissues, sizeof(pm_eval));
@@ -750,6 +756,127 @@ parley_status parley_party_remove_redline(parley_scenario *sc, size_t party, siz
     return PARLEY_OK;
 }
 
+/* ---------------------------------------------------------- interactions */
+
+parley_status parley_party_add_interaction(parley_scenario *sc, size_t party, const char *when,
+                                           double value, parley_error *err)
+{
+    if (!PARTY_OK(sc, party) || !when)
+        return PARLEY_ERR_ARG;
+    pm_party *pa = &sc->parties[party];
+    if (!isfinite(value))
+        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                            "an interaction of party '%s' has a value that is not a finite "
+                            "number; give a number such as 0.3 or -0.2",
+                            pa->name);
+    if (pa->nterms >= PARLEY_MAX_INTERACTIONS)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                            "party '%s' has more than %d interactions", pa->name,
+                            PARLEY_MAX_INTERACTIONS);
+    rule *ru = NULL;
+    parley_status st = rule_compile(sc, when, &ru, err);
+    if (st)
+        return st;
+    if (rule_uses_utility(ru)) {
+        rule_free(sc, ru);
+        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 1,
+                            "an interaction's condition names issues only, not utility(); "
+                            "write it with issue comparisons such as \"a == x and b >= 3\"");
+    }
+    pm_term *grown = parleyx_grow(sc->alloc, pa->iterms, sizeof *grown, &pa->capterms,
+                                  pa->nterms + 1, 4);
+    if (!grown) {
+        rule_free(sc, ru);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    pa->iterms = grown;
+    pm_term *t = &pa->iterms[pa->nterms];
+    t->when = parleyx_strdup(sc->alloc, when);
+    if (!t->when) {
+        rule_free(sc, ru);
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    t->rule = ru;
+    t->value = value;
+    pa->nterms++;
+    unfinalize(sc);
+    return PARLEY_OK;
+}
+
+parley_status parley_party_remove_interaction(parley_scenario *sc, size_t party, size_t t)
+{
+    if (!PARTY_OK(sc, party) || t >= sc->parties[party].nterms)
+        return PARLEY_ERR_ARG;
+    pm_party *pa = &sc->parties[party];
+    parleyx_strfree(sc->alloc, pa->iterms[t].when);
+    rule_free(sc, pa->iterms[t].rule);
+    memmove(&pa->iterms[t], &pa->iterms[t + 1], (pa->nterms - t - 1) * sizeof(pm_term));
+    pa->nterms--;
+    unfinalize(sc);
+    return PARLEY_OK;
+}
+
+parley_status parley_party_set_interaction_divisor(parley_scenario *sc, size_t party,
+                                                   double divisor)
+{
+    if (!PARTY_OK(sc, party) || !isfinite(divisor) || !(divisor > 0.0))
+        return PARLEY_ERR_ARG;
+    sc->parties[party].idiv = divisor;
+    unfinalize(sc);
+    return PARLEY_OK;
+}
+
+size_t parley_interaction_count(const parley_scenario *sc, size_t party)
+{
+    return PARTY_OK(sc, party) ? sc->parties[party].nterms : 0;
+}
+
+const char *parley_interaction_when(const parley_scenario *sc, size_t party, size_t t)
+{
+    return PARTY_OK(sc, party) && t < sc->parties[party].nterms ? sc->parties[party].iterms[t].when
+                                                                : NULL;
+}
+
+double parley_interaction_value(const parley_scenario *sc, size_t party, size_t t)
+{
+    return PARTY_OK(sc, party) && t < sc->parties[party].nterms
+               ? sc->parties[party].iterms[t].value
+               : 0.0;
+}
+
+double parley_party_interaction_divisor(const parley_scenario *sc, size_t party)
+{
+    return PARTY_OK(sc, party) ? sc->parties[party].idiv : 1.0;
+}
+
+bool pm_has_interactions(const parley_scenario *sc)
+{
+    for (size_t p = 0; p < sc->nparties; p++)
+        if (sc->parties[p].nterms)
+            return true;
+    return false;
+}
+
+bool parley_scenario_has_interactions(const parley_scenario *sc)
+{
+    return sc && pm_has_interactions(sc);
+}
+
+double pm_interact_sum(const pm_party *pa, const uint32_t *o)
+{
+    double s = 0.0;
+    for (size_t t = 0; t < pa->nterms; t++)
+        if (rule_eval(pa->iterms[t].rule, o, NULL))
+            s += pa->iterms[t].value;
+    return s;
+}
+
+double pm_interact(const pm_party *pa, const uint32_t *o, double lin)
+{
+    double s = lin + pm_interact_sum(pa, o) / pa->idiv;
+    return s > 0.0 ? s : 0.0;
+}
+
 /* ------------------------------------------------------------- finalize */
 
 double pm_eval_at(const pm_eval *ev, const pm_issue *is, size_t k)
@@ -819,6 +946,9 @@ parley_status parley_scenario_finalize(parley_scenario *sc, parley_error *err)
             if (pa->weights[i] != 0.0)
                 any = true;
         }
+        for (size_t t = 0; t < pa->nterms; t++)
+            if (pa->iterms[t].value != 0.0)
+                any = true;
         pa->has_utility = any;
         if (!any && pa->role != PARLEY_ROLE_MEDIATOR) {
             bool anyeval = false;
@@ -1102,6 +1232,9 @@ bool parley_party_has_utility(const parley_scenario *sc, size_t party)
     for (size_t i = 0; i < sc->nissues; i++)
         if (pa->weights[i] != 0.0 && pa->evals[i].kind != PARLEY_EVAL_NONE)
             return true;
+    for (size_t t = 0; t < pa->nterms; t++)
+        if (pa->iterms[t].value != 0.0)
+            return true;
     return false;
 }
 
@@ -1329,6 +1462,13 @@ parley_status parley_scenario_clone(const parley_scenario *sc, parley_scenario *
                 break;
             }
         }
+    }
+    for (size_t p = 0; !st && p < sc->nparties; p++) {
+        const pm_party *pa = &sc->parties[p];
+        for (size_t t = 0; !st && t < pa->nterms; t++)
+            st = parley_party_add_interaction(c, p, pa->iterms[t].when, pa->iterms[t].value, err);
+        if (!st && pa->idiv != 1.0)
+            st = parley_party_set_interaction_divisor(c, p, pa->idiv);
     }
     for (size_t p = 0; !st && p < sc->nparties; p++)
         for (size_t r = 0; !st && r < sc->parties[p].nredlines; r++)
