@@ -195,13 +195,16 @@ typedef struct an_stair {
     size_t live, limit;    /* live points; the most allowed */
     bool overflow;         /* more than limit points were needed */
     size_t top;            /* runs in use: run[top..] are empty */
+    uint64_t scans;        /* comparisons and moves so far (the search
+                            * charges them as work, as an_arch's scans) */
     an_stair_run run[AN_STAIR_RUNS];
 } an_stair;
 
 void an_stair_init(an_stair *s, const parley_allocator *alloc, size_t m, size_t limit);
 void an_stair_free(an_stair *s);
-/* Does a point of the set strictly dominate x? */
-bool an_stair_dominates(const an_stair *s, const double *x);
+/* Does a point of the set strictly dominate x?  (Counts its comparisons
+ * in s->scans.) */
+bool an_stair_dominates(an_stair *s, const double *x);
 /* A leaf with utilities x reached by outcome o (as an_search's archive
  * takes it).  false when out of memory or over the limit (overflow set);
  * the set is then unchanged. */

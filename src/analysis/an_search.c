@@ -803,12 +803,13 @@ bool an_progress_tick(an_run *run, double f, struct timespec *last)
     return false;
 }
 
-/* Comparisons with the archive (three or more dimensions) as work: one
+/* Comparisons with the archive (three or more dimensions) and the
+ * staircase's comparisons and moves (two) as work: one
  * unit per AN_SCANS_PER_UNIT, so that the work limit bounds the time
  * even when every node compares with a large archive. */
 static inline void charge_scans(an_worker *w)
 {
-    uint64_t s = w->arch.scans - w->scans_charged;
+    uint64_t s = w->arch.scans + w->stair.scans - w->scans_charged;
     if (s >= AN_SCANS_PER_UNIT) {
         w->nodes += s / AN_SCANS_PER_UNIT;
         w->scans_charged += s - s % AN_SCANS_PER_UNIT;

@@ -27,6 +27,11 @@
  * sorted array (an_search.c's arch_offer) keeps when fed the same leaves:
  * answers do not depend on the structure, and queries answer the same.
  *
+ * Work: s->scans counts every comparison of a binary search, every point
+ * moved in run 0 and every point copied by a merge or a compaction, so
+ * that the search can charge what the set costs as work (an offer costs
+ * O(log^2 n) of them, amortised) and a work limit bounds the time.
+ *
  * Memory: everything goes through s->alloc; an_stair_free frees it.  A
  * failed offer (no memory, or the limit) leaves the set as it was.
  */
@@ -86,11 +91,13 @@ static size_t run_room(size_t k)
     return c;
 }
 
-/* First index of r whose u1 is at least x1. */
-static size_t run_lower(const an_stair_run *r, double x1)
+/* First index of r whose u1 is at least x1 (the comparisons counted in
+ * *scans). */
+static size_t run_lower(const an_stair_run *r, double x1, uint64_t *scans)
 {
     size_t lo = 0, hi = r->n;
     while (lo < hi) {
+        ++*scans;
         size_t mid = lo + (hi - lo) / 2;
         if (r->u[mid * 2] < x1)
             lo = mid + 1;
@@ -133,6 +140,7 @@ static bool run_merge_up(an_stair *s, size_t k)
             run_append(s, &out, b, j++);
         }
     }
+    s->scans += a->n + b->n;
     run_free(s, b);
     *b = out;
     a->n = a->ndead = 0;
@@ -140,8 +148,9 @@ static bool run_merge_up(an_stair *s, size_t k)
 }
 
 /* Drop the dead points of run r in place. */
-static void run_compact(const an_stair *s, an_stair_run *r)
+static void run_compact(an_stair *s, an_stair_run *r)
 {
+    s->scans += r->n;
     size_t q = 0;
     for (size_t i = 0; i < r->n; i++) {
         if (r->dead[i])
@@ -159,11 +168,11 @@ static void run_compact(const an_stair *s, an_stair_run *r)
     r->ndead = 0;
 }
 
-bool an_stair_dominates(const an_stair *s, const double *x)
+bool an_stair_dominates(an_stair *s, const double *x)
 {
     for (size_t k = 0; k < s->top; k++) {
         const an_stair_run *r = &s->run[k];
-        size_t i = run_lower(r, x[0]);
+        size_t i = run_lower(r, x[0], &s->scans);
         if (i == r->n)
             continue;
         double f2 = r->u[i * 2 + 1];
@@ -191,6 +200,7 @@ static void run_kill(an_stair *s, an_stair_run *r, size_t i, const double *x)
     size_t b = i;
     while (b > 0 && r->u[(b - 1) * 2 + 1] <= x[1])
         b--;
+    s->scans += i - b + 1;
     for (size_t q = b; q < e; q++)
         if (!r->dead[q]) {
             r->dead[q] = 1;
@@ -223,6 +233,7 @@ static void run0_move(an_stair *s, size_t dst, size_t src, size_t cnt)
     an_stair_run *r = &s->run[0];
     if (!cnt || dst == src)
         return;
+    s->scans += cnt;
     memmove(r->u + dst * 2, r->u + src * 2, cnt * 2 * sizeof(double));
     memmove(r->cnt + dst, r->cnt + src, cnt * sizeof(an_count));
     if (s->m)
@@ -265,7 +276,7 @@ bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o)
     size_t at[AN_STAIR_RUNS];
     for (size_t k = 0; k < s->top; k++) {
         an_stair_run *r = &s->run[k];
-        size_t i = at[k] = run_lower(r, x[0]);
+        size_t i = at[k] = run_lower(r, x[0], &s->scans);
         if (i == r->n)
             continue;
         double f1 = r->u[i * 2], f2 = r->u[i * 2 + 1];
