@@ -56,6 +56,7 @@ typedef struct gx_profile {
     size_t capws;
     double *evals;          /* scratch: per domain value */
     size_t capevals;
+    int space;              /* 0 additive, 1 nonlinear, 2 constraint */
 } gx_profile;
 
 static void gx_pend_clear(gx_profile *p, gx_pend *q, size_t nvalues)
@@ -431,14 +432,15 @@ static parley_status gx_profile_root(gx_profile *p, const xmlNode *root)
     const char *type = gx_attr(c, root, "type");
     if (!type || !*type || gx_ieq(type, "linear"))
         return PARLEY_OK;
-    if (gx_ieq(type, "nonlinear"))
-        return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
-                            "nonlinear (hyper-rectangle) GENIUS profiles are not supported "
-                            "yet (<utility_space type=\"nonlinear\">)");
-    if (gx_ieq(type, "constraint"))
-        return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
-                            "constraint GENIUS profiles (ranks and zero-outcome constraints) "
-                            "are not supported yet (<utility_space type=\"constraint\">)");
+    /* UTILITYSPACETYPE.valueOf(type.toUpperCase()) */
+    if (gx_ieq(type, "nonlinear")) {
+        p->space = 1;
+        return PARLEY_OK;
+    }
+    if (gx_ieq(type, "constraint")) {
+        p->space = 2;
+        return PARLEY_OK;
+    }
     return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
                         "GENIUS utility space type '%s' is not supported yet; parley "
                         "reads additive profiles (no type attribute)",
@@ -528,6 +530,11 @@ parley_status gx_read_profile(const char *path, const parley_load_options *opt,
     const xmlNode *root = xmlDocGetRootElement(doc);
     if ((st = gx_profile_root(&p, root)))
         goto done;
+    if (p.space) { /* genius_nonlinear.c */
+        st = p.space == 1 ? gx_read_nonlinear(&p.c, root, d, sc)
+                          : gx_read_constraint(&p.c, root, d, sc);
+        goto done;
+    }
     p.pend = parleyx_calloc(d->a, d->n, sizeof(gx_pend));
     if (!p.pend) {
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");
