@@ -412,8 +412,10 @@ static parley_status gx_profile_issue(gx_profile *p, const xmlNode *n, size_t nw
         st = gx_discrete_eval(p, is, n, &fresh);
     else
         st = gx_numeric_eval(p, is, n, &fresh);
-    if (st)
+    if (st) {
+        gx_pend_clear(p, &fresh, is->nvalues);
         return st;
+    }
     gx_pend_clear(p, q, is->nvalues);
     *q = fresh;
     q->set = true;
