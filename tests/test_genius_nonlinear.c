@@ -321,3 +321,111 @@ Test(genius_nonlinear, refusals_name_file_and_line, .init = mk, .fini = rm)
                  PARLEY_ERR_INVALID);
     cr_assert(strstr(err.message, "<constraints>"), "%s", err.message);
 }
+
+/* ------------------------------------------------- allocation failures */
+
+static const char *DOMAIN_D =
+    "<negotiation_template><utility_space><objective index=\"0\" name=\"root\">\n"
+    "<issue index=\"1\" name=\"x\"><item value=\"-1\"/><item value=\"0\"/><item value=\"2\"/>"
+    "</issue>\n"
+    "<issue index=\"2\" name=\"y\"><item value=\"a-p\"/><item value=\"b\"/></issue>\n"
+    "<issue index=\"3\" name=\"z\"><item value=\"1\"/><item value=\"2\"/></issue>\n"
+    "</objective></utility_space></negotiation_template>\n";
+
+static const char *PROF_C =
+    "<utility_space type=\"constraint\"><objective index=\"0\"><rules><ranks>\n"
+    "<issue index=\"1\"><item value=\"-1\" rank=\"1\"/><item value=\"0\" rank=\"2\"/>"
+    "<item value=\"2\" rank=\"3\"/></issue>\n"
+    "<issue index=\"2\"><item value=\"a-p\" rank=\"2\"/><item value=\"b\" rank=\"1\"/></issue>\n"
+    "<issue index=\"3\"><item value=\"1\" rank=\"1\"/><item value=\"2\" rank=\"4\"/></issue>\n"
+    "</ranks><constraints>\n"
+    "<constraint type=\"inclusiveZeroOutcomeConstraint\"><checkassignment index=\"1\" "
+    "condition=\"numeric=negative\"/><checkassignment index=\"2\" condition=\"b\"/></constraint>\n"
+    "<constraint type=\"conditionalZeroOutcomeConstraint\"><checkassignment index=\"1\" "
+    "condition=\"numeric=positive\"/><checkassignment index=\"3\" condition=\"2\"/></constraint>\n"
+    "<constraint type=\"zeroConstraint\" index=\"2\"><valueassignment index=\"3\" value=\"2\"/>"
+    "</constraint>\n"
+    "<constraint type=\"sumZeroConstraint\" index=\"3\" value=\"1\" min=\"1\" max=\"2\">"
+    "<item index=\"1\"/><item index=\"3\"/></constraint>\n"
+    "<constraint type=\"sumZeroConstraintList\" index=\"2\" min=\"0\" max=\"1\">"
+    "<condition value=\"a\"/><item index=\"1\"/></constraint>\n"
+    "<constraint type=\"conditionalZeroConstraint\" index=\"1\" value=\"2\">"
+    "<valueassignment index=\"2\" value=\"b\"/></constraint>\n"
+    "</constraints></rules></objective></utility_space>\n";
+
+/* GENIUS's formula for PROF_C, by hand, on the value indexes. */
+static double prof_c_by_hand(int xi, int yi, int zi)
+{
+    static const char *X[] = {"-1", "0", "2"}, *Y[] = {"a-p", "b"}, *Z[] = {"1", "2"};
+    int x = atoi(X[xi]), z = atoi(Z[zi]);
+    if (x <= 0 && strstr(Y[yi], "b")) /* inclusive: numeric=negative holds unless > 0 */
+        return 0.0;
+    if (x > 0 && !strstr(Z[zi], "2")) /* conditional */
+        return 0.0;
+    double u = 0.0;
+    bool zx = strcmp(Y[yi], "b") == 0 && !strstr(X[xi], "2"); /* conditionalZeroConstraint */
+    bool zy = z == 2 || ((x >= 0 && x <= 1) && strstr(Y[yi], "a")); /* zero, sum list */
+    bool zz = (x + z >= 1 && x + z <= 2) && strstr(Z[zi], "1");    /* sumZeroConstraint */
+    if (!zx)
+        u += (double)(xi + 1) / 3;
+    if (!zy)
+        u += (double)(yi == 0 ? 2 : 1) / 2;
+    if (!zz)
+        u += (double)(zi == 0 ? 1 : 4) / 4;
+    return u / 3;
+}
+
+Test(genius_nonlinear, constraint_kinds_by_hand_and_allocation_failures, .init = mk, .fini = rm,
+     .timeout = 120)
+{
+    const char *d = put_in(tmp, "d.xml", DOMAIN_D);
+    char dpath[512];
+    snprintf(dpath, sizeof dpath, "%s", d);
+    const char *profs[2];
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s", put_in(tmp, "c.xml", PROF_C));
+    snprintf(p2, sizeof p2, "%s",
+             put_in(tmp, "n.xml",
+                    "<utility_space type=\"nonlinear\"><objective index=\"0\"><utility "
+                    "maxutility=\"3\"><ufun><hyperRectangle utility=\"2\"/></ufun></utility>"
+                    "</objective><reservation value=\"0.25\"/></utility_space>\n"));
+    profs[0] = p1;
+    profs[1] = p2;
+    parley_scenario *sc = NULL;
+    parley_error err;
+    cr_assert_eq(parley_genius_read_files(dpath, 1, profs, NULL, &sc, &err), PARLEY_OK, "%s",
+                 err.message);
+    for (int xi = 0; xi < 3; xi++)
+        for (int yi = 0; yi < 2; yi++)
+            for (int zi = 0; zi < 2; zi++) {
+                uint32_t o[3] = {(uint32_t)xi, (uint32_t)yi, (uint32_t)zi};
+                cr_assert_eq(parley_utility(sc, 0, o), prof_c_by_hand(xi, yi, zi),
+                             "(%d %d %d): %a vs %a", xi, yi, zi, parley_utility(sc, 0, o),
+                             prof_c_by_hand(xi, yi, zi));
+            }
+    parley_scenario_free(sc);
+    long step = getenv("PARLEY_UNDER_VALGRIND") ? 7 : 1;
+    for (long n = 1;; n += step) {
+        counting c = {.fail_at = n};
+        parley_allocator al = {counting_alloc, &c};
+        parley_load_options opt = {.alloc = &al};
+        sc = NULL;
+        parley_status st = parley_genius_read_files(dpath, 2, profs, &opt, &sc, &err);
+        if (st == PARLEY_OK) {
+            uint32_t o[3] = {2, 0, 1};
+            cr_assert_eq(parley_utility(sc, 0, o), prof_c_by_hand(2, 0, 1));
+            cr_assert_eq(parley_utility(sc, 1, o), 2.0 / 3);
+            cr_assert_eq(parley_party_reservation(sc, 1), 0.25);
+            parley_scenario_free(sc);
+            cr_assert_eq(c.blocks, 0, "leak after success");
+            if (c.calls < n)
+                break;
+            continue;
+        }
+        cr_assert_eq(st, PARLEY_ERR_NOMEM, "failing allocation %ld gave %s (%s)", n,
+                     parley_strerror(st), err.message);
+        cr_assert_null(sc);
+        cr_assert_eq(c.blocks, 0, "leak when allocation %ld fails", n);
+        cr_assert_lt(n, 200000);
+    }
+}
