@@ -550,6 +550,21 @@ static void nw_party(nw *w, size_t p)
     }
     size_t nt = parley_interaction_count(sc, p);
     double idiv = parley_party_interaction_divisor(sc, p);
+    for (size_t i = 0; i < ni && (nt || idiv != 1.0) && w->st == PARLEY_OK; i++) {
+        const char *in = parley_issue_name(sc, i);
+        parley_eval_info info;
+        memset(&info, 0, sizeof info);
+        parley_party_eval_info(sc, p, i, &info);
+        if (info.kind != PARLEY_EVAL_NONE &&
+            ((nt && strcmp(in, "interactions") == 0) ||
+             (idiv != 1.0 && strcmp(in, "interaction-divisor") == 0))) {
+            w->st = PARLEY_ERR_INVALID;
+            snprintf(w->what, sizeof w->what,
+                     "party `%.80s` weighs the issue `%s` and has interaction terms: the "
+                     "format has one `%s` key per utility; rename the issue",
+                     parley_party_name(sc, p), in, in);
+        }
+    }
     if ((nt || idiv != 1.0) && !header) {
         nw_puts(w, "    utility:\n");
         header = true;
