@@ -429,3 +429,95 @@ Test(genius_nonlinear, constraint_kinds_by_hand_and_allocation_failures, .init =
         cr_assert_lt(n, 200000);
     }
 }
+
+/* The price evaluator on a small profile: by hand on every outcome
+ * (old GENIUS's EvaluatorPrice, in the order it computes), and every
+ * allocation failure handled. */
+static const char *DOMAIN_P =
+    "<negotiation_template><utility_space><objective index=\"0\" name=\"root\">\n"
+    "<issue index=\"1\" name=\"cd\"><item value=\"good\"/><item value=\"none\"/></issue>\n"
+    "<issue index=\"2\" name=\"air\"><item value=\"good\"/><item value=\"meh\"/>"
+    "<item value=\"none\"/></issue>\n"
+    "<issue index=\"3\" name=\"Price\" type=\"real\"><range lowerbound=\"1000\" "
+    "upperbound=\"2000\"/></issue>\n"
+    "</objective></utility_space></negotiation_template>\n";
+
+static const char *PROF_P =
+    "<utility_space><objective index=\"0\">\n"
+    "<weight index=\"1\" value=\"0.3\"/><weight index=\"2\" value=\"0.2\"/>"
+    "<weight index=\"3\" value=\"0.5\"/>\n"
+    "<issue index=\"1\" type=\"discrete\"><item value=\"good\" evaluation=\"3\" cost=\"100\"/>"
+    "<item value=\"none\" evaluation=\"7\" cost=\"0\"/></issue>\n"
+    "<issue index=\"2\" type=\"discrete\"><item value=\"good\" evaluation=\"1\" cost=\"250\"/>"
+    "<item value=\"meh\" evaluation=\"2\" cost=\"90\"/><item value=\"none\" evaluation=\"4\" "
+    "cost=\"0\"/></issue>\n"
+    "<issue index=\"3\" type=\"price\"><range lowerbound=\"1100\" upperbound=\"1900\"/>"
+    "<rationality_factor value=\"0.5\"/></issue>\n"
+    "</objective></utility_space>\n";
+
+static double prof_p_by_hand(int c, int a, int k)
+{
+    static const double ecd[] = {3, 7}, ccd[] = {100, 0}, eair[] = {1, 2, 4}, cair[] = {250, 90, 0};
+    double price = 1000.0 + k * ((2000.0 - 1000.0) / 20.0);
+    double costs = 0.0, maxc = 0.0;
+    costs += ccd[c];
+    maxc += 100;
+    costs += cair[a];
+    maxc += 250;
+    double profit = price - costs - 1100.0;
+    double margin = (1900.0 - 1100.0 - maxc) / 1100.0;
+    double e = profit / (margin * 1100.0);
+    e = e < 0 ? 0 : (e > 1 ? 1 : e);
+    double u = 0.0;
+    u += 0.3 * (ecd[c] / 7);
+    u += 0.2 * (eair[a] / 4);
+    u += 0.5 * e;
+    return u > 1 ? 1 : u;
+}
+
+Test(genius_nonlinear, price_by_hand_and_allocation_failures, .init = mk, .fini = rm,
+     .timeout = 120)
+{
+    char dpath[512], ppath[512];
+    snprintf(dpath, sizeof dpath, "%s", put_in(tmp, "d.xml", DOMAIN_P));
+    snprintf(ppath, sizeof ppath, "%s", put_in(tmp, "dealer.xml", PROF_P));
+    const char *profs[1] = {ppath};
+    parley_scenario *sc = NULL;
+    parley_error err;
+    cr_assert_eq(parley_genius_read_files(dpath, 1, profs, NULL, &sc, &err), PARLEY_OK, "%s",
+                 err.message);
+    int nonzero = 0;
+    for (int c = 0; c < 2; c++)
+        for (int a = 0; a < 3; a++)
+            for (int k = 0; k < 21; k++) {
+                uint32_t o[3] = {(uint32_t)c, (uint32_t)a, (uint32_t)k};
+                double want = prof_p_by_hand(c, a, k);
+                cr_assert_eq(parley_utility(sc, 0, o), want, "(%d %d %d): %a vs %a", c, a, k,
+                             parley_utility(sc, 0, o), want);
+                nonzero += want > 0.3 * (c ? 1 : 3.0 / 7) + 0.2 * (a == 2 ? 1 : a ? 0.5 : 0.25);
+            }
+    cr_assert_gt(nonzero, 20, "the price part matters in %d outcomes", nonzero);
+    parley_scenario_free(sc);
+    long step = getenv("PARLEY_UNDER_VALGRIND") ? 5 : 1;
+    for (long n = 1;; n += step) {
+        counting c = {.fail_at = n};
+        parley_allocator al = {counting_alloc, &c};
+        parley_load_options opt = {.alloc = &al};
+        sc = NULL;
+        parley_status st = parley_genius_read_files(dpath, 1, profs, &opt, &sc, &err);
+        if (st == PARLEY_OK) {
+            uint32_t o[3] = {1, 2, 17};
+            cr_assert_eq(parley_utility(sc, 0, o), prof_p_by_hand(1, 2, 17));
+            parley_scenario_free(sc);
+            cr_assert_eq(c.blocks, 0, "leak after success");
+            if (c.calls < n)
+                break;
+            continue;
+        }
+        cr_assert_eq(st, PARLEY_ERR_NOMEM, "failing allocation %ld gave %s (%s)", n,
+                     parley_strerror(st), err.message);
+        cr_assert_null(sc);
+        cr_assert_eq(c.blocks, 0, "leak when allocation %ld fails", n);
+        cr_assert_lt(n, 200000);
+    }
+}

@@ -98,6 +98,16 @@ static bool gx_terms_add(gx_terms *t, const px_buf *cond, double v, unsigned lin
            parleyx_buf_add(&t->text, "", 1);
 }
 
+/* Append src to dst; a failure in either marks dst failed (checked once,
+ * where the text is used). */
+static void gx_join(px_buf *dst, const px_buf *src)
+{
+    if (src->failed)
+        dst->failed = true;
+    else if (src->len)
+        parleyx_buf_add(dst, src->data, src->len);
+}
+
 /* ------------------------------------------------------------------ */
 /* Writing rules                                                        */
 /* ------------------------------------------------------------------ */
@@ -505,7 +515,7 @@ static parley_status gx_cs_set(gx_cs *s, const xmlNode *n, const gx_issue *is, g
     else {
         gx_rule_word(out, is->name);
         parleyx_buf_puts(out, " in {");
-        parleyx_buf_add(out, tmp.data, tmp.len);
+        gx_join(out, &tmp);
         parleyx_buf_puts(out, "}");
     }
     bool failed = tmp.failed;
@@ -659,7 +669,7 @@ static parley_status gx_conj(gx_cs *s, const gx_check *ck, size_t m, gx_vtest f,
             *never = true;
         if (!st && !all && !none) {
             parleyx_buf_puts(&tmp, parts ? " and " : "");
-            parleyx_buf_add(&tmp, one.data, one.len);
+            gx_join(&tmp, &one);
             parts++;
         }
         parleyx_buf_free(&one);
@@ -673,7 +683,7 @@ static parley_status gx_conj(gx_cs *s, const gx_check *ck, size_t m, gx_vtest f,
             parleyx_buf_puts(out, "true");
         else {
             parleyx_buf_puts(out, "(");
-            parleyx_buf_add(out, tmp.data, tmp.len);
+            gx_join(out, &tmp);
             parleyx_buf_puts(out, ")");
         }
     }
@@ -767,7 +777,7 @@ static parley_status gx_sum_cond(gx_cs *s, const xmlNode *n, int64_t lo, int64_t
             }
             gx_rule_word(out, last->name);
             parleyx_buf_puts(out, " in {");
-            parleyx_buf_add(out, set.data, set.len);
+            gx_join(out, &set);
             parleyx_buf_puts(out, "})");
             parts++;
         }
@@ -825,10 +835,10 @@ static parley_status gx_rconstraint(gx_cs *s, const xmlNode *k, const char *type
             *never = n1 || none;
             if (!*never) {
                 parleyx_buf_puts(out, "(");
-                parleyx_buf_add(out, a.data, a.len);
+                gx_join(out, &a);
                 if (!all) {
                     parleyx_buf_puts(out, " and ");
-                    parleyx_buf_add(out, b.data, b.len);
+                    gx_join(out, &b);
                 }
                 parleyx_buf_puts(out, ")");
             }
@@ -880,7 +890,7 @@ static parley_status gx_rconstraint(gx_cs *s, const xmlNode *k, const char *type
         if (!st && !all && !none) {
             gx_rule_word(&tail, at->name);
             parleyx_buf_puts(&tail, " in {");
-            parleyx_buf_add(&tail, set.data, set.len);
+            gx_join(&tail, &set);
             parleyx_buf_puts(&tail, "}");
         }
         parleyx_buf_free(&set);
@@ -899,11 +909,11 @@ static parley_status gx_rconstraint(gx_cs *s, const xmlNode *k, const char *type
         *never = n1 || none;
         if (!*never) {
             parleyx_buf_puts(out, "((");
-            parleyx_buf_add(out, sum.data, sum.len);
+            gx_join(out, &sum);
             parleyx_buf_puts(out, ")");
             if (!all) {
                 parleyx_buf_puts(out, " and ");
-                parleyx_buf_add(out, tail.data, tail.len);
+                gx_join(out, &tail);
             }
             parleyx_buf_puts(out, ")");
         }
@@ -965,9 +975,9 @@ static parley_status gx_zero_outcome(gx_cs *s, const xmlNode *k, const char *typ
                 parleyx_buf_puts(out, "true");
             else {
                 parleyx_buf_puts(out, "(");
-                parleyx_buf_add(out, a.data, a.len);
+                gx_join(out, &a);
                 parleyx_buf_puts(out, !all1 && !all2 ? " and " : "");
-                parleyx_buf_add(out, b.data, b.len);
+                gx_join(out, &b);
                 parleyx_buf_puts(out, ")");
             }
         }
@@ -1127,7 +1137,7 @@ parley_status gx_read_constraint(gx_ctx *c, const xmlNode *root, gx_domain *d,
             st = gx_rconstraint(&s, k, type, &one, &never);
             if (!st && !never) {
                 parleyx_buf_puts(&zero, parts ? " or " : "");
-                parleyx_buf_add(&zero, one.data, one.len);
+                gx_join(&zero, &one);
                 parts++;
             }
             parleyx_buf_free(&one);
@@ -1156,12 +1166,12 @@ parley_status gx_read_constraint(gx_ctx *c, const xmlNode *root, gx_domain *d,
                 }
             gx_rule_word(&s.cond, r->is->name);
             parleyx_buf_puts(&s.cond, " in {");
-            parleyx_buf_add(&s.cond, set.data, set.len);
+            gx_join(&s.cond, &set);
             parleyx_buf_puts(&s.cond, "}");
             parleyx_buf_free(&set);
             if (parts) {
                 parleyx_buf_puts(&s.cond, " and not (");
-                parleyx_buf_add(&s.cond, zero.data, zero.len);
+                gx_join(&s.cond, &zero);
                 parleyx_buf_puts(&s.cond, ")");
             }
             if (s.cond.failed || zero.failed || !gx_terms_add(&t, &s.cond, v, gx_line(r->n)))
