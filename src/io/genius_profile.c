@@ -19,7 +19,11 @@
  * constant (p0) or triangular (low p0, top p2, high p1).  The evaluator
  * kind is the profile issue's `type`; one deliberate difference: without
  * a `type` the domain issue's kind is used (GENIUS would build a discrete
- * evaluator, which fails on any other kind of issue).
+ * evaluator, which fails on any other kind of issue).  `type="price"` on
+ * a real issue is old GENIUS's EvaluatorPrice (10.4 cannot evaluate it):
+ * it depends on the other issues' item costs, so it becomes interaction
+ * terms once the whole profile is read (gx_price_terms).  A root with
+ * type="nonlinear" or "constraint" is handed to genius_nonlinear.c.
  *
  * Invariant: nothing reaches the scenario until the whole walk succeeded;
  * the evaluators wait in one gx_pend per domain issue, then the party is

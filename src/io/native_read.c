@@ -16,8 +16,11 @@
  *     PARLEY_ERR_SYNTAX with its position; the library never prints.
  *  2. A walk of that tree against the schema, calling the builder: every
  *     issue first, then every party (name, role, numbers, utility), then
- *     every red line of every party (so a rule may name any party), then
- *     parley_scenario_finalize.  Any error stops the walk; the message says
+ *     every party's interaction terms and red lines (so a rule may name
+ *     any party, and utility() in a term gets its own message), then
+ *     parley_scenario_finalize.  Under a utility, `interactions` (a
+ *     sequence) and `interaction-divisor` (a scalar) are told from issues
+ *     of those names by the node's kind.  Any error stops the walk; the message says
  *     where (the node's position), what was expected and how to fix it,
  *     with a "did you mean" from parleyx_closest for misspelt names.
  *
