@@ -171,6 +171,13 @@ Test(genius_nonlinear, railway_zero_outcome_by_hand)
     s += 1.0 / 4;
     size_t ns = 1;
     cr_assert_str_eq(parley_party_name(sc, ns), "NS");
+    /* NS has no per-issue constraint and 8 ranked issues: a linear part of
+     * weights 1/8 and the 4 zero-outcome terms; Minister's ranks are terms */
+    cr_assert_eq(parley_party_weight(sc, ns, 0), 0.125);
+    cr_assert_eq(parley_interaction_count(sc, ns), 4);
+    cr_assert_eq(parley_party_interaction_divisor(sc, ns), 1.0);
+    cr_assert_eq(parley_party_weight(sc, 0, 0), 0.0);
+    cr_assert_eq(parley_party_interaction_divisor(sc, 0), 8.0);
     cr_assert_eq(parley_utility(sc, ns, o2), s / 8, "%a vs %a", parley_utility(sc, ns, o2), s / 8);
     bool noted = false;
     for (size_t k = 0; k < parley_scenario_note_count(sc); k++)

@@ -25,6 +25,10 @@
  *    constraints), in <ranks> order; each zero-outcome constraint gives a
  *    term of value GX_ZERO_TERM, after them, which takes the sum below 0,
  *    hence the utility to 0; the divisor is the number of ranked issues.
+ *    When no per-issue constraint exists, the ranked issues come in domain
+ *    order and their number n is a power of two, the ranks are a linear
+ *    part instead (weights 1/n, tables rank/maxrank: exact, see
+ *    gx_read_constraint) and only the zero-outcome terms remain.
  *    The conditions are computed here, value by value, with GENIUS's
  *    string tests (contains, equals, Integer.valueOf sums), and written
  *    as `in {...}` sets.
@@ -186,11 +190,12 @@ static parley_status gx_root_extras(gx_ctx *c, const xmlNode *root, gx_extras *x
 
 /* Add the party, its terms, the divisor, the reservation and discount. */
 static parley_status gx_terms_party(gx_ctx *c, parley_scenario *sc, const gx_terms *t, double div,
-                                    const gx_extras *x, const xmlNode *root)
+                                    const gx_extras *x, const xmlNode *root, bool linear,
+                                    size_t *partyp)
 {
     size_t party;
     parley_status st;
-    bool any = false;
+    bool any = linear;
     for (size_t k = 0; k < t->n; k++)
         if (t->val[k] > 0.0)
             any = true;
@@ -200,6 +205,7 @@ static parley_status gx_terms_party(gx_ctx *c, parley_scenario *sc, const gx_ter
                             "preferences to analyse");
     if ((st = gx_add_party_for(sc, c->path, &party, c->err)))
         return st;
+    *partyp = party;
     for (size_t k = 0; k < t->n; k++) {
         parley_error be;
         parley_error_clear(&be);
@@ -411,7 +417,10 @@ parley_status gx_read_nonlinear(gx_ctx *c, const xmlNode *root, gx_domain *d,
     if (!st && t.text.failed)
         st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
     if (!st)
-        st = gx_terms_party(c, sc, &t, maxu, &x, root);
+    {
+        size_t party;
+        st = gx_terms_party(c, sc, &t, maxu, &x, root, false, &party);
+    }
     parleyx_buf_free(&nl.cond);
     gx_terms_free(&t);
     return st;
@@ -1113,8 +1122,28 @@ parley_status gx_read_constraint(gx_ctx *c, const xmlNode *root, gx_domain *d,
     for (size_t a = 0; a < nr && !st; a++)
         if (rk[a].use == &rk[a])
             st = gx_rank_check(&s, &rk[a]);
+    /* The additive case: no per-issue constraint, the ranked issues in
+     * domain order, each once, no negative rank, and their number a power
+     * of two.  Then (sum of rank/maxrank) / n is exactly the sum of
+     * (1/n) * (rank/maxrank) in the same order (scaling by a power of two
+     * is exact, and commutes with every rounding of the sum): a linear
+     * part of weights 1/n and tables rank/maxrank, GENIUS's number bit for
+     * bit, and only the zero-outcome constraints as terms. */
+    bool linear = !st && (nr & (nr - 1)) == 0;
+    for (const xmlNode *k = cons->children; k && linear; k = k->next) {
+        const char *type = gx_is(k, "constraint") ? gx_attr(c, k, "type") : NULL;
+        if (type && gx_is_rconstraint(type))
+            linear = false;
+    }
+    for (size_t a = 0; a < nr && linear; a++) {
+        if (rk[a].use != &rk[a] || (a && rk[a].is <= rk[a - 1].is))
+            linear = false;
+        for (size_t q = 0; linear && q < rk[a].is->nvalues; q++)
+            if (rk[a].rank[q] < 0)
+                linear = false;
+    }
     /* Each ranked issue's zeroing conditions (its RConstraints), in order. */
-    for (size_t a = 0; a < nr && !st; a++) {
+    for (size_t a = 0; a < nr && !st && !linear; a++) {
         const gx_rank *r = rk[a].use;
         zero.len = 0;
         if (zero.data)
@@ -1203,8 +1232,20 @@ parley_status gx_read_constraint(gx_ctx *c, const xmlNode *root, gx_domain *d,
     }
     if (!st && t.text.failed)
         st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    size_t party = 0;
     if (!st)
-        st = gx_terms_party(c, sc, &t, (double)nr, &x, root);
+        st = gx_terms_party(c, sc, &t, linear ? 1.0 : (double)nr, &x, root, linear, &party);
+    for (size_t a = 0; a < nr && !st && linear; a++) {
+        for (size_t q = 0; q < rk[a].is->nvalues && !st; q++)
+            st = parley_party_set_value_eval(sc, party, rk[a].is->pi, q,
+                                             (double)rk[a].rank[q] / (double)rk[a].maxrank);
+        if (!st)
+            st = parley_party_set_weight(sc, party, rk[a].is->pi, 1.0 / (double)nr);
+        if (st)
+            st = parleyx_fail(c->err, st, c->path, gx_line(rk[a].n), 0,
+                              "the model refused the ranks of issue %lld (%s)",
+                              (long long)rk[a].is->gindex, parley_strerror(st));
+    }
 done:
     if (rk)
         for (size_t a = 0; a < nr; a++)
