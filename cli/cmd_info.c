@@ -133,6 +133,45 @@ static void text_parties(px_buf *b, const parley_scenario *sc)
     }
 }
 
+/* Each party's interaction terms, with the divisor when it is not 1;
+ * nothing at all for a scenario without them (linear scenarios print as
+ * before). */
+static void text_interactions(px_buf *b, const parley_scenario *sc)
+{
+    size_t np = parley_party_count(sc), nt = 0;
+    bool any = false;
+    for (size_t p = 0; p < np; p++) {
+        nt += parley_interaction_count(sc, p);
+        if (parley_interaction_count(sc, p) || parley_party_interaction_divisor(sc, p) != 1.0)
+            any = true;
+    }
+    if (!any)
+        return;
+    parleyx_buf_printf(b, "\nInteractions (%zu):\n", nt);
+    for (size_t p = 0; p < np; p++) {
+        size_t n = parley_interaction_count(sc, p);
+        double d = parley_party_interaction_divisor(sc, p);
+        if (!n && d == 1.0)
+            continue;
+        char num[40];
+        parleyx_buf_printf(b, "  %s", parley_party_name(sc, p));
+        if (d != 1.0)
+            parleyx_buf_printf(b, " (sum divided by %s)", parleyx_fmt_double(d, num, sizeof num));
+        parleyx_buf_puts(b, ":\n");
+        size_t wv = 0;
+        for (size_t t = 0; t < n; t++) {
+            size_t l = strlen(parleyx_fmt_double(parley_interaction_value(sc, p, t), num, sizeof num));
+            if (l > wv)
+                wv = l;
+        }
+        for (size_t t = 0; t < n; t++) {
+            parleyx_buf_puts(b, "    ");
+            cli_pad(b, parleyx_fmt_double(parley_interaction_value(sc, p, t), num, sizeof num), wv);
+            parleyx_buf_printf(b, "  when %s\n", parley_interaction_when(sc, p, t));
+        }
+    }
+}
+
 static int text_out(const parley_scenario *sc, const char *input)
 {
     px_buf b;
@@ -171,6 +210,7 @@ static int text_out(const parley_scenario *sc, const char *input)
         for (size_t r = 0; r < parley_redline_count(sc, p); r++)
             parleyx_buf_printf(&b, "  %s:%s\n      %s\n", parley_party_name(sc, p),
                                parley_redline_name(sc, p, r), parley_redline_text(sc, p, r));
+    text_interactions(&b, sc);
     size_t nn = parley_scenario_note_count(sc);
     if (nn) /* files of a folder the reader did not use, and why */
         parleyx_buf_printf(&b, "\nNot read (%zu):\n", nn);
@@ -225,6 +265,24 @@ static void json_party(px_buf *b, const parley_scenario *sc, size_t p)
     if (parley_party_capability(sc, p, &cap)) {
         member(b, 3, false, "capability");
         cli_json_num(b, cap);
+    }
+    size_t nt = parley_interaction_count(sc, p);
+    double idiv = parley_party_interaction_divisor(sc, p);
+    if (nt || idiv != 1.0) { /* only for non-linear utilities: linear output is unchanged */
+        member(b, 3, false, "interactions");
+        parleyx_buf_puts(b, "[");
+        for (size_t t = 0; t < nt; t++) {
+            element(b, 4, t == 0);
+            parleyx_buf_puts(b, "{");
+            member(b, 5, true, "when");
+            cli_json_str(b, parley_interaction_when(sc, p, t));
+            member(b, 5, false, "value");
+            cli_json_num(b, parley_interaction_value(sc, p, t));
+            close_at(b, 4, "}");
+        }
+        list_end(b, 3, nt);
+        member(b, 3, false, "interaction_divisor");
+        cli_json_num(b, idiv);
     }
     member(b, 3, false, "red_lines");
     size_t nr = parley_redline_count(sc, p);

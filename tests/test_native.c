@@ -147,6 +147,15 @@ static void assert_same(const parley_scenario *a, const parley_scenario *b)
                 break;
             }
         }
+        size_t nt = parley_interaction_count(a, p);
+        cr_assert_eq(nt, parley_interaction_count(b, p));
+        for (size_t t = 0; t < nt; t++) {
+            cr_assert_str_eq(parley_interaction_when(a, p, t), parley_interaction_when(b, p, t));
+            assert_same_d(parley_interaction_value(a, p, t), parley_interaction_value(b, p, t),
+                          "interaction value");
+        }
+        assert_same_d(parley_party_interaction_divisor(a, p),
+                      parley_party_interaction_divisor(b, p), "interaction divisor");
         size_t nr = parley_redline_count(a, p);
         cr_assert_eq(nr, parley_redline_count(b, p));
         for (size_t r = 0; r < nr; r++) {
@@ -254,6 +263,69 @@ Test(native, random_round_trip)
         round_trip(sc, label);
         parley_scenario_free(sc);
     }
+}
+
+/* The same mix with interaction terms (issue 16): 0 to 4 a party, random
+ * issue-only rules over the awkward names, values of full precision and
+ * either sign (-0.0 too), a divisor now and then; written, read back and
+ * written again to the same bytes, every utility the same double. */
+Test(native, random_round_trip_with_interactions)
+{
+    rng rs = {0x5eed1616u};
+    static const double vals[] = {0.3, -0.2, 1e-300, -0.0, 0.1 + 0.2, 1.0 / 3, -7e10, 5};
+    static const double divs[] = {1, 2, 0.1, 662, 1e-5};
+    int with = 0;
+    for (int n = 0; n < 300; n++) {
+        random_model md;
+        parley_scenario *sc = random_scenario(&rs, &native_spec, &md);
+        for (size_t p = 0; p < parley_party_count(sc); p++) {
+            size_t k = rng_u32(&rs) % 5;
+            for (size_t t = 0; t < k; t++) {
+                char rule[2048];
+                random_rule(&rs, sc, &md, p, 1, rule, sizeof rule);
+                if (strstr(rule, "utility("))
+                    continue;
+                parley_error err;
+                cr_assert_eq(parley_party_add_interaction(sc, p, rule,
+                                                          vals[rng_u32(&rs) % 8], &err),
+                             PARLEY_OK, "%s: %s", rule, err.message);
+            }
+            if (rng_u32(&rs) % 3 == 0)
+                cr_assert_eq(parley_party_set_interaction_divisor(sc, p, divs[rng_u32(&rs) % 5]),
+                             PARLEY_OK);
+        }
+        parley_error err;
+        if (parley_scenario_finalize(sc, &err) != PARLEY_OK) {
+            parley_scenario_free(sc); /* e.g. a party left with preferences of 0 */
+            continue;
+        }
+        with += parley_scenario_has_interactions(sc);
+        char label[40];
+        snprintf(label, sizeof label, "random-interactions-%d", n);
+        round_trip(sc, label);
+        size_t len;
+        char *t = write_ok(sc, &len);
+        parley_scenario *back = NULL;
+        cr_assert_eq(parley_native_read(t, len, label, NULL, &back, &err), PARLEY_OK);
+        uint64_t count;
+        if (parley_scenario_outcome_count(sc, &count) == PARLEY_OK && count <= 5000) {
+            size_t ni = parley_issue_count(sc);
+            uint32_t o[16] = {0};
+            for (uint64_t q = 0; q < count; q++) {
+                for (size_t p = 0; p < parley_party_count(sc); p++)
+                    cr_assert(parley_utility(sc, p, o) == parley_utility(back, p, o), "%s", label);
+                for (size_t i = 0; i < ni; i++) {
+                    if (++o[i] < parley_issue_value_count(sc, i))
+                        break;
+                    o[i] = 0;
+                }
+            }
+        }
+        parley_text_free(t);
+        parley_scenario_free(back);
+        parley_scenario_free(sc);
+    }
+    cr_assert_gt(with, 150, "%d scenarios had interactions", with);
 }
 
 Test(native, long_lines_use_block_style)

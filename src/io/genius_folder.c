@@ -304,6 +304,8 @@ static parley_status gx_pick_files(const char *dir, gx_listing *l,
         parley_status st = gx_classify(l->names[k], opt, &kind, &why, err);
         if (st)
             return st;
+        if (kind == GXF_PROFILE && gx_profile_unloadable(l->names[k], opt, &why))
+            kind = GXF_SKIP;
         l->why[k] = why;
         if (kind == GXF_DOMAIN || kind == GXF_WDOMAIN) {
             if (*domain)

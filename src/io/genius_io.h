@@ -208,6 +208,23 @@ const char *gx_kind_name(parley_issue_kind k);
 parley_status gx_read_profile(const char *path, const parley_load_options *opt,
                               parley_scenario *sc, gx_domain *d, parley_error *err);
 
+/* --- non-additive profiles (genius_nonlinear.c) --- */
+
+/* A <utility_space type="nonlinear"> or type="constraint"> profile (root)
+ * into a new party of sc whose utility is interaction terms with GENIUS's
+ * arithmetic.  c names the file; nothing reaches sc on failure but,
+ * possibly, the party. */
+parley_status gx_read_nonlinear(gx_ctx *c, const xmlNode *root, gx_domain *d,
+                                parley_scenario *sc);
+parley_status gx_read_constraint(gx_ctx *c, const xmlNode *root, gx_domain *d,
+                                 parley_scenario *sc);
+/* A profile file that GENIUS itself cannot load (a constraint profile
+ * without <rules>/<ranks>/<constraints>): true, with *why (static) for
+ * the folder's note.  False for anything else, unreadable files too. */
+bool gx_profile_unloadable(const char *path, const parley_load_options *opt, const char **why);
+/* A name or label as a token of the rule language (bare or quoted). */
+void gx_rule_word(px_buf *b, const char *s);
+
 /* --- JSON text as events, with yajl (geniusweb_events.c) --- */
 
 /* Deepest nesting (jansson's limit, refused above): a value inside L arrays

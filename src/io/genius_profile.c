@@ -19,7 +19,11 @@
  * constant (p0) or triangular (low p0, top p2, high p1).  The evaluator
  * kind is the profile issue's `type`; one deliberate difference: without
  * a `type` the domain issue's kind is used (GENIUS would build a discrete
- * evaluator, which fails on any other kind of issue).
+ * evaluator, which fails on any other kind of issue).  `type="price"` on
+ * a real issue is old GENIUS's EvaluatorPrice (10.4 cannot evaluate it):
+ * it depends on the other issues' item costs, so it becomes interaction
+ * terms once the whole profile is read (gx_price_terms).  A root with
+ * type="nonlinear" or "constraint" is handed to genius_nonlinear.c.
  *
  * Invariant: nothing reaches the scenario until the whole walk succeeded;
  * the evaluators wait in one gx_pend per domain issue, then the party is
@@ -28,6 +32,7 @@
  */
 #include "io/genius_io.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +43,9 @@ typedef struct gx_pend {
     double a, b, c;
     double w;
     double *table;          /* discrete: nvalues evaluations (final) */
+    double *cost;           /* discrete: each value's `cost` attribute, NaN if none */
+    double maxcost;         /* discrete: the largest cost of its items (0 if none) */
+    bool price;             /* type="price": lb a, ub b, from the profile's <range> */
     unsigned line;
 } gx_pend;
 
@@ -56,11 +64,13 @@ typedef struct gx_profile {
     size_t capws;
     double *evals;          /* scratch: per domain value */
     size_t capevals;
+    int space;              /* 0 additive, 1 nonlinear, 2 constraint */
 } gx_profile;
 
 static void gx_pend_clear(gx_profile *p, gx_pend *q, size_t nvalues)
 {
     parleyx_free(p->c.a, q->table, nvalues * sizeof(double));
+    parleyx_free(p->c.a, q->cost, (nvalues ? nvalues : 1) * sizeof(double));
     memset(q, 0, sizeof *q);
 }
 
@@ -194,9 +204,27 @@ static parley_status gx_discrete_eval(gx_profile *p, gx_issue *is, const xmlNode
     if (!it.table || !it.seen)
         st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
     size_t order = 0;
+    q->cost = parleyx_malloc(c->a, (nv ? nv : 1) * sizeof(double));
+    if (!q->cost && !st)
+        st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    for (size_t k = 0; k < nv && q->cost; k++)
+        q->cost[k] = NAN;
+    q->maxcost = 0.0;
     for (const xmlNode *k = n->children; k && !st; k = k->next)
-        if (gx_is(k, "item"))
+        if (gx_is(k, "item")) {
             st = gx_discrete_item(p, is, k, ++order, &it);
+            /* the cost a price evaluator subtracts (old GENIUS's
+             * EvaluatorDiscrete.getCost; the largest is getMaxCost) */
+            const char *cs = gx_attr(c, k, "cost"), *v = gx_attr(c, k, "value");
+            double cv;
+            if (!st && cs && gx_number(cs, &cv)) {
+                long kk = v ? gx_find_label(is, v) : -1;
+                if (kk >= 0)
+                    q->cost[kk] = cv;
+                if (cv > q->maxcost)
+                    q->maxcost = cv;
+            }
+        }
     if (!st)
         st = gx_discrete_complete(p, is, n, &it);
     if (!st) {
@@ -291,6 +319,47 @@ static parley_status gx_numeric_eval(gx_profile *p, gx_issue *is, const xmlNode 
                         ft, (long long)is->gindex, is->name);
 }
 
+/* type="price" (old GENIUS's EvaluatorPrice; GENIUS 10.4 reads it as an
+ * empty discrete evaluator and fails on every bid): the profile's <range>
+ * gives lb and ub; the evaluation, worked out once the whole profile is
+ * read (gx_price_terms), depends on the costs of the other issues. */
+static parley_status gx_price_eval(gx_profile *p, gx_issue *is, const xmlNode *n, double w)
+{
+    gx_ctx *c = &p->c;
+    parley_status st;
+    if (is->kind != PARLEY_ISSUE_REAL)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                            "a price evaluator needs a real issue; issue %lld ('%s') is %s in "
+                            "the domain %s",
+                            (long long)is->gindex, is->name, gx_kind_name(is->kind),
+                            gx_basename(p->d->path));
+    const xmlNode *r = gx_first_child(n, "range");
+    if (!r)
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                            "the price evaluator of issue %lld ('%s') has no <range "
+                            "lowerbound upperbound>; it needs both",
+                            (long long)is->gindex, is->name);
+    double lb, ub;
+    if ((st = gx_need_number(c, r, "lowerbound", &lb, "a price evaluator")) ||
+        (st = gx_need_number(c, r, "upperbound", &ub, "a price evaluator")))
+        return st;
+    if (!(lb > 0.0))
+        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(r), 0,
+                            "the price evaluator's lowerbound is %g; it divides by it, so it "
+                            "must be > 0",
+                            lb);
+    gx_pend *q = &p->pend[is - p->d->is];
+    gx_pend_clear(p, q, is->nvalues);
+    q->set = true;
+    q->price = true;
+    q->kind = PARLEY_EVAL_NONE;
+    q->a = lb;
+    q->b = ub;
+    q->w = w;
+    q->line = gx_line(n);
+    return PARLEY_OK;
+}
+
 /* One <issue> child of a level whose weights are p->ws[0..nw). */
 static parley_status gx_profile_issue(gx_profile *p, const xmlNode *n, size_t nw)
 {
@@ -324,11 +393,13 @@ static parley_status gx_profile_issue(gx_profile *p, const xmlNode *n, size_t nw
     if (type) {
         if (gx_ieq(type, "objective"))
             return PARLEY_OK; /* an objective evaluator; GENIUS ignores it */
+        if (gx_ieq(type, "price"))
+            return gx_price_eval(p, is, n, w->w);
         if (!gx_ieq(type, "discrete") && !gx_ieq(type, "integer") && !gx_ieq(type, "real"))
             return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(n), 0,
                                 "evaluator type '%s' of issue %lld ('%s') is not supported "
-                                "yet (GENIUS knows discrete, integer and real); this profile "
-                                "cannot be evaluated",
+                                "yet (GENIUS knows discrete, integer, real and price); this "
+                                "profile cannot be evaluated",
                                 type, (long long)gindex, is->name);
         kind = gx_kind_of(type);
     }
@@ -345,8 +416,10 @@ static parley_status gx_profile_issue(gx_profile *p, const xmlNode *n, size_t nw
         st = gx_discrete_eval(p, is, n, &fresh);
     else
         st = gx_numeric_eval(p, is, n, &fresh);
-    if (st)
+    if (st) {
+        gx_pend_clear(p, &fresh, is->nvalues);
         return st;
+    }
     gx_pend_clear(p, q, is->nvalues);
     *q = fresh;
     q->set = true;
@@ -431,14 +504,15 @@ static parley_status gx_profile_root(gx_profile *p, const xmlNode *root)
     const char *type = gx_attr(c, root, "type");
     if (!type || !*type || gx_ieq(type, "linear"))
         return PARLEY_OK;
-    if (gx_ieq(type, "nonlinear"))
-        return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
-                            "nonlinear (hyper-rectangle) GENIUS profiles are not supported "
-                            "yet (<utility_space type=\"nonlinear\">)");
-    if (gx_ieq(type, "constraint"))
-        return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
-                            "constraint GENIUS profiles (ranks and zero-outcome constraints) "
-                            "are not supported yet (<utility_space type=\"constraint\">)");
+    /* UTILITYSPACETYPE.valueOf(type.toUpperCase()) */
+    if (gx_ieq(type, "nonlinear")) {
+        p->space = 1;
+        return PARLEY_OK;
+    }
+    if (gx_ieq(type, "constraint")) {
+        p->space = 2;
+        return PARLEY_OK;
+    }
     return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(root), 0,
                         "GENIUS utility space type '%s' is not supported yet; parley "
                         "reads additive profiles (no type attribute)",
@@ -472,6 +546,154 @@ static parley_status gx_apply_pend(parley_scenario *sc, size_t party, const gx_i
     return st;
 }
 
+/* The price evaluator as interaction terms: for each grid price and each
+ * combination of the weighted discrete issues' values, GENIUS's
+ *   costs = sum of the combination's costs, maxCost = sum of each issue's
+ *   largest cost (issue order), profit = price - costs - lb,
+ *   margin = (ub - lb - maxCost) / lb, e = clamp(profit / (margin * lb), 0, 1)
+ * and the term value weight * e, which GENIUS adds after the discrete
+ * issues (the price issue comes last in every shipped domain; in another
+ * order the sum is reassociated, and the last bit may differ).  One term
+ * per grid price and distinct value, over the combinations giving it. */
+static parley_status gx_price_terms(gx_profile *p, parley_scenario *sc, size_t party,
+                                    const gx_issue *pis, const gx_pend *pq)
+{
+    gx_ctx *c = &p->c;
+    gx_domain *d = p->d;
+    size_t nd = 0, di[64];
+    double maxcost = 0.0, combos = 1.0;
+    for (size_t i = 0; i < d->n; i++) {
+        const gx_pend *q = &p->pend[i];
+        if (!q->set || q->price || q->kind != PARLEY_EVAL_TABLE)
+            continue;
+        if (nd == 64)
+            return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, pq->line, 0,
+                                "a price evaluator with more than 64 discrete issues");
+        for (size_t k = 0; k < d->is[i].nvalues; k++)
+            if (isnan(q->cost[k])) {
+                char label[PARLEY_MAX_NAME + 8];
+                return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, q->line, 0,
+                                    "value '%s' of issue %lld ('%s') has no cost; the price "
+                                    "evaluator of issue %lld subtracts every value's cost "
+                                    "(<item ... cost=...>)",
+                                    parley_issue_value_label(sc, d->is[i].pi, k, label,
+                                                             sizeof label),
+                                    (long long)d->is[i].gindex, d->is[i].name,
+                                    (long long)pis->gindex);
+            }
+        maxcost += q->maxcost;
+        combos *= (double)d->is[i].nvalues;
+        di[nd++] = i;
+    }
+    if (combos > 100000.0)
+        return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, pq->line, 0,
+                            "the price evaluator depends on %.0f combinations of the other "
+                            "issues' values; parley writes it for at most 100000",
+                            combos);
+    size_t nc = (size_t)combos, np = pis->nvalues;
+    double lb = pq->a, ub = pq->b;
+    double margin = (ub - lb - maxcost) / lb;
+    double *v = parleyx_malloc(c->a, nc * sizeof(double));
+    double *cost = parleyx_malloc(c->a, nc * sizeof(double));
+    bool *done = parleyx_malloc(c->a, nc * sizeof(bool));
+    size_t idx[64];
+    px_buf cond;
+    parleyx_buf_init(&cond, c->a, 0);
+    parley_status st = PARLEY_OK;
+    if (!v || !cost || !done)
+        st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+    /* combination m: the first discrete issue varies slowest, the last fastest */
+    for (size_t m = 0; m < nc && !st; m++) {
+        size_t r = m;
+        for (size_t j = nd; j-- > 0;) {
+            idx[j] = r % d->is[di[j]].nvalues;
+            r /= d->is[di[j]].nvalues;
+        }
+        double cs = 0.0;
+        for (size_t j = 0; j < nd; j++)
+            cs += p->pend[di[j]].cost[idx[j]];
+        cost[m] = cs;
+    }
+    char num[40], label[PARLEY_MAX_NAME + 8];
+    for (size_t k = 0; k < np && !st; k++) {
+        double price = parley_issue_value_number(sc, pis->pi, k);
+        for (size_t m = 0; m < nc; m++) {
+            double profit = price - cost[m] - lb;
+            double e = profit / (margin * lb);
+            if (e < 0)
+                e = 0;
+            else if (e > 1)
+                e = 1;
+            v[m] = pq->w * e;
+            done[m] = v[m] == 0.0; /* adds 0.0 in GENIUS: nothing */
+        }
+        for (size_t m0 = 0; m0 < nc && !st; m0++) {
+            if (done[m0])
+                continue;
+            double val = v[m0];
+            cond.len = 0;
+            gx_rule_word(&cond, pis->name);
+            parleyx_buf_printf(&cond, " == %s", parleyx_fmt_double(price, num, sizeof num));
+            if (nd) {
+                parleyx_buf_puts(&cond, " and (");
+                size_t last = d->is[di[nd - 1]].nvalues, parts = 0;
+                for (size_t g = m0 - m0 % last; g < nc; g += last) { /* prefix groups */
+                    size_t cnt = 0;
+                    for (size_t q = 0; q < last; q++)
+                        if (!done[g + q] && v[g + q] == val)
+                            cnt++;
+                    if (!cnt)
+                        continue;
+                    size_t r = g;
+                    for (size_t j = nd; j-- > 0;) {
+                        idx[j] = r % d->is[di[j]].nvalues;
+                        r /= d->is[di[j]].nvalues;
+                    }
+                    parleyx_buf_puts(&cond, parts++ ? " or (" : "(");
+                    for (size_t j = 0; j + 1 < nd; j++) {
+                        gx_rule_word(&cond, d->is[di[j]].name);
+                        parleyx_buf_puts(&cond, " == ");
+                        gx_rule_word(&cond, parley_issue_value_label(sc, d->is[di[j]].pi,
+                                                                     idx[j], label,
+                                                                     sizeof label));
+                        parleyx_buf_puts(&cond, " and ");
+                    }
+                    gx_rule_word(&cond, d->is[di[nd - 1]].name);
+                    parleyx_buf_puts(&cond, " in {");
+                    size_t w2 = 0;
+                    for (size_t q = 0; q < last; q++)
+                        if (!done[g + q] && v[g + q] == val) {
+                            parleyx_buf_puts(&cond, w2++ ? ", " : "");
+                            gx_rule_word(&cond, parley_issue_value_label(
+                                                    sc, d->is[di[nd - 1]].pi, q, label,
+                                                    sizeof label));
+                            done[g + q] = true;
+                        }
+                    parleyx_buf_puts(&cond, "})");
+                }
+                parleyx_buf_puts(&cond, ")");
+            }
+            done[m0] = true;
+            if (cond.failed) {
+                st = parleyx_fail(c->err, PARLEY_ERR_NOMEM, c->path, 0, 0, "out of memory");
+                break;
+            }
+            parley_error be;
+            parley_error_clear(&be);
+            st = parley_party_add_interaction(sc, party, cond.data, val, &be);
+            if (st)
+                st = parleyx_fail(c->err, st, c->path, pq->line, 0,
+                                  "the price evaluator's term was refused: %s",
+                                  be.message[0] ? be.message : parley_strerror(st));
+        }
+    }
+    parleyx_buf_free(&cond);
+    parleyx_free(c->a, v, nc * sizeof(double));
+    parleyx_free(c->a, cost, nc * sizeof(double));
+    parleyx_free(c->a, done, nc * sizeof(bool));
+    return st;
+}
+
 /* The walk succeeded: add the party and set what the profile gave it. */
 static parley_status gx_profile_party(gx_profile *p, parley_scenario *sc, const xmlNode *root)
 {
@@ -487,6 +709,11 @@ static parley_status gx_profile_party(gx_profile *p, parley_scenario *sc, const 
         if (!q->set)
             continue;
         const gx_issue *is = &d->is[i];
+        if (q->price) {
+            if (q->w > 0)
+                positive = true;
+            continue; /* terms, below */
+        }
         parley_status s2 = gx_apply_pend(sc, party, is, q);
         if (s2)
             return parleyx_fail(c->err, s2, c->path, q->line, 0,
@@ -496,6 +723,10 @@ static parley_status gx_profile_party(gx_profile *p, parley_scenario *sc, const 
         if (q->w > 0)
             positive = true;
     }
+    for (size_t i = 0; i < d->n; i++)
+        if (p->pend[i].set && p->pend[i].price && p->pend[i].w != 0.0 &&
+            (st = gx_price_terms(p, sc, party, &d->is[i], &p->pend[i])))
+            return st;
     if (!positive)
         return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(root), 0,
                             "the profile gives no issue of the domain %s a positive weight (a "
@@ -528,6 +759,11 @@ parley_status gx_read_profile(const char *path, const parley_load_options *opt,
     const xmlNode *root = xmlDocGetRootElement(doc);
     if ((st = gx_profile_root(&p, root)))
         goto done;
+    if (p.space) { /* genius_nonlinear.c */
+        st = p.space == 1 ? gx_read_nonlinear(&p.c, root, d, sc)
+                          : gx_read_constraint(&p.c, root, d, sc);
+        goto done;
+    }
     p.pend = parleyx_calloc(d->a, d->n, sizeof(gx_pend));
     if (!p.pend) {
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, path, 0, 0, "out of memory");

@@ -30,12 +30,23 @@
  * mediators and negotiators without preferences, capabilities, positions
  * and saliences, descriptions.
  *
+ * A party with interaction terms (include/parley/core.h) is written as a
+ * GENIUS nonlinear profile when that is exact: no linear part (every
+ * weight 0) and every term's condition a conjunction of ranges over
+ * integer issues written as GENIUS integer issues (or `not` of one, an
+ * EXCLUDES rectangle, or `true`): one <hyperRectangle utility=value> per
+ * term, in order, and maxutility = the divisor, so GENIUS's
+ * min(1, F / maxutility) is parley's utility bit for bit (GENIUS does not
+ * clamp below 0).  Anything else is refused, naming the party and term:
+ * the native format holds it.
+ *
  * Memory: the texts and notes are built in px_bufs on the scenario's
  * allocator and freed before returning; *notes is handed to the caller
  * (parley_text_free).
  */
 #include "io/genius_io.h"
 #include "model/model.h"
+#include "model/rule.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -444,6 +455,182 @@ static void gx_write_profile(gx_plan *p, size_t j, const bool *native)
     parleyx_buf_puts(b, "/>\n</utility_space>\n");
 }
 
+/* A rectangle: per issue the range of value indexes [lo, hi] (lo > hi:
+ * empty), whether it is an EXCLUDES one. */
+typedef struct gx_box {
+    size_t *lo, *hi;
+    bool *bound;
+    bool exclusive;
+} gx_box;
+
+/* Intersect the box with what rule r (an AND of issue ranges, or true)
+ * accepts; false when r is not of that shape. */
+static bool gx_box_of(const gx_plan *p, const bool *native, const rule *r, gx_box *bx)
+{
+    const parley_scenario *sc = p->sc;
+    switch (r->op) {
+    case RULE_TRUE:
+        return true;
+    case RULE_AND:
+        return gx_box_of(p, native, r->a, bx) && gx_box_of(p, native, r->b, bx);
+    case RULE_ISSUE_IN: {
+        const pm_issue *is = &sc->issues[r->issue];
+        if (is->kind != PARLEY_ISSUE_INTEGER || !native[r->issue])
+            return false;
+        size_t a = SIZE_MAX, b = 0, n = 0;
+        for (size_t k = 0; k < is->nvalues; k++)
+            if (r->bits[k / 64] >> (k % 64) & 1) {
+                if (a == SIZE_MAX)
+                    a = k;
+                b = k;
+                n++;
+            }
+        if (n == 0) {
+            a = 1;
+            b = 0;
+        } else if (n != b - a + 1) {
+            return false; /* not one range */
+        }
+        size_t i = r->issue;
+        if (!bx->bound[i]) {
+            bx->bound[i] = true;
+            bx->lo[i] = a;
+            bx->hi[i] = b;
+        } else {
+            bx->lo[i] = a > bx->lo[i] ? a : bx->lo[i];
+            bx->hi[i] = b < bx->hi[i] ? b : bx->hi[i];
+        }
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+/* Whether party k can be written as a nonlinear profile; else why, into
+ * why (the first term that cannot). */
+static bool gx_nonlinear_ok(const gx_plan *p, size_t k, const bool *native, char *why, size_t n)
+{
+    const parley_scenario *sc = p->sc;
+    const pm_party *pa = &sc->parties[k];
+    for (size_t i = 0; i < sc->nissues; i++)
+        if (pa->weights[i] != 0.0) {
+            snprintf(why, n,
+                     "it has both a linear part (issue '%s' weighs %g) and interaction terms, "
+                     "and a GENIUS profile is either additive or nonlinear",
+                     sc->issues[i].name, pa->weights[i]);
+            return false;
+        }
+    size_t *lo = parleyx_calloc(sc->alloc, sc->nissues ? sc->nissues : 1, sizeof(size_t));
+    size_t *hi = parleyx_calloc(sc->alloc, sc->nissues ? sc->nissues : 1, sizeof(size_t));
+    bool *bd = parleyx_calloc(sc->alloc, sc->nissues ? sc->nissues : 1, sizeof(bool));
+    bool ok = lo && hi && bd;
+    if (!ok)
+        snprintf(why, n, "out of memory");
+    for (size_t t = 0; ok && t < pa->nterms; t++) {
+        gx_box bx = {lo, hi, bd, false};
+        memset(bd, 0, sc->nissues * sizeof(bool));
+        const rule *r = pa->iterms[t].rule;
+        if (r->op == RULE_NOT)
+            r = r->a;
+        if (r->op != RULE_FALSE && !gx_box_of(p, native, r, &bx)) {
+            snprintf(why, n,
+                     "its interaction %zu (\"%.120s\") is not a conjunction of ranges over "
+                     "integer issues (a GENIUS hyper-rectangle)",
+                     t + 1, pa->iterms[t].when);
+            ok = false;
+        }
+        for (size_t i = 0; ok && i < sc->nissues; i++)
+            if (bd[i] && bx.lo[i] <= bx.hi[i] &&
+                (fabs((double)sc->issues[i].ilo + (double)bx.hi[i]) > 2147483647.0 ||
+                 fabs((double)sc->issues[i].ilo + (double)bx.lo[i]) > 2147483647.0)) {
+                snprintf(why, n, "a bound of its interaction %zu does not fit a Java int", t + 1);
+                ok = false;
+            }
+    }
+    parleyx_free(sc->alloc, lo, (sc->nissues ? sc->nissues : 1) * sizeof(size_t));
+    parleyx_free(sc->alloc, hi, (sc->nissues ? sc->nissues : 1) * sizeof(size_t));
+    parleyx_free(sc->alloc, bd, (sc->nissues ? sc->nissues : 1) * sizeof(bool));
+    return ok;
+}
+
+/* Party j's nonlinear profile (checked by gx_nonlinear_ok). */
+static parley_status gx_write_nonlinear(gx_plan *p, size_t j, const bool *native)
+{
+    const parley_scenario *sc = p->sc;
+    size_t k = p->party[j];
+    const pm_party *pa = &sc->parties[k];
+    px_buf *b = &p->out[j + 1];
+    size_t ni = sc->nissues ? sc->nissues : 1;
+    size_t *lo = parleyx_calloc(sc->alloc, ni, sizeof(size_t));
+    size_t *hi = parleyx_calloc(sc->alloc, ni, sizeof(size_t));
+    bool *bd = parleyx_calloc(sc->alloc, ni, sizeof(bool));
+    if (!lo || !hi || !bd) {
+        parleyx_free(sc->alloc, lo, ni * sizeof(size_t));
+        parleyx_free(sc->alloc, hi, ni * sizeof(size_t));
+        parleyx_free(sc->alloc, bd, ni * sizeof(bool));
+        return PARLEY_ERR_NOMEM;
+    }
+    parleyx_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<utility_space "
+                        "type=\"nonlinear\">\n  <objective index=\"0\" description=\"\" "
+                        "name=\"root\" type=\"objective\" etype=\"objective\">\n");
+    parleyx_buf_puts(b, "    <utility");
+    gx_xml_num(b, "maxutility", pa->idiv);
+    parleyx_buf_puts(b, ">\n      <ufun type=\"PlainUfun\" weight=\"1\" aggregation=\"sum\">\n");
+    for (size_t t = 0; t < pa->nterms; t++) {
+        const rule *r = pa->iterms[t].rule;
+        bool exc = r->op == RULE_NOT;
+        if (exc)
+            r = r->a;
+        memset(bd, 0, sc->nissues * sizeof(bool));
+        gx_box bx = {lo, hi, bd, exc};
+        bool never = r->op == RULE_FALSE;
+        if (!never)
+            (void)gx_box_of(p, native, r, &bx);
+        for (size_t i = 0; i < sc->nissues; i++)
+            if (bd[i] && lo[i] > hi[i])
+                never = true; /* an empty range */
+        if (never && !exc)
+            continue; /* never holds: GENIUS would add 0 */
+        if (pa->iterms[t].value == 0.0)
+            continue;
+        parleyx_buf_puts(b, "        <hyperRectangle");
+        gx_xml_num(b, "utility", pa->iterms[t].value);
+        if (never) { /* not (empty): always */
+            parleyx_buf_puts(b, "/>\n");
+            continue;
+        }
+        bool any = false;
+        for (size_t i = 0; i < sc->nissues; i++)
+            any = any || bd[i];
+        if (!any) {
+            if (exc)
+                continue; /* not (true): never */
+            parleyx_buf_puts(b, "/>\n");
+            continue;
+        }
+        parleyx_buf_puts(b, ">\n");
+        for (size_t i = 0; i < sc->nissues; i++)
+            if (bd[i])
+                parleyx_buf_printf(b,
+                                   "          <%s index=\"%zu\" min=\"%" PRId64
+                                   "\" max=\"%" PRId64 "\"/>\n",
+                                   exc ? "EXCLUDES" : "INCLUDES", i + 1,
+                                   sc->issues[i].ilo + (int64_t)lo[i],
+                                   sc->issues[i].ilo + (int64_t)hi[i]);
+        parleyx_buf_puts(b, "        </hyperRectangle>\n");
+    }
+    parleyx_buf_puts(b, "      </ufun>\n    </utility>\n  </objective>\n  <discount_factor");
+    gx_xml_num(b, "value", pa->discount);
+    parleyx_buf_puts(b, "/>\n  <reservation");
+    gx_xml_num(b, "value", pa->reservation);
+    parleyx_buf_puts(b, "/>\n</utility_space>\n");
+    parleyx_free(sc->alloc, lo, ni * sizeof(size_t));
+    parleyx_free(sc->alloc, hi, ni * sizeof(size_t));
+    parleyx_free(sc->alloc, bd, ni * sizeof(bool));
+    return PARLEY_OK;
+}
+
 /* A note for each numeric issue written as a list of values. */
 void gx_note_as_discrete(gx_plan *p, size_t i, const char *why)
 {
@@ -470,10 +657,22 @@ parley_status parley_genius_write_folder(const parley_scenario *sc, const char *
                                 "GENIUS's integer issues have step 1 and linear evaluators; "
                                 "its real issues 21 points and linear (from 0), triangular or "
                                 "constant ones");
+    for (size_t j = 0; !st && j < p.np; j++) {
+        char why[400];
+        if (sc->parties[p.party[j]].nterms && !gx_nonlinear_ok(&p, p.party[j], native, why,
+                                                                sizeof why))
+            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, dir, 0, 0,
+                              "party '%s' cannot be written as a GENIUS profile: %s; keep the "
+                              "native format (parley convert -o FILE.yaml), which holds it",
+                              sc->parties[p.party[j]].name, why);
+    }
     if (!st) {
         gx_write_domain(&p, native);
-        for (size_t j = 0; j < p.np; j++)
-            gx_write_profile(&p, j, native);
+        for (size_t j = 0; j < p.np && !st; j++)
+            st = sc->parties[p.party[j]].nterms ? gx_write_nonlinear(&p, j, native)
+                                                : (gx_write_profile(&p, j, native), PARLEY_OK);
+        if (st)
+            st = parleyx_fail(err, st, dir, 0, 0, "out of memory");
     }
     parleyx_free(sc->alloc, native, sc->nissues * sizeof *native);
     return gx_finish(&p, dir, notes, st, err);

@@ -312,6 +312,14 @@ static parley_status gw_write(const parley_scenario *sc, const char *dir, bool a
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no scenario or no folder");
     gx_plan p;
     parley_status st = gx_plan_make(&p, sc, ".json", anl ? "profile" : NULL, err);
+    for (size_t j = 0; !st && j < p.np; j++)
+        if (sc->parties[p.party[j]].nterms)
+            st = parleyx_fail(err, PARLEY_ERR_UNSUPPORTED, dir, 0, 0,
+                              "party '%s' has interaction terms, and a GeniusWeb "
+                              "LinearAdditiveUtilitySpace is additive; keep the native format "
+                              "(parley convert -o FILE.yaml), or write GENIUS XML (--to genius), "
+                              "which holds hyper-rectangles",
+                              sc->parties[p.party[j]].name);
     if (!st && anl && p.np != 2)
         gx_note(&p,
                 "%zu profiles are written (profileA.json ...); ANL's runtime negotiates exactly "

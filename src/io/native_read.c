@@ -16,8 +16,11 @@
  *     PARLEY_ERR_SYNTAX with its position; the library never prints.
  *  2. A walk of that tree against the schema, calling the builder: every
  *     issue first, then every party (name, role, numbers, utility), then
- *     every red line of every party (so a rule may name any party), then
- *     parley_scenario_finalize.  Any error stops the walk; the message says
+ *     every party's interaction terms and red lines (so a rule may name
+ *     any party, and utility() in a term gets its own message), then
+ *     parley_scenario_finalize.  Under a utility, `interactions` (a
+ *     sequence) and `interaction-divisor` (a scalar) are told from issues
+ *     of those names by the node's kind.  Any error stops the walk; the message says
  *     where (the node's position), what was expected and how to fix it,
  *     with a "did you mean" from parleyx_closest for misspelt names.
  *
@@ -155,6 +158,7 @@ typedef struct nat_ctx {
     /* parties */
     size_t nparties;
     const char **party_names;
+    const nat_node **inter;       /* per party: its `interactions` sequence or NULL */
 } nat_ctx;
 
 static parley_status nat_failv(nat_ctx *c, parley_status st, unsigned line, unsigned col,
@@ -440,6 +444,9 @@ static parley_status nat_parse(nat_ctx *c, nat_node **root)
 #define NAT_PAIRS(map, k, v)                                                                   \
     for (const nat_node *k = (map)->first, *v = k ? k->next : NULL; k && v;                    \
          k = v->next, v = k ? k->next : NULL)
+
+/* Items of a sequence. */
+#define NAT_ITEMS(seq, it) for (const nat_node *it = (seq)->first; it; it = it->next)
 
 static bool nat_is_null(const nat_node *n)
 {
@@ -1520,6 +1527,40 @@ static parley_status nat_party_numbers(nat_ctx *c, size_t idx, const nat_node *v
     return PARLEY_OK;
 }
 
+/* Is utility entry k: v one of the two non-issue keys?  1: `interactions`
+ * (a sequence), 2: `interaction-divisor` (a scalar), 0: an issue entry,
+ * -1: an error set.  An issue may bear either name: its entry is a
+ * mapping, so the node's kind tells them apart. */
+static int nat_utility_special(nat_ctx *c, const nat_node *k, const nat_node *v)
+{
+    bool inter = strcmp(k->text, "interactions") == 0;
+    bool div = strcmp(k->text, "interaction-divisor") == 0;
+    if (!inter && !div)
+        return 0;
+    bool is_issue = nat_index_get(c->issue_ix, k->text, k->len) != NULL;
+    if (inter) {
+        if (v && v->kind == NAT_SEQ)
+            return 1;
+        if (is_issue)
+            return 0;
+        nat_fail(c, PARLEY_ERR_INVALID, nat_is_null(v) ? k : v,
+                 "expected a sequence for `interactions`, got %s; write one `- {when: "
+                 "\"RULE\", value: NUMBER}` item per interaction (docs/scenario-format.md, "
+                 "Interactions)",
+                 nat_kind_name(v));
+        return -1;
+    }
+    if (v && v->kind == NAT_SCALAR && !nat_is_null(v))
+        return 2;
+    if (is_issue)
+        return 0;
+    nat_fail(c, PARLEY_ERR_INVALID, nat_is_null(v) ? k : v,
+             "expected a number for `interaction-divisor`, got %s; write a positive number "
+             "such as `interaction-divisor: 662` (or leave the key out for 1)",
+             nat_kind_name(v));
+    return -1;
+}
+
 /* A party's utility: one entry per issue, and some weight above 0 unless
  * the party mediates. */
 static parley_status nat_party_utility(nat_ctx *c, size_t idx, const nat_node *v,
@@ -1537,11 +1578,43 @@ static parley_status nat_party_utility(nat_ctx *c, size_t idx, const nat_node *v
         return st;
     if ((st = nat_check_map(c, uv, NULL, 0, what)) != PARLEY_OK)
         return st;
+    bool positive = false;
     NAT_PAIRS(uv, ek, ev) {
+        int special = nat_utility_special(c, ek, ev);
+        if (special == 1) {
+            /* Checked and added with the red lines, when every party is
+             * known (so that utility(P) gets the right message). */
+            c->inter[idx] = ev;
+            if (ev->n > PARLEY_MAX_INTERACTIONS)
+                return nat_fail(c, PARLEY_ERR_LIMIT, ev,
+                                "`%.100s` has %zu interactions; at most %d are allowed", pname,
+                                ev->n, PARLEY_MAX_INTERACTIONS);
+            if (ev->n)
+                positive = true; /* finalize checks that some value is not 0 */
+            continue;
+        }
+        if (special == 2) {
+            double dv;
+            char dwhat[200];
+            snprintf(dwhat, sizeof dwhat, "the interaction divisor of `%.100s`", pname);
+            if ((st = nat_number(c, ev, dwhat, &dv)) != PARLEY_OK)
+                return st;
+            if (!(dv > 0.0)) {
+                char sh[96];
+                return nat_fail(c, PARLEY_ERR_INVALID, ev,
+                                "%s is %s; expected a number > 0 (the interaction sum is "
+                                "divided by it; 1 when left out)",
+                                dwhat, nat_show(ev, sh, sizeof sh));
+            }
+            if ((st = parley_party_set_interaction_divisor(c->sc, idx, dv)) != PARLEY_OK)
+                return nat_builder_fail(c, st, ev, NULL, dwhat);
+            continue;
+        }
+        if (special < 0)
+            return PARLEY_ERR_INVALID;
         if ((st = nat_utility_entry(c, idx, pname, ek, ev)) != PARLEY_OK)
             return st;
     }
-    bool positive = false;
     for (size_t i = 0; i < c->nissues; i++)
         if (parley_party_weight(c->sc, idx, i) > 0)
             positive = true;
@@ -1704,6 +1777,59 @@ static parley_status nat_redlines(nat_ctx *c, size_t p, const nat_node *rl)
     return PARLEY_OK;
 }
 
+static const char *const nat_term_keys[] = {"when", "value"};
+
+/* A party's interactions: `- {when: "RULE", value: NUMBER}` items. */
+static parley_status nat_interactions(nat_ctx *c, size_t p, const nat_node *seq)
+{
+    parley_status st;
+    char where[200], what[240];
+    const char *pname = c->party_names[p];
+    size_t t = 0;
+    NAT_ITEMS(seq, it) {
+        t++;
+        snprintf(where, sizeof where, "interaction %zu of `%.100s`", t, pname);
+        if (!it || it->kind != NAT_MAP)
+            return nat_fail(c, PARLEY_ERR_INVALID, it,
+                            "expected a mapping for %s, got %s; write `- {when: \"a == x and b "
+                            ">= 3\", value: 0.3}`",
+                            where, nat_kind_name(it));
+        if ((st = nat_check_map(c, it, nat_term_keys, 2, where)) != PARLEY_OK)
+            return st;
+        const nat_node *wv = nat_get(it, "when", NULL), *vv = nat_get(it, "value", NULL);
+        if (!wv)
+            return nat_fail(c, PARLEY_ERR_INVALID, it,
+                            "%s has no `when`; expected the condition as a rule in quotes, "
+                            "e.g. `when: \"a == x and b >= 3\"`",
+                            where);
+        if (!vv)
+            return nat_fail(c, PARLEY_ERR_INVALID, it,
+                            "%s has no `value`; expected the number it adds when its condition "
+                            "holds, e.g. `value: 0.3` (negative to subtract)",
+                            where);
+        if (wv->kind != NAT_SCALAR || nat_is_null(wv))
+            return nat_fail(c, PARLEY_ERR_INVALID, wv,
+                            "expected the condition of %s as text, got %s; write it in quotes, "
+                            "e.g. \"a == x and b >= 3\"",
+                            where, nat_kind_name(wv));
+        double val;
+        snprintf(what, sizeof what, "the value of %s", where);
+        if ((st = nat_number(c, vv, what, &val)) != PARLEY_OK)
+            return st;
+        parley_error be;
+        parley_error_clear(&be);
+        st = parley_party_add_interaction(c->sc, p, wv->text, val, &be);
+        if (st != PARLEY_OK) {
+            unsigned line = wv->line, col = wv->col;
+            if (be.line == 0 && be.column > 0)
+                nat_rule_pos(c, wv, be.column, &line, &col);
+            const char *m = be.message[0] ? be.message : parley_strerror(st);
+            return parleyx_fail(c->err, st, c->file, line, col, "in %s: %s", where, m);
+        }
+    }
+    return PARLEY_OK;
+}
+
 static parley_status nat_parties(nat_ctx *c, const nat_node *pk, const nat_node *pv)
 {
     parley_status st = nat_section(c, pk, pv, "parties",
@@ -1716,18 +1842,23 @@ static parley_status nat_parties(nat_ctx *c, const nat_node *pk, const nat_node 
     c->nparties = pv->n;
     c->party_names = nat_alloc(&c->ar, pv->n * sizeof *c->party_names);
     const nat_node **rls = nat_alloc(&c->ar, pv->n * sizeof *rls);
-    if (!c->party_names || !rls)
+    c->inter = nat_alloc(&c->ar, pv->n * sizeof *c->inter);
+    if (!c->party_names || !rls || !c->inter)
         return nat_nomem(c);
+    memset(c->inter, 0, pv->n * sizeof *c->inter);
     size_t p = 0;
     NAT_PAIRS(pv, k, v) {
         if ((st = nat_party_one(c, p, k, v, &rls[p])) != PARLEY_OK)
             return st;
         p++;
     }
-    /* Red lines last: a rule may name any party. */
-    for (p = 0; p < c->nparties; p++)
+    /* Interactions and red lines last: a rule may name any party. */
+    for (p = 0; p < c->nparties; p++) {
+        if (c->inter[p] && (st = nat_interactions(c, p, c->inter[p])) != PARLEY_OK)
+            return st;
         if (rls[p] && (st = nat_redlines(c, p, rls[p])) != PARLEY_OK)
             return st;
+    }
     return PARLEY_OK;
 }
 

@@ -17,7 +17,8 @@
  * fixed order (parley, name, description, issues, parties; within an
  * issue description, type, values/range, step, grid; within a party role,
  * description, capability, reservation, discount, position, salience,
- * utility, red-lines),
+ * utility, red-lines; within a utility the issue entries, then
+ * `interactions` in term order, then `interaction-divisor` when not 1),
  * issues and parties in index order, utility entries in issue order.  So
  * write(read(write(x))) == write(x) byte for byte.  Defaults left out: an
  * issue's `type: discrete`, `step: 1`, `reservation: 0` (a +0.0; -0.0 is
@@ -546,6 +547,41 @@ static void nw_party(nw *w, size_t p)
             header = true;
         }
         nw_entry(w, p, i, &info);
+    }
+    size_t nt = parley_interaction_count(sc, p);
+    double idiv = parley_party_interaction_divisor(sc, p);
+    for (size_t i = 0; i < ni && (nt || idiv != 1.0) && w->st == PARLEY_OK; i++) {
+        const char *in = parley_issue_name(sc, i);
+        parley_eval_info info;
+        memset(&info, 0, sizeof info);
+        parley_party_eval_info(sc, p, i, &info);
+        if (info.kind != PARLEY_EVAL_NONE &&
+            ((nt && strcmp(in, "interactions") == 0) ||
+             (idiv != 1.0 && strcmp(in, "interaction-divisor") == 0))) {
+            w->st = PARLEY_ERR_INVALID;
+            snprintf(w->what, sizeof w->what,
+                     "party `%.80s` weighs the issue `%s` and has interaction terms: the "
+                     "format has one `%s` key per utility; rename the issue",
+                     parley_party_name(sc, p), in, in);
+        }
+    }
+    if ((nt || idiv != 1.0) && !header) {
+        nw_puts(w, "    utility:\n");
+        header = true;
+    }
+    if (nt)
+        nw_puts(w, "      interactions:\n");
+    for (size_t t = 0; t < nt && w->st == PARLEY_OK; t++) {
+        nw_puts(w, "        - {when: ");
+        nw_str(w, parley_interaction_when(sc, p, t), false);
+        nw_puts(w, ", value: ");
+        nw_num(w, parley_interaction_value(sc, p, t));
+        nw_puts(w, "}\n");
+    }
+    if (idiv != 1.0) {
+        nw_puts(w, "      interaction-divisor: ");
+        nw_num(w, idiv);
+        nw_puts(w, "\n");
     }
     size_t nr = parley_redline_count(sc, p);
     if (nr)
