@@ -168,14 +168,16 @@ typedef struct td_state {
     st_head h;
     double e, k, pmin, pmax;
     double cache_t;
-    size_t cache_r;
+    uint64_t cache_o; /* the offer at cache_t and its utility */
+    double cache_u;
     bool cached;
+    bool empty; /* nothing in its ranked list */
 } td_state;
 
 static void *td_create_e(const parley_agent_ctx *c, const char *params, double e0, char *eb,
                          size_t el)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     static const char *const keys[] = {"e", "k", "min", "max"};
     double v[4] = {e0, 0.0, NAN, NAN};
     if (!ng_params(params, keys, 4, v, eb, el))
@@ -187,8 +189,15 @@ static void *td_create_e(const parley_agent_ctx *c, const char *params, double e
         return NULL;
     s->e = v[0];
     s->k = v[1];
-    s->pmax = isnan(v[3]) ? (g->nrank ? g->ranku[0] : 1.0) : v[3];
-    s->pmin = isnan(v[2]) ? (g->nrank ? g->ranku[g->nrank - 1] : 0.0) : v[2];
+    uint64_t o;
+    double hi = 1.0, lo = 0.0;
+    s->empty = !ng_ranked_best(g, &o, &hi);
+    if (s->empty)
+        hi = 1.0;
+    else
+        ng_ranked_worst(g, &lo);
+    s->pmax = isnan(v[3]) ? hi : v[3];
+    s->pmin = isnan(v[2]) ? lo : v[2];
     return s;
 }
 
@@ -198,33 +207,37 @@ static double td_target(const td_state *s, double t)
     return s->pmin + (s->pmax - s->pmin) * (1.0 - f);
 }
 
-static size_t td_rank(td_state *s, const ng_agent *g)
+/* The offer at the current time (the worst ranked outcome worth at least
+ * the target) into s->cache_o / cache_u. */
+static void td_now(td_state *s, ng_agent *g)
 {
     double t = g->s->t;
     if (!s->cached || t != s->cache_t) {
         s->cache_t = t;
-        s->cache_r = rank_for(g, td_target(s, t));
+        ng_ranked_at_least(g, td_target(s, t), &s->cache_o, &s->cache_u);
         s->cached = true;
     }
-    return s->cache_r;
 }
 
 static bool td_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
-    const ng_agent *g = ng_of(c);
-    if (!g->nrank)
+    td_state *s = state;
+    if (s->empty)
         return false;
-    *offer = g->rank[td_rank(state, g)];
+    td_now(s, ng_of(c));
+    *offer = s->cache_o;
     return true;
 }
 
 static parley_response td_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
-    const ng_agent *g = ng_of(c);
-    if (!g->nrank)
+    ng_agent *g = ng_of(c);
+    td_state *s = state;
+    if (s->empty)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    return g->ok[o] && g->u[o] >= g->ranku[td_rank(state, g)] ? PARLEY_RESPONSE_ACCEPT
-                                                               : PARLEY_RESPONSE_REJECT;
+    td_now(s, g);
+    return ng_ok(g, o) && ng_u(g, o) >= s->cache_u ? PARLEY_RESPONSE_ACCEPT
+                                                    : PARLEY_RESPONSE_REJECT;
 }
 
 static void *td_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
@@ -525,7 +538,13 @@ static const parley_strategy st_fn = {PARLEY_AGENT_ABI, "frequency-nash", fn_cre
 typedef struct rnd_state {
     st_head h;
     double p_accept, p_end;
+    bool empty;    /* implicit: nothing acceptable */
+    uint64_t best; /* implicit: the fallback offer */
 } rnd_state;
+
+/* Implicit sessions: draws until an acceptable outcome comes up, at most
+ * this many a turn, then the best outcome. */
+#define RND_TRIES 1000
 
 static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
 {
@@ -538,12 +557,51 @@ static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb,
         return NULL;
     s->p_accept = v[0];
     s->p_end = v[1];
+    ng_agent *g = ng_of(c);
+    if (g->ix) {
+        double u;
+        s->empty = !ng_ranked_best(g, &s->best, &u);
+    }
     return s;
+}
+
+/* Implicit: a uniform draw from the outcome space (one draw below the
+ * outcome count, or one per issue past 2^64), until acceptable. */
+static uint64_t rnd_draw(const rnd_state *s, ng_agent *g)
+{
+    parley_session *ss = g->s;
+    for (int k = 0; k < RND_TRIES; k++) {
+        if (!ss->big) {
+            uint64_t o = ng_below(&g->rng, ss->n);
+            if (ng_ok(g, o))
+                return o;
+            continue;
+        }
+        for (size_t i = 0; i < ss->nissues; i++)
+            g->xv[i] = (uint32_t)ng_below(&g->rng, ss->values[i]);
+        double u = parley_utility(ss->sc, g->party, g->xv);
+        if (u >= g->ctx.reservation &&
+            (!parley_redline_count(ss->sc, g->party) ||
+             parley_redlines_hold(ss->sc, g->party, g->xv))) {
+            uint64_t o = ng_encode(ss, g->xv);
+            if (o == UINT64_MAX)
+                snprintf(ss->errbuf, sizeof ss->errbuf, PARLEY_AGENT_NOMEM);
+            return o;
+        }
+    }
+    return s->best;
 }
 
 static bool rnd_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
     ng_agent *g = ng_of(c);
+    const rnd_state *s = state;
+    if (g->ix) {
+        if (s->empty)
+            return false;
+        *offer = rnd_draw(s, g);
+        return true;
+    }
     if (!g->nrank)
         return false;
     *offer = g->rank[ng_below(&g->rng, g->nrank)];
@@ -554,10 +612,10 @@ static parley_response rnd_respond(void *state, const parley_agent_ctx *c, uint6
 {
     ng_agent *g = ng_of(c);
     const rnd_state *s = state;
-    if (!g->nrank)
+    if (g->ix ? s->empty : !g->nrank)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
     double x = ng_unit(&g->rng);
-    if (g->ok[o] && x < s->p_accept)
+    if (ng_ok(g, o) && x < s->p_accept)
         return PARLEY_RESPONSE_ACCEPT;
     if (!c->mediated && ng_unit(&g->rng) < s->p_end)
         return PARLEY_RESPONSE_END;
@@ -676,23 +734,25 @@ static void vote_observe(void *state, const parley_agent_ctx *c, const parley_ob
 {
     vote_state *s = state;
     if (ev->kind == PARLEY_EVENT_TEXT_RESULT && ev->accepted)
-        s->u_last = ng_of(c)->u[ev->outcome];
+        s->u_last = ng_u(ng_of(c), ev->outcome);
 }
 
 static parley_response hill_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
     const vote_state *s = state;
     const ng_agent *g = ng_of(c);
-    return g->ok[o] && g->u[o] >= s->u_last ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+    return ng_ok(g, o) && ng_u(g, o) >= s->u_last ? PARLEY_RESPONSE_ACCEPT
+                                                   : PARLEY_RESPONSE_REJECT;
 }
 
 static parley_response anneal_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
     const vote_state *s = state;
     ng_agent *g = ng_of(c);
-    if (!g->ok[o])
+    if (!ng_ok(g, o))
         return PARLEY_RESPONSE_REJECT;
-    if (g->u[o] >= s->u_last)
+    double u = ng_u(g, o);
+    if (u >= s->u_last)
         return PARLEY_RESPONSE_ACCEPT;
     double temp = g->s->t;
     if (g->s->opt.rounds) {
@@ -701,7 +761,7 @@ static parley_response anneal_respond(void *state, const parley_agent_ctx *c, ui
             temp = rr;
     }
     double x = ng_unit(&g->rng);
-    if (temp > 0 && x < exp((g->u[o] - s->u_last) / temp))
+    if (temp > 0 && x < exp((u - s->u_last) / temp))
         return PARLEY_RESPONSE_ACCEPT;
     return PARLEY_RESPONSE_REJECT;
 }
@@ -734,6 +794,17 @@ const parley_strategy *ng_find_strategy(const char *name)
         if (strcmp(registry[i]->name, name) == 0)
             return registry[i];
     return NULL;
+}
+
+bool ng_strategy_implicit_ok(const parley_strategy *st)
+{
+    static const parley_strategy *const ok[] = {
+        &ng_st_boulware,  &ng_st_linear, &ng_st_conceder, &ng_st_hardliner, &ng_st_time_dependent,
+        &st_time_dependent_at_least, &st_random, &st_hill, &st_anneal};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (ok[i] == st)
+            return true;
+    return false;
 }
 
 const char *ng_strategy_names(void)
