@@ -153,6 +153,9 @@ bool ng_index_query(ng_index *ix, bool maximise, bool largest_id, double lo, boo
 bool ng_index_at_least(ng_index *ix, double x, bool largest_id, uint32_t *out, double *u);
 bool ng_index_below(ng_index *ix, double x, uint32_t *out, double *u);
 bool ng_index_best(ng_index *ix, uint32_t *out, double *u);
+/* The utility alone (no outcome): the largest (maximise) or the smallest
+ * utility >= lo. */
+bool ng_index_value(ng_index *ix, bool maximise, double lo, double *u);
 /* GENIUS's getBidNearUtility by utility: x itself if attained, else the
  * nearer of the smallest u > x and the largest u < x (the upper on a tie). */
 bool ng_index_near(ng_index *ix, double x, uint32_t *out, double *u);

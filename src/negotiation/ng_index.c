@@ -59,12 +59,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NG_IX_NODES 200000u
+#define NG_IX_NODES 100000u
 #define NG_IX_MEMO 16
 
 typedef struct ix_query {
     bool maximise;     /* objective: largest u (else smallest) */
     bool largest_id;   /* ties: the largest id (else the smallest) */
+    bool any_id;       /* only the utility matters: any outcome attaining it */
     double lo, hi;     /* the range asked: u in lo..hi */
     bool lo_open, hi_open;
 } ix_query;
@@ -93,8 +94,12 @@ struct ng_index {
     ix_query q;
     bool have_inc;
     double inc_u;
-    unsigned long nodes;
+    unsigned long nodes, limit;
     bool stopped;
+    bool lex;              /* second phase: values in id order */
+    bool proven;           /* the incumbent's utility is the ideal: optimal */
+    bool have_ideal;
+    double ideal;          /* no answer can beat this (root bound, range end) */
     ix_memo memo[NG_IX_MEMO];
     size_t memo_next;
     unsigned long searches, total_nodes; /* for benchmarks */
@@ -179,6 +184,8 @@ static bool ix_prune(const ng_index *ix, size_t d, double lb, double ub)
     if (q->maximise ? edge < ix->inc_u : edge > ix->inc_u)
         return true;
     if (edge == ix->inc_u) { /* can only tie: keep it if its ids may be better */
+        if (q->any_id)
+            return true;
         int c = ix_prefix_cmp(ix, d);
         return q->largest_id ? c < 0 : c > 0;
     }
@@ -195,7 +202,7 @@ static void ix_leaf(ng_index *ix)
     if (ix->have_inc) {
         bool better = ix->q.maximise ? u > ix->inc_u : u < ix->inc_u;
         if (!better) {
-            if (u != ix->inc_u)
+            if (u != ix->inc_u || ix->q.any_id)
                 return;
             int c = ix_prefix_cmp(ix, ix->m);
             if (ix->q.largest_id ? c <= 0 : c >= 0)
@@ -205,13 +212,20 @@ static void ix_leaf(ng_index *ix)
     memcpy(ix->inc, ix->cur, ix->m * sizeof *ix->cur);
     ix->inc_u = u;
     ix->have_inc = true;
+    if (ix->have_ideal && u == ix->ideal) {
+        /* optimal: only a better id could follow, which the id-ordered
+         * phase finds first (or nothing, when any id will do) */
+        ix->proven = true;
+        if (!ix->lex)
+            ix->stopped = true;
+    }
 }
 
 static void ix_dfs(ng_index *ix, size_t d, double lin)
 {
     if (ix->stopped)
         return;
-    if (++ix->nodes > NG_IX_NODES) {
+    if (++ix->nodes > ix->limit) {
         ix->stopped = true;
         return;
     }
@@ -220,13 +234,25 @@ static void ix_dfs(ng_index *ix, size_t d, double lin)
         return;
     }
     double lb, ub;
-    if (!ix_bounds(ix, d, lin, &lb, &ub) || ix_prune(ix, d, lb, ub))
+    if (!ix_bounds(ix, d, lin, &lb, &ub))
+        return;
+    if (d == 0 && !ix->lex) { /* the best any answer can be */
+        const ix_query *q = &ix->q;
+        ix->ideal = q->maximise ? ub : lb;
+        if (q->maximise && !q->hi_open && q->hi < ix->ideal)
+            ix->ideal = q->hi;
+        if (!q->maximise && !q->lo_open && q->lo > ix->ideal)
+            ix->ideal = q->lo;
+        ix->have_ideal = true;
+    }
+    if (ix_prune(ix, d, lb, ub))
         return;
     const uint32_t *ord = (ix->q.maximise ? ix->desc : ix->asc) + ix->off[d];
     const double *t = ix->pa->terms ? ix->pa->terms[d] : NULL;
+    uint32_t nv = ix->values[d];
     ix->assigned[d] = true;
-    for (uint32_t r = 0; r < ix->values[d] && !ix->stopped; r++) {
-        uint32_t k = ord[r];
+    for (uint32_t r = 0; r < nv && !ix->stopped; r++) {
+        uint32_t k = !ix->lex ? ord[r] : ix->q.largest_id ? nv - 1 - r : r;
         ix->cur[d] = k;
         ix_dfs(ix, d + 1, t ? lin + t[k] : lin);
     }
@@ -238,7 +264,8 @@ static void ix_dfs(ng_index *ix, size_t d, double lin)
 
 static bool same_query(const ix_query *a, const ix_query *b)
 {
-    return a->maximise == b->maximise && a->largest_id == b->largest_id && a->lo == b->lo &&
+    return a->maximise == b->maximise && a->largest_id == b->largest_id &&
+           a->any_id == b->any_id && a->lo == b->lo &&
            a->hi == b->hi && a->lo_open == b->lo_open && a->hi_open == b->hi_open;
 }
 
@@ -252,7 +279,8 @@ static const ix_memo *memo_find(const ng_index *ix, const ix_query *q)
             continue;
         if (same_query(&e->q, q))
             return e;
-        if (!e->exact || e->q.maximise != q->maximise || e->q.largest_id != q->largest_id)
+        if (!e->exact || e->q.maximise != q->maximise || e->q.largest_id != q->largest_id ||
+            e->q.any_id != q->any_id)
             continue;
         /* smallest u >= x (closed, no upper end): nothing in [x, u*) */
         if (!q->maximise && !e->q.lo_open && !q->lo_open && isinf(e->q.hi) && isinf(q->hi) &&
@@ -304,13 +332,28 @@ static bool ix_search(ng_index *ix, const ix_query *q, uint32_t *out, double *u)
     ix->q = *q;
     ix->have_inc = false;
     ix->inc_u = 0.0;
-    ix->nodes = 0;
-    ix->stopped = false;
-    memset(ix->cur, 0, ix->m * sizeof *ix->cur);
-    memset(ix->assigned, 0, ix->m * sizeof *ix->assigned);
-    ix_dfs(ix, 0, 0.0);
+    unsigned long used = 0;
+    ix->proven = false;
+    ix->have_ideal = false;
+    for (int phase = 0; phase < 2; phase++) {
+        if (phase == 1 && ix->proven && q->any_id) {
+            ix->stopped = false; /* the value is proven: done */
+            break;
+        }
+        ix->lex = phase == 1;
+        ix->nodes = 0;
+        ix->limit = phase ? NG_IX_NODES - used : NG_IX_NODES / 2;
+        ix->stopped = false;
+        memset(ix->cur, 0, ix->m * sizeof *ix->cur);
+        memset(ix->assigned, 0, ix->m * sizeof *ix->assigned);
+        ix_dfs(ix, 0, 0.0);
+        used += ix->nodes;
+        if (!ix->stopped)
+            break;
+    }
+    ix->nodes = used;
     ix->searches++;
-    ix->total_nodes += ix->nodes;
+    ix->total_nodes += used;
     memo_put(ix, ix->have_inc, !ix->stopped, ix->inc_u);
     if (!ix->have_inc)
         return false;
@@ -322,26 +365,32 @@ static bool ix_search(ng_index *ix, const ix_query *q, uint32_t *out, double *u)
 bool ng_index_query(ng_index *ix, bool maximise, bool largest_id, double lo, bool lo_open,
                     double hi, bool hi_open, uint32_t *out, double *u)
 {
-    ix_query q = {maximise, largest_id, lo, hi, lo_open, hi_open};
+    ix_query q = {maximise, largest_id, false, lo, hi, lo_open, hi_open};
     return ix_search(ix, &q, out, u);
 }
 
 bool ng_index_at_least(ng_index *ix, double x, bool largest_id, uint32_t *out, double *u)
 {
-    ix_query q = {false, largest_id, x, INFINITY, false, false};
+    ix_query q = {false, largest_id, false, x, INFINITY, false, false};
     return ix_search(ix, &q, out, u);
 }
 
 bool ng_index_below(ng_index *ix, double x, uint32_t *out, double *u)
 {
-    ix_query q = {true, false, -INFINITY, x, false, true};
+    ix_query q = {true, false, false, -INFINITY, x, false, true};
     return ix_search(ix, &q, out, u);
 }
 
 bool ng_index_best(ng_index *ix, uint32_t *out, double *u)
 {
-    ix_query q = {true, false, -INFINITY, INFINITY, false, false};
+    ix_query q = {true, false, false, -INFINITY, INFINITY, false, false};
     return ix_search(ix, &q, out, u);
+}
+
+bool ng_index_value(ng_index *ix, bool maximise, double lo, double *u)
+{
+    ix_query q = {maximise, false, true, lo, INFINITY, false, false};
+    return ix_search(ix, &q, ix->tmpv, u);
 }
 
 bool ng_index_near(ng_index *ix, double x, uint32_t *out, double *u)
@@ -601,7 +650,7 @@ bool ng_ranked_worst(ng_agent *g, double *u)
         *u = g->ranku[g->nrank - 1];
         return true;
     }
-    return ng_index_at_least(g->ix, g->ctx.reservation, true, g->xv, u);
+    return ng_index_value(g->ix, false, g->ctx.reservation, u);
 }
 
 bool ng_ranked_at_least(ng_agent *g, double x, uint64_t *o, double *u)
@@ -624,8 +673,8 @@ bool ng_ranked_at_least(ng_agent *g, double x, uint64_t *o, double *u)
 
 bool ng_domain_range(ng_agent *g, double *lo, double *hi)
 {
-    return ng_index_best(g->ix, g->xv, hi) &&
-           ng_index_at_least(g->ix, -INFINITY, false, g->xv, lo);
+    return ng_index_value(g->ix, true, -INFINITY, hi) &&
+           ng_index_value(g->ix, false, -INFINITY, lo);
 }
 
 bool ng_domain_near(ng_agent *g, double x, uint64_t *o, double *u)
