@@ -59,7 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NG_IX_NODES 100000u
+#define NG_IX_NODES 50000u
 #define NG_IX_MEMO 16
 
 typedef struct ix_query {
@@ -90,6 +90,13 @@ struct ng_index {
     uint32_t *tmpv;        /* ng_index_near's second answer */
     bool *assigned;
     double *ulo, *uhi;     /* 0 and 1 for every party (rules with utility()) */
+    /* interaction terms: tstate[d * nt + t] is rule_eval_partial of term t
+     * with issues 0..d-1 fixed (1, 0, -1); only the terms that mention
+     * issue d (tby[tbyoff[d] .. tbyoff[d + 1]]) can change from depth d to
+     * d + 1 */
+    size_t nt;
+    int8_t *tstate;
+    size_t *tby, *tbyoff, ntby;
     /* the running search */
     ix_query q;
     bool have_inc;
@@ -135,9 +142,10 @@ static bool ix_bounds(ng_index *ix, size_t d, double lin, double *lb, double *ub
         h += ix->tmax[i];
     }
     double il = 0.0, ih = 0.0;
+    const int8_t *row = ix->tstate + d * ix->nt;
     for (size_t t = 0; t < pa->nterms; t++) {
         double v = pa->iterms[t].value;
-        int r = rule_eval_partial(pa->iterms[t].rule, ix->cur, ix->assigned, NULL, NULL);
+        int r = row[t];
         if (r == 1) {
             il += v;
             ih += v;
@@ -192,9 +200,20 @@ static bool ix_prune(const ng_index *ix, size_t d, double lb, double ub)
     return false;
 }
 
-static void ix_leaf(ng_index *ix)
+/* A complete outcome, whose linear fold is lin: its utility is the fold of
+ * the decided term states, the same arithmetic as pm_utility. */
+static void ix_leaf(ng_index *ix, double lin)
 {
-    double u = pm_utility(ix->sc, ix->party, ix->cur);
+    const pm_party *pa = ix->pa;
+    double u = 0.0;
+    if (pa->terms) {
+        double in = 0.0;
+        const int8_t *row = ix->tstate + ix->m * ix->nt;
+        for (size_t t = 0; t < ix->nt; t++)
+            if (row[t] == 1)
+                in += pa->iterms[t].value;
+        u = ix_clamp(pa, lin, in);
+    }
     if (!ix_in_range(&ix->q, u))
         return;
     if (ix->pa->nredlines && !parley_redlines_hold(ix->sc, ix->party, ix->cur))
@@ -230,7 +249,7 @@ static void ix_dfs(ng_index *ix, size_t d, double lin)
         return;
     }
     if (d == ix->m) {
-        ix_leaf(ix);
+        ix_leaf(ix, lin);
         return;
     }
     double lb, ub;
@@ -254,6 +273,17 @@ static void ix_dfs(ng_index *ix, size_t d, double lin)
     for (uint32_t r = 0; r < nv && !ix->stopped; r++) {
         uint32_t k = !ix->lex ? ord[r] : ix->q.largest_id ? nv - 1 - r : r;
         ix->cur[d] = k;
+        if (ix->nt) { /* the child's term states */
+            const int8_t *up = ix->tstate + d * ix->nt;
+            int8_t *row = ix->tstate + (d + 1) * ix->nt;
+            memcpy(row, up, ix->nt);
+            for (size_t j = ix->tbyoff[d]; j < ix->tbyoff[d + 1]; j++) {
+                size_t x = ix->tby[j];
+                if (up[x] < 0)
+                    row[x] = (int8_t)rule_eval_partial(ix->pa->iterms[x].rule, ix->cur,
+                                                       ix->assigned, NULL, NULL);
+            }
+        }
         ix_dfs(ix, d + 1, t ? lin + t[k] : lin);
     }
     ix->assigned[d] = false;
@@ -316,6 +346,18 @@ void ng_index_forget(ng_index *ix)
     ix->memo_next = 0;
 }
 
+/* One depth-first pass of at most limit nodes (lex: values in id order). */
+static void ix_run(ng_index *ix, bool lex, unsigned long limit)
+{
+    ix->lex = lex;
+    ix->nodes = 0;
+    ix->limit = limit;
+    ix->stopped = false;
+    memset(ix->cur, 0, ix->m * sizeof *ix->cur);
+    memset(ix->assigned, 0, ix->m * sizeof *ix->assigned);
+    ix_dfs(ix, 0, 0.0);
+}
+
 /* Run (or recall) q: true with the outcome in out and its utility in *u,
  * false when no outcome keeping the red lines is in range (or none was
  * found within the work limit). */
@@ -332,29 +374,24 @@ static bool ix_search(ng_index *ix, const ix_query *q, uint32_t *out, double *u)
     ix->q = *q;
     ix->have_inc = false;
     ix->inc_u = 0.0;
-    unsigned long used = 0;
     ix->proven = false;
     ix->have_ideal = false;
-    for (int phase = 0; phase < 2; phase++) {
-        if (phase == 1 && ix->proven && q->any_id) {
-            ix->stopped = false; /* the value is proven: done */
-            break;
+    /* phase 1: values by term, until done, proven or out of work */
+    ix_run(ix, false, NG_IX_NODES);
+    unsigned long used = ix->nodes;
+    bool exact = !ix->stopped;
+    if (ix->stopped && ix->proven) {
+        exact = q->any_id;
+        if (!exact) { /* phase 2: the value is known; the best id, in id order */
+            unsigned long rest = NG_IX_NODES - used;
+            ix_run(ix, true, rest > NG_IX_NODES / 4 ? rest : NG_IX_NODES / 4);
+            used += ix->nodes;
+            exact = !ix->stopped;
         }
-        ix->lex = phase == 1;
-        ix->nodes = 0;
-        ix->limit = phase ? NG_IX_NODES - used : NG_IX_NODES / 2;
-        ix->stopped = false;
-        memset(ix->cur, 0, ix->m * sizeof *ix->cur);
-        memset(ix->assigned, 0, ix->m * sizeof *ix->assigned);
-        ix_dfs(ix, 0, 0.0);
-        used += ix->nodes;
-        if (!ix->stopped)
-            break;
     }
-    ix->nodes = used;
     ix->searches++;
     ix->total_nodes += used;
-    memo_put(ix, ix->have_inc, !ix->stopped, ix->inc_u);
+    memo_put(ix, ix->have_inc, exact, ix->inc_u);
     if (!ix->have_inc)
         return false;
     memcpy(out, ix->inc, ix->m * sizeof *out);
@@ -432,6 +469,71 @@ static int ord_cmp(const void *x, const void *y)
     return a->k < b->k ? -1 : (a->k > b->k);
 }
 
+/* Mark in seen[] the issues rule r mentions. */
+static void rule_issues(const rule *r, bool *seen)
+{
+    if (!r)
+        return;
+    if (r->op == RULE_ISSUE_IN)
+        seen[r->issue] = true;
+    rule_issues(r->a, seen);
+    rule_issues(r->b, seen);
+}
+
+/* The term states' rows and the terms by issue; false when out of
+ * memory. */
+static bool ix_terms_setup(ng_index *ix)
+{
+    const pm_party *pa = ix->pa;
+    ix->nt = pa->nterms;
+    if (!ix->nt)
+        return true;
+    size_t m = ix->m, cnt = 0;
+    bool *seen = parleyx_calloc(ix->a, m ? m : 1, sizeof(bool));
+    ix->tstate = parleyx_calloc(ix->a, (m + 1) * ix->nt, 1);
+    ix->tbyoff = parleyx_calloc(ix->a, m + 1, sizeof(size_t));
+    if (!seen || !ix->tstate || !ix->tbyoff) {
+        parleyx_free(ix->a, seen, (m ? m : 1) * sizeof(bool));
+        return false;
+    }
+    for (int pass = 0; pass < 2; pass++) { /* count, then fill */
+        size_t *fill = pass ? parleyx_calloc(ix->a, m ? m : 1, sizeof(size_t)) : NULL;
+        if (pass && !fill) {
+            parleyx_free(ix->a, seen, (m ? m : 1) * sizeof(bool));
+            return false;
+        }
+        for (size_t t = 0; t < ix->nt; t++) {
+            memset(seen, 0, m * sizeof(bool));
+            rule_issues(pa->iterms[t].rule, seen);
+            for (size_t i = 0; i < m; i++)
+                if (seen[i]) {
+                    if (pass)
+                        ix->tby[ix->tbyoff[i] + fill[i]++] = t;
+                    else
+                        ix->tbyoff[i + 1]++;
+                }
+        }
+        if (!pass) {
+            for (size_t i = 0; i < m; i++)
+                ix->tbyoff[i + 1] += ix->tbyoff[i];
+            cnt = ix->tbyoff[m];
+            ix->tby = parleyx_calloc(ix->a, cnt ? cnt : 1, sizeof(size_t));
+            if (!ix->tby) {
+                parleyx_free(ix->a, seen, (m ? m : 1) * sizeof(bool));
+                return false;
+            }
+        } else {
+            parleyx_free(ix->a, fill, (m ? m : 1) * sizeof(size_t));
+        }
+    }
+    parleyx_free(ix->a, seen, (m ? m : 1) * sizeof(bool));
+    ix->ntby = cnt;
+    for (size_t t = 0; t < ix->nt; t++) /* nothing fixed */
+        ix->tstate[t] = (int8_t)rule_eval_partial(pa->iterms[t].rule, ix->cur, ix->assigned,
+                                                  NULL, NULL);
+    return true;
+}
+
 ng_index *ng_index_new(const parley_session *s, size_t party)
 {
     const parley_allocator *a = s->a;
@@ -503,6 +605,10 @@ ng_index *ng_index_new(const parley_session *s, size_t party)
         o += nv;
     }
     parleyx_free(a, items, maxv * sizeof(ord_item));
+    if (!ix_terms_setup(ix)) {
+        ng_index_free(ix);
+        return NULL;
+    }
     return ix;
 }
 
@@ -525,6 +631,9 @@ void ng_index_free(ng_index *ix)
     parleyx_free(a, ix->uhi, (ix->np ? ix->np : 1) * sizeof(double));
     for (size_t k = 0; k < NG_IX_MEMO; k++)
         parleyx_free(a, ix->memo[k].v, m * sizeof(uint32_t));
+    parleyx_free(a, ix->tstate, (ix->m + 1) * ix->nt);
+    parleyx_free(a, ix->tbyoff, (ix->m + 1) * sizeof(size_t));
+    parleyx_free(a, ix->tby, (ix->ntby ? ix->ntby : 1) * sizeof(size_t));
     parleyx_free(a, ix, sizeof *ix);
 }
 
