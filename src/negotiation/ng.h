@@ -13,6 +13,17 @@
  * over ranku (ng_at_least), which is what makes a time-dependent turn cost
  * well under a microsecond on 10^4 outcomes.
  *
+ * Implicit sessions.  Above PARLEY_SESSION_MAX_OUTCOMES outcomes (or with
+ * PARLEY_SESSION_IMPLICIT=1, for tests) s->implicit is set and nothing is
+ * enumerated: u, ok, rank, ranku, gorder are NULL (nrank 0) and each agent
+ * has an ng_index (ng_index.c) answering the ranked list's questions by
+ * branch and bound; strategies go through ng_u, ng_ok and the ng_ranked_*
+ * and ng_domain_* calls, which serve both layouts.  Only the strategies
+ * ng_strategy_implicit_ok accepts run there.  Past 2^64 outcomes (s->big)
+ * ids are handles of the session's pool (ng_pool, in order of first
+ * mention) instead of mixed-radix numbers; ng_decode / ng_encode convert
+ * in both cases.
+ *
  * Privacy.  The parley_agent_ctx is the first member of ng_agent, so the
  * engine converts a ctx pointer back to its agent.  Built-in strategies
  * (ng_strategy.c) read their OWN agent's arrays directly, for speed; they

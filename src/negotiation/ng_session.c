@@ -18,7 +18,9 @@
  *    the issues, the time, the history of offers).
  *
  * Cost.  Session creation: n outcomes x (parties utility evaluations +
- * red-line checks) plus one radix sort per negotiator, O(n).  A turn:
+ * red-line checks) plus one radix sort per negotiator, O(n); an implicit
+ * session (more than PARLEY_SESSION_MAX_OUTCOMES outcomes, ng.h) builds
+ * only each negotiator's index (ng_index.c), O(values + terms).  A turn:
  * whatever its strategy costs (a binary search for time-dependent ones)
  * plus O(seats) observer calls.  Traces evaluate every party's utility of
  * each outcome mentioned (only when a trace callback is set).
