@@ -167,6 +167,13 @@ bool ng_index_best(ng_index *ix, uint32_t *out, double *u);
 /* The utility alone (no outcome): the largest (maximise) or the smallest
  * utility >= lo. */
 bool ng_index_value(ng_index *ix, bool maximise, double lo, double *u);
+/* The largest (smallest) utility over every outcome, red lines or not. */
+bool ng_index_value_all(ng_index *ix, bool maximise, double *u);
+/* The outcome after o (utility uo) in the ranked order of the outcomes
+ * keeping the red lines with utility >= rv: utility descending, ids
+ * ascending.  o may alias out. */
+bool ng_index_next(ng_index *ix, const uint32_t *o, double uo, double rv, uint32_t *out,
+                   double *u);
 /* GENIUS's getBidNearUtility by utility: x itself if attained, else the
  * nearer of the smallest u > x and the largest u < x (the upper on a tie). */
 bool ng_index_near(ng_index *ix, double x, uint32_t *out, double *u);
@@ -199,7 +206,7 @@ bool ng_domain_near(ng_agent *g, double x, uint64_t *o, double *u);
  * for messages. */
 #define NG_IMPLICIT_NAMES                                                                    \
     "boulware, linear, conceder, hardliner, time-dependent, time-dependent-at-least, "      \
-    "random, or the mediated protocol (hillclimber, annealer voters)"
+    "tit-for-tat, random, or the mediated protocol (hillclimber, annealer voters)"
 bool ng_strategy_implicit_ok(const parley_strategy *st);
 
 /* How many ranked outcomes of agent g have utility >= x. */

@@ -68,6 +68,8 @@ typedef struct ix_query {
     bool any_id;       /* only the utility matters: any outcome attaining it */
     double lo, hi;     /* the range asked: u in lo..hi */
     bool lo_open, hi_open;
+    bool all;             /* every outcome, red lines or not */
+    const uint32_t *after; /* only ids above this outcome (NULL: any); not memoised */
 } ix_query;
 
 typedef struct ix_memo {
@@ -88,6 +90,7 @@ struct ng_index {
     size_t *off, tot;
     uint32_t *cur, *inc;   /* the node's prefix, the incumbent */
     uint32_t *tmpv;        /* ng_index_near's second answer */
+    uint32_t *after;       /* ng_index_next's reference outcome */
     bool *assigned;
     double *ulo, *uhi;     /* 0 and 1 for every party (rules with utility()) */
     /* interaction terms: tstate[d * nt + t] is rule_eval_partial of term t
@@ -129,7 +132,7 @@ static double ix_clamp(const pm_party *pa, double lin, double inter)
 static bool ix_bounds(ng_index *ix, size_t d, double lin, double *lb, double *ub)
 {
     const pm_party *pa = ix->pa;
-    for (size_t r = 0; r < pa->nredlines; r++)
+    for (size_t r = 0; !ix->q.all && r < pa->nredlines; r++)
         if (rule_eval_partial(pa->redlines[r].rule, ix->cur, ix->assigned, ix->ulo, ix->uhi) == 0)
             return false;
     if (!pa->terms) {
@@ -168,6 +171,15 @@ static int ix_prefix_cmp(const ng_index *ix, size_t d)
     return 0;
 }
 
+/* -1, 0, 1: the prefix cur[0..d) against after's. */
+static int ix_cmp_after(const ng_index *ix, size_t d)
+{
+    for (size_t i = 0; i < d; i++)
+        if (ix->cur[i] != ix->q.after[i])
+            return ix->cur[i] < ix->q.after[i] ? -1 : 1;
+    return 0;
+}
+
 static bool ix_in_range(const ix_query *q, double u)
 {
     if (u < q->lo || (q->lo_open && u == q->lo))
@@ -182,6 +194,8 @@ static bool ix_in_range(const ix_query *q, double u)
 static bool ix_prune(const ng_index *ix, size_t d, double lb, double ub)
 {
     const ix_query *q = &ix->q;
+    if (q->after && ix_cmp_after(ix, d) < 0) /* every completion is below `after` */
+        return true;
     if (ub < q->lo || (q->lo_open && ub <= q->lo))
         return true;
     if (lb > q->hi || (q->hi_open && lb >= q->hi))
@@ -216,7 +230,9 @@ static void ix_leaf(ng_index *ix, double lin)
     }
     if (!ix_in_range(&ix->q, u))
         return;
-    if (ix->pa->nredlines && !parley_redlines_hold(ix->sc, ix->party, ix->cur))
+    if (!ix->q.all && ix->pa->nredlines && !parley_redlines_hold(ix->sc, ix->party, ix->cur))
+        return;
+    if (ix->q.after && ix_cmp_after(ix, ix->m) <= 0)
         return;
     if (ix->have_inc) {
         bool better = ix->q.maximise ? u > ix->inc_u : u < ix->inc_u;
@@ -295,7 +311,7 @@ static void ix_dfs(ng_index *ix, size_t d, double lin)
 static bool same_query(const ix_query *a, const ix_query *b)
 {
     return a->maximise == b->maximise && a->largest_id == b->largest_id &&
-           a->any_id == b->any_id && a->lo == b->lo &&
+           a->any_id == b->any_id && a->all == b->all && a->lo == b->lo &&
            a->hi == b->hi && a->lo_open == b->lo_open && a->hi_open == b->hi_open;
 }
 
@@ -310,7 +326,7 @@ static const ix_memo *memo_find(const ng_index *ix, const ix_query *q)
         if (same_query(&e->q, q))
             return e;
         if (!e->exact || e->q.maximise != q->maximise || e->q.largest_id != q->largest_id ||
-            e->q.any_id != q->any_id)
+            e->q.any_id != q->any_id || e->q.all != q->all)
             continue;
         /* smallest u >= x (closed, no upper end): nothing in [x, u*) */
         if (!q->maximise && !e->q.lo_open && !q->lo_open && isinf(e->q.hi) && isinf(q->hi) &&
@@ -363,7 +379,7 @@ static void ix_run(ng_index *ix, bool lex, unsigned long limit)
  * found within the work limit). */
 static bool ix_search(ng_index *ix, const ix_query *q, uint32_t *out, double *u)
 {
-    const ix_memo *e = memo_find(ix, q);
+    const ix_memo *e = q->after ? NULL : memo_find(ix, q);
     if (e) {
         if (e->found) {
             memcpy(out, e->v, ix->m * sizeof *out);
@@ -391,7 +407,8 @@ static bool ix_search(ng_index *ix, const ix_query *q, uint32_t *out, double *u)
     }
     ix->searches++;
     ix->total_nodes += used;
-    memo_put(ix, ix->have_inc, exact, ix->inc_u);
+    if (!q->after)
+        memo_put(ix, ix->have_inc, exact, ix->inc_u);
     if (!ix->have_inc)
         return false;
     memcpy(out, ix->inc, ix->m * sizeof *out);
@@ -402,32 +419,49 @@ static bool ix_search(ng_index *ix, const ix_query *q, uint32_t *out, double *u)
 bool ng_index_query(ng_index *ix, bool maximise, bool largest_id, double lo, bool lo_open,
                     double hi, bool hi_open, uint32_t *out, double *u)
 {
-    ix_query q = {maximise, largest_id, false, lo, hi, lo_open, hi_open};
+    ix_query q = {maximise, largest_id, false, lo, hi, lo_open, hi_open, false, NULL};
     return ix_search(ix, &q, out, u);
 }
 
 bool ng_index_at_least(ng_index *ix, double x, bool largest_id, uint32_t *out, double *u)
 {
-    ix_query q = {false, largest_id, false, x, INFINITY, false, false};
+    ix_query q = {false, largest_id, false, x, INFINITY, false, false, false, NULL};
     return ix_search(ix, &q, out, u);
 }
 
 bool ng_index_below(ng_index *ix, double x, uint32_t *out, double *u)
 {
-    ix_query q = {true, false, false, -INFINITY, x, false, true};
+    ix_query q = {true, false, false, -INFINITY, x, false, true, false, NULL};
     return ix_search(ix, &q, out, u);
 }
 
 bool ng_index_best(ng_index *ix, uint32_t *out, double *u)
 {
-    ix_query q = {true, false, false, -INFINITY, INFINITY, false, false};
+    ix_query q = {true, false, false, -INFINITY, INFINITY, false, false, false, NULL};
     return ix_search(ix, &q, out, u);
 }
 
 bool ng_index_value(ng_index *ix, bool maximise, double lo, double *u)
 {
-    ix_query q = {maximise, false, true, lo, INFINITY, false, false};
+    ix_query q = {maximise, false, true, lo, INFINITY, false, false, false, NULL};
     return ix_search(ix, &q, ix->tmpv, u);
+}
+
+bool ng_index_value_all(ng_index *ix, bool maximise, double *u)
+{
+    ix_query q = {maximise, false, true, -INFINITY, INFINITY, false, false, true, NULL};
+    return ix_search(ix, &q, ix->tmpv, u);
+}
+
+bool ng_index_next(ng_index *ix, const uint32_t *o, double uo, double rv, uint32_t *out,
+                   double *u)
+{
+    memcpy(ix->after, o, ix->m * sizeof *o); /* o may be out */
+    ix_query q = {true, false, false, uo, uo, false, false, false, ix->after};
+    if (ix_search(ix, &q, out, u))
+        return true;
+    ix_query b = {true, false, false, rv, uo, false, true, false, NULL};
+    return ix_search(ix, &b, out, u);
 }
 
 bool ng_index_near(ng_index *ix, double x, uint32_t *out, double *u)
@@ -561,11 +595,12 @@ ng_index *ng_index_new(const parley_session *s, size_t party)
     ix->cur = parleyx_calloc(a, m, sizeof(uint32_t));
     ix->inc = parleyx_calloc(a, m, sizeof(uint32_t));
     ix->tmpv = parleyx_calloc(a, m, sizeof(uint32_t));
+    ix->after = parleyx_calloc(a, m, sizeof(uint32_t));
     ix->assigned = parleyx_calloc(a, m, sizeof(bool));
     ix->ulo = parleyx_calloc(a, ix->np ? ix->np : 1, sizeof(double));
     ix->uhi = parleyx_calloc(a, ix->np ? ix->np : 1, sizeof(double));
     ord_item *items = parleyx_calloc(a, maxv, sizeof(ord_item));
-    bool ok = ix->tmax && ix->tmin && ix->off && ix->asc && ix->desc && ix->cur && ix->inc && ix->tmpv &&
+    bool ok = ix->tmax && ix->tmin && ix->off && ix->asc && ix->desc && ix->cur && ix->inc && ix->tmpv && ix->after &&
               ix->assigned && ix->ulo && ix->uhi && items;
     for (size_t k = 0; ok && k < NG_IX_MEMO; k++) {
         ix->memo[k].v = parleyx_calloc(a, m, sizeof(uint32_t));
@@ -626,6 +661,7 @@ void ng_index_free(ng_index *ix)
     parleyx_free(a, ix->cur, m * sizeof(uint32_t));
     parleyx_free(a, ix->inc, m * sizeof(uint32_t));
     parleyx_free(a, ix->tmpv, m * sizeof(uint32_t));
+    parleyx_free(a, ix->after, m * sizeof(uint32_t));
     parleyx_free(a, ix->assigned, m * sizeof(bool));
     parleyx_free(a, ix->ulo, (ix->np ? ix->np : 1) * sizeof(double));
     parleyx_free(a, ix->uhi, (ix->np ? ix->np : 1) * sizeof(double));

@@ -252,6 +252,10 @@ static const parley_strategy st_time_dependent_at_least = {
 
 /* NegMAS 0.15's NaiveTitForTatNegotiator as its code runs it (see the
  * file comment and docs/negotiation.md).  NegMAS step s = round - 1. */
+/* Implicit sessions: how many of the first ranked utilities tit-for-tat
+ * keeps (its steps 1 and 2 use positions 0 to 7). */
+#define TFT_TOP 16
+
 typedef struct tft_state {
     st_head h;
     double kindness;
@@ -259,11 +263,14 @@ typedef struct tft_state {
     double lo_r;   /* max(lowest utility, rv): eval_normalized's zero */
     double lo, hi; /* lowest and highest utility: the inverter's range */
     size_t gap;    /* next pair of the "smallest concession" (steps 1, 2) */
+    bool empty;    /* nothing in its ranked list */
+    size_t ntop;   /* implicit: the first ranked utilities */
+    double top[TFT_TOP];
 } tft_state;
 
 static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     static const char *const keys[] = {"kindness", "punish"};
     double v[2] = {0.0, 0.0};
     if (!unit_params(params, keys, 2, v, eb, el))
@@ -272,9 +279,28 @@ static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb,
     if (!s)
         return NULL;
     double lo = 1.0, hi = 0.0;
-    for (uint64_t o = 0; o < g->s->n; o++) {
-        lo = g->u[o] < lo ? g->u[o] : lo;
-        hi = g->u[o] > hi ? g->u[o] : hi;
+    if (g->ix) {
+        double x;
+        if (ng_index_value_all(g->ix, false, &x) && x < lo)
+            lo = x;
+        if (ng_index_value_all(g->ix, true, &x) && x > hi)
+            hi = x;
+        /* the head of its ranked list, one successor at a time */
+        double u;
+        if (ng_index_query(g->ix, true, false, c->reservation, false, INFINITY, false, g->xv,
+                           &u)) {
+            s->top[s->ntop++] = u;
+            while (s->ntop < TFT_TOP &&
+                   ng_index_next(g->ix, g->xv, u, c->reservation, g->xv, &u))
+                s->top[s->ntop++] = u;
+        }
+        s->empty = s->ntop == 0;
+    } else {
+        for (uint64_t o = 0; o < g->s->n; o++) {
+            lo = g->u[o] < lo ? g->u[o] : lo;
+            hi = g->u[o] > hi ? g->u[o] : hi;
+        }
+        s->empty = g->nrank == 0;
     }
     s->lo = lo;
     s->hi = hi;
@@ -292,6 +318,14 @@ static double tft_norm(const tft_state *s, double u)
     return (u - s->lo_r) * (1.0 / (s->hi - s->lo_r));
 }
 
+/* Ranked utility r (r below the list's length). */
+static double tft_ranku(const tft_state *s, const ng_agent *g, size_t r)
+{
+    if (!g->ix)
+        return g->ranku[r];
+    return s->top[r < s->ntop ? r : s->ntop - 1];
+}
+
 /* KindConcessionRecommender with TFT's checks: the concession in [0, 1]
  * answering an offer worth u to self (have: there is one). */
 static double tft_concession(tft_state *s, const ng_agent *g, bool have, double u)
@@ -304,11 +338,12 @@ static double tft_concession(tft_state *s, const ng_agent *g, bool have, double 
     else if (step > 2)
         c += s->kindness;
     else { /* must_concede: the gap between the next two of its list */
-        size_t a = s->gap < g->nrank ? s->gap : g->nrank - 1;
-        size_t b = a + 1 < g->nrank ? a + 1 : a;
+        size_t n = g->ix ? s->ntop : g->nrank;
+        size_t a = s->gap < n ? s->gap : n - 1;
+        size_t b = a + 1 < n ? a + 1 : a;
         s->gap += 2;
         double d = s->hi - s->lo;
-        c = d > 0.0 ? (g->ranku[a] - g->ranku[b] + 1e-12) / d : 0.0;
+        c = d > 0.0 ? (tft_ranku(s, g, a) - tft_ranku(s, g, b) + 1e-12) / d : 0.0;
     }
     if (!isfinite(c) || !(c >= -1e-6 && c <= 1.0000001))
         c = 0.0;
@@ -319,17 +354,18 @@ static double tft_concession(tft_state *s, const ng_agent *g, bool have, double 
  * normalised over the whole range, is at least 1 - c (up to 1e-12). */
 static bool tft_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     tft_state *s = state;
-    if (!g->nrank)
+    if (s->empty)
         return false;
     size_t n = g->s->hn;
     bool have = n > 0 && g->s->hist[n - 1].seat != c->seat;
-    double u = have ? g->u[g->s->hist[n - 1].o] : 0.0;
+    double u = have ? ng_u(g, g->s->hist[n - 1].o) : 0.0;
     double level = 1.0 - tft_concession(s, g, have, u);
     double d = s->hi - s->lo;
     double floor = d < 1e-12 ? s->lo : level * d + s->lo;
-    *offer = g->rank[rank_for(g, floor - 1e-12)];
+    double uo;
+    ng_ranked_at_least(g, floor - 1e-12, offer, &uo);
     return true;
 }
 
@@ -338,11 +374,12 @@ static parley_response tft_respond(void *state, const parley_agent_ctx *c, uint6
 {
     const ng_agent *g = ng_of(c);
     tft_state *s = state;
-    if (!g->nrank)
+    if (s->empty)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    double level = 1.0 - tft_concession(s, g, true, g->u[o]);
-    return g->ok[o] && tft_norm(s, g->u[o]) >= level ? PARLEY_RESPONSE_ACCEPT
-                                                     : PARLEY_RESPONSE_REJECT;
+    double u = ng_u(g, o);
+    double level = 1.0 - tft_concession(s, g, true, u);
+    return ng_ok(g, o) && tft_norm(s, u) >= level ? PARLEY_RESPONSE_ACCEPT
+                                                  : PARLEY_RESPONSE_REJECT;
 }
 
 static const parley_strategy st_tft = {PARLEY_AGENT_ABI, "tit-for-tat", tft_create, tft_propose,
@@ -800,7 +837,7 @@ bool ng_strategy_implicit_ok(const parley_strategy *st)
 {
     static const parley_strategy *const ok[] = {
         &ng_st_boulware,  &ng_st_linear, &ng_st_conceder, &ng_st_hardliner, &ng_st_time_dependent,
-        &st_time_dependent_at_least, &st_random, &st_hill, &st_anneal};
+        &st_time_dependent_at_least, &st_random, &st_hill, &st_anneal, &st_tft, &st_naive_tft};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         if (ok[i] == st)
             return true;
