@@ -586,6 +586,12 @@ Test(implicit_session, beyond_64_bits)
             ng_decode(s, res.outcome_id, v);
             cr_assert_arr_eq(v, res.outcome, g.m * sizeof *v);
         }
+        /* a second run of the same session: the same events, ids included */
+        huge_rec h2 = {.g = &g};
+        parley_session_set_trace(s, on_huge, &h2);
+        cr_assert_eq(parley_session_run(s, &res, &err), PARLEY_OK, "%s", err.message);
+        cr_assert_str_eq(h.r.buf, h2.r.buf);
+        free(h2.r.buf);
         free(h.r.buf);
         parley_session_free(s);
     }

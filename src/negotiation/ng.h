@@ -149,6 +149,8 @@ static inline bool ng_valid(const parley_session *s, uint64_t o)
 }
 uint64_t ng_pool_intern(parley_session *s, const uint32_t *v);
 void ng_pool_free(parley_session *s);
+/* Forget every handle (at the start of a run: ids never carry over). */
+void ng_pool_reset(parley_session *s);
 
 /* The implicit index (ng_index.c: the method, its exactness and its work
  * limit).  Queries range over the outcomes keeping the party's red lines;

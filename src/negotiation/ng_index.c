@@ -736,6 +736,14 @@ uint64_t ng_pool_intern(parley_session *s, const uint32_t *v)
     return p->n++;
 }
 
+void ng_pool_reset(parley_session *s)
+{
+    ng_pool *p = &s->pool;
+    p->n = 0;
+    if (p->slot)
+        memset(p->slot, 0, p->nslot * sizeof *p->slot);
+}
+
 void ng_pool_free(parley_session *s)
 {
     ng_pool *p = &s->pool;

@@ -995,6 +995,7 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
     s->errbuf[0] = '\0';
     for (size_t k = 0; k < s->seats; k++) /* a run never depends on an earlier one */
         ng_index_forget(s->agents[k].ix);
+    ng_pool_reset(s);
     s->med_rng = ng_seed(s->opt.seed, s->med_party == SIZE_MAX ? 0xFFFFu : s->med_party);
     for (size_t k = 0; k < s->seats; k++) {
         ng_agent *g = &s->agents[k];
