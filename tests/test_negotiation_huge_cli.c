@@ -151,6 +151,7 @@ Test(negotiate_huge_cli, genius_7issues)
 /* ------------------------------------------------------- 10^30 */
 
 typedef struct huge {
+    int m; /* issues: 30 (10^30 outcomes), 10 under valgrind (10^10) */
     double w[2][30], ev[2][30][10];
 } huge;
 
@@ -158,20 +159,22 @@ static double eval_huge(void *ud, size_t p, const uint32_t *o)
 {
     const huge *h = ud;
     double s = 0.0;
-    for (size_t i = 0; i < 30; i++)
+    for (int i = 0; i < h->m; i++)
         s += h->w[p][i] * h->ev[p][i][o[i]];
     return s < 1.0 ? s : 1.0;
 }
 
-/* 30 issues of 10 values, parties A and B (reservation 0.2), written to
- * dir/huge.yaml; the tables into *h. */
+/* 30 issues of 10 values (10 under valgrind, where the analysis behind
+ * the measures would take minutes), parties A and B (reservation 0.2),
+ * written to dir/huge.yaml; the tables into *h. */
 static const char *write_huge(huge *h)
 {
     rng r = {20161};
+    h->m = valgrind() ? 10 : 30;
     size_t cap = 1 << 16, len = 0;
     char *t = malloc(cap);
     len += (size_t)snprintf(t + len, cap - len, "parley: 1\nname: huge\nissues:\n");
-    for (int i = 0; i < 30; i++)
+    for (int i = 0; i < h->m; i++)
         len += (size_t)snprintf(t + len, cap - len,
                                 "  i%d:\n    values: [v0, v1, v2, v3, v4, v5, v6, v7, v8, v9]\n",
                                 i);
@@ -179,8 +182,8 @@ static const char *write_huge(huge *h)
     for (int p = 0; p < 2; p++) {
         len += (size_t)snprintf(t + len, cap - len,
                                 "  %s:\n    reservation: 0.2\n    utility:\n", p ? "B" : "A");
-        for (int i = 0; i < 30; i++) {
-            h->w[p][i] = (double)(50 + rng_u32(&r) % 100) / 3000.0;
+        for (int i = 0; i < h->m; i++) {
+            h->w[p][i] = (double)(50 + rng_u32(&r) % 100) / (100.0 * h->m);
             len += (size_t)snprintf(t + len, cap - len, "      i%d: {weight: %.17g, values: {", i,
                                     h->w[p][i]);
             for (int k = 0; k < 10; k++) {
@@ -265,7 +268,7 @@ Test(negotiate_huge_cli, tournament_1e30)
     snprintf(db, sizeof db, "sqlite3 %s/t.sqlite 'select count(*) from sessions where agreement = 1 "
              "and outcome is null and outcome_id is null'", tmpdir);
     char *cnt;
-    if (run_command(db, &cnt) == 0)
+    if (run_command(db, &cnt) == 0 && !valgrind())
         cr_assert_gt(atoi(cnt), 0, "%s", cnt);
     free(cnt);
     /* again: the same store is complete, nothing runs */
