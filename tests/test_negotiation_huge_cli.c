@@ -277,10 +277,10 @@ Test(negotiate_huge_cli, tournament_1e30)
     free(out);
     put_in(tmpdir, "t2.yaml",
            "parley-tournament: 1\nrounds: 10\nscenarios: [huge.yaml]\n"
-           "strategies: [boulware, micro]\n");
+           "strategies: [boulware, frequency-nash]\n");
     snprintf(args, sizeof args, "tournament %s/t2.yaml", tmpdir);
     cr_assert_eq(run(args, &out), 2, "%s", out);
-    cr_assert(strstr(out, "'micro' needs the whole sorted list"), "%s", out);
+    cr_assert(strstr(out, "'frequency-nash' needs the whole sorted list"), "%s", out);
     free(out);
     tmpdir_remove(tmpdir);
 }

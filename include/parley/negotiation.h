@@ -104,7 +104,7 @@ PARLEY_API size_t parley_session_seat_party(const parley_session *s, size_t seat
  * neighbours.  PARLEY_ERR_INVALID with a message naming the choices on an
  * unknown name or parameter; PARLEY_ERR_LIMIT, naming the strategy and the
  * limit, for a strategy that needs the whole sorted outcome list
- * (nice-tit-for-tat, frequency-nash, micro) on a space of
+ * (nice-tit-for-tat, frequency-nash) on a space of
  * more than PARLEY_SESSION_MAX_OUTCOMES outcomes.  parley_session_set_custom
  * refuses there too (a plugin may ask for any rank). */
 PARLEY_API parley_status parley_session_set_strategy(parley_session *s, size_t party,

@@ -208,7 +208,7 @@ bool ng_domain_near(ng_agent *g, double x, uint64_t *o, double *u);
  * for messages. */
 #define NG_IMPLICIT_NAMES                                                                    \
     "boulware, linear, conceder, hardliner, time-dependent, time-dependent-at-least, "      \
-    "tit-for-tat, random, or the mediated protocol (hillclimber, annealer voters)"
+    "tit-for-tat, micro, random, or the mediated protocol (hillclimber, annealer voters)"
 bool ng_strategy_implicit_ok(const parley_strategy *st);
 
 /* How many ranked outcomes of agent g have utility >= x. */

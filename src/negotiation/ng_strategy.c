@@ -664,18 +664,95 @@ static const parley_strategy st_random = {PARLEY_AGENT_ABI, "random", rnd_create
 
 /* ------------------------------------------------------------ MiCRO */
 
+/* A set of outcome ids (implicit sessions): open addressing, id + 1 in a
+ * slot (0: empty), at most half full. */
+typedef struct id_set {
+    uint64_t *slot;
+    size_t nslot, n;
+} id_set;
+
+static uint64_t id_hash(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static bool id_set_has(const id_set *z, uint64_t id)
+{
+    if (!z->nslot)
+        return false;
+    for (size_t j = (size_t)(id_hash(id) & (z->nslot - 1));; j = (j + 1) & (z->nslot - 1)) {
+        if (!z->slot[j])
+            return false;
+        if (z->slot[j] == id + 1)
+            return true;
+    }
+}
+
+/* Add id (absent); false when out of memory. */
+static bool id_set_add(const parley_allocator *a, id_set *z, uint64_t id)
+{
+    if (2 * (z->n + 1) > z->nslot) {
+        size_t ns = z->nslot ? 2 * z->nslot : 64;
+        uint64_t *sl = parleyx_calloc(a, ns, sizeof(uint64_t));
+        if (!sl)
+            return false;
+        for (size_t k = 0; k < z->nslot; k++)
+            if (z->slot[k]) {
+                size_t j = (size_t)(id_hash(z->slot[k] - 1) & (ns - 1));
+                while (sl[j])
+                    j = (j + 1) & (ns - 1);
+                sl[j] = z->slot[k];
+            }
+        parleyx_free(a, z->slot, z->nslot * sizeof(uint64_t));
+        z->slot = sl;
+        z->nslot = ns;
+    }
+    size_t j = (size_t)(id_hash(id) & (z->nslot - 1));
+    while (z->slot[j])
+        j = (j + 1) & (z->nslot - 1);
+    z->slot[j] = id + 1;
+    z->n++;
+    return true;
+}
+
+/* Enumerated sessions: bitsets over ids and a list sized for the ranked
+ * list.  Implicit ones: id sets, a growing list, and the walk down the
+ * ranked list one successor at a time (nextv at position `next`, of
+ * utility nextu; prevu the utility at next - 1). */
 typedef struct micro_state {
     st_head h;
     uint8_t *sent, *recv; /* bitsets over outcome ids */
     uint64_t *list;       /* distinct outcomes sent, in order */
     size_t nsent, nrecv, next;
+    /* implicit */
+    bool implicit, have_next, empty, nomem;
+    id_set isent, irecv;
+    size_t lcap;
+    uint32_t *nextv;
+    double nextu, prevu;
 } micro_state;
 
 static void *micro_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     if (!ng_params(params, NULL, 0, NULL, eb, el))
         return NULL;
+    if (g->ix) {
+        size_t m = g->s->nissues ? g->s->nissues : 1;
+        micro_state *s = st_new(c, sizeof(micro_state) + m * sizeof(uint32_t), eb, el);
+        if (!s)
+            return NULL;
+        s->implicit = true;
+        s->nextv = (uint32_t *)(void *)(s + 1);
+        uint64_t o;
+        s->have_next = ng_ranked_best(g, &o, &s->nextu);
+        s->empty = !s->have_next;
+        memcpy(s->nextv, g->xv, g->s->nissues * sizeof *s->nextv);
+        return s;
+    }
     size_t bits = (size_t)(g->s->n + 7) / 8;
     size_t size = sizeof(micro_state) + (g->nrank + 1) * sizeof(uint64_t) + 2 * bits;
     micro_state *s = st_new(c, size, eb, el);
@@ -687,6 +764,18 @@ static void *micro_create(const parley_agent_ctx *c, const char *params, char *e
     return s;
 }
 
+static void micro_free(void *state)
+{
+    micro_state *s = state;
+    if (s && s->implicit) {
+        const parley_allocator *a = s->h.a;
+        parleyx_free(a, s->isent.slot, s->isent.nslot * sizeof(uint64_t));
+        parleyx_free(a, s->irecv.slot, s->irecv.nslot * sizeof(uint64_t));
+        parleyx_free(a, s->list, s->lcap * sizeof(uint64_t));
+    }
+    st_free(state);
+}
+
 static bool bit_get(const uint8_t *b, uint64_t i)
 {
     return (b[i >> 3] >> (i & 7)) & 1;
@@ -696,25 +785,78 @@ static void bit_set(uint8_t *b, uint64_t i)
     b[i >> 3] = (uint8_t)(b[i >> 3] | (1u << (i & 7)));
 }
 
+static bool micro_has(const micro_state *s, bool recv, uint64_t o)
+{
+    if (s->implicit)
+        return id_set_has(recv ? &s->irecv : &s->isent, o);
+    return bit_get(recv ? s->recv : s->sent, o);
+}
+
+/* Mark o sent (or received); false when out of memory. */
+static bool micro_mark(micro_state *s, bool recv, uint64_t o)
+{
+    if (s->implicit)
+        return id_set_add(s->h.a, recv ? &s->irecv : &s->isent, o);
+    bit_set(recv ? s->recv : s->sent, o);
+    return true;
+}
+
 static void micro_observe(void *state, const parley_agent_ctx *c, const parley_observation *ev)
 {
     micro_state *s = state;
-    if (ev->kind == PARLEY_EVENT_OFFER && ev->seat != c->seat && !bit_get(s->recv, ev->outcome)) {
-        bit_set(s->recv, ev->outcome);
+    if (ev->kind == PARLEY_EVENT_OFFER && ev->seat != c->seat && !micro_has(s, true, ev->outcome)) {
+        if (!micro_mark(s, true, ev->outcome))
+            s->nomem = true;
         s->nrecv++;
     }
+}
+
+/* Whether the ranked list has an outcome at position next. */
+static bool micro_more(const micro_state *s, const ng_agent *g)
+{
+    return s->implicit ? s->have_next : s->next < g->nrank;
+}
+
+/* The outcome at position next, and the walk one step on. */
+static uint64_t micro_take(micro_state *s, ng_agent *g)
+{
+    if (!s->implicit)
+        return g->rank[s->next++];
+    memcpy(g->xv, s->nextv, g->s->nissues * sizeof *g->xv);
+    uint64_t o = ng_encode(g->s, g->xv);
+    s->next++;
+    s->prevu = s->nextu;
+    s->have_next = ng_index_next(g->ix, s->nextv, s->nextu, g->ctx.reservation, s->nextv,
+                                 &s->nextu);
+    return o;
 }
 
 static bool micro_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
     micro_state *s = state;
     ng_agent *g = ng_of(c);
-    if (s->nsent <= s->nrecv && s->next < g->nrank) {
-        uint64_t o = g->rank[s->next++];
-        if (!bit_get(s->sent, o)) {
-            bit_set(s->sent, o);
-            s->list[s->nsent++] = o;
+    if (s->nomem) {
+        *offer = UINT64_MAX; /* the session reports the failure */
+        snprintf(g->s->errbuf, sizeof g->s->errbuf, PARLEY_AGENT_NOMEM);
+        return true;
+    }
+    if (s->nsent <= s->nrecv && micro_more(s, g)) {
+        uint64_t o = micro_take(s, g);
+        if (o != UINT64_MAX && !micro_has(s, false, o)) {
+            if (s->implicit && s->nsent == s->lcap) {
+                uint64_t *l = parleyx_grow(s->h.a, s->list, sizeof *l, &s->lcap, s->nsent + 1, 64);
+                if (!l)
+                    o = UINT64_MAX;
+                else
+                    s->list = l;
+            }
+            if (o != UINT64_MAX && micro_mark(s, false, o))
+                s->list[s->nsent++] = o;
+            else
+                o = UINT64_MAX;
         }
+        if (o == UINT64_MAX)
+            snprintf(g->s->errbuf, sizeof g->s->errbuf, PARLEY_AGENT_NOMEM);
         *offer = o;
         return true;
     }
@@ -728,18 +870,19 @@ static parley_response micro_respond(void *state, const parley_agent_ctx *c, uin
 {
     const micro_state *s = state;
     const ng_agent *g = ng_of(c);
-    if (!g->nrank)
+    if (s->implicit ? s->empty : !g->nrank)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    size_t r;
-    if (s->nsent <= s->nrecv && s->next < g->nrank)
-        r = s->next;
+    double mine;
+    bool ready = s->nsent <= s->nrecv && micro_more(s, g);
+    if (s->implicit)
+        mine = ready || !s->next ? s->nextu : s->prevu;
     else
-        r = s->next ? s->next - 1 : 0;
-    return g->ok[o] && g->u[o] >= g->ranku[r] ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+        mine = g->ranku[ready ? s->next : (s->next ? s->next - 1 : 0)];
+    return ng_ok(g, o) && ng_u(g, o) >= mine ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
 }
 
 static const parley_strategy st_micro = {PARLEY_AGENT_ABI, "micro", micro_create, micro_propose,
-                                         micro_respond, micro_observe, st_free};
+                                         micro_respond, micro_observe, micro_free};
 
 /* ------------------------------------------------------------ voters */
 
@@ -837,7 +980,8 @@ bool ng_strategy_implicit_ok(const parley_strategy *st)
 {
     static const parley_strategy *const ok[] = {
         &ng_st_boulware,  &ng_st_linear, &ng_st_conceder, &ng_st_hardliner, &ng_st_time_dependent,
-        &st_time_dependent_at_least, &st_random, &st_hill, &st_anneal, &st_tft, &st_naive_tft};
+        &st_time_dependent_at_least, &st_random, &st_hill, &st_anneal, &st_tft, &st_naive_tft,
+        &st_micro};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         if (ok[i] == st)
             return true;
