@@ -32,6 +32,13 @@
  *  micro (de Jonge 2022).
  *  hillclimber, annealer: GENIUS voters for the mediated protocol.
  *
+ * Implicit sessions (ng.h; more than PARLEY_SESSION_MAX_OUTCOMES
+ * outcomes): time-dependent-at-least, tit-for-tat, micro, random and the
+ * voters run there through ng_u, ng_ok and the ng_ranked_* queries (the
+ * same rules; random draws from the whole space instead of its ranked
+ * list); frequency-nash and nice-tit-for-tat need every outcome and are
+ * refused (ng_strategy_implicit_ok).
+ *
  * Every built-in here offers only outcomes in its own ranked list (no red
  * line of its own broken, utility >= its reservation value) and accepts
  * only outcomes that are acceptable to it in the same sense: none ever
