@@ -624,3 +624,61 @@ Test(implicit_session, whole_list_strategies_refused)
     parley_session_free(s);
     parley_scenario_free(g.sc);
 }
+
+/* ------------------------------------------------------- out of memory */
+
+/* One implicit session (past 2^64 outcomes: the pool too) with strategies
+ * that keep memory of their own, allocating through c; the first failure
+ * is reported as PARLEY_ERR_NOMEM. */
+static parley_status faulty_run(const parley_scenario *sc, counting *c, bool mediated,
+                                const char *a, const char *b)
+{
+    parley_allocator al = {counting_alloc, c};
+    parley_session_options o;
+    parley_session_options_init(&o);
+    o.alloc = &al;
+    o.rounds = 12;
+    o.protocol = mediated ? PARLEY_PROTOCOL_MEDIATED : PARLEY_PROTOCOL_SAO;
+    parley_session *s = NULL;
+    parley_error err;
+    parley_status st = parley_session_new(sc, &o, &s, &err);
+    if (st == PARLEY_OK && !mediated) {
+        st = parley_session_set_strategy(s, 0, a, &err);
+        if (st == PARLEY_OK)
+            st = parley_session_set_strategy(s, 1, b, &err);
+    }
+    if (st == PARLEY_OK) {
+        parley_session_result res;
+        st = parley_session_run(s, &res, &err);
+        if (st == PARLEY_OK) /* and again: the pool and memos start afresh */
+            st = parley_session_run(s, &res, &err);
+    }
+    if (st != PARLEY_OK && st != PARLEY_ERR_NOMEM)
+        cr_assert_fail("status %d: %s", (int)st, err.message);
+    parley_session_free(s);
+    return st;
+}
+
+Test(implicit_session, out_of_memory_anywhere)
+{
+    rs.s = 1607;
+    gen g;
+    gen_build(&g, 24, 8, true, 2, true, 6, true, false); /* 8^24 > 2^64 */
+    static const char *const pairs[][2] = {
+        {"micro", "tit-for-tat"}, {"boulware", "random"}, {"", ""}};
+    for (size_t c = 0; c < 3; c++) {
+        counting clean = {0};
+        cr_assert_eq(faulty_run(g.sc, &clean, c == 2, pairs[c][0], pairs[c][1]), PARLEY_OK);
+        cr_assert_eq(clean.blocks, 0);
+        long stride = iters(20) == 1 ? 7 : 1;
+        for (long k = 1; k <= clean.calls; k += stride) {
+            counting f = {.fail_at = k};
+            parley_status st = faulty_run(g.sc, &f, c == 2, pairs[c][0], pairs[c][1]);
+            cr_assert_eq(st, PARLEY_ERR_NOMEM, "request %ld of %ld (%s)", k, clean.calls,
+                         pairs[c][0]);
+            cr_assert_eq(f.blocks, 0, "request %ld: %ld blocks left", k, f.blocks);
+            cr_assert_eq(f.bytes, 0, "request %ld: %ld bytes left", k, f.bytes);
+        }
+    }
+    parley_scenario_free(g.sc);
+}

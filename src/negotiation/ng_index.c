@@ -552,6 +552,7 @@ static bool ix_terms_setup(ng_index *ix)
                 ix->tbyoff[i + 1] += ix->tbyoff[i];
             cnt = ix->tbyoff[m];
             ix->tby = parleyx_calloc(ix->a, cnt ? cnt : 1, sizeof(size_t));
+            ix->ntby = cnt; /* (ng_index_free's size) */
             if (!ix->tby) {
                 parleyx_free(ix->a, seen, (m ? m : 1) * sizeof(bool));
                 return false;
@@ -561,7 +562,6 @@ static bool ix_terms_setup(ng_index *ix)
         }
     }
     parleyx_free(ix->a, seen, (m ? m : 1) * sizeof(bool));
-    ix->ntby = cnt;
     for (size_t t = 0; t < ix->nt; t++) /* nothing fixed */
         ix->tstate[t] = (int8_t)rule_eval_partial(pa->iterms[t].rule, ix->cur, ix->assigned,
                                                   NULL, NULL);

@@ -1032,6 +1032,8 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
     memset(&rs, 0, sizeof rs);
     parley_status st = med ? run_mediated(s, &rs, err) : run_sao(s, &rs, err);
     destroy_states(s);
+    if (st == PARLEY_OK && strcmp(s->errbuf, PARLEY_AGENT_NOMEM) == 0) /* said by an observer */
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (st != PARLEY_OK)
         return st;
     res->talks_agreed = rs.deal;

@@ -198,7 +198,8 @@ static void *td_create_e(const parley_agent_ctx *c, const char *params, double e
     s->k = v[1];
     uint64_t o;
     double hi = 1.0, lo = 0.0;
-    s->empty = !ng_ranked_best(g, &o, &hi);
+    s->empty = g->ix ? !ng_index_value(g->ix, true, c->reservation, &hi) /* no id needed */
+                     : !ng_ranked_best(g, &o, &hi);
     if (s->empty)
         hi = 1.0;
     else
@@ -605,6 +606,11 @@ static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb,
     if (g->ix) {
         double u;
         s->empty = !ng_ranked_best(g, &s->best, &u);
+        if (!s->empty && s->best == UINT64_MAX) { /* the pool is full */
+            st_free(s);
+            snprintf(eb, el, PARLEY_AGENT_NOMEM);
+            return NULL;
+        }
     }
     return s;
 }
@@ -754,10 +760,9 @@ static void *micro_create(const parley_agent_ctx *c, const char *params, char *e
             return NULL;
         s->implicit = true;
         s->nextv = (uint32_t *)(void *)(s + 1);
-        uint64_t o;
-        s->have_next = ng_ranked_best(g, &o, &s->nextu);
+        s->have_next = ng_index_query(g->ix, true, false, c->reservation, false, INFINITY, false,
+                                      s->nextv, &s->nextu);
         s->empty = !s->have_next;
-        memcpy(s->nextv, g->xv, g->s->nissues * sizeof *s->nextv);
         return s;
     }
     size_t bits = (size_t)(g->s->n + 7) / 8;
@@ -812,8 +817,10 @@ static void micro_observe(void *state, const parley_agent_ctx *c, const parley_o
 {
     micro_state *s = state;
     if (ev->kind == PARLEY_EVENT_OFFER && ev->seat != c->seat && !micro_has(s, true, ev->outcome)) {
-        if (!micro_mark(s, true, ev->outcome))
+        if (!micro_mark(s, true, ev->outcome)) { /* the session fails at the end of the run */
             s->nomem = true;
+            snprintf(ng_of(c)->s->errbuf, sizeof ng_of(c)->s->errbuf, PARLEY_AGENT_NOMEM);
+        }
         s->nrecv++;
     }
 }
