@@ -32,13 +32,23 @@
  * descending when maximising): the first leaf is a good incumbent; a node
  * is pruned when its bound cannot beat the incumbent, or can only tie it
  * with outcomes of worse id (its fixed prefix differs from the incumbent's
- * the wrong way).  So the answer is exact whenever the search ends.
+ * the wrong way).  So the answer is exact whenever the search ends.  When
+ * an incumbent reaches the ideal (the root's bound, or the end of the range
+ * asked) its utility is proven optimal: the first pass stops there and a
+ * second pass, values in id order, finds the best id among the ties (the
+ * first tie it meets), unless any id will do (value-only queries).  The
+ * interaction terms' states are carried down the search (tstate): at a
+ * node only the terms that mention the issue just fixed are evaluated, and
+ * a leaf's utility is the fold of the decided states -- pm_utility's own
+ * arithmetic, in the same order.
  *
- * Work limit.  A search visits at most NG_IX_NODES nodes.  Past that it
- * returns the best outcome found (still inside the asked range: u >= x
- * stays u >= x), and the index records that the answer is not proven; the
- * search is a pure function of the query, so sessions stay deterministic.
- * Spaces up to about NG_IX_NODES outcomes are always answered exactly.
+ * Work limit.  A search visits at most NG_IX_NODES nodes (the second pass
+ * at least a quarter of that).  Past that it returns the best outcome
+ * found (still inside the asked range: u >= x stays u >= x), and the index
+ * records that the answer is not proven; the search is a pure function of
+ * the query, so sessions stay deterministic.  Spaces of up to about
+ * NG_IX_NODES / 6 outcomes are always answered exactly (both passes fit),
+ * most up to about NG_IX_NODES / 2.
  *
  * Memo.  The last NG_IX_MEMO answers are kept: the same query is answered
  * from it, and a proven answer to "smallest u >= x" (found u*) also answers
