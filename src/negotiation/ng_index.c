@@ -40,7 +40,11 @@
  * interaction terms' states are carried down the search (tstate): at a
  * node only the terms that mention the issue just fixed are evaluated, and
  * a leaf's utility is the fold of the decided states -- pm_utility's own
- * arithmetic, in the same order.
+ * arithmetic, in the same order.  With interaction terms, a query with a
+ * target (the finite end of its range) orders the values by how near the
+ * estimated completion comes to it (ix_toward): the term order alone
+ * leaves the dive far from the target when terms can add or subtract
+ * (answers within 5e-3 of the exact one on 10^30 outcomes, against 1e-6).
  *
  * Work limit.  A search visits at most NG_IX_NODES nodes (the second pass
  * at least a quarter of that).  Past that it returns the best outcome
@@ -97,6 +101,11 @@ struct ng_index {
     const uint32_t *values;
     double *tmax, *tmin;   /* per issue: the largest and smallest term */
     uint32_t *asc, *desc;  /* per issue: value orders by term (off[i] + r) */
+    uint32_t *ordbuf;      /* per issue: the order toward a target (off[i] + r) */
+    double *keybuf;        /* its keys, by value index (off[i] + k) */
+    double *restmid;       /* restmid[i]: sum of the term midpoints of issues >= i */
+    bool have_target;
+    double target;         /* the range's finite end the search heads for */
     size_t *off, tot;
     uint32_t *cur, *inc;   /* the node's prefix, the incumbent */
     uint32_t *tmpv;        /* ng_index_near's second answer */
@@ -139,8 +148,9 @@ static double ix_clamp(const pm_party *pa, double lin, double inter)
 
 /* The bounds [*lb, *ub] of every completion of the prefix cur[0..d),
  * whose linear fold is lin; false when a red line fails for all of them. */
-static bool ix_bounds(ng_index *ix, size_t d, double lin, double *lb, double *ub)
+static bool ix_bounds(ng_index *ix, size_t d, double lin, double *lb, double *ub, double *sure)
 {
+    *sure = 0.0;
     const pm_party *pa = ix->pa;
     for (size_t r = 0; !ix->q.all && r < pa->nredlines; r++)
         if (rule_eval_partial(pa->redlines[r].rule, ix->cur, ix->assigned, ix->ulo, ix->uhi) == 0)
@@ -162,6 +172,7 @@ static bool ix_bounds(ng_index *ix, size_t d, double lin, double *lb, double *ub
         if (r == 1) {
             il += v;
             ih += v;
+            *sure += v;
         } else if (r < 0) {
             il += v < 0.0 ? v : 0.0;
             ih += v > 0.0 ? v : 0.0;
@@ -266,6 +277,45 @@ static void ix_leaf(ng_index *ix, double lin)
     }
 }
 
+/* The values of issue d (assigned[d] set) in the order of how near the
+ * completion's estimated utility comes to the target: the linear fold so
+ * far plus the value's term plus the midpoints of the issues after it,
+ * plus the interaction terms sure with the value (the decided ones, and
+ * those of issue d it decides to hold), divided as in the utility.  A
+ * heuristic only: it orders the search, it never prunes.  Ties by value
+ * index. */
+static const uint32_t *ix_toward(ng_index *ix, size_t d, double lin, double sure)
+{
+    const pm_party *pa = ix->pa;
+    const double *t = pa->terms[d];
+    uint32_t nv = ix->values[d];
+    uint32_t *ord = ix->ordbuf + ix->off[d];
+    double *key = ix->keybuf + ix->off[d];
+    double base = lin + ix->restmid[d + 1];
+    const int8_t *up = ix->nt ? ix->tstate + d * ix->nt : NULL;
+    for (uint32_t k = 0; k < nv; k++) {
+        double in = sure;
+        if (up) {
+            ix->cur[d] = k;
+            for (size_t j = ix->tbyoff[d]; j < ix->tbyoff[d + 1]; j++) {
+                size_t x = ix->tby[j];
+                if (up[x] < 0 &&
+                    rule_eval_partial(pa->iterms[x].rule, ix->cur, ix->assigned, NULL, NULL) == 1)
+                    in += pa->iterms[x].value;
+            }
+        }
+        double est = base + t[k] + (pa->nterms ? in / pa->idiv : 0.0);
+        key[k] = fabs(est - ix->target);
+        uint32_t r = k; /* insertion, stable by value index */
+        while (r > 0 && key[ord[r - 1]] > key[k]) {
+            ord[r] = ord[r - 1];
+            r--;
+        }
+        ord[r] = k;
+    }
+    return ord;
+}
+
 static void ix_dfs(ng_index *ix, size_t d, double lin)
 {
     if (ix->stopped)
@@ -278,8 +328,8 @@ static void ix_dfs(ng_index *ix, size_t d, double lin)
         ix_leaf(ix, lin);
         return;
     }
-    double lb, ub;
-    if (!ix_bounds(ix, d, lin, &lb, &ub))
+    double lb, ub, sure;
+    if (!ix_bounds(ix, d, lin, &lb, &ub, &sure))
         return;
     if (d == 0 && !ix->lex) { /* the best any answer can be */
         const ix_query *q = &ix->q;
@@ -296,6 +346,8 @@ static void ix_dfs(ng_index *ix, size_t d, double lin)
     const double *t = ix->pa->terms ? ix->pa->terms[d] : NULL;
     uint32_t nv = ix->values[d];
     ix->assigned[d] = true;
+    if (!ix->lex && ix->have_target && t && ix->nt) /* (linear: the term order does as well) */
+        ord = ix_toward(ix, d, lin, sure);
     for (uint32_t r = 0; r < nv && !ix->stopped; r++) {
         uint32_t k = !ix->lex ? ord[r] : ix->q.largest_id ? nv - 1 - r : r;
         ix->cur[d] = k;
@@ -402,6 +454,8 @@ static bool ix_search(ng_index *ix, const ix_query *q, uint32_t *out, double *u)
     ix->inc_u = 0.0;
     ix->proven = false;
     ix->have_ideal = false;
+    ix->have_target = q->maximise ? isfinite(q->hi) : isfinite(q->lo);
+    ix->target = q->maximise ? q->hi : q->lo;
     /* phase 1: values by term, until done, proven or out of work */
     ix_run(ix, false, NG_IX_NODES);
     unsigned long used = ix->nodes;
@@ -602,6 +656,9 @@ ng_index *ng_index_new(const parley_session *s, size_t party)
     ix->off = parleyx_calloc(a, m, sizeof(size_t));
     ix->asc = parleyx_calloc(a, tot ? tot : 1, sizeof(uint32_t));
     ix->desc = parleyx_calloc(a, tot ? tot : 1, sizeof(uint32_t));
+    ix->ordbuf = parleyx_calloc(a, tot ? tot : 1, sizeof(uint32_t));
+    ix->keybuf = parleyx_calloc(a, tot ? tot : 1, sizeof(double));
+    ix->restmid = parleyx_calloc(a, ix->m + 1, sizeof(double));
     ix->cur = parleyx_calloc(a, m, sizeof(uint32_t));
     ix->inc = parleyx_calloc(a, m, sizeof(uint32_t));
     ix->tmpv = parleyx_calloc(a, m, sizeof(uint32_t));
@@ -610,7 +667,8 @@ ng_index *ng_index_new(const parley_session *s, size_t party)
     ix->ulo = parleyx_calloc(a, ix->np ? ix->np : 1, sizeof(double));
     ix->uhi = parleyx_calloc(a, ix->np ? ix->np : 1, sizeof(double));
     ord_item *items = parleyx_calloc(a, maxv, sizeof(ord_item));
-    bool ok = ix->tmax && ix->tmin && ix->off && ix->asc && ix->desc && ix->cur && ix->inc && ix->tmpv && ix->after &&
+    bool ok = ix->tmax && ix->tmin && ix->off && ix->asc && ix->desc && ix->ordbuf &&
+              ix->keybuf && ix->restmid && ix->cur && ix->inc && ix->tmpv && ix->after &&
               ix->assigned && ix->ulo && ix->uhi && items;
     for (size_t k = 0; ok && k < NG_IX_MEMO; k++) {
         ix->memo[k].v = parleyx_calloc(a, m, sizeof(uint32_t));
@@ -650,6 +708,8 @@ ng_index *ng_index_new(const parley_session *s, size_t party)
         o += nv;
     }
     parleyx_free(a, items, maxv * sizeof(ord_item));
+    for (size_t i = ix->m; i-- > 0;)
+        ix->restmid[i] = ix->restmid[i + 1] + (ix->tmin[i] + ix->tmax[i]) / 2.0;
     if (!ix_terms_setup(ix)) {
         ng_index_free(ix);
         return NULL;
@@ -668,6 +728,9 @@ void ng_index_free(ng_index *ix)
     parleyx_free(a, ix->off, m * sizeof(size_t));
     parleyx_free(a, ix->asc, tot * sizeof(uint32_t));
     parleyx_free(a, ix->desc, tot * sizeof(uint32_t));
+    parleyx_free(a, ix->ordbuf, tot * sizeof(uint32_t));
+    parleyx_free(a, ix->keybuf, tot * sizeof(double));
+    parleyx_free(a, ix->restmid, (ix->m + 1) * sizeof(double));
     parleyx_free(a, ix->cur, m * sizeof(uint32_t));
     parleyx_free(a, ix->inc, m * sizeof(uint32_t));
     parleyx_free(a, ix->tmpv, m * sizeof(uint32_t));
