@@ -682,3 +682,33 @@ Test(implicit_session, out_of_memory_anywhere)
     }
     parley_scenario_free(g.sc);
 }
+
+/* Past the work limit the answers stay inside the range asked, their
+ * outcomes attain the utility reported (recomputed here), and they come
+ * near the target: on 10^30 non-linear outcomes within 10^-4 (the search
+ * reaches about 10^-6; before it headed for the target, 7·10^-2). */
+Test(implicit_index, huge_answers_near_the_target)
+{
+    rs.s = 1608;
+    gen g;
+    build_huge(&g);
+    parley_session *s = session_of(g.sc, true, NULL); /* implicit by its size anyway */
+    for (size_t k = 0; k < 2; k++) {
+        ng_agent *a = &s->agents[k];
+        uint32_t out[GM];
+        double u;
+        size_t n = iters(24);
+        for (size_t q = 0; q < n; q++) {
+            double x = 0.3 + 0.6 * (double)q / (double)n;
+            cr_assert(ng_index_at_least(a->ix, x, false, out, &u));
+            cr_assert_eq(u, gen_u(&g, k, out));
+            cr_assert(gen_lines(&g, k, out));
+            cr_assert(u >= x && u - x < 1e-4, "at_least(%g): %.17g", x, u);
+            cr_assert(ng_index_below(a->ix, x, out, &u));
+            cr_assert_eq(u, gen_u(&g, k, out));
+            cr_assert(u < x && x - u < 1e-4, "below(%g): %.17g", x, u);
+        }
+    }
+    parley_session_free(s);
+    parley_scenario_free(g.sc);
+}
