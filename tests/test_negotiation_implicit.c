@@ -65,7 +65,7 @@ static void gen_build(gen *g, size_t m, uint32_t maxv, bool fixed, size_t np, bo
     g->np = np;
     parley_scenario *sc = parley_scenario_new(NULL);
     cr_assert_not_null(sc);
-    char name[16], labels[GV][8];
+    char name[32], labels[GV][16];
     const char *lp[GV];
     for (uint32_t k = 0; k < GV; k++) {
         snprintf(labels[k], sizeof labels[k], "v%u", k);
