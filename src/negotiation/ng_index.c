@@ -391,11 +391,13 @@ static const ix_memo *memo_find(const ng_index *ix, const ix_query *q)
             e->q.any_id != q->any_id || e->q.all != q->all)
             continue;
         /* smallest u >= x (closed, no upper end): nothing in [x, u*) */
-        if (!q->maximise && !e->q.lo_open && !q->lo_open && isinf(e->q.hi) && isinf(q->hi) &&
+        if (!q->maximise && !e->q.lo_open && !q->lo_open && e->q.hi == INFINITY &&
+            q->hi == INFINITY &&
             q->lo >= e->q.lo && (!e->found || q->lo <= e->u))
             return e;
         /* largest u < x (open, no lower end): nothing in (u*, x) */
-        if (q->maximise && e->q.hi_open && q->hi_open && isinf(e->q.lo) && isinf(q->lo) &&
+        if (q->maximise && e->q.hi_open && q->hi_open && e->q.lo == -INFINITY &&
+            q->lo == -INFINITY &&
             q->hi <= e->q.hi && (!e->found || q->hi > e->u))
             return e;
     }
