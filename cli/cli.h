@@ -26,6 +26,10 @@ enum { CLI_OK = 0, CLI_NORESULT = 1, CLI_USAGE = 2, CLI_INTERNAL = 3 };
 /* More profiles than this in a GENIUS folder, none picked: a note on stderr
  * suggests --profiles (docs/genius-import.md). */
 #define CLI_MANY_PROFILES 8
+/* The analysis work (parley_analysis_options.max_work) allowed for the
+ * quality measures of a session on a space larger than a session
+ * enumerates (about a second): past it the distances are left out. */
+#define CLI_HUGE_MEASURE_WORK 20000000u
 
 /* Exit status for a library status. */
 int cli_exit_for(parley_status st);

@@ -582,6 +582,9 @@ static int measure(const neg_ctx *nc, const parley_session_result *res, double *
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = 1;
+    uint64_t n;
+    if (parley_scenario_outcome_count(nc->sc, &n) != PARLEY_OK || n > PARLEY_SESSION_MAX_OUTCOMES)
+        ao.max_work = CLI_HUGE_MEASURE_WORK; /* measures only when the frontier comes quickly */
     double *vec = calloc(nc->nd ? nc->nd : 1, sizeof(double));
     if (!vec)
         return CLI_INTERNAL;

@@ -20,6 +20,8 @@
  * Outcomes.  Every outcome of the scenario has an id in [0, outcomes):
  * the mixed-radix number of its value indices, issue 0 most significant
  * (id = ((v0 * n1 + v1) * n2 + v2) ...).  decode/encode convert.
+ * Sessions on more than PARLEY_SESSION_MAX_OUTCOMES outcomes (negotiation.h)
+ * keep no ranked list and do not run strategies given as plugins.
  *
  * Privacy.  A negotiator sees its own preferences (utility, reservation
  * value, discount factor, its own red lines through `acceptable`), the

@@ -52,7 +52,11 @@ typedef enum parley_protocol {
 } parley_protocol;
 
 /* The most outcomes a session enumerates (each negotiator keeps its
- * utility of every outcome, sorted). */
+ * utility of every outcome, sorted).  Larger spaces (any size parley
+ * loads) run without enumeration: each negotiator answers through a branch
+ * and bound over its own preferences, and only the strategies that need no
+ * whole sorted list run there (docs/negotiation.md, "Spaces too large to
+ * enumerate"). */
 #define PARLEY_SESSION_MAX_OUTCOMES 4000000u
 
 typedef struct parley_session_options {
@@ -76,8 +80,8 @@ typedef struct parley_session parley_session;
  * (a neutral one otherwise) with the "hill-climbing" method.  On success
  * *out is owned by the caller (parley_session_free).  Fails with
  * PARLEY_ERR_INVALID (fewer than two negotiators for SAO, none for
- * mediated), PARLEY_ERR_LIMIT (more than PARLEY_SESSION_MAX_OUTCOMES
- * outcomes), PARLEY_ERR_ARG, PARLEY_ERR_NOMEM. */
+ * mediated), PARLEY_ERR_ARG, PARLEY_ERR_NOMEM.  A space of more than
+ * PARLEY_SESSION_MAX_OUTCOMES outcomes is not enumerated (see above). */
 PARLEY_API parley_status parley_session_new(const parley_scenario *sc,
                                             const parley_session_options *opt,
                                             parley_session **out, parley_error *err);
@@ -98,7 +102,11 @@ PARLEY_API size_t parley_session_seat_party(const parley_session *s, size_t seat
  * party (mediated protocol): hill-climbing, annealing (default voters
  * hillclimber / annealer for negotiators given no strategy) or
  * neighbours.  PARLEY_ERR_INVALID with a message naming the choices on an
- * unknown name or parameter. */
+ * unknown name or parameter; PARLEY_ERR_LIMIT, naming the strategy and the
+ * limit, for a strategy that needs the whole sorted outcome list
+ * (nice-tit-for-tat, frequency-nash) on a space of
+ * more than PARLEY_SESSION_MAX_OUTCOMES outcomes.  parley_session_set_custom
+ * refuses there too (a plugin may ask for any rank). */
 PARLEY_API parley_status parley_session_set_strategy(parley_session *s, size_t party,
                                                      const char *spec, parley_error *err);
 /* Any strategy, e.g. loaded from a shared object.  strategy is borrowed
@@ -131,7 +139,7 @@ typedef struct parley_trace_event {
     double t;
     size_t party;
     bool has_outcome;
-    uint64_t outcome_id;
+    uint64_t outcome_id;       /* as parley_session_result's */
     const uint32_t *outcome;   /* value indices, borrowed for the call */
     const double *utilities;   /* one per scenario party, borrowed */
     bool accepted;
@@ -162,7 +170,9 @@ typedef struct parley_session_result {
     unsigned long rounds;      /* rounds used */
     double t;                  /* time at the end */
     const uint32_t *outcome;   /* the deal (issue_count indices), or NULL */
-    uint64_t outcome_id;
+    uint64_t outcome_id;       /* its mixed-radix id; past 2^64 outcomes the
+                                * session's own number for it (in order of
+                                * first mention) */
     const double *utility;     /* undiscounted u(deal), or rv without one */
     const double *discounted;  /* u * d^t, or rv * d^t without one */
     double welfare;            /* sum of discounted utilities of the

@@ -13,6 +13,17 @@
  * over ranku (ng_at_least), which is what makes a time-dependent turn cost
  * well under a microsecond on 10^4 outcomes.
  *
+ * Implicit sessions.  Above PARLEY_SESSION_MAX_OUTCOMES outcomes (or with
+ * PARLEY_SESSION_IMPLICIT=1, for tests) s->implicit is set and nothing is
+ * enumerated: u, ok, rank, ranku, gorder are NULL (nrank 0) and each agent
+ * has an ng_index (ng_index.c) answering the ranked list's questions by
+ * branch and bound; strategies go through ng_u, ng_ok and the ng_ranked_*
+ * and ng_domain_* calls, which serve both layouts.  Only the strategies
+ * ng_strategy_implicit_ok accepts run there.  Past 2^64 outcomes (s->big)
+ * ids are handles of the session's pool (ng_pool, in order of first
+ * mention) instead of mixed-radix numbers; ng_decode / ng_encode convert
+ * in both cases.
+ *
  * Privacy.  The parley_agent_ctx is the first member of ng_agent, so the
  * engine converts a ctx pointer back to its agent.  Built-in strategies
  * (ng_strategy.c) read their OWN agent's arrays directly, for speed; they
@@ -35,6 +46,8 @@
 
 #include <string.h>
 
+typedef struct ng_index ng_index; /* ng_index.c */
+
 typedef struct ng_agent {
     parley_agent_ctx ctx; /* must be first */
     struct parley_session *s;
@@ -53,6 +66,8 @@ typedef struct ng_agent {
     double *gorderu;  /* utilities along gorder */
     size_t ngorder;
     uint64_t rng;
+    ng_index *ix; /* implicit sessions: the agent's index (u, ok, rank: NULL) */
+    uint32_t *xv; /* implicit sessions: a scratch outcome (nissues) */
 } ng_agent;
 
 typedef enum ng_mediator_kind {
@@ -66,6 +81,16 @@ typedef struct ng_hist {
     size_t seat; /* SIZE_MAX: the mediator */
 } ng_hist;
 
+/* Outcomes of a space past 2^64 (ng_index.c): handle h names the vector
+ * vecs[h * nissues ...], in order of first mention; slot is a hash table
+ * of handle + 1 (0: empty), at most half full. */
+typedef struct ng_pool {
+    uint32_t *vecs;
+    size_t n, cap;
+    uint64_t *slot;
+    size_t nslot;
+} ng_pool;
+
 struct parley_session {
     const parley_scenario *sc;
     parley_allocator allocv;
@@ -73,8 +98,11 @@ struct parley_session {
     parley_session_options opt;
     size_t nissues;
     uint32_t *values;
-    uint64_t *stride;
-    uint64_t n;
+    uint64_t *stride;  /* big: unused (zero) */
+    uint64_t n;        /* outcomes; big: UINT64_MAX */
+    bool implicit;     /* no enumeration: agents answer through ng_index */
+    bool big;          /* more than 2^64 - 1 outcomes: ids are pool handles */
+    ng_pool pool;
     size_t nparties;
     size_t seats;
     ng_agent *agents;
@@ -107,6 +135,81 @@ static inline double ng_unit(uint64_t *x)
 /* A uniform integer in [0, n), n >= 1 (Lemire's multiply, rejection). */
 uint64_t ng_below(uint64_t *x, uint64_t n);
 uint64_t ng_seed(uint64_t master, uint64_t party);
+
+/* Outcome ids.  An id is the mixed-radix number of the outcome (issue 0
+ * most significant) when the space has fewer than 2^64 outcomes, else a
+ * handle of the session's pool.  ng_encode returns UINT64_MAX when the
+ * pool cannot grow (out of memory); ng_valid tells whether o names an
+ * outcome of the session. */
+void ng_decode(const parley_session *s, uint64_t o, uint32_t *v);
+uint64_t ng_encode(parley_session *s, const uint32_t *v);
+static inline bool ng_valid(const parley_session *s, uint64_t o)
+{
+    return s->big ? o < s->pool.n : o < s->n;
+}
+uint64_t ng_pool_intern(parley_session *s, const uint32_t *v);
+void ng_pool_free(parley_session *s);
+/* Forget every handle (at the start of a run: ids never carry over). */
+void ng_pool_reset(parley_session *s);
+
+/* The implicit index (ng_index.c: the method, its exactness and its work
+ * limit).  Queries range over the outcomes keeping the party's red lines;
+ * each writes an outcome attaining the answer into out (nissues values)
+ * and its utility into *u, and returns false when no outcome qualifies.
+ * Ties go to the smallest id unless largest_id.  ng_index_new returns NULL
+ * when out of memory; free with ng_index_free. */
+ng_index *ng_index_new(const parley_session *s, size_t party);
+void ng_index_free(ng_index *ix);
+void ng_index_forget(ng_index *ix); /* empty the memo */
+bool ng_index_query(ng_index *ix, bool maximise, bool largest_id, double lo, bool lo_open,
+                    double hi, bool hi_open, uint32_t *out, double *u);
+bool ng_index_at_least(ng_index *ix, double x, bool largest_id, uint32_t *out, double *u);
+bool ng_index_below(ng_index *ix, double x, uint32_t *out, double *u);
+bool ng_index_best(ng_index *ix, uint32_t *out, double *u);
+/* The utility alone (no outcome): the largest (maximise) or the smallest
+ * utility >= lo. */
+bool ng_index_value(ng_index *ix, bool maximise, double lo, double *u);
+/* The largest (smallest) utility over every outcome, red lines or not. */
+bool ng_index_value_all(ng_index *ix, bool maximise, double *u);
+/* The outcome after o (utility uo) in the ranked order of the outcomes
+ * keeping the red lines with utility >= rv: utility descending, ids
+ * ascending.  o may alias out. */
+bool ng_index_next(ng_index *ix, const uint32_t *o, double uo, double rv, uint32_t *out,
+                   double *u);
+/* GENIUS's getBidNearUtility by utility: x itself if attained, else the
+ * nearer of the smallest u > x and the largest u < x (the upper on a tie). */
+bool ng_index_near(ng_index *ix, double x, uint32_t *out, double *u);
+void ng_index_stats(const ng_index *ix, unsigned long *searches, unsigned long *nodes);
+
+/* An agent's utility and acceptability (no red line of its own broken,
+ * u >= its reservation value) of outcome o, enumerated or not. */
+double ng_u_implicit(const ng_agent *g, uint64_t o);
+bool ng_ok_implicit(const ng_agent *g, uint64_t o);
+static inline double ng_u(const ng_agent *g, uint64_t o)
+{
+    return g->u ? g->u[o] : ng_u_implicit(g, o);
+}
+static inline bool ng_ok(const ng_agent *g, uint64_t o)
+{
+    return g->ok ? g->ok[o] != 0 : ng_ok_implicit(g, o);
+}
+/* The ranked list's queries, enumerated or not: its first outcome; its
+ * last utility; the worst ranked outcome with utility >= x, or the first
+ * when none (rank_for).  false: the list is empty.  Ids may be UINT64_MAX
+ * when the pool ran out of memory (errbuf says so). */
+bool ng_ranked_best(ng_agent *g, uint64_t *o, double *u);
+bool ng_ranked_worst(ng_agent *g, double *u);
+bool ng_ranked_at_least(ng_agent *g, double x, uint64_t *o, double *u);
+/* Implicit only, over the outcomes keeping g's red lines (GENIUS's
+ * sorted space): the utility range, and ng_index_near as an id. */
+bool ng_domain_range(ng_agent *g, double *lo, double *hi);
+bool ng_domain_near(ng_agent *g, double x, uint64_t *o, double *u);
+/* Whether built-in strategy st runs on implicit sessions, and their names
+ * for messages. */
+#define NG_IMPLICIT_NAMES                                                                    \
+    "boulware, linear, conceder, hardliner, time-dependent, time-dependent-at-least, "      \
+    "tit-for-tat, micro, random, or the mediated protocol (hillclimber, annealer voters)"
+bool ng_strategy_implicit_ok(const parley_strategy *st);
 
 /* How many ranked outcomes of agent g have utility >= x. */
 static inline size_t ng_at_least(const ng_agent *g, double x)

@@ -242,8 +242,10 @@ typedef struct gtd_state {
     const parley_allocator *a;
     double e, k, pmin, pmax;
     double cache_t;
-    size_t cache_r;
+    uint64_t cache_o; /* the bid at cache_t and its utility */
+    double cache_u;
     bool cached;
+    bool empty; /* every outcome breaks one of its red lines */
     bool lines; /* the negotiator has red lines of its own */
 } gtd_state;
 
@@ -263,7 +265,7 @@ static void *gtd_create_e(const parley_agent_ctx *c, const char *params, double 
         snprintf(eb, el, "k must be between 0 and 1");
         return NULL;
     }
-    if (!ng_genius_order(g)) {
+    if (!g->ix && !ng_genius_order(g)) {
         snprintf(eb, el, PARLEY_AGENT_NOMEM);
         return NULL;
     }
@@ -276,8 +278,16 @@ static void *gtd_create_e(const parley_agent_ctx *c, const char *params, double 
     s->lines = parley_redline_count(g->s->sc, g->party) > 0;
     s->e = v[0];
     s->k = v[1];
-    double hi = g->ngorder ? g->gorderu[0] : 0.0;
-    double lo = g->ngorder ? g->gorderu[g->ngorder - 1] : 0.0;
+    double hi = 0.0, lo = 0.0;
+    if (g->ix) {
+        s->empty = !ng_domain_range(g, &lo, &hi);
+        if (s->empty)
+            hi = lo = 0.0;
+    } else {
+        s->empty = g->ngorder == 0;
+        hi = g->ngorder ? g->gorderu[0] : 0.0;
+        lo = g->ngorder ? g->gorderu[g->ngorder - 1] : 0.0;
+    }
     s->pmax = isnan(v[3]) ? hi : v[3];
     s->pmin = isnan(v[2]) ? (lo > c->reservation ? lo : c->reservation) : v[2];
     return s;
@@ -289,25 +299,34 @@ double ng_genius_target(double e, double k, double pmin, double pmax, double t)
     return pmin + (pmax - pmin) * (1.0 - f);
 }
 
-/* The position in the GENIUS order of the outcome bid at the current time. */
-static size_t gtd_pick(gtd_state *s, const ng_agent *g)
+/* The bid at the current time, into s->cache_o / cache_u: on an
+ * enumerated session the outcome GENIUS's getBidNearUtility picks in the
+ * GENIUS order; on an implicit one the outcome of the same utility
+ * (ng_index_near), the smallest id among equals. */
+static void gtd_now(gtd_state *s, ng_agent *g)
 {
     double t = g->s->t;
     if (!s->cached || t != s->cache_t) {
         s->cache_t = t;
-        s->cache_r = ng_genius_near(g->gorderu, g->ngorder,
-                                    ng_genius_target(s->e, s->k, s->pmin, s->pmax, t));
+        double x = ng_genius_target(s->e, s->k, s->pmin, s->pmax, t);
+        if (g->ix) {
+            ng_domain_near(g, x, &s->cache_o, &s->cache_u);
+        } else {
+            size_t r = ng_genius_near(g->gorderu, g->ngorder, x);
+            s->cache_o = g->gorder[r];
+            s->cache_u = g->gorderu[r];
+        }
         s->cached = true;
     }
-    return s->cache_r;
 }
 
 static bool gtd_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
-    const ng_agent *g = ng_of(c);
-    if (!g->ngorder)
+    gtd_state *s = state;
+    if (s->empty)
         return false;
-    *offer = g->gorder[gtd_pick(state, g)];
+    gtd_now(s, ng_of(c));
+    *offer = s->cache_o;
     return true;
 }
 
@@ -315,16 +334,17 @@ static bool gtd_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
  * make now, both undiscounted; no reservation check. */
 static parley_response gtd_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
-    const ng_agent *g = ng_of(c);
-    if (!g->ngorder)
+    ng_agent *g = ng_of(c);
+    gtd_state *s = state;
+    if (s->empty)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    if (((const gtd_state *)state)->lines) {
+    if (s->lines) {
         c->decode(c, o, g->s->tmp_outcome);
         if (!parley_redlines_hold(g->s->sc, g->party, g->s->tmp_outcome))
             return PARLEY_RESPONSE_REJECT;
     }
-    return g->u[o] >= g->gorderu[gtd_pick(state, g)] ? PARLEY_RESPONSE_ACCEPT
-                                                     : PARLEY_RESPONSE_REJECT;
+    gtd_now(s, g);
+    return ng_u(g, o) >= s->cache_u ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
 }
 
 static void gtd_free(void *state)

@@ -18,7 +18,9 @@
  *    the issues, the time, the history of offers).
  *
  * Cost.  Session creation: n outcomes x (parties utility evaluations +
- * red-line checks) plus one radix sort per negotiator, O(n).  A turn:
+ * red-line checks) plus one radix sort per negotiator, O(n); an implicit
+ * session (more than PARLEY_SESSION_MAX_OUTCOMES outcomes, ng.h) builds
+ * only each negotiator's index (ng_index.c), O(values + terms).  A turn:
  * whatever its strategy costs (a binary search for time-dependent ones)
  * plus O(seats) observer calls.  Traces evaluate every party's utility of
  * each outcome mentioned (only when a trace callback is set).
@@ -26,6 +28,7 @@
 #include "negotiation/ng.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -57,20 +60,35 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void decode(const parley_session *s, uint64_t id, uint32_t *v)
+void ng_decode(const parley_session *s, uint64_t id, uint32_t *v)
 {
+    if (s->big) {
+        if (id < s->pool.n)
+            memcpy(v, s->pool.vecs + id * (s->nissues ? s->nissues : 1),
+                   s->nissues * sizeof *v);
+        else
+            memset(v, 0, s->nissues * sizeof *v);
+        return;
+    }
     for (size_t i = s->nissues; i-- > 0;) {
         v[i] = (uint32_t)(id % s->values[i]);
         id /= s->values[i];
     }
 }
 
-static uint64_t encode(const parley_session *s, const uint32_t *v)
+uint64_t ng_encode(parley_session *s, const uint32_t *v)
 {
+    if (s->big)
+        return ng_pool_intern(s, v);
     uint64_t id = 0;
     for (size_t i = 0; i < s->nissues; i++)
         id += (uint64_t)v[i] * s->stride[i];
     return id;
+}
+
+static void decode(const parley_session *s, uint64_t id, uint32_t *v)
+{
+    ng_decode(s, id, v);
 }
 
 /* ------------------------------------------------------------ the view */
@@ -78,12 +96,12 @@ static uint64_t encode(const parley_session *s, const uint32_t *v)
 static double cx_utility(const parley_agent_ctx *c, uint64_t o)
 {
     const ng_agent *g = ng_of(c);
-    return o < g->s->n ? g->u[o] : 0.0;
+    return ng_valid(g->s, o) ? ng_u(g, o) : 0.0;
 }
 static bool cx_acceptable(const parley_agent_ctx *c, uint64_t o)
 {
     const ng_agent *g = ng_of(c);
-    return o < g->s->n && g->ok[o];
+    return ng_valid(g->s, o) && ng_ok(g, o);
 }
 static double cx_time(const parley_agent_ctx *c)
 {
@@ -129,7 +147,7 @@ static void cx_decode(const parley_agent_ctx *c, uint64_t o, uint32_t *v)
 }
 static uint64_t cx_encode(const parley_agent_ctx *c, const uint32_t *v)
 {
-    return encode(ng_of(c)->s, v);
+    return ng_encode(ng_of(c)->s, v);
 }
 static const char *cx_issue_name(const parley_agent_ctx *c, size_t i)
 {
@@ -148,6 +166,14 @@ static const char *cx_party_name(const parley_agent_ctx *c, size_t seat)
 
 /* ------------------------------------------------------------ setup */
 
+/* PARLEY_SESSION_IMPLICIT=1 makes every session implicit (no enumeration),
+ * so tests can compare both paths on small spaces. */
+static bool ng_force_implicit(void)
+{
+    const char *e = getenv("PARLEY_SESSION_IMPLICIT");
+    return e && strcmp(e, "1") == 0;
+}
+
 void parley_session_options_init(parley_session_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -164,6 +190,8 @@ static uint64_t item_key(const void *item)
 {
     return ((const rank_item *)item)->key;
 }
+
+static void set_ctx(parley_session *s, ng_agent *g, double rv);
 
 static parley_status prepare_agent(parley_session *s, ng_agent *g, rank_item *items,
                                    rank_item *tmp, parley_error *err)
@@ -208,6 +236,23 @@ static parley_status prepare_agent(parley_session *s, ng_agent *g, rank_item *it
         g->rank[r] = items[r].id;
         g->ranku[r] = g->u[items[r].id];
     }
+    set_ctx(s, g, rv);
+    return PARLEY_OK;
+}
+
+/* An agent of an implicit session: its index and scratch outcome only. */
+static parley_status prepare_implicit(parley_session *s, ng_agent *g, parley_error *err)
+{
+    g->ix = ng_index_new(s, g->party);
+    g->xv = parleyx_calloc(s->a, s->nissues ? s->nissues : 1, sizeof(uint32_t));
+    if (!g->ix || !g->xv)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    set_ctx(s, g, parley_party_reservation(s->sc, g->party));
+    return PARLEY_OK;
+}
+
+static void set_ctx(parley_session *s, ng_agent *g, double rv)
+{
     parley_agent_ctx *c = &g->ctx;
     c->abi = PARLEY_AGENT_ABI;
     c->seats = s->seats;
@@ -234,7 +279,6 @@ static parley_status prepare_agent(parley_session *s, ng_agent *g, rank_item *it
     c->value_label = cx_value_label;
     c->party_name = cx_party_name;
     c->engine = s;
-    return PARLEY_OK;
 }
 
 static parley_status set_agent(parley_session *s, ng_agent *g, const parley_strategy *st,
@@ -256,9 +300,8 @@ static parley_status set_agent(parley_session *s, ng_agent *g, const parley_stra
 }
 
 /* The options and the scenario checked for a session: a deadline, enough
- * negotiators, an outcome space small enough to enumerate.  Fills the
- * number of seats, the first mediator (SIZE_MAX: none) and the outcome
- * count. */
+ * negotiators.  Fills the number of seats, the first mediator (SIZE_MAX:
+ * none) and the outcome count (UINT64_MAX: 2^64 or more). */
 static parley_status session_check(const parley_scenario *sc, const parley_session_options *o,
                                    size_t *seats_out, size_t *med_out, uint64_t *n_out,
                                    parley_error *err)
@@ -285,14 +328,8 @@ static parley_status session_check(const parley_scenario *sc, const parley_sessi
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "the scenario has no negotiator");
     uint64_t n;
-    if (parley_scenario_outcome_count(sc, &n) != PARLEY_OK || n > PARLEY_SESSION_MAX_OUTCOMES) {
-        char t[80];
-        parley_scenario_outcome_count_text(sc, t, sizeof t);
-        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
-                            "the scenario has %s outcomes; a negotiation session enumerates "
-                            "them and allows at most %u (use a coarser grid for real issues, "
-                            "--grid N, or fewer values)", t, PARLEY_SESSION_MAX_OUTCOMES);
-    }
+    if (parley_scenario_outcome_count(sc, &n) != PARLEY_OK)
+        n = UINT64_MAX; /* past 2^64: a big session */
     *seats_out = seats;
     *med_out = med;
     *n_out = n;
@@ -319,7 +356,7 @@ static bool session_arrays(parley_session *s)
     uint64_t m = 1;
     for (size_t i = s->nissues; i-- > 0;) {
         s->values[i] = (uint32_t)parley_issue_value_count(s->sc, i);
-        s->stride[i] = m;
+        s->stride[i] = s->big ? 0 : m;
         m *= s->values[i];
     }
     return true;
@@ -340,7 +377,8 @@ static parley_status session_agents(parley_session *s, rank_item *items, rank_it
         g->party = p;
         g->ctx.seat = k;
         k++;
-        parley_status st = prepare_agent(s, g, items, tmp, err);
+        parley_status st = s->implicit ? prepare_implicit(s, g, err)
+                                       : prepare_agent(s, g, items, tmp, err);
         if (st != PARLEY_OK)
             return st;
         st = set_agent(s, g, ng_find_strategy("linear"), "linear", "");
@@ -384,17 +422,20 @@ parley_status parley_session_new(const parley_scenario *sc, const parley_session
     s->seats = seats;
     s->med_party = med;
     s->med_kind = NG_MED_HILL;
+    s->big = n == UINT64_MAX;
+    s->implicit = n > PARLEY_SESSION_MAX_OUTCOMES || ng_force_implicit();
     const parley_allocator *a = s->a;
     st = PARLEY_ERR_NOMEM;
     bool ok = session_arrays(s);
-    rank_item *items = parleyx_calloc(a, (size_t)n, sizeof(rank_item));
-    rank_item *tmp = parleyx_calloc(a, (size_t)n, sizeof(rank_item));
-    if (ok && items && tmp)
+    size_t nr = s->implicit ? 0 : (size_t)n;
+    rank_item *items = nr ? parleyx_calloc(a, nr, sizeof(rank_item)) : NULL;
+    rank_item *tmp = nr ? parleyx_calloc(a, nr, sizeof(rank_item)) : NULL;
+    if (ok && (s->implicit || (items && tmp)))
         st = session_agents(s, items, tmp, err);
     if (items)
-        parleyx_free(a, items, (size_t)n * sizeof(rank_item));
+        parleyx_free(a, items, nr * sizeof(rank_item));
     if (tmp)
-        parleyx_free(a, tmp, (size_t)n * sizeof(rank_item));
+        parleyx_free(a, tmp, nr * sizeof(rank_item));
     if (st == PARLEY_OK) {
         *out = s;
         return PARLEY_OK;
@@ -410,7 +451,7 @@ void parley_session_free(parley_session *s)
     if (!s)
         return;
     const parley_allocator *a = s->a;
-    size_t n = (size_t)s->n;
+    size_t n = s->implicit ? 0 : (size_t)s->n;
     if (s->agents) {
         for (size_t k = 0; k < s->seats; k++) {
             ng_agent *g = &s->agents[k];
@@ -424,6 +465,8 @@ void parley_session_free(parley_session *s)
             }
             parleyx_strfree(a, g->params);
             parleyx_strfree(a, g->spec_name);
+            ng_index_free(g->ix);
+            parleyx_free(a, g->xv, (s->nissues ? s->nissues : 1) * sizeof(uint32_t));
         }
         parleyx_free(a, s->agents, s->seats * sizeof(ng_agent));
     }
@@ -435,6 +478,7 @@ void parley_session_free(parley_session *s)
     parleyx_free(a, s->res_u, s->nparties * sizeof(double));
     parleyx_free(a, s->res_d, s->nparties * sizeof(double));
     parleyx_free(a, s->hist, s->hcap * sizeof(ng_hist));
+    ng_pool_free(s);
     parley_allocator av = s->allocv;
     parleyx_free(a ? &av : NULL, s, sizeof *s);
 }
@@ -484,6 +528,21 @@ static ng_agent *agent_of_party(parley_session *s, size_t party)
     return NULL;
 }
 
+/* The refusal of a strategy that needs the whole sorted outcome list on a
+ * session that does not build it. */
+static parley_status refuse_implicit(const parley_session *s, const char *name,
+                                     parley_error *err)
+{
+    char t[80];
+    if (parley_scenario_outcome_count_text(s->sc, t, sizeof t) != PARLEY_OK)
+        snprintf(t, sizeof t, "more than 2^64");
+    return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                        "the strategy '%s' needs the whole sorted list of outcomes, which a "
+                        "session builds only up to %u outcomes; this scenario has %s. On "
+                        "larger spaces use %s",
+                        name, PARLEY_SESSION_MAX_OUTCOMES, t, NG_IMPLICIT_NAMES);
+}
+
 parley_status parley_session_set_custom(parley_session *s, size_t party,
                                         const parley_strategy *strategy, const char *params,
                                         parley_error *err)
@@ -503,6 +562,8 @@ parley_status parley_session_set_custom(parley_session *s, size_t party,
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "party %zu is not a negotiator: only negotiators take a strategy",
                             party);
+    if (s->implicit)
+        return refuse_implicit(s, strategy->name ? strategy->name : "custom", err);
     parley_status st = set_agent(s, g, strategy, strategy->name, params);
     if (st != PARLEY_OK)
         return parleyx_fail(err, st, NULL, 0, 0, "out of memory");
@@ -549,6 +610,8 @@ parley_status parley_session_set_strategy(parley_session *s, size_t party, const
                             near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
                             ng_strategy_names());
     }
+    if (s->implicit && !ng_strategy_implicit_ok(st))
+        return refuse_implicit(s, name, err);
     ng_agent *g = agent_of_party(s, party);
     if (!g)
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
@@ -719,7 +782,7 @@ static parley_status run_sao(parley_session *s, run_state *rs, parley_error *err
                 rs->walker = g->party;
                 return PARLEY_OK;
             }
-            if (o >= s->n)
+            if (!ng_valid(s, o))
                 return strat_fail(s, g, err);
             if (!push_history(s, o, k))
                 return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -749,6 +812,31 @@ typedef struct med_state {
     size_t ncand, ccap, next;
 } med_state;
 
+/* base with issue i set to value v (s->tmp_outcome holds base decoded);
+ * UINT64_MAX when the pool is out of memory. */
+static uint64_t with_value(parley_session *s, uint64_t base, size_t i, uint32_t v)
+{
+    if (!s->big)
+        return base - (uint64_t)s->tmp_outcome[i] * s->stride[i] + (uint64_t)v * s->stride[i];
+    uint32_t old = s->tmp_outcome[i];
+    s->tmp_outcome[i] = v;
+    uint64_t o = ng_encode(s, s->tmp_outcome);
+    s->tmp_outcome[i] = old;
+    return o;
+}
+
+/* A uniformly random outcome from the mediator's stream: one draw below
+ * the outcome count, or (past 2^64 outcomes) one per issue; UINT64_MAX
+ * when the pool is out of memory. */
+static uint64_t random_outcome(parley_session *s)
+{
+    if (!s->big)
+        return ng_below(&s->med_rng, s->n);
+    for (size_t i = 0; i < s->nissues; i++)
+        s->tmp_outcome[i] = (uint32_t)ng_below(&s->med_rng, s->values[i]);
+    return ng_encode(s, s->tmp_outcome);
+}
+
 static bool build_neighbours(parley_session *s, med_state *m, uint64_t base)
 {
     size_t need = 0;
@@ -766,9 +854,12 @@ static bool build_neighbours(parley_session *s, med_state *m, uint64_t base)
     size_t k = 0;
     for (size_t i = 0; i < s->nissues; i++)
         for (uint32_t v = 0; v < s->values[i]; v++)
-            if (v != s->tmp_outcome[i])
-                m->cand[k++] = base - (uint64_t)s->tmp_outcome[i] * s->stride[i] +
-                               (uint64_t)v * s->stride[i];
+            if (v != s->tmp_outcome[i]) {
+                uint64_t o = with_value(s, base, i, v);
+                if (o == UINT64_MAX)
+                    return false;
+                m->cand[k++] = o;
+            }
     for (size_t i = k; i > 1; i--) { /* Fisher-Yates */
         size_t j = (size_t)ng_below(&s->med_rng, i);
         uint64_t t = m->cand[i - 1];
@@ -783,7 +874,9 @@ static bool build_neighbours(parley_session *s, med_state *m, uint64_t base)
 static int mediator_next(parley_session *s, med_state *m, uint64_t *text)
 {
     if (!m->have_first) {
-        m->first = ng_below(&s->med_rng, s->n);
+        m->first = random_outcome(s);
+        if (m->first == UINT64_MAX)
+            return -1;
         m->have_first = true;
         *text = m->first;
         if (s->med_kind == NG_MED_NEIGHBOURS && !build_neighbours(s, m, m->first))
@@ -797,8 +890,8 @@ static int mediator_next(parley_session *s, med_state *m, uint64_t *text)
         return 1;
     }
     if (!m->have_standing) { /* nothing accepted yet: a fresh random text */
-        *text = ng_below(&s->med_rng, s->n);
-        return 1;
+        *text = random_outcome(s);
+        return *text == UINT64_MAX ? -1 : 1;
     }
     uint64_t base = m->standing;
     size_t flippable = 0;
@@ -817,8 +910,8 @@ static int mediator_next(parley_session *s, med_state *m, uint64_t *text)
     uint32_t v = (uint32_t)ng_below(&s->med_rng, s->values[i] - 1);
     if (v >= old)
         v++;
-    *text = base - (uint64_t)old * s->stride[i] + (uint64_t)v * s->stride[i];
-    return 1;
+    *text = with_value(s, base, i, v);
+    return *text == UINT64_MAX ? -1 : 1;
 }
 
 static parley_status run_mediated(parley_session *s, run_state *rs, parley_error *err)
@@ -900,6 +993,9 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
     s->round = 0;
     s->t = 0.0;
     s->errbuf[0] = '\0';
+    for (size_t k = 0; k < s->seats; k++) /* a run never depends on an earlier one */
+        ng_index_forget(s->agents[k].ix);
+    ng_pool_reset(s);
     s->med_rng = ng_seed(s->opt.seed, s->med_party == SIZE_MAX ? 0xFFFFu : s->med_party);
     for (size_t k = 0; k < s->seats; k++) {
         ng_agent *g = &s->agents[k];
@@ -936,6 +1032,8 @@ parley_status parley_session_run(parley_session *s, parley_session_result *res,
     memset(&rs, 0, sizeof rs);
     parley_status st = med ? run_mediated(s, &rs, err) : run_sao(s, &rs, err);
     destroy_states(s);
+    if (st == PARLEY_OK && strcmp(s->errbuf, PARLEY_AGENT_NOMEM) == 0) /* said by an observer */
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
     if (st != PARLEY_OK)
         return st;
     res->talks_agreed = rs.deal;

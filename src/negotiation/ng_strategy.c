@@ -32,6 +32,13 @@
  *  micro (de Jonge 2022).
  *  hillclimber, annealer: GENIUS voters for the mediated protocol.
  *
+ * Implicit sessions (ng.h; more than PARLEY_SESSION_MAX_OUTCOMES
+ * outcomes): time-dependent-at-least, tit-for-tat, micro, random and the
+ * voters run there through ng_u, ng_ok and the ng_ranked_* queries (the
+ * same rules; random draws from the whole space instead of its ranked
+ * list); frequency-nash and nice-tit-for-tat need every outcome and are
+ * refused (ng_strategy_implicit_ok).
+ *
  * Every built-in here offers only outcomes in its own ranked list (no red
  * line of its own broken, utility >= its reservation value) and accepts
  * only outcomes that are acceptable to it in the same sense: none ever
@@ -168,14 +175,16 @@ typedef struct td_state {
     st_head h;
     double e, k, pmin, pmax;
     double cache_t;
-    size_t cache_r;
+    uint64_t cache_o; /* the offer at cache_t and its utility */
+    double cache_u;
     bool cached;
+    bool empty; /* nothing in its ranked list */
 } td_state;
 
 static void *td_create_e(const parley_agent_ctx *c, const char *params, double e0, char *eb,
                          size_t el)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     static const char *const keys[] = {"e", "k", "min", "max"};
     double v[4] = {e0, 0.0, NAN, NAN};
     if (!ng_params(params, keys, 4, v, eb, el))
@@ -187,8 +196,16 @@ static void *td_create_e(const parley_agent_ctx *c, const char *params, double e
         return NULL;
     s->e = v[0];
     s->k = v[1];
-    s->pmax = isnan(v[3]) ? (g->nrank ? g->ranku[0] : 1.0) : v[3];
-    s->pmin = isnan(v[2]) ? (g->nrank ? g->ranku[g->nrank - 1] : 0.0) : v[2];
+    uint64_t o;
+    double hi = 1.0, lo = 0.0;
+    s->empty = g->ix ? !ng_index_value(g->ix, true, c->reservation, &hi) /* no id needed */
+                     : !ng_ranked_best(g, &o, &hi);
+    if (s->empty)
+        hi = 1.0;
+    else
+        ng_ranked_worst(g, &lo);
+    s->pmax = isnan(v[3]) ? hi : v[3];
+    s->pmin = isnan(v[2]) ? lo : v[2];
     return s;
 }
 
@@ -198,33 +215,37 @@ static double td_target(const td_state *s, double t)
     return s->pmin + (s->pmax - s->pmin) * (1.0 - f);
 }
 
-static size_t td_rank(td_state *s, const ng_agent *g)
+/* The offer at the current time (the worst ranked outcome worth at least
+ * the target) into s->cache_o / cache_u. */
+static void td_now(td_state *s, ng_agent *g)
 {
     double t = g->s->t;
     if (!s->cached || t != s->cache_t) {
         s->cache_t = t;
-        s->cache_r = rank_for(g, td_target(s, t));
+        ng_ranked_at_least(g, td_target(s, t), &s->cache_o, &s->cache_u);
         s->cached = true;
     }
-    return s->cache_r;
 }
 
 static bool td_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
-    const ng_agent *g = ng_of(c);
-    if (!g->nrank)
+    td_state *s = state;
+    if (s->empty)
         return false;
-    *offer = g->rank[td_rank(state, g)];
+    td_now(s, ng_of(c));
+    *offer = s->cache_o;
     return true;
 }
 
 static parley_response td_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
-    const ng_agent *g = ng_of(c);
-    if (!g->nrank)
+    ng_agent *g = ng_of(c);
+    td_state *s = state;
+    if (s->empty)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    return g->ok[o] && g->u[o] >= g->ranku[td_rank(state, g)] ? PARLEY_RESPONSE_ACCEPT
-                                                               : PARLEY_RESPONSE_REJECT;
+    td_now(s, g);
+    return ng_ok(g, o) && ng_u(g, o) >= s->cache_u ? PARLEY_RESPONSE_ACCEPT
+                                                    : PARLEY_RESPONSE_REJECT;
 }
 
 static void *td_create(const parley_agent_ctx *c, const char *p, char *eb, size_t el)
@@ -239,6 +260,10 @@ static const parley_strategy st_time_dependent_at_least = {
 
 /* NegMAS 0.15's NaiveTitForTatNegotiator as its code runs it (see the
  * file comment and docs/negotiation.md).  NegMAS step s = round - 1. */
+/* Implicit sessions: how many of the first ranked utilities tit-for-tat
+ * keeps (its steps 1 and 2 use positions 0 to 7). */
+#define TFT_TOP 16
+
 typedef struct tft_state {
     st_head h;
     double kindness;
@@ -246,11 +271,14 @@ typedef struct tft_state {
     double lo_r;   /* max(lowest utility, rv): eval_normalized's zero */
     double lo, hi; /* lowest and highest utility: the inverter's range */
     size_t gap;    /* next pair of the "smallest concession" (steps 1, 2) */
+    bool empty;    /* nothing in its ranked list */
+    size_t ntop;   /* implicit: the first ranked utilities */
+    double top[TFT_TOP];
 } tft_state;
 
 static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     static const char *const keys[] = {"kindness", "punish"};
     double v[2] = {0.0, 0.0};
     if (!unit_params(params, keys, 2, v, eb, el))
@@ -259,9 +287,28 @@ static void *tft_create(const parley_agent_ctx *c, const char *params, char *eb,
     if (!s)
         return NULL;
     double lo = 1.0, hi = 0.0;
-    for (uint64_t o = 0; o < g->s->n; o++) {
-        lo = g->u[o] < lo ? g->u[o] : lo;
-        hi = g->u[o] > hi ? g->u[o] : hi;
+    if (g->ix) {
+        double x;
+        if (ng_index_value_all(g->ix, false, &x) && x < lo)
+            lo = x;
+        if (ng_index_value_all(g->ix, true, &x) && x > hi)
+            hi = x;
+        /* the head of its ranked list, one successor at a time */
+        double u;
+        if (ng_index_query(g->ix, true, false, c->reservation, false, INFINITY, false, g->xv,
+                           &u)) {
+            s->top[s->ntop++] = u;
+            while (s->ntop < TFT_TOP &&
+                   ng_index_next(g->ix, g->xv, u, c->reservation, g->xv, &u))
+                s->top[s->ntop++] = u;
+        }
+        s->empty = s->ntop == 0;
+    } else {
+        for (uint64_t o = 0; o < g->s->n; o++) {
+            lo = g->u[o] < lo ? g->u[o] : lo;
+            hi = g->u[o] > hi ? g->u[o] : hi;
+        }
+        s->empty = g->nrank == 0;
     }
     s->lo = lo;
     s->hi = hi;
@@ -279,6 +326,14 @@ static double tft_norm(const tft_state *s, double u)
     return (u - s->lo_r) * (1.0 / (s->hi - s->lo_r));
 }
 
+/* Ranked utility r (r below the list's length). */
+static double tft_ranku(const tft_state *s, const ng_agent *g, size_t r)
+{
+    if (!g->ix)
+        return g->ranku[r];
+    return s->top[r < s->ntop ? r : s->ntop - 1];
+}
+
 /* KindConcessionRecommender with TFT's checks: the concession in [0, 1]
  * answering an offer worth u to self (have: there is one). */
 static double tft_concession(tft_state *s, const ng_agent *g, bool have, double u)
@@ -291,11 +346,12 @@ static double tft_concession(tft_state *s, const ng_agent *g, bool have, double 
     else if (step > 2)
         c += s->kindness;
     else { /* must_concede: the gap between the next two of its list */
-        size_t a = s->gap < g->nrank ? s->gap : g->nrank - 1;
-        size_t b = a + 1 < g->nrank ? a + 1 : a;
+        size_t n = g->ix ? s->ntop : g->nrank;
+        size_t a = s->gap < n ? s->gap : n - 1;
+        size_t b = a + 1 < n ? a + 1 : a;
         s->gap += 2;
         double d = s->hi - s->lo;
-        c = d > 0.0 ? (g->ranku[a] - g->ranku[b] + 1e-12) / d : 0.0;
+        c = d > 0.0 ? (tft_ranku(s, g, a) - tft_ranku(s, g, b) + 1e-12) / d : 0.0;
     }
     if (!isfinite(c) || !(c >= -1e-6 && c <= 1.0000001))
         c = 0.0;
@@ -306,17 +362,18 @@ static double tft_concession(tft_state *s, const ng_agent *g, bool have, double 
  * normalised over the whole range, is at least 1 - c (up to 1e-12). */
 static bool tft_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     tft_state *s = state;
-    if (!g->nrank)
+    if (s->empty)
         return false;
     size_t n = g->s->hn;
     bool have = n > 0 && g->s->hist[n - 1].seat != c->seat;
-    double u = have ? g->u[g->s->hist[n - 1].o] : 0.0;
+    double u = have ? ng_u(g, g->s->hist[n - 1].o) : 0.0;
     double level = 1.0 - tft_concession(s, g, have, u);
     double d = s->hi - s->lo;
     double floor = d < 1e-12 ? s->lo : level * d + s->lo;
-    *offer = g->rank[rank_for(g, floor - 1e-12)];
+    double uo;
+    ng_ranked_at_least(g, floor - 1e-12, offer, &uo);
     return true;
 }
 
@@ -325,11 +382,12 @@ static parley_response tft_respond(void *state, const parley_agent_ctx *c, uint6
 {
     const ng_agent *g = ng_of(c);
     tft_state *s = state;
-    if (!g->nrank)
+    if (s->empty)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    double level = 1.0 - tft_concession(s, g, true, g->u[o]);
-    return g->ok[o] && tft_norm(s, g->u[o]) >= level ? PARLEY_RESPONSE_ACCEPT
-                                                     : PARLEY_RESPONSE_REJECT;
+    double u = ng_u(g, o);
+    double level = 1.0 - tft_concession(s, g, true, u);
+    return ng_ok(g, o) && tft_norm(s, u) >= level ? PARLEY_RESPONSE_ACCEPT
+                                                  : PARLEY_RESPONSE_REJECT;
 }
 
 static const parley_strategy st_tft = {PARLEY_AGENT_ABI, "tit-for-tat", tft_create, tft_propose,
@@ -525,7 +583,13 @@ static const parley_strategy st_fn = {PARLEY_AGENT_ABI, "frequency-nash", fn_cre
 typedef struct rnd_state {
     st_head h;
     double p_accept, p_end;
+    bool empty;    /* implicit: nothing acceptable */
+    uint64_t best; /* implicit: the fallback offer */
 } rnd_state;
+
+/* Implicit sessions: draws until an acceptable outcome comes up, at most
+ * this many a turn, then the best outcome. */
+#define RND_TRIES 1000
 
 static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
 {
@@ -538,12 +602,56 @@ static void *rnd_create(const parley_agent_ctx *c, const char *params, char *eb,
         return NULL;
     s->p_accept = v[0];
     s->p_end = v[1];
+    ng_agent *g = ng_of(c);
+    if (g->ix) {
+        double u;
+        s->empty = !ng_ranked_best(g, &s->best, &u);
+        if (!s->empty && s->best == UINT64_MAX) { /* the pool is full */
+            st_free(s);
+            snprintf(eb, el, PARLEY_AGENT_NOMEM);
+            return NULL;
+        }
+    }
     return s;
+}
+
+/* Implicit: a uniform draw from the outcome space (one draw below the
+ * outcome count, or one per issue past 2^64), until acceptable. */
+static uint64_t rnd_draw(const rnd_state *s, ng_agent *g)
+{
+    parley_session *ss = g->s;
+    for (int k = 0; k < RND_TRIES; k++) {
+        if (!ss->big) {
+            uint64_t o = ng_below(&g->rng, ss->n);
+            if (ng_ok(g, o))
+                return o;
+            continue;
+        }
+        for (size_t i = 0; i < ss->nissues; i++)
+            g->xv[i] = (uint32_t)ng_below(&g->rng, ss->values[i]);
+        double u = parley_utility(ss->sc, g->party, g->xv);
+        if (u >= g->ctx.reservation &&
+            (!parley_redline_count(ss->sc, g->party) ||
+             parley_redlines_hold(ss->sc, g->party, g->xv))) {
+            uint64_t o = ng_encode(ss, g->xv);
+            if (o == UINT64_MAX)
+                snprintf(ss->errbuf, sizeof ss->errbuf, PARLEY_AGENT_NOMEM);
+            return o;
+        }
+    }
+    return s->best;
 }
 
 static bool rnd_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
     ng_agent *g = ng_of(c);
+    const rnd_state *s = state;
+    if (g->ix) {
+        if (s->empty)
+            return false;
+        *offer = rnd_draw(s, g);
+        return true;
+    }
     if (!g->nrank)
         return false;
     *offer = g->rank[ng_below(&g->rng, g->nrank)];
@@ -554,10 +662,10 @@ static parley_response rnd_respond(void *state, const parley_agent_ctx *c, uint6
 {
     ng_agent *g = ng_of(c);
     const rnd_state *s = state;
-    if (!g->nrank)
+    if (g->ix ? s->empty : !g->nrank)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
     double x = ng_unit(&g->rng);
-    if (g->ok[o] && x < s->p_accept)
+    if (ng_ok(g, o) && x < s->p_accept)
         return PARLEY_RESPONSE_ACCEPT;
     if (!c->mediated && ng_unit(&g->rng) < s->p_end)
         return PARLEY_RESPONSE_END;
@@ -569,18 +677,94 @@ static const parley_strategy st_random = {PARLEY_AGENT_ABI, "random", rnd_create
 
 /* ------------------------------------------------------------ MiCRO */
 
+/* A set of outcome ids (implicit sessions): open addressing, id + 1 in a
+ * slot (0: empty), at most half full. */
+typedef struct id_set {
+    uint64_t *slot;
+    size_t nslot, n;
+} id_set;
+
+static uint64_t id_hash(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static bool id_set_has(const id_set *z, uint64_t id)
+{
+    if (!z->nslot)
+        return false;
+    for (size_t j = (size_t)(id_hash(id) & (z->nslot - 1));; j = (j + 1) & (z->nslot - 1)) {
+        if (!z->slot[j])
+            return false;
+        if (z->slot[j] == id + 1)
+            return true;
+    }
+}
+
+/* Add id (absent); false when out of memory. */
+static bool id_set_add(const parley_allocator *a, id_set *z, uint64_t id)
+{
+    if (2 * (z->n + 1) > z->nslot) {
+        size_t ns = z->nslot ? 2 * z->nslot : 64;
+        uint64_t *sl = parleyx_calloc(a, ns, sizeof(uint64_t));
+        if (!sl)
+            return false;
+        for (size_t k = 0; k < z->nslot; k++)
+            if (z->slot[k]) {
+                size_t j = (size_t)(id_hash(z->slot[k] - 1) & (ns - 1));
+                while (sl[j])
+                    j = (j + 1) & (ns - 1);
+                sl[j] = z->slot[k];
+            }
+        parleyx_free(a, z->slot, z->nslot * sizeof(uint64_t));
+        z->slot = sl;
+        z->nslot = ns;
+    }
+    size_t j = (size_t)(id_hash(id) & (z->nslot - 1));
+    while (z->slot[j])
+        j = (j + 1) & (z->nslot - 1);
+    z->slot[j] = id + 1;
+    z->n++;
+    return true;
+}
+
+/* Enumerated sessions: bitsets over ids and a list sized for the ranked
+ * list.  Implicit ones: id sets, a growing list, and the walk down the
+ * ranked list one successor at a time (nextv at position `next`, of
+ * utility nextu; prevu the utility at next - 1). */
 typedef struct micro_state {
     st_head h;
     uint8_t *sent, *recv; /* bitsets over outcome ids */
     uint64_t *list;       /* distinct outcomes sent, in order */
     size_t nsent, nrecv, next;
+    /* implicit */
+    bool implicit, have_next, empty, nomem;
+    id_set isent, irecv;
+    size_t lcap;
+    uint32_t *nextv;
+    double nextu, prevu;
 } micro_state;
 
 static void *micro_create(const parley_agent_ctx *c, const char *params, char *eb, size_t el)
 {
-    const ng_agent *g = ng_of(c);
+    ng_agent *g = ng_of(c);
     if (!ng_params(params, NULL, 0, NULL, eb, el))
         return NULL;
+    if (g->ix) {
+        size_t m = g->s->nissues ? g->s->nissues : 1;
+        micro_state *s = st_new(c, sizeof(micro_state) + m * sizeof(uint32_t), eb, el);
+        if (!s)
+            return NULL;
+        s->implicit = true;
+        s->nextv = (uint32_t *)(void *)(s + 1);
+        s->have_next = ng_index_query(g->ix, true, false, c->reservation, false, INFINITY, false,
+                                      s->nextv, &s->nextu);
+        s->empty = !s->have_next;
+        return s;
+    }
     size_t bits = (size_t)(g->s->n + 7) / 8;
     size_t size = sizeof(micro_state) + (g->nrank + 1) * sizeof(uint64_t) + 2 * bits;
     micro_state *s = st_new(c, size, eb, el);
@@ -592,6 +776,18 @@ static void *micro_create(const parley_agent_ctx *c, const char *params, char *e
     return s;
 }
 
+static void micro_free(void *state)
+{
+    micro_state *s = state;
+    if (s && s->implicit) {
+        const parley_allocator *a = s->h.a;
+        parleyx_free(a, s->isent.slot, s->isent.nslot * sizeof(uint64_t));
+        parleyx_free(a, s->irecv.slot, s->irecv.nslot * sizeof(uint64_t));
+        parleyx_free(a, s->list, s->lcap * sizeof(uint64_t));
+    }
+    st_free(state);
+}
+
 static bool bit_get(const uint8_t *b, uint64_t i)
 {
     return (b[i >> 3] >> (i & 7)) & 1;
@@ -601,25 +797,80 @@ static void bit_set(uint8_t *b, uint64_t i)
     b[i >> 3] = (uint8_t)(b[i >> 3] | (1u << (i & 7)));
 }
 
+static bool micro_has(const micro_state *s, bool recv, uint64_t o)
+{
+    if (s->implicit)
+        return id_set_has(recv ? &s->irecv : &s->isent, o);
+    return bit_get(recv ? s->recv : s->sent, o);
+}
+
+/* Mark o sent (or received); false when out of memory. */
+static bool micro_mark(micro_state *s, bool recv, uint64_t o)
+{
+    if (s->implicit)
+        return id_set_add(s->h.a, recv ? &s->irecv : &s->isent, o);
+    bit_set(recv ? s->recv : s->sent, o);
+    return true;
+}
+
 static void micro_observe(void *state, const parley_agent_ctx *c, const parley_observation *ev)
 {
     micro_state *s = state;
-    if (ev->kind == PARLEY_EVENT_OFFER && ev->seat != c->seat && !bit_get(s->recv, ev->outcome)) {
-        bit_set(s->recv, ev->outcome);
+    if (ev->kind == PARLEY_EVENT_OFFER && ev->seat != c->seat && !micro_has(s, true, ev->outcome)) {
+        if (!micro_mark(s, true, ev->outcome)) { /* the session fails at the end of the run */
+            s->nomem = true;
+            snprintf(ng_of(c)->s->errbuf, sizeof ng_of(c)->s->errbuf, PARLEY_AGENT_NOMEM);
+        }
         s->nrecv++;
     }
+}
+
+/* Whether the ranked list has an outcome at position next. */
+static bool micro_more(const micro_state *s, const ng_agent *g)
+{
+    return s->implicit ? s->have_next : s->next < g->nrank;
+}
+
+/* The outcome at position next, and the walk one step on. */
+static uint64_t micro_take(micro_state *s, ng_agent *g)
+{
+    if (!s->implicit)
+        return g->rank[s->next++];
+    memcpy(g->xv, s->nextv, g->s->nissues * sizeof *g->xv);
+    uint64_t o = ng_encode(g->s, g->xv);
+    s->next++;
+    s->prevu = s->nextu;
+    s->have_next = ng_index_next(g->ix, s->nextv, s->nextu, g->ctx.reservation, s->nextv,
+                                 &s->nextu);
+    return o;
 }
 
 static bool micro_propose(void *state, const parley_agent_ctx *c, uint64_t *offer)
 {
     micro_state *s = state;
     ng_agent *g = ng_of(c);
-    if (s->nsent <= s->nrecv && s->next < g->nrank) {
-        uint64_t o = g->rank[s->next++];
-        if (!bit_get(s->sent, o)) {
-            bit_set(s->sent, o);
-            s->list[s->nsent++] = o;
+    if (s->nomem) {
+        *offer = UINT64_MAX; /* the session reports the failure */
+        snprintf(g->s->errbuf, sizeof g->s->errbuf, PARLEY_AGENT_NOMEM);
+        return true;
+    }
+    if (s->nsent <= s->nrecv && micro_more(s, g)) {
+        uint64_t o = micro_take(s, g);
+        if (o != UINT64_MAX && !micro_has(s, false, o)) {
+            if (s->implicit && s->nsent == s->lcap) {
+                uint64_t *l = parleyx_grow(s->h.a, s->list, sizeof *l, &s->lcap, s->nsent + 1, 64);
+                if (!l)
+                    o = UINT64_MAX;
+                else
+                    s->list = l;
+            }
+            if (o != UINT64_MAX && micro_mark(s, false, o))
+                s->list[s->nsent++] = o;
+            else
+                o = UINT64_MAX;
         }
+        if (o == UINT64_MAX)
+            snprintf(g->s->errbuf, sizeof g->s->errbuf, PARLEY_AGENT_NOMEM);
         *offer = o;
         return true;
     }
@@ -633,18 +884,19 @@ static parley_response micro_respond(void *state, const parley_agent_ctx *c, uin
 {
     const micro_state *s = state;
     const ng_agent *g = ng_of(c);
-    if (!g->nrank)
+    if (s->implicit ? s->empty : !g->nrank)
         return c->mediated ? PARLEY_RESPONSE_REJECT : PARLEY_RESPONSE_END;
-    size_t r;
-    if (s->nsent <= s->nrecv && s->next < g->nrank)
-        r = s->next;
+    double mine;
+    bool ready = s->nsent <= s->nrecv && micro_more(s, g);
+    if (s->implicit)
+        mine = ready || !s->next ? s->nextu : s->prevu;
     else
-        r = s->next ? s->next - 1 : 0;
-    return g->ok[o] && g->u[o] >= g->ranku[r] ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+        mine = g->ranku[ready ? s->next : (s->next ? s->next - 1 : 0)];
+    return ng_ok(g, o) && ng_u(g, o) >= mine ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
 }
 
 static const parley_strategy st_micro = {PARLEY_AGENT_ABI, "micro", micro_create, micro_propose,
-                                         micro_respond, micro_observe, st_free};
+                                         micro_respond, micro_observe, micro_free};
 
 /* ------------------------------------------------------------ voters */
 
@@ -676,23 +928,25 @@ static void vote_observe(void *state, const parley_agent_ctx *c, const parley_ob
 {
     vote_state *s = state;
     if (ev->kind == PARLEY_EVENT_TEXT_RESULT && ev->accepted)
-        s->u_last = ng_of(c)->u[ev->outcome];
+        s->u_last = ng_u(ng_of(c), ev->outcome);
 }
 
 static parley_response hill_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
     const vote_state *s = state;
     const ng_agent *g = ng_of(c);
-    return g->ok[o] && g->u[o] >= s->u_last ? PARLEY_RESPONSE_ACCEPT : PARLEY_RESPONSE_REJECT;
+    return ng_ok(g, o) && ng_u(g, o) >= s->u_last ? PARLEY_RESPONSE_ACCEPT
+                                                   : PARLEY_RESPONSE_REJECT;
 }
 
 static parley_response anneal_respond(void *state, const parley_agent_ctx *c, uint64_t o)
 {
     const vote_state *s = state;
     ng_agent *g = ng_of(c);
-    if (!g->ok[o])
+    if (!ng_ok(g, o))
         return PARLEY_RESPONSE_REJECT;
-    if (g->u[o] >= s->u_last)
+    double u = ng_u(g, o);
+    if (u >= s->u_last)
         return PARLEY_RESPONSE_ACCEPT;
     double temp = g->s->t;
     if (g->s->opt.rounds) {
@@ -701,7 +955,7 @@ static parley_response anneal_respond(void *state, const parley_agent_ctx *c, ui
             temp = rr;
     }
     double x = ng_unit(&g->rng);
-    if (temp > 0 && x < exp((g->u[o] - s->u_last) / temp))
+    if (temp > 0 && x < exp((u - s->u_last) / temp))
         return PARLEY_RESPONSE_ACCEPT;
     return PARLEY_RESPONSE_REJECT;
 }
@@ -734,6 +988,18 @@ const parley_strategy *ng_find_strategy(const char *name)
         if (strcmp(registry[i]->name, name) == 0)
             return registry[i];
     return NULL;
+}
+
+bool ng_strategy_implicit_ok(const parley_strategy *st)
+{
+    static const parley_strategy *const ok[] = {
+        &ng_st_boulware,  &ng_st_linear, &ng_st_conceder, &ng_st_hardliner, &ng_st_time_dependent,
+        &st_time_dependent_at_least, &st_random, &st_hill, &st_anneal, &st_tft, &st_naive_tft,
+        &st_micro};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (ok[i] == st)
+            return true;
+    return false;
 }
 
 const char *ng_strategy_names(void)

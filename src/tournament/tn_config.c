@@ -688,6 +688,9 @@ static parley_status tn_analyse(parley_tournament *t, size_t i, const tn_val *sv
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = 1;
+    uint64_t n; /* past what a session enumerates: distances only when they come quickly */
+    if (parley_scenario_outcome_count(t->sc[i], &n) != PARLEY_OK || n > PARLEY_SESSION_MAX_OUTCOMES)
+        ao.max_work = 20000000u;
     parley_status ars = t->nd[i] ? parley_analyze(t->sc[i], &ao, &t->an[i], NULL) : PARLEY_OK;
     if (ars == PARLEY_OK)
         return PARLEY_OK;

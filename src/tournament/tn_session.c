@@ -190,7 +190,9 @@ parley_status parley_tournament_run_session(parley_tournament_worker *w, uint64_
     rec->agreement = res.agreement;
     rec->walked_away = res.walked_away;
     rec->vetoed = res.vetoed;
-    rec->has_outcome = res.agreement && res.outcome != NULL;
+    uint64_t nout; /* past 2^64 outcomes an id is the session's own handle: not stored */
+    rec->has_outcome = res.agreement && res.outcome != NULL &&
+                       parley_scenario_outcome_count(t->sc[i], &nout) == PARLEY_OK;
     rec->outcome_id = rec->has_outcome ? res.outcome_id : 0;
     rec->rounds = res.rounds;
     rec->t = res.t;
