@@ -485,6 +485,191 @@ Test(analysis_property, random_genius_kalai)
         check_random(s, s % 2 == 0, PARLEY_KALAI_GENIUS);
 }
 
+/* ------------------------------------------- non-linear scenarios */
+
+/* A random condition over issues for an interaction term: comparisons
+ * (==, !=, in, and >= / <= on integer issues) joined by and (a
+ * hyper-rectangle), or, not. */
+static void nl_leaf(const random_model *md, char *buf, size_t n)
+{
+    size_t i = rndn((uint32_t)md->m);
+    size_t nv = md->nv[i];
+    bool integer = md->kind[i] == PARLEY_ISSUE_INTEGER;
+    char v1[32], v2[32];
+    size_t k1 = rndn((uint32_t)nv), k2 = rndn((uint32_t)nv);
+    if (integer) {
+        snprintf(v1, sizeof v1, "%lld", (long long)(md->lo[i] + (int64_t)k1 * md->step[i]));
+        snprintf(v2, sizeof v2, "%lld", (long long)(md->lo[i] + (int64_t)k2 * md->step[i]));
+    } else {
+        snprintf(v1, sizeof v1, "v%zu", k1);
+        snprintf(v2, sizeof v2, "v%zu", k2);
+    }
+    switch (rndn(integer ? 5 : 3)) {
+    case 0: snprintf(buf, n, "i%zu == %s", i, v1); break;
+    case 1: snprintf(buf, n, "i%zu != %s", i, v1); break;
+    case 2: snprintf(buf, n, "i%zu in {%s, %s}", i, v1, v2); break;
+    case 3: snprintf(buf, n, "i%zu >= %s", i, v1); break;
+    default: snprintf(buf, n, "i%zu <= %s", i, v1); break;
+    }
+}
+
+static void nl_cond(const random_model *md, int depth, char *buf, size_t n)
+{
+    char a[512], b[512];
+    uint32_t shape = depth > 0 ? rndn(6) : 0;
+    switch (shape) {
+    case 0:
+    case 1: { /* a rectangle: 1 to 3 comparisons joined by and */
+        nl_leaf(md, buf, n);
+        size_t k = rndn(3);
+        for (size_t q = 0; q < k; q++) {
+            nl_leaf(md, a, sizeof a);
+            size_t len = strlen(buf);
+            snprintf(buf + len, n - len, " and %s", a);
+        }
+        break;
+    }
+    case 2:
+    case 3:
+        nl_cond(md, depth - 1, a, sizeof a);
+        nl_cond(md, depth - 1, b, sizeof b);
+        snprintf(buf, n, "(%s) %s (%s)", a, shape == 2 ? "or" : "and", b);
+        break;
+    case 4:
+        nl_cond(md, depth - 1, a, sizeof a);
+        snprintf(buf, n, "not (%s)", a);
+        break;
+    default:
+        nl_leaf(md, buf, n);
+        break;
+    }
+}
+
+/* A random scenario made non-linear: 2 to 4 parties (ratifiers and
+ * mediators among them), red lines (utility() thresholds too), reservation
+ * values; then 0 to 5 interaction terms a party (overlapping, negative
+ * ones, values up to +-0.7) and now and then a divisor.  big: spaces of up
+ * to a few tens of thousands of outcomes. */
+static parley_scenario *nl_scenario(bool redlines, bool big)
+{
+    static const double rvs[] = {0.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6};
+    static const double vals[] = {0.1, 0.2, 0.25, 0.3, 0.5, 0.7, -0.1, -0.2, -0.3, -0.7, 0.05, 1.0};
+    static const double divs[] = {1.0, 1.0, 1.0, 2.0, 0.5, 3.0, 10.0};
+    random_spec spec = {
+        .issues_min = big ? 4 : 1,
+        .issues_max = big ? 6 : 4,
+        .integer_one_in = 3,
+        .int_lo_n = 3,
+        .int_values_min = 2,
+        .int_values_max = big ? 6 : 5,
+        .values_min = big ? 2 : 1,
+        .values_max = big ? 6 : 5,
+        .parties_min = 2,
+        .parties_max = 4,
+        .roles_from = 2,
+        .role_die = 4,
+        .no_prefs_one_in = 6,
+        .zero_weight_one_in = 3,
+        .weight_tenths_min = 1,
+        .weight_tenths_max = 6,
+        .weight_spread = big ? 1.0 : 0.0,
+        .opposed = big,
+        .free_intercept = !big,
+        .linear_slope = 0.25,
+        .reservations = rvs,
+        .nreservations = 7,
+        .redlines_per_party = redlines ? 2 : 0,
+    };
+    random_model md;
+    parley_scenario *sc = random_scenario(&rs, &spec, &md);
+    parley_error err;
+    for (size_t p = 0; p < md.np; p++) {
+        size_t nt = rndn(6);
+        for (size_t t = 0; t < nt; t++) {
+            char cond[2048];
+            nl_cond(&md, (int)rndn(3), cond, sizeof cond);
+            double v = vals[rndn(sizeof vals / sizeof vals[0])];
+            cr_assert_eq(parley_party_add_interaction(sc, p, cond, v, &err), PARLEY_OK, "%s: %s",
+                         cond, err.message);
+        }
+        if (rndn(3) == 0)
+            cr_assert_eq(parley_party_set_interaction_divisor(
+                             sc, p, divs[rndn(sizeof divs / sizeof divs[0])]),
+                         PARLEY_OK);
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    return sc;
+}
+
+/* Every reported frontier point's outcome, evaluated again with
+ * parley_utility, gives the point's utilities. */
+static void check_reevaluated(const parley_scenario *sc, const parley_analysis *an,
+                              const char *what)
+{
+    size_t d = parley_analysis_dims(an);
+    for (int k = 0; k < 2; k++) {
+        parley_frontier_kind fk = k ? PARLEY_FRONTIER_AGREEMENTS : PARLEY_FRONTIER_ALL;
+        for (size_t i = 0; i < parley_analysis_frontier_size(an, fk); i++) {
+            const double *u = parley_analysis_frontier_utilities(an, fk, i);
+            const uint32_t *o = parley_analysis_frontier_outcome(an, fk, i);
+            for (size_t j = 0; j < d; j++)
+                cr_assert_eq(u[j], parley_utility(sc, parley_analysis_dim_party(an, j), o),
+                             "%s: frontier %d point %zu dimension %zu", what, k, i, j);
+            if (k)
+                cr_assert(parley_outcome_acceptable(sc, o), "%s: point %zu", what, i);
+        }
+    }
+}
+
+static void check_nonlinear(uint64_t seed, bool big)
+{
+    rs.s = seed * 0x9E3779B97F4A7C15ull + 7;
+    parley_scenario *sc = nl_scenario(seed % 3 != 0, big);
+    oracle o;
+    run_oracle(sc, seed % 4 == 1 ? PARLEY_KALAI_GENIUS : PARLEY_KALAI_NORMALIZED, &o);
+    char what[64];
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        parley_analysis_options opt;
+        parley_analysis_options_init(&opt);
+        opt.threads = threads;
+        opt.kalai = seed % 4 == 1 ? PARLEY_KALAI_GENIUS : PARLEY_KALAI_NORMALIZED;
+        parley_analysis *an = NULL;
+        parley_error err;
+        parley_status st = parley_analyze(sc, &opt, &an, &err);
+        cr_assert_eq(st, PARLEY_OK, "non-linear seed %llu: %s", (unsigned long long)seed,
+                     err.message);
+        snprintf(what, sizeof what, "non-linear seed %llu threads %u", (unsigned long long)seed,
+                 threads);
+        compare(an, &o, what);
+        check_reevaluated(sc, an, what);
+        for (size_t j = 0; j < o.d; j++) { /* the best utility over all outcomes */
+            double b = 0.0;
+            for (size_t i = 0; i < o.nf[0]; i++)
+                b = o.f[0][i].u[j] > b ? o.f[0][i].u[j] : b;
+            cr_assert_eq(parley_analysis_best(an, j, false), b, "%s: best %zu", what, j);
+        }
+        parley_analysis_free(an);
+    }
+    oracle_free(&o);
+    parley_scenario_free(sc);
+}
+
+/* Brute force on 1,600 random non-linear scenarios (fewer under valgrind):
+ * counts, frontiers with multiplicities and smallest outcomes, solutions. */
+Test(analysis_nonlinear, brute_force_small, .timeout = 600)
+{
+    uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 60 : 1000;
+    for (uint64_t s = 1; s <= n; s++)
+        check_nonlinear(s, false);
+}
+
+Test(analysis_nonlinear, brute_force_medium, .timeout = 600)
+{
+    uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 10 : 600;
+    for (uint64_t s = 20001; s <= 20000 + n; s++)
+        check_nonlinear(s, true);
+}
+
 /* ------------------------------------------------- known answers */
 
 /* NiceOrDie (GENIUS): three outcomes, all Pareto-optimal; Nash ties. */

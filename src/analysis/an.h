@@ -96,6 +96,15 @@ typedef struct an_space {
     double *tmax, *tmin;   /* [i*d + j] */
     size_t np;             /* all parties (for rules with utility()) */
     double *pmax, *pmin;   /* [i*np + p] */
+    /* Interaction terms (an_inter.c), all parties', party-major in term
+     * order: party p's are [itp[p], itp[p+1]).  nit == 0: every party is
+     * linear-additive and none of this is used. */
+    size_t nit;
+    size_t *itp;           /* np + 1 */
+    size_t *itparty;       /* nit: the party of each term */
+    const pm_term **it;    /* nit: borrowed from the scenario */
+    size_t *ibi_start;     /* m + 1: terms naming issue i are */
+    size_t *ibi;           /*   ibi[ibi_start[i] .. ibi_start[i+1]) */
 } an_space;
 
 /* Build the space of a final scenario (analysis.c); free with
@@ -103,6 +112,36 @@ typedef struct an_space {
  * LIMIT beyond 2^128 outcomes, NOMEM. */
 parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_error *err);
 void an_space_free(an_space *sp);
+
+/* ---- interaction terms (an_inter.c) ----
+ * A party with terms has utility clamp01(L + I / idiv) (model.h).  At a
+ * node of a search each term is satisfied for sure (status 1), violated
+ * (0) or open (-1): rule_eval_partial() on the assigned issues.  The fold
+ * in term order of (sure: value, open: max(value, 0), violated: nothing)
+ * is an upper bound of I over every completion, and of (sure: value, open:
+ * min(value, 0)) a lower bound: each step adds at least (at most) what a
+ * completion adds, and floating-point addition is monotone.  Division by
+ * idiv > 0, the addition of a bound of L and clamp01 are monotone too, so
+ * an_finish() of the bounds bounds the utility -- exactly, not up to a
+ * rounding error.  With every issue assigned, both folds are pm_utility's
+ * own fold (adding nothing is skipping), so leaves get exact utilities. */
+
+/* Fill the term index of sp (sp->sc, m, np set).  false: no memory. */
+bool an_inter_build(an_space *sp);
+void an_inter_free(an_space *sp);
+/* max(0, min(1, ...)) of L + I / idiv, as pm_utility computes it. */
+static inline double an_finish(double L, double I, double idiv)
+{
+    double s = L + I / idiv;
+    s = s > 0.0 ? s : 0.0;
+    return s < 1.0 ? s : 1.0;
+}
+/* The bounds of I of party pa's terms given their statuses st[0..nterms). */
+void an_inter_fold(const pm_party *pa, const signed char *st, double *ihi, double *ilo);
+/* The bounds of I for party pa on a partial outcome (every term's status
+ * evaluated afresh: for callers without an index). */
+void an_inter_bounds(const pm_party *pa, const uint32_t *o, const bool *assigned, double *ihi,
+                     double *ilo);
 
 /* Constraints with their storage. */
 typedef struct an_cons_store {
@@ -206,6 +245,9 @@ bool an_stair_dominates(const an_stair *s, const double *x);
  * takes it).  false when out of memory or over the limit (overflow set);
  * the set is then unchanged. */
 bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o);
+/* The same for c outcomes at once (a subtree of one utility vector whose
+ * smallest outcome is o). */
+bool an_stair_offer_n(an_stair *s, const double *x, const uint32_t *o, an_count c);
 /* Push the live points into a (initialised, not seeded) and free the
  * set; false when a refuses them (memory, its limit). */
 bool an_stair_flush(an_stair *s, an_arch *a);

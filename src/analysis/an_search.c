@@ -23,6 +23,16 @@
  * lexicographically smallest outcome met (compared, not assumed from the
  * visiting order).
  *
+ * Interaction terms (an.h).  When a party has them, the bounds of its
+ * utility at a node are an_finish() of the linear fold's bounds and of the
+ * term-wise bounds of its interaction sum; each term's status (sure,
+ * violated, open) is kept per worker and re-evaluated only for the terms
+ * that name the issue just (un)assigned.  A node whose bounds are equal in
+ * every dimension, with every constraint sure, is a subtree of one utility
+ * vector: a frontier pass offers it once with the subtree's size (its
+ * smallest outcome is the prefix with the other issues at 0), as a count
+ * pass adds it.
+ *
  * Seeds.  When an_merge_frontier() has already found the exact frontier
  * point set, the search starts with it (counts 0): pruning is then as
  * strong as it can be from the first node, and leaves only look up their
@@ -405,22 +415,22 @@ static void arch_move(an_arch *a, size_t dst, size_t src, size_t cnt)
         memmove(a->rep + dst * a->m, a->rep + src * a->m, cnt * a->m * sizeof(uint32_t));
 }
 
-static void arch_set(an_arch *a, size_t i, const double *x, const uint32_t *o)
+static void arch_set(an_arch *a, size_t i, const double *x, const uint32_t *o, an_count c)
 {
     arch_blocks_drop(a);
     memcpy(a->u + i * a->d, x, a->d * sizeof(double));
-    a->cnt[i].lo = 1;
-    a->cnt[i].hi = 0;
+    a->cnt[i] = c;
     if (a->m)
         memcpy(a->rep + i * a->m, o, a->m * sizeof(uint32_t));
 }
 
-/* A leaf with vector x reached by outcome o.  false on memory/limit. */
-static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
+/* c outcomes with vector x, the smallest of them o (a leaf: c = 1).
+ * false on memory/limit. */
+static bool arch_offer(an_arch *a, const double *x, const uint32_t *o, an_count c)
 {
     size_t i = arch_find(a, x);
     if (i != (size_t)-1) {
-        an_count_inc(&a->cnt[i]);
+        an_count_add(&a->cnt[i], c);
         arch_take_rep(a, i, o);
         return true;
     }
@@ -444,7 +454,7 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
             arch_move(a, s + 1, e, a->n - e);
             a->n -= e - s - 1;
         }
-        arch_set(a, s, x, o);
+        arch_set(a, s, x, o, c);
         return true;
     }
     /* General: drop the points x dominates, append x. */
@@ -470,7 +480,7 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
     /* in ascending lexicographic order */
     size_t at = a->unsorted ? a->n : arch_lower_bound(a, x, d, d);
     arch_move(a, at + 1, at, a->n - at);
-    arch_set(a, at, x, o);
+    arch_set(a, at, x, o, c);
     a->n++;
     a->hint = 0;
     return true;
@@ -720,6 +730,10 @@ typedef struct an_worker {
     double *ub, *lb, *vec;  /* d */
     double *pub, *plb;      /* np */
     double *chi, *clo;      /* m*d: per issue, the assigned term or the extremes */
+    signed char *tst;       /* sp->nit: each interaction term's status on the
+                             * partial outcome (1 sure, 0 violated, -1 open) */
+    double *ihi, *ilo;      /* np: bounds of each party's interaction sum */
+    bool *idirty;           /* np: a term's status changed since the fold */
     an_arch arch;
     an_stair stair;         /* two dimensions, growing: the archive while
                              * the search runs (use_stair) */
@@ -864,10 +878,68 @@ static inline void capped_fold2(const double *row, size_t m, double *out)
  * for the others, the extreme terms; capped.  For the dimensions the
  * worker keeps the row of each issue ready (chi/clo: the assigned term,
  * or the extreme ones); for all parties the scenario's terms are read. */
-static void dim_bounds(const an_worker *w, double *ub, double *lb)
+/* Fold again the interaction bounds of the parties whose terms changed
+ * status. */
+static void inter_refresh(an_worker *w)
+{
+    const an_space *sp = w->sp;
+    for (size_t p = 0; p < sp->np; p++)
+        if (w->idirty[p]) {
+            an_inter_fold(&sp->sc->parties[p], w->tst + sp->itp[p], &w->ihi[p], &w->ilo[p]);
+            w->idirty[p] = false;
+        }
+}
+
+/* The statuses of the interaction terms that name issue q, after q's value
+ * changed (an.h). */
+static void inter_update(an_worker *w, size_t q)
+{
+    const an_space *sp = w->sp;
+    for (size_t k = sp->ibi_start[q]; k < sp->ibi_start[q + 1]; k++) {
+        size_t t = sp->ibi[k];
+        int v = rule_eval_partial(sp->it[t]->rule, w->o, w->assigned, NULL, NULL);
+        if (v != w->tst[t]) {
+            w->tst[t] = (signed char)v;
+            w->idirty[sp->itparty[t]] = true;
+        }
+    }
+}
+
+/* dim_bounds with interaction terms: the linear folds uncapped, then
+ * an_finish with the interaction bounds (an.h). */
+static void dim_bounds_nl(an_worker *w, double *ub, double *lb)
 {
     const an_space *sp = w->sp;
     size_t m = sp->m, d = sp->d;
+    inter_refresh(w);
+    for (size_t j = 0; j < d; j++) {
+        size_t p = sp->dimp[j];
+        const pm_party *pa = &sp->sc->parties[p];
+        double hi = 0.0, lo = 0.0;
+        for (size_t i = 0; i < m; i++) {
+            hi += w->chi[i * d + j];
+            lo += w->clo[i * d + j];
+        }
+        if (pa->nterms) {
+            ub[j] = an_finish(hi, w->ihi[p], pa->idiv);
+            if (lb)
+                lb[j] = an_finish(lo, w->ilo[p], pa->idiv);
+        } else {
+            ub[j] = hi < 1.0 ? hi : 1.0;
+            if (lb)
+                lb[j] = lo < 1.0 ? lo : 1.0;
+        }
+    }
+}
+
+static void dim_bounds(an_worker *w, double *ub, double *lb)
+{
+    const an_space *sp = w->sp;
+    size_t m = sp->m, d = sp->d;
+    if (sp->nit) {
+        dim_bounds_nl(w, ub, lb);
+        return;
+    }
     if (d == 2) {
         capped_fold2(w->chi, m, ub);
         if (lb)
@@ -898,12 +970,16 @@ static void assign(an_worker *w, size_t q, uint32_t v)
         memcpy(w->chi + q * d, sp->terms[q] + (size_t)v * d, d * sizeof(double));
         memcpy(w->clo + q * d, sp->terms[q] + (size_t)v * d, d * sizeof(double));
     }
+    if (sp->nit)
+        inter_update(w, q);
 }
 
-static void party_bounds(const an_worker *w, double *ub, double *lb)
+static void party_bounds(an_worker *w, double *ub, double *lb)
 {
     const an_space *sp = w->sp;
     size_t m = sp->m, np = sp->np;
+    if (sp->nit)
+        inter_refresh(w);
     for (size_t p = 0; p < np; p++) {
         double *const *terms = sp->sc->parties[p].terms;
         double hi = 0.0, lo = 0.0;
@@ -916,6 +992,12 @@ static void party_bounds(const an_worker *w, double *ub, double *lb)
                 hi += sp->pmax[i * np + p];
                 lo += sp->pmin[i * np + p];
             }
+        }
+        const pm_party *pa = &sp->sc->parties[p];
+        if (pa->nterms) {
+            ub[p] = an_finish(hi, w->ihi[p], pa->idiv);
+            lb[p] = an_finish(lo, w->ilo[p], pa->idiv);
+            continue;
         }
         ub[p] = hi < 1.0 ? hi : 1.0;
         lb[p] = lo < 1.0 ? lo : 1.0;
@@ -931,6 +1013,16 @@ static void set_fail_mem(an_worker *w, bool overflow)
     w->halt = true;
 }
 
+/* c outcomes with vector x, the smallest of them w->o (the partial
+ * outcome with its unassigned issues at 0), into the worker's frontier. */
+static void offer(an_worker *w, const double *x, an_count c)
+{
+    if (w->use_stair ? !an_stair_offer_n(&w->stair, x, w->o, c)
+                     : !arch_offer(&w->arch, x, w->o, c))
+        set_fail_mem(w, w->use_stair ? w->stair.overflow : w->arch.overflow);
+    charge_scans(w);
+}
+
 /* A complete outcome w->o whose dimension utilities are in w->vec. */
 static void leaf(an_worker *w)
 {
@@ -943,12 +1035,8 @@ static void leaf(an_worker *w)
         if (c->nrules) {
             const double *util = NULL;
             if (c->rules_util) {
-                for (size_t p = 0; p < sp->np; p++) {
-                    double v = 0.0;
-                    for (size_t i = 0; i < sp->m; i++)
-                        v += sp->sc->parties[p].terms[i][w->o[i]];
-                    w->pub[p] = v < 1.0 ? v : 1.0;
-                }
+                for (size_t p = 0; p < sp->np; p++)
+                    w->pub[p] = pm_utility(sp->sc, p, w->o);
                 util = w->pub;
             }
             for (size_t r = 0; r < c->nrules; r++)
@@ -960,10 +1048,8 @@ static void leaf(an_worker *w)
         an_count_inc(&w->count);
         return;
     }
-    if (w->use_stair ? !an_stair_offer(&w->stair, w->vec, w->o)
-                     : !arch_offer(&w->arch, w->vec, w->o))
-        set_fail_mem(w, w->use_stair ? w->stair.overflow : w->arch.overflow);
-    charge_scans(w);
+    an_count one = {1, 0};
+    offer(w, w->vec, one);
 }
 
 /* The last unassigned issue q: every value, exactly.  The fold before q
@@ -1017,11 +1103,14 @@ static void node(an_worker *w, size_t k)
         leaf(w);
         return;
     }
-    bool sure = count; /* every completion acceptable (count passes) */
+    bool nl = sp->nit != 0;
+    /* every completion acceptable (count passes; with interaction terms,
+     * frontier passes too: a subtree of one vector is offered at once) */
+    bool sure = count || nl;
     bool have_ub = false;
     if (c) {
         if (c->nth) {
-            dim_bounds(w, w->ub, count ? w->lb : NULL);
+            dim_bounds(w, w->ub, count || nl ? w->lb : NULL);
             have_ub = true;
             for (size_t q = 0; q < c->nth; q++)
                 if (w->ub[c->thdim[q]] < c->thval[q])
@@ -1052,13 +1141,22 @@ static void node(an_worker *w, size_t k)
     }
     if (!count) {
         if (!have_ub)
-            dim_bounds(w, w->ub, NULL);
+            dim_bounds(w, w->ub, nl ? w->lb : NULL);
         if (w->use_stair ? an_stair_dominates(&w->stair, w->ub)
                          : arch_dominates(&w->arch, w->ub))
             return;
+        if (nl && sure) { /* one vector for the whole subtree: offer it once */
+            size_t j = 0;
+            while (j < sp->d && w->lb[j] == w->ub[j])
+                j++;
+            if (j == sp->d) {
+                offer(w, w->ub, w->sh->sufprod[k]);
+                return;
+            }
+        }
     }
     size_t q = sp->order[k];
-    if (k + 1 == m && !(c && c->nrules)) {
+    if (k + 1 == m && !(c && c->nrules) && !nl) {
         last_issue(w, q);
         return;
     }
@@ -1116,6 +1214,9 @@ static void worker_free(an_worker *w, const an_space *sp)
     parleyx_free(a, w->ub, 3 * d * sizeof(double));
     parleyx_free(a, w->pub, 2 * np * sizeof(double));
     parleyx_free(a, w->chi, 2 * (m * d + 1) * sizeof(double));
+    parleyx_free(a, w->tst, sp->nit + 1);
+    parleyx_free(a, w->ihi, 2 * np * sizeof(double));
+    parleyx_free(a, w->idirty, np * sizeof(bool));
     an_arch_free(&w->arch);
     an_stair_free(&w->stair);
 }
@@ -1135,9 +1236,18 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->ub = parleyx_calloc(a, 3 * d, sizeof(double));
     w->pub = parleyx_calloc(a, 2 * np, sizeof(double));
     w->chi = parleyx_calloc(a, 2 * (m * d + 1), sizeof(double));
+    w->tst = parleyx_calloc(a, sp->nit + 1, 1);
+    w->ihi = parleyx_calloc(a, 2 * np, sizeof(double));
+    w->idirty = parleyx_calloc(a, np, sizeof(bool));
     an_arch_init(&w->arch, a, d, m, 1);
-    if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi)
+    if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi || !w->tst || !w->ihi ||
+        !w->idirty)
         return false;
+    w->ilo = w->ihi + np;
+    for (size_t t = 0; t < sp->nit; t++) /* nothing assigned yet */
+        w->tst[t] = (signed char)rule_eval_partial(sp->it[t]->rule, w->o, w->assigned, NULL, NULL);
+    for (size_t p = 0; p < np; p++)
+        w->idirty[p] = true;
     w->clo = w->chi + m * d + 1;
     memcpy(w->chi, sp->tmax, m * d * sizeof(double));
     memcpy(w->clo, sp->tmin, m * d * sizeof(double));

@@ -24,6 +24,10 @@
  *     once their bounds show every completion is acceptable; if it has
  *     not settled quickly and the constraints are reservation values only,
  *     meeting in the middle (an_mitm.c) counts exactly in about sqrt(N).
+ *  Interaction terms (some party's utility is not additive): no merge in
+ *  step 2 and no meeting in the middle in step 5 (both add per-issue
+ *  terms); the searches bound each utility term-wise (an.h), and the best
+ *  utilities over all outcomes are read off the frontier.
  *  6. The solutions, from the frontier points (tie rules in
  *     parley/analysis.h), and, when there is no deal, each party's
  *     acceptable count alone.
@@ -76,6 +80,7 @@ void an_space_free(an_space *sp)
     parleyx_free(a, sp->tmin, (m * d + 1) * sizeof(double));
     parleyx_free(a, sp->pmax, (m * sp->np + 1) * sizeof(double));
     parleyx_free(a, sp->pmin, (m * sp->np + 1) * sizeof(double));
+    an_inter_free(sp);
     memset(sp, 0, sizeof *sp);
 }
 
@@ -110,8 +115,9 @@ static bool rule_upward(const rule *r, const long *dim_of)
     }
 }
 
-/* A free issue: every party's terms equal over its values, and no red
- * line of a negotiator or ratifier names it. */
+/* A free issue: every party's terms equal over its values, no
+ * interaction term of any party names it, and no red line of a negotiator
+ * or ratifier names it. */
 static bool issue_is_free(const parley_scenario *sc, size_t i)
 {
     size_t n = sc->issues[i].nvalues;
@@ -120,6 +126,12 @@ static bool issue_is_free(const parley_scenario *sc, size_t i)
         const double *t = sc->parties[p].terms[i];
         for (size_t k = 1; k < n && isfree; k++)
             if (t[k] != t[0])
+                isfree = false;
+    }
+    for (size_t p = 0; p < sc->nparties && isfree; p++) {
+        const pm_party *pa = &sc->parties[p];
+        for (size_t t = 0; t < pa->nterms && isfree; t++)
+            if (rule_names_issue(pa->iterms[t].rule, i))
                 isfree = false;
     }
     for (size_t p = 0; p < sc->nparties && isfree; p++) {
@@ -156,7 +168,11 @@ static bool space_issue(an_space *sp, size_t i, size_t n)
 
 /* The branching order: issues of conflict (no value best for every
  * dimension at once) first, then by utility range, widest first; ties by
- * issue index; free issues last.  false: no memory. */
+ * issue index; free issues last.  With interaction terms, the range of an
+ * issue also counts, for each dimension, the |value| / divisor of every
+ * term that names it (an issue in many terms decides much when it is
+ * fixed), and every issue a term names counts as one of conflict.  false:
+ * no memory. */
 static bool space_order(an_space *sp)
 {
     size_t m = sp->m, d = sp->d;
@@ -167,6 +183,12 @@ static bool space_order(an_space *sp)
         double range = 0.0;
         for (size_t j = 0; j < d; j++) {
             double r = sp->tmax[i * d + j] - sp->tmin[i * d + j];
+            if (sp->nit) {
+                const pm_party *pa = &sp->sc->parties[sp->dimp[j]];
+                for (size_t q = sp->ibi_start[i]; q < sp->ibi_start[i + 1]; q++)
+                    if (sp->itparty[sp->ibi[q]] == sp->dimp[j])
+                        r += fabs(sp->it[sp->ibi[q]]->value) / pa->idiv;
+            }
             if (r > range)
                 range = r;
         }
@@ -178,6 +200,8 @@ static bool space_order(an_space *sp)
                     best = false;
             aligned = best;
         }
+        if (sp->nit && sp->ibi_start[i + 1] > sp->ibi_start[i])
+            aligned = false;
         key[i] = sp->nv[i] == 1 ? -1.0 : (aligned ? 0.0 : 2.0) + range;
         sp->order[i] = i;
     }
@@ -222,7 +246,7 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
     sp->pmax = parleyx_calloc(a, m * np + 1, sizeof(double));
     sp->pmin = parleyx_calloc(a, m * np + 1, sizeof(double));
     if (!sp->nv || !sp->order || !sp->dimp || !sp->terms || !sp->tmax || !sp->tmin ||
-        !sp->pmax || !sp->pmin)
+        !sp->pmax || !sp->pmin || !an_inter_build(sp))
         goto nomem;
     d = 0;
     for (size_t p = 0; p < np; p++)
@@ -519,7 +543,7 @@ static parley_status count_agreements(an_run *run, const parley_analysis_options
                                       const an_cons *c, an_count *out, parley_error *err)
 {
     const an_space *sp = run->sp;
-    if (c->nrules == 0 && !c->infeasible && sp->m >= 2) {
+    if (c->nrules == 0 && !c->infeasible && sp->m >= 2 && !sp->nit) {
         parley_analysis_options o2 = *opt;
         uint64_t budget = run->work + AN_COUNT_TRY;
         if (budget < opt->max_work)
@@ -670,7 +694,9 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     const an_space *sp = run->sp;
     size_t d = sp->d;
     size_t cand = opt->max_frontier > ((size_t)1 << 20) ? opt->max_frontier : (size_t)1 << 20;
-    parley_status st = an_merge_frontier(run, cand, seed);
+    /* the merge adds per-issue terms: with interaction terms the
+     * utilities are not such sums, and the search goes unseeded */
+    parley_status st = sp->nit ? PARLEY_ERR_LIMIT : an_merge_frontier(run, cand, seed);
     if (st == PARLEY_ERR_NOMEM)
         return out_of_memory(err);
     if (st == PARLEY_ERR_LIMIT && run->stopped)
@@ -693,6 +719,15 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     F->seeded = false;
     for (size_t i = 0; i < F->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
+    if (sp->nit) /* the best utilities are the frontier's (the fold of the
+                  * best terms is only a bound) */
+        for (size_t j = 0; j < d; j++) {
+            double b = 0.0;
+            for (size_t i = 0; i < F->n; i++)
+                if (F->u[i * d + j] > b)
+                    b = F->u[i * d + j];
+            an->best_all[j] = b;
+        }
     return PARLEY_OK;
 }
 

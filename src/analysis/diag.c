@@ -19,7 +19,9 @@
  *     (rule_eval_partial == 0, with utility bounds for utility());
  *   - with an objective (max/min of a utility or of an issue's value), the
  *     branch cannot beat the incumbent.
- * Bounds are sums of per-issue extreme terms in search order, widened by
+ * Bounds are sums of per-issue extreme terms in search order, with the
+ * term-wise bounds of a party's interaction sum (an.h) when it has
+ * interaction terms, widened by
  * 1e-9 so that they stay conservative whatever the rounding; every leaf is
  * then checked exactly (pm_utility, rule_eval), so answers are exact.
  * Only rules that name the issue just assigned, or use utility(), are
@@ -188,6 +190,14 @@ static void bounds_at(dg_search *s, size_t d)
         double part = s->partial[p * (s->ni + 1) + d];
         double hi = part + s->sufmax[p * (s->ni + 1) + d];
         double lo = part + s->sufmin[p * (s->ni + 1) + d];
+        const pm_party *pa = &s->sc->parties[p];
+        if (pa->nterms) { /* term-wise bounds of the interaction sum (an.h) */
+            double ihi, ilo;
+            an_inter_bounds(pa, s->o, s->assigned, &ihi, &ilo);
+            s->uhi[p] = an_finish(hi, ihi, pa->idiv) + DG_EPS;
+            s->ulo[p] = an_finish(lo, ilo, pa->idiv) - DG_EPS;
+            continue;
+        }
         s->uhi[p] = (hi < 1.0 ? hi : 1.0) + DG_EPS;
         s->ulo[p] = (lo < 1.0 ? lo : 1.0) - DG_EPS;
     }
