@@ -550,22 +550,30 @@ static void nl_cond(const random_model *md, int depth, char *buf, size_t n)
  * values; then 0 to 5 interaction terms a party (overlapping, negative
  * ones, values up to +-0.7) and now and then a divisor.  big: spaces of up
  * to a few tens of thousands of outcomes. */
+static parley_scenario *nl_scenario_sized(bool redlines, int size);
 static parley_scenario *nl_scenario(bool redlines, bool big)
 {
+    return nl_scenario_sized(redlines, big ? 1 : 0);
+}
+
+/* size 0: small, 1: big, 2: 6 or 7 issues of 4 to 6 values */
+static parley_scenario *nl_scenario_sized(bool redlines, int size)
+{
+    bool big = size > 0;
     static const double rvs[] = {0.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6};
     static const double vals[] = {0.1, 0.2, 0.25, 0.3, 0.5, 0.7, -0.1, -0.2, -0.3, -0.7, 0.05, 1.0};
     static const double divs[] = {1.0, 1.0, 1.0, 2.0, 0.5, 3.0, 10.0};
     random_spec spec = {
-        .issues_min = big ? 4 : 1,
-        .issues_max = big ? 6 : 4,
+        .issues_min = size == 2 ? 6 : big ? 4 : 1,
+        .issues_max = size == 2 ? 7 : big ? 6 : 4,
         .integer_one_in = 3,
         .int_lo_n = 3,
-        .int_values_min = 2,
+        .int_values_min = size == 2 ? 4 : 2,
         .int_values_max = big ? 6 : 5,
-        .values_min = big ? 2 : 1,
+        .values_min = size == 2 ? 4 : big ? 2 : 1,
         .values_max = big ? 6 : 5,
         .parties_min = 2,
-        .parties_max = 4,
+        .parties_max = size == 2 ? 3 : 4,
         .roles_from = 2,
         .role_die = 4,
         .no_prefs_one_in = 6,
@@ -668,6 +676,95 @@ Test(analysis_nonlinear, brute_force_medium, .timeout = 600)
     uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 10 : 600;
     for (uint64_t s = 20001; s <= 20000 + n; s++)
         check_nonlinear(s, true);
+}
+
+/* A search stopped by the work limit on a non-linear scenario: the
+ * analysis still answers, says it is not exact, and its gap holds: every
+ * point of the true frontiers (brute force) is within the gap of a
+ * reported point in every dimension; reported points are real outcomes
+ * (re-evaluated), reported counts are at most the true ones. */
+static void check_cut(uint64_t seed, uint64_t work, unsigned threads, unsigned *ncut)
+{
+    rs.s = seed * 0x9E3779B97F4A7C15ull + 7;
+    parley_scenario *sc = nl_scenario_sized(seed % 3 != 0, 2);
+    oracle o;
+    run_oracle(sc, PARLEY_KALAI_NORMALIZED, &o);
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    opt.max_work = work;
+    opt.threads = threads;
+    parley_analysis *an = NULL;
+    parley_error err;
+    parley_status st = parley_analyze(sc, &opt, &an, &err);
+    cr_assert_eq(st, PARLEY_OK, "seed %llu: %s", (unsigned long long)seed, err.message);
+    char what[64];
+    snprintf(what, sizeof what, "cut seed %llu", (unsigned long long)seed);
+    if (parley_analysis_exact(an)) {
+        cr_assert_eq(parley_analysis_gap(an), 0.0);
+        compare(an, &o, what);
+    } else {
+        (*ncut)++;
+        double g = parley_analysis_gap(an);
+        cr_assert(g >= 0.0 && g <= 1.0, "%s: gap %g", what, g);
+        check_reevaluated(sc, an, what);
+        size_t d = o.d;
+        for (int k = 0; k < 2; k++) {
+            parley_frontier_kind fk = k ? PARLEY_FRONTIER_AGREEMENTS : PARLEY_FRONTIER_ALL;
+            size_t n = parley_analysis_frontier_size(an, fk);
+            for (size_t t = 0; t < o.nf[k]; t++) {
+                bool near = false;
+                for (size_t i = 0; i < n && !near; i++) {
+                    const double *f = parley_analysis_frontier_utilities(an, fk, i);
+                    bool all = true;
+                    for (size_t j = 0; j < d; j++)
+                        if (o.f[k][t].u[j] > f[j] + g)
+                            all = false;
+                    near = all;
+                }
+                cr_assert(near, "%s: true frontier %d point %zu is beyond the gap %g", what, k, t,
+                          g);
+            }
+        }
+        uint64_t c;
+        cr_assert(parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &c));
+        cr_assert_leq(c, o.agreements, "%s", what);
+        cr_assert(parley_analysis_count(an, PARLEY_COUNT_PARETO_OUTCOMES, &c));
+        cr_assert_leq(c, o.outcomes, "%s", what);
+    }
+    parley_analysis_free(an);
+    oracle_free(&o);
+    parley_scenario_free(sc);
+}
+
+Test(analysis_nonlinear, work_limit_gives_a_proven_gap, .timeout = 600)
+{
+    uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 3 : 60;
+    unsigned ncut = 0;
+    for (uint64_t s = 30001; s <= 30000 + n; s++)
+        check_cut(s, 1 + s % 3 * 3000, 1 + (unsigned)(s % 2), &ncut);
+    cr_assert_geq(ncut, n / 4, "only %u of %llu analyses were cut short", ncut,
+                  (unsigned long long)n);
+}
+
+/* A linear scenario still fails at the work limit (no silent change). */
+Test(analysis_nonlinear, linear_still_fails_at_the_limit)
+{
+    rs.s = 77;
+    parley_scenario *sc = analysis_scenario(false, true);
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    opt.max_work = 1;
+    opt.max_frontier = 2; /* no merge seed: the search must run */
+    parley_analysis *an = NULL;
+    parley_error err;
+    parley_status st = parley_analyze(sc, &opt, &an, &err);
+    if (st == PARLEY_OK) {
+        cr_assert(parley_analysis_exact(an));
+        parley_analysis_free(an);
+    } else {
+        cr_assert_eq(st, PARLEY_ERR_LIMIT, "%s", err.message);
+    }
+    parley_scenario_free(sc);
 }
 
 /* ------------------------------------------------- known answers */
@@ -851,7 +948,7 @@ Test(analysis_property, mitm_count_exact)
         an_count got;
         parley_analysis_options mopt;
         parley_analysis_options_init(&mopt);
-        an_run mrun = {&sp, &mopt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
+        an_run mrun = {.sp = &sp, .opt = &mopt, .phase = "count", .phase_hi = 1.0};
         parley_status st = an_mitm_count2(&mrun, &cs.c, 1u << 20, &got, &err);
         if (st == PARLEY_ERR_UNSUPPORTED) {
             /* three binding reservation values: not for the meet in the middle */
@@ -871,7 +968,7 @@ Test(analysis_property, mitm_count_exact)
         parley_analysis_options opt;
         parley_analysis_options_init(&opt);
         opt.max_work = 1u << 30;
-        an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
+        an_run run = {.sp = &sp, .opt = &opt, .phase = "count", .phase_hi = 1.0};
         cr_assert_eq(an_search(&run, AN_PASS_COUNT, &cs.c, NULL, &got, &err), PARLEY_OK);
         cr_assert_eq(got.lo, want, "seed %llu: search", (unsigned long long)seed);
         an_cons_free(sp.alloc, &cs);
@@ -1094,7 +1191,7 @@ Test(analysis_faults, mitm_allocation_failures)
     size_t bytes = fa.bytes;
     parley_analysis_options opt;
     parley_analysis_options_init(&opt);
-    an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
+    an_run run = {.sp = &sp, .opt = &opt, .phase = "count", .phase_hi = 1.0};
     bool done = false;
     for (long n = 0; n < 1000 && !done; n++) {
         an_count got;

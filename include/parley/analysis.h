@@ -189,6 +189,22 @@ PARLEY_API const char *parley_solution_name(parley_solution_kind kind);
  * agreement set (NaN when the agreement set is empty). */
 PARLEY_API double parley_analysis_best(const parley_analysis *an, size_t j, bool agreements);
 
+/* Exact or not.  A scenario with interaction terms (non-linear
+ * utilities) is not refused when the work limit or max_seconds stops a
+ * search first: the analysis returns what it has, and says so here.
+ * Exact (true): every count, frontier and solution is proven, as always
+ * for linear-additive scenarios (which still fail with PARLEY_ERR_LIMIT).
+ * Not exact (false): each frontier holds the non-dominated points among
+ * the outcomes looked at (real outcomes, each with an outcome reaching
+ * it), multiplicities and counts are lower bounds (outcomes looked at),
+ * the solutions are chosen among those points, and parley_analysis_gap()
+ * is a proven bound G: every point of the true frontier (either) is
+ * within G of some reported point in every dimension (u_j <= f_j + G for
+ * all j).  G is 0 when only a count was cut short. */
+PARLEY_API bool parley_analysis_exact(const parley_analysis *an);
+/* G (0 when exact). */
+PARLEY_API double parley_analysis_gap(const parley_analysis *an);
+
 /* When the agreement set is empty, a first diagnosis, per negotiator and
  * ratifier p (scenario party index; other parties return false): the
  * number of outcomes p alone would accept (its red lines and reservation

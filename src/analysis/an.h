@@ -105,6 +105,16 @@ typedef struct an_space {
     const pm_term **it;    /* nit: borrowed from the scenario */
     size_t *ibi_start;     /* m + 1: terms naming issue i are */
     size_t *ibi;           /*   ibi[ibi_start[i] .. ibi_start[i+1]) */
+    /* Terms whose condition is a conjunction of issue comparisons (a
+     * hyper-rectangle): their leaves, term t's in [lf_start[t],
+     * lf_start[t+1]) (empty for other conditions); each leaf's issue,
+     * accepted values (the rule's bitset, borrowed) and how many. */
+    size_t *lf_start;      /* nit + 1 */
+    size_t *lf_issue;
+    const uint64_t **lf_bits;
+    uint32_t *lf_pop;
+    size_t *voff;          /* m + 1: offsets of each issue's values (scratch) */
+    double *islack;        /* np: the rounding allowance of the relaxed bound */
 } an_space;
 
 /* Build the space of a final scenario (analysis.c); free with
@@ -138,6 +148,29 @@ static inline double an_finish(double L, double I, double idiv)
 }
 /* The bounds of I of party pa's terms given their statuses st[0..nterms). */
 void an_inter_fold(const pm_party *pa, const signed char *st, double *ihi, double *ilo);
+/* A second upper bound of party p's I (an.h's term-wise bound ignores
+ * that two rectangles may exclude each other): every open positive
+ * rectangle is charged to one of its unassigned issues q (the one whose
+ * comparison accepts fewest values), and q adds the largest, over its
+ * values, of the charged terms that accept the value -- a satisfied term
+ * accepts the value its issue takes.  Summed in another order than the
+ * model's fold, so sp->islack[p] (a bound of the rounding of both sums)
+ * is added: a true bound, if not bit-tight.  acc: scratch of voff[m]
+ * doubles, all 0 (left so); touched: m scratch. */
+double an_inter_relaxed_hi(const an_space *sp, size_t p, const signed char *st,
+                           const bool *assigned, double *acc, size_t *touched);
+
+/* Incumbents for a frontier search with interaction terms: outcomes found
+ * by coordinate ascent on weighted sums of the dimensions' utilities (a
+ * fixed set of weights, from all issues at value 0: deterministic).  Their
+ * vectors are pushed into a (empty, not seeded) with count 0, each with
+ * its outcome, and the
+ * archive normalised: points of real outcomes, so a search started with
+ * them counts each one it finds on the frontier and drops the others, and
+ * prunes well from the first node.  false: no memory. */
+struct an_arch;
+bool an_inter_incumbents(const an_space *sp, struct an_arch *a);
+
 /* The bounds of I for party pa on a partial outcome (every term's status
  * evaluated afresh: for callers without an index). */
 void an_inter_bounds(const pm_party *pa, const uint32_t *o, const bool *assigned, double *ihi,
@@ -267,7 +300,20 @@ typedef struct an_run {
     double stopped_at;     /* on a work-limit stop: share of the pass done */
     double deadline;       /* CLOCK_MONOTONIC seconds (max_seconds); 0: none */
     bool stopped;          /* a progress tick said stop: cancelled or late */
+    /* Soft stops (scenarios with interaction terms): a search pass that
+     * the work limit or the deadline stops ends early without failing; it
+     * returns what it has (the frontier of the outcomes it looked at, with
+     * their counts so far; a count so far) and leaves in open[nopen*d] the
+     * upper-bound vectors of every subtree it did not finish (nodes not
+     * entered, siblings not visited, tasks not taken), from which the
+     * caller bounds how far the true frontier can be (analysis.c). */
+    bool soft;
+    bool cut;              /* the last pass stopped early (soft) */
+    size_t nopen, capopen;
+    double *open;          /* freed by an_run_free_open */
 } an_run;
+
+void an_run_free_open(an_run *run);
 
 /* Work.  One unit is an outcome looked at one by one, or AN_SCANS_PER_UNIT
  * comparisons of a utility vector with points of a frontier under

@@ -733,6 +733,8 @@ typedef struct an_worker {
     signed char *tst;       /* sp->nit: each interaction term's status on the
                              * partial outcome (1 sure, 0 violated, -1 open) */
     double *ihi, *ilo;      /* np: bounds of each party's interaction sum */
+    double *iacc;           /* sp->voff[m]: an_inter_relaxed_hi's scratch */
+    size_t *itouched;       /* m: the same */
     bool *idirty;           /* np: a term's status changed since the fold */
     an_arch arch;
     an_stair stair;         /* two dimensions, growing: the archive while
@@ -744,6 +746,9 @@ typedef struct an_worker {
     size_t points_told;     /* own partial frontier size last added to sh->points */
     bool halt;
     bool is_main;
+    size_t nopen, capopen;  /* soft stops: ub vectors of unfinished subtrees */
+    double *open;
+    bool open_nomem;
 } an_worker;
 
 static void sh_fail(an_shared *sh, parley_status st, const char *msg)
@@ -774,6 +779,13 @@ static void progress(an_worker *w)
     double frac = run->phase_lo + (run->phase_hi - run->phase_lo) * f;
     if (run->opt->progress(run->opt->progress_ud, run->phase, frac))
         sh_fail(sh, PARLEY_ERR_LIMIT, "the analysis was cancelled");
+}
+
+void an_run_free_open(an_run *run)
+{
+    parleyx_free(run->sp->alloc, run->open, run->capopen * run->sp->d * sizeof(double));
+    run->open = NULL;
+    run->nopen = run->capopen = 0;
 }
 
 double an_now(void)
@@ -886,6 +898,11 @@ static void inter_refresh(an_worker *w)
     for (size_t p = 0; p < sp->np; p++)
         if (w->idirty[p]) {
             an_inter_fold(&sp->sc->parties[p], w->tst + sp->itp[p], &w->ihi[p], &w->ilo[p]);
+            if (sp->lf_start[sp->itp[p + 1]] > sp->lf_start[sp->itp[p]]) { /* rectangles */
+                double r = an_inter_relaxed_hi(sp, p, w->tst, w->assigned, w->iacc, w->itouched);
+                if (r < w->ihi[p])
+                    w->ihi[p] = r;
+            }
             w->idirty[p] = false;
         }
 }
@@ -898,10 +915,10 @@ static void inter_update(an_worker *w, size_t q)
     for (size_t k = sp->ibi_start[q]; k < sp->ibi_start[q + 1]; k++) {
         size_t t = sp->ibi[k];
         int v = rule_eval_partial(sp->it[t]->rule, w->o, w->assigned, NULL, NULL);
-        if (v != w->tst[t]) {
-            w->tst[t] = (signed char)v;
-            w->idirty[sp->itparty[t]] = true;
-        }
+        w->tst[t] = (signed char)v;
+        /* even without a change of status: the relaxed bound charges
+         * terms to unassigned issues */
+        w->idirty[sp->itparty[t]] = true;
     }
 }
 
@@ -1083,16 +1100,40 @@ static void last_issue(an_worker *w, size_t q)
     w->o[q] = 0;
 }
 
+/* Soft stops: the partial outcome's subtree is left unfinished; keep its
+ * upper-bound vector. */
+static void record_open(an_worker *w)
+{
+    if (!w->sh->run->soft || w->open_nomem)
+        return;
+    size_t d = w->sp->d;
+    if (w->nopen == w->capopen) {
+        double *g = parleyx_grow(w->sp->alloc, w->open, d * sizeof(double), &w->capopen,
+                                 w->nopen + 1, 64);
+        if (!g) {
+            w->open_nomem = true;
+            return;
+        }
+        w->open = g;
+    }
+    dim_bounds(w, w->open + w->nopen * d, NULL);
+    w->nopen++;
+}
+
 /* A node of branching depth k: issues order[0..k) assigned. */
 static void node(an_worker *w, size_t k)
 {
-    if (w->halt)
+    if (w->halt) {
+        record_open(w);
         return;
+    }
     charge_scans(w);
     if (++w->nodes >= w->next_poll) {
         poll_worker(w);
-        if (w->halt)
+        if (w->halt) {
+            record_open(w);
             return;
+        }
     }
     const an_space *sp = w->sp;
     const an_cons *c = w->cons;
@@ -1161,23 +1202,34 @@ static void node(an_worker *w, size_t k)
         return;
     }
     uint32_t nv = sp->nv[q];
-    for (uint32_t v = 0; v < nv && !w->halt; v++) {
+    uint32_t v = 0;
+    for (; v < nv && !w->halt; v++) {
         assign(w, q, v);
         node(w, k + 1);
+    }
+    for (; v < nv && w->sh->run->soft; v++) { /* stopped: the siblings not visited */
+        assign(w, q, v);
+        record_open(w);
     }
     assign(w, q, UINT32_MAX);
 }
 
 /* Set up the prefix of task id (in branching order) and search below. */
-static void run_task(an_worker *w, uint64_t id)
+static void set_prefix(an_worker *w, uint64_t id)
 {
     const an_space *sp = w->sp;
-    size_t t = w->sh->tdepth;
-    for (size_t k = t; k-- > 0;) {
+    for (size_t k = w->sh->tdepth; k-- > 0;) {
         size_t i = sp->order[k];
         assign(w, i, (uint32_t)(id % sp->nv[i]));
         id /= sp->nv[i];
     }
+}
+
+static void run_task(an_worker *w, uint64_t id)
+{
+    const an_space *sp = w->sp;
+    size_t t = w->sh->tdepth;
+    set_prefix(w, id);
     node(w, t);
     for (size_t k = 0; k < t; k++)
         assign(w, sp->order[k], UINT32_MAX);
@@ -1217,6 +1269,11 @@ static void worker_free(an_worker *w, const an_space *sp)
     parleyx_free(a, w->tst, sp->nit + 1);
     parleyx_free(a, w->ihi, 2 * np * sizeof(double));
     parleyx_free(a, w->idirty, np * sizeof(bool));
+    parleyx_free(a, w->open, w->capopen * d * sizeof(double));
+    if (sp->nit) {
+        parleyx_free(a, w->iacc, (sp->voff[m] + 1) * sizeof(double));
+        parleyx_free(a, w->itouched, (m + 1) * sizeof(size_t));
+    }
     an_arch_free(&w->arch);
     an_stair_free(&w->stair);
 }
@@ -1239,6 +1296,12 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->tst = parleyx_calloc(a, sp->nit + 1, 1);
     w->ihi = parleyx_calloc(a, 2 * np, sizeof(double));
     w->idirty = parleyx_calloc(a, np, sizeof(bool));
+    if (sp->nit) {
+        w->iacc = parleyx_calloc(a, sp->voff[m] + 1, sizeof(double));
+        w->itouched = parleyx_calloc(a, m + 1, sizeof(size_t));
+        if (!w->iacc || !w->itouched)
+            return false;
+    }
     an_arch_init(&w->arch, a, d, m, 1);
     if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi || !w->tst || !w->ihi ||
         !w->idirty)
@@ -1360,12 +1423,18 @@ static parley_status merge_frontiers(an_arch *arch, const an_worker *ws, unsigne
 
 /* Drop seed points no outcome reached (cannot happen for an exact seed;
  * kept as a guard) and apply the free issues. */
-static void frontier_finish(an_arch *arch, an_count freemult)
+static void frontier_finish(an_arch *arch, an_count freemult, bool cut)
 {
     size_t q = 0;
     for (size_t i = 0; i < arch->n; i++) {
-        if (an_count_is_zero(arch->cnt[i]))
-            continue;
+        if (an_count_is_zero(arch->cnt[i])) {
+            /* a pass stopped early keeps the points it started with that
+             * carry a real outcome (they may have pruned subtrees): that
+             * one outcome is counted */
+            if (!cut || !arch->m || arch->rep[i * arch->m] == UINT32_MAX)
+                continue;
+            arch->cnt[i].lo = 1;
+        }
         if (q != i)
             arch_move(arch, q, i, 1);
         q++;
@@ -1438,6 +1507,38 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     run->work = atomic_load(&sh.work);
     for (unsigned k = 0; k < nthreads; k++)
         run->work += ws[k].nodes - ws[k].flushed;
+    run->cut = false;
+    if (sh.st == PARLEY_ERR_LIMIT && run->soft &&
+        (strcmp(sh.msg, "work") == 0 || strcmp(sh.msg, "time") == 0)) {
+        /* a soft stop: the tasks not taken are open too; then the pass
+         * ends as if complete, over what it looked at */
+        for (uint64_t id = sh.next_task; id < sh.ntasks; id++) {
+            set_prefix(&ws[0], id);
+            record_open(&ws[0]);
+            for (size_t k = 0; k < sh.tdepth; k++)
+                assign(&ws[0], sp->order[k], UINT32_MAX);
+        }
+        bool nomem = false;
+        for (unsigned k = 0; k < nthreads; k++)
+            nomem |= ws[k].open_nomem;
+        an_run_free_open(run);
+        size_t tot = 0;
+        for (unsigned k = 0; k < nthreads; k++)
+            tot += ws[k].nopen;
+        run->open = nomem ? NULL : parleyx_malloc(a, (tot ? tot : 1) * sp->d * sizeof(double));
+        if (!run->open) {
+            st = PARLEY_ERR_NOMEM;
+            goto done;
+        }
+        run->capopen = tot ? tot : 1;
+        for (unsigned k = 0; k < nthreads; k++) {
+            memcpy(run->open + run->nopen * sp->d, ws[k].open, ws[k].nopen * sp->d * sizeof(double));
+            run->nopen += ws[k].nopen;
+        }
+        run->stopped_at = (double)atomic_load(&sh.done_tasks) / (double)sh.ntasks;
+        run->cut = true;
+        sh.st = PARLEY_OK;
+    }
     if (sh.st != PARLEY_OK) {
         st = sh.st;
         run->stopped_at = (double)atomic_load(&sh.done_tasks) / (double)sh.ntasks;
@@ -1456,7 +1557,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         else
             st = merge_frontiers(arch, ws, nthreads);
         if (st == PARLEY_OK)
-            frontier_finish(arch, sp->freemult);
+            frontier_finish(arch, sp->freemult, run->cut);
     }
 done:
     if (ws)

@@ -54,6 +54,8 @@ struct parley_analysis {
     bool diagnosed;
     an_count *alone;               /* np */
     bool *alone_valid, *rv_out;    /* np */
+    bool inexact;                  /* a pass stopped early (soft stop) */
+    double gap;                    /* then: the proven bound (open_gap) */
 };
 
 void parley_analysis_options_init(parley_analysis_options *opt)
@@ -392,6 +394,54 @@ static bool vector_ok(const an_space *sp, const an_cons *c, const double *x, con
     return true;
 }
 
+/* ------------------------------------------------- soft stops: gaps */
+
+/* How far the true frontier can be from the reported points f[0..n) of a
+ * frontier, given the upper-bound vectors of the subtrees a stopped pass
+ * left open: the smallest eps such that every open vector that may hold a
+ * point of this frontier (thresholds c, when not NULL, are met by it) is
+ * eps-dominated by a reported point (x_j <= f_j + eps for all j).  Every
+ * true frontier point is then within eps, dimension by dimension, of a
+ * reported one: it is either an outcome the pass looked at (then a
+ * reported point or dominated by one) or in an open subtree, below its
+ * vector; subtrees cut by dominance were cut by points looked at.  With no
+ * reported point, 1 (nothing known) if any open vector qualifies. */
+static double open_gap(const an_run *run, const an_arch *f, const an_cons *c)
+{
+    size_t d = run->sp->d;
+    double g = 0.0;
+    for (size_t k = 0; k < run->nopen; k++) {
+        const double *x = run->open + k * d;
+        bool may = true;
+        for (size_t q = 0; c && q < c->nth && may; q++)
+            if (x[c->thdim[q]] < c->thval[q])
+                may = false;
+        if (!may || (c && c->infeasible))
+            continue;
+        double best = 1.0;
+        for (size_t i = 0; i < f->n; i++) {
+            double e = 0.0;
+            for (size_t j = 0; j < d; j++) {
+                double t = x[j] - f->u[i * d + j];
+                if (t > e)
+                    e = t;
+            }
+            if (e < best)
+                best = e;
+        }
+        if (best > g)
+            g = best;
+    }
+    return g;
+}
+
+static void note_cut(parley_analysis *an, double gap)
+{
+    an->inexact = true;
+    if (gap > an->gap)
+        an->gap = gap;
+}
+
 /* ------------------------------------------------------- solutions */
 
 static double sum_of(const double *u, size_t d)
@@ -712,6 +762,8 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
                 return out_of_memory(err);
         }
         F->seeded = true;
+    } else if (sp->nit && !an_inter_incumbents(sp, F)) {
+        return out_of_memory(err);
     }
     st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
     if (st != PARLEY_OK)
@@ -719,6 +771,8 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     F->seeded = false;
     for (size_t i = 0; i < F->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
+    if (run->cut) /* stopped early: the open subtrees stay for the next step */
+        note_cut(an, open_gap(run, F, NULL));
     if (sp->nit) /* the best utilities are the frontier's (the fold of the
                   * best terms is only a bound) */
         for (size_t j = 0; j < d; j++) {
@@ -749,6 +803,11 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
             if (vector_ok(sp, &cs->c, F->u + i * d, F->rep + i * m, util))
                 if (!an_arch_push(A, F->u + i * d, F->cnt[i], F->rep + i * m))
                     return out_of_memory(err);
+        /* the agreement set is upward closed: a true agreement-frontier
+         * point is on the all-outcomes frontier, so the open subtrees of
+         * the frontier's pass bound this one too */
+        if (run->cut)
+            note_cut(an, open_gap(run, A, &cs->c));
     } else {
         /* Start the archive with the all-outcomes frontier points whose
          * smallest outcome is acceptable: they are agreement-frontier
@@ -757,7 +816,9 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
         for (size_t i = 0; i < F->n; i++)
             if (parley_outcome_acceptable(sp->sc, F->rep + i * m)) {
                 an_count z = {0, 0};
-                if (!an_arch_push(A, F->u + i * d, z, NULL))
+                /* (with interaction terms, the outcome too: a pass stopped
+                 * early keeps the point) */
+                if (!an_arch_push(A, F->u + i * d, z, sp->nit ? F->rep + i * m : NULL))
                     return out_of_memory(err);
             }
         run->phase = "agreement frontier";
@@ -766,6 +827,8 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
         parley_status st = an_search(run, AN_PASS_FRONTIER, &cs->c, A, NULL, err);
         if (st != PARLEY_OK)
             return st;
+        if (run->cut)
+            note_cut(an, open_gap(run, A, &cs->c));
     }
     for (size_t i = 0; i < A->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS], A->cnt[i]);
@@ -793,6 +856,8 @@ static parley_status diagnose_alone(parley_analysis *an, an_run *run,
         }
         parley_status st = count_agreements(run, opt, &one.c, &an->alone[p], err);
         an_cons_free(sp->alloc, &one);
+        if (st == PARLEY_OK && run->cut)
+            continue; /* stopped early: no diagnosis for p */
         if (st == PARLEY_ERR_LIMIT && err && strcmp(err->message, "work") == 0) {
             parley_error_clear(err); /* too costly: no diagnosis for p */
             continue;
@@ -841,7 +906,8 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     memset(&cs, 0, sizeof cs);
     an_arch seed;
     an_arch_init(&seed, a, d, m, an_work_limit(opt.max_frontier));
-    an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5, 0.0, 0.0, false};
+    an_run run = {.sp = &sp, .opt = &opt, .phase = "frontier", .phase_hi = 0.5,
+                  .soft = sp.nit != 0};
     if (opt.max_seconds > 0)
         run.deadline = an_now() + opt.max_seconds;
     if (an) {
@@ -862,6 +928,8 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
         run.phase_lo = 0.75;
         run.phase_hi = 1.0;
         st = count_agreements(&run, &opt, &cs.c, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
+        if (st == PARLEY_OK && run.cut) /* a lower bound: the agreements looked at */
+            note_cut(an, an->gap);
     }
     if (st == PARLEY_OK) { /* 6: solutions; a first diagnosis when there is no deal */
         solutions(an, rv, opt.kalai);
@@ -876,6 +944,7 @@ fail:
     if (st != PARLEY_OK && err)
         st = limit_message(st, &sp, &run, &opt, err);
     an_cons_free(a, &cs);
+    an_run_free_open(&run);
     an_arch_free(&seed);
     parleyx_free(a, dim_of, np * sizeof(long));
     parleyx_free(a, rv, d * sizeof(double));
@@ -992,6 +1061,16 @@ const char *parley_solution_name(parley_solution_kind kind)
     case PARLEY_SOLUTION_GENIUS_MAX_WELFARE: return "genius_max_welfare";
     }
     return "?";
+}
+
+bool parley_analysis_exact(const parley_analysis *an)
+{
+    return an && !an->inexact;
+}
+
+double parley_analysis_gap(const parley_analysis *an)
+{
+    return an && an->inexact ? an->gap : 0.0;
 }
 
 double parley_analysis_best(const parley_analysis *an, size_t j, bool agreements)
