@@ -767,6 +767,45 @@ Test(analysis_nonlinear, linear_still_fails_at_the_limit)
     parley_scenario_free(sc);
 }
 
+/* Spaces beyond 2^128 (ANAC 2014's 40- and 50-issue domains have 10^40
+ * and 10^50 outcomes): counts are exact up to 2^192.  45 issues of 10
+ * values; a rectangle over two of them for each party, and the others
+ * free: every count is a small count times 10^43. */
+Test(analysis_nonlinear, counts_beyond_2_128)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    char name[16];
+    for (int i = 0; i < 45; i++) {
+        snprintf(name, sizeof name, "i%d", i);
+        cr_assert_eq(parley_scenario_add_integer(sc, name, 0, 9, 1, NULL, &err), PARLEY_OK);
+    }
+    cr_assert_eq(parley_scenario_add_party(sc, "a", PARLEY_ROLE_NEGOTIATOR, NULL, &err), PARLEY_OK);
+    cr_assert_eq(parley_scenario_add_party(sc, "b", PARLEY_ROLE_NEGOTIATOR, NULL, &err), PARLEY_OK);
+    cr_assert_eq(parley_party_add_interaction(sc, 0, "i0 >= 5 and i1 <= 4", 1.0, &err), PARLEY_OK);
+    cr_assert_eq(parley_party_add_interaction(sc, 1, "i0 <= 4", 0.5, &err), PARLEY_OK);
+    cr_assert_eq(parley_party_add_interaction(sc, 1, "i1 >= 5", 0.5, &err), PARLEY_OK);
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    parley_analysis *an = NULL;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, &err), PARLEY_OK, "%s", err.message);
+    char buf[80], want[80];
+    cr_assert(parley_analysis_exact(an));
+    parley_analysis_count_text(an, PARLEY_COUNT_OUTCOMES, buf, sizeof buf);
+    snprintf(want, sizeof want, "1%045d", 0);
+    cr_assert_str_eq(buf, want);
+    /* points: (1, 0) on i0 >= 5, i1 <= 4 (25 of the 100 pairs); (0, 1) on
+     * i0 <= 4, i1 >= 5 (25); (0, 0.5) elsewhere is dominated */
+    cr_assert_eq(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), 2);
+    parley_analysis_count_text(an, PARLEY_COUNT_PARETO_OUTCOMES, buf, sizeof buf);
+    snprintf(want, sizeof want, "50%043d", 0);
+    cr_assert_str_eq(buf, want);
+    uint64_t c;
+    cr_assert(!parley_analysis_count(an, PARLEY_COUNT_OUTCOMES, &c));
+    cr_assert(!parley_analysis_frontier_multiplicity(an, PARLEY_FRONTIER_ALL, 0, &c));
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+}
+
 /* ------------------------------------------------- known answers */
 
 /* NiceOrDie (GENIUS): three outcomes, all Pareto-optimal; Nash ties. */

@@ -139,8 +139,9 @@ typedef enum parley_count_kind {
  * exceeds 2^64 - 1 (use the text form). */
 PARLEY_API bool parley_analysis_count(const parley_analysis *an, parley_count_kind kind,
                                       uint64_t *out);
-/* The count in decimal, no separators, into buf (>= 48 bytes; exact up to
- * 2^128).  Returns buf. */
+/* The count in decimal, no separators, into buf (>= 64 bytes; exact up to
+ * 2^192, the largest space analysed; 48 bytes hold counts below 10^47).
+ * Returns buf. */
 PARLEY_API const char *parley_analysis_count_text(const parley_analysis *an,
                                                   parley_count_kind kind, char *buf, size_t n);
 

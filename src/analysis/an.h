@@ -43,31 +43,37 @@
 
 #include <time.h>
 
-/* ---- exact counts up to 2^128 ---- */
+/* ---- exact counts up to 2^192 (spaces of up to about 6e57 outcomes) ---- */
 typedef struct an_count {
-    uint64_t lo, hi;
+    uint64_t lo, hi, top;  /* bits 0..63, 64..127, 128..191 */
 } an_count;
 
 static inline void an_count_add(an_count *a, an_count b)
 {
     uint64_t lo = a->lo + b.lo;
-    a->hi += b.hi + (lo < a->lo);
+    uint64_t c = lo < a->lo;
+    uint64_t hi = a->hi + b.hi;
+    uint64_t c2 = hi < a->hi;
+    hi += c;
+    c2 += hi < c;
+    a->top += b.top + c2;
     a->lo = lo;
+    a->hi = hi;
 }
 static inline void an_count_inc(an_count *a)
 {
-    if (++a->lo == 0)
-        a->hi++;
+    if (++a->lo == 0 && ++a->hi == 0)
+        a->top++;
 }
-/* a * b; false on overflow beyond 2^128 (then *r is unspecified). */
+/* a * b; false on overflow beyond 2^192 (then *r is unspecified). */
 bool an_count_mul(an_count a, uint64_t b, an_count *r);
 /* a * b; false on overflow. */
 bool an_count_mulc(an_count a, an_count b, an_count *r);
-/* Decimal text into buf (>= 40 bytes). */
+/* Decimal text into buf (>= 60 bytes). */
 void an_count_text(an_count c, char *buf, size_t n);
 static inline bool an_count_is_zero(an_count c)
 {
-    return c.lo == 0 && c.hi == 0;
+    return c.lo == 0 && c.hi == 0 && c.top == 0;
 }
 
 /* ---- constraints ---- */
@@ -113,13 +119,16 @@ typedef struct an_space {
     size_t *lf_issue;
     const uint64_t **lf_bits;
     uint32_t *lf_pop;
+    size_t *lf_term;       /* each leaf's term */
+    size_t *lbi_start;     /* m + 1: leaves on issue i are */
+    size_t *lbi;           /*   lbi[lbi_start[i] .. lbi_start[i+1]) */
     size_t *voff;          /* m + 1: offsets of each issue's values (scratch) */
     double *islack;        /* np: the rounding allowance of the relaxed bound */
 } an_space;
 
 /* Build the space of a final scenario (analysis.c); free with
  * an_space_free.  Fails INVALID when no stakeholder has preferences,
- * LIMIT beyond 2^128 outcomes, NOMEM. */
+ * LIMIT beyond 2^192 outcomes, NOMEM. */
 parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_error *err);
 void an_space_free(an_space *sp);
 

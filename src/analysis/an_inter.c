@@ -64,7 +64,11 @@ void an_inter_free(an_space *sp)
         parleyx_free(a, sp->lf_issue, nl * sizeof(size_t));
         parleyx_free(a, (void *)sp->lf_bits, nl * sizeof(uint64_t *));
         parleyx_free(a, sp->lf_pop, nl * sizeof(uint32_t));
+        parleyx_free(a, sp->lf_term, nl * sizeof(size_t));
+        parleyx_free(a, sp->lbi, nl * sizeof(size_t));
     }
+    parleyx_free(a, sp->lbi_start, (sp->m + 1) * sizeof(size_t));
+    sp->lf_term = sp->lbi = sp->lbi_start = NULL;
     parleyx_free(a, sp->lf_start, (nit + 1) * sizeof(size_t));
     parleyx_free(a, sp->voff, (sp->m + 1) * sizeof(size_t));
     parleyx_free(a, sp->islack, (sp->np + 1) * sizeof(double));
@@ -151,7 +155,11 @@ bool an_inter_build(an_space *sp)
     sp->lf_issue = parleyx_calloc(a, nl + 1, sizeof(size_t));
     sp->lf_bits = parleyx_calloc(a, nl + 1, sizeof(uint64_t *));
     sp->lf_pop = parleyx_calloc(a, nl + 1, sizeof(uint32_t));
-    if (!sp->lf_issue || !sp->lf_bits || !sp->lf_pop) {
+    sp->lf_term = parleyx_calloc(a, nl + 1, sizeof(size_t));
+    sp->lbi = parleyx_calloc(a, nl + 1, sizeof(size_t));
+    sp->lbi_start = parleyx_calloc(a, m + 1, sizeof(size_t));
+    if (!sp->lf_issue || !sp->lf_bits || !sp->lf_pop || !sp->lf_term || !sp->lbi ||
+        !sp->lbi_start) {
         an_inter_free(sp);
         return false;
     }
@@ -159,6 +167,25 @@ bool an_inter_build(an_space *sp)
         size_t kk = sp->lf_start[q];
         if (sp->lf_start[q + 1] > kk)
             conj_leaves(sp->it[q]->rule, sp, &kk, true);
+        for (size_t z = sp->lf_start[q]; z < sp->lf_start[q + 1]; z++)
+            sp->lf_term[z] = q;
+    }
+    /* leaves by issue (counting sort: ascending leaf index per issue) */
+    for (size_t z = 0; z < nl; z++)
+        sp->lbi_start[sp->lf_issue[z] + 1]++;
+    for (size_t i = 0; i < m; i++)
+        sp->lbi_start[i + 1] += sp->lbi_start[i];
+    {
+        size_t *fill = parleyx_calloc(a, m + 1, sizeof(size_t));
+        if (!fill) {
+            an_inter_free(sp);
+            return false;
+        }
+        for (size_t z = 0; z < nl; z++) {
+            size_t i = sp->lf_issue[z];
+            sp->lbi[sp->lbi_start[i] + fill[i]++] = z;
+        }
+        parleyx_free(a, fill, (m + 1) * sizeof(size_t));
     }
     /* Rounding: a fold of n terms is within (n-1) u sum|v| of the real sum
      * (u = DBL_EPSILON / 2), and so is the relaxed bound of its n + m
@@ -290,7 +317,7 @@ bool an_inter_incumbents(const an_space *sp, an_arch *a)
     uint32_t *o = parleyx_calloc(al, m + 1, sizeof(uint32_t));
     double *u = parleyx_calloc(al, 3 * d, sizeof(double));
     bool ok = o && u;
-    an_count zero = {0, 0};
+    an_count zero = {0, 0, 0};
     for (size_t k = 0; k < ndir && ok; k++) {
         double *w = u + d, *v = u + 2 * d;
         for (size_t j = 0; j < d; j++) /* d == 2: 11 weights; else each axis, then equal */

@@ -74,51 +74,72 @@ static void mul64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
 
 bool an_count_mul(an_count a, uint64_t b, an_count *r)
 {
-    uint64_t h1, l1, h2, l2;
-    mul64(a.lo, b, &h1, &l1);
-    mul64(a.hi, b, &h2, &l2);
+    uint64_t h0, l0, h1, l1, h2, l2;
+    mul64(a.lo, b, &h0, &l0);
+    mul64(a.hi, b, &h1, &l1);
+    mul64(a.top, b, &h2, &l2);
     if (h2)
         return false;
-    uint64_t hi = h1 + l2;
-    if (hi < h1)
+    uint64_t hi = h0 + l1;
+    uint64_t c = hi < h0;
+    uint64_t top = h1 + l2;
+    if (top < h1)
         return false;
-    r->lo = l1;
+    top += c;
+    if (top < c)
+        return false;
+    r->lo = l0;
     r->hi = hi;
+    r->top = top;
     return true;
 }
 
-bool an_count_mulc(an_count a, an_count b, an_count *r)
+/* *r = a + b; false when the sum passes 2^192. */
+static bool count_add_ovf(an_count a, an_count b, an_count *r)
 {
-    if (a.hi && b.hi)
-        return false;
-    an_count x, y = {0, 0};
-    if (!an_count_mul(a, b.lo, &x))
-        return false;
-    if (b.hi) { /* a.hi == 0: a.lo * b.hi * 2^64 */
-        an_count z = {a.lo, 0};
-        an_count t;
-        if (!an_count_mul(z, b.hi, &t) || t.hi)
-            return false;
-        y.hi = t.lo;
-    }
-    an_count s = x;
-    an_count_add(&s, y);
-    if (s.hi < x.hi)
+    an_count s = a;
+    an_count_add(&s, b);
+    /* the top limb wrapped iff it is now below an addend's top (with a
+     * carry in, at most equal to it) */
+    if (s.top < a.top || s.top < b.top || (a.top + b.top < a.top))
         return false;
     *r = s;
     return true;
 }
 
+bool an_count_mulc(an_count a, an_count b, an_count *r)
+{
+    an_count x, t;
+    if (!an_count_mul(a, b.lo, &x))
+        return false;
+    if (b.hi) { /* a * b.hi * 2^64 */
+        if (!an_count_mul(a, b.hi, &t) || t.top)
+            return false;
+        an_count sh = {0, t.lo, t.hi};
+        if (!count_add_ovf(x, sh, &x))
+            return false;
+    }
+    if (b.top) { /* a * b.top * 2^128 */
+        if (!an_count_mul(a, b.top, &t) || t.top || t.hi)
+            return false;
+        an_count sh = {0, 0, t.lo};
+        if (!count_add_ovf(x, sh, &x))
+            return false;
+    }
+    *r = x;
+    return true;
+}
+
 void an_count_text(an_count c, char *buf, size_t n)
 {
-    char tmp[48];
+    char tmp[72];
     size_t len = 0;
-    uint32_t limb[4] = {(uint32_t)c.lo, (uint32_t)(c.lo >> 32), (uint32_t)c.hi,
-                        (uint32_t)(c.hi >> 32)};
+    uint32_t limb[6] = {(uint32_t)c.lo,  (uint32_t)(c.lo >> 32),  (uint32_t)c.hi,
+                        (uint32_t)(c.hi >> 32), (uint32_t)c.top, (uint32_t)(c.top >> 32)};
     do {
         uint64_t rem = 0;
         bool nz = false;
-        for (int i = 3; i >= 0; i--) {
+        for (int i = 5; i >= 0; i--) {
             uint64_t cur = (rem << 32) | limb[i];
             limb[i] = (uint32_t)(cur / 10);
             rem = cur % 10;
@@ -621,7 +642,7 @@ parley_status an_merge_frontier(an_run *run, size_t limit, an_arch *seed)
     an_arch cur;
     an_arch_init(&cur, sp->alloc, d, 0, (size_t)-1);
     double *zero = parleyx_calloc(sp->alloc, d, sizeof(double));
-    an_count none = {0, 0};
+    an_count none = {0, 0, 0};
     if (!zero || !an_arch_push(&cur, zero, none, NULL)) {
         parleyx_free(sp->alloc, zero, d * sizeof(double));
         an_arch_free(&cur);
@@ -734,6 +755,8 @@ typedef struct an_worker {
                              * partial outcome (1 sure, 0 violated, -1 open) */
     double *ihi, *ilo;      /* np: bounds of each party's interaction sum */
     double *iacc;           /* sp->voff[m]: an_inter_relaxed_hi's scratch */
+    unsigned char *lstate;  /* rectangles' leaves: 0 open, 1 holds, 2 fails */
+    uint32_t *lopen, *lfail;/* sp->nit: a rectangle's open and failing leaves */
     size_t *itouched;       /* m: the same */
     bool *idirty;           /* np: a term's status changed since the fold */
     an_arch arch;
@@ -909,12 +932,51 @@ static void inter_refresh(an_worker *w)
 
 /* The statuses of the interaction terms that name issue q, after q's value
  * changed (an.h). */
+/* A rectangle's leaf on its issue's current value (or unassigned): holds
+ * (1), fails (2) or open (0) -- rule_eval_partial's answer for the leaf. */
+static unsigned char leaf_state(const an_worker *w, size_t k)
+{
+    const an_space *sp = w->sp;
+    size_t i = sp->lf_issue[k];
+    if (w->assigned[i]) {
+        uint32_t v = w->o[i];
+        return (sp->lf_bits[k][v >> 6] >> (v & 63)) & 1u ? 1 : 2;
+    }
+    int64_t u = (int64_t)sp->lf_bits[k][-1]; /* unassigned: 1 all, 0 none, -1 some */
+    return u == 1 ? 1 : u == 0 ? 2 : 0;
+}
+
+static void leaf_set(an_worker *w, size_t k, unsigned char ns)
+{
+    unsigned char os = w->lstate[k];
+    if (os == ns)
+        return;
+    size_t t = w->sp->lf_term[k];
+    if (os == 0)
+        w->lopen[t]--;
+    else if (os == 2)
+        w->lfail[t]--;
+    if (ns == 0)
+        w->lopen[t]++;
+    else if (ns == 2)
+        w->lfail[t]++;
+    w->lstate[k] = ns;
+}
+
 static void inter_update(an_worker *w, size_t q)
 {
     const an_space *sp = w->sp;
+    /* rectangles: their leaves on q, then a status from the counts (what
+     * rule_eval_partial answers for a conjunction) */
+    for (size_t k = sp->lbi_start[q]; k < sp->lbi_start[q + 1]; k++)
+        leaf_set(w, sp->lbi[k], leaf_state(w, sp->lbi[k]));
     for (size_t k = sp->ibi_start[q]; k < sp->ibi_start[q + 1]; k++) {
         size_t t = sp->ibi[k];
-        int v = rule_eval_partial(sp->it[t]->rule, w->o, w->assigned, NULL, NULL);
+        int v;
+        if (sp->lf_start[t + 1] > sp->lf_start[t])
+            v = w->lfail[t] ? 0 : w->lopen[t] ? -1 : 1;
+        else
+            v = rule_eval_partial(sp->it[t]->rule, w->o, w->assigned, NULL, NULL);
         w->tst[t] = (signed char)v;
         /* even without a change of status: the relaxed bound charges
          * terms to unassigned issues */
@@ -1065,7 +1127,7 @@ static void leaf(an_worker *w)
         an_count_inc(&w->count);
         return;
     }
-    an_count one = {1, 0};
+    an_count one = {1, 0, 0};
     offer(w, w->vec, one);
 }
 
@@ -1273,6 +1335,8 @@ static void worker_free(an_worker *w, const an_space *sp)
     if (sp->nit) {
         parleyx_free(a, w->iacc, (sp->voff[m] + 1) * sizeof(double));
         parleyx_free(a, w->itouched, (m + 1) * sizeof(size_t));
+        parleyx_free(a, w->lstate, sp->lf_start[sp->nit] + 1);
+        parleyx_free(a, w->lopen, 2 * (sp->nit + 1) * sizeof(uint32_t));
     }
     an_arch_free(&w->arch);
     an_stair_free(&w->stair);
@@ -1299,8 +1363,15 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     if (sp->nit) {
         w->iacc = parleyx_calloc(a, sp->voff[m] + 1, sizeof(double));
         w->itouched = parleyx_calloc(a, m + 1, sizeof(size_t));
-        if (!w->iacc || !w->itouched)
+        w->lstate = parleyx_calloc(a, sp->lf_start[sp->nit] + 1, 1);
+        w->lopen = parleyx_calloc(a, 2 * (sp->nit + 1), sizeof(uint32_t));
+        if (!w->iacc || !w->itouched || !w->lstate || !w->lopen)
             return false;
+        w->lfail = w->lopen + sp->nit + 1;
+        for (size_t k = 0; k < sp->lf_start[sp->nit]; k++) { /* all open to begin with */
+            w->lopen[sp->lf_term[k]]++;
+            leaf_set(w, k, leaf_state(w, k));
+        }
     }
     an_arch_init(&w->arch, a, d, m, 1);
     if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi || !w->tst || !w->ihi ||
@@ -1357,7 +1428,7 @@ static bool shared_init(an_shared *sh, an_run *run, an_pass_kind kind, const an_
     if (!sh->sufprod)
         return false;
     sh->sufprod[m].lo = 1;
-    for (size_t k = m; k-- > 0;) /* <= total < 2^128 */
+    for (size_t k = m; k-- > 0;) /* <= total < 2^192 */
         an_count_mul(sh->sufprod[k + 1], sp->nv[sp->order[k]], &sh->sufprod[k]);
     uint64_t nt = 1;
     size_t t = 0;
@@ -1433,7 +1504,7 @@ static void frontier_finish(an_arch *arch, an_count freemult, bool cut)
              * one outcome is counted */
             if (!cut || !arch->m || arch->rep[i * arch->m] == UINT32_MAX)
                 continue;
-            arch->cnt[i].lo = 1;
+            arch->cnt[i].lo = 1; /* (and hi, top: 0) */
         }
         if (q != i)
             arch_move(arch, q, i, 1);
@@ -1468,7 +1539,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     const an_space *sp = run->sp;
     const parley_allocator *a = sp->alloc;
     if (count)
-        count->lo = count->hi = 0;
+        count->lo = count->hi = count->top = 0;
     if (cons && cons->infeasible)
         return PARLEY_OK;
 
@@ -1546,7 +1617,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     }
 
     if (kind == AN_PASS_COUNT) {
-        an_count tot = {0, 0};
+        an_count tot = {0, 0, 0};
         for (unsigned k = 0; k < nthreads; k++)
             an_count_add(&tot, ws[k].count);
         /* times the free issues (exact: at most the whole space) */

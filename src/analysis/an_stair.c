@@ -259,7 +259,7 @@ static void run0_insert(an_stair *s, size_t i, const double *x, const uint32_t *
 
 bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o)
 {
-    an_count one = {1, 0};
+    an_count one = {1, 0, 0};
     return an_stair_offer_n(s, x, o, one);
 }
 

@@ -261,8 +261,9 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
         if (!an_count_mul(sp->total, n, &sp->total)) {
             an_space_free(sp);
             return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
-                                "the scenario has more than 2^128 outcomes; parley analyses "
-                                "spaces up to 2^128 outcomes: merge or drop issues");
+                                "the scenario has more than 2^192 outcomes; parley analyses "
+                                "spaces up to 2^192 (about 6e57) outcomes: merge or drop "
+                                "issues");
         }
         if (issue_is_free(sc, i)) {
             an_count_mul(sp->freemult, n, &sp->freemult); /* <= total */
@@ -757,7 +758,7 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
     if (st == PARLEY_OK) {
         for (size_t i = 0; i < seed->n; i++) {
-            an_count z = {0, 0};
+            an_count z = {0, 0, 0};
             if (!an_arch_push(F, seed->u + i * d, z, NULL))
                 return out_of_memory(err);
         }
@@ -815,7 +816,7 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
          * with them from the first node; it counts their outcomes. */
         for (size_t i = 0; i < F->n; i++)
             if (parley_outcome_acceptable(sp->sc, F->rep + i * m)) {
-                an_count z = {0, 0};
+                an_count z = {0, 0, 0};
                 /* (with interaction terms, the outcome too: a pass stopped
                  * early keeps the point) */
                 if (!an_arch_push(A, F->u + i * d, z, sp->nit ? F->rep + i * m : NULL))
@@ -976,7 +977,7 @@ bool parley_analysis_count(const parley_analysis *an, parley_count_kind kind, ui
     if (!an || (unsigned)kind > PARLEY_COUNT_PARETO_AGREEMENTS)
         return false;
     an_count c = an->cnt[kind];
-    if (c.hi)
+    if (c.hi || c.top)
         return false;
     if (out)
         *out = c.lo;
@@ -1027,7 +1028,7 @@ bool parley_analysis_frontier_multiplicity(const parley_analysis *an, parley_fro
                                            size_t i, uint64_t *out)
 {
     const an_arch *f = front_of(an, kind);
-    if (!f || i >= f->n || f->cnt[i].hi)
+    if (!f || i >= f->n || f->cnt[i].hi || f->cnt[i].top)
         return false;
     if (out)
         *out = f->cnt[i].lo;
