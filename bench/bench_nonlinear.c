@@ -17,7 +17,10 @@
  * when the limits stopped the search first.
  *
  * Usage: bench_nonlinear [--threads N] [--issues N,N,...] [--max-seconds S]
- *        [--rects K] (K rectangles a party per issue; default 2)
+ *        [--max-outcomes N] [--rects K] (K rectangles a party per issue;
+ *        default 2; --max-outcomes: the work limit, shared evenly by the
+ *        search's tasks, so a stopped search explores every part of the
+ *        space a little and its answer does not depend on the machine)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +45,7 @@ typedef struct result {
 typedef struct bcase {
     unsigned n, rects, threads;
     double max_seconds;
+    uint64_t max_work;
 } bcase;
 
 static uint64_t rnd_state;
@@ -127,7 +131,7 @@ static void case_child(void *arg, void *rec)
         parley_analysis_options_init(&opt);
         opt.threads = k->threads;
         opt.max_seconds = k->max_seconds;
-        opt.max_work = UINT64_MAX / 2;
+        opt.max_work = k->max_work ? k->max_work : UINT64_MAX / 2;
         parley_analysis *an = NULL;
         parley_error err;
         double t0 = bench_now();
@@ -160,6 +164,7 @@ int main(int argc, char **argv)
 {
     unsigned threads = 2, rects = 2;
     double max_seconds = 120;
+    uint64_t max_work = 0;
     const char *issues = "10,20,30,40,50";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
@@ -168,11 +173,13 @@ int main(int argc, char **argv)
             issues = argv[++i];
         else if (strcmp(argv[i], "--max-seconds") == 0 && i + 1 < argc)
             max_seconds = atof(argv[++i]);
+        else if (strcmp(argv[i], "--max-outcomes") == 0 && i + 1 < argc)
+            max_work = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--rects") == 0 && i + 1 < argc)
             rects = (unsigned)atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: bench_nonlinear [--threads N] [--issues N,N,...] "
-                            "[--max-seconds S] [--rects K]\n");
+                            "[--max-seconds S] [--max-outcomes N] [--rects K]\n");
             return 2;
         }
     }
@@ -185,7 +192,7 @@ int main(int argc, char **argv)
     snprintf(list, sizeof list, "%s", issues);
     char *save = NULL;
     for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        bcase k = {(unsigned)atoi(tok), rects, threads, max_seconds};
+        bcase k = {(unsigned)atoi(tok), rects, threads, max_seconds, max_work};
         if (k.n < 2 || k.n > 55)
             continue;
         result r;

@@ -740,6 +740,13 @@ typedef struct an_shared {
     char msg[512];          /* under mu */
     an_run *run;
     struct timespec last;   /* last progress report (worker 0 only) */
+    /* soft stops (run->soft): every task starts from the archive tmpl
+     * (the points the pass started with) and may look at task_budget
+     * nodes, so what a task finds, and where it is cut, does not depend on
+     * the threads or the schedule */
+    const an_arch *tmpl;
+    uint64_t task_budget;
+    uint64_t task_end;      /* tasks of the current batch end here (under mu) */
 } an_shared;
 
 typedef struct an_worker {
@@ -772,6 +779,10 @@ typedef struct an_worker {
     size_t nopen, capopen;  /* soft stops: ub vectors of unfinished subtrees */
     double *open;
     bool open_nomem;
+    uint64_t task_nodes;    /* soft stops: nodes of the current task */
+    bool tcut;              /* the current task passed its budget */
+    bool anycut;            /* some task of this worker did */
+    an_arch res;            /* soft stops: the frontier of the tasks done */
 } an_worker;
 
 static void sh_fail(an_shared *sh, parley_status st, const char *msg)
@@ -875,7 +886,7 @@ static void poll_worker(an_worker *w)
     size_t pts = w->use_stair ? w->stair.live : w->arch.seeded ? 0 : w->arch.n;
     size_t all = atomic_fetch_add(&sh->points, pts - w->points_told) + (pts - w->points_told);
     w->points_told = pts;
-    if (tot > sh->max_work)
+    if (tot > sh->max_work && !sh->run->soft) /* soft: the tasks' budgets */
         sh_fail(sh, PARLEY_ERR_LIMIT, "work");
     else if (all > sh->max_points)
         sh_fail(sh, PARLEY_ERR_LIMIT, "frontier");
@@ -1185,7 +1196,12 @@ static void record_open(an_worker *w)
 /* A node of branching depth k: issues order[0..k) assigned. */
 static void node(an_worker *w, size_t k)
 {
-    if (w->halt) {
+    if (w->halt || w->tcut) {
+        record_open(w);
+        return;
+    }
+    if (++w->task_nodes > w->sh->task_budget) {
+        w->tcut = w->anycut = true;
         record_open(w);
         return;
     }
@@ -1265,7 +1281,7 @@ static void node(an_worker *w, size_t k)
     }
     uint32_t nv = sp->nv[q];
     uint32_t v = 0;
-    for (; v < nv && !w->halt; v++) {
+    for (; v < nv && !w->halt && !w->tcut; v++) {
         assign(w, q, v);
         node(w, k + 1);
     }
@@ -1291,8 +1307,33 @@ static void run_task(an_worker *w, uint64_t id)
 {
     const an_space *sp = w->sp;
     size_t t = w->sh->tdepth;
+    bool soft = w->sh->run->soft && w->sh->kind == AN_PASS_FRONTIER;
+    w->task_nodes = 0;
+    w->tcut = false;
+    if (soft) { /* a fresh archive: the pass's starting points */
+        uint64_t scans = w->arch.scans; /* charged as work: keep counting */
+        an_arch_free(&w->arch);
+        if (!an_arch_copy(&w->arch, w->sh->tmpl)) {
+            set_fail_mem(w, false);
+            return;
+        }
+        w->arch.limit = an_work_limit(w->sh->tmpl->limit);
+        w->arch.scans = scans;
+    }
     set_prefix(w, id);
     node(w, t);
+    if (soft) { /* into the worker's result (also when stopped: points of
+                 * real outcomes, which may have cut subtrees) */
+        size_t d = sp->d, m = sp->m;
+        for (size_t i = 0; i < w->arch.n; i++)
+            if (!an_arch_push(&w->res, w->arch.u + i * d, w->arch.cnt[i],
+                              m ? w->arch.rep + i * m : NULL)) {
+                set_fail_mem(w, w->res.overflow);
+                break;
+            }
+        if (!an_arch_normalize(&w->res))
+            set_fail_mem(w, false);
+    }
     for (size_t k = 0; k < t; k++)
         assign(w, sp->order[k], UINT32_MAX);
 }
@@ -1306,10 +1347,10 @@ static void *worker_main(void *arg)
             break;
         pthread_mutex_lock(&sh->mu);
         uint64_t id = sh->next_task;
-        if (id < sh->ntasks)
+        if (id < sh->task_end)
             sh->next_task++;
         pthread_mutex_unlock(&sh->mu);
-        if (id >= sh->ntasks)
+        if (id >= sh->task_end)
             break;
         run_task(w, id);
         atomic_fetch_add(&sh->done_tasks, 1);
@@ -1332,6 +1373,7 @@ static void worker_free(an_worker *w, const an_space *sp)
     parleyx_free(a, w->ihi, 2 * np * sizeof(double));
     parleyx_free(a, w->idirty, np * sizeof(bool));
     parleyx_free(a, w->open, w->capopen * d * sizeof(double));
+    an_arch_free(&w->res);
     if (sp->nit) {
         parleyx_free(a, w->iacc, (sp->voff[m] + 1) * sizeof(double));
         parleyx_free(a, w->itouched, (m + 1) * sizeof(size_t));
@@ -1401,7 +1443,9 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
         w->arch.limit = an_work_limit(tmpl->limit);
     }
     /* a growing two-dimensional frontier: sorted runs, not one array */
-    w->use_stair = d == 2 && sh->kind == AN_PASS_FRONTIER && !w->arch.seeded && !w->arch.n;
+    w->use_stair = d == 2 && sh->kind == AN_PASS_FRONTIER && !w->arch.seeded && !w->arch.n &&
+                   !sh->run->soft;
+    an_arch_init(&w->res, a, d, m, w->arch.limit);
     an_stair_init(&w->stair, a, m, w->arch.limit);
     return true;
 }
@@ -1562,6 +1606,12 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         st = PARLEY_ERR_NOMEM;
         goto done;
     }
+    sh.tmpl = arch ? arch : &tmpl;
+    sh.task_budget = UINT64_MAX;
+    if (run->soft) {
+        uint64_t left = run->opt->max_work > run->work ? run->opt->max_work - run->work : 0;
+        sh.task_budget = left / sh.ntasks > 1 ? left / sh.ntasks : 1;
+    }
     for (unsigned k = 0; k < nthreads; k++)
         if (!worker_init(&ws[k], &sh, arch ? arch : &tmpl)) {
             nthreads = k + 1;
@@ -1569,8 +1619,55 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
             goto done;
         }
     ws[0].is_main = true;
-    /* worker 0 on this thread; a worker whose thread cannot start runs here */
-    parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
+    if (run->soft && kind == AN_PASS_FRONTIER) {
+        /* Batches of 1, 2, 4... tasks; each batch's tasks start from the
+         * frontier of the points the pass started with and of every task
+         * of the batches before (a deterministic template: what a task
+         * finds, and where its budget cuts it, depends on neither the
+         * threads nor the schedule, and the pruning stays strong). */
+        an_arch cur;
+        if (!an_arch_copy(&cur, sh.tmpl)) {
+            st = PARLEY_ERR_NOMEM;
+            goto done;
+        }
+        uint64_t size = 1;
+        for (uint64_t start = 0; start < sh.ntasks && sh.st == PARLEY_OK; size *= 2) {
+            sh.tmpl = &cur;
+            sh.next_task = start;
+            sh.task_end = sh.ntasks - start > size ? start + size : sh.ntasks;
+            start = sh.task_end;
+            parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
+            if (sh.st != PARLEY_OK || start >= sh.ntasks)
+                break;
+            an_arch next;
+            if (!an_arch_copy(&next, arch ? arch : &tmpl)) {
+                sh_fail(&sh, PARLEY_ERR_NOMEM, "out of memory");
+                break;
+            }
+            next.limit = SIZE_MAX;
+            for (unsigned k = 0; k < nthreads && sh.st == PARLEY_OK; k++)
+                for (size_t i = 0; i < ws[k].res.n; i++)
+                    if (!an_arch_push(&next, ws[k].res.u + i * sp->d, ws[k].res.cnt[i],
+                                      sp->m ? ws[k].res.rep + i * sp->m : NULL)) {
+                        sh_fail(&sh, PARLEY_ERR_NOMEM, "out of memory");
+                        break;
+                    }
+            if (sh.st == PARLEY_OK && !an_arch_normalize(&next))
+                sh_fail(&sh, PARLEY_ERR_NOMEM, "out of memory");
+            for (size_t i = 0; i < next.n; i++) /* points to prune with: the counts
+                                                 * are the workers' */
+                next.cnt[i].lo = next.cnt[i].hi = next.cnt[i].top = 0;
+            next.limit = cur.limit;
+            an_arch_free(&cur);
+            cur = next;
+        }
+        sh.tmpl = arch ? arch : &tmpl;
+        an_arch_free(&cur);
+    } else {
+        sh.task_end = sh.ntasks;
+        /* worker 0 on this thread; a worker whose thread cannot start runs here */
+        parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
+    }
     for (unsigned k = 0; k < nthreads && sh.st == PARLEY_OK; k++)
         if (ws[k].use_stair && !an_stair_flush(&ws[k].stair, &ws[k].arch))
             sh_fail(&sh, ws[k].arch.overflow ? PARLEY_ERR_LIMIT : PARLEY_ERR_NOMEM,
@@ -1579,8 +1676,19 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     for (unsigned k = 0; k < nthreads; k++)
         run->work += ws[k].nodes - ws[k].flushed;
     run->cut = false;
-    if (sh.st == PARLEY_ERR_LIMIT && run->soft &&
-        (strcmp(sh.msg, "work") == 0 || strcmp(sh.msg, "time") == 0)) {
+    bool anycut = false;
+    for (unsigned k = 0; k < nthreads; k++)
+        anycut |= ws[k].anycut;
+    if (run->soft && kind == AN_PASS_FRONTIER &&
+        (sh.st == PARLEY_OK || (sh.st == PARLEY_ERR_LIMIT && strcmp(sh.msg, "time") == 0)))
+        for (unsigned k = 0; k < nthreads; k++) { /* the tasks' frontiers */
+            an_arch_free(&ws[k].arch);
+            ws[k].arch = ws[k].res;
+            an_arch_init(&ws[k].res, a, sp->d, sp->m, 1);
+        }
+    if ((sh.st == PARLEY_OK && anycut) ||
+        (sh.st == PARLEY_ERR_LIMIT && run->soft &&
+         (strcmp(sh.msg, "work") == 0 || strcmp(sh.msg, "time") == 0))) {
         /* a soft stop: the tasks not taken are open too; then the pass
          * ends as if complete, over what it looked at */
         for (uint64_t id = sh.next_task; id < sh.ntasks; id++) {
