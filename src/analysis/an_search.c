@@ -33,6 +33,16 @@
  * smallest outcome is the prefix with the other issues at 0), as a count
  * pass adds it.
  *
+ * Soft stops (run->soft: interaction terms).  A frontier pass runs its
+ * tasks in batches of 1, 2, 4... tasks; each task starts from a template
+ * (the pass's starting points and the frontier of the earlier batches'
+ * tasks, counts 0) and may look at an even share of the work limit, and,
+ * once half of a time limit is gone, of the time left.  A task past its share, or every
+ * task at the deadline, stops where it is and records the upper-bound
+ * vectors of what it leaves (record_open); the pass then ends over what it
+ * looked at and says so (run->cut).  Under a work limit the answer depends
+ * neither on the threads nor on the schedule.
+ *
  * Seeds.  When an_merge_frontier() has already found the exact frontier
  * point set, the search starts with it (counts 0): pruning is then as
  * strong as it can be from the first node, and leaves only look up their
@@ -781,6 +791,8 @@ typedef struct an_worker {
     bool open_nomem;
     uint64_t task_nodes;    /* soft stops: nodes of the current task */
     bool tcut;              /* the current task passed its budget */
+    double task_deadline;   /* soft stops with a time limit: the task's share */
+    unsigned nthreads;
     bool anycut;            /* some task of this worker did */
     an_arch res;            /* soft stops: the frontier of the tasks done */
 } an_worker;
@@ -892,6 +904,8 @@ static void poll_worker(an_worker *w)
         sh_fail(sh, PARLEY_ERR_LIMIT, "frontier");
     else if (an_past(sh->run->deadline))
         sh_fail(sh, PARLEY_ERR_LIMIT, "time");
+    else if (w->task_deadline > 0 && an_past(w->task_deadline))
+        w->tcut = w->anycut = true; /* the task's share of the time is up */
     if (w->is_main)
         progress(w);
     if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
@@ -1310,6 +1324,18 @@ static void run_task(an_worker *w, uint64_t id)
     bool soft = w->sh->run->soft && w->sh->kind == AN_PASS_FRONTIER;
     w->task_nodes = 0;
     w->tcut = false;
+    w->task_deadline = 0;
+    if (w->sh->run->soft && w->sh->run->deadline > 0) {
+        /* once half of the time is gone, an even share of the time left
+         * among the tasks left, so that a time limit leaves every part of
+         * the space looked at (the first half lets a search that can
+         * finish do so, unhindered; the answer depends on the machine, as
+         * any time limit's) */
+        double now = an_now(), left = w->sh->run->deadline - now;
+        uint64_t tasks = w->sh->ntasks - id;
+        if (left > 0 && left < 0.5 * w->sh->run->opt->max_seconds)
+            w->task_deadline = now + left * (double)w->nthreads / (double)(tasks ? tasks : 1);
+    }
     if (soft) { /* a fresh archive: the pass's starting points */
         uint64_t scans = w->arch.scans; /* charged as work: keep counting */
         an_arch_free(&w->arch);
@@ -1619,6 +1645,8 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
             goto done;
         }
     ws[0].is_main = true;
+    for (unsigned k = 0; k < nthreads; k++)
+        ws[k].nthreads = nthreads;
     if (run->soft && kind == AN_PASS_FRONTIER) {
         /* Batches of 1, 2, 4... tasks; each batch's tasks start from the
          * frontier of the points the pass started with and of every task
