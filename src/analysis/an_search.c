@@ -792,6 +792,7 @@ typedef struct an_worker {
     uint64_t task_nodes;    /* soft stops: nodes of the current task */
     bool tcut;              /* the current task passed its budget */
     double task_deadline;   /* soft stops with a time limit: the task's share */
+    uint64_t task_id;
     unsigned nthreads;
     bool anycut;            /* some task of this worker did */
     an_arch res;            /* soft stops: the frontier of the tasks done */
@@ -887,6 +888,8 @@ static inline void charge_scans(an_worker *w)
     }
 }
 
+static void task_share(an_worker *w);
+
 static void poll_worker(an_worker *w)
 {
     an_shared *sh = w->sh;
@@ -904,8 +907,11 @@ static void poll_worker(an_worker *w)
         sh_fail(sh, PARLEY_ERR_LIMIT, "frontier");
     else if (an_past(sh->run->deadline))
         sh_fail(sh, PARLEY_ERR_LIMIT, "time");
-    else if (w->task_deadline > 0 && an_past(w->task_deadline))
-        w->tcut = w->anycut = true; /* the task's share of the time is up */
+    else {
+        task_share(w);
+        if (w->task_deadline > 0 && an_past(w->task_deadline))
+            w->tcut = w->anycut = true; /* the task's share of the time is up */
+    }
     if (w->is_main)
         progress(w);
     if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
@@ -1306,6 +1312,23 @@ static void node(an_worker *w, size_t k)
     assign(w, q, UINT32_MAX);
 }
 
+/* A task's share of a time limit (soft stops): once half of the time is
+ * gone, an even share of the time left among the tasks left, so that a
+ * time limit leaves every part of the space looked at.  The first half
+ * lets a search that can finish do so, unhindered; the answer depends on
+ * the machine, as any time limit's.  Set when the task starts, or at a poll
+ * of a task that started in the first half. */
+static void task_share(an_worker *w)
+{
+    uint64_t id = w->task_id;
+    if (w->sh->run->soft && w->sh->run->deadline > 0 && w->task_deadline == 0) {
+        double now = an_now(), left = w->sh->run->deadline - now;
+        uint64_t tasks = w->sh->ntasks - id;
+        if (left > 0 && left < 0.5 * w->sh->run->opt->max_seconds)
+            w->task_deadline = now + left * (double)w->nthreads / (double)(tasks ? tasks : 1);
+    }
+}
+
 /* Set up the prefix of task id (in branching order) and search below. */
 static void set_prefix(an_worker *w, uint64_t id)
 {
@@ -1325,17 +1348,8 @@ static void run_task(an_worker *w, uint64_t id)
     w->task_nodes = 0;
     w->tcut = false;
     w->task_deadline = 0;
-    if (w->sh->run->soft && w->sh->run->deadline > 0) {
-        /* once half of the time is gone, an even share of the time left
-         * among the tasks left, so that a time limit leaves every part of
-         * the space looked at (the first half lets a search that can
-         * finish do so, unhindered; the answer depends on the machine, as
-         * any time limit's) */
-        double now = an_now(), left = w->sh->run->deadline - now;
-        uint64_t tasks = w->sh->ntasks - id;
-        if (left > 0 && left < 0.5 * w->sh->run->opt->max_seconds)
-            w->task_deadline = now + left * (double)w->nthreads / (double)(tasks ? tasks : 1);
-    }
+    w->task_id = id;
+    task_share(w);
     if (soft) { /* a fresh archive: the pass's starting points */
         uint64_t scans = w->arch.scans; /* charged as work: keep counting */
         an_arch_free(&w->arch);
