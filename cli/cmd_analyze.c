@@ -126,8 +126,15 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_analy
     cli_json_count(b, an, PARLEY_COUNT_OUTCOMES);
     parleyx_buf_puts(b, ",\n  \"agreements\": ");
     cli_json_count(b, an, PARLEY_COUNT_AGREEMENTS);
+    bool exact = parley_analysis_exact(an);
     parleyx_buf_puts(b, ",\n  \"deal\": ");
-    parleyx_buf_puts(b, has_deal(an) ? "true" : "false");
+    /* not exact and none found: unknown */
+    parleyx_buf_puts(b, has_deal(an) ? "true" : exact ? "false" : "null");
+    parleyx_buf_printf(b, ",\n  \"exact\": %s", exact ? "true" : "false");
+    if (!exact) {
+        parleyx_buf_puts(b, ",\n  \"gap\": ");
+        cli_json_num(b, parley_analysis_gap(an));
+    }
     parleyx_buf_puts(b, ",\n  \"best\": {\"outcomes\": ");
     double *tmp = calloc(d ? d : 1, sizeof(double));
     for (size_t j = 0; j < d; j++)
@@ -156,7 +163,7 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_analy
         cli_json_solution(b, sc, an, (parley_solution_kind)(PARLEY_SOLUTION_GENIUS_NASH + k), "    ");
     }
     parleyx_buf_puts(b, "\n  }");
-    if (!has_deal(an)) {
+    if (!has_deal(an) && exact) {
         parleyx_buf_puts(b, ",\n  \"no_deal\": [");
         bool first = true;
         for (size_t p = 0; p < parley_party_count(sc); p++) {
@@ -243,6 +250,21 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_analy
     char c[32];
     parleyx_buf_printf(b, " (%s issues)\n\n", cli_count(parley_issue_count(sc), c, sizeof c));
 
+    if (!parley_analysis_exact(an)) {
+        char g[40];
+        parleyx_buf_printf(b, "NOT EXACT: the work limit or the time limit stopped the search "
+                              "first.  The\nfrontiers below are the best points among the "
+                              "outcomes looked at, the counts\nare lower bounds, and the true "
+                              "frontiers are proven to be within %s of\nthese points in every "
+                              "party's utility.  Raise --max-outcomes or --max-seconds\nfor an "
+                              "exact answer.\n\n",
+                           cli_fmt(parley_analysis_gap(an), g, sizeof g));
+        if (!has_deal(an)) {
+            parleyx_buf_puts(b, "No acceptable deal was found among the outcomes looked at; "
+                                "whether one exists\nis not known.\n");
+            return;
+        }
+    }
     if (!has_deal(an)) {
         parleyx_buf_puts(b, "Pareto frontier over all outcomes (GENIUS): ");
         text_count(b, an, PARLEY_COUNT_PARETO_OUTCOMES);
@@ -437,7 +459,7 @@ static int run(an_args *a, const parley_scenario *sc, const char *input)
         csv_report(&b, sc, an);
         rc = cli_write_buf("analyze", "the CSV", a->csv, &b);
     }
-    if (rc == CLI_OK && a->exit_code && !has_deal(an))
+    if (rc == CLI_OK && a->exit_code && !has_deal(an) && parley_analysis_exact(an))
         rc = CLI_NORESULT;
     parley_analysis_free(an);
     return rc;

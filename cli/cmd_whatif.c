@@ -54,6 +54,10 @@ static void side(px_buf *b, const parley_scenario *sc, const parley_analysis *an
         cli_json_count(b, an, PARLEY_COUNT_OUTCOMES);
         parleyx_buf_puts(b, ", \"agreements\": ");
         cli_json_count(b, an, PARLEY_COUNT_AGREEMENTS);
+        if (!parley_analysis_exact(an)) { /* non-linear, stopped by a limit: analyze's keys */
+            parleyx_buf_puts(b, ", \"exact\": false, \"gap\": ");
+            cli_json_num(b, parley_analysis_gap(an));
+        }
         parleyx_buf_puts(b, ", \"nash\": ");
         cli_json_solution(b, sc, an, PARLEY_SOLUTION_NASH, "    ");
         parleyx_buf_puts(b, "}");
@@ -61,6 +65,8 @@ static void side(px_buf *b, const parley_scenario *sc, const parley_analysis *an
     }
     parley_analysis_count_text(an, PARLEY_COUNT_AGREEMENTS, c, sizeof c);
     parleyx_buf_printf(b, "%s", parleyx_group_digits(c, g, sizeof g));
+    if (!parley_analysis_exact(an))
+        parleyx_buf_puts(b, " or more (not exact)");
 }
 
 /* The side-by-side table: a row for the deals, then the Nash deal's

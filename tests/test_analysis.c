@@ -485,6 +485,382 @@ Test(analysis_property, random_genius_kalai)
         check_random(s, s % 2 == 0, PARLEY_KALAI_GENIUS);
 }
 
+/* ------------------------------------------- non-linear scenarios */
+
+/* A random condition over issues for an interaction term: comparisons
+ * (==, !=, in, and >= / <= on integer issues) joined by and (a
+ * hyper-rectangle), or, not. */
+static void nl_leaf(const random_model *md, char *buf, size_t n)
+{
+    size_t i = rndn((uint32_t)md->m);
+    size_t nv = md->nv[i];
+    bool integer = md->kind[i] == PARLEY_ISSUE_INTEGER;
+    char v1[32], v2[32];
+    size_t k1 = rndn((uint32_t)nv), k2 = rndn((uint32_t)nv);
+    if (integer) {
+        snprintf(v1, sizeof v1, "%lld", (long long)(md->lo[i] + (int64_t)k1 * md->step[i]));
+        snprintf(v2, sizeof v2, "%lld", (long long)(md->lo[i] + (int64_t)k2 * md->step[i]));
+    } else {
+        snprintf(v1, sizeof v1, "v%zu", k1);
+        snprintf(v2, sizeof v2, "v%zu", k2);
+    }
+    switch (rndn(integer ? 5 : 3)) {
+    case 0: snprintf(buf, n, "i%zu == %s", i, v1); break;
+    case 1: snprintf(buf, n, "i%zu != %s", i, v1); break;
+    case 2: snprintf(buf, n, "i%zu in {%s, %s}", i, v1, v2); break;
+    case 3: snprintf(buf, n, "i%zu >= %s", i, v1); break;
+    default: snprintf(buf, n, "i%zu <= %s", i, v1); break;
+    }
+}
+
+static void nl_cond(const random_model *md, int depth, char *buf, size_t n)
+{
+    char a[512], b[512];
+    uint32_t shape = depth > 0 ? rndn(6) : 0;
+    switch (shape) {
+    case 0:
+    case 1: { /* a rectangle: 1 to 3 comparisons joined by and */
+        nl_leaf(md, buf, n);
+        size_t k = rndn(3);
+        for (size_t q = 0; q < k; q++) {
+            nl_leaf(md, a, sizeof a);
+            size_t len = strlen(buf);
+            snprintf(buf + len, n - len, " and %s", a);
+        }
+        break;
+    }
+    case 2:
+    case 3:
+        nl_cond(md, depth - 1, a, sizeof a);
+        nl_cond(md, depth - 1, b, sizeof b);
+        snprintf(buf, n, "(%s) %s (%s)", a, shape == 2 ? "or" : "and", b);
+        break;
+    case 4:
+        nl_cond(md, depth - 1, a, sizeof a);
+        snprintf(buf, n, "not (%s)", a);
+        break;
+    default:
+        nl_leaf(md, buf, n);
+        break;
+    }
+}
+
+/* A random scenario made non-linear: 2 to 4 parties (ratifiers and
+ * mediators among them), red lines (utility() thresholds too), reservation
+ * values; then 0 to 5 interaction terms a party (overlapping, negative
+ * ones, values up to +-0.7) and now and then a divisor.  big: spaces of up
+ * to a few tens of thousands of outcomes. */
+static parley_scenario *nl_scenario_sized(bool redlines, int size);
+static parley_scenario *nl_scenario(bool redlines, bool big)
+{
+    return nl_scenario_sized(redlines, big ? 1 : 0);
+}
+
+/* size 0: small, 1: big, 2: 6 or 7 issues of 4 to 6 values */
+static parley_scenario *nl_scenario_sized(bool redlines, int size)
+{
+    bool big = size > 0;
+    static const double rvs[] = {0.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6};
+    static const double vals[] = {0.1, 0.2, 0.25, 0.3, 0.5, 0.7, -0.1, -0.2, -0.3, -0.7, 0.05, 1.0};
+    static const double divs[] = {1.0, 1.0, 1.0, 2.0, 0.5, 3.0, 10.0};
+    random_spec spec = {
+        .issues_min = size == 2 ? 6 : big ? 4 : 1,
+        .issues_max = size == 2 ? 7 : big ? 6 : 4,
+        .integer_one_in = 3,
+        .int_lo_n = 3,
+        .int_values_min = size == 2 ? 4 : 2,
+        .int_values_max = big ? 6 : 5,
+        .values_min = size == 2 ? 4 : big ? 2 : 1,
+        .values_max = big ? 6 : 5,
+        .parties_min = 2,
+        .parties_max = size == 2 ? 3 : 4,
+        .roles_from = 2,
+        .role_die = 4,
+        .no_prefs_one_in = 6,
+        .zero_weight_one_in = 3,
+        .weight_tenths_min = 1,
+        .weight_tenths_max = 6,
+        .weight_spread = big ? 1.0 : 0.0,
+        .opposed = big,
+        .free_intercept = !big,
+        .linear_slope = 0.25,
+        .reservations = rvs,
+        .nreservations = 7,
+        .redlines_per_party = redlines ? 2 : 0,
+    };
+    random_model md;
+    parley_scenario *sc = random_scenario(&rs, &spec, &md);
+    parley_error err;
+    for (size_t p = 0; p < md.np; p++) {
+        size_t nt = rndn(6);
+        for (size_t t = 0; t < nt; t++) {
+            char cond[2048];
+            nl_cond(&md, (int)rndn(3), cond, sizeof cond);
+            double v = vals[rndn(sizeof vals / sizeof vals[0])];
+            cr_assert_eq(parley_party_add_interaction(sc, p, cond, v, &err), PARLEY_OK, "%s: %s",
+                         cond, err.message);
+        }
+        if (rndn(3) == 0)
+            cr_assert_eq(parley_party_set_interaction_divisor(
+                             sc, p, divs[rndn(sizeof divs / sizeof divs[0])]),
+                         PARLEY_OK);
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    return sc;
+}
+
+/* Every reported frontier point's outcome, evaluated again with
+ * parley_utility, gives the point's utilities. */
+static void check_reevaluated(const parley_scenario *sc, const parley_analysis *an,
+                              const char *what)
+{
+    size_t d = parley_analysis_dims(an);
+    for (int k = 0; k < 2; k++) {
+        parley_frontier_kind fk = k ? PARLEY_FRONTIER_AGREEMENTS : PARLEY_FRONTIER_ALL;
+        for (size_t i = 0; i < parley_analysis_frontier_size(an, fk); i++) {
+            const double *u = parley_analysis_frontier_utilities(an, fk, i);
+            const uint32_t *o = parley_analysis_frontier_outcome(an, fk, i);
+            for (size_t j = 0; j < d; j++)
+                cr_assert_eq(u[j], parley_utility(sc, parley_analysis_dim_party(an, j), o),
+                             "%s: frontier %d point %zu dimension %zu", what, k, i, j);
+            if (k)
+                cr_assert(parley_outcome_acceptable(sc, o), "%s: point %zu", what, i);
+        }
+    }
+}
+
+static void check_nonlinear(uint64_t seed, bool big)
+{
+    rs.s = seed * 0x9E3779B97F4A7C15ull + 7;
+    parley_scenario *sc = nl_scenario(seed % 3 != 0, big);
+    oracle o;
+    run_oracle(sc, seed % 4 == 1 ? PARLEY_KALAI_GENIUS : PARLEY_KALAI_NORMALIZED, &o);
+    char what[64];
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        parley_analysis_options opt;
+        parley_analysis_options_init(&opt);
+        opt.threads = threads;
+        opt.kalai = seed % 4 == 1 ? PARLEY_KALAI_GENIUS : PARLEY_KALAI_NORMALIZED;
+        parley_analysis *an = NULL;
+        parley_error err;
+        parley_status st = parley_analyze(sc, &opt, &an, &err);
+        cr_assert_eq(st, PARLEY_OK, "non-linear seed %llu: %s", (unsigned long long)seed,
+                     err.message);
+        snprintf(what, sizeof what, "non-linear seed %llu threads %u", (unsigned long long)seed,
+                 threads);
+        compare(an, &o, what);
+        check_reevaluated(sc, an, what);
+        for (size_t j = 0; j < o.d; j++) { /* the best utility over all outcomes */
+            double b = 0.0;
+            for (size_t i = 0; i < o.nf[0]; i++)
+                b = o.f[0][i].u[j] > b ? o.f[0][i].u[j] : b;
+            cr_assert_eq(parley_analysis_best(an, j, false), b, "%s: best %zu", what, j);
+        }
+        parley_analysis_free(an);
+    }
+    oracle_free(&o);
+    parley_scenario_free(sc);
+}
+
+/* Brute force on 1,600 random non-linear scenarios (fewer under valgrind):
+ * counts, frontiers with multiplicities and smallest outcomes, solutions. */
+Test(analysis_nonlinear, brute_force_small, .timeout = 600)
+{
+    uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 60 : 1000;
+    for (uint64_t s = 1; s <= n; s++)
+        check_nonlinear(s, false);
+}
+
+Test(analysis_nonlinear, brute_force_medium, .timeout = 600)
+{
+    uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 10 : 600;
+    for (uint64_t s = 20001; s <= 20000 + n; s++)
+        check_nonlinear(s, true);
+}
+
+/* A search stopped by the work limit on a non-linear scenario: the
+ * analysis still answers, says it is not exact, and its gap holds: every
+ * point of the true frontiers (brute force) is within the gap of a
+ * reported point in every dimension; reported points are real outcomes
+ * (re-evaluated), reported counts are at most the true ones; and the
+ * answer is the same, to the bit, with 1 and 2 threads. */
+static void check_cut_opt(uint64_t seed, uint64_t work, double seconds, unsigned threads,
+                          unsigned *ncut);
+static void check_cut(uint64_t seed, uint64_t work, unsigned threads, unsigned *ncut)
+{
+    check_cut_opt(seed, work, 0.0, threads, ncut);
+}
+
+static void check_cut_opt(uint64_t seed, uint64_t work, double seconds, unsigned threads,
+                          unsigned *ncut)
+{
+    rs.s = seed * 0x9E3779B97F4A7C15ull + 7;
+    parley_scenario *sc = nl_scenario_sized(seed % 3 != 0, 2);
+    oracle o;
+    run_oracle(sc, PARLEY_KALAI_NORMALIZED, &o);
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    opt.max_work = work;
+    opt.max_seconds = seconds;
+    opt.threads = threads;
+    parley_analysis *an = NULL;
+    parley_error err;
+    parley_status st = parley_analyze(sc, &opt, &an, &err);
+    cr_assert_eq(st, PARLEY_OK, "seed %llu: %s", (unsigned long long)seed, err.message);
+    char what[64];
+    snprintf(what, sizeof what, "cut seed %llu", (unsigned long long)seed);
+    if (parley_analysis_exact(an)) {
+        cr_assert_eq(parley_analysis_gap(an), 0.0);
+        compare(an, &o, what);
+    } else {
+        (*ncut)++;
+        double g = parley_analysis_gap(an);
+        cr_assert(g >= 0.0 && g <= 1.0, "%s: gap %g", what, g);
+        check_reevaluated(sc, an, what);
+        size_t d = o.d;
+        for (int k = 0; k < 2; k++) {
+            parley_frontier_kind fk = k ? PARLEY_FRONTIER_AGREEMENTS : PARLEY_FRONTIER_ALL;
+            size_t n = parley_analysis_frontier_size(an, fk);
+            if (n == 0 && o.nf[k]) { /* nothing found: the gap says nothing is known */
+                cr_assert_eq(g, 1.0, "%s: frontier %d empty, gap %g", what, k, g);
+                continue;
+            }
+            for (size_t t = 0; t < o.nf[k]; t++) {
+                bool near = false;
+                for (size_t i = 0; i < n && !near; i++) {
+                    const double *f = parley_analysis_frontier_utilities(an, fk, i);
+                    bool all = true;
+                    for (size_t j = 0; j < d; j++)
+                        if (o.f[k][t].u[j] > f[j] + g)
+                            all = false;
+                    near = all;
+                }
+                cr_assert(near, "%s: true frontier %d point %zu is beyond the gap %g", what, k, t,
+                          g);
+            }
+        }
+        uint64_t c;
+        cr_assert(parley_analysis_count(an, PARLEY_COUNT_AGREEMENTS, &c));
+        cr_assert_leq(c, o.agreements, "%s", what);
+        cr_assert(parley_analysis_count(an, PARLEY_COUNT_PARETO_OUTCOMES, &c));
+        cr_assert_leq(c, o.outcomes, "%s", what);
+    }
+    if (seconds > 0) { /* a time limit: the answer depends on the machine */
+        parley_analysis_free(an);
+        oracle_free(&o);
+        parley_scenario_free(sc);
+        return;
+    }
+    /* the same answer, to the bit, with the other thread count */
+    opt.threads = 3 - threads;
+    parley_analysis *an2 = NULL;
+    cr_assert_eq(parley_analyze(sc, &opt, &an2, &err), PARLEY_OK, "%s", err.message);
+    cr_assert_eq(parley_analysis_exact(an), parley_analysis_exact(an2), "%s", what);
+    cr_assert_eq(parley_analysis_gap(an), parley_analysis_gap(an2), "%s", what);
+    for (int k = 0; k < 4; k++) {
+        char b1[80], b2[80];
+        parley_analysis_count_text(an, (parley_count_kind)k, b1, sizeof b1);
+        parley_analysis_count_text(an2, (parley_count_kind)k, b2, sizeof b2);
+        cr_assert_str_eq(b1, b2, "%s: count %d", what, k);
+    }
+    for (int k = 0; k < 2; k++) {
+        parley_frontier_kind fk = k ? PARLEY_FRONTIER_AGREEMENTS : PARLEY_FRONTIER_ALL;
+        size_t n = parley_analysis_frontier_size(an, fk);
+        cr_assert_eq(n, parley_analysis_frontier_size(an2, fk), "%s: frontier %d", what, k);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(memcmp(parley_analysis_frontier_utilities(an, fk, i),
+                                parley_analysis_frontier_utilities(an2, fk, i),
+                                o.d * sizeof(double)), 0, "%s", what);
+            cr_assert_eq(memcmp(parley_analysis_frontier_outcome(an, fk, i),
+                                parley_analysis_frontier_outcome(an2, fk, i),
+                                o.m * sizeof(uint32_t)), 0, "%s", what);
+        }
+    }
+    parley_analysis_free(an2);
+    parley_analysis_free(an);
+    oracle_free(&o);
+    parley_scenario_free(sc);
+}
+
+Test(analysis_nonlinear, work_limit_gives_a_proven_gap, .timeout = 600)
+{
+    uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 3 : 60;
+    unsigned ncut = 0;
+    for (uint64_t s = 30001; s <= 30000 + n; s++)
+        check_cut(s, 1 + s % 4 * 20000, 1 + (unsigned)(s % 2), &ncut);
+    cr_assert_geq(ncut, n / 4, "only %u of %llu analyses were cut short", ncut,
+                  (unsigned long long)n);
+}
+
+/* The same with a time limit (each task's share of the time). */
+Test(analysis_nonlinear, time_limit_gives_a_proven_gap, .timeout = 600)
+{
+    uint64_t n = getenv("PARLEY_UNDER_VALGRIND") ? 2 : 20;
+    unsigned ncut = 0;
+    for (uint64_t s = 31001; s <= 31000 + n; s++)
+        check_cut_opt(s, 0, 0.002, 1 + (unsigned)(s % 2), &ncut);
+}
+
+/* A linear scenario still fails at the work limit (no silent change). */
+Test(analysis_nonlinear, linear_still_fails_at_the_limit)
+{
+    rs.s = 77;
+    parley_scenario *sc = analysis_scenario(false, true);
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    opt.max_work = 1;
+    opt.max_frontier = 2; /* no merge seed: the search must run */
+    parley_analysis *an = NULL;
+    parley_error err;
+    parley_status st = parley_analyze(sc, &opt, &an, &err);
+    if (st == PARLEY_OK) {
+        cr_assert(parley_analysis_exact(an));
+        parley_analysis_free(an);
+    } else {
+        cr_assert_eq(st, PARLEY_ERR_LIMIT, "%s", err.message);
+    }
+    parley_scenario_free(sc);
+}
+
+/* Spaces beyond 2^128 (ANAC 2014's 40- and 50-issue domains have 10^40
+ * and 10^50 outcomes): counts are exact up to 2^192.  45 issues of 10
+ * values; a rectangle over two of them for each party, and the others
+ * free: every count is a small count times 10^43. */
+Test(analysis_nonlinear, counts_beyond_2_128)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    char name[16];
+    for (int i = 0; i < 45; i++) {
+        snprintf(name, sizeof name, "i%d", i);
+        cr_assert_eq(parley_scenario_add_integer(sc, name, 0, 9, 1, NULL, &err), PARLEY_OK);
+    }
+    cr_assert_eq(parley_scenario_add_party(sc, "a", PARLEY_ROLE_NEGOTIATOR, NULL, &err), PARLEY_OK);
+    cr_assert_eq(parley_scenario_add_party(sc, "b", PARLEY_ROLE_NEGOTIATOR, NULL, &err), PARLEY_OK);
+    cr_assert_eq(parley_party_add_interaction(sc, 0, "i0 >= 5 and i1 <= 4", 1.0, &err), PARLEY_OK);
+    cr_assert_eq(parley_party_add_interaction(sc, 1, "i0 <= 4", 0.5, &err), PARLEY_OK);
+    cr_assert_eq(parley_party_add_interaction(sc, 1, "i1 >= 5", 0.5, &err), PARLEY_OK);
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+    parley_analysis *an = NULL;
+    cr_assert_eq(parley_analyze(sc, NULL, &an, &err), PARLEY_OK, "%s", err.message);
+    char buf[80], want[80];
+    cr_assert(parley_analysis_exact(an));
+    parley_analysis_count_text(an, PARLEY_COUNT_OUTCOMES, buf, sizeof buf);
+    snprintf(want, sizeof want, "1%045d", 0);
+    cr_assert_str_eq(buf, want);
+    /* points: (1, 0) on i0 >= 5, i1 <= 4 (25 of the 100 pairs); (0, 1) on
+     * i0 <= 4, i1 >= 5 (25); (0, 0.5) elsewhere is dominated */
+    cr_assert_eq(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), 2);
+    parley_analysis_count_text(an, PARLEY_COUNT_PARETO_OUTCOMES, buf, sizeof buf);
+    snprintf(want, sizeof want, "50%043d", 0);
+    cr_assert_str_eq(buf, want);
+    uint64_t c;
+    cr_assert(!parley_analysis_count(an, PARLEY_COUNT_OUTCOMES, &c));
+    cr_assert(!parley_analysis_frontier_multiplicity(an, PARLEY_FRONTIER_ALL, 0, &c));
+    parley_analysis_free(an);
+    parley_scenario_free(sc);
+}
+
 /* ------------------------------------------------- known answers */
 
 /* NiceOrDie (GENIUS): three outcomes, all Pareto-optimal; Nash ties. */
@@ -666,7 +1042,7 @@ Test(analysis_property, mitm_count_exact)
         an_count got;
         parley_analysis_options mopt;
         parley_analysis_options_init(&mopt);
-        an_run mrun = {&sp, &mopt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
+        an_run mrun = {.sp = &sp, .opt = &mopt, .phase = "count", .phase_hi = 1.0};
         parley_status st = an_mitm_count2(&mrun, &cs.c, 1u << 20, &got, &err);
         if (st == PARLEY_ERR_UNSUPPORTED) {
             /* three binding reservation values: not for the meet in the middle */
@@ -686,7 +1062,7 @@ Test(analysis_property, mitm_count_exact)
         parley_analysis_options opt;
         parley_analysis_options_init(&opt);
         opt.max_work = 1u << 30;
-        an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
+        an_run run = {.sp = &sp, .opt = &opt, .phase = "count", .phase_hi = 1.0};
         cr_assert_eq(an_search(&run, AN_PASS_COUNT, &cs.c, NULL, &got, &err), PARLEY_OK);
         cr_assert_eq(got.lo, want, "seed %llu: search", (unsigned long long)seed);
         an_cons_free(sp.alloc, &cs);
@@ -909,7 +1285,7 @@ Test(analysis_faults, mitm_allocation_failures)
     size_t bytes = fa.bytes;
     parley_analysis_options opt;
     parley_analysis_options_init(&opt);
-    an_run run = {&sp, &opt, 0, "count", 0.0, 1.0, 0.0, 0.0, false};
+    an_run run = {.sp = &sp, .opt = &opt, .phase = "count", .phase_hi = 1.0};
     bool done = false;
     for (long n = 0; n < 1000 && !done; n++) {
         an_count got;

@@ -32,7 +32,52 @@ static unsigned rnd(unsigned n)
  * ratifier half the time), weights summing to at most 0.9, reservation
  * values 0 to 0.7, and 0 to 5 random red lines (nested one level) for
  * drawn parties. */
-static parley_scenario *redlines_scenario(unsigned seed)
+/* An interaction condition: a hyper-rectangle of 1 to 3 comparisons, now
+ * and then negated or joined by or to another. */
+static void nl_rect(const random_model *md, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    size_t k = 1 + rnd(3);
+    for (size_t q = 0; q < k; q++) {
+        size_t i = rnd((unsigned)md->m), v = rnd((unsigned)md->nv[i]);
+        size_t len = strlen(buf);
+        const char *op = rnd(4) == 0 ? "!=" : "==";
+        if (md->kind[i] == PARLEY_ISSUE_INTEGER)
+            snprintf(buf + len, n - len, "%si%zu %s %lld", q ? " and " : "", i,
+                     rnd(2) ? ">=" : "<=", (long long)(md->lo[i] + (int64_t)v * md->step[i]));
+        else
+            snprintf(buf + len, n - len, "%si%zu %s v%zu", q ? " and " : "", i, op, v);
+    }
+}
+
+static void add_interactions(parley_scenario *sc, const random_model *md)
+{
+    static const double vals[] = {0.2, 0.3, 0.5, -0.2, -0.4, 0.1};
+    parley_error err;
+    for (size_t p = 0; p < md->np; p++) {
+        size_t nt = rnd(4);
+        for (size_t t = 0; t < nt; t++) {
+            char a[256], b[256], c[600];
+            nl_rect(md, a, sizeof a);
+            switch (rnd(4)) {
+            case 0:
+                nl_rect(md, b, sizeof b);
+                snprintf(c, sizeof c, "(%s) or (%s)", a, b);
+                break;
+            case 1:
+                snprintf(c, sizeof c, "not (%s)", a);
+                break;
+            default:
+                snprintf(c, sizeof c, "%s", a);
+            }
+            cr_assert_eq(parley_party_add_interaction(sc, p, c, vals[rnd(6)], &err), PARLEY_OK,
+                         "%s: %s", c, err.message);
+        }
+    }
+    cr_assert_eq(parley_scenario_finalize(sc, &err), PARLEY_OK, "%s", err.message);
+}
+
+static parley_scenario *redlines_scenario_nl(unsigned seed, bool nonlinear)
 {
     static const double rvs[] = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
     random_spec spec = {
@@ -58,7 +103,11 @@ static parley_scenario *redlines_scenario(unsigned seed)
         .limit_rules = true,
     };
     rs.s = seed * 0x9E3779B97F4A7C15ull + 1;
-    return random_scenario(&rs, &spec, NULL);
+    random_model md;
+    parley_scenario *sc = random_scenario(&rs, &spec, &md);
+    if (nonlinear)
+        add_interactions(sc, &md);
+    return sc;
 }
 
 /* Brute force: the satisfied-constraint mask of every outcome. */
@@ -129,9 +178,9 @@ static uint32_t set_mask(const size_t *m, size_t n)
     return x;
 }
 
-static void check_scenario(unsigned seed)
+static void check_scenario_nl(unsigned seed, bool nonlinear)
 {
-    parley_scenario *sc = redlines_scenario(seed);
+    parley_scenario *sc = redlines_scenario_nl(seed, nonlinear);
     parley_diagnosis *d = NULL;
     parley_error err;
     cr_assert_eq(parley_diagnose(sc, NULL, &d, &err), PARLEY_OK, "seed %u: %s", seed, err.message);
@@ -240,6 +289,20 @@ static void check_scenario(unsigned seed)
     brute_free(&b);
     parley_diagnosis_free(d);
     parley_scenario_free(sc);
+}
+
+static void check_scenario(unsigned seed)
+{
+    check_scenario_nl(seed, false);
+}
+
+/* The same with interaction terms (hyper-rectangles, or, not, negative
+ * values): the diagnosis's bounds take the term-wise bounds. */
+Test(redlines, non_linear_matches_brute_force, .timeout = 120)
+{
+    unsigned n = getenv("PARLEY_UNDER_VALGRIND") ? 40 : 800;
+    for (unsigned seed = 1; seed <= n; seed++)
+        check_scenario_nl(seed, true);
 }
 
 Test(redlines, matches_brute_force_on_random_scenarios, .timeout = 120)

@@ -139,8 +139,9 @@ typedef enum parley_count_kind {
  * exceeds 2^64 - 1 (use the text form). */
 PARLEY_API bool parley_analysis_count(const parley_analysis *an, parley_count_kind kind,
                                       uint64_t *out);
-/* The count in decimal, no separators, into buf (>= 48 bytes; exact up to
- * 2^128).  Returns buf. */
+/* The count in decimal, no separators, into buf (>= 64 bytes; exact up to
+ * 2^192, the largest space analysed; 48 bytes hold counts below 10^47).
+ * Returns buf. */
 PARLEY_API const char *parley_analysis_count_text(const parley_analysis *an,
                                                   parley_count_kind kind, char *buf, size_t n);
 
@@ -188,6 +189,22 @@ PARLEY_API const char *parley_solution_name(parley_solution_kind kind);
 /* The best utility stakeholder j can get: over all outcomes, and over the
  * agreement set (NaN when the agreement set is empty). */
 PARLEY_API double parley_analysis_best(const parley_analysis *an, size_t j, bool agreements);
+
+/* Exact or not.  A scenario with interaction terms (non-linear
+ * utilities) is not refused when the work limit or max_seconds stops a
+ * search first: the analysis returns what it has, and says so here.
+ * Exact (true): every count, frontier and solution is proven, as always
+ * for linear-additive scenarios (which still fail with PARLEY_ERR_LIMIT).
+ * Not exact (false): each frontier holds the non-dominated points among
+ * the outcomes looked at (real outcomes, each with an outcome reaching
+ * it), multiplicities and counts are lower bounds (outcomes looked at),
+ * the solutions are chosen among those points, and parley_analysis_gap()
+ * is a proven bound G: every point of the true frontier (either) is
+ * within G of some reported point in every dimension (u_j <= f_j + G for
+ * all j).  G is 0 when only a count was cut short. */
+PARLEY_API bool parley_analysis_exact(const parley_analysis *an);
+/* G (0 when exact). */
+PARLEY_API double parley_analysis_gap(const parley_analysis *an);
 
 /* When the agreement set is empty, a first diagnosis, per negotiator and
  * ratifier p (scenario party index; other parties return false): the

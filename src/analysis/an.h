@@ -43,31 +43,37 @@
 
 #include <time.h>
 
-/* ---- exact counts up to 2^128 ---- */
+/* ---- exact counts up to 2^192 (spaces of up to about 6e57 outcomes) ---- */
 typedef struct an_count {
-    uint64_t lo, hi;
+    uint64_t lo, hi, top;  /* bits 0..63, 64..127, 128..191 */
 } an_count;
 
 static inline void an_count_add(an_count *a, an_count b)
 {
     uint64_t lo = a->lo + b.lo;
-    a->hi += b.hi + (lo < a->lo);
+    uint64_t c = lo < a->lo;
+    uint64_t hi = a->hi + b.hi;
+    uint64_t c2 = hi < a->hi;
+    hi += c;
+    c2 += hi < c;
+    a->top += b.top + c2;
     a->lo = lo;
+    a->hi = hi;
 }
 static inline void an_count_inc(an_count *a)
 {
-    if (++a->lo == 0)
-        a->hi++;
+    if (++a->lo == 0 && ++a->hi == 0)
+        a->top++;
 }
-/* a * b; false on overflow beyond 2^128 (then *r is unspecified). */
+/* a * b; false on overflow beyond 2^192 (then *r is unspecified). */
 bool an_count_mul(an_count a, uint64_t b, an_count *r);
 /* a * b; false on overflow. */
 bool an_count_mulc(an_count a, an_count b, an_count *r);
-/* Decimal text into buf (>= 40 bytes). */
+/* Decimal text into buf (>= 60 bytes). */
 void an_count_text(an_count c, char *buf, size_t n);
 static inline bool an_count_is_zero(an_count c)
 {
-    return c.lo == 0 && c.hi == 0;
+    return c.lo == 0 && c.hi == 0 && c.top == 0;
 }
 
 /* ---- constraints ---- */
@@ -96,13 +102,88 @@ typedef struct an_space {
     double *tmax, *tmin;   /* [i*d + j] */
     size_t np;             /* all parties (for rules with utility()) */
     double *pmax, *pmin;   /* [i*np + p] */
+    /* Interaction terms (an_inter.c), all parties', party-major in term
+     * order: party p's are [itp[p], itp[p+1]).  nit == 0: every party is
+     * linear-additive and none of this is used. */
+    size_t nit;
+    size_t *itp;           /* np + 1 */
+    size_t *itparty;       /* nit: the party of each term */
+    const pm_term **it;    /* nit: borrowed from the scenario */
+    size_t *ibi_start;     /* m + 1: terms naming issue i are */
+    size_t *ibi;           /*   ibi[ibi_start[i] .. ibi_start[i+1]) */
+    /* Terms whose condition is a conjunction of issue comparisons (a
+     * hyper-rectangle): their leaves, term t's in [lf_start[t],
+     * lf_start[t+1]) (empty for other conditions); each leaf's issue,
+     * accepted values (the rule's bitset, borrowed) and how many. */
+    size_t *lf_start;      /* nit + 1 */
+    size_t *lf_issue;
+    const uint64_t **lf_bits;
+    uint32_t *lf_pop;
+    size_t *lf_term;       /* each leaf's term */
+    size_t *lbi_start;     /* m + 1: leaves on issue i are */
+    size_t *lbi;           /*   lbi[lbi_start[i] .. lbi_start[i+1]) */
+    size_t *voff;          /* m + 1: offsets of each issue's values (scratch) */
+    double *islack;        /* np: the rounding allowance of the relaxed bound */
 } an_space;
 
 /* Build the space of a final scenario (analysis.c); free with
  * an_space_free.  Fails INVALID when no stakeholder has preferences,
- * LIMIT beyond 2^128 outcomes, NOMEM. */
+ * LIMIT beyond 2^192 outcomes, NOMEM. */
 parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_error *err);
 void an_space_free(an_space *sp);
+
+/* ---- interaction terms (an_inter.c) ----
+ * A party with terms has utility clamp01(L + I / idiv) (model.h).  At a
+ * node of a search each term is satisfied for sure (status 1), violated
+ * (0) or open (-1): rule_eval_partial() on the assigned issues.  The fold
+ * in term order of (sure: value, open: max(value, 0), violated: nothing)
+ * is an upper bound of I over every completion, and of (sure: value, open:
+ * min(value, 0)) a lower bound: each step adds at least (at most) what a
+ * completion adds, and floating-point addition is monotone.  Division by
+ * idiv > 0, the addition of a bound of L and clamp01 are monotone too, so
+ * an_finish() of the bounds bounds the utility -- exactly, not up to a
+ * rounding error.  With every issue assigned, both folds are pm_utility's
+ * own fold (adding nothing is skipping), so leaves get exact utilities. */
+
+/* Fill the term index of sp (sp->sc, m, np set).  false: no memory. */
+bool an_inter_build(an_space *sp);
+void an_inter_free(an_space *sp);
+/* max(0, min(1, ...)) of L + I / idiv, as pm_utility computes it. */
+static inline double an_finish(double L, double I, double idiv)
+{
+    double s = L + I / idiv;
+    s = s > 0.0 ? s : 0.0;
+    return s < 1.0 ? s : 1.0;
+}
+/* The bounds of I of party pa's terms given their statuses st[0..nterms). */
+void an_inter_fold(const pm_party *pa, const signed char *st, double *ihi, double *ilo);
+/* A second upper bound of party p's I (an.h's term-wise bound ignores
+ * that two rectangles may exclude each other): every open positive
+ * rectangle is charged to one of its unassigned issues q (the one whose
+ * comparison accepts fewest values), and q adds the largest, over its
+ * values, of the charged terms that accept the value -- a satisfied term
+ * accepts the value its issue takes.  Summed in another order than the
+ * model's fold, so sp->islack[p] (a bound of the rounding of both sums)
+ * is added: a true bound, if not bit-tight.  acc: scratch of voff[m]
+ * doubles, all 0 (left so); touched: m scratch. */
+double an_inter_relaxed_hi(const an_space *sp, size_t p, const signed char *st,
+                           const bool *assigned, double *acc, size_t *touched);
+
+/* Incumbents for a frontier search with interaction terms: outcomes found
+ * by coordinate ascent on weighted sums of the dimensions' utilities (a
+ * fixed set of weights, from all issues at value 0: deterministic).  Their
+ * vectors are pushed into a (empty, not seeded) with count 0, each with
+ * its outcome, and the
+ * archive normalised: points of real outcomes, so a search started with
+ * them counts each one it finds on the frontier and drops the others, and
+ * prunes well from the first node.  false: no memory. */
+struct an_arch;
+bool an_inter_incumbents(const an_space *sp, struct an_arch *a);
+
+/* The bounds of I for party pa on a partial outcome (every term's status
+ * evaluated afresh: for callers without an index). */
+void an_inter_bounds(const pm_party *pa, const uint32_t *o, const bool *assigned, double *ihi,
+                     double *ilo);
 
 /* Constraints with their storage. */
 typedef struct an_cons_store {
@@ -209,6 +290,9 @@ bool an_stair_dominates(an_stair *s, const double *x);
  * takes it).  false when out of memory or over the limit (overflow set);
  * the set is then unchanged. */
 bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o);
+/* The same for c outcomes at once (a subtree of one utility vector whose
+ * smallest outcome is o). */
+bool an_stair_offer_n(an_stair *s, const double *x, const uint32_t *o, an_count c);
 /* Push the live points into a (initialised, not seeded) and free the
  * set; false when a refuses them (memory, its limit). */
 bool an_stair_flush(an_stair *s, an_arch *a);
@@ -228,7 +312,20 @@ typedef struct an_run {
     double stopped_at;     /* on a work-limit stop: share of the pass done */
     double deadline;       /* CLOCK_MONOTONIC seconds (max_seconds); 0: none */
     bool stopped;          /* a progress tick said stop: cancelled or late */
+    /* Soft stops (scenarios with interaction terms): a search pass that
+     * the work limit or the deadline stops ends early without failing; it
+     * returns what it has (the frontier of the outcomes it looked at, with
+     * their counts so far; a count so far) and leaves in open[nopen*d] the
+     * upper-bound vectors of every subtree it did not finish (nodes not
+     * entered, siblings not visited, tasks not taken), from which the
+     * caller bounds how far the true frontier can be (analysis.c). */
+    bool soft;
+    bool cut;              /* the last pass stopped early (soft) */
+    size_t nopen, capopen;
+    double *open;          /* freed by an_run_free_open */
 } an_run;
+
+void an_run_free_open(an_run *run);
 
 /* Work.  One unit is an outcome looked at one by one, or AN_SCANS_PER_UNIT
  * comparisons of a utility vector with points of a frontier under

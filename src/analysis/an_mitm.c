@@ -517,7 +517,7 @@ static parley_status mitm_sweep(an_run *run, const mitm_plan *pl, const dim_pair
         uint64_t below = 0; /* suffixes in the tree with second threshold <= sum2 */
         for (size_t x = rank_upper(ranks, nranks, sum2); x > 0; x -= x & (~x + 1))
             below += fenwick[x];
-        an_count add = {below, 0};
+        an_count add = {below, 0, 0};
         an_count_add(total, add);
     }
     return PARLEY_OK;
@@ -531,7 +531,7 @@ parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, a
     struct timespec last;
     clock_gettime(CLOCK_MONOTONIC, &last);
     size_t m = sp->m;
-    out->lo = out->hi = 0;
+    out->lo = out->hi = out->top = 0;
     if (c->nrules || m < 2)
         return PARLEY_ERR_UNSUPPORTED;
     if (c->infeasible)
@@ -584,7 +584,7 @@ parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, a
         st = PARLEY_ERR_NOMEM;
         goto done;
     }
-    an_count total = {0, 0};
+    an_count total = {0, 0, 0};
     st = mitm_sweep(run, &pl, prefix, suffix, nkept, ranks, nranks, fenwick, heap, &last, &total,
                     err);
     if (st == PARLEY_OK)

@@ -23,6 +23,26 @@
  * lexicographically smallest outcome met (compared, not assumed from the
  * visiting order).
  *
+ * Interaction terms (an.h).  When a party has them, the bounds of its
+ * utility at a node are an_finish() of the linear fold's bounds and of the
+ * term-wise bounds of its interaction sum; each term's status (sure,
+ * violated, open) is kept per worker and re-evaluated only for the terms
+ * that name the issue just (un)assigned.  A node whose bounds are equal in
+ * every dimension, with every constraint sure, is a subtree of one utility
+ * vector: a frontier pass offers it once with the subtree's size (its
+ * smallest outcome is the prefix with the other issues at 0), as a count
+ * pass adds it.
+ *
+ * Soft stops (run->soft: interaction terms).  A frontier pass runs its
+ * tasks in batches of 1, 2, 4... tasks; each task starts from a template
+ * (the pass's starting points and the frontier of the earlier batches'
+ * tasks, counts 0) and may look at an even share of the work limit, and,
+ * once half of a time limit is gone, of the time left.  A task past its share, or every
+ * task at the deadline, stops where it is and records the upper-bound
+ * vectors of what it leaves (record_open); the pass then ends over what it
+ * looked at and says so (run->cut).  Under a work limit the answer depends
+ * neither on the threads nor on the schedule.
+ *
  * Seeds.  When an_merge_frontier() has already found the exact frontier
  * point set, the search starts with it (counts 0): pruning is then as
  * strong as it can be from the first node, and leaves only look up their
@@ -64,51 +84,72 @@ static void mul64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
 
 bool an_count_mul(an_count a, uint64_t b, an_count *r)
 {
-    uint64_t h1, l1, h2, l2;
-    mul64(a.lo, b, &h1, &l1);
-    mul64(a.hi, b, &h2, &l2);
+    uint64_t h0, l0, h1, l1, h2, l2;
+    mul64(a.lo, b, &h0, &l0);
+    mul64(a.hi, b, &h1, &l1);
+    mul64(a.top, b, &h2, &l2);
     if (h2)
         return false;
-    uint64_t hi = h1 + l2;
-    if (hi < h1)
+    uint64_t hi = h0 + l1;
+    uint64_t c = hi < h0;
+    uint64_t top = h1 + l2;
+    if (top < h1)
         return false;
-    r->lo = l1;
+    top += c;
+    if (top < c)
+        return false;
+    r->lo = l0;
     r->hi = hi;
+    r->top = top;
     return true;
 }
 
-bool an_count_mulc(an_count a, an_count b, an_count *r)
+/* *r = a + b; false when the sum passes 2^192. */
+static bool count_add_ovf(an_count a, an_count b, an_count *r)
 {
-    if (a.hi && b.hi)
-        return false;
-    an_count x, y = {0, 0};
-    if (!an_count_mul(a, b.lo, &x))
-        return false;
-    if (b.hi) { /* a.hi == 0: a.lo * b.hi * 2^64 */
-        an_count z = {a.lo, 0};
-        an_count t;
-        if (!an_count_mul(z, b.hi, &t) || t.hi)
-            return false;
-        y.hi = t.lo;
-    }
-    an_count s = x;
-    an_count_add(&s, y);
-    if (s.hi < x.hi)
+    an_count s = a;
+    an_count_add(&s, b);
+    /* the top limb wrapped iff it is now below an addend's top (with a
+     * carry in, at most equal to it) */
+    if (s.top < a.top || s.top < b.top || (a.top + b.top < a.top))
         return false;
     *r = s;
     return true;
 }
 
+bool an_count_mulc(an_count a, an_count b, an_count *r)
+{
+    an_count x, t;
+    if (!an_count_mul(a, b.lo, &x))
+        return false;
+    if (b.hi) { /* a * b.hi * 2^64 */
+        if (!an_count_mul(a, b.hi, &t) || t.top)
+            return false;
+        an_count sh = {0, t.lo, t.hi};
+        if (!count_add_ovf(x, sh, &x))
+            return false;
+    }
+    if (b.top) { /* a * b.top * 2^128 */
+        if (!an_count_mul(a, b.top, &t) || t.top || t.hi)
+            return false;
+        an_count sh = {0, 0, t.lo};
+        if (!count_add_ovf(x, sh, &x))
+            return false;
+    }
+    *r = x;
+    return true;
+}
+
 void an_count_text(an_count c, char *buf, size_t n)
 {
-    char tmp[48];
+    char tmp[72];
     size_t len = 0;
-    uint32_t limb[4] = {(uint32_t)c.lo, (uint32_t)(c.lo >> 32), (uint32_t)c.hi,
-                        (uint32_t)(c.hi >> 32)};
+    uint32_t limb[6] = {(uint32_t)c.lo,  (uint32_t)(c.lo >> 32),  (uint32_t)c.hi,
+                        (uint32_t)(c.hi >> 32), (uint32_t)c.top, (uint32_t)(c.top >> 32)};
     do {
         uint64_t rem = 0;
         bool nz = false;
-        for (int i = 3; i >= 0; i--) {
+        for (int i = 5; i >= 0; i--) {
             uint64_t cur = (rem << 32) | limb[i];
             limb[i] = (uint32_t)(cur / 10);
             rem = cur % 10;
@@ -405,22 +446,22 @@ static void arch_move(an_arch *a, size_t dst, size_t src, size_t cnt)
         memmove(a->rep + dst * a->m, a->rep + src * a->m, cnt * a->m * sizeof(uint32_t));
 }
 
-static void arch_set(an_arch *a, size_t i, const double *x, const uint32_t *o)
+static void arch_set(an_arch *a, size_t i, const double *x, const uint32_t *o, an_count c)
 {
     arch_blocks_drop(a);
     memcpy(a->u + i * a->d, x, a->d * sizeof(double));
-    a->cnt[i].lo = 1;
-    a->cnt[i].hi = 0;
+    a->cnt[i] = c;
     if (a->m)
         memcpy(a->rep + i * a->m, o, a->m * sizeof(uint32_t));
 }
 
-/* A leaf with vector x reached by outcome o.  false on memory/limit. */
-static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
+/* c outcomes with vector x, the smallest of them o (a leaf: c = 1).
+ * false on memory/limit. */
+static bool arch_offer(an_arch *a, const double *x, const uint32_t *o, an_count c)
 {
     size_t i = arch_find(a, x);
     if (i != (size_t)-1) {
-        an_count_inc(&a->cnt[i]);
+        an_count_add(&a->cnt[i], c);
         arch_take_rep(a, i, o);
         return true;
     }
@@ -444,7 +485,7 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
             arch_move(a, s + 1, e, a->n - e);
             a->n -= e - s - 1;
         }
-        arch_set(a, s, x, o);
+        arch_set(a, s, x, o, c);
         return true;
     }
     /* General: drop the points x dominates, append x. */
@@ -470,7 +511,7 @@ static bool arch_offer(an_arch *a, const double *x, const uint32_t *o)
     /* in ascending lexicographic order */
     size_t at = a->unsorted ? a->n : arch_lower_bound(a, x, d, d);
     arch_move(a, at + 1, at, a->n - at);
-    arch_set(a, at, x, o);
+    arch_set(a, at, x, o, c);
     a->n++;
     a->hint = 0;
     return true;
@@ -611,7 +652,7 @@ parley_status an_merge_frontier(an_run *run, size_t limit, an_arch *seed)
     an_arch cur;
     an_arch_init(&cur, sp->alloc, d, 0, (size_t)-1);
     double *zero = parleyx_calloc(sp->alloc, d, sizeof(double));
-    an_count none = {0, 0};
+    an_count none = {0, 0, 0};
     if (!zero || !an_arch_push(&cur, zero, none, NULL)) {
         parleyx_free(sp->alloc, zero, d * sizeof(double));
         an_arch_free(&cur);
@@ -709,6 +750,13 @@ typedef struct an_shared {
     char msg[512];          /* under mu */
     an_run *run;
     struct timespec last;   /* last progress report (worker 0 only) */
+    /* soft stops (run->soft): every task starts from the archive tmpl
+     * (the points the pass started with) and may look at task_budget
+     * nodes, so what a task finds, and where it is cut, does not depend on
+     * the threads or the schedule */
+    const an_arch *tmpl;
+    uint64_t task_budget;
+    uint64_t task_end;      /* tasks of the current batch end here (under mu) */
 } an_shared;
 
 typedef struct an_worker {
@@ -720,6 +768,14 @@ typedef struct an_worker {
     double *ub, *lb, *vec;  /* d */
     double *pub, *plb;      /* np */
     double *chi, *clo;      /* m*d: per issue, the assigned term or the extremes */
+    signed char *tst;       /* sp->nit: each interaction term's status on the
+                             * partial outcome (1 sure, 0 violated, -1 open) */
+    double *ihi, *ilo;      /* np: bounds of each party's interaction sum */
+    double *iacc;           /* sp->voff[m]: an_inter_relaxed_hi's scratch */
+    unsigned char *lstate;  /* rectangles' leaves: 0 open, 1 holds, 2 fails */
+    uint32_t *lopen, *lfail;/* sp->nit: a rectangle's open and failing leaves */
+    size_t *itouched;       /* m: the same */
+    bool *idirty;           /* np: a term's status changed since the fold */
     an_arch arch;
     an_stair stair;         /* two dimensions, growing: the archive while
                              * the search runs (use_stair) */
@@ -730,6 +786,16 @@ typedef struct an_worker {
     size_t points_told;     /* own partial frontier size last added to sh->points */
     bool halt;
     bool is_main;
+    size_t nopen, capopen;  /* soft stops: ub vectors of unfinished subtrees */
+    double *open;
+    bool open_nomem;
+    uint64_t task_nodes;    /* soft stops: nodes of the current task */
+    bool tcut;              /* the current task passed its budget */
+    double task_deadline;   /* soft stops with a time limit: the task's share */
+    uint64_t task_id;
+    unsigned nthreads;
+    bool anycut;            /* some task of this worker did */
+    an_arch res;            /* soft stops: the frontier of the tasks done */
 } an_worker;
 
 static void sh_fail(an_shared *sh, parley_status st, const char *msg)
@@ -760,6 +826,13 @@ static void progress(an_worker *w)
     double frac = run->phase_lo + (run->phase_hi - run->phase_lo) * f;
     if (run->opt->progress(run->opt->progress_ud, run->phase, frac))
         sh_fail(sh, PARLEY_ERR_LIMIT, "the analysis was cancelled");
+}
+
+void an_run_free_open(an_run *run)
+{
+    parleyx_free(run->sp->alloc, run->open, run->capopen * run->sp->d * sizeof(double));
+    run->open = NULL;
+    run->nopen = run->capopen = 0;
 }
 
 double an_now(void)
@@ -816,6 +889,8 @@ static inline void charge_scans(an_worker *w)
     }
 }
 
+static void task_share(an_worker *w);
+
 static void poll_worker(an_worker *w)
 {
     an_shared *sh = w->sh;
@@ -827,12 +902,17 @@ static void poll_worker(an_worker *w)
     size_t pts = w->use_stair ? w->stair.live : w->arch.seeded ? 0 : w->arch.n;
     size_t all = atomic_fetch_add(&sh->points, pts - w->points_told) + (pts - w->points_told);
     w->points_told = pts;
-    if (tot > sh->max_work)
+    if (tot > sh->max_work && !sh->run->soft) /* soft: the tasks' budgets */
         sh_fail(sh, PARLEY_ERR_LIMIT, "work");
     else if (all > sh->max_points)
         sh_fail(sh, PARLEY_ERR_LIMIT, "frontier");
     else if (an_past(sh->run->deadline))
         sh_fail(sh, PARLEY_ERR_LIMIT, "time");
+    else {
+        task_share(w);
+        if (w->task_deadline > 0 && an_past(w->task_deadline))
+            w->tcut = w->anycut = true; /* the task's share of the time is up */
+    }
     if (w->is_main)
         progress(w);
     if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
@@ -865,10 +945,112 @@ static inline void capped_fold2(const double *row, size_t m, double *out)
  * for the others, the extreme terms; capped.  For the dimensions the
  * worker keeps the row of each issue ready (chi/clo: the assigned term,
  * or the extreme ones); for all parties the scenario's terms are read. */
-static void dim_bounds(const an_worker *w, double *ub, double *lb)
+/* Fold again the interaction bounds of the parties whose terms changed
+ * status. */
+static void inter_refresh(an_worker *w)
+{
+    const an_space *sp = w->sp;
+    for (size_t p = 0; p < sp->np; p++)
+        if (w->idirty[p]) {
+            an_inter_fold(&sp->sc->parties[p], w->tst + sp->itp[p], &w->ihi[p], &w->ilo[p]);
+            if (sp->lf_start[sp->itp[p + 1]] > sp->lf_start[sp->itp[p]]) { /* rectangles */
+                double r = an_inter_relaxed_hi(sp, p, w->tst, w->assigned, w->iacc, w->itouched);
+                if (r < w->ihi[p])
+                    w->ihi[p] = r;
+            }
+            w->idirty[p] = false;
+        }
+}
+
+/* The statuses of the interaction terms that name issue q, after q's value
+ * changed (an.h). */
+/* A rectangle's leaf on its issue's current value (or unassigned): holds
+ * (1), fails (2) or open (0) -- rule_eval_partial's answer for the leaf. */
+static unsigned char leaf_state(const an_worker *w, size_t k)
+{
+    const an_space *sp = w->sp;
+    size_t i = sp->lf_issue[k];
+    if (w->assigned[i]) {
+        uint32_t v = w->o[i];
+        return (sp->lf_bits[k][v >> 6] >> (v & 63)) & 1u ? 1 : 2;
+    }
+    int64_t u = (int64_t)sp->lf_bits[k][-1]; /* unassigned: 1 all, 0 none, -1 some */
+    return u == 1 ? 1 : u == 0 ? 2 : 0;
+}
+
+static void leaf_set(an_worker *w, size_t k, unsigned char ns)
+{
+    unsigned char os = w->lstate[k];
+    if (os == ns)
+        return;
+    size_t t = w->sp->lf_term[k];
+    if (os == 0)
+        w->lopen[t]--;
+    else if (os == 2)
+        w->lfail[t]--;
+    if (ns == 0)
+        w->lopen[t]++;
+    else if (ns == 2)
+        w->lfail[t]++;
+    w->lstate[k] = ns;
+}
+
+static void inter_update(an_worker *w, size_t q)
+{
+    const an_space *sp = w->sp;
+    /* rectangles: their leaves on q, then a status from the counts (what
+     * rule_eval_partial answers for a conjunction) */
+    for (size_t k = sp->lbi_start[q]; k < sp->lbi_start[q + 1]; k++)
+        leaf_set(w, sp->lbi[k], leaf_state(w, sp->lbi[k]));
+    for (size_t k = sp->ibi_start[q]; k < sp->ibi_start[q + 1]; k++) {
+        size_t t = sp->ibi[k];
+        int v;
+        if (sp->lf_start[t + 1] > sp->lf_start[t])
+            v = w->lfail[t] ? 0 : w->lopen[t] ? -1 : 1;
+        else
+            v = rule_eval_partial(sp->it[t]->rule, w->o, w->assigned, NULL, NULL);
+        w->tst[t] = (signed char)v;
+        /* even without a change of status: the relaxed bound charges
+         * terms to unassigned issues */
+        w->idirty[sp->itparty[t]] = true;
+    }
+}
+
+/* dim_bounds with interaction terms: the linear folds uncapped, then
+ * an_finish with the interaction bounds (an.h). */
+static void dim_bounds_nl(an_worker *w, double *ub, double *lb)
 {
     const an_space *sp = w->sp;
     size_t m = sp->m, d = sp->d;
+    inter_refresh(w);
+    for (size_t j = 0; j < d; j++) {
+        size_t p = sp->dimp[j];
+        const pm_party *pa = &sp->sc->parties[p];
+        double hi = 0.0, lo = 0.0;
+        for (size_t i = 0; i < m; i++) {
+            hi += w->chi[i * d + j];
+            lo += w->clo[i * d + j];
+        }
+        if (pa->nterms) {
+            ub[j] = an_finish(hi, w->ihi[p], pa->idiv);
+            if (lb)
+                lb[j] = an_finish(lo, w->ilo[p], pa->idiv);
+        } else {
+            ub[j] = hi < 1.0 ? hi : 1.0;
+            if (lb)
+                lb[j] = lo < 1.0 ? lo : 1.0;
+        }
+    }
+}
+
+static void dim_bounds(an_worker *w, double *ub, double *lb)
+{
+    const an_space *sp = w->sp;
+    size_t m = sp->m, d = sp->d;
+    if (sp->nit) {
+        dim_bounds_nl(w, ub, lb);
+        return;
+    }
     if (d == 2) {
         capped_fold2(w->chi, m, ub);
         if (lb)
@@ -899,12 +1081,16 @@ static void assign(an_worker *w, size_t q, uint32_t v)
         memcpy(w->chi + q * d, sp->terms[q] + (size_t)v * d, d * sizeof(double));
         memcpy(w->clo + q * d, sp->terms[q] + (size_t)v * d, d * sizeof(double));
     }
+    if (sp->nit)
+        inter_update(w, q);
 }
 
-static void party_bounds(const an_worker *w, double *ub, double *lb)
+static void party_bounds(an_worker *w, double *ub, double *lb)
 {
     const an_space *sp = w->sp;
     size_t m = sp->m, np = sp->np;
+    if (sp->nit)
+        inter_refresh(w);
     for (size_t p = 0; p < np; p++) {
         double *const *terms = sp->sc->parties[p].terms;
         double hi = 0.0, lo = 0.0;
@@ -917,6 +1103,12 @@ static void party_bounds(const an_worker *w, double *ub, double *lb)
                 hi += sp->pmax[i * np + p];
                 lo += sp->pmin[i * np + p];
             }
+        }
+        const pm_party *pa = &sp->sc->parties[p];
+        if (pa->nterms) {
+            ub[p] = an_finish(hi, w->ihi[p], pa->idiv);
+            lb[p] = an_finish(lo, w->ilo[p], pa->idiv);
+            continue;
         }
         ub[p] = hi < 1.0 ? hi : 1.0;
         lb[p] = lo < 1.0 ? lo : 1.0;
@@ -932,6 +1124,16 @@ static void set_fail_mem(an_worker *w, bool overflow)
     w->halt = true;
 }
 
+/* c outcomes with vector x, the smallest of them w->o (the partial
+ * outcome with its unassigned issues at 0), into the worker's frontier. */
+static void offer(an_worker *w, const double *x, an_count c)
+{
+    if (w->use_stair ? !an_stair_offer_n(&w->stair, x, w->o, c)
+                     : !arch_offer(&w->arch, x, w->o, c))
+        set_fail_mem(w, w->use_stair ? w->stair.overflow : w->arch.overflow);
+    charge_scans(w);
+}
+
 /* A complete outcome w->o whose dimension utilities are in w->vec. */
 static void leaf(an_worker *w)
 {
@@ -944,12 +1146,8 @@ static void leaf(an_worker *w)
         if (c->nrules) {
             const double *util = NULL;
             if (c->rules_util) {
-                for (size_t p = 0; p < sp->np; p++) {
-                    double v = 0.0;
-                    for (size_t i = 0; i < sp->m; i++)
-                        v += sp->sc->parties[p].terms[i][w->o[i]];
-                    w->pub[p] = v < 1.0 ? v : 1.0;
-                }
+                for (size_t p = 0; p < sp->np; p++)
+                    w->pub[p] = pm_utility(sp->sc, p, w->o);
                 util = w->pub;
             }
             for (size_t r = 0; r < c->nrules; r++)
@@ -961,10 +1159,8 @@ static void leaf(an_worker *w)
         an_count_inc(&w->count);
         return;
     }
-    if (w->use_stair ? !an_stair_offer(&w->stair, w->vec, w->o)
-                     : !arch_offer(&w->arch, w->vec, w->o))
-        set_fail_mem(w, w->use_stair ? w->stair.overflow : w->arch.overflow);
-    charge_scans(w);
+    an_count one = {1, 0, 0};
+    offer(w, w->vec, one);
 }
 
 /* The last unassigned issue q: every value, exactly.  The fold before q
@@ -998,16 +1194,45 @@ static void last_issue(an_worker *w, size_t q)
     w->o[q] = 0;
 }
 
+/* Soft stops: the partial outcome's subtree is left unfinished; keep its
+ * upper-bound vector. */
+static void record_open(an_worker *w)
+{
+    if (!w->sh->run->soft || w->open_nomem)
+        return;
+    size_t d = w->sp->d;
+    if (w->nopen == w->capopen) {
+        double *g = parleyx_grow(w->sp->alloc, w->open, d * sizeof(double), &w->capopen,
+                                 w->nopen + 1, 64);
+        if (!g) {
+            w->open_nomem = true;
+            return;
+        }
+        w->open = g;
+    }
+    dim_bounds(w, w->open + w->nopen * d, NULL);
+    w->nopen++;
+}
+
 /* A node of branching depth k: issues order[0..k) assigned. */
 static void node(an_worker *w, size_t k)
 {
-    if (w->halt)
+    if (w->halt || w->tcut) {
+        record_open(w);
         return;
+    }
+    if (++w->task_nodes > w->sh->task_budget) {
+        w->tcut = w->anycut = true;
+        record_open(w);
+        return;
+    }
     charge_scans(w);
     if (++w->nodes >= w->next_poll) {
         poll_worker(w);
-        if (w->halt)
+        if (w->halt) {
+            record_open(w);
             return;
+        }
     }
     const an_space *sp = w->sp;
     const an_cons *c = w->cons;
@@ -1018,11 +1243,14 @@ static void node(an_worker *w, size_t k)
         leaf(w);
         return;
     }
-    bool sure = count; /* every completion acceptable (count passes) */
+    bool nl = sp->nit != 0;
+    /* every completion acceptable (count passes; with interaction terms,
+     * frontier passes too: a subtree of one vector is offered at once) */
+    bool sure = count || nl;
     bool have_ub = false;
     if (c) {
         if (c->nth) {
-            dim_bounds(w, w->ub, count ? w->lb : NULL);
+            dim_bounds(w, w->ub, count || nl ? w->lb : NULL);
             have_ub = true;
             for (size_t q = 0; q < c->nth; q++)
                 if (w->ub[c->thdim[q]] < c->thval[q])
@@ -1053,35 +1281,100 @@ static void node(an_worker *w, size_t k)
     }
     if (!count) {
         if (!have_ub)
-            dim_bounds(w, w->ub, NULL);
+            dim_bounds(w, w->ub, nl ? w->lb : NULL);
         if (w->use_stair ? an_stair_dominates(&w->stair, w->ub)
                          : arch_dominates(&w->arch, w->ub))
             return;
+        if (nl && sure) { /* one vector for the whole subtree: offer it once */
+            size_t j = 0;
+            while (j < sp->d && w->lb[j] == w->ub[j])
+                j++;
+            if (j == sp->d) {
+                offer(w, w->ub, w->sh->sufprod[k]);
+                return;
+            }
+        }
     }
     size_t q = sp->order[k];
-    if (k + 1 == m && !(c && c->nrules)) {
+    if (k + 1 == m && !(c && c->nrules) && !nl) {
         last_issue(w, q);
         return;
     }
     uint32_t nv = sp->nv[q];
-    for (uint32_t v = 0; v < nv && !w->halt; v++) {
+    uint32_t v = 0;
+    for (; v < nv && !w->halt && !w->tcut; v++) {
         assign(w, q, v);
         node(w, k + 1);
+    }
+    for (; v < nv && w->sh->run->soft; v++) { /* stopped: the siblings not visited */
+        assign(w, q, v);
+        record_open(w);
     }
     assign(w, q, UINT32_MAX);
 }
 
+/* A task's share of a time limit (soft stops): once half of the time is
+ * gone, an even share of the time left among the tasks left, so that a
+ * time limit leaves every part of the space looked at.  The first half
+ * lets a search that can finish do so, unhindered; the answer depends on
+ * the machine, as any time limit's.  Set when the task starts, or at a poll
+ * of a task that started in the first half. */
+static void task_share(an_worker *w)
+{
+    uint64_t id = w->task_id;
+    if (w->sh->run->soft && w->sh->run->deadline > 0 && w->task_deadline == 0) {
+        double now = an_now(), left = w->sh->run->deadline - now;
+        uint64_t tasks = w->sh->ntasks - id;
+        if (left > 0 && left < 0.5 * w->sh->run->opt->max_seconds)
+            w->task_deadline = now + left * (double)w->nthreads / (double)(tasks ? tasks : 1);
+    }
+}
+
 /* Set up the prefix of task id (in branching order) and search below. */
-static void run_task(an_worker *w, uint64_t id)
+static void set_prefix(an_worker *w, uint64_t id)
 {
     const an_space *sp = w->sp;
-    size_t t = w->sh->tdepth;
-    for (size_t k = t; k-- > 0;) {
+    for (size_t k = w->sh->tdepth; k-- > 0;) {
         size_t i = sp->order[k];
         assign(w, i, (uint32_t)(id % sp->nv[i]));
         id /= sp->nv[i];
     }
+}
+
+static void run_task(an_worker *w, uint64_t id)
+{
+    const an_space *sp = w->sp;
+    size_t t = w->sh->tdepth;
+    bool soft = w->sh->run->soft && w->sh->kind == AN_PASS_FRONTIER;
+    w->task_nodes = 0;
+    w->tcut = false;
+    w->task_deadline = 0;
+    w->task_id = id;
+    task_share(w);
+    if (soft) { /* a fresh archive: the pass's starting points */
+        uint64_t scans = w->arch.scans; /* charged as work: keep counting */
+        an_arch_free(&w->arch);
+        if (!an_arch_copy(&w->arch, w->sh->tmpl)) {
+            set_fail_mem(w, false);
+            return;
+        }
+        w->arch.limit = an_work_limit(w->sh->tmpl->limit);
+        w->arch.scans = scans;
+    }
+    set_prefix(w, id);
     node(w, t);
+    if (soft) { /* into the worker's result (also when stopped: points of
+                 * real outcomes, which may have cut subtrees) */
+        size_t d = sp->d, m = sp->m;
+        for (size_t i = 0; i < w->arch.n; i++)
+            if (!an_arch_push(&w->res, w->arch.u + i * d, w->arch.cnt[i],
+                              m ? w->arch.rep + i * m : NULL)) {
+                set_fail_mem(w, w->res.overflow);
+                break;
+            }
+        if (!an_arch_normalize(&w->res))
+            set_fail_mem(w, false);
+    }
     for (size_t k = 0; k < t; k++)
         assign(w, sp->order[k], UINT32_MAX);
 }
@@ -1095,10 +1388,10 @@ static void *worker_main(void *arg)
             break;
         pthread_mutex_lock(&sh->mu);
         uint64_t id = sh->next_task;
-        if (id < sh->ntasks)
+        if (id < sh->task_end)
             sh->next_task++;
         pthread_mutex_unlock(&sh->mu);
-        if (id >= sh->ntasks)
+        if (id >= sh->task_end)
             break;
         run_task(w, id);
         atomic_fetch_add(&sh->done_tasks, 1);
@@ -1117,6 +1410,17 @@ static void worker_free(an_worker *w, const an_space *sp)
     parleyx_free(a, w->ub, 3 * d * sizeof(double));
     parleyx_free(a, w->pub, 2 * np * sizeof(double));
     parleyx_free(a, w->chi, 2 * (m * d + 1) * sizeof(double));
+    parleyx_free(a, w->tst, sp->nit + 1);
+    parleyx_free(a, w->ihi, 2 * np * sizeof(double));
+    parleyx_free(a, w->idirty, np * sizeof(bool));
+    parleyx_free(a, w->open, w->capopen * d * sizeof(double));
+    an_arch_free(&w->res);
+    if (sp->nit) {
+        parleyx_free(a, w->iacc, (sp->voff[m] + 1) * sizeof(double));
+        parleyx_free(a, w->itouched, (m + 1) * sizeof(size_t));
+        parleyx_free(a, w->lstate, sp->lf_start[sp->nit] + 1);
+        parleyx_free(a, w->lopen, 2 * (sp->nit + 1) * sizeof(uint32_t));
+    }
     an_arch_free(&w->arch);
     an_stair_free(&w->stair);
 }
@@ -1136,9 +1440,31 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->ub = parleyx_calloc(a, 3 * d, sizeof(double));
     w->pub = parleyx_calloc(a, 2 * np, sizeof(double));
     w->chi = parleyx_calloc(a, 2 * (m * d + 1), sizeof(double));
+    w->tst = parleyx_calloc(a, sp->nit + 1, 1);
+    w->ihi = parleyx_calloc(a, 2 * np, sizeof(double));
+    w->idirty = parleyx_calloc(a, np, sizeof(bool));
+    if (sp->nit) {
+        w->iacc = parleyx_calloc(a, sp->voff[m] + 1, sizeof(double));
+        w->itouched = parleyx_calloc(a, m + 1, sizeof(size_t));
+        w->lstate = parleyx_calloc(a, sp->lf_start[sp->nit] + 1, 1);
+        w->lopen = parleyx_calloc(a, 2 * (sp->nit + 1), sizeof(uint32_t));
+        if (!w->iacc || !w->itouched || !w->lstate || !w->lopen)
+            return false;
+        w->lfail = w->lopen + sp->nit + 1;
+        for (size_t k = 0; k < sp->lf_start[sp->nit]; k++) { /* all open to begin with */
+            w->lopen[sp->lf_term[k]]++;
+            leaf_set(w, k, leaf_state(w, k));
+        }
+    }
     an_arch_init(&w->arch, a, d, m, 1);
-    if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi)
+    if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi || !w->tst || !w->ihi ||
+        !w->idirty)
         return false;
+    w->ilo = w->ihi + np;
+    for (size_t t = 0; t < sp->nit; t++) /* nothing assigned yet */
+        w->tst[t] = (signed char)rule_eval_partial(sp->it[t]->rule, w->o, w->assigned, NULL, NULL);
+    for (size_t p = 0; p < np; p++)
+        w->idirty[p] = true;
     w->clo = w->chi + m * d + 1;
     memcpy(w->chi, sp->tmax, m * d * sizeof(double));
     memcpy(w->clo, sp->tmin, m * d * sizeof(double));
@@ -1158,7 +1484,9 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
         w->arch.limit = an_work_limit(tmpl->limit);
     }
     /* a growing two-dimensional frontier: sorted runs, not one array */
-    w->use_stair = d == 2 && sh->kind == AN_PASS_FRONTIER && !w->arch.seeded && !w->arch.n;
+    w->use_stair = d == 2 && sh->kind == AN_PASS_FRONTIER && !w->arch.seeded && !w->arch.n &&
+                   !sh->run->soft;
+    an_arch_init(&w->res, a, d, m, w->arch.limit);
     an_stair_init(&w->stair, a, m, w->arch.limit);
     return true;
 }
@@ -1185,7 +1513,7 @@ static bool shared_init(an_shared *sh, an_run *run, an_pass_kind kind, const an_
     if (!sh->sufprod)
         return false;
     sh->sufprod[m].lo = 1;
-    for (size_t k = m; k-- > 0;) /* <= total < 2^128 */
+    for (size_t k = m; k-- > 0;) /* <= total < 2^192 */
         an_count_mul(sh->sufprod[k + 1], sp->nv[sp->order[k]], &sh->sufprod[k]);
     uint64_t nt = 1;
     size_t t = 0;
@@ -1251,12 +1579,18 @@ static parley_status merge_frontiers(an_arch *arch, const an_worker *ws, unsigne
 
 /* Drop seed points no outcome reached (cannot happen for an exact seed;
  * kept as a guard) and apply the free issues. */
-static void frontier_finish(an_arch *arch, an_count freemult)
+static void frontier_finish(an_arch *arch, an_count freemult, bool cut)
 {
     size_t q = 0;
     for (size_t i = 0; i < arch->n; i++) {
-        if (an_count_is_zero(arch->cnt[i]))
-            continue;
+        if (an_count_is_zero(arch->cnt[i])) {
+            /* a pass stopped early keeps the points it started with that
+             * carry a real outcome (they may have pruned subtrees): that
+             * one outcome is counted */
+            if (!cut || !arch->m || arch->rep[i * arch->m] == UINT32_MAX)
+                continue;
+            arch->cnt[i].lo = 1; /* (and hi, top: 0) */
+        }
         if (q != i)
             arch_move(arch, q, i, 1);
         q++;
@@ -1290,7 +1624,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     const an_space *sp = run->sp;
     const parley_allocator *a = sp->alloc;
     if (count)
-        count->lo = count->hi = 0;
+        count->lo = count->hi = count->top = 0;
     if (cons && cons->infeasible)
         return PARLEY_OK;
 
@@ -1313,6 +1647,12 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         st = PARLEY_ERR_NOMEM;
         goto done;
     }
+    sh.tmpl = arch ? arch : &tmpl;
+    sh.task_budget = UINT64_MAX;
+    if (run->soft) {
+        uint64_t left = run->opt->max_work > run->work ? run->opt->max_work - run->work : 0;
+        sh.task_budget = left / sh.ntasks > 1 ? left / sh.ntasks : 1;
+    }
     for (unsigned k = 0; k < nthreads; k++)
         if (!worker_init(&ws[k], &sh, arch ? arch : &tmpl)) {
             nthreads = k + 1;
@@ -1320,8 +1660,57 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
             goto done;
         }
     ws[0].is_main = true;
-    /* worker 0 on this thread; a worker whose thread cannot start runs here */
-    parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
+    for (unsigned k = 0; k < nthreads; k++)
+        ws[k].nthreads = nthreads;
+    if (run->soft && kind == AN_PASS_FRONTIER) {
+        /* Batches of 1, 2, 4... tasks; each batch's tasks start from the
+         * frontier of the points the pass started with and of every task
+         * of the batches before (a deterministic template: what a task
+         * finds, and where its budget cuts it, depends on neither the
+         * threads nor the schedule, and the pruning stays strong). */
+        an_arch cur;
+        if (!an_arch_copy(&cur, sh.tmpl)) {
+            st = PARLEY_ERR_NOMEM;
+            goto done;
+        }
+        uint64_t size = 1;
+        for (uint64_t start = 0; start < sh.ntasks && sh.st == PARLEY_OK; size *= 2) {
+            sh.tmpl = &cur;
+            sh.next_task = start;
+            sh.task_end = sh.ntasks - start > size ? start + size : sh.ntasks;
+            start = sh.task_end;
+            parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
+            if (sh.st != PARLEY_OK || start >= sh.ntasks)
+                break;
+            an_arch next;
+            if (!an_arch_copy(&next, arch ? arch : &tmpl)) {
+                sh_fail(&sh, PARLEY_ERR_NOMEM, "out of memory");
+                break;
+            }
+            next.limit = SIZE_MAX;
+            for (unsigned k = 0; k < nthreads && sh.st == PARLEY_OK; k++)
+                for (size_t i = 0; i < ws[k].res.n; i++)
+                    if (!an_arch_push(&next, ws[k].res.u + i * sp->d, ws[k].res.cnt[i],
+                                      sp->m ? ws[k].res.rep + i * sp->m : NULL)) {
+                        sh_fail(&sh, PARLEY_ERR_NOMEM, "out of memory");
+                        break;
+                    }
+            if (sh.st == PARLEY_OK && !an_arch_normalize(&next))
+                sh_fail(&sh, PARLEY_ERR_NOMEM, "out of memory");
+            for (size_t i = 0; i < next.n; i++) /* points to prune with: the counts
+                                                 * are the workers' */
+                next.cnt[i].lo = next.cnt[i].hi = next.cnt[i].top = 0;
+            next.limit = cur.limit;
+            an_arch_free(&cur);
+            cur = next;
+        }
+        sh.tmpl = arch ? arch : &tmpl;
+        an_arch_free(&cur);
+    } else {
+        sh.task_end = sh.ntasks;
+        /* worker 0 on this thread; a worker whose thread cannot start runs here */
+        parleyx_run_jobs(worker_main, ws, sizeof(an_worker), nthreads);
+    }
     for (unsigned k = 0; k < nthreads && sh.st == PARLEY_OK; k++)
         if (ws[k].use_stair && !an_stair_flush(&ws[k].stair, &ws[k].arch))
             sh_fail(&sh, ws[k].arch.overflow ? PARLEY_ERR_LIMIT : PARLEY_ERR_NOMEM,
@@ -1329,6 +1718,49 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     run->work = atomic_load(&sh.work);
     for (unsigned k = 0; k < nthreads; k++)
         run->work += ws[k].nodes - ws[k].flushed;
+    run->cut = false;
+    bool anycut = false;
+    for (unsigned k = 0; k < nthreads; k++)
+        anycut |= ws[k].anycut;
+    if (run->soft && kind == AN_PASS_FRONTIER &&
+        (sh.st == PARLEY_OK || (sh.st == PARLEY_ERR_LIMIT && strcmp(sh.msg, "time") == 0)))
+        for (unsigned k = 0; k < nthreads; k++) { /* the tasks' frontiers */
+            an_arch_free(&ws[k].arch);
+            ws[k].arch = ws[k].res;
+            an_arch_init(&ws[k].res, a, sp->d, sp->m, 1);
+        }
+    if ((sh.st == PARLEY_OK && anycut) ||
+        (sh.st == PARLEY_ERR_LIMIT && run->soft &&
+         (strcmp(sh.msg, "work") == 0 || strcmp(sh.msg, "time") == 0))) {
+        /* a soft stop: the tasks not taken are open too; then the pass
+         * ends as if complete, over what it looked at */
+        for (uint64_t id = sh.next_task; id < sh.ntasks; id++) {
+            set_prefix(&ws[0], id);
+            record_open(&ws[0]);
+            for (size_t k = 0; k < sh.tdepth; k++)
+                assign(&ws[0], sp->order[k], UINT32_MAX);
+        }
+        bool nomem = false;
+        for (unsigned k = 0; k < nthreads; k++)
+            nomem |= ws[k].open_nomem;
+        an_run_free_open(run);
+        size_t tot = 0;
+        for (unsigned k = 0; k < nthreads; k++)
+            tot += ws[k].nopen;
+        run->open = nomem ? NULL : parleyx_malloc(a, (tot ? tot : 1) * sp->d * sizeof(double));
+        if (!run->open) {
+            st = PARLEY_ERR_NOMEM;
+            goto done;
+        }
+        run->capopen = tot ? tot : 1;
+        for (unsigned k = 0; k < nthreads; k++) {
+            memcpy(run->open + run->nopen * sp->d, ws[k].open, ws[k].nopen * sp->d * sizeof(double));
+            run->nopen += ws[k].nopen;
+        }
+        run->stopped_at = (double)atomic_load(&sh.done_tasks) / (double)sh.ntasks;
+        run->cut = true;
+        sh.st = PARLEY_OK;
+    }
     if (sh.st != PARLEY_OK) {
         st = sh.st;
         run->stopped_at = (double)atomic_load(&sh.done_tasks) / (double)sh.ntasks;
@@ -1336,7 +1768,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
     }
 
     if (kind == AN_PASS_COUNT) {
-        an_count tot = {0, 0};
+        an_count tot = {0, 0, 0};
         for (unsigned k = 0; k < nthreads; k++)
             an_count_add(&tot, ws[k].count);
         /* times the free issues (exact: at most the whole space) */
@@ -1347,7 +1779,7 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         else
             st = merge_frontiers(arch, ws, nthreads);
         if (st == PARLEY_OK)
-            frontier_finish(arch, sp->freemult);
+            frontier_finish(arch, sp->freemult, run->cut);
     }
 done:
     if (ws)

@@ -244,7 +244,7 @@ static void run0_move(an_stair *s, size_t dst, size_t src, size_t cnt)
  * outcome o (room made).  Run 0 has no dead points: the points x
  * dominates are removed, not marked (a point inserted among dead ones
  * could break the staircase order a query relies on). */
-static void run0_insert(an_stair *s, size_t i, const double *x, const uint32_t *o)
+static void run0_insert(an_stair *s, size_t i, const double *x, const uint32_t *o, an_count c)
 {
     an_stair_run *r = &s->run[0];
     size_t e = i < r->n && r->u[i * 2] == x[0] ? i + 1 : i;
@@ -261,8 +261,7 @@ static void run0_insert(an_stair *s, size_t i, const double *x, const uint32_t *
     s->live -= e - b;
     r->u[b * 2] = x[0];
     r->u[b * 2 + 1] = x[1];
-    r->cnt[b].lo = 1;
-    r->cnt[b].hi = 0;
+    r->cnt[b] = c;
     r->dead[b] = 0;
     if (s->m)
         memcpy(r->rep + b * s->m, o, s->m * sizeof(uint32_t));
@@ -270,6 +269,12 @@ static void run0_insert(an_stair *s, size_t i, const double *x, const uint32_t *
 }
 
 bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o)
+{
+    an_count one = {1, 0, 0};
+    return an_stair_offer_n(s, x, o, one);
+}
+
+bool an_stair_offer_n(an_stair *s, const double *x, const uint32_t *o, an_count c)
 {
     if (!stair_make_room(s))
         return false;
@@ -282,7 +287,7 @@ bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o)
         double f1 = r->u[i * 2], f2 = r->u[i * 2 + 1];
         if (f1 == x[0] && f2 == x[1]) { /* equal: it counts o; dead, x is dominated */
             if (!r->dead[i]) {
-                an_count_inc(&r->cnt[i]);
+                an_count_add(&r->cnt[i], c);
                 uint32_t *rep = r->rep + i * s->m;
                 if (s->m && outcome_before(o, rep, s->m))
                     memcpy(rep, o, s->m * sizeof(uint32_t));
@@ -298,7 +303,7 @@ bool an_stair_offer(an_stair *s, const double *x, const uint32_t *o)
     }
     for (size_t k = 1; k < s->top; k++)
         run_kill(s, &s->run[k], at[k], x);
-    run0_insert(s, at[0], x, o);
+    run0_insert(s, at[0], x, o, c);
     for (size_t k = 1; k < s->top; k++) {
         an_stair_run *r = &s->run[k];
         if (r->ndead > AN_STAIR_BASE && r->ndead * 2 > r->n)

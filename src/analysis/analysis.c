@@ -24,6 +24,10 @@
  *     once their bounds show every completion is acceptable; if it has
  *     not settled quickly and the constraints are reservation values only,
  *     meeting in the middle (an_mitm.c) counts exactly in about sqrt(N).
+ *  Interaction terms (some party's utility is not additive): no merge in
+ *  step 2 and no meeting in the middle in step 5 (both add per-issue
+ *  terms); the searches bound each utility term-wise (an.h), and the best
+ *  utilities over all outcomes are read off the frontier.
  *  6. The solutions, from the frontier points (tie rules in
  *     parley/analysis.h), and, when there is no deal, each party's
  *     acceptable count alone.
@@ -50,6 +54,8 @@ struct parley_analysis {
     bool diagnosed;
     an_count *alone;               /* np */
     bool *alone_valid, *rv_out;    /* np */
+    bool inexact;                  /* a pass stopped early (soft stop) */
+    double gap;                    /* then: the proven bound (open_gap) */
 };
 
 void parley_analysis_options_init(parley_analysis_options *opt)
@@ -76,6 +82,7 @@ void an_space_free(an_space *sp)
     parleyx_free(a, sp->tmin, (m * d + 1) * sizeof(double));
     parleyx_free(a, sp->pmax, (m * sp->np + 1) * sizeof(double));
     parleyx_free(a, sp->pmin, (m * sp->np + 1) * sizeof(double));
+    an_inter_free(sp);
     memset(sp, 0, sizeof *sp);
 }
 
@@ -110,8 +117,9 @@ static bool rule_upward(const rule *r, const long *dim_of)
     }
 }
 
-/* A free issue: every party's terms equal over its values, and no red
- * line of a negotiator or ratifier names it. */
+/* A free issue: every party's terms equal over its values, no
+ * interaction term of any party names it, and no red line of a negotiator
+ * or ratifier names it. */
 static bool issue_is_free(const parley_scenario *sc, size_t i)
 {
     size_t n = sc->issues[i].nvalues;
@@ -120,6 +128,12 @@ static bool issue_is_free(const parley_scenario *sc, size_t i)
         const double *t = sc->parties[p].terms[i];
         for (size_t k = 1; k < n && isfree; k++)
             if (t[k] != t[0])
+                isfree = false;
+    }
+    for (size_t p = 0; p < sc->nparties && isfree; p++) {
+        const pm_party *pa = &sc->parties[p];
+        for (size_t t = 0; t < pa->nterms && isfree; t++)
+            if (rule_names_issue(pa->iterms[t].rule, i))
                 isfree = false;
     }
     for (size_t p = 0; p < sc->nparties && isfree; p++) {
@@ -156,7 +170,11 @@ static bool space_issue(an_space *sp, size_t i, size_t n)
 
 /* The branching order: issues of conflict (no value best for every
  * dimension at once) first, then by utility range, widest first; ties by
- * issue index; free issues last.  false: no memory. */
+ * issue index; free issues last.  With interaction terms, the range of an
+ * issue also counts, for each dimension, the |value| / divisor of every
+ * term that names it (an issue in many terms decides much when it is
+ * fixed), and every issue a term names counts as one of conflict.  false:
+ * no memory. */
 static bool space_order(an_space *sp)
 {
     size_t m = sp->m, d = sp->d;
@@ -167,6 +185,12 @@ static bool space_order(an_space *sp)
         double range = 0.0;
         for (size_t j = 0; j < d; j++) {
             double r = sp->tmax[i * d + j] - sp->tmin[i * d + j];
+            if (sp->nit) {
+                const pm_party *pa = &sp->sc->parties[sp->dimp[j]];
+                for (size_t q = sp->ibi_start[i]; q < sp->ibi_start[i + 1]; q++)
+                    if (sp->itparty[sp->ibi[q]] == sp->dimp[j])
+                        r += fabs(sp->it[sp->ibi[q]]->value) / pa->idiv;
+            }
             if (r > range)
                 range = r;
         }
@@ -178,6 +202,8 @@ static bool space_order(an_space *sp)
                     best = false;
             aligned = best;
         }
+        if (sp->nit && sp->ibi_start[i + 1] > sp->ibi_start[i])
+            aligned = false;
         key[i] = sp->nv[i] == 1 ? -1.0 : (aligned ? 0.0 : 2.0) + range;
         sp->order[i] = i;
     }
@@ -222,7 +248,7 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
     sp->pmax = parleyx_calloc(a, m * np + 1, sizeof(double));
     sp->pmin = parleyx_calloc(a, m * np + 1, sizeof(double));
     if (!sp->nv || !sp->order || !sp->dimp || !sp->terms || !sp->tmax || !sp->tmin ||
-        !sp->pmax || !sp->pmin)
+        !sp->pmax || !sp->pmin || !an_inter_build(sp))
         goto nomem;
     d = 0;
     for (size_t p = 0; p < np; p++)
@@ -235,8 +261,9 @@ parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_err
         if (!an_count_mul(sp->total, n, &sp->total)) {
             an_space_free(sp);
             return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
-                                "the scenario has more than 2^128 outcomes; parley analyses "
-                                "spaces up to 2^128 outcomes: merge or drop issues");
+                                "the scenario has more than 2^192 outcomes; parley analyses "
+                                "spaces up to 2^192 (about 6e57) outcomes: merge or drop "
+                                "issues");
         }
         if (issue_is_free(sc, i)) {
             an_count_mul(sp->freemult, n, &sp->freemult); /* <= total */
@@ -366,6 +393,54 @@ static bool vector_ok(const an_space *sp, const an_cons *c, const double *x, con
                 return false;
     }
     return true;
+}
+
+/* ------------------------------------------------- soft stops: gaps */
+
+/* How far the true frontier can be from the reported points f[0..n) of a
+ * frontier, given the upper-bound vectors of the subtrees a stopped pass
+ * left open: the smallest eps such that every open vector that may hold a
+ * point of this frontier (thresholds c, when not NULL, are met by it) is
+ * eps-dominated by a reported point (x_j <= f_j + eps for all j).  Every
+ * true frontier point is then within eps, dimension by dimension, of a
+ * reported one: it is either an outcome the pass looked at (then a
+ * reported point or dominated by one) or in an open subtree, below its
+ * vector; subtrees cut by dominance were cut by points looked at.  With no
+ * reported point, 1 (nothing known) if any open vector qualifies. */
+static double open_gap(const an_run *run, const an_arch *f, const an_cons *c)
+{
+    size_t d = run->sp->d;
+    double g = 0.0;
+    for (size_t k = 0; k < run->nopen; k++) {
+        const double *x = run->open + k * d;
+        bool may = true;
+        for (size_t q = 0; c && q < c->nth && may; q++)
+            if (x[c->thdim[q]] < c->thval[q])
+                may = false;
+        if (!may || (c && c->infeasible))
+            continue;
+        double best = 1.0;
+        for (size_t i = 0; i < f->n; i++) {
+            double e = 0.0;
+            for (size_t j = 0; j < d; j++) {
+                double t = x[j] - f->u[i * d + j];
+                if (t > e)
+                    e = t;
+            }
+            if (e < best)
+                best = e;
+        }
+        if (best > g)
+            g = best;
+    }
+    return g;
+}
+
+static void note_cut(parley_analysis *an, double gap)
+{
+    an->inexact = true;
+    if (gap > an->gap)
+        an->gap = gap;
 }
 
 /* ------------------------------------------------------- solutions */
@@ -519,7 +594,7 @@ static parley_status count_agreements(an_run *run, const parley_analysis_options
                                       const an_cons *c, an_count *out, parley_error *err)
 {
     const an_space *sp = run->sp;
-    if (c->nrules == 0 && !c->infeasible && sp->m >= 2) {
+    if (c->nrules == 0 && !c->infeasible && sp->m >= 2 && !sp->nit) {
         parley_analysis_options o2 = *opt;
         uint64_t budget = run->work + AN_COUNT_TRY;
         if (budget < opt->max_work)
@@ -670,7 +745,9 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     const an_space *sp = run->sp;
     size_t d = sp->d;
     size_t cand = opt->max_frontier > ((size_t)1 << 20) ? opt->max_frontier : (size_t)1 << 20;
-    parley_status st = an_merge_frontier(run, cand, seed);
+    /* the merge adds per-issue terms: with interaction terms the
+     * utilities are not such sums, and the search goes unseeded */
+    parley_status st = sp->nit ? PARLEY_ERR_LIMIT : an_merge_frontier(run, cand, seed);
     if (st == PARLEY_ERR_NOMEM)
         return out_of_memory(err);
     if (st == PARLEY_ERR_LIMIT && run->stopped)
@@ -681,11 +758,13 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     an_arch *F = &an->front[PARLEY_FRONTIER_ALL];
     if (st == PARLEY_OK) {
         for (size_t i = 0; i < seed->n; i++) {
-            an_count z = {0, 0};
+            an_count z = {0, 0, 0};
             if (!an_arch_push(F, seed->u + i * d, z, NULL))
                 return out_of_memory(err);
         }
         F->seeded = true;
+    } else if (sp->nit && !an_inter_incumbents(sp, F)) {
+        return out_of_memory(err);
     }
     st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
     if (st != PARLEY_OK)
@@ -693,6 +772,17 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     F->seeded = false;
     for (size_t i = 0; i < F->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
+    if (run->cut) /* stopped early: the open subtrees stay for the next step */
+        note_cut(an, open_gap(run, F, NULL));
+    if (sp->nit) /* the best utilities are the frontier's (the fold of the
+                  * best terms is only a bound) */
+        for (size_t j = 0; j < d; j++) {
+            double b = 0.0;
+            for (size_t i = 0; i < F->n; i++)
+                if (F->u[i * d + j] > b)
+                    b = F->u[i * d + j];
+            an->best_all[j] = b;
+        }
     return PARLEY_OK;
 }
 
@@ -714,6 +804,11 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
             if (vector_ok(sp, &cs->c, F->u + i * d, F->rep + i * m, util))
                 if (!an_arch_push(A, F->u + i * d, F->cnt[i], F->rep + i * m))
                     return out_of_memory(err);
+        /* the agreement set is upward closed: a true agreement-frontier
+         * point is on the all-outcomes frontier, so the open subtrees of
+         * the frontier's pass bound this one too */
+        if (run->cut)
+            note_cut(an, open_gap(run, A, &cs->c));
     } else {
         /* Start the archive with the all-outcomes frontier points whose
          * smallest outcome is acceptable: they are agreement-frontier
@@ -721,8 +816,10 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
          * with them from the first node; it counts their outcomes. */
         for (size_t i = 0; i < F->n; i++)
             if (parley_outcome_acceptable(sp->sc, F->rep + i * m)) {
-                an_count z = {0, 0};
-                if (!an_arch_push(A, F->u + i * d, z, NULL))
+                an_count z = {0, 0, 0};
+                /* (with interaction terms, the outcome too: a pass stopped
+                 * early keeps the point) */
+                if (!an_arch_push(A, F->u + i * d, z, sp->nit ? F->rep + i * m : NULL))
                     return out_of_memory(err);
             }
         run->phase = "agreement frontier";
@@ -731,6 +828,8 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
         parley_status st = an_search(run, AN_PASS_FRONTIER, &cs->c, A, NULL, err);
         if (st != PARLEY_OK)
             return st;
+        if (run->cut)
+            note_cut(an, open_gap(run, A, &cs->c));
     }
     for (size_t i = 0; i < A->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS], A->cnt[i]);
@@ -758,6 +857,8 @@ static parley_status diagnose_alone(parley_analysis *an, an_run *run,
         }
         parley_status st = count_agreements(run, opt, &one.c, &an->alone[p], err);
         an_cons_free(sp->alloc, &one);
+        if (st == PARLEY_OK && run->cut)
+            continue; /* stopped early: no diagnosis for p */
         if (st == PARLEY_ERR_LIMIT && err && strcmp(err->message, "work") == 0) {
             parley_error_clear(err); /* too costly: no diagnosis for p */
             continue;
@@ -806,7 +907,8 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
     memset(&cs, 0, sizeof cs);
     an_arch seed;
     an_arch_init(&seed, a, d, m, an_work_limit(opt.max_frontier));
-    an_run run = {&sp, &opt, 0, "frontier", 0.0, 0.5, 0.0, 0.0, false};
+    an_run run = {.sp = &sp, .opt = &opt, .phase = "frontier", .phase_hi = 0.5,
+                  .soft = sp.nit != 0};
     if (opt.max_seconds > 0)
         run.deadline = an_now() + opt.max_seconds;
     if (an) {
@@ -827,6 +929,8 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
         run.phase_lo = 0.75;
         run.phase_hi = 1.0;
         st = count_agreements(&run, &opt, &cs.c, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
+        if (st == PARLEY_OK && run.cut) /* a lower bound: the agreements looked at */
+            note_cut(an, an->gap);
     }
     if (st == PARLEY_OK) { /* 6: solutions; a first diagnosis when there is no deal */
         solutions(an, rv, opt.kalai);
@@ -841,6 +945,7 @@ fail:
     if (st != PARLEY_OK && err)
         st = limit_message(st, &sp, &run, &opt, err);
     an_cons_free(a, &cs);
+    an_run_free_open(&run);
     an_arch_free(&seed);
     parleyx_free(a, dim_of, np * sizeof(long));
     parleyx_free(a, rv, d * sizeof(double));
@@ -872,7 +977,7 @@ bool parley_analysis_count(const parley_analysis *an, parley_count_kind kind, ui
     if (!an || (unsigned)kind > PARLEY_COUNT_PARETO_AGREEMENTS)
         return false;
     an_count c = an->cnt[kind];
-    if (c.hi)
+    if (c.hi || c.top)
         return false;
     if (out)
         *out = c.lo;
@@ -923,7 +1028,7 @@ bool parley_analysis_frontier_multiplicity(const parley_analysis *an, parley_fro
                                            size_t i, uint64_t *out)
 {
     const an_arch *f = front_of(an, kind);
-    if (!f || i >= f->n || f->cnt[i].hi)
+    if (!f || i >= f->n || f->cnt[i].hi || f->cnt[i].top)
         return false;
     if (out)
         *out = f->cnt[i].lo;
@@ -957,6 +1062,16 @@ const char *parley_solution_name(parley_solution_kind kind)
     case PARLEY_SOLUTION_GENIUS_MAX_WELFARE: return "genius_max_welfare";
     }
     return "?";
+}
+
+bool parley_analysis_exact(const parley_analysis *an)
+{
+    return an && !an->inexact;
+}
+
+double parley_analysis_gap(const parley_analysis *an)
+{
+    return an && an->inexact ? an->gap : 0.0;
 }
 
 double parley_analysis_best(const parley_analysis *an, size_t j, bool agreements)

@@ -19,7 +19,9 @@
  *     (rule_eval_partial == 0, with utility bounds for utility());
  *   - with an objective (max/min of a utility or of an issue's value), the
  *     branch cannot beat the incumbent.
- * Bounds are sums of per-issue extreme terms in search order, widened by
+ * Bounds are sums of per-issue extreme terms in search order, with the
+ * term-wise bounds of a party's interaction sum (an.h) when it has
+ * interaction terms, widened by
  * 1e-9 so that they stay conservative whatever the rounding; every leaf is
  * then checked exactly (pm_utility, rule_eval), so answers are exact.
  * Only rules that name the issue just assigned, or use utility(), are
@@ -188,6 +190,14 @@ static void bounds_at(dg_search *s, size_t d)
         double part = s->partial[p * (s->ni + 1) + d];
         double hi = part + s->sufmax[p * (s->ni + 1) + d];
         double lo = part + s->sufmin[p * (s->ni + 1) + d];
+        const pm_party *pa = &s->sc->parties[p];
+        if (pa->nterms) { /* term-wise bounds of the interaction sum (an.h) */
+            double ihi, ilo;
+            an_inter_bounds(pa, s->o, s->assigned, &ihi, &ilo);
+            s->uhi[p] = an_finish(hi, ihi, pa->idiv) + DG_EPS;
+            s->ulo[p] = an_finish(lo, ilo, pa->idiv) - DG_EPS;
+            continue;
+        }
         s->uhi[p] = (hi < 1.0 ? hi : 1.0) + DG_EPS;
         s->ulo[p] = (lo < 1.0 ? lo : 1.0) - DG_EPS;
     }
@@ -935,6 +945,25 @@ static void analysis_options(const parley_diagnosis *d, unsigned threads,
     }
 }
 
+
+/* parley_analyze, exact or a failure: the diagnosis compares counts and
+ * Nash deals, which a non-linear analysis stopped by a limit (not exact)
+ * cannot settle. */
+static parley_status exact_analysis(const parley_scenario *sc, const parley_analysis_options *ao,
+                                    parley_analysis **out, parley_error *err)
+{
+    parley_status st = parley_analyze(sc, ao, out, err);
+    if (st == PARLEY_OK && !parley_analysis_exact(*out)) {
+        parley_analysis_free(*out);
+        *out = NULL;
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                            "an analysis of the diagnosis stopped at the work or time limit "
+                            "before it was exact (interaction terms make this space hard); "
+                            "raise the limit with --max-outcomes N or --max-seconds S");
+    }
+    return st;
+}
+
 /* A scenario with a set of constraints dropped (reservation -> 0). */
 static parley_status relaxed_scenario(const parley_diagnosis *d, const parley_scenario *sc,
                                       const size_t *members, size_t n, parley_scenario **out,
@@ -973,7 +1002,7 @@ static parley_status analyse_relaxed(const parley_diagnosis *d, const parley_sce
         return st;
     parley_analysis_options ao;
     analysis_options(d, threads, &ao);
-    st = parley_analyze(c, &ao, out, err);
+    st = exact_analysis(c, &ao, out, err);
     parley_scenario_free(c);
     return st;
 }
@@ -1233,7 +1262,7 @@ static parley_status statuses(parley_diagnosis *d, const parley_scenario *sc, un
     parley_analysis *base = NULL;
     parley_analysis_options ao;
     analysis_options(d, threads, &ao);
-    parley_status st = parley_analyze(sc, &ao, &base, err);
+    parley_status st = exact_analysis(sc, &ao, &base, err);
     if (st)
         return st;
     char bt[48], dt[48];

@@ -558,6 +558,9 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
             parleyx_buf_puts(b, " of the ");
             count(b, all);
             parleyx_buf_puts(b, " outcomes are acceptable to every party.</p>\n");
+        } else if (!parley_analysis_exact(an)) {
+            parleyx_buf_puts(b, "<p class=\"answer none\">No acceptable deal was found among "
+                                "the outcomes looked at; whether one exists is not known.</p>\n");
         } else {
             parleyx_buf_puts(b, "<p class=\"answer none\">No deal is acceptable to all parties: "
                                 "none of the ");
@@ -565,6 +568,14 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
             parleyx_buf_puts(b, " outcomes keeps every red line and gives every negotiator and "
                                 "ratifier its reservation value.</p>\n");
         }
+    }
+    if (!st && !parley_analysis_exact(an)) {
+        char g[40];
+        parleyx_buf_printf(b, "<p class=\"muted\">Not exact: the analysis's limits stopped the "
+                              "search first.  Counts are lower bounds, and the frontier shown is "
+                              "the best found; the true frontier is proven to be within %s of it "
+                              "in every party's utility.</p>\n",
+                           parleyx_fmt_double(parley_analysis_gap(an), g, sizeof g));
     }
     parleyx_buf_puts(b, "</section>\n");
     scenario_section(b, sc);
