@@ -497,7 +497,14 @@ static void utility_labels_apart(parley_scenario *sc, const char *what)
 {
     parley_analysis *an = NULL;
     parley_error err;
-    cr_assert_eq(parley_analyze(sc, NULL, &an, &err), PARLEY_OK, "%s: %s", what, err.message);
+    /* non-linear folders (S-1NIKFRT-2: 10^20 outcomes, minutes to prove)
+     * are charted from what a small work limit finds: a soft stop, not
+     * exact, and that is what the charts must draw well too */
+    parley_analysis_options opt;
+    parley_analysis_options_init(&opt);
+    if (parley_scenario_has_interactions(sc))
+        opt.max_work = 2000000;
+    cr_assert_eq(parley_analyze(sc, &opt, &an, &err), PARLEY_OK, "%s: %s", what, err.message);
     size_t dims = parley_analysis_dims(an);
     if (dims > 6)
         dims = 6;
@@ -598,6 +605,13 @@ Test(report, solution_labels_apart_inside_the_plot_genius, .timeout = 600)
         parley_error err;
         parley_scenario *sc = NULL;
         if (stat(dir, &stt) == 0 && S_ISDIR(stt.st_mode) && (sc = lb_load_folder(dir, &err))) {
+            /* the non-linear folders take 20 s here, 10 min under valgrind:
+             * the plain and sanitizer runs cover them */
+            if (getenv("PARLEY_UNDER_VALGRIND") && parley_scenario_has_interactions(sc)) {
+                parley_scenario_free(sc);
+                free(names[k]);
+                continue;
+            }
             utility_labels_apart(sc, names[k]);
             checked++;
             seen_7issues |= strcmp(names[k], "genius_7issues") == 0;

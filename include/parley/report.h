@@ -25,7 +25,9 @@ typedef struct parley_chart_options {
     size_t max_points;      /* outcomes drawn one by one at most (beyond:
                                a density drawing); 0: 5000 */
     uint64_t max_scan;      /* outcomes scanned for a density drawing
-                               (beyond: a fixed-seed sample); 0: 20000000 */
+                               (beyond: a fixed-seed sample); 0: 20000000,
+                               or 1000000 when a party has interaction
+                               terms (each utility then costs ~1 us) */
 } parley_chart_options;
 
 /* The utility space of stakeholders x and y (dimensions of the analysis):

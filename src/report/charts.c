@@ -38,6 +38,9 @@
 #define CH_DEFAULT_H 480
 #define CH_DEFAULT_POINTS 5000
 #define CH_DEFAULT_SCAN 20000000ULL
+/* with interaction terms a utility costs a rule per term (0.2-2 us a
+ * party on the GENIUS non-linear folders, not 10 ns): a smaller sample */
+#define CH_NONLINEAR_SCAN 1000000ULL
 
 const rp_solution rp_solutions[RP_SOLUTIONS] = {
     {PARLEY_SOLUTION_NASH, "Nash", "Nash"},
@@ -246,7 +249,10 @@ static parley_status cloud(px_buf *b, const parley_scenario *sc, const rp_frame 
     d.bins = panel ? 40 : 60;
     d.all = parleyx_calloc(sc->alloc, d.bins * d.bins, sizeof(uint64_t));
     d.acc = parleyx_calloc(sc->alloc, d.bins * d.bins, sizeof(uint64_t));
-    parley_status st = (d.all && d.acc) ? scan(sc, px, py, o->max_scan, &sampled, visit_density, &d)
+    uint64_t lim = o->max_scan;
+    if (lim == CH_DEFAULT_SCAN && parley_scenario_has_interactions(sc))
+        lim = CH_NONLINEAR_SCAN;
+    parley_status st = (d.all && d.acc) ? scan(sc, px, py, lim, &sampled, visit_density, &d)
                                         : PARLEY_ERR_NOMEM;
     if (!st) {
         uint64_t mx = 1;
