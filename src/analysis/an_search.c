@@ -293,10 +293,12 @@ bool an_arch_copy(an_arch *dst, const an_arch *src)
     dst->unsorted = src->unsorted;
     if (!arch_reserve(dst, src->n ? src->n : 1))
         return false;
-    memcpy(dst->u, src->u, src->n * src->d * sizeof(double));
-    memcpy(dst->cnt, src->cnt, src->n * sizeof(an_count));
-    if (src->m)
-        memcpy(dst->rep, src->rep, src->n * src->m * sizeof(uint32_t));
+    if (src->n) { /* an empty archive may have no arrays at all */
+        memcpy(dst->u, src->u, src->n * src->d * sizeof(double));
+        memcpy(dst->cnt, src->cnt, src->n * sizeof(an_count));
+        if (src->m)
+            memcpy(dst->rep, src->rep, src->n * src->m * sizeof(uint32_t));
+    }
     dst->n = src->n;
     return true;
 }
