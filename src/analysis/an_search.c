@@ -1756,7 +1756,9 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         }
         run->capopen = tot ? tot : 1;
         for (unsigned k = 0; k < nthreads; k++) {
-            memcpy(run->open + run->nopen * sp->d, ws[k].open, ws[k].nopen * sp->d * sizeof(double));
+            if (ws[k].nopen)
+                memcpy(run->open + run->nopen * sp->d, ws[k].open,
+                       ws[k].nopen * sp->d * sizeof(double));
             run->nopen += ws[k].nopen;
         }
         run->stopped_at = (double)atomic_load(&sh.done_tasks) / (double)sh.ntasks;
