@@ -448,17 +448,7 @@ static const char *gx_label_of(gx_cs *s, const gx_issue *is, size_t k, char *buf
 /* Java's Integer.valueOf on a label (no blanks, optional sign, int range). */
 static bool gx_java_intval(const char *s, int64_t *v)
 {
-    const char *p = s;
-    if (*p == '+' || *p == '-')
-        p++;
-    if (!*p)
-        return false;
-    for (const char *q = p; *q; q++)
-        if (*q < '0' || *q > '9')
-            return false;
-    if (!parleyx_parse_int64(s, v))
-        return false;
-    return *v >= INT_MIN && *v <= INT_MAX;
+    return parleyx_parse_int64(s, v) && *v >= INT_MIN && *v <= INT_MAX;
 }
 
 /* The issue an index names, as a constraint needs it. */
