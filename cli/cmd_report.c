@@ -26,6 +26,12 @@ static void help(void)
            "  --points N    outcomes drawn one by one at most, beyond: a density (5000)\n"
            "  --threads N   threads for the analyses (default 2)\n"
            "  --grid N      points per real issue (default 21)\n"
+           "  --max-outcomes N\n"
+           "                work limit of each analysis and of the diagnosis (as for\n"
+           "                'parley analyze' and 'parley redlines')\n"
+           "  --max-seconds S\n"
+           "                wall-clock limit for the analyses and the diagnosis; a\n"
+           "                part cut short says so in the page (default: no limit)\n"
            "  --max-input MiB\n"
            "                largest input file read, in MiB (default 64)\n"
            "  --profiles A,B,...\n"
@@ -109,6 +115,17 @@ static int on_number(const char *cmd, const char *opt, const char *val, void *ud
     return CLI_OK;
 }
 
+static int on_max_outcomes(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    unsigned long long v;
+    if (!cli_parse_count(cmd, opt, val, &v))
+        return CLI_USAGE;
+    if (v == 0)
+        return cli_usage(cmd, "--max-outcomes must be at least 1");
+    ((parley_report_options *)ud)->max_work = v;
+    return CLI_OK;
+}
+
 /* The charts as SVG files in svgdir, then the HTML report to out (or
  * stdout) unless only the charts were asked for. */
 static int write_report(const parley_scenario *sc, const parley_report_options *ro,
@@ -164,6 +181,8 @@ int cmd_report(int argc, char **argv)
         CLI_PARTY_OPTIONS(&lo),
         CLI_CALL("--threads", "a number", on_number, &a.ro),
         CLI_CALL("--points", "a number", on_number, &a.ro),
+        CLI_CALL("--max-outcomes", "a value", on_max_outcomes, &a.ro),
+        CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.ro.max_seconds),
     };
     const cli_cmdline cl = {.cmd = "report", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .no_input = "no input given"};

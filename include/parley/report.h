@@ -91,6 +91,16 @@ typedef struct parley_report_options {
     parley_session_options session;  /* parley_session_options_init first */
     size_t nagents;
     const char *const *agents;       /* "PARTY=STRATEGY[:k=v,...]", built-ins */
+    /* Limits (`--max-outcomes`, `--max-seconds`): the work limit of each
+     * analysis and of the diagnosis (parley_analysis_options.max_work,
+     * parley_diagnosis_options.max_work; 0: their defaults), and a
+     * wall-clock limit for the analyses and the diagnosis (0: none; the
+     * charts' drawing is not counted), shared out as the
+     * time left to each analysis and to the diagnosis in turn.  A part cut
+     * short says so in the page (an analysis with interaction terms stops
+     * softly: its frontier is then the best found, with a proven gap). */
+    uint64_t max_work;
+    double max_seconds;
 } parley_report_options;
 
 /* One self-contained HTML page (no network access needed; readable when

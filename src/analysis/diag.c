@@ -150,6 +150,16 @@ typedef struct dg_search {
     uint64_t *witmask;      /* DG_MAX_WITNESSES * nw */
     /* known conflicts, for quick infeasibility */
     const parley_diagnosis *d;
+    /* interaction terms: the analysis's term index (only its an_inter
+     * part is built), for the relaxed bound an_inter_relaxed_hi */
+    bool inter;
+    an_space isp;
+    signed char *tst;       /* isp.nit: statuses, party-major */
+    double *acc;            /* isp.voff[m]: zero between calls */
+    size_t *touched;        /* ni */
+    size_t maxnv;           /* the largest issue */
+    size_t *kord;           /* ni*maxnv: children best bound first */
+    double *kkey;           /* ni*maxnv: their bounds */
 } dg_search;
 
 static inline bool bit_get(const uint64_t *m, size_t c)
@@ -193,13 +203,29 @@ static void bounds_at(dg_search *s, size_t d)
         const pm_party *pa = &s->sc->parties[p];
         if (pa->nterms) { /* term-wise bounds of the interaction sum (an.h) */
             double ihi, ilo;
-            an_inter_bounds(pa, s->o, s->assigned, &ihi, &ilo);
+            signed char *st = s->tst + s->isp.itp[p];
+            for (size_t t = 0; t < pa->nterms; t++)
+                st[t] = (signed char)rule_eval_partial(pa->iterms[t].rule, s->o, s->assigned,
+                                                       NULL, NULL);
+            an_inter_fold(pa, st, &ihi, &ilo);
+            /* and the rectangles' relaxed bound, when tighter (an.h) */
+            double rhi = an_inter_relaxed_hi(&s->isp, p, s->tst, s->assigned, s->acc,
+                                             s->touched);
+            if (rhi < ihi)
+                ihi = rhi;
             s->uhi[p] = an_finish(hi, ihi, pa->idiv) + DG_EPS;
             s->ulo[p] = an_finish(lo, ilo, pa->idiv) - DG_EPS;
-            continue;
+        } else {
+            s->uhi[p] = (hi < 1.0 ? hi : 1.0) + DG_EPS;
+            s->ulo[p] = (lo < 1.0 ? lo : 1.0) - DG_EPS;
         }
-        s->uhi[p] = (hi < 1.0 ? hi : 1.0) + DG_EPS;
-        s->ulo[p] = (lo < 1.0 ? lo : 1.0) - DG_EPS;
+        /* Every utility lies in [0, 1] exactly (pm_utility clamps), so the
+         * widening never needs to pass those ends: without this cap an
+         * incumbent of exactly 1 could never prune a branch. */
+        if (s->uhi[p] > 1.0)
+            s->uhi[p] = 1.0;
+        if (s->ulo[p] < 0.0)
+            s->ulo[p] = 0.0;
     }
 }
 
@@ -263,11 +289,40 @@ static int dfs(dg_search *s, size_t d)
     }
     size_t i = s->order[d];
     const pm_issue *is = &s->sc->issues[i];
+    /* With interaction terms, a utility objective walks the children best
+     * bound first, so that a strong incumbent comes early (the bounds are
+     * loose there; the answer does not depend on the order). */
+    size_t *kord = NULL;
+    if (s->obj == OBJ_UTIL && s->kord) {
+        kord = s->kord + d * s->maxnv;
+        double *key = s->kkey + d * s->maxnv;
+        size_t n = 0;
+        for (size_t k = s->dlo[i]; k <= s->dhi[i]; k++, n++) {
+            s->o[i] = (uint32_t)k;
+            s->assigned[i] = true;
+            for (size_t p = 0; p < s->np; p++) {
+                const double *t = s->sc->parties[p].terms[i];
+                s->partial[p * (ni + 1) + d + 1] = s->partial[p * (ni + 1) + d] + t[k];
+            }
+            bounds_at(s, d + 1);
+            double v = s->objsign > 0 ? s->uhi[s->objp] : -s->ulo[s->objp];
+            size_t y = n;
+            while (y > 0 && key[y - 1] < v) {
+                key[y] = key[y - 1];
+                kord[y] = kord[y - 1];
+                y--;
+            }
+            key[y] = v;
+            kord[y] = k;
+        }
+    }
     for (size_t k0 = s->dlo[i]; k0 <= s->dhi[i]; k0++) {
         /* issue objectives: walk the objective issue best value first */
         size_t k = k0;
         if (s->obj == OBJ_ISSUE && i == s->obji && s->objsign > 0)
             k = s->dhi[i] - (k0 - s->dlo[i]);
+        if (kord)
+            k = kord[k0 - s->dlo[i]];
         s->o[i] = (uint32_t)k;
         s->assigned[i] = true;
         for (size_t p = 0; p < s->np; p++) {
@@ -424,6 +479,14 @@ static void search_free(dg_search *s)
     parleyx_free(a, s->uhi, np * sizeof(double));
     parleyx_free(a, s->u, np * sizeof(double));
     parleyx_free(a, s->witmask, DG_MAX_WITNESSES * s->nw * sizeof(uint64_t));
+    if (s->inter) {
+        parleyx_free(a, s->tst, (s->isp.nit ? s->isp.nit : 1) * sizeof(signed char));
+        parleyx_free(a, s->acc, (s->isp.voff[ni] ? s->isp.voff[ni] : 1) * sizeof(double));
+        parleyx_free(a, s->touched, (ni ? ni : 1) * sizeof(size_t));
+        parleyx_free(a, s->kord, (ni ? ni : 1) * s->maxnv * sizeof(size_t));
+        parleyx_free(a, s->kkey, (ni ? ni : 1) * s->maxnv * sizeof(double));
+        an_inter_free(&s->isp);
+    }
     parley_scenario_free(s->sc);
 }
 
@@ -468,6 +531,30 @@ static parley_status search_init(dg_search *s, const parley_scenario *orig, cons
         !s->assigned || !s->partial || !s->ulo || !s->uhi || !s->u || !s->witmask) {
         search_free(s);
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (pm_has_interactions(s->sc)) {
+        s->isp.sc = s->sc;
+        s->isp.alloc = a;
+        s->isp.m = ni;
+        s->isp.np = np;
+        if (!an_inter_build(&s->isp)) {
+            search_free(s);
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        s->inter = true;
+        s->tst = parleyx_calloc(a, s->isp.nit ? s->isp.nit : 1, sizeof(signed char));
+        s->acc = parleyx_calloc(a, s->isp.voff[ni] ? s->isp.voff[ni] : 1, sizeof(double));
+        s->touched = parleyx_calloc(a, ni ? ni : 1, sizeof(size_t));
+        s->maxnv = 1;
+        for (size_t i = 0; i < ni; i++)
+            if (s->sc->issues[i].nvalues > s->maxnv)
+                s->maxnv = s->sc->issues[i].nvalues;
+        s->kord = parleyx_calloc(a, (ni ? ni : 1) * s->maxnv, sizeof(size_t));
+        s->kkey = parleyx_calloc(a, (ni ? ni : 1) * s->maxnv, sizeof(double));
+        if (!s->tst || !s->acc || !s->touched || !s->kord || !s->kkey) {
+            search_free(s);
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
     }
     /* which issues each constraint names */
     size_t *score = parleyx_calloc(a, ni, sizeof(size_t));

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define RP_MAX_PANEL_DIMS 6
 
@@ -406,9 +407,39 @@ static void session_terms(px_buf *b, const parley_scenario *sc, const parley_ses
     parleyx_buf_puts(b, "</table>\n");
 }
 
+/* Seconds on a monotonic clock, for the report's time limit. */
+static double rp_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The report's limits into an analysis's options: its work limit, and the
+ * time left before the report's deadline (0: none). */
+static void rp_analysis_limits(const parley_report_options *o, double deadline,
+                               parley_analysis_options *ao)
+{
+    ao->max_work = o->max_work;
+    if (deadline > 0) {
+        double left = deadline - rp_now();
+        ao->max_seconds = left > 1e-3 ? left : 1e-3;
+    }
+}
+
+static void rp_diagnosis_limits(const parley_report_options *o, double deadline,
+                                parley_diagnosis_options *dopt)
+{
+    dopt->max_work = o->max_work;
+    if (deadline > 0) {
+        double left = deadline - rp_now();
+        dopt->max_seconds = left > 1e-3 ? left : 1e-3;
+    }
+}
+
 /* A negotiation session: run it, chart it, and say how it ended. */
 static parley_status session_section(px_buf *b, const parley_scenario *sc,
-                                     const parley_report_options *o)
+                                     const parley_report_options *o, double deadline)
 {
     parleyx_buf_puts(b, "<section id=\"session\">\n<h2>A negotiation session</h2>\n");
     parley_error e;
@@ -453,6 +484,7 @@ static parley_status session_section(px_buf *b, const parley_scenario *sc,
         ao.threads = o->threads;
         ao.progress = o->progress;
         ao.progress_ud = o->progress_ud;
+        rp_analysis_limits(o, deadline, &ao);
         st = parley_analyze(sc, &ao, &an, &e);
     }
     if (st == PARLEY_ERR_NOMEM)
@@ -512,6 +544,7 @@ static void limit_note(px_buf *b, const char *id, const char *title, const parle
 
 static parley_status build(px_buf *b, const parley_scenario *sc, const parley_report_options *o)
 {
+    double deadline = o->max_seconds > 0 ? rp_now() + o->max_seconds : 0.0;
     const char *name = parley_scenario_name(sc);
     parleyx_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -537,6 +570,7 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     ao.threads = o->threads;
     ao.progress = o->progress;
     ao.progress_ud = o->progress_ud;
+    rp_analysis_limits(o, deadline, &ao);
     parley_analysis *an = NULL;
     parley_error e;
     parley_error_clear(&e);
@@ -592,6 +626,7 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     dopt.threads = o->threads;
     dopt.progress = o->progress;
     dopt.progress_ud = o->progress_ud;
+    rp_diagnosis_limits(o, deadline, &dopt);
     parley_diagnosis *d = NULL;
     parley_error_clear(&e);
     parley_status ds = parley_diagnose(sc, &dopt, &d, &e);
@@ -603,9 +638,14 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
         st = diagnosis_section(b, sc, d, &o->chart);
     parley_diagnosis_free(d);
     if (!st && o->negotiate)
-        st = session_section(b, sc, o);
-    parleyx_buf_puts(b, "<footer class=\"muted\"><p>Utilities are linear-additive, computed "
-                        "exactly as GENIUS does; a deal is an outcome that keeps every red line of "
+        st = session_section(b, sc, o, deadline);
+    parleyx_buf_puts(b, parley_scenario_has_interactions(sc)
+                            ? "<footer class=\"muted\"><p>Utilities are linear-additive plus "
+                              "interaction terms (docs/scenario-format.md), computed exactly as "
+                              "GENIUS does; a deal"
+                            : "<footer class=\"muted\"><p>Utilities are linear-additive, computed "
+                              "exactly as GENIUS does; a deal");
+    parleyx_buf_puts(b, " is an outcome that keeps every red line of "
                         "every negotiator and ratifier and gives each at least its reservation "
                         "value. Written by parley " PARLEY_VERSION_STRING
                         ".</p></footer>\n</body>\n</html>\n");
@@ -658,11 +698,13 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a final scenario and a sink are needed");
     parley_report_options o = report_options(opt);
+    double deadline = o.max_seconds > 0 ? rp_now() + o.max_seconds : 0.0;
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
     ao.threads = o.threads;
     ao.progress = o.progress;
     ao.progress_ud = o.progress_ud;
+    rp_analysis_limits(&o, deadline, &ao);
     parley_analysis *an = NULL;
     parley_status st = parley_analyze(sc, &ao, &an, err);
     if (st)
@@ -686,6 +728,7 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
     dopt.threads = o.threads;
     dopt.progress = o.progress;
     dopt.progress_ud = o.progress_ud;
+    rp_diagnosis_limits(&o, deadline, &dopt);
     parley_diagnosis *d = NULL;
     if (!st)
         st = parley_diagnose(sc, &dopt, &d, err);
