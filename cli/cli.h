@@ -76,6 +76,9 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
  * wrap-around: 1/4294967297 is refused, not read as 1/1).  Prints nothing. */
 bool cli_shard_parse(const char *val, unsigned *k, unsigned *n);
 
+/* --max-outcomes N (ud: a uint64_t): a work limit of at least 1. */
+int cli_on_max_outcomes(const char *cmd, const char *opt, const char *val, void *ud);
+
 /* --max-seconds S (ud: a double): a wall-clock limit from 0.001 to
  * 10000000 seconds, a decimal number. */
 int cli_on_max_seconds(const char *cmd, const char *opt, const char *val, void *ud);

@@ -172,6 +172,17 @@ bool cli_parse_count(const char *cmd, const char *opt, const char *val, unsigned
     return true;
 }
 
+int cli_on_max_outcomes(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    unsigned long long v;
+    if (!cli_parse_count(cmd, opt, val, &v))
+        return CLI_USAGE;
+    if (v == 0)
+        return cli_usage(cmd, "%s must be at least 1", opt);
+    *(uint64_t *)ud = v;
+    return CLI_OK;
+}
+
 int cli_on_max_seconds(const char *cmd, const char *opt, const char *val, void *ud)
 {
     double x;

@@ -408,17 +408,6 @@ static int on_kalai(const char *cmd, const char *opt, const char *val, void *ud)
     return CLI_OK;
 }
 
-static int on_max_outcomes(const char *cmd, const char *opt, const char *val, void *ud)
-{
-    unsigned long long v;
-    if (!cli_parse_count(cmd, opt, val, &v))
-        return CLI_USAGE;
-    if (v == 0)
-        return cli_usage(cmd, "--max-outcomes must be at least 1");
-    ((an_args *)ud)->opt.max_work = v;
-    return CLI_OK;
-}
-
 static int on_max_frontier(const char *cmd, const char *opt, const char *val, void *ud)
 {
     unsigned long long v;
@@ -476,7 +465,7 @@ int cmd_analyze(int argc, char **argv)
         CLI_VALUE("--csv", "a value", &a.csv),
         CLI_VALUE("-o", "a value", &a.outpath),
         CLI_CALL("--kalai", "a value", on_kalai, &a),
-        CLI_CALL("--max-outcomes", "a value", on_max_outcomes, &a),
+        CLI_CALL("--max-outcomes", "a value", cli_on_max_outcomes, &a.opt.max_work),
         CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.opt.max_seconds),
         CLI_CALL("--max-frontier", "a value", on_max_frontier, &a),
         CLI_CALL("--threads", "a value", on_threads, &a),

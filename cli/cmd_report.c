@@ -115,17 +115,6 @@ static int on_number(const char *cmd, const char *opt, const char *val, void *ud
     return CLI_OK;
 }
 
-static int on_max_outcomes(const char *cmd, const char *opt, const char *val, void *ud)
-{
-    unsigned long long v;
-    if (!cli_parse_count(cmd, opt, val, &v))
-        return CLI_USAGE;
-    if (v == 0)
-        return cli_usage(cmd, "--max-outcomes must be at least 1");
-    ((parley_report_options *)ud)->max_work = v;
-    return CLI_OK;
-}
-
 /* The charts as SVG files in svgdir, then the HTML report to out (or
  * stdout) unless only the charts were asked for. */
 static int write_report(const parley_scenario *sc, const parley_report_options *ro,
@@ -181,7 +170,7 @@ int cmd_report(int argc, char **argv)
         CLI_PARTY_OPTIONS(&lo),
         CLI_CALL("--threads", "a number", on_number, &a.ro),
         CLI_CALL("--points", "a number", on_number, &a.ro),
-        CLI_CALL("--max-outcomes", "a value", on_max_outcomes, &a.ro),
+        CLI_CALL("--max-outcomes", "a value", cli_on_max_outcomes, &a.ro.max_work),
         CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.ro.max_seconds),
     };
     const cli_cmdline cl = {.cmd = "report", .help = help, .opts = opts,

@@ -415,26 +415,28 @@ static double rp_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The report's limits into an analysis's options: its work limit, and the
- * time left before the report's deadline (0: none). */
+/* The time left before the report's deadline, for an analysis's or the
+ * diagnosis's max_seconds (0, none, when the report has no deadline). */
+static double rp_time_left(double deadline)
+{
+    if (deadline <= 0)
+        return 0.0;
+    double left = deadline - rp_now();
+    return left > 1e-3 ? left : 1e-3;
+}
+
 static void rp_analysis_limits(const parley_report_options *o, double deadline,
                                parley_analysis_options *ao)
 {
     ao->max_work = o->max_work;
-    if (deadline > 0) {
-        double left = deadline - rp_now();
-        ao->max_seconds = left > 1e-3 ? left : 1e-3;
-    }
+    ao->max_seconds = rp_time_left(deadline);
 }
 
 static void rp_diagnosis_limits(const parley_report_options *o, double deadline,
                                 parley_diagnosis_options *dopt)
 {
     dopt->max_work = o->max_work;
-    if (deadline > 0) {
-        double left = deadline - rp_now();
-        dopt->max_seconds = left > 1e-3 ? left : 1e-3;
-    }
+    dopt->max_seconds = rp_time_left(deadline);
 }
 
 /* A negotiation session: run it, chart it, and say how it ended. */
