@@ -321,7 +321,10 @@ Test(genius_nonlinear, refusals_name_file_and_line, .init = mk, .fini = rm)
                                   "</utility_space>\n",
                           &sc, &err),
                  PARLEY_ERR_INVALID);
-    cr_assert(strstr(err.message, "index 7") && err.line == 4, "%s (%u)", err.message, err.line);
+    cr_assert(strstr(err.message, "hyper-rectangle bound: issue index 7 does not exist in the "
+                                  "domain d.xml (issues 1-2); fix the index") &&
+                  err.line == 4,
+              "%s (%u)", err.message, err.line);
     cr_assert_eq(read_one("<utility_space type=\"constraint\"><objective index=\"0\">\n"
                           "<rules><ranks/></rules></objective></utility_space>\n",
                           &sc, &err),
@@ -359,6 +362,31 @@ static const char *PROF_C =
     "<constraint type=\"conditionalZeroConstraint\" index=\"1\" value=\"2\">"
     "<valueassignment index=\"2\" value=\"b\"/></constraint>\n"
     "</constraints></rules></objective></utility_space>\n";
+
+/* A constraint naming an issue index the domain lacks: the message names
+ * the index, the domain's issues, the file and the line. */
+Test(genius_nonlinear, constraint_on_a_missing_issue, .init = mk, .fini = rm)
+{
+    char dpath[512], ppath[512];
+    snprintf(dpath, sizeof dpath, "%s", put_in(tmp, "d.xml", DOMAIN_D));
+    const char *ranks = strstr(PROF_C, "</ranks>");
+    char prof[4096];
+    snprintf(prof, sizeof prof,
+             "%.*s</ranks><constraints>\n\n<constraint type=\"zeroConstraint\" index=\"2\">"
+             "<valueassignment index=\"9\" value=\"2\"/></constraint>\n"
+             "</constraints></rules></objective></utility_space>\n",
+             (int)(ranks - PROF_C), PROF_C);
+    snprintf(ppath, sizeof ppath, "%s", put_in(tmp, "c.xml", prof));
+    const char *profs[1] = {ppath};
+    parley_scenario *sc = NULL;
+    parley_error err;
+    parley_status st = parley_genius_read_files(dpath, 1, profs, NULL, &sc, &err);
+    cr_assert_eq(st, PARLEY_ERR_INVALID, "%d %s:%u: %s", st, err.file, err.line, err.message);
+    cr_assert(strstr(err.message, "constraint: issue index 9 does not exist in the domain d.xml "
+                                  "(issues 1-3); GENIUS fails on it too") &&
+                  strstr(err.file, "c.xml") && err.line == 7,
+              "%s:%u: %s", err.file, err.line, err.message);
+}
 
 /* GENIUS's formula for PROF_C, by hand, on the value indexes. */
 static double prof_c_by_hand(int xi, int yi, int zi)

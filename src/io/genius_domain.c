@@ -78,6 +78,19 @@ bool gx_is_objective(const gx_domain *d, int64_t gindex)
     return false;
 }
 
+parley_status gx_need_issue(gx_ctx *c, gx_domain *d, const xmlNode *n, int64_t gindex,
+                            const char *what, const char *fix, gx_issue **out)
+{
+    *out = gx_find_issue(d, gindex);
+    if (*out)
+        return PARLEY_OK;
+    char list[200];
+    gx_index_list(d, list, sizeof list);
+    return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
+                        "%s issue index %lld does not exist in the domain %s (issues %s); %s",
+                        what, (long long)gindex, gx_basename(d->path), list, fix);
+}
+
 /* "1-6" or "2, 3, 5" (the domain's issue indexes, for messages). */
 void gx_index_list(const gx_domain *d, char *buf, size_t n)
 {

@@ -198,6 +198,11 @@ gx_issue *gx_find_issue(gx_domain *d, int64_t gindex);
 bool gx_is_objective(const gx_domain *d, int64_t gindex);
 /* "1-6" or "2, 3, 5" (the domain's issue indexes, for messages). */
 void gx_index_list(const gx_domain *d, char *buf, size_t n);
+/* The issue with GENIUS index gindex into *out, or PARLEY_ERR_INVALID at
+ * node n: "WHAT issue index I does not exist in the domain D (issues L);
+ * FIX". */
+parley_status gx_need_issue(gx_ctx *c, gx_domain *d, const xmlNode *n, int64_t gindex,
+                            const char *what, const char *fix, gx_issue **out);
 /* An issue's kind from its `type` attribute (NULL or unknown: discrete). */
 parley_issue_kind gx_kind_of(const char *type);
 const char *gx_kind_name(parley_issue_kind k);

@@ -278,16 +278,10 @@ static parley_status gx_rectangle(gx_nl *nl, const xmlNode *r, double scale, dou
             if ((st = gx_java_int(c, b, "index", &idx)) || (st = gx_java_int(c, b, "min", &lo)) ||
                 (st = gx_java_int(c, b, "max", &hi)))
                 return st;
-            gx_issue *is = gx_find_issue(nl->d, idx);
-            if (!is) {
-                char list[200];
-                gx_index_list(nl->d, list, sizeof list);
-                return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(b), 0,
-                                    "bound on issue index %lld, which does not exist in the "
-                                    "domain %s (issues %s); fix the index or use the matching "
-                                    "domain",
-                                    (long long)idx, gx_basename(nl->d->path), list);
-            }
+            gx_issue *is;
+            if ((st = gx_need_issue(c, nl->d, b, idx, "hyper-rectangle bound:",
+                                    "fix the index or use the matching domain", &is)))
+                return st;
             if (is->kind != PARLEY_ISSUE_INTEGER)
                 return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(b), 0,
                                     "bound on issue %lld ('%s'), which is %s in the domain; "
@@ -459,15 +453,10 @@ static parley_status gx_cs_issue(gx_cs *s, const xmlNode *n, const char *attr, g
     parley_status st = gx_need_integer(c, n, attr, &idx, "a constraint");
     if (st)
         return st;
-    gx_issue *is = gx_find_issue(s->d, idx);
-    if (!is) {
-        char list[200];
-        gx_index_list(s->d, list, sizeof list);
-        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                            "issue index %lld does not exist in the domain %s (issues %s); "
-                            "GENIUS fails on it too",
-                            (long long)idx, gx_basename(s->d->path), list);
-    }
+    gx_issue *is;
+    st = gx_need_issue(c, s->d, n, idx, "constraint:", "GENIUS fails on it too", &is);
+    if (st)
+        return st;
     if (is->kind != PARLEY_ISSUE_DISCRETE)
         return parleyx_fail(c->err, PARLEY_ERR_UNSUPPORTED, c->path, gx_line(n), 0,
                             "issue %lld ('%s') is %s; constraint profiles are read for discrete "

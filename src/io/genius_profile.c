@@ -373,12 +373,8 @@ static parley_status gx_profile_issue(gx_profile *p, const xmlNode *n, size_t nw
     if (!is) {
         if (gx_is_objective(d, gindex))
             return PARLEY_OK;
-        char list[200];
-        gx_index_list(d, list, sizeof list);
-        return parleyx_fail(c->err, PARLEY_ERR_INVALID, c->path, gx_line(n), 0,
-                            "profile issue index %lld does not exist in the domain %s (issues "
-                            "%s); fix the index or use the matching domain",
-                            (long long)gindex, gx_basename(d->path), list);
+        return gx_need_issue(c, d, n, gindex, "profile",
+                             "fix the index or use the matching domain", &is);
     }
     const gx_weight *w = NULL;
     for (size_t k = nw; k-- > 0;)
