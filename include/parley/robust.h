@@ -1,0 +1,115 @@
+/*
+ * parley/robust.h -- uncertain numbers, bluffed red lines and the robust
+ * analysis (`parley robust`).  Included by parley/parley.h;
+ * docs/robust.md explains the definitions and the methods in full.
+ *
+ * Uncertain numbers.  Four kinds of number in a scenario may be uncertain:
+ * a party's reservation value, an evaluator's weight, one score of a
+ * `values` table, and the threshold of the one utility(P) comparison of a
+ * red line.  An uncertain number is a distribution (parley_uncertain):
+ * uniform on [lo, hi], normal truncated to [lo, hi], or a discrete choice.
+ * A red line also carries a belief `holds` in [0, 1]: the probability that
+ * it is real (1 - holds that it is a bluff the party would drop).  Draws
+ * are independent.
+ *
+ * The nominal world.  Setting an uncertain number also sets the number
+ * itself to its nominal value (uniform: the midpoint; truncated normal: its
+ * mean; choice: the most likely value, the first one listed among equals),
+ * and every red line is held.  Everything else in the library (analyze,
+ * redlines, negotiate...) sees that nominal world only.
+ *
+ * Support.  The ends of a range are possible worlds; a choice with p = 0 is
+ * not; a red line with holds 0 is never real, with holds 1 always.
+ *
+ * Ownership.  The scenario copies everything given to it; the arrays a
+ * parley_uncertain read back points to are borrowed until the scenario is
+ * freed or changed.
+ */
+#ifndef PARLEY_ROBUST_H
+#define PARLEY_ROBUST_H
+
+#include "parley/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum parley_dist_kind {
+    PARLEY_DIST_POINT = 0, /* a plain number (a red line's `threshold: N`) */
+    PARLEY_DIST_UNIFORM,   /* {between: [lo, hi]} */
+    PARLEY_DIST_NORMAL,    /* {normal: [mean, sd], between: [lo, hi]} */
+    PARLEY_DIST_CHOICE     /* {choice: [v...], p: [p...]} */
+} parley_dist_kind;
+
+#define PARLEY_MAX_CHOICES 64
+
+typedef struct parley_uncertain {
+    parley_dist_kind kind;
+    double value;          /* POINT: the number */
+    double lo, hi;         /* UNIFORM, NORMAL: the range, both ends included */
+    double mean, sd;       /* NORMAL: before truncation; sd > 0 */
+    size_t n;              /* CHOICE: 1..PARLEY_MAX_CHOICES values */
+    const double *values;  /* CHOICE: n values */
+    const double *p;       /* CHOICE: n probabilities summing to 1, or NULL (equal) */
+} parley_uncertain;
+
+typedef enum parley_input_kind {
+    PARLEY_INPUT_RESERVATION = 0, /* party */
+    PARLEY_INPUT_WEIGHT,          /* party, issue */
+    PARLEY_INPUT_SCORE,           /* party, issue, value (a `values` table entry) */
+    PARLEY_INPUT_THRESHOLD,       /* party, redline */
+    PARLEY_INPUT_BELIEF           /* party, redline: `holds` */
+} parley_input_kind;
+
+/* Which number: only the fields the kind names are read. */
+typedef struct parley_input {
+    parley_input_kind kind;
+    size_t party, issue, value, redline;
+} parley_input;
+
+/* Make a number uncertain (or, for a threshold, set it: POINT allowed).
+ * The number is set to its nominal value.  Fails with PARLEY_ERR_INVALID
+ * (err->message says why, without a position) on: lo > hi, sd <= 0, p not
+ * summing to 1 (within 1e-9) or negative, no value with p > 0, a range or
+ * choice outside what the number may take (weights >= 0; scores,
+ * reservation values and thresholds in [0, 1]), a score of an issue whose
+ * evaluator is no `values` table, a threshold on a red line with no or
+ * more than one utility(P) comparison; PARLEY_ERR_ARG for an index out of
+ * range or a kind that is not allowed (POINT except for thresholds,
+ * BELIEF: use parley_redline_set_holds).  Setting the same input again
+ * replaces it. */
+PARLEY_API parley_status parley_set_uncertain(parley_scenario *sc, const parley_input *in,
+                                              const parley_uncertain *u, parley_error *err);
+/* The belief that red line r of party is real, in [0, 1] (default 1). */
+PARLEY_API parley_status parley_redline_set_holds(parley_scenario *sc, size_t party, size_t r,
+                                                  double holds, parley_error *err);
+PARLEY_API double parley_redline_belief(const parley_scenario *sc, size_t party, size_t r);
+
+/* True when the scenario holds an uncertain number or a red line with
+ * holds < 1 (a POINT threshold alone is not uncertainty). */
+PARLEY_API bool parley_scenario_is_uncertain(const parley_scenario *sc);
+
+/* The recorded inputs (uncertain numbers, thresholds, beliefs below 1), in
+ * the order they were set.  false when j is out of range.  u may be NULL;
+ * its arrays are borrowed. */
+PARLEY_API size_t parley_uncertain_count(const parley_scenario *sc);
+PARLEY_API bool parley_uncertain_get(const parley_scenario *sc, size_t j, parley_input *in,
+                                     parley_uncertain *u);
+/* The record for this input: true and *u set when there is one. */
+PARLEY_API bool parley_uncertain_find(const parley_scenario *sc, const parley_input *in,
+                                      parley_uncertain *u);
+/* The input's name ("PARTY:reservation", "PARTY:ISSUE.weight",
+ * "PARTY:ISSUE=VALUE", "PARTY:REDLINE.threshold", "PARTY:REDLINE") into buf;
+ * returns buf. */
+PARLEY_API const char *parley_input_name(const parley_scenario *sc, const parley_input *in,
+                                         char *buf, size_t n);
+/* The smallest and largest value of the support, and the nominal value
+ * (see above).  Any pointer may be NULL. */
+PARLEY_API void parley_uncertain_bounds(const parley_uncertain *u, double *lo, double *hi,
+                                        double *nominal);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
