@@ -231,6 +231,7 @@ int cli_apply_changes(const char *cmd, parley_scenario *sc, const cli_changes *c
 /* Commands. */
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_robust(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_redlines(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
