@@ -82,6 +82,12 @@ typedef struct rb_prep {
     size_t nrules;
     rb_rule *rules;
     uint64_t *smask;    /* sampling: per outcome, the failed rules without utility() */
+    size_t nneed, nres, nurules;
+    size_t *need;       /* the parties whose utility is needed, in order */
+    size_t *res_party;  /* the negotiators and ratifiers, in order */
+    size_t *urules;     /* the rules calling utility(), in order */
+    bool *interact;     /* per party: it has interaction terms */
+    unsigned nc;        /* constraint bits used */
     size_t nin;
     const pm_unc **in;
     double *w0, *e0, *r0; /* nominal weights (np*ni), evaluations (np*tot), reservations */
@@ -106,6 +112,10 @@ typedef struct rb_ws {
     uint64_t *candidx;
     double *candu;
     uint32_t *counts;  /* per outcome, how many of this worker's worlds accept it */
+    double *Tn, *Sn;   /* issue-major copies: terms [(off_i + k) * nneed + j], sums [i * nneed + j] */
+    uint32_t *seen;    /* failure mask -> stamp of the last world it was seen in (nc <= 16) */
+    size_t nseen, ndist;
+    uint32_t stamp;
     bool nomem;
 } rb_ws;
 
@@ -197,6 +207,10 @@ static void rb_prep_free(rb_prep *P)
     rb_free(a, P->has_eval, P->np * P->ni, sizeof(bool));
     if (P->smask)
         rb_free(a, P->smask, (size_t)P->nout, sizeof(uint64_t));
+    rb_free(a, P->need, P->np, sizeof(size_t));
+    rb_free(a, P->res_party, P->np, sizeof(size_t));
+    rb_free(a, P->urules, P->nrules, sizeof(size_t));
+    rb_free(a, P->interact, P->np, sizeof(bool));
 }
 
 static parley_status rb_prepare(const parley_scenario *sc, uint64_t max_outcomes, rb_prep *P,
@@ -306,11 +320,31 @@ static parley_status rb_prepare(const parley_scenario *sc, uint64_t max_outcomes
             P->in[j]->lo < P->in[j]->hi)
             P->unc_util[in->party] = true;
     }
+    P->nc = nc;
+    P->need = rb_calloc(a, np, sizeof(size_t));
+    P->res_party = rb_calloc(a, np, sizeof(size_t));
+    P->urules = rb_calloc(a, P->nrules, sizeof(size_t));
+    P->interact = rb_calloc(a, np, sizeof(bool));
+    if (!P->need || !P->res_party || !P->urules || !P->interact)
+        goto nomem;
+    for (size_t p = 0; p < np; p++) {
+        if (P->needu[p])
+            P->need[P->nneed++] = p;
+        if (P->resbit[p])
+            P->res_party[P->nres++] = p;
+        P->interact[p] = sc->parties[p].nterms > 0;
+    }
+    for (size_t r = 0; r < P->nrules; r++)
+        if (P->rules[r].uses_util)
+            P->urules[P->nurules++] = r;
+    if (P->nneed > 64)
+        goto toomany;
     return PARLEY_OK;
 toomany:
     return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
                         "the robust analysis handles at most 64 constraints (reservation values "
-                        "and red lines of negotiators and ratifiers); this scenario has more");
+                        "and red lines of negotiators and ratifiers) and 64 parties whose "
+                        "utility counts; this scenario has more");
 nomem:
     return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
 }
@@ -360,6 +394,9 @@ static void rb_ws_free(const rb_prep *P, rb_ws *W)
     rb_free(a, W->candu, W->capf * (P->d ? P->d : 1), sizeof(double));
     if (W->counts)
         rb_free(a, W->counts, (size_t)P->nout, sizeof(uint32_t));
+    rb_free(a, W->seen, W->nseen, sizeof(uint32_t));
+    rb_free(a, W->Tn, P->tot * P->nneed, sizeof(double));
+    rb_free(a, W->Sn, P->ni * P->nneed, sizeof(double));
     memset(W, 0, sizeof *W);
 }
 
@@ -380,6 +417,16 @@ static parley_status rb_ws_init(const rb_prep *P, rb_ws *W, bool counts, parley_
     W->u = rb_calloc(a, P->np, sizeof(double));
     if (counts)
         W->counts = rb_calloc(a, (size_t)P->nout, sizeof(uint32_t));
+    W->Tn = rb_calloc(a, P->tot * P->nneed, sizeof(double));
+    W->Sn = rb_calloc(a, P->ni * P->nneed, sizeof(double));
+    if (!W->Tn || !W->Sn)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (counts && P->nc <= 16) {
+        W->nseen = (size_t)1 << P->nc;
+        W->seen = rb_calloc(a, W->nseen, sizeof(uint32_t));
+        if (!W->seen)
+            return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     if (!W->leaf || !W->w || !W->e || !W->t || !W->rv || !W->o || !W->S || !W->u ||
         (counts && !W->counts))
         return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -401,6 +448,11 @@ static void rb_terms(const rb_prep *P, rb_ws *W)
             for (size_t k = 0; k < P->nv[i]; k++)
                 t[k] = he ? w * e[k] : 0.0;
         }
+    for (size_t j = 0; j < P->nneed; j++) {
+        const double *tp = W->t + P->need[j] * P->tot;
+        for (size_t x = 0; x < P->tot; x++)
+            W->Tn[x * P->nneed + j] = tp[x];
+    }
 }
 
 /* Set world w (forced >= 0: input `forced` at its low end when fend == 0,
@@ -446,14 +498,34 @@ static inline void rb_sums(const rb_prep *P, const double *t, double *S, const u
                            size_t from)
 {
     size_t ni = P->ni;
-    for (size_t p = 0; p < P->np; p++) {
-        if (!P->needu[p])
-            continue;
+    for (size_t k = 0; k < P->nneed; k++) {
+        size_t p = P->need[k];
         double s = from ? S[p * ni + from - 1] : 0.0;
         const double *tp = t + p * P->tot;
+        double *Sp = S + p * ni;
         for (size_t i = from; i < ni; i++) {
             s += tp[P->off[i] + o[i]];
-            S[p * ni + i] = s;
+            Sp[i] = s;
+        }
+    }
+}
+
+/* The same sums, issue-major over the needed parties (the sampling loop:
+ * one contiguous run of additions per changed issue). */
+static inline void rb_sums_n(const rb_prep *P, const double *Tn, double *Sn, const uint32_t *o,
+                             size_t from)
+{
+    size_t nn = P->nneed;
+    for (size_t i = from; i < P->ni; i++) {
+        const double *tk = Tn + (P->off[i] + o[i]) * nn;
+        double *cur = Sn + i * nn;
+        if (i == 0) {
+            for (size_t j = 0; j < nn; j++)
+                cur[j] = 0.0 + tk[j];
+        } else {
+            const double *prev = cur - nn;
+            for (size_t j = 0; j < nn; j++)
+                cur[j] = prev[j] + tk[j];
         }
     }
 }
@@ -552,7 +624,7 @@ static bool rb_minimal(const parley_allocator *a, rb_ws *W, uint64_t F)
     return true;
 }
 
-typedef enum rb_mode { RB_FULL, RB_DEAL } rb_mode;
+typedef enum rb_mode { RB_FULL, RB_DEAL, RB_MEAN } rb_mode;
 
 /* Enumerate the space in the current world.  RB_DEAL: returns at the
  * first agreement (true when one exists).  RB_FULL: fills the world's
@@ -561,55 +633,87 @@ typedef enum rb_mode { RB_FULL, RB_DEAL } rb_mode;
 static bool rb_enumerate(const rb_prep *P, rb_ws *W, rb_mode mode)
 {
     const parley_allocator *a = P->a;
-    size_t d = P->d;
-    double ud[64 > 0 ? 64 : 1];
-    double *udim = d <= 64 ? ud : NULL;
-    memset(W->o, 0, P->ni * sizeof(uint32_t));
-    W->nag = W->nsg = W->nmin = 0;
-    rb_sums(P, W->t, W->S, W->o, 0);
-    uint64_t resmask = 0;
-    for (size_t p = 0; p < P->np; p++)
-        resmask |= P->resbit[p];
-    uint64_t last = 0;
+    size_t d = P->d, ni = P->ni, nn = P->nneed, nres = P->nres;
+    double udim[64];
+    uint32_t *o = W->o;
+    double *Sn = W->Sn, *u = W->u;
+    const double *last_sums = Sn + (ni - 1) * nn;
+    memset(o, 0, ni * sizeof(uint32_t));
+    W->nag = W->nsg = W->nmin = W->ndist = 0;
+    W->stamp++;
+    if (W->stamp == 0) { /* wrapped: clear the table once */
+        if (W->seen)
+            memset(W->seen, 0, W->nseen * sizeof(uint32_t));
+        W->stamp = 1;
+    }
+    rb_sums_n(P, W->Tn, Sn, o, 0);
+    uint64_t last = ~(uint64_t)0;
+    /* locals the compiler need not reload through P and W */
+    size_t needp[64], resk[64];
+    bool inter[64];
+    double rvk[64];
+    uint64_t rbit[64];
+    bool small = nn <= 64;
+    for (size_t k = 0; small && k < nn; k++) {
+        needp[k] = P->need[k];
+        inter[k] = P->interact[P->need[k]];
+    }
+    for (size_t k = 0; small && k < nres; k++) {
+        size_t p = P->res_party[k];
+        rvk[k] = W->rv[p];
+        rbit[k] = P->resbit[p];
+        resk[k] = p;
+    }
+    const uint64_t *smask = P->smask, active = W->active;
+    (void)small; /* rb_prepare refuses more than 64 constraints, so nn, nres <= 64 */
     for (uint64_t idx = 0;; idx++) {
-        rb_utils(P, W->S, W->o, W->u);
-        uint64_t F = P->smask[idx] & W->active;
-        for (size_t p = 0; p < P->np; p++)
-            if (P->resbit[p] && W->u[p] < W->rv[p])
-                F |= P->resbit[p];
-        for (size_t k = 0; k < P->nrules; k++) {
-            const rb_rule *R = &P->rules[k];
-            if (R->uses_util && (W->active & R->bit) && !(F & R->bit) &&
-                !rule_eval(W->cl->parties[R->party].redlines[R->r].rule, W->o, W->u))
+        for (size_t k = 0; k < nn; k++) {
+            double x = last_sums[k];
+            if (inter[k])
+                x = pm_interact(&P->sc->parties[needp[k]], o, x);
+            u[needp[k]] = x < 1.0 ? x : 1.0;
+        }
+        uint64_t F = smask[idx] & active;
+        for (size_t k = 0; k < nres; k++)
+            if (u[resk[k]] < rvk[k])
+                F |= rbit[k];
+        for (size_t k = 0; k < P->nurules; k++) {
+            const rb_rule *R = &P->rules[P->urules[k]];
+            if ((W->active & R->bit) && !(F & R->bit) &&
+                !rule_eval(W->cl->parties[R->party].redlines[R->r].rule, o, u))
                 F |= R->bit;
         }
         if (F == 0) {
             if (mode == RB_DEAL)
                 return true;
             W->counts[idx]++;
-            for (size_t j = 0; j < d && udim; j++)
-                udim[j] = W->u[P->dim_party[j]];
+            for (size_t j = 0; j < d; j++)
+                udim[j] = u[P->dim_party[j]];
             if (!rb_push(a, d, &W->nag, &W->capag, &W->agidx, &W->agu, NULL, idx, udim, 0))
                 W->nomem = true;
         } else if (mode == RB_FULL) {
             if ((F & (F - 1)) == 0 && (F & P->rlbits)) {
-                for (size_t j = 0; j < d && udim; j++)
-                    udim[j] = W->u[P->dim_party[j]];
+                for (size_t j = 0; j < d; j++)
+                    udim[j] = u[P->dim_party[j]];
                 if (!rb_push(a, d, &W->nsg, &W->capsg, &W->sgidx, &W->sgu, &W->sgbit, idx, udim,
                              F))
                     W->nomem = true;
             }
-            if (W->nag == 0 && F != last) {
-                if (!rb_minimal(a, W, F))
-                    W->nomem = true;
+            if (W->nag == 0 && F != last) { /* the distinct failure masks, for conflicts */
                 last = F;
+                bool fresh = true;
+                if (W->seen) {
+                    fresh = W->seen[F] != W->stamp;
+                    W->seen[F] = W->stamp;
+                }
+                if (fresh && !rb_minimal(a, W, F))
+                    W->nomem = true;
             }
         }
-        (void)resmask;
-        long ch = rb_next(P, W->o);
+        long ch = rb_next(P, o);
         if (ch < 0)
             break;
-        rb_sums(P, W->t, W->S, W->o, (size_t)ch);
+        rb_sums_n(P, W->Tn, Sn, o, (size_t)ch);
     }
     return W->nag > 0;
 }
@@ -627,25 +731,6 @@ static int rb_cmp(const double *ua, uint64_t ia, const double *ub, uint64_t ib, 
             return 1;
     }
     return ia < ib ? -1 : ia > ib ? 1 : 0;
-}
-
-static void rb_msort(size_t *v, size_t *tmp, size_t n, const double *u, const uint64_t *idx,
-                     size_t d)
-{
-    if (n < 2)
-        return;
-    size_t h = n / 2;
-    rb_msort(v, tmp, h, u, idx, d);
-    rb_msort(v + h, tmp, n - h, u, idx, d);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = rb_cmp(u + v[j] * d, idx[v[j]], u + v[i] * d, idx[v[i]], d) < 0 ? v[j++]
-                                                                                  : v[i++];
-    while (i < h)
-        tmp[k++] = v[i++];
-    while (j < n)
-        tmp[k++] = v[j++];
-    memcpy(v, tmp, n * sizeof(size_t));
 }
 
 static bool rb_scratch(const parley_allocator *a, rb_ws *W, size_t n, size_t d)
@@ -687,48 +772,6 @@ static bool rb_scratch(const parley_allocator *a, rb_ws *W, size_t n, size_t d)
     return true;
 }
 
-/* The frontier of the n points (idx, u): W->fr[0..*nf) indices into them,
- * ascending lexicographic order, each the smallest outcome of its point. */
-static void rb_frontier(rb_ws *W, size_t n, const uint64_t *idx, const double *u, size_t d,
-                        size_t *nf)
-{
-    for (size_t k = 0; k < n; k++)
-        W->ord[k] = k;
-    rb_msort(W->ord, W->tmp, n, u, idx, d);
-    size_t m = 0; /* distinct points, first (smallest outcome) of each */
-    for (size_t k = 0; k < n; k++) {
-        if (m && memcmp(u + W->ord[k] * d, u + W->tmp[m - 1] * d, d * sizeof(double)) == 0) {
-            bool same = true;
-            for (size_t j = 0; j < d; j++)
-                if (u[W->ord[k] * d + j] != u[W->tmp[m - 1] * d + j])
-                    same = false;
-            if (same)
-                continue;
-        }
-        W->tmp[m++] = W->ord[k];
-    }
-    size_t f = 0; /* from the end: kept when no later kept point dominates it */
-    for (size_t k = m; k-- > 0;) {
-        const double *p = u + W->tmp[k] * d;
-        bool dom = false;
-        for (size_t q = 0; q < f && !dom; q++) {
-            const double *r = u + W->fr[q] * d;
-            size_t j = 0;
-            while (j < d && r[j] >= p[j])
-                j++;
-            dom = j == d;
-        }
-        if (!dom)
-            W->fr[f++] = W->tmp[k];
-    }
-    for (size_t k = 0; k < f / 2; k++) {
-        size_t t = W->fr[k];
-        W->fr[k] = W->fr[f - 1 - k];
-        W->fr[f - 1 - k] = t;
-    }
-    *nf = f;
-}
-
 static double rb_sum(const double *u, size_t d)
 {
     double s = 0.0;
@@ -765,53 +808,64 @@ static double rb_ks(const double *u, const double *rv, const double *best, size_
     return v;
 }
 
-/* The four solutions over the frontier fr[0..nf) of points u: sol[s] the
- * index into the points. */
-static void rb_solutions(const double *u, const size_t *fr, size_t nf, const double *rv,
-                         size_t d, size_t sol[RB_NSOL], bool nash_only)
+/* The solution `which` (0 Nash, 1 KS, 2 utilitarian, 3 egalitarian) over
+ * the n points (idx, u), without building the frontier.  Every criterion
+ * here is monotone in each utility (Nash's factors are >= 0 over
+ * agreements, and rounding is monotone), so a dominated point that ties
+ * for the best value has a dominating point that ties too: the frontier
+ * point the analysis picks (the first, in ascending lexicographic order,
+ * of those with the best value, analysis.c) is the lexicographically
+ * smallest non-dominated point among the tied ones; its outcome the
+ * smallest index reaching it.  best: the per-dimension maxima (KS). */
+static size_t rb_pick(size_t n, const uint64_t *idx, const double *u, size_t d,
+                      const double *rv, const double *best, int which, size_t *tie, bool *rej)
 {
-    double best[64];
-    for (size_t j = 0; j < d; j++) {
-        best[j] = u[fr[0] * d + j];
-        for (size_t i = 1; i < nf; i++)
-            if (u[fr[i] * d + j] > best[j])
-                best[j] = u[fr[i] * d + j];
-    }
-    const double *u0 = u + fr[0] * d;
-    size_t in = 0, ik = 0, iu = 0, ie = 0;
-    double bn = rb_nash(u0, rv, d), bu = rb_sum(u0, d), be = rb_min(u0, d), bes = bu;
-    double bk = nash_only ? 0 : rb_ks(u0, rv, best, d), bks = bu;
-    for (size_t i = 1; i < nf; i++) {
-        const double *x = u + fr[i] * d;
-        double v = rb_nash(x, rv, d);
-        if (v > bn) {
-            bn = v;
-            in = i;
+    double k1 = 0, k2 = 0;
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *x = u + i * d;
+        double a, b = 0;
+        switch (which) {
+        case 0: a = rb_nash(x, rv, d); break;
+        case 1: a = rb_ks(x, rv, best, d), b = rb_sum(x, d); break;
+        case 2: a = rb_sum(x, d); break;
+        default: a = rb_min(x, d), b = rb_sum(x, d); break;
         }
-        if (nash_only)
+        if (nt == 0 || a > k1 || (a == k1 && b > k2)) {
+            k1 = a;
+            k2 = b;
+            nt = 0;
+        } else if (a != k1 || b != k2) {
             continue;
-        double s = rb_sum(x, d);
-        if (s > bu) {
-            bu = s;
-            iu = i;
         }
-        v = rb_min(x, d);
-        if (v > be || (v == be && s > bes)) {
-            be = v;
-            bes = s;
-            ie = i;
-        }
-        v = rb_ks(x, rv, best, d);
-        if (v > bk || (v == bk && s > bks)) {
-            bk = v;
-            bks = s;
-            ik = i;
-        }
+        tie[nt++] = i;
     }
-    sol[0] = fr[in];
-    sol[1] = fr[ik];
-    sol[2] = fr[iu];
-    sol[3] = fr[ie];
+    for (size_t i = 0; i < nt; i++)
+        rej[i] = false;
+    for (;;) {
+        size_t m = SIZE_MAX; /* the smallest point not rejected; first index among equals */
+        for (size_t i = 0; i < nt; i++)
+            if (!rej[i] && (m == SIZE_MAX || rb_cmp(u + tie[i] * d, 0, u + tie[m] * d, 0, d) < 0))
+                m = i;
+        const double *p = u + tie[m] * d;
+        bool dom = false;
+        for (size_t i = 0; i < nt && !dom; i++) {
+            const double *q = u + tie[i] * d;
+            size_t j = 0;
+            bool gt = false;
+            while (j < d && q[j] >= p[j]) {
+                gt |= q[j] > p[j];
+                j++;
+            }
+            dom = j == d && gt;
+        }
+        if (!dom)
+            return tie[m];
+        for (size_t i = 0; i < nt; i++) /* every copy of the point goes */
+            if (rb_cmp(u + tie[i] * d, 0, p, 0, d) == 0)
+                rej[i] = true;
+    }
+    (void)idx;
 }
 
 /* ------------------------------------------------------------------ */
@@ -832,7 +886,32 @@ typedef struct rb_shared {
     uint64_t *conf, *bind;
     /* RB_DEAL */
     atomic_uint_fast64_t deals;
+    /* RB_MEAN: the listed outcomes, and per chunk of worlds their summed
+     * utilities (nl * d each), each sum formed in world order */
+    size_t nl;
+    const uint32_t *outs;
+    double *msum;
 } rb_shared;
+
+/* RB_MEAN: add world w's utilities of the listed outcomes to sum. */
+static void rb_mean_world(rb_shared *S, rb_ws *W, uint64_t w, double *sum)
+{
+    const rb_prep *P = S->P;
+    size_t d = P->d, ni = P->ni;
+    rb_world(P, W, S->seed, w, -1, 0);
+    for (size_t k = 0; k < S->nl; k++) {
+        const uint32_t *oo = S->outs + k * ni;
+        for (size_t j = 0; j < d; j++) {
+            size_t p = P->dim_party[j];
+            double x = 0.0;
+            for (size_t i = 0; i < ni; i++)
+                x += W->t[p * P->tot + P->off[i] + oo[i]];
+            if (P->sc->parties[p].nterms)
+                x = pm_interact(&P->sc->parties[p], oo, x);
+            sum[k * d + j] += x < 1.0 ? x : 1.0;
+        }
+    }
+}
 
 typedef struct rb_job {
     rb_shared *S;
@@ -865,22 +944,35 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
         W->nomem = true;
         return;
     }
-    double rv[64];
-    for (size_t j = 0; j < d; j++)
+    double rv[64], best[64];
+    for (size_t j = 0; j < d; j++) {
         rv[j] = W->rv[P->dim_party[j]];
-    size_t nf, sol[RB_NSOL];
-    rb_frontier(W, W->nag, W->agidx, W->agu, d, &nf);
-    rb_solutions(W->agu, W->fr, nf, rv, d, sol, false);
-    for (size_t s = 0; s < RB_NSOL; s++)
+        best[j] = W->agu[j];
+        for (size_t i = 1; i < W->nag; i++)
+            if (W->agu[i * d + j] > best[j])
+                best[j] = W->agu[i * d + j];
+    }
+    bool *rej = (bool *)W->tmp; /* capf bytes at least */
+    size_t sol[RB_NSOL];
+    for (int s = 0; s < RB_NSOL; s++) {
+        sol[s] = rb_pick(W->nag, W->agidx, W->agu, d, rv, best, s, W->fr, rej);
         S->sol[w * RB_NSOL + s] = W->agidx[sol[s]];
+    }
     const double *nu = W->agu + sol[0] * d;
     memcpy(S->nash + w * d, nu, d * sizeof(double));
-    double nashu[64];
-    memcpy(nashu, nu, d * sizeof(double));
-    /* binding: drop each real red line, see whether the Nash point moves */
+    double bn = rb_nash(nu, rv, d);
+    /* binding: drop each real red line, see whether the Nash point moves.
+     * Only outcomes that break that red line alone come in; they matter
+     * only when one reaches the Nash product. */
     for (size_t k = 0; k < P->nrules; k++) {
         uint64_t bit = P->rules[k].bit;
         if (!(W->active & bit))
+            continue;
+        bool reach = false;
+        for (size_t q = 0; q < W->nsg && !reach; q++)
+            if (W->sgbit[q] == bit && rb_nash(W->sgu + q * d, rv, d) >= bn)
+                reach = true;
+        if (!reach)
             continue;
         size_t n = W->nag;
         memcpy(W->candidx, W->agidx, n * sizeof(uint64_t));
@@ -891,12 +983,8 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
                 memcpy(W->candu + n * d, W->sgu + q * d, d * sizeof(double));
                 n++;
             }
-        if (n == W->nag)
-            continue;
-        size_t nf2, sol2[RB_NSOL];
-        rb_frontier(W, n, W->candidx, W->candu, d, &nf2);
-        rb_solutions(W->candu, W->fr, nf2, rv, d, sol2, true);
-        if (memcmp(W->candu + sol2[0] * d, nashu, d * sizeof(double)) != 0)
+        size_t at = rb_pick(n, W->candidx, W->candu, d, rv, best, 0, W->fr, rej);
+        if (memcmp(W->candu + at * d, nu, d * sizeof(double)) != 0)
             S->bind[w] |= bit;
     }
 }
@@ -910,8 +998,12 @@ static void *rb_worker(void *arg)
         if (w0 >= S->n)
             break;
         uint64_t w1 = w0 + RB_CHUNK < S->n ? w0 + RB_CHUNK : S->n;
-        for (uint64_t w = w0; w < w1; w++)
-            rb_one_world(S, J->W, w);
+        for (uint64_t w = w0; w < w1; w++) {
+            if (S->mode == RB_MEAN)
+                rb_mean_world(S, J->W, w, S->msum + (w0 / RB_CHUNK) * S->nl * S->P->d);
+            else
+                rb_one_world(S, J->W, w);
+        }
     }
     return NULL;
 }
@@ -1318,24 +1410,24 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
         rb_decode(P, ids[k], R->out + k * ni);
         R->out_p[k] = (double)cs[k] / (double)N;
     }
-    /* their mean utilities: every world again, in world order */
+    /* their mean utilities: every world again (in parallel, by fixed chunks
+     * of worlds summed in world order, then the chunks in order) */
     if (nl && d) {
-        rb_ws *W = &ws[0];
-        for (uint64_t w = 0; w < N; w++) {
-            rb_world(P, W, o->seed, w, -1, 0);
-            for (size_t k = 0; k < nl; k++) {
-                const uint32_t *oo = R->out + k * ni;
-                for (size_t j = 0; j < d; j++) {
-                    size_t p = P->dim_party[j];
-                    double s = 0.0;
-                    for (size_t i = 0; i < ni; i++)
-                        s += W->t[p * P->tot + P->off[i] + oo[i]];
-                    if (P->sc->parties[p].nterms)
-                        s = pm_interact(&P->sc->parties[p], oo, s);
-                    R->out_mean[k * d + j] += s < 1.0 ? s : 1.0;
-                }
-            }
+        uint64_t nch = (N + RB_CHUNK - 1) / RB_CHUNK;
+        S.msum = rb_calloc(a, (size_t)nch * nl * d, sizeof(double));
+        if (!S.msum) {
+            st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
         }
+        S.mode = RB_MEAN;
+        S.nl = nl;
+        S.outs = R->out;
+        rb_run(&S, ws, nt);
+        for (uint64_t c = 0; c < nch; c++)
+            for (size_t k = 0; k < nl * d; k++)
+                R->out_mean[k] += S.msum[c * nl * d + k];
+        rb_free(a, S.msum, (size_t)nch * nl * d, sizeof(double));
+        S.msum = NULL;
         for (size_t k = 0; k < nl * d; k++)
             R->out_mean[k] /= (double)N;
     }

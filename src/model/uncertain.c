@@ -12,7 +12,8 @@
  * clamped into [lo, hi]; choice, the value of largest p (the first listed
  * among equals).  Draws: uniform lo + (hi - lo) * u; truncated normal by
  * inverting its CDF (bisection to the last bit of [lo, hi], so a draw is a
- * pure function of u); choice by the cumulative p in the order written,
+ * pure function of u; first by rejection of Box-Muller pairs from a
+ * stream seeded by u); choice by the cumulative p in the order written,
  * values with p = 0 never drawn.
  */
 #include "parleyx.h"
@@ -23,6 +24,14 @@
 #include <string.h>
 
 #define UNC_OK(sc, p) ((sc) && (p) < (sc)->nparties)
+
+static uint64_t unc_mix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
 
 static double unc_phi(double x)
 {
@@ -521,6 +530,22 @@ double pm_unc_draw(const pm_unc *x, double u)
     case PARLEY_DIST_NORMAL: {
         if (!(x->lo < x->hi))
             return x->lo;
+        /* Box-Muller pairs from a private stream seeded by u, kept when
+         * inside [lo, hi] (rejection: exactly the truncated law); after 32
+         * misses (a range holding little of the normal), inversion of the
+         * truncated CDF by bisection with a fresh uniform from the stream. */
+        uint64_t h = (uint64_t)(u * 9007199254740992.0);
+        for (int k = 0; k < 32; k++) {
+            h = unc_mix(h);
+            double u1 = (double)((h >> 11) + 1) * (1.0 / 9007199254740992.0);
+            h = unc_mix(h);
+            double u2 = (double)(h >> 11) * (1.0 / 9007199254740992.0);
+            double v = x->u.mean + x->u.sd * (sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+            if (v >= x->lo && v <= x->hi)
+                return v;
+        }
+        h = unc_mix(h);
+        u = (double)(h >> 11) * (1.0 / 9007199254740992.0);
         double target = x->norm_a + u * x->norm_z, a = x->lo, b = x->hi;
         for (int it = 0; it < 64; it++) {
             double m = a + (b - a) / 2;
