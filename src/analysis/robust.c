@@ -107,9 +107,10 @@ typedef struct rb_ws {
     uint64_t *agidx, *sgidx, *sgbit, *minm;
     double *agu, *sgu;
     /* frontier scratch */
-    size_t capf;
-    size_t *ord, *tmp, *fr;
-    uint64_t *candidx;
+    size_t capf, capc;
+    uint32_t *tie[RB_NSOL]; /* capf each: the tied best points of each criterion */
+    bool *rej;              /* capf */
+    uint64_t *candidx;      /* capc: the points of a world with one red line dropped */
     double *candu;
     uint32_t *counts;  /* per outcome, how many of this worker's worlds accept it */
     double *Tn, *Sn;   /* issue-major copies: terms [(off_i + k) * nneed + j], sums [i * nneed + j] */
@@ -387,11 +388,11 @@ static void rb_ws_free(const rb_prep *P, rb_ws *W)
     rb_free(a, W->sgbit, W->capsg, sizeof(uint64_t));
     rb_free(a, W->sgu, W->capsg * (P->d ? P->d : 1), sizeof(double));
     rb_free(a, W->minm, W->capmin, sizeof(uint64_t));
-    rb_free(a, W->ord, W->capf, sizeof(size_t));
-    rb_free(a, W->tmp, W->capf, sizeof(size_t));
-    rb_free(a, W->fr, W->capf, sizeof(size_t));
-    rb_free(a, W->candidx, W->capf, sizeof(uint64_t));
-    rb_free(a, W->candu, W->capf * (P->d ? P->d : 1), sizeof(double));
+    for (int k = 0; k < RB_NSOL; k++)
+        rb_free(a, W->tie[k], W->capf, sizeof(uint32_t));
+    rb_free(a, W->rej, W->capf, sizeof(bool));
+    rb_free(a, W->candidx, W->capc, sizeof(uint64_t));
+    rb_free(a, W->candu, W->capc * (P->d ? P->d : 1), sizeof(double));
     if (W->counts)
         rb_free(a, W->counts, (size_t)P->nout, sizeof(uint32_t));
     rb_free(a, W->seen, W->nseen, sizeof(uint32_t));
@@ -735,41 +736,40 @@ static int rb_cmp(const double *ua, uint64_t ia, const double *ub, uint64_t ib, 
 
 static bool rb_scratch(const parley_allocator *a, rb_ws *W, size_t n, size_t d)
 {
+    (void)d;
     if (n <= W->capf)
         return true;
     size_t nc = W->capf ? W->capf : 64;
     while (nc < n)
         nc *= 2;
-    size_t dd = d ? d : 1;
-    size_t *o = parleyx_calloc(a, nc, sizeof(size_t)), *t = parleyx_calloc(a, nc, sizeof(size_t));
-    size_t *f = parleyx_calloc(a, nc, sizeof(size_t));
-    uint64_t *ci = parleyx_calloc(a, nc, sizeof(uint64_t));
-    double *cu = parleyx_calloc(a, nc * dd, sizeof(double));
-    if (!o || !t || !f || !ci || !cu) {
-        if (o)
-            parleyx_free(a, o, nc * sizeof(size_t));
-        if (t)
-            parleyx_free(a, t, nc * sizeof(size_t));
-        if (f)
-            parleyx_free(a, f, nc * sizeof(size_t));
-        if (ci)
-            parleyx_free(a, ci, nc * sizeof(uint64_t));
-        if (cu)
-            parleyx_free(a, cu, nc * dd * sizeof(double));
-        return false;
+    for (int k = 0; k < RB_NSOL; k++) {
+        rb_free(a, W->tie[k], W->capf, sizeof(uint32_t));
+        W->tie[k] = NULL;
     }
-    rb_free(a, W->ord, W->capf, sizeof(size_t));
-    rb_free(a, W->tmp, W->capf, sizeof(size_t));
-    rb_free(a, W->fr, W->capf, sizeof(size_t));
-    rb_free(a, W->candidx, W->capf, sizeof(uint64_t));
-    rb_free(a, W->candu, W->capf * dd, sizeof(double));
-    W->ord = o;
-    W->tmp = t;
-    W->fr = f;
-    W->candidx = ci;
-    W->candu = cu;
+    rb_free(a, W->rej, W->capf, sizeof(bool));
+    W->rej = NULL;
     W->capf = nc;
-    return true;
+    bool ok = (W->rej = parleyx_calloc(a, nc, sizeof(bool))) != NULL;
+    for (int k = 0; k < RB_NSOL; k++)
+        ok &= (W->tie[k] = parleyx_calloc(a, nc, sizeof(uint32_t))) != NULL;
+    return ok;
+}
+
+/* The candidate arrays, at least n points (made only when a red line is
+ * dropped for the binding test). */
+static bool rb_cands(const parley_allocator *a, rb_ws *W, size_t n, size_t d)
+{
+    if (n <= W->capc)
+        return true;
+    size_t nc = W->capc ? W->capc : 64, dd = d ? d : 1;
+    while (nc < n)
+        nc *= 2;
+    rb_free(a, W->candidx, W->capc, sizeof(uint64_t));
+    rb_free(a, W->candu, W->capc * dd, sizeof(double));
+    W->candidx = parleyx_calloc(a, nc, sizeof(uint64_t));
+    W->candu = parleyx_calloc(a, nc * dd, sizeof(double));
+    W->capc = nc;
+    return W->candidx && W->candu;
 }
 
 static double rb_sum(const double *u, size_t d)
@@ -817,8 +817,10 @@ static double rb_ks(const double *u, const double *rv, const double *best, size_
  * of those with the best value, analysis.c) is the lexicographically
  * smallest non-dominated point among the tied ones; its outcome the
  * smallest index reaching it.  best: the per-dimension maxima (KS). */
+static size_t rb_tiebreak(const double *u, size_t d, const uint32_t *tie, size_t nt, bool *rej);
+
 static size_t rb_pick(size_t n, const uint64_t *idx, const double *u, size_t d,
-                      const double *rv, const double *best, int which, size_t *tie, bool *rej)
+                      const double *rv, const double *best, int which, uint32_t *tie, bool *rej)
 {
     double k1 = 0, k2 = 0;
     size_t nt = 0;
@@ -838,12 +840,20 @@ static size_t rb_pick(size_t n, const uint64_t *idx, const double *u, size_t d,
         } else if (a != k1 || b != k2) {
             continue;
         }
-        tie[nt++] = i;
+        tie[nt++] = (uint32_t)i;
     }
+    (void)idx;
+    return rb_tiebreak(u, d, tie, nt, rej);
+}
+
+/* The tie-break of rb_pick alone: among the nt tied points tie[], the
+ * smallest non-dominated one. */
+static size_t rb_tiebreak(const double *u, size_t d, const uint32_t *tie, size_t nt, bool *rej)
+{
     for (size_t i = 0; i < nt; i++)
         rej[i] = false;
     for (;;) {
-        size_t m = SIZE_MAX; /* the smallest point not rejected; first index among equals */
+        size_t m = SIZE_MAX;
         for (size_t i = 0; i < nt; i++)
             if (!rej[i] && (m == SIZE_MAX || rb_cmp(u + tie[i] * d, 0, u + tie[m] * d, 0, d) < 0))
                 m = i;
@@ -861,11 +871,37 @@ static size_t rb_pick(size_t n, const uint64_t *idx, const double *u, size_t d,
         }
         if (!dom)
             return tie[m];
-        for (size_t i = 0; i < nt; i++) /* every copy of the point goes */
+        for (size_t i = 0; i < nt; i++)
             if (rb_cmp(u + tie[i] * d, 0, p, 0, d) == 0)
                 rej[i] = true;
     }
-    (void)idx;
+}
+
+/* The four solutions of rb_pick in one pass over the points: tie[s] (each
+ * n long) receive the tied best of each criterion.  sol[s]: indices. */
+static void rb_pick4(size_t n, const double *u, size_t d, const double *rv, const double *best,
+                     uint32_t *tie[RB_NSOL], bool *rej, size_t sol[RB_NSOL])
+{
+    double k1[RB_NSOL] = {0}, k2[RB_NSOL] = {0};
+    size_t nt[RB_NSOL] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const double *x = u + i * d;
+        double sum = rb_sum(x, d);
+        double a[RB_NSOL] = {rb_nash(x, rv, d), rb_ks(x, rv, best, d), sum, rb_min(x, d)};
+        double b[RB_NSOL] = {0, sum, 0, sum};
+        for (int s = 0; s < RB_NSOL; s++) {
+            if (nt[s] == 0 || a[s] > k1[s] || (a[s] == k1[s] && b[s] > k2[s])) {
+                k1[s] = a[s];
+                k2[s] = b[s];
+                nt[s] = 0;
+            } else if (a[s] != k1[s] || b[s] != k2[s]) {
+                continue;
+            }
+            tie[s][nt[s]++] = (uint32_t)i;
+        }
+    }
+    for (int s = 0; s < RB_NSOL; s++)
+        sol[s] = rb_tiebreak(u, d, tie[s], nt[s], rej);
 }
 
 /* ------------------------------------------------------------------ */
@@ -875,6 +911,7 @@ static size_t rb_pick(size_t n, const uint64_t *idx, const double *u, size_t d,
 typedef struct rb_shared {
     const rb_prep *P;
     uint64_t seed, n;
+    uint64_t chunk;    /* worlds per task: 64, or 1 for large spaces (fixed by the space) */
     atomic_uint_fast64_t next;
     long forced;
     int fend;
@@ -940,7 +977,7 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
     }
     if (d == 0 || d > 64)
         return;
-    if (!rb_scratch(P->a, W, W->nag + W->nsg, d)) {
+    if (!rb_scratch(P->a, W, W->nag, d)) {
         W->nomem = true;
         return;
     }
@@ -952,12 +989,12 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
             if (W->agu[i * d + j] > best[j])
                 best[j] = W->agu[i * d + j];
     }
-    bool *rej = (bool *)W->tmp; /* capf bytes at least */
+    bool *rej = W->rej;
     size_t sol[RB_NSOL];
-    for (int s = 0; s < RB_NSOL; s++) {
-        sol[s] = rb_pick(W->nag, W->agidx, W->agu, d, rv, best, s, W->fr, rej);
+    uint32_t *ties[RB_NSOL] = {W->tie[0], W->tie[1], W->tie[2], W->tie[3]};
+    rb_pick4(W->nag, W->agu, d, rv, best, ties, rej, sol);
+    for (int s = 0; s < RB_NSOL; s++)
         S->sol[w * RB_NSOL + s] = W->agidx[sol[s]];
-    }
     const double *nu = W->agu + sol[0] * d;
     memcpy(S->nash + w * d, nu, d * sizeof(double));
     double bn = rb_nash(nu, rv, d);
@@ -974,6 +1011,10 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
                 reach = true;
         if (!reach)
             continue;
+        if (!rb_cands(P->a, W, W->nag + W->nsg, d)) {
+            W->nomem = true;
+            return;
+        }
         size_t n = W->nag;
         memcpy(W->candidx, W->agidx, n * sizeof(uint64_t));
         memcpy(W->candu, W->agu, n * d * sizeof(double));
@@ -983,7 +1024,12 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
                 memcpy(W->candu + n * d, W->sgu + q * d, d * sizeof(double));
                 n++;
             }
-        size_t at = rb_pick(n, W->candidx, W->candu, d, rv, best, 0, W->fr, rej);
+        if (!rb_scratch(P->a, W, n, d)) {
+            W->nomem = true;
+            return;
+        }
+        rej = W->rej;
+        size_t at = rb_pick(n, W->candidx, W->candu, d, rv, best, 0, W->tie[0], rej);
         if (memcmp(W->candu + at * d, nu, d * sizeof(double)) != 0)
             S->bind[w] |= bit;
     }
@@ -994,13 +1040,13 @@ static void *rb_worker(void *arg)
     rb_job *J = arg;
     rb_shared *S = J->S;
     for (;;) {
-        uint64_t w0 = atomic_fetch_add(&S->next, RB_CHUNK);
+        uint64_t w0 = atomic_fetch_add(&S->next, S->chunk);
         if (w0 >= S->n)
             break;
-        uint64_t w1 = w0 + RB_CHUNK < S->n ? w0 + RB_CHUNK : S->n;
+        uint64_t w1 = w0 + S->chunk < S->n ? w0 + S->chunk : S->n;
         for (uint64_t w = w0; w < w1; w++) {
             if (S->mode == RB_MEAN)
-                rb_mean_world(S, J->W, w, S->msum + (w0 / RB_CHUNK) * S->nl * S->P->d);
+                rb_mean_world(S, J->W, w, S->msum + (w0 / S->chunk) * S->nl * S->P->d);
             else
                 rb_one_world(S, J->W, w);
         }
@@ -1361,6 +1407,7 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
     S.n = N;
     S.forced = -1;
     S.mode = RB_FULL;
+    S.chunk = P->nout >= 100000 ? 1 : RB_CHUNK;
     S.deal = rb_calloc(a, (size_t)N, 1);
     S.sol = rb_calloc(a, (size_t)N * RB_NSOL, sizeof(uint64_t));
     S.nash = rb_calloc(a, (size_t)N * (d ? d : 1), sizeof(double));
@@ -1413,7 +1460,7 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
     /* their mean utilities: every world again (in parallel, by fixed chunks
      * of worlds summed in world order, then the chunks in order) */
     if (nl && d) {
-        uint64_t nch = (N + RB_CHUNK - 1) / RB_CHUNK;
+        uint64_t nch = (N + S.chunk - 1) / S.chunk;
         S.msum = rb_calloc(a, (size_t)nch * nl * d, sizeof(double));
         if (!S.msum) {
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
