@@ -336,37 +336,66 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_robus
     if (nr) {
         parleyx_buf_puts(b, "\nRed lines: belief, P(in a minimal conflict | no deal), "
                             "P(binding | deal):\n");
+        size_t wn = 0;
+        for (size_t k = 0; k < nr; k++) {
+            size_t party, rl;
+            parley_robust_redline(r, k, &party, &rl, NULL, NULL);
+            parley_input in = {PARLEY_INPUT_BELIEF, party, 0, 0, rl};
+            size_t wk = cli_width(parley_input_name(sc, &in, nm, sizeof nm));
+            if (wk > wn)
+                wn = wk;
+        }
         for (size_t k = 0; k < nr; k++) {
             size_t party, rl;
             double pc, pb;
             parley_robust_redline(r, k, &party, &rl, &pc, &pb);
             parley_input in = {PARLEY_INPUT_BELIEF, party, 0, 0, rl};
-            parleyx_buf_printf(b, "  %s  holds %s  conflict %s  binding %s\n",
-                               parley_input_name(sc, &in, nm, sizeof nm),
+            parleyx_buf_puts(b, "  ");
+            cli_pad(b, parley_input_name(sc, &in, nm, sizeof nm), wn);
+            parleyx_buf_printf(b, "  holds %-4s  conflict %6s  binding %6s\n",
                                cli_fmt(parley_redline_belief(sc, party, rl), t1, sizeof t1),
                                pct(pc, t2, sizeof t2), pct(pb, t3, sizeof t3));
         }
     }
     size_t d = parley_robust_dims(r);
-    parleyx_buf_puts(b, "\nUtility at the Nash deal (mean, 5th and 95th percentiles):\n");
+    parleyx_buf_puts(b, "\nUtility at the Nash deal, over the worlds with a deal (mean, 5th and "
+                        "95th percentiles):\n");
+    size_t wp = 0;
+    for (size_t j = 0; j < d; j++) {
+        size_t wk = cli_width(parley_party_name(sc, parley_robust_dim_party(r, j)));
+        if (wk > wp)
+            wp = wk;
+    }
     for (size_t j = 0; j < d; j++) {
         double mean, p05, p95;
         const char *pn = parley_party_name(sc, parley_robust_dim_party(r, j));
+        parleyx_buf_puts(b, "  ");
+        cli_pad(b, pn, wp);
         if (parley_robust_nash_utility(r, j, &mean, &p05, &p95))
-            parleyx_buf_printf(b, "  %s  %s  %s  %s\n", pn, cli_fmt(mean, t1, sizeof t1),
+            parleyx_buf_printf(b, "  %-6s  %-6s  %s\n", cli_fmt(mean, t1, sizeof t1),
                                cli_fmt(p05, t2, sizeof t2), cli_fmt(p95, t3, sizeof t3));
         else
-            parleyx_buf_printf(b, "  %s  - (no deal in any world)\n", pn);
+            parleyx_buf_puts(b, "  - (no deal in any world)\n");
     }
     size_t ns = parley_robust_sensitivity_count(r);
     if (ns) {
-        parleyx_buf_puts(b, "\nWhat matters most: P(deal) with each input at its low / high end:\n");
+        parleyx_buf_puts(b, "\nWhat matters most: P(deal) with each input at its low / high end "
+                            "(a red line: dropped / held):\n");
+        size_t wi = 0;
+        for (size_t k = 0; k < ns; k++) {
+            parley_input in;
+            parley_robust_sensitivity(r, k, &in, NULL, NULL);
+            size_t wk = cli_width(parley_input_name(sc, &in, nm, sizeof nm));
+            if (wk > wi)
+                wi = wk;
+        }
         for (size_t k = 0; k < ns; k++) {
             parley_input in;
             double l, h;
             parley_robust_sensitivity(r, k, &in, &l, &h);
-            parleyx_buf_printf(b, "  %s  %s / %s\n", parley_input_name(sc, &in, nm, sizeof nm),
-                               pct(l, t1, sizeof t1), pct(h, t2, sizeof t2));
+            parleyx_buf_puts(b, "  ");
+            cli_pad(b, parley_input_name(sc, &in, nm, sizeof nm), wi);
+            parleyx_buf_printf(b, "  %6s / %6s\n", pct(l, t1, sizeof t1), pct(h, t2, sizeof t2));
         }
     }
 }
