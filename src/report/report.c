@@ -604,6 +604,8 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     parley_diagnosis_free(d);
     if (!st && o->negotiate)
         st = session_section(b, sc, o);
+    if (!st && parley_scenario_is_uncertain(sc)) /* robust_chart.c (issue 17) */
+        st = rp_robust_section(b, sc, o);
     parleyx_buf_puts(b, "<footer class=\"muted\"><p>Utilities are linear-additive, computed "
                         "exactly as GENIUS does; a deal is an outcome that keeps every red line of "
                         "every negotiator and ratifier and gives each at least its reservation "
@@ -694,6 +696,11 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
     if (!st)
         st = emit(&b, write, ud, "diagnosis.svg");
     parley_diagnosis_free(d);
+    if (!st && parley_scenario_is_uncertain(sc)) { /* robust_chart.c (issue 17) */
+        st = rp_robust_chart(&b, sc, &o, err);
+        if (!st)
+            st = emit(&b, write, ud, "tornado.svg");
+    }
     parleyx_buf_free(&b);
     if (st == PARLEY_ERR_IO)
         return parleyx_fail(err, st, NULL, 0, 0, "a chart could not be written");
