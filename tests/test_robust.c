@@ -579,3 +579,69 @@ Test(robust, reader_keeps_the_distributions)
     parley_scenario_free(c);
     parley_scenario_free(sc);
 }
+
+/* In one world (a point scenario), each red line's P(in a minimal conflict)
+ * and P(binding) are 0 or 1, and must say what parley_diagnose says: in
+ * some minimal conflict when there is no deal, binding (dropping it moves
+ * the Nash point) when there is one. */
+Test(robust, conflicts_and_binding_match_the_diagnosis)
+{
+    rs.s = 0xd1a6ull;
+    size_t want = valgrind() ? 8 : 200, done = 0, tries = 0, conflicts = 0, bindings = 0;
+    while (done < want) {
+        cr_assert_lt(++tries, 20 * want);
+        parley_scenario *sc = random_uncertain(false, false);
+        if (!sc)
+            continue;
+        parley_diagnosis_options dopt;
+        parley_diagnosis_options_init(&dopt);
+        parley_diagnosis *dg = NULL;
+        parley_error err;
+        if (parley_diagnose(sc, &dopt, &dg, &err) != PARLEY_OK || !parley_diagnosis_complete(dg)) {
+            parley_diagnosis_free(dg);
+            parley_scenario_free(sc);
+            continue;
+        }
+        parley_robust_options opt;
+        parley_robust_options_init(&opt);
+        opt.samples = 1;
+        parley_robust *r = NULL;
+        cr_assert_eq(parley_robust_run(sc, &opt, &r, &err), PARLEY_OK, "%s", err.message);
+        bool deal = parley_diagnosis_deal_exists(dg);
+        cr_assert_eq(deal, parley_robust_deal_probability(r, NULL, NULL) == 1.0);
+        size_t nr = parley_robust_redline_count(r), nc = parley_diagnosis_constraint_count(dg);
+        for (size_t k = 0; k < nr; k++) {
+            size_t party, rl;
+            double pc, pb;
+            parley_robust_redline(r, k, &party, &rl, &pc, &pb);
+            size_t c = SIZE_MAX;
+            for (size_t q = 0; q < nc; q++)
+                if (parley_diagnosis_constraint_kind(dg, q) == PARLEY_CONSTRAINT_REDLINE &&
+                    parley_diagnosis_constraint_party(dg, q) == party &&
+                    parley_diagnosis_constraint_redline(dg, q) == rl)
+                    c = q;
+            cr_assert_neq(c, SIZE_MAX);
+            if (!deal) {
+                bool in = false;
+                for (size_t m = 0; m < parley_diagnosis_conflict_count(dg); m++) {
+                    const size_t *mem;
+                    size_t n = parley_diagnosis_conflict(dg, m, &mem);
+                    for (size_t j = 0; j < n; j++)
+                        in |= mem[j] == c;
+                }
+                cr_assert_eq(pc, in ? 1.0 : 0.0, "scenario %zu, red line %zu", done, k);
+                conflicts += in;
+            } else {
+                bool bind = parley_diagnosis_status(dg, c, NULL, 0) == PARLEY_STATUS_BINDING;
+                cr_assert_eq(pb, bind ? 1.0 : 0.0, "scenario %zu, red line %zu: %g", done, k, pb);
+                bindings += bind;
+            }
+        }
+        parley_robust_free(r);
+        parley_diagnosis_free(dg);
+        parley_scenario_free(sc);
+        done++;
+    }
+    cr_assert_gt(conflicts, 0);
+    cr_assert_gt(bindings, 0);
+}
