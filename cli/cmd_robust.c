@@ -34,7 +34,7 @@ static void help(void)
            "  3. --sensitivity: P(deal) with each input at its low and high end.\n"
            "\n"
            "Options:\n"
-           "  --samples N       worlds drawn (default 10000)\n"
+           "  --samples N       worlds drawn (default 10000, at most 10000000)\n"
            "  --seed S          the seed (default 1); same seed, same output\n"
            "  --threads T       worker threads (default 2); the output does not depend\n"
            "                    on it\n"
@@ -70,8 +70,8 @@ static int on_samples(const char *cmd, const char *opt, const char *val, void *u
     unsigned long long v;
     if (!cli_parse_count(cmd, opt, val, &v))
         return CLI_USAGE;
-    if (v < 1 || v > 100000000ull)
-        return cli_usage(cmd, "%s expects 1 to 100000000, got %s", opt, val);
+    if (v < 1 || v > 10000000ull) /* about 80 bytes a world are kept */
+        return cli_usage(cmd, "%s expects 1 to 10000000, got %s", opt, val);
     *(uint64_t *)ud = v;
     return CLI_OK;
 }

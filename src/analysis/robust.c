@@ -234,6 +234,8 @@ static parley_status rb_prepare(const parley_scenario *sc, uint64_t max_outcomes
     if (!P->nv || !P->off || !P->dim_party || !P->needu || !P->unc_util || !P->resbit || !P->r0)
         goto nomem;
     uint64_t nout = 1;
+    if (max_outcomes > ((uint64_t)1 << 40)) /* no overflow below: nout * nv < 2^48 */
+        max_outcomes = (uint64_t)1 << 40;
     for (size_t i = 0; i < ni; i++) {
         P->nv[i] = sc->issues[i].nvalues;
         P->off[i] = P->tot;
