@@ -113,6 +113,11 @@ typedef struct rb_ws {
     uint64_t *candidx;      /* capc: the points of a world with one red line dropped */
     double *candu;
     uint32_t *counts;  /* per outcome, how many of this worker's worlds accept it */
+    size_t nacc;       /* agreements of the world (with two stakeholders only the
+                        * frontier is kept in agidx/agu: nag <= nacc) */
+    size_t nfp, capfp; /* two stakeholders: the online frontier */
+    double *fpu;       /* capfp * 2 */
+    uint64_t *fpi;     /* capfp */
     double *Tn, *Sn;   /* issue-major copies: terms [(off_i + k) * nneed + j], sums [i * nneed + j] */
     uint32_t *seen;    /* failure mask -> stamp of the last world it was seen in (nc <= 16) */
     size_t nseen, ndist;
@@ -398,6 +403,8 @@ static void rb_ws_free(const rb_prep *P, rb_ws *W)
     if (W->counts)
         rb_free(a, W->counts, (size_t)P->nout, sizeof(uint32_t));
     rb_free(a, W->seen, W->nseen, sizeof(uint32_t));
+    rb_free(a, W->fpu, W->capfp * 2, sizeof(double));
+    rb_free(a, W->fpi, W->capfp, sizeof(uint64_t));
     rb_free(a, W->Tn, P->tot * P->nneed, sizeof(double));
     rb_free(a, W->Sn, P->ni * P->nneed, sizeof(double));
     memset(W, 0, sizeof *W);
@@ -627,6 +634,65 @@ static bool rb_minimal(const parley_allocator *a, rb_ws *W, uint64_t F)
     return true;
 }
 
+/* Two stakeholders: add point (u0, u1) of outcome idx to the online
+ * frontier fpu/fpi: sorted by u0 ascending and u1 strictly descending,
+ * distinct non-dominated points, each with the first (smallest) outcome
+ * that reached it (outcomes come in index order, and a point once
+ * dominated stays dominated, so an equal later point never re-enters).
+ * false when out of memory. */
+static bool rb_front2(const parley_allocator *a, rb_ws *W, double u0, double u1, uint64_t idx)
+{
+    size_t n = W->nfp, lo = 0, hi = n;
+    double *F = W->fpu;
+    while (lo < hi) { /* the first point with its u0 >= u0 */
+        size_t m = lo + (hi - lo) / 2;
+        if (F[2 * m] < u0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    size_t i = lo;
+    if (i < n && F[2 * i + 1] >= u1) /* dominated by, or equal to, point i */
+        return true;
+    /* the points p dominates: u0' <= u0 and u1' <= u1, a run ending at i
+     * (point i itself when its u0 equals u0) */
+    size_t end = i < n && F[2 * i] == u0 ? i + 1 : i, start = end;
+    while (start > 0 && F[2 * (start - 1) + 1] <= u1)
+        start--;
+    size_t removed = end - start;
+    if (removed == 0 && n == W->capfp) {
+        size_t nc = W->capfp ? 2 * W->capfp : 64;
+        double *nu = parleyx_calloc(a, nc * 2, sizeof(double));
+        uint64_t *ni = parleyx_calloc(a, nc, sizeof(uint64_t));
+        if (!nu || !ni) {
+            if (nu)
+                parleyx_free(a, nu, nc * 2 * sizeof(double));
+            if (ni)
+                parleyx_free(a, ni, nc * sizeof(uint64_t));
+            return false;
+        }
+        if (n) {
+            memcpy(nu, W->fpu, n * 2 * sizeof(double));
+            memcpy(ni, W->fpi, n * sizeof(uint64_t));
+        }
+        rb_free(a, W->fpu, W->capfp * 2, sizeof(double));
+        rb_free(a, W->fpi, W->capfp, sizeof(uint64_t));
+        W->fpu = F = nu;
+        W->fpi = ni;
+        W->capfp = nc;
+    }
+    /* p takes slot start; the rest from end shifts to start + 1 */
+    if (removed != 1) {
+        memmove(F + 2 * (start + 1), F + 2 * end, (n - end) * 2 * sizeof(double));
+        memmove(W->fpi + start + 1, W->fpi + end, (n - end) * sizeof(uint64_t));
+    }
+    F[2 * start] = u0;
+    F[2 * start + 1] = u1;
+    W->fpi[start] = idx;
+    W->nfp = n - removed + 1;
+    return true;
+}
+
 typedef enum rb_mode { RB_FULL, RB_DEAL, RB_MEAN } rb_mode;
 
 /* Enumerate the space in the current world.  RB_DEAL: returns at the
@@ -642,7 +708,7 @@ static bool rb_enumerate(const rb_prep *P, rb_ws *W, rb_mode mode)
     double *Sn = W->Sn, *u = W->u;
     const double *last_sums = Sn + (ni - 1) * nn;
     memset(o, 0, ni * sizeof(uint32_t));
-    W->nag = W->nsg = W->nmin = W->ndist = 0;
+    W->nag = W->nsg = W->nmin = W->ndist = W->nacc = W->nfp = 0;
     W->stamp++;
     if (W->stamp == 0) { /* wrapped: clear the table once */
         if (W->seen)
@@ -690,10 +756,16 @@ static bool rb_enumerate(const rb_prep *P, rb_ws *W, rb_mode mode)
             if (mode == RB_DEAL)
                 return true;
             W->counts[idx]++;
-            for (size_t j = 0; j < d; j++)
-                udim[j] = u[P->dim_party[j]];
-            if (!rb_push(a, d, &W->nag, &W->capag, &W->agidx, &W->agu, NULL, idx, udim, 0))
-                W->nomem = true;
+            W->nacc++;
+            if (d == 2) {
+                if (!rb_front2(a, W, u[P->dim_party[0]], u[P->dim_party[1]], idx))
+                    W->nomem = true;
+            } else {
+                for (size_t j = 0; j < d; j++)
+                    udim[j] = u[P->dim_party[j]];
+                if (!rb_push(a, d, &W->nag, &W->capag, &W->agidx, &W->agu, NULL, idx, udim, 0))
+                    W->nomem = true;
+            }
         } else if (mode == RB_FULL) {
             if ((F & (F - 1)) == 0 && (F & P->rlbits)) {
                 for (size_t j = 0; j < d; j++)
@@ -702,7 +774,7 @@ static bool rb_enumerate(const rb_prep *P, rb_ws *W, rb_mode mode)
                              F))
                     W->nomem = true;
             }
-            if (W->nag == 0 && F != last) { /* the distinct failure masks, for conflicts */
+            if (W->nacc == 0 && F != last) { /* the distinct failure masks, for conflicts */
                 last = F;
                 bool fresh = true;
                 if (W->seen) {
@@ -718,7 +790,12 @@ static bool rb_enumerate(const rb_prep *P, rb_ws *W, rb_mode mode)
             break;
         rb_sums_n(P, W->Tn, Sn, o, (size_t)ch);
     }
-    return W->nag > 0;
+    if (d == 2) /* the frontier stands for the agreements from here on */
+        for (size_t k = 0; k < W->nfp; k++)
+            if (!rb_push(a, d, &W->nag, &W->capag, &W->agidx, &W->agu, NULL, W->fpi[k],
+                         W->fpu + 2 * k, 0))
+                W->nomem = true;
+    return W->nacc > 0;
 }
 
 /* ------------------------------------------------------------------ */
