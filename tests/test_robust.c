@@ -14,10 +14,13 @@
  *    intersection over corners, the possible set the union.  The engine
  *    must give exactly these counts and first outcomes whenever it does
  *    not refuse, and it may refuse only a few.
- *  - Sampling with choices only: the exact P(deal) and P(acceptable) per
- *    outcome by enumerating every world with its probability; the sampled
- *    estimates fall inside their 95% Wilson intervals at about the
- *    documented rate (a fixed seed: deterministic).
+ *  - Sampling with choices only: the exact P(deal), P(acceptable) per
+ *    outcome and the tornado's P(deal) with each input at its ends, by
+ *    enumerating every world with its probability; the sampled estimates
+ *    fall inside their 95% Wilson intervals at about the documented rate
+ *    (a fixed seed: deterministic).
+ *  - In one world, the red lines' conflict and binding shares are those of
+ *    parley_diagnose.
  *  - Without uncertainty, the sampled world's solutions are those of
  *    parley_analyze (its frontier and tie rules).
  *  - The same seed gives the same results for 1, 2 and 4 threads.
@@ -282,18 +285,32 @@ static void decode(const parley_scenario *sc, size_t idx, uint32_t *o)
 
 /* Enumerate every corner: acc[idx] = number of corners accepting outcome
  * idx; returns the number of corners. */
+static size_t corners_accept_fixed(const parley_scenario *sc, const corner *c, size_t *acc,
+                                   double *pacc, double *pdeal, size_t fixed, size_t fixpick);
+
 static size_t corners_accept(const parley_scenario *sc, const corner *c, size_t *acc,
                              double *pacc, double *pdeal)
+{
+    return corners_accept_fixed(sc, c, acc, pacc, pdeal, SIZE_MAX, 0);
+}
+
+/* The same over the worlds with input `fixed` at its point fixpick (its
+ * probability left out: a conditional distribution), or all worlds. */
+static size_t corners_accept_fixed(const parley_scenario *sc, const corner *c, size_t *acc,
+                                   double *pacc, double *pdeal, size_t fixed, size_t fixpick)
 {
     size_t pick[64] = {0}, ncorners = 0, n = space_size(sc);
     uint32_t o[8];
     if (pdeal)
         *pdeal = 0;
+    if (fixed < c->n)
+        pick[fixed] = fixpick;
     for (;;) {
         parley_scenario *w = corner_world(sc, c, pick);
         double pw = 1;
         for (size_t j = 0; j < c->n; j++)
-            pw *= c->prob[j][pick[j]];
+            if (j != fixed)
+                pw *= c->prob[j][pick[j]];
         bool deal = false;
         for (size_t k = 0; k < n; k++) {
             decode(sc, k, o);
@@ -309,8 +326,15 @@ static size_t corners_accept(const parley_scenario *sc, const corner *c, size_t 
         parley_scenario_free(w);
         ncorners++;
         size_t j = 0;
-        while (j < c->n && ++pick[j] == c->npts[j])
+        for (;;) {
+            if (j == fixed) {
+                j++;
+                continue;
+            }
+            if (j == c->n || ++pick[j] < c->npts[j])
+                break;
             pick[j++] = 0;
+        }
         if (j == c->n)
             break;
     }
@@ -414,9 +438,38 @@ Test(robust, choices_only_sampling_against_exact_probabilities)
         opt.samples = samples;
         opt.seed = 1000 + done;
         opt.top = 1000;
+        opt.sensitivity = true;
         parley_robust *r = NULL;
         parley_error err;
         cr_assert_eq(parley_robust_run(sc, &opt, &r, &err), PARLEY_OK, "%s", err.message);
+        /* the tornado: P(deal) with each input at its low and high end */
+        for (size_t k = 0; k < parley_robust_sensitivity_count(r); k++) {
+            parley_input in;
+            double sl, sh;
+            parley_robust_sensitivity(r, k, &in, &sl, &sh);
+            size_t j = 0;
+            while (j < c.n && !(c.in[j].kind == in.kind && c.in[j].party == in.party &&
+                                c.in[j].issue == in.issue && c.in[j].value == in.value &&
+                                c.in[j].redline == in.redline))
+                j++;
+            cr_assert_lt(j, c.n);
+            size_t plo = 0, phi = 0; /* the points at the ends */
+            for (size_t q = 0; q < c.npts[j]; q++) {
+                if (c.pts[j][q] < c.pts[j][plo])
+                    plo = q;
+                if (c.pts[j][q] > c.pts[j][phi])
+                    phi = q;
+            }
+            for (int e = 0; e < 2; e++) {
+                double exact, l, h;
+                size_t *acc2 = calloc(n, sizeof *acc2);
+                corners_accept_fixed(sc, &c, acc2, NULL, &exact, j, e ? phi : plo);
+                free(acc2);
+                wilson((e ? sh : sl) * (double)samples, (double)samples, &l, &h);
+                checks++;
+                inside += exact >= l - 1e-12 && exact <= h + 1e-12;
+            }
+        }
         double lo, hi, p = parley_robust_deal_probability(r, &lo, &hi);
         checks++;
         inside += pdeal >= lo - 1e-12 && pdeal <= hi + 1e-12;
