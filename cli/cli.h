@@ -47,8 +47,18 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     ;
 
 /* Load a scenario from the inputs (see parley_load).  On failure prints the
- * error and returns its exit status; *out is then NULL. */
+ * error and returns its exit status; *out is then NULL.  A scenario with
+ * uncertain numbers gets a one-line note on stderr that the command uses
+ * its nominal world, unless cli_nominal_quiet was set (info, convert to
+ * yaml and robust, which show the uncertainty itself). */
 int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scenario **out);
+extern bool cli_nominal_quiet;
+
+/* Uncertain numbers (cli_uncertain.c): the distribution of input j of sc
+ * in words ("between 0.2 and 0.4", "holds 0.7"...) into b; and as a JSON
+ * object (depth: its members' indentation level, as cmd_info lays out). */
+void cli_uncertain_text(px_buf *b, const parley_scenario *sc, size_t j);
+void cli_uncertain_json(px_buf *b, const parley_scenario *sc, size_t j, int depth);
 
 /* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT until sigprocmask(SIG_SETMASK,
  * old, NULL): around an atomic write, so that an interrupt leaves no
@@ -224,6 +234,7 @@ int cli_apply_changes(const char *cmd, parley_scenario *sc, const cli_changes *c
 /* Commands. */
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_robust(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_redlines(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);

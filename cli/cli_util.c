@@ -87,8 +87,14 @@ int cli_load(size_t n, char **paths, const parley_load_options *opt, parley_scen
     if (st != PARLEY_OK)
         return cli_report(&err, st);
     cli_note_profiles(n, paths, opt, *out);
+    if (!cli_nominal_quiet && parley_scenario_is_uncertain(*out))
+        fprintf(stderr, "parley: note: the scenario holds uncertain numbers or red-line beliefs; "
+                        "this command uses its nominal world (each number at its mean or most "
+                        "likely choice, every red line held): see `parley robust`\n");
     return CLI_OK;
 }
+
+bool cli_nominal_quiet = false;
 
 /* SIGINT, SIGTERM, SIGHUP and SIGQUIT wait until an atomic write is done
  * and renamed (or its temporary file or folder removed), so an interrupted

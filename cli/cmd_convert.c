@@ -105,6 +105,7 @@ int cmd_convert(int argc, char **argv)
     if (folder && (!out || strcmp(out, "-") == 0))
         return cli_usage("convert", "--to %s writes a folder: name it with -o DIR", to);
     parley_scenario *sc;
+    cli_nominal_quiet = !folder; /* yaml keeps the uncertainty: nothing to note */
     if ((rc = cli_load(n, argv + 1, &lo, &sc)) != CLI_OK)
         return rc;
     if (folder) {

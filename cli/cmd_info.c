@@ -211,6 +211,19 @@ static int text_out(const parley_scenario *sc, const char *input)
             parleyx_buf_printf(&b, "  %s:%s\n      %s\n", parley_party_name(sc, p),
                                parley_redline_name(sc, p, r), parley_redline_text(sc, p, r));
     text_interactions(&b, sc);
+    size_t nu = parley_uncertain_count(sc); /* uncertain numbers, beliefs (docs/robust.md) */
+    if (nu) {
+        char nm[2 * PARLEY_MAX_NAME + 64];
+        parleyx_buf_printf(&b, "\nUncertain numbers and beliefs (%zu); other commands use the "
+                               "nominal world:\n", nu);
+        for (size_t j = 0; j < nu; j++) {
+            parley_input in;
+            parley_uncertain_get(sc, j, &in, NULL);
+            parleyx_buf_printf(&b, "  %s\n      ", parley_input_name(sc, &in, nm, sizeof nm));
+            cli_uncertain_text(&b, sc, j);
+            parleyx_buf_puts(&b, "\n");
+        }
+    }
     size_t nn = parley_scenario_note_count(sc);
     if (nn) /* files of a folder the reader did not use, and why */
         parleyx_buf_printf(&b, "\nNot read (%zu):\n", nn);
@@ -354,6 +367,11 @@ static void json_note(px_buf *b, const parley_scenario *sc, size_t k)
     cli_json_str(b, parley_scenario_note(sc, k));
 }
 
+static void json_uncertain(px_buf *b, const parley_scenario *sc, size_t j)
+{
+    cli_uncertain_json(b, sc, j, 3);
+}
+
 static int json_out(const parley_scenario *sc)
 {
     char count[700];
@@ -375,6 +393,8 @@ static int json_out(const parley_scenario *sc)
     json_list(&b, sc, "parties", parley_party_count(sc), json_party);
     json_list(&b, sc, "issues", parley_issue_count(sc), json_issue);
     json_list(&b, sc, "notes", parley_scenario_note_count(sc), json_note);
+    if (parley_uncertain_count(sc)) /* only then: point scenarios' JSON is unchanged */
+        json_list(&b, sc, "uncertain", parley_uncertain_count(sc), json_uncertain);
     close_at(&b, 0, "}\n");
     return cli_write_buf("info", "the description", NULL, &b);
 }
@@ -389,6 +409,7 @@ int cmd_info(int argc, char **argv)
                             .no_input = "no input given"};
     parley_scenario *sc;
     int rc;
+    cli_nominal_quiet = true; /* info shows the uncertainty itself */
     if (cli_parse_load(&cl, argc, argv, &lo, &sc, &rc))
         rc = json ? json_out(sc) : text_out(sc, argv[1]);
     parley_scenario_free(sc);

@@ -22,6 +22,7 @@ static const command commands[] = {
     {"forecast", cmd_forecast, "where will positions converge? (KTAB SMP, BDM expected utility)"},
     {"report", cmd_report, "a self-contained HTML report with charts, or the charts as SVG"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
+    {"robust", cmd_robust, "uncertain numbers, bluffed red lines: what holds in every world"},
 };
 
 static void usage(FILE *f)

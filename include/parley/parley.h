@@ -9,6 +9,7 @@
  *   parley/report.h       charts and the HTML report (parley report)
  *   parley/forecast.h     spatial forecasting: KTAB SMP, BDM (parley forecast)
  *   parley/tournament.h   tournaments and their results store (parley tournament)
+ *   parley/robust.h       uncertain numbers, bluffed red lines (parley robust)
  * Each header includes what it needs, so any one may be included alone.
  */
 #ifndef PARLEY_H
@@ -22,5 +23,6 @@
 #include "parley/report.h"
 #include "parley/forecast.h"
 #include "parley/tournament.h"
+#include "parley/robust.h"
 
 #endif /* PARLEY_H */

@@ -638,6 +638,22 @@ static parley_status nat_name(nat_ctx *c, const nat_node *n, const char *what)
     return PARLEY_OK;
 }
 
+/* Uncertain numbers (docs/scenario-format.md, "Uncertain numbers"): a
+ * mapping with `between`, `normal` or `choice` (and `p`). */
+static bool nat_is_uncertain(const nat_node *n)
+{
+    if (!n || n->kind != NAT_MAP)
+        return false;
+    NAT_PAIRS(n, k, v) {
+        (void)v;
+        if (k->kind == NAT_SCALAR &&
+            (strcmp(k->text, "between") == 0 || strcmp(k->text, "normal") == 0 ||
+             strcmp(k->text, "choice") == 0 || strcmp(k->text, "p") == 0))
+            return true;
+    }
+    return false;
+}
+
 static bool nat_is_nonfinite_word(const char *t)
 {
     static const char *const words[] = {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
@@ -653,6 +669,12 @@ static bool nat_is_nonfinite_word(const char *t)
 static parley_status nat_number(nat_ctx *c, const nat_node *n, const char *what, double *out)
 {
     char sh[96];
+    if (n && n->kind == NAT_MAP && nat_is_uncertain(n))
+        return nat_fail(c, PARLEY_ERR_INVALID, n,
+                        "an uncertain number is not allowed for %s; only a party's "
+                        "`reservation`, a `weight`, a score in a `values` table and a red "
+                        "line's `threshold` may be uncertain: write a plain number here",
+                        what);
     if (!n || n->kind != NAT_SCALAR || nat_is_null(n))
         return nat_fail(c, PARLEY_ERR_INVALID, n, "expected a number for %s, got %s", what,
                         nat_kind_name(n));
@@ -711,6 +733,147 @@ static parley_status nat_unit(nat_ctx *c, const nat_node *n, const char *what, d
                         what, nat_show(n, sh, sizeof sh));
     }
     return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Uncertain numbers (issue 17; the model is src/model/uncertain.c)     */
+/* ------------------------------------------------------------------ */
+
+static const char *const nat_unc_keys[] = {"between", "normal", "choice", "p"};
+
+/* Two numbers [a, b] for key `key` of what. */
+static parley_status nat_unc_pair(nat_ctx *c, const nat_node *n, const char *key,
+                                  const char *form, const char *what, double *a, double *b)
+{
+    char w[600];
+    if (!n || n->kind != NAT_SEQ || n->n != 2)
+        return nat_fail(c, PARLEY_ERR_INVALID, n, "expected `%s: %s` for %s, got %s", key, form,
+                        what,
+                        n && n->kind == NAT_SEQ ? "a sequence of another length"
+                                                : nat_kind_name(n));
+    snprintf(w, sizeof w, "`%s` of %s", key, what);
+    parley_status st = nat_number(c, n->first, w, a);
+    return st ? st : nat_number(c, n->first->next, w, b);
+}
+
+/* Read an uncertain number (n: a mapping for which nat_is_uncertain
+ * holds) standing for a number of this kind; *u's arrays live in the
+ * arena.  Every error the format lists is placed on its node. */
+static parley_status nat_uncertain(nat_ctx *c, const nat_node *n, const char *what,
+                                   parley_input_kind kind, parley_uncertain *u)
+{
+    parley_status st;
+    char w[600];
+    memset(u, 0, sizeof *u);
+    if ((st = nat_check_map(c, n, nat_unc_keys, 4, what)) != PARLEY_OK)
+        return st;
+    const nat_node *bk = NULL, *bv = nat_get(n, "between", &bk);
+    const nat_node *nk = NULL, *nv = nat_get(n, "normal", &nk);
+    const nat_node *ck = NULL, *cv = nat_get(n, "choice", &ck);
+    const nat_node *pk = NULL, *pv = nat_get(n, "p", &pk);
+    bool weight = kind == PARLEY_INPUT_WEIGHT;
+    const char *range = weight ? "a weight must be >= 0" : "it must lie in [0, 1]";
+    if (cv && (bv || nv))
+        return nat_fail(c, PARLEY_ERR_INVALID, bv ? bk : nk,
+                        "%s: `choice` takes no `%s`; write either `{choice: [...], p: [...]}` "
+                        "or `{between: [LO, HI]}` (with `normal: [MEAN, SD]`)",
+                        what, bv ? "between" : "normal");
+    if (pv && !cv)
+        return nat_fail(c, PARLEY_ERR_INVALID, pk,
+                        "%s: `p` gives the probabilities of a `choice`; add `choice: [V1, V2, "
+                        "...]` or remove `p`",
+                        what);
+    if (nv && !bv)
+        return nat_fail(c, PARLEY_ERR_INVALID, nk,
+                        "%s: a `normal` needs `between: [LO, HI]`, the range it is truncated "
+                        "to; add it",
+                        what);
+    if (bv) {
+        double lo, hi;
+        if ((st = nat_unc_pair(c, bv, "between", "[LO, HI]", what, &lo, &hi)) != PARLEY_OK)
+            return st;
+        if (lo > hi)
+            return nat_fail(c, PARLEY_ERR_INVALID, bv,
+                            "%s: the range `between: [LO, HI]` has LO > HI; write the smaller "
+                            "end first",
+                            what);
+        if (lo < 0 || (!weight && hi > 1))
+            return nat_fail(c, PARLEY_ERR_INVALID, bv,
+                            "%s: the range reaches outside what the number may take: %s", what,
+                            range);
+        u->kind = PARLEY_DIST_UNIFORM;
+        u->lo = lo;
+        u->hi = hi;
+        if (nv) {
+            if ((st = nat_unc_pair(c, nv, "normal", "[MEAN, SD]", what, &u->mean, &u->sd)) !=
+                PARLEY_OK)
+                return st;
+            if (!(u->sd > 0))
+                return nat_fail(c, PARLEY_ERR_INVALID, nv->first->next,
+                                "%s: the SD of `normal: [MEAN, SD]` must be > 0", what);
+            u->kind = PARLEY_DIST_NORMAL;
+        }
+        return PARLEY_OK;
+    }
+    if (!cv || cv->kind != NAT_SEQ || cv->n == 0 || cv->n > PARLEY_MAX_CHOICES)
+        return nat_fail(c, PARLEY_ERR_INVALID, cv ? cv : n,
+                        "%s: expected `choice: [V1, V2, ...]` with 1 to %d numbers", what,
+                        PARLEY_MAX_CHOICES);
+    double *vals = nat_alloc(&c->ar, cv->n * sizeof *vals);
+    double *ps = pv ? nat_alloc(&c->ar, cv->n * sizeof *ps) : NULL;
+    if (!vals || (pv && !ps))
+        return nat_nomem(c);
+    size_t k = 0;
+    NAT_ITEMS(cv, it) {
+        snprintf(w, sizeof w, "choice %zu of %s", k + 1, what);
+        if ((st = nat_number(c, it, w, &vals[k])) != PARLEY_OK)
+            return st;
+        if (vals[k] < 0 || (!weight && vals[k] > 1))
+            return nat_fail(c, PARLEY_ERR_INVALID, it,
+                            "%s: choice %zu is outside what the number may take: %s", what,
+                            k + 1, range);
+        k++;
+    }
+    if (pv) {
+        if (pv->kind != NAT_SEQ || pv->n != cv->n)
+            return nat_fail(c, PARLEY_ERR_INVALID, pv,
+                            "%s: expected `p: [P1, P2, ...]` with one probability per choice "
+                            "(%zu)",
+                            what, cv->n);
+        double sum = 0;
+        k = 0;
+        NAT_ITEMS(pv, it) {
+            snprintf(w, sizeof w, "probability %zu of %s", k + 1, what);
+            if ((st = nat_number(c, it, w, &ps[k])) != PARLEY_OK)
+                return st;
+            if (!(ps[k] >= 0 && ps[k] <= 1))
+                return nat_fail(c, PARLEY_ERR_INVALID, it,
+                                "%s: probability %zu must lie in [0, 1]", what, k + 1);
+            sum += ps[k++];
+        }
+        if (fabs(sum - 1.0) > 1e-9)
+            return nat_fail(c, PARLEY_ERR_INVALID, pv,
+                            "%s: the probabilities `p` sum to %.17g; they must sum to 1 (or "
+                            "leave `p` out for equal weights)",
+                            what, sum);
+    }
+    u->kind = PARLEY_DIST_CHOICE;
+    u->n = cv->n;
+    u->values = vals;
+    u->p = ps;
+    return PARLEY_OK;
+}
+
+/* Record u for in on the scenario; an error the model finds is placed at n. */
+static parley_status nat_set_uncertain(nat_ctx *c, const nat_node *n, const parley_input *in,
+                                       const parley_uncertain *u, const char *what)
+{
+    parley_error be;
+    parley_error_clear(&be);
+    parley_status st = parley_set_uncertain(c->sc, in, u, &be);
+    if (st == PARLEY_OK)
+        return PARLEY_OK;
+    return nat_fail(c, st, n, "%s: %s", what, be.message[0] ? be.message : parley_strerror(st));
 }
 
 /* Copy a builder's error into ours at node n, with a prefix for context. */
@@ -1140,6 +1303,8 @@ static parley_status nat_table(nat_ctx *c, size_t p, const char *pname, size_t i
         return st;
     double *table = nat_alloc(&c->ar, is->nvalues * sizeof *table);
     bool *seen = nat_alloc(&c->ar, is->nvalues * sizeof *seen);
+    parley_uncertain *unc = NULL;    /* uncertain scores, by value */
+    const nat_node **unode = NULL;   /* their nodes (NULL: a plain number) */
     if (!table || !seen)
         return nat_nomem(c);
     NAT_PAIRS(tv, k, v) {
@@ -1163,8 +1328,21 @@ static parley_status nat_table(nat_ctx *c, size_t p, const char *pname, size_t i
         }
         snprintf(what, sizeof what, "the evaluation of `%.60s` (issue `%.60s`) for `%.60s`",
                  k->text, iname, pname);
-        if ((st = nat_unit(c, v, what, &table[lab->idx])) != PARLEY_OK)
+        if (nat_is_uncertain(v)) { /* an uncertain score: recorded below */
+            if (!unc) {
+                unc = nat_alloc(&c->ar, is->nvalues * sizeof *unc);
+                unode = nat_alloc(&c->ar, is->nvalues * sizeof *unode);
+                if (!unc || !unode)
+                    return nat_nomem(c);
+            }
+            if ((st = nat_uncertain(c, v, what, PARLEY_INPUT_SCORE, &unc[lab->idx])) !=
+                PARLEY_OK)
+                return st;
+            unode[lab->idx] = v;
+            table[lab->idx] = 0.0;
+        } else if ((st = nat_unit(c, v, what, &table[lab->idx])) != PARLEY_OK) {
             return st;
+        }
         seen[lab->idx] = true;
     }
     for (const nat_node *x = is->values->first; x; x = x->next) {
@@ -1178,6 +1356,11 @@ static parley_status nat_table(nat_ctx *c, size_t p, const char *pname, size_t i
     for (size_t k = 0; k < is->nvalues; k++)
         if ((st = parley_party_set_value_eval(c->sc, p, i, k, table[k])) != PARLEY_OK)
             return nat_builder_fail(c, st, tv, NULL, ctx);
+    for (size_t k = 0; unode && k < is->nvalues; k++) {
+        parley_input in = {PARLEY_INPUT_SCORE, p, i, k, 0};
+        if (unode[k] && (st = nat_set_uncertain(c, unode[k], &in, &unc[k], ctx)) != PARLEY_OK)
+            return st;
+    }
     return PARLEY_OK;
 }
 
@@ -1341,9 +1524,16 @@ static parley_status nat_utility_entry(nat_ctx *c, size_t p, const char *pname,
                         "written, never renormalised)",
                         ctx);
     double w;
+    parley_uncertain wu;
+    bool wunc = nat_is_uncertain(wv);
     snprintf(what, sizeof what, "the weight of %s", ctx);
-    if ((st = nat_number(c, wv, what, &w)) != PARLEY_OK)
+    if (wunc) { /* set to its nominal value once the evaluator is in */
+        if ((st = nat_uncertain(c, wv, what, PARLEY_INPUT_WEIGHT, &wu)) != PARLEY_OK)
+            return st;
+        w = 0.0;
+    } else if ((st = nat_number(c, wv, what, &w)) != PARLEY_OK) {
         return st;
+    }
     if (w < 0)
         return nat_fail(c, PARLEY_ERR_INVALID, wv,
                         "the weight of %s is %s; expected a number >= 0", ctx,
@@ -1381,19 +1571,26 @@ static parley_status nat_utility_entry(nat_ctx *c, size_t p, const char *pname,
                         "`linear`, `peak`, `points` or `constant`",
                         nat_kind_word(is->kind), k->text);
     switch (which) {
-    case 0: return nat_table(c, p, pname, i, shape, ctx);
-    case 1: return nat_linear(c, p, i, shape, ctx);
-    case 2: return nat_peak(c, p, i, shape, ctx);
-    case 3: return nat_points(c, p, i, shape, ctx);
-    default: break;
+    case 0: st = nat_table(c, p, pname, i, shape, ctx); break;
+    case 1: st = nat_linear(c, p, i, shape, ctx); break;
+    case 2: st = nat_peak(c, p, i, shape, ctx); break;
+    case 3: st = nat_points(c, p, i, shape, ctx); break;
+    default: {
+        double cst;
+        snprintf(what, sizeof what, "the constant of %s", ctx);
+        if ((st = nat_unit(c, shape, what, &cst)) != PARLEY_OK)
+            return st;
+        if ((st = parley_party_set_constant(c->sc, p, i, cst)) != PARLEY_OK)
+            return nat_builder_fail(c, st, shape, NULL, ctx);
+        break;
     }
-    double cst;
-    snprintf(what, sizeof what, "the constant of %s", ctx);
-    if ((st = nat_unit(c, shape, what, &cst)) != PARLEY_OK)
-        return st;
-    if ((st = parley_party_set_constant(c->sc, p, i, cst)) != PARLEY_OK)
-        return nat_builder_fail(c, st, shape, NULL, ctx);
-    return PARLEY_OK;
+    }
+    if (st == PARLEY_OK && wunc) {
+        parley_input in = {PARLEY_INPUT_WEIGHT, p, i, 0, 0};
+        snprintf(what, sizeof what, "the weight of %s", ctx);
+        st = nat_set_uncertain(c, wv, &in, &wu, what);
+    }
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1506,10 +1703,17 @@ static parley_status nat_party_numbers(nat_ctx *c, size_t idx, const nat_node *v
     if ((x = nat_get(v, "reservation", NULL)) != NULL) {
         double d;
         snprintf(what, sizeof what, "the reservation value of `%.100s`", pname);
-        if ((st = nat_number(c, x, what, &d)) != PARLEY_OK)
+        if (nat_is_uncertain(x)) {
+            parley_uncertain u;
+            parley_input in = {PARLEY_INPUT_RESERVATION, idx, 0, 0, 0};
+            if ((st = nat_uncertain(c, x, what, PARLEY_INPUT_RESERVATION, &u)) != PARLEY_OK ||
+                (st = nat_set_uncertain(c, x, &in, &u, what)) != PARLEY_OK)
+                return st;
+        } else if ((st = nat_number(c, x, what, &d)) != PARLEY_OK) {
             return st;
-        if ((st = parley_party_set_reservation(c->sc, idx, d)) != PARLEY_OK)
+        } else if ((st = parley_party_set_reservation(c->sc, idx, d)) != PARLEY_OK) {
             return nat_builder_fail(c, st, x, NULL, where);
+        }
     }
     if ((x = nat_get(v, "discount", NULL)) != NULL) {
         double d;
@@ -1745,15 +1949,72 @@ static void nat_rule_pos(const nat_ctx *c, const nat_node *n, unsigned off, unsi
     *col = cl;
 }
 
+/* A red line's `holds` and `threshold` (its mapping form m). */
+static parley_status nat_redline_belief(nat_ctx *c, size_t p, size_t r, const nat_node *k,
+                                        const nat_node *m)
+{
+    parley_status st;
+    char what[300];
+    const nat_node *hk = NULL, *hv = nat_get(m, "holds", &hk);
+    const nat_node *tk = NULL, *tv = nat_get(m, "threshold", &tk);
+    if (hv) {
+        double h;
+        snprintf(what, sizeof what, "`holds` of red line `%.60s` of `%.60s`", k->text,
+                 c->party_names[p]);
+        if ((st = nat_number(c, hv, what, &h)) != PARLEY_OK)
+            return st;
+        if (!(h >= 0 && h <= 1))
+            return nat_fail(c, PARLEY_ERR_INVALID, hv,
+                            "%s is the belief that the red line is real: expected a number in "
+                            "[0, 1] (1 = surely real, 0 = surely a bluff)",
+                            what);
+        parley_error be;
+        parley_error_clear(&be);
+        if ((st = parley_redline_set_holds(c->sc, p, r, h, &be)) != PARLEY_OK)
+            return nat_builder_fail(c, st, hv, &be, what);
+    }
+    if (tv) {
+        parley_uncertain u;
+        parley_input in = {PARLEY_INPUT_THRESHOLD, p, 0, 0, r};
+        snprintf(what, sizeof what, "the threshold of red line `%.60s` of `%.60s`", k->text,
+                 c->party_names[p]);
+        if (nat_is_uncertain(tv)) {
+            if ((st = nat_uncertain(c, tv, what, PARLEY_INPUT_THRESHOLD, &u)) != PARLEY_OK)
+                return st;
+        } else {
+            memset(&u, 0, sizeof u);
+            u.kind = PARLEY_DIST_POINT;
+            if ((st = nat_number(c, tv, what, &u.value)) != PARLEY_OK)
+                return st;
+        }
+        if ((st = nat_set_uncertain(c, tk, &in, &u, what)) != PARLEY_OK)
+            return st;
+    }
+    return PARLEY_OK;
+}
+
 static parley_status nat_redlines(nat_ctx *c, size_t p, const nat_node *rl)
 {
     parley_status st;
     char what[200];
     const char *pname = c->party_names[p];
-    NAT_PAIRS(rl, k, v) {
+    NAT_PAIRS(rl, k, entry) {
+        const nat_node *v = entry; /* the rule's node */
         snprintf(what, sizeof what, "a red line name of `%.100s`", pname);
         if ((st = nat_name(c, k, what)) != PARLEY_OK)
             return st;
+        const nat_node *rm = NULL; /* the mapping form {rule, holds, threshold} */
+        if (v && v->kind == NAT_MAP) {
+            static const char *const keys[] = {"rule", "holds", "threshold"};
+            snprintf(what, sizeof what, "red line `%.60s` of `%.60s`", k->text, pname);
+            if ((st = nat_check_map(c, v, keys, 3, what)) != PARLEY_OK)
+                return st;
+            rm = v;
+            v = nat_get(rm, "rule", NULL);
+            if (!v)
+                return nat_fail(c, PARLEY_ERR_INVALID, rm,
+                                "%s has no `rule`; write `{rule: \"...\", holds: P}`", what);
+        }
         if (!v || v->kind != NAT_SCALAR || nat_is_null(v))
             return nat_fail(c, PARLEY_ERR_INVALID, nat_is_null(v) ? k : v,
                             "expected the rule of red line `%.100s` of `%.100s` as text, got "
@@ -1773,6 +2034,9 @@ static parley_status nat_redlines(nat_ctx *c, size_t p, const nat_node *rl)
             return parleyx_fail(c->err, st, c->file, line, col,
                                 "in red line `%.100s` of `%.100s`: %s", k->text, pname, m);
         }
+        if (rm && (st = nat_redline_belief(c, p, parley_redline_count(c->sc, p) - 1, k, rm)) !=
+                     PARLEY_OK)
+            return st;
     }
     return PARLEY_OK;
 }

@@ -227,6 +227,55 @@ static void nw_num(nw *w, double d)
     nw_puts(w, parleyx_fmt_double(d, buf, sizeof buf));
 }
 
+/* A number that may be uncertain (docs/scenario-format.md, "Uncertain
+ * numbers"): its distribution when the scenario records one for in, else
+ * d as a plain number. */
+static void nw_unum(nw *w, const parley_input *in, double d)
+{
+    parley_uncertain u;
+    if (!parley_uncertain_find(w->sc, in, &u)) {
+        nw_num(w, d);
+        return;
+    }
+    if (u.kind == PARLEY_DIST_POINT) {
+        nw_num(w, u.value);
+        return;
+    }
+    if (u.kind == PARLEY_DIST_CHOICE) {
+        nw_puts(w, "{choice: [");
+        for (size_t k = 0; k < u.n; k++) {
+            if (k)
+                nw_puts(w, ", ");
+            nw_num(w, u.values[k]);
+        }
+        nw_puts(w, "]");
+        if (u.p) {
+            nw_puts(w, ", p: [");
+            for (size_t k = 0; k < u.n; k++) {
+                if (k)
+                    nw_puts(w, ", ");
+                nw_num(w, u.p[k]);
+            }
+            nw_puts(w, "]");
+        }
+        nw_puts(w, "}");
+        return;
+    }
+    nw_puts(w, "{");
+    if (u.kind == PARLEY_DIST_NORMAL) {
+        nw_puts(w, "normal: [");
+        nw_num(w, u.mean);
+        nw_puts(w, ", ");
+        nw_num(w, u.sd);
+        nw_puts(w, "], ");
+    }
+    nw_puts(w, "between: [");
+    nw_num(w, u.lo);
+    nw_puts(w, ", ");
+    nw_num(w, u.hi);
+    nw_puts(w, "]}");
+}
+
 /* An integer issue bound, exact when the double is an integer. */
 static void nw_int(nw *w, double d)
 {
@@ -357,7 +406,8 @@ static void nw_table_flow(nw *w, const nw_eval_arg *a)
             nw_puts(w, ", ");
         nw_str(w, parley_issue_value_label(w->sc, a->issue, k, label, sizeof label), true);
         nw_puts(w, ": ");
-        nw_num(w, a->info->table[k]);
+        parley_input in = {PARLEY_INPUT_SCORE, a->party, a->issue, k, 0};
+        nw_unum(w, &in, a->info->table[k]);
     }
     nw_puts(w, "}");
 }
@@ -410,7 +460,8 @@ static void nw_entry_flow(nw *w, const void *arg)
 {
     const nw_eval_arg *a = arg;
     nw_puts(w, "{weight: ");
-    nw_num(w, parley_party_weight(w->sc, a->party, a->issue));
+    parley_input in = {PARLEY_INPUT_WEIGHT, a->party, a->issue, 0, 0};
+    nw_unum(w, &in, parley_party_weight(w->sc, a->party, a->issue));
     nw_puts(w, ", ");
     if (a->info->kind == PARLEY_EVAL_TABLE) {
         nw_puts(w, "values: ");
@@ -444,7 +495,8 @@ static void nw_entry(nw *w, size_t p, size_t i, const parley_eval_info *info)
     } else {
         char label[PARLEY_MAX_NAME + 8];
         nw_puts(w, ":\n        weight: ");
-        nw_num(w, parley_party_weight(sc, p, i));
+        parley_input win = {PARLEY_INPUT_WEIGHT, p, i, 0, 0};
+        nw_unum(w, &win, parley_party_weight(sc, p, i));
         nw_puts(w, "\n");
         if (info->kind == PARLEY_EVAL_TABLE) {
             nw_puts(w, "        values:\n");
@@ -452,7 +504,8 @@ static void nw_entry(nw *w, size_t p, size_t i, const parley_eval_info *info)
                 nw_puts(w, "          ");
                 nw_str(w, parley_issue_value_label(sc, i, k, label, sizeof label), true);
                 nw_puts(w, ": ");
-                nw_num(w, info->table[k]);
+                parley_input sin = {PARLEY_INPUT_SCORE, p, i, k, 0};
+                nw_unum(w, &sin, info->table[k]);
                 nw_puts(w, "\n");
             }
         } else if (info->kind == PARLEY_EVAL_PIECEWISE) {
@@ -497,9 +550,10 @@ static void nw_party(nw *w, size_t p)
         nw_puts(w, "\n");
     }
     double rv = parley_party_reservation(sc, p);
-    if (rv != 0.0 || signbit(rv)) {
+    parley_input rin = {PARLEY_INPUT_RESERVATION, p, 0, 0, 0};
+    if (rv != 0.0 || signbit(rv) || parley_uncertain_find(sc, &rin, NULL)) {
         nw_puts(w, "    reservation: ");
-        nw_num(w, rv);
+        nw_unum(w, &rin, rv);
         nw_puts(w, "\n");
     }
     double d = parley_party_discount(sc, p);
@@ -590,7 +644,25 @@ static void nw_party(nw *w, size_t p)
         nw_puts(w, "      ");
         nw_str(w, parley_redline_name(sc, p, r), true);
         nw_puts(w, ": ");
-        nw_str(w, parley_redline_text(sc, p, r), false);
+        /* the mapping form when it holds a belief or a threshold */
+        parley_input tin = {PARLEY_INPUT_THRESHOLD, p, 0, 0, r};
+        double holds = parley_redline_belief(sc, p, r);
+        bool thr = parley_uncertain_find(sc, &tin, NULL);
+        if (holds != 1.0 || thr) {
+            nw_puts(w, "{rule: ");
+            nw_str(w, parley_redline_text(sc, p, r), false);
+            if (holds != 1.0) {
+                nw_puts(w, ", holds: ");
+                nw_num(w, holds);
+            }
+            if (thr) {
+                nw_puts(w, ", threshold: ");
+                nw_unum(w, &tin, 0.0);
+            }
+            nw_puts(w, "}");
+        } else {
+            nw_str(w, parley_redline_text(sc, p, r), false);
+        }
         nw_puts(w, "\n");
     }
 }

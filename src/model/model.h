@@ -100,6 +100,7 @@ struct parley_scenario {
     pm_party *parties;
     size_t nnotes, capnotes;
     char **notes; /* the reader's notes (files it skipped, and why) */
+    struct pm_uncertainty *unc; /* uncertain numbers and beliefs (uncertain.h), or NULL */
     bool final;
 };
 

@@ -18,6 +18,7 @@
  */
 #include "model/model.h"
 #include "model/rule.h"
+#include "model/uncertain.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -132,6 +133,7 @@ void parley_scenario_free(parley_scenario *sc)
     for (size_t k = 0; k < sc->nnotes; k++)
         parleyx_strfree(sc->alloc, sc->notes[k]);
     parleyx_free(sc->alloc, sc->notes, sc->capnotes * sizeof(char *));
+    pm_unc_free(sc); /* uncertain.c */
     parley_allocator a = sc->allocv;
     parleyx_free(&a, sc, sizeof *sc);
 }
@@ -748,6 +750,7 @@ parley_status parley_party_remove_redline(parley_scenario *sc, size_t party, siz
     rule_free(sc, pa->redlines[r].rule);
     memmove(&pa->redlines[r], &pa->redlines[r + 1], (pa->nredlines - r - 1) * sizeof(pm_redline));
     pa->nredlines--;
+    pm_unc_redline_removed(sc, party, r); /* uncertain.c: its beliefs and threshold go too */
     pa->redlines_use_utility = false;
     for (size_t k = 0; k < pa->nredlines; k++)
         if (rule_uses_utility(pa->redlines[k].rule))
@@ -1474,6 +1477,8 @@ parley_status parley_scenario_clone(const parley_scenario *sc, parley_scenario *
         for (size_t r = 0; !st && r < sc->parties[p].nredlines; r++)
             st = parley_party_add_redline(c, p, sc->parties[p].redlines[r].name,
                                           sc->parties[p].redlines[r].text, err);
+    if (!st)
+        st = pm_unc_clone(sc, c, err); /* uncertain.c: the same numbers, beliefs, thresholds */
     if (!st && sc->final)
         st = parley_scenario_finalize(c, err);
     if (st) {

@@ -641,6 +641,8 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     parley_diagnosis_free(d);
     if (!st && o->negotiate)
         st = session_section(b, sc, o, deadline);
+    if (!st && parley_scenario_is_uncertain(sc)) /* robust_chart.c (issue 17) */
+        st = rp_robust_section(b, sc, o);
     parleyx_buf_puts(b, parley_scenario_has_interactions(sc)
                             ? "<footer class=\"muted\"><p>Utilities are linear-additive plus "
                               "interaction terms (docs/scenario-format.md), computed exactly as "
@@ -739,6 +741,11 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
     if (!st)
         st = emit(&b, write, ud, "diagnosis.svg");
     parley_diagnosis_free(d);
+    if (!st && parley_scenario_is_uncertain(sc)) { /* robust_chart.c (issue 17) */
+        st = rp_robust_chart(&b, sc, &o, err);
+        if (!st)
+            st = emit(&b, write, ud, "tornado.svg");
+    }
     parleyx_buf_free(&b);
     if (st == PARLEY_ERR_IO)
         return parleyx_fail(err, st, NULL, 0, 0, "a chart could not be written");

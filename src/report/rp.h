@@ -116,4 +116,14 @@ bool rp_labels_place(rp_labels *L, double ax, double ay, double r, const char *s
 void rp_label_emit(px_buf *b, const rp_placed *p, double ax, double ay, const char *attrs,
                    const char *text);
 
+/* ---------------------------------------------------- robust_chart.c */
+
+/* The report's robustness section (scenarios with uncertainty): P(deal),
+ * the exact sets, the most robust deals, the tornado. */
+parley_status rp_robust_section(px_buf *b, const parley_scenario *sc,
+                                const parley_report_options *o);
+/* The tornado alone (parley_report_charts: tornado.svg). */
+parley_status rp_robust_chart(px_buf *b, const parley_scenario *sc, const parley_report_options *o,
+                              parley_error *err);
+
 #endif

@@ -63,8 +63,8 @@ for c in $cmds help; do echo "$got" | grep -qx "$c" || fail "bash completion of 
 complete_bash forecast --js | grep -qx -- --json || fail "bash completion of 'parley forecast --js' lacks --json"
 complete_bash analyze --kalai "" | grep -qx genius || fail "bash completion of 'parley analyze --kalai ' lacks genius"
 [ "$(complete_bash help redl)" = redlines ] || fail "bash completion of 'parley help redl' is not redlines"
-(cd "$docdir" && [ "$(complete_bash info examples/abu)" = examples/abu-dhabi-2026.yaml ]) \
-  || fail "bash completion of 'parley info examples/abu' is not the file"
+(cd "$docdir" && [ "$(complete_bash info examples/abu-dhabi-2026.)" = examples/abu-dhabi-2026.yaml ]) \
+  || fail "bash completion of 'parley info examples/abu-dhabi-2026.' is not the file"
 
 # zsh: installed where zsh looks (site-functions), and valid zsh when zsh is here.
 zshc=$prefix/share/zsh/site-functions/_parley
