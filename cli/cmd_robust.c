@@ -17,7 +17,8 @@ static void help(void)
 {
     printf("Usage: parley robust [--samples N] [--seed S] [--threads T] [--top K]\n"
            "                     [--sensitivity] [--exact] [--json] [--csv FILE]\n"
-           "                     [--max-outcomes N] [--grid N] [--max-input MiB] INPUT\n"
+           "                     [--max-outcomes N] [--max-seconds S] [--grid N]\n"
+           "                     [--max-input MiB] INPUT\n"
            "\n"
            "What holds across every plausible world of a scenario whose numbers are\n"
            "uncertain ({between: [LO, HI]}, normal, choice) and whose red lines may be\n"
@@ -44,6 +45,8 @@ static void help(void)
            "  --json            machine-readable output (see docs/robust.md)\n"
            "  --csv FILE        the listed outcomes as CSV to FILE ('-': stdout)\n"
            "  --max-outcomes N  the largest space enumerated (default 100000000)\n"
+           "  --max-seconds S   stop the sampled worlds after S seconds of wall time\n"
+           "                    (exit status 2, nothing written; default: no limit)\n"
            "  --grid N          points per real issue when enumerating (default 21)\n"
            "  --max-input MiB   largest input file read, in MiB (default 64)\n"
            "  -h, --help        this help\n");
@@ -461,6 +464,7 @@ int cmd_robust(int argc, char **argv)
         CLI_CALL("--threads", "a value", on_threads, &a.opt.threads),
         CLI_CALL("--top", "a value", on_top, &a.opt.top),
         CLI_CALL("--max-outcomes", "a value", on_u64, &a.opt.max_outcomes),
+        CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.opt.max_seconds),
         CLI_LOAD_OPTIONS(&a.lo),
     };
     const cli_cmdline cl = {.cmd = "robust", .help = help, .opts = opts, .nopts = CLI_COUNT(opts),
@@ -474,7 +478,10 @@ int cmd_robust(int argc, char **argv)
     parley_robust *r = NULL;
     parley_error err;
     parley_error_clear(&err);
+    cli_progress ps;
+    cli_progress_start(&ps, "robust", &a.opt.progress, &a.opt.progress_ud);
     parley_status st = parley_robust_run(sc, &a.opt, &r, &err);
+    cli_progress_end(&ps);
     if (st != PARLEY_OK) {
         rc = cli_report(&err, st);
         parley_scenario_free(sc);

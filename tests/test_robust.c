@@ -587,6 +587,70 @@ Test(robust, same_results_for_any_thread_count)
     parley_scenario_free(sc);
 }
 
+/* The progress callback sees the passes in order and can cancel; a run it
+ * lets finish gives the same numbers as one without it. */
+typedef struct prog_log {
+    unsigned calls, cancel_after;
+    double last;
+    bool backwards;
+} prog_log;
+
+static int on_progress(void *ud, const char *phase, double f)
+{
+    prog_log *l = ud;
+    cr_assert(strcmp(phase, "worlds") == 0 || strcmp(phase, "sensitivity") == 0, "%s", phase);
+    if (f < l->last || f < 0.0 || f > 1.0)
+        l->backwards = true;
+    l->last = f;
+    return ++l->calls >= l->cancel_after;
+}
+
+Test(robust, progress_and_cancel, .timeout = 120)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/examples/abu-dhabi-2026-uncertain.yaml", PARLEY_SOURCE_DIR);
+    parley_scenario *sc = NULL;
+    parley_error err;
+    cr_assert_eq(parley_native_read_file(path, NULL, &sc, &err), PARLEY_OK, "%s", err.message);
+    parley_robust_options opt;
+    parley_robust_options_init(&opt);
+    opt.samples = valgrind() ? 3000 : 200000;
+    opt.seed = 3;
+    opt.threads = 2;
+    opt.sensitivity = true;
+    /* a callback that never cancels: the same numbers as without one */
+    parley_robust *r0 = NULL, *r1 = NULL;
+    cr_assert_eq(parley_robust_run(sc, &opt, &r0, &err), PARLEY_OK, "%s", err.message);
+    prog_log keep = {.cancel_after = UINT32_MAX};
+    opt.progress = on_progress;
+    opt.progress_ud = &keep;
+    cr_assert_eq(parley_robust_run(sc, &opt, &r1, &err), PARLEY_OK, "%s", err.message);
+    double lo0, hi0, lo1, hi1;
+    cr_assert_eq(parley_robust_deal_probability(r0, &lo0, &hi0),
+                 parley_robust_deal_probability(r1, &lo1, &hi1));
+    cr_assert(!keep.backwards);
+    parley_robust_free(r0);
+    parley_robust_free(r1);
+    /* cancelled at the first report: a limit failure, no result */
+    if (keep.calls) {
+        prog_log stop = {.cancel_after = 1};
+        opt.progress_ud = &stop;
+        parley_robust *r2 = NULL;
+        cr_assert_eq(parley_robust_run(sc, &opt, &r2, &err), PARLEY_ERR_LIMIT);
+        cr_assert_null(r2);
+        cr_assert(strstr(err.message, "cancelled"), "%s", err.message);
+    }
+    /* a deadline already past: a limit failure naming the time limit */
+    opt.progress = NULL;
+    opt.max_seconds = 1e-9;
+    parley_robust *r3 = NULL;
+    cr_assert_eq(parley_robust_run(sc, &opt, &r3, &err), PARLEY_ERR_LIMIT);
+    cr_assert_null(r3);
+    cr_assert(strstr(err.message, "time limit") && strstr(err.message, "--max-seconds"), "%s",
+              err.message);
+    parley_scenario_free(sc);
+}
+
 Test(robust, reader_keeps_the_distributions)
 {
     static const char text[] =

@@ -28,6 +28,7 @@
 #ifndef PARLEY_ROBUST_H
 #define PARLEY_ROBUST_H
 
+#include "parley/analysis.h" /* parley_progress_fn */
 #include "parley/core.h"
 
 #ifdef __cplusplus
@@ -143,6 +144,18 @@ typedef struct parley_robust_options {
     bool sensitivity;      /* the tornado: P(deal) with each input at its ends */
     bool no_samples;       /* exact sets only */
     uint64_t max_outcomes; /* the largest space enumerated; 0: 100,000,000 */
+    /* Wall-clock limit in seconds for the sampled passes (0: none): past
+     * it parley_robust_run fails with PARLEY_ERR_LIMIT and err->message
+     * says so.  Checked between chunks of worlds (one world each on spaces
+     * of 10^5 outcomes or more), so the stop comes within about one
+     * world's time.  A result that arrives is the same with any limit. */
+    double max_seconds;
+    /* Progress of the sampled passes (phase "worlds" or "sensitivity",
+     * fraction of all passes), at most about every 0.2 s, never
+     * concurrently; a nonzero return cancels (PARLEY_ERR_LIMIT, "the
+     * robust analysis was cancelled").  May be NULL. */
+    parley_progress_fn progress;
+    void *progress_ud;
 } parley_robust_options;
 
 PARLEY_API void parley_robust_options_init(parley_robust_options *opt);

@@ -37,6 +37,7 @@
  * arrays and frees them in parley_robust_free.
  */
 #include "parleyx.h"
+#include "analysis/an.h" /* an_now, an_past: the deadline clock */
 #include "model/model.h"
 #include "model/rule.h"
 #include "model/uncertain.h"
@@ -1007,7 +1008,18 @@ typedef struct rb_shared {
     size_t nl;
     const uint32_t *outs;
     double *msum;
+    /* limits: the deadline (an_now seconds, 0: none) and the progress
+     * callback, checked by the first job between chunks; stop is set to
+     * RB_STOP_TIME or RB_STOP_CANCEL and every job then leaves. */
+    double deadline;
+    parley_progress_fn progress;
+    void *progress_ud;
+    struct timespec last;
+    unsigned pass, npass; /* this pass of the worlds, of how many */
+    atomic_int stop;
 } rb_shared;
+
+enum { RB_STOP_TIME = 1, RB_STOP_CANCEL = 2 };
 
 /* RB_MEAN: add world w's utilities of the listed outcomes to sum. */
 static void rb_mean_world(rb_shared *S, rb_ws *W, uint64_t w, double *sum)
@@ -1032,6 +1044,7 @@ static void rb_mean_world(rb_shared *S, rb_ws *W, uint64_t w, double *sum)
 typedef struct rb_job {
     rb_shared *S;
     rb_ws *W;
+    bool first; /* checks the limits and reports progress */
 } rb_job;
 
 static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
@@ -1114,11 +1127,39 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
     }
 }
 
+/* The first job, between chunks: past the deadline, or cancelled by the
+ * progress callback (at most every 0.2 s), every job stops. */
+static void rb_tick(rb_shared *S, uint64_t done)
+{
+    if (an_past(S->deadline)) {
+        atomic_store(&S->stop, RB_STOP_TIME);
+        return;
+    }
+    if (!S->progress)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double since = (double)(now.tv_sec - S->last.tv_sec) +
+                   (double)(now.tv_nsec - S->last.tv_nsec) * 1e-9;
+    if (since < 0.2)
+        return;
+    S->last = now;
+    double f = ((double)S->pass + (double)done / (double)(S->n ? S->n : 1)) /
+               (double)(S->npass ? S->npass : 1);
+    if (S->progress(S->progress_ud, S->mode == RB_DEAL ? "sensitivity" : "worlds",
+                    f < 1.0 ? f : 1.0))
+        atomic_store(&S->stop, RB_STOP_CANCEL);
+}
+
 static void *rb_worker(void *arg)
 {
     rb_job *J = arg;
     rb_shared *S = J->S;
     for (;;) {
+        if (atomic_load(&S->stop))
+            break;
+        if (J->first && (S->deadline > 0 || S->progress))
+            rb_tick(S, atomic_load(&S->next));
         uint64_t w0 = atomic_fetch_add(&S->next, S->chunk);
         if (w0 >= S->n)
             break;
@@ -1133,16 +1174,32 @@ static void *rb_worker(void *arg)
     return NULL;
 }
 
-static void rb_run(rb_shared *S, rb_ws *ws, unsigned nt)
+/* One pass over the worlds; false when a limit stopped it (S->stop). */
+static bool rb_run(rb_shared *S, rb_ws *ws, unsigned nt)
 {
     rb_job jobs[PARLEYX_MAX_THREADS];
     for (unsigned t = 0; t < nt; t++) {
         jobs[t].S = S;
         jobs[t].W = &ws[t];
+        jobs[t].first = t == 0;
     }
     atomic_store(&S->next, 0);
     atomic_store(&S->deals, 0);
     parleyx_run_jobs(rb_worker, jobs, sizeof jobs[0], nt);
+    S->pass++;
+    return atomic_load(&S->stop) == 0;
+}
+
+static parley_status rb_stopped(const rb_shared *S, parley_error *err)
+{
+    if (atomic_load(&S->stop) == RB_STOP_CANCEL)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                            "the robust analysis was cancelled");
+    return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                        "the robust analysis stopped at the time limit, in pass %u of %u over "
+                        "the %llu worlds; raise it with --max-seconds S (max_seconds), or draw "
+                        "fewer worlds (--samples)",
+                        S->pass, S->npass, (unsigned long long)S->n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1487,6 +1544,11 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
     S.forced = -1;
     S.mode = RB_FULL;
     S.chunk = P->nout >= 100000 ? 1 : RB_CHUNK;
+    S.deadline = o->max_seconds > 0 ? an_now() + o->max_seconds : 0.0;
+    S.progress = o->progress;
+    S.progress_ud = o->progress_ud;
+    clock_gettime(CLOCK_MONOTONIC, &S.last);
+    S.npass = 2 + (o->sensitivity ? 2 * (unsigned)(P->nin < 256 ? P->nin : 256) : 0);
     S.deal = rb_calloc(a, (size_t)N, 1);
     S.sol = rb_calloc(a, (size_t)N * RB_NSOL, sizeof(uint64_t));
     S.nash = rb_calloc(a, (size_t)N * (d ? d : 1), sizeof(double));
@@ -1503,7 +1565,10 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
         st = rb_ws_init(P, &ws[t], true, err);
     if (st)
         goto done;
-    rb_run(&S, ws, nt);
+    if (!rb_run(&S, ws, nt)) {
+        st = rb_stopped(&S, err);
+        goto done;
+    }
     for (unsigned t = 0; t < nt; t++) {
         if (ws[t].nomem) {
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -1548,7 +1613,10 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
         S.mode = RB_MEAN;
         S.nl = nl;
         S.outs = R->out;
-        rb_run(&S, ws, nt);
+        if (!rb_run(&S, ws, nt)) {
+            st = rb_stopped(&S, err);
+            goto done;
+        }
         for (uint64_t c = 0; c < nch; c++)
             for (size_t k = 0; k < nl * d; k++)
                 R->out_mean[k] += S.msum[c * nl * d + k];
@@ -1632,17 +1700,17 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
     }
     /* the tornado */
     if (o->sensitivity && P->nin) {
-        R->nsens = P->nin;
-        R->sens_in = rb_calloc(a, P->nin, sizeof(parley_input));
-        R->sens_lo = rb_calloc(a, P->nin, sizeof(double));
-        R->sens_hi = rb_calloc(a, P->nin, sizeof(double));
+        size_t ns = P->nin < 256 ? P->nin : 256;
+        R->nsens = ns; /* what the arrays hold, as parley_robust_free frees them */
+        R->sens_in = rb_calloc(a, ns, sizeof(parley_input));
+        R->sens_lo = rb_calloc(a, ns, sizeof(double));
+        R->sens_hi = rb_calloc(a, ns, sizeof(double));
         if (!R->sens_in || !R->sens_lo || !R->sens_hi) {
             st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
             goto done;
         }
         double swing[256];
         size_t order[256];
-        size_t ns = P->nin < 256 ? P->nin : 256;
         parley_input tin[256];
         double tlo[256], thi[256];
         for (size_t j = 0; j < ns; j++) {
@@ -1651,7 +1719,10 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
                 S.mode = RB_DEAL;
                 S.forced = (long)j;
                 S.fend = e;
-                rb_run(&S, ws, nt);
+                if (!rb_run(&S, ws, nt)) {
+                    st = rb_stopped(&S, err);
+                    goto done;
+                }
                 pr[e] = (double)atomic_load(&S.deals) / (double)N;
             }
             tin[j] = P->in[j]->in;
@@ -1668,7 +1739,6 @@ static parley_status rb_sample(const rb_prep *Pc, parley_robust *R, const parley
             }
             order[y] = v;
         }
-        R->nsens = ns;
         for (size_t k = 0; k < ns; k++) {
             R->sens_in[k] = tin[order[k]];
             R->sens_lo[k] = tlo[order[k]];
