@@ -9,6 +9,7 @@
  *   parley/report.h       charts and the HTML report (parley report)
  *   parley/forecast.h     spatial forecasting: KTAB SMP, BDM (parley forecast)
  *   parley/tournament.h   tournaments and their results store (parley tournament)
+ *   parley/stability.h    strategic stability, the graph model (parley stability)
  * Each header includes what it needs, so any one may be included alone.
  */
 #ifndef PARLEY_H
@@ -22,5 +23,6 @@
 #include "parley/report.h"
 #include "parley/forecast.h"
 #include "parley/tournament.h"
+#include "parley/stability.h"
 
 #endif /* PARLEY_H */

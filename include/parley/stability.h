@@ -1,0 +1,188 @@
+/*
+ * parley/stability.h -- strategic stability: the Graph Model for Conflict
+ * Resolution (Kilgour, Hipel and Fang 1987; Fang, Hipel and Kilgour 1993)
+ * in its option form, as GMCR II and GMCR+ (gmcr-py) use it.
+ *
+ * A graph model has decision makers (DMs); each controls binary options.
+ * A state takes or leaves every option; its id is gmcr-py's: option i
+ * (0-based, in the order the options were added) adds 2^i when taken.
+ * Infeasible patterns (a mask and the values under it) remove states;
+ * an option may be irreversible (only taken, or only dropped).  A DM's
+ * preference is a payoff per feasible state (higher is better, equal is
+ * a tie), either set explicitly (an explicit ranking, or a utility) or
+ * derived from prioritised statements as GMCR+ does (statement k of m
+ * weighs 2^(m-1-k); a state's payoff is the sum of the weights of the
+ * statements it satisfies).
+ *
+ * The analysis gives, for every feasible state and every DM, stability
+ * under Nash (R), GMR, SMR, SEQ, SIM and SEQ+SIM (docs/stability.md gives
+ * the definitions and their sources); a state is an equilibrium under a
+ * concept when it is stable for every DM.  Besides: coalition stability
+ * (coalition improvements), the status quo analysis (which states the
+ * conflict can reach from a status quo by unilateral improvements, and
+ * by which moves), and for each non-equilibrium state the DM who moves
+ * and the improvement it takes.
+ *
+ * Conventions as in parley/core.h: parley_status results, a parley_error
+ * filled on failure, *_free(NULL) harmless, the library never prints.
+ * A finalized graph is only read by the analysis: threads may share it.
+ */
+#ifndef PARLEY_STABILITY_H
+#define PARLEY_STABILITY_H
+
+#include "parley/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* At most this many options (2^24 states) and DMs. */
+#define PARLEY_GRAPH_MAX_OPTIONS 24
+#define PARLEY_GRAPH_MAX_DMS 32
+/* At most this many prioritised statements per DM (their weights, powers
+ * of two, add up exactly in a double). */
+#define PARLEY_GRAPH_MAX_STATEMENTS 52
+
+typedef struct parley_graph parley_graph;
+
+typedef enum parley_option_dir {
+    PARLEY_DIR_BOTH = 0, /* taken and dropped freely */
+    PARLEY_DIR_FORWARD,  /* irreversible: may only be taken (gmcr-py "fwd") */
+    PARLEY_DIR_BACKWARD  /* irreversible: may only be dropped (gmcr-py "back") */
+} parley_option_dir;
+
+typedef enum parley_concept {
+    PARLEY_CONCEPT_NASH = 0,
+    PARLEY_CONCEPT_GMR,
+    PARLEY_CONCEPT_SMR,
+    PARLEY_CONCEPT_SEQ,
+    PARLEY_CONCEPT_SIM,
+    PARLEY_CONCEPT_SEQSIM,
+    PARLEY_CONCEPT_COUNT
+} parley_concept;
+
+/* "nash", "gmr", "smr", "seq", "sim", "seqsim" (the JSON keys); static. */
+PARLEY_API const char *parley_concept_name(parley_concept c);
+
+/* --- Building.  alloc may be NULL (malloc); it is copied.  Caller frees
+ * with parley_graph_free.  NULL when out of memory. --- */
+PARLEY_API parley_graph *parley_graph_new(const parley_allocator *alloc);
+PARLEY_API void parley_graph_free(parley_graph *g);
+
+/* A DM; name non-empty, unique, copied.  *index (if not NULL) gets its index. */
+PARLEY_API parley_status parley_graph_add_dm(parley_graph *g, const char *name, size_t *index,
+                                             parley_error *err);
+/* An option controlled by dm; name non-empty (copied).  Options are
+ * numbered in the order added: option i is bit i of a state id.  Not after
+ * the first parley_graph_set_payoff. */
+PARLEY_API parley_status parley_graph_add_option(parley_graph *g, size_t dm, const char *name,
+                                                 parley_option_dir dir, size_t *index,
+                                                 parley_error *err);
+/* Every state s with (s & mask) == value is infeasible (value ⊆ mask). */
+PARLEY_API parley_status parley_graph_add_infeasible(parley_graph *g, uint32_t mask,
+                                                     uint32_t value, parley_error *err);
+
+/* The next prioritised statement of dm (less important than those before),
+ * in GMCR+'s syntax over 1-based option numbers: "3", "-1" (not taken),
+ * "1 & -2" (and), "1 | 2 & 3" (or binds looser than and), "1 IF 2"
+ * (satisfied unless 2 holds and 1 does not), "1 IFF 2" (both or neither);
+ * at most one IF or IFF, each side and/or of literals.  Errors give the
+ * column in text. */
+PARLEY_API parley_status parley_graph_add_statement(parley_graph *g, size_t dm, const char *text,
+                                                    parley_error *err);
+/* The same as a disjunction of n conjunctions: a state satisfies it when
+ * (s & mask[k]) == value[k] for some k (gmcr-py's conditions and compound
+ * conditions).  n >= 1. */
+PARLEY_API parley_status parley_graph_add_condition(parley_graph *g, size_t dm, size_t n,
+                                                    const uint32_t *mask, const uint32_t *value,
+                                                    parley_error *err);
+/* An explicit payoff of dm at state (higher preferred; equal payoffs are
+ * ties; finite).  A DM with explicit payoffs needs one for every feasible
+ * state, and no statements. */
+PARLEY_API parley_status parley_graph_set_payoff(parley_graph *g, size_t dm, uint32_t state,
+                                                 double payoff, parley_error *err);
+
+/* Check the model and compute the feasible states and the payoffs.  The
+ * graph may not be changed afterwards. */
+PARLEY_API parley_status parley_graph_finalize(parley_graph *g, parley_error *err);
+
+/* --- Reading (names borrowed; valid until the graph is freed). --- */
+PARLEY_API size_t parley_graph_dm_count(const parley_graph *g);
+PARLEY_API const char *parley_graph_dm_name(const parley_graph *g, size_t dm);
+PARLEY_API size_t parley_graph_option_count(const parley_graph *g);
+PARLEY_API const char *parley_graph_option_name(const parley_graph *g, size_t opt);
+PARLEY_API size_t parley_graph_option_dm(const parley_graph *g, size_t opt);
+PARLEY_API parley_option_dir parley_graph_option_direction(const parley_graph *g, size_t opt);
+/* 2^options (feasible or not). */
+PARLEY_API uint64_t parley_graph_state_count(const parley_graph *g);
+/* After finalize: */
+PARLEY_API uint64_t parley_graph_feasible_count(const parley_graph *g);
+PARLEY_API bool parley_graph_feasible(const parley_graph *g, uint32_t state);
+PARLEY_API double parley_graph_payoff(const parley_graph *g, size_t dm, uint32_t state);
+/* dm's unilateral moves from a feasible state: the states it reaches by
+ * changing its own options only (in permitted directions), feasible, not
+ * state itself, in increasing id.  Returns how many there are; writes at
+ * most cap of them.  improving: only those dm strictly prefers. */
+PARLEY_API size_t parley_graph_moves(const parley_graph *g, size_t dm, uint32_t state,
+                                     bool improving, uint32_t *out, size_t cap);
+
+/* --- The analysis --- */
+typedef struct parley_stability parley_stability;
+
+/* Stability of every feasible state for every DM under all six concepts.
+ * g must be finalized and outlive the result.  On success *out is owned
+ * by the caller (parley_stability_free). */
+PARLEY_API parley_status parley_stability_analyze(const parley_graph *g, parley_stability **out,
+                                                  parley_error *err);
+PARLEY_API void parley_stability_free(parley_stability *st);
+
+/* Is state (feasible) stable for dm under c? */
+PARLEY_API bool parley_stability_stable(const parley_stability *st, size_t dm, parley_concept c,
+                                        uint32_t state);
+/* Stable for every DM under c? */
+PARLEY_API bool parley_stability_equilibrium(const parley_stability *st, parley_concept c,
+                                             uint32_t state);
+/* The equilibria under c in increasing id: returns their number, writes
+ * at most cap of them. */
+PARLEY_API size_t parley_stability_equilibria(const parley_stability *st, parley_concept c,
+                                              uint32_t *ids, size_t cap);
+
+/* Why state is not an equilibrium under c: the first DM (lowest index)
+ * for whom it is unstable, and an improvement it takes that the others
+ * cannot sanction under c (for Nash: its most preferred improvement, the
+ * lowest id among ties; otherwise the lowest id unsanctioned one).
+ * PARLEY_ERR_NORESULT when state is an equilibrium (or infeasible). */
+PARLEY_API parley_status parley_stability_explain(const parley_stability *st, parley_concept c,
+                                                  uint32_t state, size_t *dm, uint32_t *to);
+
+/* Coalition stability.  The coalition (a bit per DM, at least one) moves
+ * from state by any legal sequence of its members' unilateral moves; a
+ * coalition improvement is a state so reached that every member strictly
+ * prefers.  *stable is true when there is none; otherwise *to (if not
+ * NULL) is the lowest-id coalition improvement. */
+PARLEY_API parley_status parley_stability_coalition(const parley_graph *g, uint32_t members,
+                                                    uint32_t state, bool *stable, uint32_t *to,
+                                                    parley_error *err);
+
+/* --- Status quo analysis: the states the conflict reaches from a status
+ * quo by unilateral improvements (any DM, one move at a time), each by a
+ * shortest path (fewest moves; among those the one found first, DMs in
+ * index order and targets in increasing id). --- */
+typedef struct parley_reach parley_reach;
+/* On success *out is owned by the caller (parley_reach_free). */
+PARLEY_API parley_status parley_reach_from(const parley_graph *g, uint32_t status_quo,
+                                           parley_reach **out, parley_error *err);
+PARLEY_API void parley_reach_free(parley_reach *r);
+/* Is state reached (the status quo itself is, in 0 moves)? */
+PARLEY_API bool parley_reach_reached(const parley_reach *r, uint32_t state);
+/* The path to state: returns its number of moves (0 for the status quo,
+ * SIZE_MAX when not reached); writes at most cap moves: move k goes to
+ * states[k], made by dms[k]. */
+PARLEY_API size_t parley_reach_path(const parley_reach *r, uint32_t state, uint32_t *states,
+                                    size_t *dms, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PARLEY_STABILITY_H */

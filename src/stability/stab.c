@@ -1,0 +1,449 @@
+/*
+ * stab.c -- the stability analysis of a finalized graph model: for every
+ * feasible state and DM, Nash, GMR, SMR, SEQ, SIM and SEQ+SIM stability
+ * (docs/stability.md has the definitions and sources), and the witness
+ * that explains an instability.
+ *
+ * The idea.  GMR, SMR and SEQ ask whether a state reachable by the
+ * opponents from s1 (by any legal sequence of their unilateral moves, or
+ * of their unilateral improvements for SEQ) is no better for the focal DM
+ * i than s.  That is a question about the minimum of a value over the set
+ * reachable from s1 in a directed graph, which one Tarjan pass gives for
+ * every s1 at once: the minimum over a strongly connected component's
+ * members and over the components it reaches.  The rule that no DM moves
+ * twice in succession does not change which states are reachable: two
+ * consecutive moves of the same DM a -> b -> c are one move a -> c (its
+ * options change in permitted directions; c is feasible; for improvements
+ * c is better than a for the mover), or nothing when c = a; so only s1
+ * itself may be added, and s1 is better for i than s, so it never
+ * sanctions.  SMR uses the value max(P_i(x), max P_i over i's moves from x)
+ * in place of P_i(x).  SIM combines i's improvement with simultaneous
+ * unilateral improvements of any of the opponents from s, checked by
+ * enumeration with early exit.  The edges are never stored: a DM's moves
+ * from x are the submasks of its options flippable at x.
+ *
+ * Cost: two Tarjan passes per DM, each O(states * opponents' moves); memory
+ * a few arrays of 2^n words plus the result (a bit per state, DM and
+ * concept, and a witness per state, DM and concept).
+ */
+#include "st.h"
+
+#include <math.h>
+
+struct parley_stability {
+    const parley_graph *g;
+    const parley_allocator *alloc;
+    size_t words;   /* 64-bit words per bitset */
+    uint64_t *bits; /* [concept][dm][words]: stable */
+    uint64_t *eq;   /* [concept][words]: equilibrium */
+    uint32_t *wit;  /* [concept][dm][S]: an unsanctioned improvement, or UINT32_MAX */
+};
+
+#define NONE UINT32_MAX
+
+static inline void bit_set(uint64_t *b, uint32_t s)
+{
+    b[s >> 6] |= (uint64_t)1 << (s & 63);
+}
+static inline bool bit_get(const uint64_t *b, uint32_t s)
+{
+    return (b[s >> 6] >> (s & 63)) & 1u;
+}
+
+/* ------------------------------------------------ reachable minimum */
+
+typedef struct rm_work {
+    uint32_t *idx, *low, *stk, *call;
+    uint32_t *itd;  /* per node: the current submask */
+    uint8_t *itj;   /* per node: the current opponent */
+    uint64_t *done; /* finished (component assigned) */
+} rm_work;
+
+/* The next neighbour of x in the opponents' graph of focal, resuming the
+ * iterator (j, d); NONE when exhausted. */
+static uint32_t rm_next(const parley_graph *g, size_t focal, bool improving, uint32_t x,
+                        uint8_t *j, uint32_t *d)
+{
+    uint32_t fl = st_flippable(g, x);
+    while (*j < g->ndm) {
+        if (*j == focal) {
+            (*j)++;
+            *d = 0;
+            continue;
+        }
+        uint32_t m = g->dm[*j].opts & fl;
+        if (m) {
+            for (;;) {
+                *d = (*d - m) & m;
+                if (!*d)
+                    break;
+                uint32_t t = x ^ *d;
+                if (!st_feasible(g, t))
+                    continue;
+                if (improving && !(g->P[*j][t] > g->P[*j][x]))
+                    continue;
+                return t;
+            }
+        }
+        (*j)++;
+        *d = 0;
+    }
+    return NONE;
+}
+
+/* For every feasible x: out0[x] = min of v0 over the states reachable
+ * from x (x included), and out1 likewise for v1 when v1 is not NULL. */
+static void reach_min(const parley_graph *g, size_t focal, bool improving, rm_work *w,
+                      const double *v0, const double *v1, double *out0, double *out1)
+{
+    uint64_t S = g->S;
+    memset(w->idx, 0, S * sizeof(uint32_t));
+    memset(w->done, 0, ((S + 63) / 64) * sizeof(uint64_t));
+    uint32_t counter = 0;
+    size_t sp = 0, cp = 0;
+    for (uint64_t r = 0; r < S; r++) {
+        uint32_t root = (uint32_t)r;
+        if (!st_feasible(g, root) || w->idx[root])
+            continue;
+        /* visit root */
+        w->idx[root] = w->low[root] = ++counter;
+        w->itj[root] = 0;
+        w->itd[root] = 0;
+        out0[root] = v0[root];
+        if (v1)
+            out1[root] = v1[root];
+        w->stk[sp++] = root;
+        w->call[cp++] = root;
+        while (cp) {
+            uint32_t x = w->call[cp - 1];
+            uint32_t t = rm_next(g, focal, improving, x, &w->itj[x], &w->itd[x]);
+            if (t != NONE) {
+                if (!w->idx[t]) {
+                    w->idx[t] = w->low[t] = ++counter;
+                    w->itj[t] = 0;
+                    w->itd[t] = 0;
+                    out0[t] = v0[t];
+                    if (v1)
+                        out1[t] = v1[t];
+                    w->stk[sp++] = t;
+                    w->call[cp++] = t;
+                } else {
+                    if (!bit_get(w->done, t)) {
+                        if (w->idx[t] < w->low[x])
+                            w->low[x] = w->idx[t];
+                    }
+                    /* a finished component's value is final; an open
+                     * one's is folded in when its component closes */
+                    if (out0[t] < out0[x])
+                        out0[x] = out0[t];
+                    if (v1 && out1[t] < out1[x])
+                        out1[x] = out1[t];
+                }
+                continue;
+            }
+            /* x is exhausted */
+            cp--;
+            if (w->low[x] == w->idx[x]) {
+                double m0 = INFINITY, m1 = INFINITY;
+                size_t k = sp;
+                do {
+                    uint32_t y = w->stk[--k];
+                    if (out0[y] < m0)
+                        m0 = out0[y];
+                    if (v1 && out1[y] < m1)
+                        m1 = out1[y];
+                } while (w->stk[k] != x);
+                while (sp > k) {
+                    uint32_t y = w->stk[--sp];
+                    out0[y] = m0;
+                    if (v1)
+                        out1[y] = m1;
+                    bit_set(w->done, y);
+                }
+            }
+            if (cp) {
+                uint32_t p = w->call[cp - 1];
+                if (w->low[x] < w->low[p])
+                    w->low[p] = w->low[x];
+                if (out0[x] < out0[p])
+                    out0[p] = out0[x];
+                if (v1 && out1[x] < out1[p])
+                    out1[p] = out1[x];
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------- SIM */
+
+/* Is there a choice, for each opponent of focal, of staying or taking one
+ * of its improvements from s (the deltas in opt[j][0..nopt[j]-1]), such
+ * that c = s1 ^ (the chosen deltas) is feasible and no better for focal
+ * than s?  Depth-first over the opponents. */
+static bool sim_search(const parley_graph *g, size_t focal, double ps, uint32_t c, size_t j,
+                       uint32_t *const *opt, const size_t *nopt)
+{
+    while (j < g->ndm && (j == focal || !nopt[j]))
+        j++;
+    if (j >= g->ndm)
+        return st_feasible(g, c) && g->P[focal][c] <= ps;
+    if (sim_search(g, focal, ps, c, j + 1, opt, nopt))
+        return true;
+    for (size_t k = 0; k < nopt[j]; k++)
+        if (sim_search(g, focal, ps, c ^ opt[j][k], j + 1, opt, nopt))
+            return true;
+    return false;
+}
+
+/* ------------------------------------------------------------ analyze */
+
+static size_t cidx(const parley_stability *r, parley_concept c, size_t dm)
+{
+    return ((size_t)c * r->g->ndm + dm);
+}
+
+void parley_stability_free(parley_stability *st)
+{
+    if (!st)
+        return;
+    const parley_allocator *a = st->alloc;
+    size_t nd = st->g->ndm;
+    parleyx_free(a, st->bits, PARLEY_CONCEPT_COUNT * nd * st->words * sizeof(uint64_t));
+    parleyx_free(a, st->eq, PARLEY_CONCEPT_COUNT * st->words * sizeof(uint64_t));
+    parleyx_free(a, st->wit, PARLEY_CONCEPT_COUNT * nd * st->g->S * sizeof(uint32_t));
+    parleyx_free(a, st, sizeof *st);
+}
+
+parley_status parley_stability_analyze(const parley_graph *g, parley_stability **out,
+                                       parley_error *err)
+{
+    if (!out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no place for the result");
+    *out = NULL;
+    if (!g || !g->final)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "the graph model must be finalized first");
+    const parley_allocator *a = g->alloc;
+    uint64_t S = g->S;
+    size_t nd = g->ndm, words = (size_t)((S + 63) / 64);
+    parley_stability *r = parleyx_calloc(a, 1, sizeof *r);
+    if (!r)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    r->g = g;
+    r->alloc = a;
+    r->words = words;
+    r->bits = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * nd * words, sizeof(uint64_t));
+    r->eq = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * words, sizeof(uint64_t));
+    r->wit = parleyx_malloc(a, PARLEY_CONCEPT_COUNT * nd * S * sizeof(uint32_t));
+    rm_work w = {0};
+    w.idx = parleyx_malloc(a, S * sizeof(uint32_t));
+    w.low = parleyx_malloc(a, S * sizeof(uint32_t));
+    w.stk = parleyx_malloc(a, S * sizeof(uint32_t));
+    w.call = parleyx_malloc(a, S * sizeof(uint32_t));
+    w.itd = parleyx_malloc(a, S * sizeof(uint32_t));
+    w.itj = parleyx_malloc(a, S);
+    w.done = parleyx_malloc(a, words * sizeof(uint64_t));
+    double *q = parleyx_malloc(a, S * sizeof(double));
+    double *m0 = parleyx_malloc(a, S * sizeof(double));
+    double *m1 = parleyx_malloc(a, S * sizeof(double));
+    double *i0 = parleyx_malloc(a, S * sizeof(double));
+    /* per opponent: the deltas of its improvements from the state at hand */
+    uint32_t *simopt[PARLEY_GRAPH_MAX_DMS] = {0};
+    size_t simn[PARLEY_GRAPH_MAX_DMS] = {0}, simcap[PARLEY_GRAPH_MAX_DMS] = {0};
+    bool ok = r->bits && r->eq && r->wit && w.idx && w.low && w.stk && w.call && w.itd &&
+              w.itj && w.done && q && m0 && m1 && i0;
+    for (size_t d = 0; ok && d < nd; d++) {
+        simcap[d] = (size_t)1 << __builtin_popcount(g->dm[d].opts);
+        simopt[d] = parleyx_malloc(a, simcap[d] * sizeof(uint32_t));
+        ok = simopt[d] != NULL;
+    }
+    parley_status st = PARLEY_OK;
+    if (!ok) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0,
+                          "out of memory for the stability analysis of %llu states",
+                          (unsigned long long)S);
+        goto done;
+    }
+    for (size_t i = 0; i < PARLEY_CONCEPT_COUNT * nd * S; i++)
+        r->wit[i] = NONE;
+    for (size_t f = 0; f < nd; f++) {
+        const double *P = g->P[f];
+        uint32_t own = g->dm[f].opts;
+        /* q: the most f can get from x in one move of its own, or x */
+        for (uint64_t x64 = 0; x64 < S; x64++) {
+            uint32_t x = (uint32_t)x64;
+            if (!st_feasible(g, x))
+                continue;
+            double best = P[x];
+            uint32_t m = own & st_flippable(g, x);
+            for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
+                uint32_t t = x ^ d;
+                if (st_feasible(g, t) && P[t] > best)
+                    best = P[t];
+            }
+            q[x] = best;
+        }
+        reach_min(g, f, false, &w, P, q, m0, m1);
+        reach_min(g, f, true, &w, P, NULL, i0, NULL);
+        uint64_t *bn = r->bits + cidx(r, PARLEY_CONCEPT_NASH, f) * words;
+        uint64_t *bg = r->bits + cidx(r, PARLEY_CONCEPT_GMR, f) * words;
+        uint64_t *bs = r->bits + cidx(r, PARLEY_CONCEPT_SMR, f) * words;
+        uint64_t *bq = r->bits + cidx(r, PARLEY_CONCEPT_SEQ, f) * words;
+        uint64_t *bm = r->bits + cidx(r, PARLEY_CONCEPT_SIM, f) * words;
+        uint64_t *bb = r->bits + cidx(r, PARLEY_CONCEPT_SEQSIM, f) * words;
+        uint32_t *wn = r->wit + cidx(r, PARLEY_CONCEPT_NASH, f) * S;
+        uint32_t *wg = r->wit + cidx(r, PARLEY_CONCEPT_GMR, f) * S;
+        uint32_t *ws = r->wit + cidx(r, PARLEY_CONCEPT_SMR, f) * S;
+        uint32_t *wq = r->wit + cidx(r, PARLEY_CONCEPT_SEQ, f) * S;
+        uint32_t *wm = r->wit + cidx(r, PARLEY_CONCEPT_SIM, f) * S;
+        uint32_t *wb = r->wit + cidx(r, PARLEY_CONCEPT_SEQSIM, f) * S;
+        for (uint64_t s64 = 0; s64 < S; s64++) {
+            uint32_t s = (uint32_t)s64;
+            if (!st_feasible(g, s))
+                continue;
+            double ps = P[s];
+            uint32_t m = own & st_flippable(g, s);
+            uint32_t best = NONE, ug = NONE, us = NONE, uq = NONE, um = NONE;
+            bool sim_ready = false;
+            for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
+                uint32_t t = s ^ d;
+                if (!st_feasible(g, t) || !(P[t] > ps))
+                    continue;
+                if (best == NONE || P[t] > P[best] || (P[t] == P[best] && t < best))
+                    best = t;
+                if (!(m0[t] <= ps) && t < ug)
+                    ug = t;
+                if (!(m1[t] <= ps) && t < us)
+                    us = t;
+                if (!(i0[t] <= ps) && t < uq)
+                    uq = t;
+                if (t < um) {
+                    if (!sim_ready) {
+                        for (size_t j = 0; j < nd; j++) {
+                            simn[j] = 0;
+                            if (j == f)
+                                continue;
+                            uint32_t mj = g->dm[j].opts & st_flippable(g, s);
+                            for (uint32_t e = mj & (0u - mj); e; e = (e - mj) & mj) {
+                                uint32_t u = s ^ e;
+                                if (st_feasible(g, u) && g->P[j][u] > g->P[j][s])
+                                    simopt[j][simn[j]++] = e;
+                            }
+                        }
+                        sim_ready = true;
+                    }
+                    if (!sim_search(g, f, ps, t, 0, simopt, simn))
+                        um = t;
+                }
+            }
+            if (best == NONE)
+                bit_set(bn, s);
+            else
+                wn[s] = best;
+            if (ug == NONE)
+                bit_set(bg, s);
+            else
+                wg[s] = ug;
+            if (us == NONE)
+                bit_set(bs, s);
+            else
+                ws[s] = us;
+            if (uq == NONE)
+                bit_set(bq, s);
+            else
+                wq[s] = uq;
+            if (um == NONE)
+                bit_set(bm, s);
+            else
+                wm[s] = um;
+            if (uq == NONE && um == NONE)
+                bit_set(bb, s);
+            else
+                wb[s] = uq < um ? uq : um;
+        }
+    }
+    for (int c = 0; c < PARLEY_CONCEPT_COUNT; c++) {
+        uint64_t *e = r->eq + (size_t)c * words;
+        memcpy(e, g->feas, words * sizeof(uint64_t));
+        for (size_t f = 0; f < nd; f++) {
+            const uint64_t *b = r->bits + cidx(r, (parley_concept)c, f) * words;
+            for (size_t k = 0; k < words; k++)
+                e[k] &= b[k];
+        }
+    }
+done:
+    parleyx_free(a, w.idx, S * sizeof(uint32_t));
+    parleyx_free(a, w.low, S * sizeof(uint32_t));
+    parleyx_free(a, w.stk, S * sizeof(uint32_t));
+    parleyx_free(a, w.call, S * sizeof(uint32_t));
+    parleyx_free(a, w.itd, S * sizeof(uint32_t));
+    parleyx_free(a, w.itj, S);
+    parleyx_free(a, w.done, words * sizeof(uint64_t));
+    parleyx_free(a, q, S * sizeof(double));
+    parleyx_free(a, m0, S * sizeof(double));
+    parleyx_free(a, m1, S * sizeof(double));
+    parleyx_free(a, i0, S * sizeof(double));
+    for (size_t d = 0; d < nd; d++)
+        parleyx_free(a, simopt[d], simcap[d] * sizeof(uint32_t));
+    if (st) {
+        parley_stability_free(r);
+        return st;
+    }
+    *out = r;
+    return PARLEY_OK;
+}
+
+bool parley_stability_stable(const parley_stability *st, size_t dm, parley_concept c,
+                             uint32_t state)
+{
+    if (!st || dm >= st->g->ndm || (unsigned)c >= PARLEY_CONCEPT_COUNT || state >= st->g->S)
+        return false;
+    return bit_get(st->bits + cidx(st, c, dm) * st->words, state) && st_feasible(st->g, state);
+}
+
+bool parley_stability_equilibrium(const parley_stability *st, parley_concept c, uint32_t state)
+{
+    if (!st || (unsigned)c >= PARLEY_CONCEPT_COUNT || state >= st->g->S)
+        return false;
+    return bit_get(st->eq + (size_t)c * st->words, state);
+}
+
+size_t parley_stability_equilibria(const parley_stability *st, parley_concept c, uint32_t *ids,
+                                   size_t cap)
+{
+    if (!st || (unsigned)c >= PARLEY_CONCEPT_COUNT)
+        return 0;
+    size_t n = 0;
+    const uint64_t *e = st->eq + (size_t)c * st->words;
+    for (size_t k = 0; k < st->words; k++) {
+        uint64_t v = e[k];
+        while (v) {
+            uint32_t s = (uint32_t)(k * 64 + (size_t)__builtin_ctzll(v));
+            v &= v - 1;
+            if (ids && n < cap)
+                ids[n] = s;
+            n++;
+        }
+    }
+    return n;
+}
+
+parley_status parley_stability_explain(const parley_stability *st, parley_concept c,
+                                       uint32_t state, size_t *dm, uint32_t *to)
+{
+    if (!st || (unsigned)c >= PARLEY_CONCEPT_COUNT || state >= st->g->S)
+        return PARLEY_ERR_ARG;
+    if (!st_feasible(st->g, state) || parley_stability_equilibrium(st, c, state))
+        return PARLEY_ERR_NORESULT;
+    for (size_t f = 0; f < st->g->ndm; f++) {
+        uint32_t w = st->wit[cidx(st, c, f) * st->g->S + state];
+        if (w != NONE) {
+            if (dm)
+                *dm = f;
+            if (to)
+                *to = w;
+            return PARLEY_OK;
+        }
+    }
+    return PARLEY_ERR_INTERNAL;
+}
