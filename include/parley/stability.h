@@ -102,6 +102,14 @@ PARLEY_API parley_status parley_graph_add_condition(parley_graph *g, size_t dm, 
 PARLEY_API parley_status parley_graph_set_payoff(parley_graph *g, size_t dm, uint32_t state,
                                                  double payoff, parley_error *err);
 
+/* A coalition of interest (a bit per DM, two or more), as gmcr-py's save
+ * files list them: reports show its coalition stability.  At most
+ * PARLEY_GRAPH_MAX_DMS coalitions; duplicates are kept once. */
+PARLEY_API parley_status parley_graph_add_coalition(parley_graph *g, uint32_t members,
+                                                    parley_error *err);
+PARLEY_API size_t parley_graph_coalition_count(const parley_graph *g);
+PARLEY_API uint32_t parley_graph_coalition(const parley_graph *g, size_t k);
+
 /* Check the model and compute the feasible states and the payoffs.  The
  * graph may not be changed afterwards. */
 PARLEY_API parley_status parley_graph_finalize(parley_graph *g, parley_error *err);
@@ -180,6 +188,24 @@ PARLEY_API bool parley_reach_reached(const parley_reach *r, uint32_t state);
  * states[k], made by dms[k]. */
 PARLEY_API size_t parley_reach_path(const parley_reach *r, uint32_t state, uint32_t *states,
                                     size_t *dms, size_t cap);
+
+/* --- gmcr-py save files (.gmcr, JSON; docs/stability.md) --- */
+
+/* Read a gmcr-py save file into a finalized graph model: options (with
+ * their permitted directions), decision makers with their options and
+ * prioritised preference statements (conditions and compound
+ * conditions), or their manual preference rankings when the file says
+ * so, infeasible conditions, coalitions.  Options are renumbered DM by DM
+ * as gmcr-py does on loading, so state ids and the ranking's ordinal
+ * numbers mean what they mean in gmcr-py.  alloc may be NULL.  Errors name
+ * path:line:column.  On success *out is owned by the caller
+ * (parley_graph_free). */
+PARLEY_API parley_status parley_gmcr_read(const char *path, const parley_allocator *alloc,
+                                          parley_graph **out, parley_error *err);
+/* The same from text (len bytes); name is used in errors (may be NULL). */
+PARLEY_API parley_status parley_gmcr_read_text(const char *text, size_t len, const char *name,
+                                               const parley_allocator *alloc, parley_graph **out,
+                                               parley_error *err);
 
 #ifdef __cplusplus
 }

@@ -404,6 +404,35 @@ parley_status parley_graph_set_payoff(parley_graph *g, size_t dm, uint32_t state
     return PARLEY_OK;
 }
 
+parley_status parley_graph_add_coalition(parley_graph *g, uint32_t members, parley_error *err)
+{
+    parley_status st = not_final(g, err);
+    if (st)
+        return st;
+    uint32_t all = g->ndm >= 32 ? 0xffffffffu : (1u << g->ndm) - 1;
+    if ((members & ~all) || __builtin_popcount(members) < 2)
+        return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                            "a coalition needs two or more of the decision makers");
+    for (size_t k = 0; k < g->ncoal; k++)
+        if (g->coal[k] == members)
+            return PARLEY_OK;
+    if (g->ncoal >= PARLEY_GRAPH_MAX_DMS)
+        return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "more than %d coalitions",
+                            PARLEY_GRAPH_MAX_DMS);
+    g->coal[g->ncoal++] = members;
+    return PARLEY_OK;
+}
+
+size_t parley_graph_coalition_count(const parley_graph *g)
+{
+    return g ? g->ncoal : 0;
+}
+
+uint32_t parley_graph_coalition(const parley_graph *g, size_t k)
+{
+    return g && k < g->ncoal ? g->coal[k] : 0;
+}
+
 static bool side_holds(const st_term *t, size_t n, uint32_t s)
 {
     for (size_t k = 0; k < n; k++)

@@ -53,6 +53,8 @@ struct parley_graph {
     size_t nopt, capopt;
     st_term *inf;
     size_t ninf, capinf;
+    uint32_t coal[PARLEY_GRAPH_MAX_DMS];
+    size_t ncoal;
     bool final;
     uint32_t both, fwd, back; /* options by direction */
     uint64_t S;               /* 2^nopt */
