@@ -184,16 +184,16 @@ Test(gmcr, errors)
         {"{\"options\": [{\"name\": \"a\"}],\n"
          " \"decisionMakers\": [{\"name\": \"A\", \"options\": [0],\n"
          "   \"preferences\": [[[0, \"Q\"]]]}]}",
-         PARLEY_ERR_INVALID, 3, 20, "\"Y\" or \"N\""},
+         PARLEY_ERR_INVALID, 3, 21, "\"Y\" or \"N\""},
         {"{\"options\": [{\"name\": \"a\"}],\n"
          " \"decisionMakers\": [{\"name\": \"A\", \"options\": [0], \"misperceptions\": [[[0, \"Y\"]]]}]}",
-         PARLEY_ERR_UNSUPPORTED, 2, 53, "misperceptions"},
+         PARLEY_ERR_UNSUPPORTED, 2, 69, "misperceptions"},
         {"{\"useManualPreferenceRanking\": true, \"options\": [{\"name\": \"a\"}],\n"
          " \"decisionMakers\": [{\"name\": \"A\", \"options\": [0], \"preferenceRanking\": [1]}]}",
-         PARLEY_ERR_INVALID, 2, 50, "leaves out the feasible state 2"},
+         PARLEY_ERR_INVALID, 2, 72, "leaves out the feasible state 2"},
         {"{\"useManualPreferenceRanking\": true, \"options\": [{\"name\": \"a\"}],\n"
          " \"decisionMakers\": [{\"name\": \"A\", \"options\": [0], \"preferenceRanking\": [1, [2, 1]]}]}",
-         PARLEY_ERR_INVALID, 2, 76, "twice"},
+         PARLEY_ERR_INVALID, 2, 80, "twice"},
         {"{\"options\": [{\"name\": \"a\"}],\n"
          " \"decisionMakers\": [{\"name\": \"A\", \"options\": [0]}],\n"
          " \"infeasibles\": [[[0, \"Y\"]], [[0, \"N\"]]]}",
