@@ -197,7 +197,7 @@ Test(gmcr, errors)
         {"{\"options\": [{\"name\": \"a\"}],\n"
          " \"decisionMakers\": [{\"name\": \"A\", \"options\": [0]}],\n"
          " \"infeasibles\": [[[0, \"Y\"]], [[0, \"N\"]]]}",
-         PARLEY_ERR_INVALID, 0, 0, "no feasible state"},
+         PARLEY_ERR_INVALID, 3, 17, "no feasible state"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         parley_graph *g = NULL;

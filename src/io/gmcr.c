@@ -506,7 +506,11 @@ static parley_status gm_build(gm *c, json_t *root, parley_graph *g, uint32_t *ma
         if (__builtin_popcount(mem) >= 2 && (st = parley_graph_add_coalition(g, mem, c->err)))
             goto out;
     }
-    c->npath = 0;
+    /* finalize fails on the content as a whole: the infeasible states */
+    if (inf)
+        gm_at(c, 1, K("infeasibles"));
+    else
+        c->npath = 0;
     if ((st = parley_graph_finalize(g, c->err)))
         st = gm_fail(c, st, "%s", c->err->message);
 out:
