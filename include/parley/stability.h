@@ -189,6 +189,53 @@ PARLEY_API bool parley_reach_reached(const parley_reach *r, uint32_t state);
 PARLEY_API size_t parley_reach_path(const parley_reach *r, uint32_t state, uint32_t *states,
                                     size_t *dms, size_t cap);
 
+/* --- A graph model from a parley scenario (docs/stability.md) ---
+ * Which party moves which issue, the status quo value of the issues no
+ * one moves, and the red lines no state may break.  Each moved issue of n
+ * values becomes ceil(log2 n) options (bit k of its value index is
+ * option offset+k, in issue order); codes past n - 1 are infeasible, so
+ * are the outcomes that break a fixed red line.  The DMs are the parties
+ * that move an issue, in party order; a DM's payoff is its utility,
+ * lowered by 2 (below every acceptable outcome) where the outcome breaks
+ * one of its red lines or falls below its reservation value. */
+typedef struct parley_moves parley_moves;
+
+/* sc (finalized) is borrowed and must outlive the result.  NULL when out
+ * of memory.  Caller frees with parley_moves_free. */
+PARLEY_API parley_moves *parley_moves_new(const parley_scenario *sc, const parley_allocator *alloc);
+PARLEY_API void parley_moves_free(parley_moves *m);
+/* party moves issue (one mover an issue). */
+PARLEY_API parley_status parley_moves_set_mover(parley_moves *m, size_t issue, size_t party,
+                                                parley_error *err);
+/* The status quo value of issue. */
+PARLEY_API parley_status parley_moves_set_status_quo(parley_moves *m, size_t issue, size_t value,
+                                                     parley_error *err);
+/* Red line r of party may not be broken: its outcomes are infeasible. */
+PARLEY_API parley_status parley_moves_fix_redline(parley_moves *m, size_t party, size_t r,
+                                                  parley_error *err);
+/* The mover of issue, or SIZE_MAX. */
+PARLEY_API size_t parley_moves_mover(const parley_moves *m, size_t issue);
+/* The status quo as an outcome (parley_issue_count values): true when
+ * every issue has a status quo value. */
+PARLEY_API bool parley_moves_status_quo(const parley_moves *m, uint32_t *outcome);
+/* Build the graph model (finalized; caller frees with parley_graph_free).
+ * Fails when an issue nobody moves has no status quo value, or the
+ * options exceed PARLEY_GRAPH_MAX_OPTIONS. */
+PARLEY_API parley_status parley_graph_from_scenario(const parley_moves *m, parley_graph **out,
+                                                    parley_error *err);
+/* A state of that graph as an outcome (the unmoved issues at their status
+ * quo), and back (false when the outcome is not a state: an unmoved issue
+ * off its status quo).  Valid once parley_graph_from_scenario succeeded. */
+PARLEY_API void parley_moves_outcome(const parley_moves *m, uint32_t state, uint32_t *outcome);
+PARLEY_API bool parley_moves_state(const parley_moves *m, const uint32_t *outcome,
+                                   uint32_t *state);
+/* The `stability:` section of a native scenario file (path), for sc read
+ * from the same file: PARLEY_ERR_NORESULT when the file has none.  Errors
+ * at path:line:column.  On success *out is owned by the caller. */
+PARLEY_API parley_status parley_moves_read_file(const char *path, const parley_scenario *sc,
+                                                const parley_load_options *opt,
+                                                parley_moves **out, parley_error *err);
+
 /* --- gmcr-py save files (.gmcr, JSON; docs/stability.md) --- */
 
 /* Read a gmcr-py save file into a finalized graph model: options (with
