@@ -96,7 +96,7 @@ static void run(void *arg, void *out)
     r->build = bench_now() - t0;
     parley_stability *st = NULL;
     t0 = bench_now();
-    if (parley_stability_analyze(g, &st, &err) != PARLEY_OK) {
+    if (parley_stability_analyze(g, 0, &st, &err) != PARLEY_OK) {
         snprintf(r->msg, sizeof r->msg, "%.150s", err.message);
         return;
     }

@@ -94,12 +94,12 @@ static void state_text(const sctx *c, uint32_t s)
 {
     char ynb[PARLEY_GRAPH_MAX_OPTIONS + 1];
     yn(c->g, s, ynb);
-    parleyx_buf_printf(c->b, "%u %s", (unsigned)s, ynb);
-    if (c->sc) {
-        parleyx_buf_puts(c->b, " (");
+    if (c->sc) { /* the outcome says more than the options' bits */
+        parleyx_buf_printf(c->b, "%u (", (unsigned)s);
         outcome_text(c, s, false);
         parleyx_buf_puts(c->b, ")");
-    }
+    } else
+        parleyx_buf_printf(c->b, "%u %s", (unsigned)s, ynb);
 }
 
 static void concepts_of(const sctx *c, uint32_t s, bool json)
@@ -443,9 +443,9 @@ static void summary(const sctx *c, bool all)
         parleyx_buf_puts(c->b, "\n");
     }
     /* the states: every feasible one with --all, else those that are an
-     * equilibrium under some concept (at most 64) */
-    parleyx_buf_printf(c->b, "\n%s (options Y/N, first option first):\n",
-                       all ? "States" : "Equilibrium states");
+     * equilibrium under some concept (at most 20) */
+    parleyx_buf_printf(c->b, "\n%s%s:\n", all ? "States" : "Equilibrium states",
+                       c->sc ? "" : " (options Y/N, first option first)");
     size_t shown = 0, more = 0;
     for (uint64_t s64 = 0; s64 < S; s64++) {
         uint32_t s = (uint32_t)s64;
@@ -456,7 +456,7 @@ static void summary(const sctx *c, bool all)
             any = parley_stability_equilibrium(c->st, (parley_concept)k, s);
         if (!any)
             continue;
-        if (!all && shown >= 64) {
+        if (!all && shown >= 20) {
             more++;
             continue;
         }
@@ -635,7 +635,7 @@ int cmd_stability(int argc, char **argv)
             has_sq = true;
         }
     }
-    if (rc == CLI_OK && (st = parley_stability_analyze(g, &res, &err)))
+    if (rc == CLI_OK && (st = parley_stability_analyze(g, 0, &res, &err)))
         rc = cli_report(&err, st);
     if (rc == CLI_OK) {
         px_buf b;

@@ -51,7 +51,7 @@ Test(gmcr, prisoners_dilemma)
     cr_assert_eq(parley_graph_payoff(g, 0, 2), 0.0);
     cr_assert_eq(parley_graph_payoff(g, 0, 3), 1.0);
     parley_stability *st;
-    cr_assert_eq(parley_stability_analyze(g, &st, NULL), PARLEY_OK);
+    cr_assert_eq(parley_stability_analyze(g, 0, &st, NULL), PARLEY_OK);
     const uint32_t nash[] = {3}, both[] = {0, 3};
     expect(st, PARLEY_CONCEPT_NASH, nash, 1);
     for (int c = PARLEY_CONCEPT_GMR; c < PARLEY_CONCEPT_COUNT; c++)
@@ -100,7 +100,7 @@ Test(gmcr, elmira)
     cr_assert_gt(parley_graph_payoff(g, 0, 20), parley_graph_payoff(g, 0, 4));
     cr_assert_eq(parley_graph_payoff(g, 0, 8), parley_graph_payoff(g, 0, 25));
     parley_stability *st;
-    cr_assert_eq(parley_stability_analyze(g, &st, NULL), PARLEY_OK);
+    cr_assert_eq(parley_stability_analyze(g, 0, &st, NULL), PARLEY_OK);
     const uint32_t nash[] = {8, 9, 18, 21, 24, 25};
     const uint32_t gmr[] = {2, 5, 8, 9, 18, 21, 24, 25};
     expect(st, PARLEY_CONCEPT_NASH, nash, 6);

@@ -137,11 +137,13 @@ PARLEY_API size_t parley_graph_moves(const parley_graph *g, size_t dm, uint32_t 
 /* --- The analysis --- */
 typedef struct parley_stability parley_stability;
 
-/* Stability of every feasible state for every DM under all six concepts.
- * g must be finalized and outlive the result.  On success *out is owned
- * by the caller (parley_stability_free). */
-PARLEY_API parley_status parley_stability_analyze(const parley_graph *g, parley_stability **out,
-                                                  parley_error *err);
+/* Stability of every feasible state for every DM under all six concepts,
+ * on threads workers (0: 2; the DMs are shared out among them; the result
+ * does not depend on their number; the allocator is only called from the
+ * calling thread).  g must be finalized and outlive the result.  On
+ * success *out is owned by the caller (parley_stability_free). */
+PARLEY_API parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
+                                                  parley_stability **out, parley_error *err);
 PARLEY_API void parley_stability_free(parley_stability *st);
 
 /* Is state (feasible) stable for dm under c? */

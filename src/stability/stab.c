@@ -23,8 +23,12 @@
  * from x are the submasks of its options flippable at x.
  *
  * Cost: two Tarjan passes per DM, each O(states * opponents' moves); memory
- * a few arrays of 2^n words plus the result (a bit per state, DM and
- * concept, and a witness per state, DM and concept).
+ * a few arrays of 2^n words per worker plus the result (a bit per state, DM
+ * and concept, and a witness per state, DM and concept).  Threads: the
+ * focal DMs are shared out among the workers (DM f to worker f mod T);
+ * each writes only its DMs' bits and witnesses, so the result does not
+ * depend on the thread count.  All allocation happens on the calling
+ * thread, before the workers start.
  */
 #include "st.h"
 
@@ -214,59 +218,71 @@ void parley_stability_free(parley_stability *st)
     parleyx_free(a, st, sizeof *st);
 }
 
-parley_status parley_stability_analyze(const parley_graph *g, parley_stability **out,
-                                       parley_error *err)
+/* One worker's share: the focal DMs first, first + step, ... with its own
+ * scratch (allocated before the workers start: the allocator is only
+ * called from the calling thread). */
+typedef struct st_job {
+    const parley_graph *g;
+    parley_stability *r;
+    size_t first, step;
+    rm_work w;
+    double *q, *m0, *m1, *i0;
+    uint32_t *simopt[PARLEY_GRAPH_MAX_DMS];
+    size_t simn[PARLEY_GRAPH_MAX_DMS], simcap[PARLEY_GRAPH_MAX_DMS];
+} st_job;
+
+static void job_free(const parley_allocator *a, st_job *j, uint64_t S, size_t words)
 {
-    if (!out)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no place for the result");
-    *out = NULL;
-    if (!g || !g->final)
-        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
-                            "the graph model must be finalized first");
-    const parley_allocator *a = g->alloc;
+    parleyx_free(a, j->w.idx, S * sizeof(uint32_t));
+    parleyx_free(a, j->w.low, S * sizeof(uint32_t));
+    parleyx_free(a, j->w.stk, S * sizeof(uint32_t));
+    parleyx_free(a, j->w.call, S * sizeof(uint32_t));
+    parleyx_free(a, j->w.itd, S * sizeof(uint32_t));
+    parleyx_free(a, j->w.itj, S);
+    parleyx_free(a, j->w.done, words * sizeof(uint64_t));
+    parleyx_free(a, j->q, S * sizeof(double));
+    parleyx_free(a, j->m0, S * sizeof(double));
+    parleyx_free(a, j->m1, S * sizeof(double));
+    parleyx_free(a, j->i0, S * sizeof(double));
+    for (size_t d = 0; d < PARLEY_GRAPH_MAX_DMS; d++)
+        parleyx_free(a, j->simopt[d], j->simcap[d] * sizeof(uint32_t));
+}
+
+static bool job_alloc(const parley_allocator *a, st_job *j, const parley_graph *g, uint64_t S,
+                      size_t words)
+{
+    j->w.idx = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->w.low = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->w.stk = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->w.call = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->w.itd = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->w.itj = parleyx_malloc(a, S);
+    j->w.done = parleyx_malloc(a, words * sizeof(uint64_t));
+    j->q = parleyx_malloc(a, S * sizeof(double));
+    j->m0 = parleyx_malloc(a, S * sizeof(double));
+    j->m1 = parleyx_malloc(a, S * sizeof(double));
+    j->i0 = parleyx_malloc(a, S * sizeof(double));
+    bool ok = j->w.idx && j->w.low && j->w.stk && j->w.call && j->w.itd && j->w.itj &&
+              j->w.done && j->q && j->m0 && j->m1 && j->i0;
+    for (size_t d = 0; ok && d < g->ndm; d++) {
+        size_t cap = (size_t)1 << __builtin_popcount(g->dm[d].opts);
+        j->simopt[d] = parleyx_malloc(a, cap * sizeof(uint32_t));
+        if (j->simopt[d])
+            j->simcap[d] = cap;
+        ok = j->simopt[d] != NULL;
+    }
+    return ok;
+}
+
+static void *job_run(void *arg)
+{
+    st_job *j = arg;
+    const parley_graph *g = j->g;
+    parley_stability *r = j->r;
     uint64_t S = g->S;
-    size_t nd = g->ndm, words = (size_t)((S + 63) / 64);
-    parley_stability *r = parleyx_calloc(a, 1, sizeof *r);
-    if (!r)
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    r->g = g;
-    r->alloc = a;
-    r->words = words;
-    r->bits = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * nd * words, sizeof(uint64_t));
-    r->eq = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * words, sizeof(uint64_t));
-    r->wit = parleyx_malloc(a, PARLEY_CONCEPT_COUNT * nd * S * sizeof(uint32_t));
-    rm_work w = {0};
-    w.idx = parleyx_malloc(a, S * sizeof(uint32_t));
-    w.low = parleyx_malloc(a, S * sizeof(uint32_t));
-    w.stk = parleyx_malloc(a, S * sizeof(uint32_t));
-    w.call = parleyx_malloc(a, S * sizeof(uint32_t));
-    w.itd = parleyx_malloc(a, S * sizeof(uint32_t));
-    w.itj = parleyx_malloc(a, S);
-    w.done = parleyx_malloc(a, words * sizeof(uint64_t));
-    double *q = parleyx_malloc(a, S * sizeof(double));
-    double *m0 = parleyx_malloc(a, S * sizeof(double));
-    double *m1 = parleyx_malloc(a, S * sizeof(double));
-    double *i0 = parleyx_malloc(a, S * sizeof(double));
-    /* per opponent: the deltas of its improvements from the state at hand */
-    uint32_t *simopt[PARLEY_GRAPH_MAX_DMS] = {0};
-    size_t simn[PARLEY_GRAPH_MAX_DMS] = {0}, simcap[PARLEY_GRAPH_MAX_DMS] = {0};
-    bool ok = r->bits && r->eq && r->wit && w.idx && w.low && w.stk && w.call && w.itd &&
-              w.itj && w.done && q && m0 && m1 && i0;
-    for (size_t d = 0; ok && d < nd; d++) {
-        simcap[d] = (size_t)1 << __builtin_popcount(g->dm[d].opts);
-        simopt[d] = parleyx_malloc(a, simcap[d] * sizeof(uint32_t));
-        ok = simopt[d] != NULL;
-    }
-    parley_status st = PARLEY_OK;
-    if (!ok) {
-        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0,
-                          "out of memory for the stability analysis of %llu states",
-                          (unsigned long long)S);
-        goto done;
-    }
-    for (size_t i = 0; i < PARLEY_CONCEPT_COUNT * nd * S; i++)
-        r->wit[i] = NONE;
-    for (size_t f = 0; f < nd; f++) {
+    size_t nd = g->ndm, words = r->words;
+    double *q = j->q, *m0 = j->m0, *m1 = j->m1, *i0 = j->i0;
+    for (size_t f = j->first; f < nd; f += j->step) {
         const double *P = g->P[f];
         uint32_t own = g->dm[f].opts;
         /* q: the most f can get from x in one move of its own, or x */
@@ -283,8 +299,8 @@ parley_status parley_stability_analyze(const parley_graph *g, parley_stability *
             }
             q[x] = best;
         }
-        reach_min(g, f, false, &w, P, q, m0, m1);
-        reach_min(g, f, true, &w, P, NULL, i0, NULL);
+        reach_min(g, f, false, &j->w, P, q, m0, m1);
+        reach_min(g, f, true, &j->w, P, NULL, i0, NULL);
         uint64_t *bn = r->bits + cidx(r, PARLEY_CONCEPT_NASH, f) * words;
         uint64_t *bg = r->bits + cidx(r, PARLEY_CONCEPT_GMR, f) * words;
         uint64_t *bs = r->bits + cidx(r, PARLEY_CONCEPT_SMR, f) * words;
@@ -319,20 +335,20 @@ parley_status parley_stability_analyze(const parley_graph *g, parley_stability *
                     uq = t;
                 if (t < um) {
                     if (!sim_ready) {
-                        for (size_t j = 0; j < nd; j++) {
-                            simn[j] = 0;
-                            if (j == f)
+                        for (size_t o = 0; o < nd; o++) {
+                            j->simn[o] = 0;
+                            if (o == f)
                                 continue;
-                            uint32_t mj = g->dm[j].opts & st_flippable(g, s);
-                            for (uint32_t e = mj & (0u - mj); e; e = (e - mj) & mj) {
+                            uint32_t mo = g->dm[o].opts & st_flippable(g, s);
+                            for (uint32_t e = mo & (0u - mo); e; e = (e - mo) & mo) {
                                 uint32_t u = s ^ e;
-                                if (st_feasible(g, u) && g->P[j][u] > g->P[j][s])
-                                    simopt[j][simn[j]++] = e;
+                                if (st_feasible(g, u) && g->P[o][u] > g->P[o][s])
+                                    j->simopt[o][j->simn[o]++] = e;
                             }
                         }
                         sim_ready = true;
                     }
-                    if (!sim_search(g, f, ps, t, 0, simopt, simn))
+                    if (!sim_search(g, f, ps, t, 0, j->simopt, j->simn))
                         um = t;
                 }
             }
@@ -362,6 +378,54 @@ parley_status parley_stability_analyze(const parley_graph *g, parley_stability *
                 wb[s] = uq < um ? uq : um;
         }
     }
+    return NULL;
+}
+
+parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
+                                       parley_stability **out, parley_error *err)
+{
+    if (!out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no place for the result");
+    *out = NULL;
+    if (!g || !g->final)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "the graph model must be finalized first");
+    const parley_allocator *a = g->alloc;
+    uint64_t S = g->S;
+    size_t nd = g->ndm, words = (size_t)((S + 63) / 64);
+    unsigned T = threads ? threads : 2;
+    if (T > nd)
+        T = (unsigned)nd;
+    if (T > 64)
+        T = 64;
+    parley_stability *r = parleyx_calloc(a, 1, sizeof *r);
+    if (!r)
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    r->g = g;
+    r->alloc = a;
+    r->words = words;
+    r->bits = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * nd * words, sizeof(uint64_t));
+    r->eq = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * words, sizeof(uint64_t));
+    r->wit = parleyx_malloc(a, PARLEY_CONCEPT_COUNT * nd * S * sizeof(uint32_t));
+    st_job *jobs = parleyx_calloc(a, T, sizeof *jobs);
+    bool ok = r->bits && r->eq && r->wit && jobs;
+    for (unsigned k = 0; ok && k < T; k++) {
+        jobs[k].g = g;
+        jobs[k].r = r;
+        jobs[k].first = k;
+        jobs[k].step = T;
+        ok = job_alloc(a, &jobs[k], g, S, words);
+    }
+    parley_status st = PARLEY_OK;
+    if (!ok) {
+        st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0,
+                          "out of memory for the stability analysis of %llu states",
+                          (unsigned long long)S);
+        goto done;
+    }
+    for (size_t i = 0; i < PARLEY_CONCEPT_COUNT * nd * S; i++)
+        r->wit[i] = NONE;
+    parleyx_run_jobs(job_run, jobs, sizeof *jobs, T);
     for (int c = 0; c < PARLEY_CONCEPT_COUNT; c++) {
         uint64_t *e = r->eq + (size_t)c * words;
         memcpy(e, g->feas, words * sizeof(uint64_t));
@@ -372,19 +436,9 @@ parley_status parley_stability_analyze(const parley_graph *g, parley_stability *
         }
     }
 done:
-    parleyx_free(a, w.idx, S * sizeof(uint32_t));
-    parleyx_free(a, w.low, S * sizeof(uint32_t));
-    parleyx_free(a, w.stk, S * sizeof(uint32_t));
-    parleyx_free(a, w.call, S * sizeof(uint32_t));
-    parleyx_free(a, w.itd, S * sizeof(uint32_t));
-    parleyx_free(a, w.itj, S);
-    parleyx_free(a, w.done, words * sizeof(uint64_t));
-    parleyx_free(a, q, S * sizeof(double));
-    parleyx_free(a, m0, S * sizeof(double));
-    parleyx_free(a, m1, S * sizeof(double));
-    parleyx_free(a, i0, S * sizeof(double));
-    for (size_t d = 0; d < nd; d++)
-        parleyx_free(a, simopt[d], simcap[d] * sizeof(uint32_t));
+    for (unsigned k = 0; jobs && k < T; k++)
+        job_free(a, &jobs[k], S, words);
+    parleyx_free(a, jobs, T * sizeof *jobs);
     if (st) {
         parley_stability_free(r);
         return st;
