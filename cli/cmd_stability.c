@@ -599,6 +599,8 @@ int cmd_stability(int argc, char **argv)
         if ((rc = cli_load(1, &argv[1], &lo, &sc)) != CLI_OK)
             return rc;
         st = parley_moves_read_file(path, sc, &lo, &mv, &err);
+        if (st == PARLEY_ERR_NORESULT) /* no section: bad input here */
+            st = PARLEY_ERR_INVALID;
         if (!st)
             st = parley_graph_from_scenario(mv, &g, &err);
         if (st) {
