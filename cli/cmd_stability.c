@@ -443,10 +443,21 @@ static void summary(const sctx *c, bool all)
         parleyx_buf_puts(c->b, "\n");
     }
     /* the states: every feasible one with --all, else those that are an
-     * equilibrium under some concept (at most 20) */
+     * equilibrium under some concept, when there are at most 20 */
+    size_t neq = 0;
+    for (uint64_t s64 = 0; s64 < S && !all; s64++)
+        for (int k = 0; k < PARLEY_CONCEPT_COUNT; k++)
+            if (parley_stability_equilibrium(c->st, (parley_concept)k, (uint32_t)s64)) {
+                neq++;
+                break;
+            }
+    if (!all && neq > 20) {
+        parleyx_buf_printf(c->b, "\n%s states are an equilibrium under some concept (--all or "
+                           "--json lists them).\n", cli_count(neq, n1, sizeof n1));
+        return;
+    }
     parleyx_buf_printf(c->b, "\n%s%s:\n", all ? "States" : "Equilibrium states",
                        c->sc ? "" : " (options Y/N, first option first)");
-    size_t shown = 0, more = 0;
     for (uint64_t s64 = 0; s64 < S; s64++) {
         uint32_t s = (uint32_t)s64;
         if (!parley_graph_feasible(g, s))
@@ -456,19 +467,12 @@ static void summary(const sctx *c, bool all)
             any = parley_stability_equilibrium(c->st, (parley_concept)k, s);
         if (!any)
             continue;
-        if (!all && shown >= 20) {
-            more++;
-            continue;
-        }
         parleyx_buf_puts(c->b, "  ");
         state_text(c, s);
         parleyx_buf_puts(c->b, ": ");
         concepts_of(c, s, false);
         parleyx_buf_puts(c->b, "\n");
-        shown++;
     }
-    if (more)
-        parleyx_buf_printf(c->b, "  ... and %zu more (--all or --json lists them)\n", more);
 }
 
 static void json_main(const sctx *c)
