@@ -229,6 +229,8 @@ typedef struct st_job {
     double *q, *m0, *m1, *i0;
     uint32_t *simopt[PARLEY_GRAPH_MAX_DMS];
     size_t simn[PARLEY_GRAPH_MAX_DMS], simcap[PARLEY_GRAPH_MAX_DMS];
+    uint32_t *ui; /* the focal DM's improvements from the state at hand */
+    size_t capui;
 } st_job;
 
 static void job_free(const parley_allocator *a, st_job *j, uint64_t S, size_t words)
@@ -246,6 +248,7 @@ static void job_free(const parley_allocator *a, st_job *j, uint64_t S, size_t wo
     parleyx_free(a, j->i0, S * sizeof(double));
     for (size_t d = 0; d < PARLEY_GRAPH_MAX_DMS; d++)
         parleyx_free(a, j->simopt[d], j->simcap[d] * sizeof(uint32_t));
+    parleyx_free(a, j->ui, j->capui * sizeof(uint32_t));
 }
 
 static bool job_alloc(const parley_allocator *a, st_job *j, const parley_graph *g, uint64_t S,
@@ -270,6 +273,15 @@ static bool job_alloc(const parley_allocator *a, st_job *j, const parley_graph *
         if (j->simopt[d])
             j->simcap[d] = cap;
         ok = j->simopt[d] != NULL;
+        if (ok && cap > j->capui) {
+            uint32_t *u = parleyx_realloc(a, j->ui, j->capui * sizeof(uint32_t),
+                                          cap * sizeof(uint32_t));
+            ok = u != NULL;
+            if (ok) {
+                j->ui = u;
+                j->capui = cap;
+            }
+        }
     }
     return ok;
 }
@@ -319,38 +331,50 @@ static void *job_run(void *arg)
                 continue;
             double ps = P[s];
             uint32_t m = own & st_flippable(g, s);
-            uint32_t best = NONE, ug = NONE, us = NONE, uq = NONE, um = NONE;
-            bool sim_ready = false;
+            /* f's improvements from s, in increasing id (insertion sort:
+             * at most 2^k - 1 of them) */
+            size_t nui = 0;
             for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
                 uint32_t t = s ^ d;
                 if (!st_feasible(g, t) || !(P[t] > ps))
                     continue;
-                if (best == NONE || P[t] > P[best] || (P[t] == P[best] && t < best))
-                    best = t;
-                if (!(m0[t] <= ps) && t < ug)
-                    ug = t;
-                if (!(m1[t] <= ps) && t < us)
-                    us = t;
-                if (!(i0[t] <= ps) && t < uq)
-                    uq = t;
-                if (t < um) {
-                    if (!sim_ready) {
-                        for (size_t o = 0; o < nd; o++) {
-                            j->simn[o] = 0;
-                            if (o == f)
-                                continue;
-                            uint32_t mo = g->dm[o].opts & st_flippable(g, s);
-                            for (uint32_t e = mo & (0u - mo); e; e = (e - mo) & mo) {
-                                uint32_t u = s ^ e;
-                                if (st_feasible(g, u) && g->P[o][u] > g->P[o][s])
-                                    j->simopt[o][j->simn[o]++] = e;
-                            }
-                        }
-                        sim_ready = true;
-                    }
-                    if (!sim_search(g, f, ps, t, 0, j->simopt, j->simn))
-                        um = t;
+                size_t q2 = nui++;
+                while (q2 > 0 && j->ui[q2 - 1] > t) {
+                    j->ui[q2] = j->ui[q2 - 1];
+                    q2--;
                 }
+                j->ui[q2] = t;
+            }
+            uint32_t best = NONE, ug = NONE, us = NONE, uq = NONE, um = NONE;
+            for (size_t k = 0; k < nui; k++) {
+                uint32_t t = j->ui[k];
+                if (best == NONE || P[t] > P[best])
+                    best = t; /* ties keep the lower id, met first */
+                if (ug == NONE && !(m0[t] <= ps))
+                    ug = t;
+                if (us == NONE && !(m1[t] <= ps))
+                    us = t;
+                if (uq == NONE && !(i0[t] <= ps))
+                    uq = t;
+            }
+            /* SIM: the first improvement (lowest id) no simultaneous answer
+             * sanctions; the opponents' improvements from s are listed once */
+            for (size_t k = 0; k < nui && um == NONE; k++) {
+                if (k == 0) {
+                    for (size_t o = 0; o < nd; o++) {
+                        j->simn[o] = 0;
+                        if (o == f)
+                            continue;
+                        uint32_t mo = g->dm[o].opts & st_flippable(g, s);
+                        for (uint32_t e = mo & (0u - mo); e; e = (e - mo) & mo) {
+                            uint32_t u = s ^ e;
+                            if (st_feasible(g, u) && g->P[o][u] > g->P[o][s])
+                                j->simopt[o][j->simn[o]++] = e;
+                        }
+                    }
+                }
+                if (!sim_search(g, f, ps, j->ui[k], 0, j->simopt, j->simn))
+                    um = j->ui[k];
             }
             if (best == NONE)
                 bit_set(bn, s);
