@@ -45,6 +45,8 @@ static void help(void)
            "  --deals         scenario: the stability of the status quo and of each\n"
            "                  deal 'parley analyze' finds\n"
            "  --all           list every feasible state, not only the equilibria\n"
+           "  --svg FILE      the state graph around the equilibria of --concept as\n"
+           "                  SVG (with --status-quo: its path too)\n"
            "  --max-input MiB\n"
            "                  largest input file read, in MiB (default 64)\n"
            "  -o FILE         write the output to FILE (atomically)\n"
@@ -400,6 +402,42 @@ static int deals_out(const sctx *c, bool has_sq, uint32_t sq)
     return CLI_OK;
 }
 
+/* A chart label for a scenario's state: the moved issues' values, short. */
+static void chart_label(void *ud, uint32_t s, char *buf, size_t n)
+{
+    const sctx *c = ud;
+    size_t ni = parley_issue_count(c->sc), k = 0;
+    uint32_t *o = calloc(ni ? ni : 1, sizeof *o);
+    if (!o)
+        return;
+    parley_moves_outcome(c->mv, s, o);
+    char lab[PARLEY_MAX_NAME + 1];
+    for (size_t i = 0; i < ni && k + 1 < n; i++) {
+        if (parley_moves_mover(c->mv, i) == SIZE_MAX)
+            continue;
+        const char *v = parley_issue_value_label(c->sc, i, o[i], lab, sizeof lab);
+        int w = snprintf(buf + k, n - k, "%s%.4s", k ? "/" : "", v);
+        if (w < 0 || (size_t)w >= n - k)
+            break;
+        k += (size_t)w;
+    }
+    free(o);
+}
+
+static int chart_out(const sctx *c, parley_concept k, const uint32_t *sq, const char *path)
+{
+    char *svg = NULL;
+    size_t len = 0;
+    parley_error err;
+    parley_status st = parley_chart_stability(c->st, k, sq, c->sc ? chart_label : NULL, (void *)c,
+                                              NULL, &svg, &len, &err);
+    if (st)
+        return cli_report(&err, st);
+    int rc = cli_write_output(path, svg, len);
+    parley_text_free(svg);
+    return rc;
+}
+
 /* ------------------------------------------------------------- main */
 
 static void summary(const sctx *c, bool all)
@@ -552,7 +590,7 @@ static bool ends_with(const char *s, const char *suf)
 int cmd_stability(int argc, char **argv)
 {
     bool json = false, explain = false, coal = false, deals = false, all = false;
-    const char *concept = NULL, *sqarg = NULL, *outpath = NULL;
+    const char *concept = NULL, *sqarg = NULL, *outpath = NULL, *svgpath = NULL;
     parley_load_options lo = {0};
     const cli_opt opts[] = {
         CLI_FLAG("--json", &json),
@@ -563,6 +601,7 @@ int cmd_stability(int argc, char **argv)
         CLI_FLAG("--deals", &deals),
         CLI_FLAG("--all", &all),
         CLI_CALL("--max-input", "a number", cli_load_option, &lo),
+        CLI_VALUE("--svg", "a file name", &svgpath),
         CLI_VALUE("-o", "a file name", &outpath),
     };
     const cli_cmdline cl = {.cmd = "stability", .help = help, .opts = opts,
@@ -665,6 +704,8 @@ int cmd_stability(int argc, char **argv)
         }
         if (json)
             parleyx_buf_puts(&b, "\n}\n");
+        if (rc == CLI_OK && svgpath)
+            rc = chart_out(&c, k, sqarg ? &sq : NULL, svgpath);
         if (rc == CLI_OK)
             rc = cli_write_buf("stability", "the output", outpath, &b);
         else

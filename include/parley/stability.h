@@ -31,6 +31,7 @@
 #define PARLEY_STABILITY_H
 
 #include "parley/core.h"
+#include "parley/parley.h" /* parley_chart_options (report.h needs the others) */
 
 #ifdef __cplusplus
 extern "C" {
@@ -157,6 +158,9 @@ PARLEY_API bool parley_stability_equilibrium(const parley_stability *st, parley_
 PARLEY_API size_t parley_stability_equilibria(const parley_stability *st, parley_concept c,
                                               uint32_t *ids, size_t cap);
 
+/* The graph model analysed (borrowed). */
+PARLEY_API const parley_graph *parley_stability_graph(const parley_stability *st);
+
 /* Why state is not an equilibrium under c: the first DM (lowest index)
  * for whom it is unstable, and an improvement it takes that the others
  * cannot sanction under c (for Nash: its most preferred improvement, the
@@ -190,6 +194,24 @@ PARLEY_API bool parley_reach_reached(const parley_reach *r, uint32_t state);
  * states[k], made by dms[k]. */
 PARLEY_API size_t parley_reach_path(const parley_reach *r, uint32_t state, uint32_t *states,
                                     size_t *dms, size_t cap);
+
+/* --- The chart (src/report/stability_chart.c): the state graph around
+ * the equilibria under c.  One column per equilibrium (the first 8 by
+ * id), the equilibrium at the top; below it the states from which one
+ * unilateral improvement leads into it (at most 5 each, lowest ids), an
+ * arrow per move coloured by the DM who makes it; with status_quo (not
+ * NULL, a feasible state) a left column with the status quo's shortest
+ * path of unilateral improvements to the nearest reachable equilibrium.
+ * Labels: state ids with the options as Y/N (state_label, when not NULL,
+ * replaces the Y/N: it writes at most n bytes of a short label for a
+ * state).  Same input, same bytes.  On success *svg is owned by the
+ * caller (parley_text_free). --- */
+typedef void (*parley_state_label_fn)(void *ud, uint32_t state, char *buf, size_t n);
+PARLEY_API parley_status parley_chart_stability(const parley_stability *st, parley_concept c,
+                                                const uint32_t *status_quo,
+                                                parley_state_label_fn state_label, void *ud,
+                                                const parley_chart_options *opt, char **svg,
+                                                size_t *len, parley_error *err);
 
 /* --- A graph model from a parley scenario (docs/stability.md) ---
  * Which party moves which issue, the status quo value of the issues no

@@ -471,6 +471,11 @@ done:
     return PARLEY_OK;
 }
 
+const parley_graph *parley_stability_graph(const parley_stability *st)
+{
+    return st ? st->g : NULL;
+}
+
 bool parley_stability_stable(const parley_stability *st, size_t dm, parley_concept c,
                              uint32_t state)
 {
