@@ -91,6 +91,11 @@ typedef struct parley_report_options {
     parley_session_options session;  /* parley_session_options_init first */
     size_t nagents;
     const char *const *agents;       /* "PARTY=STRATEGY[:k=v,...]", built-ins */
+    /* Strategic stability in the report (`--stability`, issue 18): source
+     * names a native scenario file with a `stability:` section; the
+     * report adds the equilibria, the status quo and the state graph
+     * around the Nash equilibria (docs/stability.md). */
+    bool stability;
 } parley_report_options;
 
 /* One self-contained HTML page (no network access needed; readable when

@@ -116,4 +116,9 @@ bool rp_labels_place(rp_labels *L, double ax, double ay, double r, const char *s
 void rp_label_emit(px_buf *b, const rp_placed *p, double ax, double ay, const char *attrs,
                    const char *text);
 
+/* The report's strategic-stability section (stability_chart.c): for the
+ * native file source with a `stability:` section; a note when it has none. */
+parley_status rp_stability_section(px_buf *b, const parley_scenario *sc, const char *source,
+                                   unsigned threads);
+
 #endif

@@ -242,3 +242,98 @@ parley_status parley_chart_stability(const parley_stability *st, parley_concept 
     parleyx_buf_puts(&b, "</svg>\n");
     return rp_hand_over(&b, ok ? PARLEY_OK : PARLEY_ERR_NOMEM, svg, len, err);
 }
+
+/* ------------------------------------------------- the report's section */
+
+/* A chart label for a scenario's state: the moved issues' values, short. */
+typedef struct sc_lab {
+    const parley_scenario *sc;
+    const parley_moves *mv;
+} sc_lab;
+
+static void sc_outcome_label(void *ud, uint32_t s, char *buf, size_t n)
+{
+    const sc_lab *l = ud;
+    size_t ni = parley_issue_count(l->sc), k = 0;
+    uint32_t o[PARLEY_GRAPH_MAX_OPTIONS + 1];
+    if (ni > PARLEY_GRAPH_MAX_OPTIONS) /* moved issues have a bit at least; others fixed */
+        return;
+    parley_moves_outcome(l->mv, s, o);
+    char lab[PARLEY_MAX_NAME + 1];
+    for (size_t i = 0; i < ni && k + 1 < n; i++) {
+        if (parley_moves_mover(l->mv, i) == SIZE_MAX)
+            continue;
+        int w = snprintf(buf + k, n - k, "%s%.4s", k ? "/" : "",
+                         parley_issue_value_label(l->sc, i, o[i], lab, sizeof lab));
+        if (w < 0 || (size_t)w >= n - k)
+            break;
+        k += (size_t)w;
+    }
+}
+
+parley_status rp_stability_section(px_buf *b, const parley_scenario *sc, const char *source,
+                                   unsigned threads)
+{
+    parleyx_buf_puts(b, "<section id=\"stability\">\n<h2>Strategic stability: would anyone "
+                        "walk away?</h2>\n");
+    parley_error e;
+    parley_error_clear(&e);
+    parley_moves *mv = NULL;
+    parley_graph *g = NULL;
+    parley_stability *st = NULL;
+    parley_status s = source ? parley_moves_read_file(source, sc, NULL, &mv, &e)
+                             : PARLEY_ERR_NORESULT;
+    if (!s)
+        s = parley_graph_from_scenario(mv, &g, &e);
+    if (!s)
+        s = parley_stability_analyze(g, threads, &st, &e);
+    if (s == PARLEY_ERR_NOMEM)
+        goto done;
+    if (s) {
+        parleyx_buf_puts(b, "<p class=\"muted\">Not computed: ");
+        rp_text(b, e.message[0] ? e.message : "the input has no stability: section");
+        parleyx_buf_puts(b, "</p>\n");
+        s = PARLEY_OK;
+        goto done;
+    }
+    parleyx_buf_printf(b, "<p>Each party moves the issues it controls; a state is stable for a "
+                          "party when no move of its own, given the others' answers, leaves it "
+                          "better off (the Graph Model for Conflict Resolution). %llu feasible "
+                          "states.</p>\n<table>\n<tr><th>concept</th><th>equilibria</th></tr>\n",
+                       (unsigned long long)parley_graph_feasible_count(g));
+    for (int k = 0; k < PARLEY_CONCEPT_COUNT; k++)
+        parleyx_buf_printf(b, "<tr><td>%s</td><td>%zu</td></tr>\n",
+                           parley_concept_name((parley_concept)k),
+                           parley_stability_equilibria(st, (parley_concept)k, NULL, 0));
+    parleyx_buf_puts(b, "</table>\n");
+    uint32_t o[PARLEY_GRAPH_MAX_OPTIONS + 1], sq = 0;
+    bool has_sq = parley_issue_count(sc) <= PARLEY_GRAPH_MAX_OPTIONS &&
+                  parley_moves_status_quo(mv, o) && parley_moves_state(mv, o, &sq);
+    if (has_sq) {
+        size_t dm;
+        uint32_t to;
+        if (parley_stability_explain(st, PARLEY_CONCEPT_NASH, sq, &dm, &to) == PARLEY_OK) {
+            parleyx_buf_puts(b, "<p>The status quo is not a Nash equilibrium: ");
+            rp_text(b, parley_graph_dm_name(g, dm));
+            parleyx_buf_puts(b, " would move first.</p>\n");
+        } else
+            parleyx_buf_puts(b, "<p>The status quo is a Nash equilibrium.</p>\n");
+    }
+    sc_lab l = {sc, mv};
+    char *svg = NULL;
+    size_t len = 0;
+    s = parley_chart_stability(st, PARLEY_CONCEPT_NASH, has_sq ? &sq : NULL, sc_outcome_label, &l,
+                               NULL, &svg, &len, &e);
+    if (!s) {
+        parleyx_buf_puts(b, "<figure>\n");
+        parleyx_buf_add(b, svg, len);
+        parleyx_buf_puts(b, "</figure>\n");
+        parley_text_free(svg);
+    }
+done:
+    parleyx_buf_puts(b, "</section>\n");
+    parley_stability_free(st);
+    parley_graph_free(g);
+    parley_moves_free(mv);
+    return s;
+}
