@@ -97,6 +97,12 @@ static void state_text(const sctx *c, uint32_t s)
     char ynb[PARLEY_GRAPH_MAX_OPTIONS + 1];
     yn(c->g, s, ynb);
     if (c->sc) { /* the outcome says more than the options' bits */
+        size_t v = parley_moves_vetoed_by(c->mv, s);
+        if (v != SIZE_MAX) {
+            parleyx_buf_printf(c->b, "%u (%s vetoes: the status quo)", (unsigned)s,
+                               parley_party_name(c->sc, v));
+            return;
+        }
         parleyx_buf_printf(c->b, "%u (", (unsigned)s);
         outcome_text(c, s, false);
         parleyx_buf_puts(c->b, ")");
@@ -319,24 +325,33 @@ static void one_state(const sctx *c, const char *what, uint32_t s)
     size_t dm;
     uint32_t to;
     if (parley_stability_explain(c->st, PARLEY_CONCEPT_NASH, s, &dm, &to) == PARLEY_OK) {
-        parleyx_buf_printf(c->b, "    %s would move to ", parley_graph_dm_name(c->g, dm));
-        uint32_t *o = calloc(parley_issue_count(c->sc) + 1, sizeof *o);
-        uint32_t *p = calloc(parley_issue_count(c->sc) + 1, sizeof *p);
-        if (o && p) {
-            parley_moves_outcome(c->mv, s, o);
-            parley_moves_outcome(c->mv, to, p);
-            char lab[PARLEY_MAX_NAME + 1];
-            bool f = true;
-            for (size_t i = 0; i < parley_issue_count(c->sc); i++)
-                if (o[i] != p[i]) {
-                    parleyx_buf_printf(c->b, "%s%s=%s", f ? "" : ", ", parley_issue_name(c->sc, i),
-                                       parley_issue_value_label(c->sc, i, p[i], lab, sizeof lab));
-                    f = false;
-                }
+        if (parley_moves_vetoed_by(c->mv, to) != SIZE_MAX &&
+            parley_moves_vetoed_by(c->mv, s) == SIZE_MAX) {
+            parleyx_buf_printf(c->b, "    %s would veto it\n", parley_graph_dm_name(c->g, dm));
+        } else {
+            parleyx_buf_printf(c->b, "    %s would move to ", parley_graph_dm_name(c->g, dm));
+            uint32_t *o = calloc(parley_issue_count(c->sc) + 1, sizeof *o);
+            uint32_t *p = calloc(parley_issue_count(c->sc) + 1, sizeof *p);
+            if (o && p) {
+                parley_moves_outcome(c->mv, s, o);
+                parley_moves_outcome(c->mv, to, p);
+                char lab[PARLEY_MAX_NAME + 1];
+                bool f = true;
+                for (size_t i = 0; i < parley_issue_count(c->sc); i++)
+                    if (o[i] != p[i]) {
+                        parleyx_buf_printf(c->b, "%s%s=%s", f ? "" : ", ",
+                                           parley_issue_name(c->sc, i),
+                                           parley_issue_value_label(c->sc, i, p[i], lab,
+                                                                    sizeof lab));
+                        f = false;
+                    }
+                if (f)
+                    parleyx_buf_printf(c->b, "state %u", (unsigned)to);
+            }
+            free(o);
+            free(p);
+            parleyx_buf_puts(c->b, "\n");
         }
-        free(o);
-        free(p);
-        parleyx_buf_puts(c->b, "\n");
     }
     for (size_t d = 0; d < nd; d++) {
         bool any = false;
@@ -407,6 +422,10 @@ static void chart_label(void *ud, uint32_t s, char *buf, size_t n)
 {
     const sctx *c = ud;
     size_t ni = parley_issue_count(c->sc), k = 0;
+    if (parley_moves_vetoed_by(c->mv, s) != SIZE_MAX) {
+        snprintf(buf, n, "vetoed: status quo");
+        return;
+    }
     uint32_t *o = calloc(ni ? ni : 1, sizeof *o);
     if (!o)
         return;

@@ -47,25 +47,39 @@ Test(stability_scenario, abu_dhabi_against_outcomes)
     parley_graph *g = NULL;
     cr_assert_eq(parley_graph_from_scenario(mv, &g, &err), PARLEY_OK, "%s", err.message);
     size_t ni = parley_issue_count(sc), np = parley_party_count(sc);
-    cr_assert_eq(parley_graph_feasible_count(g), 810);
-    /* DMs: the movers in party order */
-    size_t dmparty[8], nd = 0;
-    for (size_t p = 0; p < np; p++)
+    /* 810 outcomes, and as many vetoed states (the electorate's veto) */
+    cr_assert_eq(parley_graph_feasible_count(g), 2 * 810);
+    /* DMs: the movers and the electorate (its veto) in party order */
+    size_t dmparty[8], nd = 0, elect = SIZE_MAX;
+    cr_assert_eq(parley_scenario_find_party(sc, "Ukrainian electorate", &elect), PARLEY_OK);
+    for (size_t p = 0; p < np; p++) {
+        bool moves = p == elect;
         for (size_t i = 0; i < ni; i++)
-            if (parley_moves_mover(mv, i) == p && parley_issue_value_count(sc, i) > 1) {
-                dmparty[nd++] = p;
-                break;
-            }
+            moves = moves || (parley_moves_mover(mv, i) == p && parley_issue_value_count(sc, i) > 1);
+        if (moves)
+            dmparty[nd++] = p;
+    }
+    uint32_t sqo[16];
+    cr_assert(parley_moves_status_quo(mv, sqo));
     cr_assert_eq(parley_graph_dm_count(g), nd);
     parley_stability *st;
     cr_assert_eq(parley_stability_analyze(g, 2, &st, NULL), PARLEY_OK);
     uint32_t o[16], o2[16], back;
-    size_t seen = 0;
+    size_t seen = 0, vetoed = 0;
     for (uint32_t s = 0; s < parley_graph_state_count(g); s++) {
         if (!parley_graph_feasible(g, s))
             continue;
-        seen++;
         parley_moves_outcome(mv, s, o);
+        if (parley_moves_vetoed_by(mv, s) != SIZE_MAX) {
+            /* vetoed: the status quo, for everyone */
+            cr_assert_eq(parley_moves_vetoed_by(mv, s), elect);
+            cr_assert_eq(memcmp(o, sqo, ni * sizeof *o), 0);
+            for (size_t d = 0; d < nd; d++)
+                cr_assert_eq(parley_graph_payoff(g, d, s), payoff_of(sc, dmparty[d], sqo));
+            vetoed++;
+            continue;
+        }
+        seen++;
         cr_assert(parley_moves_state(mv, o, &back));
         cr_assert_eq(back, s);
         for (size_t d = 0; d < nd; d++) {
@@ -78,6 +92,8 @@ Test(stability_scenario, abu_dhabi_against_outcomes)
             uint64_t total = 1;
             for (size_t i = 0; i < ni; i++)
                 total *= parley_moves_mover(mv, i) == p ? parley_issue_value_count(sc, i) : 1;
+            if (p == elect && payoff_of(sc, p, sqo) > ps)
+                better = true; /* its veto: back to the status quo */
             for (uint64_t k = 0; k < total && !better; k++) {
                 uint64_t r = k;
                 for (size_t i = 0; i < ni; i++) {
@@ -96,6 +112,7 @@ Test(stability_scenario, abu_dhabi_against_outcomes)
         }
     }
     cr_assert_eq(seen, 810);
+    cr_assert_eq(vetoed, 810);
     /* the status quo of the section */
     cr_assert(parley_moves_status_quo(mv, o));
     cr_assert(parley_moves_state(mv, o, &back));

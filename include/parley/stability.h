@@ -217,9 +217,10 @@ PARLEY_API parley_status parley_chart_stability(const parley_stability *st, parl
  * Which party moves which issue, the status quo value of the issues no
  * one moves, and the red lines no state may break.  Each moved issue of n
  * values becomes ceil(log2 n) options (bit k of its value index is
- * option offset+k, in issue order); codes past n - 1 are infeasible, so
- * are the outcomes that break a fixed red line.  The DMs are the parties
- * that move an issue, in party order; a DM's payoff is its utility,
+ * option offset+k, in issue order), then one veto option per party given
+ * one; codes past n - 1 are infeasible, so are the outcomes that break a
+ * fixed red line.  The DMs are the parties that move an issue or have a
+ * veto, in party order; a DM's payoff is its utility,
  * lowered by 2 (below every acceptable outcome) where the outcome breaks
  * one of its red lines or falls below its reservation value. */
 typedef struct parley_moves parley_moves;
@@ -237,6 +238,13 @@ PARLEY_API parley_status parley_moves_set_status_quo(parley_moves *m, size_t iss
 /* Red line r of party may not be broken: its outcomes are infeasible. */
 PARLEY_API parley_status parley_moves_fix_redline(parley_moves *m, size_t party, size_t r,
                                                   parley_error *err);
+/* party (a ratifier, typically) gets a veto: one option of its own which,
+ * when taken, returns every issue to its status quo (every issue needs a
+ * status quo value). */
+PARLEY_API parley_status parley_moves_add_veto(parley_moves *m, size_t party, parley_error *err);
+/* The first party whose veto state takes (its outcome is then the status
+ * quo), or SIZE_MAX.  Valid once parley_graph_from_scenario succeeded. */
+PARLEY_API size_t parley_moves_vetoed_by(const parley_moves *m, uint32_t state);
 /* The mover of issue, or SIZE_MAX. */
 PARLEY_API size_t parley_moves_mover(const parley_moves *m, size_t issue);
 /* The status quo as an outcome (parley_issue_count values): true when

@@ -2052,6 +2052,9 @@ parley_status parley_native_read_file(const char *path, const parley_load_option
  *                                               issues nobody moves
  *     fixed:       [PARTY:RED-LINE, ...]        optional; red lines no
  *                                               state may break
+ *     veto:        [PARTY, ...]                 optional; parties (ratifiers)
+ *                                               whose veto returns every
+ *                                               issue to its status quo
  * nat_walk only admits the key; this block reads it into a parley_moves
  * (parley/stability.h) for a scenario already read from the same file. */
 
@@ -2076,14 +2079,14 @@ static size_t nat_st_issue(const parley_scenario *sc, const char *name)
 static parley_status nat_stability(nat_ctx *c, const nat_node *sv, const parley_scenario *sc,
                                    parley_moves *m)
 {
-    static const char *const keys[] = {"moves", "status-quo", "fixed"};
+    static const char *const keys[] = {"moves", "status-quo", "fixed", "veto"};
     static const char *const hint = "write `stability: {moves: {PARTY: [ISSUE, ...]}}` (see "
                                     "docs/stability.md)";
     parley_status st;
     parley_error be;
     if ((st = nat_want_map(c, sv, "`stability`", hint)) != PARLEY_OK)
         return st;
-    if ((st = nat_check_map(c, sv, keys, 3, "`stability`")) != PARLEY_OK)
+    if ((st = nat_check_map(c, sv, keys, 4, "`stability`")) != PARLEY_OK)
         return st;
     const nat_node *mk = NULL, *mv = nat_get(sv, "moves", &mk);
     if (!mk)
@@ -2148,6 +2151,19 @@ static parley_status nat_stability(nat_ctx *c, const nat_node *sv, const parley_
                                 "expected PARTY:RED-LINE naming a red line of the scenario");
             parley_error_clear(&be);
             if ((st = parley_moves_fix_redline(m, p, r, &be)) != PARLEY_OK)
+                return nat_fail(c, st, it, "%s", be.message);
+        }
+    }
+    const nat_node *vt = nat_get(sv, "veto", NULL);
+    if (vt) {
+        if ((st = nat_want_seq(c, vt, "`veto`", "write `veto: [PARTY, ...]`")))
+            return st;
+        NAT_ITEMS(vt, it) {
+            size_t p = it->kind == NAT_SCALAR ? nat_st_party(sc, it->text) : SIZE_MAX;
+            if (p == SIZE_MAX)
+                return nat_fail(c, PARLEY_ERR_INVALID, it, "expected a party of the scenario");
+            parley_error_clear(&be);
+            if ((st = parley_moves_add_veto(m, p, &be)) != PARLEY_OK)
                 return nat_fail(c, st, it, "%s", be.message);
         }
     }

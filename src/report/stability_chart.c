@@ -258,6 +258,10 @@ static void sc_outcome_label(void *ud, uint32_t s, char *buf, size_t n)
     uint32_t o[PARLEY_GRAPH_MAX_OPTIONS + 1];
     if (ni > PARLEY_GRAPH_MAX_OPTIONS) /* moved issues have a bit at least; others fixed */
         return;
+    if (parley_moves_vetoed_by(l->mv, s) != SIZE_MAX) {
+        snprintf(buf, n, "vetoed: status quo");
+        return;
+    }
     parley_moves_outcome(l->mv, s, o);
     char lab[PARLEY_MAX_NAME + 1];
     for (size_t i = 0; i < ni && k + 1 < n; i++) {

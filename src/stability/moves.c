@@ -6,9 +6,12 @@
  *
  * Encoding.  Moved issues in issue order; an issue of n values takes
  * nbits = ceil(log2 n) consecutive options (none when n = 1), its value
- * index written in binary (bit k is option off + k).  State s decodes to
+ * index written in binary (bit k is option off + k).  Then one option per
+ * party with a veto (a ratifier's), in party order.  State s decodes to
  * the outcome whose moved issues take their codes (codes >= n are
- * infeasible patterns) and whose other issues take their status quo.
+ * infeasible patterns) and whose other issues take their status quo; a
+ * state with a veto taken decodes to the status quo itself (the deal is
+ * rejected), whatever its other options.
  * Building evaluates every state's utilities and red lines: O(2^bits *
  * parties * issues).  The scenario is borrowed.
  */
@@ -31,6 +34,10 @@ struct parley_moves {
     unsigned *off, *nbits; /* per issue (after building) */
     mv_fix *fix;
     size_t nfix, capfix;
+    size_t nparties;
+    bool *veto;       /* per party: it has a veto option */
+    unsigned vetobit; /* the first veto option (after the issues' bits) */
+    uint32_t vetomask;
 };
 
 parley_moves *parley_moves_new(const parley_scenario *sc, const parley_allocator *alloc)
@@ -52,7 +59,9 @@ parley_moves *parley_moves_new(const parley_scenario *sc, const parley_allocator
     m->sq = parleyx_malloc(m->alloc, n * sizeof(int64_t));
     m->off = parleyx_calloc(m->alloc, n, sizeof(unsigned));
     m->nbits = parleyx_calloc(m->alloc, n, sizeof(unsigned));
-    if (!m->mover || !m->sq || !m->off || !m->nbits) {
+    m->nparties = parley_party_count(sc);
+    m->veto = parleyx_calloc(m->alloc, m->nparties ? m->nparties : 1, sizeof(bool));
+    if (!m->mover || !m->sq || !m->off || !m->nbits || !m->veto) {
         parley_moves_free(m);
         return NULL;
     }
@@ -73,6 +82,7 @@ void parley_moves_free(parley_moves *m)
     parleyx_free(m->alloc, m->off, n * sizeof(unsigned));
     parleyx_free(m->alloc, m->nbits, n * sizeof(unsigned));
     parleyx_free(m->alloc, m->fix, m->capfix * sizeof(mv_fix));
+    parleyx_free(m->alloc, m->veto, (m->nparties ? m->nparties : 1) * sizeof(bool));
     parleyx_free(m->alloc, m, sizeof *m);
 }
 
@@ -111,6 +121,29 @@ parley_status parley_moves_fix_redline(parley_moves *m, size_t party, size_t r, 
     return PARLEY_OK;
 }
 
+parley_status parley_moves_add_veto(parley_moves *m, size_t party, parley_error *err)
+{
+    if (!m || party >= m->nparties)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no such party");
+    m->veto[party] = true;
+    return PARLEY_OK;
+}
+
+size_t parley_moves_vetoed_by(const parley_moves *m, uint32_t state)
+{
+    if (!m || !(state & m->vetomask))
+        return SIZE_MAX;
+    unsigned b = m->vetobit;
+    for (size_t p = 0; p < m->nparties; p++) {
+        if (!m->veto[p])
+            continue;
+        if ((state >> b) & 1u)
+            return p;
+        b++;
+    }
+    return SIZE_MAX;
+}
+
 size_t parley_moves_mover(const parley_moves *m, size_t issue)
 {
     return m && issue < m->nissues ? m->mover[issue] : SIZE_MAX;
@@ -130,7 +163,12 @@ bool parley_moves_status_quo(const parley_moves *m, uint32_t *outcome)
 
 void parley_moves_outcome(const parley_moves *m, uint32_t state, uint32_t *outcome)
 {
+    bool vetoed = (state & m->vetomask) != 0; /* a veto: back to the status quo */
     for (size_t i = 0; i < m->nissues; i++) {
+        if (vetoed) {
+            outcome[i] = m->sq[i] >= 0 ? (uint32_t)m->sq[i] : 0;
+            continue;
+        }
         if (m->mover[i] != SIZE_MAX && m->nbits[i])
             outcome[i] = (state >> m->off[i]) & ((1u << m->nbits[i]) - 1);
         else
@@ -187,6 +225,24 @@ parley_status parley_graph_from_scenario(const parley_moves *mc, parley_graph **
     if (!bits)
         return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
                             "no party moves an issue of two or more values");
+    m->vetobit = bits;
+    m->vetomask = 0;
+    for (size_t p = 0; p < np; p++) {
+        if (!m->veto[p])
+            continue;
+        for (size_t i = 0; i < m->nissues; i++)
+            if (m->sq[i] < 0)
+                return parleyx_fail(err, PARLEY_ERR_INVALID, NULL, 0, 0,
+                                    "'%s' has a veto, which returns every issue to its status "
+                                    "quo: give issue '%s' a status quo value",
+                                    parley_party_name(sc, p), parley_issue_name(sc, i));
+        if (bits >= PARLEY_GRAPH_MAX_OPTIONS)
+            return parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0,
+                                "the moved issues and the vetoes need more than %d options",
+                                PARLEY_GRAPH_MAX_OPTIONS);
+        m->vetomask |= 1u << bits;
+        bits++;
+    }
     parley_graph *g = parley_graph_new(m->alloc);
     uint32_t *o = parleyx_malloc(m->alloc, (m->nissues ? m->nissues : 1) * sizeof(uint32_t));
     size_t *dmof = parleyx_malloc(m->alloc, np * sizeof(size_t));
@@ -197,10 +253,11 @@ parley_status parley_graph_from_scenario(const parley_moves *mc, parley_graph **
     }
     for (size_t p = 0; p < np; p++) {
         dmof[p] = SIZE_MAX;
+        bool moves = m->veto[p];
         for (size_t i = 0; i < m->nissues; i++)
-            if (m->mover[i] == p && m->nbits[i] && dmof[p] == SIZE_MAX)
-                if ((st = parley_graph_add_dm(g, parley_party_name(sc, p), &dmof[p], err)))
-                    goto done;
+            moves = moves || (m->mover[i] == p && m->nbits[i]);
+        if (moves && (st = parley_graph_add_dm(g, parley_party_name(sc, p), &dmof[p], err)))
+            goto done;
     }
     for (size_t i = 0; i < m->nissues; i++) {
         for (unsigned k = 0; k < m->nbits[i]; k++) {
@@ -216,12 +273,20 @@ parley_status parley_graph_from_scenario(const parley_moves *mc, parley_graph **
             if ((st = parley_graph_add_infeasible(g, mask, (uint32_t)code << m->off[i], err)))
                 goto done;
     }
+    for (size_t p = 0; p < np; p++) {
+        if (!m->veto[p])
+            continue;
+        char name[PARLEY_MAX_NAME + 32];
+        snprintf(name, sizeof name, "%s.veto", parley_party_name(sc, p));
+        if ((st = parley_graph_add_option(g, dmof[p], name, PARLEY_DIR_BOTH, NULL, err)))
+            goto done;
+    }
     uint64_t S = (uint64_t)1 << bits;
     uint32_t all = (uint32_t)(S - 1);
     for (uint64_t s64 = 0; s64 < S; s64++) {
         uint32_t s = (uint32_t)s64;
         bool valid = true;
-        for (size_t i = 0; i < m->nissues && valid; i++)
+        for (size_t i = 0; i < m->nissues && valid && !(s & m->vetomask); i++)
             if (m->nbits[i] && ((s >> m->off[i]) & ((1u << m->nbits[i]) - 1)) >=
                                    parley_issue_value_count(sc, i))
                 valid = false;
