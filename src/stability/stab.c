@@ -65,8 +65,8 @@ typedef struct rm_work {
 
 /* The next neighbour of x in the opponents' graph of focal, resuming the
  * iterator (j, d); NONE when exhausted. */
-static uint32_t rm_next(const parley_graph *g, size_t focal, bool improving, uint32_t x,
-                        uint8_t *j, uint32_t *d)
+static uint32_t rm_next(const parley_graph *g, const uint32_t *const *R, size_t focal,
+                        bool improving, uint32_t x, uint8_t *j, uint32_t *d)
 {
     uint32_t fl = st_flippable(g, x);
     while (*j < g->ndm) {
@@ -84,7 +84,7 @@ static uint32_t rm_next(const parley_graph *g, size_t focal, bool improving, uin
                 uint32_t t = x ^ *d;
                 if (!st_feasible(g, t))
                     continue;
-                if (improving && !(g->P[*j][t] > g->P[*j][x]))
+                if (improving && !(R[*j][t] > R[*j][x]))
                     continue;
                 return t;
             }
@@ -97,8 +97,9 @@ static uint32_t rm_next(const parley_graph *g, size_t focal, bool improving, uin
 
 /* For every feasible x: out0[x] = min of v0 over the states reachable
  * from x (x included), and out1 likewise for v1 when v1 is not NULL. */
-static void reach_min(const parley_graph *g, size_t focal, bool improving, rm_work *w,
-                      const double *v0, const double *v1, double *out0, double *out1)
+static void reach_min(const parley_graph *g, const uint32_t *const *R, size_t focal,
+                      bool improving, rm_work *w, const uint32_t *v0, const uint32_t *v1,
+                      uint32_t *out0, uint32_t *out1)
 {
     uint64_t S = g->S;
     memset(w->idx, 0, S * sizeof(uint32_t));
@@ -120,7 +121,7 @@ static void reach_min(const parley_graph *g, size_t focal, bool improving, rm_wo
         w->call[cp++] = root;
         while (cp) {
             uint32_t x = w->call[cp - 1];
-            uint32_t t = rm_next(g, focal, improving, x, &w->itj[x], &w->itd[x]);
+            uint32_t t = rm_next(g, R, focal, improving, x, &w->itj[x], &w->itd[x]);
             if (t != NONE) {
                 if (!w->idx[t]) {
                     w->idx[t] = w->low[t] = ++counter;
@@ -148,7 +149,7 @@ static void reach_min(const parley_graph *g, size_t focal, bool improving, rm_wo
             /* x is exhausted */
             cp--;
             if (w->low[x] == w->idx[x]) {
-                double m0 = INFINITY, m1 = INFINITY;
+                uint32_t m0 = UINT32_MAX, m1 = UINT32_MAX;
                 size_t k = sp;
                 do {
                     uint32_t y = w->stk[--k];
@@ -184,17 +185,17 @@ static void reach_min(const parley_graph *g, size_t focal, bool improving, rm_wo
  * of its improvements from s (the deltas in opt[j][0..nopt[j]-1]), such
  * that c = s1 ^ (the chosen deltas) is feasible and no better for focal
  * than s?  Depth-first over the opponents. */
-static bool sim_search(const parley_graph *g, size_t focal, double ps, uint32_t c, size_t j,
-                       uint32_t *const *opt, const size_t *nopt)
+static bool sim_search(const parley_graph *g, const uint32_t *Pf, uint32_t ps, uint32_t c,
+                       size_t j, size_t focal, uint32_t *const *opt, const size_t *nopt)
 {
     while (j < g->ndm && (j == focal || !nopt[j]))
         j++;
     if (j >= g->ndm)
-        return st_feasible(g, c) && g->P[focal][c] <= ps;
-    if (sim_search(g, focal, ps, c, j + 1, opt, nopt))
+        return st_feasible(g, c) && Pf[c] <= ps;
+    if (sim_search(g, Pf, ps, c, j + 1, focal, opt, nopt))
         return true;
     for (size_t k = 0; k < nopt[j]; k++)
-        if (sim_search(g, focal, ps, c ^ opt[j][k], j + 1, opt, nopt))
+        if (sim_search(g, Pf, ps, c ^ opt[j][k], j + 1, focal, opt, nopt))
             return true;
     return false;
 }
@@ -223,10 +224,11 @@ void parley_stability_free(parley_stability *st)
  * called from the calling thread). */
 typedef struct st_job {
     const parley_graph *g;
+    const uint32_t *const *R; /* the DMs' payoffs as dense ranks */
     parley_stability *r;
     size_t first, step;
     rm_work w;
-    double *q, *m0, *m1, *i0;
+    uint32_t *q, *m0, *m1, *i0;
     uint32_t *simopt[PARLEY_GRAPH_MAX_DMS];
     size_t simn[PARLEY_GRAPH_MAX_DMS], simcap[PARLEY_GRAPH_MAX_DMS];
     uint32_t *ui; /* the focal DM's improvements from the state at hand */
@@ -242,10 +244,10 @@ static void job_free(const parley_allocator *a, st_job *j, uint64_t S, size_t wo
     parleyx_free(a, j->w.itd, S * sizeof(uint32_t));
     parleyx_free(a, j->w.itj, S);
     parleyx_free(a, j->w.done, words * sizeof(uint64_t));
-    parleyx_free(a, j->q, S * sizeof(double));
-    parleyx_free(a, j->m0, S * sizeof(double));
-    parleyx_free(a, j->m1, S * sizeof(double));
-    parleyx_free(a, j->i0, S * sizeof(double));
+    parleyx_free(a, j->q, S * sizeof(uint32_t));
+    parleyx_free(a, j->m0, S * sizeof(uint32_t));
+    parleyx_free(a, j->m1, S * sizeof(uint32_t));
+    parleyx_free(a, j->i0, S * sizeof(uint32_t));
     for (size_t d = 0; d < PARLEY_GRAPH_MAX_DMS; d++)
         parleyx_free(a, j->simopt[d], j->simcap[d] * sizeof(uint32_t));
     parleyx_free(a, j->ui, j->capui * sizeof(uint32_t));
@@ -261,10 +263,10 @@ static bool job_alloc(const parley_allocator *a, st_job *j, const parley_graph *
     j->w.itd = parleyx_malloc(a, S * sizeof(uint32_t));
     j->w.itj = parleyx_malloc(a, S);
     j->w.done = parleyx_malloc(a, words * sizeof(uint64_t));
-    j->q = parleyx_malloc(a, S * sizeof(double));
-    j->m0 = parleyx_malloc(a, S * sizeof(double));
-    j->m1 = parleyx_malloc(a, S * sizeof(double));
-    j->i0 = parleyx_malloc(a, S * sizeof(double));
+    j->q = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->m0 = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->m1 = parleyx_malloc(a, S * sizeof(uint32_t));
+    j->i0 = parleyx_malloc(a, S * sizeof(uint32_t));
     bool ok = j->w.idx && j->w.low && j->w.stk && j->w.call && j->w.itd && j->w.itj &&
               j->w.done && j->q && j->m0 && j->m1 && j->i0;
     for (size_t d = 0; ok && d < g->ndm; d++) {
@@ -293,16 +295,17 @@ static void *job_run(void *arg)
     parley_stability *r = j->r;
     uint64_t S = g->S;
     size_t nd = g->ndm, words = r->words;
-    double *q = j->q, *m0 = j->m0, *m1 = j->m1, *i0 = j->i0;
+    uint32_t *q = j->q, *m0 = j->m0, *m1 = j->m1, *i0 = j->i0;
+    const uint32_t *const *R = j->R;
     for (size_t f = j->first; f < nd; f += j->step) {
-        const double *P = g->P[f];
+        const uint32_t *P = R[f];
         uint32_t own = g->dm[f].opts;
         /* q: the most f can get from x in one move of its own, or x */
         for (uint64_t x64 = 0; x64 < S; x64++) {
             uint32_t x = (uint32_t)x64;
             if (!st_feasible(g, x))
                 continue;
-            double best = P[x];
+            uint32_t best = P[x];
             uint32_t m = own & st_flippable(g, x);
             for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
                 uint32_t t = x ^ d;
@@ -311,8 +314,8 @@ static void *job_run(void *arg)
             }
             q[x] = best;
         }
-        reach_min(g, f, false, &j->w, P, q, m0, m1);
-        reach_min(g, f, true, &j->w, P, NULL, i0, NULL);
+        reach_min(g, R, f, false, &j->w, P, q, m0, m1);
+        reach_min(g, R, f, true, &j->w, P, NULL, i0, NULL);
         uint64_t *bn = r->bits + cidx(r, PARLEY_CONCEPT_NASH, f) * words;
         uint64_t *bg = r->bits + cidx(r, PARLEY_CONCEPT_GMR, f) * words;
         uint64_t *bs = r->bits + cidx(r, PARLEY_CONCEPT_SMR, f) * words;
@@ -329,7 +332,7 @@ static void *job_run(void *arg)
             uint32_t s = (uint32_t)s64;
             if (!st_feasible(g, s))
                 continue;
-            double ps = P[s];
+            uint32_t ps = P[s];
             uint32_t m = own & st_flippable(g, s);
             /* f's improvements from s, in increasing id (insertion sort:
              * at most 2^k - 1 of them) */
@@ -368,12 +371,12 @@ static void *job_run(void *arg)
                         uint32_t mo = g->dm[o].opts & st_flippable(g, s);
                         for (uint32_t e = mo & (0u - mo); e; e = (e - mo) & mo) {
                             uint32_t u = s ^ e;
-                            if (st_feasible(g, u) && g->P[o][u] > g->P[o][s])
+                            if (st_feasible(g, u) && R[o][u] > R[o][s])
                                 j->simopt[o][j->simn[o]++] = e;
                         }
                     }
                 }
-                if (!sim_search(g, f, ps, j->ui[k], 0, j->simopt, j->simn))
+                if (!sim_search(g, P, ps, j->ui[k], 0, f, j->simopt, j->simn))
                     um = j->ui[k];
             }
             if (best == NONE)
@@ -405,6 +408,48 @@ static void *job_run(void *arg)
     return NULL;
 }
 
+/* Dense ranks of a DM's payoffs over the feasible states (0 = the least
+ * preferred; ties share a rank): the analysis compares only order, and
+ * 32-bit ranks halve the memory the passes read at random.  rk_ holds
+ * (key, state) pairs sorted by the radix sort. */
+typedef struct rk_ {
+    uint64_t key;
+    uint32_t s;
+} rk_;
+
+static uint64_t rk_key(const void *e)
+{
+    return ((const rk_ *)e)->key;
+}
+
+/* An unsigned key in the order of the doubles (finite, -0 = +0). */
+static uint64_t rk_order(double x)
+{
+    uint64_t u;
+    if (x == 0)
+        x = 0; /* -0 and +0 tie */
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
+}
+
+static void ranks(const parley_graph *g, size_t d, uint32_t *R, rk_ *v, rk_ *tmp, size_t *cnt)
+{
+    size_t n = 0;
+    for (uint64_t s64 = 0; s64 < g->S; s64++) {
+        uint32_t s = (uint32_t)s64;
+        R[s] = 0;
+        if (st_feasible(g, s))
+            v[n++] = (rk_){rk_order(g->P[d][s]), s};
+    }
+    rk_ *sorted = parleyx_radix_sort(v, tmp, n, sizeof *v, rk_key, 16, 4, cnt);
+    uint32_t r = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (k && sorted[k].key != sorted[k - 1].key)
+            r++;
+        R[sorted[k].s] = r;
+    }
+}
+
 parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
                                        parley_stability **out, parley_error *err)
 {
@@ -432,9 +477,23 @@ parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
     r->eq = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * words, sizeof(uint64_t));
     r->wit = parleyx_malloc(a, PARLEY_CONCEPT_COUNT * nd * S * sizeof(uint32_t));
     st_job *jobs = parleyx_calloc(a, T, sizeof *jobs);
-    bool ok = r->bits && r->eq && r->wit && jobs;
+    uint32_t **R = parleyx_calloc(a, nd, sizeof *R);
+    bool ok = r->bits && r->eq && r->wit && jobs && R;
+    for (size_t d = 0; ok && d < nd; d++)
+        ok = (R[d] = parleyx_malloc(a, S * sizeof(uint32_t))) != NULL;
+    if (ok) {
+        rk_ *v = parleyx_malloc(a, S * sizeof(rk_)), *tmp = parleyx_malloc(a, S * sizeof(rk_));
+        size_t *cnt = parleyx_malloc(a, ((size_t)1 << 16) * sizeof(size_t));
+        ok = v && tmp && cnt;
+        for (size_t d = 0; ok && d < nd; d++)
+            ranks(g, d, R[d], v, tmp, cnt);
+        parleyx_free(a, v, S * sizeof(rk_));
+        parleyx_free(a, tmp, S * sizeof(rk_));
+        parleyx_free(a, cnt, ((size_t)1 << 16) * sizeof(size_t));
+    }
     for (unsigned k = 0; ok && k < T; k++) {
         jobs[k].g = g;
+        jobs[k].R = (const uint32_t *const *)R;
         jobs[k].r = r;
         jobs[k].first = k;
         jobs[k].step = T;
@@ -463,6 +522,9 @@ done:
     for (unsigned k = 0; jobs && k < T; k++)
         job_free(a, &jobs[k], S, words);
     parleyx_free(a, jobs, T * sizeof *jobs);
+    for (size_t d = 0; R && d < nd; d++)
+        parleyx_free(a, R[d], S * sizeof(uint32_t));
+    parleyx_free(a, R, nd * sizeof *R);
     if (st) {
         parley_stability_free(r);
         return st;
