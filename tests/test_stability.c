@@ -314,6 +314,12 @@ static void check_model(uint64_t seed)
                         k++;
                     }
                 cr_assert_eq(k, n);
+                /* a short buffer gets the lowest ids, in order */
+                uint32_t two[2];
+                size_t n2 = parley_graph_moves(gr, (size_t)j, (uint32_t)s, imp, two, 2);
+                cr_assert_eq(n2, n);
+                for (size_t q = 0; q < n && q < 2; q++)
+                    cr_assert_eq(two[q], mv[q]);
             }
         }
     parley_stability *st = NULL;

@@ -130,8 +130,8 @@ PARLEY_API bool parley_graph_feasible(const parley_graph *g, uint32_t state);
 PARLEY_API double parley_graph_payoff(const parley_graph *g, size_t dm, uint32_t state);
 /* dm's unilateral moves from a feasible state: the states it reaches by
  * changing its own options only (in permitted directions), feasible, not
- * state itself, in increasing id.  Returns how many there are; writes at
- * most cap of them.  improving: only those dm strictly prefers. */
+ * state itself.  Returns how many there are; writes the cap lowest ids
+ * of them, in increasing id.  improving: only those dm strictly prefers. */
 PARLEY_API size_t parley_graph_moves(const parley_graph *g, size_t dm, uint32_t state,
                                      bool improving, uint32_t *out, size_t cap);
 

@@ -583,15 +583,17 @@ size_t parley_graph_moves(const parley_graph *g, size_t dm, uint32_t state, bool
         return 0;
     uint32_t m = g->dm[dm].opts & st_flippable(g, state);
     size_t n = 0;
-    /* increasing submasks do not give increasing ids; collect, then sort */
+    /* increasing submasks do not give increasing ids: keep the cap
+     * smallest, in order (insertion; the largest kept drops out) */
     for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
         uint32_t t = state ^ d;
         if (!st_feasible(g, t))
             continue;
         if (improving && !(g->P[dm][t] > g->P[dm][state]))
             continue;
-        if (n < cap && out) {
-            size_t j = n;
+        size_t have = n < cap ? n : cap;
+        if (out && cap && (have < cap || t < out[cap - 1])) {
+            size_t j = have < cap ? have : cap - 1;
             while (j > 0 && out[j - 1] > t) {
                 out[j] = out[j - 1];
                 j--;
