@@ -22,12 +22,15 @@
  * enumeration with early exit.  The edges are never stored: a DM's moves
  * from x are the submasks of its options flippable at x.
  *
- * Cost: two Tarjan passes per DM, each O(states * opponents' moves); memory
- * a few arrays of 2^n words per worker plus the result (a bit per state, DM
- * and concept, and a witness per state, DM and concept).  Threads: the
- * focal DMs are shared out among the workers (DM f to worker f mod T);
- * each writes only its DMs' bits and witnesses, so the result does not
- * depend on the thread count.  All allocation happens on the calling
+ * Cost: two Tarjan passes per DM, each O(states * opponents' moves), on
+ * payoffs turned into dense 32-bit ranks; memory: the ranks, four arrays
+ * of 2^n words for the DM at hand, about 21 bytes a state of scratch per
+ * worker, plus the result (a bit per state, DM and concept, and a witness
+ * per state, DM and concept).  Threads: DM by DM, the two passes run side
+ * by side (with two workers or more), then the states are shared out in
+ * interleaved chunks of 4096 (whole words of every bitset) over every
+ * worker; each piece writes only its own part, so the result does not
+ * depend on the number of workers.  All allocation happens on the calling
  * thread, before the workers start.
  */
 #include "st.h"
@@ -219,23 +222,36 @@ void parley_stability_free(parley_stability *st)
     parleyx_free(a, st, sizeof *st);
 }
 
-/* One worker's share: the focal DMs first, first + step, ... with its own
- * scratch (allocated before the workers start: the allocator is only
- * called from the calling thread). */
-typedef struct st_job {
-    const parley_graph *g;
-    const uint32_t *const *R; /* the DMs' payoffs as dense ranks */
-    parley_stability *r;
-    size_t first, step;
+/* A worker's scratch (allocated before any worker starts: the allocator
+ * is only called from the calling thread). */
+typedef struct st_work {
     rm_work w;
-    uint32_t *q, *m0, *m1, *i0;
     uint32_t *simopt[PARLEY_GRAPH_MAX_DMS];
     size_t simn[PARLEY_GRAPH_MAX_DMS], simcap[PARLEY_GRAPH_MAX_DMS];
     uint32_t *ui; /* the focal DM's improvements from the state at hand */
     size_t capui;
-} st_job;
+} st_work;
 
-static void job_free(const parley_allocator *a, st_job *j, uint64_t S, size_t words)
+/* One piece of the work on focal DM f: the pass over the opponents' moves
+ * (ST_MOVES: q, then m0 and m1), the pass over their improvements
+ * (ST_IMPROVE: i0), or the states of chunks part, part + nparts, ...
+ * (ST_STATES; a chunk is ST_CHUNK states, a multiple of 64, so that no two
+ * pieces write one word of a bitset). */
+enum { ST_MOVES, ST_IMPROVE, ST_STATES };
+#define ST_CHUNK 4096u
+
+typedef struct st_task {
+    const parley_graph *g;
+    const uint32_t *const *R; /* the DMs' payoffs as dense ranks */
+    parley_stability *r;
+    size_t f;
+    int kind;
+    size_t part, nparts;
+    st_work *wk;
+    uint32_t *q, *m0, *m1, *i0; /* shared: written by the passes, read by the states */
+} st_task;
+
+static void work_free(const parley_allocator *a, st_work *j, uint64_t S, size_t words)
 {
     parleyx_free(a, j->w.idx, S * sizeof(uint32_t));
     parleyx_free(a, j->w.low, S * sizeof(uint32_t));
@@ -244,17 +260,13 @@ static void job_free(const parley_allocator *a, st_job *j, uint64_t S, size_t wo
     parleyx_free(a, j->w.itd, S * sizeof(uint32_t));
     parleyx_free(a, j->w.itj, S);
     parleyx_free(a, j->w.done, words * sizeof(uint64_t));
-    parleyx_free(a, j->q, S * sizeof(uint32_t));
-    parleyx_free(a, j->m0, S * sizeof(uint32_t));
-    parleyx_free(a, j->m1, S * sizeof(uint32_t));
-    parleyx_free(a, j->i0, S * sizeof(uint32_t));
     for (size_t d = 0; d < PARLEY_GRAPH_MAX_DMS; d++)
         parleyx_free(a, j->simopt[d], j->simcap[d] * sizeof(uint32_t));
     parleyx_free(a, j->ui, j->capui * sizeof(uint32_t));
 }
 
-static bool job_alloc(const parley_allocator *a, st_job *j, const parley_graph *g, uint64_t S,
-                      size_t words)
+static bool work_alloc(const parley_allocator *a, st_work *j, const parley_graph *g, uint64_t S,
+                       size_t words)
 {
     j->w.idx = parleyx_malloc(a, S * sizeof(uint32_t));
     j->w.low = parleyx_malloc(a, S * sizeof(uint32_t));
@@ -263,12 +275,8 @@ static bool job_alloc(const parley_allocator *a, st_job *j, const parley_graph *
     j->w.itd = parleyx_malloc(a, S * sizeof(uint32_t));
     j->w.itj = parleyx_malloc(a, S);
     j->w.done = parleyx_malloc(a, words * sizeof(uint64_t));
-    j->q = parleyx_malloc(a, S * sizeof(uint32_t));
-    j->m0 = parleyx_malloc(a, S * sizeof(uint32_t));
-    j->m1 = parleyx_malloc(a, S * sizeof(uint32_t));
-    j->i0 = parleyx_malloc(a, S * sizeof(uint32_t));
     bool ok = j->w.idx && j->w.low && j->w.stk && j->w.call && j->w.itd && j->w.itj &&
-              j->w.done && j->q && j->m0 && j->m1 && j->i0;
+              j->w.done;
     for (size_t d = 0; ok && d < g->ndm; d++) {
         size_t cap = (size_t)1 << __builtin_popcount(g->dm[d].opts);
         j->simopt[d] = parleyx_malloc(a, cap * sizeof(uint32_t));
@@ -288,47 +296,32 @@ static bool job_alloc(const parley_allocator *a, st_job *j, const parley_graph *
     return ok;
 }
 
-static void *job_run(void *arg)
+/* The states of one task: each DM's verdicts and witnesses. */
+static void task_states(st_task *t)
 {
-    st_job *j = arg;
-    const parley_graph *g = j->g;
-    parley_stability *r = j->r;
+    const parley_graph *g = t->g;
+    parley_stability *r = t->r;
+    st_work *j = t->wk;
+    const uint32_t *const *R = t->R;
+    size_t f = t->f, nd = g->ndm, words = r->words;
     uint64_t S = g->S;
-    size_t nd = g->ndm, words = r->words;
-    uint32_t *q = j->q, *m0 = j->m0, *m1 = j->m1, *i0 = j->i0;
-    const uint32_t *const *R = j->R;
-    for (size_t f = j->first; f < nd; f += j->step) {
-        const uint32_t *P = R[f];
-        uint32_t own = g->dm[f].opts;
-        /* q: the most f can get from x in one move of its own, or x */
-        for (uint64_t x64 = 0; x64 < S; x64++) {
-            uint32_t x = (uint32_t)x64;
-            if (!st_feasible(g, x))
-                continue;
-            uint32_t best = P[x];
-            uint32_t m = own & st_flippable(g, x);
-            for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
-                uint32_t t = x ^ d;
-                if (st_feasible(g, t) && P[t] > best)
-                    best = P[t];
-            }
-            q[x] = best;
-        }
-        reach_min(g, R, f, false, &j->w, P, q, m0, m1);
-        reach_min(g, R, f, true, &j->w, P, NULL, i0, NULL);
-        uint64_t *bn = r->bits + cidx(r, PARLEY_CONCEPT_NASH, f) * words;
-        uint64_t *bg = r->bits + cidx(r, PARLEY_CONCEPT_GMR, f) * words;
-        uint64_t *bs = r->bits + cidx(r, PARLEY_CONCEPT_SMR, f) * words;
-        uint64_t *bq = r->bits + cidx(r, PARLEY_CONCEPT_SEQ, f) * words;
-        uint64_t *bm = r->bits + cidx(r, PARLEY_CONCEPT_SIM, f) * words;
-        uint64_t *bb = r->bits + cidx(r, PARLEY_CONCEPT_SEQSIM, f) * words;
-        uint32_t *wn = r->wit + cidx(r, PARLEY_CONCEPT_NASH, f) * S;
-        uint32_t *wg = r->wit + cidx(r, PARLEY_CONCEPT_GMR, f) * S;
-        uint32_t *ws = r->wit + cidx(r, PARLEY_CONCEPT_SMR, f) * S;
-        uint32_t *wq = r->wit + cidx(r, PARLEY_CONCEPT_SEQ, f) * S;
-        uint32_t *wm = r->wit + cidx(r, PARLEY_CONCEPT_SIM, f) * S;
-        uint32_t *wb = r->wit + cidx(r, PARLEY_CONCEPT_SEQSIM, f) * S;
-        for (uint64_t s64 = 0; s64 < S; s64++) {
+    const uint32_t *P = R[f], *m0 = t->m0, *m1 = t->m1, *i0 = t->i0;
+    uint32_t own = g->dm[f].opts;
+    uint64_t *bn = r->bits + cidx(r, PARLEY_CONCEPT_NASH, f) * words;
+    uint64_t *bg = r->bits + cidx(r, PARLEY_CONCEPT_GMR, f) * words;
+    uint64_t *bs = r->bits + cidx(r, PARLEY_CONCEPT_SMR, f) * words;
+    uint64_t *bq = r->bits + cidx(r, PARLEY_CONCEPT_SEQ, f) * words;
+    uint64_t *bm = r->bits + cidx(r, PARLEY_CONCEPT_SIM, f) * words;
+    uint64_t *bb = r->bits + cidx(r, PARLEY_CONCEPT_SEQSIM, f) * words;
+    uint32_t *wn = r->wit + cidx(r, PARLEY_CONCEPT_NASH, f) * S;
+    uint32_t *wg = r->wit + cidx(r, PARLEY_CONCEPT_GMR, f) * S;
+    uint32_t *ws = r->wit + cidx(r, PARLEY_CONCEPT_SMR, f) * S;
+    uint32_t *wq = r->wit + cidx(r, PARLEY_CONCEPT_SEQ, f) * S;
+    uint32_t *wm = r->wit + cidx(r, PARLEY_CONCEPT_SIM, f) * S;
+    uint32_t *wb = r->wit + cidx(r, PARLEY_CONCEPT_SEQSIM, f) * S;
+    for (uint64_t lo = (uint64_t)t->part * ST_CHUNK; lo < S; lo += (uint64_t)t->nparts * ST_CHUNK) {
+        uint64_t hi = lo + ST_CHUNK < S ? lo + ST_CHUNK : S;
+        for (uint64_t s64 = lo; s64 < hi; s64++) {
             uint32_t s = (uint32_t)s64;
             if (!st_feasible(g, s))
                 continue;
@@ -338,27 +331,27 @@ static void *job_run(void *arg)
              * at most 2^k - 1 of them) */
             size_t nui = 0;
             for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
-                uint32_t t = s ^ d;
-                if (!st_feasible(g, t) || !(P[t] > ps))
+                uint32_t u = s ^ d;
+                if (!st_feasible(g, u) || !(P[u] > ps))
                     continue;
                 size_t q2 = nui++;
-                while (q2 > 0 && j->ui[q2 - 1] > t) {
+                while (q2 > 0 && j->ui[q2 - 1] > u) {
                     j->ui[q2] = j->ui[q2 - 1];
                     q2--;
                 }
-                j->ui[q2] = t;
+                j->ui[q2] = u;
             }
             uint32_t best = NONE, ug = NONE, us = NONE, uq = NONE, um = NONE;
             for (size_t k = 0; k < nui; k++) {
-                uint32_t t = j->ui[k];
-                if (best == NONE || P[t] > P[best])
-                    best = t; /* ties keep the lower id, met first */
-                if (ug == NONE && !(m0[t] <= ps))
-                    ug = t;
-                if (us == NONE && !(m1[t] <= ps))
-                    us = t;
-                if (uq == NONE && !(i0[t] <= ps))
-                    uq = t;
+                uint32_t u = j->ui[k];
+                if (best == NONE || P[u] > P[best])
+                    best = u; /* ties keep the lower id, met first */
+                if (ug == NONE && !(m0[u] <= ps))
+                    ug = u;
+                if (us == NONE && !(m1[u] <= ps))
+                    us = u;
+                if (uq == NONE && !(i0[u] <= ps))
+                    uq = u;
             }
             /* SIM: the first improvement (lowest id) no simultaneous answer
              * sanctions; the opponents' improvements from s are listed once */
@@ -404,6 +397,35 @@ static void *job_run(void *arg)
             else
                 wb[s] = uq < um ? uq : um;
         }
+    }
+}
+
+static void *task_run(void *arg)
+{
+    st_task *t = arg;
+    const parley_graph *g = t->g;
+    const uint32_t *P = t->R[t->f];
+    if (t->kind == ST_MOVES) {
+        /* q: the most f can get from x in one move of its own, or x */
+        uint32_t own = g->dm[t->f].opts;
+        for (uint64_t x64 = 0; x64 < g->S; x64++) {
+            uint32_t x = (uint32_t)x64;
+            if (!st_feasible(g, x))
+                continue;
+            uint32_t best = P[x];
+            uint32_t m = own & st_flippable(g, x);
+            for (uint32_t d = m & (0u - m); d; d = (d - m) & m) {
+                uint32_t u = x ^ d;
+                if (st_feasible(g, u) && P[u] > best)
+                    best = P[u];
+            }
+            t->q[x] = best;
+        }
+        reach_min(g, t->R, t->f, false, &t->wk->w, P, t->q, t->m0, t->m1);
+    } else if (t->kind == ST_IMPROVE) {
+        reach_min(g, t->R, t->f, true, &t->wk->w, P, NULL, t->i0, NULL);
+    } else {
+        task_states(t);
     }
     return NULL;
 }
@@ -463,8 +485,6 @@ parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
     uint64_t S = g->S;
     size_t nd = g->ndm, words = (size_t)((S + 63) / 64);
     unsigned T = threads ? threads : 2;
-    if (T > nd)
-        T = (unsigned)nd;
     if (T > 64)
         T = 64;
     parley_stability *r = parleyx_calloc(a, 1, sizeof *r);
@@ -476,9 +496,14 @@ parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
     r->bits = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * nd * words, sizeof(uint64_t));
     r->eq = parleyx_calloc(a, PARLEY_CONCEPT_COUNT * words, sizeof(uint64_t));
     r->wit = parleyx_malloc(a, PARLEY_CONCEPT_COUNT * nd * S * sizeof(uint32_t));
-    st_job *jobs = parleyx_calloc(a, T, sizeof *jobs);
+    st_work *works = parleyx_calloc(a, T, sizeof *works);
+    st_task *tasks = parleyx_calloc(a, T > 2 ? T : 2, sizeof *tasks);
+    uint32_t *q = parleyx_malloc(a, S * sizeof(uint32_t));
+    uint32_t *m0 = parleyx_malloc(a, S * sizeof(uint32_t));
+    uint32_t *m1 = parleyx_malloc(a, S * sizeof(uint32_t));
+    uint32_t *i0 = parleyx_malloc(a, S * sizeof(uint32_t));
     uint32_t **R = parleyx_calloc(a, nd, sizeof *R);
-    bool ok = r->bits && r->eq && r->wit && jobs && R;
+    bool ok = r->bits && r->eq && r->wit && works && tasks && q && m0 && m1 && i0 && R;
     for (size_t d = 0; ok && d < nd; d++)
         ok = (R[d] = parleyx_malloc(a, S * sizeof(uint32_t))) != NULL;
     if (ok) {
@@ -491,14 +516,8 @@ parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
         parleyx_free(a, tmp, S * sizeof(rk_));
         parleyx_free(a, cnt, ((size_t)1 << 16) * sizeof(size_t));
     }
-    for (unsigned k = 0; ok && k < T; k++) {
-        jobs[k].g = g;
-        jobs[k].R = (const uint32_t *const *)R;
-        jobs[k].r = r;
-        jobs[k].first = k;
-        jobs[k].step = T;
-        ok = job_alloc(a, &jobs[k], g, S, words);
-    }
+    for (unsigned k = 0; ok && k < T; k++)
+        ok = work_alloc(a, &works[k], g, S, words);
     parley_status st = PARLEY_OK;
     if (!ok) {
         st = parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0,
@@ -508,7 +527,23 @@ parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
     }
     for (size_t i = 0; i < PARLEY_CONCEPT_COUNT * nd * S; i++)
         r->wit[i] = NONE;
-    parleyx_run_jobs(job_run, jobs, sizeof *jobs, T);
+    for (size_t f = 0; f < nd; f++) {
+        /* the two passes, side by side when there are two workers */
+        for (int k = 0; k < 2; k++)
+            tasks[k] = (st_task){g, (const uint32_t *const *)R, r, f, k == 0 ? ST_MOVES : ST_IMPROVE,
+                                 0, 1, &works[T >= 2 ? (unsigned)k : 0u], q, m0, m1, i0};
+        if (T >= 2)
+            parleyx_run_jobs(task_run, tasks, sizeof *tasks, 2);
+        else {
+            parleyx_run_jobs(task_run, &tasks[0], sizeof *tasks, 1);
+            parleyx_run_jobs(task_run, &tasks[1], sizeof *tasks, 1);
+        }
+        /* the states, in interleaved chunks over every worker */
+        for (unsigned k = 0; k < T; k++)
+            tasks[k] = (st_task){g, (const uint32_t *const *)R, r, f, ST_STATES, k, T, &works[k],
+                                 q, m0, m1, i0};
+        parleyx_run_jobs(task_run, tasks, sizeof *tasks, T);
+    }
     for (int c = 0; c < PARLEY_CONCEPT_COUNT; c++) {
         uint64_t *e = r->eq + (size_t)c * words;
         memcpy(e, g->feas, words * sizeof(uint64_t));
@@ -519,9 +554,14 @@ parley_status parley_stability_analyze(const parley_graph *g, unsigned threads,
         }
     }
 done:
-    for (unsigned k = 0; jobs && k < T; k++)
-        job_free(a, &jobs[k], S, words);
-    parleyx_free(a, jobs, T * sizeof *jobs);
+    for (unsigned k = 0; works && k < T; k++)
+        work_free(a, &works[k], S, words);
+    parleyx_free(a, works, T * sizeof *works);
+    parleyx_free(a, tasks, (T > 2 ? T : 2) * sizeof *tasks);
+    parleyx_free(a, q, S * sizeof(uint32_t));
+    parleyx_free(a, m0, S * sizeof(uint32_t));
+    parleyx_free(a, m1, S * sizeof(uint32_t));
+    parleyx_free(a, i0, S * sizeof(uint32_t));
     for (size_t d = 0; R && d < nd; d++)
         parleyx_free(a, R[d], S * sizeof(uint32_t));
     parleyx_free(a, R, nd * sizeof *R);
