@@ -463,7 +463,10 @@ static void ranks(const parley_graph *g, size_t d, uint32_t *R, rk_ *v, rk_ *tmp
         if (st_feasible(g, s))
             v[n++] = (rk_){rk_order(g->P[d][s]), s};
     }
-    rk_ *sorted = parleyx_radix_sort(v, tmp, n, sizeof *v, rk_key, 16, 4, cnt);
+    /* 16-bit digits pay off on large spaces; small ones take 8-bit digits
+     * (256 counters to clear a pass, not 65536) */
+    rk_ *sorted = g->S > 65536 ? parleyx_radix_sort(v, tmp, n, sizeof *v, rk_key, 16, 4, cnt)
+                               : parleyx_radix_sort(v, tmp, n, sizeof *v, rk_key, 8, 8, cnt);
     uint32_t r = 0;
     for (size_t k = 0; k < n; k++) {
         if (k && sorted[k].key != sorted[k - 1].key)
