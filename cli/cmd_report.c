@@ -38,6 +38,8 @@ static void help(void)
            "                GENIUS folder: take only these profiles, in order\n"
            "  --name FILE=NAME\n"
            "                GENIUS: name the party of profile FILE (repeatable)\n"
+           "  --stability   strategic stability: the equilibria, the status quo and the\n"
+           "                state graph (a scenario with a stability: section)\n"
            "  -h, --help    this help\n"
            "\n"
            "A negotiation session in the report (see 'parley negotiate --help'):\n"
@@ -160,6 +162,7 @@ int cmd_report(int argc, char **argv)
     a.ro.agents = a.agents;
     const cli_opt opts[] = {
         CLI_FLAG("--negotiate", &a.ro.negotiate),
+        CLI_FLAG("--stability", &a.ro.stability),
         CLI_CALL("--protocol", "a value", on_protocol, &a.ro.session),
         CLI_CALL("--agent", "a value", on_agent, &a),
         CLI_CALL("--rounds", "a number", on_number, &a.ro),

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"tournament", cmd_tournament, "many strategies across many scenarios: rankings, stored results"},
     {"forecast", cmd_forecast, "where will positions converge? (KTAB SMP, BDM expected utility)"},
     {"report", cmd_report, "a self-contained HTML report with charts, or the charts as SVG"},
+    {"stability", cmd_stability, "would anyone walk away? equilibria of the graph model (GMCR)"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
     {"robust", cmd_robust, "uncertain numbers, bluffed red lines: what holds in every world"},
 };

@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh [-t SECONDS] [-r RUNS] [-b BUILD_DIR] [-j JOBS] [-n] [TARGET...]
 #
-# TARGET is native, rule, genius, geniusweb, ktab, tournament (default: every fuzz_*.c;
+# TARGET is native, rule, genius, geniusweb, ktab, tournament, gmcr (default: every fuzz_*.c;
 # with -n, every one built).  Each runs for SECONDS (default 20: CI's smoke) one after the
 # other, on one core.  The seed corpora are made afresh in
 # BUILD_DIR/corpus-seed/<target> from the examples, the shared data
@@ -53,12 +53,15 @@ fi
 # --- seed corpora --------------------------------------------------------
 seed="$build/corpus-seed"
 rm -rf "$seed"
-mkdir -p "$seed"/{native,rule,genius,geniusweb,ktab,tournament}
-for t in native rule genius geniusweb ktab tournament; do
+mkdir -p "$seed"/{native,rule,genius,geniusweb,ktab,tournament,gmcr}
+for t in native rule genius geniusweb ktab tournament gmcr; do
   [ -d "$here/seeds/$t" ] && cp "$here/seeds/$t"/* "$seed/$t/" 2>/dev/null || true
 done
 for f in "$src"/examples/*.yaml "$src"/examples/*.json; do
   [ -f "$f" ] && cp "$f" "$seed/native/"
+done
+for f in "$src"/tests/data/*.gmcr; do  # gmcr-py save files (issue 18)
+  [ -f "$f" ] && cp "$f" "$seed/gmcr/"
 done
 # tournament configurations: the example's, naming the target's own s.yaml
 for f in "$src"/examples/tournament*.yaml; do

@@ -10,6 +10,7 @@
  *   parley/forecast.h     spatial forecasting: KTAB SMP, BDM (parley forecast)
  *   parley/tournament.h   tournaments and their results store (parley tournament)
  *   parley/robust.h       uncertain numbers, bluffed red lines (parley robust)
+ *   parley/stability.h    strategic stability, the graph model (parley stability)
  * Each header includes what it needs, so any one may be included alone.
  */
 #ifndef PARLEY_H
@@ -24,5 +25,6 @@
 #include "parley/forecast.h"
 #include "parley/tournament.h"
 #include "parley/robust.h"
+#include "parley/stability.h"
 
 #endif /* PARLEY_H */

@@ -101,6 +101,11 @@ typedef struct parley_report_options {
      * softly: its frontier is then the best found, with a proven gap). */
     uint64_t max_work;
     double max_seconds;
+    /* Strategic stability in the report (`--stability`, issue 18): source
+     * names a native scenario file with a `stability:` section; the
+     * report adds the equilibria, the status quo and the state graph
+     * around the Nash equilibria (docs/stability.md). */
+    bool stability;
 } parley_report_options;
 
 /* One self-contained HTML page (no network access needed; readable when

@@ -2130,7 +2130,8 @@ static parley_status nat_parties(nat_ctx *c, const nat_node *pk, const nat_node 
 /* Top level                                                            */
 /* ------------------------------------------------------------------ */
 
-static const char *const nat_top_keys[] = {"parley", "name", "description", "issues", "parties"};
+static const char *const nat_top_keys[] = {"parley", "name", "description", "issues", "parties",
+                                           "stability"};
 
 static parley_status nat_walk(nat_ctx *c, const nat_node *root)
 {
@@ -2144,7 +2145,7 @@ static parley_status nat_walk(nat_ctx *c, const nat_node *root)
     if (root->kind != NAT_MAP)
         return nat_fail(c, PARLEY_ERR_INVALID, root, "the file holds %s at the top; %s",
                         nat_kind_name(root), hint);
-    if ((st = nat_check_map(c, root, nat_top_keys, 5, "the top level")) != PARLEY_OK)
+    if ((st = nat_check_map(c, root, nat_top_keys, 6, "the top level")) != PARLEY_OK)
         return st;
     const nat_node *vk = NULL, *ver = nat_get(root, "parley", &vk);
     if (!ver)
@@ -2303,4 +2304,181 @@ parley_status parley_native_read_file(const char *path, const parley_load_option
     st = parley_native_read(buf, len, path, opt, out, err);
     parleyx_free(a, buf, len + 1);
     return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* The stability section (issue 18): who moves which issue               */
+/* ------------------------------------------------------------------ */
+/*
+ *   stability:
+ *     moves:       {PARTY: [ISSUE, ...], ...}   who moves which issue
+ *     status-quo:  {ISSUE: VALUE, ...}          optional; needed for the
+ *                                               issues nobody moves
+ *     fixed:       [PARTY:RED-LINE, ...]        optional; red lines no
+ *                                               state may break
+ *     veto:        [PARTY, ...]                 optional; parties (ratifiers)
+ *                                               whose veto returns every
+ *                                               issue to its status quo
+ * nat_walk only admits the key; this block reads it into a parley_moves
+ * (parley/stability.h) for a scenario already read from the same file. */
+
+#include "parley/stability.h"
+
+static size_t nat_st_party(const parley_scenario *sc, const char *name)
+{
+    for (size_t p = 0; p < parley_party_count(sc); p++)
+        if (strcmp(parley_party_name(sc, p), name) == 0)
+            return p;
+    return SIZE_MAX;
+}
+
+static size_t nat_st_issue(const parley_scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < parley_issue_count(sc); i++)
+        if (strcmp(parley_issue_name(sc, i), name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static parley_status nat_stability(nat_ctx *c, const nat_node *sv, const parley_scenario *sc,
+                                   parley_moves *m)
+{
+    static const char *const keys[] = {"moves", "status-quo", "fixed", "veto"};
+    static const char *const hint = "write `stability: {moves: {PARTY: [ISSUE, ...]}}` (see "
+                                    "docs/stability.md)";
+    parley_status st;
+    parley_error be;
+    if ((st = nat_want_map(c, sv, "`stability`", hint)) != PARLEY_OK)
+        return st;
+    if ((st = nat_check_map(c, sv, keys, 4, "`stability`")) != PARLEY_OK)
+        return st;
+    const nat_node *mk = NULL, *mv = nat_get(sv, "moves", &mk);
+    if (!mk)
+        return nat_fail(c, PARLEY_ERR_INVALID, sv, "`stability` needs `moves:`; %s", hint);
+    if ((st = nat_want_map(c, mv, "`moves`", hint)) != PARLEY_OK)
+        return st;
+    NAT_PAIRS(mv, k, v) {
+        size_t p = nat_st_party(sc, k->text);
+        if (p == SIZE_MAX)
+            return nat_fail(c, PARLEY_ERR_INVALID, k, "`%s` is not a party of the scenario",
+                            k->text);
+        if ((st = nat_want_seq(c, v, "the issues a party moves", hint)) != PARLEY_OK)
+            return st;
+        NAT_ITEMS(v, it) {
+            size_t i = it->kind == NAT_SCALAR ? nat_st_issue(sc, it->text) : SIZE_MAX;
+            if (i == SIZE_MAX)
+                return nat_fail(c, PARLEY_ERR_INVALID, it, "expected an issue of the scenario");
+            parley_error_clear(&be);
+            if ((st = parley_moves_set_mover(m, i, p, &be)) != PARLEY_OK)
+                return nat_fail(c, st, it, "%s", be.message);
+        }
+    }
+    const nat_node *q = nat_get(sv, "status-quo", NULL);
+    if (q) {
+        if ((st = nat_want_map(c, q, "`status-quo`", "write `status-quo: {ISSUE: VALUE}`")))
+            return st;
+        NAT_PAIRS(q, k, v) {
+            size_t i = nat_st_issue(sc, k->text), val = 0;
+            if (i == SIZE_MAX)
+                return nat_fail(c, PARLEY_ERR_INVALID, k, "`%s` is not an issue of the scenario",
+                                k->text);
+            if (v->kind != NAT_SCALAR ||
+                parley_issue_find_value(sc, i, v->text, &val) != PARLEY_OK)
+                return nat_fail(c, PARLEY_ERR_INVALID, v, "expected a value of issue `%s`",
+                                k->text);
+            parley_error_clear(&be);
+            if ((st = parley_moves_set_status_quo(m, i, val, &be)) != PARLEY_OK)
+                return nat_fail(c, st, v, "%s", be.message);
+        }
+    }
+    const nat_node *f = nat_get(sv, "fixed", NULL);
+    if (f) {
+        if ((st = nat_want_seq(c, f, "`fixed`", "write `fixed: [PARTY:RED-LINE, ...]`")))
+            return st;
+        NAT_ITEMS(f, it) {
+            const char *colon = it->kind == NAT_SCALAR ? strrchr(it->text, ':') : NULL;
+            size_t p = SIZE_MAX, r = SIZE_MAX;
+            if (colon) {
+                char party[PARLEY_MAX_NAME + 1];
+                size_t n = (size_t)(colon - it->text);
+                if (n <= PARLEY_MAX_NAME) {
+                    memcpy(party, it->text, n);
+                    party[n] = '\0';
+                    p = nat_st_party(sc, party);
+                }
+                for (size_t k = 0; p != SIZE_MAX && k < parley_redline_count(sc, p); k++)
+                    if (strcmp(parley_redline_name(sc, p, k), colon + 1) == 0)
+                        r = k;
+            }
+            if (r == SIZE_MAX)
+                return nat_fail(c, PARLEY_ERR_INVALID, it,
+                                "expected PARTY:RED-LINE naming a red line of the scenario");
+            parley_error_clear(&be);
+            if ((st = parley_moves_fix_redline(m, p, r, &be)) != PARLEY_OK)
+                return nat_fail(c, st, it, "%s", be.message);
+        }
+    }
+    const nat_node *vt = nat_get(sv, "veto", NULL);
+    if (vt) {
+        if ((st = nat_want_seq(c, vt, "`veto`", "write `veto: [PARTY, ...]`")))
+            return st;
+        NAT_ITEMS(vt, it) {
+            size_t p = it->kind == NAT_SCALAR ? nat_st_party(sc, it->text) : SIZE_MAX;
+            if (p == SIZE_MAX)
+                return nat_fail(c, PARLEY_ERR_INVALID, it, "expected a party of the scenario");
+            parley_error_clear(&be);
+            if ((st = parley_moves_add_veto(m, p, &be)) != PARLEY_OK)
+                return nat_fail(c, st, it, "%s", be.message);
+        }
+    }
+    return PARLEY_OK;
+}
+
+parley_status parley_moves_read_file(const char *path, const parley_scenario *sc,
+                                     const parley_load_options *opt, parley_moves **out,
+                                     parley_error *err)
+{
+    if (err)
+        parley_error_clear(err);
+    if (!path || !sc || !out)
+        return parleyx_fail(err, PARLEY_ERR_ARG, path, 0, 0,
+                            "parley_moves_read_file: path, sc and out must not be NULL");
+    *out = NULL;
+    const parley_allocator *a = opt ? opt->alloc : NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    parley_status st = nat_read_whole(a, path, nat_max_bytes(opt), &buf, &len, err);
+    if (st != PARLEY_OK)
+        return st;
+    nat_ctx c;
+    memset(&c, 0, sizeof c);
+    c.alloc = a;
+    c.file = path;
+    c.src = buf;
+    c.srclen = len;
+    c.err = err;
+    c.ar.alloc = a;
+    nat_node *root = NULL;
+    parley_moves *m = NULL;
+    st = nat_parse(&c, &root);
+    if (st == PARLEY_OK) {
+        const nat_node *sv = root && root->kind == NAT_MAP ? nat_get(root, "stability", NULL)
+                                                            : NULL;
+        if (!sv)
+            st = parleyx_fail(err, PARLEY_ERR_NORESULT, path, 0, 0,
+                              "the scenario has no `stability:` section (who moves which "
+                              "issue); see docs/stability.md");
+        else if (!(m = parley_moves_new(sc, a)))
+            st = nat_nomem(&c);
+        else
+            st = nat_stability(&c, sv, sc, m);
+    }
+    nat_arena_free(&c.ar);
+    parleyx_free(a, buf, len + 1);
+    if (st != PARLEY_OK) {
+        parley_moves_free(m);
+        return st;
+    }
+    *out = m;
+    return PARLEY_OK;
 }

@@ -639,6 +639,8 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     else
         st = diagnosis_section(b, sc, d, &o->chart);
     parley_diagnosis_free(d);
+    if (!st && o->stability) /* issue 18: a separate block */
+        st = rp_stability_section(b, sc, o->source, o->threads);
     if (!st && o->negotiate)
         st = session_section(b, sc, o, deadline);
     if (!st && parley_scenario_is_uncertain(sc)) /* robust_chart.c (issue 17) */

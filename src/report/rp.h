@@ -126,4 +126,9 @@ parley_status rp_robust_section(px_buf *b, const parley_scenario *sc,
 parley_status rp_robust_chart(px_buf *b, const parley_scenario *sc, const parley_report_options *o,
                               parley_error *err);
 
+/* The report's strategic-stability section (stability_chart.c): for the
+ * native file source with a `stability:` section; a note when it has none. */
+parley_status rp_stability_section(px_buf *b, const parley_scenario *sc, const char *source,
+                                   unsigned threads);
+
 #endif
