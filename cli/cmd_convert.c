@@ -11,7 +11,20 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* A regular file that is not XML: a native (YAML or JSON) scenario, or a
+ * GeniusWeb JSON file (which has no `stability:` key). */
+static bool native_file(const char *path)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+           !(n >= 4 && strcasecmp(path + n - 4, ".xml") == 0);
+}
 
 static void help(void)
 {
@@ -118,10 +131,40 @@ int cmd_convert(int argc, char **argv)
     parley_error err;
     parley_error_clear(&err);
     parley_status st = parley_native_write(sc, &text, &len, &err);
+    /* a native file's `stability:` section (who moves which issue, issue
+     * 18) is not part of the scenario: carry it over */
+    char *stab = NULL;
+    size_t slen = 0;
+    if (st == PARLEY_OK && n == 1 && native_file(argv[1])) {
+        parley_moves *mv = NULL;
+        st = parley_moves_read_file(argv[1], sc, &lo, &mv, &err);
+        if (st == PARLEY_ERR_NORESULT)
+            st = PARLEY_OK;
+        else if (st == PARLEY_OK)
+            st = parley_moves_write(mv, &stab, &slen, &err);
+        parley_moves_free(mv);
+    }
     parley_scenario_free(sc);
-    if (st != PARLEY_OK)
+    if (st != PARLEY_OK) {
+        parley_text_free(text);
         return cli_report(&err, st);
-    rc = cli_write_output(out, text, len);
+    }
+    if (stab) {
+        char *all = malloc(len + slen + 1);
+        if (!all) {
+            parley_text_free(text);
+            parley_text_free(stab);
+            fprintf(stderr, "parley convert: error: out of memory\n");
+            return CLI_INTERNAL;
+        }
+        memcpy(all, text, len);
+        memcpy(all + len, stab, slen + 1);
+        rc = cli_write_output(out, all, len + slen);
+        free(all);
+        parley_text_free(stab);
+    } else {
+        rc = cli_write_output(out, text, len);
+    }
     parley_text_free(text);
     return rc;
 }

@@ -247,6 +247,22 @@ PARLEY_API parley_status parley_moves_add_veto(parley_moves *m, size_t party, pa
 PARLEY_API size_t parley_moves_vetoed_by(const parley_moves *m, uint32_t state);
 /* The mover of issue, or SIZE_MAX. */
 PARLEY_API size_t parley_moves_mover(const parley_moves *m, size_t issue);
+/* The status quo value of issue into *value: false when it has none. */
+PARLEY_API bool parley_moves_issue_status_quo(const parley_moves *m, size_t issue, size_t *value);
+/* The fixed red lines, in the order they were fixed: red line *r of
+ * *party is the k-th. */
+PARLEY_API size_t parley_moves_fixed_count(const parley_moves *m);
+PARLEY_API void parley_moves_fixed(const parley_moves *m, size_t k, size_t *party, size_t *r);
+/* The scenario m was made for (borrowed). */
+PARLEY_API const parley_scenario *parley_moves_scenario(const parley_moves *m);
+/* Whether party has a veto. */
+PARLEY_API bool parley_moves_has_veto(const parley_moves *m, size_t party);
+/* The `stability:` section of the native format for m (src/io/native_write.c:
+ * what parley_moves_read_file reads back to the same moves), to append to
+ * parley_native_write's text of the same scenario.  *text is
+ * NUL-terminated; the caller frees it with parley_text_free. */
+PARLEY_API parley_status parley_moves_write(const parley_moves *m, char **text, size_t *len,
+                                            parley_error *err);
 /* The status quo as an outcome (parley_issue_count values): true when
  * every issue has a status quo value. */
 PARLEY_API bool parley_moves_status_quo(const parley_moves *m, uint32_t *outcome);

@@ -673,6 +673,103 @@ static void nw_party(nw *w, size_t p)
 
 /* Write sc as native YAML.  On success *text (NUL-terminated, *len bytes
  * before the NUL) is owned by the caller: free it with parley_text_free. */
+/* ------------------------------------------------------------------ */
+/* The stability section (parley/stability.h, issue 18)                 */
+/* ------------------------------------------------------------------ */
+
+#include "parley/stability.h"
+
+parley_status parley_moves_write(const parley_moves *m, char **text, size_t *len,
+                                 parley_error *err)
+{
+    if (err)
+        parley_error_clear(err);
+    if (text)
+        *text = NULL;
+    if (len)
+        *len = 0;
+    const parley_scenario *sc = m ? parley_moves_scenario(m) : NULL;
+    if (!sc || !text)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "parley_moves_write: m and text must not be NULL");
+    px_buf b;
+    parleyx_buf_init(&b, sc->alloc, SIZE_MAX / 2);
+    nw w;
+    memset(&w, 0, sizeof w);
+    w.b = &b;
+    w.sc = sc;
+    if (!parleyx_text_begin(&b))
+        w.st = PARLEY_ERR_NOMEM;
+    size_t ni = parley_issue_count(sc), np = parley_party_count(sc), v;
+    nw_puts(&w, "\nstability:\n  moves:\n");
+    for (size_t p = 0; p < np; p++) {
+        bool any = false;
+        for (size_t i = 0; i < ni; i++) {
+            if (parley_moves_mover(m, i) != p)
+                continue;
+            if (!any) {
+                nw_puts(&w, "    ");
+                nw_str(&w, parley_party_name(sc, p), true);
+                nw_puts(&w, ": [");
+            } else {
+                nw_puts(&w, ", ");
+            }
+            any = true;
+            nw_str(&w, parley_issue_name(sc, i), true);
+        }
+        if (any)
+            nw_puts(&w, "]\n");
+    }
+    bool sq = false;
+    for (size_t i = 0; i < ni; i++) {
+        if (!parley_moves_issue_status_quo(m, i, &v))
+            continue;
+        if (!sq)
+            nw_puts(&w, "  status-quo:\n");
+        sq = true;
+        nw_puts(&w, "    ");
+        nw_str(&w, parley_issue_name(sc, i), true);
+        nw_puts(&w, ": ");
+        char label[64];
+        nw_str(&w, parley_issue_value_label(sc, i, v, label, sizeof label), true);
+        nw_puts(&w, "\n");
+    }
+    size_t nf = parley_moves_fixed_count(m);
+    for (size_t k = 0; k < nf; k++) {
+        size_t p = 0, r = 0;
+        parley_moves_fixed(m, k, &p, &r);
+        char item[2 * PARLEY_MAX_NAME + 2];
+        snprintf(item, sizeof item, "%s:%s", parley_party_name(sc, p),
+                 parley_redline_name(sc, p, r));
+        nw_puts(&w, k ? ", " : "  fixed: [");
+        nw_str(&w, item, false);
+    }
+    if (nf)
+        nw_puts(&w, "]\n");
+    bool any = false;
+    for (size_t p = 0; p < np; p++) {
+        if (!parley_moves_has_veto(m, p))
+            continue;
+        nw_puts(&w, any ? ", " : "  veto: [");
+        any = true;
+        nw_str(&w, parley_party_name(sc, p), true);
+    }
+    if (any)
+        nw_puts(&w, "]\n");
+    if (w.st == PARLEY_OK && b.failed)
+        w.st = PARLEY_ERR_NOMEM;
+    if (w.st != PARLEY_OK) {
+        parleyx_buf_free(&b);
+        if (w.st == PARLEY_ERR_NOMEM)
+            return parleyx_fail(err, w.st, NULL, 0, 0, "out of memory");
+        return parleyx_fail(err, w.st, NULL, 0, 0, "cannot write the stability section: %s",
+                            w.what);
+    }
+    if (!parleyx_text_finish(&b, text, len))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return PARLEY_OK;
+}
+
 parley_status parley_native_write(const parley_scenario *sc, char **text, size_t *len,
                                   parley_error *err)
 {

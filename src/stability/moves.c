@@ -121,6 +121,40 @@ parley_status parley_moves_fix_redline(parley_moves *m, size_t party, size_t r, 
     return PARLEY_OK;
 }
 
+bool parley_moves_issue_status_quo(const parley_moves *m, size_t issue, size_t *value)
+{
+    if (!m || issue >= m->nissues || m->sq[issue] < 0)
+        return false;
+    if (value)
+        *value = (size_t)m->sq[issue];
+    return true;
+}
+
+size_t parley_moves_fixed_count(const parley_moves *m)
+{
+    return m ? m->nfix : 0;
+}
+
+void parley_moves_fixed(const parley_moves *m, size_t k, size_t *party, size_t *r)
+{
+    if (!m || k >= m->nfix)
+        return;
+    if (party)
+        *party = m->fix[k].party;
+    if (r)
+        *r = m->fix[k].r;
+}
+
+const parley_scenario *parley_moves_scenario(const parley_moves *m)
+{
+    return m ? m->sc : NULL;
+}
+
+bool parley_moves_has_veto(const parley_moves *m, size_t party)
+{
+    return m && party < m->nparties && m->veto[party];
+}
+
 parley_status parley_moves_add_veto(parley_moves *m, size_t party, parley_error *err)
 {
     if (!m || party >= m->nparties)
