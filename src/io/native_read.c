@@ -2217,6 +2217,12 @@ static size_t nat_max_bytes(const parley_load_options *opt)
 
 /* Read text into a final scenario.  On success the caller owns *out
  * (parley_scenario_free); on failure *out is NULL and err says why. */
+/* A `stability:` section is read into its own object (parley/stability.h,
+ * at the end of this file) by the command that uses it; every read checks
+ * it, so that a broken section is an error of the file wherever it is
+ * read, not only in `parley stability`. */
+static parley_status nat_check_stability(nat_ctx *c, const nat_node *root);
+
 parley_status parley_native_read(const char *text, size_t len, const char *name,
                                  const parley_load_options *opt, parley_scenario **out,
                                  parley_error *err)
@@ -2258,6 +2264,8 @@ parley_status parley_native_read(const char *text, size_t len, const char *name,
     parley_status st = nat_parse(&c, &root);
     if (st == PARLEY_OK)
         st = nat_walk(&c, root);
+    if (st == PARLEY_OK)
+        st = nat_check_stability(&c, root);
     nat_arena_free(&c.ar);
     if (st != PARLEY_OK) {
         parley_scenario_free(c.sc);
@@ -2432,6 +2440,19 @@ static parley_status nat_stability(nat_ctx *c, const nat_node *sv, const parley_
         }
     }
     return PARLEY_OK;
+}
+
+static parley_status nat_check_stability(nat_ctx *c, const nat_node *root)
+{
+    const nat_node *sv = root && root->kind == NAT_MAP ? nat_get(root, "stability", NULL) : NULL;
+    if (!sv)
+        return PARLEY_OK;
+    parley_moves *m = parley_moves_new(c->sc, c->alloc);
+    if (!m)
+        return nat_nomem(c);
+    parley_status st = nat_stability(c, sv, c->sc, m);
+    parley_moves_free(m);
+    return st;
 }
 
 parley_status parley_moves_read_file(const char *path, const parley_scenario *sc,
