@@ -242,5 +242,6 @@ int cmd_negotiate(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_tournament(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

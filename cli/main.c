@@ -23,6 +23,7 @@ static const command commands[] = {
     {"report", cmd_report, "a self-contained HTML report with charts, or the charts as SVG"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
     {"robust", cmd_robust, "uncertain numbers, bluffed red lines: what holds in every world"},
+    {"serve", cmd_serve, "the mediator's console: what-if analysis live in a browser"},
 };
 
 static void usage(FILE *f)
