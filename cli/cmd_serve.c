@@ -160,8 +160,10 @@ static bool out_add(sv_out *o, const char *p, size_t n)
 /* Run fn(argc, argv) in a child; its standard output into *out, its
  * standard error into *errtext.  Returns the exit status, or -1 when the
  * child could not run, was killed or ran past S.max_seconds (*why says). */
-static int run_child(cmd_fn fn, int argc, char **argv, sv_out *out, sv_out *errtext,
-                     const char **why)
+static int edited(cmd_fn fn, int argc, char **argv, size_t nin);
+
+static int run_child(cmd_fn fn, int argc, char **argv, size_t edit_inputs, sv_out *out,
+                     sv_out *errtext, const char **why)
 {
     int po[2], pe[2];
     *why = "the command could not be started";
@@ -180,7 +182,7 @@ static int run_child(cmd_fn fn, int argc, char **argv, sv_out *out, sv_out *errt
         sigemptyset(&none);
         pthread_sigmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL);
-        int rc = fn(argc, argv);
+        int rc = edit_inputs ? edited(fn, argc, argv, edit_inputs) : fn(argc, argv);
         fflush(stdout);
         fflush(stderr);
         _exit(rc);
@@ -252,12 +254,12 @@ static int run_child(cmd_fn fn, int argc, char **argv, sv_out *out, sv_out *errt
 /* Answer with the child's output: 200 with its standard output when it
  * exited 0 or 1 ("no deal"), else 400 (2: bad input) or 500 with its
  * message. */
-static void run_answer(cmd_fn fn, int argc, char **argv, const char *type,
+static void run_answer(cmd_fn fn, int argc, char **argv, size_t edit_inputs, const char *type,
                        parley_serve_response *res)
 {
     sv_out out = {0}, err = {0};
     const char *why;
-    int rc = run_child(fn, argc, argv, &out, &err, &why);
+    int rc = run_child(fn, argc, argv, edit_inputs, &out, &err, &why);
     if (rc == CLI_OK || rc == CLI_NORESULT) {
         set_body(res, 200, type, out.data, out.len);
         free(err.data);
@@ -284,6 +286,7 @@ typedef struct sv_endpoint {
     cmd_fn fn;
     bool json;    /* adds --json */
     bool changes; /* takes "changes" */
+    bool edit;    /* ... applied to a copy of the scenario first (edited()) */
     const char *type;
     sv_key keys[12];
 } sv_endpoint;
@@ -291,24 +294,24 @@ typedef struct sv_endpoint {
 static int cmd_edit(int argc, char **argv);
 
 static const sv_endpoint endpoints[] = {
-    {"/api/info", "info", cmd_info, true, false, NULL, {{NULL, 0}}},
-    {"/api/analyze", "analyze", cmd_analyze, true, false, NULL,
+    {"/api/info", "info", cmd_info, true, false, false, NULL, {{NULL, 0}}},
+    {"/api/analyze", "analyze", cmd_analyze, true, true, true, NULL,
      {{"kalai", 'v'}, {"max-outcomes", 'v'}, {"max-frontier", 'v'}, {"max-seconds", 'v'},
       {"threads", 'v'}, {NULL, 0}}},
-    {"/api/redlines", "redlines", cmd_redlines, true, false, NULL,
+    {"/api/redlines", "redlines", cmd_redlines, true, true, true, NULL,
      {{"max-sets", 'v'}, {"max-work", 'v'}, {"max-seconds", 'v'}, {"threads", 'v'}, {NULL, 0}}},
-    {"/api/whatif", "whatif", cmd_whatif, true, true, NULL,
+    {"/api/whatif", "whatif", cmd_whatif, true, true, false, NULL,
      {{"threads", 'v'}, {"max-seconds", 'v'}, {NULL, 0}}},
-    {"/api/negotiate", "negotiate", cmd_negotiate, true, false, NULL,
+    {"/api/negotiate", "negotiate", cmd_negotiate, true, true, true, NULL,
      {{"protocol", 'v'}, {"agent", 'a'}, {"rounds", 'v'}, {"seed", 'v'}, {"time", 'v'},
       {"no-ratify", 'f'}, {NULL, 0}}},
-    {"/api/robust", "robust", cmd_robust, true, false, NULL,
+    {"/api/robust", "robust", cmd_robust, true, true, true, NULL,
      {{"samples", 'v'}, {"seed", 'v'}, {"top", 'v'}, {"sensitivity", 'f'}, {"exact", 'f'},
       {"max-outcomes", 'v'}, {"threads", 'v'}, {NULL, 0}}},
-    {"/api/report", "report", cmd_report, false, false, "text/html; charset=utf-8",
+    {"/api/report", "report", cmd_report, false, true, true, "text/html; charset=utf-8",
      {{"negotiate", 'f'}, {"protocol", 'v'}, {"agent", 'a'}, {"rounds", 'v'}, {"seed", 'v'},
       {"max-outcomes", 'v'}, {"max-seconds", 'v'}, {NULL, 0}}},
-    {"/api/export", "edit", cmd_edit, false, true, "application/yaml; charset=utf-8",
+    {"/api/export", "edit", cmd_edit, false, true, false, "application/yaml; charset=utf-8",
      {{NULL, 0}}},
 };
 
@@ -369,7 +372,7 @@ static const char *value_text(sv_argv *a, json_t *v)
 
 /* The scenario a request names ("scenario": N, default 0): its inputs
  * pushed onto a.  NULL, or the reason it cannot be. */
-static const char *push_scenario(sv_argv *a, json_t *req)
+static const char *push_scenario(sv_argv *a, json_t *req, size_t *ninputs)
 {
     json_t *j = json_object_get(req, "scenario");
     json_int_t k = 0;
@@ -386,13 +389,14 @@ static const char *push_scenario(sv_argv *a, json_t *req)
     for (size_t i = 0; i < sc->n; i++)
         if (!arg_push(a, sc->paths[i]))
             return "out of memory";
+    *ninputs = sc->n;
     return NULL;
 }
 
 /* The request's JSON into the command's argv, by the endpoint's table.
  * NULL, or what is wrong (static text or in msg). */
 static const char *build_argv(const sv_endpoint *ep, const parley_serve_request *rq, json_t **req,
-                              sv_argv *a, char *msg, size_t msgn)
+                              sv_argv *a, size_t *ninputs, char *msg, size_t msgn)
 {
     json_error_t je;
     *req = rq->body_len ? json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je)
@@ -406,7 +410,7 @@ static const char *build_argv(const sv_endpoint *ep, const parley_serve_request 
         return "the request body must be a JSON object";
     if (!arg_push(a, (char *)ep->cmd))
         return "out of memory";
-    const char *bad = push_scenario(a, *req);
+    const char *bad = push_scenario(a, *req, ninputs);
     if (bad)
         return bad;
     if (ep->json && !arg_push(a, "--json"))
@@ -485,11 +489,12 @@ static void on_endpoint(void *ud, const parley_serve_request *rq, parley_serve_r
     sv_argv a = {0};
     json_t *req = NULL;
     char msg[1024];
-    const char *bad = build_argv(ep, rq, &req, &a, msg, sizeof msg);
+    size_t nin = 0;
+    const char *bad = build_argv(ep, rq, &req, &a, &nin, msg, sizeof msg);
     if (bad)
         fail(res, 400, bad, CLI_USAGE);
     else
-        run_answer(ep->fn, a.n, a.v, ep->type, res);
+        run_answer(ep->fn, a.n, a.v, ep->edit ? nin : 0, ep->type, res);
     json_decref(req);
     arg_free(&a);
 }
@@ -527,9 +532,62 @@ static int cmd_edit(int argc, char **argv)
     return rc;
 }
 
+/* In a child: fn on the scenario of argv[1..nin] with the changes among
+ * argv's options (--drop/--set/--add X) applied, through a native YAML
+ * copy in the server's folder (removed after): the answer is the
+ * command's on the scenario /api/export gives.  No change: fn as is. */
+static int edited(cmd_fn fn, int argc, char **argv, size_t nin)
+{
+    cli_changes ch = {calloc((size_t)argc, sizeof(cli_change)), 0};
+    char **rest = calloc((size_t)argc + 2, sizeof(char *));
+    if (!ch.ch || !rest)
+        return CLI_INTERNAL;
+    int nr = 2;
+    rest[0] = argv[0];
+    for (int i = 1 + (int)nin; i < argc; i++) {
+        bool change = (strcmp(argv[i], "--drop") == 0 || strcmp(argv[i], "--set") == 0 ||
+                       strcmp(argv[i], "--add") == 0) && i + 1 < argc;
+        if (change) {
+            ch.ch[ch.n].kind = argv[i][2];
+            ch.ch[ch.n++].arg = argv[++i];
+        } else {
+            rest[nr++] = argv[i];
+        }
+    }
+    if (!ch.n)
+        return fn(argc, argv);
+    parley_scenario *sc = NULL;
+    bool quiet = cli_nominal_quiet;
+    cli_nominal_quiet = true; /* the command says it, once */
+    int rc = cli_load(nin, argv + 1, NULL, &sc);
+    cli_nominal_quiet = quiet;
+    if (rc == CLI_OK)
+        rc = cli_apply_changes(argv[0], sc, &ch);
+    char *text = NULL, path[PATH_MAX];
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/edit-%ld.yaml", S.work, (long)getpid());
+    parley_error err;
+    parley_error_clear(&err);
+    parley_status st = PARLEY_OK;
+    if (rc == CLI_OK && ((st = parley_native_write(sc, &text, &len, &err)) != PARLEY_OK ||
+                         (st = parley_write_file_atomic(path, text, len, &err)) != PARLEY_OK))
+        rc = cli_report(&err, st);
+    parley_text_free(text);
+    parley_scenario_free(sc);
+    if (rc == CLI_OK) {
+        rest[1] = path;
+        rc = fn(nr, rest);
+        unlink(path);
+    }
+    free(rest);
+    free(ch.ch);
+    return rc;
+}
+
 /* ------------------------------------------------------------ scenarios */
 
-static const sv_endpoint ep_edit = {"/api/save", "edit", cmd_edit, false, true, NULL, {{NULL, 0}}};
+static const sv_endpoint ep_edit = {"/api/save", "edit", cmd_edit, false, true, false, NULL,
+                                    {{NULL, 0}}};
 
 /* Add a scenario of n inputs (copied); its index, or -1. */
 static long add_scenario(char **paths, size_t n, const char *name)
@@ -667,7 +725,7 @@ static void on_upload(void *ud, const parley_serve_request *rq, parley_serve_res
     char *argv[] = {(char *)"info", path, (char *)"--json", NULL};
     sv_out out = {0}, err = {0};
     const char *why;
-    int rc = run_child(cmd_info, 3, argv, &out, &err, &why);
+    int rc = run_child(cmd_info, 3, argv, 0, &out, &err, &why);
     const char *label = json_string_value(json_object_get(req, "name"));
     if (!label)
         label = json_string_value(json_object_get(json_array_get(files, 0), "name"));
@@ -788,27 +846,28 @@ static int on_threads(const char *cmd, const char *opt, const char *val, void *u
     return cli_parse_range(cmd, opt, val, 64, ud);
 }
 
+/* Remove a folder holding files (and folders of files: the uploads). */
+static void remove_dir(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char p[PATH_MAX + 256];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (unlink(p) != 0 && depth > 0)
+            remove_dir(p, depth - 1);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
 static void clean_work(void)
 {
-    if (!S.work)
-        return;
-    for (unsigned id = 1; id <= S.uploads; id++) { /* upload-N/FILE... */
-        char dir[PATH_MAX];
-        snprintf(dir, sizeof dir, "%s/upload-%u", S.work, id);
-        DIR *d = opendir(dir);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            char p[PATH_MAX + 256];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        if (d)
-            closedir(d);
-        rmdir(dir);
-    }
-    rmdir(S.work);
+    if (S.work)
+        remove_dir(S.work, 1);
 }
 
 int cmd_serve(int argc, char **argv)

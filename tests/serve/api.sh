@@ -95,6 +95,13 @@ grep -q 'whole-donbas' "$work/edited.yaml" && fail "the export still holds the d
 a=$("$parley" analyze "$work/edited.yaml" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["agreements"])')
 w=$("$parley" whatif examples/abu-dhabi-2026.yaml --json --drop Russia:whole-donbas | python3 -c 'import json,sys; print(json.load(sys.stdin)["whatif"]["agreements"])')
 [ "$a" = "$w" ] || fail "the export's analysis finds $a deals, whatif $w"
+# the other commands with "changes": the command on the export's scenario
+for ep in analyze redlines negotiate; do
+  curl -s -H "X-Parley-Token: $TOKEN" -d "$ch" "$URL/api/$ep" >"$work/ch.out"
+  "$parley" "$ep" "$work/edited.yaml" --json >"$work/ch.cli" 2>/dev/null
+  cmp -s "$work/ch.out" "$work/ch.cli" || fail "/api/$ep with changes is not $ep of the exported scenario"
+done
+ls "${TMPDIR:-/tmp}"/parley-serve-*/edit-* 2>/dev/null | grep -q . && fail "an edited copy was left behind"
 save='{"changes": [{"drop": "Russia:whole-donbas"}], "name": "v2.yaml"}'
 code=$(status -H "X-Parley-Token: $TOKEN" -d "$save" "$URL/api/save")
 [ "$code" = 200 ] || fail "save answered $code: $(cat "$work/body")"
