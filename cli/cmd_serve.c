@@ -616,9 +616,14 @@ static void on_scenarios(void *ud, const parley_serve_request *rq, parley_serve_
 {
     json_t *arr = json_array();
     pthread_mutex_lock(&S.lock);
-    for (size_t k = 0; arr && k < S.n; k++)
-        json_array_append_new(arr, json_pack("{s:i, s:s}", "scenario", (json_int_t)k, "name",
-                                             S.sc[k].name));
+    for (size_t k = 0; arr && k < S.n; k++) {
+        json_t *in = json_array();
+        bool upload = strncmp(S.sc[k].paths[0], S.work, strlen(S.work)) == 0;
+        for (size_t i = 0; in && i < S.sc[k].n; i++) /* an upload: its name, not our folder */
+            json_array_append_new(in, json_string(upload ? S.sc[k].name : S.sc[k].paths[i]));
+        json_array_append_new(arr, json_pack("{s:i, s:s, s:o}", "scenario", (json_int_t)k, "name",
+                                             S.sc[k].name, "inputs", in));
+    }
     pthread_mutex_unlock(&S.lock);
     char *t = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(arr);
