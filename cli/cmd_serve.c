@@ -76,10 +76,17 @@ static void help(void)
 /* ------------------------------------------------------------ state */
 
 typedef struct sv_scenario {
-    char **paths; /* absolute */
+    char **paths; /* as given, or in our folder (uploads) */
     size_t n;
     char *name;
+    bool small; /* under SV_SMALL outcomes: one analysis thread a request */
 } sv_scenario;
+
+/* Below this many outcomes an analysis's own threads cost more than they
+ * save (each phase starts and joins its threads: ~5 ms a what-if on the
+ * Abu Dhabi example with 2 threads, ~1 ms with 1), and the server answers
+ * several requests at once anyway. */
+#define SV_SMALL 1000000u
 
 static struct {
     pthread_mutex_t lock;
@@ -89,7 +96,7 @@ static struct {
     char *save_dir; /* absolute */
     double max_seconds;
     unsigned uploads;
-} S = {PTHREAD_MUTEX_INITIALIZER, {{NULL, 0, NULL}}, 0, NULL, NULL, 120, 0};
+} S = {PTHREAD_MUTEX_INITIALIZER, {{NULL, 0, NULL, false}}, 0, NULL, NULL, 120, 0};
 
 /* ------------------------------------------------------------ answers */
 
@@ -372,7 +379,7 @@ static const char *value_text(sv_argv *a, json_t *v)
 
 /* The scenario a request names ("scenario": N, default 0): its inputs
  * pushed onto a.  NULL, or the reason it cannot be. */
-static const char *push_scenario(sv_argv *a, json_t *req, size_t *ninputs)
+static const char *push_scenario(sv_argv *a, json_t *req, size_t *ninputs, bool *small)
 {
     json_t *j = json_object_get(req, "scenario");
     json_int_t k = 0;
@@ -390,6 +397,7 @@ static const char *push_scenario(sv_argv *a, json_t *req, size_t *ninputs)
         if (!arg_push(a, sc->paths[i]))
             return "out of memory";
     *ninputs = sc->n;
+    *small = sc->small;
     return NULL;
 }
 
@@ -410,9 +418,16 @@ static const char *build_argv(const sv_endpoint *ep, const parley_serve_request 
         return "the request body must be a JSON object";
     if (!arg_push(a, (char *)ep->cmd))
         return "out of memory";
-    const char *bad = push_scenario(a, *req, ninputs);
+    bool small = false;
+    const char *bad = push_scenario(a, *req, ninputs, &small);
     if (bad)
         return bad;
+    bool takes_threads = false;
+    for (size_t i = 0; ep->keys[i].name; i++)
+        takes_threads |= strcmp(ep->keys[i].name, "threads") == 0;
+    if (takes_threads && small && !json_object_get(*req, "threads") &&
+        (!arg_push(a, "--threads") || !arg_push(a, "1")))
+        return "out of memory";
     if (ep->json && !arg_push(a, "--json"))
         return "out of memory";
     const char *key;
@@ -590,9 +605,9 @@ static const sv_endpoint ep_edit = {"/api/save", "edit", cmd_edit, false, true, 
                                     {{NULL, 0}}};
 
 /* Add a scenario of n inputs (copied); its index, or -1. */
-static long add_scenario(char **paths, size_t n, const char *name)
+static long add_scenario(char **paths, size_t n, const char *name, uint64_t outcomes)
 {
-    sv_scenario s = {calloc(n, sizeof(char *)), n, strdup(name)};
+    sv_scenario s = {calloc(n, sizeof(char *)), n, strdup(name), outcomes < SV_SMALL};
     bool ok = s.paths && s.name;
     for (size_t i = 0; ok && i < n; i++)
         ok = (s.paths[i] = strdup(paths[i])) != NULL;
@@ -735,7 +750,11 @@ static void on_upload(void *ud, const parley_serve_request *rq, parley_serve_res
     if (!label)
         label = json_string_value(json_object_get(json_array_get(files, 0), "name"));
     char *paths[] = {path};
-    long k = rc == CLI_OK ? add_scenario(paths, 1, label) : -1;
+    json_t *info = rc == CLI_OK && out.data ? json_loads(out.data, 0, NULL) : NULL;
+    json_t *oc = json_object_get(info, "outcomes"); /* a string when beyond 2^63 */
+    uint64_t outcomes = json_is_integer(oc) ? (uint64_t)json_integer_value(oc) : UINT64_MAX;
+    json_decref(info);
+    long k = rc == CLI_OK ? add_scenario(paths, 1, label, outcomes) : -1;
     if (rc != CLI_OK) {
         fail(res, rc == CLI_USAGE ? 400 : 500, rc < 0 ? why : err.data, rc < 0 ? CLI_INTERNAL : rc);
         remove_tree(dir, files);
@@ -908,9 +927,12 @@ int cmd_serve(int argc, char **argv)
             rc = CLI_INTERNAL;
         }
     }
+    uint64_t outcomes = UINT64_MAX;
     if (rc == CLI_OK && n) { /* refuse a bad scenario now, not in the browser */
         parley_scenario *sc = NULL;
         rc = cli_load(n, paths, NULL, &sc);
+        if (rc == CLI_OK && parley_scenario_outcome_count(sc, &outcomes) != PARLEY_OK)
+            outcomes = UINT64_MAX;
         parley_scenario_free(sc);
     }
     S.save_dir = realpath(save_dir, NULL);
@@ -919,7 +941,8 @@ int cmd_serve(int argc, char **argv)
                 strerror(errno));
         rc = CLI_USAGE;
     }
-    if (rc == CLI_OK && n && add_scenario(paths, n, strrchr(paths[0], '/') ? strrchr(paths[0], '/') + 1 : paths[0]) < 0)
+    if (rc == CLI_OK && n && add_scenario(paths, n, strrchr(paths[0], '/') ? strrchr(paths[0], '/') + 1 : paths[0],
+                                        outcomes) < 0)
         rc = CLI_INTERNAL;
     for (size_t i = 0; i < n; i++)
         free(paths[i]);

@@ -82,7 +82,7 @@ PARLEY_API const char *parley_serve_url(const parley_serve *s);
 
 /* Time at the server for the requests answered by a handler so far
  * (from the request's headers read to its answer queued), in
- * milliseconds, to 0.05 ms: the median and the 99th percentile; the
+ * milliseconds, to 0.05 ms (10 ms beyond 200 ms): the median and the 99th percentile; the
  * count of requests, and of answers with a status of 400 or more. */
 typedef struct parley_serve_stats {
     double p50_ms, p99_ms, max_ms;

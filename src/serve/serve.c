@@ -30,8 +30,12 @@ typedef enum MHD_Result mhd_result;
 #endif
 
 #define SV_MAX_ROUTES 32
-#define SV_BUCKET_US 50.0   /* the statistics' resolution */
-#define SV_BUCKETS 4000     /* up to 200 ms; beyond: the last bucket */
+/* The statistics' histogram: 50 us buckets up to 200 ms, then 10 ms
+ * buckets up to 20 s (beyond: the last). */
+#define SV_FINE_US 50.0
+#define SV_FINE 4000
+#define SV_COARSE_US 10000.0
+#define SV_BUCKETS (SV_FINE + 1980)
 
 typedef struct sv_route {
     char *path;
@@ -201,7 +205,9 @@ static void record(parley_serve *s, const sv_conn *cc, unsigned status)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double us = (double)(t1.tv_sec - cc->t0.tv_sec) * 1e6 +
                 (double)(t1.tv_nsec - cc->t0.tv_nsec) * 1e-3;
-    size_t k = (size_t)(us / SV_BUCKET_US);
+    double fine_top = SV_FINE * SV_FINE_US;
+    size_t k = us < fine_top ? (size_t)(us / SV_FINE_US)
+                             : SV_FINE + (size_t)((us - fine_top) / SV_COARSE_US);
     if (k >= SV_BUCKETS)
         k = SV_BUCKETS - 1;
     pthread_mutex_lock(&s->lock);
@@ -369,10 +375,9 @@ parley_status parley_serve_start(parley_serve *s, parley_error *err)
 {
     if (s->d)
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "the server is already started");
+    /* epoll where the library has it (Linux), else poll: no FD_SETSIZE limit either way */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-#ifdef MHD_USE_EPOLL
-    flags |= MHD_USE_EPOLL;
-#endif
+    flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
     s->d = MHD_start_daemon(flags, (uint16_t)s->port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
                             MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads,
@@ -420,10 +425,12 @@ static double percentile(const unsigned long long *h, unsigned long long n, doub
         want = n - 1;
     for (size_t k = 0; k < SV_BUCKETS; k++) {
         seen += h[k];
-        if (seen > want)
-            return (double)(k + 1) * SV_BUCKET_US / 1000.0; /* the bucket's top */
+        if (seen > want) /* the bucket's top */
+            return k < SV_FINE ? (double)(k + 1) * SV_FINE_US / 1000.0
+                               : (SV_FINE * SV_FINE_US + (double)(k + 1 - SV_FINE) * SV_COARSE_US) /
+                                     1000.0;
     }
-    return (double)SV_BUCKETS * SV_BUCKET_US / 1000.0;
+    return 0;
 }
 
 void parley_serve_get_stats(parley_serve *s, parley_serve_stats *st)
