@@ -88,6 +88,26 @@ for ep in info analyze redlines whatif negotiate robust report; do
   grep -q "\"\$URL/api/$ep\"\$" <(awk '/^```/{inb=!inb; next} inb' docs/serve.md) || fail "no example for /api/$ep"
 done
 
+# a GENIUS folder and a GeniusWeb folder uploaded as their files: the same analysis as the CLI's on the folder
+shared=${PARLEY_SHARED_DATA:-$src/../shared/data}
+if [ -d "$shared/genius/anac2010_Travel" ]; then
+  for d in anac2010_Travel geniusweb_Fitness_json; do
+    python3 - "$shared/genius/$d" >"$work/up.json" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+print(json.dumps({"name": os.path.basename(d), "files": [{"name": f, "text": open(os.path.join(d, f)).read()}
+                  for f in sorted(os.listdir(d)) if os.path.isfile(os.path.join(d, f))]}))
+PY
+    k=$(curl -s -H "X-Parley-Token: $TOKEN" --data-binary @"$work/up.json" "$URL/api/scenario" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["scenario"])')
+    curl -s -H "X-Parley-Token: $TOKEN" -d "{\"scenario\": $k}" "$URL/api/analyze" >"$work/g.out"
+    "$parley" analyze "$shared/genius/$d" --json >"$work/g.cli" 2>/dev/null
+    cmp -s "$work/g.out" "$work/g.cli" || fail "$d uploaded as files: not the CLI's analysis of the folder"
+  done
+else
+  echo "note: shared data absent ($shared): the GENIUS folder uploads are not checked"
+fi
+
 # ---- 2. export and save
 ch='{"changes": [{"drop": "Russia:whole-donbas"}]}'
 curl -s -H "X-Parley-Token: $TOKEN" -d "$ch" "$URL/api/export" >"$work/edited.yaml"
@@ -216,7 +236,8 @@ kill -0 "$pid" 2>/dev/null || fail "the server died"
 [ "$(sha256sum examples/abu-dhabi-2026.yaml)" = "$before" ] || fail "the input was written"
 ls "$work/save" | grep -av '^v2.yaml$' | grep -aq . && fail "stray files in --save-dir after the hostile requests"
 workdir=$(ls -d "${TMPDIR:-/tmp}"/parley-serve-* 2>/dev/null | wc -l)
-kill "$pid"; wait "$pid" 2>/dev/null; pid=""
+kill "$pid"; wait "$pid"; rc=$?; pid=""
+[ "$rc" = 0 ] || { fail "the server exited with status $rc when stopped"; tail -n 30 "$work/serve.err"; }
 [ "$(ls -d "${TMPDIR:-/tmp}"/parley-serve-* 2>/dev/null | wc -l)" -lt "$workdir" ] || fail "the server left its temporary folder"
 if [ "$fails" -ne 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "ok"
