@@ -299,6 +299,7 @@ typedef struct sv_endpoint {
 } sv_endpoint;
 
 static int cmd_edit(int argc, char **argv);
+static int cmd_trace(int argc, char **argv);
 
 static const sv_endpoint endpoints[] = {
     {"/api/info", "info", cmd_info, true, false, false, NULL, {{NULL, 0}}},
@@ -310,6 +311,9 @@ static const sv_endpoint endpoints[] = {
     {"/api/whatif", "whatif", cmd_whatif, true, true, false, NULL,
      {{"threads", 'v'}, {"max-seconds", 'v'}, {NULL, 0}}},
     {"/api/negotiate", "negotiate", cmd_negotiate, true, true, true, NULL,
+     {{"protocol", 'v'}, {"agent", 'a'}, {"rounds", 'v'}, {"seed", 'v'}, {"time", 'v'},
+      {"no-ratify", 'f'}, {NULL, 0}}},
+    {"/api/trace", "negotiate", cmd_trace, false, true, true, "application/x-ndjson",
      {{"protocol", 'v'}, {"agent", 'a'}, {"rounds", 'v'}, {"seed", 'v'}, {"time", 'v'},
       {"no-ratify", 'f'}, {NULL, 0}}},
     {"/api/robust", "robust", cmd_robust, true, true, true, NULL,
@@ -544,6 +548,47 @@ static int cmd_edit(int argc, char **argv)
     parley_text_free(text);
     parley_scenario_free(sc);
     free(changes.ch);
+    return rc;
+}
+
+/* `negotiate ... --trace FILE`, run only in the server's children: the
+ * file's JSON lines (every offer, the agreement, the ratification, the
+ * result) on standard output instead of the summary. */
+static int cmd_trace(int argc, char **argv)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/trace-%ld.jsonl", S.work, (long)getpid());
+    char **v = calloc((size_t)argc + 3, sizeof(char *));
+    if (!v)
+        return CLI_INTERNAL;
+    for (int i = 0; i < argc; i++)
+        v[i] = argv[i];
+    v[argc] = (char *)"--trace";
+    v[argc + 1] = path;
+    fflush(stdout);
+    int keep = dup(1), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (keep < 0 || null < 0 || dup2(null, 1) < 0) {
+        free(v);
+        return CLI_INTERNAL;
+    }
+    int rc = cmd_negotiate(argc + 2, v);
+    fflush(stdout);
+    dup2(keep, 1);
+    close(keep);
+    close(null);
+    free(v);
+    if (rc == CLI_OK || rc == CLI_NORESULT) {
+        FILE *f = fopen(path, "rb");
+        char buf[65536];
+        size_t n;
+        while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
+            fwrite(buf, 1, n, stdout);
+        if (f)
+            fclose(f);
+        else
+            rc = CLI_INTERNAL;
+    }
+    unlink(path);
     return rc;
 }
 

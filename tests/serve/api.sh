@@ -39,6 +39,7 @@ port=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.out" | head -1 | cut -d: -f2)
 [ -n "$port" ] || { echo "FAIL: the server did not start"; cat "$work/serve.err"; exit 1; }
 URL="http://127.0.0.1:$port"
 export URL
+export TRACE=$work/trace.jsonl
 echo "server on $URL"
 parley() { "$parley" "$@"; }
 export -f parley
@@ -81,10 +82,10 @@ for ((i = 0; i < ${#lines[@]}; i++)); do
   fi
 done
 echo "docs/serve.md: $n examples run, $same equal to the CLI byte for byte"
-[ "$n" -ge 10 ] && [ "$same" -ge 10 ] || fail "too few examples found in docs/serve.md ($n, $same)"
+[ "$n" -ge 12 ] && [ "$same" -ge 11 ] || fail "too few examples found in docs/serve.md ($n, $same)"
 
 # every endpoint of the table has an example compared with the CLI
-for ep in info analyze redlines whatif negotiate robust report; do
+for ep in info analyze redlines whatif negotiate trace robust report; do
   grep -q "\"\$URL/api/$ep\"\$" <(awk '/^```/{inb=!inb; next} inb' docs/serve.md) || fail "no example for /api/$ep"
 done
 

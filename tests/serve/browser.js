@@ -73,7 +73,36 @@ function words(s) { return s.trim().split(/\s+/); }
     const dots = await page.$$eval("#chart svg circle", (c) => c.length);
     check(dots > 0, `the chart draws ${dots} frontier points`);
 
+    // a negotiation on the changed scenario, stepped through: the page's verdict is the CLI's
+    await page.$eval("#seed", (e) => { e.value = "3"; });
+    await page.click("#negotiate");
+    await page.waitForSelector("#round-step", { timeout: 30000 });
+    // the CLI on the edited scenario, as /api/export gives it for the page's change list
+    const changes = [];
+    for (let i = 3; i + 1 < w.length; i += 2) changes.push({ [w[i].slice(2)]: w[i + 1] });
+    const u = new URL(process.env.URL);
+    const yaml = await (await fetch(u.origin + "/api/export", { method: "POST",
+      headers: { "X-Parley-Token": u.searchParams.get("token") }, body: JSON.stringify({ changes }) })).text();
+    const edited = require("path").join(process.env.HOME, "edited.yaml");
+    require("fs").writeFileSync(edited, yaml);
+    const neg = cli(["negotiate", edited, "--json", "--seed", "3", "--rounds", "100"]);
+    const verdict = await page.$eval("#neg p strong", (e) => e.textContent);
+    const wantVerdict = neg.agreement ? "Agreement" : neg.vetoed ? "vetoed at ratification by " + neg.vetoed_by : "";
+    check(verdict.includes(wantVerdict), `the session's verdict '${verdict}' (the CLI: agreement ${neg.agreement}, vetoed ${neg.vetoed})`);
+    const last = Number(await page.$eval("#round-step", (e) => e.max));
+    check(last === neg.rounds, `the stepper ends at round ${last}, the CLI's session took ${neg.rounds}`);
+    await page.focus("#round-step");
+    await page.keyboard.press("Home");
+    const r1 = await page.$eval("#round-out", (e) => e.textContent);
+    check(r1.startsWith("round 1 "), `Home steps to the first round: '${r1}'`);
+    const offers1 = await page.$$eval("#chart svg circle.session-offer", (c) => c.length);
+    check(offers1 > 0, `round 1's offers drawn (${offers1})`);
+    await page.keyboard.press("End");
+    const offersAll = await page.$$eval("#chart svg circle.session-offer", (c) => c.length);
+    check(offersAll > offers1, `all rounds' offers drawn (${offersAll})`);
+
     // the screenshot, and its colours counted in a canvas
+    await page.evaluate(() => window.scrollTo(0, 0));
     const png = await page.screenshot({ fullPage: false, encoding: "base64" });
     require("fs").writeFileSync(process.env.SHOT, Buffer.from(png, "base64"));
     const probe = await browser.newPage();
