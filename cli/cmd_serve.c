@@ -1012,8 +1012,10 @@ int cmd_serve(int argc, char **argv)
     parley_error err;
     parley_error_clear(&err);
     parley_status st = PARLEY_OK;
-    if (rc == CLI_OK && (st = parley_serve_new(&so, &srv, &err)) != PARLEY_OK)
-        rc = cli_report(&err, st);
+    if (rc == CLI_OK && (st = parley_serve_new(&so, &srv, &err)) != PARLEY_OK) {
+        fprintf(stderr, "parley serve: error: %s\n", err.message);
+        rc = cli_exit_for(st);
+    }
     for (size_t i = 0; rc == CLI_OK && i < CLI_COUNT(endpoints); i++)
         if (parley_serve_route(srv, endpoints[i].path, on_endpoint, (void *)&endpoints[i]))
             rc = CLI_INTERNAL;
