@@ -243,5 +243,6 @@ int cmd_forecast(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_tournament(int argc, char **argv);
 int cmd_stability(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

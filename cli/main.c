@@ -24,6 +24,7 @@ static const command commands[] = {
     {"stability", cmd_stability, "would anyone walk away? equilibria of the graph model (GMCR)"},
     {"convert", cmd_convert, "write any supported input in parley's native YAML format"},
     {"robust", cmd_robust, "uncertain numbers, bluffed red lines: what holds in every world"},
+    {"serve", cmd_serve, "the mediator's console: what-if analysis live in a browser"},
 };
 
 static void usage(FILE *f)
