@@ -363,6 +363,25 @@ parley_status an_merge_frontier(struct an_run *run, size_t limit, an_arch *seed)
 parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, an_count *out,
                              parley_error *err);
 
+/* The all-outcomes frontier of a two-party scenario whose utilities are
+ * integer-valued interaction terms over conjunctions of issue comparisons,
+ * by epsilon-constraint walks with GLPK (an_mip.c says exactly which
+ * scenarios and what is proven).  out: initialised, empty, not seeded.
+ * OK: out holds proven frontier points, normalised, each with count 0 and
+ * an outcome attaining it (re-evaluated by pm_utility); res->complete:
+ * they are all of them; otherwise every frontier point not among them is
+ * at most res->corner in both utilities (the walk's budget, half the work
+ * limit at AN_MIP_NODE_UNITS a solver node, or the run's deadline ran
+ * out).  UNSUPPORTED when the scenario does not qualify or the solver
+ * fails, LIMIT when stopped before any point (out empty either way:
+ * search as before), NOMEM.  Solver nodes are charged to run->work. */
+typedef struct an_mip_result {
+    bool complete;
+    double corner[2];
+} an_mip_result;
+#define AN_MIP_NODE_UNITS 10000
+parley_status an_mip_frontier2(an_run *run, an_arch *out, an_mip_result *res);
+
 /* Report progress f (share of the current pass) if 0.2 s have passed
  * since *last; false when the callback asks to cancel or the deadline is
  * past (run->stopped is then set: an_stop_fail words it).  One thread of

@@ -55,6 +55,8 @@ struct parley_analysis {
     an_count *alone;               /* np */
     bool *alone_valid, *rv_out;    /* np */
     bool inexact;                  /* a pass stopped early (soft stop) */
+    bool mip;                      /* the MIP walk found frontier points */
+    an_mip_result mipr;            /* then: complete, or where the rest can be */
     double gap;                    /* then: the proven bound (open_gap) */
 };
 
@@ -407,12 +409,21 @@ static bool vector_ok(const an_space *sp, const an_cons *c, const double *x, con
  * reported point or dominated by one) or in an open subtree, below its
  * vector; subtrees cut by dominance were cut by points looked at.  With no
  * reported point, 1 (nothing known) if any open vector qualifies. */
-static double open_gap(const an_run *run, const an_arch *f, const an_cons *c)
+static double open_gap(const an_run *run, const an_arch *f, const an_cons *c,
+                       const parley_analysis *an)
 {
     size_t d = run->sp->d;
     double g = 0.0;
+    if (an && an->mip && an->mipr.complete)
+        return 0.0; /* the frontier's points are all known (an_mip.c) */
     for (size_t k = 0; k < run->nopen; k++) {
+        double xc[2];
         const double *x = run->open + k * d;
+        if (an && an->mip) { /* a point not found is also below the walk's corner */
+            for (size_t j = 0; j < 2; j++)
+                xc[j] = x[j] < an->mipr.corner[j] ? x[j] : an->mipr.corner[j];
+            x = xc;
+        }
         bool may = true;
         for (size_t q = 0; c && q < c->nth && may; q++)
             if (x[c->thdim[q]] < c->thval[q])
@@ -763,8 +774,16 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
                 return out_of_memory(err);
         }
         F->seeded = true;
-    } else if (sp->nit && !an_inter_incumbents(sp, F)) {
-        return out_of_memory(err);
+    } else if (sp->nit) {
+        /* two parties with integer rectangle terms: frontier points by a
+         * MIP solver (an_mip.c), else by coordinate ascent; either way
+         * incumbents: the search below counts, and proves when it ends */
+        parley_status ms = an_mip_frontier2(run, F, &an->mipr);
+        if (ms == PARLEY_ERR_NOMEM)
+            return out_of_memory(err);
+        an->mip = ms == PARLEY_OK;
+        if (!an->mip && !an_inter_incumbents(sp, F))
+            return out_of_memory(err);
     }
     st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
     if (st != PARLEY_OK)
@@ -773,7 +792,7 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     for (size_t i = 0; i < F->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
     if (run->cut) /* stopped early: the open subtrees stay for the next step */
-        note_cut(an, open_gap(run, F, NULL));
+        note_cut(an, open_gap(run, F, NULL, an));
     if (sp->nit) /* the best utilities are the frontier's (the fold of the
                   * best terms is only a bound) */
         for (size_t j = 0; j < d; j++) {
@@ -808,7 +827,7 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
          * point is on the all-outcomes frontier, so the open subtrees of
          * the frontier's pass bound this one too */
         if (run->cut)
-            note_cut(an, open_gap(run, A, &cs->c));
+            note_cut(an, open_gap(run, A, &cs->c, an));
     } else {
         /* Start the archive with the all-outcomes frontier points whose
          * smallest outcome is acceptable: they are agreement-frontier
@@ -829,7 +848,7 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
         if (st != PARLEY_OK)
             return st;
         if (run->cut)
-            note_cut(an, open_gap(run, A, &cs->c));
+            note_cut(an, open_gap(run, A, &cs->c, NULL));
     }
     for (size_t i = 0; i < A->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS], A->cnt[i]);
