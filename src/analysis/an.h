@@ -370,9 +370,9 @@ parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, a
  * OK: out holds proven frontier points, normalised, each with count 0 and
  * an outcome attaining it (re-evaluated by pm_utility); res->complete:
  * they are all of them; otherwise every frontier point not among them is
- * at most res->corner in both utilities (the walk's budget, half the work
- * limit at AN_MIP_NODE_UNITS a solver node, or the run's deadline ran
- * out).  UNSUPPORTED when the scenario does not qualify or the solver
+ * at most res->corner in both utilities (the walk's budget ran out: half
+ * the work limit at AN_MIP_NODE_UNITS a solver node, or half the time
+ * left to the run's deadline).  UNSUPPORTED when the scenario does not qualify or the solver
  * fails, LIMIT when stopped before any point (out empty either way:
  * search as before), NOMEM.  Solver nodes are charged to run->work. */
 typedef struct an_mip_result {

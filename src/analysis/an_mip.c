@@ -94,6 +94,7 @@ typedef struct mip {
                             * the budget is spent */
     bool budget_out;       /* the budget is spent */
     uint64_t nodes, max_nodes; /* GLPK's subproblems so far; the budget */
+    double tstop;          /* with a deadline: half the time left (0: none) */
     jmp_buf jump;          /* where GLPK's error hook returns */
 } mip;
 
@@ -316,7 +317,7 @@ static void on_tick(glp_tree *T, void *info)
         P->budget_out = P->stop = true;
         glp_ios_terminate(T);
     }
-    if (an_past(P->run->deadline) || P->run->stopped) {
+    if (an_past(P->run->deadline) || P->run->stopped || (P->tstop > 0 && an_past(P->tstop))) {
         P->stop = true;
         glp_ios_terminate(T);
     }
@@ -605,6 +606,8 @@ parley_status an_mip_frontier2(an_run *run, an_arch *out, an_mip_result *res)
     P->run = run;
     uint64_t half = run->opt->max_work / 2;
     P->max_nodes = half > run->work ? (half - run->work) / AN_MIP_NODE_UNITS : 0;
+    if (run->deadline > 0) /* the search gets the other half */
+        P->tstop = an_now() + (run->deadline - an_now()) / 2.0;
     volatile parley_status st = mip_terms(P);
     if (st == PARLEY_OK && !mip_classes(P))
         st = PARLEY_ERR_NOMEM;
