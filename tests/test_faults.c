@@ -1044,3 +1044,46 @@ Test(faults, tournament_run_resume_rank_merge, .timeout = 900)
     tn_teardown(c);
     free(c);
 }
+
+/* The MIP route of the non-linear analysis (src/analysis/an_mip.c: two
+ * parties whose utilities are integer rectangle terms only, GLPK's walk
+ * then the search): every allocation failing in turn.  (It found two
+ * leaks of the non-linear search on the way: a worker's leaf states read
+ * before its outcome was checked, an archive copy that failed halfway.) */
+Test(faults, analyze_nonlinear_mip, .timeout = 600)
+{
+    char dir[512], path[600];
+    tmpdir_make(dir, sizeof dir, "faults-mip");
+    snprintf(path, sizeof path, "%s/rect.yaml", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("parley: 1\n"
+          "name: rectangles\n"
+          "issues:\n"
+          "  a: {type: integer, range: [0, 4]}\n"
+          "  b: {type: integer, range: [0, 3]}\n"
+          "  c: {values: [x, y, z]}\n"
+          "parties:\n"
+          "  A:\n"
+          "    reservation: 0.2\n"
+          "    utility:\n"
+          "      interactions:\n"
+          "        - {when: \"a >= 1 and a <= 3 and b >= 2\", value: 40}\n"
+          "        - {when: \"c == y and b <= 1\", value: 25}\n"
+          "        - {when: \"a == 4\", value: -10}\n"
+          "      interaction-divisor: 60\n"
+          "  B:\n"
+          "    utility:\n"
+          "      interactions:\n"
+          "        - {when: \"a <= 1 and c in {x, z}\", value: 30}\n"
+          "        - {when: \"b == 3\", value: 20}\n"
+          "        - {when: \"true\", value: 5}\n"
+          "      interaction-divisor: 55\n",
+          f);
+    cr_assert_eq(fclose(f), 0);
+    an_ctx c = {path, 1};
+    sweep("analyze (MIP route) rectangles", op_analyze, &c);
+    c.threads = 2;
+    sweep("analyze (MIP route, 2 threads) rectangles", op_analyze, &c);
+    tmpdir_remove(dir);
+}

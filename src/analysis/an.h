@@ -244,7 +244,8 @@ void an_arch_free(an_arch *a);
 /* Append a point with count 0 and outcome all UINT32_MAX (for seeds and
  * merges).  false when out of memory or over the limit. */
 bool an_arch_push(an_arch *a, const double *u, an_count c, const uint32_t *rep);
-/* Copy (seed copies for workers).  false when out of memory. */
+/* Copy (seed copies for workers).  false when out of memory (dst then
+ * holds nothing, freed). */
 bool an_arch_copy(an_arch *dst, const an_arch *src);
 
 /* Sort points ascending lexicographically, merge equal ones (counts added,

@@ -139,18 +139,20 @@ static void mip_free(mip *P)
     parleyx_free(a, P->lissue, P->capl * sizeof(size_t));
     parleyx_free(a, P->lbits, P->capl * P->nw * sizeof(uint64_t));
     parleyx_free(a, P->xcol, (m + 1) * sizeof(size_t));
-    for (size_t i = 0; P->cls && i < m; i++) {
+    for (size_t i = 0; i < m; i++) {
         size_t nv = P->sp->nv[i];
-        parleyx_free(a, P->cls[i], nv * sizeof(uint32_t));
-        parleyx_free(a, P->cmin[i], nv * sizeof(uint32_t));
-        parleyx_free(a, P->csize[i], nv * sizeof(uint64_t));
+        if (P->cls)
+            parleyx_free(a, P->cls[i], nv * sizeof(uint32_t));
+        if (P->cmin)
+            parleyx_free(a, P->cmin[i], nv * sizeof(uint32_t));
+        if (P->csize)
+            parleyx_free(a, P->csize[i], nv * sizeof(uint64_t));
     }
-    if (P->cls) {
-        parleyx_free(a, P->cls, m * sizeof(uint32_t *));
-        parleyx_free(a, P->cmin, m * sizeof(uint32_t *));
-        parleyx_free(a, P->csize, m * sizeof(uint64_t *));
-        parleyx_free(a, P->ncls, m * sizeof(uint32_t));
-    }
+    size_t mm = m ? m : 1;
+    parleyx_free(a, P->cls, mm * sizeof(uint32_t *));
+    parleyx_free(a, P->cmin, mm * sizeof(uint32_t *));
+    parleyx_free(a, P->csize, mm * sizeof(uint64_t *));
+    parleyx_free(a, P->ncls, mm * sizeof(uint32_t));
     P->cls = P->cmin = NULL;
     P->csize = NULL;
     P->ncls = NULL;
@@ -273,22 +275,31 @@ static bool mip_classes(mip *P)
     P->ncls = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
     if (!P->cls || !P->cmin || !P->csize || !P->ncls)
         return false;
+    size_t *mine = parleyx_calloc(a, P->nl + 1, sizeof(size_t)); /* issue i's leaves */
+    if (!mine)
+        return false;
     for (size_t i = 0; i < m; i++) {
-        size_t nv = sp->nv[i];
+        size_t nv = sp->nv[i], nmine = 0;
+        for (size_t l = 0; l < P->nl; l++)
+            if (P->lissue[l] == i)
+                mine[nmine++] = l;
         P->cls[i] = parleyx_calloc(a, nv, sizeof(uint32_t));
         P->cmin[i] = parleyx_calloc(a, nv, sizeof(uint32_t));
         P->csize[i] = parleyx_calloc(a, nv, sizeof(uint64_t));
-        if (!P->cls[i] || !P->cmin[i] || !P->csize[i])
+        if (!P->cls[i] || !P->cmin[i] || !P->csize[i]) {
+            parleyx_free(a, mine, (P->nl + 1) * sizeof(size_t));
             return false;
+        }
         uint32_t nc = 0;
         for (size_t v = 0; v < nv; v++) {
             uint32_t c = 0;
             for (; c < nc; c++) {
                 size_t w = P->cmin[i][c];
                 bool same = true;
-                for (size_t l = 0; l < P->nl && same; l++)
-                    if (P->lissue[l] == i)
-                        same = acc_bit(P->lbits + l * nw, v) == acc_bit(P->lbits + l * nw, w);
+                for (size_t z = 0; z < nmine && same; z++) {
+                    const uint64_t *b = P->lbits + mine[z] * nw;
+                    same = acc_bit(b, v) == acc_bit(b, w);
+                }
                 if (same)
                     break;
             }
@@ -299,6 +310,7 @@ static bool mip_classes(mip *P)
         }
         P->ncls[i] = nc;
     }
+    parleyx_free(a, mine, (P->nl + 1) * sizeof(size_t));
     return true;
 }
 
@@ -428,6 +440,10 @@ static int mip_solve(mip *P, int obj, const double *lb, uint32_t *cl, uint32_t *
 {
     glp_prob *lp = P->lp;
     const an_space *sp = P->sp;
+    if (++P->nodes > P->max_nodes) { /* a solve costs a node at least */
+        P->budget_out = P->stop = true;
+        return -2;
+    }
     for (int j = 0; j < 2; j++) {
         double lo = P->lo[j];
         if (lb[j] > 0.0)
