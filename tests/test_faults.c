@@ -525,6 +525,7 @@ static parley_status op_redline(void *ctx, const parley_allocator *al, fa *a, ch
 typedef struct an_ctx {
     const char *path;
     unsigned threads;
+    uint64_t max_work;     /* 0: the default */
 } an_ctx;
 
 static parley_status op_analyze(void *ctx, const parley_allocator *al, fa *a, char *fp,
@@ -535,6 +536,8 @@ static parley_status op_analyze(void *ctx, const parley_allocator *al, fa *a, ch
     parley_analysis_options opt;
     parley_analysis_options_init(&opt);
     opt.threads = c->threads;
+    if (c->max_work)
+        opt.max_work = c->max_work;
     parley_analysis *an = NULL;
     parley_status st = parley_analyze(sc, &opt, &an, err);
     if (st == PARLEY_OK) {
@@ -715,7 +718,7 @@ Test(faults, write_genius_folders, .timeout = 600)
 Test(faults, analyze_examples, .timeout = 600)
 {
     for (size_t i = 0; i < NEX; i++) {
-        an_ctx c = {examples[i], 1};
+        an_ctx c = {examples[i], 1, 0};
         char what[300];
         snprintf(what, sizeof what, "analyze %s", examples[i]);
         sweep(what, op_analyze, &c);
@@ -726,7 +729,7 @@ Test(faults, analyze_examples, .timeout = 600)
  * outcome must still be clean. */
 Test(faults, analyze_two_threads, .timeout = 600)
 {
-    an_ctx c = {EXAMPLES "abu-dhabi-2026.yaml", 2};
+    an_ctx c = {EXAMPLES "abu-dhabi-2026.yaml", 2, 0};
     sweep("analyze (2 threads) abu-dhabi", op_analyze, &c);
 }
 
@@ -1057,31 +1060,27 @@ Test(faults, analyze_nonlinear_mip, .timeout = 600)
     snprintf(path, sizeof path, "%s/rect.yaml", dir);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
-    fputs("parley: 1\n"
-          "name: rectangles\n"
-          "issues:\n"
-          "  a: {type: integer, range: [0, 4]}\n"
-          "  b: {type: integer, range: [0, 3]}\n"
-          "  c: {values: [x, y, z]}\n"
-          "parties:\n"
-          "  A:\n"
-          "    reservation: 0.2\n"
-          "    utility:\n"
-          "      interactions:\n"
-          "        - {when: \"a >= 1 and a <= 3 and b >= 2\", value: 40}\n"
-          "        - {when: \"c == y and b <= 1\", value: 25}\n"
-          "        - {when: \"a == 4\", value: -10}\n"
-          "      interaction-divisor: 60\n"
-          "  B:\n"
-          "    utility:\n"
-          "      interactions:\n"
-          "        - {when: \"a <= 1 and c in {x, z}\", value: 30}\n"
-          "        - {when: \"b == 3\", value: 20}\n"
-          "        - {when: \"true\", value: 5}\n"
-          "      interaction-divisor: 55\n",
-          f);
+    /* 7 issues of 10 values, 8 rectangles a party: the first search (an
+     * eighth of the limit below) stops short, the walk runs (a few dozen
+     * solver nodes), then the search again */
+    fputs("parley: 1\nname: rectangles\nissues:\n", f);
+    for (int i = 0; i < 7; i++)
+        fprintf(f, "  i%d: {type: integer, range: [0, 9]}\n", i);
+    fputs("parties:\n", f);
+    unsigned z = 12345;
+    for (int p = 0; p < 2; p++) {
+        fprintf(f, "  P%d:\n    reservation: 0.1\n    utility:\n      interactions:\n", p);
+        for (int t = 0; t < 8; t++) {
+            z = z * 1103515245u + 12345u;
+            int i1 = (int)(z >> 16) % 7, i2 = (i1 + 1 + (int)(z >> 20) % 6) % 7;
+            int lo = (int)(z >> 8) % 6, v = 1 + (int)(z >> 12) % 50;
+            fprintf(f, "        - {when: \"i%d >= %d and i%d <= %d\", value: %d}\n", i1, lo, i2,
+                    lo + 3, t == 5 ? -v : v);
+        }
+        fprintf(f, "      interaction-divisor: 200\n");
+    }
     cr_assert_eq(fclose(f), 0);
-    an_ctx c = {path, 1};
+    an_ctx c = {path, 1, 800000};
     sweep("analyze (MIP route) rectangles", op_analyze, &c);
     c.threads = 2;
     sweep("analyze (MIP route, 2 threads) rectangles", op_analyze, &c);

@@ -382,6 +382,8 @@ typedef struct an_mip_result {
 } an_mip_result;
 #define AN_MIP_NODE_UNITS 10000
 parley_status an_mip_frontier2(an_run *run, an_arch *out, an_mip_result *res);
+/* Does the space qualify for an_mip_frontier2 (a quick look, no memory)? */
+bool an_mip_applies(const an_space *sp);
 
 /* Report progress f (share of the current pass) if 0.2 s have passed
  * since *last; false when the callback asks to cancel or the deadline is

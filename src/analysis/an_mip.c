@@ -162,6 +162,50 @@ static void mip_free(mip *P)
     P->xcol = NULL;
 }
 
+/* Is r a conjunction of issue comparisons (`not` of one comparison,
+ * true and false allowed at the top)? */
+static bool shape_ok(const rule *r, bool top)
+{
+    switch (r->op) {
+    case RULE_TRUE:
+    case RULE_FALSE:
+        return top;
+    case RULE_AND:
+        return shape_ok(r->a, false) && shape_ok(r->b, false);
+    case RULE_NOT:
+        return r->a->op == RULE_ISSUE_IN;
+    case RULE_ISSUE_IN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool an_mip_applies(const an_space *sp)
+{
+    const parley_scenario *sc = sp->sc;
+    if (sp->d != 2 || !sp->nit)
+        return false;
+    for (size_t j = 0; j < 2; j++) {
+        const pm_party *pa = &sc->parties[sp->dimp[j]];
+        if (!pa->nterms || !pa->terms || !(pa->idiv > 0.0) || pa->idiv > MIP_MAXINT)
+            return false;
+        for (size_t i = 0; i < sp->m; i++)
+            for (size_t k = 0; k < sc->issues[i].nvalues; k++)
+                if (pa->terms[i][k] != 0.0)
+                    return false;
+        double sa = 0.0;
+        for (size_t k = 0; k < pa->nterms; k++) {
+            if (!int_ok(pa->iterms[k].value) || !shape_ok(pa->iterms[k].rule, true))
+                return false;
+            sa += fabs(pa->iterms[k].value);
+        }
+        if (sa > MIP_MAXINT)
+            return false;
+    }
+    return true;
+}
+
 /* The terms of both parties into P.  UNSUPPORTED when a party does not
  * qualify (file comment), NOMEM. */
 static parley_status mip_terms(mip *P)
@@ -174,25 +218,11 @@ static parley_status mip_terms(mip *P)
         if ((sc->issues[i].nvalues + 63) / 64 > nw)
             nw = (sc->issues[i].nvalues + 63) / 64;
     P->nw = nw;
+    if (!an_mip_applies(sp))
+        return PARLEY_ERR_UNSUPPORTED;
     size_t cap = 0;
-    for (size_t j = 0; j < 2; j++) {
-        const pm_party *pa = &sc->parties[sp->dimp[j]];
-        if (!pa->nterms || !pa->terms || !(pa->idiv > 0.0) || pa->idiv > MIP_MAXINT)
-            return PARLEY_ERR_UNSUPPORTED;
-        for (size_t i = 0; i < m; i++)
-            for (size_t k = 0; k < sc->issues[i].nvalues; k++)
-                if (pa->terms[i][k] != 0.0)
-                    return PARLEY_ERR_UNSUPPORTED;
-        double sa = 0.0;
-        for (size_t k = 0; k < pa->nterms; k++) {
-            if (!int_ok(pa->iterms[k].value))
-                return PARLEY_ERR_UNSUPPORTED;
-            sa += fabs(pa->iterms[k].value);
-        }
-        if (sa > MIP_MAXINT)
-            return PARLEY_ERR_UNSUPPORTED;
-        cap += pa->nterms;
-    }
+    for (size_t j = 0; j < 2; j++)
+        cap += sc->parties[sp->dimp[j]].nterms;
     P->capt = cap;
     P->capl = cap * m;
     P->t = parleyx_calloc(a, cap, sizeof(mip_term));

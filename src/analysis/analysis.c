@@ -745,6 +745,30 @@ static bool analysis_setup(parley_analysis *an, const an_space *sp,
     return true;
 }
 
+/* After a first search stopped short: the MIP walk's points join F's (the
+ * points that search found, their counts set back to 0: all are starting
+ * points of the next search, which counts afresh). */
+static parley_status frontier_mip(parley_analysis *an, an_run *run, an_arch *F, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    an_run_free_open(run);
+    run->cut = false;
+    for (size_t i = 0; i < F->n; i++)
+        F->cnt[i] = (an_count){0, 0, 0};
+    an_arch M;
+    an_arch_init(&M, F->alloc, sp->d, sp->m, F->limit);
+    parley_status ms = an_mip_frontier2(run, &M, &an->mipr);
+    an->mip = ms == PARLEY_OK;
+    bool ok = ms != PARLEY_ERR_NOMEM;
+    an_count z = {0, 0, 0};
+    for (size_t i = 0; i < M.n && ok; i++)
+        ok = an_arch_push(F, M.u + i * sp->d, z, M.rep + i * sp->m);
+    an_arch_free(&M);
+    if (!ok || !an_arch_normalize(F))
+        return out_of_memory(err);
+    return PARLEY_OK;
+}
+
 /* Steps 2-3: the all-outcomes frontier.  The merge's candidates (partial
  * sums) may number up to 2^20 even under a small limit: they are
  * transient, and a merge that completes gives the exact frontier points,
@@ -759,6 +783,7 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     /* the merge adds per-issue terms: with interaction terms the
      * utilities are not such sums, and the search goes unseeded */
     parley_status st = sp->nit ? PARLEY_ERR_LIMIT : an_merge_frontier(run, cand, seed);
+    bool first = false; /* the first search settled it (the MIP route) */
     if (st == PARLEY_ERR_NOMEM)
         return out_of_memory(err);
     if (st == PARLEY_ERR_LIMIT && run->stopped)
@@ -775,19 +800,41 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
         }
         F->seeded = true;
     } else if (sp->nit) {
-        /* two parties with integer rectangle terms: frontier points by a
-         * MIP solver (an_mip.c), else by coordinate ascent; either way
-         * incumbents: the search below counts, and proves when it ends */
-        parley_status ms = an_mip_frontier2(run, F, &an->mipr);
-        if (ms == PARLEY_ERR_NOMEM)
+        if (!an_inter_incumbents(sp, F))
             return out_of_memory(err);
-        an->mip = ms == PARLEY_OK;
-        if (!an->mip && !an_inter_incumbents(sp, F))
-            return out_of_memory(err);
+        if (an_mip_applies(sp)) {
+            /* Two parties with integer rectangle terms.  First the search
+             * alone, on an eighth of the work limit and a quarter of the
+             * time left: it settles small spaces at once.  If it stops
+             * short, frontier points by a MIP solver (an_mip.c) join its
+             * points as incumbents, and the search runs again in full. */
+            parley_analysis_options o2 = *opt;
+            if (opt->max_work > run->work)
+                o2.max_work = run->work + (opt->max_work - run->work) / 8;
+            an_run keep = *run;
+            run->opt = &o2;
+            if (keep.deadline > 0) {
+                o2.max_seconds = (keep.deadline - an_now()) / 4.0;
+                run->deadline = an_now() + o2.max_seconds;
+            }
+            st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
+            run->opt = keep.opt;
+            run->deadline = keep.deadline;
+            if (st != PARLEY_OK)
+                return st;
+            if (run->cut)
+                st = frontier_mip(an, run, F, err);
+            else
+                first = true;
+            if (st != PARLEY_OK)
+                return st;
+        }
     }
-    st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
-    if (st != PARLEY_OK)
-        return st;
+    if (!first) {
+        st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
+        if (st != PARLEY_OK)
+            return st;
+    }
     F->seeded = false;
     for (size_t i = 0; i < F->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
