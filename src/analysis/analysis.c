@@ -27,7 +27,10 @@
  *  Interaction terms (some party's utility is not additive): no merge in
  *  step 2 and no meeting in the middle in step 5 (both add per-issue
  *  terms); the searches bound each utility term-wise (an.h), and the best
- *  utilities over all outcomes are read off the frontier.
+ *  utilities over all outcomes are read off the frontier.  Two parties with
+ *  integer rectangle terms: if a first frontier search (an eighth of the
+ *  work limit) stops short, an epsilon-constraint walk with a MIP solver
+ *  (an_mip.c) finds the frontier's points, which start a second search.
  *  6. The solutions, from the frontier points (tie rules in
  *     parley/analysis.h), and, when there is no deal, each party's
  *     acceptable count alone.
