@@ -85,14 +85,12 @@ typedef struct mip {
     uint32_t **cls;        /* m: each value's class */
     uint32_t *ncls;        /* m */
     uint32_t **cmin;       /* m: each class's smallest value */
-    uint64_t **csize;      /* m: each class's size */
     size_t *xcol;          /* m + 1: first column of issue i's x */
     int tcol[2];
     glp_prob *lp;
     an_run *run;
     bool stop;             /* the run's deadline passed, it was cancelled, or
                             * the budget is spent */
-    bool budget_out;       /* the budget is spent */
     uint64_t nodes, max_nodes; /* GLPK's subproblems so far; the budget */
     double tstop;          /* with a deadline: half the time left (0: none) */
     jmp_buf jump;          /* where GLPK's error hook returns */
@@ -145,16 +143,12 @@ static void mip_free(mip *P)
             parleyx_free(a, P->cls[i], nv * sizeof(uint32_t));
         if (P->cmin)
             parleyx_free(a, P->cmin[i], nv * sizeof(uint32_t));
-        if (P->csize)
-            parleyx_free(a, P->csize[i], nv * sizeof(uint64_t));
     }
     size_t mm = m ? m : 1;
     parleyx_free(a, P->cls, mm * sizeof(uint32_t *));
     parleyx_free(a, P->cmin, mm * sizeof(uint32_t *));
-    parleyx_free(a, P->csize, mm * sizeof(uint64_t *));
     parleyx_free(a, P->ncls, mm * sizeof(uint32_t));
     P->cls = P->cmin = NULL;
-    P->csize = NULL;
     P->ncls = NULL;
     P->t = NULL;
     P->lissue = NULL;
@@ -301,9 +295,8 @@ static bool mip_classes(mip *P)
     size_t m = sp->m, nw = P->nw;
     P->cls = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t *));
     P->cmin = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t *));
-    P->csize = parleyx_calloc(a, m ? m : 1, sizeof(uint64_t *));
     P->ncls = parleyx_calloc(a, m ? m : 1, sizeof(uint32_t));
-    if (!P->cls || !P->cmin || !P->csize || !P->ncls)
+    if (!P->cls || !P->cmin || !P->ncls)
         return false;
     size_t *mine = parleyx_calloc(a, P->nl + 1, sizeof(size_t)); /* issue i's leaves */
     if (!mine)
@@ -315,8 +308,7 @@ static bool mip_classes(mip *P)
                 mine[nmine++] = l;
         P->cls[i] = parleyx_calloc(a, nv, sizeof(uint32_t));
         P->cmin[i] = parleyx_calloc(a, nv, sizeof(uint32_t));
-        P->csize[i] = parleyx_calloc(a, nv, sizeof(uint64_t));
-        if (!P->cls[i] || !P->cmin[i] || !P->csize[i]) {
+        if (!P->cls[i] || !P->cmin[i]) {
             parleyx_free(a, mine, (P->nl + 1) * sizeof(size_t));
             return false;
         }
@@ -336,7 +328,6 @@ static bool mip_classes(mip *P)
             if (c == nc)
                 P->cmin[i][nc++] = (uint32_t)v;
             P->cls[i][v] = c;
-            P->csize[i][c]++;
         }
         P->ncls[i] = nc;
     }
@@ -356,7 +347,7 @@ static void on_tick(glp_tree *T, void *info)
 {
     mip *P = info;
     if (glp_ios_reason(T) == GLP_ISELECT && ++P->nodes > P->max_nodes) {
-        P->budget_out = P->stop = true;
+        P->stop = true;
         glp_ios_terminate(T);
     }
     if (an_past(P->run->deadline) || P->run->stopped || (P->tstop > 0 && an_past(P->tstop))) {
@@ -471,7 +462,7 @@ static int mip_solve(mip *P, int obj, const double *lb, uint32_t *cl, uint32_t *
     glp_prob *lp = P->lp;
     const an_space *sp = P->sp;
     if (++P->nodes > P->max_nodes) { /* a solve costs a node at least */
-        P->budget_out = P->stop = true;
+        P->stop = true;
         return -2;
     }
     for (int j = 0; j < 2; j++) {
