@@ -1060,8 +1060,8 @@ Test(faults, analyze_nonlinear_mip, .timeout = 600)
     snprintf(path, sizeof path, "%s/rect.yaml", dir);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
-    /* 7 issues of 10 values, 8 rectangles a party: the first search (an
-     * eighth of the limit below) stops short, the walk runs (a few dozen
+    /* 7 issues of 10 values, 8 rectangles a party: the first search (a
+     * quarter of the limit below) stops short, the walk runs (a few dozen
      * solver nodes), then the search again */
     fputs("parley: 1\nname: rectangles\nissues:\n", f);
     for (int i = 0; i < 7; i++)

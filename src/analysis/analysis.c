@@ -28,7 +28,7 @@
  *  step 2 and no meeting in the middle in step 5 (both add per-issue
  *  terms); the searches bound each utility term-wise (an.h), and the best
  *  utilities over all outcomes are read off the frontier.  Two parties with
- *  integer rectangle terms: if a first frontier search (an eighth of the
+ *  integer rectangle terms: if a first frontier search (a quarter of the
  *  work limit) stops short, an epsilon-constraint walk with a MIP solver
  *  (an_mip.c) finds the frontier's points, which start a second search.
  *  6. The solutions, from the frontier points (tie rules in
@@ -807,17 +807,17 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
             return out_of_memory(err);
         if (an_mip_applies(sp)) {
             /* Two parties with integer rectangle terms.  First the search
-             * alone, on an eighth of the work limit and a quarter of the
-             * time left: it settles small spaces at once.  If it stops
+             * alone, on a quarter of the work limit and half the time
+             * left: it settles small spaces at once.  If it stops
              * short, frontier points by a MIP solver (an_mip.c) join its
              * points as incumbents, and the search runs again in full. */
             parley_analysis_options o2 = *opt;
             if (opt->max_work > run->work)
-                o2.max_work = run->work + (opt->max_work - run->work) / 8;
+                o2.max_work = run->work + (opt->max_work - run->work) / 4;
             an_run keep = *run;
             run->opt = &o2;
             if (keep.deadline > 0) {
-                o2.max_seconds = (keep.deadline - an_now()) / 4.0;
+                o2.max_seconds = (keep.deadline - an_now()) / 2.0;
                 run->deadline = an_now() + o2.max_seconds;
             }
             st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
