@@ -821,6 +821,9 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
                 run->deadline = an_now() + o2.max_seconds;
             }
             st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
+            if (run->stopped && !keep.stopped && an_past(run->deadline) &&
+                !an_past(keep.deadline))
+                run->stopped = false; /* (its own deadline: the run goes on) */
             run->opt = keep.opt;
             run->deadline = keep.deadline;
             if (st != PARLEY_OK)
