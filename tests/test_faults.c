@@ -1083,6 +1083,7 @@ Test(faults, analyze_nonlinear_mip, .timeout = 600)
     an_ctx c = {path, 1, 800000};
     sweep("analyze (MIP route) rectangles", op_analyze, &c);
     c.threads = 2;
-    sweep("analyze (MIP route, 2 threads) rectangles", op_analyze, &c);
+    if (!getenv("PARLEY_UNDER_VALGRIND")) /* (one sweep is enough there) */
+        sweep("analyze (MIP route, 2 threads) rectangles", op_analyze, &c);
     tmpdir_remove(dir);
 }
