@@ -250,7 +250,15 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_analy
     char c[32];
     parleyx_buf_printf(b, " (%s issues)\n\n", cli_count(parley_issue_count(sc), c, sizeof c));
 
-    if (!parley_analysis_exact(an)) {
+    if (!parley_analysis_exact(an) && parley_analysis_gap(an) == 0.0 && has_deal(an)) {
+        /* the frontiers' points are proven; only counts were cut short */
+        parleyx_buf_puts(b, "NOT EXACT: the work limit or the time limit stopped the counting "
+                            "first.  The\nfrontiers' points below are proven (the true "
+                            "frontiers have exactly these\npoints), but the counts and "
+                            "multiplicities are lower bounds and each point's\noutcome is the "
+                            "smallest one found.  Raise --max-outcomes or --max-seconds for\nan "
+                            "exact answer.\n\n");
+    } else if (!parley_analysis_exact(an)) {
         char g[40];
         parleyx_buf_printf(b, "NOT EXACT: the work limit or the time limit stopped the search "
                               "first.  The\nfrontiers below are the best points among the "

@@ -4,7 +4,7 @@
 # groff-base only for the install test, which renders every man page and fails on a warning):
 # README's commands and .ci/run use it.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libfyaml-dev libjansson-dev libyajl-dev libxml2-dev libsqlite3-dev libmicrohttpd-dev libcriterion-dev libopenmpi-dev openmpi-bin python3 groff-base)
+pkgs=(build-essential cmake pkg-config libfyaml-dev libjansson-dev libyajl-dev libxml2-dev libsqlite3-dev libmicrohttpd-dev libglpk-dev libcriterion-dev libopenmpi-dev openmpi-bin python3 groff-base)
 # Extra packages for optional jobs: PARLEY_DEPS_EXTRA="clang valgrind" scripts/install-deps.sh
 read -r -a extra <<< "${PARLEY_DEPS_EXTRA:-}"
 missing=()

@@ -201,7 +201,9 @@ PARLEY_API double parley_analysis_best(const parley_analysis *an, size_t j, bool
  * the solutions are chosen among those points, and parley_analysis_gap()
  * is a proven bound G: every point of the true frontier (either) is
  * within G of some reported point in every dimension (u_j <= f_j + G for
- * all j).  G is 0 when only a count was cut short. */
+ * all j).  G is 0 when only counts were cut short (the agreement count,
+ * or the multiplicities of frontier points that the MIP walk proved:
+ * docs/analysis.md section 6); the points are then the true frontier's. */
 PARLEY_API bool parley_analysis_exact(const parley_analysis *an);
 /* G (0 when exact). */
 PARLEY_API double parley_analysis_gap(const parley_analysis *an);

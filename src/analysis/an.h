@@ -244,7 +244,8 @@ void an_arch_free(an_arch *a);
 /* Append a point with count 0 and outcome all UINT32_MAX (for seeds and
  * merges).  false when out of memory or over the limit. */
 bool an_arch_push(an_arch *a, const double *u, an_count c, const uint32_t *rep);
-/* Copy (seed copies for workers).  false when out of memory. */
+/* Copy (seed copies for workers).  false when out of memory (dst then
+ * holds nothing, freed). */
 bool an_arch_copy(an_arch *dst, const an_arch *src);
 
 /* Sort points ascending lexicographically, merge equal ones (counts added,
@@ -362,6 +363,27 @@ parley_status an_merge_frontier(struct an_run *run, size_t limit, an_arch *seed)
  * touched) or when cancelled (err says so), NOMEM. */
 parley_status an_mitm_count2(an_run *run, const an_cons *c, uint64_t max_side, an_count *out,
                              parley_error *err);
+
+/* The all-outcomes frontier of a two-party scenario whose utilities are
+ * integer-valued interaction terms over conjunctions of issue comparisons,
+ * by epsilon-constraint walks with GLPK (an_mip.c says exactly which
+ * scenarios and what is proven).  out: initialised, empty, not seeded.
+ * OK: out holds proven frontier points, normalised, each with count 0 and
+ * an outcome attaining it (re-evaluated by pm_utility); res->complete:
+ * they are all of them; otherwise every frontier point not among them is
+ * at most res->corner in both utilities (the walk's budget ran out: half
+ * the work limit at AN_MIP_NODE_UNITS a solver node, or half the time
+ * left to the run's deadline).  UNSUPPORTED when the scenario does not qualify or the solver
+ * fails, LIMIT when stopped before any point (out empty either way:
+ * search as before), NOMEM.  Solver nodes are charged to run->work. */
+typedef struct an_mip_result {
+    bool complete;
+    double corner[2];
+} an_mip_result;
+#define AN_MIP_NODE_UNITS 10000
+parley_status an_mip_frontier2(an_run *run, an_arch *out, an_mip_result *res);
+/* Does the space qualify for an_mip_frontier2 (a quick look, no memory)? */
+bool an_mip_applies(const an_space *sp);
 
 /* Report progress f (share of the current pass) if 0.2 s have passed
  * since *last; false when the callback asks to cancel or the deadline is

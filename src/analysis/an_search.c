@@ -291,8 +291,10 @@ bool an_arch_copy(an_arch *dst, const an_arch *src)
     an_arch_init(dst, src->alloc, src->d, src->m, src->limit);
     dst->seeded = src->seeded;
     dst->unsorted = src->unsorted;
-    if (!arch_reserve(dst, src->n ? src->n : 1))
+    if (!arch_reserve(dst, src->n ? src->n : 1)) {
+        an_arch_free(dst); /* (an array may have grown) */
         return false;
+    }
     if (src->n) { /* an empty archive may have no arrays at all */
         memcpy(dst->u, src->u, src->n * src->d * sizeof(double));
         memcpy(dst->cnt, src->cnt, src->n * sizeof(an_count));
@@ -1445,6 +1447,8 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
     w->tst = parleyx_calloc(a, sp->nit + 1, 1);
     w->ihi = parleyx_calloc(a, 2 * np, sizeof(double));
     w->idirty = parleyx_calloc(a, np, sizeof(bool));
+    if (sp->nit && (!w->o || !w->assigned)) /* (the leaves' states read them) */
+        return false;
     if (sp->nit) {
         w->iacc = parleyx_calloc(a, sp->voff[m] + 1, sizeof(double));
         w->itouched = parleyx_calloc(a, m + 1, sizeof(size_t));

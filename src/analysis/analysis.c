@@ -27,7 +27,10 @@
  *  Interaction terms (some party's utility is not additive): no merge in
  *  step 2 and no meeting in the middle in step 5 (both add per-issue
  *  terms); the searches bound each utility term-wise (an.h), and the best
- *  utilities over all outcomes are read off the frontier.
+ *  utilities over all outcomes are read off the frontier.  Two parties with
+ *  integer rectangle terms: if a first frontier search (a quarter of the
+ *  work limit) stops short, an epsilon-constraint walk with a MIP solver
+ *  (an_mip.c) finds the frontier's points, which start a second search.
  *  6. The solutions, from the frontier points (tie rules in
  *     parley/analysis.h), and, when there is no deal, each party's
  *     acceptable count alone.
@@ -55,6 +58,8 @@ struct parley_analysis {
     an_count *alone;               /* np */
     bool *alone_valid, *rv_out;    /* np */
     bool inexact;                  /* a pass stopped early (soft stop) */
+    bool mip;                      /* the MIP walk found frontier points */
+    an_mip_result mipr;            /* then: complete, or where the rest can be */
     double gap;                    /* then: the proven bound (open_gap) */
 };
 
@@ -407,12 +412,21 @@ static bool vector_ok(const an_space *sp, const an_cons *c, const double *x, con
  * reported point or dominated by one) or in an open subtree, below its
  * vector; subtrees cut by dominance were cut by points looked at.  With no
  * reported point, 1 (nothing known) if any open vector qualifies. */
-static double open_gap(const an_run *run, const an_arch *f, const an_cons *c)
+static double open_gap(const an_run *run, const an_arch *f, const an_cons *c,
+                       const parley_analysis *an)
 {
     size_t d = run->sp->d;
     double g = 0.0;
+    if (an && an->mip && an->mipr.complete)
+        return 0.0; /* the frontier's points are all known (an_mip.c) */
     for (size_t k = 0; k < run->nopen; k++) {
+        double xc[2];
         const double *x = run->open + k * d;
+        if (an && an->mip) { /* a point not found is also below the walk's corner */
+            for (size_t j = 0; j < 2; j++)
+                xc[j] = x[j] < an->mipr.corner[j] ? x[j] : an->mipr.corner[j];
+            x = xc;
+        }
         bool may = true;
         for (size_t q = 0; c && q < c->nth && may; q++)
             if (x[c->thdim[q]] < c->thval[q])
@@ -734,6 +748,30 @@ static bool analysis_setup(parley_analysis *an, const an_space *sp,
     return true;
 }
 
+/* After a first search stopped short: the MIP walk's points join F's (the
+ * points that search found, their counts set back to 0: all are starting
+ * points of the next search, which counts afresh). */
+static parley_status frontier_mip(parley_analysis *an, an_run *run, an_arch *F, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    an_run_free_open(run);
+    run->cut = false;
+    for (size_t i = 0; i < F->n; i++)
+        F->cnt[i] = (an_count){0, 0, 0};
+    an_arch M;
+    an_arch_init(&M, F->alloc, sp->d, sp->m, F->limit);
+    parley_status ms = an_mip_frontier2(run, &M, &an->mipr);
+    an->mip = ms == PARLEY_OK;
+    bool ok = ms != PARLEY_ERR_NOMEM;
+    an_count z = {0, 0, 0};
+    for (size_t i = 0; i < M.n && ok; i++)
+        ok = an_arch_push(F, M.u + i * sp->d, z, M.rep + i * sp->m);
+    an_arch_free(&M);
+    if (!ok || !an_arch_normalize(F))
+        return out_of_memory(err);
+    return PARLEY_OK;
+}
+
 /* Steps 2-3: the all-outcomes frontier.  The merge's candidates (partial
  * sums) may number up to 2^20 even under a small limit: they are
  * transient, and a merge that completes gives the exact frontier points,
@@ -748,6 +786,7 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     /* the merge adds per-issue terms: with interaction terms the
      * utilities are not such sums, and the search goes unseeded */
     parley_status st = sp->nit ? PARLEY_ERR_LIMIT : an_merge_frontier(run, cand, seed);
+    bool first = false; /* the first search settled it (the MIP route) */
     if (st == PARLEY_ERR_NOMEM)
         return out_of_memory(err);
     if (st == PARLEY_ERR_LIMIT && run->stopped)
@@ -763,17 +802,50 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
                 return out_of_memory(err);
         }
         F->seeded = true;
-    } else if (sp->nit && !an_inter_incumbents(sp, F)) {
-        return out_of_memory(err);
+    } else if (sp->nit) {
+        if (!an_inter_incumbents(sp, F))
+            return out_of_memory(err);
+        if (an_mip_applies(sp)) {
+            /* Two parties with integer rectangle terms.  First the search
+             * alone, on a quarter of the work limit and half the time
+             * left: it settles small spaces at once.  If it stops
+             * short, frontier points by a MIP solver (an_mip.c) join its
+             * points as incumbents, and the search runs again in full. */
+            parley_analysis_options o2 = *opt;
+            if (opt->max_work > run->work)
+                o2.max_work = run->work + (opt->max_work - run->work) / 4;
+            an_run keep = *run;
+            run->opt = &o2;
+            if (keep.deadline > 0) {
+                o2.max_seconds = (keep.deadline - an_now()) / 2.0;
+                run->deadline = an_now() + o2.max_seconds;
+            }
+            st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
+            if (run->stopped && !keep.stopped && an_past(run->deadline) &&
+                !an_past(keep.deadline))
+                run->stopped = false; /* (its own deadline: the run goes on) */
+            run->opt = keep.opt;
+            run->deadline = keep.deadline;
+            if (st != PARLEY_OK)
+                return st;
+            if (run->cut)
+                st = frontier_mip(an, run, F, err);
+            else
+                first = true;
+            if (st != PARLEY_OK)
+                return st;
+        }
     }
-    st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
-    if (st != PARLEY_OK)
-        return st;
+    if (!first) {
+        st = an_search(run, AN_PASS_FRONTIER, NULL, F, NULL, err);
+        if (st != PARLEY_OK)
+            return st;
+    }
     F->seeded = false;
     for (size_t i = 0; i < F->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_OUTCOMES], F->cnt[i]);
     if (run->cut) /* stopped early: the open subtrees stay for the next step */
-        note_cut(an, open_gap(run, F, NULL));
+        note_cut(an, open_gap(run, F, NULL, an));
     if (sp->nit) /* the best utilities are the frontier's (the fold of the
                   * best terms is only a bound) */
         for (size_t j = 0; j < d; j++) {
@@ -808,7 +880,7 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
          * point is on the all-outcomes frontier, so the open subtrees of
          * the frontier's pass bound this one too */
         if (run->cut)
-            note_cut(an, open_gap(run, A, &cs->c));
+            note_cut(an, open_gap(run, A, &cs->c, an));
     } else {
         /* Start the archive with the all-outcomes frontier points whose
          * smallest outcome is acceptable: they are agreement-frontier
@@ -829,7 +901,7 @@ static parley_status frontier_agreements(parley_analysis *an, an_run *run, an_co
         if (st != PARLEY_OK)
             return st;
         if (run->cut)
-            note_cut(an, open_gap(run, A, &cs->c));
+            note_cut(an, open_gap(run, A, &cs->c, NULL));
     }
     for (size_t i = 0; i < A->n; i++)
         an_count_add(&an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS], A->cnt[i]);
