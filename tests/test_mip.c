@@ -104,7 +104,7 @@ static parley_scenario *make(gen *g)
     if (g->linear)
         g->integer[0] = false;
     for (size_t i = 0; i < g->m; i++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "i%zu", i);
         if (g->integer[i]) {
             cr_assert_eq(parley_scenario_add_integer(sc, name, 0, (int64_t)g->nv[i] - 1, 1, NULL,

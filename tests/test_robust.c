@@ -58,7 +58,7 @@ static parley_scenario *random_uncertain(bool choices_only, bool with_uncertaint
     size_t ni = 1 + rnd(3);
     size_t kinds[3], nv[3];
     for (size_t i = 0; i < ni; i++) {
-        char name[8];
+        char name[24];
         snprintf(name, sizeof name, "i%zu", i);
         kinds[i] = rnd(4) == 0 ? 1 + rnd(2) : 0; /* 0 discrete, 1 integer, 2 real */
         if (kinds[i] == 0) {
@@ -76,7 +76,7 @@ static parley_scenario *random_uncertain(bool choices_only, bool with_uncertaint
     size_t np = 2 + rnd(3);
     g_nonmono_robust = g_nonmono_possible = false;
     for (size_t p = 0; p < np; p++) {
-        char name[8];
+        char name[24];
         snprintf(name, sizeof name, "P%zu", p);
         parley_role role = p == 0 ? PARLEY_ROLE_NEGOTIATOR
                                   : (parley_role)(rnd(4) == 0 ? 1 + rnd(2) : 0);
@@ -107,7 +107,7 @@ static parley_scenario *random_uncertain(bool choices_only, bool with_uncertaint
     for (size_t p = 0; p < np; p++) {
         size_t nr = rnd(3);
         for (size_t r = 0; r < nr; r++) {
-            char name[8], text[160];
+            char name[24], text[160];
             snprintf(name, sizeof name, "r%zu", r);
             size_t q = rnd((unsigned)np);
             double t = 0.1 * (1 + rnd(6));
