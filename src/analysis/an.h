@@ -41,6 +41,7 @@
 #include "model/model.h"
 #include "model/rule.h"
 
+#include <math.h>
 #include <time.h>
 
 /* ---- exact counts up to 2^192 (spaces of up to about 6e57 outcomes) ---- */
@@ -131,6 +132,44 @@ typedef struct an_space {
  * LIMIT beyond 2^192 outcomes, NOMEM. */
 parley_status an_space_build(const parley_scenario *sc, an_space *sp, parley_error *err);
 void an_space_free(an_space *sp);
+
+/* ---- the bargaining solutions' criteria (analysis.c, robust.c) ----
+ * One definition each, so that every solution parley reports is computed
+ * the same way: utilitarian (sum), egalitarian (min), Nash (product of
+ * gains over rv) and Kalai-Smorodinsky (least gain over rv relative to
+ * best - rv; 1 where best == rv).  Folds in dimension order. */
+static inline double an_sol_sum(const double *u, size_t d)
+{
+    double s = 0.0;
+    for (size_t j = 0; j < d; j++)
+        s += u[j];
+    return s;
+}
+static inline double an_sol_min(const double *u, size_t d)
+{
+    double s = u[0];
+    for (size_t j = 1; j < d; j++)
+        if (u[j] < s)
+            s = u[j];
+    return s;
+}
+static inline double an_sol_nash(const double *u, const double *rv, size_t d)
+{
+    double s = 1.0;
+    for (size_t j = 0; j < d; j++)
+        s *= u[j] - rv[j];
+    return s;
+}
+static inline double an_sol_ks(const double *u, const double *rv, const double *best, size_t d)
+{
+    double v = INFINITY;
+    for (size_t j = 0; j < d; j++) {
+        double t = best[j] > rv[j] ? (u[j] - rv[j]) / (best[j] - rv[j]) : 1.0;
+        if (t < v)
+            v = t;
+    }
+    return v;
+}
 
 /* ---- interaction terms (an_inter.c) ----
  * A party with terms has utility clamp01(L + I / idiv) (model.h).  At a

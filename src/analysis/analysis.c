@@ -459,31 +459,6 @@ static void note_cut(parley_analysis *an, double gap)
 
 /* ------------------------------------------------------- solutions */
 
-static double sum_of(const double *u, size_t d)
-{
-    double s = 0.0;
-    for (size_t j = 0; j < d; j++)
-        s += u[j];
-    return s;
-}
-
-static double min_of(const double *u, size_t d)
-{
-    double s = u[0];
-    for (size_t j = 1; j < d; j++)
-        if (u[j] < s)
-            s = u[j];
-    return s;
-}
-
-static double nash_of(const double *u, const double *rv, size_t d)
-{
-    double s = 1.0;
-    for (size_t j = 0; j < d; j++)
-        s *= u[j] - rv[j];
-    return s;
-}
-
 static double gks_of(const double *u, size_t d)
 {
     double s = 0.0;
@@ -491,17 +466,6 @@ static double gks_of(const double *u, size_t d)
         for (size_t j = i + 1; j < d; j++)
             s += fabs(u[i] - u[j]);
     return s;
-}
-
-static double ks_of(const double *u, const double *rv, const double *best, size_t d)
-{
-    double v = INFINITY;
-    for (size_t j = 0; j < d; j++) {
-        double t = best[j] > rv[j] ? (u[j] - rv[j]) / (best[j] - rv[j]) : 1.0;
-        if (t < v)
-            v = t;
-    }
-    return v;
 }
 
 static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode kalai)
@@ -519,15 +483,15 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
     }
     if (A->n) {
         size_t in = 0, ik = 0, iu = 0, ie = 0;
-        double bn = nash_of(A->u, rv, d), bu = sum_of(A->u, d), be = min_of(A->u, d);
+        double bn = an_sol_nash(A->u, rv, d), bu = an_sol_sum(A->u, d), be = an_sol_min(A->u, d);
         double bes = bu;
         double bk = kalai == PARLEY_KALAI_GENIUS ? gks_of(A->u, d)
-                                                 : ks_of(A->u, rv, an->best_agree, d);
+                                                 : an_sol_ks(A->u, rv, an->best_agree, d);
         double bks = bu;
         for (size_t i = 1; i < A->n; i++) {
             const double *u = A->u + i * d;
-            double s = sum_of(u, d);
-            double v = nash_of(u, rv, d);
+            double s = an_sol_sum(u, d);
+            double v = an_sol_nash(u, rv, d);
             if (v > bn) {
                 bn = v;
                 in = i;
@@ -536,7 +500,7 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
                 bu = s;
                 iu = i;
             }
-            v = min_of(u, d);
+            v = an_sol_min(u, d);
             if (v > be || (v == be && s > bes)) {
                 be = v;
                 bes = s;
@@ -549,7 +513,7 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
                     ik = i;
                 }
             } else {
-                v = ks_of(u, rv, an->best_agree, d);
+                v = an_sol_ks(u, rv, an->best_agree, d);
                 if (v > bk || (v == bk && s > bks)) {
                     bk = v;
                     bks = s;
@@ -571,7 +535,7 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
     bool hw = false;
     for (size_t i = 0; i < F->n; i++) {
         const double *u = F->u + i * d;
-        double v = nash_of(u, rv, d);
+        double v = an_sol_nash(u, rv, d);
         if (v > bn) {
             bn = v;
             an->has_sol[PARLEY_SOLUTION_GENIUS_NASH] = true;
@@ -583,7 +547,7 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
             an->has_sol[PARLEY_SOLUTION_GENIUS_KS] = true;
             an->sol_idx[PARLEY_SOLUTION_GENIUS_KS] = i;
         }
-        v = sum_of(u, d);
+        v = an_sol_sum(u, d);
         if (!hw || v > bw) {
             bw = v;
             hw = true;

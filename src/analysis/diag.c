@@ -160,6 +160,8 @@ typedef struct dg_search {
     size_t maxnv;           /* the largest issue */
     size_t *kord;           /* ni*maxnv: children best bound first */
     double *kkey;           /* ni*maxnv: their bounds */
+    double *kb;             /* ni*maxnv*2np: each child's uhi then ulo, by value,
+                             * so that the walk does not compute them again */
 } dg_search;
 
 static inline bool bit_get(const uint64_t *m, size_t c)
@@ -305,6 +307,9 @@ static int dfs(dg_search *s, size_t d)
                 s->partial[p * (ni + 1) + d + 1] = s->partial[p * (ni + 1) + d] + t[k];
             }
             bounds_at(s, d + 1);
+            double *kb = s->kb + ((d * s->maxnv) + (k - s->dlo[i])) * 2 * s->np;
+            memcpy(kb, s->uhi, s->np * sizeof(double));
+            memcpy(kb + s->np, s->ulo, s->np * sizeof(double));
             double v = s->objsign > 0 ? s->uhi[s->objp] : -s->ulo[s->objp];
             size_t y = n;
             while (y > 0 && key[y - 1] < v) {
@@ -331,8 +336,15 @@ static int dfs(dg_search *s, size_t d)
         }
         bool ok = true;
         bool have_bounds = false;
+        if (kord) { /* computed when the children were ordered */
+            const double *kb = s->kb + ((d * s->maxnv) + (k - s->dlo[i])) * 2 * s->np;
+            memcpy(s->uhi, kb, s->np * sizeof(double));
+            memcpy(s->ulo, kb + s->np, s->np * sizeof(double));
+            have_bounds = true;
+        }
         if (s->obj == OBJ_UTIL && s->found) {
-            bounds_at(s, d + 1);
+            if (!have_bounds)
+                bounds_at(s, d + 1);
             have_bounds = true;
             if (s->objsign > 0 ? s->uhi[s->objp] <= s->best : s->ulo[s->objp] >= s->best)
                 ok = false;
@@ -485,6 +497,7 @@ static void search_free(dg_search *s)
         parleyx_free(a, s->touched, (ni ? ni : 1) * sizeof(size_t));
         parleyx_free(a, s->kord, (ni ? ni : 1) * s->maxnv * sizeof(size_t));
         parleyx_free(a, s->kkey, (ni ? ni : 1) * s->maxnv * sizeof(double));
+        parleyx_free(a, s->kb, (ni ? ni : 1) * s->maxnv * 2 * np * sizeof(double));
         an_inter_free(&s->isp);
     }
     parley_scenario_free(s->sc);
@@ -551,7 +564,8 @@ static parley_status search_init(dg_search *s, const parley_scenario *orig, cons
                 s->maxnv = s->sc->issues[i].nvalues;
         s->kord = parleyx_calloc(a, (ni ? ni : 1) * s->maxnv, sizeof(size_t));
         s->kkey = parleyx_calloc(a, (ni ? ni : 1) * s->maxnv, sizeof(double));
-        if (!s->tst || !s->acc || !s->touched || !s->kord || !s->kkey) {
+        s->kb = parleyx_calloc(a, (ni ? ni : 1) * s->maxnv * 2 * np, sizeof(double));
+        if (!s->tst || !s->acc || !s->touched || !s->kord || !s->kkey || !s->kb) {
             search_free(s);
             return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }

@@ -852,42 +852,6 @@ static bool rb_cands(const parley_allocator *a, rb_ws *W, size_t n, size_t d)
     return W->candidx && W->candu;
 }
 
-static double rb_sum(const double *u, size_t d)
-{
-    double s = 0.0;
-    for (size_t j = 0; j < d; j++)
-        s += u[j];
-    return s;
-}
-
-static double rb_min(const double *u, size_t d)
-{
-    double s = u[0];
-    for (size_t j = 1; j < d; j++)
-        if (u[j] < s)
-            s = u[j];
-    return s;
-}
-
-static double rb_nash(const double *u, const double *rv, size_t d)
-{
-    double s = 1.0;
-    for (size_t j = 0; j < d; j++)
-        s *= u[j] - rv[j];
-    return s;
-}
-
-static double rb_ks(const double *u, const double *rv, const double *best, size_t d)
-{
-    double v = INFINITY;
-    for (size_t j = 0; j < d; j++) {
-        double t = best[j] > rv[j] ? (u[j] - rv[j]) / (best[j] - rv[j]) : 1.0;
-        if (t < v)
-            v = t;
-    }
-    return v;
-}
-
 /* The solution `which` (0 Nash, 1 KS, 2 utilitarian, 3 egalitarian) over
  * the n points (idx, u), without building the frontier.  Every criterion
  * here is monotone in each utility (Nash's factors are >= 0 over
@@ -908,10 +872,10 @@ static size_t rb_pick(size_t n, const uint64_t *idx, const double *u, size_t d,
         const double *x = u + i * d;
         double a, b = 0;
         switch (which) {
-        case 0: a = rb_nash(x, rv, d); break;
-        case 1: a = rb_ks(x, rv, best, d), b = rb_sum(x, d); break;
-        case 2: a = rb_sum(x, d); break;
-        default: a = rb_min(x, d), b = rb_sum(x, d); break;
+        case 0: a = an_sol_nash(x, rv, d); break;
+        case 1: a = an_sol_ks(x, rv, best, d), b = an_sol_sum(x, d); break;
+        case 2: a = an_sol_sum(x, d); break;
+        default: a = an_sol_min(x, d), b = an_sol_sum(x, d); break;
         }
         if (nt == 0 || a > k1 || (a == k1 && b > k2)) {
             k1 = a;
@@ -966,8 +930,8 @@ static void rb_pick4(size_t n, const double *u, size_t d, const double *rv, cons
     size_t nt[RB_NSOL] = {0};
     for (size_t i = 0; i < n; i++) {
         const double *x = u + i * d;
-        double sum = rb_sum(x, d);
-        double a[RB_NSOL] = {rb_nash(x, rv, d), rb_ks(x, rv, best, d), sum, rb_min(x, d)};
+        double sum = an_sol_sum(x, d);
+        double a[RB_NSOL] = {an_sol_nash(x, rv, d), an_sol_ks(x, rv, best, d), sum, an_sol_min(x, d)};
         double b[RB_NSOL] = {0, sum, 0, sum};
         for (int s = 0; s < RB_NSOL; s++) {
             if (nt[s] == 0 || a[s] > k1[s] || (a[s] == k1[s] && b[s] > k2[s])) {
@@ -1089,7 +1053,7 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
         S->sol[w * RB_NSOL + s] = W->agidx[sol[s]];
     const double *nu = W->agu + sol[0] * d;
     memcpy(S->nash + w * d, nu, d * sizeof(double));
-    double bn = rb_nash(nu, rv, d);
+    double bn = an_sol_nash(nu, rv, d);
     /* binding: drop each real red line, see whether the Nash point moves.
      * Only outcomes that break that red line alone come in; they matter
      * only when one reaches the Nash product. */
@@ -1099,7 +1063,7 @@ static void rb_one_world(rb_shared *S, rb_ws *W, uint64_t w)
             continue;
         bool reach = false;
         for (size_t q = 0; q < W->nsg && !reach; q++)
-            if (W->sgbit[q] == bit && rb_nash(W->sgu + q * d, rv, d) >= bn)
+            if (W->sgbit[q] == bit && an_sol_nash(W->sgu + q * d, rv, d) >= bn)
                 reach = true;
         if (!reach)
             continue;

@@ -673,6 +673,36 @@ static void nw_party(nw *w, size_t p)
 
 /* Write sc as native YAML.  On success *text (NUL-terminated, *len bytes
  * before the NUL) is owned by the caller: free it with parley_text_free. */
+/* A writer over b for sc (the text started: NUL-terminated as it grows). */
+static void nw_open(nw *w, px_buf *b, const parley_scenario *sc)
+{
+    parleyx_buf_init(b, sc->alloc, SIZE_MAX / 2);
+    memset(w, 0, sizeof *w);
+    w->b = b;
+    w->sc = sc;
+    if (!parleyx_text_begin(b))
+        w->st = PARLEY_ERR_NOMEM;
+}
+
+/* Hand the text over (*text, *len), or fail with what stopped the writer
+ * ("cannot write WHAT: ..."); b is freed either way. */
+static parley_status nw_close(nw *w, px_buf *b, const char *what, char **text, size_t *len,
+                              parley_error *err)
+{
+    if (w->st == PARLEY_OK && b->failed)
+        w->st = PARLEY_ERR_NOMEM;
+    if (w->st != PARLEY_OK) {
+        parleyx_buf_free(b);
+        if (w->st == PARLEY_ERR_NOMEM)
+            return parleyx_fail(err, w->st, NULL, 0, 0, "out of memory while writing %s", what);
+        return parleyx_fail(err, w->st, NULL, 0, 0, "cannot write %s: %s", what, w->what);
+    }
+    if (!parleyx_text_finish(b, text, len))
+        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory while writing %s",
+                            what);
+    return PARLEY_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* The stability section (parley/stability.h, issue 18)                 */
 /* ------------------------------------------------------------------ */
@@ -693,13 +723,8 @@ parley_status parley_moves_write(const parley_moves *m, char **text, size_t *len
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "parley_moves_write: m and text must not be NULL");
     px_buf b;
-    parleyx_buf_init(&b, sc->alloc, SIZE_MAX / 2);
     nw w;
-    memset(&w, 0, sizeof w);
-    w.b = &b;
-    w.sc = sc;
-    if (!parleyx_text_begin(&b))
-        w.st = PARLEY_ERR_NOMEM;
+    nw_open(&w, &b, sc);
     size_t ni = parley_issue_count(sc), np = parley_party_count(sc), v;
     nw_puts(&w, "\nstability:\n  moves:\n");
     for (size_t p = 0; p < np; p++) {
@@ -756,18 +781,7 @@ parley_status parley_moves_write(const parley_moves *m, char **text, size_t *len
     }
     if (any)
         nw_puts(&w, "]\n");
-    if (w.st == PARLEY_OK && b.failed)
-        w.st = PARLEY_ERR_NOMEM;
-    if (w.st != PARLEY_OK) {
-        parleyx_buf_free(&b);
-        if (w.st == PARLEY_ERR_NOMEM)
-            return parleyx_fail(err, w.st, NULL, 0, 0, "out of memory");
-        return parleyx_fail(err, w.st, NULL, 0, 0, "cannot write the stability section: %s",
-                            w.what);
-    }
-    if (!parleyx_text_finish(&b, text, len))
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    return PARLEY_OK;
+    return nw_close(&w, &b, "the stability section", text, len, err);
 }
 
 parley_status parley_native_write(const parley_scenario *sc, char **text, size_t *len,
@@ -783,13 +797,8 @@ parley_status parley_native_write(const parley_scenario *sc, char **text, size_t
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "parley_native_write: sc and text must not be NULL");
     px_buf b;
-    parleyx_buf_init(&b, sc->alloc, SIZE_MAX / 2);
     nw w;
-    memset(&w, 0, sizeof w);
-    w.b = &b;
-    w.sc = sc;
-    if (!parleyx_text_begin(&b))
-        w.st = PARLEY_ERR_NOMEM;
+    nw_open(&w, &b, sc);
 
     nw_puts(&w, "# parley scenario, native format version 1 (docs/scenario-format.md)\n");
     nw_puts(&w, "parley: 1\n");
@@ -812,18 +821,5 @@ parley_status parley_native_write(const parley_scenario *sc, char **text, size_t
     nw_puts(&w, np ? "\nparties:\n" : "\nparties: {}\n");
     for (size_t p = 0; p < np && w.st == PARLEY_OK; p++)
         nw_party(&w, p);
-
-    if (w.st == PARLEY_OK && b.failed)
-        w.st = PARLEY_ERR_NOMEM;
-    if (w.st != PARLEY_OK) {
-        parleyx_buf_free(&b);
-        if (w.st == PARLEY_ERR_NOMEM)
-            return parleyx_fail(err, w.st, NULL, 0, 0,
-                                "out of memory while writing the scenario");
-        return parleyx_fail(err, w.st, NULL, 0, 0, "cannot write the scenario: %s", w.what);
-    }
-    if (!parleyx_text_finish(&b, text, len))
-        return parleyx_fail(err, PARLEY_ERR_NOMEM, NULL, 0, 0,
-                            "out of memory while writing the scenario");
-    return PARLEY_OK;
+    return nw_close(&w, &b, "the scenario", text, len, err);
 }
