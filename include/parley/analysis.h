@@ -99,7 +99,45 @@ typedef struct parley_analysis_options {
     double max_seconds;
     parley_progress_fn progress; /* may be NULL */
     void *progress_ud;
+    /* Which Pareto points are listed (docs/analysis.md "Many parties").
+     * ALL: every frontier point (the frontier engine).  NEAR, SAMPLE,
+     * NONE: the solution-first engine -- the agreement count and the
+     * four bargaining solutions exactly, by branch and bound on each
+     * solution's own objective, without listing the frontier; then the
+     * points within frontier_radius (Chebyshev distance, every utility)
+     * of solution frontier_near, or up to frontier_sample points drawn
+     * with seed (each Pareto-optimal outcome equally likely), or none.
+     * The frontier's size is then given as a certified interval and a
+     * seeded estimate.  AUTO (0): the frontier engine for two
+     * stakeholders and for non-linear utilities; with three or more, the
+     * frontier engine while the frontier stays under
+     * PARLEY_ANALYSIS_AUTO_POINTS points, else solution-first with
+     * near:nash.  parley_analysis_frontier_mode() says what was done. */
+    int frontier;              /* a parley_frontier_list */
+    int frontier_near;         /* a parley_solution_kind (0: Nash) */
+    double frontier_radius;    /* 0: PARLEY_ANALYSIS_DEFAULT_RADIUS */
+    size_t frontier_sample;    /* points; 0: 100 */
+    uint64_t seed;             /* sampling; 0: 1 */
 } parley_analysis_options;
+
+typedef enum parley_frontier_list {
+    PARLEY_FRONTIER_LIST_AUTO = 0,
+    PARLEY_FRONTIER_LIST_ALL,
+    PARLEY_FRONTIER_LIST_NEAR,
+    PARLEY_FRONTIER_LIST_SAMPLE,
+    PARLEY_FRONTIER_LIST_NONE
+} parley_frontier_list;
+#define PARLEY_ANALYSIS_DEFAULT_RADIUS 0.05
+#define PARLEY_ANALYSIS_AUTO_POINTS 20000u
+
+/* Parse a --frontier argument into opt: "auto", "all", "none",
+ * "near:SOLUTION" or "near:SOLUTION:RADIUS" (SOLUTION: nash,
+ * kalai_smorodinsky (or ks), utilitarian, egalitarian; RADIUS in
+ * (0, 1]), "sample:N" (N >= 1).  PARLEY_ERR_ARG with a message saying what
+ * is accepted. */
+PARLEY_API parley_status parley_analysis_frontier_parse(const char *text,
+                                                        parley_analysis_options *opt,
+                                                        parley_error *err);
 
 #define PARLEY_ANALYSIS_DEFAULT_MAX_WORK 2000000000ULL
 #define PARLEY_ANALYSIS_DEFAULT_MAX_FRONTIER 4000000u
@@ -175,6 +213,31 @@ typedef enum parley_solution_kind {
     PARLEY_SOLUTION_GENIUS_MAX_WELFARE /* max sum u_i, all outcomes */
 } parley_solution_kind;
 #define PARLEY_SOLUTION_COUNT 7
+
+/* What the analysis listed: "all" (the frontier engine: the lists are
+ * the whole frontiers), "near:nash:0.05", "sample:100" or "none" (the
+ * solution-first engine: the lists hold only those points, each an exact
+ * frontier point with its exact multiplicity).  Borrowed. */
+PARLEY_API const char *parley_analysis_frontier_mode(const parley_analysis *an);
+/* Are the frontier lists the whole frontiers (and the Pareto counts
+ * exact)? */
+PARLEY_API bool parley_analysis_frontier_complete(const parley_analysis *an);
+/* The number of Pareto outcomes of a frontier as a certified interval
+ * (decimal texts, n bytes each): exact when complete (lo == hi); else lo
+ * is what the lists hold and hi what no point can exceed (the outcomes
+ * the frontier may hold: the agreements, or all outcomes).  The number of
+ * points lies in [listed points, hi] too. */
+PARLEY_API void parley_analysis_pareto_interval(const parley_analysis *an,
+                                                parley_frontier_kind kind, char *lo, char *hi,
+                                                size_t n);
+/* The solution-first engine's estimate of the number of Pareto outcomes
+ * of the agreement frontier: acceptable outcomes drawn uniformly with the
+ * seed, each tested for Pareto-optimality exactly; *est = share x
+ * agreements, [*lo95, *hi95] the Wilson 95% interval of the share x
+ * agreements, *samples the outcomes tested.  false when none was made
+ * (complete frontier, no deal, or no acceptable outcome drawn). */
+PARLEY_API bool parley_analysis_pareto_estimate(const parley_analysis *an, double *est,
+                                                double *lo95, double *hi95, size_t *samples);
 
 /* A solution: false when there is none (empty agreement set).  On true,
  * *utilities (dims doubles) and *outcome (issue_count indices) are

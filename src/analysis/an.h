@@ -283,6 +283,8 @@ void an_arch_free(an_arch *a);
 /* Append a point with count 0 and outcome all UINT32_MAX (for seeds and
  * merges).  false when out of memory or over the limit. */
 bool an_arch_push(an_arch *a, const double *u, an_count c, const uint32_t *rep);
+/* Drop every point (the room stays). */
+void an_arch_clear(an_arch *a);
 /* Copy (seed copies for workers).  false when out of memory (dst then
  * holds nothing, freed). */
 bool an_arch_copy(an_arch *dst, const an_arch *src);
@@ -340,8 +342,91 @@ bool an_stair_flush(an_stair *s, an_arch *a);
 /* ---- search passes (an_search.c) ---- */
 typedef enum an_pass_kind {
     AN_PASS_FRONTIER = 0,  /* frontier over the outcomes meeting cons (NULL: all) */
-    AN_PASS_COUNT          /* count the outcomes meeting cons */
+    AN_PASS_COUNT,         /* count the outcomes meeting cons */
+    AN_PASS_BEST           /* maximise run->obj over the outcomes meeting cons */
 } an_pass_kind;
+
+/* An objective of a BEST pass (the solution-first engine, analysis.c):
+ * a pair (f1, f2) compared lexicographically, each a monotone
+ * non-decreasing function of the utility vector in floating point (so
+ * f(bound) bounds f of every completion, exactly, as an.h's bounds do):
+ *   DIM   f1 = u[dim]
+ *   SUM   f1 = sum (an_sol_sum)
+ *   MIN   f1 = min (an_sol_min), f2 = sum
+ *   NASH  f1 = product of max(0, u_j - rv_j) (an_sol_nash where every
+ *         u_j >= rv_j, which every agreement meets)
+ *   KS    f1 = an_sol_ks(u, rv, best), f2 = sum
+ * (f2 = 0 where not given.)  The pass finds the largest (f1, f2) over the
+ * outcomes meeting the constraints and, unless value_only, every point
+ * reaching it that no other such point dominates (the tie set's frontier:
+ * a point dominating one of them reaches (f1, f2) too, so these are
+ * frontier points of the whole set), with exact counts and smallest
+ * outcomes, into the pass's archive, normalised (ascending lexicographic
+ * order: the first is the tie rule's winner). */
+typedef enum an_obj_kind { AN_OBJ_DIM, AN_OBJ_SUM, AN_OBJ_MIN, AN_OBJ_NASH, AN_OBJ_KS } an_obj_kind;
+typedef struct an_obj {
+    an_obj_kind kind;
+    size_t dim;
+    const double *rv, *best;
+    bool value_only;
+    /* A probe (with AN_OBJ_SUM): the pass stops at the first outcome whose
+     * vector differs from probe (then *dominated: with thresholds
+     * u >= probe, that outcome dominates it); otherwise the archive gets
+     * probe's point with its exact count and smallest outcome. */
+    const double *probe;
+    bool dominated;        /* out */
+    bool found;            /* out: some outcome meets the constraints */
+    double v1, v2;         /* out: the largest (f1, f2) */
+    /* The separable bound (an_lp.c), when wkind != 0: f1 <= W + wcst over
+     * a subtree (wkind 1), or ((W + wcst) / d)^d / wdiv (wkind 2, Nash),
+     * W the sum over issues of wv[woff[i] + value] (assigned) or wmax[i],
+     * raised by wslack.  Set by an_obj_weights, freed by
+     * an_obj_weights_free. */
+    int wkind;
+    double *wv, *wmax;
+    size_t *woff;
+    double wcst, wslack, wdiv;
+    bool has_init;         /* init: an f1 some outcome meeting the */
+    double init;           /* constraints reaches (an incumbent) */
+} an_obj;
+
+/* The separable bound's tables for ob over the outcomes meeting c: from
+ * the LP relaxation (DIM, SUM, MIN, KS) or, for NASH, from incumbent (d
+ * utilities of an outcome meeting c; NULL: no bound).  Leaves wkind 0
+ * when no bound is made (interaction terms, no LP optimum).  false: no
+ * memory. */
+bool an_obj_weights(const an_space *sp, const an_cons *c, an_obj *ob, const double *incumbent);
+void an_obj_weights_free(const an_space *sp, an_obj *ob);
+
+static inline void an_obj_eval(const an_obj *ob, const double *u, size_t d, double *f1,
+                               double *f2)
+{
+    *f2 = 0.0;
+    switch (ob->kind) {
+    case AN_OBJ_DIM:
+        *f1 = u[ob->dim];
+        return;
+    case AN_OBJ_SUM:
+        *f1 = an_sol_sum(u, d);
+        return;
+    case AN_OBJ_MIN:
+        *f1 = an_sol_min(u, d);
+        *f2 = an_sol_sum(u, d);
+        return;
+    case AN_OBJ_NASH: {
+        double s = 1.0;
+        for (size_t j = 0; j < d; j++)
+            s *= u[j] > ob->rv[j] ? u[j] - ob->rv[j] : 0.0;
+        *f1 = s;
+        return;
+    }
+    case AN_OBJ_KS:
+        *f1 = an_sol_ks(u, ob->rv, ob->best, d);
+        *f2 = an_sol_sum(u, d);
+        return;
+    }
+    *f1 = 0.0;
+}
 
 typedef struct an_run {
     const an_space *sp;
@@ -363,6 +448,7 @@ typedef struct an_run {
     bool cut;              /* the last pass stopped early (soft) */
     size_t nopen, capopen;
     double *open;          /* freed by an_run_free_open */
+    an_obj *obj;           /* BEST passes: the objective, and its result */
 } an_run;
 
 void an_run_free_open(an_run *run);

@@ -189,6 +189,14 @@ static void arch_blocks_drop(an_arch *a)
     a->nblocks = 0;
 }
 
+void an_arch_clear(an_arch *a)
+{
+    arch_blocks_drop(a);
+    a->n = 0;
+    a->hint = 0;
+    a->unsorted = false;
+}
+
 void an_arch_free(an_arch *a)
 {
     if (!a)
@@ -749,6 +757,12 @@ typedef struct an_shared {
     atomic_uint_fast64_t work;
     uint64_t max_work;
     atomic_size_t points;   /* the workers' partial frontiers together */
+    /* BEST passes: the largest f1 any worker has reached (its bits; every
+     * f1 a leaf reaches is >= 0, so the order of the bits is the order of
+     * the values); gbest_set once one has */
+    atomic_uint_fast64_t gbest;
+    atomic_int gbest_set;
+    atomic_int dominated;   /* a probe met an outcome dominating it */
     size_t max_points;      /* the memory guard on them (an_work_limit) */
     parley_status st;       /* under mu */
     char msg[512];          /* under mu */
@@ -800,6 +814,9 @@ typedef struct an_worker {
     unsigned nthreads;
     bool anycut;            /* some task of this worker did */
     an_arch res;            /* soft stops: the frontier of the tasks done */
+    bool found;             /* BEST passes: the worker's best (f1, f2) so far */
+    double best1, best2;
+    double *wrow;           /* m: the separable bound's term of each issue */
 } an_worker;
 
 static void sh_fail(an_shared *sh, parley_status st, const char *msg)
@@ -1087,6 +1104,10 @@ static void assign(an_worker *w, size_t q, uint32_t v)
     }
     if (sp->nit)
         inter_update(w, q);
+    if (w->wrow) {
+        const an_obj *ob = w->sh->run->obj;
+        w->wrow[q] = v == UINT32_MAX ? ob->wmax[q] : ob->wv[ob->woff[q] + v];
+    }
 }
 
 static void party_bounds(an_worker *w, double *ub, double *lb)
@@ -1138,6 +1159,90 @@ static void offer(an_worker *w, const double *x, an_count c)
     charge_scans(w);
 }
 
+/* BEST passes: the shared best f1 (false: none yet). */
+static bool gbest_get(const an_shared *sh, double *v)
+{
+    if (!atomic_load_explicit(&sh->gbest_set, memory_order_acquire))
+        return false;
+    uint64_t bits = atomic_load_explicit(&sh->gbest, memory_order_relaxed);
+    memcpy(v, &bits, sizeof *v);
+    return true;
+}
+
+static void gbest_offer(an_shared *sh, double v)
+{
+    v += 0.0; /* (no -0.0) */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint64_t cur = atomic_load(&sh->gbest);
+    while ((!atomic_load(&sh->gbest_set) || bits > cur) &&
+           !atomic_compare_exchange_weak(&sh->gbest, &cur, bits))
+        ;
+    atomic_store_explicit(&sh->gbest_set, 1, memory_order_release);
+}
+
+/* BEST passes: can the subtree whose bound vector is ub still reach the
+ * best (f1, f2)?  (Ties are kept: only a bound strictly below is cut.) */
+static bool best_hopeless(an_worker *w, const double *ub)
+{
+    const an_obj *ob = w->sh->run->obj;
+    double b1, b2, g;
+    an_obj_eval(ob, ub, w->sp->d, &b1, &b2);
+    if (ob->wkind) { /* the separable bound (an_lp.c) */
+        double W = 0.0;
+        for (size_t i = 0; i < w->sp->m; i++)
+            W += w->wrow[i];
+        W += ob->wcst + ob->wslack;
+        double b;
+        if (ob->wkind == 2) {
+            double dd = (double)w->sp->d, x = W > 0.0 ? W / dd : 0.0;
+            b = pow(x, dd) / ob->wdiv * (1.0 + 1e-9);
+        } else {
+            b = W;
+        }
+        if (b < b1) {
+            b1 = b;
+            b2 = INFINITY; /* (f2 is not bounded by it) */
+        }
+    }
+    if (w->found) {
+        if (b1 < w->best1 || (b1 == w->best1 && b2 < w->best2))
+            return true;
+        if (ob->value_only && b1 <= w->best1)
+            return true;
+    }
+    if (gbest_get(w->sh, &g) && (b1 < g || (ob->value_only && b1 <= g)))
+        return true;
+    return false;
+}
+
+/* BEST passes: a complete acceptable outcome w->o with vector w->vec. */
+static void best_leaf(an_worker *w)
+{
+    const an_obj *ob = w->sh->run->obj;
+    double f1, f2;
+    if (ob->probe && memcmp(ob->probe, w->vec, w->sp->d * sizeof(double)) != 0) {
+        atomic_store(&w->sh->dominated, 1);
+        atomic_store(&w->sh->stop, 1);
+        w->halt = true;
+        return;
+    }
+    an_obj_eval(ob, w->vec, w->sp->d, &f1, &f2);
+    if (!w->found || f1 > w->best1 || (f1 == w->best1 && f2 > w->best2)) {
+        w->found = true;
+        w->best1 = f1;
+        w->best2 = f2;
+        an_arch_clear(&w->arch);
+        gbest_offer(w->sh, f1);
+    } else if (f1 < w->best1 || f2 < w->best2) {
+        return;
+    }
+    if (ob->value_only)
+        return;
+    an_count one = {1, 0, 0};
+    offer(w, w->vec, one);
+}
+
 /* A complete outcome w->o whose dimension utilities are in w->vec. */
 static void leaf(an_worker *w)
 {
@@ -1161,6 +1266,10 @@ static void leaf(an_worker *w)
     }
     if (w->sh->kind == AN_PASS_COUNT) {
         an_count_inc(&w->count);
+        return;
+    }
+    if (w->sh->kind == AN_PASS_BEST) {
+        best_leaf(w);
         return;
     }
     an_count one = {1, 0, 0};
@@ -1283,7 +1392,14 @@ static void node(an_worker *w, size_t k)
         an_count_add(&w->count, w->sh->sufprod[k]);
         return;
     }
-    if (!count) {
+    if (w->sh->kind == AN_PASS_BEST) {
+        if (!have_ub)
+            dim_bounds(w, w->ub, NULL);
+        if (best_hopeless(w, w->ub))
+            return;
+        if (!w->sh->run->obj->value_only && arch_dominates(&w->arch, w->ub))
+            return;
+    } else if (!count) {
         if (!have_ub)
             dim_bounds(w, w->ub, nl ? w->lb : NULL);
         if (w->use_stair ? an_stair_dominates(&w->stair, w->ub)
@@ -1425,6 +1541,7 @@ static void worker_free(an_worker *w, const an_space *sp)
         parleyx_free(a, w->lstate, sp->lf_start[sp->nit] + 1);
         parleyx_free(a, w->lopen, 2 * (sp->nit + 1) * sizeof(uint32_t));
     }
+    parleyx_free(a, w->wrow, (m + 1) * sizeof(double));
     an_arch_free(&w->arch);
     an_stair_free(&w->stair);
 }
@@ -1463,6 +1580,12 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
         }
     }
     an_arch_init(&w->arch, a, d, m, 1);
+    if (sh->kind == AN_PASS_BEST && sh->run->obj->wkind) {
+        w->wrow = parleyx_calloc(a, m + 1, sizeof(double));
+        if (!w->wrow)
+            return false;
+        memcpy(w->wrow, sh->run->obj->wmax, m * sizeof(double));
+    }
     if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi || !w->tst || !w->ihi ||
         !w->idirty)
         return false;
@@ -1514,6 +1637,16 @@ static bool shared_init(an_shared *sh, an_run *run, an_pass_kind kind, const an_
     atomic_init(&sh->work, run->work);
     atomic_init(&sh->done_tasks, 0);
     atomic_init(&sh->points, 0);
+    atomic_init(&sh->gbest, 0);
+    atomic_init(&sh->gbest_set, 0);
+    atomic_init(&sh->dominated, 0);
+    if (kind == AN_PASS_BEST && run->obj->has_init) {
+        double v = run->obj->init + 0.0;
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        atomic_store(&sh->gbest, bits);
+        atomic_store(&sh->gbest_set, 1);
+    }
     sh->max_points = SIZE_MAX;
     sh->sufprod = parleyx_calloc(sp->alloc, m + 1, sizeof(an_count));
     if (!sh->sufprod)
@@ -1775,7 +1908,30 @@ parley_status an_search(an_run *run, an_pass_kind kind, const an_cons *cons, an_
         goto done;
     }
 
-    if (kind == AN_PASS_COUNT) {
+    if (kind == AN_PASS_BEST) {
+        /* the largest (f1, f2) of the workers; the tie sets of those that
+         * reached it, merged (each is the frontier, with exact counts, of
+         * the outcomes reaching it that the worker saw) */
+        an_obj *ob = run->obj;
+        ob->found = false;
+        ob->dominated = atomic_load(&sh.dominated) != 0;
+        for (unsigned k = 0; k < nthreads; k++)
+            if (ws[k].found && (!ob->found || ws[k].best1 > ob->v1 ||
+                                (ws[k].best1 == ob->v1 && ws[k].best2 > ob->v2))) {
+                ob->found = true;
+                ob->v1 = ws[k].best1;
+                ob->v2 = ws[k].best2;
+            }
+        if (!ob->value_only && ob->found) {
+            for (unsigned k = 0; k < nthreads; k++)
+                if (!ws[k].found || ws[k].best1 != ob->v1 || ws[k].best2 != ob->v2)
+                    an_arch_clear(&ws[k].arch);
+            an_arch_clear(arch);
+            st = merge_frontiers(arch, ws, nthreads);
+            if (st == PARLEY_OK)
+                frontier_finish(arch, sp->freemult, false);
+        }
+    } else if (kind == AN_PASS_COUNT) {
         an_count tot = {0, 0, 0};
         for (unsigned k = 0; k < nthreads; k++)
             an_count_add(&tot, ws[k].count);

@@ -43,6 +43,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct parley_analysis {
@@ -61,6 +62,16 @@ struct parley_analysis {
     bool mip;                      /* the MIP walk found frontier points */
     an_mip_result mipr;            /* then: complete, or where the rest can be */
     double gap;                    /* then: the proven bound (open_gap) */
+    /* the solution-first engine (many parties): the lists hold only some
+     * points; pareto_hi bounds each frontier's Pareto outcomes */
+    bool partial;
+    char mode[64];                 /* what was listed (frontier_mode) */
+    an_count pareto_hi[2];
+    an_arch solp;                  /* the solutions' points (sol_own) */
+    bool sol_own;
+    bool has_est;
+    double est, est_lo, est_hi;
+    size_t est_n;
 };
 
 void parley_analysis_options_init(parley_analysis_options *opt)
@@ -568,6 +579,173 @@ static void solutions(parley_analysis *an, const double *rv, parley_kalai_mode k
 #define AN_COUNT_TRY (1u << 20)
 #define AN_MITM_MAX_SIDE ((uint64_t)1 << 25)
 
+/* ------------------------------------- counting by inclusion-exclusion
+ *
+ * Three or more binding reservation values (no red lines, linear): the
+ * agreements are the outcomes with u_j >= r_j for every thresholded j, so
+ *     |A| = sum over S of (-1)^|S| B(S),   B(S) = #{u_j < r_j, all j in S}
+ * (r_j the largest threshold of j).  Sets of one or two are counted by
+ * meeting in the middle (B({j}) = N - C(j), B({j,k}) = N - C(j) - C(k) +
+ * C(j,k), C the count of u >= r); larger ones -- outcomes where three or
+ * more parties are all below their reservation values, rare when interests
+ * are opposed -- by a counting search over the negated dimensions: with
+ * r_j <= 1, u_j < r_j iff the fold is below r_j iff the fold of the
+ * negated terms (which is exactly minus the fold: negation is exact and
+ * rounding to nearest is symmetric) is >= nextafter(-r_j, +inf); that
+ * fold is <= 0, so the cap at 1 never applies.  r_j > 1: every outcome
+ * is below it. */
+
+#define AN_IE_MAX_DIMS 10
+
+static void count_sub(an_count *a, an_count b)
+{
+    uint64_t lo = a->lo - b.lo, br = a->lo < b.lo;
+    uint64_t hi = a->hi - b.hi - br;
+    uint64_t br2 = a->hi < b.hi || (a->hi == b.hi && br);
+    a->top = a->top - b.top - br2;
+    a->lo = lo;
+    a->hi = hi;
+}
+
+/* C(T): outcomes meeting the thresholds of the dimensions in mask. */
+static parley_status ie_c(an_run *run, const size_t *dims, const double *r, unsigned mask,
+                          an_count *out, parley_error *err)
+{
+    size_t th[2];
+    double tv[2];
+    size_t n = 0;
+    for (unsigned b = 0; b < AN_IE_MAX_DIMS; b++)
+        if (mask & (1u << b)) {
+            th[n] = dims[b];
+            tv[n] = r[b];
+            n++;
+        }
+    an_cons c = {.nth = n, .thdim = th, .thval = tv};
+    parley_status st = an_mitm_count2(run, &c, AN_MITM_MAX_SIDE, out, err);
+    if (st == PARLEY_ERR_UNSUPPORTED || (st == PARLEY_ERR_LIMIT && !(err && err->message[0])))
+        st = an_search(run, AN_PASS_COUNT, &c, NULL, out, err);
+    return st;
+}
+
+/* B(S) for |S| >= 3: the counting search over the negated dimensions. */
+static parley_status ie_below(an_run *run, const size_t *dims, const double *r, unsigned mask,
+                              an_count *out, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    const parley_allocator *a = sp->alloc;
+    size_t m = sp->m, k = 0, dd[AN_IE_MAX_DIMS];
+    double tv[AN_IE_MAX_DIMS];
+    size_t th[AN_IE_MAX_DIMS];
+    for (unsigned b = 0; b < AN_IE_MAX_DIMS; b++)
+        if ((mask & (1u << b)) && r[b] <= 1.0) {
+            dd[k] = dims[b];
+            th[k] = k;
+            tv[k] = nextafter(-r[b], INFINITY);
+            k++;
+        }
+    if (k == 0) {
+        *out = sp->total;
+        return PARLEY_OK;
+    }
+    an_space ns = *sp;
+    ns.d = k;
+    ns.terms = parleyx_calloc(a, m ? m : 1, sizeof(double *));
+    ns.tmax = parleyx_calloc(a, m * k + 1, sizeof(double));
+    ns.tmin = parleyx_calloc(a, m * k + 1, sizeof(double));
+    ns.dimp = parleyx_calloc(a, k, sizeof(size_t));
+    bool ok = ns.terms && ns.tmax && ns.tmin && ns.dimp;
+    for (size_t i = 0; i < m && ok; i++) {
+        ns.terms[i] = parleyx_malloc(a, (size_t)sp->nv[i] * k * sizeof(double));
+        if (!ns.terms[i]) {
+            ok = false;
+            break;
+        }
+        for (uint32_t v = 0; v < sp->nv[i]; v++)
+            for (size_t j = 0; j < k; j++)
+                ns.terms[i][(size_t)v * k + j] = -sp->terms[i][(size_t)v * sp->d + dd[j]];
+        for (size_t j = 0; j < k; j++) {
+            ns.tmax[i * k + j] = -sp->tmin[i * sp->d + dd[j]];
+            ns.tmin[i * k + j] = -sp->tmax[i * sp->d + dd[j]];
+        }
+    }
+    for (size_t j = 0; j < k && ok; j++)
+        ns.dimp[j] = sp->dimp[dd[j]];
+    parley_status st = PARLEY_ERR_NOMEM;
+    if (ok) {
+        an_cons c = {.nth = k, .thdim = th, .thval = tv};
+        an_run r2 = *run;
+        r2.sp = &ns;
+        st = an_search(&r2, AN_PASS_COUNT, &c, NULL, out, err);
+        run->work = r2.work;
+        run->stopped = r2.stopped;
+    } else {
+        parleyx_fail(err, st, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; ns.terms && i < m; i++)
+        parleyx_free(a, ns.terms[i], (size_t)sp->nv[i] * k * sizeof(double));
+    parleyx_free(a, ns.terms, (m ? m : 1) * sizeof(double *));
+    parleyx_free(a, ns.tmax, (m * k + 1) * sizeof(double));
+    parleyx_free(a, ns.tmin, (m * k + 1) * sizeof(double));
+    parleyx_free(a, ns.dimp, k * sizeof(size_t));
+    return st;
+}
+
+/* The count by inclusion-exclusion; UNSUPPORTED when it does not apply. */
+static parley_status count_ie(an_run *run, const an_cons *c, an_count *out, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    if (c->nrules || c->infeasible || sp->nit || sp->m < 2)
+        return PARLEY_ERR_UNSUPPORTED;
+    size_t dims[AN_IE_MAX_DIMS];
+    double r[AN_IE_MAX_DIMS];
+    size_t k = 0;
+    for (size_t q = 0; q < c->nth; q++) {
+        size_t b = 0;
+        while (b < k && dims[b] != c->thdim[q])
+            b++;
+        if (b == k) {
+            if (k == AN_IE_MAX_DIMS)
+                return PARLEY_ERR_UNSUPPORTED;
+            dims[k] = c->thdim[q];
+            r[k] = c->thval[q];
+            k++;
+        } else if (c->thval[q] > r[b]) {
+            r[b] = c->thval[q];
+        }
+    }
+    if (k < 3)
+        return PARLEY_ERR_UNSUPPORTED;
+    /* C of every set of one or two, then the alternating sum */
+    an_count C1[AN_IE_MAX_DIMS], C2[AN_IE_MAX_DIMS][AN_IE_MAX_DIMS];
+    parley_status st = PARLEY_OK;
+    for (size_t x = 0; x < k && st == PARLEY_OK; x++)
+        st = ie_c(run, dims, r, 1u << x, &C1[x], err);
+    for (size_t x = 0; x < k && st == PARLEY_OK; x++)
+        for (size_t y = x + 1; y < k && st == PARLEY_OK; y++)
+            st = ie_c(run, dims, r, (1u << x) | (1u << y), &C2[x][y], err);
+    an_count plus = sp->total, minus = {0, 0, 0};
+    for (unsigned mask = 1; mask < (1u << k) && st == PARLEY_OK; mask++) {
+        unsigned bits = (unsigned)__builtin_popcount(mask);
+        an_count b = sp->total;
+        if (bits == 1) {
+            count_sub(&b, C1[__builtin_ctz(mask)]);
+        } else if (bits == 2) {
+            size_t x = (size_t)__builtin_ctz(mask), y = (size_t)__builtin_ctz(mask & (mask - 1));
+            count_sub(&b, C1[x]);
+            count_sub(&b, C1[y]);
+            an_count_add(&b, C2[x][y]);
+        } else {
+            st = ie_below(run, dims, r, mask, &b, err);
+        }
+        an_count_add(bits % 2 ? &minus : &plus, b);
+    }
+    if (st != PARLEY_OK)
+        return st;
+    count_sub(&plus, minus);
+    *out = plus;
+    return PARLEY_OK;
+}
+
 static parley_status count_agreements(an_run *run, const parley_analysis_options *opt,
                                       const an_cons *c, an_count *out, parley_error *err)
 {
@@ -591,6 +769,13 @@ static parley_status count_agreements(an_run *run, const parley_analysis_options
             return parleyx_fail(err, st, NULL, 0, 0, "out of memory");
         if (st == PARLEY_OK || (st == PARLEY_ERR_LIMIT && err && err->message[0]))
             return st; /* done, or cancelled */
+        if (st == PARLEY_ERR_UNSUPPORTED) { /* three or more binding */
+            if (err)
+                parley_error_clear(err);
+            st = count_ie(run, c, out, err);
+            if (st != PARLEY_ERR_UNSUPPORTED)
+                return st;
+        }
     }
     return an_search(run, AN_PASS_COUNT, c, NULL, out, err);
 }
@@ -602,6 +787,7 @@ void parley_analysis_free(parley_analysis *an)
     const parley_allocator *a = &an->allocv;
     an_arch_free(&an->front[0]);
     an_arch_free(&an->front[1]);
+    an_arch_free(&an->solp);
     parleyx_free(a, an->dimp, an->d * sizeof(size_t));
     parleyx_free(a, an->best_all, 2 * an->d * sizeof(double));
     parleyx_free(a, an->alone, an->np * sizeof(an_count));
@@ -687,6 +873,7 @@ static bool analysis_setup(parley_analysis *an, const an_space *sp,
     size_t d = sp->d, m = sp->m, np = sp->np;
     an_arch_init(&an->front[0], &an->allocv, d, m, opt->max_frontier);
     an_arch_init(&an->front[1], &an->allocv, d, m, opt->max_frontier);
+    an_arch_init(&an->solp, &an->allocv, d, m, PARLEY_SOLUTION_COUNT);
     an->dimp = parleyx_calloc(a, d, sizeof(size_t));
     an->best_all = parleyx_calloc(a, 2 * d, sizeof(double));
     an->alone = parleyx_calloc(a, np, sizeof(an_count));
@@ -908,6 +1095,450 @@ static parley_status diagnose_alone(parley_analysis *an, an_run *run,
     return PARLEY_OK;
 }
 
+/* ------------------------------------------- the solution-first engine
+ *
+ * Many parties (docs/analysis.md, "Many parties").  With six opposed
+ * stakeholders most outcomes are Pareto-optimal, and listing the frontier
+ * is the whole cost.  This engine answers what an analyst reads instead:
+ *  1. the agreement count (count_agreements, as the frontier engine);
+ *  2. each stakeholder's best acceptable utility (a BEST pass per
+ *     dimension, value only) -- the KS normalisation;
+ *  3. the four bargaining solutions, each by a BEST pass on its own
+ *     objective (an.h), whose tie set's frontier, sorted, starts with the
+ *     point the tie rules of parley/analysis.h choose: the same point,
+ *     multiplicity and outcome as the frontier engine's;
+ *  4. GENIUS's max-welfare point over all outcomes (a BEST pass without
+ *     constraints); GENIUS's Nash and min-|u_i - u_j| points need the
+ *     all-outcomes frontier and are not given;
+ *  5. the lists: near a solution (the frontier of the agreements whose
+ *     utilities are all at least the solution's minus the radius -- every
+ *     point dominating one of them is among them, so these are exact
+ *     frontier points -- kept within the radius), or a seeded sample;
+ *  6. the frontiers' sizes: a certified interval and, from uniformly drawn
+ *     acceptable outcomes each tested exactly, an estimate.
+ * A point x is Pareto-optimal iff a BEST pass maximising the sum over
+ * the outcomes with u >= x (and the constraints) ends with x alone: a
+ * point dominating x would reach at least x's sum and be in the tie set,
+ * and would dominate x there.  That pass also gives x's exact
+ * multiplicity and smallest outcome. */
+
+#define AN_EST_SAMPLES 200u
+
+/* base's constraints (NULL: none) and u_j >= floor[j] for every dimension,
+ * into *cs (free with an_cons_free).  false: no memory. */
+static bool cons_floor(const an_space *sp, const an_cons *base, const double *floor,
+                       an_cons_store *cs)
+{
+    const parley_allocator *a = sp->alloc;
+    memset(cs, 0, sizeof *cs);
+    size_t nb = base ? base->nth : 0, nr = base ? base->nrules : 0;
+    cs->capth = nb + sp->d;
+    cs->caprules = nr ? nr : 1;
+    cs->c.thdim = parleyx_calloc(a, cs->capth, sizeof(size_t));
+    cs->c.thval = parleyx_calloc(a, cs->capth, sizeof(double));
+    cs->c.rules = parleyx_calloc(a, cs->caprules, sizeof(rule *));
+    if (!cs->c.thdim || !cs->c.thval || !cs->c.rules)
+        return false;
+    if (base) {
+        memcpy(cs->c.thdim, base->thdim, nb * sizeof(size_t));
+        memcpy(cs->c.thval, base->thval, nb * sizeof(double));
+        if (nr)
+            memcpy((void *)cs->c.rules, base->rules, nr * sizeof(rule *));
+        cs->c.nrules = nr;
+        cs->c.rules_util = base->rules_util;
+        cs->c.infeasible = base->infeasible;
+    }
+    cs->c.nth = nb;
+    for (size_t j = 0; j < sp->d; j++) {
+        cs->c.thdim[cs->c.nth] = j;
+        cs->c.thval[cs->c.nth] = floor[j];
+        cs->c.nth++;
+    }
+    return true;
+}
+
+/* A BEST pass: ob over the outcomes meeting c; the tie set's frontier into
+ * *out (initialised by the caller, emptied first) unless value_only.  With
+ * the separable bound of an_lp.c (incumbent: Nash's, or NULL). */
+static parley_status best_pass(an_run *run, const an_cons *c, an_obj *ob, an_arch *out,
+                               const double *incumbent, parley_error *err)
+{
+    an_obj *keep = run->obj;
+    run->obj = ob;
+    if (out)
+        an_arch_clear(out);
+    if (!an_obj_weights(run->sp, c, ob, incumbent))
+        return out_of_memory(err);
+    parley_status st = an_search(run, AN_PASS_BEST, c, out, NULL, err);
+    an_obj_weights_free(run->sp, ob);
+    run->obj = keep;
+    if (c && c->infeasible)
+        ob->found = false;
+    return st;
+}
+
+/* Is x (the vector of an outcome meeting c) a frontier point of the
+ * outcomes meeting c?  If so, *cnt and rep (m values) get its exact
+ * multiplicity and smallest outcome.  tmp: initialised scratch archive. */
+static parley_status pareto_probe(an_run *run, const an_cons *c, const double *x, bool *yes,
+                                  an_count *cnt, uint32_t *rep, an_arch *tmp, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    an_cons_store cs;
+    *yes = false;
+    if (!cons_floor(sp, c, x, &cs)) {
+        an_cons_free(sp->alloc, &cs);
+        return out_of_memory(err);
+    }
+    /* x itself is reached: only subtrees whose bound of the sum reaches
+     * x's can hold an outcome with u >= x */
+    an_obj ob = {.kind = AN_OBJ_SUM, .probe = x, .has_init = true, .init = an_sol_sum(x, sp->d)};
+    parley_status st = best_pass(run, &cs.c, &ob, tmp, NULL, err);
+    an_cons_free(sp->alloc, &cs);
+    if (st != PARLEY_OK)
+        return st;
+    if (!ob.dominated && ob.found && tmp->n == 1 && memcmp(tmp->u, x, sp->d * sizeof(double)) == 0) {
+        *yes = true;
+        *cnt = tmp->cnt[0];
+        memcpy(rep, tmp->rep, sp->m * sizeof(uint32_t));
+    }
+    return PARLEY_OK;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* A uniformly drawn outcome (every issue's value uniform, free issues
+ * too) into o, its dimension utilities into x. */
+static void draw(const an_space *sp, uint64_t *rng, uint32_t *o, double *x)
+{
+    const parley_scenario *sc = sp->sc;
+    for (size_t i = 0; i < sp->m; i++)
+        o[i] = (uint32_t)(splitmix(rng) % sc->issues[i].nvalues);
+    for (size_t j = 0; j < sp->d; j++)
+        x[j] = pm_utility(sc, sp->dimp[j], o);
+}
+
+/* Sampling (step 6, and --frontier sample:N): outcomes drawn uniformly,
+ * those meeting the constraints (agree: the agreements' rules; else every
+ * outcome) tested; the Pareto-optimal ones join *list (when not NULL) up
+ * to want points.  Stops after `tests` tests, or `draws` draws.  *tested
+ * and *hits: the tests made and how many were on the frontier. */
+static parley_status sample_frontier(an_run *run, const an_cons *c, bool agree, uint64_t seed,
+                                     size_t want, size_t tests, uint64_t draws, an_arch *list,
+                                     size_t *tested, size_t *hits, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    const parley_allocator *a = sp->alloc;
+    size_t d = sp->d, m = sp->m;
+    uint32_t *o = parleyx_calloc(a, 2 * (m + 1), sizeof(uint32_t));
+    double *x = parleyx_calloc(a, d, sizeof(double));
+    an_arch tmp;
+    an_arch_init(&tmp, a, d, m, run->opt->max_frontier);
+    *tested = *hits = 0;
+    parley_status st = PARLEY_OK;
+    if (!o || !x)
+        st = out_of_memory(err);
+    uint32_t *rep = o + m + 1;
+    uint64_t rng = seed ? seed : 1;
+    for (uint64_t k = 0; k < draws && st == PARLEY_OK && *tested < tests; k++) {
+        if (list && list->n >= want)
+            break;
+        draw(sp, &rng, o, x);
+        if (agree && !parley_outcome_acceptable(sp->sc, o))
+            continue;
+        bool yes;
+        an_count cnt;
+        st = pareto_probe(run, c, x, &yes, &cnt, rep, &tmp, err);
+        if (st != PARLEY_OK)
+            break;
+        (*tested)++;
+        if (!yes)
+            continue;
+        (*hits)++;
+        bool seen = false; /* (drawn before: its count is already exact) */
+        for (size_t i = 0; list && i < list->n && !seen; i++)
+            seen = memcmp(list->u + i * d, x, d * sizeof(double)) == 0;
+        if (!list || seen)
+            continue;
+        if (!an_arch_push(list, x, cnt, rep))
+            st = list->overflow ? parleyx_fail(err, PARLEY_ERR_LIMIT, NULL, 0, 0, "frontier")
+                                : out_of_memory(err);
+    }
+    if (st == PARLEY_OK && list && !an_arch_normalize(list)) /* sorted */
+        st = out_of_memory(err);
+    an_arch_free(&tmp);
+    parleyx_free(a, o, 2 * (m + 1) * sizeof(uint32_t));
+    parleyx_free(a, x, d * sizeof(double));
+    return st;
+}
+
+/* The frontier points within r of centre (every utility), exact, into
+ * *list (initialised, empty). */
+static parley_status near_frontier(an_run *run, const an_cons *c, const double *centre,
+                                   double r, an_arch *list, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t d = sp->d, m = sp->m;
+    double *fl = parleyx_calloc(sp->alloc, d, sizeof(double));
+    an_cons_store cs;
+    memset(&cs, 0, sizeof cs);
+    if (!fl || !(memcpy(fl, centre, d * sizeof(double)), true)) {
+        parleyx_free(sp->alloc, fl, d * sizeof(double));
+        return out_of_memory(err);
+    }
+    for (size_t j = 0; j < d; j++)
+        fl[j] = centre[j] - r;
+    parley_status st = cons_floor(sp, c, fl, &cs) ? PARLEY_OK : out_of_memory(err);
+    if (st == PARLEY_OK)
+        st = an_search(run, AN_PASS_FRONTIER, &cs.c, list, NULL, err);
+    an_cons_free(sp->alloc, &cs);
+    parleyx_free(sp->alloc, fl, d * sizeof(double));
+    if (st != PARLEY_OK)
+        return st;
+    size_t q = 0; /* keep those within r above too (the list stays sorted) */
+    for (size_t i = 0; i < list->n; i++) {
+        bool in = true;
+        for (size_t j = 0; j < d && in; j++)
+            if (list->u[i * d + j] > centre[j] + r)
+                in = false;
+        if (!in)
+            continue;
+        if (q != i) {
+            memmove(list->u + q * d, list->u + i * d, d * sizeof(double));
+            list->cnt[q] = list->cnt[i];
+            memmove(list->rep + q * m, list->rep + i * m, m * sizeof(uint32_t));
+        }
+        q++;
+    }
+    list->n = q;
+    return PARLEY_OK;
+}
+
+/* Steps 2-4: best utilities and solutions (agreements non-empty). */
+static parley_status first_solutions(parley_analysis *an, an_run *run, const an_cons *c,
+                                     const double *rv, parley_kalai_mode kalai, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t d = sp->d, m = sp->m;
+    parley_status st = PARLEY_OK;
+    run->phase = "best utilities";
+    for (size_t j = 0; j < d && st == PARLEY_OK; j++) {
+        an_obj ob = {.kind = AN_OBJ_DIM, .dim = j, .value_only = true};
+        st = best_pass(run, c, &ob, NULL, NULL, err);
+        an->best_agree[j] = ob.found ? ob.v1 : NAN;
+    }
+    an_arch tmp;
+    an_arch_init(&tmp, sp->alloc, d, m, run->opt->max_frontier);
+    /* Nash last: the others' points are its incumbents (its bound is
+     * tight at the best of them, an_lp.c) */
+    static const struct {
+        parley_solution_kind kind;
+        an_obj_kind obj;
+        const char *phase;
+    } sols[] = {{PARLEY_SOLUTION_EGALITARIAN, AN_OBJ_MIN, "egalitarian"},
+                {PARLEY_SOLUTION_KALAI_SMORODINSKY, AN_OBJ_KS, "Kalai-Smorodinsky"},
+                {PARLEY_SOLUTION_UTILITARIAN, AN_OBJ_SUM, "utilitarian"},
+                {PARLEY_SOLUTION_NASH, AN_OBJ_NASH, "Nash"},
+                {PARLEY_SOLUTION_GENIUS_MAX_WELFARE, AN_OBJ_SUM, "max welfare"}};
+    for (size_t k = 0; k < sizeof sols / sizeof sols[0] && st == PARLEY_OK; k++) {
+        if (sols[k].kind == PARLEY_SOLUTION_KALAI_SMORODINSKY && kalai == PARLEY_KALAI_GENIUS)
+            continue; /* (the frontier engine is used then) */
+        an_obj ob = {.kind = sols[k].obj, .rv = rv, .best = an->best_agree};
+        run->phase = sols[k].phase;
+        bool all = sols[k].kind == PARLEY_SOLUTION_GENIUS_MAX_WELFARE;
+        const double *inc = NULL;
+        if (ob.kind == AN_OBJ_NASH)
+            for (size_t i = 0; i < an->solp.n; i++) {
+                double f1, f2;
+                an_obj_eval(&ob, an->solp.u + i * d, d, &f1, &f2);
+                if (!ob.has_init || f1 > ob.init) {
+                    ob.has_init = true;
+                    ob.init = f1;
+                    inc = an->solp.u + i * d;
+                }
+            }
+        st = best_pass(run, all ? NULL : c, &ob, &tmp, inc, err);
+        if (st != PARLEY_OK || !ob.found || tmp.n == 0)
+            continue;
+        an->sol_idx[sols[k].kind] = an->solp.n;
+        if (!an_arch_push(&an->solp, tmp.u, tmp.cnt[0], tmp.rep))
+            st = out_of_memory(err);
+        an->has_sol[sols[k].kind] = st == PARLEY_OK;
+    }
+    an_arch_free(&tmp);
+    return st;
+}
+
+/* The solution-first engine, steps 1-6, for a mode (NEAR, SAMPLE, NONE)
+ * of opt.  cs: the agreements' constraints (built here; the caller's to
+ * free). */
+static parley_status solution_first(parley_analysis *an, an_run *run,
+                                    const parley_analysis_options *opt, an_cons_store *cs,
+                                    const long *dim_of, const double *rv, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t d = sp->d;
+    an->partial = true;
+    an->sol_own = true;
+    an->solp.limit = PARLEY_SOLUTION_COUNT;
+    if (!an_cons_build(sp, (size_t)-1, dim_of, cs, NULL))
+        return out_of_memory(err);
+    run->phase = "agreements";
+    parley_status st = count_agreements(run, opt, &cs->c, &an->cnt[PARLEY_COUNT_AGREEMENTS], err);
+    if (st != PARLEY_OK)
+        return st;
+    an->pareto_hi[PARLEY_FRONTIER_ALL] = sp->total;
+    an->pareto_hi[PARLEY_FRONTIER_AGREEMENTS] = an->cnt[PARLEY_COUNT_AGREEMENTS];
+    bool deal = !an_count_is_zero(an->cnt[PARLEY_COUNT_AGREEMENTS]);
+    if (deal)
+        st = first_solutions(an, run, &cs->c, rv, opt->kalai, err);
+    else
+        for (size_t j = 0; j < d; j++)
+            an->best_agree[j] = NAN;
+    if (st != PARLEY_OK)
+        return st;
+    uint64_t seed = opt->seed ? opt->seed : 1;
+    an_arch *F = &an->front[PARLEY_FRONTIER_ALL], *A = &an->front[PARLEY_FRONTIER_AGREEMENTS];
+    run->phase = "frontier list";
+    if (opt->frontier == PARLEY_FRONTIER_LIST_NEAR) {
+        parley_solution_kind k = (parley_solution_kind)opt->frontier_near;
+        double r = opt->frontier_radius > 0 ? opt->frontier_radius : PARLEY_ANALYSIS_DEFAULT_RADIUS;
+        snprintf(an->mode, sizeof an->mode, "near:%s:%g", parley_solution_name(k), r);
+        if (an->has_sol[k]) {
+            const double *centre = an->solp.u + an->sol_idx[k] * d;
+            st = near_frontier(run, &cs->c, centre, r, A, err);
+            if (st == PARLEY_OK)
+                st = near_frontier(run, NULL, centre, r, F, err);
+        }
+    } else if (opt->frontier == PARLEY_FRONTIER_LIST_SAMPLE) {
+        size_t n = opt->frontier_sample ? opt->frontier_sample : 100;
+        snprintf(an->mode, sizeof an->mode, "sample:%zu", n);
+        size_t tested, hits;
+        if (deal) {
+            st = sample_frontier(run, &cs->c, true, seed, n, 50 * n, (uint64_t)5000 * n, A,
+                                 &tested, &hits, err);
+            if (st == PARLEY_OK && tested >= AN_EST_SAMPLES) {
+                an->has_est = true;
+                an->est_n = tested;
+                an->est = (double)hits; /* (share: below) */
+            }
+        }
+        if (st == PARLEY_OK)
+            st = sample_frontier(run, NULL, false, seed, n, 50 * n, (uint64_t)50 * n, F,
+                                 &tested, &hits, err);
+    } else {
+        snprintf(an->mode, sizeof an->mode, "none");
+    }
+    if (st == PARLEY_OK && deal && !an->has_est) {
+        run->phase = "frontier estimate";
+        size_t tested, hits;
+        st = sample_frontier(run, &cs->c, true, seed, 0, AN_EST_SAMPLES,
+                             (uint64_t)AN_EST_SAMPLES * 5000, NULL, &tested, &hits, err);
+        if (st == PARLEY_OK && tested) {
+            an->has_est = true;
+            an->est_n = tested;
+            an->est = (double)hits;
+        }
+    }
+    if (st == PARLEY_OK && an->has_est) { /* Wilson 95% of the share, times the agreements */
+        double nn = (double)an->est_n, p = an->est / nn, z = 1.959963984540054;
+        double den = 1.0 + z * z / nn, mid = (p + z * z / (2.0 * nn)) / den;
+        double half = z * sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / den;
+        char t[64];
+        an_count_text(an->cnt[PARLEY_COUNT_AGREEMENTS], t, sizeof t);
+        double agr = strtod(t, NULL);
+        an->est = p * agr;
+        an->est_lo = (mid - half > 0 ? mid - half : 0) * agr;
+        an->est_hi = (mid + half < 1 ? mid + half : 1) * agr;
+    }
+    if (st != PARLEY_OK)
+        return st;
+    for (int f = 0; f < 2; f++) {
+        an_count *c = &an->cnt[f == 0 ? PARLEY_COUNT_PARETO_OUTCOMES : PARLEY_COUNT_PARETO_AGREEMENTS];
+        for (size_t i = 0; i < an->front[f].n; i++)
+            an_count_add(c, an->front[f].cnt[i]);
+    }
+    return PARLEY_OK;
+}
+
+/* AUTO: does the frontier engine fit?  Three or more stakeholders, linear
+ * utilities: the frontier engine is tried with the frontier capped at
+ * PARLEY_ANALYSIS_AUTO_POINTS points; past it, solution-first. */
+static bool auto_tries_first(const an_space *sp, const parley_analysis_options *opt)
+{
+    /* (a smaller frontier limit set by the caller is the caller's: it
+     * fails the analysis as before) */
+    return opt->frontier == PARLEY_FRONTIER_LIST_AUTO && sp->d >= 3 && !sp->nit &&
+           opt->kalai != PARLEY_KALAI_GENIUS && opt->max_frontier > PARLEY_ANALYSIS_AUTO_POINTS;
+}
+
+parley_status parley_analysis_frontier_parse(const char *text, parley_analysis_options *opt,
+                                             parley_error *err)
+{
+    if (!text || !opt)
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0, "no frontier mode given");
+    if (!strcmp(text, "auto") || !strcmp(text, "all") || !strcmp(text, "none")) {
+        opt->frontier = text[1] == 'u' ? PARLEY_FRONTIER_LIST_AUTO
+                        : text[1] == 'l' ? PARLEY_FRONTIER_LIST_ALL
+                                         : PARLEY_FRONTIER_LIST_NONE;
+        return PARLEY_OK;
+    }
+    if (!strncmp(text, "sample:", 7)) {
+        char *end;
+        unsigned long long n = strtoull(text + 7, &end, 10);
+        if (text[7] >= '0' && text[7] <= '9' && !*end && n >= 1 && n <= 1000000) {
+            opt->frontier = PARLEY_FRONTIER_LIST_SAMPLE;
+            opt->frontier_sample = (size_t)n;
+            return PARLEY_OK;
+        }
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "'%s': sample:N takes a whole number of points from 1 to 1000000, "
+                            "as in sample:200", text);
+    }
+    if (!strncmp(text, "near:", 5)) {
+        static const struct {
+            const char *name;
+            parley_solution_kind k;
+        } names[] = {{"nash", PARLEY_SOLUTION_NASH},
+                     {"kalai_smorodinsky", PARLEY_SOLUTION_KALAI_SMORODINSKY},
+                     {"ks", PARLEY_SOLUTION_KALAI_SMORODINSKY},
+                     {"utilitarian", PARLEY_SOLUTION_UTILITARIAN},
+                     {"egalitarian", PARLEY_SOLUTION_EGALITARIAN}};
+        const char *p = text + 5, *colon = strchr(p, ':');
+        size_t len = colon ? (size_t)(colon - p) : strlen(p);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strlen(names[i].name) == len && !strncmp(p, names[i].name, len)) {
+                double r = 0.0;
+                if (colon) {
+                    char *end;
+                    r = strtod(colon + 1, &end);
+                    if (colon[1] == '\0' || *end || !(r > 0.0 && r <= 1.0))
+                        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                                            "'%s': the radius after near:%s: is a utility "
+                                            "distance in (0, 1], as in near:%s:0.1", text,
+                                            names[i].name, names[i].name);
+                }
+                opt->frontier = PARLEY_FRONTIER_LIST_NEAR;
+                opt->frontier_near = (int)names[i].k;
+                opt->frontier_radius = r;
+                return PARLEY_OK;
+            }
+        return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                            "'%s': near: takes a solution: nash, kalai_smorodinsky (ks), "
+                            "utilitarian or egalitarian, and optionally a radius, as in "
+                            "near:nash or near:nash:0.1", text);
+    }
+    return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
+                        "'%s' is not a frontier mode; use auto, all, none, near:SOLUTION[:R] "
+                        "(as near:nash) or sample:N (as sample:200)", text);
+}
+
 parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_options *optin,
                              parley_analysis **out, parley_error *err)
 {
@@ -957,9 +1588,56 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
         st = out_of_memory(err);
         goto fail;
     }
+    bool first = !sp.nit && (opt.frontier == PARLEY_FRONTIER_LIST_NEAR ||
+                             opt.frontier == PARLEY_FRONTIER_LIST_SAMPLE ||
+                             opt.frontier == PARLEY_FRONTIER_LIST_NONE);
+    if (!first && auto_tries_first(&sp, &opt)) {
+        /* AUTO, many parties: the frontier engine under a small frontier
+         * limit; past it, solution-first near the Nash deal */
+        parley_analysis_options o2 = opt;
+        if (o2.max_frontier > PARLEY_ANALYSIS_AUTO_POINTS)
+            o2.max_frontier = PARLEY_ANALYSIS_AUTO_POINTS;
+        run.opt = &o2;
+        an->front[0].limit = an->front[1].limit = o2.max_frontier;
+        st = frontier_all(an, &run, &o2, &seed, err);
+        if (st == PARLEY_OK)
+            st = frontier_agreements(an, &run, &cs, dim_of, util, err);
+        run.opt = &opt;
+        an->front[0].limit = an->front[1].limit = opt.max_frontier;
+        if (st == PARLEY_ERR_LIMIT && err && strcmp(err->message, "frontier") == 0) {
+            parley_error_clear(err);
+            an_arch_clear(&an->front[0]);
+            an_arch_clear(&an->front[1]);
+            an->front[0].overflow = an->front[1].overflow = false;
+            an->cnt[PARLEY_COUNT_PARETO_OUTCOMES] = an->cnt[PARLEY_COUNT_PARETO_AGREEMENTS] =
+                (an_count){0, 0, 0};
+            an_cons_free(a, &cs);
+            an_arch_clear(&seed);
+            seed.overflow = false;
+            opt.frontier = PARLEY_FRONTIER_LIST_NEAR;
+            opt.frontier_near = PARLEY_SOLUTION_NASH;
+            first = true;
+        } else if (st != PARLEY_OK) {
+            goto fail;
+        } else {
+            goto count;
+        }
+    }
+    if (first) {
+        st = solution_first(an, &run, &opt, &cs, dim_of, rv, err);
+        if (st == PARLEY_OK && an_count_is_zero(an->cnt[PARLEY_COUNT_AGREEMENTS]))
+            st = diagnose_alone(an, &run, &opt, dim_of, err);
+        if (st == PARLEY_OK) {
+            *out = an;
+            an = NULL;
+        }
+        goto fail;
+    }
     st = frontier_all(an, &run, &opt, &seed, err);
     if (st == PARLEY_OK)
         st = frontier_agreements(an, &run, &cs, dim_of, util, err);
+count:
+    snprintf(an->mode, sizeof an->mode, "all");
     if (st == PARLEY_OK) { /* 5: the agreement count */
         run.phase = "agreements";
         run.phase_lo = 0.75;
@@ -1076,8 +1754,9 @@ bool parley_analysis_solution(const parley_analysis *an, parley_solution_kind ki
 {
     if (!an || (unsigned)kind >= PARLEY_SOLUTION_COUNT || !an->has_sol[kind])
         return false;
-    const an_arch *f = kind >= PARLEY_SOLUTION_GENIUS_NASH ? &an->front[PARLEY_FRONTIER_ALL]
-                                                           : &an->front[PARLEY_FRONTIER_AGREEMENTS];
+    const an_arch *f = an->sol_own ? &an->solp
+                       : kind >= PARLEY_SOLUTION_GENIUS_NASH ? &an->front[PARLEY_FRONTIER_ALL]
+                                                             : &an->front[PARLEY_FRONTIER_AGREEMENTS];
     size_t i = an->sol_idx[kind];
     if (utilities)
         *utilities = f->u + i * f->d;
@@ -1098,6 +1777,46 @@ const char *parley_solution_name(parley_solution_kind kind)
     case PARLEY_SOLUTION_GENIUS_MAX_WELFARE: return "genius_max_welfare";
     }
     return "?";
+}
+
+const char *parley_analysis_frontier_mode(const parley_analysis *an)
+{
+    return an ? an->mode : "";
+}
+
+bool parley_analysis_frontier_complete(const parley_analysis *an)
+{
+    return an && !an->partial;
+}
+
+void parley_analysis_pareto_interval(const parley_analysis *an, parley_frontier_kind kind,
+                                     char *lo, char *hi, size_t n)
+{
+    if (!lo || !hi || n == 0)
+        return;
+    lo[0] = hi[0] = '\0';
+    if (!an || (unsigned)kind > PARLEY_FRONTIER_AGREEMENTS)
+        return;
+    parley_count_kind ck = kind == PARLEY_FRONTIER_ALL ? PARLEY_COUNT_PARETO_OUTCOMES
+                                                       : PARLEY_COUNT_PARETO_AGREEMENTS;
+    an_count_text(an->cnt[ck], lo, n);
+    an_count_text(an->partial ? an->pareto_hi[kind] : an->cnt[ck], hi, n);
+}
+
+bool parley_analysis_pareto_estimate(const parley_analysis *an, double *est, double *lo95,
+                                     double *hi95, size_t *samples)
+{
+    if (!an || !an->has_est)
+        return false;
+    if (est)
+        *est = an->est;
+    if (lo95)
+        *lo95 = an->est_lo;
+    if (hi95)
+        *hi95 = an->est_hi;
+    if (samples)
+        *samples = an->est_n;
+    return true;
 }
 
 bool parley_analysis_exact(const parley_analysis *an)
