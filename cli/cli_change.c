@@ -203,21 +203,23 @@ static int weight_ref(const char *cmd, const parley_scenario *sc, const char *a,
         named = close + 2;
         found = issue_named(sc, named, (size_t)(end - named), is);
     } else {
+        size_t longest = 0; /* the longest party named, for the message when no issue fits */
         for (const char *s = a; s < end; s++) {
             if ((*s != '.' && *s != ':') || !party_named(sc, a, (size_t)(s - a), &q))
                 continue;
-            if (!named || s + 1 < named) { /* the longest party named, for the message */
+            if (!found) {
                 named = s + 1;
-                *p = q;
+                longest = q;
             }
             if (!issue_named(sc, s + 1, (size_t)(end - s - 1), &i))
                 continue;
             if (found++ == 0) {
                 *p = q;
                 *is = i;
-                named = s + 1;
             }
         }
+        if (!found && named)
+            *p = longest;
     }
     if (found > 1)
         return cli_usage(cmd, "--set '%s' can be read more than one way; quote the party's "
