@@ -274,6 +274,23 @@ static void json_party(px_buf *b, const parley_scenario *sc, size_t p)
     cli_json_num(b, parley_party_discount(sc, p));
     member(b, 3, false, "has_utility");
     parleyx_buf_puts(b, parley_party_has_utility(sc, p) ? "true" : "false");
+    if (parley_party_has_utility(sc, p)) { /* the issues it evaluates, in issue order */
+        member(b, 3, false, "weights");
+        parleyx_buf_puts(b, "{");
+        size_t nw = 0;
+        for (size_t i = 0; i < parley_issue_count(sc); i++) {
+            parley_eval_info ei;
+            parley_party_eval_info(sc, p, i, &ei);
+            if (ei.kind == PARLEY_EVAL_NONE)
+                continue;
+            member(b, 4, nw++ == 0, parley_issue_name(sc, i));
+            cli_json_num(b, parley_party_weight(sc, p, i));
+        }
+        if (nw)
+            close_at(b, 3, "}");
+        else
+            parleyx_buf_puts(b, "}");
+    }
     double cap;
     if (parley_party_capability(sc, p, &cap)) {
         member(b, 3, false, "capability");

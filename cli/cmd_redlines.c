@@ -18,7 +18,8 @@
 static void help(void)
 {
     printf("Usage: parley redlines [OPTIONS] INPUT... [--drop PARTY:REDLINE]\n"
-           "                      [--set PARTY.reservation=X] [--add 'PARTY: RULE']\n"
+           "                      [--set PARTY.reservation=X] [--set PARTY.ISSUE.weight=X]\n"
+           "                      [--add 'PARTY: RULE']\n"
            "\n"
            "Diagnose the red lines and reservation values of the negotiators and\n"
            "ratifiers.  When no deal is acceptable to all: every minimal conflict\n"

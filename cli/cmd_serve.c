@@ -451,7 +451,8 @@ static const char *build_argv(const sv_endpoint *ep, const parley_serve_request 
                 json_t *x = d ? d : s ? s : ad;
                 if (!json_is_object(ch) || json_object_size(ch) != 1 || !json_is_string(x))
                     return "each change must be one of {\"drop\": \"PARTY:REDLINE\"}, "
-                           "{\"set\": \"PARTY.reservation=X\"}, {\"add\": \"PARTY: RULE\"}";
+                           "{\"set\": \"PARTY.reservation=X\"}, {\"set\": \"PARTY.ISSUE.weight=X\"}, "
+                           "{\"add\": \"PARTY: RULE\"}";
                 if (!arg_push(a, d ? "--drop" : s ? "--set" : "--add") ||
                     !arg_push(a, (char *)json_string_value(x)))
                     return "out of memory";

@@ -5,6 +5,7 @@
  *
  *   --drop PARTY:REDLINE          remove a red line
  *   --set PARTY.reservation=X     change a reservation value
+ *   --set PARTY.ISSUE.weight=X    change a weight (the others rescaled to sum 1)
  *   --add 'PARTY: RULE'           add a red line (named whatif-1, ...)
  *
  * Exit status: 0 the analyses ran, whatever their answer; with
@@ -19,14 +20,20 @@
 static void help(void)
 {
     printf("Usage: parley whatif INPUT... [--drop PARTY:REDLINE] [--set PARTY.reservation=X]\n"
-           "                    [--add 'PARTY: RULE'] [--json] [-o FILE]\n"
+           "                    [--set PARTY.ISSUE.weight=X] [--add 'PARTY: RULE'] [--json]\n"
+           "                    [-o FILE]\n"
            "\n"
            "Re-run the analysis with changes and show it beside the baseline.\n"
-           "Each change option can be repeated; changes apply in order.\n"
+           "Each change option can be repeated; changes apply in order.  Names as\n"
+           "'redlines' prints them: PARTY:REDLINE, PARTY:reservation=X,\n"
+           "PARTY:ISSUE.weight=X ('.' or ':' after the party).\n"
            "\n"
            "Options:\n"
            "  --drop PARTY:REDLINE        drop a red line\n"
            "  --set PARTY.reservation=X   set a reservation value\n"
+           "  --set PARTY.ISSUE.weight=X  set a weight (0 to 1); the party's other\n"
+           "                              weights are rescaled in proportion so that\n"
+           "                              its weights sum to 1 (as in GENIUS)\n"
            "  --add 'PARTY: RULE'         add a red line (named whatif-1, whatif-2, ...)\n"
            "  --json                      machine-readable output\n"
            "  --threads N                 threads for the analyses (default 2)\n"

@@ -444,6 +444,41 @@ const char *parleyx_closest(const char *word, const char *const *cands, size_t n
     return best;
 }
 
+/* -------------------------------------------------------------- weights */
+
+bool parleyx_rescale_weights(double *w, size_t n, size_t k, double x, const bool *can)
+{
+    if (k >= n || !(x >= 0.0 && x <= 1.0))
+        return false;
+    double rest = 0.0; /* the others' sum, in issue order */
+    size_t takers = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i != k) {
+            rest += w[i];
+            takers += !can || can[i];
+        }
+    if (rest > 0.0) {
+        double f = (1.0 - x) / rest;
+        if (fabs(f - 1.0) <= PARLEYX_WEIGHT_SNAP) /* summed to 1 already: left as written, */
+            f = 1.0;                             /* not moved by a rounding of the sum */
+        for (size_t i = 0; i < n; i++)
+            if (i != k)
+                w[i] *= f;
+    } else if (x < 1.0) {
+        if (takers == 0)
+            return false;
+        for (size_t i = 0; i < n; i++)
+            if (i != k)
+                w[i] = !can || can[i] ? (1.0 - x) / (double)takers : 0.0;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (i != k)
+                w[i] = 0.0;
+    }
+    w[k] = x;
+    return true;
+}
+
 /* ------------------------------------------------------------------ big */
 
 void parleyx_big_set(px_big *b, uint32_t v)

@@ -230,6 +230,21 @@ void parleyx_run_jobs(parleyx_thread_fn fn, void *jobs, size_t size, unsigned n)
 unsigned parleyx_threads_start(pthread_t *threads, unsigned n, parleyx_thread_fn fn, void *arg);
 void parleyx_threads_join(pthread_t *threads, unsigned n);
 
+/* --- weights (`--set PARTY.ISSUE.weight=X`) ---
+ * parleyx_rescale_weights: w[k] becomes x (0 <= x <= 1) and the n-1 other
+ * weights are multiplied by one factor, (1 - x) / (their sum), so that all n
+ * sum to 1 and keep their proportions to one another.  When the others sum
+ * to 0 (or are all zero), 1 - x is shared equally among the others whose
+ * can[i] is true (can: NULL means all).  Returns false, w unchanged, when
+ * that cannot be: x outside [0, 1] or not finite, k >= n, or x < 1 with no
+ * other weight to rescale and no other issue that can take one.  A factor
+ * within PARLEYX_WEIGHT_SNAP of 1 counts as 1: weights that sum to 1 up to
+ * rounding (0.2 + 0.1 + 0.15 + 0.2 is 0.6500000000000001) stay as written
+ * when one of them is set to its own value, so that a deal exactly at a
+ * reservation value is not lost to the last bit. */
+#define PARLEYX_WEIGHT_SNAP 1e-12
+bool parleyx_rescale_weights(double *w, size_t n, size_t k, double x, const bool *can);
+
 /* --- exact outcome counts: a small unsigned bignum --- */
 typedef struct px_big {
     size_t n;          /* limbs used */

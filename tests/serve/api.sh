@@ -116,6 +116,16 @@ grep -q 'whole-donbas' "$work/edited.yaml" && fail "the export still holds the d
 a=$("$parley" analyze "$work/edited.yaml" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["agreements"])')
 w=$("$parley" whatif examples/abu-dhabi-2026.yaml --json --drop Russia:whole-donbas | python3 -c 'import json,sys; print(json.load(sys.stdin)["whatif"]["agreements"])')
 [ "$a" = "$w" ] || fail "the export's analysis finds $a deals, whatif $w"
+# a weight change: the export holds Russia's weights rescaled to sum 1, in proportion
+curl -s -H "X-Parley-Token: $TOKEN" -d '{"changes": [{"set": "Russia.donbas.weight=0.6"}]}' \
+  "$URL/api/export" >"$work/weighted.yaml"
+"$parley" info --json "$work/weighted.yaml" | python3 -c '
+import json, sys
+w = [p for p in json.load(sys.stdin)["parties"] if p["name"] == "Russia"][0]["weights"]
+want = {"donbas": 0.6, "guarantees": 0.2 * 0.4 / 0.65, "weapons": 0.1 * 0.4 / 0.65,
+        "zaporizhzhia": 0.15 * 0.4 / 0.65, "sanctions": 0.2 * 0.4 / 0.65}
+assert w.keys() == want.keys() and all(abs(w[k] - want[k]) < 1e-12 for k in w), w
+assert abs(sum(w.values()) - 1) < 1e-12, w' || fail "the export of a weight change: not the rescaled weights"
 # the other commands with "changes": the command on the export's scenario
 for ep in analyze redlines negotiate; do
   curl -s -H "X-Parley-Token: $TOKEN" -d "$ch" "$URL/api/$ep" >"$work/ch.out"

@@ -18,11 +18,12 @@ work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+mkdir "$work/save"
 PARLEY_SERVE_TOKEN=$token "$parley" serve examples/abu-dhabi-2026.yaml --listen 127.0.0.1:0 \
-  --save-dir "$work" >"$work/serve.out" 2>"$work/serve.err" &
+  --save-dir "$work/save" >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
 for _ in $(seq 100); do grep -q 'http://' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
 [ -n "$url" ] || { echo "FAIL: the server did not start"; cat "$work/serve.err"; exit 1; }
-URL=$url CHROMIUM=$browser PARLEY=$parley SHOT=$outdir/serve-console.png HOME=$work \
+URL=$url CHROMIUM=$browser PARLEY=$parley SHOT=$outdir/serve-console.png HOME=$work SAVE=$work/save \
   node "$src/tests/serve/browser.js"
