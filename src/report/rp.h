@@ -63,6 +63,21 @@ parley_status rp_pair_chart(const parley_scenario *sc, const parley_analysis *an
                             const parley_chart_options *opt, char **svg, size_t *len,
                             parley_error *err);
 
+/* ------------------------------------------------ parallel_chart.c */
+
+/* The frontier points a parallel-coordinates chart draws at most (more
+ * listed: a uniform sample of this many). */
+#define RP_PARALLEL_SAMPLE 200
+/* k distinct indices out of 0..n-1 (k <= n), every k-subset equally
+ * likely, ascending, into out (k entries); the same seed gives the same
+ * indices. */
+void rp_sample(size_t n, size_t k, uint64_t seed, size_t *out);
+/* Append the parallel-coordinates chart of an (two or more dimensions):
+ * the frontier's points (sampled with seed beyond RP_PARALLEL_SAMPLE),
+ * the four solutions, the reservation values. */
+parley_status rp_chart_parallel(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                                const parley_chart_options *opt, uint64_t seed);
+
 /* ---------------------------------------------------------- labels.c */
 
 /* A box in pixels, left-top (x0, y0) to right-bottom (x1, y1). */
