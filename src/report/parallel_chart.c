@@ -135,6 +135,22 @@ static void pc_fit(const char *name, double w, double fs, char *out, size_t n)
     }
 }
 
+/* Text for an attribute's value: escaped as rp_text does, and tabs and
+ * line breaks as character references (an XML reader turns them into
+ * spaces otherwise). */
+static void pc_attr(px_buf *b, const char *s)
+{
+    char one[2] = "";
+    for (; *s; s++) {
+        if (*s == '\n' || *s == '\t' || *s == '\r') {
+            parleyx_buf_printf(b, "&#%d;", *s);
+        } else {
+            one[0] = *s;
+            rp_text(b, one);
+        }
+    }
+}
+
 /* The axes: a line each with ticks, the first with numbers, the names
  * above (two staggered rows when one row has not room for them). */
 static void pc_axes(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
@@ -156,7 +172,7 @@ static void pc_axes(px_buf *b, const parley_scenario *sc, const parley_analysis 
         const char *name = parley_party_name(sc, parley_analysis_dim_party(an, j));
         double x = pc_x(g, j);
         parleyx_buf_puts(b, "<g class=\"axis\" data-party=\"");
-        rp_text(b, name);
+        pc_attr(b, name);
         parleyx_buf_printf(b, "\">\n<line class=\"axis-line\" x1=\"%.1f\" y1=\"%.1f\" "
                               "x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"1.2\"/>\n",
                            x, g->y0, x, g->y0 + g->h);
