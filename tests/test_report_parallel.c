@@ -242,16 +242,19 @@ static void check_chart(const parley_scenario *sc, const parley_analysis *an, co
     snprintf(plain, sizeof plain, "%zu", listed);
     group(plain, c);
     group(digits, total);
+    char head[128];
+    if (drawn == listed)
+        snprintf(head, sizeof head, "All %s frontier points drawn", c);
+    else
+        snprintf(head, sizeof head, "%s of %s frontier points drawn", a, c);
     if (listed == 0)
         snprintf(note, sizeof note, "No Pareto-optimal deal to draw.");
     else if (strcmp(digits, plain) == 0)
-        snprintf(note, sizeof note, "%s%s of %s frontier points drawn.",
-                 drawn == listed ? "All " : "", a, c);
+        snprintf(note, sizeof note, "%s.", head);
     else
         snprintf(note, sizeof note,
-                 "%s%s of %s frontier points drawn (%s Pareto-optimal deals, counting outcomes "
-                 "with equal utilities).",
-                 drawn == listed ? "All " : "", a, c, total);
+                 "%s (%s Pareto-optimal deals, counting outcomes with equal utilities).", head,
+                 total);
     cr_assert_str_eq(r.note, note, "%s: caption", what);
 }
 

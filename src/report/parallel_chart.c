@@ -327,16 +327,18 @@ static void pc_note(const parley_analysis *an, size_t drawn, size_t listed, char
     parleyx_group_digits(nd, a, sizeof a);
     snprintf(nl, sizeof nl, "%zu", listed);
     parleyx_group_digits(nl, c, sizeof c);
-    const char *all = drawn == listed ? "All " : "";
+    char head[128];
+    if (drawn == listed)
+        snprintf(head, sizeof head, "All %s frontier points drawn", c);
+    else
+        snprintf(head, sizeof head, "%s of %s frontier points drawn", a, c);
     if (listed == 0)
         snprintf(out, n, "No Pareto-optimal deal to draw.");
     else if (strcmp(digits, nl) == 0) /* the list is the whole frontier, no ties */
-        snprintf(out, n, "%s%s of %s frontier points drawn.", all, a, c);
+        snprintf(out, n, "%s.", head);
     else
-        snprintf(out, n,
-                 "%s%s of %s frontier points drawn (%s Pareto-optimal deals, counting "
-                 "outcomes with equal utilities).",
-                 all, a, c, total);
+        snprintf(out, n, "%s (%s Pareto-optimal deals, counting outcomes with equal utilities).",
+                 head, total);
 }
 
 parley_status rp_chart_parallel(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
