@@ -84,7 +84,8 @@ static void walk(xmlNodePtr n, pc_read *r, bool in_sample)
             continue;
         const char *name = (const char *)n->name;
         bool sample = in_sample;
-        if (strcmp(name, "title") == 0 && n->parent && strcmp((const char *)n->parent->name, "svg") == 0)
+        if (strcmp(name, "title") == 0 && n->parent &&
+            strcmp((const char *)n->parent->name, "svg") == 0)
             r->title = true;
         else if (strcmp(name, "desc") == 0)
             r->desc = true;
@@ -117,7 +118,8 @@ static void walk(xmlNodePtr n, pc_read *r, bool in_sample)
         } else if (strcmp(name, "path") == 0 && has_class(n, "reservation-mark")) {
             xmlChar *d = xmlGetProp(n, (const xmlChar *)"d");
             cr_assert_lt(r->nres, MAXD);
-            cr_assert_eq(sscanf((const char *)d, "M%lf %lf", &r->res_x[r->nres], &r->res_y[r->nres]), 2);
+            cr_assert_eq(
+                sscanf((const char *)d, "M%lf %lf", &r->res_x[r->nres], &r->res_y[r->nres]), 2);
             r->nres++;
             xmlFree(d);
         } else if (strcmp(name, "text") == 0 && has_class(n, "sample-note")) {
@@ -178,7 +180,8 @@ static void check_chart(const parley_scenario *sc, const parley_analysis *an, co
     /* the four fair deals: one line each, through (axis j, its utility) */
     size_t want = 0;
     const parley_solution_kind kinds[4] = {PARLEY_SOLUTION_NASH, PARLEY_SOLUTION_KALAI_SMORODINSKY,
-                                           PARLEY_SOLUTION_UTILITARIAN, PARLEY_SOLUTION_EGALITARIAN};
+                                           PARLEY_SOLUTION_UTILITARIAN,
+                                           PARLEY_SOLUTION_EGALITARIAN};
     for (size_t s = 0; s < 4; s++) {
         const double *u;
         if (!parley_analysis_solution(an, kinds[s], &u, NULL))
@@ -206,8 +209,8 @@ static void check_chart(const parley_scenario *sc, const parley_analysis *an, co
         double rv = parley_party_reservation(sc, parley_analysis_dim_party(an, j));
         double y = r.top[j] + (1.0 - rv) * (r.bottom[j] - r.top[j]);
         cr_assert(near(r.res_y[j], y) && r.res_x[j] <= r.ax[j] && r.res_x[j] > r.ax[j] - 6,
-                  "%s: reservation of axis %zu at (%.1f, %.1f), want y %.1f", what, j,
-                  r.res_x[j], r.res_y[j], y);
+                  "%s: reservation of axis %zu at (%.1f, %.1f), want y %.1f", what, j, r.res_x[j],
+                  r.res_y[j], y);
     }
     /* the sample: min(listed, 200) distinct listed points, in frontier order */
     size_t listed = parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS);
@@ -258,8 +261,7 @@ static void check_chart(const parley_scenario *sc, const parley_analysis *an, co
     cr_assert_str_eq(r.note, note, "%s: caption", what);
 }
 
-static char *chart(const parley_scenario *sc, const parley_analysis *an, uint64_t seed,
-                   size_t *len)
+static char *chart(const parley_scenario *sc, const parley_analysis *an, uint64_t seed, size_t *len)
 {
     char *svg = NULL;
     parley_error err;
@@ -393,7 +395,9 @@ Test(parallel, in_the_report)
     size_t l;
     char *svg = chart(sc, an, 3, &l);
     cr_assert_str_eq(alone, svg, "parallel.svg is the report's chart");
-    const char *start = strstr(html, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"480\" viewBox=\"0 0 560 480\" role=\"img\" font-family=\"sans-serif\" class=\"parallel\"");
+    const char *start = strstr(
+        html, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"480\" viewBox=\"0 "
+              "0 560 480\" role=\"img\" font-family=\"sans-serif\" class=\"parallel\"");
     cr_assert_not_null(start);
     cr_assert_eq(strncmp(start, svg, l), 0, "the page holds the same chart");
     parley_text_free(svg);
@@ -460,8 +464,8 @@ Test(parallel, sample_is_uniform)
     e = (double)draws * 10 / 50;
     sd = sqrt(e * 0.8);
     for (int i = 0; i < 50; i++)
-        cr_assert(fabs((double)hits[i] - e) < 5 * sd, "index %d: %ld, want about %.0f", i,
-                  hits[i], e);
+        cr_assert(fabs((double)hits[i] - e) < 5 * sd, "index %d: %ld, want about %.0f", i, hits[i],
+                  e);
     /* k = n takes everything; the same seed, the same sample */
     rp_sample(10, 10, 42, out);
     for (size_t i = 0; i < 10; i++)

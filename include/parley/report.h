@@ -45,8 +45,7 @@ PARLEY_API parley_status parley_chart_utility_space(const parley_scenario *sc,
  * four bargaining solutions as bold lines (colour, dash pattern and name
  * each) and the reservation values.  *svg is the caller's
  * (parley_text_free); PARLEY_ERR_ARG with fewer than two stakeholders. */
-PARLEY_API parley_status parley_chart_parallel(const parley_scenario *sc,
-                                               const parley_analysis *an,
+PARLEY_API parley_status parley_chart_parallel(const parley_scenario *sc, const parley_analysis *an,
                                                const parley_chart_options *opt, uint64_t seed,
                                                char **svg, size_t *len, parley_error *err);
 

@@ -27,9 +27,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PC_LEFT 60.0   /* left of the first axis: its tick labels */
-#define PC_RIGHT 150.0 /* right of the last axis: the solutions' names */
-#define PC_TOP 78.0    /* top of the axes: title and two rows of names */
+#define PC_LEFT 60.0    /* left of the first axis: its tick labels */
+#define PC_RIGHT 150.0  /* right of the last axis: the solutions' names */
+#define PC_TOP 78.0     /* top of the axes: title and two rows of names */
 #define PC_MIN_GAP 90.0 /* the least room between two axes */
 #define PC_KEY_ROW 16.0
 
@@ -38,11 +38,10 @@
  * name in the legend (plain text: SVG knows no &ndash;). */
 static const struct {
     const char *colour, *dash, *name;
-} PC_LOOK[RP_SOLUTIONS] = {
-    {"#0072b2", "none", "Nash"},
-    {"#cc79a7", "9,4", "Kalai\xE2\x80\x93Smorodinsky (KS)"},
-    {"#009e73", "2,3", "utilitarian"},
-    {"#000000", "9,3,2,3", "egalitarian"}};
+} PC_LOOK[RP_SOLUTIONS] = {{"#0072b2", "none", "Nash"},
+                           {"#cc79a7", "9,4", "Kalai\xE2\x80\x93Smorodinsky (KS)"},
+                           {"#009e73", "2,3", "utilitarian"},
+                           {"#000000", "9,3,2,3", "egalitarian"}};
 
 void rp_sample(size_t n, size_t k, uint64_t seed, size_t *out)
 {
@@ -107,9 +106,8 @@ static size_t pc_legend(px_buf *b, const pc_geom *g, double y)
                                    "stroke-opacity=\"0.6\"/>",
                                    x, ly, x + 24, ly);
             else
-                parleyx_buf_printf(b,
-                                   "<path d=\"M%.1f %.1fl10 5l-10 5z\" fill=\"#c0392b\"/>", x + 7,
-                                   ly - 5);
+                parleyx_buf_printf(b, "<path d=\"M%.1f %.1fl10 5l-10 5z\" fill=\"#c0392b\"/>",
+                                   x + 7, ly - 5);
             parleyx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x + 30, y);
             rp_text(b, words[k]);
             parleyx_buf_puts(b, "</text>\n");
@@ -173,12 +171,14 @@ static void pc_axes(px_buf *b, const parley_scenario *sc, const parley_analysis 
         double x = pc_x(g, j);
         parleyx_buf_puts(b, "<g class=\"axis\" data-party=\"");
         pc_attr(b, name);
-        parleyx_buf_printf(b, "\">\n<line class=\"axis-line\" x1=\"%.1f\" y1=\"%.1f\" "
-                              "x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"1.2\"/>\n",
+        parleyx_buf_printf(b,
+                           "\">\n<line class=\"axis-line\" x1=\"%.1f\" y1=\"%.1f\" "
+                           "x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"1.2\"/>\n",
                            x, g->y0, x, g->y0 + g->h);
         for (int t = 0; t <= 5; t++)
-            parleyx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                                  "stroke=\"#555\"/>",
+            parleyx_buf_printf(b,
+                               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                               "stroke=\"#555\"/>",
                                x - 4, pc_y(g, t / 5.0), x + 4, pc_y(g, t / 5.0));
         /* the name: centred over the axis, within its room (the last
          * one may use the right margin, the first the left) */
@@ -223,7 +223,8 @@ static void pc_frontier(px_buf *b, const parley_analysis *an, const pc_geom *g, 
                        "stroke-opacity=\"0.35\">\n",
                        k, n);
     for (size_t i = 0; i < k; i++) {
-        const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_AGREEMENTS, idx[i]);
+        const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_AGREEMENTS,
+                                                             idx[i]);
         parleyx_buf_puts(b, "<polyline points=\"");
         for (size_t j = 0; j < g->dims; j++)
             parleyx_buf_printf(b, "%s%.1f,%.1f", j ? " " : "", pc_x(g, j), pc_y(g, u[j]));
@@ -243,8 +244,9 @@ static void pc_reservations(px_buf *b, const parley_scenario *sc, const parley_a
         double r = parley_party_reservation(sc, parley_analysis_dim_party(an, j));
         if (!(r >= 0 && r <= 1))
             continue;
-        parleyx_buf_printf(b, "<path class=\"reservation-mark\" d=\"M%.1f %.1fl-11 -5.5v11z\">"
-                              "<title>reservation value %.2f</title></path>\n",
+        parleyx_buf_printf(b,
+                           "<path class=\"reservation-mark\" d=\"M%.1f %.1fl-11 -5.5v11z\">"
+                           "<title>reservation value %.2f</title></path>\n",
                            pc_x(g, j) - 2, pc_y(g, r), r);
     }
     parleyx_buf_puts(b, "</g>\n");
@@ -371,8 +373,9 @@ parley_status rp_chart_parallel(px_buf *b, const parley_scenario *sc, const parl
                         "Pareto-optimal deals, bold lines the Nash, Kalai-Smorodinsky, "
                         "utilitarian and egalitarian deals (told apart by colour, dash pattern "
                         "and name), red triangles the reservation values.</desc>\n");
-    parleyx_buf_printf(b, "<text x=\"8\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
-                          "The fair deals across all %zu stakeholders</text>\n",
+    parleyx_buf_printf(b,
+                       "<text x=\"8\" y=\"20\" font-size=\"14\" font-weight=\"bold\">"
+                       "The fair deals across all %zu stakeholders</text>\n",
                        g.dims);
     pc_axes(b, sc, an, &g);
     size_t drawn = 0, listed = 0;

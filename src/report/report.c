@@ -187,16 +187,17 @@ static parley_status parallel_figure(px_buf *b, const parley_scenario *sc,
                                      const parley_analysis *an, const parley_chart_options *co,
                                      uint64_t seed)
 {
-    parleyx_buf_printf(b, "<h3>All %zu parties at once</h3>\n<p>Parallel coordinates: one "
-                          "vertical axis per party, its utility from 0 at the bottom to 1 at the "
-                          "top. Each line across the axes is one deal, read axis by axis. The "
-                          "thin orange lines are Pareto-optimal deals; the bold lines are the "
-                          "four fair deals of the table above, each with its own colour, dash "
-                          "pattern and name; the red triangles mark each party's reservation "
-                          "value. Lines that cross between two axes show those two parties "
-                          "trading off; a band of lines that stays high on an axis shows a party "
-                          "the frontier treats well. The note under the chart says how many "
-                          "frontier points are drawn.</p>\n<div class=\"charts\">\n",
+    parleyx_buf_printf(b,
+                       "<h3>All %zu parties at once</h3>\n<p>Parallel coordinates: one "
+                       "vertical axis per party, its utility from 0 at the bottom to 1 at the "
+                       "top. Each line across the axes is one deal, read axis by axis. The "
+                       "thin orange lines are Pareto-optimal deals; the bold lines are the "
+                       "four fair deals of the table above, each with its own colour, dash "
+                       "pattern and name; the red triangles mark each party's reservation "
+                       "value. Lines that cross between two axes show those two parties "
+                       "trading off; a band of lines that stays high on an axis shows a party "
+                       "the frontier treats well. The note under the chart says how many "
+                       "frontier points are drawn.</p>\n<div class=\"charts\">\n",
                        parley_analysis_dims(an));
     parley_status st = rp_chart_parallel(b, sc, an, co, seed);
     parleyx_buf_puts(b, "</div>\n");

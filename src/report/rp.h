@@ -1,6 +1,7 @@
 /*
  * rp.h -- what the report layer's files share (charts.c, report.c,
- * session_chart.c, forecast_chart.c, tournament_chart.c).  Not installed.
+ * session_chart.c, forecast_chart.c, tournament_chart.c, parallel_chart.c).
+ * Not installed.
  */
 #ifndef PARLEY_RP_H
 #define PARLEY_RP_H
