@@ -17,12 +17,15 @@ static void help(void)
            "\n"
            "Write one self-contained HTML report (no network needed, prints as it\n"
            "shows): what the scenario is, whether a deal exists, the fair deals, the\n"
-           "utility space (pairwise charts for more than two parties) and the\n"
-           "red-line diagnosis.  --svg DIR writes the charts alone as SVG files.\n"
+           "utility space (pairwise charts and parallel coordinates for more than\n"
+           "two parties) and the red-line diagnosis.  --svg DIR writes the charts\n"
+           "alone as SVG files.\n"
            "\n"
            "Options:\n"
            "  -o FILE       the report (default: standard output)\n"
            "  --svg DIR     write the charts as DIR/utility-X-Y.svg and DIR/diagnosis.svg\n"
+           "                (three parties or more: also DIR/parallel.svg, all of them\n"
+           "                in parallel coordinates)\n"
            "  --points N    outcomes drawn one by one at most, beyond: a density (5000)\n"
            "  --threads N   threads for the analyses (default 2)\n"
            "  --grid N      points per real issue (default 21)\n"
@@ -47,7 +50,8 @@ static void help(void)
            "  --protocol P           alternating, multilateral or mediated\n"
            "  --agent PARTY=STRATEGY a built-in strategy for a negotiator (repeatable)\n"
            "  --rounds N             round deadline (default 100)\n"
-           "  --seed S               random seed (default 0)\n");
+           "  --seed S               random seed (default 0); also picks the frontier\n"
+           "                         sample of the parallel-coordinates chart\n");
 }
 
 typedef struct svg_dir {

@@ -121,8 +121,10 @@ Test(report, html_sections_and_diagnosis)
     cr_assert(strstr(html, "No deal is acceptable to all parties"));
     /* 4 stakeholders: 6 pairwise charts; one conflict of two members */
     cr_assert_eq(count(html, "class=\"utility-space\""), 6);
-    /* each pairwise chart has its legend, naming both frontiers */
-    cr_assert_eq(count(html, "<g class=\"legend\""), 6);
+    /* each pairwise chart has its legend, naming both frontiers; and the
+     * parallel-coordinates chart under them its own (issue 21) */
+    cr_assert_eq(count(html, "<g class=\"legend\""), 6 + 1);
+    cr_assert_eq(count(html, "class=\"parallel\""), 1);
     cr_assert_eq(count(html, ">frontier of all, projected</text>"), 6);
     cr_assert_eq(count(html, "class=\"conflict-member\""), 2);
     cr_assert_eq(count(html, "class=\"relaxation\""), 2);
@@ -154,7 +156,7 @@ Test(report, charts_alone)
     parley_scenario *sc = load(PARLEY_SOURCE_DIR "/examples/coalition.yaml");
     size_t n = 0;
     cr_assert_eq(parley_report_charts(sc, NULL, sink, &n, NULL), PARLEY_OK);
-    cr_assert_eq(n, 3 + 1, "3 pairwise charts and the diagnosis");
+    cr_assert_eq(n, 3 + 1 + 1, "3 pairwise charts, parallel coordinates and the diagnosis");
     parley_scenario_free(sc);
 }
 

@@ -38,6 +38,17 @@ PARLEY_API parley_status parley_chart_utility_space(const parley_scenario *sc,
                                                     const parley_chart_options *opt, char **svg,
                                                     size_t *len, parley_error *err);
 
+/* Parallel coordinates (issue 21), for two or more stakeholders: one
+ * vertical axis per stakeholder (utility 0 to 1), the agreement
+ * frontier's listed points as thin lines (at most 200: beyond, a uniform
+ * sample drawn with seed, so the same seed gives the same bytes), the
+ * four bargaining solutions as bold lines (colour, dash pattern and name
+ * each) and the reservation values.  *svg is the caller's
+ * (parley_text_free); PARLEY_ERR_ARG with fewer than two stakeholders. */
+PARLEY_API parley_status parley_chart_parallel(const parley_scenario *sc, const parley_analysis *an,
+                                               const parley_chart_options *opt, uint64_t seed,
+                                               char **svg, size_t *len, parley_error *err);
+
 /* The red-line diagnosis: which constraints clash (a matrix of conflicts)
  * and what each relaxation opens (bars of deals), or, when deals exist,
  * the slack of each numeric limit. */

@@ -9,7 +9,8 @@
  *   #deals      the bargaining solutions, issue by issue, with utilities;
  *   #space      the utility space: one chart for two stakeholders, a
  *               panel of pairwise charts for more (at most 6 stakeholders,
- *               15 charts);
+ *               15 charts), and for three or more, under the panel, the
+ *               parallel coordinates of all of them (parallel_chart.c);
  *   #diagnosis  the red-line diagnosis: conflicts, relaxations, bends or
  *               slack, and its chart;
  *   #session    with options.negotiate: a negotiation session, run here,
@@ -179,8 +180,32 @@ static void deals_section(px_buf *b, const parley_scenario *sc, const parley_ana
     parleyx_buf_puts(b, "</table>\n</section>\n");
 }
 
+/* Three stakeholders or more: the parallel coordinates of all of them,
+ * with a caption on how to read them.  The frontier sample's seed is the
+ * report's (--seed). */
+static parley_status parallel_figure(px_buf *b, const parley_scenario *sc,
+                                     const parley_analysis *an, const parley_chart_options *co,
+                                     uint64_t seed)
+{
+    parleyx_buf_printf(b,
+                       "<h3>All %zu parties at once</h3>\n<p>Parallel coordinates: one "
+                       "vertical axis per party, its utility from 0 at the bottom to 1 at the "
+                       "top. Each line across the axes is one deal, read axis by axis. The "
+                       "thin orange lines are Pareto-optimal deals; the bold lines are the "
+                       "four fair deals of the table above, each with its own colour, dash "
+                       "pattern and name; the red triangles mark each party's reservation "
+                       "value. Lines that cross between two axes show those two parties "
+                       "trading off; a band of lines that stays high on an axis shows a party "
+                       "the frontier treats well. The note under the chart says how many "
+                       "frontier points are drawn.</p>\n<div class=\"charts\">\n",
+                       parley_analysis_dims(an));
+    parley_status st = rp_chart_parallel(b, sc, an, co, seed);
+    parleyx_buf_puts(b, "</div>\n");
+    return st;
+}
+
 static parley_status space_section(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
-                                   const parley_chart_options *co)
+                                   const parley_chart_options *co, uint64_t seed)
 {
     size_t d = parley_analysis_dims(an);
     parleyx_buf_puts(b, "<section id=\"space\">\n<h2>The utility space</h2>\n");
@@ -205,6 +230,11 @@ static parley_status space_section(px_buf *b, const parley_scenario *sc, const p
     if (d > dd)
         parleyx_buf_printf(b, "<p class=\"muted\">Charts for the first %zu of %zu parties.</p>\n",
                            dd, d);
+    if (d > 2) {
+        parley_status st = parallel_figure(b, sc, an, co, seed);
+        if (st)
+            return st;
+    }
     parleyx_buf_puts(b, "</section>\n");
     return PARLEY_OK;
 }
@@ -617,7 +647,7 @@ static parley_status build(px_buf *b, const parley_scenario *sc, const parley_re
     scenario_section(b, sc);
     if (!st) {
         deals_section(b, sc, an);
-        st = space_section(b, sc, an, &o->chart);
+        st = space_section(b, sc, an, &o->chart, o->session.seed);
     }
     parley_analysis_free(an);
     if (st == PARLEY_ERR_NOMEM)
@@ -728,6 +758,11 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
             if (!st)
                 st = emit(&b, write, ud, name);
         }
+    if (!st && parley_analysis_dims(an) > 2) { /* parallel_chart.c (issue 21) */
+        st = rp_chart_parallel(&b, sc, an, &o.chart, o.session.seed);
+        if (!st)
+            st = emit(&b, write, ud, "parallel.svg");
+    }
     parley_analysis_free(an);
     parley_diagnosis_options dopt;
     parley_diagnosis_options_init(&dopt);

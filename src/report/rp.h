@@ -1,6 +1,7 @@
 /*
  * rp.h -- what the report layer's files share (charts.c, report.c,
- * session_chart.c, forecast_chart.c, tournament_chart.c).  Not installed.
+ * session_chart.c, forecast_chart.c, tournament_chart.c, parallel_chart.c).
+ * Not installed.
  */
 #ifndef PARLEY_RP_H
 #define PARLEY_RP_H
@@ -62,6 +63,21 @@ parley_status rp_pair_chart(const parley_scenario *sc, const parley_analysis *an
                             const parley_session_log *log, size_t x, size_t y,
                             const parley_chart_options *opt, char **svg, size_t *len,
                             parley_error *err);
+
+/* ------------------------------------------------ parallel_chart.c */
+
+/* The frontier points a parallel-coordinates chart draws at most (more
+ * listed: a uniform sample of this many). */
+#define RP_PARALLEL_SAMPLE 200
+/* k distinct indices out of 0..n-1 (k <= n), every k-subset equally
+ * likely, ascending, into out (k entries); the same seed gives the same
+ * indices. */
+void rp_sample(size_t n, size_t k, uint64_t seed, size_t *out);
+/* Append the parallel-coordinates chart of an (two or more dimensions):
+ * the frontier's points (sampled with seed beyond RP_PARALLEL_SAMPLE),
+ * the four solutions, the reservation values. */
+parley_status rp_chart_parallel(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
+                                const parley_chart_options *opt, uint64_t seed);
 
 /* ---------------------------------------------------------- labels.c */
 
