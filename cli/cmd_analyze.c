@@ -17,6 +17,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,16 @@ static void help(void)
            "                         (default 4000000; about 110 bytes a point)\n"
            "  --max-seconds S        stop after S seconds of wall time (default: no\n"
            "                         limit; exit status 2 as for the other limits)\n"
+           "  --frontier MODE        which Pareto points to list: all, none,\n"
+           "                         near:SOLUTION[:R] (the points within R, default\n"
+           "                         0.02, of the nash, ks, utilitarian or egalitarian\n"
+           "                         deal in every utility), sample:N (N points drawn\n"
+           "                         with --seed), or auto (default: all, unless three\n"
+           "                         or more parties make the frontier larger than\n"
+           "                         20,000 points; then near:nash).  Deal counts and\n"
+           "                         the four fair deals are exact in every mode\n"
+           "  --seed N               the seed of sample:N and of the frontier-size\n"
+           "                         estimate (default 1)"
            "  --threads N            worker threads (default 2)\n"
            "  -o FILE                write the report to FILE (atomically)\n"
            "  --exit-code            exit with status 1 when no deal is acceptable\n"
@@ -72,9 +83,48 @@ static void json_frontier(px_buf *b, const parley_scenario *sc, const parley_ana
                           parley_frontier_kind fk, parley_count_kind ck)
 {
     size_t d = parley_analysis_dims(an), n = parley_analysis_frontier_size(an, fk);
+    bool exact = parley_analysis_frontier_complete(an);
     parleyx_buf_puts(b, "{\n    \"outcomes\": ");
-    cli_json_count(b, an, ck);
-    parleyx_buf_printf(b, ",\n    \"points\": %zu,\n    \"frontier\": [", n);
+    if (exact)
+        cli_json_count(b, an, ck);
+    else
+        parleyx_buf_puts(b, "null");
+    if (exact)
+        parleyx_buf_printf(b, ",\n    \"points\": %zu", n);
+    else
+        parleyx_buf_puts(b, ",\n    \"points\": null");
+    parleyx_buf_printf(b, ",\n    \"listed\": %zu,\n    \"exact\": %s", n,
+                       exact ? "true" : "false");
+    if (!exact) {
+        /* a certified interval: the listed points' outcomes .. what the
+         * frontier may hold (decimal strings when past 2^63) */
+        char lo[64], hi[64];
+        parley_analysis_pareto_interval(an, fk, lo, hi, sizeof lo);
+        parleyx_buf_puts(b, ",\n    \"outcomes_between\": [");
+        for (int k = 0; k < 2; k++) {
+            const char *t = k ? hi : lo;
+            if (k)
+                parleyx_buf_puts(b, ", ");
+            if (strlen(t) < 19)
+                parleyx_buf_puts(b, t);
+            else
+                cli_json_str(b, t);
+        }
+        parleyx_buf_puts(b, "]");
+        double est, e0, e1;
+        size_t ns;
+        if (fk == PARLEY_FRONTIER_AGREEMENTS &&
+            parley_analysis_pareto_estimate(an, &est, &e0, &e1, &ns)) {
+            parleyx_buf_puts(b, ",\n    \"estimate\": {\"outcomes\": ");
+            cli_json_num(b, floor(est + 0.5));
+            parleyx_buf_puts(b, ", \"low95\": ");
+            cli_json_num(b, floor(e0));
+            parleyx_buf_puts(b, ", \"high95\": ");
+            cli_json_num(b, ceil(e1));
+            parleyx_buf_printf(b, ", \"deals_tested\": %zu}", ns);
+        }
+    }
+    parleyx_buf_puts(b, ",\n    \"frontier\": [");
     for (size_t i = 0; i < n; i++) {
         parleyx_buf_printf(b, "%s\n      {\"utilities\": ", i ? "," : "");
         cli_json_utils(b, parley_analysis_frontier_utilities(an, fk, i), d);
@@ -131,6 +181,8 @@ static void json_report(px_buf *b, const parley_scenario *sc, const parley_analy
     /* not exact and none found: unknown */
     parleyx_buf_puts(b, has_deal(an) ? "true" : exact ? "false" : "null");
     parleyx_buf_printf(b, ",\n  \"exact\": %s", exact ? "true" : "false");
+    parleyx_buf_puts(b, ",\n  \"frontier_mode\": ");
+    cli_json_str(b, parley_analysis_frontier_mode(an));
     if (!exact) {
         parleyx_buf_puts(b, ",\n  \"gap\": ");
         cli_json_num(b, parley_analysis_gap(an));
@@ -205,6 +257,33 @@ static void text_count(px_buf *b, const parley_analysis *an, parley_count_kind k
     parleyx_buf_puts(b, parleyx_group_digits(t, g, sizeof g));
 }
 
+/* "N outcomes at M points." -- or, when the frontier was not listed in
+ * full (many parties), the certified interval, the estimate and what is
+ * listed. */
+static void text_pareto(px_buf *b, const parley_analysis *an, parley_frontier_kind fk,
+                        parley_count_kind ck, const char *points)
+{
+    char c[32];
+    size_t n = parley_analysis_frontier_size(an, fk);
+    if (parley_analysis_frontier_complete(an)) {
+        text_count(b, an, ck);
+        parleyx_buf_printf(b, " outcomes at %s %s.\n", cli_count(n, c, sizeof c), points);
+        return;
+    }
+    char lo[64], hi[64], g1[96], g2[96];
+    parley_analysis_pareto_interval(an, fk, lo, hi, sizeof lo);
+    parleyx_buf_printf(b, "between %s and %s outcomes", parleyx_group_digits(lo, g1, sizeof g1),
+                       parleyx_group_digits(hi, g2, sizeof g2));
+    double est, e0, e1;
+    size_t ns;
+    if (fk == PARLEY_FRONTIER_AGREEMENTS &&
+        parley_analysis_pareto_estimate(an, &est, &e0, &e1, &ns))
+        parleyx_buf_printf(b, " (about %.3g; 95%% interval %.3g to %.3g, from %zu deals drawn at "
+                              "random and tested)", est, e0, e1, ns);
+    parleyx_buf_printf(b, ";\n  %s %s listed (frontier: %s).\n", cli_count(n, c, sizeof c),
+                       points, parley_analysis_frontier_mode(an));
+}
+
 static void text_deal(px_buf *b, const parley_scenario *sc, const parley_analysis *an,
                       parley_solution_kind k, const char *title, const char *how)
 {
@@ -275,11 +354,8 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_analy
     }
     if (!has_deal(an)) {
         parleyx_buf_puts(b, "Pareto frontier over all outcomes (GENIUS): ");
-        text_count(b, an, PARLEY_COUNT_PARETO_OUTCOMES);
-        parleyx_buf_printf(b, " outcomes at %s points.\n\n",
-                           cli_count(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), c,
-                                     sizeof c));
-        parleyx_buf_puts(b, "No deal is acceptable to all parties: no outcome keeps every red "
+        text_pareto(b, an, PARLEY_FRONTIER_ALL, PARLEY_COUNT_PARETO_OUTCOMES, "points");
+        parleyx_buf_puts(b, "\nNo deal is acceptable to all parties: no outcome keeps every red "
                             "line\nand gives every negotiator and ratifier its reservation "
                             "value.\n\nWhat each party alone would accept:\n");
         for (size_t p = 0; p < parley_party_count(sc); p++) {
@@ -315,16 +391,16 @@ static void text_report(px_buf *b, const parley_scenario *sc, const parley_analy
         parleyx_buf_puts(b, " acceptable deals (every red line kept, every reservation value "
                             "met).\n");
         parleyx_buf_puts(b, "Pareto-optimal deals: ");
-        text_count(b, an, PARLEY_COUNT_PARETO_AGREEMENTS);
-        parleyx_buf_printf(b, " outcomes at %s distinct utility points.\n",
-                           cli_count(parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS),
-                                     c, sizeof c));
+        text_pareto(b, an, PARLEY_FRONTIER_AGREEMENTS, PARLEY_COUNT_PARETO_AGREEMENTS,
+                    "distinct utility points");
     }
     parleyx_buf_puts(b, "Pareto frontier over all outcomes (GENIUS): ");
-    text_count(b, an, PARLEY_COUNT_PARETO_OUTCOMES);
-    parleyx_buf_printf(b, " outcomes at %s points.\n",
-                       cli_count(parley_analysis_frontier_size(an, PARLEY_FRONTIER_ALL), c,
-                                 sizeof c));
+    text_pareto(b, an, PARLEY_FRONTIER_ALL, PARLEY_COUNT_PARETO_OUTCOMES, "points");
+    if (!parley_analysis_frontier_complete(an))
+        parleyx_buf_puts(b, "With this many parties most deals are Pareto-optimal, so the "
+                            "frontier is not\nlisted in full; the counts and the deals below "
+                            "are exact.  --frontier all\nlists every point; --frontier "
+                            "sample:N draws N of them.\n");
     text_deal(b, sc, an, PARLEY_SOLUTION_NASH, "The Nash deal",
               "largest product of gains over the reservation values");
     text_deal(b, sc, an, PARLEY_SOLUTION_KALAI_SMORODINSKY, "The Kalai-Smorodinsky deal",
@@ -416,6 +492,28 @@ static int on_kalai(const char *cmd, const char *opt, const char *val, void *ud)
     return CLI_OK;
 }
 
+static int on_frontier(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    (void)opt;
+    parley_error err;
+    parley_error_clear(&err);
+    if (parley_analysis_frontier_parse(val, &((an_args *)ud)->opt, &err) != PARLEY_OK)
+        return cli_usage(cmd, "--frontier: %s", err.message);
+    return CLI_OK;
+}
+
+static int on_seed(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    (void)opt;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(val, &end, 10);
+    if (!val[0] || *end || errno || val[0] == '-')
+        return cli_usage(cmd, "--seed expects a whole number from 0 to 2^64-1, got '%s'", val);
+    ((an_args *)ud)->opt.seed = v;
+    return CLI_OK;
+}
+
 static int on_max_frontier(const char *cmd, const char *opt, const char *val, void *ud)
 {
     unsigned long long v;
@@ -476,6 +574,8 @@ int cmd_analyze(int argc, char **argv)
         CLI_CALL("--max-outcomes", "a value", cli_on_max_outcomes, &a.opt.max_work),
         CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.opt.max_seconds),
         CLI_CALL("--max-frontier", "a value", on_max_frontier, &a),
+        CLI_CALL("--frontier", "a value", on_frontier, &a),
+        CLI_CALL("--seed", "a value", on_seed, &a),
         CLI_CALL("--threads", "a value", on_threads, &a),
         CLI_LOAD_OPTIONS(&a.lo),
         CLI_PARTY_OPTIONS(&a.lo),

@@ -306,7 +306,7 @@ static const sv_endpoint endpoints[] = {
     {"/api/info", "info", cmd_info, true, false, false, NULL, {{NULL, 0}}},
     {"/api/analyze", "analyze", cmd_analyze, true, true, true, NULL,
      {{"kalai", 'v'}, {"max-outcomes", 'v'}, {"max-frontier", 'v'}, {"max-seconds", 'v'},
-      {"threads", 'v'}, {NULL, 0}}},
+      {"threads", 'v'}, {"frontier", 'v'}, {"seed", 'v'}, {NULL, 0}}},
     {"/api/redlines", "redlines", cmd_redlines, true, true, true, NULL,
      {{"max-sets", 'v'}, {"max-work", 'v'}, {"max-seconds", 'v'}, {"threads", 'v'}, {NULL, 0}}},
     {"/api/whatif", "whatif", cmd_whatif, true, true, false, NULL,

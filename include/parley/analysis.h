@@ -111,8 +111,9 @@ typedef struct parley_analysis_options {
      * seeded estimate.  AUTO (0): the frontier engine for two
      * stakeholders and for non-linear utilities; with three or more, the
      * frontier engine while the frontier stays under
-     * PARLEY_ANALYSIS_AUTO_POINTS points, else solution-first with
-     * near:nash.  parley_analysis_frontier_mode() says what was done. */
+     * PARLEY_ANALYSIS_AUTO_POINTS points and its work under
+     * PARLEY_ANALYSIS_AUTO_WORK (when the limits given are larger), else
+     * solution-first with near:nash.  parley_analysis_frontier_mode() says what was done. */
     int frontier;              /* a parley_frontier_list */
     int frontier_near;         /* a parley_solution_kind (0: Nash) */
     double frontier_radius;    /* 0: PARLEY_ANALYSIS_DEFAULT_RADIUS */
@@ -127,8 +128,9 @@ typedef enum parley_frontier_list {
     PARLEY_FRONTIER_LIST_SAMPLE,
     PARLEY_FRONTIER_LIST_NONE
 } parley_frontier_list;
-#define PARLEY_ANALYSIS_DEFAULT_RADIUS 0.05
+#define PARLEY_ANALYSIS_DEFAULT_RADIUS 0.02
 #define PARLEY_ANALYSIS_AUTO_POINTS 20000u
+#define PARLEY_ANALYSIS_AUTO_WORK (1ull << 25) /* AUTO's try of the frontier engine */
 
 /* Parse a --frontier argument into opt: "auto", "all", "none",
  * "near:SOLUTION" or "near:SOLUTION:RADIUS" (SOLUTION: nash,

@@ -449,6 +449,9 @@ typedef struct an_run {
     size_t nopen, capopen;
     double *open;          /* freed by an_run_free_open */
     an_obj *obj;           /* BEST passes: the objective, and its result */
+    bool auto_try;         /* the frontier engine tried under AUTO's small
+                            * limits (analysis.c): its merge's candidates
+                            * are capped by the frontier limit too */
 } an_run;
 
 void an_run_free_open(an_run *run);

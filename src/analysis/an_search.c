@@ -1363,7 +1363,8 @@ static void node(an_worker *w, size_t k)
     bool have_ub = false;
     if (c) {
         if (c->nth) {
-            dim_bounds(w, w->ub, count || nl ? w->lb : NULL);
+            if (!have_ub)
+                dim_bounds(w, w->ub, count || nl ? w->lb : NULL);
             have_ub = true;
             for (size_t q = 0; q < c->nth; q++)
                 if (w->ub[c->thdim[q]] < c->thval[q])

@@ -934,6 +934,8 @@ static parley_status frontier_all(parley_analysis *an, an_run *run,
     const an_space *sp = run->sp;
     size_t d = sp->d;
     size_t cand = opt->max_frontier > ((size_t)1 << 20) ? opt->max_frontier : (size_t)1 << 20;
+    if (run->auto_try)
+        cand = opt->max_frontier;
     /* the merge adds per-issue terms: with interaction terms the
      * utilities are not such sums, and the search goes unseeded */
     parley_status st = sp->nit ? PARLEY_ERR_LIMIT : an_merge_frontier(run, cand, seed);
@@ -1288,10 +1290,8 @@ static parley_status near_frontier(an_run *run, const an_cons *c, const double *
     double *fl = parleyx_calloc(sp->alloc, d, sizeof(double));
     an_cons_store cs;
     memset(&cs, 0, sizeof cs);
-    if (!fl || !(memcpy(fl, centre, d * sizeof(double)), true)) {
-        parleyx_free(sp->alloc, fl, d * sizeof(double));
+    if (!fl)
         return out_of_memory(err);
-    }
     for (size_t j = 0; j < d; j++)
         fl[j] = centre[j] - r;
     parley_status st = cons_floor(sp, c, fl, &cs) ? PARLEY_OK : out_of_memory(err);
@@ -1597,14 +1597,20 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
         parley_analysis_options o2 = opt;
         if (o2.max_frontier > PARLEY_ANALYSIS_AUTO_POINTS)
             o2.max_frontier = PARLEY_ANALYSIS_AUTO_POINTS;
+        if (o2.max_work > PARLEY_ANALYSIS_AUTO_WORK)
+            o2.max_work = PARLEY_ANALYSIS_AUTO_WORK;
         run.opt = &o2;
+        run.auto_try = true;
         an->front[0].limit = an->front[1].limit = o2.max_frontier;
         st = frontier_all(an, &run, &o2, &seed, err);
         if (st == PARLEY_OK)
             st = frontier_agreements(an, &run, &cs, dim_of, util, err);
         run.opt = &opt;
+        run.auto_try = false;
         an->front[0].limit = an->front[1].limit = opt.max_frontier;
-        if (st == PARLEY_ERR_LIMIT && err && strcmp(err->message, "frontier") == 0) {
+        if (st == PARLEY_ERR_LIMIT && err &&
+            (strcmp(err->message, "frontier") == 0 ||
+             (strcmp(err->message, "work") == 0 && opt.max_work > PARLEY_ANALYSIS_AUTO_WORK))) {
             parley_error_clear(err);
             an_arch_clear(&an->front[0]);
             an_arch_clear(&an->front[1]);
