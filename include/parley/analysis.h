@@ -119,6 +119,8 @@ typedef struct parley_analysis_options {
     double frontier_radius;    /* 0: PARLEY_ANALYSIS_DEFAULT_RADIUS */
     size_t frontier_sample;    /* points; 0: 100 */
     uint64_t seed;             /* sampling; 0: 1 */
+    size_t frontier_estimate;  /* deals tested for the frontier-size estimate
+                                * (solution-first); 0: 200; SIZE_MAX: none */
 } parley_analysis_options;
 
 typedef enum parley_frontier_list {

@@ -1435,11 +1435,12 @@ static parley_status solution_first(parley_analysis *an, an_run *run,
     } else {
         snprintf(an->mode, sizeof an->mode, "none");
     }
-    if (st == PARLEY_OK && deal && !an->has_est) {
+    size_t ntest = opt->frontier_estimate ? opt->frontier_estimate : AN_EST_SAMPLES;
+    if (st == PARLEY_OK && deal && !an->has_est && ntest != SIZE_MAX) {
         run->phase = "frontier estimate";
         size_t tested, hits;
-        st = sample_frontier(run, &cs->c, true, seed, 0, AN_EST_SAMPLES,
-                             (uint64_t)AN_EST_SAMPLES * 5000, NULL, &tested, &hits, err);
+        st = sample_frontier(run, &cs->c, true, seed, 0, ntest, (uint64_t)ntest * 5000, NULL,
+                             &tested, &hits, err);
         if (st == PARLEY_OK && tested) {
             an->has_est = true;
             an->est_n = tested;

@@ -1040,6 +1040,11 @@ static void analysis_options(const parley_diagnosis *d, unsigned threads,
     ao->threads = threads;
     ao->progress = d->progress;
     ao->progress_ud = d->progress_ud;
+    /* only agreement counts and Nash deals are read: the solution-first
+     * engine, no frontier listed, no estimate (many parties: seconds, not
+     * minutes) */
+    ao->frontier = PARLEY_FRONTIER_LIST_NONE;
+    ao->frontier_estimate = SIZE_MAX;
     if (d->deadline > 0) {
         double left = d->deadline - an_now();
         ao->max_seconds = left > 1e-6 ? left : 1e-6;
