@@ -334,7 +334,14 @@ static void pc_note(const parley_analysis *an, size_t drawn, size_t listed, char
         snprintf(head, sizeof head, "All %s frontier points drawn", c);
     else
         snprintf(head, sizeof head, "%s of %s frontier points drawn", a, c);
-    if (listed == 0)
+    if (listed > 0 && !parley_analysis_frontier_complete(an)) {
+        /* many parties: only part of the frontier is listed (solution-first) */
+        char lo[64], hi[64], g1[96], g2[96];
+        parley_analysis_pareto_interval(an, PARLEY_FRONTIER_AGREEMENTS, lo, hi, sizeof lo);
+        snprintf(out, n, "%s of %s frontier points listed (%s; the frontier holds between %s "
+                 "and %s Pareto-optimal deals).", a, c, parley_analysis_frontier_mode(an),
+                 parleyx_group_digits(lo, g1, sizeof g1), parleyx_group_digits(hi, g2, sizeof g2));
+    } else if (listed == 0)
         snprintf(out, n, "No Pareto-optimal deal to draw.");
     else if (strcmp(digits, nl) == 0) /* the list is the whole frontier, no ties */
         snprintf(out, n, "%s.", head);
