@@ -204,6 +204,10 @@ static int run(const parley_scenario *base, parley_scenario *sc, const cli_chang
     parley_analysis_options_init(&ao);
     ao.threads = threads;
     ao.max_seconds = max_seconds;
+    /* only counts and the fair deals are compared: no frontier list and
+     * no estimate (many parties: the solution-first engine at once) */
+    ao.frontier = PARLEY_FRONTIER_LIST_NONE;
+    ao.frontier_estimate = SIZE_MAX;
     cli_progress ps; /* both analyses on one clock */
     cli_progress_start(&ps, "whatif", &ao.progress, &ao.progress_ud);
     struct timespec t0, t1;
