@@ -859,7 +859,7 @@ Test(many_brute, random_scenarios, .timeout = 600)
 /* 2. threads 1, 2 and 4 give the same answers. */
 Test(many_brute, threads_agree, .timeout = 600)
 {
-    uint64_t n = under_valgrind() ? 6 : 40;
+    uint64_t n = under_valgrind() ? 6 : 30;
     for (uint64_t s = 5001; s < 5001 + n; s++)
         check_case(s, under_valgrind() ? 0 : size_of(s), true);
 }
