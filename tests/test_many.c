@@ -18,7 +18,13 @@
  *    multiplicity, its smallest outcome).
  * The full frontiers (and the ALL engine) only on spaces small enough for
  * an exhaustive sweep.  Under PARLEY_UNDER_VALGRIND far fewer, smaller
- * cases run.  A failing case names its seed: rerun it with MANY_SEED=s.
+ * cases run.  A failing case names its seed: rerun it with MANY_SEED=s
+ * (MANY_DEBUG=1 prints both lists when a list differs).
+ *
+ * many_known holds the engine's known defects, each a failing test until
+ * fixed; the random cases tolerate (and count) the first two so that
+ * they keep checking everything else: see tolerate_no_deal_mw and
+ * tolerate_wilson_rounding.
  */
 #include <criterion/criterion.h>
 #include <math.h>
