@@ -21,10 +21,10 @@
  * cases run.  A failing case names its seed: rerun it with MANY_SEED=s
  * (MANY_DEBUG=1 prints both lists when a list differs).
  *
- * many_known holds the engine's known defects, each a failing test until
- * fixed; the random cases tolerate (and count) the first two so that
- * they keep checking everything else: see tolerate_no_deal_mw and
- * tolerate_wilson_rounding.
+ * many_known holds the defects these tests found in the engine (no
+ * max-welfare point without a deal, the estimate a hair outside its
+ * interval, no KS point with GENIUS's variant), now fixed: each stays a
+ * test, and the random cases check them too.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -396,19 +396,6 @@ static void same_point(const bf *b, const double *u, const uint32_t *o, const fp
                      o[i], wo[i]);
 }
 
-/* Known defect (many_known.no_deal_keeps_max_welfare): with no agreement,
- * the solution-first engine gives no GENIUS max-welfare point, which the
- * frontier engine gives (it is over all outcomes).  While this is set,
- * the random cases count that case instead of failing on it, so that
- * they keep checking everything else; set it to false once fixed. */
-static bool tolerate_no_deal_mw = true;
-static unsigned no_deal_mw_missing;
-/* Known defect (many_known.estimate_inside_its_interval): when no drawn
- * outcome is Pareto-optimal (share 0), the Wilson bound's rounding puts
- * lo95 a hair above est = 0 (medium seed 11: lo95 = 9.3e-15).  Tolerated
- * in the random cases (counted) while set. */
-static bool tolerate_wilson_rounding = true;
-static unsigned wilson_rounding;
 
 /* Counts, best utilities and the solutions of the solution-first engine. */
 static void check_solutions(const parley_analysis *an, const bf *b, const char *what)
@@ -441,11 +428,6 @@ static void check_solutions(const parley_analysis *an, const bf *b, const char *
     snprintf(w, sizeof w, "%s: genius_max_welfare (%llu agreements, mode %s)", what,
              (unsigned long long)b->agreements, parley_analysis_frontier_mode(an));
     bool has = parley_analysis_solution(an, PARLEY_SOLUTION_GENIUS_MAX_WELFARE, &u, &o);
-    if (!has && b->agreements == 0 && !parley_analysis_frontier_complete(an) &&
-        tolerate_no_deal_mw) {
-        no_deal_mw_missing++;
-        return;
-    }
     cr_assert(has, "%s", w);
     same_point(b, u, o, &b->mw, w);
 }
@@ -558,12 +540,8 @@ static void check_partial(const parley_analysis *an, const bf *b, const char *wh
     size_t ns;
     if (parley_analysis_pareto_estimate(an, &est, &lo95, &hi95, &ns)) {
         cr_assert(b->agreements > 0 && ns > 0, "%s: an estimate without agreements", what);
-        double slack = tolerate_wilson_rounding ? 1e-9 * (double)b->agreements : 0.0;
-        if (slack > 0 && (lo95 > est || est > hi95) && lo95 - slack <= est && est <= hi95 + slack)
-            wilson_rounding++;
-        else
-            cr_assert(lo95 <= est && est <= hi95, "%s: estimate %.17g outside [%.17g, %.17g]",
-                      what, est, lo95, hi95);
+        cr_assert(lo95 <= est && est <= hi95, "%s: estimate %.17g outside [%.17g, %.17g]",
+                  what, est, lo95, hi95);
         cr_assert(est >= 0 && hi95 <= (double)b->agreements * (1 + 1e-12),
                   "%s: estimate %g [%g, %g] outside [0, %llu]", what, est, lo95, hi95,
                   (unsigned long long)b->agreements);
@@ -843,9 +821,6 @@ Test(many_brute, random_scenarios, .timeout = 600)
     uint64_t n = under_valgrind() ? 40 : 520;
     for (uint64_t s = 1; s <= n; s++)
         check_case(s, under_valgrind() ? 0 : size_of(s), false);
-    cr_log_info("%u cases without agreements lacked genius_max_welfare; %u estimates were "
-                "outside their interval by rounding (see many_known)", no_deal_mw_missing,
-                wilson_rounding);
     cr_log_info("%u cases: %u with a deal, %u without, %u with a ratifier, %u with a mediator, "
                 "%u with utility red lines, %u with value red lines, %u with integer issues; "
                 "dimensions 3..8: %u %u %u %u %u %u; largest space %zu outcomes",
@@ -902,7 +877,7 @@ Test(many_auto, small_frontier_is_all)
 /* 3b. Six parties in opposed pairs (an odd party's evaluations are 1
  * minus the party before's, with noise) over six issues of seven values
  * (117649 outcomes; eight values take four times as long): a frontier
- * beyond PARLEY_ANALYSIS_AUTO_POINTS; AUTO switches to near:nash:0.05
+ * beyond PARLEY_ANALYSIS_AUTO_POINTS; AUTO switches to near:nash:0.02
  * and its solutions are NONE's.  Weights sum to 1 (no utility cap). */
 #define OPP_NV 7
 static parley_scenario *opposed6(void)
@@ -953,7 +928,7 @@ Test(many_auto, large_frontier_switches, .timeout = 300)
         opt.frontier_near = PARLEY_SOLUTION_NASH;
         parley_analysis *a = run(sc, PARLEY_FRONTIER_LIST_NEAR, 2, &opt, "near");
         parley_analysis *none = run(sc, PARLEY_FRONTIER_LIST_NONE, 1, NULL, "none");
-        cr_assert_str_eq(parley_analysis_frontier_mode(a), "near:nash:0.05");
+        cr_assert_str_eq(parley_analysis_frontier_mode(a), "near:nash:0.02");
         cr_assert(parley_analysis_solution(a, PARLEY_SOLUTION_NASH, NULL, NULL), "no deal");
         cr_assert_gt(parley_analysis_frontier_size(a, PARLEY_FRONTIER_AGREEMENTS), 0);
         cr_assert_eq(count_of(a, PARLEY_COUNT_AGREEMENTS), count_of(none, PARLEY_COUNT_AGREEMENTS));
@@ -963,7 +938,7 @@ Test(many_auto, large_frontier_switches, .timeout = 300)
         return;
     }
     parley_analysis *a = run(sc, PARLEY_FRONTIER_LIST_AUTO, 2, NULL, "auto");
-    cr_assert_str_eq(parley_analysis_frontier_mode(a), "near:nash:0.05");
+    cr_assert_str_eq(parley_analysis_frontier_mode(a), "near:nash:0.02");
     cr_assert(!parley_analysis_frontier_complete(a));
     parley_analysis *none = run(sc, PARLEY_FRONTIER_LIST_NONE, 2, NULL, "none");
     for (int k = 0; k < PARLEY_SOLUTION_COUNT; k++) {
@@ -1116,10 +1091,10 @@ Test(many_known, no_deal_keeps_max_welfare)
 }
 
 /* When no drawn agreement is Pareto-optimal (share 0, est = 0), the
- * Wilson lower bound comes out a hair above 0 (mid - half rounded, e.g.
+ * Wilson lower bound came out a hair above 0 (mid - half rounded, e.g.
  * 9.06e-15): est < lo95, against parley/analysis.h.  Every estimate of
- * the first medium cases, strictly (the random cases tolerate this);
- * fails until fixed (clamp lo95 <= est <= hi95). */
+ * the first medium cases, strictly (fixed: the engine clamps
+ * lo95 <= est <= hi95). */
 Test(many_known, estimate_inside_its_interval)
 {
     uint64_t top = under_valgrind() ? 5 : 60;

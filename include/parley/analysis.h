@@ -105,8 +105,13 @@ typedef struct parley_analysis_options {
      * four bargaining solutions exactly, by branch and bound on each
      * solution's own objective, without listing the frontier; then the
      * points within frontier_radius (Chebyshev distance, every utility)
-     * of solution frontier_near, or up to frontier_sample points drawn
-     * with seed (each Pareto-optimal outcome equally likely), or none.
+     * of solution frontier_near (s_j - r <= u_j <= s_j + r for every j,
+     * both ends computed in floating point), or up to frontier_sample
+     * points drawn with seed (each Pareto-optimal outcome equally likely),
+     * or none.  GENIUS's Nash and min-|u_i - u_j| points are defined on
+     * the whole all-outcomes frontier: solution-first does not give them
+     * (parley_analysis_solution false), and kalai = GENIUS always runs
+     * the frontier engine.
      * The frontier's size is then given as a certified interval and a
      * seeded estimate.  AUTO (0): the frontier engine for two
      * stakeholders and for non-linear utilities; with three or more, the

@@ -1320,9 +1320,29 @@ static parley_status near_frontier(an_run *run, const an_cons *c, const double *
     return PARLEY_OK;
 }
 
+/* GENIUS's max-welfare point: the largest sum over all outcomes, first in
+ * frontier order (with or without a deal). */
+static parley_status max_welfare(parley_analysis *an, an_run *run, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    an_arch tmp;
+    an_arch_init(&tmp, sp->alloc, sp->d, sp->m, run->opt->max_frontier);
+    an_obj ob = {.kind = AN_OBJ_SUM};
+    run->phase = "max welfare";
+    parley_status st = best_pass(run, NULL, &ob, &tmp, NULL, err);
+    if (st == PARLEY_OK && ob.found && tmp.n) {
+        an->sol_idx[PARLEY_SOLUTION_GENIUS_MAX_WELFARE] = an->solp.n;
+        if (!an_arch_push(&an->solp, tmp.u, tmp.cnt[0], tmp.rep))
+            st = out_of_memory(err);
+        an->has_sol[PARLEY_SOLUTION_GENIUS_MAX_WELFARE] = st == PARLEY_OK;
+    }
+    an_arch_free(&tmp);
+    return st;
+}
+
 /* Steps 2-4: best utilities and solutions (agreements non-empty). */
 static parley_status first_solutions(parley_analysis *an, an_run *run, const an_cons *c,
-                                     const double *rv, parley_kalai_mode kalai, parley_error *err)
+                                     const double *rv, parley_error *err)
 {
     const an_space *sp = run->sp;
     size_t d = sp->d, m = sp->m;
@@ -1344,14 +1364,10 @@ static parley_status first_solutions(parley_analysis *an, an_run *run, const an_
     } sols[] = {{PARLEY_SOLUTION_EGALITARIAN, AN_OBJ_MIN, "egalitarian"},
                 {PARLEY_SOLUTION_KALAI_SMORODINSKY, AN_OBJ_KS, "Kalai-Smorodinsky"},
                 {PARLEY_SOLUTION_UTILITARIAN, AN_OBJ_SUM, "utilitarian"},
-                {PARLEY_SOLUTION_NASH, AN_OBJ_NASH, "Nash"},
-                {PARLEY_SOLUTION_GENIUS_MAX_WELFARE, AN_OBJ_SUM, "max welfare"}};
+                {PARLEY_SOLUTION_NASH, AN_OBJ_NASH, "Nash"}};
     for (size_t k = 0; k < sizeof sols / sizeof sols[0] && st == PARLEY_OK; k++) {
-        if (sols[k].kind == PARLEY_SOLUTION_KALAI_SMORODINSKY && kalai == PARLEY_KALAI_GENIUS)
-            continue; /* (the frontier engine is used then) */
         an_obj ob = {.kind = sols[k].obj, .rv = rv, .best = an->best_agree};
         run->phase = sols[k].phase;
-        bool all = sols[k].kind == PARLEY_SOLUTION_GENIUS_MAX_WELFARE;
         const double *inc = NULL;
         if (ob.kind == AN_OBJ_NASH)
             for (size_t i = 0; i < an->solp.n; i++) {
@@ -1363,7 +1379,7 @@ static parley_status first_solutions(parley_analysis *an, an_run *run, const an_
                     inc = an->solp.u + i * d;
                 }
             }
-        st = best_pass(run, all ? NULL : c, &ob, &tmp, inc, err);
+        st = best_pass(run, c, &ob, &tmp, inc, err);
         if (st != PARLEY_OK || !ob.found || tmp.n == 0)
             continue;
         an->sol_idx[sols[k].kind] = an->solp.n;
@@ -1372,6 +1388,8 @@ static parley_status first_solutions(parley_analysis *an, an_run *run, const an_
         an->has_sol[sols[k].kind] = st == PARLEY_OK;
     }
     an_arch_free(&tmp);
+    if (st == PARLEY_OK)
+        st = max_welfare(an, run, err);
     return st;
 }
 
@@ -1397,10 +1415,12 @@ static parley_status solution_first(parley_analysis *an, an_run *run,
     an->pareto_hi[PARLEY_FRONTIER_AGREEMENTS] = an->cnt[PARLEY_COUNT_AGREEMENTS];
     bool deal = !an_count_is_zero(an->cnt[PARLEY_COUNT_AGREEMENTS]);
     if (deal)
-        st = first_solutions(an, run, &cs->c, rv, opt->kalai, err);
-    else
+        st = first_solutions(an, run, &cs->c, rv, err);
+    else { /* only GENIUS's max-welfare point (over all outcomes) */
         for (size_t j = 0; j < d; j++)
             an->best_agree[j] = NAN;
+        st = max_welfare(an, run, err);
+    }
     if (st != PARLEY_OK)
         return st;
     uint64_t seed = opt->seed ? opt->seed : 1;
@@ -1457,6 +1477,10 @@ static parley_status solution_first(parley_analysis *an, an_run *run,
         an->est = p * agr;
         an->est_lo = (mid - half > 0 ? mid - half : 0) * agr;
         an->est_hi = (mid + half < 1 ? mid + half : 1) * agr;
+        if (an->est_lo > an->est) /* (rounding at a share of 0 or 1) */
+            an->est_lo = an->est;
+        if (an->est_hi < an->est)
+            an->est_hi = an->est;
     }
     if (st != PARLEY_OK)
         return st;
@@ -1589,7 +1613,10 @@ parley_status parley_analyze(const parley_scenario *sc, const parley_analysis_op
         st = out_of_memory(err);
         goto fail;
     }
-    bool first = !sp.nit && (opt.frontier == PARLEY_FRONTIER_LIST_NEAR ||
+    /* (GENIUS's KS variant is defined on the whole frontier: the frontier
+     * engine, whatever the mode asked) */
+    bool first = !sp.nit && opt.kalai != PARLEY_KALAI_GENIUS &&
+                 (opt.frontier == PARLEY_FRONTIER_LIST_NEAR ||
                              opt.frontier == PARLEY_FRONTIER_LIST_SAMPLE ||
                              opt.frontier == PARLEY_FRONTIER_LIST_NONE);
     if (!first && auto_tries_first(&sp, &opt)) {
