@@ -13,7 +13,8 @@
  * outcomes in each, acceptable and unacceptable separately.  The density
  * scans every outcome up to max_scan, and beyond that a sample of max_scan
  * outcomes drawn with a fixed-seed generator (parleyx_splitmix64), so the
- * drawing is the same every time.  On top: the Pareto frontier over all
+ * drawing is the same every time (by default 20 million; a pairwise panel
+ * 2 million, plenty for its 1,600 cells: six parties have 15 panels).  On top: the Pareto frontier over all
  * outcomes (a line for two stakeholders; for more, its points projected,
  * faint, under a line: the frontier of the pair alone), the Pareto-optimal
  * agreements, dashed reservation lines, and the bargaining solutions,
@@ -41,6 +42,7 @@
 /* with interaction terms a utility costs a rule per term (0.2-2 us a
  * party on the GENIUS non-linear folders, not 10 ns): a smaller sample */
 #define CH_NONLINEAR_SCAN 1000000ULL
+#define CH_PANEL_SCAN 2000000ULL
 
 const rp_solution rp_solutions[RP_SOLUTIONS] = {
     {PARLEY_SOLUTION_NASH, "Nash", "Nash"},
@@ -252,6 +254,8 @@ static parley_status cloud(px_buf *b, const parley_scenario *sc, const rp_frame 
     uint64_t lim = o->max_scan;
     if (lim == CH_DEFAULT_SCAN && parley_scenario_has_interactions(sc))
         lim = CH_NONLINEAR_SCAN;
+    else if (lim == CH_DEFAULT_SCAN && panel)
+        lim = CH_PANEL_SCAN; /* many parties: up to 15 panels of 1,600 cells */
     parley_status st = (d.all && d.acc) ? scan(sc, px, py, lim, &sampled, visit_density, &d)
                                         : PARLEY_ERR_NOMEM;
     if (!st) {
