@@ -680,7 +680,8 @@ static int edited(cmd_fn fn, int argc, char **argv, size_t nin)
     parley_error err;
     parley_error_clear(&err);
     parley_status st = PARLEY_OK;
-    if (rc == CLI_OK && ((st = native_text(argv + 1, nin, sc, fn == cmd_stability, &text, &len, &err)) != PARLEY_OK ||
+    bool moves = fn == cmd_stability; /* the only command that reads the section */
+    if (rc == CLI_OK && ((st = native_text(argv + 1, nin, sc, moves, &text, &len, &err)) != PARLEY_OK ||
                          (st = parley_write_file_atomic(path, text, len, &err)) != PARLEY_OK))
         rc = cli_report(&err, st);
     free(text);
