@@ -33,6 +33,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -320,6 +321,9 @@ static const sv_endpoint endpoints[] = {
     {"/api/robust", "robust", cmd_robust, true, true, true, NULL,
      {{"samples", 'v'}, {"seed", 'v'}, {"top", 'v'}, {"sensitivity", 'f'}, {"exact", 'f'},
       {"max-outcomes", 'v'}, {"threads", 'v'}, {NULL, 0}}},
+    {"/api/stability", "stability", cmd_stability, true, true, true, NULL,
+     {{"concept", 'v'}, {"status-quo", 'v'}, {"coalitions", 'f'}, {"deals", 'f'}, {"all", 'f'},
+      {"explain", 'f'}, {NULL, 0}}},
     {"/api/report", "report", cmd_report, false, true, true, "text/html; charset=utf-8",
      {{"negotiate", 'f'}, {"protocol", 'v'}, {"agent", 'a'}, {"rounds", 'v'}, {"seed", 'v'},
       {"max-outcomes", 'v'}, {"max-seconds", 'v'}, {NULL, 0}}},
@@ -520,8 +524,53 @@ static void on_endpoint(void *ud, const parley_serve_request *rq, parley_serve_r
     arg_free(&a);
 }
 
+/* The native YAML of sc, the scenario of the inputs in[0..nin) with
+ * changes applied, with the input's `stability:` section (who moves which
+ * issue, docs/stability.md) carried over when one native file has one, as
+ * `parley convert` does (when moves: the export, and the copy `stability`
+ * reads; the other commands do not read it): the section is not part of
+ * the scenario.  It is
+ * read again for the edited scenario, so a change that removes a red line
+ * the section names fails with the reader's message (at the input's line).
+ * *text (NUL-terminated) is the caller's to free(). */
+static parley_status native_text(char **in, size_t nin, const parley_scenario *sc, bool moves,
+                                 char **text, size_t *len, parley_error *err)
+{
+    char *yaml = NULL, *stab = NULL;
+    size_t ylen = 0, slen = 0;
+    *text = NULL;
+    parley_status st = parley_native_write(sc, &yaml, &ylen, err);
+    struct stat sb;
+    size_t n = nin == 1 ? strlen(in[0]) : 0;
+    if (st == PARLEY_OK && moves && nin == 1 && stat(in[0], &sb) == 0 && S_ISREG(sb.st_mode) &&
+        !(n >= 4 && strcasecmp(in[0] + n - 4, ".xml") == 0)) {
+        parley_moves *mv = NULL;
+        st = parley_moves_read_file(in[0], sc, NULL, &mv, err);
+        if (st == PARLEY_ERR_NORESULT) {
+            st = PARLEY_OK;
+            parley_error_clear(err);
+        } else if (st == PARLEY_OK) {
+            st = parley_moves_write(mv, &stab, &slen, err);
+        }
+        parley_moves_free(mv);
+    }
+    if (st == PARLEY_OK && !(*text = malloc(ylen + slen + 1)))
+        st = PARLEY_ERR_NOMEM;
+    if (st == PARLEY_OK) {
+        memcpy(*text, yaml, ylen);
+        if (slen)
+            memcpy(*text + ylen, stab, slen);
+        (*text)[ylen + slen] = 0;
+        *len = ylen + slen;
+    }
+    parley_text_free(yaml);
+    parley_text_free(stab);
+    return st;
+}
+
 /* `edit`, run only in the server's children: the scenario with the
- * changes applied, in native YAML on standard output. */
+ * changes applied, in native YAML on standard output (with its
+ * `stability:` section, native_text). */
 static int cmd_edit(int argc, char **argv)
 {
     cli_changes changes = {calloc((size_t)argc, sizeof(cli_change)), 0};
@@ -544,10 +593,10 @@ static int cmd_edit(int argc, char **argv)
     if (rc == CLI_OK) {
         parley_error err;
         parley_error_clear(&err);
-        parley_status st = parley_native_write(sc, &text, &len, &err);
+        parley_status st = native_text(argv + 1, n, sc, true, &text, &len, &err);
         rc = st ? cli_report(&err, st) : cli_write_output(NULL, text, len);
     }
-    parley_text_free(text);
+    free(text);
     parley_scenario_free(sc);
     free(changes.ch);
     return rc;
@@ -631,10 +680,11 @@ static int edited(cmd_fn fn, int argc, char **argv, size_t nin)
     parley_error err;
     parley_error_clear(&err);
     parley_status st = PARLEY_OK;
-    if (rc == CLI_OK && ((st = parley_native_write(sc, &text, &len, &err)) != PARLEY_OK ||
+    bool moves = fn == cmd_stability; /* the only command that reads the section */
+    if (rc == CLI_OK && ((st = native_text(argv + 1, nin, sc, moves, &text, &len, &err)) != PARLEY_OK ||
                          (st = parley_write_file_atomic(path, text, len, &err)) != PARLEY_OK))
         rc = cli_report(&err, st);
-    parley_text_free(text);
+    free(text);
     parley_scenario_free(sc);
     if (rc == CLI_OK) {
         rest[1] = path;

@@ -85,7 +85,7 @@ echo "docs/serve.md: $n examples run, $same equal to the CLI byte for byte"
 [ "$n" -ge 12 ] && [ "$same" -ge 11 ] || fail "too few examples found in docs/serve.md ($n, $same)"
 
 # every endpoint of the table has an example compared with the CLI
-for ep in info analyze redlines whatif negotiate trace robust report; do
+for ep in info analyze redlines whatif negotiate trace robust stability report; do
   grep -q "\"\$URL/api/$ep\"\$" <(awk '/^```/{inb=!inb; next} inb' docs/serve.md) || fail "no example for /api/$ep"
 done
 
@@ -132,6 +132,28 @@ for ep in analyze redlines negotiate; do
   "$parley" "$ep" "$work/edited.yaml" --json >"$work/ch.cli" 2>/dev/null
   cmp -s "$work/ch.out" "$work/ch.cli" || fail "/api/$ep with changes is not $ep of the exported scenario"
 done
+# stability with changes: the command on the export, which keeps the `stability:` section; the change
+# moves the answer (Ukraine's preferences over the states change)
+grep -q '^stability:' "$work/edited.yaml" || fail "the export lost the stability: section"
+sch='[{"drop": "Russia:whole-donbas"}, {"set": "Ukraine.reservation=0.2"}]'
+curl -s -H "X-Parley-Token: $TOKEN" -d "{\"changes\": $sch, \"deals\": true, \"concept\": \"gmr\"}" \
+  "$URL/api/stability" >"$work/st.out"
+curl -s -H "X-Parley-Token: $TOKEN" -d "{\"changes\": $sch}" "$URL/api/export" >"$work/st.yaml"
+"$parley" stability "$work/st.yaml" --json --deals --concept gmr >"$work/st.cli" 2>/dev/null
+cmp -s "$work/st.out" "$work/st.cli" || fail "/api/stability with changes is not stability of the exported scenario"
+"$parley" stability examples/abu-dhabi-2026.yaml --json --deals --concept gmr | cmp -s - "$work/st.out" &&
+  fail "/api/stability with changes answers as without them"
+# a scenario without a stability: section: 400 with the command's message
+python3 - "$work/bs.json" <<'PY'
+import json, sys
+json.dump({"name": "bs", "files": [{"name": "buyer-seller.yaml", "text": open("examples/buyer-seller.yaml").read()}]},
+          open(sys.argv[1], "w"))
+PY
+k=$(curl -s -H "X-Parley-Token: $TOKEN" --data-binary @"$work/bs.json" "$URL/api/scenario" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["scenario"])')
+code=$(status -H "X-Parley-Token: $TOKEN" -d "{\"scenario\": $k}" "$URL/api/stability")
+[ "$code" = 400 ] && grep -q 'buyer-seller.yaml: error: the scenario has no `stability:` section' "$work/body" ||
+  fail "stability of a scenario without the section: $code $(cat "$work/body")"
 ls "${TMPDIR:-/tmp}"/parley-serve-*/edit-* 2>/dev/null | grep -q . && fail "an edited copy was left behind"
 save='{"changes": [{"drop": "Russia:whole-donbas"}], "name": "v2.yaml"}'
 code=$(status -H "X-Parley-Token: $TOKEN" -d "$save" "$URL/api/save")

@@ -5,7 +5,10 @@
 // through it; exports the report and the edited scenario through the page's buttons (real downloads:
 // the report's HTML, a scenario `parley info` reads with the changes in it); saves (a new file in the
 // save folder, the given one untouched, an existing name refused); uploads a scenario through the file
-// control; then takes a screenshot and checks it is not blank (many colours, drawn in a canvas).
+// control; checks the stability panel (the equilibria, the status quo's reachable ones and the fair deals'
+// stability under two concepts, against `parley stability --json`, and after the changes against the
+// command on the exported scenario) and that it is hidden for a scenario without a `stability:` section;
+// then takes a screenshot and checks it is not blank (many colours, drawn in a canvas).
 // Environment: URL (the page with its token), CHROMIUM, PARLEY (the binary), SHOT (the screenshot's path),
 // HOME (a fresh folder: downloads go there), SAVE (the server's --save-dir, empty).
 "use strict";
@@ -61,7 +64,13 @@ async function downloaded(dir, name) {
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     // (the one answer that must be an error: the save over an existing file, 409)
-    page.on("console", (m) => { if (m.type() === "error" && !m.text().includes("status of 409")) errors.push(m.text()); });
+    // (and /api/stability's 400 for a scenario without a stability: section: how the page learns it has none)
+    let noStability = false;
+    page.on("console", (m) => {
+      if (m.type() !== "error" || m.text().includes("status of 409")) return;
+      if (noStability && m.text().includes("status of 400") && /\/api\/stability$/.test(m.location().url || "")) return;
+      errors.push(m.text());
+    });
     await page.goto(process.env.URL, { waitUntil: "load" });
     const settled = async (flagsHas) => {
       await page.waitForFunction((f) => {
@@ -81,6 +90,32 @@ async function downloaded(dir, name) {
     if (a0.agreements === 0)
       await page.waitForSelector("#diag-section:not([hidden])", { timeout: 20000 }).then(
         () => check(true, "no deal: the diagnosis is shown"), () => check(false, "no deal: the diagnosis is shown"));
+
+    // the stability panel: shown for this scenario (it has a stability: section); what it shows is
+    // `parley stability FILE --json --deals --status-quo sq --concept C`, for the default concept and SEQ
+    const stabilityShown = async (what, k, ref) => {
+      await page.waitForSelector(`#stab-count[data-concept="${k}"]`, { timeout: 20000 });
+      const hidden = await page.$eval("#stability-section", (e) => e.hidden || !e.checkVisibility());
+      check(!hidden, `${what}: the stability section is shown`);
+      const ids = await page.$eval("#stab-count", (e) => e.getAttribute("data-ids"));
+      const text = await page.$eval("#stab-count", (e) => e.textContent);
+      const want = ref.equilibria[k];
+      check(ids === want.join(","), `${what}: the ${k} equilibria shown are parley stability's (${want.length})`);
+      check(text.startsWith(want.length + " equilibri"), `${what}: the count shown '${text.slice(0, 40)}' is ${want.length}`);
+      const reach = await page.$eval("#stab-reachable", (e) => e.getAttribute("data-ids"));
+      const wantReach = ref.reachable.map((x) => x.to).join(",");
+      check(reach === wantReach, `${what}: the equilibria reachable from the status quo ${reach} are parley stability's ${wantReach}`);
+      const deals = await page.$$eval("#stab-deals tr[data-deal]", (rows) => rows.map((r) => [r.getAttribute("data-deal"), r.children[1].textContent, r.children[2].textContent]));
+      const wantDeals = ref.deals.map((d) => [d.what, String(d.id), d.equilibrium[k] ? "yes, stable" : "no"]);
+      check(JSON.stringify(deals) === JSON.stringify(wantDeals), `${what}: the deals' stability shown ${JSON.stringify(deals)} is parley stability's`);
+    };
+    const stab = (f, k) => cli(["stability", f, "--json", "--deals", "--status-quo", "sq", "--concept", k]);
+    const conceptDefault = await page.$eval("#concept", (e) => e.value);
+    check(conceptDefault === "nash", `the default concept is '${conceptDefault}'`);
+    await stabilityShown("as loaded", "nash", stab(file, "nash"));
+    await page.select("#concept", "seq");
+    await stabilityShown("SEQ chosen", "seq", stab(file, "seq"));
+    await page.waitForFunction(() => document.getElementById("busy").textContent === "", { timeout: 20000 });
 
     // flip a red line (the mouse), move a slider (the keyboard)
     await page.click('input[data-redline="Russia:whole-donbas"]');
@@ -160,6 +195,12 @@ async function downloaded(dir, name) {
     const edited = path.join(process.env.HOME, "edited.yaml");
     fs.writeFileSync(edited, yaml);
     const neg = cli(["negotiate", edited, "--json", "--seed", "3", "--rounds", "100"]);
+    // the stability panel followed the changes: the command on the exported scenario (which keeps the
+    // stability: section), and not the one as loaded
+    const stabEdited = stab(edited, "seq");
+    await stabilityShown("after the changes", "seq", stabEdited);
+    check(JSON.stringify(stabEdited.deals) !== JSON.stringify(stab(file, "seq").deals),
+      "the changes change the fair deals' stability (so the check above tells)");
     const verdict = await page.$eval("#neg p strong", (e) => e.textContent);
     const wantVerdict = neg.agreement ? "Agreement" : neg.vetoed ? "vetoed at ratification by " + neg.vetoed_by : "";
     check(verdict.includes(wantVerdict), `the session's verdict '${verdict}' (the CLI: agreement ${neg.agreement}, vetoed ${neg.vetoed})`);
@@ -215,8 +256,11 @@ async function downloaded(dir, name) {
     check(left.length === 0, "nothing else written in the save folder" + (left.length ? ": " + left.join(", ") : ""));
 
     // upload a scenario through the file control: the page switches to it
+    noStability = true;
     await (await page.$("#upload")).uploadFile(path.resolve("examples/buyer-seller.yaml"));
     await settled("parley analyze buyer-seller.yaml");
+    const bsHidden = await page.$eval("#stability-section", (e) => e.hidden && !e.checkVisibility());
+    check(bsHidden, "a scenario without a stability: section: the stability section is hidden");
     const nsc = await page.$$eval("#scenario option", (o) => o.length);
     check(nsc === 2, `the uploaded scenario is listed (${nsc} scenarios)`);
     const bs = cli(["analyze", "examples/buyer-seller.yaml", "--json"]);
@@ -224,6 +268,8 @@ async function downloaded(dir, name) {
     check(bshown === String(bs.agreements), `the uploaded scenario: the page shows ${bshown} deals, parley analyze ${bs.agreements}`);
     await page.select("#scenario", "0");
     await settled("parley analyze " + file);
+    noStability = false;
+    await stabilityShown("back to the first scenario", "seq", stab(file, "seq"));
     await page.focus('details.weights[data-party="Russia"] summary');
     await page.keyboard.press("Enter");
 
