@@ -34,6 +34,10 @@
  *  6. The solutions, from the frontier points (tie rules in
  *     parley/analysis.h), and, when there is no deal, each party's
  *     acceptable count alone.
+ *  Many parties (options.frontier other than ALL, or AUTO past its small
+ *  limits): steps 2-4 and 6 are replaced by the solution-first engine
+ *  (the section of that name below): the count, then each solution by a
+ *  branch and bound on its own objective, then only the listed points.
  *
  * Ownership: a parley_analysis owns copies of everything it reports (it
  * does not borrow from the scenario) and is freed with
