@@ -35,6 +35,9 @@ static void help(void)
            "  --max-seconds S\n"
            "                wall-clock limit for the analyses and the diagnosis; a\n"
            "                part cut short says so in the page (default: no limit)\n"
+           "  --frontier MODE\n"
+           "                the Pareto points the analysis lists, as for 'parley\n"
+           "                analyze' (all, none, near:SOLUTION[:R], sample:N, auto)\n"
            "  --max-input MiB\n"
            "                largest input file read, in MiB (default 64)\n"
            "  --profiles A,B,...\n"
@@ -97,6 +100,20 @@ static int on_agent(const char *cmd, const char *opt, const char *val, void *ud)
     (void)cmd, (void)opt;
     rp_args *a = ud;
     a->agents[a->ro.nagents++] = val;
+    return CLI_OK;
+}
+
+/* --frontier: checked here, used by the report's analyses. */
+static int on_frontier(const char *cmd, const char *opt, const char *val, void *ud)
+{
+    (void)opt;
+    parley_analysis_options t;
+    parley_analysis_options_init(&t);
+    parley_error err;
+    parley_error_clear(&err);
+    if (parley_analysis_frontier_parse(val, &t, &err) != PARLEY_OK)
+        return cli_usage(cmd, "--frontier: %s", err.message);
+    ((parley_report_options *)ud)->frontier = val;
     return CLI_OK;
 }
 
@@ -179,6 +196,7 @@ int cmd_report(int argc, char **argv)
         CLI_CALL("--points", "a number", on_number, &a.ro),
         CLI_CALL("--max-outcomes", "a value", cli_on_max_outcomes, &a.ro.max_work),
         CLI_CALL("--max-seconds", "a value", cli_on_max_seconds, &a.ro.max_seconds),
+        CLI_CALL("--frontier", "a value", on_frontier, &a.ro),
     };
     const cli_cmdline cl = {.cmd = "report", .help = help, .opts = opts,
                             .nopts = CLI_COUNT(opts), .no_input = "no input given"};

@@ -117,6 +117,10 @@ typedef struct parley_report_options {
      * report adds the equilibria, the status quo and the state graph
      * around the Nash equilibria (docs/stability.md). */
     bool stability;
+    /* Which Pareto points the analysis lists (`--frontier`, issue 21): a
+     * mode parley_analysis_frontier_parse() reads; NULL: auto.  A mode it
+     * refuses fails the report with PARLEY_ERR_ARG. */
+    const char *frontier;
 } parley_report_options;
 
 /* One self-contained HTML page (no network access needed; readable when

@@ -427,7 +427,10 @@ static parley_status frontiers(px_buf *b, const parley_scenario *sc, const parle
                                px_y(f, u[y]));
         }
         parleyx_buf_puts(b, "</g>\n");
-        parley_status pst = pair_frontier(b, sc, an, f, x, y);
+        /* (the pair's frontier comes from the whole frontier: not drawn
+         * from a partial list, which would show a false line) */
+        parley_status pst = parley_analysis_frontier_complete(an)
+                                ? pair_frontier(b, sc, an, f, x, y) : PARLEY_OK;
         if (pst)
             return pst;
     }

@@ -215,11 +215,17 @@ static parley_status space_section(px_buf *b, const parley_scenario *sc, const p
         return PARLEY_OK;
     }
     size_t dd = d > RP_MAX_PANEL_DIMS ? RP_MAX_PANEL_DIMS : d;
+    bool whole = parley_analysis_frontier_complete(an);
     parleyx_buf_printf(b, "<p>Each point is an outcome, placed by what two parties get from it. "
                           "%s</p>\n<div class=\"charts\">\n",
-                       d > 2 ? "One chart per pair of parties. The orange line is the Pareto "
-                               "frontier of the pair alone; the faint orange points, the frontier "
-                               "of all the parties, projected." : "");
+                       d <= 2 ? ""
+                       : whole ? "One chart per pair of parties. The orange line is the Pareto "
+                                 "frontier of the pair alone; the faint orange points, the "
+                                 "frontier of all the parties, projected."
+                               : "One chart per pair of parties. With this many parties the "
+                                 "frontier is listed only near the Nash deal (docs/analysis.md, "
+                                 "section 7): the faint orange points are those frontier points, "
+                                 "projected; no line of the pair's own frontier is drawn.");
     for (size_t x = 0; x < dd; x++)
         for (size_t y = x + 1; y < dd; y++) {
             parley_status st = rp_chart_utility(b, sc, an, x, y, co, d > 2);
@@ -460,6 +466,16 @@ static void rp_analysis_limits(const parley_report_options *o, double deadline,
 {
     ao->max_work = o->max_work;
     ao->max_seconds = rp_time_left(deadline);
+    if (o->frontier) /* (checked by rp_check_frontier first) */
+        parley_analysis_frontier_parse(o->frontier, ao, NULL);
+}
+
+/* The report's --frontier mode: PARLEY_OK, or ARG with parse's message. */
+static parley_status rp_check_frontier(const parley_report_options *o, parley_error *err)
+{
+    parley_analysis_options t;
+    parley_analysis_options_init(&t);
+    return o->frontier ? parley_analysis_frontier_parse(o->frontier, &t, err) : PARLEY_OK;
 }
 
 static void rp_diagnosis_limits(const parley_report_options *o, double deadline,
@@ -708,6 +724,8 @@ parley_status parley_report_html(const parley_scenario *sc, const parley_report_
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "the scenario is not final; call parley_scenario_finalize first");
     parley_report_options o = report_options(opt);
+    if (rp_check_frontier(&o, err) != PARLEY_OK)
+        return PARLEY_ERR_ARG;
     px_buf b;
     parley_status st = rp_begin(&b, sc->alloc);
     if (!st)
@@ -734,6 +752,8 @@ parley_status parley_report_charts(const parley_scenario *sc, const parley_repor
         return parleyx_fail(err, PARLEY_ERR_ARG, NULL, 0, 0,
                             "a final scenario and a sink are needed");
     parley_report_options o = report_options(opt);
+    if (rp_check_frontier(&o, err) != PARLEY_OK)
+        return PARLEY_ERR_ARG;
     double deadline = o.max_seconds > 0 ? rp_now() + o.max_seconds : 0.0;
     parley_analysis_options ao;
     parley_analysis_options_init(&ao);
