@@ -88,38 +88,22 @@ static parley_scenario *generated(unsigned nissues, double rv1, double rv2)
     return sc;
 }
 
+/* Weights 1 + (7i + 3p) mod 5; issue i rises for party p when i + p is
+ * even. */
+static void fixed_shape(void *ud, unsigned p, unsigned issues, double *w, bool *rising)
+{
+    (void)ud;
+    for (unsigned i = 0; i < issues; i++) {
+        w[i] = 1.0 + (double)((i * 7 + p * 3) % 5);
+        rising[i] = (i + p) % 2 == 0;
+    }
+}
+
 static parley_scenario *generated_multi(unsigned nparties, unsigned nissues)
 {
-    parley_error err;
-    parley_scenario *sc = parley_scenario_new(NULL);
     char name[32];
     snprintf(name, sizeof name, "gen%up_%ux10", nparties, nissues);
-    parley_scenario_set_name(sc, name);
-    for (unsigned i = 0; i < nissues; i++) {
-        snprintf(name, sizeof name, "issue%02u", i + 1);
-        parley_scenario_add_integer(sc, name, 0, 9, 1, NULL, &err);
-    }
-    for (unsigned p = 0; p < nparties; p++) {
-        snprintf(name, sizeof name, "party%u", p + 1);
-        parley_scenario_add_party(sc, name, PARLEY_ROLE_NEGOTIATOR, NULL, &err);
-        double tot = 0;
-        for (unsigned i = 0; i < nissues; i++)
-            tot += 1.0 + (double)((i * 7 + p * 3) % 5);
-        for (unsigned i = 0; i < nissues; i++) {
-            parley_party_set_weight(sc, p, i, (1.0 + (double)((i * 7 + p * 3) % 5)) / tot);
-            if ((i + p) % 2 == 0)
-                parley_party_set_linear(sc, p, i, 0.0, 1.0 / 9.0, 0.0);
-            else
-                parley_party_set_linear(sc, p, i, 1.0, -1.0 / 9.0, 0.0);
-        }
-        parley_party_set_reservation(sc, p, 0.3);
-    }
-    if (parley_scenario_finalize(sc, &err) != PARLEY_OK) {
-        fprintf(stderr, "generated scenario: %s\n", err.message);
-        parley_scenario_free(sc);
-        return NULL;
-    }
-    return sc;
+    return bench_linear_scenario(name, nparties, nissues, 0.3, fixed_shape, NULL);
 }
 
 static void run_one(parley_scenario *sc, unsigned threads, int repeat, result *r)

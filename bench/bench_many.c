@@ -27,39 +27,23 @@ static double rnd(void)
     return (double)(rng_state >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* Weights uniform in [0.2, 1), then a coin for each direction. */
+static void random_shape(void *ud, unsigned p, unsigned issues, double *w, bool *rising)
+{
+    (void)ud;
+    (void)p;
+    for (unsigned i = 0; i < issues; i++)
+        w[i] = 0.2 + 0.8 * rnd();
+    for (unsigned i = 0; i < issues; i++)
+        rising[i] = rnd() < 0.5;
+}
+
 static parley_scenario *generate(unsigned parties, unsigned issues, uint64_t seed)
 {
-    parley_error err;
-    parley_scenario *sc = parley_scenario_new(NULL);
     char name[48];
     snprintf(name, sizeof name, "rand%up_%ux10", parties, issues);
-    parley_scenario_set_name(sc, name);
     rng_state = seed * 2654435761u + parties * 97u + issues;
-    for (unsigned i = 0; i < issues; i++) {
-        snprintf(name, sizeof name, "issue%02u", i + 1);
-        parley_scenario_add_integer(sc, name, 0, 9, 1, NULL, &err);
-    }
-    for (unsigned p = 0; p < parties; p++) {
-        snprintf(name, sizeof name, "party%u", p + 1);
-        parley_scenario_add_party(sc, name, PARLEY_ROLE_NEGOTIATOR, NULL, &err);
-        double w[64], tot = 0.0;
-        for (unsigned i = 0; i < issues; i++)
-            tot += w[i] = 0.2 + 0.8 * rnd();
-        for (unsigned i = 0; i < issues; i++) {
-            parley_party_set_weight(sc, p, i, w[i] / tot);
-            if (rnd() < 0.5)
-                parley_party_set_linear(sc, p, i, 0.0, 1.0 / 9.0, 0.0);
-            else
-                parley_party_set_linear(sc, p, i, 1.0, -1.0 / 9.0, 0.0);
-        }
-        parley_party_set_reservation(sc, p, 0.3);
-    }
-    if (parley_scenario_finalize(sc, &err) != PARLEY_OK) {
-        fprintf(stderr, "generated scenario: %s\n", err.message);
-        parley_scenario_free(sc);
-        return NULL;
-    }
-    return sc;
+    return bench_linear_scenario(name, parties, issues, 0.3, random_shape, NULL);
 }
 
 typedef struct row {

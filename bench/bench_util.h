@@ -2,7 +2,8 @@
  * bench_util.h -- what every benchmark needs, written once: a monotonic
  * clock, the process's peak resident memory, running a measurement in a
  * child process of its own, and finding the domain file of a GENIUS
- * folder of the shared data (the rule test_analysis_reference.c uses too).
+ * folder of the shared data (the rule test_analysis_reference.c uses too),
+ * and the generated linear scenarios of bench_analyze and bench_many.
  *
  * Header-only (static inline): each benchmark is one .c file built with
  * include/ and src/parleyx only, so there is no library of bench code to
@@ -20,6 +21,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "parley/parley.h"
 
 /* Seconds on the monotonic clock (only differences mean anything). */
 static inline double bench_now(void)
@@ -98,6 +101,57 @@ static inline bool bench_find_domain(const char *dir, const char *p1, const char
         return false;
     snprintf(out, n, "%.500s/%.500s", dir, best);
     return true;
+}
+
+/* The shape of party p in bench_linear_scenario: its unnormalised weight
+ * w[i] > 0 of every issue i < issues, and whether its evaluation rises
+ * (k/9) or falls (1 - k/9).  Called once per party, in order. */
+typedef void (*bench_shape_fn)(void *ud, unsigned p, unsigned issues, double *w, bool *rising);
+
+/* A scenario named name of `issues` integer issues 0..9 ("issue01", ...)
+ * and `parties` negotiators ("party1", ...) with linear evaluations and the
+ * weights of shape, normalised, and reservation value rv.  NULL when the
+ * library refuses it (said on stderr).  The caller frees it
+ * (parley_scenario_free).  At most 64 issues. */
+static inline parley_scenario *bench_linear_scenario(const char *name, unsigned parties,
+                                                     unsigned issues, double rv,
+                                                     bench_shape_fn shape, void *ud)
+{
+    parley_error err;
+    parley_scenario *sc = parley_scenario_new(NULL);
+    if (!sc || issues > 64) {
+        parley_scenario_free(sc);
+        return NULL;
+    }
+    char nm[32];
+    parley_scenario_set_name(sc, name);
+    for (unsigned i = 0; i < issues; i++) {
+        snprintf(nm, sizeof nm, "issue%02u", i + 1);
+        parley_scenario_add_integer(sc, nm, 0, 9, 1, NULL, &err);
+    }
+    for (unsigned p = 0; p < parties; p++) {
+        snprintf(nm, sizeof nm, "party%u", p + 1);
+        parley_scenario_add_party(sc, nm, PARLEY_ROLE_NEGOTIATOR, NULL, &err);
+        double w[64], tot = 0.0;
+        bool rising[64];
+        shape(ud, p, issues, w, rising);
+        for (unsigned i = 0; i < issues; i++)
+            tot += w[i];
+        for (unsigned i = 0; i < issues; i++) {
+            parley_party_set_weight(sc, p, i, w[i] / tot);
+            if (rising[i])
+                parley_party_set_linear(sc, p, i, 0.0, 1.0 / 9.0, 0.0);
+            else
+                parley_party_set_linear(sc, p, i, 1.0, -1.0 / 9.0, 0.0);
+        }
+        parley_party_set_reservation(sc, p, rv);
+    }
+    if (parley_scenario_finalize(sc, &err) != PARLEY_OK) {
+        fprintf(stderr, "generated scenario %s: %s\n", name, err.message);
+        parley_scenario_free(sc);
+        return NULL;
+    }
+    return sc;
 }
 
 #endif

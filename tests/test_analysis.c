@@ -82,26 +82,6 @@ typedef struct oracle {
     double sol[7][8];
 } oracle;
 
-static int vec_cmp(const double *a, const double *b, size_t d)
-{
-    for (size_t j = 0; j < d; j++)
-        if (a[j] != b[j])
-            return a[j] < b[j] ? -1 : 1;
-    return 0;
-}
-
-static bool dominates(const double *a, const double *b, size_t d)
-{
-    bool gt = false;
-    for (size_t j = 0; j < d; j++) {
-        if (a[j] < b[j])
-            return false;
-        if (a[j] > b[j])
-            gt = true;
-    }
-    return gt;
-}
-
 static size_t g_d;
 static int bp_cmp_q(const void *a, const void *b)
 {
@@ -150,7 +130,7 @@ static size_t brute_frontier(const double *U, const uint32_t *O, const bool *in,
                 continue;
             bool dom = false;
             for (size_t k = 0; k < nfront && !dom; k++)
-                dom = dominates(U + front[k] * d, U + x * d, d);
+                dom = vec_dominates(U + front[k] * d, U + x * d, d);
             if (!dom)
                 front[nfront++] = x;
         }
@@ -164,7 +144,7 @@ static size_t brute_frontier(const double *U, const uint32_t *O, const bool *in,
             continue;
         bool dom = false;
         for (size_t y = 0; y < n && !dom && !fast; y++)
-            if (in[y] && dominates(U + y * d, U + x * d, d))
+            if (in[y] && vec_dominates(U + y * d, U + x * d, d))
                 dom = true;
         if (dom)
             continue;
@@ -1478,7 +1458,7 @@ Test(analysis_property, stair_equals_brute_force, .timeout = 120)
         for (size_t j = 0; j < n; j++) {
             bool dom = false, first = true;
             for (size_t k = 0; k < n && !dom; k++) {
-                dom = dominates(U + k * 2, U + j * 2, 2);
+                dom = vec_dominates(U + k * 2, U + j * 2, 2);
                 if (k < j && U[k * 2] == U[j * 2] && U[k * 2 + 1] == U[j * 2 + 1])
                     first = false;
             }

@@ -124,26 +124,6 @@ static void decode(const bf *b, size_t x, uint32_t *o)
     }
 }
 
-static int vec_cmp(const double *a, const double *c, size_t d)
-{
-    for (size_t j = 0; j < d; j++)
-        if (a[j] != c[j])
-            return a[j] < c[j] ? -1 : 1;
-    return 0;
-}
-
-static bool dominates(const double *a, const double *c, size_t d)
-{
-    bool gt = false;
-    for (size_t j = 0; j < d; j++) {
-        if (a[j] < c[j])
-            return false;
-        if (a[j] > c[j])
-            gt = true;
-    }
-    return gt;
-}
-
 static const bf *g_bf; /* for the sort below (one test thread) */
 static int idx_desc(const void *pa, const void *pb)
 {
@@ -176,7 +156,7 @@ static size_t frontier_of(const bf *b, size_t *idx, size_t k, fpt **out, uint64_
         }
         bool dom = false;
         for (size_t i = 0; i < nf && !dom; i++) /* a dominator sorts earlier */
-            dom = dominates(f[i].u, u, d);
+            dom = vec_dominates(f[i].u, u, d);
         prev_in = !dom;
         if (dom)
             continue;
@@ -489,7 +469,7 @@ static uint64_t check_listed(const parley_analysis *an, const bf *b, parley_fron
             if (agree && !b->acc[x])
                 continue;
             const double *v = b->U + x * d;
-            cr_assert(!dominates(v, u, d), "%s: dominated by outcome %zu", w, x);
+            cr_assert(!vec_dominates(v, u, d), "%s: dominated by outcome %zu", w, x);
             if (vec_cmp(v, u, d) == 0 && want.mult++ == 0)
                 want.rep = x;
         }

@@ -345,24 +345,32 @@ static void add_thresholds(const rule *r, const long *dim_of, an_cons *c)
     }
 }
 
+/* An empty store with room for capth thresholds and nrules rules (at
+ * least one).  false: no memory (what was allocated is freed by
+ * an_cons_free, as after any build). */
+static bool cons_alloc(const an_space *sp, size_t capth, size_t nrules, an_cons_store *cs)
+{
+    const parley_allocator *a = sp->alloc;
+    memset(cs, 0, sizeof *cs);
+    cs->capth = capth;
+    cs->caprules = nrules ? nrules : 1;
+    cs->c.thdim = parleyx_calloc(a, cs->capth, sizeof(size_t));
+    cs->c.thval = parleyx_calloc(a, cs->capth, sizeof(double));
+    cs->c.rules = parleyx_calloc(a, cs->caprules, sizeof(rule *));
+    return cs->c.thdim && cs->c.thval && cs->c.rules;
+}
+
 bool an_cons_build(const an_space *sp, size_t only, const long *dim_of, an_cons_store *cs,
                        bool *upward)
 {
     const parley_scenario *sc = sp->sc;
-    const parley_allocator *a = sp->alloc;
-    memset(cs, 0, sizeof *cs);
     size_t nr = 0, nleaves = 0;
     for (size_t p = 0; p < sp->np; p++) {
         nr += sc->parties[p].nredlines;
         for (size_t r = 0; r < sc->parties[p].nredlines; r++)
             nleaves += rule_size(sc->parties[p].redlines[r].rule);
     }
-    cs->capth = sp->d + nleaves;
-    cs->caprules = nr ? nr : 1;
-    cs->c.thdim = parleyx_calloc(a, cs->capth, sizeof(size_t));
-    cs->c.thval = parleyx_calloc(a, cs->capth, sizeof(double));
-    cs->c.rules = parleyx_calloc(a, cs->caprules, sizeof(rule *));
-    if (!cs->c.thdim || !cs->c.thval || !cs->c.rules)
+    if (!cons_alloc(sp, sp->d + nleaves, nr, cs))
         return false;
     if (upward)
         *upward = true;
@@ -1135,15 +1143,8 @@ static parley_status diagnose_alone(parley_analysis *an, an_run *run,
 static bool cons_floor(const an_space *sp, const an_cons *base, const double *floor,
                        an_cons_store *cs)
 {
-    const parley_allocator *a = sp->alloc;
-    memset(cs, 0, sizeof *cs);
     size_t nb = base ? base->nth : 0, nr = base ? base->nrules : 0;
-    cs->capth = nb + sp->d;
-    cs->caprules = nr ? nr : 1;
-    cs->c.thdim = parleyx_calloc(a, cs->capth, sizeof(size_t));
-    cs->c.thval = parleyx_calloc(a, cs->capth, sizeof(double));
-    cs->c.rules = parleyx_calloc(a, cs->caprules, sizeof(rule *));
-    if (!cs->c.thdim || !cs->c.thval || !cs->c.rules)
+    if (!cons_alloc(sp, nb + sp->d, nr, cs))
         return false;
     if (base) {
         memcpy(cs->c.thdim, base->thdim, nb * sizeof(size_t));

@@ -15,7 +15,9 @@
  *   slurp           a whole file into memory (files.c);
  *   tmpdir_*        a private temporary folder and its removal (files.c);
  *   run_command     a shell command's standard output and exit status
- *                   (run.c).
+ *                   (run.c);
+ *   vec_*           lexicographic order and Pareto dominance of utility
+ *                   vectors, for the brute-force oracles (vec.c).
  *
  * The helpers use only the public API and the C library; those that can
  * fail in a way a test did not ask for stop the test with a Criterion
@@ -181,5 +183,13 @@ const char *put_in(const char *dir, const char *name, const char *text);
  * returned (-1 when it did not exit normally).  Standard error is left
  * alone: redirect it in cmd ("2>&1", "2>/dev/null") as needed. */
 int run_command(const char *cmd, char **out);
+
+/* ------------------------------------------------------------ vectors */
+
+/* -1, 0 or 1 as a is lexicographically below, equal to or above b (d
+ * entries each). */
+int vec_cmp(const double *a, const double *b, size_t d);
+/* Does a Pareto-dominate b: a >= b everywhere and > somewhere? */
+bool vec_dominates(const double *a, const double *b, size_t d);
 
 #endif
