@@ -204,6 +204,16 @@ static void json_report(px_buf *b, const parley_forecast_input *in,
     cli_json_str(b, o->model == PARLEY_FORECAST_SMP ? "smp" : "bdm");
     parleyx_buf_puts(b, ",\n  \"name\": ");
     cli_json_str(b, parley_forecast_input_name(in));
+    if (o->model == PARLEY_FORECAST_SMP) { /* what makes the run reproducible */
+        static const char *const pce[] = {"Conditional", "MarkovIncentive", "MarkovUniform"};
+        bool stoch = o->smp.transitions == PARLEY_SMP_STOCHASTIC;
+        parleyx_buf_printf(b, ",\n  \"pce\": \"%s\",\n  \"transitions\": \"%s\",\n  \"seed\": ",
+                           pce[o->smp.pce % 3], stoch ? "Stochastic" : "Deterministic");
+        if (stoch)
+            parleyx_buf_printf(b, "%llu", (unsigned long long)o->seed);
+        else
+            parleyx_buf_puts(b, "null");
+    }
     parleyx_buf_printf(b, ",\n  \"states\": %zu,\n  \"rounds\": %zu,\n  \"converged\": %s,\n",
                        ns, ns - 1, parley_forecast_result_converged(r) ? "true" : "false");
     parleyx_buf_puts(b, "  \"dimensions\": [");
