@@ -1172,3 +1172,89 @@ Test(many_known, genius_kalai_solution_first)
         parley_scenario_free(sc);
     }
 }
+
+/* --frontier sample:N draws outcomes uniformly and keeps the Pareto-optimal
+ * agreements, so with N = 1 the point listed is point i of the frontier
+ * with probability mult_i / (Pareto-optimal agreements): each
+ * Pareto-optimal outcome equally likely (docs/analysis.md §7).  The first
+ * small case with 5 to 30 frontier points of unequal multiplicities, each
+ * expected at least 8 times
+ * in 2,000 seeds, and enough Pareto-optimal agreements to hit within the
+ * 50 tests sample:1 allows: the counts per point against that law,
+ * Pearson's chi-square below its 10^-4 quantile (Wilson-Hilferty).  The
+ * seeds are fixed, so the verdict is too; a sampler favouring the first
+ * outcomes, the last, or one point per draw rather than per outcome fails
+ * it.  Under valgrind and the sanitizers: 100 seeds, each listing a true
+ * frontier point. */
+Test(many_sample, uniform_over_pareto_outcomes, .timeout = 300)
+{
+    const uint64_t T = under_valgrind() ? 100 : 2000;
+    uint64_t s = 1;
+    parley_scenario *sc = NULL;
+    bf b;
+    for (; s <= 2000; s++) {
+        size_t n;
+        sc = case_scenario(s, 0, &n);
+        bf_run(sc, true, &b);
+        bool fits = b.nf[1] >= 5 && b.nf[1] <= 30 && b.agreements > 0 &&
+                    (double)b.fcount[1] >= 0.2 * (double)b.agreements;
+        bool mixed = false; /* multiplicities differ: per outcome, not per point */
+        for (size_t i = 0; fits && i < b.nf[1]; i++) {
+            fits = 2000.0 * (double)b.f[1][i].mult / (double)b.fcount[1] >= 8.0;
+            mixed = mixed || b.f[1][i].mult != b.f[1][0].mult;
+        }
+        fits = fits && mixed;
+        if (fits)
+            break;
+        bf_free(&b);
+        parley_scenario_free(sc);
+        sc = NULL;
+    }
+    cr_assert(sc, "no small case with 5 to 30 frontier points of unequal multiplicities in 2,000 "
+                  "seeds");
+    size_t k = b.nf[1];
+    uint64_t *hits = calloc(k, sizeof(uint64_t)), listed = 0;
+    cr_assert(hits);
+    char what[96];
+    for (uint64_t t = 1; t <= T; t++) {
+        parley_analysis_options opt;
+        parley_analysis_options_init(&opt);
+        opt.frontier_sample = 1;
+        opt.seed = t;
+        snprintf(what, sizeof what, "case %llu sample:1 seed %llu", (unsigned long long)s,
+                 (unsigned long long)t);
+        parley_analysis *an = run(sc, PARLEY_FRONTIER_LIST_SAMPLE, 1, &opt, what);
+        size_t nl = parley_analysis_frontier_size(an, PARLEY_FRONTIER_AGREEMENTS);
+        cr_assert(nl <= 1, "%s: %zu points listed", what, nl);
+        if (nl == 1) {
+            const double *u = parley_analysis_frontier_utilities(an, PARLEY_FRONTIER_AGREEMENTS, 0);
+            size_t i = 0;
+            while (i < k && vec_cmp(u, b.f[1][i].u, b.d) != 0)
+                i++;
+            cr_assert(i < k, "%s: the point listed is not on the frontier", what);
+            hits[i]++;
+            listed++;
+        }
+        parley_analysis_free(an);
+    }
+    if (!under_valgrind()) {
+        cr_assert(listed >= T * 9 / 10, "case %llu: only %llu of %llu seeds listed a point",
+                  (unsigned long long)s, (unsigned long long)listed, (unsigned long long)T);
+        double chi2 = 0.0;
+        for (size_t i = 0; i < k; i++) {
+            double e = (double)listed * (double)b.f[1][i].mult / (double)b.fcount[1];
+            chi2 += ((double)hits[i] - e) * ((double)hits[i] - e) / e;
+        }
+        double df = (double)(k - 1), z = 3.719; /* the normal's 1 - 10^-4 quantile */
+        double c = 1.0 - 2.0 / (9.0 * df) + z * sqrt(2.0 / (9.0 * df));
+        double q = df * c * c * c;
+        cr_assert(chi2 < q, "case %llu (%zu points): chi-square %.2f over %.0f degrees of freedom, "
+                            "above %.2f (p < 1e-4): sample:1 is not uniform over Pareto outcomes",
+                  (unsigned long long)s, k, chi2, df, q);
+        cr_log_info("case %llu: %zu points, %llu listed, chi-square %.2f (df %.0f, bound %.2f)",
+                    (unsigned long long)s, k, (unsigned long long)listed, chi2, df, q);
+    }
+    free(hits);
+    bf_free(&b);
+    parley_scenario_free(sc);
+}
