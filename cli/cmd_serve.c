@@ -524,15 +524,55 @@ static void on_endpoint(void *ud, const parley_serve_request *rq, parley_serve_r
     arg_free(&a);
 }
 
+/* The moves of *from (read for the input's own scenario) for sc, the same
+ * scenario with changes applied: the changes keep the issues and parties
+ * and their order, so movers, status quo values and vetoes carry over by
+ * index; a fixed red line carries over by its party and name, and one the
+ * changes dropped is no longer fixed (it no longer exists).  *out is the
+ * caller's (parley_moves_free). */
+static parley_status moves_for(const parley_moves *from, const parley_scenario *sc,
+                               parley_moves **out, parley_error *err)
+{
+    const parley_scenario *orig = parley_moves_scenario(from);
+    parley_moves *m = parley_moves_new(sc, NULL);
+    parley_status st = m ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    for (size_t i = 0; st == PARLEY_OK && i < parley_issue_count(sc); i++) {
+        size_t p = parley_moves_mover(from, i), v;
+        if (p != SIZE_MAX)
+            st = parley_moves_set_mover(m, i, p, err);
+        if (st == PARLEY_OK && parley_moves_issue_status_quo(from, i, &v))
+            st = parley_moves_set_status_quo(m, i, v, err);
+    }
+    for (size_t k = 0; st == PARLEY_OK && k < parley_moves_fixed_count(from); k++) {
+        size_t p, r;
+        parley_moves_fixed(from, k, &p, &r);
+        const char *name = parley_redline_name(orig, p, r);
+        for (size_t q = 0; q < parley_redline_count(sc, p); q++)
+            if (name && strcmp(parley_redline_name(sc, p, q), name) == 0) {
+                st = parley_moves_fix_redline(m, p, q, err);
+                break;
+            }
+    }
+    for (size_t p = 0; st == PARLEY_OK && p < parley_party_count(sc); p++)
+        if (parley_moves_has_veto(from, p))
+            st = parley_moves_add_veto(m, p, err);
+    if (st != PARLEY_OK) {
+        parley_moves_free(m);
+        m = NULL;
+    }
+    *out = m;
+    return st;
+}
+
 /* The native YAML of sc, the scenario of the inputs in[0..nin) with
  * changes applied, with the input's `stability:` section (who moves which
  * issue, docs/stability.md) carried over when one native file has one, as
  * `parley convert` does (when moves: the export, and the copy `stability`
  * reads; the other commands do not read it): the section is not part of
- * the scenario.  It is
- * read again for the edited scenario, so a change that removes a red line
- * the section names fails with the reader's message (at the input's line).
- * *text (NUL-terminated) is the caller's to free(). */
+ * the scenario.  It is read for the input's own scenario (errors at the
+ * input's line), then carried over to the edited one (moves_for: a red
+ * line dropped by a change is no longer fixed).  *text (NUL-terminated)
+ * is the caller's to free(). */
 static parley_status native_text(char **in, size_t nin, const parley_scenario *sc, bool moves,
                                  char **text, size_t *len, parley_error *err)
 {
@@ -544,15 +584,21 @@ static parley_status native_text(char **in, size_t nin, const parley_scenario *s
     size_t n = nin == 1 ? strlen(in[0]) : 0;
     if (st == PARLEY_OK && moves && nin == 1 && stat(in[0], &sb) == 0 && S_ISREG(sb.st_mode) &&
         !(n >= 4 && strcasecmp(in[0] + n - 4, ".xml") == 0)) {
-        parley_moves *mv = NULL;
-        st = parley_moves_read_file(in[0], sc, NULL, &mv, err);
+        parley_scenario *orig = NULL;
+        parley_moves *mv = NULL, *mine = NULL;
+        const char *const paths[] = {in[0]};
+        st = parley_load(1, paths, NULL, &orig, err);
+        if (st == PARLEY_OK)
+            st = parley_moves_read_file(in[0], orig, NULL, &mv, err);
         if (st == PARLEY_ERR_NORESULT) {
             st = PARLEY_OK;
             parley_error_clear(err);
-        } else if (st == PARLEY_OK) {
-            st = parley_moves_write(mv, &stab, &slen, err);
+        } else if (st == PARLEY_OK && (st = moves_for(mv, sc, &mine, err)) == PARLEY_OK) {
+            st = parley_moves_write(mine, &stab, &slen, err);
         }
+        parley_moves_free(mine);
         parley_moves_free(mv);
+        parley_scenario_free(orig);
     }
     if (st == PARLEY_OK && !(*text = malloc(ylen + slen + 1)))
         st = PARLEY_ERR_NOMEM;

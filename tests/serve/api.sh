@@ -156,6 +156,32 @@ k=$(curl -s -H "X-Parley-Token: $TOKEN" --data-binary @"$work/bs.json" "$URL/api
 code=$(status -H "X-Parley-Token: $TOKEN" -d "{\"scenario\": $k}" "$URL/api/stability")
 [ "$code" = 400 ] && grep -q 'buyer-seller.yaml: error: the scenario has no `stability:` section' "$work/body" ||
   fail "stability of a scenario without the section: $code $(cat "$work/body")"
+# a red line fixed by the section (its outcomes are no state) and then dropped by a change: no longer
+# fixed (it no longer exists), the other fixed one still is; the export loads, and /api/stability of the
+# change is `parley stability` of that export, which differs from the unchanged one's
+python3 - "$work/fx.json" <<'PY'
+import json, sys
+text = open("examples/abu-dhabi-2026.yaml").read().rstrip("\n") + "\n  fixed: [Russia:whole-donbas, Russia:no-article5]\n"
+json.dump({"name": "fixed", "files": [{"name": "fixed.yaml", "text": text}]}, open(sys.argv[1], "w"))
+PY
+k=$(curl -s -H "X-Parley-Token: $TOKEN" --data-binary @"$work/fx.json" "$URL/api/scenario" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["scenario"])')
+code=$(status -H "X-Parley-Token: $TOKEN" -d "{\"scenario\": $k, \"changes\": [{\"drop\": \"Russia:whole-donbas\"}]}" \
+  "$URL/api/export")
+cp "$work/body" "$work/fx.yaml"
+[ "$code" = 200 ] || fail "export after dropping a fixed red line: $code $(cat "$work/fx.yaml")"
+grep -qxF '  fixed: ["Russia:no-article5"]' "$work/fx.yaml" ||
+  fail "the export's fixed list is not the one red line left: $(grep fixed "$work/fx.yaml")"
+fxc='{"scenario": '$k', "changes": [{"drop": "Russia:whole-donbas"}], "deals": true}'
+code=$(status -H "X-Parley-Token: $TOKEN" -d "$fxc" "$URL/api/stability")
+[ "$code" = 200 ] || fail "stability after dropping a fixed red line: $code $(cat "$work/body")"
+"$parley" stability "$work/fx.yaml" --json --deals >"$work/fx.cli" 2>&1 || fail "the export does not load: $(cat "$work/fx.cli")"
+cmp -s "$work/body" "$work/fx.cli" || fail "/api/stability with a fixed red line dropped is not stability of the export"
+code=$(status -H "X-Parley-Token: $TOKEN" -d "{\"scenario\": $k, \"deals\": true}" "$URL/api/stability")
+cmp -s "$work/body" "$work/fx.cli" && fail "dropping a fixed red line changed nothing in /api/stability"
+code=$(status -H "X-Parley-Token: $TOKEN" -d "{\"scenario\": $k}" "$URL/api/export")
+grep -qxF '  fixed: ["Russia:whole-donbas", "Russia:no-article5"]' "$work/body" ||
+  fail "the export without changes lost the fixed list: $(grep fixed "$work/body")"
 ls -d "$srvtmp"/parley-serve-* >/dev/null 2>&1 || fail "the server made no temporary folder under its TMPDIR"
 ls "$srvtmp"/parley-serve-*/edit-* 2>/dev/null | grep -q . && fail "an edited copy was left behind"
 save='{"changes": [{"drop": "Russia:whole-donbas"}], "name": "v2.yaml"}'
