@@ -536,6 +536,10 @@ static parley_status moves_for(const parley_moves *from, const parley_scenario *
     const parley_scenario *orig = parley_moves_scenario(from);
     parley_moves *m = parley_moves_new(sc, NULL);
     parley_status st = m ? PARLEY_OK : PARLEY_ERR_NOMEM;
+    if (!m) {
+        err->status = st;
+        snprintf(err->message, sizeof err->message, "out of memory");
+    }
     for (size_t i = 0; st == PARLEY_OK && i < parley_issue_count(sc); i++) {
         size_t p = parley_moves_mover(from, i), v;
         if (p != SIZE_MAX)
