@@ -81,7 +81,8 @@ typedef struct sv_scenario {
     char **paths; /* as given, or in our folder (uploads) */
     size_t n;
     char *name;
-    bool small; /* under SV_SMALL outcomes: one analysis thread a request */
+    bool small;     /* under SV_SMALL outcomes: one analysis thread a request */
+    bool stability; /* it has a `stability:` section (the page's stability panel) */
 } sv_scenario;
 
 /* Below this many outcomes an analysis's own threads cost more than they
@@ -98,7 +99,7 @@ static struct {
     char *save_dir; /* absolute */
     double max_seconds;
     unsigned uploads;
-} S = {PTHREAD_MUTEX_INITIALIZER, {{NULL, 0, NULL, false}}, 0, NULL, NULL, 120, 0};
+} S = {PTHREAD_MUTEX_INITIALIZER, {{NULL, 0, NULL, false, false}}, 0, NULL, NULL, 120, 0};
 
 /* ------------------------------------------------------------ answers */
 
@@ -524,6 +525,43 @@ static void on_endpoint(void *ud, const parley_serve_request *rq, parley_serve_r
     arg_free(&a);
 }
 
+/* Are the inputs in[0..nin) one native scenario file (the only kind with
+ * a `stability:` section)? */
+static bool one_native_file(char **in, size_t nin)
+{
+    struct stat sb;
+    size_t n = nin == 1 ? strlen(in[0]) : 0;
+    return nin == 1 && stat(in[0], &sb) == 0 && S_ISREG(sb.st_mode) &&
+           !(n >= 4 && strcasecmp(in[0] + n - 4, ".xml") == 0);
+}
+
+/* Has sc, read from the inputs in[0..nin), a `stability:` section?  (The
+ * reader checked the section when it loaded sc: a failure here is only
+ * "none".) */
+static bool has_moves(char **in, size_t nin, const parley_scenario *sc)
+{
+    parley_moves *mv = NULL;
+    parley_error err;
+    bool yes = one_native_file(in, nin) && parley_moves_read_file(in[0], sc, NULL, &mv, &err) == PARLEY_OK;
+    parley_moves_free(mv);
+    return yes;
+}
+
+/* `moves`, run only in the server's children (uploads are read there): 1
+ * or 0 on standard output as the input has a `stability:` section. */
+static int cmd_moves(int argc, char **argv)
+{
+    if (argc != 2)
+        return CLI_USAGE;
+    parley_scenario *sc = NULL;
+    cli_nominal_quiet = true;
+    int rc = cli_load(1, argv + 1, NULL, &sc);
+    if (rc == CLI_OK)
+        printf("%d\n", has_moves(argv + 1, 1, sc) ? 1 : 0);
+    parley_scenario_free(sc);
+    return rc;
+}
+
 /* The moves of *from (read for the input's own scenario) for sc, the same
  * scenario with changes applied: the changes keep the issues and parties
  * and their order, so movers, status quo values and vetoes carry over by
@@ -584,10 +622,7 @@ static parley_status native_text(char **in, size_t nin, const parley_scenario *s
     size_t ylen = 0, slen = 0;
     *text = NULL;
     parley_status st = parley_native_write(sc, &yaml, &ylen, err);
-    struct stat sb;
-    size_t n = nin == 1 ? strlen(in[0]) : 0;
-    if (st == PARLEY_OK && moves && nin == 1 && stat(in[0], &sb) == 0 && S_ISREG(sb.st_mode) &&
-        !(n >= 4 && strcasecmp(in[0] + n - 4, ".xml") == 0)) {
+    if (st == PARLEY_OK && moves && one_native_file(in, nin)) {
         parley_scenario *orig = NULL;
         parley_moves *mv = NULL, *mine = NULL;
         const char *const paths[] = {in[0]};
@@ -752,9 +787,10 @@ static const sv_endpoint ep_edit = {"/api/save", "edit", cmd_edit, false, true, 
                                     {{NULL, 0}}};
 
 /* Add a scenario of n inputs (copied); its index, or -1. */
-static long add_scenario(char **paths, size_t n, const char *name, uint64_t outcomes)
+static long add_scenario(char **paths, size_t n, const char *name, uint64_t outcomes,
+                         bool stability)
 {
-    sv_scenario s = {calloc(n, sizeof(char *)), n, strdup(name), outcomes < SV_SMALL};
+    sv_scenario s = {calloc(n, sizeof(char *)), n, strdup(name), outcomes < SV_SMALL, stability};
     bool ok = s.paths && s.name;
     for (size_t i = 0; ok && i < n; i++)
         ok = (s.paths[i] = strdup(paths[i])) != NULL;
@@ -783,8 +819,9 @@ static void on_scenarios(void *ud, const parley_serve_request *rq, parley_serve_
         bool upload = strncmp(S.sc[k].paths[0], S.work, strlen(S.work)) == 0;
         for (size_t i = 0; in && i < S.sc[k].n; i++) /* an upload: its name, not our folder */
             json_array_append_new(in, json_string(upload ? S.sc[k].name : S.sc[k].paths[i]));
-        json_array_append_new(arr, json_pack("{s:i, s:s, s:o}", "scenario", (json_int_t)k, "name",
-                                             S.sc[k].name, "inputs", in));
+        json_array_append_new(arr, json_pack("{s:i, s:s, s:o, s:b}", "scenario", (json_int_t)k,
+                                             "name", S.sc[k].name, "inputs", in, "stability",
+                                             S.sc[k].stability));
     }
     pthread_mutex_unlock(&S.lock);
     char *t = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
@@ -901,7 +938,17 @@ static void on_upload(void *ud, const parley_serve_request *rq, parley_serve_res
     json_t *oc = json_object_get(info, "outcomes"); /* a string when beyond 2^63 */
     uint64_t outcomes = json_is_integer(oc) ? (uint64_t)json_integer_value(oc) : UINT64_MAX;
     json_decref(info);
-    long k = rc == CLI_OK ? add_scenario(paths, 1, label, outcomes) : -1;
+    bool stab = false;
+    if (rc == CLI_OK) { /* in a child too: the upload is read there only */
+        char *mv[] = {(char *)"moves", path, NULL};
+        sv_out mo = {0}, me = {0};
+        const char *mwhy;
+        stab = run_child(cmd_moves, 2, mv, 0, &mo, &me, &mwhy) == CLI_OK && mo.data &&
+               mo.data[0] == '1';
+        free(mo.data);
+        free(me.data);
+    }
+    long k = rc == CLI_OK ? add_scenario(paths, 1, label, outcomes, stab) : -1;
     if (rc != CLI_OK) {
         fail(res, rc == CLI_USAGE ? 400 : 500, rc < 0 ? why : err.data, rc < 0 ? CLI_INTERNAL : rc);
         remove_tree(dir, files);
@@ -1079,11 +1126,13 @@ int cmd_serve(int argc, char **argv)
         }
     }
     uint64_t outcomes = UINT64_MAX;
+    bool stab = false;
     if (rc == CLI_OK && n) { /* refuse a bad scenario now, not in the browser */
         parley_scenario *sc = NULL;
         rc = cli_load(n, paths, NULL, &sc);
         if (rc == CLI_OK && parley_scenario_outcome_count(sc, &outcomes) != PARLEY_OK)
             outcomes = UINT64_MAX;
+        stab = rc == CLI_OK && has_moves(paths, n, sc);
         parley_scenario_free(sc);
     }
     S.save_dir = realpath(save_dir, NULL);
@@ -1093,7 +1142,7 @@ int cmd_serve(int argc, char **argv)
         rc = CLI_USAGE;
     }
     if (rc == CLI_OK && n && add_scenario(paths, n, strrchr(paths[0], '/') ? strrchr(paths[0], '/') + 1 : paths[0],
-                                        outcomes) < 0)
+                                        outcomes, stab) < 0)
         rc = CLI_INTERNAL;
     for (size_t i = 0; i < n; i++)
         free(paths[i]);

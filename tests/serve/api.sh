@@ -156,6 +156,12 @@ k=$(curl -s -H "X-Parley-Token: $TOKEN" --data-binary @"$work/bs.json" "$URL/api
 code=$(status -H "X-Parley-Token: $TOKEN" -d "{\"scenario\": $k}" "$URL/api/stability")
 [ "$code" = 400 ] && grep -q 'buyer-seller.yaml: error: the scenario has no `stability:` section' "$work/body" ||
   fail "stability of a scenario without the section: $code $(cat "$work/body")"
+# /api/scenarios says which scenarios have the section (the page asks /api/stability only of those)
+curl -s -H "X-Parley-Token: $TOKEN" "$URL/api/scenarios" | python3 -c '
+import json, sys
+by = {x["scenario"]: x["stability"] for x in json.load(sys.stdin)}
+sys.exit(0 if by[0] is True and by[int(sys.argv[1])] is False else 1)' "$k" ||
+  fail "/api/scenarios: not stability true for the Abu Dhabi example and false for buyer-seller"
 # a red line fixed by the section (its outcomes are no state) and then dropped by a change: no longer
 # fixed (it no longer exists), the other fixed one still is; the export loads, and /api/stability of the
 # change is `parley stability` of that export, which differs from the unchanged one's

@@ -63,14 +63,14 @@ async function downloaded(dir, name) {
     await page.setViewport({ width: 1280, height: 800 });
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    // (the one answer that must be an error: the save over an existing file, 409)
-    // (and /api/stability's 400 for a scenario without a stability: section: how the page learns it has none)
-    let noStability = false;
+    // (the one answer that must be an error: the save over an existing file, 409; a scenario without a
+    // stability: section is known from /api/scenarios, so the page asks no /api/stability for it)
     page.on("console", (m) => {
       if (m.type() !== "error" || m.text().includes("status of 409")) return;
-      if (noStability && m.text().includes("status of 400") && /\/api\/stability$/.test(m.location().url || "")) return;
       errors.push(m.text());
     });
+    const asked = [];
+    page.on("request", (r) => { if (/\/api\/stability$/.test(r.url())) asked.push(r.postData() || ""); });
     await page.goto(process.env.URL, { waitUntil: "load" });
     const settled = async (flagsHas) => {
       await page.waitForFunction((f) => {
@@ -256,9 +256,10 @@ async function downloaded(dir, name) {
     check(left.length === 0, "nothing else written in the save folder" + (left.length ? ": " + left.join(", ") : ""));
 
     // upload a scenario through the file control: the page switches to it
-    noStability = true;
+    const askedBefore = asked.length;
     await (await page.$("#upload")).uploadFile(path.resolve("examples/buyer-seller.yaml"));
     await settled("parley analyze buyer-seller.yaml");
+    check(asked.length === askedBefore, `no /api/stability asked for a scenario without the section (${asked.length - askedBefore} asked)`);
     const bsHidden = await page.$eval("#stability-section", (e) => e.hidden && !e.checkVisibility());
     check(bsHidden, "a scenario without a stability: section: the stability section is hidden");
     const nsc = await page.$$eval("#scenario option", (o) => o.length);
@@ -268,7 +269,6 @@ async function downloaded(dir, name) {
     check(bshown === String(bs.agreements), `the uploaded scenario: the page shows ${bshown} deals, parley analyze ${bs.agreements}`);
     await page.select("#scenario", "0");
     await settled("parley analyze " + file);
-    noStability = false;
     await stabilityShown("back to the first scenario", "seq", stab(file, "seq"));
     await page.focus('details.weights[data-party="Russia"] summary');
     await page.keyboard.press("Enter");
