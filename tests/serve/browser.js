@@ -108,8 +108,15 @@ async function downloaded(dir, name) {
       const deals = await page.$$eval("#stab-deals tr[data-deal]", (rows) => rows.map((r) => [r.getAttribute("data-deal"), r.children[1].textContent, r.children[2].textContent]));
       const wantDeals = ref.deals.map((d) => [d.what, String(d.id), d.equilibrium[k] ? "yes, stable" : "no"]);
       check(JSON.stringify(deals) === JSON.stringify(wantDeals), `${what}: the deals' stability shown ${JSON.stringify(deals)} is parley stability's`);
+      // who gains by moving from each deal that is no equilibrium: --explain's party and state
+      const movers = await page.$$eval("#stab-deals tr[data-deal]", (rows) => rows.map((r) => [r.children[4].getAttribute("data-dm"), r.children[4].getAttribute("data-to")]));
+      const why = {};
+      ref.explain.forEach((x) => { why[x.state] = x; });
+      const wantMovers = ref.deals.map((d) => d.equilibrium[k] || !why[d.id] ? [null, null] : [why[d.id].dm, String(why[d.id].to)]);
+      check(JSON.stringify(movers) === JSON.stringify(wantMovers) && wantMovers.some((m) => m[0] !== null),
+            `${what}: who gains by moving from each deal ${JSON.stringify(movers)} is parley stability --explain's`);
     };
-    const stab = (f, k) => cli(["stability", f, "--json", "--deals", "--status-quo", "sq", "--concept", k]);
+    const stab = (f, k) => cli(["stability", f, "--json", "--deals", "--explain", "--status-quo", "sq", "--concept", k]);
     const conceptDefault = await page.$eval("#concept", (e) => e.value);
     check(conceptDefault === "nash", `the default concept is '${conceptDefault}'`);
     await stabilityShown("as loaded", "nash", stab(file, "nash"));
