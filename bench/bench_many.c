@@ -1,7 +1,8 @@
 /*
  * bench_many.c -- the analysis with many parties (issue #21): random
  * linear-additive scenarios of k negotiators over n integer issues of 10
- * values, reservation values 0.3, analysed with the solution-first engine
+ * values, reservation values 0.3 (and three six-party rows at 0.45, 0.5
+ * and 0.6), analysed with the solution-first engine
  * (agreement count and the four bargaining solutions, the frontier not
  * listed) and, where it is affordable, with the full frontier.
  *
@@ -38,16 +39,25 @@ static void random_shape(void *ud, unsigned p, unsigned issues, double *w, bool 
         rising[i] = rnd() < 0.5;
 }
 
-static parley_scenario *generate(unsigned parties, unsigned issues, uint64_t seed)
+/* The row's name: rand<k>p_<n>x10, and _rv<100 rv> when rv is not 0.3. */
+static void row_name(unsigned parties, unsigned issues, double rv, char *name, size_t n)
+{
+    snprintf(name, n, "rand%up_%ux10", parties, issues);
+    if (rv != 0.3)
+        snprintf(name + strlen(name), n - strlen(name), "_rv%.0f", rv * 100.0);
+}
+
+static parley_scenario *generate(unsigned parties, unsigned issues, double rv, uint64_t seed)
 {
     char name[48];
-    snprintf(name, sizeof name, "rand%up_%ux10", parties, issues);
+    row_name(parties, issues, rv, name, sizeof name);
     rng_state = seed * 2654435761u + parties * 97u + issues;
-    return bench_linear_scenario(name, parties, issues, 0.3, random_shape, NULL);
+    return bench_linear_scenario(name, parties, issues, rv, random_shape, NULL);
 }
 
 typedef struct row {
     unsigned parties, issues;
+    double rv; /* every party's reservation value */
 } row;
 
 typedef struct bench_record {
@@ -80,7 +90,7 @@ static void run_row(void *arg, void *recv)
 {
     const job *j = arg;
     bench_record *rec = recv;
-    parley_scenario *sc = generate(j->r.parties, j->r.issues, j->seed);
+    parley_scenario *sc = generate(j->r.parties, j->r.issues, j->r.rv, j->seed);
     if (!sc)
         return;
     parley_analysis_options opt;
@@ -115,7 +125,7 @@ static void run_row(void *arg, void *recv)
     if (parley_analysis_solution(an, PARLEY_SOLUTION_NASH, &u, NULL) && u) {
         nash = 1.0;
         for (size_t k = 0; k < d; k++)
-            nash *= u[k] - 0.3;
+            nash *= u[k] - j->r.rv;
     }
     snprintf(rec->text, sizeof rec->text, "%s | %s%s | %zu | %s | %.6g | %.3f", agree, pareto,
              parley_analysis_frontier_complete(an) ? "" : " (listed: partial)",
@@ -147,12 +157,16 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    static const row rows[] = {{3, 8}, {4, 8}, {5, 8}, {6, 8}, {8, 8}, {4, 10}};
+    /* (the last three: agreements a few percent of the space, a tenth of a
+     * percent, none -- counted by the margins' cut and agreements_exist) */
+    static const row rows[] = {{3, 8, 0.3},  {4, 8, 0.3},  {5, 8, 0.3}, {6, 8, 0.3},
+                               {8, 8, 0.3},  {4, 10, 0.3}, {6, 8, 0.45}, {6, 8, 0.5},
+                               {6, 8, 0.6}};
     printf("| scenario | outcomes | agreements | Pareto agreements | listed | frontier | Nash "
            "product | wall s | peak MB |\n|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
         char name[48];
-        snprintf(name, sizeof name, "rand%up_%ux10", rows[k].parties, rows[k].issues);
+        row_name(rows[k].parties, rows[k].issues, rows[k].rv, name, sizeof name);
         if (only && !strstr(name, only))
             continue;
         job j = {rows[k], threads, seed, frontier};

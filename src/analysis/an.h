@@ -449,6 +449,10 @@ typedef struct an_run {
     size_t nopen, capopen;
     double *open;          /* freed by an_run_free_open */
     an_obj *obj;           /* BEST passes: the objective, and its result */
+    /* COUNT passes: when set, a separable bound (wkind 1, an_lp.c) of an
+     * objective that is >= count_cut->init on every outcome counted: a
+     * subtree whose bound is below init is cut (it holds none of them). */
+    const an_obj *count_cut;
     bool auto_try;         /* the frontier engine tried under AUTO's small
                             * limits (analysis.c): its merge's candidates
                             * are capped by the frontier limit too */

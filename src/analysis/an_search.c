@@ -817,6 +817,7 @@ typedef struct an_worker {
     bool found;             /* BEST passes: the worker's best (f1, f2) so far */
     double best1, best2;
     double *wrow;           /* m: the separable bound's term of each issue */
+    const an_obj *wob;      /* the objective whose bound wrow follows */
 } an_worker;
 
 static void sh_fail(an_shared *sh, parley_status st, const char *msg)
@@ -1105,7 +1106,7 @@ static void assign(an_worker *w, size_t q, uint32_t v)
     if (sp->nit)
         inter_update(w, q);
     if (w->wrow) {
-        const an_obj *ob = w->sh->run->obj;
+        const an_obj *ob = w->wob;
         w->wrow[q] = v == UINT32_MAX ? ob->wmax[q] : ob->wv[ob->woff[q] + v];
     }
 }
@@ -1393,6 +1394,13 @@ static void node(an_worker *w, size_t k)
         an_count_add(&w->count, w->sh->sufprod[k]);
         return;
     }
+    if (count && w->wob) { /* run->count_cut: below its init, nothing to count */
+        double W = 0.0;
+        for (size_t i = 0; i < m; i++)
+            W += w->wrow[i];
+        if (W + w->wob->wcst + w->wob->wslack < w->wob->init)
+            return;
+    }
     if (w->sh->kind == AN_PASS_BEST) {
         if (!have_ub)
             dim_bounds(w, w->ub, NULL);
@@ -1581,11 +1589,15 @@ static bool worker_init(an_worker *w, an_shared *sh, const an_arch *tmpl)
         }
     }
     an_arch_init(&w->arch, a, d, m, 1);
-    if (sh->kind == AN_PASS_BEST && sh->run->obj->wkind) {
+    if (sh->kind == AN_PASS_BEST && sh->run->obj->wkind)
+        w->wob = sh->run->obj;
+    else if (sh->kind == AN_PASS_COUNT && sh->run->count_cut && sh->run->count_cut->wkind == 1)
+        w->wob = sh->run->count_cut;
+    if (w->wob) {
         w->wrow = parleyx_calloc(a, m + 1, sizeof(double));
         if (!w->wrow)
             return false;
-        memcpy(w->wrow, sh->run->obj->wmax, m * sizeof(double));
+        memcpy(w->wrow, w->wob->wmax, m * sizeof(double));
     }
     if (!w->o || !w->assigned || !w->ub || !w->pub || !w->chi || !w->tst || !w->ihi ||
         !w->idirty)

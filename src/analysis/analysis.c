@@ -758,6 +758,145 @@ static parley_status count_ie(an_run *run, const an_cons *c, an_count *out, parl
     return PARLEY_OK;
 }
 
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* A uniformly drawn outcome (every issue's value uniform, free issues
+ * too) into o, its dimension utilities into x. */
+static void draw(const an_space *sp, uint64_t *rng, uint32_t *o, double *x)
+{
+    const parley_scenario *sc = sp->sc;
+    for (size_t i = 0; i < sp->m; i++)
+        o[i] = (uint32_t)(splitmix(rng) % sc->issues[i].nvalues);
+    for (size_t j = 0; j < sp->d; j++)
+        x[j] = pm_utility(sc, sp->dimp[j], o);
+}
+
+static parley_status out_of_memory(parley_error *err);
+
+/* Does some outcome meet c (thresholds only)?  A BEST pass of the
+ * smallest margin min_j (u_j - r_j) over the thresholded dimensions j,
+ * cut below 0, with the separable bound of the LP of that margin over all
+ * outcomes (an_lp.c): that LP always has an optimum, unlike the one with
+ * the thresholds as constraints, which has none when no outcome meets
+ * them; its duals weigh the margins so that, then, the root's bound is
+ * already below 0 and the pass ends at once -- where the thresholds one by
+ * one cut nothing and counting the outcomes below them (count_ie) visits
+ * most of the space.  The pass stops at the first outcome meeting c (a
+ * probe no vector equals).  Exact: the bound is proven (an_lp.c), and a
+ * margin's sign is u_j >= r_j's.  *ob (with rv[3d]: its rv, best and
+ * probe) keeps the bound for count passes (run->count_cut); the caller
+ * frees it with an_obj_weights_free, and rv. */
+static parley_status agreements_exist(an_run *run, const an_cons *c, an_obj *ob, double *rv,
+                                      bool *yes, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t d = sp->d;
+    double *best = rv + d, *none = rv + 2 * d;
+    for (size_t j = 0; j < d; j++) {
+        rv[j] = best[j] = 0.0; /* best <= rv: the dimension is left out */
+        none[j] = NAN;
+    }
+    for (size_t q = 0; q < c->nth; q++) {
+        size_t j = c->thdim[q];
+        if (best[j] <= rv[j] || c->thval[q] > rv[j])
+            rv[j] = c->thval[q];
+        best[j] = rv[j] + 1.0;
+    }
+    *ob = (an_obj){.kind = AN_OBJ_KS, .rv = rv, .best = best, .probe = none, .value_only = true,
+                   .has_init = true, .init = 0.0};
+    *yes = true;
+    if (!an_obj_weights(sp, NULL, ob, NULL))
+        return out_of_memory(err);
+    an_obj *keep = run->obj;
+    run->obj = ob;
+    parley_status st = an_search(run, AN_PASS_BEST, c, NULL, NULL, err);
+    run->obj = keep;
+    *yes = ob->dominated || ob->found;
+    return st;
+}
+
+/* How many of AN_SHARE_DRAWS outcomes drawn uniformly (a fixed seed)
+ * meet c (thresholds only)?  It chooses how count_many counts, never what
+ * it finds. */
+#define AN_SHARE_DRAWS 1024u
+/* The cut counting search's budget (nodes) before inclusion-exclusion. */
+#define AN_COUNT_CUT_TRY ((uint64_t)1 << 26)
+static size_t share_hits(const an_space *sp, const an_cons *c, uint32_t *o, double *x)
+{
+    uint64_t rng = 0x5eed5eed5eed5eedull;
+    size_t hits = 0;
+    for (unsigned k = 0; k < AN_SHARE_DRAWS; k++) {
+        draw(sp, &rng, o, x);
+        size_t q = 0;
+        while (q < c->nth && x[c->thdim[q]] >= c->thval[q])
+            q++;
+        hits += q == c->nth;
+    }
+    return hits;
+}
+
+/* The agreement count with three or more binding thresholds.  When a
+ * quarter or more of the draws are agreements, inclusion-exclusion, fast
+ * then.  Otherwise none when agreements_exist says so; else a counting
+ * search that cuts the subtrees the margins' bound says hold no
+ * agreement, under a work budget; past it, inclusion-exclusion.  (Six
+ * parties over 10^8 outcomes, one thread: with 0.1% of the outcomes
+ * agreements, 0.6 s against inclusion-exclusion's 23 s; 3.6%, 1.3 against
+ * 8.6 s; 20%, 2.4 against 2.7 s; 49%, 3.2 against 0.8 s.) */
+static parley_status count_many(an_run *run, const parley_analysis_options *opt,
+                                const an_cons *c, an_count *out, parley_error *err)
+{
+    const an_space *sp = run->sp;
+    size_t nr = 3 * sp->d + 1 + sp->m;
+    double *rv = parleyx_calloc(sp->alloc, nr, sizeof(double));
+    uint32_t *o = parleyx_calloc(sp->alloc, sp->m + 1, sizeof(uint32_t));
+    if (!rv || !o) {
+        parleyx_free(sp->alloc, rv, nr * sizeof(double));
+        parleyx_free(sp->alloc, o, (sp->m + 1) * sizeof(uint32_t));
+        return out_of_memory(err);
+    }
+    size_t hits = share_hits(sp, c, o, rv);
+    parleyx_free(sp->alloc, o, (sp->m + 1) * sizeof(uint32_t));
+    if (hits >= AN_SHARE_DRAWS / 4) {
+        parleyx_free(sp->alloc, rv, nr * sizeof(double));
+        return count_ie(run, c, out, err);
+    }
+    an_obj ob;
+    bool yes = true;
+    parley_status st = agreements_exist(run, c, &ob, rv, &yes, err);
+    if (st == PARLEY_OK && !yes)
+        *out = (an_count){0, 0, 0};
+    if (st == PARLEY_OK && yes && ob.wkind == 1) {
+        parley_analysis_options o2 = *opt;
+        uint64_t budget = run->work + AN_COUNT_CUT_TRY;
+        if (budget < opt->max_work)
+            o2.max_work = budget;
+        an_run r2 = *run;
+        r2.opt = &o2;
+        r2.count_cut = &ob;
+        st = an_search(&r2, AN_PASS_COUNT, c, NULL, out, err);
+        run->work = r2.work;
+        if (st == PARLEY_ERR_LIMIT && o2.max_work != opt->max_work && err &&
+            strcmp(err->message, "work") == 0) {
+            parley_error_clear(err);
+            st = PARLEY_ERR_UNSUPPORTED; /* over budget: inclusion-exclusion */
+        } else {
+            yes = false; /* counted */
+        }
+    }
+    if ((st == PARLEY_OK || st == PARLEY_ERR_UNSUPPORTED) && yes)
+        st = count_ie(run, c, out, err);
+    an_obj_weights_free(sp, &ob);
+    parleyx_free(sp->alloc, rv, nr * sizeof(double));
+    return st;
+}
+
 static parley_status count_agreements(an_run *run, const parley_analysis_options *opt,
                                       const an_cons *c, an_count *out, parley_error *err)
 {
@@ -784,7 +923,7 @@ static parley_status count_agreements(an_run *run, const parley_analysis_options
         if (st == PARLEY_ERR_UNSUPPORTED) { /* three or more binding */
             if (err)
                 parley_error_clear(err);
-            st = count_ie(run, c, out, err);
+            st = count_many(run, opt, c, out, err);
             if (st != PARLEY_ERR_UNSUPPORTED)
                 return st;
         }
@@ -1210,25 +1349,6 @@ static parley_status pareto_probe(an_run *run, const an_cons *c, const double *x
         memcpy(rep, tmp->rep, sp->m * sizeof(uint32_t));
     }
     return PARLEY_OK;
-}
-
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-/* A uniformly drawn outcome (every issue's value uniform, free issues
- * too) into o, its dimension utilities into x. */
-static void draw(const an_space *sp, uint64_t *rng, uint32_t *o, double *x)
-{
-    const parley_scenario *sc = sp->sc;
-    for (size_t i = 0; i < sp->m; i++)
-        o[i] = (uint32_t)(splitmix(rng) % sc->issues[i].nvalues);
-    for (size_t j = 0; j < sp->d; j++)
-        x[j] = pm_utility(sc, sp->dimp[j], o);
 }
 
 /* Sampling (step 6, and --frontier sample:N): outcomes drawn uniformly,
