@@ -2,12 +2,13 @@
  * bench_util.h -- what every benchmark needs, written once: a monotonic
  * clock, the process's peak resident memory, running a measurement in a
  * child process of its own, and finding the domain file of a GENIUS
- * folder of the shared data (the rule test_analysis_reference.c uses too),
+ * folder of the shared data (the rule test_analysis_reference.c uses too);
  * and the generated linear scenarios of bench_analyze and bench_many.
  *
  * Header-only (static inline): each benchmark is one .c file built with
  * include/ and src/parleyx only, so there is no library of bench code to
- * link.  Nothing here allocates; POSIX (fork, pipe, getrusage) is assumed.
+ * link.  Only bench_linear_scenario allocates (the scenario it returns,
+ * through the library); POSIX (fork, pipe, getrusage) is assumed.
  */
 #ifndef PARLEY_BENCH_UTIL_H
 #define PARLEY_BENCH_UTIL_H
