@@ -19,7 +19,7 @@ const path = require("path");
 
 const fails = [];
 function check(ok, what) { if (!ok) fails.push(what); console.log((ok ? "ok   " : "FAIL ") + what); }
-function cli(args) { return JSON.parse(execFileSync(process.env.PARLEY, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })); }
+function cli(args) { return JSON.parse(execFileSync(process.env.PARLEY, args, { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] })); }
 // "parley whatif FILE --drop X --add 'P: R'" as the page shows it: the words, as sh reads them
 // ('...' quoted, '\'' for a quote inside)
 function words(s) {
@@ -123,6 +123,18 @@ async function downloaded(dir, name) {
     await page.select("#concept", "seq");
     await stabilityShown("SEQ chosen", "seq", stab(file, "seq"));
     await page.waitForFunction(() => document.getElementById("busy").textContent === "", { timeout: 20000 });
+    // "groups too": each equilibrium shown with the groups that gain by moving together (--coalitions)
+    await page.click("#stab-coalitions");
+    await page.waitForFunction(() => document.querySelectorAll("#stab-equilibria td[data-groups]").length > 0 &&
+      document.getElementById("busy").textContent === "", { timeout: 30000 });
+    const groupsShown = await page.$$eval("#stab-equilibria tr[data-state]", (rows) => rows.map((r) => [r.getAttribute("data-state"), r.children[2].getAttribute("data-groups")]));
+    const refGroups = cli(["stability", file, "--json", "--deals", "--explain", "--status-quo", "sq", "--concept", "seq", "--coalitions"]);
+    const wantGroups = groupsShown.map(([id]) => [id, String(refGroups.coalitions.filter((x) => String(x.state) === id && !x.stable).length)]);
+    check(groupsShown.length > 0 && JSON.stringify(groupsShown) === JSON.stringify(wantGroups) && wantGroups.some((g) => g[1] !== "0"),
+          `groups that gain by moving together from each equilibrium shown ${JSON.stringify(groupsShown)} are parley stability --coalitions's ${JSON.stringify(wantGroups)}`);
+    await page.click("#stab-coalitions");
+    await page.waitForFunction(() => document.querySelectorAll("#stab-equilibria td[data-groups]").length === 0 &&
+      document.getElementById("busy").textContent === "", { timeout: 30000 });
 
     // flip a red line (the mouse), move a slider (the keyboard)
     await page.click('input[data-redline="Russia:whole-donbas"]');
