@@ -1185,11 +1185,11 @@ Test(many_known, genius_kalai_solution_first)
  * Pearson's chi-square below its 10^-4 quantile (Wilson-Hilferty).  The
  * seeds are fixed, so the verdict is too; a sampler favouring the first
  * outcomes, the last, or one point per draw rather than per outcome fails
- * it.  Under valgrind and the sanitizers: 100 seeds, each listing a true
+ * it.  Under valgrind and the sanitizers: 30 seeds, each listing a true
  * frontier point. */
 Test(many_sample, uniform_over_pareto_outcomes, .timeout = 300)
 {
-    const uint64_t T = under_valgrind() ? 100 : 2000;
+    const uint64_t T = under_valgrind() ? 30 : 2000;
     uint64_t s = 1;
     parley_scenario *sc = NULL;
     bf b;

@@ -16,7 +16,11 @@
  *    point already in the archive -- then every completion is strictly
  *    dominated too, since a completion's vector is <= the bound;
  *  - (count passes) every completion is acceptable: the subtree's size is
- *    added at once.
+ *    added at once; or (with run->count_cut) the separable bound of that
+ *    objective is below its init, which every outcome counted reaches
+ *    (an_lp.c): none is there;
+ *  - (BEST passes) the objective's bound is below the best found, or the
+ *    incumbent given (an_obj.init).
  * No cut can drop an outcome whose vector is on the frontier, and archive
  * points are vectors of real outcomes, so the archive ends up holding
  * exactly the frontier with exact counts; each point keeps the
