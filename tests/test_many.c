@@ -1432,6 +1432,16 @@ Test(many_count, past_the_budget, .timeout = 900)
                          (unsigned long long)got, (unsigned long long)want);
             parley_analysis_free(an);
         }
+        if (!light || k == 1) { /* no error record: the budgets' stops are still the engine's own */
+            parley_analysis_options opt;
+            parley_analysis_options_init(&opt);
+            opt.frontier = PARLEY_FRONTIER_LIST_NONE;
+            opt.threads = 1;
+            parley_analysis *an = NULL;
+            cr_assert_eq(parley_analyze(sc, &opt, &an, NULL), PARLEY_OK, "%s, no error record", what);
+            cr_assert_eq(count_of(an, PARLEY_COUNT_AGREEMENTS), want, "%s, no error record", what);
+            parley_analysis_free(an);
+        }
         /* (draws meet 8 of 1,024 on average from a share of 1/128) */
         common += want * 128 >= 100000000ull;
         rare += want > 0 && want * 128 < 100000000ull;

@@ -841,6 +841,31 @@ static size_t share_hits(const an_space *sp, const an_cons *c, uint32_t *o, doub
     return hits;
 }
 
+/* A counting pass over the outcomes meeting c, cut by cut's bound (NULL:
+ * no cut; run->count_cut), within extra more units of work than the run
+ * has done (never past the caller's max_work).  *over: it stopped at that
+ * budget, not at a limit of the caller's; the error is then cleared, and
+ * *out is partial. */
+static parley_status count_within(an_run *run, const parley_analysis_options *opt,
+                                  const an_cons *c, uint64_t extra, const an_obj *cut,
+                                  an_count *out, bool *over, parley_error *err)
+{
+    parley_analysis_options o2 = *opt;
+    uint64_t budget = run->work + extra;
+    if (budget < opt->max_work)
+        o2.max_work = budget;
+    an_run r2 = *run;
+    r2.opt = &o2;
+    r2.count_cut = cut;
+    parley_status st = an_search(&r2, AN_PASS_COUNT, c, NULL, out, err);
+    run->work = r2.work;
+    *over = st == PARLEY_ERR_LIMIT && o2.max_work != opt->max_work &&
+            strcmp(err ? err->message : "work", "work") == 0;
+    if (*over && err)
+        parley_error_clear(err);
+    return *over ? PARLEY_OK : st;
+}
+
 /* The agreement count with three or more binding thresholds.  When a
  * quarter or more of the draws are agreements, inclusion-exclusion, fast
  * then.  Otherwise none when agreements_exist says so; else a counting
@@ -853,7 +878,7 @@ static parley_status count_many(an_run *run, const parley_analysis_options *opt,
                                 const an_cons *c, an_count *out, parley_error *err)
 {
     const an_space *sp = run->sp;
-    size_t nr = 3 * sp->d + 1 + sp->m;
+    size_t nr = 3 * sp->d + 1; /* agreements_exist's rv; first, share_hits' x */
     double *rv = parleyx_calloc(sp->alloc, nr, sizeof(double));
     uint32_t *o = parleyx_calloc(sp->alloc, sp->m + 1, sizeof(uint32_t));
     if (!rv || !o) {
@@ -863,34 +888,19 @@ static parley_status count_many(an_run *run, const parley_analysis_options *opt,
     }
     size_t hits = share_hits(sp, c, o, rv);
     parleyx_free(sp->alloc, o, (sp->m + 1) * sizeof(uint32_t));
-    if (hits >= AN_SHARE_DRAWS / 4) {
-        parleyx_free(sp->alloc, rv, nr * sizeof(double));
-        return count_ie(run, c, out, err);
+    parley_status st = PARLEY_OK;
+    bool done = false;
+    an_obj ob = {0};
+    if (hits < AN_SHARE_DRAWS / 4) {
+        bool yes = true, over = true;
+        st = agreements_exist(run, c, &ob, rv, &yes, err);
+        if (st == PARLEY_OK && !yes)
+            *out = (an_count){0, 0, 0};
+        else if (st == PARLEY_OK && ob.wkind == 1)
+            st = count_within(run, opt, c, AN_COUNT_CUT_TRY, &ob, out, &over, err);
+        done = !yes || !over;
     }
-    an_obj ob;
-    bool yes = true;
-    parley_status st = agreements_exist(run, c, &ob, rv, &yes, err);
-    if (st == PARLEY_OK && !yes)
-        *out = (an_count){0, 0, 0};
-    if (st == PARLEY_OK && yes && ob.wkind == 1) {
-        parley_analysis_options o2 = *opt;
-        uint64_t budget = run->work + AN_COUNT_CUT_TRY;
-        if (budget < opt->max_work)
-            o2.max_work = budget;
-        an_run r2 = *run;
-        r2.opt = &o2;
-        r2.count_cut = &ob;
-        st = an_search(&r2, AN_PASS_COUNT, c, NULL, out, err);
-        run->work = r2.work;
-        if (st == PARLEY_ERR_LIMIT && o2.max_work != opt->max_work && err &&
-            strcmp(err->message, "work") == 0) {
-            parley_error_clear(err);
-            st = PARLEY_ERR_UNSUPPORTED; /* over budget: inclusion-exclusion */
-        } else {
-            yes = false; /* counted */
-        }
-    }
-    if ((st == PARLEY_OK || st == PARLEY_ERR_UNSUPPORTED) && yes)
+    if (st == PARLEY_OK && !done)
         st = count_ie(run, c, out, err);
     an_obj_weights_free(sp, &ob);
     parleyx_free(sp->alloc, rv, nr * sizeof(double));
@@ -902,19 +912,10 @@ static parley_status count_agreements(an_run *run, const parley_analysis_options
 {
     const an_space *sp = run->sp;
     if (c->nrules == 0 && !c->infeasible && sp->m >= 2 && !sp->nit) {
-        parley_analysis_options o2 = *opt;
-        uint64_t budget = run->work + AN_COUNT_TRY;
-        if (budget < opt->max_work)
-            o2.max_work = budget;
-        an_run r2 = *run;
-        r2.opt = &o2;
-        parley_status st = an_search(&r2, AN_PASS_COUNT, c, NULL, out, err);
-        run->work = r2.work;
-        if (st != PARLEY_ERR_LIMIT || o2.max_work == opt->max_work ||
-            strcmp(err ? err->message : "work", "work") != 0)
+        bool over;
+        parley_status st = count_within(run, opt, c, AN_COUNT_TRY, NULL, out, &over, err);
+        if (!over)
             return st;
-        if (err)
-            parley_error_clear(err);
         st = an_mitm_count2(run, c, AN_MITM_MAX_SIDE, out, err);
         if (st == PARLEY_ERR_NOMEM)
             return parleyx_fail(err, st, NULL, 0, 0, "out of memory");
